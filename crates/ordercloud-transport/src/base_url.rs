@@ -1,0 +1,145 @@
+//! The API base URL: parsed and validated once, so each call only appends its path.
+
+use http::Uri;
+use http::uri::{Authority, PathAndQuery, Scheme};
+
+use crate::Error;
+
+/// The OrderCloud production host in US West, used when no base URL is given.
+pub const DEFAULT_BASE_URL: &str = "https://api.ordercloud.io";
+
+/// A validated base URL: scheme, host and the path prefix ending in `/v1`.
+#[derive(Clone, Debug)]
+pub(crate) struct BaseUrl {
+    scheme: Scheme,
+    authority: Authority,
+    /// The path before each route, without a trailing slash: `/v1`, or `/proxy/v1`.
+    prefix: String,
+}
+
+impl BaseUrl {
+    /// Parses `input`, with or without `/v1` and trailing slashes.
+    ///
+    /// `http://` is accepted for loopback hosts, or anywhere when `allow_insecure_http`.
+    pub(crate) fn parse(input: &str, allow_insecure_http: bool) -> Result<Self, Error> {
+        let input = input.trim();
+        let uri: Uri =
+            input.parse().map_err(|source| Error::invalid_with("the base URL is not a valid absolute URL", source))?;
+        let (Some(scheme), Some(authority)) = (uri.scheme(), uri.authority()) else {
+            return Err(Error::invalid("the base URL must be absolute, like https://api.ordercloud.io"));
+        };
+        if authority.as_str().contains('@') {
+            return Err(Error::invalid("the base URL must not contain credentials"));
+        }
+        if uri.query().is_some() {
+            return Err(Error::invalid("the base URL must not have a query"));
+        }
+        if *scheme == Scheme::HTTP {
+            if !allow_insecure_http && !is_loopback(authority.host()) {
+                return Err(Error::invalid(
+                    "the base URL uses http:// for a host that is not loopback; use https://, \
+                     or allow_insecure_http(true) if you really mean it",
+                ));
+            }
+        } else if *scheme != Scheme::HTTPS {
+            return Err(Error::invalid("the base URL must start with https:// (or http:// for loopback)"));
+        }
+        let mut prefix = uri.path().trim_end_matches('/').to_owned();
+        while prefix.contains("//") {
+            prefix = prefix.replace("//", "/");
+        }
+        if !prefix.ends_with("/v1") {
+            prefix.push_str("/v1");
+        }
+        Ok(Self { scheme: scheme.clone(), authority: authority.clone(), prefix })
+    }
+
+    /// The base URL as given to routes, ending in `/v1`.
+    pub(crate) fn as_string(&self) -> String {
+        format!("{}://{}{}", self.scheme, self.authority, self.prefix)
+    }
+
+    /// A path of the API, starting with this base's prefix and room for `extra` more bytes.
+    pub(crate) fn path_buffer(&self, extra: usize) -> String {
+        let mut path = String::with_capacity(self.prefix.len() + extra);
+        path.push_str(&self.prefix);
+        path
+    }
+
+    /// The absolute URI of `path_and_query` (built from [`path_buffer`](Self::path_buffer)).
+    pub(crate) fn uri(&self, path_and_query: String) -> Result<Uri, Error> {
+        let path_and_query = PathAndQuery::try_from(path_and_query)
+            .map_err(|source| Error::invalid_with("the request path is not valid", source))?;
+        Uri::builder()
+            .scheme(self.scheme.clone())
+            .authority(self.authority.clone())
+            .path_and_query(path_and_query)
+            .build()
+            .map_err(|source| Error::invalid_with("the request URI is not valid", source))
+    }
+}
+
+fn is_loopback(host: &str) -> bool {
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost") || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parsed(input: &str) -> String {
+        BaseUrl::parse(input, false).unwrap().as_string()
+    }
+
+    #[test]
+    fn v1_and_trailing_slashes_are_normalised() {
+        for input in [
+            "https://api.ordercloud.io",
+            "https://api.ordercloud.io/",
+            "https://api.ordercloud.io//",
+            "https://api.ordercloud.io/v1",
+            "https://api.ordercloud.io/v1/",
+            " https://api.ordercloud.io/v1// ",
+        ] {
+            assert_eq!(parsed(input), "https://api.ordercloud.io/v1", "{input}");
+        }
+        assert_eq!(parsed("https://gw.example.com/oc"), "https://gw.example.com/oc/v1");
+        assert_eq!(parsed("https://gw.example.com:8443/oc/v1/"), "https://gw.example.com:8443/oc/v1");
+    }
+
+    #[test]
+    fn the_full_uri_has_no_double_slash() {
+        let base = BaseUrl::parse("https://api.ordercloud.io/", false).unwrap();
+        let mut path = base.path_buffer(16);
+        path.push_str("/password/reset");
+        assert_eq!(base.uri(path).unwrap().to_string(), "https://api.ordercloud.io/v1/password/reset");
+    }
+
+    #[test]
+    fn http_is_only_for_loopback_unless_allowed() {
+        assert_eq!(parsed("http://127.0.0.1:8080"), "http://127.0.0.1:8080/v1");
+        assert_eq!(parsed("http://localhost:1/"), "http://localhost:1/v1");
+        assert_eq!(parsed("http://[::1]:9"), "http://[::1]:9/v1");
+        let error = BaseUrl::parse("http://api.ordercloud.io", false).unwrap_err();
+        assert!(error.to_string().contains("http://"), "{error}");
+        assert!(BaseUrl::parse("http://api.ordercloud.io", true).is_ok());
+    }
+
+    #[test]
+    fn malformed_urls_are_refused_with_a_reason() {
+        for input in [
+            "",
+            "api.ordercloud.io",
+            "/v1",
+            "ftp://api.ordercloud.io",
+            "https://u:p@x.io",
+            "https://x.io/?a=1",
+            "https://x y",
+        ] {
+            let error = BaseUrl::parse(input, false).unwrap_err();
+            assert!(error.is_invalid_request(), "{input}: {error:?}");
+            assert!(!error.to_string().contains("u:p"), "{error}");
+        }
+    }
+}

@@ -1,0 +1,270 @@
+//! `ApiClient`: the OrderCloud request runtime every API crate builds on.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use http::Method;
+use http::header::HeaderValue;
+use tokio::sync::Semaphore;
+
+use crate::Error;
+use crate::base_url::{BaseUrl, DEFAULT_BASE_URL};
+use crate::request::ApiRequest;
+use crate::retry::RetryPolicy;
+use crate::transport::HttpTransport;
+
+/// How long a call may take, from start to the whole answer, unless configured otherwise.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// How many calls one client (and its clones) runs at once unless configured otherwise;
+/// further calls wait for a free place, within their timeout.
+pub const DEFAULT_MAX_IN_FLIGHT: usize = 64;
+
+/// The User-Agent product of every request: `ordercloud-rust/<version>`.
+pub const USER_AGENT: &str = concat!("ordercloud-rust/", env!("CARGO_PKG_VERSION"));
+
+/// A configured connection to the OrderCloud API: base URL, access token, timeout, retry
+/// policy and transport.
+///
+/// Cheap to clone: clones share the transport (and so its connection pool) and the limit
+/// on calls in flight. [`with_access_token`](Self::with_access_token) and
+/// [`with_timeout`](Self::with_timeout) give a clone with another token or timeout, without
+/// touching the original: one client serves many tenants or users safely.
+///
+/// Endpoints are built on [`request`](Self::request); see [`ApiRequest`].
+///
+/// ```
+/// use std::time::Duration;
+/// use ordercloud_transport::ApiClient;
+///
+/// # fn main() -> Result<(), ordercloud_transport::Error> {
+/// let client = ApiClient::builder()
+///     .base_url("https://sandboxapi.ordercloud.io")
+///     .timeout(Duration::from_secs(10))
+///     .application_name("my-shop/1.0")
+///     .build()?;
+/// assert_eq!(client.base_url(), "https://sandboxapi.ordercloud.io/v1");
+/// let as_user = client.with_access_token("a-user-token")?;
+/// assert!(as_user.has_access_token() && !client.has_access_token());
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone)]
+pub struct ApiClient {
+    pub(crate) shared: Arc<Shared>,
+    /// `Bearer <token>`, marked sensitive.
+    pub(crate) authorization: Option<HeaderValue>,
+    pub(crate) timeout: Duration,
+}
+
+/// What all clones of a client share.
+pub(crate) struct Shared {
+    pub(crate) transport: Arc<dyn HttpTransport>,
+    pub(crate) base: BaseUrl,
+    pub(crate) user_agent: HeaderValue,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) in_flight: Semaphore,
+}
+
+impl ApiClient {
+    /// Starts configuring a client.
+    pub fn builder() -> ApiClientBuilder {
+        ApiClientBuilder::default()
+    }
+
+    /// Starts a request: `route` is the path after `/v1`, with `{name}` for each path
+    /// parameter, such as `/password/reset/{verificationCode}`.
+    pub fn request(&self, method: Method, route: &'static str) -> ApiRequest<'_> {
+        ApiRequest::new(self, method, route)
+    }
+
+    /// A clone that sends `token` as `Authorization: Bearer <token>`, sharing this client's
+    /// connection pool. An empty token or one that cannot be a header value is refused.
+    pub fn with_access_token(&self, token: &str) -> Result<Self, Error> {
+        Ok(Self { authorization: Some(bearer(token)?), ..self.clone() })
+    }
+
+    /// A clone that sends no `Authorization` header.
+    pub fn without_access_token(&self) -> Self {
+        Self { authorization: None, ..self.clone() }
+    }
+
+    /// A clone whose calls time out after `timeout`.
+    pub fn with_timeout(&self, timeout: Duration) -> Self {
+        Self { timeout, ..self.clone() }
+    }
+
+    /// The base URL calls go to, ending in `/v1`.
+    pub fn base_url(&self) -> String {
+        self.shared.base.as_string()
+    }
+
+    /// Whether calls send an access token.
+    pub fn has_access_token(&self) -> bool {
+        self.authorization.is_some()
+    }
+
+    /// How long a call may take.
+    pub fn timeout(&self) -> Duration {
+        self.timeout
+    }
+
+    /// The retry policy.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.shared.retry
+    }
+}
+
+impl fmt::Debug for ApiClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ApiClient")
+            .field("base_url", &self.shared.base.as_string())
+            .field("access_token", &self.authorization.as_ref().map(|_| ordercloud_models::REDACTED))
+            .field("timeout", &self.timeout)
+            .field("retry_policy", &self.shared.retry)
+            .field("transport", &self.shared.transport)
+            .finish()
+    }
+}
+
+/// `Bearer <token>` as a sensitive header value.
+pub(crate) fn bearer(token: &str) -> Result<HeaderValue, Error> {
+    if token.trim().is_empty() {
+        return Err(Error::invalid("the access token is empty"));
+    }
+    let mut value = HeaderValue::try_from(format!("Bearer {token}"))
+        .map_err(|_| Error::invalid("the access token has characters that cannot be sent in an HTTP header"))?;
+    value.set_sensitive(true);
+    Ok(value)
+}
+
+/// Configures an [`ApiClient`]; [`build`](Self::build) validates everything at once.
+#[derive(Default)]
+pub struct ApiClientBuilder {
+    base_url: Option<String>,
+    access_token: Option<String>,
+    timeout: Option<Duration>,
+    transport: Option<Arc<dyn HttpTransport>>,
+    application_name: Option<String>,
+    allow_insecure_http: bool,
+    retry_policy: Option<RetryPolicy>,
+    max_in_flight: Option<usize>,
+}
+
+impl ApiClientBuilder {
+    /// The API host, such as `https://sandboxapi.ordercloud.io`, with or without `/v1` and
+    /// trailing slashes. Default: [`DEFAULT_BASE_URL`](crate::DEFAULT_BASE_URL).
+    pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
+        self.base_url = Some(base_url.into());
+        self
+    }
+
+    /// The token sent as `Authorization: Bearer <token>`. Without one, no `Authorization`
+    /// header is sent at all (the forgotten-credentials endpoints need none).
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.access_token = Some(token.into());
+        self
+    }
+
+    /// How long a call may take in all, retries and waits included.
+    /// Default: [`DEFAULT_TIMEOUT`] (30 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// The HTTP transport. Default: a [`HyperTransport`](crate::HyperTransport) with its
+    /// defaults (feature `hyper`); without that feature a transport must be given.
+    pub fn transport(mut self, transport: impl HttpTransport + 'static) -> Self {
+        self.transport = Some(Arc::new(transport));
+        self
+    }
+
+    /// Your application's name and version, such as `my-shop/1.2`, appended to the
+    /// User-Agent.
+    pub fn application_name(mut self, name: impl Into<String>) -> Self {
+        self.application_name = Some(name.into());
+        self
+    }
+
+    /// Accept an `http://` base URL for a host that is not loopback. Off by default:
+    /// passwords and tokens would cross the network in clear text.
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_insecure_http = allow;
+        self
+    }
+
+    /// Which failures are retried. Default: [`RetryPolicy::default`].
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
+    /// How many calls run at once across the client and its clones (at least 1); the
+    /// rest wait their turn. Default: [`DEFAULT_MAX_IN_FLIGHT`].
+    pub fn max_in_flight(mut self, max: usize) -> Self {
+        self.max_in_flight = Some(max);
+        self
+    }
+
+    /// Validates the configuration and builds the client.
+    pub fn build(self) -> Result<ApiClient, Error> {
+        let base = BaseUrl::parse(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL), self.allow_insecure_http)?;
+        let authorization = self.access_token.as_deref().map(bearer).transpose()?;
+        let user_agent = match self.application_name.as_deref().map(str::trim) {
+            Some(name) if !name.is_empty() => HeaderValue::try_from(format!("{USER_AGENT} {name}")).map_err(|_| {
+                Error::invalid("the application name has characters that cannot be sent in an HTTP header")
+            })?,
+            _ => HeaderValue::from_static(USER_AGENT),
+        };
+        let timeout = self.timeout.unwrap_or(DEFAULT_TIMEOUT);
+        if timeout.is_zero() {
+            return Err(Error::invalid("the timeout must be longer than zero"));
+        }
+        let max_in_flight = self.max_in_flight.unwrap_or(DEFAULT_MAX_IN_FLIGHT);
+        if max_in_flight == 0 || max_in_flight > Semaphore::MAX_PERMITS {
+            return Err(Error::invalid("max_in_flight must be at least 1"));
+        }
+        let transport = match self.transport {
+            Some(transport) => transport,
+            None => default_transport()?,
+        };
+        Ok(ApiClient {
+            shared: Arc::new(Shared {
+                transport,
+                base,
+                user_agent,
+                retry: self.retry_policy.unwrap_or_default(),
+                in_flight: Semaphore::new(max_in_flight),
+            }),
+            authorization,
+            timeout,
+        })
+    }
+}
+
+#[cfg(feature = "hyper")]
+fn default_transport() -> Result<Arc<dyn HttpTransport>, Error> {
+    Ok(Arc::new(crate::HyperTransport::builder().build()?))
+}
+
+#[cfg(not(feature = "hyper"))]
+fn default_transport() -> Result<Arc<dyn HttpTransport>, Error> {
+    Err(Error::invalid("no HTTP transport: give one with .transport(..), or enable the `hyper` feature"))
+}
+
+impl fmt::Debug for ApiClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ApiClientBuilder")
+            .field("base_url", &self.base_url)
+            .field("access_token", &self.access_token.as_ref().map(|_| ordercloud_models::REDACTED))
+            .field("timeout", &self.timeout)
+            .field("transport", &self.transport)
+            .field("application_name", &self.application_name)
+            .field("allow_insecure_http", &self.allow_insecure_http)
+            .field("retry_policy", &self.retry_policy)
+            .field("max_in_flight", &self.max_in_flight)
+            .finish()
+    }
+}

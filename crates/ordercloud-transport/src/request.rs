@@ -1,0 +1,339 @@
+//! `ApiRequest`: one call being built and sent through an [`ApiClient`].
+
+use std::future::{Future, poll_fn};
+use std::pin::pin;
+use std::task::Poll;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use http::header::{self, HeaderMap, HeaderValue};
+use http::{Method, Request, Response};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use tracing::Instrument;
+
+use crate::Error;
+use crate::client::{ApiClient, bearer};
+use crate::encode::push_encoded;
+use crate::error::{DecodeError, ResponseError, json_text};
+use crate::transport::{Elapsed, Sleep, TransportError, TransportErrorKind};
+
+const APPLICATION_JSON: HeaderValue = HeaderValue::from_static("application/json");
+
+/// One OrderCloud call: a route with its path parameters, query, JSON body and per-call
+/// options, sent by one of the `send` methods.
+///
+/// Every path parameter is percent-encoded as one segment (see
+/// [`encode::push_encoded`](crate::encode::push_encoded)); an empty parameter, `.` or `..`
+/// is refused before anything is sent. Mistakes while building (a body that does not
+/// serialize, a token that cannot be a header) are reported by `send`, so building never
+/// panics.
+///
+/// ```
+/// # async fn example(client: ordercloud_transport::ApiClient) -> Result<(), ordercloud_transport::Error> {
+/// use http::Method;
+/// use ordercloud_models::PasswordReset;
+///
+/// // PUT /v1/password/reset/{verificationCode}
+/// client
+///     .request(Method::PUT, "/password/reset/{verificationCode}")
+///     .operation("ResetPasswordByVerificationCode")
+///     .secret_path_param("a code/with?odd#chars")
+///     .json(&PasswordReset::new("my-client-id", "jdoe", "N3w-Secret-pass"))
+///     .send_empty()
+///     .await
+/// # }
+/// ```
+#[must_use = "a request does nothing until it is sent"]
+pub struct ApiRequest<'c> {
+    client: &'c ApiClient,
+    method: Method,
+    route: &'static str,
+    operation: &'static str,
+    /// The path so far: the base prefix, the route up to `rest`, encoded parameters.
+    path: String,
+    /// The part of the route not yet copied into `path`.
+    rest: &'static str,
+    has_query: bool,
+    body: Option<Bytes>,
+    authorization: Option<HeaderValue>,
+    timeout: Duration,
+    /// Values scrubbed from error messages: secret parameters and tokens.
+    secrets: Vec<String>,
+    error: Option<Error>,
+}
+
+impl<'c> ApiRequest<'c> {
+    pub(crate) fn new(client: &'c ApiClient, method: Method, route: &'static str) -> Self {
+        let error = (!route.starts_with('/')).then(|| Error::invalid("a route must start with '/'"));
+        Self {
+            client,
+            method,
+            route,
+            operation: route,
+            path: client.shared.base.path_buffer(route.len() + 32),
+            rest: route,
+            has_query: false,
+            body: None,
+            authorization: client.authorization.clone(),
+            timeout: client.timeout,
+            secrets: Vec::new(),
+            error,
+        }
+    }
+
+    /// Names the operation in traces (for example `SendVerificationCode`). Default: the route.
+    pub fn operation(mut self, name: &'static str) -> Self {
+        self.operation = name;
+        self
+    }
+
+    /// Fills the route's next `{name}` with `value`, encoded as one path segment.
+    pub fn path_param(mut self, value: &str) -> Self {
+        if self.error.is_some() {
+            return self;
+        }
+        let Some((literal, after_open)) = self.rest.split_once('{') else {
+            self.error = Some(Error::invalid("more path parameters than the route has"));
+            return self;
+        };
+        let Some((name, rest)) = after_open.split_once('}') else {
+            self.error = Some(Error::invalid("the route has an unclosed '{'"));
+            return self;
+        };
+        if value.is_empty() || value == "." || value == ".." {
+            self.error = Some(Error::invalid(format!("{name} must not be empty, \".\" or \"..\"")));
+            return self;
+        }
+        self.path.push_str(literal);
+        push_encoded(&mut self.path, value);
+        self.rest = rest;
+        self
+    }
+
+    /// Like [`path_param`](Self::path_param), for a secret such as a verification code: it is
+    /// also scrubbed from the text of any error this call returns.
+    pub fn secret_path_param(mut self, value: &str) -> Self {
+        self.secrets.push(value.to_owned());
+        self.path_param(value)
+    }
+
+    /// Appends `name=value` to the query, both encoded so `+`, `&`, `=` and non-ASCII arrive
+    /// intact.
+    pub fn query(mut self, name: &str, value: &str) -> Self {
+        self.finish_route();
+        self.path.push(if self.has_query { '&' } else { '?' });
+        self.has_query = true;
+        push_encoded(&mut self.path, name);
+        self.path.push('=');
+        push_encoded(&mut self.path, value);
+        self
+    }
+
+    /// Sends `body` as compact JSON with `Content-Type: application/json`.
+    pub fn json<T: Serialize + ?Sized>(mut self, body: &T) -> Self {
+        let mut buffer = Vec::with_capacity(128);
+        match serde_json::to_writer(&mut buffer, body) {
+            Ok(()) => self.body = Some(Bytes::from(buffer)),
+            Err(source) => {
+                self.error.get_or_insert(Error::invalid_with("the request body could not be serialized", source));
+            }
+        }
+        self
+    }
+
+    /// Sends `token` as `Authorization: Bearer <token>` for this call only, whatever token
+    /// the client has. An empty token is refused.
+    pub fn bearer_token(mut self, token: &str) -> Self {
+        self.secrets.push(token.to_owned());
+        match bearer(token) {
+            Ok(value) => self.authorization = Some(value),
+            Err(error) => {
+                self.error.get_or_insert(error);
+            }
+        }
+        self
+    }
+
+    /// Sends no `Authorization` header on this call, whatever token the client has.
+    pub fn without_token(mut self) -> Self {
+        self.authorization = None;
+        self
+    }
+
+    /// Gives this call `timeout` instead of the client's.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Scrubs `value` from the text of any error this call returns (for example a password
+    /// a misbehaving server might echo).
+    pub fn redact(mut self, value: &str) -> Self {
+        self.secrets.push(value.to_owned());
+        self
+    }
+
+    /// Sends the request and returns the 2xx response; any other status is an
+    /// [`Error::Response`].
+    pub async fn send(self) -> Result<Response<Bytes>, Error> {
+        self.execute().await
+    }
+
+    /// Sends the request and ignores the 2xx response's body (for `204 No Content` endpoints).
+    pub async fn send_empty(self) -> Result<(), Error> {
+        self.execute().await.map(drop)
+    }
+
+    /// Sends the request and decodes the 2xx response's JSON body.
+    pub async fn send_json<T: DeserializeOwned>(self) -> Result<T, Error> {
+        let secrets = self.secrets.clone();
+        let response = self.execute().await?;
+        let status = response.status();
+        let body = response.into_body();
+        serde_json::from_slice(json_text(&body)).map_err(|source| {
+            let secrets: Vec<&str> = secrets.iter().map(String::as_str).collect();
+            Error::Decode(Box::new(DecodeError::new(status, body, source, &secrets)))
+        })
+    }
+
+    fn finish_route(&mut self) {
+        if !self.rest.is_empty() {
+            if self.error.is_none() && self.rest.contains('{') {
+                self.error = Some(Error::invalid("a path parameter of the route is missing"));
+            }
+            self.path.push_str(self.rest);
+            self.rest = "";
+        }
+    }
+
+    async fn execute(mut self) -> Result<Response<Bytes>, Error> {
+        self.finish_route();
+        if let Some(error) = self.error.take() {
+            return Err(error);
+        }
+        let shared = &self.client.shared;
+        let uri = shared.base.uri(std::mem::take(&mut self.path))?;
+        let mut headers = HeaderMap::with_capacity(5);
+        headers.insert(header::ACCEPT, APPLICATION_JSON);
+        headers.insert(header::USER_AGENT, shared.user_agent.clone());
+        if let Some(authorization) = self.authorization.take() {
+            headers.insert(header::AUTHORIZATION, authorization);
+        }
+        if self.body.is_some() {
+            headers.insert(header::CONTENT_TYPE, APPLICATION_JSON);
+        }
+        let call = Call { client: self.client, method: self.method, uri, headers, body: self.body.unwrap_or_default() };
+
+        let span = tracing::debug_span!(
+            "ordercloud.request",
+            operation = self.operation,
+            method = %call.method,
+            route = self.route,
+            status = tracing::field::Empty,
+            attempts = tracing::field::Empty,
+            elapsed_ms = tracing::field::Empty,
+        );
+        let started = Instant::now();
+        let deadline = started + self.timeout;
+        let outcome =
+            with_timeout(call.run(deadline), shared.transport.sleep(self.timeout)).instrument(span.clone()).await;
+        span.record("elapsed_ms", started.elapsed().as_millis() as u64);
+        let secrets: Vec<&str> = self.secrets.iter().map(String::as_str).collect();
+        match outcome {
+            None => Err(TransportError::new(TransportErrorKind::Timeout, Elapsed(self.timeout)).into()),
+            Some(Err(error)) => Err(error),
+            Some(Ok(response)) => {
+                span.record("status", response.status().as_u16());
+                if response.status().is_success() {
+                    Ok(response)
+                } else {
+                    let (parts, body) = response.into_parts();
+                    Err(Error::Response(Box::new(ResponseError::new(parts.status, parts.headers, body, &secrets))))
+                }
+            }
+        }
+    }
+}
+
+/// A prepared request and the attempts to send it.
+struct Call<'c> {
+    client: &'c ApiClient,
+    method: Method,
+    uri: http::Uri,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+impl Call<'_> {
+    /// Sends the request, retrying as the policy allows while time is left before `deadline`.
+    /// Returns the last answer, whatever its status.
+    async fn run(self, deadline: Instant) -> Result<Response<Bytes>, Error> {
+        let shared = &self.client.shared;
+        let _permit =
+            shared.in_flight.acquire().await.map_err(|_| Error::invalid("the client's request limiter was closed"))?;
+        let span = tracing::Span::current();
+        let mut retries = 0;
+        loop {
+            span.record("attempts", retries + 1);
+            let wait = match shared.transport.send(self.attempt()).await {
+                Ok(response) => {
+                    let status = response.status();
+                    if status.is_success() {
+                        return Ok(response);
+                    }
+                    match shared.retry.after_status(retries, &self.method, status, response.headers()) {
+                        Some(wait) if fits(wait, deadline) => {
+                            tracing::info!(
+                                attempt = retries + 1,
+                                status = status.as_u16(),
+                                wait_ms = wait.as_millis() as u64,
+                                "retrying after a status that did not take effect"
+                            );
+                            wait
+                        }
+                        _ => return Ok(response),
+                    }
+                }
+                Err(error) => match shared.retry.after_failure(retries, &error) {
+                    Some(wait) if fits(wait, deadline) => {
+                        tracing::info!(attempt = retries + 1, error = %error, wait_ms = wait.as_millis() as u64, "retrying a request that was not sent");
+                        wait
+                    }
+                    _ => return Err(error.into()),
+                },
+            };
+            shared.transport.sleep(wait).await;
+            retries += 1;
+        }
+    }
+
+    fn attempt(&self) -> Request<Bytes> {
+        let mut request = Request::new(self.body.clone());
+        *request.method_mut() = self.method.clone();
+        *request.uri_mut() = self.uri.clone();
+        *request.headers_mut() = self.headers.clone();
+        request
+    }
+}
+
+/// Whether a wait of `wait` ends before `deadline`.
+fn fits(wait: Duration, deadline: Instant) -> bool {
+    Instant::now() + wait < deadline
+}
+
+/// Runs `future` until it completes or `sleep` does, whichever is first (`None` on timeout).
+/// The future is polled first, so an answer that is ready wins over a timer that is too.
+async fn with_timeout<F: Future>(future: F, mut sleep: Sleep) -> Option<F::Output> {
+    let mut future = pin!(future);
+    poll_fn(|cx| {
+        if let Poll::Ready(output) = future.as_mut().poll(cx) {
+            return Poll::Ready(Some(output));
+        }
+        if sleep.as_mut().poll(cx).is_ready() {
+            return Poll::Ready(None);
+        }
+        Poll::Pending
+    })
+    .await
+}

@@ -1,0 +1,275 @@
+//! `RetryPolicy`: which failures are sent again, and after how long.
+
+use std::collections::hash_map::RandomState;
+use std::hash::{BuildHasher, Hasher};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use http::{HeaderMap, Method, StatusCode};
+
+use crate::transport::{TransportError, TransportErrorKind};
+
+/// Which failed calls the client sends again, and after how long.
+///
+/// The default retries only what provably did not take effect, at most twice: a connection
+/// that could not be established, and a `429 Too Many Requests` (honouring `Retry-After`, in
+/// seconds or as an HTTP date). It never retries a timeout, a connection lost after the
+/// request started, or a 5xx, because the server may have acted: a retried
+/// `POST /password/reset` would send a second email. Retrying 502/503/504 for idempotent
+/// methods (`GET`, `PUT`, `DELETE`, `HEAD`, `OPTIONS`) is opt-in.
+///
+/// Waits grow exponentially from [`with_backoff`](Self::with_backoff)'s initial delay, with
+/// jitter, and never outlast the call's timeout: a wait that would is not started, and the
+/// last error is returned instead.
+///
+/// ```
+/// use std::time::Duration;
+/// use ordercloud_transport::RetryPolicy;
+///
+/// let patient = RetryPolicy::default()
+///     .with_max_retries(4)
+///     .with_backoff(Duration::from_millis(50), Duration::from_secs(2))
+///     .retry_idempotent_server_errors(true);
+/// assert_eq!(patient.max_retries(), 4);
+/// assert_eq!(RetryPolicy::none().max_retries(), 0);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RetryPolicy {
+    max_retries: u32,
+    initial_backoff: Duration,
+    max_backoff: Duration,
+    idempotent_server_errors: bool,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self {
+            max_retries: 2,
+            initial_backoff: Duration::from_millis(100),
+            max_backoff: Duration::from_secs(5),
+            idempotent_server_errors: false,
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// Never retry.
+    pub fn none() -> Self {
+        Self { max_retries: 0, ..Self::default() }
+    }
+
+    /// At most `max_retries` retries after the first attempt.
+    #[must_use]
+    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
+        self.max_retries = max_retries;
+        self
+    }
+
+    /// The first wait, doubled at each retry up to `max`, before jitter.
+    #[must_use]
+    pub fn with_backoff(mut self, initial: Duration, max: Duration) -> Self {
+        self.initial_backoff = initial;
+        self.max_backoff = max.max(initial);
+        self
+    }
+
+    /// Also retry 502, 503 and 504 answers to idempotent methods.
+    #[must_use]
+    pub fn retry_idempotent_server_errors(mut self, enabled: bool) -> Self {
+        self.idempotent_server_errors = enabled;
+        self
+    }
+
+    /// How many retries follow a first attempt at most.
+    pub fn max_retries(&self) -> u32 {
+        self.max_retries
+    }
+
+    /// After `retries` retries, whether a transport failure is retried, and the wait.
+    pub(crate) fn after_failure(&self, retries: u32, error: &TransportError) -> Option<Duration> {
+        (retries < self.max_retries && error.kind() == TransportErrorKind::Connect).then(|| self.backoff(retries))
+    }
+
+    /// After `retries` retries, whether a non-2xx answer is retried, and the wait.
+    pub(crate) fn after_status(
+        &self,
+        retries: u32,
+        method: &Method,
+        status: StatusCode,
+        headers: &HeaderMap,
+    ) -> Option<Duration> {
+        if retries >= self.max_retries {
+            return None;
+        }
+        let server_error =
+            matches!(status, StatusCode::BAD_GATEWAY | StatusCode::SERVICE_UNAVAILABLE | StatusCode::GATEWAY_TIMEOUT);
+        if status == StatusCode::TOO_MANY_REQUESTS
+            || (server_error && self.idempotent_server_errors && is_idempotent(method))
+        {
+            let retry_after = headers
+                .get(http::header::RETRY_AFTER)
+                .and_then(|value| value.to_str().ok())
+                .and_then(|value| parse_retry_after(value, SystemTime::now()));
+            return Some(retry_after.unwrap_or_else(|| self.backoff(retries)));
+        }
+        None
+    }
+
+    /// The wait before retry number `retries + 1`: exponential, with jitter in [50%, 100%].
+    fn backoff(&self, retries: u32) -> Duration {
+        let factor = 2u32.saturating_pow(retries.min(16));
+        let full = self.initial_backoff.saturating_mul(factor).min(self.max_backoff);
+        full.mul_f64(0.5 + 0.5 * random_fraction())
+    }
+}
+
+fn is_idempotent(method: &Method) -> bool {
+    matches!(*method, Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS)
+}
+
+/// A number in [0, 1) that differs between calls and processes; for jitter only.
+fn random_fraction() -> f64 {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let mut hasher = RandomState::new().build_hasher();
+    hasher.write_u64(COUNTER.fetch_add(1, Ordering::Relaxed));
+    (hasher.finish() >> 11) as f64 / (1u64 << 53) as f64
+}
+
+/// `Retry-After` as a wait: delay-seconds, or an IMF-fixdate such as
+/// `Sun, 06 Nov 1994 08:49:37 GMT` (a date in the past means no wait).
+pub(crate) fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let at = parse_http_date(value)?;
+    Some(at.duration_since(now).unwrap_or(Duration::ZERO))
+}
+
+fn parse_http_date(value: &str) -> Option<SystemTime> {
+    // "Sun, 06 Nov 1994 08:49:37 GMT"
+    let (_weekday, rest) = value.split_once(", ")?;
+    let mut parts = rest.split(' ');
+    let day: u32 = parts.next()?.parse().ok()?;
+    let month = match parts.next()? {
+        "Jan" => 1,
+        "Feb" => 2,
+        "Mar" => 3,
+        "Apr" => 4,
+        "May" => 5,
+        "Jun" => 6,
+        "Jul" => 7,
+        "Aug" => 8,
+        "Sep" => 9,
+        "Oct" => 10,
+        "Nov" => 11,
+        "Dec" => 12,
+        _ => return None,
+    };
+    let year: i64 = parts.next()?.parse().ok()?;
+    let mut clock = parts.next()?.split(':').map(|part| part.parse::<u64>().ok());
+    let (hour, minute, second) = (clock.next()??, clock.next()??, clock.next()??);
+    if parts.next()? != "GMT"
+        || parts.next().is_some()
+        || !(1..=31).contains(&day)
+        || hour > 23
+        || minute > 59
+        || second > 60
+    {
+        return None;
+    }
+    let days = days_from_civil(year, month, day);
+    let seconds = u64::try_from(days).ok()? * 86_400 + hour * 3600 + minute * 60 + second;
+    UNIX_EPOCH.checked_add(Duration::from_secs(seconds))
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year.div_euclid(400);
+    let year_of_era = year - era * 400;
+    let month = i64::from(month);
+    let day_of_year = (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + i64::from(day) - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    era * 146_097 + day_of_era - 719_468
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use http::HeaderValue;
+
+    fn headers(retry_after: &str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(http::header::RETRY_AFTER, HeaderValue::from_str(retry_after).unwrap());
+        headers
+    }
+
+    #[test]
+    fn retry_after_in_seconds_and_as_a_date() {
+        let now = UNIX_EPOCH + Duration::from_secs(784_111_770); // Sun, 06 Nov 1994 08:49:30 GMT
+        assert_eq!(parse_retry_after("120", now), Some(Duration::from_secs(120)));
+        assert_eq!(parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", now), Some(Duration::from_secs(7)));
+        assert_eq!(parse_retry_after("Sat, 05 Nov 1994 08:49:37 GMT", now), Some(Duration::ZERO));
+        assert_eq!(parse_retry_after("Thu, 01 Jan 1970 00:00:00 GMT", UNIX_EPOCH), Some(Duration::ZERO));
+        for bad in [
+            "",
+            "-1",
+            "soon",
+            "Sun, 06 Nov 1994 08:49:37 PST",
+            "Sun, 32 Nov 1994 08:49:37 GMT",
+            "Sun, 06 Foo 1994 08:49:37 GMT",
+        ] {
+            assert_eq!(parse_retry_after(bad, now), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn civil_dates_match_known_days() {
+        assert_eq!(days_from_civil(1970, 1, 1), 0);
+        assert_eq!(days_from_civil(2000, 3, 1), 11_017);
+        assert_eq!(days_from_civil(2026, 11, 27), 20_784);
+    }
+
+    #[test]
+    fn default_retries_connect_failures_and_429_only() {
+        let policy = RetryPolicy::default();
+        let connect = TransportError::from_kind(TransportErrorKind::Connect);
+        let timeout = TransportError::from_kind(TransportErrorKind::Timeout);
+        let io = TransportError::from_kind(TransportErrorKind::Io);
+        assert!(policy.after_failure(0, &connect).is_some());
+        assert!(policy.after_failure(1, &connect).is_some());
+        assert!(policy.after_failure(2, &connect).is_none(), "at most 2 retries");
+        assert!(policy.after_failure(0, &timeout).is_none());
+        assert!(policy.after_failure(0, &io).is_none());
+        assert!(policy.after_failure(0, &TransportError::from_kind(TransportErrorKind::Tls)).is_none());
+        let none = HeaderMap::new();
+        assert!(policy.after_status(0, &Method::POST, StatusCode::TOO_MANY_REQUESTS, &none).is_some());
+        for status in [500, 502, 503, 504] {
+            let status = StatusCode::from_u16(status).unwrap();
+            assert!(policy.after_status(0, &Method::PUT, status, &none).is_none());
+        }
+        assert!(RetryPolicy::none().after_failure(0, &connect).is_none());
+    }
+
+    #[test]
+    fn idempotent_server_errors_are_opt_in_and_never_for_post() {
+        let policy = RetryPolicy::default().retry_idempotent_server_errors(true);
+        let none = HeaderMap::new();
+        assert!(policy.after_status(0, &Method::PUT, StatusCode::SERVICE_UNAVAILABLE, &none).is_some());
+        assert!(policy.after_status(0, &Method::POST, StatusCode::SERVICE_UNAVAILABLE, &none).is_none());
+        assert!(policy.after_status(0, &Method::PUT, StatusCode::INTERNAL_SERVER_ERROR, &none).is_none());
+    }
+
+    #[test]
+    fn retry_after_wins_over_backoff_and_backoff_grows_with_jitter() {
+        let policy = RetryPolicy::default().with_backoff(Duration::from_millis(100), Duration::from_millis(300));
+        let wait = policy.after_status(0, &Method::POST, StatusCode::TOO_MANY_REQUESTS, &headers("3"));
+        assert_eq!(wait, Some(Duration::from_secs(3)));
+        for retries in 0..4 {
+            let full = Duration::from_millis(100 * 2u64.pow(retries)).min(Duration::from_millis(300));
+            let wait = policy.backoff(retries);
+            assert!(wait >= full / 2 && wait <= full, "{retries}: {wait:?}");
+        }
+    }
+}

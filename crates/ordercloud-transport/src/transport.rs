@@ -1,0 +1,205 @@
+//! The `HttpTransport` trait: what the client needs from an HTTP stack, and nothing more.
+
+use std::error::Error as StdError;
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use bytes::Bytes;
+
+/// A timer future returned by [`HttpTransport::sleep`].
+pub type Sleep = Pin<Box<dyn Future<Output = ()> + Send>>;
+
+/// Sends one HTTP request and returns the response, whatever its status.
+///
+/// The transport is deliberately dumb: it never retries, never adds authentication and never
+/// interprets a status code. [`ApiClient`](crate::ApiClient) does all of that on top, so any
+/// HTTP stack (or a test double) can stand in by implementing two methods.
+///
+/// The client also takes its timer from the transport ([`sleep`](Self::sleep)), for request
+/// timeouts and retry backoff, so the SDK itself pulls in no async runtime: a transport
+/// built on tokio returns `tokio::time::sleep`, one built on another runtime returns that
+/// runtime's timer.
+///
+/// ```
+/// use std::time::Duration;
+/// use bytes::Bytes;
+/// use ordercloud_transport::{HttpTransport, Sleep, TransportError};
+///
+/// /// Answers every request with 204 No Content.
+/// #[derive(Debug)]
+/// struct NoContent;
+///
+/// #[async_trait::async_trait]
+/// impl HttpTransport for NoContent {
+///     async fn send(&self, _request: http::Request<Bytes>) -> Result<http::Response<Bytes>, TransportError> {
+///         Ok(http::Response::builder().status(204).body(Bytes::new()).expect("a valid response"))
+///     }
+///
+///     fn sleep(&self, _duration: Duration) -> Sleep {
+///         Box::pin(std::future::pending())
+///     }
+/// }
+/// ```
+#[async_trait]
+pub trait HttpTransport: Send + Sync + fmt::Debug {
+    /// Sends `request` (its URI is absolute) and reads the whole response body.
+    ///
+    /// Every status code is an `Ok` response; `Err` means no complete response arrived.
+    async fn send(&self, request: http::Request<Bytes>) -> Result<http::Response<Bytes>, TransportError>;
+
+    /// A future that completes after `duration`, on this transport's runtime.
+    fn sleep(&self, duration: Duration) -> Sleep;
+}
+
+#[async_trait]
+impl<T: HttpTransport + ?Sized> HttpTransport for Arc<T> {
+    async fn send(&self, request: http::Request<Bytes>) -> Result<http::Response<Bytes>, TransportError> {
+        (**self).send(request).await
+    }
+
+    fn sleep(&self, duration: Duration) -> Sleep {
+        (**self).sleep(duration)
+    }
+}
+
+/// What kind of failure a [`TransportError`] is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TransportErrorKind {
+    /// No connection could be established (DNS, refused, unreachable, connect timeout):
+    /// the request was not sent.
+    Connect,
+    /// The TLS handshake failed (for example an untrusted certificate): the request was not
+    /// sent, and sending it again will fail the same way.
+    Tls,
+    /// No complete answer arrived in time: the request may have reached the server.
+    Timeout,
+    /// The connection failed after the request started: it may have reached the server.
+    Io,
+    /// The answer was not valid HTTP: the request may have reached the server.
+    InvalidResponse,
+    /// The response body is larger than the transport accepts.
+    BodyTooLarge,
+    /// Anything else.
+    Other,
+}
+
+impl TransportErrorKind {
+    fn describe(self) -> &'static str {
+        match self {
+            Self::Connect => "could not connect to the server",
+            Self::Tls => "the TLS handshake with the server failed",
+            Self::Timeout => "the request timed out",
+            Self::Io => "the connection failed during the request",
+            Self::InvalidResponse => "the server's answer is not valid HTTP",
+            Self::BodyTooLarge => "the response body is larger than the limit",
+            Self::Other => "the HTTP transport failed",
+        }
+    }
+
+    /// Whether a failure of this kind proves the request was never sent.
+    pub fn request_not_sent(self) -> bool {
+        matches!(self, Self::Connect | Self::Tls)
+    }
+}
+
+/// A failure to get a complete HTTP response. Its [`kind`](Self::kind) says what failed and
+/// whether the request can have reached the server; the underlying error is its `source()`.
+pub struct TransportError {
+    kind: TransportErrorKind,
+    source: Option<Box<dyn StdError + Send + Sync>>,
+}
+
+impl TransportError {
+    /// An error of `kind` caused by `source`.
+    pub fn new(kind: TransportErrorKind, source: impl Into<Box<dyn StdError + Send + Sync>>) -> Self {
+        Self { kind, source: Some(source.into()) }
+    }
+
+    /// An error of `kind` with no underlying cause.
+    pub fn from_kind(kind: TransportErrorKind) -> Self {
+        Self { kind, source: None }
+    }
+
+    /// What kind of failure this is.
+    pub fn kind(&self) -> TransportErrorKind {
+        self.kind
+    }
+
+    /// Whether the request timed out, in connecting or waiting for the answer.
+    pub fn is_timeout(&self) -> bool {
+        self.kind == TransportErrorKind::Timeout
+            || (self.kind == TransportErrorKind::Connect
+                && self.chain().any(|error| {
+                    error.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::TimedOut)
+                }))
+    }
+
+    fn chain(&self) -> impl Iterator<Item = &(dyn StdError + 'static)> {
+        let first = self.source.as_deref().map(|error| error as &(dyn StdError + 'static));
+        std::iter::successors(first, |&error| error.source())
+    }
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.kind.describe())?;
+        // The innermost cause is usually the one a person can act on ("Connection refused").
+        if let Some(root) = self.chain().last() {
+            write!(f, " ({root})")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TransportError").field("kind", &self.kind).field("source", &self.source).finish()
+    }
+}
+
+impl StdError for TransportError {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        self.source.as_deref().map(|error| error as &(dyn StdError + 'static))
+    }
+}
+
+/// The cause of a timeout raised by the client: how long the call was given.
+#[derive(Debug)]
+pub(crate) struct Elapsed(pub(crate) Duration);
+
+impl fmt::Display for Elapsed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "no complete answer within {:?}", self.0)
+    }
+}
+
+impl StdError for Elapsed {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_names_the_kind_and_the_root_cause() {
+        let io = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "Connection refused");
+        let error = TransportError::new(TransportErrorKind::Connect, io);
+        assert_eq!(error.to_string(), "could not connect to the server (Connection refused)");
+        assert!(error.source().is_some());
+        assert!(!error.is_timeout());
+        assert!(error.kind().request_not_sent());
+    }
+
+    #[test]
+    fn a_connect_timeout_is_a_timeout() {
+        let io = std::io::Error::new(std::io::ErrorKind::TimedOut, "connect");
+        assert!(TransportError::new(TransportErrorKind::Connect, io).is_timeout());
+        assert!(TransportError::from_kind(TransportErrorKind::Timeout).is_timeout());
+        assert!(!TransportError::from_kind(TransportErrorKind::Io).is_timeout());
+        assert!(!TransportErrorKind::Timeout.request_not_sent());
+    }
+}
