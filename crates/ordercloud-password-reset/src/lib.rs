@@ -1,0 +1,53 @@
+//! OrderCloud's forgotten-credentials flow: a shopper who forgot a password asks for a
+//! verification code by email, follows the link, and sets a new password.
+//!
+//! [`PasswordResetApi`] has one method per endpoint; each returns
+//! `Result<(), `[`Error`]`>`. The endpoints need no access token, and none is sent unless
+//! the [`ApiClient`] has one. Input that can never succeed (no ClientID, neither username
+//! nor email, an empty verification code) is refused before anything is sent. Error codes
+//! are typed ([`ErrorCode`]), and an `InsecurePassword` error carries the server's
+//! [`PasswordRequirements`] ([`ErrorExt::password_requirements`]).
+//!
+//! For a backend that sends its own reset emails, [`verify_oc_hash`] checks that a
+//! message-sender call comes from OrderCloud, and [`ordercloud_models`] has its payloads.
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), ordercloud_password_reset::Error> {
+//! use ordercloud_password_reset::{ErrorCode, ErrorExt, PasswordResetApi};
+//! use ordercloud_password_reset::models::{PasswordReset, PasswordResetRequest};
+//! use ordercloud_transport::{ApiClient, MockTransport};
+//!
+//! // Offline here; in production: ApiClient::builder().base_url("https://sandboxapi.ordercloud.io").build()?
+//! let mock = MockTransport::new();
+//! mock.push_status(204, "");
+//! mock.push_status(400, r#"{"Errors":[{"ErrorCode":"PasswordReset.InsecurePassword","Message":"Password does not meet the requirements","Data":{"MinimumCharacterCount":10,"UpperCaseRequired":true}}]}"#);
+//! let client = ApiClient::builder().transport(mock).build()?;
+//! let api = PasswordResetApi::new(client);
+//!
+//! api.send_verification_code(
+//!     &PasswordResetRequest::new("my-client-id")
+//!         .with_email("jdoe@example.com")
+//!         .with_url("https://shop.example.com/reset"),
+//! )
+//! .await?;
+//!
+//! let code = "the-code-from-the-email";
+//! let error = api.reset_password(code, &PasswordReset::new("my-client-id", "jdoe", "weak")).await.unwrap_err();
+//! assert_eq!(error.error_code(), Some(&ErrorCode::PasswordResetInsecurePassword));
+//! let requirements = error.password_requirements().expect("the server's requirements");
+//! assert_eq!(requirements.describe(), ["at least 10 characters", "an upper-case letter"]);
+//! # Ok(())
+//! # }
+//! ```
+
+mod api;
+mod oc_hash;
+mod policy;
+
+pub use api::PasswordResetApi;
+pub use oc_hash::{compute_oc_hash, verify_oc_hash};
+pub use ordercloud_models as models;
+pub use ordercloud_models::{ErrorCode, PasswordRequirements};
+pub use ordercloud_transport::{ApiClient, Error};
+pub use policy::{ErrorExt, meets_platform_default_policy};
