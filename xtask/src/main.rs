@@ -1,0 +1,146 @@
+//! `cargo xtask ci` runs every check CI runs; `cargo xtask bench` measures throughput and
+//! memory. Standard library only, so it builds in a second on any machine.
+
+use std::process::{Command, ExitCode};
+use std::time::Instant;
+
+mod bench;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("ci") => ci(),
+        Some("bench") => bench::run(&args[1..]),
+        _ => {
+            eprintln!("usage: cargo xtask ci | bench [--quick]");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("xtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Runs `program args..` with `env`, failing with the step's name if it fails.
+pub(crate) fn run(name: &str, program: &str, args: &[&str], env: &[(&str, &str)]) -> Result<(), String> {
+    let started = Instant::now();
+    eprintln!("==> {name}: {program} {}", args.join(" "));
+    let status = Command::new(program)
+        .args(args)
+        .envs(env.iter().copied())
+        .status()
+        .map_err(|error| format!("{name}: could not start {program}: {error}"))?;
+    eprintln!(
+        "<== {name}: {} in {:.1}s",
+        if status.success() { "ok" } else { "FAILED" },
+        started.elapsed().as_secs_f64()
+    );
+    if status.success() { Ok(()) } else { Err(format!("{name} failed ({status})")) }
+}
+
+/// Runs `program args..` and returns its standard output.
+pub(crate) fn output(program: &str, args: &[&str]) -> Result<String, String> {
+    let out =
+        Command::new(program).args(args).output().map_err(|error| format!("could not start {program}: {error}"))?;
+    if !out.status.success() {
+        return Err(format!("{program} {} failed: {}", args.join(" "), String::from_utf8_lossy(&out.stderr)));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+fn ci() -> Result<(), String> {
+    let started = Instant::now();
+    run("format", "cargo", &["fmt", "--all", "--", "--check"], &[])?;
+    run("clippy", "cargo", &["clippy", "--workspace", "--all-targets", "--all-features", "--", "-D", "warnings"], &[])?;
+    // The README's test command, exactly as a new user types it.
+    run("test", "cargo", &["test"], &[])?;
+    run("docs", "cargo", &["doc", "--workspace", "--no-deps", "--all-features"], &[("RUSTDOCFLAGS", "-D warnings")])?;
+    for (name, args) in FEATURE_SETS {
+        run(name, "cargo", args, &[])?;
+    }
+    dependency_policy()?;
+    eprintln!("ci: all steps passed in {:.0}s", started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+/// Each feature set a user can pick, built alone.
+const FEATURE_SETS: &[(&str, &[&str])] = &[
+    ("models alone", &["check", "--package", "ordercloud-models", "--all-targets"]),
+    ("transport without default features", &["check", "--package", "ordercloud-transport", "--no-default-features"]),
+    (
+        "transport with mock only",
+        &["check", "--package", "ordercloud-transport", "--no-default-features", "--features", "mock"],
+    ),
+    (
+        "transport with native roots",
+        &["check", "--package", "ordercloud-transport", "--no-default-features", "--features", "native-roots"],
+    ),
+    (
+        "password-reset without default features",
+        &["check", "--package", "ordercloud-password-reset", "--no-default-features"],
+    ),
+];
+
+/// What each crate may pull in: models stays serde-only; without the hyper feature there is
+/// no hyper, rustls or ring; no crate ever brings aws-lc or OpenSSL.
+fn dependency_policy() -> Result<(), String> {
+    eprintln!("==> dependency policy");
+    let models = tree(&["--package", "ordercloud-models"])?;
+    const SERDE_ONLY: &[&str] = &[
+        "ordercloud-models",
+        "serde",
+        "serde_core",
+        "serde_derive",
+        "serde_json",
+        "itoa",
+        "memchr",
+        "ryu",
+        "zmij",
+        "proc-macro2",
+        "quote",
+        "syn",
+        "unicode-ident",
+    ];
+    let extra: Vec<&String> = models.iter().filter(|name| !SERDE_ONLY.contains(&name.as_str())).collect();
+    if !extra.is_empty() {
+        return Err(format!("ordercloud-models must depend on serde and serde_json only, but pulls in {extra:?}"));
+    }
+    for package in ["ordercloud-transport", "ordercloud-password-reset"] {
+        let lean = tree(&["--package", package, "--no-default-features"])?;
+        let heavy: Vec<&String> = lean.iter().filter(|name| is_tls_or_http_stack(name)).collect();
+        if !heavy.is_empty() {
+            return Err(format!("{package} without default features must not pull in {heavy:?}"));
+        }
+    }
+    let everything = tree(&["--workspace", "--all-features"])?;
+    let banned: Vec<&String> = everything
+        .iter()
+        // openssl-probe only finds certificate files for rustls-native-certs; it links nothing.
+        .filter(|name| name.starts_with("aws-lc") || ["openssl", "openssl-sys", "native-tls"].contains(&name.as_str()))
+        .collect();
+    if !banned.is_empty() {
+        return Err(format!("banned crates in the dependency tree: {banned:?}"));
+    }
+    eprintln!("<== dependency policy: ok");
+    Ok(())
+}
+
+fn is_tls_or_http_stack(name: &str) -> bool {
+    ["hyper", "hyper-util", "hyper-rustls", "rustls", "ring", "tokio-rustls", "webpki-roots"].contains(&name)
+}
+
+/// The names of the normal (non-dev, non-build) dependencies, the package included.
+fn tree(selection: &[&str]) -> Result<Vec<String>, String> {
+    let mut args = vec!["tree", "--edges", "normal", "--prefix", "none", "--format", "{p}"];
+    args.extend_from_slice(selection);
+    let text = output("cargo", &args)?;
+    let mut names: Vec<String> =
+        text.lines().filter_map(|line| line.split_whitespace().next()).map(str::to_owned).collect();
+    names.sort();
+    names.dedup();
+    Ok(names)
+}
