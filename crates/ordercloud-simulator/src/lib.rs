@@ -1,0 +1,267 @@
+//! An in-process stand-in for OrderCloud's forgotten-credentials endpoints.
+//!
+//! [`Simulator::start`] binds 127.0.0.1 on a random port and serves, over real HTTP, the
+//! endpoints of `ordercloud-password-reset` the way OrderCloud does:
+//!
+//! - `POST /v1/password/reset`: 204 whether or not the user exists; for a known user, a
+//!   `ForgottenPassword` message in the [outbox](Simulator::outbox) with a verification code
+//!   and a renewal token, valid 120 minutes and once.
+//! - `PUT /v1/password/reset/{code}`: checks the code (and username), the platform password
+//!   policy (`PasswordReset.InsecurePassword` with the requirements in `Data`) and reuse
+//!   (`PasswordReset.CannotReusePassword`); 10 failed attempts lock the user out for 2
+//!   minutes (`PasswordReset.LockedOut`).
+//! - `POST /v1/password/onetimepassword`: a `OneTimePassword` message, valid 10 minutes and
+//!   once ([`redeem_one_time_password`](Simulator::redeem_one_time_password)).
+//! - `POST /v1/username/retrieve`: 200 always; a `ForgottenUsername` message for a known email.
+//! - `POST /v1/me/password`: with the renewal token as bearer; 401 `InvalidToken` otherwise.
+//!
+//! Every error is an OrderCloud error body with the real codes; a malformed body, a wrong
+//! content type or an unknown route get a 400 or 404 with one too. The clock can be
+//! [advanced](Simulator::advance) to test expiry. The server stops when the simulator is
+//! dropped.
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> std::io::Result<()> {
+//! use ordercloud_simulator::{SimUser, Simulator};
+//!
+//! let simulator = Simulator::builder()
+//!     .user(SimUser::new("my-client-id", "jdoe", "jdoe@example.com", "Old-Passw0rd"))
+//!     .start()
+//!     .await?;
+//! println!("OrderCloud stand-in at {}", simulator.base_url());
+//! assert!(simulator.outbox().is_empty());
+//! # Ok(())
+//! # }
+//! ```
+
+mod routes;
+mod server;
+mod state;
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use ordercloud_models::{
+    ForgottenPasswordEventBody, ForgottenUsernameEventBody, MessageSenderPayload, MessageType, OneTimePasswordEventBody,
+};
+use serde::de::DeserializeOwned;
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+
+use crate::state::{GrantKind, State};
+
+/// A user the simulator knows.
+#[derive(Clone)]
+#[non_exhaustive]
+pub struct SimUser {
+    /// The API client the user signs in through.
+    pub client_id: String,
+    /// The user's ID.
+    pub id: String,
+    /// The username.
+    pub username: String,
+    /// The email address.
+    pub email: String,
+    /// The first name, shown in messages.
+    pub first_name: Option<String>,
+    /// The current password.
+    pub password: String,
+}
+
+impl SimUser {
+    /// A user of `client_id`; the ID is the username.
+    pub fn new(client_id: &str, username: &str, email: &str, password: &str) -> Self {
+        Self {
+            client_id: client_id.to_owned(),
+            id: username.to_owned(),
+            username: username.to_owned(),
+            email: email.to_owned(),
+            first_name: None,
+            password: password.to_owned(),
+        }
+    }
+
+    /// Sets the first name.
+    #[must_use]
+    pub fn with_first_name(mut self, first_name: &str) -> Self {
+        self.first_name = Some(first_name.to_owned());
+        self
+    }
+}
+
+impl fmt::Debug for SimUser {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SimUser")
+            .field("client_id", &self.client_id)
+            .field("id", &self.id)
+            .field("username", &self.username)
+            .field("email", &self.email)
+            .field("password", &ordercloud_models::REDACTED)
+            .finish()
+    }
+}
+
+/// A message the simulator "sent": the recipient's address and the payload a message sender
+/// would have received.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct OutboxMessage {
+    /// The email address it went to.
+    pub to: String,
+    /// The message-sender payload, with its event body as JSON.
+    pub payload: MessageSenderPayload,
+}
+
+impl OutboxMessage {
+    /// The kind of message.
+    pub fn message_type(&self) -> Option<&MessageType> {
+        self.payload.message_type.as_ref()
+    }
+
+    /// The event body as `T`, such as [`ForgottenPasswordEventBody`].
+    pub fn event_body<T: DeserializeOwned>(&self) -> Option<T> {
+        serde_json::from_value(self.payload.event_body.clone()?).ok()
+    }
+
+    /// The event body of a `ForgottenPassword` message.
+    pub fn forgotten_password(&self) -> Option<ForgottenPasswordEventBody> {
+        self.is(MessageType::ForgottenPassword).then(|| self.event_body()).flatten()
+    }
+
+    /// The event body of a `ForgottenUsername` message.
+    pub fn forgotten_username(&self) -> Option<ForgottenUsernameEventBody> {
+        self.is(MessageType::ForgottenUsername).then(|| self.event_body()).flatten()
+    }
+
+    /// The event body of a `OneTimePassword` message.
+    pub fn one_time_password(&self) -> Option<OneTimePasswordEventBody> {
+        self.is(MessageType::OneTimePassword).then(|| self.event_body()).flatten()
+    }
+
+    fn is(&self, message_type: MessageType) -> bool {
+        self.message_type() == Some(&message_type)
+    }
+}
+
+/// Configures a [`Simulator`].
+#[derive(Debug, Default)]
+pub struct SimulatorBuilder {
+    clients: Vec<String>,
+    users: Vec<SimUser>,
+}
+
+impl SimulatorBuilder {
+    /// Adds a user (and its client ID).
+    pub fn user(self, user: SimUser) -> Self {
+        let mut builder = self.client(&user.client_id);
+        builder.users.push(user);
+        builder
+    }
+
+    /// Adds a client ID with no users.
+    pub fn client(mut self, client_id: &str) -> Self {
+        if !self.clients.iter().any(|known| known == client_id) {
+            self.clients.push(client_id.to_owned());
+        }
+        self
+    }
+
+    /// Binds 127.0.0.1 on a random port and starts serving on the current tokio runtime.
+    pub async fn start(self) -> std::io::Result<Simulator> {
+        let listener = TcpListener::bind((std::net::Ipv4Addr::LOCALHOST, 0)).await?;
+        let address = listener.local_addr()?;
+        let state = Arc::new(Mutex::new(State::new(self.clients, self.users)));
+        let server = tokio::spawn(server::serve(listener, state.clone()));
+        Ok(Simulator { address, state, server })
+    }
+}
+
+/// A running OrderCloud stand-in; stops serving when dropped.
+pub struct Simulator {
+    address: SocketAddr,
+    state: Arc<Mutex<State>>,
+    server: JoinHandle<()>,
+}
+
+impl Simulator {
+    /// Starts configuring a simulator.
+    pub fn builder() -> SimulatorBuilder {
+        SimulatorBuilder::default()
+    }
+
+    /// A simulator with no users, serving.
+    pub async fn start() -> std::io::Result<Self> {
+        Self::builder().start().await
+    }
+
+    /// The base URL to give `ApiClient`: `http://127.0.0.1:<port>`.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.address)
+    }
+
+    /// The address served.
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    /// Adds a user (and its client ID) while serving.
+    pub fn add_user(&self, user: SimUser) {
+        let mut state = self.lock();
+        if !state.clients.contains(&user.client_id) {
+            state.clients.push(user.client_id.clone());
+        }
+        state.users.push(crate::state::UserRecord { user, failed_attempts: 0, locked_until: None });
+    }
+
+    /// Every message sent so far, oldest first.
+    pub fn outbox(&self) -> Vec<OutboxMessage> {
+        self.lock().outbox.clone()
+    }
+
+    /// The newest message sent to `email`.
+    pub fn last_message_to(&self, email: &str) -> Option<OutboxMessage> {
+        self.lock().outbox.iter().rev().find(|message| message.to.eq_ignore_ascii_case(email)).cloned()
+    }
+
+    /// Moves the simulator's clock forward by `by` (codes and lockouts expire by it).
+    pub fn advance(&self, by: Duration) {
+        self.lock().advance(by);
+    }
+
+    /// Whether `password` is the current password of `username` (for test assertions).
+    pub fn password_matches(&self, client_id: &str, username: &str, password: &str) -> bool {
+        self.lock().find_user(client_id, Some(username), None).is_some_and(|record| record.user.password == password)
+    }
+
+    /// Signs in with a one-time password, as OrderCloud's token endpoint would: true once for
+    /// an unexpired password of that user, false after.
+    pub fn redeem_one_time_password(&self, client_id: &str, username: &str, one_time_password: &str) -> bool {
+        let mut state = self.lock();
+        match state.live_grant(GrantKind::OneTimePassword, one_time_password) {
+            Some(grant) if grant.client_id == client_id && grant.username.eq_ignore_ascii_case(username) => {
+                grant.used = true;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+impl Drop for Simulator {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}
+
+impl fmt::Debug for Simulator {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Simulator").field("address", &self.address).finish_non_exhaustive()
+    }
+}

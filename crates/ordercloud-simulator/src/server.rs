@@ -1,0 +1,74 @@
+//! The HTTP plumbing: accept loop, body limit, and turning a `Reply` into a response.
+
+use std::convert::Infallible;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use bytes::Bytes;
+use http::{Response, StatusCode};
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Incoming as Body;
+use hyper::service::service_fn;
+use hyper_util::rt::TokioIo;
+use ordercloud_models::{ApiError, ErrorCode, ErrorResponse};
+use tokio::net::TcpListener;
+use tokio::task::JoinSet;
+
+use crate::routes::{Incoming, handle};
+use crate::state::State;
+
+/// The largest request body read; OrderCloud's forgotten-credentials bodies are tiny.
+const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// Serves connections until the task is aborted; aborting also ends every connection.
+pub(crate) async fn serve(listener: TcpListener, state: Arc<Mutex<State>>) {
+    let mut connections = JoinSet::new();
+    loop {
+        let Ok((stream, _)) = listener.accept().await else { continue };
+        let state = state.clone();
+        connections.spawn(async move {
+            let service = service_fn(move |request| answer(request, state.clone()));
+            let _ = hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(stream), service).await;
+        });
+        // Reap finished connections so the set does not grow.
+        while connections.try_join_next().is_some() {}
+    }
+}
+
+async fn answer(request: http::Request<Body>, state: Arc<Mutex<State>>) -> Result<Response<Full<Bytes>>, Infallible> {
+    let (parts, body) = request.into_parts();
+    let body = match Limited::new(body, MAX_BODY_BYTES).collect().await {
+        Ok(collected) => collected.to_bytes(),
+        Err(_) => {
+            let error = ApiError::new(ErrorCode::InvalidRequestBody, "The request body is too large or was cut off");
+            return Ok(json(
+                StatusCode::BAD_REQUEST,
+                &serde_json::to_value(ErrorResponse::new(vec![error])).unwrap_or_default(),
+            ));
+        }
+    };
+    let incoming = Incoming {
+        method: &parts.method,
+        path: parts.uri.path(),
+        query: parts.uri.query(),
+        headers: &parts.headers,
+        body: &body,
+    };
+    let reply = handle(&mut state.lock().unwrap_or_else(PoisonError::into_inner), &incoming);
+    Ok(match reply.body {
+        Some(body) => json(reply.status, &body),
+        None => {
+            let mut response = Response::new(Full::new(Bytes::new()));
+            *response.status_mut() = reply.status;
+            response
+        }
+    })
+}
+
+fn json(status: StatusCode, body: &serde_json::Value) -> Response<Full<Bytes>> {
+    let mut response = Response::new(Full::new(Bytes::from(body.to_string())));
+    *response.status_mut() = status;
+    response
+        .headers_mut()
+        .insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static("application/json; charset=utf-8"));
+    response
+}

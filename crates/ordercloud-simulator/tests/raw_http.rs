@@ -1,0 +1,97 @@
+//! The simulator answers bad requests the way OrderCloud does: an `Errors` body, never a
+//! crash. Sent as raw HTTP/1.1 so nothing on the client side tidies them up.
+
+use ordercloud_simulator::{SimUser, Simulator};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+async fn raw(simulator: &Simulator, request: String) -> (u16, serde_json::Value) {
+    let mut stream = TcpStream::connect(simulator.address()).await.unwrap();
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).await.unwrap();
+    let text = String::from_utf8(response).unwrap();
+    let status = text[9..12].parse().unwrap();
+    let body = text.split_once("\r\n\r\n").map(|(_, body)| body).unwrap_or("");
+    (status, serde_json::from_str(body).unwrap_or(serde_json::Value::Null))
+}
+
+fn request(method: &str, target: &str, content_type: &str, body: &str) -> String {
+    format!(
+        "{method} {target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+}
+
+#[tokio::test]
+async fn malformed_requests_get_ordercloud_errors() {
+    let simulator =
+        Simulator::builder().user(SimUser::new("c", "jdoe", "j@example.com", "Old-Passw0rd")).start().await.unwrap();
+    let cases = [
+        (request("POST", "/v1/password/reset", "application/json", "{not json"), 400, "Request.InvalidRequestBody"),
+        (request("POST", "/v1/password/reset", "text/plain", r#"{"ClientID":"c"}"#), 400, "Request.InvalidRequestBody"),
+        (
+            request("POST", "/v1/password/reset", "application/json", r#"{"ClientID":"c"}"#),
+            400,
+            "PasswordReset.MissingUsernameOrEmail",
+        ),
+        (
+            request("POST", "/v1/password/reset", "application/json", r#"{"Email":"j@example.com"}"#),
+            400,
+            "PasswordReset.MissingOrInvalidClientID",
+        ),
+        (
+            request("POST", "/v1/password/reset", "application/json", r#"{"ClientID":7}"#),
+            400,
+            "Request.InvalidRequestBody",
+        ),
+        (
+            request("PUT", "/v1/password/reset/abc", "application/json", r#"{"ClientID":"c","Password":"x"}"#),
+            400,
+            "PasswordReset.MissingUsername",
+        ),
+        (request("PUT", "/v1/password/reset/%zz", "application/json", "{}"), 404, "NotFound"),
+        (
+            request("POST", "/v1/password/onetimepassword", "application/json", r#"{"ClientID":"c"}"#),
+            400,
+            "OneTimePasswordRequest.UsernameOrEmailRequired",
+        ),
+        (request("GET", "/v1/nothing/here", "application/json", ""), 404, "NotFound"),
+        (request("DELETE", "/v1/password/reset", "application/json", ""), 404, "NotFound"),
+        (request("POST", "/v1/me/password", "application/json", r#"{"NewPassword":"x"}"#), 401, "InvalidToken"),
+    ];
+    for (raw_request, status, code) in cases {
+        let (got_status, body) = raw(&simulator, raw_request.clone()).await;
+        assert_eq!(got_status, status, "{raw_request}");
+        assert_eq!(body["Errors"][0]["ErrorCode"], code, "{raw_request}");
+        assert!(body["Errors"][0]["Message"].as_str().is_some_and(|m| !m.is_empty()));
+    }
+    let oversized = "x".repeat(100 * 1024);
+    let (status, body) = raw(&simulator, request("POST", "/v1/password/reset", "application/json", &oversized)).await;
+    assert_eq!((status, body["Errors"][0]["ErrorCode"].as_str()), (400, Some("Request.InvalidRequestBody")));
+    // The simulator is still serving after all of that.
+    let (status, _) = raw(
+        &simulator,
+        request("POST", "/v1/password/reset", "application/json", r#"{"ClientID":"c","Username":"jdoe"}"#),
+    )
+    .await;
+    assert_eq!(status, 204);
+    assert_eq!(simulator.outbox().len(), 1);
+}
+
+#[tokio::test]
+async fn dropping_the_simulator_stops_the_server() {
+    let simulator = Simulator::start().await.unwrap();
+    let address = simulator.address();
+    drop(simulator);
+    tokio::task::yield_now().await;
+    let mut refused = false;
+    for _ in 0..50 {
+        if TcpStream::connect(address).await.is_err() {
+            refused = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    assert!(refused, "the port still accepts connections after drop");
+}
