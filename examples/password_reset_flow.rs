@@ -1,0 +1,132 @@
+//! The whole forgotten-password flow, step by step.
+//!
+//! `cargo run --example password_reset_flow` runs it against the embedded OrderCloud
+//! simulator: no network, no account. With `ORDERCLOUD_BASE_URL`, `ORDERCLOUD_CLIENT_ID`
+//! and `ORDERCLOUD_USERNAME` or `ORDERCLOUD_EMAIL` set, it talks to that marketplace instead
+//! (see the README).
+//!
+//! Verification codes, tokens and one-time passwords are shown masked, as they should be in
+//! any log.
+
+use ordercloud_examples::{client_from_env, masked, optional, report, required};
+use ordercloud_models::{OneTimePasswordRequest, PasswordReset, PasswordResetRequest};
+use ordercloud_password_reset::{ApiClient, ErrorExt, PasswordResetApi};
+use ordercloud_simulator::{SimUser, Simulator};
+
+const CLIENT_ID: &str = "storefront-client";
+const USERNAME: &str = "jdoe";
+const EMAIL: &str = "jdoe@example.com";
+const RESET_URL: &str = "https://shop.example.com/reset";
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    report(if optional("ORDERCLOUD_BASE_URL").is_some() {
+        against_ordercloud().await
+    } else {
+        on_the_simulator().await
+    })
+}
+
+async fn on_the_simulator() -> Result<(), String> {
+    let simulator = Simulator::builder()
+        .user(SimUser::new(CLIENT_ID, USERNAME, EMAIL, "Old-Passw0rd").with_first_name("Jane"))
+        .start()
+        .await
+        .map_err(|error| format!("could not start the simulator: {error}"))?;
+    let client = ApiClient::builder().base_url(simulator.base_url()).build().map_err(|error| error.to_string())?;
+    println!("OrderCloud forgotten-password flow, against the embedded simulator at {}", client.base_url());
+    println!("(set ORDERCLOUD_BASE_URL and friends to use a real marketplace; see the README)\n");
+    let api = PasswordResetApi::new(client);
+
+    println!("1. {USERNAME} forgot the password and asks for a reset by email.");
+    println!(
+        "   POST /v1/password/reset  {{\"ClientID\":\"{CLIENT_ID}\",\"Email\":\"{EMAIL}\",\"URL\":\"{RESET_URL}\"}}"
+    );
+    let request = PasswordResetRequest::new(CLIENT_ID).with_email(EMAIL).with_url(RESET_URL);
+    api.send_verification_code(&request).await.map_err(|error| error.to_string())?;
+    println!("   -> 204 No Content (the same answer whether or not the account exists)\n");
+
+    let message = simulator.last_message_to(EMAIL).ok_or("the simulator sent no email")?;
+    let email = message.forgotten_password().ok_or("the email is not a ForgottenPassword message")?;
+    let code = email.password_renewal_verification_code.clone().ok_or("the email has no verification code")?;
+    println!("2. The email arrives: a ForgottenPassword message for {}.", message.to);
+    println!("   link: {RESET_URL}?user={USERNAME}&code=<verification code>");
+    println!("   verification code: {} (valid for 120 minutes, once)\n", masked(&code));
+
+    println!("3. {USERNAME} follows the link and picks a weak password.");
+    println!("   PUT /v1/password/reset/{{verificationCode}}  (the code travels as one encoded path segment)");
+    let weak = PasswordReset::new(CLIENT_ID, USERNAME, "password1");
+    let error = api.reset_password(&code, &weak).await.err().ok_or("the weak password was accepted")?;
+    println!("   -> refused: {error}");
+    let requirements = error.password_requirements().ok_or("the refusal carried no requirements")?;
+    println!("   the marketplace requires: {}\n", requirements.describe().join(", "));
+
+    println!("4. {USERNAME} picks a strong password.");
+    api.reset_password(&code, &PasswordReset::new(CLIENT_ID, USERNAME, "Correct-Horse-9"))
+        .await
+        .map_err(|error| error.to_string())?;
+    println!("   -> 204 No Content: the password is changed\n");
+
+    println!("5. The same link, used again.");
+    let reused = PasswordReset::new(CLIENT_ID, USERNAME, "Another-Horse-7");
+    let error = api.reset_password(&code, &reused).await.err().ok_or("the code worked twice")?;
+    println!("   -> refused: {error}");
+    println!("   (a verification code works once)\n");
+
+    println!("6. Next time, {USERNAME} asks for a one-time password instead.");
+    api.send_one_time_password(&OneTimePasswordRequest::new(CLIENT_ID).with_username(USERNAME))
+        .await
+        .map_err(|error| error.to_string())?;
+    let otp = simulator
+        .last_message_to(EMAIL)
+        .and_then(|message| message.one_time_password())
+        .ok_or("no OneTimePassword message")?;
+    let otp = otp.one_time_password.ok_or("the message has no one-time password")?;
+    println!(
+        "   POST /v1/password/onetimepassword -> 204; the message holds {} (valid for 10 minutes, once)\n",
+        masked(&otp)
+    );
+
+    println!("Done: {} messages sent, password changed once, every refusal typed.", simulator.outbox().len());
+    Ok(())
+}
+
+async fn against_ordercloud() -> Result<(), String> {
+    let client = client_from_env()?;
+    let client_id = required("ORDERCLOUD_CLIENT_ID", "the ID of your storefront's API client")?;
+    let username = optional("ORDERCLOUD_USERNAME");
+    let email = optional("ORDERCLOUD_EMAIL");
+    if username.is_none() && email.is_none() {
+        return Err("neither ORDERCLOUD_USERNAME nor ORDERCLOUD_EMAIL is set: set one to name the user".into());
+    }
+    println!("OrderCloud forgotten-password flow, against {}\n", client.base_url());
+    let api = PasswordResetApi::new(client);
+
+    let (Some(code), Some(password)) = (optional("ORDERCLOUD_VERIFICATION_CODE"), optional("ORDERCLOUD_NEW_PASSWORD"))
+    else {
+        let mut request = PasswordResetRequest::new(&client_id);
+        request.username = username;
+        request.email = email;
+        request.url = optional("ORDERCLOUD_RESET_URL");
+        api.send_verification_code(&request).await.map_err(|error| error.to_string())?;
+        println!("1. Reset requested: if the account exists, its email now holds a verification code.");
+        println!(
+            "   Run again with ORDERCLOUD_VERIFICATION_CODE and ORDERCLOUD_NEW_PASSWORD (and ORDERCLOUD_USERNAME) set."
+        );
+        return Ok(());
+    };
+    let username = username.ok_or("ORDERCLOUD_USERNAME is not set: the reset needs the username")?;
+    let reset = PasswordReset::new(&client_id, &username, password);
+    match api.reset_password(&code, &reset).await {
+        Ok(()) => println!("2. The password of {username} is changed."),
+        Err(error) => {
+            let needs = error
+                .password_requirements()
+                .map(|r| format!("\n   the marketplace requires: {}", r.describe().join(", ")));
+            return Err(format!("{error}{}", needs.unwrap_or_default()));
+        }
+    }
+    let error = api.reset_password(&code, &reset).await.err().ok_or("the code worked twice")?;
+    println!("3. The same code again -> refused: {error}");
+    Ok(())
+}

@@ -1,0 +1,33 @@
+//! Asks a real OrderCloud to email a verification code.
+//!
+//! ORDERCLOUD_CLIENT_ID=... ORDERCLOUD_EMAIL=jdoe@example.com [ORDERCLOUD_USERNAME=...]
+//! [ORDERCLOUD_RESET_URL=https://shop.example.com/reset] [ORDERCLOUD_BASE_URL=https://sandboxapi.ordercloud.io]
+//! cargo run --example send_verification_code
+
+use ordercloud_examples::{client_from_env, optional, report, required};
+use ordercloud_models::PasswordResetRequest;
+use ordercloud_password_reset::PasswordResetApi;
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    report(run().await)
+}
+
+async fn run() -> Result<(), String> {
+    let client_id = required("ORDERCLOUD_CLIENT_ID", "the ID of your storefront's API client")?;
+    let mut request = PasswordResetRequest::new(client_id);
+    match (optional("ORDERCLOUD_EMAIL"), optional("ORDERCLOUD_USERNAME")) {
+        (None, None) => {
+            return Err("neither ORDERCLOUD_EMAIL nor ORDERCLOUD_USERNAME is set: set one to name the user".into());
+        }
+        (email, username) => {
+            request.email = email;
+            request.username = username;
+        }
+    }
+    request.url = optional("ORDERCLOUD_RESET_URL");
+    let api = PasswordResetApi::new(client_from_env()?);
+    api.send_verification_code(&request).await.map_err(|error| error.to_string())?;
+    println!("Sent: if the account exists, its email now holds a verification code.");
+    Ok(())
+}

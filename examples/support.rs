@@ -1,0 +1,45 @@
+//! What the examples share: reading settings from the environment, and showing secrets
+//! safely.
+
+use ordercloud_transport::ApiClient;
+
+/// The value of the environment variable `name`, or an error that says what to set.
+pub fn required(name: &str, meaning: &str) -> Result<String, String> {
+    match std::env::var(name) {
+        Ok(value) if !value.trim().is_empty() => Ok(value),
+        _ => Err(format!("{name} is not set: set it to {meaning}")),
+    }
+}
+
+/// The value of the environment variable `name`, if set and not empty.
+pub fn optional(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|value| !value.trim().is_empty())
+}
+
+/// A client for a real OrderCloud: `ORDERCLOUD_BASE_URL` (default `https://api.ordercloud.io`).
+pub fn client_from_env() -> Result<ApiClient, String> {
+    let mut builder = ApiClient::builder().application_name("ordercloud-rs-examples");
+    if let Some(base_url) = optional("ORDERCLOUD_BASE_URL") {
+        builder = builder.base_url(base_url);
+    }
+    builder.build().map_err(|error| error.to_string())
+}
+
+/// At most a quarter (and at most four) of a secret's first characters, so output tells
+/// secrets apart without giving one away: `3f2a… (24 characters)`.
+pub fn masked(secret: &str) -> String {
+    let count = secret.chars().count();
+    let shown: String = secret.chars().take((count / 4).min(4)).collect();
+    format!("{shown}… ({count} characters)")
+}
+
+/// Runs an example's body and turns an error into a message and exit code 1.
+pub fn report(outcome: Result<(), String>) -> std::process::ExitCode {
+    match outcome {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
