@@ -198,7 +198,7 @@ impl ResponseError {
     pub(crate) fn new(status: StatusCode, headers: HeaderMap, body: Bytes, secrets: &[&str]) -> Self {
         let errors =
             serde_json::from_slice::<ErrorResponse>(json_text(&body)).map(|parsed| parsed.errors).unwrap_or_default();
-        let summary = scrub(summarize(&errors, &body), secrets);
+        let summary = summarize(&errors, &body, secrets);
         Self { status, headers, body, errors, summary }
     }
 
@@ -231,10 +231,10 @@ impl fmt::Display for ResponseError {
 
 impl fmt::Debug for ResponseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let codes: Vec<&str> = self.errors.iter().map(|error| error.error_code.as_str()).collect();
+        // Only the scrubbed summary: the raw body and errors may echo a secret.
         f.debug_struct("ResponseError")
             .field("status", &self.status)
-            .field("error_codes", &codes)
+            .field("errors", &self.errors.len())
             .field("summary", &self.summary)
             .field("body_len", &self.body.len())
             .field("header_names", &self.headers.keys().collect::<Vec<_>>())
@@ -302,19 +302,22 @@ fn status_text(status: StatusCode) -> String {
 }
 
 /// One line about the body: `Code: Message` for OrderCloud errors, else a snippet.
-fn summarize(errors: &[ApiError], body: &[u8]) -> String {
+/// Secrets are scrubbed from the whole text before it is shortened or reflowed, so no part
+/// of one survives.
+fn summarize(errors: &[ApiError], body: &[u8], secrets: &[&str]) -> String {
     if let Some(first) = errors.first() {
-        let mut line = match (first.error_code.as_str(), first.message.trim()) {
+        let line = match (first.error_code.as_str(), first.message.trim()) {
             ("", message) => message.to_owned(),
             (code, "") => code.to_owned(),
             (code, message) => format!("{code}: {message}"),
         };
+        let mut line = one_line(&scrub(line, secrets));
         if errors.len() > 1 {
             line.push_str(&format!(" (and {} more)", errors.len() - 1));
         }
-        return one_line(&line);
+        return line;
     }
-    let text = String::from_utf8_lossy(json_text(body));
+    let text = scrub(String::from_utf8_lossy(json_text(body)).into_owned(), secrets);
     let text = text.trim();
     if text.is_empty() {
         return "(empty body)".to_owned();

@@ -148,9 +148,14 @@ impl TransportError {
 impl fmt::Display for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.kind.describe())?;
-        // The innermost cause is usually the one a person can act on ("Connection refused").
+        // The innermost cause is usually the one a person can act on ("Connection refused"),
+        // kept on one line.
         if let Some(root) = self.chain().last() {
-            write!(f, " ({root})")?;
+            let root = root.to_string();
+            let words: Vec<&str> = root.split_whitespace().collect();
+            if !words.is_empty() {
+                write!(f, " ({})", words.join(" "))?;
+            }
         }
         Ok(())
     }
@@ -192,6 +197,14 @@ mod tests {
         assert!(error.source().is_some());
         assert!(!error.is_timeout());
         assert!(error.kind().request_not_sent());
+    }
+
+    #[test]
+    fn display_is_one_line() {
+        let error = TransportError::new(TransportErrorKind::Io, "broken\n  pipe\r\n");
+        assert_eq!(error.to_string(), "the connection failed during the request (broken pipe)");
+        let error = TransportError::new(TransportErrorKind::Io, " \n");
+        assert_eq!(error.to_string(), "the connection failed during the request");
     }
 
     #[test]
