@@ -16,12 +16,15 @@ use rustls::pki_types::CertificateDer;
 use rustls::pki_types::pem::PemObject;
 
 use crate::Error;
+use crate::connection_limit::LimitedConnector;
 use crate::transport::{HttpTransport, Sleep, TransportError, TransportErrorKind};
 
 /// How long connecting (TCP and TLS) may take unless configured otherwise.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// The largest response body accepted unless configured otherwise: 10 MiB.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 10 * 1024 * 1024;
+/// How many connections one transport keeps open at most unless configured otherwise.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 64;
 /// How long an idle pooled connection is kept unless configured otherwise.
 pub const DEFAULT_POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
 
@@ -50,7 +53,7 @@ pub const DEFAULT_POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
 /// Needs a tokio runtime with the time driver when it sends.
 #[derive(Clone)]
 pub struct HyperTransport {
-    client: Client<HttpsConnector<HttpConnector>, Full<Bytes>>,
+    client: Client<HttpsConnector<LimitedConnector<HttpConnector>>, Full<Bytes>>,
     max_response_bytes: usize,
 }
 
@@ -129,6 +132,7 @@ pub struct HyperTransportBuilder {
     connect_timeout: Duration,
     pool_idle_timeout: Duration,
     pool_max_idle_per_host: usize,
+    max_connections: usize,
     max_response_bytes: usize,
     webpki_roots: bool,
     native_roots: bool,
@@ -142,6 +146,7 @@ impl Default for HyperTransportBuilder {
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             pool_idle_timeout: DEFAULT_POOL_IDLE_TIMEOUT,
             pool_max_idle_per_host: usize::MAX,
+            max_connections: DEFAULT_MAX_CONNECTIONS,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             webpki_roots: cfg!(feature = "webpki-roots"),
             native_roots: cfg!(feature = "native-roots"),
@@ -167,6 +172,14 @@ impl HyperTransportBuilder {
     /// How many idle connections per host the pool keeps. Default: no limit.
     pub fn pool_max_idle_per_host(mut self, max: usize) -> Self {
         self.pool_max_idle_per_host = max;
+        self
+    }
+
+    /// How many connections may be open at once (at least 1); a call that finds them all
+    /// busy waits for one to come back to the pool, or for one to close, at most the
+    /// connect timeout. Keep it at or above the client's `max_in_flight`. Default: 64.
+    pub fn max_connections(mut self, max: usize) -> Self {
+        self.max_connections = max;
         self
     }
 
@@ -207,6 +220,9 @@ impl HyperTransportBuilder {
     /// Builds the transport; fails when a root certificate does not parse or no root is
     /// trusted at all.
     pub fn build(self) -> Result<HyperTransport, Error> {
+        if self.max_connections == 0 || self.max_connections > tokio::sync::Semaphore::MAX_PERMITS {
+            return Err(Error::invalid("max_connections must be at least 1"));
+        }
         let mut roots = rustls::RootCertStore::empty();
         #[cfg(feature = "webpki-roots")]
         if self.webpki_roots {
@@ -255,7 +271,7 @@ impl HyperTransportBuilder {
             .with_tls_config(tls)
             .https_or_http()
             .enable_http1()
-            .wrap_connector(http);
+            .wrap_connector(LimitedConnector::new(http, self.max_connections, self.connect_timeout));
         let client = Client::builder(TokioExecutor::new())
             .pool_timer(TokioTimer::new())
             .timer(TokioTimer::new())

@@ -38,6 +38,8 @@
 
 mod base_url;
 mod client;
+#[cfg(feature = "hyper")]
+mod connection_limit;
 pub mod encode;
 mod error;
 #[cfg(feature = "hyper")]
@@ -53,8 +55,8 @@ pub use client::{ApiClient, ApiClientBuilder, DEFAULT_MAX_IN_FLIGHT, DEFAULT_TIM
 pub use error::{DecodeError, Error, InvalidRequest, ResponseError};
 #[cfg(feature = "hyper")]
 pub use hyper_transport::{
-    DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_POOL_IDLE_TIMEOUT, HyperTransport,
-    HyperTransportBuilder,
+    DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_POOL_IDLE_TIMEOUT,
+    HyperTransport, HyperTransportBuilder,
 };
 #[cfg(feature = "mock")]
 pub use mock::{MockTransport, RecordedRequest};
