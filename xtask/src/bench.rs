@@ -1,5 +1,11 @@
-//! `cargo xtask bench`: not yet measured.
+//! `cargo xtask bench`: builds the benchmark in release and runs it.
 
-pub(crate) fn run(_args: &[String]) -> Result<(), String> {
-    Err("the benchmark is not built yet".into())
+use crate::run;
+
+pub(crate) fn run_bench(args: &[String]) -> Result<(), String> {
+    run("build bench", "cargo", &["build", "--release", "--package", "ordercloud-bench"], &[])?;
+    let target = std::env::var("CARGO_TARGET_DIR").unwrap_or_else(|_| "target".to_owned());
+    let binary = format!("{target}/release/ordercloud-bench");
+    let quick: Vec<&str> = args.iter().map(String::as_str).filter(|arg| *arg == "--quick").collect();
+    run("bench", &binary, &quick, &[])
 }

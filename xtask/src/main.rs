@@ -10,7 +10,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("ci") => ci(),
-        Some("bench") => bench::run(&args[1..]),
+        Some("bench") => bench::run_bench(&args[1..]),
         _ => {
             eprintln!("usage: cargo xtask ci | bench [--quick]");
             return ExitCode::from(2);

@@ -68,14 +68,14 @@ impl BaseUrl {
 
     /// The absolute URI of `path_and_query` (built from [`path_buffer`](Self::path_buffer)).
     pub(crate) fn uri(&self, path_and_query: String) -> Result<Uri, Error> {
-        let path_and_query = PathAndQuery::try_from(path_and_query)
-            .map_err(|source| Error::invalid_with("the request path is not valid", source))?;
-        Uri::builder()
-            .scheme(self.scheme.clone())
-            .authority(self.authority.clone())
-            .path_and_query(path_and_query)
-            .build()
-            .map_err(|source| Error::invalid_with("the request URI is not valid", source))
+        let mut parts = http::uri::Parts::default();
+        parts.scheme = Some(self.scheme.clone());
+        parts.authority = Some(self.authority.clone());
+        parts.path_and_query = Some(
+            PathAndQuery::try_from(path_and_query)
+                .map_err(|source| Error::invalid_with("the request path is not valid", source))?,
+        );
+        Uri::from_parts(parts).map_err(|source| Error::invalid_with("the request URI is not valid", source))
     }
 }
 

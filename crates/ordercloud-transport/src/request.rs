@@ -214,16 +214,13 @@ impl<'c> ApiRequest<'c> {
         }
         let shared = &self.client.shared;
         let uri = shared.base.uri(std::mem::take(&mut self.path))?;
-        let mut headers = HeaderMap::with_capacity(5);
-        headers.insert(header::ACCEPT, APPLICATION_JSON);
-        headers.insert(header::USER_AGENT, shared.user_agent.clone());
-        if let Some(authorization) = self.authorization.take() {
-            headers.insert(header::AUTHORIZATION, authorization);
-        }
-        if self.body.is_some() {
-            headers.insert(header::CONTENT_TYPE, APPLICATION_JSON);
-        }
-        let call = Call { client: self.client, method: self.method, uri, headers, body: self.body.unwrap_or_default() };
+        let call = Call {
+            client: self.client,
+            method: self.method,
+            uri,
+            authorization: self.authorization.take(),
+            body: self.body.take(),
+        };
 
         let span = tracing::debug_span!(
             "ordercloud.request",
@@ -238,7 +235,9 @@ impl<'c> ApiRequest<'c> {
         let deadline = started + self.timeout;
         let outcome =
             with_timeout(call.run(deadline), shared.transport.sleep(self.timeout)).instrument(span.clone()).await;
-        span.record("elapsed_ms", started.elapsed().as_millis() as u64);
+        if !span.is_disabled() {
+            span.record("elapsed_ms", started.elapsed().as_millis() as u64);
+        }
         let secrets: Vec<&str> = self.secrets.iter().map(String::as_str).collect();
         match outcome {
             None => Err(TransportError::new(TransportErrorKind::Timeout, Elapsed(self.timeout)).into()),
@@ -261,8 +260,8 @@ struct Call<'c> {
     client: &'c ApiClient,
     method: Method,
     uri: http::Uri,
-    headers: HeaderMap,
-    body: Bytes,
+    authorization: Option<HeaderValue>,
+    body: Option<Bytes>,
 }
 
 impl Call<'_> {
@@ -308,11 +307,22 @@ impl Call<'_> {
         }
     }
 
+    /// The request of one attempt. Headers are built here rather than cloned from a
+    /// prepared map: every value is a cheap clone, and the usual single attempt builds once.
     fn attempt(&self) -> Request<Bytes> {
-        let mut request = Request::new(self.body.clone());
+        let mut headers = HeaderMap::with_capacity(4);
+        headers.insert(header::ACCEPT, APPLICATION_JSON);
+        headers.insert(header::USER_AGENT, self.client.shared.user_agent.clone());
+        if let Some(authorization) = &self.authorization {
+            headers.insert(header::AUTHORIZATION, authorization.clone());
+        }
+        if self.body.is_some() {
+            headers.insert(header::CONTENT_TYPE, APPLICATION_JSON);
+        }
+        let mut request = Request::new(self.body.clone().unwrap_or_default());
         *request.method_mut() = self.method.clone();
         *request.uri_mut() = self.uri.clone();
-        *request.headers_mut() = self.headers.clone();
+        *request.headers_mut() = headers;
         request
     }
 }

@@ -1,0 +1,276 @@
+//! The measurements and the table.
+
+use std::io::{Read, Write};
+use std::rc::Rc;
+use std::cell::{Cell, RefCell};
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use http::header::{ACCEPT, CONTENT_TYPE, USER_AGENT};
+use http_body_util::{BodyExt, Full};
+use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::TokioExecutor;
+use ordercloud_models::PasswordResetRequest;
+use ordercloud_password_reset::{ApiClient, PasswordResetApi};
+
+use crate::ServerProcess;
+
+const IN_FLIGHT: usize = 64;
+
+/// The two clients under test, sending the same bytes to the same server.
+struct Clients {
+    raw: Client<HttpConnector, Full<Bytes>>,
+    raw_uri: http::Uri,
+    raw_body: Bytes,
+    api: PasswordResetApi,
+    request: PasswordResetRequest,
+}
+
+impl Clients {
+    fn new(port: u16) -> Result<Self, String> {
+        let request = PasswordResetRequest::new("my-client-id")
+            .with_email("jdoe@example.com")
+            .with_username("jdoe")
+            .with_url("https://shop.example.com/reset");
+        let client = ApiClient::builder()
+            .base_url(format!("http://127.0.0.1:{port}"))
+            .build()
+            .map_err(|e| e.to_string())?;
+        Ok(Self {
+            raw: Client::builder(TokioExecutor::new()).build_http(),
+            raw_uri: format!("http://127.0.0.1:{port}/v1/password/reset").parse().map_err(|_| "bad uri")?,
+            raw_body: Bytes::from(serde_json::to_vec(&request).map_err(|e| e.to_string())?),
+            api: PasswordResetApi::new(client),
+            request,
+        })
+    }
+
+    async fn call(&self, which: Which) -> Result<(), String> {
+        match which {
+            Which::Raw => {
+                let request = http::Request::builder()
+                    .method(http::Method::POST)
+                    .uri(self.raw_uri.clone())
+                    .header(ACCEPT, "application/json")
+                    .header(USER_AGENT, ordercloud_transport::USER_AGENT)
+                    .header(CONTENT_TYPE, "application/json")
+                    .body(Full::new(self.raw_body.clone()))
+                    .map_err(|e| e.to_string())?;
+                let response = self.raw.request(request).await.map_err(|e| e.to_string())?;
+                let status = response.status();
+                response.into_body().collect().await.map_err(|e| e.to_string())?;
+                if status.is_success() { Ok(()) } else { Err(format!("raw: HTTP {status}")) }
+            }
+            Which::Sdk => self.api.send_verification_code(&self.request).await.map_err(|e| e.to_string()),
+        }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Which {
+    Raw = 0,
+    Sdk = 1,
+}
+
+#[derive(Clone, Copy)]
+enum Mode {
+    Sequential,
+    Concurrent,
+}
+
+/// What one round measured.
+struct Round {
+    calls_per_second: f64,
+    cpu_per_call: Duration,
+    connections: u64,
+    latencies: Vec<u32>,
+}
+
+/// Runs `calls` calls (one at a time, or `IN_FLIGHT` at once) and measures them.
+async fn round(clients: &Rc<Clients>, which: Which, mode: Mode, calls: usize, port: u16) -> Result<Round, String> {
+    let before = stats(port)?;
+    let cpu = cpu_time();
+    let started = Instant::now();
+    let latencies = match mode {
+        Mode::Sequential => {
+            let mut latencies = Vec::with_capacity(calls);
+            for _ in 0..calls {
+                let start = Instant::now();
+                clients.call(which).await?;
+                latencies.push(start.elapsed().as_nanos() as u32);
+            }
+            latencies
+        }
+        Mode::Concurrent => {
+            let next = Rc::new(Cell::new(0usize));
+            let latencies = Rc::new(RefCell::new(Vec::with_capacity(calls)));
+            let local = tokio::task::LocalSet::new();
+            let mut workers = Vec::new();
+            for _ in 0..IN_FLIGHT {
+                let (clients, next, latencies) = (clients.clone(), next.clone(), latencies.clone());
+                workers.push(local.spawn_local(async move {
+                    while next.replace(next.get() + 1) < calls {
+                        let start = Instant::now();
+                        clients.call(which).await?;
+                        latencies.borrow_mut().push(start.elapsed().as_nanos() as u32);
+                    }
+                    Ok::<(), String>(())
+                }));
+            }
+            local
+                .run_until(async {
+                    for worker in workers {
+                        worker.await.map_err(|e| e.to_string())??;
+                    }
+                    Ok::<(), String>(())
+                })
+                .await?;
+            Rc::try_unwrap(latencies).map_err(|_| "latencies still shared")?.into_inner()
+        }
+    };
+    let elapsed = started.elapsed();
+    let cpu = cpu_time().saturating_sub(cpu);
+    let after = stats(port)?;
+    Ok(Round {
+        calls_per_second: calls as f64 / elapsed.as_secs_f64(),
+        cpu_per_call: cpu / calls as u32,
+        // The `after` query's own connection is not the client's.
+        connections: after.0.saturating_sub(before.0 + 1),
+        latencies,
+    })
+}
+
+pub(crate) fn run(quick: bool) -> Result<(), String> {
+    let (rounds, sequential_calls, concurrent_calls) = if quick { (3, 2_000, 5_000) } else { (7, 20_000, 50_000) };
+    let server = ServerProcess::start()?;
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| e.to_string())?;
+    let mut rows = Vec::new();
+    runtime.block_on(async {
+        let clients = Rc::new(Clients::new(server.port)?);
+        for (mode, calls, label) in [
+            (Mode::Sequential, sequential_calls, "sequential, 1 connection"),
+            (Mode::Concurrent, concurrent_calls, "64 in flight"),
+        ] {
+            // Warm up both (connections, allocator, caches); the connections they open count.
+            let mut opened = [0u64; 2];
+            for which in [Which::Raw, Which::Sdk] {
+                opened[which as usize] += round(&clients, which, mode, calls / 10, server.port).await?.connections;
+            }
+            let mut raw = Vec::new();
+            let mut sdk = Vec::new();
+            for index in 0..rounds {
+                // Alternate which goes first, so drift in the machine hits both.
+                let order = if index % 2 == 0 { [Which::Raw, Which::Sdk] } else { [Which::Sdk, Which::Raw] };
+                for which in order {
+                    let measured = round(&clients, which, mode, calls, server.port).await?;
+                    if which == Which::Raw { raw.push(measured) } else { sdk.push(measured) }
+                }
+            }
+            rows.push((label, calls, raw, sdk, opened));
+        }
+        Ok::<(), String>(())
+    })?;
+
+    let memory_10k = memory_child(server.port, 10_000)?;
+    let memory_100k = memory_child(server.port, 100_000)?;
+
+    println!("| mode | client | calls/s (median of {rounds}) | SDK/raw | p50 | p99 | client CPU/call | TCP connections opened |");
+    println!("|---|---|---:|---:|---:|---:|---:|---:|");
+    for (label, calls, raw, sdk, opened) in &rows {
+        let raw_rate = median(raw.iter().map(|r| r.calls_per_second).collect());
+        let sdk_rate = median(sdk.iter().map(|r| r.calls_per_second).collect());
+        for (name, measured, rate, warm_up) in
+            [("raw hyper-util", raw, raw_rate, opened[0]), ("PasswordResetApi", sdk, sdk_rate, opened[1])]
+        {
+            let mut latencies: Vec<u32> = measured.iter().flat_map(|r| r.latencies.iter().copied()).collect();
+            latencies.sort_unstable();
+            let cpu = median(measured.iter().map(|r| r.cpu_per_call.as_secs_f64() * 1e6).collect());
+            let connections: u64 = warm_up + measured.iter().map(|r| r.connections).sum::<u64>();
+            let ratio = if name == "raw hyper-util" { "1.00".to_owned() } else { format!("{:.3}", rate / raw_rate) };
+            println!(
+                "| {label} ({calls} calls x {rounds}) | {name} | {rate:.0} | {ratio} | {} | {} | {cpu:.1} µs | {connections} |",
+                micros(percentile(&latencies, 0.50)),
+                micros(percentile(&latencies, 0.99)),
+            );
+        }
+    }
+    println!();
+    println!("Peak memory (VmHWM) of a process making sequential SDK calls: {memory_10k} KiB after 10k calls, {memory_100k} KiB after 100k calls.");
+    Ok(())
+}
+
+/// In a child process: `calls` sequential SDK calls (raw hyper-util calls with a third
+/// argument `raw`, for profiling the difference), then print the peak resident memory.
+pub(crate) fn memory(args: &[String]) -> Result<(), String> {
+    let port: u16 = args.first().and_then(|a| a.parse().ok()).ok_or("memory: port?")?;
+    let calls: usize = args.get(1).and_then(|a| a.parse().ok()).ok_or("memory: calls?")?;
+    let which = if args.get(2).is_some_and(|a| a == "raw") { Which::Raw } else { Which::Sdk };
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| e.to_string())?;
+    runtime.block_on(async {
+        let clients = Clients::new(port)?;
+        for _ in 0..calls {
+            clients.call(which).await?;
+        }
+        Ok::<(), String>(())
+    })?;
+    println!("{}", peak_memory_kib()?);
+    Ok(())
+}
+
+fn memory_child(port: u16, calls: usize) -> Result<u64, String> {
+    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    let out = std::process::Command::new(exe)
+        .args(["memory", &port.to_string(), &calls.to_string()])
+        .output()
+        .map_err(|e| e.to_string())?;
+    if !out.status.success() {
+        return Err(format!("memory child failed: {}", String::from_utf8_lossy(&out.stderr)));
+    }
+    String::from_utf8_lossy(&out.stdout).trim().parse().map_err(|_| "memory child printed no number".to_owned())
+}
+
+/// `(connections accepted, requests served)` from the server.
+///
+/// The stats are fetched over a connection of their own, which the server counts too.
+fn stats(port: u16) -> Result<(u64, u64), String> {
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).map_err(|e| e.to_string())?;
+    stream
+        .write_all(b"GET /stats HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+        .map_err(|e| e.to_string())?;
+    let mut text = String::new();
+    stream.read_to_string(&mut text).map_err(|e| e.to_string())?;
+    let body = text.split("\r\n\r\n").nth(1).ok_or("no stats body")?;
+    let mut numbers = body.split_whitespace().map(|n| n.parse::<u64>().unwrap_or(0));
+    Ok((numbers.next().unwrap_or(0), numbers.next().unwrap_or(0)))
+}
+
+/// CPU time of the main thread, in nanoseconds (Linux; zero elsewhere). The client runs on
+/// a current-thread runtime, so this is all of its work; hyper-util spawns its connection
+/// tasks onto the same runtime.
+fn cpu_time() -> Duration {
+    let schedstat = std::fs::read_to_string("/proc/self/schedstat").unwrap_or_default();
+    Duration::from_nanos(schedstat.split_whitespace().next().and_then(|ns| ns.parse().ok()).unwrap_or(0))
+}
+
+fn peak_memory_kib() -> Result<u64, String> {
+    let status = std::fs::read_to_string("/proc/self/status").map_err(|e| e.to_string())?;
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
+        .ok_or_else(|| "no VmHWM in /proc/self/status".to_owned())
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values.get(values.len() / 2).copied().unwrap_or(0.0)
+}
+
+fn percentile(sorted: &[u32], fraction: f64) -> u32 {
+    sorted.get(((sorted.len() as f64 - 1.0) * fraction).round() as usize).copied().unwrap_or(0)
+}
+
+fn micros(nanos: u32) -> String {
+    format!("{:.1} µs", f64::from(nanos) / 1000.0)
+}
