@@ -8,6 +8,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
+use hyper::body::Body as _;
 use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
@@ -75,16 +76,16 @@ impl HttpTransport for HyperTransport {
     async fn send(&self, request: http::Request<Bytes>) -> Result<http::Response<Bytes>, TransportError> {
         let response = self.client.request(request.map(Full::new)).await.map_err(classify)?;
         let (parts, body) = response.into_parts();
-        let declared = parts
-            .headers
-            .get(http::header::CONTENT_LENGTH)
-            .and_then(|value| value.to_str().ok())
-            .and_then(|value| value.parse::<u64>().ok());
-        if declared.is_some_and(|length| length > self.max_response_bytes as u64) {
+        // hyper reports a declared Content-Length as the body's size hint.
+        if body.size_hint().lower() > self.max_response_bytes as u64 {
             return Err(TransportError::new(
                 TransportErrorKind::BodyTooLarge,
                 format!("the declared Content-Length exceeds the limit of {} bytes", self.max_response_bytes),
             ));
+        }
+        // A 204, or any answer declared empty, has nothing to read.
+        if body.is_end_stream() {
+            return Ok(http::Response::from_parts(parts, Bytes::new()));
         }
         let body = Limited::new(body, self.max_response_bytes).collect().await.map_err(|error| {
             if error.is::<LengthLimitError>() {
