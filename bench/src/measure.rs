@@ -1,8 +1,8 @@
 //! The measurements and the table.
 
+use std::cell::{Cell, RefCell};
 use std::io::{Read, Write};
 use std::rc::Rc;
-use std::cell::{Cell, RefCell};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
@@ -33,10 +33,8 @@ impl Clients {
             .with_email("jdoe@example.com")
             .with_username("jdoe")
             .with_url("https://shop.example.com/reset");
-        let client = ApiClient::builder()
-            .base_url(format!("http://127.0.0.1:{port}"))
-            .build()
-            .map_err(|e| e.to_string())?;
+        let client =
+            ApiClient::builder().base_url(format!("http://127.0.0.1:{port}")).build().map_err(|e| e.to_string())?;
         Ok(Self {
             raw: Client::builder(TokioExecutor::new()).build_http(),
             raw_uri: format!("http://127.0.0.1:{port}/v1/password/reset").parse().map_err(|_| "bad uri")?,
@@ -62,6 +60,26 @@ impl Clients {
                 response.into_body().collect().await.map_err(|e| e.to_string())?;
                 if status.is_success() { Ok(()) } else { Err(format!("raw: HTTP {status}")) }
             }
+            Which::RawTimed => {
+                // The raw client doing the work the SDK cannot skip: serializing the body
+                // and arming a timeout.
+                let body = Bytes::from(serde_json::to_vec(&self.request).map_err(|e| e.to_string())?);
+                let request = http::Request::builder()
+                    .method(http::Method::POST)
+                    .uri(self.raw_uri.clone())
+                    .header(ACCEPT, "application/json")
+                    .header(USER_AGENT, ordercloud_transport::USER_AGENT)
+                    .header(CONTENT_TYPE, "application/json")
+                    .body(Full::new(body))
+                    .map_err(|e| e.to_string())?;
+                let response = tokio::time::timeout(Duration::from_secs(30), self.raw.request(request))
+                    .await
+                    .map_err(|e| e.to_string())?
+                    .map_err(|e| e.to_string())?;
+                let status = response.status();
+                response.into_body().collect().await.map_err(|e| e.to_string())?;
+                if status.is_success() { Ok(()) } else { Err(format!("raw: HTTP {status}")) }
+            }
             Which::Sdk => self.api.send_verification_code(&self.request).await.map_err(|e| e.to_string()),
         }
     }
@@ -71,6 +89,7 @@ impl Clients {
 enum Which {
     Raw = 0,
     Sdk = 1,
+    RawTimed = 2,
 }
 
 #[derive(Clone, Copy)]
@@ -153,21 +172,20 @@ pub(crate) fn run(quick: bool) -> Result<(), String> {
             (Mode::Concurrent, concurrent_calls, "64 in flight"),
         ] {
             // Warm up both (connections, allocator, caches); the connections they open count.
-            let mut opened = [0u64; 2];
-            for which in [Which::Raw, Which::Sdk] {
+            let mut opened = [0u64; 3];
+            for which in [Which::Raw, Which::Sdk, Which::RawTimed] {
                 opened[which as usize] += round(&clients, which, mode, calls / 10, server.port).await?.connections;
             }
-            let mut raw = Vec::new();
-            let mut sdk = Vec::new();
+            let mut measured: [Vec<Round>; 3] = Default::default();
             for index in 0..rounds {
-                // Alternate which goes first, so drift in the machine hits both.
-                let order = if index % 2 == 0 { [Which::Raw, Which::Sdk] } else { [Which::Sdk, Which::Raw] };
+                // Rotate which goes first, so drift in the machine hits all alike.
+                let mut order = [Which::Raw, Which::Sdk, Which::RawTimed];
+                order.rotate_left(index % 3);
                 for which in order {
-                    let measured = round(&clients, which, mode, calls, server.port).await?;
-                    if which == Which::Raw { raw.push(measured) } else { sdk.push(measured) }
+                    measured[which as usize].push(round(&clients, which, mode, calls, server.port).await?);
                 }
             }
-            rows.push((label, calls, raw, sdk, opened));
+            rows.push((label, calls, measured, opened));
         }
         Ok::<(), String>(())
     })?;
@@ -175,19 +193,24 @@ pub(crate) fn run(quick: bool) -> Result<(), String> {
     let memory_10k = memory_child(server.port, 10_000)?;
     let memory_100k = memory_child(server.port, 100_000)?;
 
-    println!("| mode | client | calls/s (median of {rounds}) | SDK/raw | p50 | p99 | client CPU/call | TCP connections opened |");
+    println!(
+        "| mode | client | calls/s (median of {rounds}) | / raw | p50 | p99 | client CPU/call | TCP connections opened |"
+    );
     println!("|---|---|---:|---:|---:|---:|---:|---:|");
-    for (label, calls, raw, sdk, opened) in &rows {
-        let raw_rate = median(raw.iter().map(|r| r.calls_per_second).collect());
-        let sdk_rate = median(sdk.iter().map(|r| r.calls_per_second).collect());
-        for (name, measured, rate, warm_up) in
-            [("raw hyper-util", raw, raw_rate, opened[0]), ("PasswordResetApi", sdk, sdk_rate, opened[1])]
-        {
+    for (label, calls, measured, opened) in &rows {
+        let rate_of = |which: Which| median(measured[which as usize].iter().map(|r| r.calls_per_second).collect());
+        let raw_rate = rate_of(Which::Raw);
+        for (name, which) in [
+            ("raw hyper-util", Which::Raw),
+            ("PasswordResetApi", Which::Sdk),
+            ("raw + serde_json + timeout", Which::RawTimed),
+        ] {
+            let (measured, rate, warm_up) = (&measured[which as usize], rate_of(which), opened[which as usize]);
             let mut latencies: Vec<u32> = measured.iter().flat_map(|r| r.latencies.iter().copied()).collect();
             latencies.sort_unstable();
             let cpu = median(measured.iter().map(|r| r.cpu_per_call.as_secs_f64() * 1e6).collect());
             let connections: u64 = warm_up + measured.iter().map(|r| r.connections).sum::<u64>();
-            let ratio = if name == "raw hyper-util" { "1.00".to_owned() } else { format!("{:.3}", rate / raw_rate) };
+            let ratio = if which == Which::Raw { "1.00".to_owned() } else { format!("{:.3}", rate / raw_rate) };
             println!(
                 "| {label} ({calls} calls x {rounds}) | {name} | {rate:.0} | {ratio} | {} | {} | {cpu:.1} µs | {connections} |",
                 micros(percentile(&latencies, 0.50)),
@@ -196,23 +219,25 @@ pub(crate) fn run(quick: bool) -> Result<(), String> {
         }
     }
     println!();
-    println!("Peak memory (VmHWM) of a process making sequential SDK calls: {memory_10k} KiB after 10k calls, {memory_100k} KiB after 100k calls.");
+    println!(
+        "Peak memory (VmHWM) of a process making sequential SDK calls: {memory_10k} KiB after 10k calls, {memory_100k} KiB after 100k calls."
+    );
     Ok(())
 }
 
-/// In a child process: `calls` sequential SDK calls (raw hyper-util calls with a third
-/// argument `raw`, for profiling the difference), then print the peak resident memory.
+/// In a child process: `calls` SDK calls, then print the peak resident memory.
+///
+/// `memory <port> <calls> [raw|sdk] [sequential|concurrent]`: the optional arguments pick
+/// the client and mode, for running one of them under a profiler such as callgrind.
 pub(crate) fn memory(args: &[String]) -> Result<(), String> {
     let port: u16 = args.first().and_then(|a| a.parse().ok()).ok_or("memory: port?")?;
     let calls: usize = args.get(1).and_then(|a| a.parse().ok()).ok_or("memory: calls?")?;
     let which = if args.get(2).is_some_and(|a| a == "raw") { Which::Raw } else { Which::Sdk };
+    let mode = if args.get(3).is_some_and(|a| a == "concurrent") { Mode::Concurrent } else { Mode::Sequential };
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| e.to_string())?;
     runtime.block_on(async {
-        let clients = Clients::new(port)?;
-        for _ in 0..calls {
-            clients.call(which).await?;
-        }
-        Ok::<(), String>(())
+        let clients = Rc::new(Clients::new(port)?);
+        round(&clients, which, mode, calls, port).await.map(drop)
     })?;
     println!("{}", peak_memory_kib()?);
     Ok(())

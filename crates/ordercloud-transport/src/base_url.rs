@@ -15,6 +15,8 @@ pub(crate) struct BaseUrl {
     authority: Authority,
     /// The path before each route, without a trailing slash: `/v1`, or `/proxy/v1`.
     prefix: String,
+    /// The `Host` header: the authority without userinfo, port only when not the default.
+    host: http::HeaderValue,
 }
 
 impl BaseUrl {
@@ -51,7 +53,19 @@ impl BaseUrl {
         if !prefix.ends_with("/v1") {
             prefix.push_str("/v1");
         }
-        Ok(Self { scheme: scheme.clone(), authority: authority.clone(), prefix })
+        let default_port = if *scheme == Scheme::HTTPS { 443 } else { 80 };
+        let host = match authority.port_u16() {
+            Some(port) if port != default_port => format!("{}:{port}", authority.host()),
+            _ => authority.host().to_owned(),
+        };
+        let host = http::HeaderValue::try_from(host)
+            .map_err(|source| Error::invalid_with("the base URL's host is not a valid Host header", source))?;
+        Ok(Self { scheme: scheme.clone(), authority: authority.clone(), prefix, host })
+    }
+
+    /// The `Host` header of every request.
+    pub(crate) fn host_header(&self) -> http::HeaderValue {
+        self.host.clone()
     }
 
     /// The base URL as given to routes, ending in `/v1`.
@@ -114,6 +128,16 @@ mod tests {
         let mut path = base.path_buffer(16);
         path.push_str("/password/reset");
         assert_eq!(base.uri(path).unwrap().to_string(), "https://api.ordercloud.io/v1/password/reset");
+    }
+
+    #[test]
+    fn the_host_header_names_a_port_only_when_it_is_not_the_default() {
+        let host = |input: &str| BaseUrl::parse(input, false).unwrap().host_header();
+        assert_eq!(host("https://api.ordercloud.io/v1"), "api.ordercloud.io");
+        assert_eq!(host("https://api.ordercloud.io:443"), "api.ordercloud.io");
+        assert_eq!(host("https://gw.example.com:8443/oc"), "gw.example.com:8443");
+        assert_eq!(host("http://127.0.0.1:8080"), "127.0.0.1:8080");
+        assert_eq!(host("http://[::1]:80"), "[::1]");
     }
 
     #[test]

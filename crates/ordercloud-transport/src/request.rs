@@ -270,8 +270,15 @@ impl Call<'_> {
     /// Returns the last answer, whatever its status.
     async fn run(self, deadline: Instant) -> Result<Response<Bytes>, Error> {
         let shared = &self.client.shared;
-        let _permit =
-            shared.in_flight.acquire().await.map_err(|_| Error::invalid("the client's request limiter was closed"))?;
+        let _permit = match shared.in_flight.try_acquire() {
+            // The usual case, without building a waiter.
+            Ok(permit) => permit,
+            Err(_) => shared
+                .in_flight
+                .acquire()
+                .await
+                .map_err(|_| Error::invalid("the client's request limiter was closed"))?,
+        };
         let span = tracing::Span::current();
         let mut retries = 0;
         loop {
@@ -310,9 +317,11 @@ impl Call<'_> {
 
     /// The request of one attempt. Headers are built here rather than cloned from a
     /// prepared map: every value is a cheap clone, and the usual single attempt builds once.
+    /// `Host` is the base URL's, computed once, so hyper does not format it per request.
     fn attempt(&self) -> Request<Bytes> {
-        let mut headers = HeaderMap::with_capacity(4);
+        let mut headers = HeaderMap::with_capacity(5);
         headers.insert(header::ACCEPT, APPLICATION_JSON);
+        headers.insert(header::HOST, self.client.shared.base.host_header());
         headers.insert(header::USER_AGENT, self.client.shared.user_agent.clone());
         if let Some(authorization) = &self.authorization {
             headers.insert(header::AUTHORIZATION, authorization.clone());
