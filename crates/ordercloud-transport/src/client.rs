@@ -6,10 +6,12 @@ use std::time::Duration;
 
 use http::Method;
 use http::header::HeaderValue;
+use ordercloud_models::Environment;
 use tokio::sync::Semaphore;
 
 use crate::Error;
 use crate::base_url::{BaseUrl, DEFAULT_BASE_URL};
+use crate::region::Region;
 use crate::request::ApiRequest;
 use crate::retry::RetryPolicy;
 use crate::transport::HttpTransport;
@@ -150,13 +152,39 @@ pub struct ApiClientBuilder {
     allow_insecure_http: bool,
     retry_policy: Option<RetryPolicy>,
     max_in_flight: Option<usize>,
+    unknown_environment: Option<Environment>,
 }
 
 impl ApiClientBuilder {
-    /// The API host, such as `https://sandboxapi.ordercloud.io`, with or without `/v1` and
-    /// trailing slashes. Default: [`DEFAULT_BASE_URL`](crate::DEFAULT_BASE_URL).
+    /// The API host, such as `https://sandboxapi.ordercloud.io`, or any custom URL (a
+    /// gateway, the simulator), with or without `/v1` and trailing slashes. Default:
+    /// [`DEFAULT_BASE_URL`](crate::DEFAULT_BASE_URL). See also [`region`](Self::region).
     pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
         self.base_url = Some(base_url.into());
+        self.unknown_environment = None;
+        self
+    }
+
+    /// The API host of `region`'s `environment`, such as `Region::EuropeWest` and
+    /// `Environment::Sandbox`; the same as giving its [`Region::base_url`] to
+    /// [`base_url`](Self::base_url). An environment this version does not know is refused
+    /// by [`build`](Self::build).
+    ///
+    /// ```
+    /// use ordercloud_models::Environment;
+    /// use ordercloud_transport::{ApiClient, Region};
+    ///
+    /// # fn main() -> Result<(), ordercloud_transport::Error> {
+    /// let client = ApiClient::builder().region(Region::JapanEast, Environment::Staging).build()?;
+    /// assert_eq!(client.base_url(), "https://japaneast-staging.ordercloud.io/v1");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn region(mut self, region: Region, environment: Environment) -> Self {
+        match region.base_url(&environment) {
+            Some(base_url) => self.base_url = Some(base_url.to_owned()),
+            None => self.unknown_environment = Some(environment),
+        }
         self
     }
 
@@ -210,6 +238,11 @@ impl ApiClientBuilder {
 
     /// Validates the configuration and builds the client.
     pub fn build(self) -> Result<ApiClient, Error> {
+        if let Some(environment) = &self.unknown_environment {
+            return Err(Error::invalid(format!(
+                "no OrderCloud host is known for the environment {environment:?}; give base_url instead"
+            )));
+        }
         let base = BaseUrl::parse(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL), self.allow_insecure_http)?;
         let authorization = self.access_token.as_deref().map(bearer).transpose()?;
         let user_agent = match self.application_name.as_deref().map(str::trim) {
@@ -265,6 +298,7 @@ impl fmt::Debug for ApiClientBuilder {
             .field("allow_insecure_http", &self.allow_insecure_http)
             .field("retry_policy", &self.retry_policy)
             .field("max_in_flight", &self.max_in_flight)
+            .field("unknown_environment", &self.unknown_environment)
             .finish()
     }
 }

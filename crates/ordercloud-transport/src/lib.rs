@@ -46,6 +46,7 @@ mod error;
 mod hyper_transport;
 #[cfg(feature = "mock")]
 mod mock;
+mod region;
 mod request;
 mod retry;
 mod transport;
@@ -60,6 +61,7 @@ pub use hyper_transport::{
 };
 #[cfg(feature = "mock")]
 pub use mock::{MockTransport, RecordedRequest};
+pub use region::Region;
 pub use request::ApiRequest;
 pub use retry::RetryPolicy;
 pub use transport::{HttpTransport, Sleep, TransportError, TransportErrorKind};
