@@ -8,7 +8,7 @@
 //! Verification codes, tokens and one-time passwords are shown masked, as they should be in
 //! any log.
 
-use ordercloud_examples::{client_from_env, masked, optional, report, required};
+use ordercloud_examples::{client_from_env, init_tracing, masked, optional, report, required};
 use ordercloud_models::{OneTimePasswordRequest, PasswordReset, PasswordResetRequest};
 use ordercloud_password_reset::{ApiClient, ErrorExt, PasswordResetApi};
 use ordercloud_simulator::{SimUser, Simulator};
@@ -20,6 +20,7 @@ const RESET_URL: &str = "https://shop.example.com/reset";
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
+    init_tracing();
     report(if optional("ORDERCLOUD_BASE_URL").is_some() {
         against_ordercloud().await
     } else {

@@ -3,12 +3,13 @@
 //! ORDERCLOUD_CLIENT_ID=... ORDERCLOUD_USERNAME=jdoe ORDERCLOUD_VERIFICATION_CODE=...
 //! ORDERCLOUD_NEW_PASSWORD=... [ORDERCLOUD_BASE_URL=...] cargo run --example reset_password
 
-use ordercloud_examples::{client_from_env, report, required};
+use ordercloud_examples::{client_from_env, init_tracing, report, required};
 use ordercloud_models::PasswordReset;
 use ordercloud_password_reset::{ErrorExt, PasswordResetApi};
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
+    init_tracing();
     report(run().await)
 }
 

@@ -4,12 +4,13 @@
 //! ORDERCLOUD_RENEWAL_TOKEN=... ORDERCLOUD_NEW_PASSWORD=... [ORDERCLOUD_BASE_URL=...]
 //! cargo run --example reset_password_by_token
 
-use ordercloud_examples::{client_from_env, report, required};
+use ordercloud_examples::{client_from_env, init_tracing, report, required};
 use ordercloud_models::TokenPasswordReset;
 use ordercloud_password_reset::{ErrorExt, PasswordResetApi};
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
+    init_tracing();
     report(run().await)
 }
 

@@ -3,11 +3,12 @@
 //! ORDERCLOUD_CLIENT_ID=... ORDERCLOUD_EMAIL=jdoe@example.com [ORDERCLOUD_BASE_URL=...]
 //! cargo run --example retrieve_username
 
-use ordercloud_examples::{client_from_env, report, required};
+use ordercloud_examples::{client_from_env, init_tracing, report, required};
 use ordercloud_password_reset::PasswordResetApi;
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
+    init_tracing();
     report(run().await)
 }
 

@@ -3,12 +3,13 @@
 //! ORDERCLOUD_CLIENT_ID=... ORDERCLOUD_USERNAME=jdoe (or ORDERCLOUD_EMAIL=...)
 //! [ORDERCLOUD_BASE_URL=...] cargo run --example send_one_time_password
 
-use ordercloud_examples::{client_from_env, optional, report, required};
+use ordercloud_examples::{client_from_env, init_tracing, optional, report, required};
 use ordercloud_models::OneTimePasswordRequest;
 use ordercloud_password_reset::PasswordResetApi;
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
+    init_tracing();
     report(run().await)
 }
 

@@ -4,12 +4,13 @@
 //! [ORDERCLOUD_RESET_URL=https://shop.example.com/reset] [ORDERCLOUD_BASE_URL=https://sandboxapi.ordercloud.io]
 //! cargo run --example send_verification_code
 
-use ordercloud_examples::{client_from_env, optional, report, required};
+use ordercloud_examples::{client_from_env, init_tracing, optional, report, required};
 use ordercloud_models::PasswordResetRequest;
 use ordercloud_password_reset::PasswordResetApi;
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
+    init_tracing();
     report(run().await)
 }
 

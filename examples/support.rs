@@ -2,6 +2,29 @@
 //! safely.
 
 use ordercloud_transport::ApiClient;
+use tracing_subscriber::fmt::format::FmtSpan;
+use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::util::SubscriberInitExt;
+
+/// With `ORDERCLOUD_TRACE` set, prints each OrderCloud call's span to stderr when it
+/// closes: operation, method, route template, status, attempts and elapsed time (and any
+/// retry). Only the SDK's own spans and events are shown; none holds a secret.
+pub fn init_tracing() {
+    if optional("ORDERCLOUD_TRACE").is_none() {
+        return;
+    }
+    let only_the_sdk =
+        tracing_subscriber::filter::Targets::new().with_target("ordercloud_transport", tracing::Level::DEBUG);
+    let _ = tracing_subscriber::registry()
+        .with(
+            tracing_subscriber::fmt::layer()
+                .with_writer(std::io::stderr)
+                .with_ansi(false)
+                .with_span_events(FmtSpan::CLOSE),
+        )
+        .with(only_the_sdk)
+        .try_init();
+}
 
 /// The value of the environment variable `name`, or an error that says what to set.
 pub fn required(name: &str, meaning: &str) -> Result<String, String> {

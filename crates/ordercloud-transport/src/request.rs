@@ -2,6 +2,7 @@
 
 use std::future::{Future, poll_fn};
 use std::pin::pin;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::task::Poll;
 use std::time::{Duration, Instant};
 
@@ -233,11 +234,13 @@ impl<'c> ApiRequest<'c> {
         );
         let started = Instant::now();
         let deadline = started + self.timeout;
-        let attempts = with_timeout(call.run(deadline), shared.transport.sleep(self.timeout));
+        let attempts = AtomicU32::new(0);
+        let run = with_timeout(call.run(deadline, &attempts), shared.transport.sleep(self.timeout));
         // Without a subscriber for the span, skip the wrapper's enter/exit on every poll.
-        let outcome = if span.is_disabled() { attempts.await } else { attempts.instrument(span.clone()).await };
+        let outcome = if span.is_disabled() { run.await } else { run.instrument(span.clone()).await };
         if !span.is_disabled() {
-            span.record("elapsed_ms", started.elapsed().as_millis() as u64);
+            span.record("attempts", attempts.load(Ordering::Relaxed));
+            span.record("elapsed_ms", started.elapsed().as_secs_f64() * 1000.0);
         }
         let secrets: Vec<&str> = self.secrets.iter().map(String::as_str).collect();
         match outcome {
@@ -266,9 +269,9 @@ struct Call<'c> {
 }
 
 impl Call<'_> {
-    /// Sends the request, retrying as the policy allows while time is left before `deadline`.
-    /// Returns the last answer, whatever its status.
-    async fn run(self, deadline: Instant) -> Result<Response<Bytes>, Error> {
+    /// Sends the request, retrying as the policy allows while time is left before `deadline`,
+    /// and counting each attempt in `attempts`. Returns the last answer, whatever its status.
+    async fn run(self, deadline: Instant, attempts: &AtomicU32) -> Result<Response<Bytes>, Error> {
         let shared = &self.client.shared;
         let _permit = match shared.in_flight.try_acquire() {
             // The usual case, without building a waiter.
@@ -279,10 +282,9 @@ impl Call<'_> {
                 .await
                 .map_err(|_| Error::invalid("the client's request limiter was closed"))?,
         };
-        let span = tracing::Span::current();
         let mut retries = 0;
         loop {
-            span.record("attempts", retries + 1);
+            attempts.fetch_add(1, Ordering::Relaxed);
             let wait = match shared.transport.send(self.attempt()).await {
                 Ok(response) => {
                     let status = response.status();
