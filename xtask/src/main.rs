@@ -63,6 +63,7 @@ fn ci() -> Result<(), String> {
         run(name, "cargo", args, &[])?;
     }
     dependency_policy()?;
+    run("package", "cargo", PACKAGE, &[])?;
     eprintln!("ci: all steps passed in {:.0}s", started.elapsed().as_secs_f64());
     Ok(())
 }
@@ -83,6 +84,33 @@ const FEATURE_SETS: &[(&str, &[&str])] = &[
         "password-reset without default features",
         &["check", "--package", "ordercloud-password-reset", "--no-default-features"],
     ),
+];
+
+/// Packages (and verifies by building) every publishable crate; examples, xtask and the
+/// benchmark are not published.
+const PACKAGE: &[&str] = &[
+    "package",
+    "--workspace",
+    "--allow-dirty",
+    "--exclude",
+    "ordercloud-examples",
+    "--exclude",
+    "xtask",
+    "--exclude",
+    "ordercloud-bench",
+];
+
+/// Licences a dependency may carry (an SPDX expression must be satisfiable with these).
+const ALLOWED_LICENSES: &[&str] = &[
+    "MIT",
+    "Apache-2.0",
+    "ISC",
+    "BSD-2-Clause",
+    "BSD-3-Clause",
+    "Unicode-3.0",
+    "Unlicense",
+    "CDLA-Permissive-2.0",
+    "Zlib",
 ];
 
 /// What each crate may pull in: models stays serde-only; without the hyper feature there is
@@ -125,8 +153,86 @@ fn dependency_policy() -> Result<(), String> {
     if !banned.is_empty() {
         return Err(format!("banned crates in the dependency tree: {banned:?}"));
     }
+    licenses()?;
+    let duplicates = output("cargo", &["tree", "--workspace", "--all-features", "--edges", "normal", "--duplicates"])?;
+    let duplicated: Vec<&str> =
+        duplicates.lines().filter(|line| !line.is_empty() && !line.starts_with([' ', '│', '├', '└'])).collect();
+    if !duplicated.is_empty() {
+        return Err(format!("crates present in more than one version: {duplicated:?}"));
+    }
     eprintln!("<== dependency policy: ok");
     Ok(())
+}
+
+/// Every normal dependency's licence expression is satisfiable with [`ALLOWED_LICENSES`].
+fn licenses() -> Result<(), String> {
+    let text = output(
+        "cargo",
+        &["tree", "--workspace", "--all-features", "--edges", "normal", "--prefix", "none", "--format", "{p}|{l}"],
+    )?;
+    let mut refused = Vec::new();
+    for line in text.lines() {
+        let Some((package, license)) = line.split_once('|') else { continue };
+        let license = license.trim_end_matches(" (*)").trim();
+        if package.starts_with("ordercloud-") || package.starts_with("xtask") {
+            continue;
+        }
+        if license.is_empty() || !spdx_allows(license, ALLOWED_LICENSES) {
+            refused.push(format!("{package}: {license:?}"));
+        }
+    }
+    refused.sort();
+    refused.dedup();
+    if refused.is_empty() { Ok(()) } else { Err(format!("licences outside the allowed set: {refused:?}")) }
+}
+
+/// Whether the SPDX `expression` (`OR`, `AND`, `WITH`, parentheses; `/` as an old `OR`)
+/// can be satisfied using only `allowed` licences. A malformed expression is refused.
+fn spdx_allows(expression: &str, allowed: &[&str]) -> bool {
+    let spaced = expression.replace('(', " ( ").replace(')', " ) ").replace('/', " OR ");
+    let tokens: Vec<&str> = spaced.split_whitespace().collect();
+    let mut position = 0;
+    let result = or_expression(&tokens, &mut position, allowed);
+    result == Some(true) && position == tokens.len()
+}
+
+fn or_expression(tokens: &[&str], position: &mut usize, allowed: &[&str]) -> Option<bool> {
+    let mut any = and_expression(tokens, position, allowed)?;
+    while tokens.get(*position) == Some(&"OR") {
+        *position += 1;
+        any |= and_expression(tokens, position, allowed)?;
+    }
+    Some(any)
+}
+
+fn and_expression(tokens: &[&str], position: &mut usize, allowed: &[&str]) -> Option<bool> {
+    let mut all = atom(tokens, position, allowed)?;
+    while tokens.get(*position) == Some(&"AND") {
+        *position += 1;
+        all &= atom(tokens, position, allowed)?;
+    }
+    Some(all)
+}
+
+fn atom(tokens: &[&str], position: &mut usize, allowed: &[&str]) -> Option<bool> {
+    let token = *tokens.get(*position)?;
+    *position += 1;
+    let value = match token {
+        "(" => {
+            let inner = or_expression(tokens, position, allowed)?;
+            (tokens.get(*position) == Some(&")")).then_some(())?;
+            *position += 1;
+            inner
+        }
+        ")" | "AND" | "OR" | "WITH" => return None,
+        name => allowed.contains(&name.trim_end_matches('+')),
+    };
+    // An exception (`WITH LLVM-exception`) only adds permissions.
+    if tokens.get(*position) == Some(&"WITH") {
+        tokens.get(*position + 1)?;
+        *position += 2;
+    }
+    Some(value)
 }
 
 fn is_tls_or_http_stack(name: &str) -> bool {
@@ -143,4 +249,24 @@ fn tree(selection: &[&str]) -> Result<Vec<String>, String> {
     names.sort();
     names.dedup();
     Ok(names)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::spdx_allows;
+
+    #[test]
+    fn spdx_expressions() {
+        let allowed = &["MIT", "Apache-2.0", "ISC", "Unicode-3.0"];
+        assert!(spdx_allows("MIT", allowed));
+        assert!(spdx_allows("MIT OR Apache-2.0", allowed));
+        assert!(spdx_allows("MIT/Apache-2.0", allowed));
+        assert!(spdx_allows("(MIT OR Apache-2.0) AND Unicode-3.0", allowed));
+        assert!(spdx_allows("Apache-2.0 WITH LLVM-exception OR GPL-3.0", allowed));
+        assert!(spdx_allows("GPL-3.0 OR ISC", allowed));
+        assert!(!spdx_allows("GPL-3.0", allowed));
+        assert!(!spdx_allows("MIT AND GPL-3.0", allowed));
+        assert!(!spdx_allows("", allowed));
+        assert!(!spdx_allows("MIT OR", allowed));
+    }
 }
