@@ -8,7 +8,7 @@
 //! Verification codes, tokens and one-time passwords are shown masked, as they should be in
 //! any log.
 
-use ordercloud_examples::{client_from_env, init_tracing, masked, optional, report, required};
+use ordercloud_examples::{client_from_env, explain, init_tracing, masked, optional, report, required, user_from_env};
 use ordercloud_models::{OneTimePasswordRequest, PasswordReset, PasswordResetRequest};
 use ordercloud_password_reset::{ApiClient, ErrorExt, PasswordResetApi};
 use ordercloud_simulator::{SimUser, Simulator};
@@ -95,11 +95,7 @@ async fn on_the_simulator() -> Result<(), String> {
 async fn against_ordercloud() -> Result<(), String> {
     let client = client_from_env()?;
     let client_id = required("ORDERCLOUD_CLIENT_ID", "the ID of your storefront's API client")?;
-    let username = optional("ORDERCLOUD_USERNAME");
-    let email = optional("ORDERCLOUD_EMAIL");
-    if username.is_none() && email.is_none() {
-        return Err("neither ORDERCLOUD_USERNAME nor ORDERCLOUD_EMAIL is set: set one to name the user".into());
-    }
+    let (username, email) = user_from_env()?;
     println!("OrderCloud forgotten-password flow, against {}\n", client.base_url());
     let api = PasswordResetApi::new(client);
 
@@ -120,12 +116,7 @@ async fn against_ordercloud() -> Result<(), String> {
     let reset = PasswordReset::new(&client_id, &username, password);
     match api.reset_password(&code, &reset).await {
         Ok(()) => println!("2. The password of {username} is changed."),
-        Err(error) => {
-            let needs = error
-                .password_requirements()
-                .map(|r| format!("\n   the marketplace requires: {}", r.describe().join(", ")));
-            return Err(format!("{error}{}", needs.unwrap_or_default()));
-        }
+        Err(error) => return Err(explain(&error)),
     }
     let error = api.reset_password(&code, &reset).await.err().ok_or("the code worked twice")?;
     println!("3. The same code again -> refused: {error}");

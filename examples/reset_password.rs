@@ -3,9 +3,9 @@
 //! ORDERCLOUD_CLIENT_ID=... ORDERCLOUD_USERNAME=jdoe ORDERCLOUD_VERIFICATION_CODE=...
 //! ORDERCLOUD_NEW_PASSWORD=... [ORDERCLOUD_BASE_URL=...] cargo run --example reset_password
 
-use ordercloud_examples::{client_from_env, init_tracing, report, required};
+use ordercloud_examples::{client_from_env, explain, init_tracing, report, required};
 use ordercloud_models::PasswordReset;
-use ordercloud_password_reset::{ErrorExt, PasswordResetApi};
+use ordercloud_password_reset::PasswordResetApi;
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
@@ -24,9 +24,6 @@ async fn run() -> Result<(), String> {
             println!("The password is changed.");
             Ok(())
         }
-        Err(error) => match error.password_requirements() {
-            Some(requirements) => Err(format!("{error}\nthe password needs: {}", requirements.describe().join(", "))),
-            None => Err(error.to_string()),
-        },
+        Err(error) => Err(explain(&error)),
     }
 }

@@ -3,7 +3,7 @@
 //! ORDERCLOUD_CLIENT_ID=... ORDERCLOUD_USERNAME=jdoe (or ORDERCLOUD_EMAIL=...)
 //! [ORDERCLOUD_BASE_URL=...] cargo run --example send_one_time_password
 
-use ordercloud_examples::{client_from_env, init_tracing, optional, report, required};
+use ordercloud_examples::{client_from_env, init_tracing, report, required, user_from_env};
 use ordercloud_models::OneTimePasswordRequest;
 use ordercloud_password_reset::PasswordResetApi;
 
@@ -16,15 +16,7 @@ async fn main() -> std::process::ExitCode {
 async fn run() -> Result<(), String> {
     let client_id = required("ORDERCLOUD_CLIENT_ID", "the ID of your storefront's API client")?;
     let mut request = OneTimePasswordRequest::new(client_id);
-    match (optional("ORDERCLOUD_USERNAME"), optional("ORDERCLOUD_EMAIL")) {
-        (None, None) => {
-            return Err("neither ORDERCLOUD_USERNAME nor ORDERCLOUD_EMAIL is set: set one to name the user".into());
-        }
-        (username, email) => {
-            request.username = username;
-            request.email = email;
-        }
-    }
+    (request.username, request.email) = user_from_env()?;
     let api = PasswordResetApi::new(client_from_env()?);
     api.send_one_time_password(&request).await.map_err(|error| error.to_string())?;
     println!("Sent: if the account exists, it now has a one-time password valid for 10 minutes.");

@@ -4,7 +4,7 @@
 //! [ORDERCLOUD_RESET_URL=https://shop.example.com/reset] [ORDERCLOUD_BASE_URL=https://sandboxapi.ordercloud.io]
 //! cargo run --example send_verification_code
 
-use ordercloud_examples::{client_from_env, init_tracing, optional, report, required};
+use ordercloud_examples::{client_from_env, init_tracing, optional, report, required, user_from_env};
 use ordercloud_models::PasswordResetRequest;
 use ordercloud_password_reset::PasswordResetApi;
 
@@ -17,15 +17,7 @@ async fn main() -> std::process::ExitCode {
 async fn run() -> Result<(), String> {
     let client_id = required("ORDERCLOUD_CLIENT_ID", "the ID of your storefront's API client")?;
     let mut request = PasswordResetRequest::new(client_id);
-    match (optional("ORDERCLOUD_EMAIL"), optional("ORDERCLOUD_USERNAME")) {
-        (None, None) => {
-            return Err("neither ORDERCLOUD_EMAIL nor ORDERCLOUD_USERNAME is set: set one to name the user".into());
-        }
-        (email, username) => {
-            request.email = email;
-            request.username = username;
-        }
-    }
+    (request.username, request.email) = user_from_env()?;
     request.url = optional("ORDERCLOUD_RESET_URL");
     let api = PasswordResetApi::new(client_from_env()?);
     api.send_verification_code(&request).await.map_err(|error| error.to_string())?;

@@ -1,6 +1,7 @@
 //! What the examples share: reading settings from the environment, and showing secrets
 //! safely.
 
+use ordercloud_password_reset::{Error, ErrorExt};
 use ordercloud_transport::ApiClient;
 use tracing_subscriber::fmt::format::FmtSpan;
 use tracing_subscriber::layer::SubscriberExt;
@@ -37,6 +38,24 @@ pub fn required(name: &str, meaning: &str) -> Result<String, String> {
 /// The value of the environment variable `name`, if set and not empty.
 pub fn optional(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|value| !value.trim().is_empty())
+}
+
+/// The user named by `ORDERCLOUD_USERNAME` and/or `ORDERCLOUD_EMAIL`, as
+/// `(username, email)`; an error when neither is set.
+pub fn user_from_env() -> Result<(Option<String>, Option<String>), String> {
+    match (optional("ORDERCLOUD_USERNAME"), optional("ORDERCLOUD_EMAIL")) {
+        (None, None) => Err("neither ORDERCLOUD_USERNAME nor ORDERCLOUD_EMAIL is set: set one to name the user".into()),
+        user => Ok(user),
+    }
+}
+
+/// The error's one line, followed, for an insecure password, by what the marketplace
+/// requires.
+pub fn explain(error: &Error) -> String {
+    match error.password_requirements() {
+        Some(requirements) => format!("{error}\n   the marketplace requires: {}", requirements.describe().join(", ")),
+        None => error.to_string(),
+    }
 }
 
 /// A client for a real OrderCloud: `ORDERCLOUD_BASE_URL` (default `https://api.ordercloud.io`).

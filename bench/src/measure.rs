@@ -45,43 +45,33 @@ impl Clients {
     }
 
     async fn call(&self, which: Which) -> Result<(), String> {
-        match which {
-            Which::Raw => {
-                let request = http::Request::builder()
-                    .method(http::Method::POST)
-                    .uri(self.raw_uri.clone())
-                    .header(ACCEPT, "application/json")
-                    .header(USER_AGENT, ordercloud_transport::USER_AGENT)
-                    .header(CONTENT_TYPE, "application/json")
-                    .body(Full::new(self.raw_body.clone()))
-                    .map_err(|e| e.to_string())?;
-                let response = self.raw.request(request).await.map_err(|e| e.to_string())?;
-                let status = response.status();
-                response.into_body().collect().await.map_err(|e| e.to_string())?;
-                if status.is_success() { Ok(()) } else { Err(format!("raw: HTTP {status}")) }
-            }
+        let response = match which {
+            Which::Sdk => return self.api.send_verification_code(&self.request).await.map_err(|e| e.to_string()),
+            Which::Raw => self.raw.request(self.raw_request(self.raw_body.clone())?).await,
+            // The raw client doing the work the SDK cannot skip: serializing the body and
+            // arming a timeout.
             Which::RawTimed => {
-                // The raw client doing the work the SDK cannot skip: serializing the body
-                // and arming a timeout.
                 let body = Bytes::from(serde_json::to_vec(&self.request).map_err(|e| e.to_string())?);
-                let request = http::Request::builder()
-                    .method(http::Method::POST)
-                    .uri(self.raw_uri.clone())
-                    .header(ACCEPT, "application/json")
-                    .header(USER_AGENT, ordercloud_transport::USER_AGENT)
-                    .header(CONTENT_TYPE, "application/json")
-                    .body(Full::new(body))
-                    .map_err(|e| e.to_string())?;
-                let response = tokio::time::timeout(Duration::from_secs(30), self.raw.request(request))
-                    .await
-                    .map_err(|e| e.to_string())?
-                    .map_err(|e| e.to_string())?;
-                let status = response.status();
-                response.into_body().collect().await.map_err(|e| e.to_string())?;
-                if status.is_success() { Ok(()) } else { Err(format!("raw: HTTP {status}")) }
+                let sent = self.raw.request(self.raw_request(body)?);
+                tokio::time::timeout(Duration::from_secs(30), sent).await.map_err(|e| e.to_string())?
             }
-            Which::Sdk => self.api.send_verification_code(&self.request).await.map_err(|e| e.to_string()),
-        }
+        };
+        let response = response.map_err(|e| e.to_string())?;
+        let status = response.status();
+        response.into_body().collect().await.map_err(|e| e.to_string())?;
+        if status.is_success() { Ok(()) } else { Err(format!("raw: HTTP {status}")) }
+    }
+
+    /// The request the SDK sends, built the way a hyper-util user would.
+    fn raw_request(&self, body: Bytes) -> Result<http::Request<Full<Bytes>>, String> {
+        http::Request::builder()
+            .method(http::Method::POST)
+            .uri(self.raw_uri.clone())
+            .header(ACCEPT, "application/json")
+            .header(USER_AGENT, ordercloud_transport::USER_AGENT)
+            .header(CONTENT_TYPE, "application/json")
+            .body(Full::new(body))
+            .map_err(|e| e.to_string())
     }
 }
 

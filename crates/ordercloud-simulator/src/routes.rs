@@ -93,48 +93,72 @@ fn invalid_client() -> Reply {
     Reply::bad_request(ErrorCode::PasswordResetMissingOrInvalidClientId, "Missing or invalid ClientID")
 }
 
-fn recipient(record: &UserRecord) -> User {
-    let mut user = User::default();
-    user.id = Some(record.user.id.clone());
-    user.username = Some(record.user.username.clone());
-    user.email = Some(record.user.email.clone());
-    user.first_name = record.user.first_name.clone();
-    user.active = Some(true);
-    user.xp = Some(serde_json::json!({}));
-    user.failed_login_attempts = Some(i64::from(record.failed_attempts));
-    user
+/// Who a message goes to: the address, the username and the recipient as sent.
+struct Addressee {
+    to: String,
+    username: String,
+    recipient: User,
 }
 
-fn payload(message_type: MessageType, record: &UserRecord, event_body: Value) -> MessageSenderPayload {
+impl Addressee {
+    fn of(record: &UserRecord) -> Self {
+        let mut user = User::default();
+        user.id = Some(record.user.id.clone());
+        user.username = Some(record.user.username.clone());
+        user.email = Some(record.user.email.clone());
+        user.first_name = record.user.first_name.clone();
+        user.active = Some(true);
+        user.xp = Some(serde_json::json!({}));
+        user.failed_login_attempts = Some(i64::from(record.failed_attempts));
+        Self { to: record.user.email.clone(), username: record.user.username.clone(), recipient: user }
+    }
+}
+
+/// The checks every send makes (a known client; a username or email, else `missing`),
+/// then the user named, if any: an unknown user gets the same 204, so the endpoints do not
+/// reveal who has an account.
+fn addressee(
+    state: &mut State,
+    client_id: &str,
+    username: Option<&str>,
+    email: Option<&str>,
+    missing: ErrorCode,
+) -> Result<Option<Addressee>, Reply> {
+    if !state.knows_client(client_id) {
+        return Err(invalid_client());
+    }
+    let (username, email) = (given(username), given(email));
+    if username.is_none() && email.is_none() {
+        return Err(Reply::bad_request(missing, "Username or Email is required"));
+    }
+    Ok(state.find_user(client_id, username, email).map(|record| Addressee::of(record)))
+}
+
+/// Puts a message of `message_type` with `event_body` in the outbox.
+fn deliver(state: &mut State, message_type: MessageType, addressee: Addressee, event_body: impl serde::Serialize) {
     let mut payload = MessageSenderPayload::default();
     payload.environment = Some(Environment::Sandbox);
     payload.message_type = Some(message_type);
-    payload.recipient = Some(recipient(record));
-    payload.event_body = Some(event_body);
-    payload
+    payload.recipient = Some(addressee.recipient);
+    payload.event_body = Some(serde_json::to_value(event_body).unwrap_or(Value::Null));
+    state.send(&addressee.to, payload);
 }
 
 fn send_code(state: &mut State, request: PasswordResetRequest) -> Reply {
-    if !state.knows_client(&request.client_id) {
-        return invalid_client();
-    }
-    let (username, email) = (given(request.username.as_deref()), given(request.email.as_deref()));
-    if username.is_none() && email.is_none() {
-        return Reply::bad_request(ErrorCode::PasswordResetMissingUsernameOrEmail, "Username or Email is required");
-    }
-    // An unknown user gets the same 204: the endpoint does not reveal who has an account.
-    let Some(record) = state.find_user(&request.client_id, username, email) else { return Reply::no_content() };
-    let (to, name) = (record.user.email.clone(), record.user.username.clone());
-    let code = state.issue(GrantKind::VerificationCode, &request.client_id, &name, CODE_LIFETIME);
-    let token = state.issue(GrantKind::RenewalToken, &request.client_id, &name, CODE_LIFETIME);
+    let (client_id, username, email) = (&request.client_id, request.username.as_deref(), request.email.as_deref());
+    let addressee = match addressee(state, client_id, username, email, ErrorCode::PasswordResetMissingUsernameOrEmail) {
+        Ok(Some(addressee)) => addressee,
+        Ok(None) => return Reply::no_content(),
+        Err(reply) => return reply,
+    };
     let mut body = ForgottenPasswordEventBody::default();
-    body.username = Some(name.clone());
+    body.password_renewal_verification_code =
+        Some(state.issue(GrantKind::VerificationCode, client_id, &addressee.username, CODE_LIFETIME));
+    body.password_renewal_access_token =
+        Some(state.issue(GrantKind::RenewalToken, client_id, &addressee.username, CODE_LIFETIME));
+    body.username = Some(addressee.username.clone());
     body.password_renewal_url = request.url.clone();
-    body.password_renewal_verification_code = Some(code);
-    body.password_renewal_access_token = Some(token);
-    let Some(record) = state.find_user(&request.client_id, Some(&name), None) else { return Reply::no_content() };
-    let message = payload(MessageType::ForgottenPassword, record, serde_json::to_value(body).unwrap_or(Value::Null));
-    state.send(&to, message);
+    deliver(state, MessageType::ForgottenPassword, addressee, body);
     Reply::no_content()
 }
 
@@ -197,23 +221,19 @@ fn set_password(state: &mut State, client_id: &str, username: &str, password: &s
 }
 
 fn send_one_time_password(state: &mut State, request: OneTimePasswordRequest) -> Reply {
-    if !state.knows_client(&request.client_id) {
-        return invalid_client();
-    }
-    let (username, email) = (given(request.username.as_deref()), given(request.email.as_deref()));
-    if username.is_none() && email.is_none() {
-        return Reply::bad_request(ErrorCode::OneTimePasswordUsernameOrEmailRequired, "Username or Email is required");
-    }
-    let Some(record) = state.find_user(&request.client_id, username, email) else { return Reply::no_content() };
-    let (to, name) = (record.user.email.clone(), record.user.username.clone());
-    let otp = state.issue(GrantKind::OneTimePassword, &request.client_id, &name, ONE_TIME_PASSWORD_LIFETIME);
+    let (client_id, username, email) = (&request.client_id, request.username.as_deref(), request.email.as_deref());
+    let addressee =
+        match addressee(state, client_id, username, email, ErrorCode::OneTimePasswordUsernameOrEmailRequired) {
+            Ok(Some(addressee)) => addressee,
+            Ok(None) => return Reply::no_content(),
+            Err(reply) => return reply,
+        };
     let mut body = OneTimePasswordEventBody::default();
-    body.username = Some(name.clone());
-    body.client_id = Some(request.client_id.clone());
-    body.one_time_password = Some(otp);
-    let Some(record) = state.find_user(&request.client_id, Some(&name), None) else { return Reply::no_content() };
-    let message = payload(MessageType::OneTimePassword, record, serde_json::to_value(body).unwrap_or(Value::Null));
-    state.send(&to, message);
+    body.one_time_password =
+        Some(state.issue(GrantKind::OneTimePassword, client_id, &addressee.username, ONE_TIME_PASSWORD_LIFETIME));
+    body.username = Some(addressee.username.clone());
+    body.client_id = Some(client_id.clone());
+    deliver(state, MessageType::OneTimePassword, addressee, body);
     Reply::no_content()
 }
 
@@ -229,13 +249,11 @@ fn retrieve_username(state: &mut State, query: &str) -> Reply {
     if !state.knows_client(&client_id) {
         return invalid_client();
     }
-    if let Some(record) = given(email.as_deref()).and_then(|email| state.find_user(&client_id, None, Some(email))) {
-        let to = record.user.email.clone();
+    let found = given(email.as_deref()).and_then(|email| state.find_user(&client_id, None, Some(email)));
+    if let Some(addressee) = found.map(|record| Addressee::of(record)) {
         let mut body = ForgottenUsernameEventBody::default();
-        body.username = Some(record.user.username.clone());
-        let message =
-            payload(MessageType::ForgottenUsername, record, serde_json::to_value(body).unwrap_or(Value::Null));
-        state.send(&to, message);
+        body.username = Some(addressee.username.clone());
+        deliver(state, MessageType::ForgottenUsername, addressee, body);
     }
     Reply { status: StatusCode::OK, body: None }
 }
