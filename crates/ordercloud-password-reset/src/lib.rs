@@ -49,5 +49,8 @@ pub use api::PasswordResetApi;
 pub use oc_hash::{compute_oc_hash, verify_oc_hash};
 pub use ordercloud_models as models;
 pub use ordercloud_models::{ErrorCode, PasswordRequirements};
-pub use ordercloud_transport::{ApiClient, Error};
+pub use ordercloud_transport as transport;
+#[cfg(feature = "mock")]
+pub use ordercloud_transport::MockTransport;
+pub use ordercloud_transport::{ApiClient, Error, Region, RetryPolicy};
 pub use policy::{ErrorExt, meets_platform_default_policy};

@@ -259,6 +259,22 @@ impl<'c> ApiRequest<'c> {
     }
 }
 
+impl std::fmt::Debug for ApiRequest<'_> {
+    /// The request's shape only: the concrete path (which holds encoded parameters such as a
+    /// verification code), the token and the body are never shown.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ApiRequest")
+            .field("method", &self.method)
+            .field("route", &self.route)
+            .field("operation", &self.operation)
+            .field("body_bytes", &self.body.as_ref().map(Bytes::len))
+            .field("authorization", &self.authorization.as_ref().map(|_| ordercloud_models::REDACTED))
+            .field("timeout", &self.timeout)
+            .field("error", &self.error)
+            .finish_non_exhaustive()
+    }
+}
+
 /// A prepared request and the attempts to send it.
 struct Call<'c> {
     client: &'c ApiClient,

@@ -321,8 +321,16 @@ async fn no_secret_reaches_display_or_debug() {
     mock.push_no_answer();
     let client = ApiClient::builder().transport(mock.clone()).access_token(TOKEN).build().unwrap();
     let reset = PasswordReset::new("c", "jdoe", PASSWORD);
-    let mut shown =
-        vec![format!("{client:?}"), format!("{reset:?}"), format!("{:?}", ApiClient::builder().access_token(TOKEN))];
+    let request =
+        client.request(Method::PUT, "/password/reset/{verificationCode}").secret_path_param(CODE).bearer_token(TOKEN);
+    let request_debug = format!("{:?}", request.json(&reset));
+    assert!(request_debug.contains("/password/reset/{verificationCode}"), "{request_debug}");
+    let mut shown = vec![
+        format!("{client:?}"),
+        format!("{reset:?}"),
+        format!("{:?}", ApiClient::builder().access_token(TOKEN)),
+        request_debug,
+    ];
     for _ in 0..3 {
         let error = client
             .request(Method::PUT, "/password/reset/{verificationCode}")
@@ -342,5 +350,5 @@ async fn no_secret_reaches_display_or_debug() {
             assert!(!text.contains(secret), "{secret} leaked in: {text}");
         }
     }
-    assert!(shown[3].contains("Cannot PUT /v1/password/reset/[redacted]"), "{}", shown[3]);
+    assert!(shown[4].contains("Cannot PUT /v1/password/reset/[redacted]"), "{}", shown[4]);
 }
