@@ -76,30 +76,27 @@ async fn thousand_calls(client: ApiClient, counters: &Counters) {
     assert!(counters.max_active.load(Ordering::SeqCst) <= LIMIT);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_client_limit_and_the_connection_cap_hold_together() {
+/// 1,000 calls against a fresh server through a client capped at `LIMIT` connections and
+/// `max_in_flight` calls.
+async fn burst(max_in_flight: usize) {
     let counters = Arc::new(Counters::default());
     let port = server(counters.clone()).await;
     let transport = HyperTransport::builder().max_connections(LIMIT).build().unwrap();
     let client = ApiClient::builder()
         .base_url(format!("http://127.0.0.1:{port}"))
         .transport(transport)
-        .max_in_flight(LIMIT)
+        .max_in_flight(max_in_flight)
         .build()
         .unwrap();
     thousand_calls(client, &counters).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_client_limit_and_the_connection_cap_hold_together() {
+    burst(LIMIT).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_connection_cap_alone_queues_a_burst() {
-    let counters = Arc::new(Counters::default());
-    let port = server(counters.clone()).await;
-    let transport = HyperTransport::builder().max_connections(LIMIT).build().unwrap();
-    let client = ApiClient::builder()
-        .base_url(format!("http://127.0.0.1:{port}"))
-        .transport(transport)
-        .max_in_flight(1000)
-        .build()
-        .unwrap();
-    thousand_calls(client, &counters).await;
+    burst(1000).await;
 }
