@@ -195,7 +195,7 @@ pub struct ResponseError {
 
 impl ResponseError {
     /// Builds the error from an answer; `secrets` are scrubbed from its `Display`.
-    pub(crate) fn new(status: StatusCode, headers: HeaderMap, body: Bytes, secrets: &[&str]) -> Self {
+    pub(crate) fn new(status: StatusCode, headers: HeaderMap, body: Bytes, secrets: &[String]) -> Self {
         let errors =
             serde_json::from_slice::<ErrorResponse>(json_text(&body)).map(|parsed| parsed.errors).unwrap_or_default();
         let summary = summarize(&errors, &body, secrets);
@@ -251,7 +251,7 @@ pub struct DecodeError {
 }
 
 impl DecodeError {
-    pub(crate) fn new(status: StatusCode, body: Bytes, source: serde_json::Error, secrets: &[&str]) -> Self {
+    pub(crate) fn new(status: StatusCode, body: Bytes, source: serde_json::Error, secrets: &[String]) -> Self {
         let detail = scrub(source.to_string(), secrets);
         Self { status, body, detail, source }
     }
@@ -304,7 +304,7 @@ fn status_text(status: StatusCode) -> String {
 /// One line about the body: `Code: Message` for OrderCloud errors, else a snippet.
 /// Secrets are scrubbed from the whole text before it is shortened or reflowed, so no part
 /// of one survives.
-fn summarize(errors: &[ApiError], body: &[u8], secrets: &[&str]) -> String {
+fn summarize(errors: &[ApiError], body: &[u8], secrets: &[String]) -> String {
     if let Some(first) = errors.first() {
         let line = match (first.error_code.as_str(), first.message.trim()) {
             ("", message) => message.to_owned(),
@@ -355,9 +355,9 @@ fn one_line(text: &str) -> String {
 }
 
 /// Replaces each secret, as given and percent-encoded, with `[redacted]`.
-fn scrub(mut text: String, secrets: &[&str]) -> String {
+fn scrub(mut text: String, secrets: &[String]) -> String {
     for secret in secrets.iter().filter(|secret| !secret.is_empty()) {
-        for form in [Cow::Borrowed(*secret), Cow::Owned(crate::encode::encode(secret))] {
+        for form in [Cow::Borrowed(secret.as_str()), Cow::Owned(crate::encode::encode(secret))] {
             if text.contains(form.as_ref()) {
                 text = text.replace(form.as_ref(), "[redacted]");
             }
@@ -375,7 +375,7 @@ mod tests {
             StatusCode::from_u16(status).unwrap(),
             HeaderMap::new(),
             Bytes::from_static(body),
-            &["s3cret-code"],
+            &["s3cret-code".to_owned()],
         )))
     }
 

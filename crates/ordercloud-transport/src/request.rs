@@ -178,7 +178,7 @@ impl<'c> ApiRequest<'c> {
     /// Sends the request and returns the 2xx response; any other status is an
     /// [`Error::Response`].
     pub async fn send(self) -> Result<Response<Bytes>, Error> {
-        self.execute().await
+        self.execute().await.map(|(response, _)| response)
     }
 
     /// Sends the request and ignores the 2xx response's body (for `204 No Content` endpoints).
@@ -188,14 +188,11 @@ impl<'c> ApiRequest<'c> {
 
     /// Sends the request and decodes the 2xx response's JSON body.
     pub async fn send_json<T: DeserializeOwned>(self) -> Result<T, Error> {
-        let secrets = self.secrets.clone();
-        let response = self.execute().await?;
+        let (response, secrets) = self.execute().await?;
         let status = response.status();
         let body = response.into_body();
-        serde_json::from_slice(json_text(&body)).map_err(|source| {
-            let secrets: Vec<&str> = secrets.iter().map(String::as_str).collect();
-            Error::Decode(Box::new(DecodeError::new(status, body, source, &secrets)))
-        })
+        serde_json::from_slice(json_text(&body))
+            .map_err(|source| Error::Decode(Box::new(DecodeError::new(status, body, source, &secrets))))
     }
 
     fn finish_route(&mut self) {
@@ -208,7 +205,9 @@ impl<'c> ApiRequest<'c> {
         }
     }
 
-    async fn execute(mut self) -> Result<Response<Bytes>, Error> {
+    /// Sends the request; a 2xx answer comes back with the call's secrets, for scrubbing a
+    /// decoding error's text.
+    async fn execute(mut self) -> Result<(Response<Bytes>, Vec<String>), Error> {
         self.finish_route();
         if let Some(error) = self.error.take() {
             return Err(error);
@@ -242,17 +241,17 @@ impl<'c> ApiRequest<'c> {
             span.record("attempts", attempts.load(Ordering::Relaxed));
             span.record("elapsed_ms", started.elapsed().as_secs_f64() * 1000.0);
         }
-        let secrets: Vec<&str> = self.secrets.iter().map(String::as_str).collect();
         match outcome {
             None => Err(TransportError::new(TransportErrorKind::Timeout, Elapsed(self.timeout)).into()),
             Some(Err(error)) => Err(error),
             Some(Ok(response)) => {
                 span.record("status", response.status().as_u16());
                 if response.status().is_success() {
-                    Ok(response)
+                    Ok((response, self.secrets))
                 } else {
                     let (parts, body) = response.into_parts();
-                    Err(Error::Response(Box::new(ResponseError::new(parts.status, parts.headers, body, &secrets))))
+                    let error = ResponseError::new(parts.status, parts.headers, body, &self.secrets);
+                    Err(Error::Response(Box::new(error)))
                 }
             }
         }
