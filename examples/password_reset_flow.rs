@@ -8,7 +8,7 @@
 //! Verification codes, tokens and one-time passwords are shown masked, as they should be in
 //! any log.
 
-use ordercloud_examples::{client_from_env, explain, init_tracing, masked, optional, report, required, user_from_env};
+use ordercloud_examples::{client_from_env, client_id_from_env, explain, masked, optional, run_example, user_from_env};
 use ordercloud_models::{OneTimePasswordRequest, PasswordReset, PasswordResetRequest};
 use ordercloud_password_reset::{ApiClient, ErrorExt, PasswordResetApi};
 use ordercloud_simulator::{SimUser, Simulator};
@@ -18,13 +18,9 @@ const USERNAME: &str = "jdoe";
 const EMAIL: &str = "jdoe@example.com";
 const RESET_URL: &str = "https://shop.example.com/reset";
 
-#[tokio::main]
-async fn main() -> std::process::ExitCode {
-    init_tracing();
-    report(if optional("ORDERCLOUD_BASE_URL").is_some() {
-        against_ordercloud().await
-    } else {
-        on_the_simulator().await
+fn main() -> std::process::ExitCode {
+    run_example(async {
+        if optional("ORDERCLOUD_BASE_URL").is_some() { against_ordercloud().await } else { on_the_simulator().await }
     })
 }
 
@@ -94,7 +90,7 @@ async fn on_the_simulator() -> Result<(), String> {
 
 async fn against_ordercloud() -> Result<(), String> {
     let client = client_from_env()?;
-    let client_id = required("ORDERCLOUD_CLIENT_ID", "the ID of your storefront's API client")?;
+    let client_id = client_id_from_env()?;
     let (username, email) = user_from_env()?;
     println!("OrderCloud forgotten-password flow, against {}\n", client.base_url());
     let api = PasswordResetApi::new(client);

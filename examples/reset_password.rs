@@ -3,18 +3,16 @@
 //! ORDERCLOUD_CLIENT_ID=... ORDERCLOUD_USERNAME=jdoe ORDERCLOUD_VERIFICATION_CODE=...
 //! ORDERCLOUD_NEW_PASSWORD=... [ORDERCLOUD_BASE_URL=...] cargo run --example reset_password
 
-use ordercloud_examples::{client_from_env, explain, init_tracing, report, required};
+use ordercloud_examples::{client_from_env, client_id_from_env, explain, required, run_example};
 use ordercloud_models::PasswordReset;
 use ordercloud_password_reset::PasswordResetApi;
 
-#[tokio::main]
-async fn main() -> std::process::ExitCode {
-    init_tracing();
-    report(run().await)
+fn main() -> std::process::ExitCode {
+    run_example(run())
 }
 
 async fn run() -> Result<(), String> {
-    let client_id = required("ORDERCLOUD_CLIENT_ID", "the ID of your storefront's API client")?;
+    let client_id = client_id_from_env()?;
     let username = required("ORDERCLOUD_USERNAME", "the username whose password is reset")?;
     let code = required("ORDERCLOUD_VERIFICATION_CODE", "the verification code from the reset email")?;
     let password = required("ORDERCLOUD_NEW_PASSWORD", "the new password")?;

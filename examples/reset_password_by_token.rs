@@ -4,14 +4,12 @@
 //! ORDERCLOUD_RENEWAL_TOKEN=... ORDERCLOUD_NEW_PASSWORD=... [ORDERCLOUD_BASE_URL=...]
 //! cargo run --example reset_password_by_token
 
-use ordercloud_examples::{client_from_env, explain, init_tracing, report, required};
+use ordercloud_examples::{client_from_env, explain, required, run_example};
 use ordercloud_models::TokenPasswordReset;
 use ordercloud_password_reset::PasswordResetApi;
 
-#[tokio::main]
-async fn main() -> std::process::ExitCode {
-    init_tracing();
-    report(run().await)
+fn main() -> std::process::ExitCode {
+    run_example(run())
 }
 
 async fn run() -> Result<(), String> {

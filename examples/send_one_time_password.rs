@@ -3,18 +3,16 @@
 //! ORDERCLOUD_CLIENT_ID=... ORDERCLOUD_USERNAME=jdoe (or ORDERCLOUD_EMAIL=...)
 //! [ORDERCLOUD_BASE_URL=...] cargo run --example send_one_time_password
 
-use ordercloud_examples::{client_from_env, init_tracing, report, required, user_from_env};
+use ordercloud_examples::{client_from_env, client_id_from_env, run_example, user_from_env};
 use ordercloud_models::OneTimePasswordRequest;
 use ordercloud_password_reset::PasswordResetApi;
 
-#[tokio::main]
-async fn main() -> std::process::ExitCode {
-    init_tracing();
-    report(run().await)
+fn main() -> std::process::ExitCode {
+    run_example(run())
 }
 
 async fn run() -> Result<(), String> {
-    let client_id = required("ORDERCLOUD_CLIENT_ID", "the ID of your storefront's API client")?;
+    let client_id = client_id_from_env()?;
     let mut request = OneTimePasswordRequest::new(client_id);
     (request.username, request.email) = user_from_env()?;
     let api = PasswordResetApi::new(client_from_env()?);

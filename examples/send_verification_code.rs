@@ -4,18 +4,16 @@
 //! [ORDERCLOUD_RESET_URL=https://shop.example.com/reset] [ORDERCLOUD_BASE_URL=https://sandboxapi.ordercloud.io]
 //! cargo run --example send_verification_code
 
-use ordercloud_examples::{client_from_env, init_tracing, optional, report, required, user_from_env};
+use ordercloud_examples::{client_from_env, client_id_from_env, optional, run_example, user_from_env};
 use ordercloud_models::PasswordResetRequest;
 use ordercloud_password_reset::PasswordResetApi;
 
-#[tokio::main]
-async fn main() -> std::process::ExitCode {
-    init_tracing();
-    report(run().await)
+fn main() -> std::process::ExitCode {
+    run_example(run())
 }
 
 async fn run() -> Result<(), String> {
-    let client_id = required("ORDERCLOUD_CLIENT_ID", "the ID of your storefront's API client")?;
+    let client_id = client_id_from_env()?;
     let mut request = PasswordResetRequest::new(client_id);
     (request.username, request.email) = user_from_env()?;
     request.url = optional("ORDERCLOUD_RESET_URL");

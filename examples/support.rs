@@ -10,7 +10,7 @@ use tracing_subscriber::util::SubscriberInitExt;
 /// With `ORDERCLOUD_TRACE` set, prints each OrderCloud call's span to stderr when it
 /// closes: operation, method, route template, status, attempts and elapsed time (and any
 /// retry). Only the SDK's own spans and events are shown; none holds a secret.
-pub fn init_tracing() {
+fn init_tracing() {
     if optional("ORDERCLOUD_TRACE").is_none() {
         return;
     }
@@ -38,6 +38,11 @@ pub fn required(name: &str, meaning: &str) -> Result<String, String> {
 /// The value of the environment variable `name`, if set and not empty.
 pub fn optional(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|value| !value.trim().is_empty())
+}
+
+/// The API client ID from `ORDERCLOUD_CLIENT_ID`.
+pub fn client_id_from_env() -> Result<String, String> {
+    required("ORDERCLOUD_CLIENT_ID", "the ID of your storefront's API client")
 }
 
 /// The user named by `ORDERCLOUD_USERNAME` and/or `ORDERCLOUD_EMAIL`, as
@@ -75,8 +80,15 @@ pub fn masked(secret: &str) -> String {
     format!("{shown}… ({count} characters)")
 }
 
-/// Runs an example's body and turns an error into a message and exit code 1.
-pub fn report(outcome: Result<(), String>) -> std::process::ExitCode {
+/// Runs an example's body: turns on tracing if `ORDERCLOUD_TRACE` is set, runs `body` on
+/// a tokio runtime, and turns an error into a message on stderr and exit code 1.
+pub fn run_example(body: impl std::future::Future<Output = Result<(), String>>) -> std::process::ExitCode {
+    init_tracing();
+    let outcome = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|error| format!("could not start the tokio runtime: {error}"))
+        .and_then(|runtime| runtime.block_on(body));
     match outcome {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(message) => {
