@@ -2,6 +2,7 @@
 
 use std::convert::Infallible;
 use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
 
 use bytes::Bytes;
 use http::{Response, StatusCode};
@@ -20,10 +21,23 @@ use crate::state::State;
 const MAX_BODY_BYTES: usize = 64 * 1024;
 
 /// Serves connections until the task is aborted; aborting also ends every connection.
+///
+/// A failed accept (out of file descriptors, say) is followed by a growing pause, so the
+/// loop never spins on an error that persists.
 pub(crate) async fn serve(listener: TcpListener, state: Arc<Mutex<State>>) {
     let mut connections = JoinSet::new();
+    let mut pause = AcceptPause::default();
     loop {
-        let Ok((stream, _)) = listener.accept().await else { continue };
+        let stream = match listener.accept().await {
+            Ok((stream, _)) => {
+                pause = AcceptPause::default();
+                stream
+            }
+            Err(_) => {
+                tokio::time::sleep(pause.next()).await;
+                continue;
+            }
+        };
         let state = state.clone();
         connections.spawn(async move {
             let service = service_fn(move |request| answer(request, state.clone()));
@@ -31,6 +45,20 @@ pub(crate) async fn serve(listener: TcpListener, state: Arc<Mutex<State>>) {
         });
         // Reap finished connections so the set does not grow.
         while connections.try_join_next().is_some() {}
+    }
+}
+
+/// The pause after each accept error in a row: 10 ms, doubling up to 1 s.
+#[derive(Default)]
+struct AcceptPause {
+    failures: u32,
+}
+
+impl AcceptPause {
+    fn next(&mut self) -> Duration {
+        let doublings = self.failures.min(7);
+        self.failures = self.failures.saturating_add(1);
+        Duration::from_millis(10 << doublings).min(Duration::from_secs(1))
     }
 }
 
@@ -71,4 +99,16 @@ fn json(status: StatusCode, body: &serde_json::Value) -> Response<Full<Bytes>> {
         .headers_mut()
         .insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static("application/json; charset=utf-8"));
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accept_errors_in_a_row_pause_longer_up_to_a_second() {
+        let mut pause = AcceptPause::default();
+        let waits: Vec<u128> = (0..10).map(|_| pause.next().as_millis()).collect();
+        assert_eq!(waits, [10, 20, 40, 80, 160, 320, 640, 1000, 1000, 1000]);
+    }
 }

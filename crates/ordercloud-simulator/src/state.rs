@@ -30,7 +30,7 @@ pub(crate) struct State {
 pub(crate) struct UserRecord {
     pub(crate) user: SimUser,
     pub(crate) failed_attempts: u32,
-    pub(crate) locked_until: Option<Instant>,
+    pub(crate) locked_until: Option<Duration>,
 }
 
 /// Something issued to a user that works once before it expires.
@@ -39,7 +39,7 @@ pub(crate) struct Grant {
     pub(crate) secret: String,
     pub(crate) client_id: String,
     pub(crate) username: String,
-    pub(crate) expires: Instant,
+    pub(crate) expires: Duration,
     pub(crate) used: bool,
 }
 
@@ -64,13 +64,14 @@ impl State {
         }
     }
 
-    /// The simulated time: real time plus every `advance`.
-    pub(crate) fn now(&self) -> Instant {
-        Instant::now().max(self.started) + self.offset
+    /// The simulated time since the simulator started: real time plus every `advance`.
+    /// Saturating, so no advance or lifetime, however large, overflows it.
+    pub(crate) fn now(&self) -> Duration {
+        self.started.elapsed().saturating_add(self.offset)
     }
 
     pub(crate) fn advance(&mut self, by: Duration) {
-        self.offset += by;
+        self.offset = self.offset.saturating_add(by);
     }
 
     pub(crate) fn knows_client(&self, client_id: &str) -> bool {
@@ -101,7 +102,7 @@ impl State {
             GrantKind::VerificationCode => format!("{:016x}{:08x}", self.random(), self.random() as u32),
             GrantKind::RenewalToken => format!("prt.{:016x}{:016x}", self.random(), self.random()),
         };
-        let expires = self.now() + lifetime;
+        let expires = self.now().saturating_add(lifetime);
         self.grants.push(Grant {
             kind,
             secret: secret.clone(),
@@ -134,15 +135,15 @@ impl State {
 }
 
 impl UserRecord {
-    pub(crate) fn is_locked(&self, now: Instant) -> bool {
+    pub(crate) fn is_locked(&self, now: Duration) -> bool {
         self.locked_until.is_some_and(|until| until > now)
     }
 
     /// Counts a failed attempt, locking the user out at the limit.
-    pub(crate) fn fail(&mut self, now: Instant) {
+    pub(crate) fn fail(&mut self, now: Duration) {
         self.failed_attempts += 1;
         if self.failed_attempts >= LOCKOUT_ATTEMPTS {
-            self.locked_until = Some(now + LOCKOUT_DURATION);
+            self.locked_until = Some(now.saturating_add(LOCKOUT_DURATION));
             self.failed_attempts = 0;
         }
     }

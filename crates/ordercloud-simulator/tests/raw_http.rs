@@ -1,6 +1,8 @@
 //! The simulator answers bad requests the way OrderCloud does: an `Errors` body, never a
 //! crash. Sent as raw HTTP/1.1 so nothing on the client side tidies them up.
 
+use std::time::Duration;
+
 use ordercloud_simulator::{SimUser, Simulator};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -94,4 +96,21 @@ async fn dropping_the_simulator_stops_the_server() {
         tokio::time::sleep(std::time::Duration::from_millis(10)).await;
     }
     assert!(refused, "the port still accepts connections after drop");
+}
+
+#[tokio::test]
+async fn the_clock_saturates_instead_of_breaking_the_server() {
+    let simulator = Simulator::builder()
+        .user(SimUser::new("client", "jdoe", "jdoe@example.com", "Old-Passw0rd1"))
+        .start()
+        .await
+        .unwrap();
+    simulator.advance(Duration::from_secs(u64::MAX / 2));
+    simulator.advance(Duration::MAX);
+    for _ in 0..2 {
+        let body = r#"{"ClientID":"client","Username":"jdoe"}"#;
+        let (status, _) = raw(&simulator, request("POST", "/v1/password/reset", "application/json", body)).await;
+        assert_eq!(status, 204, "the simulator still answers after the clock saturated");
+    }
+    assert_eq!(simulator.outbox().len(), 2);
 }

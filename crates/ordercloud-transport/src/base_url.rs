@@ -20,31 +20,46 @@ pub(crate) struct BaseUrl {
 }
 
 impl BaseUrl {
-    /// Parses `input`, with or without `/v1` and trailing slashes.
+    /// Parses `input`, with or without `/v1` and trailing slashes; spaces around it are
+    /// ignored, any other white space or control character refuses it.
     ///
     /// `http://` is accepted for loopback hosts, or anywhere when `allow_insecure_http`.
     pub(crate) fn parse(input: &str, allow_insecure_http: bool) -> Result<Self, Error> {
-        let input = input.trim();
+        let input = input.trim_matches(' ');
+        if input.chars().any(|character| character.is_control() || character.is_whitespace()) {
+            return Err(Error::config("the base URL contains white space or a control character"));
+        }
         let uri: Uri =
-            input.parse().map_err(|source| Error::invalid_with("the base URL is not a valid absolute URL", source))?;
+            input.parse().map_err(|source| Error::config_with("the base URL is not a valid absolute URL", source))?;
         let (Some(scheme), Some(authority)) = (uri.scheme(), uri.authority()) else {
-            return Err(Error::invalid("the base URL must be absolute, like https://api.ordercloud.io"));
+            return Err(Error::config("the base URL must be absolute, like https://api.ordercloud.io"));
         };
         if authority.as_str().contains('@') {
-            return Err(Error::invalid("the base URL must not contain credentials"));
+            return Err(Error::config("the base URL must not contain credentials"));
+        }
+        if authority.host().is_empty() {
+            return Err(Error::config("the base URL has no host"));
+        }
+        // `http` reads a port it cannot represent (65536, 99999) as no port at all, which
+        // would send the request, token included, to the scheme's default port instead.
+        let port_text = &authority.as_str()[authority.host().len()..];
+        if let Some(port) = port_text.strip_prefix(':') {
+            if !matches!(port.parse::<u16>(), Ok(1..)) {
+                return Err(Error::config("the base URL's port must be a number from 1 to 65535"));
+            }
         }
         if uri.query().is_some() {
-            return Err(Error::invalid("the base URL must not have a query"));
+            return Err(Error::config("the base URL must not have a query"));
         }
         if *scheme == Scheme::HTTP {
             if !allow_insecure_http && !is_loopback(authority.host()) {
-                return Err(Error::invalid(
+                return Err(Error::config(
                     "the base URL uses http:// for a host that is not loopback; use https://, \
                      or allow_insecure_http(true) if you really mean it",
                 ));
             }
         } else if *scheme != Scheme::HTTPS {
-            return Err(Error::invalid("the base URL must start with https:// (or http:// for loopback)"));
+            return Err(Error::config("the base URL must start with https:// (or http:// for loopback)"));
         }
         let mut prefix = uri.path().trim_end_matches('/').to_owned();
         while prefix.contains("//") {
@@ -59,7 +74,7 @@ impl BaseUrl {
             _ => authority.host().to_owned(),
         };
         let host = http::HeaderValue::try_from(host)
-            .map_err(|source| Error::invalid_with("the base URL's host is not a valid Host header", source))?;
+            .map_err(|source| Error::config_with("the base URL's host is not a valid Host header", source))?;
         Ok(Self { scheme: scheme.clone(), authority: authority.clone(), prefix, host })
     }
 
@@ -90,6 +105,21 @@ impl BaseUrl {
                 .map_err(|source| Error::invalid_with("the request path is not valid", source))?,
         );
         Uri::from_parts(parts).map_err(|source| Error::invalid_with("the request URI is not valid", source))
+    }
+}
+
+/// `url` with any `user:password@` replaced, for `Debug` output of a URL not yet validated.
+pub(crate) fn without_userinfo(url: &str) -> std::borrow::Cow<'_, str> {
+    let authority_start = url.find("://").map_or(0, |at| at + 3);
+    let authority_end = url[authority_start..].find(['/', '?', '#']).map_or(url.len(), |at| authority_start + at);
+    match url[authority_start..authority_end].rfind('@') {
+        Some(at) => std::borrow::Cow::Owned(format!(
+            "{}{}@{}",
+            &url[..authority_start],
+            ordercloud_models::REDACTED,
+            &url[authority_start + at + 1..]
+        )),
+        None => std::borrow::Cow::Borrowed(url),
     }
 }
 
@@ -160,10 +190,35 @@ mod tests {
             "https://u:p@x.io",
             "https://x.io/?a=1",
             "https://x y",
+            "http://127.0.0.1:65536",
+            "http://127.0.0.1:65616",
+            "http://127.0.0.1:99999",
+            "https://api.ordercloud.io:70000/v1",
+            "https://api.ordercloud.io:0",
+            "https://api.ordercloud.io:",
+            "https://:443",
+            "https://api.ordercloud.io\r\n",
+            "https://api.ordercloud.io\n",
+            "https://api.ordercloud.io/v1\t",
+            "https://api.ordercloud\u{0}.io",
         ] {
             let error = BaseUrl::parse(input, false).unwrap_err();
-            assert!(error.is_invalid_request(), "{input}: {error:?}");
+            assert!(error.is_config(), "{input:?}: {error:?}");
             assert!(!error.to_string().contains("u:p"), "{error}");
         }
+        let error = BaseUrl::parse("http://127.0.0.1:65536", false).unwrap_err();
+        assert!(error.to_string().contains("port"), "{error}");
+        assert_eq!(parsed("http://127.0.0.1:65535"), "http://127.0.0.1:65535/v1");
+    }
+
+    #[test]
+    fn userinfo_is_redacted_for_debug() {
+        assert_eq!(
+            without_userinfo("https://svc-user:Url-Secret-Pass@gw.example.com/v1"),
+            "https://** redacted **@gw.example.com/v1"
+        );
+        assert_eq!(without_userinfo("https://a@b@gw.example.com"), "https://** redacted **@gw.example.com");
+        assert_eq!(without_userinfo("https://gw.example.com/a@b"), "https://gw.example.com/a@b");
+        assert_eq!(without_userinfo("u:p@host"), "** redacted **@host");
     }
 }

@@ -19,6 +19,19 @@ use crate::transport::HttpTransport;
 /// How long a call may take, from start to the whole answer, unless configured otherwise.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// The longest timeout a call gets: one day. A longer one, `Duration::MAX` included, is
+/// taken as this, which is "as long as it takes" for any HTTP call while keeping every
+/// deadline representable. A zero timeout is refused everywhere.
+pub const MAX_TIMEOUT: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// The one rule for every timeout: longer than zero, and at most [`MAX_TIMEOUT`].
+pub(crate) fn checked_timeout(timeout: Duration, what: &'static str) -> Result<Duration, String> {
+    if timeout.is_zero() {
+        return Err(format!("{what} must be longer than zero"));
+    }
+    Ok(timeout.min(MAX_TIMEOUT))
+}
+
 /// How many calls one client (and its clones) runs at once unless configured otherwise;
 /// further calls wait for a free place, within their timeout.
 pub const DEFAULT_MAX_IN_FLIGHT: usize = 64;
@@ -84,7 +97,8 @@ impl ApiClient {
     /// A clone that sends `token` as `Authorization: Bearer <token>`, sharing this client's
     /// connection pool. An empty token or one that cannot be a header value is refused.
     pub fn with_access_token(&self, token: &str) -> Result<Self, Error> {
-        Ok(Self { authorization: Some(bearer(token)?), ..self.clone() })
+        let authorization = bearer(token).map_err(Error::config)?;
+        Ok(Self { authorization: Some(authorization), ..self.clone() })
     }
 
     /// A clone that sends no `Authorization` header.
@@ -92,9 +106,11 @@ impl ApiClient {
         Self { authorization: None, ..self.clone() }
     }
 
-    /// A clone whose calls time out after `timeout`.
-    pub fn with_timeout(&self, timeout: Duration) -> Self {
-        Self { timeout, ..self.clone() }
+    /// A clone whose calls time out after `timeout` (longer than zero; at most
+    /// [`MAX_TIMEOUT`], to which a longer one is shortened).
+    pub fn with_timeout(&self, timeout: Duration) -> Result<Self, Error> {
+        let timeout = checked_timeout(timeout, "the timeout").map_err(Error::config)?;
+        Ok(Self { timeout, ..self.clone() })
     }
 
     /// The base URL calls go to, ending in `/v1`.
@@ -130,15 +146,20 @@ impl fmt::Debug for ApiClient {
     }
 }
 
-/// `Bearer <token>` as a sensitive header value.
-pub(crate) fn bearer(token: &str) -> Result<HeaderValue, Error> {
+/// `Bearer <token>` as a sensitive header value, or why the token cannot be one.
+pub(crate) fn bearer(token: &str) -> Result<HeaderValue, &'static str> {
     if token.trim().is_empty() {
-        return Err(Error::invalid("the access token is empty"));
+        return Err("the access token is empty");
     }
     let mut value = HeaderValue::try_from(format!("Bearer {token}"))
-        .map_err(|_| Error::invalid("the access token has characters that cannot be sent in an HTTP header"))?;
+        .map_err(|_| "the access token has characters that cannot be sent in an HTTP header")?;
     value.set_sensitive(true);
     Ok(value)
+}
+
+/// The token of a `Bearer <token>` header value.
+pub(crate) fn bearer_token(value: &HeaderValue) -> Option<&str> {
+    value.to_str().ok()?.strip_prefix("Bearer ")
 }
 
 /// Configures an [`ApiClient`]; [`build`](Self::build) validates everything at once.
@@ -195,7 +216,8 @@ impl ApiClientBuilder {
         self
     }
 
-    /// How long a call may take in all, retries and waits included.
+    /// How long a call may take in all, retries and waits included: longer than zero, and
+    /// at most [`MAX_TIMEOUT`], to which a longer one is shortened.
     /// Default: [`DEFAULT_TIMEOUT`] (30 s).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
@@ -239,25 +261,22 @@ impl ApiClientBuilder {
     /// Validates the configuration and builds the client.
     pub fn build(self) -> Result<ApiClient, Error> {
         if let Some(environment) = &self.unknown_environment {
-            return Err(Error::invalid(format!(
+            return Err(Error::config(format!(
                 "no OrderCloud host is known for the environment {environment:?}; give base_url instead"
             )));
         }
         let base = BaseUrl::parse(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL), self.allow_insecure_http)?;
-        let authorization = self.access_token.as_deref().map(bearer).transpose()?;
+        let authorization = self.access_token.as_deref().map(bearer).transpose().map_err(Error::config)?;
         let user_agent = match self.application_name.as_deref().map(str::trim) {
             Some(name) if !name.is_empty() => HeaderValue::try_from(format!("{USER_AGENT} {name}")).map_err(|_| {
-                Error::invalid("the application name has characters that cannot be sent in an HTTP header")
+                Error::config("the application name has characters that cannot be sent in an HTTP header")
             })?,
             _ => HeaderValue::from_static(USER_AGENT),
         };
-        let timeout = self.timeout.unwrap_or(DEFAULT_TIMEOUT);
-        if timeout.is_zero() {
-            return Err(Error::invalid("the timeout must be longer than zero"));
-        }
+        let timeout = checked_timeout(self.timeout.unwrap_or(DEFAULT_TIMEOUT), "the timeout").map_err(Error::config)?;
         let max_in_flight = self.max_in_flight.unwrap_or(DEFAULT_MAX_IN_FLIGHT);
         if max_in_flight == 0 || max_in_flight > Semaphore::MAX_PERMITS {
-            return Err(Error::invalid("max_in_flight must be at least 1"));
+            return Err(Error::config(format!("max_in_flight must be from 1 to {}", Semaphore::MAX_PERMITS)));
         }
         let transport = match self.transport {
             Some(transport) => transport,
@@ -284,13 +303,13 @@ fn default_transport() -> Result<Arc<dyn HttpTransport>, Error> {
 
 #[cfg(not(feature = "hyper"))]
 fn default_transport() -> Result<Arc<dyn HttpTransport>, Error> {
-    Err(Error::invalid("no HTTP transport: give one with .transport(..), or enable the `hyper` feature"))
+    Err(Error::config("no HTTP transport: give one with .transport(..), or enable the `hyper` feature"))
 }
 
 impl fmt::Debug for ApiClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ApiClientBuilder")
-            .field("base_url", &self.base_url)
+            .field("base_url", &self.base_url.as_deref().map(crate::base_url::without_userinfo))
             .field("access_token", &self.access_token.as_ref().map(|_| ordercloud_models::REDACTED))
             .field("timeout", &self.timeout)
             .field("transport", &self.transport)

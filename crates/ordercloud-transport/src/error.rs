@@ -3,25 +3,30 @@
 use std::borrow::Cow;
 use std::error::Error as StdError;
 use std::fmt;
+use std::sync::OnceLock;
 
 use bytes::Bytes;
 use http::{HeaderMap, StatusCode};
-use ordercloud_models::{ApiError, ErrorCode, ErrorResponse};
+use ordercloud_models::{ApiError, ErrorCode};
 
+use crate::error_body::ErrorBody;
+use crate::text;
 use crate::transport::{TransportError, TransportErrorKind};
-
-/// How many characters of a non-JSON error body `Display` shows.
-const SNIPPET_CHARS: usize = 200;
 
 /// Why an OrderCloud call failed.
 ///
-/// The variant says how far the request got: never sent ([`InvalidRequest`](Self::InvalidRequest)),
-/// lost in transport ([`Transport`](Self::Transport)), answered with a non-2xx status
-/// ([`Response`](Self::Response)), or answered 2xx with a body that did not decode
-/// ([`Decode`](Self::Decode)). The helpers answer the usual questions without matching.
+/// The variant says how far the request got: refused before sending
+/// ([`InvalidRequest`](Self::InvalidRequest)), a client or transport set up wrongly
+/// ([`Config`](Self::Config)), lost in transport ([`Transport`](Self::Transport)), answered
+/// with a non-2xx status ([`Response`](Self::Response)), or answered 2xx with a body that did
+/// not decode ([`Decode`](Self::Decode)). The helpers answer the usual questions without
+/// matching. [`source()`](StdError::source) is the variant's own error, so a chain can be
+/// downcast to [`ResponseError`] or [`TransportError`].
 ///
-/// `Display` is one line a person can act on, and neither it nor `Debug` ever contains the
-/// request URL, the body sent, the access token, a password or a verification code.
+/// `Display` is one line a person can act on: control characters are replaced, and it never
+/// contains the request URL, the body sent, or a token, password or verification code the
+/// call sent, in any encoding a server is likely to echo. Neither does `Debug`, nor any error
+/// in the `source()` chain.
 ///
 /// ```
 /// # async fn example(api: ordercloud_transport::ApiClient) {
@@ -40,9 +45,12 @@ const SNIPPET_CHARS: usize = 200;
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
-    /// The request was refused before anything was sent (an empty path parameter, a bad
-    /// base URL, a token that cannot be a header value...).
+    /// The request was refused before anything was sent (an empty path parameter, a body
+    /// that does not serialize, a per-call token that cannot be a header value...).
     InvalidRequest(InvalidRequest),
+    /// The client or transport is configured wrongly (a bad base URL, a zero timeout,
+    /// `max_in_flight(0)`...): nothing was sent, and nothing will be until it is fixed.
+    Config(ConfigError),
     /// No complete response arrived; [`TransportError::kind`] says whether the request can
     /// have reached the server.
     Transport(TransportError),
@@ -60,14 +68,25 @@ impl Error {
     }
 
     pub(crate) fn invalid(message: impl Into<Cow<'static, str>>) -> Self {
-        Self::InvalidRequest(InvalidRequest { message: message.into(), source: None })
+        Self::InvalidRequest(InvalidRequest(Described::new(message, None)))
     }
 
     pub(crate) fn invalid_with(
         message: impl Into<Cow<'static, str>>,
         source: impl Into<Box<dyn StdError + Send + Sync>>,
     ) -> Self {
-        Self::InvalidRequest(InvalidRequest { message: message.into(), source: Some(source.into()) })
+        Self::InvalidRequest(InvalidRequest(Described::new(message, Some(source.into()))))
+    }
+
+    pub(crate) fn config(message: impl Into<Cow<'static, str>>) -> Self {
+        Self::Config(ConfigError(Described::new(message, None)))
+    }
+
+    pub(crate) fn config_with(
+        message: impl Into<Cow<'static, str>>,
+        source: impl Into<Box<dyn StdError + Send + Sync>>,
+    ) -> Self {
+        Self::Config(ConfigError(Described::new(message, Some(source.into()))))
     }
 
     /// The HTTP status of the answer, when one arrived.
@@ -81,40 +100,52 @@ impl Error {
 
     /// The first OrderCloud `ErrorCode` of the error body, when there is one.
     pub fn error_code(&self) -> Option<&ErrorCode> {
-        self.api_errors().first().map(|error| &error.error_code)
+        match self {
+            Self::Response(error) => error.error_code(),
+            _ => None,
+        }
     }
 
-    /// The OrderCloud errors of the answer's body; empty when it had none.
+    /// The OrderCloud errors of the answer's body (at most the first
+    /// [`ResponseError::MAX_ERRORS`]); empty when it had none.
     pub fn api_errors(&self) -> &[ApiError] {
         match self {
-            Self::Response(error) => &error.errors,
+            Self::Response(error) => error.errors(),
             _ => &[],
         }
     }
 
-    /// Whether the call ran out of time (connecting, or waiting for the whole answer).
+    /// Whether the call ran out of time (waiting for its turn, connecting, or waiting for
+    /// the whole answer).
     pub fn is_timeout(&self) -> bool {
         matches!(self, Self::Transport(error) if error.is_timeout())
     }
 
     /// Whether the request provably did not take effect, so sending it again is safe and may
-    /// succeed: the connection could not be established, or the server answered 408 or 429.
+    /// succeed: it was never sent because no connection could be made or its turn never
+    /// came, or the server answered `429 Too Many Requests`. This is the same rule the
+    /// default [`RetryPolicy`](crate::RetryPolicy) retries by.
     ///
-    /// A timeout or a dropped connection is not retryable by this rule: the request may have
-    /// been processed (for a reset request, an email may be on its way).
+    /// A timeout after sending or a dropped connection is not retryable by this rule: the
+    /// request may have been processed (for a reset request, an email may be on its way).
     pub fn is_retryable(&self) -> bool {
         match self {
-            Self::Transport(error) => error.kind() == TransportErrorKind::Connect,
-            Self::Response(error) => {
-                matches!(error.status, StatusCode::REQUEST_TIMEOUT | StatusCode::TOO_MANY_REQUESTS)
+            Self::Transport(error) => {
+                matches!(error.kind(), TransportErrorKind::Connect | TransportErrorKind::QueueTimeout)
             }
+            Self::Response(error) => error.status == StatusCode::TOO_MANY_REQUESTS,
             _ => false,
         }
     }
 
-    /// Whether the request was refused before anything was sent.
+    /// Whether the request was refused before anything was sent, for its own arguments.
     pub fn is_invalid_request(&self) -> bool {
         matches!(self, Self::InvalidRequest(_))
+    }
+
+    /// Whether the client or transport is configured wrongly.
+    pub fn is_config(&self) -> bool {
+        matches!(self, Self::Config(_))
     }
 
     /// The raw body of the answer, when one arrived.
@@ -131,6 +162,7 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::InvalidRequest(error) => write!(f, "invalid request, nothing was sent: {error}"),
+            Self::Config(error) => write!(f, "invalid configuration, nothing was sent: {error}"),
             Self::Transport(error) => write!(f, "request failed: {error}"),
             Self::Response(error) => fmt::Display::fmt(error, f),
             Self::Decode(error) => fmt::Display::fmt(error, f),
@@ -140,12 +172,13 @@ impl fmt::Display for Error {
 
 impl StdError for Error {
     fn source(&self) -> Option<&(dyn StdError + 'static)> {
-        match self {
-            Self::InvalidRequest(error) => error.source(),
-            Self::Transport(error) => error.source(),
-            Self::Response(_) => None,
-            Self::Decode(error) => error.source(),
-        }
+        Some(match self {
+            Self::InvalidRequest(error) => error,
+            Self::Config(error) => error,
+            Self::Transport(error) => error,
+            Self::Response(error) => error.as_ref(),
+            Self::Decode(error) => error.as_ref(),
+        })
     }
 }
 
@@ -155,51 +188,94 @@ impl From<TransportError> for Error {
     }
 }
 
-/// A request refused before it was sent.
+/// A message and an optional cause: the shared body of [`InvalidRequest`] and [`ConfigError`].
 #[derive(Debug)]
-pub struct InvalidRequest {
+struct Described {
     message: Cow<'static, str>,
     source: Option<Box<dyn StdError + Send + Sync>>,
 }
 
-impl InvalidRequest {
-    /// What is wrong with the request.
-    pub fn message(&self) -> &str {
-        &self.message
+impl Described {
+    fn new(message: impl Into<Cow<'static, str>>, source: Option<Box<dyn StdError + Send + Sync>>) -> Self {
+        Self { message: message.into(), source }
     }
-}
 
-impl fmt::Display for InvalidRequest {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl StdError for InvalidRequest {
     fn source(&self) -> Option<&(dyn StdError + 'static)> {
         self.source.as_deref().map(|error| error as &(dyn StdError + 'static))
     }
 }
 
-/// A non-2xx answer: its status, headers, raw body and the OrderCloud errors parsed from it.
+/// A request refused before it was sent, for its own arguments.
+#[derive(Debug)]
+pub struct InvalidRequest(Described);
+
+impl InvalidRequest {
+    /// What is wrong with the request.
+    pub fn message(&self) -> &str {
+        &self.0.message
+    }
+}
+
+impl fmt::Display for InvalidRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0.message)
+    }
+}
+
+impl StdError for InvalidRequest {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        self.0.source()
+    }
+}
+
+/// A client or transport configured wrongly; nothing was sent.
+#[derive(Debug)]
+pub struct ConfigError(Described);
+
+impl ConfigError {
+    /// What is wrong with the configuration.
+    pub fn message(&self) -> &str {
+        &self.0.message
+    }
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0.message)
+    }
+}
+
+impl StdError for ConfigError {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        self.0.source()
+    }
+}
+
+/// A non-2xx answer: its status, headers, raw body and the OrderCloud errors read from it.
 ///
-/// The body is parsed leniently (a UTF-8 byte-order mark is skipped; HTML, plain text,
-/// an empty or a truncated body leave [`errors`](Self::errors) empty) and kept whole.
+/// The body is read leniently (a UTF-8 byte-order mark is skipped; HTML, plain text,
+/// an empty or a truncated body leave [`errors`](Self::errors) empty) and kept whole. It is
+/// read frugally too: at most [`MAX_ERRORS`](Self::MAX_ERRORS) entries are kept, and each
+/// entry's `Data` is parsed only when [`errors`](Self::errors) is first called, so a hostile
+/// body costs little more memory than its own size.
 pub struct ResponseError {
     status: StatusCode,
     headers: HeaderMap,
     body: Bytes,
-    errors: Vec<ApiError>,
+    parsed: ErrorBody,
+    errors: OnceLock<Vec<ApiError>>,
     summary: String,
 }
 
 impl ResponseError {
-    /// Builds the error from an answer; `secrets` are scrubbed from its `Display`.
-    pub(crate) fn new(status: StatusCode, headers: HeaderMap, body: Bytes, secrets: &[String]) -> Self {
-        let errors =
-            serde_json::from_slice::<ErrorResponse>(json_text(&body)).map(|parsed| parsed.errors).unwrap_or_default();
-        let summary = summarize(&errors, &body, secrets);
-        Self { status, headers, body, errors, summary }
+    /// How many entries of an error body are kept; [`Display`](fmt::Display) counts the rest.
+    pub const MAX_ERRORS: usize = crate::error_body::MAX_ENTRIES;
+
+    /// Builds the error from an answer; `secrets` are kept out of its `Display`.
+    pub(crate) fn new(status: StatusCode, headers: HeaderMap, body: Bytes, secrets: &[&str]) -> Self {
+        let parsed = ErrorBody::parse(json_text(&body));
+        let summary = summarize(&parsed, &body, secrets);
+        Self { status, headers, body, parsed, errors: OnceLock::new(), summary }
     }
 
     /// The HTTP status.
@@ -217,9 +293,21 @@ impl ResponseError {
         &self.body
     }
 
-    /// The OrderCloud errors of the body; empty when the body is not an OrderCloud error body.
+    /// The first OrderCloud `ErrorCode` of the body, read without parsing any `Data`.
+    pub fn error_code(&self) -> Option<&ErrorCode> {
+        self.parsed.entries.first().map(|entry| &entry.code)
+    }
+
+    /// How many errors the body listed, including those past [`MAX_ERRORS`](Self::MAX_ERRORS).
+    pub fn error_count(&self) -> usize {
+        self.parsed.total
+    }
+
+    /// The OrderCloud errors of the body (the first [`MAX_ERRORS`](Self::MAX_ERRORS)), with
+    /// their `Data` parsed on the first call; empty when the body is not an OrderCloud error
+    /// body.
     pub fn errors(&self) -> &[ApiError] {
-        &self.errors
+        self.errors.get_or_init(|| self.parsed.api_errors(json_text(&self.body)))
     }
 }
 
@@ -234,7 +322,7 @@ impl fmt::Debug for ResponseError {
         // Only the scrubbed summary: the raw body and errors may echo a secret.
         f.debug_struct("ResponseError")
             .field("status", &self.status)
-            .field("errors", &self.errors.len())
+            .field("errors", &self.parsed.total)
             .field("summary", &self.summary)
             .field("body_len", &self.body.len())
             .field("header_names", &self.headers.keys().collect::<Vec<_>>())
@@ -242,18 +330,24 @@ impl fmt::Debug for ResponseError {
     }
 }
 
+impl StdError for ResponseError {}
+
 /// A 2xx answer whose body is not what the endpoint returns.
+///
+/// It says where and why decoding failed, with any secret of the call kept out; the raw
+/// `serde_json` error is not kept, because its text can quote the body.
 pub struct DecodeError {
     status: StatusCode,
     body: Bytes,
     detail: String,
-    source: serde_json::Error,
+    line: usize,
+    column: usize,
 }
 
 impl DecodeError {
-    pub(crate) fn new(status: StatusCode, body: Bytes, source: serde_json::Error, secrets: &[String]) -> Self {
-        let detail = scrub(source.to_string(), secrets);
-        Self { status, body, detail, source }
+    pub(crate) fn new(status: StatusCode, body: Bytes, source: &serde_json::Error, secrets: &[&str]) -> Self {
+        let detail = text::safe_snippet(&source.to_string(), secrets).unwrap_or_else(|| text::WITHHELD.to_owned());
+        Self { status, body, detail, line: source.line(), column: source.column() }
     }
 
     /// The HTTP status.
@@ -264,6 +358,16 @@ impl DecodeError {
     /// The raw response body, exactly as received.
     pub fn body(&self) -> &Bytes {
         &self.body
+    }
+
+    /// The line (from 1) of the body where decoding failed.
+    pub fn line(&self) -> usize {
+        self.line
+    }
+
+    /// The column (from 1) of that line where decoding failed.
+    pub fn column(&self) -> usize {
+        self.column
     }
 }
 
@@ -283,11 +387,7 @@ impl fmt::Debug for DecodeError {
     }
 }
 
-impl StdError for DecodeError {
-    fn source(&self) -> Option<&(dyn StdError + 'static)> {
-        Some(&self.source)
-    }
-}
+impl StdError for DecodeError {}
 
 /// The JSON text of a body: without a UTF-8 byte-order mark.
 pub(crate) fn json_text(body: &[u8]) -> &[u8] {
@@ -301,81 +401,75 @@ fn status_text(status: StatusCode) -> String {
     }
 }
 
-/// One line about the body: `Code: Message` for OrderCloud errors, else a snippet.
-/// Secrets are scrubbed from the whole text before it is shortened or reflowed, so no part
-/// of one survives.
-fn summarize(errors: &[ApiError], body: &[u8], secrets: &[String]) -> String {
-    if let Some(first) = errors.first() {
-        let line = match (first.error_code.as_str(), first.message.trim()) {
-            ("", message) => message.to_owned(),
-            (code, "") => code.to_owned(),
-            (code, message) => format!("{code}: {message}"),
+/// One line about the body: `Code: Message` for OrderCloud errors, else a snippet (or an
+/// HTML page's title). Secrets are kept out before the text is shortened, so no part of one
+/// survives; a text that echoes one in a form that cannot be replaced is withheld.
+fn summarize(parsed: &ErrorBody, body: &[u8], secrets: &[&str]) -> String {
+    if let Some(first) = parsed.entries.first() {
+        let line = match (first.code.as_str(), first.message.trim()) {
+            ("", message) => Cow::Borrowed(message),
+            (code, "") => Cow::Borrowed(code),
+            (code, message) => Cow::Owned(format!("{code}: {message}")),
         };
-        let mut line = one_line(&scrub(line, secrets));
-        if errors.len() > 1 {
-            line.push_str(&format!(" (and {} more)", errors.len() - 1));
+        let mut line = text::safe_snippet(&line, secrets)
+            .or_else(|| {
+                text::safe_snippet(first.code.as_str(), secrets).map(|code| format!("{code}: {}", text::WITHHELD))
+            })
+            .unwrap_or_else(|| text::WITHHELD.to_owned());
+        if parsed.total > 1 {
+            line.push_str(&format!(" (and {} more)", parsed.total - 1));
         }
         return line;
     }
-    let text = scrub(String::from_utf8_lossy(json_text(body)).into_owned(), secrets);
-    let text = text.trim();
-    if text.is_empty() {
-        return "(empty body)".to_owned();
+    // Only the start of a body can be shown: decode no more of it than that.
+    let body = json_text(body);
+    let start = &body[..body.len().min(64 * 1024)];
+    let text = String::from_utf8_lossy(start);
+    let (text, html) = match html_title(&text) {
+        Some(title) => (title, true),
+        None => (text.as_ref(), false),
+    };
+    match text::safe_snippet(text, secrets) {
+        Some(line) if line.is_empty() => "(empty body)".to_owned(),
+        Some(line) if html => format!("HTML page \"{line}\""),
+        Some(line) => line,
+        None => text::WITHHELD.to_owned(),
     }
-    if let Some(title) = html_title(text) {
-        return format!("HTML page \"{}\"", one_line(title));
-    }
-    one_line(text)
 }
 
 fn html_title(text: &str) -> Option<&str> {
-    let lower = text.get(..text.len().min(4096))?.to_ascii_lowercase();
+    let head = &text[..text.floor_char_boundary_compat(4096)];
+    let lower = head.to_ascii_lowercase();
     let start = lower.find("<title>")? + "<title>".len();
     let end = start + lower[start..].find("</title>")?;
-    Some(text[start..end].trim()).filter(|title| !title.is_empty())
+    Some(head[start..end].trim()).filter(|title| !title.is_empty())
 }
 
-/// Collapses whitespace and caps the length at [`SNIPPET_CHARS`] characters.
-fn one_line(text: &str) -> String {
-    let mut line = String::new();
-    for (count, word) in text.split_whitespace().enumerate() {
-        if count > 0 {
-            line.push(' ');
-        }
-        line.push_str(word);
-        if line.chars().count() > SNIPPET_CHARS {
-            break;
-        }
-    }
-    if line.chars().count() > SNIPPET_CHARS {
-        line = line.chars().take(SNIPPET_CHARS).collect();
-        line.push('…');
-    }
-    line
+/// `str::floor_char_boundary`, which is not stable on the minimum supported Rust.
+trait FloorCharBoundary {
+    fn floor_char_boundary_compat(&self, index: usize) -> usize;
 }
 
-/// Replaces each secret, as given and percent-encoded, with `[redacted]`.
-fn scrub(mut text: String, secrets: &[String]) -> String {
-    for secret in secrets.iter().filter(|secret| !secret.is_empty()) {
-        for form in [Cow::Borrowed(secret.as_str()), Cow::Owned(crate::encode::encode(secret))] {
-            if text.contains(form.as_ref()) {
-                text = text.replace(form.as_ref(), "[redacted]");
-            }
+impl FloorCharBoundary for str {
+    fn floor_char_boundary_compat(&self, index: usize) -> usize {
+        if index >= self.len() {
+            return self.len();
         }
+        (0..=index).rev().find(|&at| self.is_char_boundary(at)).unwrap_or(0)
     }
-    text
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::text::SNIPPET_CHARS;
 
     fn response(status: u16, body: &'static [u8]) -> Error {
         Error::Response(Box::new(ResponseError::new(
             StatusCode::from_u16(status).unwrap(),
             HeaderMap::new(),
             Bytes::from_static(body),
-            &["s3cret-code".to_owned()],
+            &["s3cret-code"],
         )))
     }
 
@@ -443,7 +537,7 @@ mod tests {
     #[test]
     fn retryable_statuses() {
         assert!(response(429, b"").is_retryable());
-        assert!(response(408, b"").is_retryable());
+        assert!(!response(408, b"").is_retryable(), "no policy retries a 408: it may have taken effect");
         assert!(!response(503, b"").is_retryable());
         let unknown = response(599, b"x");
         assert_eq!(unknown.to_string(), "HTTP 599: x");

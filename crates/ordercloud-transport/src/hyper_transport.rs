@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
-use hyper::body::Body as _;
+use http_body_util::{BodyExt, Full};
+use hyper::body::{Body as _, Incoming};
 use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
@@ -17,6 +17,7 @@ use rustls::pki_types::CertificateDer;
 use rustls::pki_types::pem::PemObject;
 
 use crate::Error;
+use crate::client::checked_timeout;
 use crate::connection_limit::LimitedConnector;
 use crate::transport::{HttpTransport, Sleep, TransportError, TransportErrorKind};
 
@@ -51,11 +52,16 @@ pub const DEFAULT_POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
 /// # }
 /// ```
 ///
-/// Needs a tokio runtime with the time driver when it sends.
+/// Sends on tokio: a call made where no tokio runtime is running ends with a
+/// [`TransportErrorKind::Runtime`] error, nothing sent. The runtime must have IO and time
+/// enabled (`#[tokio::main]` does both); tokio gives no way to check that from outside, and
+/// panics, naming the missing driver, when one is used without them.
 #[derive(Clone)]
 pub struct HyperTransport {
     client: Client<HttpsConnector<LimitedConnector<HttpConnector>>, Full<Bytes>>,
     max_response_bytes: usize,
+    connect_timeout: Duration,
+    pool_idle_timeout: Duration,
 }
 
 impl HyperTransport {
@@ -67,7 +73,11 @@ impl HyperTransport {
 
 impl fmt::Debug for HyperTransport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("HyperTransport").field("max_response_bytes", &self.max_response_bytes).finish_non_exhaustive()
+        f.debug_struct("HyperTransport")
+            .field("max_response_bytes", &self.max_response_bytes)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("pool_idle_timeout", &self.pool_idle_timeout)
+            .finish_non_exhaustive()
     }
 }
 
@@ -76,30 +86,70 @@ impl HttpTransport for HyperTransport {
     async fn send(&self, request: http::Request<Bytes>) -> Result<http::Response<Bytes>, TransportError> {
         let response = self.client.request(request.map(Full::new)).await.map_err(classify)?;
         let (parts, body) = response.into_parts();
-        // hyper reports a declared Content-Length as the body's size hint.
-        if body.size_hint().lower() > self.max_response_bytes as u64 {
-            return Err(TransportError::new(
-                TransportErrorKind::BodyTooLarge,
-                format!("the declared Content-Length exceeds the limit of {} bytes", self.max_response_bytes),
-            ));
-        }
-        // A 204, or any answer declared empty, has nothing to read.
-        if body.is_end_stream() {
-            return Ok(http::Response::from_parts(parts, Bytes::new()));
-        }
-        let body = Limited::new(body, self.max_response_bytes).collect().await.map_err(|error| {
-            if error.is::<LengthLimitError>() {
-                TransportError::new(TransportErrorKind::BodyTooLarge, error)
-            } else {
-                TransportError::new(TransportErrorKind::Io, error)
-            }
-        })?;
-        Ok(http::Response::from_parts(parts, body.to_bytes()))
+        let body = read_body(body, self.max_response_bytes).await?;
+        Ok(http::Response::from_parts(parts, body))
     }
 
     fn sleep(&self, duration: Duration) -> Sleep {
         Box::pin(tokio::time::sleep(duration))
     }
+
+    /// A tokio runtime must be running. That it has IO and time enabled cannot be checked
+    /// from outside tokio: without them tokio itself panics, naming the missing driver.
+    fn check_ready(&self) -> Result<(), TransportError> {
+        match tokio::runtime::Handle::try_current() {
+            Ok(_) => Ok(()),
+            Err(_) => Err(TransportError::new(
+                TransportErrorKind::Runtime,
+                "HyperTransport needs a tokio runtime with IO and time enabled, such as #[tokio::main]'s; \
+                 none is running on this thread",
+            )),
+        }
+    }
+}
+
+/// Reads a whole body of at most `limit` bytes into one buffer.
+///
+/// A body in one piece is kept as it came, without a copy; pieces are gathered into one
+/// buffer sized by the declared length, so a body costs its own size once, not twice.
+async fn read_body(mut body: Incoming, limit: usize) -> Result<Bytes, TransportError> {
+    let too_large = |what: &str| {
+        TransportError::new(TransportErrorKind::BodyTooLarge, format!("{what} exceeds the limit of {limit} bytes"))
+    };
+    // hyper reports a declared Content-Length as the body's size hint.
+    let declared = body.size_hint().lower();
+    if declared > limit as u64 {
+        return Err(too_large("the declared Content-Length"));
+    }
+    // A 204, or any answer declared empty, has nothing to read.
+    if body.is_end_stream() {
+        return Ok(Bytes::new());
+    }
+    let mut first: Option<Bytes> = None;
+    let mut gathered: Vec<u8> = Vec::new();
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|error| TransportError::new(TransportErrorKind::Io, error))?;
+        let Ok(data) = frame.into_data() else { continue };
+        let length = first.as_ref().map_or(0, Bytes::len) + gathered.len() + data.len();
+        if length > limit {
+            return Err(too_large("the response body"));
+        }
+        match first.take() {
+            None if gathered.is_empty() => first = Some(data),
+            earlier => {
+                if gathered.capacity() < length {
+                    // Exactly what is declared, else doubling, never past the limit.
+                    let target = (declared as usize).max(length).max(gathered.capacity() * 2).min(limit);
+                    gathered.reserve_exact(target - gathered.len());
+                }
+                if let Some(earlier) = earlier {
+                    gathered.extend_from_slice(&earlier);
+                }
+                gathered.extend_from_slice(&data);
+            }
+        }
+    }
+    Ok(first.unwrap_or_else(|| Bytes::from(gathered)))
 }
 
 /// Sorts a hyper-util error by how far the request got.
@@ -158,13 +208,16 @@ impl Default for HyperTransportBuilder {
 }
 
 impl HyperTransportBuilder {
-    /// How long a TCP connection and TLS handshake may take. Default: 10 s.
+    /// How long a TCP connection and TLS handshake may take: longer than zero, and at most
+    /// [`MAX_TIMEOUT`](crate::MAX_TIMEOUT), to which a longer one is shortened. Default: 10 s.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
         self
     }
 
-    /// How long an idle connection stays in the pool. Default: 60 s.
+    /// How long an idle connection stays in the pool: longer than zero (to keep none, set
+    /// [`pool_max_idle_per_host`](Self::pool_max_idle_per_host) to 0), and at most
+    /// [`MAX_TIMEOUT`](crate::MAX_TIMEOUT), to which a longer one is shortened. Default: 60 s.
     pub fn pool_idle_timeout(mut self, timeout: Duration) -> Self {
         self.pool_idle_timeout = timeout;
         self
@@ -176,9 +229,10 @@ impl HyperTransportBuilder {
         self
     }
 
-    /// How many connections may be open at once (at least 1); a call that finds them all
-    /// busy waits for one to come back to the pool, or for one to close, at most the
-    /// connect timeout. Keep it at or above the client's `max_in_flight`. Default: 64.
+    /// How many connections may be open at once to one host (at least 1); a call that finds
+    /// them all busy waits for one to come back to the pool, or for one to close, at most
+    /// the connect timeout. Connections to one host never take a place another host needs.
+    /// Keep it at or above the client's `max_in_flight`. Default: 64.
     pub fn max_connections(mut self, max: usize) -> Self {
         self.max_connections = max;
         self
@@ -222,8 +276,14 @@ impl HyperTransportBuilder {
     /// trusted at all.
     pub fn build(self) -> Result<HyperTransport, Error> {
         if self.max_connections == 0 || self.max_connections > tokio::sync::Semaphore::MAX_PERMITS {
-            return Err(Error::invalid("max_connections must be at least 1"));
+            return Err(Error::config(format!(
+                "max_connections must be from 1 to {}",
+                tokio::sync::Semaphore::MAX_PERMITS
+            )));
         }
+        let connect_timeout = checked_timeout(self.connect_timeout, "the connect timeout").map_err(Error::config)?;
+        let pool_idle_timeout =
+            checked_timeout(self.pool_idle_timeout, "the pool's idle timeout").map_err(Error::config)?;
         let mut roots = rustls::RootCertStore::empty();
         #[cfg(feature = "webpki-roots")]
         if self.webpki_roots {
@@ -238,47 +298,47 @@ impl HyperTransportBuilder {
             let mut found = false;
             for certificate in CertificateDer::pem_slice_iter(pem) {
                 let certificate = certificate
-                    .map_err(|source| Error::invalid_with("a root certificate is not valid PEM", source.to_string()))?;
+                    .map_err(|source| Error::config_with("a root certificate is not valid PEM", source.to_string()))?;
                 roots
                     .add(certificate)
-                    .map_err(|source| Error::invalid_with("a root certificate could not be used", source))?;
+                    .map_err(|source| Error::config_with("a root certificate could not be used", source))?;
                 found = true;
             }
             if !found {
-                return Err(Error::invalid("no certificate found in the PEM given as a root"));
+                return Err(Error::config("no certificate found in the PEM given as a root"));
             }
         }
         for der in &self.extra_roots_der {
             roots
                 .add(CertificateDer::from(der.clone()))
-                .map_err(|source| Error::invalid_with("a root certificate could not be used", source))?;
+                .map_err(|source| Error::config_with("a root certificate could not be used", source))?;
         }
         if roots.is_empty() {
-            return Err(Error::invalid(
+            return Err(Error::config(
                 "no trusted root certificates: enable the webpki-roots or native-roots feature, or add one",
             ));
         }
         let tls = rustls::ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
             .with_safe_default_protocol_versions()
-            .map_err(|source| Error::invalid_with("the TLS configuration is not valid", source))?
+            .map_err(|source| Error::config_with("the TLS configuration is not valid", source))?
             .with_root_certificates(roots)
             .with_no_client_auth();
 
         let mut http = HttpConnector::new();
         http.enforce_http(false);
-        http.set_connect_timeout(Some(self.connect_timeout));
+        http.set_connect_timeout(Some(connect_timeout));
         http.set_nodelay(true);
         let https = hyper_rustls::HttpsConnectorBuilder::new()
             .with_tls_config(tls)
             .https_or_http()
             .enable_http1()
-            .wrap_connector(LimitedConnector::new(http, self.max_connections, self.connect_timeout));
+            .wrap_connector(LimitedConnector::new(http, self.max_connections, connect_timeout));
         let client = Client::builder(TokioExecutor::new())
             .pool_timer(TokioTimer::new())
             .timer(TokioTimer::new())
-            .pool_idle_timeout(self.pool_idle_timeout)
+            .pool_idle_timeout(pool_idle_timeout)
             .pool_max_idle_per_host(self.pool_max_idle_per_host)
             .build(https);
-        Ok(HyperTransport { client, max_response_bytes: self.max_response_bytes })
+        Ok(HyperTransport { client, max_response_bytes: self.max_response_bytes, connect_timeout, pool_idle_timeout })
     }
 }

@@ -42,6 +42,7 @@ mod client;
 mod connection_limit;
 pub mod encode;
 mod error;
+mod error_body;
 #[cfg(feature = "hyper")]
 mod hyper_transport;
 #[cfg(feature = "mock")]
@@ -49,11 +50,12 @@ mod mock;
 mod region;
 mod request;
 mod retry;
+mod text;
 mod transport;
 
 pub use base_url::DEFAULT_BASE_URL;
-pub use client::{ApiClient, ApiClientBuilder, DEFAULT_MAX_IN_FLIGHT, DEFAULT_TIMEOUT, USER_AGENT};
-pub use error::{DecodeError, Error, InvalidRequest, ResponseError};
+pub use client::{ApiClient, ApiClientBuilder, DEFAULT_MAX_IN_FLIGHT, DEFAULT_TIMEOUT, MAX_TIMEOUT, USER_AGENT};
+pub use error::{ConfigError, DecodeError, Error, InvalidRequest, ResponseError};
 #[cfg(feature = "hyper")]
 pub use hyper_transport::{
     DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_POOL_IDLE_TIMEOUT,

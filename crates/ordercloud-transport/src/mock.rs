@@ -45,12 +45,13 @@ type Handler = Box<dyn FnMut(&RecordedRequest) -> Result<Response<Bytes>, Transp
 #[derive(Clone, Default)]
 pub struct MockTransport {
     state: Arc<Mutex<State>>,
+    /// Locked on its own, and never while `state` is, so a handler may use the mock.
+    fallback: Arc<Mutex<Option<Handler>>>,
 }
 
 #[derive(Default)]
 struct State {
     script: VecDeque<Scripted>,
-    fallback: Option<Handler>,
     requests: Vec<RecordedRequest>,
     sleeps: Vec<Duration>,
 }
@@ -92,12 +93,14 @@ impl MockTransport {
         Self::default()
     }
 
-    /// A mock that answers every request with `handler` once the script is used up.
+    /// A mock that answers every request with `handler` once the script is used up. The
+    /// handler may call the mock itself (to read [`requests`](Self::requests) or script more
+    /// answers); concurrent requests reach it one at a time.
     pub fn from_fn(
         handler: impl FnMut(&RecordedRequest) -> Result<Response<Bytes>, TransportError> + Send + 'static,
     ) -> Self {
         let mock = Self::new();
-        mock.lock().fallback = Some(Box::new(handler));
+        *mock.fallback.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(Box::new(handler));
         mock
     }
 
@@ -182,18 +185,23 @@ impl HttpTransport for MockTransport {
     async fn send(&self, request: http::Request<Bytes>) -> Result<Response<Bytes>, TransportError> {
         let (parts, body) = request.into_parts();
         let recorded = RecordedRequest { method: parts.method, uri: parts.uri, headers: parts.headers, body };
-        let next = {
+        let scripted = {
             let mut state = self.lock();
             state.requests.push(recorded.clone());
-            match state.script.pop_front() {
-                Some(scripted) => scripted,
-                None => match state.fallback.as_mut() {
+            state.script.pop_front()
+        };
+        let next = match scripted {
+            Some(scripted) => scripted,
+            None => {
+                // The state lock is released: the handler may use the mock.
+                let mut fallback = self.fallback.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                match fallback.as_mut() {
                     Some(handler) => Scripted::Answer(handler(&recorded)),
                     None => Scripted::Answer(Err(TransportError::new(
                         TransportErrorKind::Other,
                         "MockTransport has no scripted answer left for this request",
                     ))),
-                },
+                }
             }
         };
         match next {

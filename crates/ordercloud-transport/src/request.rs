@@ -14,7 +14,7 @@ use serde::de::DeserializeOwned;
 use tracing::Instrument;
 
 use crate::Error;
-use crate::client::{ApiClient, bearer};
+use crate::client::{ApiClient, bearer, bearer_token, checked_timeout};
 use crate::encode::push_encoded;
 use crate::error::{DecodeError, ResponseError, json_text};
 use crate::transport::{Elapsed, Sleep, TransportError, TransportErrorKind};
@@ -149,8 +149,8 @@ impl<'c> ApiRequest<'c> {
         self.secrets.push(token.to_owned());
         match bearer(token) {
             Ok(value) => self.authorization = Some(value),
-            Err(error) => {
-                self.error.get_or_insert(error);
+            Err(message) => {
+                self.error.get_or_insert(Error::invalid(message));
             }
         }
         self
@@ -162,9 +162,16 @@ impl<'c> ApiRequest<'c> {
         self
     }
 
-    /// Gives this call `timeout` instead of the client's.
+    /// Gives this call `timeout` instead of the client's: longer than zero (a zero timeout
+    /// is refused when the call is sent), and at most [`MAX_TIMEOUT`](crate::MAX_TIMEOUT),
+    /// to which a longer one is shortened.
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
+        match checked_timeout(timeout, "the call's timeout") {
+            Ok(timeout) => self.timeout = timeout,
+            Err(message) => {
+                self.error.get_or_insert(Error::invalid(message));
+            }
+        }
         self
     }
 
@@ -192,7 +199,7 @@ impl<'c> ApiRequest<'c> {
         let status = response.status();
         let body = response.into_body();
         serde_json::from_slice(json_text(&body))
-            .map_err(|source| Error::Decode(Box::new(DecodeError::new(status, body, source, &secrets))))
+            .map_err(|source| Error::Decode(Box::new(DecodeError::new(status, body, &source, &secrets.as_strs()))))
     }
 
     fn finish_route(&mut self) {
@@ -207,12 +214,13 @@ impl<'c> ApiRequest<'c> {
 
     /// Sends the request; a 2xx answer comes back with the call's secrets, for scrubbing a
     /// decoding error's text.
-    async fn execute(mut self) -> Result<(Response<Bytes>, Vec<String>), Error> {
+    async fn execute(mut self) -> Result<(Response<Bytes>, Secrets), Error> {
         self.finish_route();
         if let Some(error) = self.error.take() {
             return Err(error);
         }
         let shared = &self.client.shared;
+        shared.transport.check_ready()?;
         let uri = shared.base.uri(std::mem::take(&mut self.path))?;
         let call = Call {
             client: self.client,
@@ -232,7 +240,10 @@ impl<'c> ApiRequest<'c> {
             elapsed_ms = tracing::field::Empty,
         );
         let started = Instant::now();
-        let deadline = started + self.timeout;
+        // Timeouts are at most MAX_TIMEOUT, so this fails only on a clock near its end.
+        let deadline = started
+            .checked_add(self.timeout)
+            .ok_or_else(|| Error::config("the clock cannot represent the call's deadline"))?;
         let attempts = AtomicU32::new(0);
         let run = with_timeout(call.run(deadline, &attempts), shared.transport.sleep(self.timeout));
         // Without a subscriber for the span, skip the wrapper's enter/exit on every poll.
@@ -241,16 +252,21 @@ impl<'c> ApiRequest<'c> {
             span.record("attempts", attempts.load(Ordering::Relaxed));
             span.record("elapsed_ms", started.elapsed().as_secs_f64() * 1000.0);
         }
+        let secrets = Secrets { values: self.secrets, authorization: call.authorization };
         match outcome {
+            // A call still waiting for its turn was never sent.
+            None if attempts.load(Ordering::Relaxed) == 0 => {
+                Err(TransportError::new(TransportErrorKind::QueueTimeout, Elapsed(self.timeout)).into())
+            }
             None => Err(TransportError::new(TransportErrorKind::Timeout, Elapsed(self.timeout)).into()),
             Some(Err(error)) => Err(error),
             Some(Ok(response)) => {
                 span.record("status", response.status().as_u16());
                 if response.status().is_success() {
-                    Ok((response, self.secrets))
+                    Ok((response, secrets))
                 } else {
                     let (parts, body) = response.into_parts();
-                    let error = ResponseError::new(parts.status, parts.headers, body, &self.secrets);
+                    let error = ResponseError::new(parts.status, parts.headers, body, &secrets.as_strs());
                     Err(Error::Response(Box::new(error)))
                 }
             }
@@ -274,6 +290,20 @@ impl std::fmt::Debug for ApiRequest<'_> {
     }
 }
 
+/// What a call's error text must not show: its secret parameters, redacted values and
+/// token (the client's or the call's own).
+struct Secrets {
+    values: Vec<String>,
+    authorization: Option<HeaderValue>,
+}
+
+impl Secrets {
+    fn as_strs(&self) -> Vec<&str> {
+        let token = self.authorization.as_ref().and_then(bearer_token);
+        self.values.iter().map(String::as_str).chain(token).collect()
+    }
+}
+
 /// A prepared request and the attempts to send it.
 struct Call<'c> {
     client: &'c ApiClient,
@@ -286,7 +316,7 @@ struct Call<'c> {
 impl Call<'_> {
     /// Sends the request, retrying as the policy allows while time is left before `deadline`,
     /// and counting each attempt in `attempts`. Returns the last answer, whatever its status.
-    async fn run(self, deadline: Instant, attempts: &AtomicU32) -> Result<Response<Bytes>, Error> {
+    async fn run(&self, deadline: Instant, attempts: &AtomicU32) -> Result<Response<Bytes>, Error> {
         let shared = &self.client.shared;
         let _permit = match shared.in_flight.try_acquire() {
             // The usual case, without building a waiter.
@@ -311,7 +341,7 @@ impl Call<'_> {
                             tracing::info!(
                                 attempt = retries + 1,
                                 status = status.as_u16(),
-                                wait_ms = wait.as_millis() as u64,
+                                wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
                                 "retrying after a status that did not take effect"
                             );
                             wait
@@ -321,7 +351,7 @@ impl Call<'_> {
                 }
                 Err(error) => match shared.retry.after_failure(retries, &error) {
                     Some(wait) if fits(wait, deadline) => {
-                        tracing::info!(attempt = retries + 1, error = %error, wait_ms = wait.as_millis() as u64, "retrying a request that was not sent");
+                        tracing::info!(attempt = retries + 1, error = %error, wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX), "retrying a request that was not sent");
                         wait
                     }
                     _ => return Err(error.into()),
@@ -354,9 +384,9 @@ impl Call<'_> {
     }
 }
 
-/// Whether a wait of `wait` ends before `deadline`.
+/// Whether a wait of `wait` ends before `deadline`; a wait too long for the clock does not.
 fn fits(wait: Duration, deadline: Instant) -> bool {
-    Instant::now() + wait < deadline
+    Instant::now().checked_add(wait).is_some_and(|end| end < deadline)
 }
 
 /// Runs `future` until it completes or `sleep` does, whichever is first (`None` on timeout).

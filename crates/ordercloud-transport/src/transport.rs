@@ -53,6 +53,14 @@ pub trait HttpTransport: Send + Sync + fmt::Debug {
 
     /// A future that completes after `duration`, on this transport's runtime.
     fn sleep(&self, duration: Duration) -> Sleep;
+
+    /// Checks, before the client starts a call, that this transport can send and time from
+    /// the current context: for example that the async runtime it needs is running. An
+    /// error here ends the call with nothing sent, instead of a panic in the runtime.
+    /// Default: always ready.
+    fn check_ready(&self) -> Result<(), TransportError> {
+        Ok(())
+    }
 }
 
 #[async_trait]
@@ -63,6 +71,10 @@ impl<T: HttpTransport + ?Sized> HttpTransport for Arc<T> {
 
     fn sleep(&self, duration: Duration) -> Sleep {
         (**self).sleep(duration)
+    }
+
+    fn check_ready(&self) -> Result<(), TransportError> {
+        (**self).check_ready()
     }
 }
 
@@ -84,6 +96,12 @@ pub enum TransportErrorKind {
     InvalidResponse,
     /// The response body is larger than the transport accepts.
     BodyTooLarge,
+    /// The call's time ran out while it waited for its turn among the client's calls in
+    /// flight: the request was not sent.
+    QueueTimeout,
+    /// The async runtime the transport needs is not running here (for
+    /// [`HyperTransport`](crate::HyperTransport), a tokio runtime): nothing was sent.
+    Runtime,
     /// Anything else.
     Other,
 }
@@ -97,13 +115,15 @@ impl TransportErrorKind {
             Self::Io => "the connection failed during the request",
             Self::InvalidResponse => "the server's answer is not valid HTTP",
             Self::BodyTooLarge => "the response body is larger than the limit",
+            Self::QueueTimeout => "the call timed out waiting for its turn, and was not sent",
+            Self::Runtime => "the async runtime the HTTP transport needs is not running",
             Self::Other => "the HTTP transport failed",
         }
     }
 
     /// Whether a failure of this kind proves the request was never sent.
     pub fn request_not_sent(self) -> bool {
-        matches!(self, Self::Connect | Self::Tls)
+        matches!(self, Self::Connect | Self::Tls | Self::QueueTimeout | Self::Runtime)
     }
 }
 
@@ -132,7 +152,7 @@ impl TransportError {
 
     /// Whether the request timed out, in connecting or waiting for the answer.
     pub fn is_timeout(&self) -> bool {
-        self.kind == TransportErrorKind::Timeout
+        matches!(self.kind, TransportErrorKind::Timeout | TransportErrorKind::QueueTimeout)
             || (self.kind == TransportErrorKind::Connect
                 && self.chain().any(|error| {
                     error.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::TimedOut)
@@ -151,10 +171,9 @@ impl fmt::Display for TransportError {
         // The innermost cause is usually the one a person can act on ("Connection refused"),
         // kept on one line.
         if let Some(root) = self.chain().last() {
-            let root = root.to_string();
-            let words: Vec<&str> = root.split_whitespace().collect();
-            if !words.is_empty() {
-                write!(f, " ({})", words.join(" "))?;
+            let root = crate::text::one_line(&root.to_string());
+            if !root.is_empty() {
+                write!(f, " ({})", crate::text::truncate(&root, crate::text::SNIPPET_CHARS))?;
             }
         }
         Ok(())
@@ -205,6 +224,8 @@ mod tests {
         assert_eq!(error.to_string(), "the connection failed during the request (broken pipe)");
         let error = TransportError::new(TransportErrorKind::Io, " \n");
         assert_eq!(error.to_string(), "the connection failed during the request");
+        let error = TransportError::new(TransportErrorKind::Io, "a\u{1b}[2Jb\u{202e}c");
+        assert_eq!(error.to_string(), "the connection failed during the request (a\u{FFFD}[2Jb\u{FFFD}c)");
     }
 
     #[test]

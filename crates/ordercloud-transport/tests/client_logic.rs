@@ -6,7 +6,7 @@ use std::time::Duration;
 use http::Method;
 use ordercloud_models::{ErrorCode, PasswordReset};
 use ordercloud_transport::{
-    ApiClient, Error, MockTransport, RetryPolicy, TransportError, TransportErrorKind, USER_AGENT,
+    ApiClient, Error, MAX_TIMEOUT, MockTransport, RetryPolicy, TransportError, TransportErrorKind, USER_AGENT,
 };
 
 const CODE: &str = "vc-Secret-4f9a";
@@ -161,13 +161,21 @@ async fn the_builder_validates_everything() {
         ApiClient::builder().transport(mock.clone()).access_token("bad\ntoken"),
         ApiClient::builder().transport(mock.clone()).timeout(Duration::ZERO),
         ApiClient::builder().transport(mock.clone()).max_in_flight(0),
+        ApiClient::builder().transport(mock.clone()).max_in_flight(usize::MAX),
         ApiClient::builder().transport(mock.clone()).application_name("bad\u{7f}name"),
+        ApiClient::builder().transport(mock.clone()).base_url("http://127.0.0.1:65536"),
+        ApiClient::builder().transport(mock.clone()).base_url("https://:443"),
+        ApiClient::builder().transport(mock.clone()).base_url("https://api.ordercloud.io\r\n"),
     ];
     for builder in bad {
         let shown = format!("{builder:?}");
         let error = builder.build().unwrap_err();
-        assert!(error.is_invalid_request(), "{shown}: {error}");
+        assert!(error.is_config(), "{shown}: {error}");
+        assert!(error.to_string().starts_with("invalid configuration, nothing was sent: "), "{error}");
     }
+    let error = ApiClient::builder().transport(mock.clone()).max_in_flight(usize::MAX).build().unwrap_err();
+    assert!(error.to_string().contains("from 1 to"), "the limit is named: {error}");
+    assert!(mock.requests().is_empty());
     let client = ApiClient::builder()
         .transport(mock.clone())
         .base_url("http://api.ordercloud.io/v1/")
@@ -175,6 +183,102 @@ async fn the_builder_validates_everything() {
         .build()
         .unwrap();
     assert_eq!(client.base_url(), "http://api.ordercloud.io/v1");
+}
+
+#[tokio::test]
+async fn one_timeout_rule_everywhere_zero_refused_huge_clamped() {
+    let mock = MockTransport::new();
+    mock.push_no_answer().push_no_answer().push_no_answer();
+    let client = client(&mock);
+    let error = client.with_timeout(Duration::ZERO).unwrap_err();
+    assert!(error.is_config() && error.to_string().contains("longer than zero"), "{error}");
+    let error = client.request(Method::GET, "/me").timeout(Duration::ZERO).send_empty().await.unwrap_err();
+    assert!(error.is_invalid_request() && error.to_string().contains("longer than zero"), "{error}");
+    for huge in [Duration::MAX, Duration::from_secs(u64::MAX), MAX_TIMEOUT + Duration::from_nanos(1)] {
+        let built = ApiClient::builder().transport(mock.clone()).timeout(huge).build().unwrap();
+        assert_eq!(built.timeout(), MAX_TIMEOUT);
+        assert_eq!(client.with_timeout(huge).unwrap().timeout(), MAX_TIMEOUT);
+    }
+    let error = client.with_timeout(Duration::MAX).unwrap().request(Method::GET, "/me").send_empty().await.unwrap_err();
+    assert!(error.is_timeout(), "{error}");
+    let error =
+        client.request(Method::GET, "/me").timeout(Duration::from_secs(u64::MAX)).send_empty().await.unwrap_err();
+    assert!(error.is_timeout(), "{error}");
+    let error = client
+        .with_timeout(Duration::MAX)
+        .unwrap()
+        .request(Method::GET, "/me")
+        .timeout(Duration::MAX)
+        .send_empty()
+        .await
+        .unwrap_err();
+    assert!(error.is_timeout(), "{error}");
+    assert_eq!(mock.sleeps(), [MAX_TIMEOUT; 3], "the clamped timeout is what the timer gets");
+}
+
+#[tokio::test]
+async fn absurd_retry_after_and_backoff_return_the_answer_instead_of_waiting() {
+    let too_many = |retry_after: &str| {
+        let mut answer = http::Response::new(bytes::Bytes::new());
+        *answer.status_mut() = http::StatusCode::TOO_MANY_REQUESTS;
+        answer.headers_mut().insert("retry-after", http::HeaderValue::from_str(retry_after).unwrap());
+        answer
+    };
+    for retry_after in ["18446744073709551615", "99999999999999999999999", "Fri, 31 Dec 9999 23:59:59 GMT"] {
+        let mock = MockTransport::new();
+        mock.push_response(too_many(retry_after)).push_status(204, "");
+        let error = client(&mock).request(Method::POST, "/password/reset").send_empty().await.unwrap_err();
+        assert_eq!(error.status(), Some(http::StatusCode::TOO_MANY_REQUESTS), "{retry_after}");
+        assert_eq!(mock.requests().len(), 1, "{retry_after}: a wait past the budget is not started");
+    }
+    // A date that does not parse is no Retry-After: the policy's own backoff applies.
+    let mock = MockTransport::new();
+    mock.push_response(too_many("Sun, 06 Nov 999999999999999 08:49:37 GMT")).push_status(204, "");
+    client(&mock).request(Method::POST, "/password/reset").send_empty().await.unwrap();
+    assert!(mock.sleeps()[1] <= Duration::from_millis(100), "{:?}", mock.sleeps());
+    let mock = MockTransport::new();
+    mock.push_error(connect_error()).push_status(204, "");
+    let patient = ApiClient::builder()
+        .transport(mock.clone())
+        .retry_policy(RetryPolicy::default().with_backoff(Duration::MAX, Duration::MAX))
+        .build()
+        .unwrap();
+    let error = patient.request(Method::POST, "/password/reset").send_empty().await.unwrap_err();
+    assert!(error.is_retryable() && mock.requests().len() == 1, "{error}");
+}
+
+#[tokio::test]
+async fn a_call_that_times_out_waiting_for_its_turn_was_not_sent() {
+    /// Never answers; its timer fires at once, except for the 60 s the holder is given.
+    #[derive(Debug, Default)]
+    struct Held(std::sync::atomic::AtomicUsize);
+    #[async_trait::async_trait]
+    impl ordercloud_transport::HttpTransport for Held {
+        async fn send(&self, _: http::Request<bytes::Bytes>) -> Result<http::Response<bytes::Bytes>, TransportError> {
+            self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            std::future::pending().await
+        }
+        fn sleep(&self, duration: Duration) -> ordercloud_transport::Sleep {
+            if duration == Duration::from_secs(60) {
+                Box::pin(std::future::pending())
+            } else {
+                Box::pin(std::future::ready(()))
+            }
+        }
+    }
+    let transport = std::sync::Arc::new(Held::default());
+    let client = ApiClient::builder().transport(transport.clone()).max_in_flight(1).build().unwrap();
+    let slow = client.with_timeout(Duration::from_secs(60)).unwrap();
+    let holder = tokio::spawn(async move { slow.request(Method::GET, "/held").send_empty().await });
+    while transport.0.load(std::sync::atomic::Ordering::SeqCst) == 0 {
+        tokio::task::yield_now().await;
+    }
+    let error = client.request(Method::POST, "/password/reset").send_empty().await.unwrap_err();
+    assert!(matches!(&error, Error::Transport(t) if t.kind() == TransportErrorKind::QueueTimeout), "{error:?}");
+    assert!(error.is_timeout() && error.is_retryable(), "{error}");
+    assert!(error.to_string().contains("not sent"), "{error}");
+    assert_eq!(transport.0.load(std::sync::atomic::Ordering::SeqCst), 1, "only the holder reached the transport");
+    holder.abort();
 }
 
 #[tokio::test]
@@ -351,4 +455,56 @@ async fn no_secret_reaches_display_or_debug() {
         }
     }
     assert!(shown[4].contains("Cannot PUT /v1/password/reset/[redacted]"), "{}", shown[4]);
+}
+
+#[test]
+fn debug_never_shows_a_url_password() {
+    let builder = ApiClient::builder().base_url("https://svc-user:Url-Secret-Pass@gw.example.com/v1");
+    let shown = format!("{builder:?}");
+    assert!(!shown.contains("Url-Secret-Pass") && !shown.contains("svc-user"), "{shown}");
+    assert!(shown.contains("gw.example.com"), "{shown}");
+    let error = builder.build().unwrap_err();
+    assert!(error.is_config() && !format!("{error} {error:?}").contains("Url-Secret-Pass"), "{error:?}");
+}
+
+#[test]
+fn a_mock_handler_may_use_the_mock_itself() {
+    let (done_tx, done_rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let own: std::sync::Arc<std::sync::OnceLock<MockTransport>> = std::sync::Arc::default();
+        let inside = own.clone();
+        let mock = MockTransport::from_fn(move |_request| {
+            let mock = inside.get().expect("set before any call");
+            let seen = mock.requests().len();
+            mock.push_status(204, "");
+            Ok(http::Response::new(bytes::Bytes::from(seen.to_string())))
+        });
+        own.set(mock.clone()).unwrap();
+        let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        let client = client(&mock);
+        let first = runtime.block_on(client.request(Method::GET, "/x").send()).unwrap();
+        let second = runtime.block_on(client.request(Method::GET, "/x").send()).unwrap();
+        done_tx.send((first.into_body(), second.status(), mock.remaining())).unwrap();
+    });
+    let (body, status, remaining) =
+        done_rx.recv_timeout(Duration::from_secs(20)).expect("the handler deadlocked on the mock's lock");
+    assert_eq!(body, "1", "the handler saw its own request");
+    assert_eq!(status, 204, "the answer the handler scripted was used next");
+    assert_eq!(remaining, 0);
+}
+
+#[tokio::test]
+async fn the_source_chain_names_each_variant_and_can_be_downcast() {
+    use std::error::Error as _;
+    let mock = MockTransport::new();
+    mock.push_api_error(404, "NotFound", "No such thing").push_error(connect_error());
+    let client = ApiClient::builder().transport(mock).retry_policy(RetryPolicy::none()).build().unwrap();
+    let error = client.request(Method::GET, "/me").send_empty().await.unwrap_err();
+    let response = error.source().unwrap().downcast_ref::<ordercloud_transport::ResponseError>().unwrap();
+    assert_eq!(response.status(), 404);
+    assert_eq!(response.error_count(), 1);
+    let error = client.request(Method::GET, "/me").send_empty().await.unwrap_err();
+    let transport = error.source().unwrap().downcast_ref::<TransportError>().unwrap();
+    assert_eq!(transport.kind(), TransportErrorKind::Connect);
+    assert!(transport.source().unwrap().to_string().contains("refused"));
 }
