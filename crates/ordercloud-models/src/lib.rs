@@ -10,7 +10,13 @@
 //!   [`PasswordRequirements`] an `InsecurePassword` error carries.
 //! - What a message sender receives: [`MessageSenderPayload`] with the event bodies
 //!   [`ForgottenPasswordEventBody`], [`ForgottenUsernameEventBody`],
-//!   [`OneTimePasswordEventBody`] and the recipient [`User`].
+//!   [`OneTimePasswordEventBody`] and the [`MessageRecipient`].
+//! - What every list endpoint shares: [`ListPage`] with its [`ListMeta`], and the
+//!   [`ListOptions`] a list call takes.
+//!
+//! The modules follow the API's areas: [`common`] (errors, lists, environments, open enums,
+//! redaction), [`forgotten_credentials`] and [`message_sender`]; everything is also
+//! re-exported here. A crate for another area declares its open sets with [`open_enum!`].
 //!
 //! Every field carries its exact OrderCloud JSON name (`ClientID`, `URL`); unset optional
 //! fields are left out of the JSON; unknown fields are accepted; open sets keep values this
@@ -30,19 +36,21 @@
 //! # Ok::<(), serde_json::Error>(())
 //! ```
 
-#[macro_use]
-mod open_enum;
-mod credentials;
-mod error;
-mod message;
-mod policy;
-mod redact;
+pub mod common;
+pub mod forgotten_credentials;
+pub mod message_sender;
 
-pub use credentials::{OneTimePasswordRequest, PasswordReset, PasswordResetRequest, TokenPasswordReset};
-pub use error::{ApiError, ErrorCode, ErrorResponse};
-pub use message::{
-    Environment, ForgottenPasswordEventBody, ForgottenUsernameEventBody, MessageSenderPayload, MessageType,
-    OneTimePasswordEventBody, User,
+pub use common::{ApiError, Environment, ErrorCode, ErrorResponse, ListMeta, ListOptions, ListPage, REDACTED};
+pub use forgotten_credentials::{
+    OneTimePasswordRequest, PasswordRequirements, PasswordReset, PasswordResetRequest, TokenPasswordReset,
 };
-pub use policy::PasswordRequirements;
-pub use redact::REDACTED;
+pub use message_sender::{
+    ForgottenPasswordEventBody, ForgottenUsernameEventBody, MessageRecipient, MessageSenderPayload, MessageType,
+    OneTimePasswordEventBody,
+};
+
+/// What [`open_enum!`] expands to refers to; not part of the API.
+#[doc(hidden)]
+pub mod __private {
+    pub use serde;
+}

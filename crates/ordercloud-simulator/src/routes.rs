@@ -3,8 +3,8 @@
 use http::{HeaderMap, Method, StatusCode};
 use ordercloud_models::{
     ApiError, Environment, ErrorCode, ErrorResponse, ForgottenPasswordEventBody, ForgottenUsernameEventBody,
-    MessageSenderPayload, MessageType, OneTimePasswordEventBody, OneTimePasswordRequest, PasswordRequirements,
-    PasswordReset, PasswordResetRequest, TokenPasswordReset, User,
+    MessageRecipient, MessageSenderPayload, MessageType, OneTimePasswordEventBody, OneTimePasswordRequest,
+    PasswordRequirements, PasswordReset, PasswordResetRequest, TokenPasswordReset,
 };
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -97,12 +97,12 @@ fn invalid_client() -> Reply {
 struct Addressee {
     to: String,
     username: String,
-    recipient: User,
+    recipient: MessageRecipient,
 }
 
 impl Addressee {
     fn of(record: &UserRecord) -> Self {
-        let mut user = User::default();
+        let mut user = MessageRecipient::default();
         user.id = Some(record.user.id.clone());
         user.username = Some(record.user.username.clone());
         user.email = Some(record.user.email.clone());

@@ -83,7 +83,7 @@ fn null_as_unknown_code<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Re
     Ok(Option::<ErrorCode>::deserialize(deserializer)?.unwrap_or_else(unknown_code))
 }
 
-open_enum! {
+crate::open_enum! {
     /// An OrderCloud `ErrorCode`: the codes of the forgotten-credentials flow and the general
     /// ones it can meet, by name; any other code is kept in `Other`.
     ///

@@ -4,7 +4,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::redact::Redacted;
+use crate::common::redact::Redacted;
 
 /// Asks OrderCloud to email a password-reset verification code
 /// (`POST /v1/password/reset`).

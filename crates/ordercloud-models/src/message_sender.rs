@@ -1,12 +1,13 @@
-//! What OrderCloud POSTs to a message sender: the envelope, the event bodies of the
-//! forgotten-credentials flow, and the recipient.
+//! Message-sender payloads: what OrderCloud POSTs to a marketplace's message sender, with
+//! the event bodies of the forgotten-credentials flow and the recipient.
 
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::redact::RedactedOption;
+use crate::common::Environment;
+use crate::common::redact::RedactedOption;
 
 /// The JSON OrderCloud POSTs to a message sender's URL.
 ///
@@ -43,7 +44,7 @@ pub struct MessageSenderPayload<E = Value, C = Value> {
     pub user_token: Option<String>,
     /// The user the message is for.
     #[serde(rename = "Recipient", default, skip_serializing_if = "Option::is_none")]
-    pub recipient: Option<User>,
+    pub recipient: Option<MessageRecipient>,
     /// Who else receives a copy, as sent.
     #[serde(rename = "CCList", default, skip_serializing_if = "Option::is_none")]
     pub cc_list: Option<Value>,
@@ -143,10 +144,11 @@ impl fmt::Debug for OneTimePasswordEventBody {
     }
 }
 
-/// The recipient of a message: an OrderCloud user.
+/// The recipient of a message: the OrderCloud user it is for. (Named for its role here, so
+/// it does not clash with the Users API's `User`.)
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct User {
+pub struct MessageRecipient {
     /// The user's ID.
     #[serde(rename = "ID", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -197,7 +199,7 @@ pub struct User {
     pub failed_login_attempts: Option<i64>,
 }
 
-open_enum! {
+crate::open_enum! {
     /// The kind of a message-sender message. Only the forgotten-credentials kinds are named;
     /// the order, return and invitation kinds arrive in `Other` with their exact text.
     pub enum MessageType {
@@ -209,18 +211,6 @@ open_enum! {
         OneTimePassword = "OneTimePassword",
         /// A new user's invitation to set a password.
         NewUserInvitation = "NewUserInvitation",
-    }
-}
-
-open_enum! {
-    /// The OrderCloud environment a message comes from.
-    pub enum Environment {
-        /// Sandbox: for development.
-        Sandbox = "Sandbox",
-        /// Staging: for testing before release.
-        Staging = "Staging",
-        /// Production.
-        Production = "Production",
     }
 }
 

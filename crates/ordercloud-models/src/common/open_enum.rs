@@ -3,6 +3,34 @@
 //! OrderCloud adds message types, environments and error codes over time. A closed enum
 //! would make a new value a deserialization error; these enums keep it in `Other`.
 
+/// Declares a string enum that keeps values it does not know: the one way OrderCloud crates
+/// model an open set (error codes, message types, order statuses...).
+///
+/// Each variant names its exact JSON text. The enum gets an `Other(String)` variant for any
+/// other text, `as_str`, `is_known`, `From<&str>`, `From<String>`, `Display`, comparison
+/// with `&str`, and serde support (a string either way). The caller's crate needs `serde`
+/// only through this crate.
+///
+/// ```
+/// ordercloud_models::open_enum! {
+///     /// An order's status.
+///     pub enum OrderStatus {
+///         /// Not yet submitted.
+///         Unsubmitted = "Unsubmitted",
+///         /// Submitted and awaiting approval.
+///         AwaitingApproval = "AwaitingApproval",
+///     }
+/// }
+///
+/// let status: OrderStatus = serde_json::from_str("\"AwaitingApproval\"")?;
+/// assert_eq!(status, OrderStatus::AwaitingApproval);
+/// let new: OrderStatus = serde_json::from_str("\"Teleported\"")?;
+/// assert_eq!(new.as_str(), "Teleported");
+/// assert!(!new.is_known());
+/// assert_eq!(serde_json::to_string(&new)?, "\"Teleported\"");
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[macro_export]
 macro_rules! open_enum {
     (
         $(#[$meta:meta])*
@@ -73,15 +101,15 @@ macro_rules! open_enum {
             }
         }
 
-        impl serde::Serialize for $name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        impl $crate::__private::serde::Serialize for $name {
+            fn serialize<S: $crate::__private::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 serializer.serialize_str(self.as_str())
             }
         }
 
-        impl<'de> serde::Deserialize<'de> for $name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                String::deserialize(deserializer).map(Self::from)
+        impl<'de> $crate::__private::serde::Deserialize<'de> for $name {
+            fn deserialize<D: $crate::__private::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                <String as $crate::__private::serde::Deserialize>::deserialize(deserializer).map(Self::from)
             }
         }
     };

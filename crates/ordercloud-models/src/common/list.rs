@@ -1,0 +1,228 @@
+//! Lists: the page envelope every OrderCloud list endpoint answers with, and the options
+//! every list endpoint takes.
+
+use serde::{Deserialize, Deserializer, Serialize};
+
+/// One page of a list endpoint's answer: `{"Meta":{...},"Items":[...]}`.
+///
+/// ```
+/// use ordercloud_models::ListPage;
+///
+/// let page: ListPage<String> = serde_json::from_str(
+///     r#"{"Meta":{"Page":1,"PageSize":2,"TotalCount":3,"TotalPages":2,"ItemRange":[1,2]},"Items":["a","b"]}"#,
+/// )?;
+/// assert_eq!(page.items, ["a", "b"]);
+/// assert_eq!((page.meta.page, page.meta.total_pages), (1, 2));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(bound(deserialize = "T: Deserialize<'de>"))]
+#[non_exhaustive]
+pub struct ListPage<T> {
+    /// Where this page stands in the whole list.
+    #[serde(rename = "Meta", default, deserialize_with = "null_as_default")]
+    pub meta: ListMeta,
+    /// The items of this page.
+    #[serde(rename = "Items", default = "Vec::new", deserialize_with = "null_as_empty")]
+    pub items: Vec<T>,
+}
+
+impl<T> ListPage<T> {
+    /// A page holding `items`, described by `meta`.
+    pub fn new(meta: ListMeta, items: Vec<T>) -> Self {
+        Self { meta, items }
+    }
+}
+
+/// Where a page stands in a list. Every field is lenient: missing or `null` reads as 0,
+/// empty or `None`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ListMeta {
+    /// This page's number, from 1.
+    #[serde(rename = "Page", default, deserialize_with = "null_as_default")]
+    pub page: u32,
+    /// How many items a page holds at most.
+    #[serde(rename = "PageSize", default, deserialize_with = "null_as_default")]
+    pub page_size: u32,
+    /// How many items the whole list holds.
+    #[serde(rename = "TotalCount", default, deserialize_with = "null_as_default")]
+    pub total_count: u64,
+    /// How many pages the whole list has.
+    #[serde(rename = "TotalPages", default, deserialize_with = "null_as_default")]
+    pub total_pages: u32,
+    /// The positions of this page's first and last items in the whole list.
+    #[serde(rename = "ItemRange", default, deserialize_with = "null_as_default")]
+    pub item_range: Vec<u64>,
+    /// Where the next page starts, for lists paged by key rather than by number.
+    #[serde(rename = "NextPageKey", default, skip_serializing_if = "Option::is_none")]
+    pub next_page_key: Option<String>,
+}
+
+impl ListMeta {
+    /// Metadata of page `page` of `total_pages`.
+    pub fn new(page: u32, page_size: u32, total_count: u64, total_pages: u32) -> Self {
+        Self { page, page_size, total_count, total_pages, ..Self::default() }
+    }
+
+    /// Sets the key of the next page.
+    #[must_use]
+    pub fn with_next_page_key(mut self, key: impl Into<String>) -> Self {
+        self.next_page_key = Some(key.into());
+        self
+    }
+}
+
+/// The options of a list call: page, page size, search, sort and filters.
+///
+/// Filters take any property, `xp.*` included, and OrderCloud's operators pass through as
+/// written: `!` (not), `<`, `>`, `<=`, `>=`, `*` (wildcard) and `|` (or). On the wire the
+/// options are the query parameters `page`, `pageSize`, `search`, `searchOn` and `sortBy`
+/// (lists joined with commas) and one `name=value` per filter; the transport percent-encodes
+/// each name and value.
+///
+/// ```
+/// use ordercloud_models::ListOptions;
+///
+/// let options = ListOptions::new()
+///     .page_size(100)
+///     .search("bike")
+///     .search_on(["Name", "Description"])
+///     .sort_by(["!DateCreated"])
+///     .filter("xp.Color", "red|blue")
+///     .filter("Price", ">10");
+/// let pairs: Vec<(&str, String)> = options.query_pairs().collect();
+/// assert_eq!(pairs[0], ("pageSize", "100".to_owned()));
+/// assert_eq!(pairs[2], ("searchOn", "Name,Description".to_owned()));
+/// assert_eq!(pairs[4], ("xp.Color", "red|blue".to_owned()));
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ListOptions {
+    /// The page to fetch, from 1; `None` for the server's default (the first).
+    pub page: Option<u32>,
+    /// How many items a page holds; `None` for the server's default.
+    pub page_size: Option<u32>,
+    /// Words to search for.
+    pub search: Option<String>,
+    /// The properties the search looks in.
+    pub search_on: Vec<String>,
+    /// The properties to sort by, each with `!` in front for descending order.
+    pub sort_by: Vec<String>,
+    /// `name=value` filters, in the order given.
+    pub filters: Vec<(String, String)>,
+}
+
+impl ListOptions {
+    /// No options: the server's defaults.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The page to fetch, from 1.
+    #[must_use]
+    pub fn page(mut self, page: u32) -> Self {
+        self.page = Some(page);
+        self
+    }
+
+    /// How many items a page holds (OrderCloud allows up to 100).
+    #[must_use]
+    pub fn page_size(mut self, page_size: u32) -> Self {
+        self.page_size = Some(page_size);
+        self
+    }
+
+    /// Words to search for.
+    #[must_use]
+    pub fn search(mut self, search: impl Into<String>) -> Self {
+        self.search = Some(search.into());
+        self
+    }
+
+    /// The properties the search looks in.
+    #[must_use]
+    pub fn search_on<I: IntoIterator<Item = S>, S: Into<String>>(mut self, properties: I) -> Self {
+        self.search_on = properties.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// The properties to sort by; put `!` in front of one for descending order.
+    #[must_use]
+    pub fn sort_by<I: IntoIterator<Item = S>, S: Into<String>>(mut self, properties: I) -> Self {
+        self.sort_by = properties.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Adds the filter `name=value`, such as `("xp.Color", "red|blue")` or `("Price", ">10")`.
+    #[must_use]
+    pub fn filter(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.filters.push((name.into(), value.into()));
+        self
+    }
+
+    /// The query parameters, unencoded, in order; the page comes first when set. Empty
+    /// lists and unset options are left out.
+    pub fn query_pairs(&self) -> impl Iterator<Item = (&str, String)> + '_ {
+        let page = self.page.map(|page| ("page", page.to_string()));
+        page.into_iter().chain(self.query_pairs_without_page())
+    }
+
+    /// The query parameters other than `page`: what stays the same from page to page.
+    pub fn query_pairs_without_page(&self) -> impl Iterator<Item = (&str, String)> + '_ {
+        let joined = |name, values: &[String]| (!values.is_empty()).then(|| (name, values.join(",")));
+        self.page_size
+            .map(|size| ("pageSize", size.to_string()))
+            .into_iter()
+            .chain(self.search.clone().map(|search| ("search", search)))
+            .chain(joined("searchOn", &self.search_on))
+            .chain(joined("sortBy", &self.sort_by))
+            .chain(self.filters.iter().map(|(name, value)| (name.as_str(), value.clone())))
+    }
+}
+
+fn null_as_default<'de, D: Deserializer<'de>, T: Default + Deserialize<'de>>(deserializer: D) -> Result<T, D::Error> {
+    Ok(Option::<T>::deserialize(deserializer)?.unwrap_or_default())
+}
+
+fn null_as_empty<'de, D: Deserializer<'de>, T: Deserialize<'de>>(deserializer: D) -> Result<Vec<T>, D::Error> {
+    Ok(Option::<Vec<T>>::deserialize(deserializer)?.unwrap_or_default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn meta_is_lenient() {
+        let page: ListPage<u8> =
+            serde_json::from_value(json!({"Meta": {"Page": null, "NextPageKey": "k2"}, "Items": null})).unwrap();
+        assert_eq!(page.meta, ListMeta::default().with_next_page_key("k2"));
+        assert!(page.items.is_empty());
+        let page: ListPage<u8> = serde_json::from_value(json!({})).unwrap();
+        assert_eq!(page, ListPage::default());
+        let full = json!({"Meta": {"Page": 2, "PageSize": 20, "TotalCount": 41, "TotalPages": 3, "ItemRange": [21, 40]}, "Items": [1, 2]});
+        let page: ListPage<u8> = serde_json::from_value(full.clone()).unwrap();
+        assert_eq!(page.meta.item_range, [21, 40]);
+        assert_eq!(serde_json::to_value(&page).unwrap(), full);
+    }
+
+    #[test]
+    fn options_become_query_pairs_in_order() {
+        let options =
+            ListOptions::new().page(3).sort_by(["Name", "!ID"]).filter("Active", "true").filter("xp.Size", "L*");
+        let pairs: Vec<_> = options.query_pairs().collect();
+        assert_eq!(
+            pairs,
+            [
+                ("page", "3".to_owned()),
+                ("sortBy", "Name,!ID".to_owned()),
+                ("Active", "true".to_owned()),
+                ("xp.Size", "L*".to_owned())
+            ]
+        );
+        assert_eq!(options.query_pairs_without_page().count(), 3);
+        assert_eq!(ListOptions::new().query_pairs().count(), 0);
+    }
+}

@@ -1,0 +1,13 @@
+//! What every OrderCloud API area shares: the error body and its codes, list pages and
+//! their options, environments, open enums and how secrets print.
+
+mod environment;
+mod error;
+mod list;
+mod open_enum;
+pub(crate) mod redact;
+
+pub use environment::Environment;
+pub use error::{ApiError, ErrorCode, ErrorResponse};
+pub use list::{ListMeta, ListOptions, ListPage};
+pub use redact::REDACTED;
