@@ -1,7 +1,7 @@
 //! `PasswordResetApi`: the forgotten-credentials endpoints.
 
-use http::Method;
 use ordercloud_models::{OneTimePasswordRequest, PasswordReset, PasswordResetRequest, TokenPasswordReset};
+use ordercloud_transport::http::Method;
 use ordercloud_transport::{ApiClient, Error};
 
 /// The forgotten-credentials endpoints of OrderCloud.
@@ -53,7 +53,7 @@ impl PasswordResetApi {
         require_user(request.username.as_deref(), request.email.as_deref())?;
         self.client
             .request(Method::POST, "/password/reset")
-            .operation("SendVerificationCode")
+            .operation("ForgottenCredentials.SendVerificationCode")
             .json(request)
             .send_empty()
             .await
@@ -91,7 +91,7 @@ impl PasswordResetApi {
         require_password(&reset.password)?;
         self.client
             .request(Method::PUT, "/password/reset/{verificationCode}")
-            .operation("ResetPasswordByVerificationCode")
+            .operation("ForgottenCredentials.ResetPasswordByVerificationCode")
             .secret_path_param(verification_code)
             .json(reset)
             .redact(&reset.password)
@@ -121,7 +121,7 @@ impl PasswordResetApi {
         require_user(request.username.as_deref(), request.email.as_deref())?;
         self.client
             .request(Method::POST, "/password/onetimepassword")
-            .operation("SendOneTimePassword")
+            .operation("ForgottenCredentials.SendOneTimePassword")
             .json(request)
             .send_empty()
             .await
@@ -154,7 +154,7 @@ impl PasswordResetApi {
         }
         self.client
             .request(Method::POST, "/username/retrieve")
-            .operation("RetrieveUsername")
+            .operation("ForgottenCredentials.RetrieveUsername")
             .query("clientID", client_id)
             .query("email", email)
             .send_empty()
@@ -189,7 +189,7 @@ impl PasswordResetApi {
         require_password(&reset.new_password)?;
         self.client
             .request(Method::POST, "/me/password")
-            .operation("ResetPasswordByToken")
+            .operation("ForgottenCredentials.ResetPasswordByToken")
             .bearer_token(token)
             .json(reset)
             .redact(&reset.new_password)

@@ -8,6 +8,7 @@ use ordercloud_password_reset::models::{
 };
 use ordercloud_password_reset::{ApiClient, ErrorCode, ErrorExt, PasswordResetApi};
 use ordercloud_simulator::{SimUser, Simulator};
+use ordercloud_transport::http;
 
 const CLIENT: &str = "storefront-client";
 const EMAIL: &str = "jdoe@example.com";

@@ -88,10 +88,12 @@ impl BaseUrl {
         format!("{}://{}{}", self.scheme, self.authority, self.prefix)
     }
 
-    /// A path of the API, starting with this base's prefix and room for `extra` more bytes.
-    pub(crate) fn path_buffer(&self, extra: usize) -> String {
-        let mut path = String::with_capacity(self.prefix.len() + extra);
-        path.push_str(&self.prefix);
+    /// A path of the API, starting with this base's prefix (with `/v1` when `versioned`,
+    /// else the host's root or the gateway's path) and room for `extra` more bytes.
+    pub(crate) fn path_buffer(&self, extra: usize, versioned: bool) -> String {
+        let prefix = if versioned { &self.prefix } else { &self.prefix[..self.prefix.len() - "/v1".len()] };
+        let mut path = String::with_capacity(prefix.len() + extra);
+        path.push_str(prefix);
         path
     }
 
@@ -155,9 +157,19 @@ mod tests {
     #[test]
     fn the_full_uri_has_no_double_slash() {
         let base = BaseUrl::parse("https://api.ordercloud.io/", false).unwrap();
-        let mut path = base.path_buffer(16);
+        let mut path = base.path_buffer(16, true);
         path.push_str("/password/reset");
         assert_eq!(base.uri(path).unwrap().to_string(), "https://api.ordercloud.io/v1/password/reset");
+        for (input, expected) in [
+            ("https://api.ordercloud.io/v1/", "https://api.ordercloud.io/oauth/token"),
+            ("https://api.ordercloud.io", "https://api.ordercloud.io/oauth/token"),
+            ("https://gw.example.com/oc/v1", "https://gw.example.com/oc/oauth/token"),
+        ] {
+            let base = BaseUrl::parse(input, false).unwrap();
+            let mut path = base.path_buffer(16, false);
+            path.push_str("/oauth/token");
+            assert_eq!(base.uri(path).unwrap().to_string(), expected, "{input}");
+        }
     }
 
     #[test]

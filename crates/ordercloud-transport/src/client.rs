@@ -91,7 +91,14 @@ impl ApiClient {
     /// Starts a request: `route` is the path after `/v1`, with `{name}` for each path
     /// parameter, such as `/password/reset/{verificationCode}`.
     pub fn request(&self, method: Method, route: &'static str) -> ApiRequest<'_> {
-        ApiRequest::new(self, method, route)
+        ApiRequest::new(self, method, route, true)
+    }
+
+    /// Starts a request to a route outside `/v1`, such as the token endpoint
+    /// `/oauth/token`: the route follows the host (or a gateway's path) directly, whether
+    /// the base URL was given with `/v1` or without.
+    pub fn request_unversioned(&self, method: Method, route: &'static str) -> ApiRequest<'_> {
+        ApiRequest::new(self, method, route, false)
     }
 
     /// A clone that sends `token` as `Authorization: Bearer <token>`, sharing this client's

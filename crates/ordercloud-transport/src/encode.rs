@@ -25,6 +25,23 @@ pub fn push_encoded(out: &mut String, value: &str) {
     }
 }
 
+/// Appends `value` to `out` form-encoded (`application/x-www-form-urlencoded`): like
+/// [`push_encoded`], but a space becomes `+`.
+///
+/// ```
+/// let mut out = String::new();
+/// ordercloud_transport::encode::push_form_encoded(&mut out, "a b+c&d");
+/// assert_eq!(out, "a+b%2Bc%26d");
+/// ```
+pub fn push_form_encoded(out: &mut String, value: &str) {
+    for (index, part) in value.split(' ').enumerate() {
+        if index > 0 {
+            out.push('+');
+        }
+        push_encoded(out, part);
+    }
+}
+
 /// `value` percent-encoded as by [`push_encoded`].
 pub fn encode(value: &str) -> String {
     let mut out = String::with_capacity(value.len());

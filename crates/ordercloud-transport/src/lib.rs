@@ -9,7 +9,11 @@
 //!   no `Authorization` header without one), per-call token and timeout, the 30 s default
 //!   timeout, the [`RetryPolicy`], a limit on calls in flight, the User-Agent, tracing, and
 //!   turning non-2xx answers into [`Error`]. Its [`ApiRequest`] is how every OrderCloud
-//!   crate builds its endpoints.
+//!   crate builds its endpoints: path parameters, query, [list options](ApiRequest::list_options)
+//!   and [pages](Pages), JSON and form bodies, extra headers, routes outside `/v1`, and a
+//!   typed body with its status and headers ([`ApiResponse`]).
+//!
+//! Writing a crate for another OrderCloud area? Read the [guide].
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
@@ -43,10 +47,12 @@ mod connection_limit;
 pub mod encode;
 mod error;
 mod error_body;
+pub mod guide;
 #[cfg(feature = "hyper")]
 mod hyper_transport;
 #[cfg(feature = "mock")]
 mod mock;
+mod pages;
 mod region;
 mod request;
 mod retry;
@@ -63,7 +69,15 @@ pub use hyper_transport::{
 };
 #[cfg(feature = "mock")]
 pub use mock::{MockTransport, RecordedRequest};
+pub use pages::Pages;
 pub use region::Region;
-pub use request::ApiRequest;
+pub use request::{ApiRequest, ApiResponse};
+
+/// The `http` crate this one is built on, so an API crate names `http::Method` without
+/// pinning a matching version itself.
+pub use http;
+
+/// The `bytes` crate of [`HttpTransport`]'s bodies, for the same reason.
+pub use bytes;
 pub use retry::RetryPolicy;
 pub use transport::{HttpTransport, Sleep, TransportError, TransportErrorKind};

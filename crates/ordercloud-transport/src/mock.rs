@@ -85,6 +85,46 @@ impl RecordedRequest {
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.get(name).and_then(|value| value.to_str().ok())
     }
+
+    /// The query's `name=value` pairs, percent-decoded, in order.
+    pub fn query_pairs(&self) -> Vec<(String, String)> {
+        decode_pairs(self.uri.query().unwrap_or(""), false)
+    }
+
+    /// The body's form pairs (`application/x-www-form-urlencoded`), decoded, in order.
+    pub fn form_pairs(&self) -> Vec<(String, String)> {
+        decode_pairs(&self.body_text(), true)
+    }
+}
+
+/// Splits `text` at `&` and `=` and percent-decodes each part (`+` as a space in a form).
+fn decode_pairs(text: &str, form: bool) -> Vec<(String, String)> {
+    let decode = |part: &str| {
+        let part = if form { part.replace('+', " ") } else { part.to_owned() };
+        let bytes = part.as_bytes();
+        let (mut out, mut index) = (Vec::with_capacity(bytes.len()), 0);
+        while index < bytes.len() {
+            let hex = bytes.get(index + 1..index + 3).and_then(|hex| std::str::from_utf8(hex).ok());
+            match (bytes[index], hex.and_then(|hex| u8::from_str_radix(hex, 16).ok())) {
+                (b'%', Some(byte)) => {
+                    out.push(byte);
+                    index += 3;
+                }
+                (byte, _) => {
+                    out.push(byte);
+                    index += 1;
+                }
+            }
+        }
+        String::from_utf8_lossy(&out).into_owned()
+    };
+    text.split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            (decode(name), decode(value))
+        })
+        .collect()
 }
 
 impl MockTransport {
@@ -117,6 +157,16 @@ impl MockTransport {
     /// If `status` is not in 100..=999: a mistake in the test itself.
     pub fn push_status(&self, status: u16, body: impl Into<Bytes>) -> &Self {
         self.push_response(response(status, body))
+    }
+
+    /// Scripts an answer with `status` and `body` serialized as JSON.
+    ///
+    /// # Panics
+    /// If `body` does not serialize or `status` is not in 100..=999: mistakes in the test
+    /// itself.
+    pub fn push_json<T: serde::Serialize + ?Sized>(&self, status: u16, body: &T) -> &Self {
+        let body = serde_json::to_vec(body).expect("a mock's JSON body must serialize");
+        self.push_status(status, body)
     }
 
     /// Scripts an OrderCloud error answer: `{"Errors":[{"ErrorCode":code,"Message":message,"Data":null}]}`.

@@ -8,21 +8,35 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use http::header::{self, HeaderMap, HeaderValue};
-use http::{Method, Request, Response};
+use http::{Method, Request, Response, StatusCode};
+use ordercloud_models::ListOptions;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tracing::Instrument;
 
 use crate::Error;
 use crate::client::{ApiClient, bearer, bearer_token, checked_timeout};
-use crate::encode::push_encoded;
+use crate::encode::{push_encoded, push_form_encoded};
 use crate::error::{DecodeError, ResponseError, json_text};
+use crate::pages::{PageAt, Pages};
 use crate::transport::{Elapsed, Sleep, TransportError, TransportErrorKind};
 
 const APPLICATION_JSON: HeaderValue = HeaderValue::from_static("application/json");
+const FORM_URLENCODED: HeaderValue = HeaderValue::from_static("application/x-www-form-urlencoded");
 
-/// One OrderCloud call: a route with its path parameters, query, JSON body and per-call
-/// options, sent by one of the `send` methods.
+/// Headers a request sets itself, which [`ApiRequest::header`] refuses.
+const RESERVED_HEADERS: [header::HeaderName; 7] = [
+    header::HOST,
+    header::CONTENT_LENGTH,
+    header::TRANSFER_ENCODING,
+    header::CONNECTION,
+    header::CONTENT_TYPE,
+    header::AUTHORIZATION,
+    header::USER_AGENT,
+];
+
+/// One OrderCloud call: a route with its path parameters, query, body and per-call options,
+/// sent by one of the `send` methods, or walked page by page with [`pages`](Self::pages).
 ///
 /// Every path parameter is percent-encoded as one segment (see
 /// [`encode::push_encoded`](crate::encode::push_encoded)); an empty parameter, `.` or `..`
@@ -38,7 +52,7 @@ const APPLICATION_JSON: HeaderValue = HeaderValue::from_static("application/json
 /// // PUT /v1/password/reset/{verificationCode}
 /// client
 ///     .request(Method::PUT, "/password/reset/{verificationCode}")
-///     .operation("ResetPasswordByVerificationCode")
+///     .operation("ForgottenCredentials.ResetPasswordByVerificationCode")
 ///     .secret_path_param("a code/with?odd#chars")
 ///     .json(&PasswordReset::new("my-client-id", "jdoe", "N3w-Secret-pass"))
 ///     .send_empty()
@@ -55,8 +69,13 @@ pub struct ApiRequest<'c> {
     path: String,
     /// The part of the route not yet copied into `path`.
     rest: &'static str,
-    has_query: bool,
+    /// The encoded query, without `?` and without the page of a list call.
+    query: String,
+    /// The page of a list call: by number or by key, appended to the query when sent.
+    page: Option<PageAt>,
     body: Option<Bytes>,
+    content_type: Option<HeaderValue>,
+    headers: Vec<(header::HeaderName, HeaderValue)>,
     authorization: Option<HeaderValue>,
     timeout: Duration,
     /// Values scrubbed from error messages: secret parameters and tokens.
@@ -65,17 +84,20 @@ pub struct ApiRequest<'c> {
 }
 
 impl<'c> ApiRequest<'c> {
-    pub(crate) fn new(client: &'c ApiClient, method: Method, route: &'static str) -> Self {
+    pub(crate) fn new(client: &'c ApiClient, method: Method, route: &'static str, versioned: bool) -> Self {
         let error = (!route.starts_with('/')).then(|| Error::invalid("a route must start with '/'"));
         Self {
             client,
             method,
             route,
             operation: route,
-            path: client.shared.base.path_buffer(route.len() + 32),
+            path: client.shared.base.path_buffer(route.len() + 32, versioned),
             rest: route,
-            has_query: false,
+            query: String::new(),
+            page: None,
             body: None,
+            content_type: None,
+            headers: Vec::new(),
             authorization: client.authorization.clone(),
             timeout: client.timeout,
             secrets: Vec::new(),
@@ -83,7 +105,8 @@ impl<'c> ApiRequest<'c> {
         }
     }
 
-    /// Names the operation in traces (for example `SendVerificationCode`). Default: the route.
+    /// Names the operation in traces as `Area.Operation`, the way the official SDKs name
+    /// resources (for example `ForgottenCredentials.SendVerificationCode`). Default: the route.
     pub fn operation(mut self, name: &'static str) -> Self {
         self.operation = name;
         self
@@ -122,12 +145,25 @@ impl<'c> ApiRequest<'c> {
     /// Appends `name=value` to the query, both encoded so `+`, `&`, `=` and non-ASCII arrive
     /// intact.
     pub fn query(mut self, name: &str, value: &str) -> Self {
-        self.finish_route();
-        self.path.push(if self.has_query { '&' } else { '?' });
-        self.has_query = true;
-        push_encoded(&mut self.path, name);
-        self.path.push('=');
-        push_encoded(&mut self.path, value);
+        if !self.query.is_empty() {
+            self.query.push('&');
+        }
+        push_encoded(&mut self.query, name);
+        self.query.push('=');
+        push_encoded(&mut self.query, value);
+        self
+    }
+
+    /// Adds a list call's options to the query: `page`, `pageSize`, `search`, `searchOn`,
+    /// `sortBy` and each filter, every name and value encoded like [`query`](Self::query)'s.
+    /// With [`pages`](Self::pages), the page given here is the first one fetched.
+    pub fn list_options(mut self, options: &ListOptions) -> Self {
+        for (name, value) in options.query_pairs_without_page() {
+            self = self.query(name, &value);
+        }
+        if let Some(page) = options.page {
+            self.page = Some(PageAt::Number(page));
+        }
         self
     }
 
@@ -135,12 +171,73 @@ impl<'c> ApiRequest<'c> {
     pub fn json<T: Serialize + ?Sized>(mut self, body: &T) -> Self {
         let mut buffer = Vec::with_capacity(128);
         match serde_json::to_writer(&mut buffer, body) {
-            Ok(()) => self.body = Some(Bytes::from(buffer)),
+            Ok(()) => self.set_body(Bytes::from(buffer), APPLICATION_JSON),
             Err(source) => {
                 self.error.get_or_insert(Error::invalid_with("the request body could not be serialized", source));
             }
         }
         self
+    }
+
+    /// Sends `pairs` as a form with `Content-Type: application/x-www-form-urlencoded`, each
+    /// name and value encoded (a space as `+`). Mark secret values with
+    /// [`redact`](Self::redact).
+    pub fn form<'a, I: IntoIterator<Item = (&'a str, &'a str)>>(mut self, pairs: I) -> Self {
+        let mut body = String::with_capacity(128);
+        for (name, value) in pairs {
+            if !body.is_empty() {
+                body.push('&');
+            }
+            push_form_encoded(&mut body, name);
+            body.push('=');
+            push_form_encoded(&mut body, value);
+        }
+        self.set_body(Bytes::from(body), FORM_URLENCODED);
+        self
+    }
+
+    fn set_body(&mut self, body: Bytes, content_type: HeaderValue) {
+        self.body = Some(body);
+        self.content_type = Some(content_type);
+    }
+
+    /// Adds the header `name: value` to this call. A name or value that cannot be sent, or a
+    /// header the request sets itself (`Host`, `Content-Type`, `Content-Length`,
+    /// `Authorization`, `User-Agent`, `Connection`, `Transfer-Encoding`), is refused when the
+    /// call is sent.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.push_header(name, value, false);
+        self
+    }
+
+    /// Like [`header`](Self::header), for a secret (an API key, a signature): the value is
+    /// marked sensitive, so HTTP/2 stacks never index it, and scrubbed from any error text.
+    pub fn secret_header(mut self, name: &str, value: &str) -> Self {
+        self.secrets.push(value.to_owned());
+        self.push_header(name, value, true);
+        self
+    }
+
+    fn push_header(&mut self, name: &str, value: &str, sensitive: bool) {
+        let header = header::HeaderName::from_bytes(name.as_bytes())
+            .map_err(|_| Error::invalid("a header name is not a valid HTTP header name"))
+            .and_then(|name| match RESERVED_HEADERS.contains(&name) {
+                true => Err(Error::invalid(format!("the {name} header is set by the request itself"))),
+                false => Ok(name),
+            })
+            .and_then(|name| {
+                let mut value = HeaderValue::from_str(value).map_err(|_| {
+                    Error::invalid(format!("the value of the {name} header has characters that cannot be sent"))
+                })?;
+                value.set_sensitive(sensitive);
+                Ok((name, value))
+            });
+        match header {
+            Ok(header) => self.headers.push(header),
+            Err(error) => {
+                self.error.get_or_insert(error);
+            }
+        }
     }
 
     /// Sends `token` as `Authorization: Bearer <token>` for this call only, whatever token
@@ -195,11 +292,55 @@ impl<'c> ApiRequest<'c> {
 
     /// Sends the request and decodes the 2xx response's JSON body.
     pub async fn send_json<T: DeserializeOwned>(self) -> Result<T, Error> {
+        self.send_json_response().await.map(|response| response.body)
+    }
+
+    /// Sends the request and returns the 2xx response's status and headers with its JSON body
+    /// decoded (a UTF-8 byte-order mark skipped; a body that does not decode is an
+    /// [`Error::Decode`]).
+    pub async fn send_json_response<T: DeserializeOwned>(self) -> Result<ApiResponse<T>, Error> {
         let (response, secrets) = self.execute().await?;
-        let status = response.status();
-        let body = response.into_body();
-        serde_json::from_slice(json_text(&body))
-            .map_err(|source| Error::Decode(Box::new(DecodeError::new(status, body, &source, &secrets.as_strs()))))
+        let (parts, body) = response.into_parts();
+        match serde_json::from_slice(json_text(&body)) {
+            Ok(decoded) => Ok(ApiResponse { status: parts.status, headers: parts.headers, body: decoded }),
+            Err(source) => {
+                Err(Error::Decode(Box::new(DecodeError::new(parts.status, body, &source, &secrets.as_strs()))))
+            }
+        }
+    }
+
+    /// Walks a list endpoint page by page, each page fetched when asked for: see [`Pages`].
+    pub fn pages<T: DeserializeOwned>(self) -> Pages<'c, T> {
+        Pages::new(self)
+    }
+
+    /// A copy of this request for another page; an error found while building stays with
+    /// the original.
+    pub(crate) fn duplicate(&self, page: Option<PageAt>) -> Self {
+        Self {
+            client: self.client,
+            method: self.method.clone(),
+            route: self.route,
+            operation: self.operation,
+            path: self.path.clone(),
+            rest: self.rest,
+            query: self.query.clone(),
+            page,
+            body: self.body.clone(),
+            content_type: self.content_type.clone(),
+            headers: self.headers.clone(),
+            authorization: self.authorization.clone(),
+            timeout: self.timeout,
+            secrets: self.secrets.clone(),
+            error: None,
+        }
+    }
+
+    /// Completes the route, then takes the page this request asks for and any error found
+    /// while building it.
+    pub(crate) fn take_page_and_error(&mut self) -> (Option<PageAt>, Option<Error>) {
+        self.finish_route();
+        (self.page.take(), self.error.take())
     }
 
     fn finish_route(&mut self) {
@@ -221,6 +362,17 @@ impl<'c> ApiRequest<'c> {
         }
         let shared = &self.client.shared;
         shared.transport.check_ready()?;
+        if let Some(page) = self.page.take() {
+            let (name, value) = match &page {
+                PageAt::Number(number) => ("page", number.to_string()),
+                PageAt::Key(key) => ("pageKey", key.clone()),
+            };
+            self = self.query(name, &value);
+        }
+        if !self.query.is_empty() {
+            self.path.push('?');
+            self.path.push_str(&self.query);
+        }
         let uri = shared.base.uri(std::mem::take(&mut self.path))?;
         let call = Call {
             client: self.client,
@@ -228,6 +380,8 @@ impl<'c> ApiRequest<'c> {
             uri,
             authorization: self.authorization.take(),
             body: self.body.take(),
+            content_type: self.content_type.take(),
+            headers: std::mem::take(&mut self.headers),
         };
 
         let span = tracing::debug_span!(
@@ -283,11 +437,25 @@ impl std::fmt::Debug for ApiRequest<'_> {
             .field("route", &self.route)
             .field("operation", &self.operation)
             .field("body_bytes", &self.body.as_ref().map(Bytes::len))
+            .field("header_names", &self.headers.iter().map(|(name, _)| name).collect::<Vec<_>>())
             .field("authorization", &self.authorization.as_ref().map(|_| ordercloud_models::REDACTED))
             .field("timeout", &self.timeout)
             .field("error", &self.error)
             .finish_non_exhaustive()
     }
+}
+
+/// A 2xx answer with its body decoded: what
+/// [`send_json_response`](ApiRequest::send_json_response) returns.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct ApiResponse<T> {
+    /// The status (2xx).
+    pub status: StatusCode,
+    /// The response headers.
+    pub headers: HeaderMap,
+    /// The decoded body.
+    pub body: T,
 }
 
 /// What a call's error text must not show: its secret parameters, redacted values and
@@ -311,6 +479,8 @@ struct Call<'c> {
     uri: http::Uri,
     authorization: Option<HeaderValue>,
     body: Option<Bytes>,
+    content_type: Option<HeaderValue>,
+    headers: Vec<(header::HeaderName, HeaderValue)>,
 }
 
 impl Call<'_> {
@@ -366,15 +536,18 @@ impl Call<'_> {
     /// prepared map: every value is a cheap clone, and the usual single attempt builds once.
     /// `Host` is the base URL's, computed once, so hyper does not format it per request.
     fn attempt(&self) -> Request<Bytes> {
-        let mut headers = HeaderMap::with_capacity(5);
+        let mut headers = HeaderMap::with_capacity(5 + self.headers.len());
         headers.insert(header::ACCEPT, APPLICATION_JSON);
         headers.insert(header::HOST, self.client.shared.base.host_header());
         headers.insert(header::USER_AGENT, self.client.shared.user_agent.clone());
         if let Some(authorization) = &self.authorization {
             headers.insert(header::AUTHORIZATION, authorization.clone());
         }
-        if self.body.is_some() {
-            headers.insert(header::CONTENT_TYPE, APPLICATION_JSON);
+        if let Some(content_type) = &self.content_type {
+            headers.insert(header::CONTENT_TYPE, content_type.clone());
+        }
+        for (name, value) in &self.headers {
+            headers.append(name.clone(), value.clone());
         }
         let mut request = Request::new(self.body.clone().unwrap_or_default());
         *request.method_mut() = self.method.clone();
