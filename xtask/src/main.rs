@@ -63,7 +63,9 @@ fn ci() -> Result<(), String> {
         run(name, "cargo", args, &[])?;
     }
     dependency_policy()?;
+    clear_packaged_sources()?;
     run("package", "cargo", PACKAGE, &[])?;
+    msrv()?;
     eprintln!("ci: all steps passed in {:.0}s", started.elapsed().as_secs_f64());
     Ok(())
 }
@@ -99,6 +101,99 @@ const PACKAGE: &[&str] = &[
     "--exclude",
     "ordercloud-bench",
 ];
+
+/// Removes the copies of this workspace's crates that `cargo package` unpacked from its
+/// local overlay registry, and built, on an earlier run.
+///
+/// Cargo takes a registry crate of a given name and version to be immutable: it neither
+/// unpacks it again over an old copy nor rebuilds it. So after a change to one crate, the
+/// next `cargo package` would verify the others against the old copy and fail (or pass) for
+/// the wrong reason. Only our own crates are removed, sources outside crates.io's cache and
+/// build fingerprints, so packaging rebuilds those four crates and nothing else.
+fn clear_packaged_sources() -> Result<(), String> {
+    for profile in ["debug", "release"] {
+        let fingerprints = std::path::Path::new("target").join(profile).join(".fingerprint");
+        for entry in std::fs::read_dir(fingerprints).into_iter().flatten().flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if PUBLISHED.iter().any(|crate_name| name.starts_with(&format!("{crate_name}-"))) {
+                std::fs::remove_dir_all(entry.path())
+                    .map_err(|error| format!("could not remove {}: {error}", entry.path().display()))?;
+            }
+        }
+    }
+    let home = std::env::var_os("CARGO_HOME")
+        .map(std::path::PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| std::path::Path::new(&home).join(".cargo")))
+        .ok_or("neither CARGO_HOME nor HOME is set")?;
+    let Ok(registries) = std::fs::read_dir(home.join("registry").join("src")) else { return Ok(()) };
+    for registry in registries.flatten() {
+        if registry.file_name().to_string_lossy().starts_with("index.crates.io-") {
+            continue;
+        }
+        for unpacked in std::fs::read_dir(registry.path()).into_iter().flatten().flatten() {
+            let name = unpacked.file_name().to_string_lossy().into_owned();
+            if PUBLISHED.iter().any(|crate_name| name.starts_with(&format!("{crate_name}-"))) {
+                std::fs::remove_dir_all(unpacked.path())
+                    .map_err(|error| format!("could not remove {}: {error}", unpacked.path().display()))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The crates `cargo package` packages.
+const PUBLISHED: &[&str] =
+    &["ordercloud-models", "ordercloud-transport", "ordercloud-password-reset", "ordercloud-simulator"];
+
+/// The declared minimum Rust version, checked with Debian's packaged toolchain of exactly
+/// that version. Debian's `cargo-web`/`rustc-web` install `/usr/bin/cargo` and
+/// `/usr/bin/rustc`, beside rustup's.
+const MSRV_PACKAGES: &[&str] = &["rustc-web", "cargo-web", "libstd-rust-web-dev", "libstd-rust-web-1.85"];
+const MSRV_DEBIAN_VERSION: &str = "1.85.0+dfsg3-1~deb12u3";
+const MSRV_CARGO: &str = "/usr/bin/cargo";
+
+/// `cargo check --all-features` of the library crates on Rust 1.85, installing the pinned
+/// Debian toolchain first where apt can; where it cannot, says so and skips.
+fn msrv() -> Result<(), String> {
+    let is_msrv = || output(MSRV_CARGO, &["--version"]).is_ok_and(|version| version.starts_with("cargo 1.85."));
+    if !is_msrv() {
+        if output("apt-get", &["--version"]).is_err() {
+            eprintln!("<== msrv: SKIPPED: no apt-get here to install Rust 1.85 (Debian's {MSRV_DEBIAN_VERSION})");
+            return Ok(());
+        }
+        let pinned: Vec<String> = MSRV_PACKAGES.iter().map(|name| format!("{name}={MSRV_DEBIAN_VERSION}")).collect();
+        let mut install = vec!["install", "-y", "-qq", "--no-install-recommends"];
+        install.extend(pinned.iter().map(String::as_str));
+        let installed = run("msrv toolchain: apt-get update", "apt-get", &["update", "-qq"], &[]).and_then(|()| {
+            run("msrv toolchain: apt-get install", "apt-get", &install, &[("DEBIAN_FRONTEND", "noninteractive")])
+        });
+        if let Err(error) = installed.and_then(|()| if is_msrv() { Ok(()) } else { Err("it is not cargo 1.85".into()) })
+        {
+            eprintln!("<== msrv: SKIPPED: Rust 1.85 could not be installed with apt ({error})");
+            return Ok(());
+        }
+    }
+    run(
+        "msrv: cargo 1.85 check",
+        MSRV_CARGO,
+        &[
+            "check",
+            "--locked",
+            "--all-features",
+            "--target-dir",
+            "target/msrv",
+            "--package",
+            "ordercloud-models",
+            "--package",
+            "ordercloud-transport",
+            "--package",
+            "ordercloud-password-reset",
+            "--package",
+            "ordercloud-simulator",
+        ],
+        &[("RUSTC", "/usr/bin/rustc"), ("RUSTDOC", "/usr/bin/rustdoc")],
+    )
+}
 
 /// Licences a dependency may carry (an SPDX expression must be satisfiable with these).
 const ALLOWED_LICENSES: &[&str] = &[
