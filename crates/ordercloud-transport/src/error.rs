@@ -10,7 +10,7 @@ use http::{HeaderMap, StatusCode};
 use ordercloud_models::{ApiError, ErrorCode};
 
 use crate::error_body::ErrorBody;
-use crate::text;
+use crate::text::{self, Secret};
 use crate::transport::{TransportError, TransportErrorKind};
 
 /// Why an OrderCloud call failed.
@@ -272,7 +272,7 @@ impl ResponseError {
     pub const MAX_ERRORS: usize = crate::error_body::MAX_ENTRIES;
 
     /// Builds the error from an answer; `secrets` are kept out of its `Display`.
-    pub(crate) fn new(status: StatusCode, headers: HeaderMap, body: Bytes, secrets: &[&str]) -> Self {
+    pub(crate) fn new(status: StatusCode, headers: HeaderMap, body: Bytes, secrets: &[Secret<'_>]) -> Self {
         let parsed = ErrorBody::parse(json_text(&body));
         let summary = summarize(&parsed, &body, secrets);
         Self { status, headers, body, parsed, errors: OnceLock::new(), summary }
@@ -345,7 +345,7 @@ pub struct DecodeError {
 }
 
 impl DecodeError {
-    pub(crate) fn new(status: StatusCode, body: Bytes, source: &serde_json::Error, secrets: &[&str]) -> Self {
+    pub(crate) fn new(status: StatusCode, body: Bytes, source: &serde_json::Error, secrets: &[Secret<'_>]) -> Self {
         let detail = text::safe_snippet(&source.to_string(), secrets).unwrap_or_else(|| text::WITHHELD.to_owned());
         Self { status, body, detail, line: source.line(), column: source.column() }
     }
@@ -404,7 +404,7 @@ fn status_text(status: StatusCode) -> String {
 /// One line about the body: `Code: Message` for OrderCloud errors, else a snippet (or an
 /// HTML page's title). Secrets are kept out before the text is shortened, so no part of one
 /// survives; a text that echoes one in a form that cannot be replaced is withheld.
-fn summarize(parsed: &ErrorBody, body: &[u8], secrets: &[&str]) -> String {
+fn summarize(parsed: &ErrorBody, body: &[u8], secrets: &[Secret<'_>]) -> String {
     if let Some(first) = parsed.entries.first() {
         let line = match (first.code.as_str(), first.message.trim()) {
             ("", message) => Cow::Borrowed(message),
@@ -469,7 +469,7 @@ mod tests {
             StatusCode::from_u16(status).unwrap(),
             HeaderMap::new(),
             Bytes::from_static(body),
-            &["s3cret-code"],
+            &[Secret::any_case("s3cret-code")],
         )))
     }
 

@@ -19,6 +19,7 @@ use crate::client::{ApiClient, bearer, bearer_token, checked_timeout};
 use crate::encode::{push_encoded, push_form_encoded};
 use crate::error::{DecodeError, ResponseError, json_text};
 use crate::pages::{PageAt, Pages};
+use crate::text::Secret;
 use crate::transport::{Elapsed, Sleep, TransportError, TransportErrorKind};
 
 const APPLICATION_JSON: HeaderValue = HeaderValue::from_static("application/json");
@@ -78,8 +79,8 @@ pub struct ApiRequest<'c> {
     headers: Vec<(header::HeaderName, HeaderValue)>,
     authorization: Option<HeaderValue>,
     timeout: Duration,
-    /// Values scrubbed from error messages: secret parameters and tokens.
-    secrets: Vec<String>,
+    /// Values kept out of error text: secret parameters, tokens, passwords.
+    secrets: Vec<SecretValue>,
     error: Option<Error>,
 }
 
@@ -138,7 +139,7 @@ impl<'c> ApiRequest<'c> {
     /// Like [`path_param`](Self::path_param), for a secret such as a verification code: it is
     /// also scrubbed from the text of any error this call returns.
     pub fn secret_path_param(mut self, value: &str) -> Self {
-        self.secrets.push(value.to_owned());
+        self.secrets.push(SecretValue::any_case(value));
         self.path_param(value)
     }
 
@@ -213,7 +214,7 @@ impl<'c> ApiRequest<'c> {
     /// Like [`header`](Self::header), for a secret (an API key, a signature): the value is
     /// marked sensitive, so HTTP/2 stacks never index it, and scrubbed from any error text.
     pub fn secret_header(mut self, name: &str, value: &str) -> Self {
-        self.secrets.push(value.to_owned());
+        self.secrets.push(SecretValue::any_case(value));
         self.push_header(name, value, true);
         self
     }
@@ -243,7 +244,7 @@ impl<'c> ApiRequest<'c> {
     /// Sends `token` as `Authorization: Bearer <token>` for this call only, whatever token
     /// the client has. An empty token is refused.
     pub fn bearer_token(mut self, token: &str) -> Self {
-        self.secrets.push(token.to_owned());
+        self.secrets.push(SecretValue::any_case(token));
         match bearer(token) {
             Ok(value) => self.authorization = Some(value),
             Err(message) => {
@@ -272,10 +273,18 @@ impl<'c> ApiRequest<'c> {
         self
     }
 
-    /// Scrubs `value` from the text of any error this call returns (for example a password
-    /// a misbehaving server might echo).
+    /// Keeps `value`, such as a password the body carries, out of the text of any error this
+    /// call returns, in every encoding a server is likely to echo it in; it counts in its own
+    /// letter case only, so a server's own words are not mistaken for it.
     pub fn redact(mut self, value: &str) -> Self {
-        self.secrets.push(value.to_owned());
+        self.secrets.push(SecretValue { value: value.to_owned(), any_case: false });
+        self
+    }
+
+    /// Like [`redact`](Self::redact), for a code, key or token, which counts in any letter
+    /// case.
+    pub fn redact_token(mut self, value: &str) -> Self {
+        self.secrets.push(SecretValue::any_case(value));
         self
     }
 
@@ -458,17 +467,34 @@ pub struct ApiResponse<T> {
     pub body: T,
 }
 
+/// A value a call's error text must not show, and whether it counts in any letter case.
+#[derive(Clone)]
+struct SecretValue {
+    value: String,
+    any_case: bool,
+}
+
+impl SecretValue {
+    fn any_case(value: &str) -> Self {
+        Self { value: value.to_owned(), any_case: true }
+    }
+}
+
 /// What a call's error text must not show: its secret parameters, redacted values and
 /// token (the client's or the call's own).
 struct Secrets {
-    values: Vec<String>,
+    values: Vec<SecretValue>,
     authorization: Option<HeaderValue>,
 }
 
 impl Secrets {
-    fn as_strs(&self) -> Vec<&str> {
-        let token = self.authorization.as_ref().and_then(bearer_token);
-        self.values.iter().map(String::as_str).chain(token).collect()
+    fn as_strs(&self) -> Vec<Secret<'_>> {
+        let token = self.authorization.as_ref().and_then(bearer_token).map(Secret::any_case);
+        let values = self.values.iter().map(|secret| match secret.any_case {
+            true => Secret::any_case(&secret.value),
+            false => Secret::exact_case(&secret.value),
+        });
+        values.chain(token).collect()
     }
 }
 

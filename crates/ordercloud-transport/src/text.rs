@@ -3,10 +3,14 @@
 //! A server may echo what it was sent, in whatever encoding it uses for its own output:
 //! JSON string escapes, percent-encoding of either case, form encoding, HTML entities,
 //! another letter case, or `user:password` in base64. Secrets are replaced where they stand
-//! in the usual encodings, so a message stays useful; then the text is decoded every way a
-//! server is likely to have encoded it and searched for any run of [`RUN`] characters of a
-//! secret (the whole secret when shorter). A text that still holds one is withheld whole:
-//! completeness cannot be had, and leaving the text out is better than a leak.
+//! in the usual encodings, and so is any run of [`RUN`] or more of a secret's characters
+//! standing as is, so a message stays useful; then the text is decoded every way a server is
+//! likely to have encoded it and searched for any such run again. A text that still holds
+//! one is withheld whole: completeness cannot be had, and leaving the text out is better
+//! than a leak.
+//!
+//! Codes and tokens are matched in any letter case; a password only in its own, since a
+//! server's own words ("Password does not meet...") are not an echo of `password1`.
 
 use std::borrow::Cow;
 
@@ -18,6 +22,30 @@ const RUN: usize = 8;
 
 /// What replaces a secret in place.
 const REPLACEMENT: &str = "[redacted]";
+
+/// A value an error's text must not show, and whether letter case tells it apart.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Secret<'a> {
+    text: &'a str,
+    any_case: bool,
+}
+
+impl<'a> Secret<'a> {
+    /// A password or other value that counts only in its own letter case.
+    pub(crate) fn exact_case(text: &'a str) -> Self {
+        Self { text, any_case: false }
+    }
+
+    /// A code or token, which counts in any letter case.
+    pub(crate) fn any_case(text: &'a str) -> Self {
+        Self { text, any_case: true }
+    }
+
+    /// The secret as it is compared: lower-cased when case does not count.
+    fn folded(&self) -> Vec<char> {
+        if self.any_case { self.text.to_lowercase().chars().collect() } else { self.text.chars().collect() }
+    }
+}
 
 /// What stands instead of a server text that echoed a secret in a form not replaced in place.
 pub(crate) const WITHHELD: &str = "(the server's text is withheld: it echoes a secret sent with this call)";
@@ -62,9 +90,9 @@ pub(crate) fn truncate(text: &str, max: usize) -> Cow<'_, str> {
 /// Only a prefix of `text` long enough to fill the snippet is examined, so a huge body costs
 /// no more than a short one; the end of that prefix, where a secret may have been cut, is
 /// never shown.
-pub(crate) fn safe_snippet(text: &str, secrets: &[&str]) -> Option<String> {
-    let secrets: Vec<&str> = secrets.iter().copied().filter(|secret| !secret.trim().is_empty()).collect();
-    let guard = secrets.iter().map(|secret| secret.chars().count() * 10).max().unwrap_or(0);
+pub(crate) fn safe_snippet(text: &str, secrets: &[Secret<'_>]) -> Option<String> {
+    let secrets: Vec<Secret<'_>> = secrets.iter().copied().filter(|secret| !secret.text.trim().is_empty()).collect();
+    let guard = secrets.iter().map(|secret| secret.text.chars().count() * 10).max().unwrap_or(0);
     let examined = SNIPPET_CHARS + 2 * guard;
     let (prefix, cut) = match text.char_indices().nth(examined) {
         Some((end, _)) => (&text[..end], true),
@@ -80,17 +108,53 @@ pub(crate) fn safe_snippet(text: &str, secrets: &[&str]) -> Option<String> {
     Some(truncate(&line, SNIPPET_CHARS).into_owned())
 }
 
-/// `text` with each secret replaced in its usual encodings; `None` if a trace remains.
-pub(crate) fn scrub(text: &str, secrets: &[&str]) -> Option<String> {
+/// `text` with each secret replaced in its usual encodings, and each run of one standing as
+/// is; `None` if a trace remains.
+fn scrub(text: &str, secrets: &[Secret<'_>]) -> Option<String> {
     let mut text = text.to_owned();
-    for secret in secrets.iter().filter(|secret| !secret.trim().is_empty()) {
-        for form in encoded_forms(secret) {
+    for secret in secrets {
+        for form in encoded_forms(secret.text) {
             if !form.is_empty() {
-                text = replace_ignoring_ascii_case(&text, &form, REPLACEMENT);
+                text = replace(&text, &form, secret.any_case);
             }
         }
+        text = replace_runs(&text, secret);
     }
     (!shows_any(&text, secrets)).then_some(text)
+}
+
+/// `text` with every run of [`RUN`] or more of `secret`'s characters that stands in it as is
+/// (in any ASCII case, for a code or token) replaced, longest runs first.
+fn replace_runs(text: &str, secret: &Secret<'_>) -> String {
+    let characters: Vec<char> = secret.text.chars().collect();
+    let mut text = text.to_owned();
+    let mut start = 0;
+    while start + RUN <= characters.len() {
+        let found = (RUN..=characters.len() - start).rev().find_map(|length| {
+            let run: String = characters[start..start + length].iter().collect();
+            contains(&text, &run, secret.any_case).then_some((run, length))
+        });
+        match found {
+            Some((run, length)) => {
+                text = replace(&text, &run, secret.any_case);
+                start += length;
+            }
+            None => start += 1,
+        }
+    }
+    text
+}
+
+fn contains(text: &str, needle: &str, any_case: bool) -> bool {
+    if any_case {
+        text.as_bytes().windows(needle.len()).any(|window| window.eq_ignore_ascii_case(needle.as_bytes()))
+    } else {
+        text.contains(needle)
+    }
+}
+
+fn replace(text: &str, needle: &str, any_case: bool) -> String {
+    if any_case { replace_ignoring_ascii_case(text, needle, REPLACEMENT) } else { text.replace(needle, REPLACEMENT) }
 }
 
 /// The forms a server is likely to echo `secret` in, each matched ignoring ASCII case.
@@ -148,18 +212,17 @@ fn replace_ignoring_ascii_case(text: &str, needle: &str, with: &str) -> String {
 }
 
 /// Whether any view of `text` (as is, decoded once or twice, base64 runs decoded), in lower
-/// case, holds a run of a secret.
-fn shows_any(text: &str, secrets: &[&str]) -> bool {
+/// case for a code or token, holds a run of a secret.
+fn shows_any(text: &str, secrets: &[Secret<'_>]) -> bool {
     let once = decode(text);
     let twice = decode(&once);
-    let mut views = vec![text.to_lowercase(), once.to_lowercase(), twice.to_lowercase()];
-    for view in [text, &once] {
-        views.extend(base64_runs(view).map(|decoded| decoded.to_lowercase()));
-    }
-    secrets.iter().filter(|secret| !secret.trim().is_empty()).any(|secret| {
-        let characters: Vec<char> = secret.to_lowercase().chars().collect();
-        let run = characters.len().min(RUN);
-        characters.windows(run).any(|window| {
+    let mut views = vec![text.to_owned(), once.clone(), twice];
+    views.extend(base64_runs(text).chain(base64_runs(&once)));
+    let lowered: Vec<String> = views.iter().map(|view| view.to_lowercase()).collect();
+    secrets.iter().any(|secret| {
+        let characters = secret.folded();
+        let views = if secret.any_case { &lowered } else { &views };
+        characters.windows(characters.len().min(RUN)).any(|window| {
             let window: String = window.iter().collect();
             views.iter().any(|view| view.contains(&window))
         })
@@ -282,8 +345,15 @@ mod tests {
 
     const PASSWORD: &str = "Pw\"Secret\\Tail-9";
 
+    /// Codes and tokens: any case.
     fn shown(text: &str, secrets: &[&str]) -> String {
-        safe_snippet(text, secrets).unwrap_or_else(|| WITHHELD.to_owned())
+        let secrets: Vec<Secret<'_>> = secrets.iter().map(|secret| Secret::any_case(secret)).collect();
+        safe_snippet(text, &secrets).unwrap_or_else(|| WITHHELD.to_owned())
+    }
+
+    /// Passwords: their own case only.
+    fn shown_password(text: &str, password: &str) -> String {
+        safe_snippet(text, &[Secret::exact_case(password)]).unwrap_or_else(|| WITHHELD.to_owned())
     }
 
     #[test]
@@ -301,18 +371,31 @@ mod tests {
             assert_eq!(shown(&format!("bad code {echo} given"), &[code]), "bad code [redacted] given", "{echo}");
         }
         let json = r#"{"Message":"password Pw\"Secret\\Tail-9 is weak"}"#;
-        assert_eq!(shown(json, &[PASSWORD]), r#"{"Message":"password [redacted] is weak"}"#);
-        assert_eq!(shown("P\\u00e4ssw\\u00f6rd-Secret1", &["Pässwörd-Secret1"]), "[redacted]");
-        assert_eq!(shown("<p>Pw&lt;Secret&gt;&amp;1</p>", &["Pw<Secret>&1"]), "<p>[redacted]</p>");
+        assert_eq!(shown_password(json, PASSWORD), r#"{"Message":"password [redacted] is weak"}"#);
+        assert_eq!(shown_password("P\\u00e4ssw\\u00f6rd-Secret1", "Pässwörd-Secret1"), "[redacted]");
+        assert_eq!(shown_password("<p>Pw&lt;Secret&gt;&amp;1</p>", "Pw<Secret>&1"), "<p>[redacted]</p>");
     }
 
     #[test]
-    fn other_encodings_and_partial_runs_withhold_the_text() {
+    fn runs_standing_as_is_are_replaced_and_a_password_counts_in_its_own_case() {
         let code = "VC-SECRET-4F9A21-88D0E7AB";
-        assert_eq!(shown(&format!("no {}", &code[..20]), &[code]), WITHHELD);
+        assert_eq!(shown(&format!("no {} here", &code[..20].to_lowercase()), &[code]), "no [redacted] here");
+        let message = "PasswordReset.InsecurePassword: The password does not meet the requirements";
+        assert_eq!(
+            shown_password(message, "password1"),
+            "PasswordReset.InsecurePassword: The [redacted] does not meet the requirements"
+        );
+        assert_eq!(shown_password("PASSWORD1 is weak", "password1"), "PASSWORD1 is weak");
+        assert_eq!(shown_password("Password1 is weak", "password1"), "P[redacted] is weak", "a run of 8 stands");
+        assert_eq!(shown("PASSWORD1 is weak", &["password1"]), "[redacted] is weak");
+    }
+
+    #[test]
+    fn other_encodings_withhold_the_text() {
         assert_eq!(shown("Basic amRvZTpQYXNzd29yZC1TZWNyZXQx", &["Password-Secret1"]), WITHHELD);
         assert_eq!(shown("tok=abc%2Dsecret%2Dtoken%2D99", &["ABC-SECRET-TOKEN-99"]), WITHHELD);
-        assert_eq!(shown("double %2541bcdefghij", &["Abcdefghij"]), WITHHELD);
+        assert_eq!(shown("over %41%62%63%64%65%66%67%68%69%6A", &["Abcdefghij"]), WITHHELD);
+        assert_eq!(shown("double %2541%2562%2563%2564%2565%2566%2567%2568", &["Abcdefghij"]), WITHHELD);
         assert_eq!(shown("nothing to see", &["Abcdefghij"]), "nothing to see");
     }
 
