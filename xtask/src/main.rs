@@ -86,6 +86,7 @@ const FEATURE_SETS: &[(&str, &[&str])] = &[
         "password-reset without default features",
         &["check", "--package", "ordercloud-password-reset", "--no-default-features"],
     ),
+    ("auth without default features", &["check", "--package", "ordercloud-auth", "--no-default-features"]),
 ];
 
 /// Packages (and verifies by building) every publishable crate; examples, xtask and the
@@ -142,8 +143,13 @@ fn clear_packaged_sources() -> Result<(), String> {
 }
 
 /// The crates `cargo package` packages.
-const PUBLISHED: &[&str] =
-    &["ordercloud-models", "ordercloud-transport", "ordercloud-password-reset", "ordercloud-simulator"];
+const PUBLISHED: &[&str] = &[
+    "ordercloud-models",
+    "ordercloud-transport",
+    "ordercloud-password-reset",
+    "ordercloud-auth",
+    "ordercloud-simulator",
+];
 
 /// The declared minimum Rust version, checked with Debian's packaged toolchain of exactly
 /// that version. Debian's `cargo-web`/`rustc-web` install `/usr/bin/cargo` and
@@ -189,6 +195,8 @@ fn msrv() -> Result<(), String> {
             "--package",
             "ordercloud-password-reset",
             "--package",
+            "ordercloud-auth",
+            "--package",
             "ordercloud-simulator",
         ],
         &[("RUSTC", "/usr/bin/rustc"), ("RUSTDOC", "/usr/bin/rustdoc")],
@@ -232,7 +240,7 @@ fn dependency_policy() -> Result<(), String> {
     if !extra.is_empty() {
         return Err(format!("ordercloud-models must depend on serde and serde_json only, but pulls in {extra:?}"));
     }
-    for package in ["ordercloud-transport", "ordercloud-password-reset"] {
+    for package in ["ordercloud-transport", "ordercloud-password-reset", "ordercloud-auth"] {
         let lean = tree(&["--package", package, "--no-default-features"])?;
         let heavy: Vec<&String> = lean.iter().filter(|name| is_tls_or_http_stack(name)).collect();
         if !heavy.is_empty() {

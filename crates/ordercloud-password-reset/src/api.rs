@@ -54,6 +54,8 @@ impl PasswordResetApi {
         self.client
             .request(Method::POST, "/password/reset")
             .operation("ForgottenCredentials.SendVerificationCode")
+            // Anonymous: no token is needed, so none is fetched or sent.
+            .without_token()
             .json(request)
             .send_empty()
             .await
@@ -92,6 +94,8 @@ impl PasswordResetApi {
         self.client
             .request(Method::PUT, "/password/reset/{verificationCode}")
             .operation("ForgottenCredentials.ResetPasswordByVerificationCode")
+            // Anonymous: no token is needed, so none is fetched or sent.
+            .without_token()
             .secret_path_param(verification_code)
             .json(reset)
             .redact(&reset.password)
@@ -122,6 +126,8 @@ impl PasswordResetApi {
         self.client
             .request(Method::POST, "/password/onetimepassword")
             .operation("ForgottenCredentials.SendOneTimePassword")
+            // Anonymous: no token is needed, so none is fetched or sent.
+            .without_token()
             .json(request)
             .send_empty()
             .await
@@ -155,6 +161,8 @@ impl PasswordResetApi {
         self.client
             .request(Method::POST, "/username/retrieve")
             .operation("ForgottenCredentials.RetrieveUsername")
+            // Anonymous: no token is needed, so none is fetched or sent.
+            .without_token()
             .query("clientID", client_id)
             .query("email", email)
             .send_empty()

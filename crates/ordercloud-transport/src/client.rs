@@ -14,6 +14,7 @@ use crate::base_url::{BaseUrl, DEFAULT_BASE_URL};
 use crate::region::Region;
 use crate::request::ApiRequest;
 use crate::retry::RetryPolicy;
+use crate::token_provider::TokenProvider;
 use crate::transport::HttpTransport;
 
 /// How long a call may take, from start to the whole answer, unless configured otherwise.
@@ -70,6 +71,8 @@ pub struct ApiClient {
     pub(crate) shared: Arc<Shared>,
     /// `Bearer <token>`, marked sensitive.
     pub(crate) authorization: Option<HeaderValue>,
+    /// Where each call's token comes from, instead of a fixed one.
+    pub(crate) provider: Option<Arc<dyn TokenProvider>>,
     pub(crate) timeout: Duration,
 }
 
@@ -105,12 +108,18 @@ impl ApiClient {
     /// connection pool. An empty token or one that cannot be a header value is refused.
     pub fn with_access_token(&self, token: &str) -> Result<Self, Error> {
         let authorization = bearer(token).map_err(Error::config)?;
-        Ok(Self { authorization: Some(authorization), ..self.clone() })
+        Ok(Self { authorization: Some(authorization), provider: None, ..self.clone() })
     }
 
     /// A clone that sends no `Authorization` header.
     pub fn without_access_token(&self) -> Self {
-        Self { authorization: None, ..self.clone() }
+        Self { authorization: None, provider: None, ..self.clone() }
+    }
+
+    /// A clone that takes each call's token from `provider` (such as `ordercloud-auth`'s
+    /// `Session`), sharing this client's connection pool; see [`TokenProvider`].
+    pub fn with_token_provider(&self, provider: Arc<dyn TokenProvider>) -> Self {
+        Self { authorization: None, provider: Some(provider), ..self.clone() }
     }
 
     /// A clone whose calls time out after `timeout` (longer than zero; at most
@@ -125,9 +134,9 @@ impl ApiClient {
         self.shared.base.as_string()
     }
 
-    /// Whether calls send an access token.
+    /// Whether calls send an access token (a fixed one, or one from a token provider).
     pub fn has_access_token(&self) -> bool {
-        self.authorization.is_some()
+        self.authorization.is_some() || self.provider.is_some()
     }
 
     /// How long a call may take.
@@ -146,6 +155,7 @@ impl fmt::Debug for ApiClient {
         f.debug_struct("ApiClient")
             .field("base_url", &self.shared.base.as_string())
             .field("access_token", &self.authorization.as_ref().map(|_| ordercloud_models::REDACTED))
+            .field("token_provider", &self.provider)
             .field("timeout", &self.timeout)
             .field("retry_policy", &self.shared.retry)
             .field("transport", &self.shared.transport)
@@ -298,6 +308,7 @@ impl ApiClientBuilder {
                 in_flight: Semaphore::new(max_in_flight),
             }),
             authorization,
+            provider: None,
             timeout,
         })
     }

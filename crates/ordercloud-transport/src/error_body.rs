@@ -1,4 +1,5 @@
-//! Reading an OrderCloud error body without letting it multiply in memory.
+//! Reading an OrderCloud error body without letting it multiply in memory. OAuth2's
+//! `{"error":..,"error_description":..}` reads as one entry of the same kind.
 //!
 //! A hostile body of 10 MiB can hold millions of `{}` entries, or `Data` nested a hundred
 //! levels deep: parsed into `serde_json::Value`s that is hundreds of MiB. Here only the
@@ -95,15 +96,25 @@ impl<'de: 'a, 'a> Deserialize<'de> for Body<'a> {
                 f.write_str("an OrderCloud error body")
             }
             fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Body<'a>, M::Error> {
-                let mut errors = None;
+                let (mut errors, mut oauth_error, mut oauth_description) = (None, None, None);
                 while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
-                    if key == "Errors" && errors.is_none() {
-                        errors = map.next_value::<Option<Entries<'a>>>()?;
-                    } else {
-                        map.next_value::<IgnoredAny>()?;
+                    match key.as_ref() {
+                        "Errors" if errors.is_none() => errors = map.next_value::<Option<Entries<'a>>>()?,
+                        "error" if oauth_error.is_none() => oauth_error = map.next_value::<Option<String>>()?,
+                        "error_description" if oauth_description.is_none() => {
+                            oauth_description = map.next_value::<Option<String>>()?
+                        }
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
                     }
                 }
-                Ok(Body(errors))
+                // OAuth2's shape, as token servers answer: {"error":..,"error_description":..}.
+                let oauth = oauth_error.map(|code| Entries {
+                    kept: vec![RawEntry { code: Some(code), message: oauth_description, data: None }],
+                    total: 1,
+                });
+                Ok(Body(errors.or(oauth)))
             }
         }
         deserializer.deserialize_map(BodyVisitor(std::marker::PhantomData))

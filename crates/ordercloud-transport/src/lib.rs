@@ -57,6 +57,7 @@ mod region;
 mod request;
 mod retry;
 mod text;
+mod token_provider;
 mod transport;
 
 pub use base_url::DEFAULT_BASE_URL;
@@ -80,4 +81,5 @@ pub use http;
 /// The `bytes` crate of [`HttpTransport`]'s bodies, for the same reason.
 pub use bytes;
 pub use retry::RetryPolicy;
+pub use token_provider::TokenProvider;
 pub use transport::{HttpTransport, Sleep, TransportError, TransportErrorKind};

@@ -3,13 +3,14 @@
 use std::future::{Future, poll_fn};
 use std::pin::pin;
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex};
 use std::task::Poll;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use http::header::{self, HeaderMap, HeaderValue};
 use http::{Method, Request, Response, StatusCode};
-use ordercloud_models::ListOptions;
+use ordercloud_models::{ErrorCode, ListOptions};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tracing::Instrument;
@@ -18,8 +19,10 @@ use crate::Error;
 use crate::client::{ApiClient, bearer, bearer_token, checked_timeout};
 use crate::encode::{push_encoded, push_form_encoded};
 use crate::error::{DecodeError, ResponseError, json_text};
+use crate::error_body::ErrorBody;
 use crate::pages::{PageAt, Pages};
 use crate::text::Secret;
+use crate::token_provider::TokenProvider;
 use crate::transport::{Elapsed, Sleep, TransportError, TransportErrorKind};
 
 const APPLICATION_JSON: HeaderValue = HeaderValue::from_static("application/json");
@@ -78,6 +81,7 @@ pub struct ApiRequest<'c> {
     content_type: Option<HeaderValue>,
     headers: Vec<(header::HeaderName, HeaderValue)>,
     authorization: Option<HeaderValue>,
+    provider: Option<Arc<dyn TokenProvider>>,
     timeout: Duration,
     /// Values kept out of error text: secret parameters, tokens, passwords.
     secrets: Vec<SecretValue>,
@@ -100,6 +104,7 @@ impl<'c> ApiRequest<'c> {
             content_type: None,
             headers: Vec::new(),
             authorization: client.authorization.clone(),
+            provider: client.provider.clone(),
             timeout: client.timeout,
             secrets: Vec::new(),
             error,
@@ -246,7 +251,10 @@ impl<'c> ApiRequest<'c> {
     pub fn bearer_token(mut self, token: &str) -> Self {
         self.secrets.push(SecretValue::any_case(token));
         match bearer(token) {
-            Ok(value) => self.authorization = Some(value),
+            Ok(value) => {
+                self.authorization = Some(value);
+                self.provider = None;
+            }
             Err(message) => {
                 self.error.get_or_insert(Error::invalid(message));
             }
@@ -257,6 +265,7 @@ impl<'c> ApiRequest<'c> {
     /// Sends no `Authorization` header on this call, whatever token the client has.
     pub fn without_token(mut self) -> Self {
         self.authorization = None;
+        self.provider = None;
         self
     }
 
@@ -339,6 +348,7 @@ impl<'c> ApiRequest<'c> {
             content_type: self.content_type.clone(),
             headers: self.headers.clone(),
             authorization: self.authorization.clone(),
+            provider: self.provider.clone(),
             timeout: self.timeout,
             secrets: self.secrets.clone(),
             error: None,
@@ -388,6 +398,8 @@ impl<'c> ApiRequest<'c> {
             method: self.method,
             uri,
             authorization: self.authorization.take(),
+            provider: self.provider.take(),
+            provided: Mutex::new(None),
             body: self.body.take(),
             content_type: self.content_type.take(),
             headers: std::mem::take(&mut self.headers),
@@ -415,7 +427,14 @@ impl<'c> ApiRequest<'c> {
             span.record("attempts", attempts.load(Ordering::Relaxed));
             span.record("elapsed_ms", started.elapsed().as_secs_f64() * 1000.0);
         }
-        let secrets = Secrets { values: self.secrets, authorization: call.authorization };
+        let provided = call.provided.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut values = self.secrets;
+        if let (Some(provider), false) =
+            (&call.provider, matches!(&outcome, Some(Ok(response)) if response.status().is_success()))
+        {
+            values.extend(provider.secrets().into_iter().map(|(value, any_case)| SecretValue { value, any_case }));
+        }
+        let secrets = Secrets { values, authorization: provided.or(call.authorization) };
         match outcome {
             // A call still waiting for its turn was never sent.
             None if attempts.load(Ordering::Relaxed) == 0 => {
@@ -448,6 +467,7 @@ impl std::fmt::Debug for ApiRequest<'_> {
             .field("body_bytes", &self.body.as_ref().map(Bytes::len))
             .field("header_names", &self.headers.iter().map(|(name, _)| name).collect::<Vec<_>>())
             .field("authorization", &self.authorization.as_ref().map(|_| ordercloud_models::REDACTED))
+            .field("token_provider", &self.provider)
             .field("timeout", &self.timeout)
             .field("error", &self.error)
             .finish_non_exhaustive()
@@ -504,6 +524,9 @@ struct Call<'c> {
     method: Method,
     uri: http::Uri,
     authorization: Option<HeaderValue>,
+    provider: Option<Arc<dyn TokenProvider>>,
+    /// The last value the provider gave, for keeping it out of error text.
+    provided: Mutex<Option<HeaderValue>>,
     body: Option<Bytes>,
     content_type: Option<HeaderValue>,
     headers: Vec<(header::HeaderName, HeaderValue)>,
@@ -514,23 +537,42 @@ impl Call<'_> {
     /// and counting each attempt in `attempts`. Returns the last answer, whatever its status.
     async fn run(&self, deadline: Instant, attempts: &AtomicU32) -> Result<Response<Bytes>, Error> {
         let shared = &self.client.shared;
-        let _permit = match shared.in_flight.try_acquire() {
-            // The usual case, without building a waiter.
-            Ok(permit) => permit,
-            Err(_) => shared
-                .in_flight
-                .acquire()
-                .await
-                .map_err(|_| Error::invalid("the client's request limiter was closed"))?,
-        };
         let mut retries = 0;
+        // The provider's value the API refused with 401 InvalidToken, once.
+        let mut rejected: Option<HeaderValue> = None;
+        let mut renewed = false;
         loop {
+            // The token first, without a place in flight, so a token request never waits
+            // behind the calls that need its token.
+            let provided = match &self.provider {
+                Some(provider) => Some(self.provided_authorization(provider.as_ref(), rejected.take()).await?),
+                None => None,
+            };
+            let permit = match shared.in_flight.try_acquire() {
+                // The usual case, without building a waiter.
+                Ok(permit) => permit,
+                Err(_) => shared
+                    .in_flight
+                    .acquire()
+                    .await
+                    .map_err(|_| Error::invalid("the client's request limiter was closed"))?,
+            };
             attempts.fetch_add(1, Ordering::Relaxed);
-            let wait = match shared.transport.send(self.attempt()).await {
+            let sent = shared.transport.send(self.attempt(provided.as_ref().or(self.authorization.as_ref()))).await;
+            drop(permit);
+            let wait = match sent {
                 Ok(response) => {
                     let status = response.status();
                     if status.is_success() {
                         return Ok(response);
+                    }
+                    if status == StatusCode::UNAUTHORIZED && !renewed && provided.is_some() && refuses_token(&response)
+                    {
+                        // A 401 did nothing: renew the token once and send again at once.
+                        tracing::info!(attempt = retries + 1, "renewing the access token after 401 InvalidToken");
+                        renewed = true;
+                        rejected = provided;
+                        continue;
                     }
                     match shared.retry.after_status(retries, &self.method, status, response.headers()) {
                         Some(wait) if fits(wait, deadline) => {
@@ -558,15 +600,30 @@ impl Call<'_> {
         }
     }
 
+    /// The provider's value for the next attempt: the one at hand, else a fetched one (a
+    /// newer one than `rejected`, when the API refused that).
+    async fn provided_authorization(
+        &self,
+        provider: &dyn TokenProvider,
+        rejected: Option<HeaderValue>,
+    ) -> Result<HeaderValue, Error> {
+        let value = match rejected.is_none().then(|| provider.cached_authorization()).flatten() {
+            Some(value) => value,
+            None => provider.authorization(rejected.as_ref()).await?,
+        };
+        *self.provided.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(value.clone());
+        Ok(value)
+    }
+
     /// The request of one attempt. Headers are built here rather than cloned from a
     /// prepared map: every value is a cheap clone, and the usual single attempt builds once.
     /// `Host` is the base URL's, computed once, so hyper does not format it per request.
-    fn attempt(&self) -> Request<Bytes> {
+    fn attempt(&self, authorization: Option<&HeaderValue>) -> Request<Bytes> {
         let mut headers = HeaderMap::with_capacity(5 + self.headers.len());
         headers.insert(header::ACCEPT, APPLICATION_JSON);
         headers.insert(header::HOST, self.client.shared.base.host_header());
         headers.insert(header::USER_AGENT, self.client.shared.user_agent.clone());
-        if let Some(authorization) = &self.authorization {
+        if let Some(authorization) = authorization {
             headers.insert(header::AUTHORIZATION, authorization.clone());
         }
         if let Some(content_type) = &self.content_type {
@@ -581,6 +638,14 @@ impl Call<'_> {
         *request.headers_mut() = headers;
         request
     }
+}
+
+/// Whether a 401's body says the token was refused (`InvalidToken`).
+fn refuses_token(response: &Response<Bytes>) -> bool {
+    ErrorBody::parse(json_text(response.body()))
+        .entries
+        .first()
+        .is_some_and(|entry| entry.code == ErrorCode::InvalidToken)
 }
 
 /// Whether a wait of `wait` ends before `deadline`; a wait too long for the clock does not.

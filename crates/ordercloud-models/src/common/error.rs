@@ -84,8 +84,9 @@ fn null_as_unknown_code<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Re
 }
 
 crate::open_enum! {
-    /// An OrderCloud `ErrorCode`: the codes of the forgotten-credentials flow and the general
-    /// ones it can meet, by name; any other code is kept in `Other`.
+    /// An OrderCloud `ErrorCode`: the codes of the forgotten-credentials flow, the token
+    /// endpoint (OrderCloud's `Auth.*` and OAuth2's `invalid_grant`...) and the general ones
+    /// they can meet, by name; any other code is kept in `Other`.
     ///
     /// ```
     /// use ordercloud_models::ErrorCode;
@@ -128,6 +129,28 @@ crate::open_enum! {
         AuthInsufficientRoles = "Auth.InsufficientRoles",
         /// `InvalidToken`: the access token is missing, malformed or expired.
         InvalidToken = "InvalidToken",
+        /// `Auth.IncorrectPassword`: the password is wrong.
+        AuthIncorrectPassword = "Auth.IncorrectPassword",
+        /// `Auth.UserNotFound`: no such user for this API client.
+        AuthUserNotFound = "Auth.UserNotFound",
+        /// `Auth.UserNotActive`: the user may not sign in.
+        AuthUserNotActive = "Auth.UserNotActive",
+        /// `Auth.CompanyNotActive`: the user's company is not active.
+        AuthCompanyNotActive = "Auth.CompanyNotActive",
+        /// `Auth.SellerNotActive`: the marketplace owner is not active.
+        AuthSellerNotActive = "Auth.SellerNotActive",
+        /// OAuth2 `invalid_grant`: the credentials or refresh token were refused.
+        OAuthInvalidGrant = "invalid_grant",
+        /// OAuth2 `invalid_client`: the client ID or secret was refused.
+        OAuthInvalidClient = "invalid_client",
+        /// OAuth2 `invalid_request`: a required field is missing or malformed.
+        OAuthInvalidRequest = "invalid_request",
+        /// OAuth2 `unauthorized_client`: the client may not use this grant.
+        OAuthUnauthorizedClient = "unauthorized_client",
+        /// OAuth2 `unsupported_grant_type`: the grant type is not supported.
+        OAuthUnsupportedGrantType = "unsupported_grant_type",
+        /// OAuth2 `invalid_scope`: a requested role is not allowed.
+        OAuthInvalidScope = "invalid_scope",
     }
 }
 

@@ -1,0 +1,47 @@
+//! OrderCloud's token endpoint, and sessions whose tokens renew themselves.
+//!
+//! - [`AuthApi::token`] asks `POST {host}/oauth/token` for a [`TokenRequest`]: a user's
+//!   password (or a one-time password in its place), client credentials, an anonymous
+//!   shopper, or a refresh token. It answers an [`AccessToken`], whose JWT
+//!   [claims](AccessToken::claims) can be read.
+//! - [`Session`] is a signed-in context: [`Session::client`] gives an
+//!   [`ApiClient`](ordercloud_transport::ApiClient) whose calls carry the session's token,
+//!   fetched once however many calls wait, renewed before it expires, and renewed once after
+//!   a `401 InvalidToken`.
+//!
+//! Passwords, one-time passwords, client secrets, access tokens and refresh tokens never
+//! appear in `Debug`, `Display`, errors or traces. The anonymous forgotten-credentials calls
+//! of `ordercloud-password-reset` need none of this: a client without a session sends no
+//! `Authorization` header at all.
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), ordercloud_transport::Error> {
+//! use ordercloud_auth::{AuthApi, TokenRequest};
+//! use ordercloud_transport::{ApiClient, MockTransport};
+//!
+//! # let mock = MockTransport::new();
+//! # mock.push_api_error(400, "Auth.InvalidUsernameOrPassword", "Invalid username or password");
+//! # let client = ApiClient::builder().transport(mock).build()?;
+//! let auth = AuthApi::new(client);
+//! let error = auth.token(&TokenRequest::password("my-client-id", "jdoe", "wrong-Passw0rd")).await.unwrap_err();
+//! assert_eq!(error.error_code(), Some(&ordercloud_models::ErrorCode::AuthInvalidUsernameOrPassword));
+//! assert!(!error.to_string().contains("wrong-Passw0rd"));
+//! # Ok(())
+//! # }
+//! ```
+
+mod api;
+mod grant;
+mod session;
+mod token;
+
+pub use api::AuthApi;
+pub use grant::TokenRequest;
+pub use ordercloud_models as models;
+pub use ordercloud_transport as transport;
+#[cfg(feature = "mock")]
+pub use ordercloud_transport::MockTransport;
+pub use ordercloud_transport::{ApiClient, Error};
+pub use session::{RENEW_BEFORE_EXPIRY, Session};
+pub use token::{AccessToken, TokenClaims};

@@ -1,0 +1,42 @@
+//! `TokenProvider`: where a client gets each call's access token, when it is not fixed.
+
+use std::fmt;
+
+use async_trait::async_trait;
+use http::HeaderValue;
+
+use crate::Error;
+
+/// Supplies the `Authorization` value of each call: the hook behind `ordercloud-auth`'s
+/// `Session`, which fetches, caches and renews tokens.
+///
+/// A client given one with [`ApiClient::with_token_provider`](crate::ApiClient::with_token_provider)
+/// asks it before each attempt, before the call takes its place among the calls in flight
+/// (so a token request never waits behind the calls that need its token). The fast path,
+/// [`cached_authorization`](Self::cached_authorization), must not wait; only when it has
+/// nothing does the client await [`authorization`](Self::authorization), within the call's
+/// timeout. After a `401` whose error is `InvalidToken` (the API refused the token and did
+/// nothing), the client asks once more with the refused value as `rejected`, and retries the
+/// call once with the answer.
+///
+/// Values should be marked sensitive (`HeaderValue::set_sensitive`); the client keeps the
+/// token out of any error's text.
+#[async_trait]
+pub trait TokenProvider: Send + Sync + fmt::Debug {
+    /// A valid `Bearer <token>` value at hand right now, without waiting; `None` sends the
+    /// client to [`authorization`](Self::authorization).
+    fn cached_authorization(&self) -> Option<HeaderValue>;
+
+    /// A valid `Bearer <token>` value, fetching a token if none is at hand. `rejected` is the
+    /// value the API has just refused with `401 InvalidToken`: return a newer one. An error
+    /// ends the call with it, nothing sent.
+    async fn authorization(&self, rejected: Option<&HeaderValue>) -> Result<HeaderValue, Error>;
+
+    /// The secrets behind the tokens (a password, a client secret, a refresh token), which
+    /// the client also keeps out of the text of every error of a call made with this
+    /// provider, as `(value, any_case)`: a password counts in its own letter case, a code or
+    /// token in any. Asked only when a call fails. Default: none.
+    fn secrets(&self) -> Vec<(String, bool)> {
+        Vec::new()
+    }
+}
