@@ -8,10 +8,12 @@
 //! Verification codes, tokens and one-time passwords are shown masked, as they should be in
 //! any log.
 
+use ordercloud_auth::{AuthApi, Session, TokenRequest};
 use ordercloud_examples::{client_from_env, client_id_from_env, explain, masked, optional, run_example, user_from_env};
-use ordercloud_models::{OneTimePasswordRequest, PasswordReset, PasswordResetRequest};
+use ordercloud_models::{OneTimePasswordRequest, PasswordReset, PasswordResetRequest, TokenPasswordReset};
 use ordercloud_password_reset::{ApiClient, ErrorExt, PasswordResetApi};
 use ordercloud_simulator::{SimUser, Simulator};
+use ordercloud_transport::http::Method;
 
 const CLIENT_ID: &str = "storefront-client";
 const USERNAME: &str = "jdoe";
@@ -33,7 +35,8 @@ async fn on_the_simulator() -> Result<(), String> {
     let client = ApiClient::builder().base_url(simulator.base_url()).build().map_err(|error| error.to_string())?;
     println!("OrderCloud forgotten-password flow, against the embedded simulator at {}", client.base_url());
     println!("(set ORDERCLOUD_BASE_URL and friends to use a real marketplace; see the README)\n");
-    let api = PasswordResetApi::new(client);
+    let api = PasswordResetApi::new(client.clone());
+    let auth = AuthApi::new(client.clone());
 
     println!("1. {USERNAME} forgot the password and asks for a reset by email.");
     println!(
@@ -70,7 +73,32 @@ async fn on_the_simulator() -> Result<(), String> {
     println!("   -> refused: {error}");
     println!("   (a verification code works once)\n");
 
-    println!("6. Next time, {USERNAME} asks for a one-time password instead.");
+    println!("6. {USERNAME} logs in with the new password; the old one is refused.");
+    println!(
+        "   POST /oauth/token  grant_type=password&username={USERNAME}&password=<new password>&client_id={CLIENT_ID}"
+    );
+    let login = TokenRequest::password(CLIENT_ID, USERNAME, "Correct-Horse-9").with_scope(["Shopper", "MeAdmin"]);
+    let token = auth.token(&login).await.map_err(|error| error.to_string())?;
+    let claims = token.claims().ok_or("the access token is not a JWT")?;
+    println!(
+        "   -> 200: an access token for {} with roles {} (valid for {} minutes)",
+        claims.usr.unwrap_or_default(),
+        claims.role.join(" "),
+        token.expires_in().as_secs() / 60
+    );
+    let me = Session::from_token(client.clone(), login, token).map_err(|error| error.to_string())?.client();
+    let user: serde_json::Value =
+        me.request(Method::GET, "/me").send_json().await.map_err(|error| error.to_string())?;
+    println!(
+        "   GET /v1/me with it -> {} <{}>",
+        user["Username"].as_str().unwrap_or("?"),
+        user["Email"].as_str().unwrap_or("?")
+    );
+    let old = TokenRequest::password(CLIENT_ID, USERNAME, "Old-Passw0rd");
+    let error = auth.token(&old).await.err().ok_or("the old password still works")?;
+    println!("   the old password -> refused: {error}\n");
+
+    println!("7. Next time, {USERNAME} asks for a one-time password instead.");
     api.send_one_time_password(&OneTimePasswordRequest::new(CLIENT_ID).with_username(USERNAME))
         .await
         .map_err(|error| error.to_string())?;
@@ -84,7 +112,24 @@ async fn on_the_simulator() -> Result<(), String> {
         masked(&otp)
     );
 
-    println!("Done: {} messages sent, password changed once, every refusal typed.", simulator.outbox().len());
+    println!("8. {USERNAME} logs in with the one-time password and sets a new password with that login.");
+    let otp_login = TokenRequest::password(CLIENT_ID, USERNAME, otp.as_str());
+    let token = auth.token(&otp_login).await.map_err(|error| error.to_string())?;
+    println!(
+        "   POST /oauth/token  (the one-time password as the password) -> 200: access token {}",
+        masked(token.access_token())
+    );
+    api.reset_password_by_token(token.access_token(), &TokenPasswordReset::new("Fresh-Start-42"))
+        .await
+        .map_err(|error| error.to_string())?;
+    println!("   POST /v1/me/password  with that token -> 204: the password is changed");
+    let error = auth.token(&otp_login).await.err().ok_or("the one-time password worked twice")?;
+    println!("   the same one-time password again -> refused: {error}\n");
+
+    println!(
+        "Done: {} messages sent, password changed twice, two logins, every refusal typed.",
+        simulator.outbox().len()
+    );
     Ok(())
 }
 

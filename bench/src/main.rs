@@ -1,6 +1,9 @@
 //! Measures `PasswordResetApi::send_verification_code` against the raw hyper-util client
 //! sending the same request bytes, both against one loopback server answering 204 with
-//! keep-alive (a child process, so the numbers are the client's alone).
+//! keep-alive (a child process, so the numbers are the client's alone). Two more rows send
+//! the same call with a token: from a plain client with a fixed token, and through an
+//! `ordercloud-auth` `Session` holding a valid token, so the session's own cost per call is
+//! the difference between those two.
 //!
 //! `ordercloud-bench [--quick]` prints a markdown table: calls per second (median of the
 //! rounds, raw and SDK rounds alternating), the SDK/raw ratio, p50/p99 latency, client CPU

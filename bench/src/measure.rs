@@ -11,6 +11,7 @@ use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
+use ordercloud_auth::{AccessToken, Session, TokenRequest};
 use ordercloud_models::PasswordResetRequest;
 use ordercloud_password_reset::{ApiClient, PasswordResetApi};
 
@@ -24,6 +25,11 @@ struct Clients {
     raw_uri: http::Uri,
     raw_body: Bytes,
     api: PasswordResetApi,
+    /// A session's client, holding a token valid for the whole run: the per-call cost of
+    /// taking the token from a session.
+    session: ApiClient,
+    /// The plain client with the same token, fixed: what the session's row compares with.
+    fixed_token: ApiClient,
     request: PasswordResetRequest,
 }
 
@@ -35,11 +41,17 @@ impl Clients {
             .with_url("https://shop.example.com/reset");
         let client =
             ApiClient::builder().base_url(format!("http://127.0.0.1:{port}")).build().map_err(|e| e.to_string())?;
+        let token = AccessToken::new("bench-access-token", Duration::from_secs(10 * 3600), None);
+        let login = TokenRequest::password("my-client-id", "jdoe", "Bench-Passw0rd");
+        let session = Session::from_token(client.clone(), login, token).map_err(|e| e.to_string())?.client();
+        let client_with_token = client.with_access_token("bench-access-token").map_err(|e| e.to_string())?;
         Ok(Self {
             raw: Client::builder(TokioExecutor::new()).build_http(),
             raw_uri: format!("http://127.0.0.1:{port}/v1/password/reset").parse().map_err(|_| "bad uri")?,
             raw_body: Bytes::from(serde_json::to_vec(&request).map_err(|e| e.to_string())?),
             api: PasswordResetApi::new(client),
+            session,
+            fixed_token: client_with_token,
             request,
         })
     }
@@ -47,6 +59,16 @@ impl Clients {
     async fn call(&self, which: Which) -> Result<(), String> {
         let response = match which {
             Which::Sdk => return self.api.send_verification_code(&self.request).await.map_err(|e| e.to_string()),
+            Which::Session | Which::FixedToken => {
+                let client = if which == Which::Session { &self.session } else { &self.fixed_token };
+                return client
+                    .request(http::Method::POST, "/password/reset")
+                    .operation("ForgottenCredentials.SendVerificationCode")
+                    .json(&self.request)
+                    .send_empty()
+                    .await
+                    .map_err(|e| e.to_string());
+            }
             Which::Raw => self.raw.request(self.raw_request(self.raw_body.clone())?).await,
             // The raw client doing the work the SDK cannot skip: serializing the body and
             // arming a timeout.
@@ -80,7 +102,11 @@ enum Which {
     Raw = 0,
     Sdk = 1,
     RawTimed = 2,
+    FixedToken = 3,
+    Session = 4,
 }
+
+const ALL: [Which; 5] = [Which::Raw, Which::Sdk, Which::RawTimed, Which::FixedToken, Which::Session];
 
 #[derive(Clone, Copy)]
 enum Mode {
@@ -162,15 +188,15 @@ pub(crate) fn run(quick: bool) -> Result<(), String> {
             (Mode::Concurrent, concurrent_calls, "64 in flight"),
         ] {
             // Warm up both (connections, allocator, caches); the connections they open count.
-            let mut opened = [0u64; 3];
-            for which in [Which::Raw, Which::Sdk, Which::RawTimed] {
+            let mut opened = [0u64; 5];
+            for which in ALL {
                 opened[which as usize] += round(&clients, which, mode, calls / 10, server.port).await?.connections;
             }
-            let mut measured: [Vec<Round>; 3] = Default::default();
+            let mut measured: [Vec<Round>; 5] = Default::default();
             for index in 0..rounds {
                 // Rotate which goes first, so drift in the machine hits all alike.
-                let mut order = [Which::Raw, Which::Sdk, Which::RawTimed];
-                order.rotate_left(index % 3);
+                let mut order = ALL;
+                order.rotate_left(index % ALL.len());
                 for which in order {
                     measured[which as usize].push(round(&clients, which, mode, calls, server.port).await?);
                 }
@@ -194,6 +220,8 @@ pub(crate) fn run(quick: bool) -> Result<(), String> {
             ("raw hyper-util", Which::Raw),
             ("PasswordResetApi", Which::Sdk),
             ("raw + serde_json + timeout", Which::RawTimed),
+            ("the call with a fixed token", Which::FixedToken),
+            ("the same call through a Session", Which::Session),
         ] {
             let (measured, rate, warm_up) = (&measured[which as usize], rate_of(which), opened[which as usize]);
             let mut latencies: Vec<u32> = measured.iter().flat_map(|r| r.latencies.iter().copied()).collect();
@@ -217,12 +245,16 @@ pub(crate) fn run(quick: bool) -> Result<(), String> {
 
 /// In a child process: `calls` SDK calls, then print the peak resident memory.
 ///
-/// `memory <port> <calls> [raw|sdk] [sequential|concurrent]`: the optional arguments pick
+/// `memory <port> <calls> [raw|sdk|session] [sequential|concurrent]`: the optional arguments pick
 /// the client and mode, for running one of them under a profiler such as callgrind.
 pub(crate) fn memory(args: &[String]) -> Result<(), String> {
     let port: u16 = args.first().and_then(|a| a.parse().ok()).ok_or("memory: port?")?;
     let calls: usize = args.get(1).and_then(|a| a.parse().ok()).ok_or("memory: calls?")?;
-    let which = if args.get(2).is_some_and(|a| a == "raw") { Which::Raw } else { Which::Sdk };
+    let which = match args.get(2).map(String::as_str) {
+        Some("raw") => Which::Raw,
+        Some("session") => Which::Session,
+        _ => Which::Sdk,
+    };
     let mode = if args.get(3).is_some_and(|a| a == "concurrent") { Mode::Concurrent } else { Mode::Sequential };
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| e.to_string())?;
     runtime.block_on(async {

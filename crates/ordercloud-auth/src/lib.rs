@@ -5,7 +5,7 @@
 //!   shopper, or a refresh token. It answers an [`AccessToken`], whose JWT
 //!   [claims](AccessToken::claims) can be read.
 //! - [`Session`] is a signed-in context: [`Session::client`] gives an
-//!   [`ApiClient`](ordercloud_transport::ApiClient) whose calls carry the session's token,
+//!   [`ApiClient`] whose calls carry the session's token,
 //!   fetched once however many calls wait, renewed before it expires, and renewed once after
 //!   a `401 InvalidToken`.
 //!

@@ -13,7 +13,13 @@
 //! - `POST /v1/password/onetimepassword`: a `OneTimePassword` message, valid 10 minutes and
 //!   once ([`redeem_one_time_password`](Simulator::redeem_one_time_password)).
 //! - `POST /v1/username/retrieve`: 200 always; a `ForgottenUsername` message for a known email.
-//! - `POST /v1/me/password`: with the renewal token as bearer; 401 `InvalidToken` otherwise.
+//! - `POST /v1/me/password`: with the renewal token as bearer (once), or the user's own
+//!   access token; 401 `InvalidToken` otherwise.
+//! - `POST /oauth/token`: the password grant (the user's password, or a live one-time
+//!   password, which it spends; failures count toward the lockout), client credentials for
+//!   an API client with a secret, anonymous shoppers, and refresh tokens for clients that
+//!   issue them ([`SimApiClient`]). Tokens are JWT-shaped with `exp` on the simulator's clock.
+//! - `GET /v1/me`: the signed-in user; 401 `InvalidToken` for an expired or unknown token.
 //!
 //! Every error is an OrderCloud error body with the real codes; a malformed body, a wrong
 //! content type or an unknown route get a 400 or 404 with one too. The clock can be
@@ -35,6 +41,7 @@
 //! # }
 //! ```
 
+mod auth;
 mod routes;
 mod server;
 mod state;
@@ -146,10 +153,85 @@ impl OutboxMessage {
     }
 }
 
+/// An API client the simulator knows: its ID, and how its token endpoint behaves.
+#[derive(Clone)]
+#[non_exhaustive]
+pub struct SimApiClient {
+    /// The client ID.
+    pub client_id: String,
+    /// The secret every grant must send, when set; it also allows the client-credentials
+    /// grant.
+    pub client_secret: Option<String>,
+    /// The roles tokens may carry; a token gets those requested (all of them when none is).
+    pub roles: Vec<String>,
+    /// Whether tokens come with a refresh token.
+    pub refresh_tokens: bool,
+    /// Whether anonymous shoppers get tokens.
+    pub anonymous_shopping: bool,
+    /// How long access tokens live (`expires_in`).
+    pub token_lifetime: Duration,
+}
+
+impl SimApiClient {
+    /// A client with no secret, the shopper roles, no refresh tokens, anonymous shopping,
+    /// and OrderCloud's default 600-minute tokens.
+    pub fn new(client_id: &str) -> Self {
+        Self {
+            client_id: client_id.to_owned(),
+            client_secret: None,
+            roles: ["Shopper", "MeAdmin", "MeAddressAdmin", "MeXpAdmin", "PasswordReset"].map(str::to_owned).to_vec(),
+            refresh_tokens: false,
+            anonymous_shopping: true,
+            token_lifetime: Duration::from_secs(600 * 60),
+        }
+    }
+
+    /// Requires `secret` on every grant, and allows client credentials.
+    #[must_use]
+    pub fn with_secret(mut self, secret: &str) -> Self {
+        self.client_secret = Some(secret.to_owned());
+        self
+    }
+
+    /// The roles tokens may carry.
+    #[must_use]
+    pub fn with_roles<I: IntoIterator<Item = S>, S: Into<String>>(mut self, roles: I) -> Self {
+        self.roles = roles.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Whether tokens come with a refresh token.
+    #[must_use]
+    pub fn with_refresh_tokens(mut self, enabled: bool) -> Self {
+        self.refresh_tokens = enabled;
+        self
+    }
+
+    /// How long access tokens live.
+    #[must_use]
+    pub fn with_token_lifetime(mut self, lifetime: Duration) -> Self {
+        self.token_lifetime = lifetime;
+        self
+    }
+}
+
+impl fmt::Debug for SimApiClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SimApiClient")
+            .field("client_id", &self.client_id)
+            .field("client_secret", &self.client_secret.as_ref().map(|_| ordercloud_models::REDACTED))
+            .field("roles", &self.roles)
+            .field("refresh_tokens", &self.refresh_tokens)
+            .field("anonymous_shopping", &self.anonymous_shopping)
+            .field("token_lifetime", &self.token_lifetime)
+            .finish()
+    }
+}
+
 /// Configures a [`Simulator`].
 #[derive(Debug, Default)]
 pub struct SimulatorBuilder {
-    clients: Vec<String>,
+    clients: Vec<SimApiClient>,
     users: Vec<SimUser>,
 }
 
@@ -161,10 +243,20 @@ impl SimulatorBuilder {
         builder
     }
 
-    /// Adds a client ID with no users.
+    /// Adds a client ID with no users, and [`SimApiClient::new`]'s settings.
     pub fn client(mut self, client_id: &str) -> Self {
-        if !self.clients.iter().any(|known| known == client_id) {
-            self.clients.push(client_id.to_owned());
+        if !self.clients.iter().any(|known| known.client_id == client_id) {
+            self.clients.push(SimApiClient::new(client_id));
+        }
+        self
+    }
+
+    /// Adds an API client with its settings (a secret, roles, refresh tokens...), or replaces
+    /// the settings of one already added.
+    pub fn api_client(mut self, client: SimApiClient) -> Self {
+        match self.clients.iter_mut().find(|known| known.client_id == client.client_id) {
+            Some(known) => *known = client,
+            None => self.clients.push(client),
         }
         self
     }
@@ -210,8 +302,8 @@ impl Simulator {
     /// Adds a user (and its client ID) while serving.
     pub fn add_user(&self, user: SimUser) {
         let mut state = self.lock();
-        if !state.clients.contains(&user.client_id) {
-            state.clients.push(user.client_id.clone());
+        if !state.knows_client(&user.client_id) {
+            state.add_client(SimApiClient::new(&user.client_id));
         }
         state.users.push(crate::state::UserRecord { user, failed_attempts: 0, locked_until: None });
     }

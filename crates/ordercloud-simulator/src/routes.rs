@@ -9,6 +9,7 @@ use ordercloud_models::{
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+use crate::auth;
 use crate::state::{CODE_LIFETIME, GrantKind, ONE_TIME_PASSWORD_LIFETIME, State, UserRecord};
 
 /// An answer: a status and an optional JSON body.
@@ -22,7 +23,11 @@ impl Reply {
         Self { status: StatusCode::NO_CONTENT, body: None }
     }
 
-    fn error(status: StatusCode, code: ErrorCode, message: &str) -> Self {
+    pub(crate) fn ok(body: Value) -> Self {
+        Self { status: StatusCode::OK, body: Some(body) }
+    }
+
+    pub(crate) fn error(status: StatusCode, code: ErrorCode, message: &str) -> Self {
         Self::error_with(status, ApiError::new(code, message))
     }
 
@@ -31,7 +36,7 @@ impl Reply {
         Self { status, body: Some(body) }
     }
 
-    fn bad_request(code: ErrorCode, message: &str) -> Self {
+    pub(crate) fn bad_request(code: ErrorCode, message: &str) -> Self {
         Self::error(StatusCode::BAD_REQUEST, code, message)
     }
 }
@@ -61,10 +66,10 @@ pub(crate) fn handle(state: &mut State, request: &Incoming<'_>) -> Reply {
         (&Method::POST, ["v1", "username", "retrieve"]) => retrieve_username(state, request.query.unwrap_or("")),
         (&Method::POST, ["v1", "me", "password"]) => match bearer(request.headers) {
             Some(token) => json_body(request).map_or_else(|e| e, |body| reset_by_token(state, &token, body)),
-            None => {
-                Reply::error(StatusCode::UNAUTHORIZED, ErrorCode::InvalidToken, "Access token is missing or invalid")
-            }
+            None => auth::invalid_token(),
         },
+        (&Method::GET, ["v1", "me"]) => auth::me(state, bearer(request.headers).as_deref()),
+        (&Method::POST, ["oauth", "token"]) => auth::token(state, request),
         _ => not_found(),
     }
 }
@@ -195,7 +200,7 @@ fn reset(state: &mut State, code: &str, reset: PasswordReset) -> Reply {
     outcome
 }
 
-fn locked_out() -> Reply {
+pub(crate) fn locked_out() -> Reply {
     Reply::bad_request(ErrorCode::PasswordResetLockedOut, "Too many failed attempts; try again in a few minutes")
 }
 
@@ -258,11 +263,13 @@ fn retrieve_username(state: &mut State, query: &str) -> Reply {
     Reply { status: StatusCode::OK, body: None }
 }
 
+/// With the renewal token of a reset email (once), or a signed-in user's own access token.
 fn reset_by_token(state: &mut State, token: &str, reset: TokenPasswordReset) -> Reply {
-    let Some(grant) = state.live_grant(GrantKind::RenewalToken, token) else {
-        return Reply::error(StatusCode::UNAUTHORIZED, ErrorCode::InvalidToken, "Access token is missing or invalid");
+    let renewal =
+        state.live_grant(GrantKind::RenewalToken, token).map(|grant| (grant.client_id.clone(), grant.username.clone()));
+    let Some((client_id, username)) = renewal.or_else(|| auth::signed_in(state, token)) else {
+        return auth::invalid_token();
     };
-    let (client_id, username) = (grant.client_id.clone(), grant.username.clone());
     let now = state.now();
     if state.find_user(&client_id, Some(&username), None).is_some_and(|record| record.is_locked(now)) {
         return locked_out();

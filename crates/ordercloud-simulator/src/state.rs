@@ -2,11 +2,11 @@
 
 use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use ordercloud_models::MessageSenderPayload;
 
-use crate::{OutboxMessage, SimUser};
+use crate::{OutboxMessage, SimApiClient, SimUser};
 
 /// How long a verification code (and its renewal token) stays valid.
 pub(crate) const CODE_LIFETIME: Duration = Duration::from_secs(120 * 60);
@@ -18,11 +18,13 @@ pub(crate) const LOCKOUT_ATTEMPTS: u32 = 10;
 pub(crate) const LOCKOUT_DURATION: Duration = Duration::from_secs(2 * 60);
 
 pub(crate) struct State {
-    pub(crate) clients: Vec<String>,
+    pub(crate) clients: Vec<SimApiClient>,
     pub(crate) users: Vec<UserRecord>,
     pub(crate) grants: Vec<Grant>,
     pub(crate) outbox: Vec<OutboxMessage>,
     started: Instant,
+    /// The wall-clock time at `started`, in Unix seconds, for tokens' `exp` and `nbf`.
+    started_unix: u64,
     offset: Duration,
     counter: u64,
 }
@@ -48,10 +50,15 @@ pub(crate) enum GrantKind {
     VerificationCode,
     RenewalToken,
     OneTimePassword,
+    /// An access token from the token endpoint; `username` is the user's, or an anonymous
+    /// shopper's ID.
+    AccessToken,
+    /// A refresh token; used once, when it is exchanged.
+    RefreshToken,
 }
 
 impl State {
-    pub(crate) fn new(clients: Vec<String>, users: Vec<SimUser>) -> Self {
+    pub(crate) fn new(clients: Vec<SimApiClient>, users: Vec<SimUser>) -> Self {
         let users = users.into_iter().map(|user| UserRecord { user, failed_attempts: 0, locked_until: None }).collect();
         Self {
             clients,
@@ -59,6 +66,7 @@ impl State {
             grants: Vec::new(),
             outbox: Vec::new(),
             started: Instant::now(),
+            started_unix: SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |since| since.as_secs()),
             offset: Duration::ZERO,
             counter: 0,
         }
@@ -74,8 +82,25 @@ impl State {
         self.offset = self.offset.saturating_add(by);
     }
 
+    /// The simulated time in Unix seconds.
+    pub(crate) fn unix_now(&self) -> u64 {
+        self.started_unix.saturating_add(self.now().as_secs())
+    }
+
     pub(crate) fn knows_client(&self, client_id: &str) -> bool {
-        !client_id.is_empty() && self.clients.iter().any(|known| known == client_id)
+        self.client(client_id).is_some()
+    }
+
+    pub(crate) fn client(&self, client_id: &str) -> Option<&SimApiClient> {
+        self.clients.iter().find(|known| !client_id.is_empty() && known.client_id == client_id)
+    }
+
+    /// Adds `client`, or replaces the settings of one with its ID.
+    pub(crate) fn add_client(&mut self, client: SimApiClient) {
+        match self.clients.iter_mut().find(|known| known.client_id == client.client_id) {
+            Some(known) => *known = client,
+            None => self.clients.push(client),
+        }
     }
 
     /// The user of `client_id` named by username or, failing that, by email (both
@@ -101,7 +126,21 @@ impl State {
             GrantKind::OneTimePassword => format!("{:06}", self.random() % 1_000_000),
             GrantKind::VerificationCode => format!("{:016x}{:08x}", self.random(), self.random() as u32),
             GrantKind::RenewalToken => format!("prt.{:016x}{:016x}", self.random(), self.random()),
+            GrantKind::RefreshToken => format!("rt.{:016x}{:016x}", self.random(), self.random()),
+            GrantKind::AccessToken => format!("{:016x}", self.random()),
         };
+        self.keep(kind, secret, client_id, username, lifetime)
+    }
+
+    /// Keeps `secret` as a grant of `kind`, valid for `lifetime`, and returns it.
+    pub(crate) fn keep(
+        &mut self,
+        kind: GrantKind,
+        secret: String,
+        client_id: &str,
+        username: &str,
+        lifetime: Duration,
+    ) -> String {
         let expires = self.now().saturating_add(lifetime);
         self.grants.push(Grant {
             kind,
@@ -126,7 +165,7 @@ impl State {
         self.outbox.push(OutboxMessage { to: to.to_owned(), payload });
     }
 
-    fn random(&mut self) -> u64 {
+    pub(crate) fn random(&mut self) -> u64 {
         self.counter += 1;
         let mut hasher = RandomState::new().build_hasher();
         hasher.write_u64(self.counter);

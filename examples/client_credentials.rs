@@ -1,0 +1,29 @@
+//! Gets a client-credentials token on a real OrderCloud, for a back-office integration.
+//!
+//! ORDERCLOUD_CLIENT_ID=... ORDERCLOUD_CLIENT_SECRET=... [ORDERCLOUD_SCOPE=FullAccess]
+//! [ORDERCLOUD_BASE_URL=...] cargo run --example client_credentials
+
+use ordercloud_auth::{AuthApi, TokenRequest};
+use ordercloud_examples::{client_from_env, client_id_from_env, masked, optional, required, run_example};
+
+fn main() -> std::process::ExitCode {
+    run_example(run())
+}
+
+async fn run() -> Result<(), String> {
+    let client_id = client_id_from_env()?;
+    let secret = required("ORDERCLOUD_CLIENT_SECRET", "the API client's secret")?;
+    let scope = optional("ORDERCLOUD_SCOPE").unwrap_or_else(|| "FullAccess".to_owned());
+    let request = TokenRequest::client_credentials(client_id, secret).with_scope(scope.split_whitespace());
+    let token = AuthApi::new(client_from_env()?).token(&request).await.map_err(|error| error.to_string())?;
+    let claims = token.claims().unwrap_or_default();
+    println!(
+        "Access token {} for {} ({}), roles: {}, valid for {} minutes",
+        masked(token.access_token()),
+        claims.usr.as_deref().unwrap_or("?"),
+        claims.usrtype.as_deref().unwrap_or("?"),
+        claims.role.join(" "),
+        token.expires_in().as_secs() / 60
+    );
+    Ok(())
+}
