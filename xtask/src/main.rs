@@ -73,6 +73,7 @@ fn ci() -> Result<(), String> {
 /// Each feature set a user can pick, built alone.
 const FEATURE_SETS: &[(&str, &[&str])] = &[
     ("models alone", &["check", "--package", "ordercloud-models", "--all-targets"]),
+    ("models with verify", &["check", "--package", "ordercloud-models", "--features", "verify"]),
     ("transport without default features", &["check", "--package", "ordercloud-transport", "--no-default-features"]),
     (
         "transport with mock only",
@@ -239,6 +240,12 @@ fn dependency_policy() -> Result<(), String> {
     let extra: Vec<&String> = models.iter().filter(|name| !SERDE_ONLY.contains(&name.as_str())).collect();
     if !extra.is_empty() {
         return Err(format!("ordercloud-models must depend on serde and serde_json only, but pulls in {extra:?}"));
+    }
+    // A message-sender receiver verifies calls without any HTTP client.
+    let receiver = tree(&["--package", "ordercloud-models", "--features", "verify"])?;
+    let heavy: Vec<&String> = receiver.iter().filter(|name| is_tls_or_http_stack(name)).collect();
+    if !heavy.is_empty() {
+        return Err(format!("ordercloud-models with verify must not pull in {heavy:?}"));
     }
     for package in ["ordercloud-transport", "ordercloud-password-reset", "ordercloud-auth"] {
         let lean = tree(&["--package", package, "--no-default-features"])?;

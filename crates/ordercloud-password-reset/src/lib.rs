@@ -9,7 +9,10 @@
 //! [`PasswordRequirements`] ([`ErrorExt::password_requirements`]).
 //!
 //! For a backend that sends its own reset emails, [`verify_oc_hash`] checks that a
-//! message-sender call comes from OrderCloud, and [`ordercloud_models`] has its payloads.
+//! message-sender call comes from OrderCloud, and
+//! [`receive_message`](ordercloud_models::message_sender::receive_message) verifies and
+//! parses one in a single step (`ordercloud-models` with its `verify` feature, which a
+//! receiver can use without this crate's HTTP client).
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
@@ -42,12 +45,11 @@
 //! ```
 
 mod api;
-mod oc_hash;
 mod policy;
 
 pub use api::PasswordResetApi;
-pub use oc_hash::{compute_oc_hash, verify_oc_hash};
 pub use ordercloud_models as models;
+pub use ordercloud_models::message_sender::{compute_oc_hash, verify_oc_hash};
 pub use ordercloud_models::{ErrorCode, PasswordRequirements};
 pub use ordercloud_transport as transport;
 #[cfg(feature = "mock")]

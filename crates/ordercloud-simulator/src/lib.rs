@@ -21,6 +21,12 @@
 //!   issue them ([`SimApiClient`]). Tokens are JWT-shaped with `exp` on the simulator's clock.
 //! - `GET /v1/me`: the signed-in user; 401 `InvalidToken` for an expired or unknown token.
 //!
+//! Every message goes to the [outbox](Simulator::outbox). A registered
+//! [`SimMessageSender`] also gets the messages of the types it handles, as OrderCloud's
+//! custom message senders do: POSTed in the background with the exact payload JSON and its
+//! `x-oc-hash` signature, once, within a timeout, the outcome recorded in
+//! [`OutboxMessage::delivery`].
+//!
 //! Every error is an OrderCloud error body with the real codes; a malformed body, a wrong
 //! content type or an unknown route get a 400 or 404 with one too. The clock can be
 //! [advanced](Simulator::advance) to test expiry. The server stops when the simulator is
@@ -42,6 +48,7 @@
 //! ```
 
 mod auth;
+mod delivery;
 mod routes;
 mod server;
 mod state;
@@ -120,6 +127,90 @@ pub struct OutboxMessage {
     pub to: String,
     /// The message-sender payload, with its event body as JSON.
     pub payload: MessageSenderPayload,
+    /// Its delivery to a registered message sender, if one handles its type.
+    pub delivery: Option<Delivery>,
+}
+
+/// A message's delivery to a registered message sender.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Delivery {
+    /// The endpoint it was POSTed to.
+    pub endpoint: String,
+    /// How it went.
+    pub outcome: DeliveryOutcome,
+}
+
+/// How a delivery went.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum DeliveryOutcome {
+    /// Still on its way.
+    Pending,
+    /// The endpoint answered with this status.
+    Delivered {
+        /// The HTTP status of the answer.
+        status: u16,
+    },
+    /// No answer: the connection failed or the sender's timeout passed.
+    Failed(String),
+}
+
+/// A message-sender endpoint the simulator POSTs messages to, as OrderCloud does for a
+/// marketplace's custom message sender: the exact payload JSON, `Content-Type:
+/// application/json`, and `x-oc-hash` = base64(HMAC-SHA256(shared key, body)).
+#[derive(Clone)]
+#[non_exhaustive]
+pub struct SimMessageSender {
+    /// Where messages are POSTed (`http://` only).
+    pub url: String,
+    /// The key the messages are signed with.
+    pub shared_key: String,
+    /// The message types it handles.
+    pub message_types: Vec<MessageType>,
+    /// How long a delivery may take before it counts as failed.
+    pub timeout: Duration,
+}
+
+impl SimMessageSender {
+    /// An endpoint for the three forgotten-credentials messages, with a 5-second timeout.
+    pub fn new(url: &str, shared_key: &str) -> Self {
+        Self {
+            url: url.to_owned(),
+            shared_key: shared_key.to_owned(),
+            message_types: vec![
+                MessageType::ForgottenPassword,
+                MessageType::ForgottenUsername,
+                MessageType::OneTimePassword,
+            ],
+            timeout: Duration::from_secs(5),
+        }
+    }
+
+    /// Only these message types go to it.
+    #[must_use]
+    pub fn handling<I: IntoIterator<Item = MessageType>>(mut self, message_types: I) -> Self {
+        self.message_types = message_types.into_iter().collect();
+        self
+    }
+
+    /// How long a delivery may take.
+    #[must_use]
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+}
+
+impl fmt::Debug for SimMessageSender {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SimMessageSender")
+            .field("url", &self.url)
+            .field("shared_key", &ordercloud_models::REDACTED)
+            .field("message_types", &self.message_types)
+            .field("timeout", &self.timeout)
+            .finish()
+    }
 }
 
 impl OutboxMessage {
@@ -233,6 +324,7 @@ impl fmt::Debug for SimApiClient {
 pub struct SimulatorBuilder {
     clients: Vec<SimApiClient>,
     users: Vec<SimUser>,
+    senders: Vec<SimMessageSender>,
 }
 
 impl SimulatorBuilder {
@@ -261,11 +353,20 @@ impl SimulatorBuilder {
         self
     }
 
+    /// Registers a message-sender endpoint: each message of a type it handles is POSTed to
+    /// it, signed, besides going to the outbox.
+    pub fn message_sender(mut self, sender: SimMessageSender) -> Self {
+        self.senders.push(sender);
+        self
+    }
+
     /// Binds 127.0.0.1 on a random port and starts serving on the current tokio runtime.
     pub async fn start(self) -> std::io::Result<Simulator> {
         let listener = TcpListener::bind((std::net::Ipv4Addr::LOCALHOST, 0)).await?;
         let address = listener.local_addr()?;
-        let state = Arc::new(Mutex::new(State::new(self.clients, self.users)));
+        let mut state = State::new(self.clients, self.users);
+        state.senders = self.senders;
+        let state = Arc::new(Mutex::new(state));
         let server = tokio::spawn(server::serve(listener, state.clone()));
         Ok(Simulator { address, state, server })
     }
@@ -311,6 +412,17 @@ impl Simulator {
     /// Every message sent so far, oldest first.
     pub fn outbox(&self) -> Vec<OutboxMessage> {
         self.lock().outbox.clone()
+    }
+
+    /// Registers a message-sender endpoint while serving.
+    pub fn add_message_sender(&self, sender: SimMessageSender) {
+        self.lock().senders.push(sender);
+    }
+
+    /// Waits until no delivery to a message sender is pending, at most `timeout`, and
+    /// returns the outbox; `None` if some were still pending.
+    pub async fn wait_for_deliveries(&self, timeout: Duration) -> Option<Vec<OutboxMessage>> {
+        delivery::settle(&self.state, timeout).await.then(|| self.outbox())
     }
 
     /// The newest message sent to `email`.

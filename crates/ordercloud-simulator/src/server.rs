@@ -81,7 +81,15 @@ async fn answer(request: http::Request<Body>, state: Arc<Mutex<State>>) -> Resul
         headers: &parts.headers,
         body: &body,
     };
-    let reply = handle(&mut state.lock().unwrap_or_else(PoisonError::into_inner), &incoming);
+    let (reply, deliveries) = {
+        let mut locked = state.lock().unwrap_or_else(PoisonError::into_inner);
+        let reply = handle(&mut locked, &incoming);
+        (reply, std::mem::take(&mut locked.pending))
+    };
+    // In the background: the API call answers as OrderCloud's does, whatever the receiver.
+    for delivery in deliveries {
+        tokio::spawn(crate::delivery::deliver(state.clone(), delivery));
+    }
     Ok(match reply.body {
         Some(body) => json(reply.status, &body),
         None => {

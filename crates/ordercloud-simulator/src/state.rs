@@ -6,7 +6,8 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use ordercloud_models::MessageSenderPayload;
 
-use crate::{OutboxMessage, SimApiClient, SimUser};
+use crate::delivery::PendingDelivery;
+use crate::{Delivery, DeliveryOutcome, OutboxMessage, SimApiClient, SimMessageSender, SimUser};
 
 /// How long a verification code (and its renewal token) stays valid.
 pub(crate) const CODE_LIFETIME: Duration = Duration::from_secs(120 * 60);
@@ -22,6 +23,9 @@ pub(crate) struct State {
     pub(crate) users: Vec<UserRecord>,
     pub(crate) grants: Vec<Grant>,
     pub(crate) outbox: Vec<OutboxMessage>,
+    pub(crate) senders: Vec<SimMessageSender>,
+    /// Deliveries for the server to start once it has released the state.
+    pub(crate) pending: Vec<PendingDelivery>,
     started: Instant,
     /// The wall-clock time at `started`, in Unix seconds, for tokens' `exp` and `nbf`.
     started_unix: u64,
@@ -65,6 +69,8 @@ impl State {
             users,
             grants: Vec::new(),
             outbox: Vec::new(),
+            senders: Vec::new(),
+            pending: Vec::new(),
             started: Instant::now(),
             started_unix: SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |since| since.as_secs()),
             offset: Duration::ZERO,
@@ -161,8 +167,25 @@ impl State {
             .find(|grant| grant.kind == kind && grant.secret == secret && !grant.used && grant.expires > now)
     }
 
+    /// Puts a message in the outbox and, when a registered sender handles its type, queues
+    /// its delivery with the exact bytes to sign and send.
     pub(crate) fn send(&mut self, to: &str, payload: MessageSenderPayload) {
-        self.outbox.push(OutboxMessage { to: to.to_owned(), payload });
+        let handles = |sender: &&SimMessageSender| {
+            payload.message_type.as_ref().is_some_and(|kind| sender.message_types.contains(kind))
+        };
+        let sender = self.senders.iter().find(handles).cloned();
+        let delivery = match (&sender, serde_json::to_vec(&payload)) {
+            (Some(sender), Ok(body)) => {
+                self.pending.push(PendingDelivery {
+                    index: self.outbox.len(),
+                    sender: sender.clone(),
+                    body: body.into(),
+                });
+                Some(Delivery { endpoint: sender.url.clone(), outcome: DeliveryOutcome::Pending })
+            }
+            _ => None,
+        };
+        self.outbox.push(OutboxMessage { to: to.to_owned(), payload, delivery });
     }
 
     pub(crate) fn random(&mut self) -> u64 {

@@ -15,7 +15,7 @@ type HmacSha256 = Hmac<Sha256>;
 /// panic. Check the raw bytes as received, before parsing them.
 ///
 /// ```
-/// use ordercloud_password_reset::{compute_oc_hash, verify_oc_hash};
+/// use ordercloud_models::message_sender::{compute_oc_hash, verify_oc_hash};
 ///
 /// let body = br#"{"MessageType":"ForgottenPassword"}"#;
 /// let header = compute_oc_hash(body, b"shared-key");
@@ -57,6 +57,13 @@ mod tests {
         assert_eq!(compute_oc_hash(BODY, b"key"), VECTOR);
         assert!(verify_oc_hash(BODY, VECTOR, b"key"));
         assert!(verify_oc_hash(BODY, &format!(" {VECTOR}\n"), b"key"), "header whitespace is tolerated");
+    }
+
+    #[test]
+    fn rfc_4231_test_case_2_verifies() {
+        // HMAC-SHA256(key "Jefe", "what do ya want for nothing?") = 5bdcc146...ec3843.
+        let body = b"what do ya want for nothing?";
+        assert_eq!(compute_oc_hash(body, b"Jefe"), "W9zBRr9gdU5qBCQmCJV1x1oAPwidJzmDnexYuWTsOEM=");
     }
 
     #[test]

@@ -1,10 +1,23 @@
 //! Message-sender payloads: what OrderCloud POSTs to a marketplace's message sender, with
 //! the event bodies of the forgotten-credentials flow and the recipient.
+//!
+//! With the `verify` feature, [`receive_message`] checks a call's `x-oc-hash` and parses it
+//! in one step, for a receiver that never calls OrderCloud itself.
 
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+
+#[cfg(feature = "verify")]
+mod receive;
+#[cfg(feature = "verify")]
+mod signature;
+
+#[cfg(feature = "verify")]
+pub use receive::{OC_HASH_HEADER, ReceiveError, SenderMessage, receive_message};
+#[cfg(feature = "verify")]
+pub use signature::{compute_oc_hash, verify_oc_hash};
 
 use crate::common::Environment;
 use crate::common::redact::RedactedOption;
