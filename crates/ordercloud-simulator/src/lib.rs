@@ -48,8 +48,10 @@
 //! ```
 
 mod auth;
+mod control;
 mod delivery;
 mod routes;
+mod seed;
 mod server;
 mod state;
 
@@ -65,7 +67,7 @@ use serde::de::DeserializeOwned;
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
-use crate::state::{GrantKind, State};
+use crate::state::{GrantKind, MessageHook, Seed, State};
 
 /// A user the simulator knows.
 #[derive(Clone)]
@@ -320,11 +322,24 @@ impl fmt::Debug for SimApiClient {
 }
 
 /// Configures a [`Simulator`].
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct SimulatorBuilder {
     clients: Vec<SimApiClient>,
     users: Vec<SimUser>,
     senders: Vec<SimMessageSender>,
+    port: u16,
+    on_message: Option<MessageHook>,
+}
+
+impl fmt::Debug for SimulatorBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SimulatorBuilder")
+            .field("clients", &self.clients)
+            .field("users", &self.users)
+            .field("senders", &self.senders)
+            .field("port", &self.port)
+            .finish_non_exhaustive()
+    }
 }
 
 impl SimulatorBuilder {
@@ -353,6 +368,37 @@ impl SimulatorBuilder {
         self
     }
 
+    /// Serves on 127.0.0.1:`port`; 0 (the default) for any free port.
+    pub fn port(mut self, port: u16) -> Self {
+        self.port = port;
+        self
+    }
+
+    /// Calls `hook` with each message as it is sent (to print it, say). It runs while the
+    /// simulator's state is locked: keep it short, and do not call the simulator from it.
+    pub fn on_message(mut self, hook: impl Fn(&OutboxMessage) + Send + Sync + 'static) -> Self {
+        self.on_message = Some(Arc::new(hook));
+        self
+    }
+
+    /// Adds the users, API clients and message senders of a seed file's JSON text:
+    /// `{"Users": [{"ClientID", "Username", "Email", "Password", "FirstName"?, "ID"?}],
+    /// "ApiClients": [{"ClientID", "ClientSecret"?, "Roles"?, "RefreshTokens"?,
+    /// "AnonymousShopping"?, "TokenLifetimeSeconds"?}], "MessageSenders": [{"URL",
+    /// "SharedKey", "MessageTypes"?, "TimeoutSeconds"?}]}`, every list optional. The error
+    /// says what is wrong.
+    pub fn seed(mut self, json: &str) -> Result<Self, String> {
+        let seed = seed::SeedFile::parse(json)?;
+        for client in seed.api_clients() {
+            self = self.api_client(client);
+        }
+        for user in &seed.users {
+            self = self.user(user.to_user());
+        }
+        self.senders.extend(seed.message_senders());
+        Ok(self)
+    }
+
     /// Registers a message-sender endpoint: each message of a type it handles is POSTed to
     /// it, signed, besides going to the outbox.
     pub fn message_sender(mut self, sender: SimMessageSender) -> Self {
@@ -362,11 +408,10 @@ impl SimulatorBuilder {
 
     /// Binds 127.0.0.1 on a random port and starts serving on the current tokio runtime.
     pub async fn start(self) -> std::io::Result<Simulator> {
-        let listener = TcpListener::bind((std::net::Ipv4Addr::LOCALHOST, 0)).await?;
+        let listener = TcpListener::bind((std::net::Ipv4Addr::LOCALHOST, self.port)).await?;
         let address = listener.local_addr()?;
-        let mut state = State::new(self.clients, self.users);
-        state.senders = self.senders;
-        let state = Arc::new(Mutex::new(state));
+        let seed = Seed { clients: self.clients, users: self.users, senders: self.senders };
+        let state = Arc::new(Mutex::new(State::new(seed, self.on_message)));
         let server = tokio::spawn(server::serve(listener, state.clone()));
         Ok(Simulator { address, state, server })
     }
@@ -402,11 +447,7 @@ impl Simulator {
 
     /// Adds a user (and its client ID) while serving.
     pub fn add_user(&self, user: SimUser) {
-        let mut state = self.lock();
-        if !state.knows_client(&user.client_id) {
-            state.add_client(SimApiClient::new(&user.client_id));
-        }
-        state.users.push(crate::state::UserRecord { user, failed_attempts: 0, locked_until: None });
+        self.lock().add_user(user);
     }
 
     /// Every message sent so far, oldest first.
@@ -428,6 +469,12 @@ impl Simulator {
     /// The newest message sent to `email`.
     pub fn last_message_to(&self, email: &str) -> Option<OutboxMessage> {
         self.lock().outbox.iter().rev().find(|message| message.to.eq_ignore_ascii_case(email)).cloned()
+    }
+
+    /// Goes back to the seeded state: the users and clients it started with, with their
+    /// passwords, no codes or tokens, an empty outbox, the clock at real time.
+    pub fn reset(&self) {
+        self.lock().reset();
     }
 
     /// Moves the simulator's clock forward by `by` (codes and lockouts expire by it).

@@ -70,6 +70,7 @@ pub(crate) fn handle(state: &mut State, request: &Incoming<'_>) -> Reply {
         },
         (&Method::GET, ["v1", "me"]) => auth::me(state, bearer(request.headers).as_deref()),
         (&Method::POST, ["oauth", "token"]) => auth::token(state, request),
+        (_, ["_simulator", route @ ..]) => crate::control::handle(state, request, route).unwrap_or_else(not_found),
         _ => not_found(),
     }
 }

@@ -2,6 +2,7 @@
 
 use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};
+use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use ordercloud_models::MessageSenderPayload;
@@ -18,7 +19,20 @@ pub(crate) const LOCKOUT_ATTEMPTS: u32 = 10;
 /// How long a lockout lasts.
 pub(crate) const LOCKOUT_DURATION: Duration = Duration::from_secs(2 * 60);
 
+/// What a simulator starts with, and goes back to on reset.
+#[derive(Clone, Default)]
+pub(crate) struct Seed {
+    pub(crate) clients: Vec<SimApiClient>,
+    pub(crate) users: Vec<SimUser>,
+    pub(crate) senders: Vec<SimMessageSender>,
+}
+
+/// Called with each message as it is sent.
+pub(crate) type MessageHook = Arc<dyn Fn(&OutboxMessage) + Send + Sync>;
+
 pub(crate) struct State {
+    seed: Seed,
+    on_message: Option<MessageHook>,
     pub(crate) clients: Vec<SimApiClient>,
     pub(crate) users: Vec<UserRecord>,
     pub(crate) grants: Vec<Grant>,
@@ -62,20 +76,41 @@ pub(crate) enum GrantKind {
 }
 
 impl State {
-    pub(crate) fn new(clients: Vec<SimApiClient>, users: Vec<SimUser>) -> Self {
-        let users = users.into_iter().map(|user| UserRecord { user, failed_attempts: 0, locked_until: None }).collect();
+    pub(crate) fn new(seed: Seed, on_message: Option<MessageHook>) -> Self {
+        let users = seed
+            .users
+            .iter()
+            .cloned()
+            .map(|user| UserRecord { user, failed_attempts: 0, locked_until: None })
+            .collect();
         Self {
-            clients,
+            clients: seed.clients.clone(),
             users,
             grants: Vec::new(),
             outbox: Vec::new(),
-            senders: Vec::new(),
+            senders: seed.senders.clone(),
+            seed,
+            on_message,
             pending: Vec::new(),
             started: Instant::now(),
             started_unix: SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |since| since.as_secs()),
             offset: Duration::ZERO,
             counter: 0,
         }
+    }
+
+    /// Back to the seeded state: the seeded users with their passwords, no codes or tokens,
+    /// an empty outbox, and the clock at real time.
+    pub(crate) fn reset(&mut self) {
+        *self = Self::new(self.seed.clone(), self.on_message.clone());
+    }
+
+    /// Adds a user (and its client, if new) while serving.
+    pub(crate) fn add_user(&mut self, user: SimUser) {
+        if !self.knows_client(&user.client_id) {
+            self.add_client(SimApiClient::new(&user.client_id));
+        }
+        self.users.push(UserRecord { user, failed_attempts: 0, locked_until: None });
     }
 
     /// The simulated time since the simulator started: real time plus every `advance`.
@@ -186,6 +221,9 @@ impl State {
             _ => None,
         };
         self.outbox.push(OutboxMessage { to: to.to_owned(), payload, delivery });
+        if let (Some(hook), Some(message)) = (&self.on_message, self.outbox.last()) {
+            hook(message);
+        }
     }
 
     pub(crate) fn random(&mut self) -> u64 {

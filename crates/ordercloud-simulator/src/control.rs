@@ -1,0 +1,69 @@
+//! The control routes under `/_simulator/`, off OrderCloud's `/v1` and `/oauth`, so tests in
+//! any language can drive the simulator over HTTP.
+
+use std::time::Duration;
+
+use http::{Method, StatusCode};
+use ordercloud_models::ErrorCode;
+use serde_json::{Value, json};
+
+use crate::routes::{Incoming, Reply};
+use crate::seed::SeedUser;
+use crate::state::State;
+use crate::{DeliveryOutcome, OutboxMessage};
+
+/// `GET outbox`, `POST advance?seconds=N`, `POST reset`, `POST users`; `None` for any other
+/// route (a 404 like the rest).
+pub(crate) fn handle(state: &mut State, request: &Incoming<'_>, route: &[&str]) -> Option<Reply> {
+    Some(match (request.method, route) {
+        (&Method::GET, ["outbox"]) => Reply::ok(Value::Array(state.outbox.iter().map(outbox_json).collect())),
+        (&Method::POST, ["advance"]) => {
+            let seconds = request
+                .query
+                .unwrap_or("")
+                .split('&')
+                .find_map(|pair| pair.strip_prefix("seconds="))
+                .and_then(|value| value.parse::<u64>().ok());
+            match seconds {
+                Some(seconds) => {
+                    state.advance(Duration::from_secs(seconds));
+                    Reply::ok(json!({"AdvancedSeconds": seconds}))
+                }
+                None => invalid("advance takes ?seconds=N, a whole number of seconds"),
+            }
+        }
+        (&Method::POST, ["reset"]) => {
+            state.reset();
+            Reply::ok(json!({"Reset": true}))
+        }
+        (&Method::POST, ["users"]) => match SeedUser::parse(request.body) {
+            Ok(user) => {
+                state.add_user(user.to_user());
+                Reply { status: StatusCode::CREATED, body: Some(json!({"Added": true})) }
+            }
+            Err(message) => invalid(&message),
+        },
+        _ => return None,
+    })
+}
+
+fn invalid(message: &str) -> Reply {
+    Reply::bad_request(ErrorCode::InvalidRequestBody, message)
+}
+
+/// `{"to": .., "payload": {...}}`, with `"delivery"` when a message sender got it.
+pub(crate) fn outbox_json(message: &OutboxMessage) -> Value {
+    let mut value = json!({"to": message.to, "payload": message.payload});
+    if let Some(delivery) = &message.delivery {
+        value["delivery"] = match &delivery.outcome {
+            DeliveryOutcome::Pending => json!({"endpoint": delivery.endpoint, "outcome": "pending"}),
+            DeliveryOutcome::Delivered { status } => {
+                json!({"endpoint": delivery.endpoint, "outcome": "delivered", "status": status})
+            }
+            DeliveryOutcome::Failed(error) => {
+                json!({"endpoint": delivery.endpoint, "outcome": "failed", "error": error})
+            }
+        };
+    }
+    value
+}

@@ -1,0 +1,160 @@
+//! `ordercloud-simulator`: a local OrderCloud for storefronts in any language.
+//!
+//! Prints the base URL it serves as the first line on stdout, logs to stderr, and stops
+//! cleanly on Ctrl-C or SIGTERM. Run `ordercloud-simulator --help` for the flags.
+
+use std::process::ExitCode;
+
+use ordercloud_simulator::{SimUser, Simulator, SimulatorBuilder};
+
+/// The port served unless `--port` says otherwise.
+const DEFAULT_PORT: u16 = 4300;
+
+const USAGE: &str = "\
+usage: ordercloud-simulator [--port N] [--user CLIENT_ID,USERNAME,EMAIL,PASSWORD]... [--seed FILE] [--messages]
+
+  --port N       serve on 127.0.0.1:N (default 4300; 0 for any free port)
+  --user ...     add a user (and its API client); repeatable; the password is the rest of the line
+  --seed FILE    add the users, API clients and message senders of a JSON seed file
+  --messages     print each message the simulator sends as one JSON line on stdout
+  --help         print this help
+
+The first line on stdout is the base URL served; logs go to stderr. Control routes:
+GET /_simulator/outbox, POST /_simulator/advance?seconds=N, POST /_simulator/reset,
+POST /_simulator/users.";
+
+/// What the command line asks for.
+#[derive(Debug, Default)]
+struct Options {
+    port: Option<u16>,
+    users: Vec<SimUser>,
+    seeds: Vec<String>,
+    messages: bool,
+    help: bool,
+}
+
+impl Options {
+    fn parse(args: &[String]) -> Result<Self, String> {
+        let mut options = Self::default();
+        let mut args = args.iter();
+        while let Some(arg) = args.next() {
+            let mut value = |flag: &str| args.next().ok_or_else(|| format!("{flag} needs a value"));
+            match arg.as_str() {
+                "--port" => {
+                    let port = value("--port")?;
+                    options.port = Some(
+                        port.parse().map_err(|_| format!("--port takes a port number (0 to 65535), not {port:?}"))?,
+                    );
+                }
+                "--user" => options.users.push(user(value("--user")?)?),
+                "--seed" => options.seeds.push(value("--seed")?.clone()),
+                "--messages" => options.messages = true,
+                "--help" | "-h" => options.help = true,
+                other => return Err(format!("unknown argument {other:?}")),
+            }
+        }
+        Ok(options)
+    }
+
+    /// The simulator these options describe; reads the seed files.
+    fn builder(&self) -> Result<SimulatorBuilder, String> {
+        let mut builder = Simulator::builder().port(self.port.unwrap_or(DEFAULT_PORT));
+        for path in &self.seeds {
+            let text = std::fs::read_to_string(path)
+                .map_err(|error| format!("could not read the seed file {path}: {error}"))?;
+            builder = builder.seed(&text).map_err(|error| format!("{path}: {error}"))?;
+        }
+        for user in &self.users {
+            builder = builder.user(user.clone());
+        }
+        if self.messages {
+            builder = builder.on_message(|message| {
+                println!("{}", serde_json::json!({"to": message.to, "payload": message.payload}));
+            });
+        }
+        Ok(builder)
+    }
+}
+
+/// `CLIENT_ID,USERNAME,EMAIL,PASSWORD`; the password may hold commas.
+fn user(spec: &str) -> Result<SimUser, String> {
+    let parts: Vec<&str> = spec.splitn(4, ',').collect();
+    match parts.as_slice() {
+        [client_id, username, email, password]
+            if [client_id, username, password].iter().all(|part| !part.trim().is_empty()) =>
+        {
+            Ok(SimUser::new(client_id.trim(), username.trim(), email.trim(), password))
+        }
+        _ => Err(format!("--user takes CLIENT_ID,USERNAME,EMAIL,PASSWORD with none empty but the email, not {spec:?}")),
+    }
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let options = match Options::parse(&args) {
+        Ok(options) if options.help => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Ok(options) => options,
+        Err(message) => return usage_error(&message),
+    };
+    let builder = match options.builder() {
+        Ok(builder) => builder,
+        Err(message) => return usage_error(&message),
+    };
+    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("ordercloud-simulator: could not start the tokio runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    runtime.block_on(serve(builder, options.port.unwrap_or(DEFAULT_PORT)))
+}
+
+fn usage_error(message: &str) -> ExitCode {
+    eprintln!("ordercloud-simulator: {message}\n\n{USAGE}");
+    ExitCode::from(2)
+}
+
+async fn serve(builder: SimulatorBuilder, port: u16) -> ExitCode {
+    let simulator = match builder.start().await {
+        Ok(simulator) => simulator,
+        Err(error) => {
+            eprintln!("ordercloud-simulator: could not listen on 127.0.0.1:{port}: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    println!("{}", simulator.base_url());
+    eprintln!(
+        "ordercloud-simulator: a local OrderCloud at {} (control routes under /_simulator/); Ctrl-C stops it",
+        simulator.base_url()
+    );
+    match stopped().await {
+        Ok(signal) => {
+            eprintln!("ordercloud-simulator: {signal}, stopping");
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("ordercloud-simulator: could not wait for a signal: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Waits for Ctrl-C, or SIGTERM on Unix; which one came.
+async fn stopped() -> std::io::Result<&'static str> {
+    #[cfg(unix)]
+    {
+        let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+        tokio::select! {
+            outcome = tokio::signal::ctrl_c() => outcome.map(|()| "interrupted"),
+            _ = terminate.recv() => Ok("terminated"),
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        tokio::signal::ctrl_c().await.map(|()| "interrupted")
+    }
+}

@@ -1,0 +1,184 @@
+//! The `ordercloud-simulator` binary as a storefront in any language would use it: a child
+//! process driven over raw HTTP on 127.0.0.1, its control routes, flags and seed files.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, ChildStdout, Command, Stdio};
+
+const BIN: &str = env!("CARGO_BIN_EXE_ordercloud-simulator");
+
+/// A running simulator process; killed when dropped.
+struct Running {
+    child: Child,
+    stdout: BufReader<ChildStdout>,
+    base_url: String,
+}
+
+impl Running {
+    fn start(args: &[&str]) -> Self {
+        let mut child = Command::new(BIN)
+            .args(["--port", "0"])
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let mut base_url = String::new();
+        stdout.read_line(&mut base_url).unwrap();
+        Self { child, stdout, base_url: base_url.trim().to_owned() }
+    }
+
+    /// `method target` with a JSON or form body; the status and the body as JSON.
+    fn call(&self, method: &str, target: &str, content_type: &str, body: &str) -> (u16, serde_json::Value) {
+        let address = self.base_url.strip_prefix("http://").unwrap();
+        let mut stream = TcpStream::connect(address).unwrap();
+        let request = format!(
+            "{method} {target} HTTP/1.1\r\nHost: {address}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        );
+        stream.write_all(request.as_bytes()).unwrap();
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).unwrap();
+        let status = answer[9..12].parse().unwrap();
+        let body = answer.split_once("\r\n\r\n").map_or("", |(_, body)| body);
+        (status, serde_json::from_str(body).unwrap_or(serde_json::Value::Null))
+    }
+
+    fn json(&self, method: &str, target: &str, body: &str) -> (u16, serde_json::Value) {
+        self.call(method, target, "application/json", body)
+    }
+
+    fn login(&self, username: &str, password: &str) -> (u16, serde_json::Value) {
+        let form = format!("grant_type=password&username={username}&password={password}&client_id=storefront-client");
+        self.call("POST", "/oauth/token", "application/x-www-form-urlencoded", &form)
+    }
+
+    fn next_line(&mut self) -> String {
+        let mut line = String::new();
+        self.stdout.read_line(&mut line).unwrap();
+        line
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+const USER: &str = "storefront-client,jdoe,jdoe@example.com,Old-Passw0rd1";
+
+#[test]
+fn the_printed_base_url_is_the_one_served() {
+    let running = Running::start(&[]);
+    assert!(running.base_url.starts_with("http://127.0.0.1:"), "{}", running.base_url);
+    let (status, outbox) = running.json("GET", "/_simulator/outbox", "");
+    assert_eq!((status, outbox), (200, serde_json::json!([])));
+}
+
+#[test]
+fn the_whole_flow_through_the_control_routes() {
+    let mut running = Running::start(&["--user", USER, "--messages"]);
+    let (status, _) =
+        running.json("POST", "/v1/password/reset", r#"{"ClientID":"storefront-client","Username":"jdoe"}"#);
+    assert_eq!(status, 204);
+    let printed: serde_json::Value = serde_json::from_str(&running.next_line()).unwrap();
+    let (_, outbox) = running.json("GET", "/_simulator/outbox", "");
+    assert_eq!(outbox[0]["to"], "jdoe@example.com");
+    assert_eq!(printed["payload"], outbox[0]["payload"], "--messages prints what the outbox holds");
+    let code = outbox[0]["payload"]["EventBody"]["PasswordRenewalVerificationCode"].as_str().unwrap().to_owned();
+
+    let reset = r#"{"ClientID":"storefront-client","Username":"jdoe","Password":"N3w-Passw0rd!"}"#;
+    assert_eq!(running.json("PUT", &format!("/v1/password/reset/{code}"), reset).0, 204);
+    let (status, token) = running.login("jdoe", "N3w-Passw0rd%21");
+    assert_eq!(status, 200, "{token}");
+    assert_eq!(running.login("jdoe", "Old-Passw0rd1").0, 400);
+
+    // The clock: a token expires.
+    let bearer = |token: &serde_json::Value| format!("Bearer {}", token["access_token"].as_str().unwrap());
+    let me = |running: &Running, authorization: &str| {
+        let address = running.base_url.strip_prefix("http://").unwrap();
+        let mut stream = TcpStream::connect(address).unwrap();
+        let request = format!(
+            "GET /v1/me HTTP/1.1\r\nHost: {address}\r\nAuthorization: {authorization}\r\nConnection: close\r\n\r\n"
+        );
+        stream.write_all(request.as_bytes()).unwrap();
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).unwrap();
+        answer[9..12].parse::<u16>().unwrap()
+    };
+    assert_eq!(me(&running, &bearer(&token)), 200);
+    assert_eq!(running.json("POST", "/_simulator/advance?seconds=36001", "").0, 200);
+    assert_eq!(me(&running, &bearer(&token)), 401);
+    assert_eq!(running.json("POST", "/_simulator/advance?seconds=soon", "").0, 400);
+
+    // Back to the seed: the old password, an empty outbox.
+    assert_eq!(running.json("POST", "/_simulator/reset", "").0, 200);
+    assert_eq!(running.json("GET", "/_simulator/outbox", "").1, serde_json::json!([]));
+    assert_eq!(running.login("jdoe", "Old-Passw0rd1").0, 200);
+
+    // A user added at run time.
+    let added =
+        r#"{"ClientID":"storefront-client","Username":"asmith","Email":"a@example.com","Password":"Added-Passw0rd1"}"#;
+    assert_eq!(running.json("POST", "/_simulator/users", added).0, 201);
+    assert_eq!(running.login("asmith", "Added-Passw0rd1").0, 200);
+    let (status, error) = running.json("POST", "/_simulator/users", r#"{"Username":"x"}"#);
+    assert_eq!(status, 400);
+    assert!(error["Errors"][0]["Message"].as_str().unwrap().contains("ClientID"), "{error}");
+    assert_eq!(running.json("GET", "/_simulator/nothing", "").0, 404);
+}
+
+#[test]
+fn a_seed_file_sets_clients_users_and_senders() {
+    let seed = std::env::temp_dir().join(format!("ordercloud-seed-{}.json", std::process::id()));
+    std::fs::write(
+        &seed,
+        r#"{"Users":[{"ClientID":"integration","Username":"ops","Email":"ops@example.com","Password":"Ops-Passw0rd1","FirstName":"Ops"}],
+            "ApiClients":[{"ClientID":"integration","ClientSecret":"the-secret","Roles":["FullAccess"],"RefreshTokens":true}],
+            "MessageSenders":[{"URL":"http://127.0.0.1:9/messages","SharedKey":"k","MessageTypes":["OneTimePassword"]}]}"#,
+    )
+    .unwrap();
+    let running = Running::start(&["--seed", seed.to_str().unwrap()]);
+    let form = "grant_type=client_credentials&client_id=integration&client_secret=the-secret&scope=FullAccess";
+    let (status, token) = running.call("POST", "/oauth/token", "application/x-www-form-urlencoded", form);
+    assert_eq!(status, 200, "{token}");
+    let form = "grant_type=password&username=ops&password=Ops-Passw0rd1&client_id=integration&client_secret=the-secret";
+    let (status, token) = running.call("POST", "/oauth/token", "application/x-www-form-urlencoded", form);
+    assert_eq!(status, 200);
+    assert!(token["refresh_token"].is_string(), "{token}");
+    std::fs::remove_file(seed).unwrap();
+}
+
+#[test]
+fn bad_flags_and_seeds_exit_2_with_a_clear_error() {
+    let seed = std::env::temp_dir().join(format!("ordercloud-bad-seed-{}.json", std::process::id()));
+    std::fs::write(&seed, r#"{"Users":[],"Clients":[]}"#).unwrap();
+    let cases: [(&[&str], &str); 6] = [
+        (&["--bogus"], "unknown argument"),
+        (&["--port", "99999"], "--port"),
+        (&["--port"], "needs a value"),
+        (&["--user", "only,three,parts"], "CLIENT_ID,USERNAME,EMAIL,PASSWORD"),
+        (&["--seed", "/nonexistent/seed.json"], "could not read the seed file"),
+        (&["--seed", seed.to_str().unwrap()], "unknown field `Clients`"),
+    ];
+    for (args, message) in cases {
+        let output = Command::new(BIN).args(args).output().unwrap();
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(message), "{args:?}: {stderr}");
+        assert!(output.stdout.is_empty(), "nothing on stdout: {args:?}");
+    }
+    std::fs::remove_file(seed).unwrap();
+}
+
+#[cfg(unix)]
+#[test]
+fn sigterm_stops_it_cleanly() {
+    let mut running = Running::start(&[]);
+    let stopped = Command::new("kill").args(["-TERM", &running.child.id().to_string()]).status().unwrap();
+    assert!(stopped.success());
+    let status = running.child.wait().unwrap();
+    assert!(status.success(), "{status}");
+}
