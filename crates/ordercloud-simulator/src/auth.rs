@@ -4,6 +4,7 @@
 //! documents, `exp` and `nbf` on the simulator's clock; the signature is a fixed word, as
 //! clients never check it.
 
+use base64::Engine as _;
 use http::StatusCode;
 use ordercloud_models::ErrorCode;
 use serde_json::json;
@@ -214,17 +215,9 @@ fn form_pairs(body: &[u8]) -> Vec<(String, String)> {
         .collect()
 }
 
-/// Base64url without padding.
+/// Base64url without padding, as JWTs are encoded.
 fn base64url(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let n = chunk.iter().enumerate().fold(0u32, |n, (index, &byte)| n | (u32::from(byte) << (16 - 8 * index)));
-        for index in 0..=chunk.len() {
-            out.push(char::from(ALPHABET[(n >> (18 - 6 * index)) as usize & 63]));
-        }
-    }
-    out
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
 
 #[cfg(test)]
