@@ -317,7 +317,7 @@ impl<'c> ApiRequest<'c> {
     /// decoded (a UTF-8 byte-order mark skipped; a body that does not decode is an
     /// [`Error::Decode`]).
     pub async fn send_json_response<T: DeserializeOwned>(self) -> Result<ApiResponse<T>, Error> {
-        let (response, secrets) = self.execute().await?;
+        let (response, mut secrets) = self.execute().await?;
         let (parts, body) = response.into_parts();
         match serde_json::from_slice(json_text(&body)) {
             Ok(decoded) => Ok(ApiResponse { status: parts.status, headers: parts.headers, body: decoded }),
@@ -428,13 +428,8 @@ impl<'c> ApiRequest<'c> {
             span.record("elapsed_ms", started.elapsed().as_secs_f64() * 1000.0);
         }
         let provided = call.provided.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
-        let mut values = self.secrets;
-        if let (Some(provider), false) =
-            (&call.provider, matches!(&outcome, Some(Ok(response)) if response.status().is_success()))
-        {
-            values.extend(provider.secrets().into_iter().map(|(value, any_case)| SecretValue { value, any_case }));
-        }
-        let secrets = Secrets { values, authorization: provided.or(call.authorization) };
+        let mut secrets =
+            Secrets { values: self.secrets, authorization: provided.or(call.authorization), provider: call.provider };
         match outcome {
             // A call still waiting for its turn was never sent.
             None if attempts.load(Ordering::Relaxed) == 0 => {
@@ -449,6 +444,7 @@ impl<'c> ApiRequest<'c> {
                 } else {
                     let (parts, body) = response.into_parts();
                     let error = ResponseError::new(parts.status, parts.headers, body, &secrets.as_strs());
+
                     Err(Error::Response(Box::new(error)))
                 }
             }
@@ -505,10 +501,19 @@ impl SecretValue {
 struct Secrets {
     values: Vec<SecretValue>,
     authorization: Option<HeaderValue>,
+    /// The provider whose own secrets (password, client secret...) join `values` when an
+    /// error needs them.
+    provider: Option<Arc<dyn TokenProvider>>,
 }
 
 impl Secrets {
-    fn as_strs(&self) -> Vec<Secret<'_>> {
+    /// The secrets as the scrubber takes them; asks the token provider for its own first,
+    /// so a call that succeeds never does.
+    fn as_strs(&mut self) -> Vec<Secret<'_>> {
+        if let Some(provider) = self.provider.take() {
+            let extra = provider.secrets().into_iter().map(|(value, any_case)| SecretValue { value, any_case });
+            self.values.extend(extra);
+        }
         let token = self.authorization.as_ref().and_then(bearer_token).map(Secret::any_case);
         let values = self.values.iter().map(|secret| match secret.any_case {
             true => Secret::any_case(&secret.value),
