@@ -30,7 +30,8 @@ pub const RENEW_BEFORE_EXPIRY: Duration = Duration::from_secs(60);
 /// - **After `401 InvalidToken`** the client asks for a token newer than the refused one and
 ///   sends that call once more; a second 401 is returned as it is.
 /// - **No cached failure**: a refused token request fails the calls that waited for it with
-///   its typed error, sends no API call, and the next call tries again.
+///   its typed error, sends no API call, and the next call tries again. A renewal that fails
+///   while the token at hand has not yet expired keeps that token in use meanwhile.
 ///
 /// Clones share the token. [`client`](Self::client) may be called as often as needed; the
 /// clients share the original client's connection pool. The session and its clients never
@@ -76,6 +77,7 @@ struct Inner {
 struct Cached {
     authorization: HeaderValue,
     renew_at: Instant,
+    expires_at: Instant,
     refresh_token: Option<String>,
 }
 
@@ -127,9 +129,11 @@ impl Inner {
         authorization.set_sensitive(true);
         let lifetime = token.expires_in();
         let early = RENEW_BEFORE_EXPIRY.min(lifetime / 2);
-        let renew_at = Instant::now().checked_add(lifetime - early).unwrap_or_else(Instant::now);
-        let cached =
-            Arc::new(Cached { authorization, renew_at, refresh_token: token.refresh_token().map(str::to_owned) });
+        let now = Instant::now();
+        let renew_at = now.checked_add(lifetime - early).unwrap_or(now);
+        let expires_at = now.checked_add(lifetime).unwrap_or(now);
+        let refresh_token = token.refresh_token().map(str::to_owned);
+        let cached = Arc::new(Cached { authorization, renew_at, expires_at, refresh_token });
         *self.current.write().unwrap_or_else(PoisonError::into_inner) = Some(cached.clone());
         Ok(cached)
     }
@@ -171,8 +175,18 @@ impl TokenProvider for Inner {
                 return Ok(cached.authorization.clone());
             }
         }
-        let token = self.fetch(current.as_ref().and_then(|cached| cached.refresh_token.as_deref())).await?;
-        Ok(self.store(token)?.authorization.clone())
+        match self.fetch(current.as_ref().and_then(|cached| cached.refresh_token.as_deref())).await {
+            Ok(token) => Ok(self.store(token)?.authorization.clone()),
+            // A renewal ahead of expiry failed: the token at hand still works until it
+            // expires (unless the API refused it), and the next call tries again.
+            Err(error) => match current.filter(|cached| rejected.is_none() && Instant::now() < cached.expires_at) {
+                Some(cached) => {
+                    tracing::warn!(status = ?error.status(), "renewing the session's token failed; using it until it expires");
+                    Ok(cached.authorization.clone())
+                }
+                None => Err(error),
+            },
+        }
     }
 
     fn secrets(&self) -> Vec<(String, bool)> {

@@ -108,6 +108,27 @@ async fn tokens_are_renewed_before_they_expire_with_the_refresh_token() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn a_failed_renewal_keeps_the_token_until_it_expires() {
+    let mock = MockTransport::new();
+    mock.push_status(200, token_json("t-1", 600, None))
+        .push_status(204, "")
+        .push_status(503, "token service down")
+        .push_status(204, "")
+        .push_status(503, "still down");
+    let me = Session::new(ApiClient::builder().transport(mock.clone()).build().unwrap(), login()).client();
+    me.request(Method::GET, "/me").send_empty().await.unwrap();
+    tokio::time::advance(Duration::from_secs(560)).await; // due for renewal, not expired
+    me.request(Method::GET, "/me").send_empty().await.unwrap();
+    let requests = mock.requests();
+    assert!(is_token_request(&requests[2]), "a renewal was tried");
+    assert_eq!(requests[3].header("authorization"), Some("Bearer t-1"), "the token at hand was used");
+    tokio::time::advance(Duration::from_secs(41)).await; // now expired
+    let error = me.request(Method::GET, "/me").send_empty().await.unwrap_err();
+    assert_eq!(error.status().map(|status| status.as_u16()), Some(503));
+    mock.assert_all_used();
+}
+
+#[tokio::test(start_paused = true)]
 async fn a_token_shorter_lived_than_the_margin_is_still_used() {
     let mock = MockTransport::new();
     mock.push_status(200, token_json("t-1", 30, None)).push_status(204, "").push_status(204, "");
