@@ -49,27 +49,44 @@ pub fn encode(value: &str) -> String {
     out
 }
 
+/// The bytes `%XX`-escaped `text` stands for: the inverse of [`encode`]. An escape that is
+/// not two hex digits is kept as written; `+` stays `+` (see [`push_form_encoded`] for the
+/// form convention).
+///
+/// ```
+/// use ordercloud_transport::encode::{decode, encode};
+///
+/// assert_eq!(decode(&encode("a b/c?código")), "a b/c?código".as_bytes());
+/// assert_eq!(decode("100%"), b"100%");
+/// ```
+pub fn decode(text: &str) -> Vec<u8> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut index = 0;
+    while index < bytes.len() {
+        let escaped = (bytes[index] == b'%')
+            .then(|| bytes.get(index + 1..index + 3))
+            .flatten()
+            .and_then(|hex| std::str::from_utf8(hex).ok())
+            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
+        match escaped {
+            Some(byte) => {
+                out.push(byte);
+                index += 3;
+            }
+            None => {
+                out.push(bytes[index]);
+                index += 1;
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
-
-    fn decode(encoded: &str) -> Vec<u8> {
-        let bytes = encoded.as_bytes();
-        let mut out = Vec::new();
-        let mut i = 0;
-        while i < bytes.len() {
-            if bytes[i] == b'%' {
-                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap();
-                out.push(u8::from_str_radix(hex, 16).unwrap());
-                i += 3;
-            } else {
-                out.push(bytes[i]);
-                i += 1;
-            }
-        }
-        out
-    }
 
     #[test]
     fn unreserved_characters_pass_through() {

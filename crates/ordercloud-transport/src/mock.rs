@@ -101,22 +101,7 @@ impl RecordedRequest {
 fn decode_pairs(text: &str, form: bool) -> Vec<(String, String)> {
     let decode = |part: &str| {
         let part = if form { part.replace('+', " ") } else { part.to_owned() };
-        let bytes = part.as_bytes();
-        let (mut out, mut index) = (Vec::with_capacity(bytes.len()), 0);
-        while index < bytes.len() {
-            let hex = bytes.get(index + 1..index + 3).and_then(|hex| std::str::from_utf8(hex).ok());
-            match (bytes[index], hex.and_then(|hex| u8::from_str_radix(hex, 16).ok())) {
-                (b'%', Some(byte)) => {
-                    out.push(byte);
-                    index += 3;
-                }
-                (byte, _) => {
-                    out.push(byte);
-                    index += 1;
-                }
-            }
-        }
-        String::from_utf8_lossy(&out).into_owned()
+        String::from_utf8_lossy(&crate::encode::decode(&part)).into_owned()
     };
     text.split('&')
         .filter(|pair| !pair.is_empty())

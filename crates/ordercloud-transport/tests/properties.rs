@@ -87,21 +87,6 @@ fn block_on<F: std::future::Future>(future: F) -> F::Output {
     tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(future)
 }
 
-fn percent_decode(text: &str) -> Vec<u8> {
-    let bytes = text.as_bytes();
-    let (mut out, mut index) = (Vec::new(), 0);
-    while index < bytes.len() {
-        if bytes[index] == b'%' {
-            out.push(u8::from_str_radix(std::str::from_utf8(&bytes[index + 1..index + 3]).unwrap(), 16).unwrap());
-            index += 3;
-        } else {
-            out.push(bytes[index]);
-            index += 1;
-        }
-    }
-    out
-}
-
 fn mock_client(mock: &MockTransport) -> ApiClient {
     ApiClient::builder().transport(mock.clone()).build().unwrap()
 }
@@ -126,7 +111,7 @@ proptest! {
             let path = requests[0].uri.path();
             let segment = path.strip_prefix("/v1/password/reset/").unwrap();
             prop_assert!(!segment.contains('/'));
-            prop_assert_eq!(percent_decode(segment), code.as_bytes());
+            prop_assert_eq!(ordercloud_transport::encode::decode(segment), code.as_bytes());
         }
     }
 
