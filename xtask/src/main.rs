@@ -180,26 +180,14 @@ fn msrv() -> Result<(), String> {
             return Ok(());
         }
     }
+    let mut check = vec!["check", "--locked", "--all-features", "--target-dir", "target/msrv"];
+    for crate_name in PUBLISHED {
+        check.extend(["--package", crate_name]);
+    }
     run(
         "msrv: cargo 1.85 check",
         MSRV_CARGO,
-        &[
-            "check",
-            "--locked",
-            "--all-features",
-            "--target-dir",
-            "target/msrv",
-            "--package",
-            "ordercloud-models",
-            "--package",
-            "ordercloud-transport",
-            "--package",
-            "ordercloud-password-reset",
-            "--package",
-            "ordercloud-auth",
-            "--package",
-            "ordercloud-simulator",
-        ],
+        &check,
         &[("RUSTC", "/usr/bin/rustc"), ("RUSTDOC", "/usr/bin/rustdoc")],
     )
 }
