@@ -184,12 +184,7 @@ fn msrv() -> Result<(), String> {
     for crate_name in PUBLISHED {
         check.extend(["--package", crate_name]);
     }
-    run(
-        "msrv: cargo 1.85 check",
-        MSRV_CARGO,
-        &check,
-        &[("RUSTC", "/usr/bin/rustc"), ("RUSTDOC", "/usr/bin/rustdoc")],
-    )
+    run("msrv: cargo 1.85 check", MSRV_CARGO, &check, &[("RUSTC", "/usr/bin/rustc"), ("RUSTDOC", "/usr/bin/rustdoc")])
 }
 
 /// Licences a dependency may carry (an SPDX expression must be satisfiable with these).

@@ -7,16 +7,18 @@ use http::{Method, StatusCode};
 use ordercloud_models::ErrorCode;
 use serde_json::{Value, json};
 
+use crate::OutboxMessage;
 use crate::routes::{Incoming, Reply};
 use crate::seed::SeedUser;
 use crate::state::State;
-use crate::{DeliveryOutcome, OutboxMessage};
 
 /// `GET outbox`, `POST advance?seconds=N`, `POST reset`, `POST users`; `None` for any other
 /// route (a 404 like the rest).
 pub(crate) fn handle(state: &mut State, request: &Incoming<'_>, route: &[&str]) -> Option<Reply> {
     Some(match (request.method, route) {
-        (&Method::GET, ["outbox"]) => Reply::ok(Value::Array(state.outbox.iter().map(outbox_json).collect())),
+        (&Method::GET, ["outbox"]) => {
+            Reply::ok(Value::Array(state.outbox.iter().map(OutboxMessage::to_json).collect()))
+        }
         (&Method::POST, ["advance"]) => {
             let seconds = request
                 .query
@@ -49,21 +51,4 @@ pub(crate) fn handle(state: &mut State, request: &Incoming<'_>, route: &[&str]) 
 
 fn invalid(message: &str) -> Reply {
     Reply::bad_request(ErrorCode::InvalidRequestBody, message)
-}
-
-/// `{"to": .., "payload": {...}}`, with `"delivery"` when a message sender got it.
-pub(crate) fn outbox_json(message: &OutboxMessage) -> Value {
-    let mut value = json!({"to": message.to, "payload": message.payload});
-    if let Some(delivery) = &message.delivery {
-        value["delivery"] = match &delivery.outcome {
-            DeliveryOutcome::Pending => json!({"endpoint": delivery.endpoint, "outcome": "pending"}),
-            DeliveryOutcome::Delivered { status } => {
-                json!({"endpoint": delivery.endpoint, "outcome": "delivered", "status": status})
-            }
-            DeliveryOutcome::Failed(error) => {
-                json!({"endpoint": delivery.endpoint, "outcome": "failed", "error": error})
-            }
-        };
-    }
-    value
 }

@@ -241,6 +241,24 @@ impl OutboxMessage {
         self.is(MessageType::OneTimePassword).then(|| self.event_body()).flatten()
     }
 
+    /// The message as the control route `GET /_simulator/outbox` and `--messages` show it:
+    /// `{"to": .., "payload": {...}}`, with `"delivery"` when a message sender got it.
+    pub fn to_json(&self) -> serde_json::Value {
+        let mut value = serde_json::json!({"to": self.to, "payload": self.payload});
+        if let Some(delivery) = &self.delivery {
+            value["delivery"] = match &delivery.outcome {
+                DeliveryOutcome::Pending => serde_json::json!({"endpoint": delivery.endpoint, "outcome": "pending"}),
+                DeliveryOutcome::Delivered { status } => {
+                    serde_json::json!({"endpoint": delivery.endpoint, "outcome": "delivered", "status": status})
+                }
+                DeliveryOutcome::Failed(error) => {
+                    serde_json::json!({"endpoint": delivery.endpoint, "outcome": "failed", "error": error})
+                }
+            };
+        }
+        value
+    }
+
     fn is(&self, message_type: MessageType) -> bool {
         self.message_type() == Some(&message_type)
     }

@@ -69,7 +69,7 @@ impl Options {
         }
         if self.messages {
             builder = builder.on_message(|message| {
-                println!("{}", serde_json::json!({"to": message.to, "payload": message.payload}));
+                println!("{}", message.to_json());
             });
         }
         Ok(builder)
