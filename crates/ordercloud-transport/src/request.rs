@@ -431,7 +431,7 @@ impl<'c> ApiRequest<'c> {
         let mut secrets =
             Secrets { values: self.secrets, authorization: provided.or(call.authorization), provider: call.provider };
         match outcome {
-            // A call still waiting for its turn was never sent.
+            // A call still waiting for its token or its turn was never sent.
             None if attempts.load(Ordering::Relaxed) == 0 => {
                 Err(TransportError::new(TransportErrorKind::QueueTimeout, Elapsed(self.timeout)).into())
             }

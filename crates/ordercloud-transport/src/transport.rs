@@ -96,8 +96,9 @@ pub enum TransportErrorKind {
     InvalidResponse,
     /// The response body is larger than the transport accepts.
     BodyTooLarge,
-    /// The call's time ran out while it waited for its turn among the client's calls in
-    /// flight: the request was not sent.
+    /// The call's time ran out before it was sent: while it waited for its access token
+    /// (from a [`TokenProvider`](crate::TokenProvider)) or for its turn among the client's
+    /// calls in flight. The request was not sent.
     QueueTimeout,
     /// The async runtime the transport needs is not running here (for
     /// [`HyperTransport`](crate::HyperTransport), a tokio runtime): nothing was sent.
@@ -115,7 +116,7 @@ impl TransportErrorKind {
             Self::Io => "the connection failed during the request",
             Self::InvalidResponse => "the server's answer is not valid HTTP",
             Self::BodyTooLarge => "the response body is larger than the limit",
-            Self::QueueTimeout => "the call timed out waiting for its turn, and was not sent",
+            Self::QueueTimeout => "the call timed out waiting for its token or its turn, and was not sent",
             Self::Runtime => "the async runtime the HTTP transport needs is not running",
             Self::Other => "the HTTP transport failed",
         }
