@@ -13,6 +13,7 @@
 //! server's own words ("Password does not meet...") are not an echo of `password1`.
 
 use std::borrow::Cow;
+use std::collections::HashSet;
 
 /// How many characters of the server's text an error shows at most.
 pub(crate) const SNIPPET_CHARS: usize = 200;
@@ -41,10 +42,39 @@ impl<'a> Secret<'a> {
         Self { text, any_case: true }
     }
 
-    /// The secret as it is compared: lower-cased when case does not count.
-    fn folded(&self) -> Vec<char> {
-        if self.any_case { self.text.to_lowercase().chars().collect() } else { self.text.chars().collect() }
+    /// Every run of [`RUN`] characters of the secret (the whole secret when shorter), as
+    /// compared: folded to lower case when case does not count.
+    fn runs(&self) -> HashSet<Vec<char>> {
+        let characters: Vec<char> = self.text.chars().map(|c| fold(c, self.any_case)).collect();
+        characters.windows(characters.len().clamp(1, RUN)).map(<[char]>::to_vec).collect()
     }
+
+    /// How many characters a run of this secret has.
+    fn run_length(&self) -> usize {
+        self.text.chars().count().min(RUN)
+    }
+}
+
+/// `c` as compared: its lower case when case does not count.
+fn fold(c: char, any_case: bool) -> char {
+    if any_case { c.to_lowercase().next().unwrap_or(c) } else { c }
+}
+
+/// Where in `text` (as character positions) runs of `secret` stand: one flag a character.
+/// Linear in the text: each window of it is looked up among the secret's runs.
+fn covered(text: &[char], secret: &Secret<'_>, runs: &HashSet<Vec<char>>) -> Vec<bool> {
+    let run = secret.run_length();
+    let mut covered = vec![false; text.len()];
+    if run == 0 || text.len() < run {
+        return covered;
+    }
+    let folded: Vec<char> = text.iter().map(|&c| fold(c, secret.any_case)).collect();
+    for (start, window) in folded.windows(run).enumerate() {
+        if runs.contains(window) {
+            covered[start..start + run].fill(true);
+        }
+    }
+    covered
 }
 
 /// What stands instead of a server text that echoed a secret in a form not replaced in place.
@@ -123,34 +153,24 @@ fn scrub(text: &str, secrets: &[Secret<'_>]) -> Option<String> {
     (!shows_any(&text, secrets)).then_some(text)
 }
 
-/// `text` with every run of [`RUN`] or more of `secret`'s characters that stands in it as is
-/// (in any ASCII case, for a code or token) replaced, longest runs first.
+/// `text` with every stretch made of runs of `secret` (in any case, for a code or token)
+/// replaced by one [`REPLACEMENT`]. Only secrets of [`RUN`] characters or more: a shorter
+/// one was replaced whole with its other forms.
 fn replace_runs(text: &str, secret: &Secret<'_>) -> String {
-    let characters: Vec<char> = secret.text.chars().collect();
-    let mut text = text.to_owned();
-    let mut start = 0;
-    while start + RUN <= characters.len() {
-        let found = (RUN..=characters.len() - start).rev().find_map(|length| {
-            let run: String = characters[start..start + length].iter().collect();
-            contains(&text, &run, secret.any_case).then_some((run, length))
-        });
-        match found {
-            Some((run, length)) => {
-                text = replace(&text, &run, secret.any_case);
-                start += length;
-            }
-            None => start += 1,
+    if secret.text.chars().count() < RUN {
+        return text.to_owned();
+    }
+    let characters: Vec<char> = text.chars().collect();
+    let covered = covered(&characters, secret, &secret.runs());
+    let mut out = String::with_capacity(text.len());
+    for (index, &character) in characters.iter().enumerate() {
+        match covered[index] {
+            false => out.push(character),
+            true if index == 0 || !covered[index - 1] => out.push_str(REPLACEMENT),
+            true => {}
         }
     }
-    text
-}
-
-fn contains(text: &str, needle: &str, any_case: bool) -> bool {
-    if any_case {
-        text.as_bytes().windows(needle.len()).any(|window| window.eq_ignore_ascii_case(needle.as_bytes()))
-    } else {
-        text.contains(needle)
-    }
+    out
 }
 
 fn replace(text: &str, needle: &str, any_case: bool) -> String {
@@ -218,14 +238,10 @@ fn shows_any(text: &str, secrets: &[Secret<'_>]) -> bool {
     let twice = decode(&once);
     let mut views = vec![text.to_owned(), once.clone(), twice];
     views.extend(base64_runs(text).chain(base64_runs(&once)));
-    let lowered: Vec<String> = views.iter().map(|view| view.to_lowercase()).collect();
+    let views: Vec<Vec<char>> = views.iter().map(|view| view.chars().collect()).collect();
     secrets.iter().any(|secret| {
-        let characters = secret.folded();
-        let views = if secret.any_case { &lowered } else { &views };
-        characters.windows(characters.len().min(RUN)).any(|window| {
-            let window: String = window.iter().collect();
-            views.iter().any(|view| view.contains(&window))
-        })
+        let runs = secret.runs();
+        views.iter().any(|view| covered(view, secret, &runs).contains(&true))
     })
 }
 
