@@ -7,11 +7,13 @@ use ordercloud_transport::{ApiClient, Error, MockTransport, RetryPolicy, Transpo
 use proptest::prelude::*;
 
 /// How many encodings [`encode_as`] knows.
-const ENCODINGS: usize = 11;
+const ENCODINGS: usize = 16;
 
 /// `secret` as a server might echo it: verbatim, JSON-escaped (two ways), HTML-escaped,
 /// percent-encoded in either case, form-encoded, upper- or lower-cased, a run of its first
-/// characters, or in a `Basic` header's base64 of `user:secret`.
+/// characters, in a `Basic` header's base64 of `user:secret`, in base64 glued to `token=`,
+/// as a hex dump, in full-width letters, percent-encoded three times, or split by soft
+/// hyphens and zero-width spaces.
 fn encode_as(secret: &str, encoding: usize) -> String {
     let percent = ordercloud_transport::encode::encode(secret);
     match encoding {
@@ -41,7 +43,23 @@ fn encode_as(secret: &str, encoding: usize) -> String {
         7 => secret.to_uppercase(),
         8 => secret.to_lowercase(),
         9 => secret.chars().take(8.max(secret.chars().count() - 3)).collect(),
-        _ => format!("Basic {}", base64(format!("jdoe:{secret}").as_bytes())),
+        10 => format!("Basic {}", base64(format!("jdoe:{secret}").as_bytes())),
+        11 => format!("token={}", base64(secret.as_bytes()).trim_end_matches('=')),
+        12 => secret.bytes().map(|byte| format!("{byte:02x} ")).collect(),
+        13 => secret
+            .chars()
+            .map(|c| if c.is_ascii_graphic() { char::from_u32(u32::from(c) + 0xFEE0).unwrap_or(c) } else { c })
+            .collect(),
+        14 => secret.bytes().map(|byte| format!("%2525{byte:02X}")).collect(),
+        _ => secret
+            .chars()
+            .enumerate()
+            .map(|(i, c)| match i % 3 {
+                0 if i > 0 => format!("\u{ad}{c}"),
+                1 if i > 1 => format!("\u{200b}{c}"),
+                _ => c.to_string(),
+            })
+            .collect(),
     }
 }
 
@@ -60,6 +78,8 @@ fn base64(bytes: &[u8]) -> String {
 /// Whether `text` holds `secret` or a run of 8 of its characters, ignoring case for a code
 /// or token.
 fn shows(text: &str, secret: &str, any_case: bool) -> bool {
+    // Invisible characters become U+FFFD in a line: a secret split by them shows all the same.
+    let text = &text.replace('\u{FFFD}', "");
     let (text, secret): (String, Vec<char>) = match any_case {
         true => (text.to_lowercase(), secret.to_lowercase().chars().collect()),
         false => (text.to_owned(), secret.chars().collect()),
