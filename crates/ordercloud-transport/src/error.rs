@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 use std::error::Error as StdError;
 use std::fmt;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use bytes::Bytes;
 use http::{HeaderMap, StatusCode};
@@ -42,7 +42,10 @@ use crate::transport::{TransportError, TransportErrorKind};
 /// }
 /// # }
 /// ```
-#[derive(Debug)]
+///
+/// Cheap to clone: the raw body and any cause are shared, so one failure can be handed to
+/// every call that waited for it (a refused token request, say).
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum Error {
     /// The request was refused before anything was sent (an empty path parameter, a body
@@ -58,6 +61,9 @@ pub enum Error {
     Response(Box<ResponseError>),
     /// The server answered 2xx, but the body is not what the endpoint returns.
     Decode(Box<DecodeError>),
+    /// A list's pages do not end: the server answered a page it had already given, or
+    /// another page than the one asked for; see [`Pages`](crate::Pages).
+    Pagination(PaginationError),
 }
 
 impl Error {
@@ -166,6 +172,7 @@ impl fmt::Display for Error {
             Self::Transport(error) => write!(f, "request failed: {error}"),
             Self::Response(error) => fmt::Display::fmt(error, f),
             Self::Decode(error) => fmt::Display::fmt(error, f),
+            Self::Pagination(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -178,6 +185,7 @@ impl StdError for Error {
             Self::Transport(error) => error,
             Self::Response(error) => error.as_ref(),
             Self::Decode(error) => error.as_ref(),
+            Self::Pagination(error) => error,
         })
     }
 }
@@ -189,15 +197,15 @@ impl From<TransportError> for Error {
 }
 
 /// A message and an optional cause: the shared body of [`InvalidRequest`] and [`ConfigError`].
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 struct Described {
     message: Cow<'static, str>,
-    source: Option<Box<dyn StdError + Send + Sync>>,
+    source: Option<Arc<dyn StdError + Send + Sync>>,
 }
 
 impl Described {
     fn new(message: impl Into<Cow<'static, str>>, source: Option<Box<dyn StdError + Send + Sync>>) -> Self {
-        Self { message: message.into(), source }
+        Self { message: message.into(), source: source.map(Arc::from) }
     }
 
     fn source(&self) -> Option<&(dyn StdError + 'static)> {
@@ -206,7 +214,7 @@ impl Described {
 }
 
 /// A request refused before it was sent, for its own arguments.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct InvalidRequest(Described);
 
 impl InvalidRequest {
@@ -229,7 +237,7 @@ impl StdError for InvalidRequest {
 }
 
 /// A client or transport configured wrongly; nothing was sent.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct ConfigError(Described);
 
 impl ConfigError {
@@ -258,6 +266,7 @@ impl StdError for ConfigError {
 /// read frugally too: at most [`MAX_ERRORS`](Self::MAX_ERRORS) entries are kept, and each
 /// entry's `Data` is parsed only when [`errors`](Self::errors) is first called, so a hostile
 /// body costs little more memory than its own size.
+#[derive(Clone)]
 pub struct ResponseError {
     status: StatusCode,
     headers: HeaderMap,
@@ -332,10 +341,69 @@ impl fmt::Debug for ResponseError {
 
 impl StdError for ResponseError {}
 
+/// Why a walk over a list's pages was ended: the server's paging would never have ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PaginationErrorKind {
+    /// The server gave, as the next page's key, the key of a page already fetched: the keys
+    /// go round in a cycle.
+    RepeatedPageKey,
+    /// The server answered a page exactly as it answered an earlier one.
+    RepeatedPage,
+    /// The server answered another page than the one asked for (it ignores `page`).
+    WrongPageNumber {
+        /// The page asked for.
+        asked: u32,
+        /// The page the answer says it is.
+        answered: u32,
+    },
+}
+
+/// A walk over a list's pages ended because the server's paging would never end; the
+/// pages before it were returned, and nothing more is fetched.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PaginationError {
+    kind: PaginationErrorKind,
+    pages: u32,
+}
+
+impl PaginationError {
+    pub(crate) fn new(kind: PaginationErrorKind, pages: u32) -> Self {
+        Self { kind, pages }
+    }
+
+    /// What the server did.
+    pub fn kind(&self) -> PaginationErrorKind {
+        self.kind
+    }
+
+    /// How many pages were fetched before the walk ended, this one included.
+    pub fn pages(&self) -> u32 {
+        self.pages
+    }
+}
+
+impl fmt::Display for PaginationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("the list's pages do not end: ")?;
+        match self.kind {
+            PaginationErrorKind::RepeatedPageKey => f.write_str("the server gave the key of an earlier page again")?,
+            PaginationErrorKind::RepeatedPage => f.write_str("the server answered an earlier page again")?,
+            PaginationErrorKind::WrongPageNumber { asked, answered } => {
+                write!(f, "asked for page {asked}, the server answered page {answered}")?
+            }
+        }
+        write!(f, " (stopped after {} pages)", self.pages)
+    }
+}
+
+impl StdError for PaginationError {}
+
 /// A 2xx answer whose body is not what the endpoint returns.
 ///
 /// It says where and why decoding failed, with any secret of the call kept out; the raw
 /// `serde_json` error is not kept, because its text can quote the body.
+#[derive(Clone)]
 pub struct DecodeError {
     status: StatusCode,
     body: Bytes,

@@ -18,14 +18,14 @@ use serde_json::value::RawValue;
 pub(crate) const MAX_ENTRIES: usize = 16;
 
 /// The errors of a body: the first entries and how many there were in all.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub(crate) struct ErrorBody {
     pub(crate) entries: Vec<Entry>,
     pub(crate) total: usize,
 }
 
 /// One error entry, with its `Data` as a byte range of the body's JSON text.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub(crate) struct Entry {
     pub(crate) code: ErrorCode,
     pub(crate) message: String,

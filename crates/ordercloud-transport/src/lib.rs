@@ -62,7 +62,7 @@ mod transport;
 
 pub use base_url::DEFAULT_BASE_URL;
 pub use client::{ApiClient, ApiClientBuilder, DEFAULT_MAX_IN_FLIGHT, DEFAULT_TIMEOUT, MAX_TIMEOUT, USER_AGENT};
-pub use error::{ConfigError, DecodeError, Error, InvalidRequest, ResponseError};
+pub use error::{ConfigError, DecodeError, Error, InvalidRequest, PaginationError, PaginationErrorKind, ResponseError};
 #[cfg(feature = "hyper")]
 pub use hyper_transport::{
     DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_POOL_IDLE_TIMEOUT,
@@ -81,5 +81,5 @@ pub use http;
 /// The `bytes` crate of [`HttpTransport`]'s bodies, for the same reason.
 pub use bytes;
 pub use retry::RetryPolicy;
-pub use token_provider::TokenProvider;
+pub use token_provider::{TokenProvider, bearer_authorization};
 pub use transport::{HttpTransport, Sleep, TransportError, TransportErrorKind};

@@ -29,14 +29,28 @@ const APPLICATION_JSON: HeaderValue = HeaderValue::from_static("application/json
 const FORM_URLENCODED: HeaderValue = HeaderValue::from_static("application/x-www-form-urlencoded");
 
 /// Headers a request sets itself, which [`ApiRequest::header`] refuses.
-const RESERVED_HEADERS: [header::HeaderName; 7] = [
+const SET_BY_THE_REQUEST: [header::HeaderName; 6] = [
     header::HOST,
     header::CONTENT_LENGTH,
-    header::TRANSFER_ENCODING,
-    header::CONNECTION,
     header::CONTENT_TYPE,
     header::AUTHORIZATION,
     header::USER_AGENT,
+    header::ACCEPT,
+];
+
+/// Headers about the connection or the message's framing, which belong to the transport
+/// (hop-by-hop headers, `Expect`, a body encoding the body does not have), refused too.
+const CONNECTION_LEVEL: [&str; 10] = [
+    "connection",
+    "transfer-encoding",
+    "keep-alive",
+    "proxy-connection",
+    "te",
+    "trailer",
+    "upgrade",
+    "expect",
+    "proxy-authorization",
+    "content-encoding",
 ];
 
 /// One OrderCloud call: a route with its path parameters, query, body and per-call options,
@@ -207,10 +221,12 @@ impl<'c> ApiRequest<'c> {
         self.content_type = Some(content_type);
     }
 
-    /// Adds the header `name: value` to this call. A name or value that cannot be sent, or a
-    /// header the request sets itself (`Host`, `Content-Type`, `Content-Length`,
-    /// `Authorization`, `User-Agent`, `Connection`, `Transfer-Encoding`), is refused when the
-    /// call is sent.
+    /// Adds the header `name: value` to this call. A name or value that cannot be sent is
+    /// refused when the call is sent, and so is a header the request sets itself (`Host`,
+    /// `Accept`, `Content-Type`, `Content-Length`, `Authorization`, `User-Agent`) or one about
+    /// the connection, which the transport manages (`Connection`, `Transfer-Encoding`,
+    /// `Keep-Alive`, `Proxy-Connection`, `TE`, `Trailer`, `Upgrade`, `Expect`,
+    /// `Proxy-Authorization`, `Content-Encoding`).
     pub fn header(mut self, name: &str, value: &str) -> Self {
         self.push_header(name, value, false);
         self
@@ -227,9 +243,16 @@ impl<'c> ApiRequest<'c> {
     fn push_header(&mut self, name: &str, value: &str, sensitive: bool) {
         let header = header::HeaderName::from_bytes(name.as_bytes())
             .map_err(|_| Error::invalid("a header name is not a valid HTTP header name"))
-            .and_then(|name| match RESERVED_HEADERS.contains(&name) {
-                true => Err(Error::invalid(format!("the {name} header is set by the request itself"))),
-                false => Ok(name),
+            .and_then(|name| {
+                if SET_BY_THE_REQUEST.contains(&name) {
+                    Err(Error::invalid(format!("the {name} header is set by the request itself")))
+                } else if CONNECTION_LEVEL.contains(&name.as_str()) {
+                    Err(Error::invalid(format!(
+                        "the {name} header is about the connection, which the transport manages"
+                    )))
+                } else {
+                    Ok(name)
+                }
             })
             .and_then(|name| {
                 let mut value = HeaderValue::from_str(value).map_err(|_| {
@@ -317,10 +340,15 @@ impl<'c> ApiRequest<'c> {
     /// decoded (a UTF-8 byte-order mark skipped; a body that does not decode is an
     /// [`Error::Decode`]).
     pub async fn send_json_response<T: DeserializeOwned>(self) -> Result<ApiResponse<T>, Error> {
+        self.send_decoded().await.map(|(response, _)| response)
+    }
+
+    /// Sends the request and decodes the 2xx answer's JSON body; the raw body comes back too.
+    pub(crate) async fn send_decoded<T: DeserializeOwned>(self) -> Result<(ApiResponse<T>, Bytes), Error> {
         let (response, mut secrets) = self.execute().await?;
         let (parts, body) = response.into_parts();
         match serde_json::from_slice(json_text(&body)) {
-            Ok(decoded) => Ok(ApiResponse { status: parts.status, headers: parts.headers, body: decoded }),
+            Ok(decoded) => Ok((ApiResponse { status: parts.status, headers: parts.headers, body: decoded }, body)),
             Err(source) => {
                 Err(Error::Decode(Box::new(DecodeError::new(parts.status, body, &source, &secrets.as_strs()))))
             }

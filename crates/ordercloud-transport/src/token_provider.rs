@@ -6,6 +6,7 @@ use async_trait::async_trait;
 use http::HeaderValue;
 
 use crate::Error;
+use crate::client::bearer;
 
 /// Supplies the `Authorization` value of each call: the hook behind `ordercloud-auth`'s
 /// `Session`, which fetches, caches and renews tokens.
@@ -39,4 +40,23 @@ pub trait TokenProvider: Send + Sync + fmt::Debug {
     fn secrets(&self) -> Vec<(String, bool)> {
         Vec::new()
     }
+}
+
+/// The `Authorization: Bearer <token>` value for `token`, by the one rule every client
+/// follows ([`ApiClient::with_access_token`](crate::ApiClient::with_access_token),
+/// [`ApiRequest::bearer_token`](crate::ApiRequest::bearer_token)): an empty token (or one of
+/// white space only), or one that cannot be an HTTP header value, is refused. The value is
+/// marked sensitive. For token providers, so a provider's token is never sent as
+/// `Bearer ` with nothing after it.
+///
+/// ```
+/// use ordercloud_transport::bearer_authorization;
+///
+/// let value = bearer_authorization("a-token").unwrap();
+/// assert_eq!(value, "Bearer a-token");
+/// assert!(value.is_sensitive());
+/// assert!(bearer_authorization(" ").unwrap_err().is_invalid_request());
+/// ```
+pub fn bearer_authorization(token: &str) -> Result<HeaderValue, Error> {
+    bearer(token).map_err(Error::invalid)
 }

@@ -130,15 +130,18 @@ impl TransportErrorKind {
 
 /// A failure to get a complete HTTP response. Its [`kind`](Self::kind) says what failed and
 /// whether the request can have reached the server; the underlying error is its `source()`.
+///
+/// Cheap to clone: clones share the source.
+#[derive(Clone)]
 pub struct TransportError {
     kind: TransportErrorKind,
-    source: Option<Box<dyn StdError + Send + Sync>>,
+    source: Option<Arc<dyn StdError + Send + Sync>>,
 }
 
 impl TransportError {
     /// An error of `kind` caused by `source`.
     pub fn new(kind: TransportErrorKind, source: impl Into<Box<dyn StdError + Send + Sync>>) -> Self {
-        Self { kind, source: Some(source.into()) }
+        Self { kind, source: Some(Arc::from(source.into())) }
     }
 
     /// An error of `kind` with no underlying cause.

@@ -3,7 +3,7 @@
 
 use ordercloud_models::{ListMeta, ListOptions, ListPage};
 use ordercloud_transport::http::{Method, StatusCode};
-use ordercloud_transport::{ApiClient, Error, MockTransport, TransportError, TransportErrorKind};
+use ordercloud_transport::{ApiClient, Error, MockTransport, PaginationErrorKind, TransportError, TransportErrorKind};
 
 fn client(mock: &MockTransport) -> ApiClient {
     ApiClient::builder().transport(mock.clone()).build().unwrap()
@@ -109,6 +109,53 @@ async fn a_failed_page_is_asked_for_again_and_an_empty_page_ends_the_walk() {
     mock.assert_all_used();
 }
 
+/// A server whose paging never ends, as `answer` gives each page for the request's query.
+fn endless(answer: impl Fn(&str) -> String + Send + Sync + 'static) -> MockTransport {
+    MockTransport::from_fn(move |request| {
+        let body = answer(request.uri.query().unwrap_or(""));
+        Ok(http::Response::builder().status(200).body(body.into()).unwrap())
+    })
+}
+
+#[tokio::test]
+async fn pages_whose_keys_cycle_end_with_a_pagination_error() {
+    let cycles: [&[&str]; 3] = [&["A", "B"], &["k1", "k2", "k3"], &["same"]];
+    for cycle in cycles {
+        let next: Vec<String> = cycle.iter().map(|key| (*key).to_owned()).collect();
+        let mock = endless(move |query| {
+            let at = next.iter().position(|key| query == format!("pageKey={key}")).map_or(0, |index| index + 1);
+            format!(r#"{{"Meta":{{"NextPageKey":"{}"}},"Items":[{at}]}}"#, next[at % next.len()])
+        });
+        let client = client(&mock);
+        let pages = client.request(Method::GET, "/products").pages::<u32>();
+        let error = pages.all_items().await.unwrap_err();
+        let Error::Pagination(pagination) = &error else { panic!("{error:?}") };
+        assert_eq!(pagination.kind(), PaginationErrorKind::RepeatedPageKey, "{cycle:?}");
+        assert_eq!(mock.requests().len(), cycle.len() + 1, "{cycle:?}: each key asked for once");
+        assert!(error.to_string().contains("the server gave the key of an earlier page again"), "{error}");
+    }
+}
+
+#[tokio::test]
+async fn a_server_that_ignores_the_page_asked_for_ends_the_walk() {
+    // Always page 1, claiming 4294967295 pages.
+    let mock = endless(|_| r#"{"Meta":{"Page":1,"TotalPages":4294967295},"Items":["a"]}"#.to_owned());
+    let ignoring = client(&mock);
+    let mut pages = ignoring.request(Method::GET, "/products").pages::<String>();
+    assert_eq!(pages.next_page().await.unwrap().unwrap().items, ["a"]);
+    let error = pages.next_page().await.unwrap_err();
+    let Error::Pagination(pagination) = &error else { panic!("{error:?}") };
+    assert_eq!(pagination.kind(), PaginationErrorKind::WrongPageNumber { asked: 2, answered: 1 });
+    assert!(pages.next_page().await.unwrap().is_none(), "the walk has ended");
+    assert_eq!(mock.requests().len(), 2);
+
+    // The same page with no page number at all.
+    let mock = endless(|_| r#"{"Meta":{"TotalPages":4294967295},"Items":["a"]}"#.to_owned());
+    let error = client(&mock).request(Method::GET, "/products").pages::<String>().all_items().await.unwrap_err();
+    assert!(matches!(&error, Error::Pagination(p) if p.kind() == PaginationErrorKind::RepeatedPage && p.pages() == 2));
+    assert_eq!(mock.requests().len(), 2);
+}
+
 #[tokio::test]
 async fn a_request_error_comes_from_the_first_page() {
     let mock = MockTransport::new();
@@ -156,6 +203,18 @@ async fn extra_headers_are_validated_and_secret_ones_kept_out_of_errors() {
         ("Authorization", "Basic x"),
         ("bad name", "x"),
         ("X-Ok", "line\nbreak"),
+        // Hop-by-hop and connection-level headers belong to the transport.
+        ("Expect", "100-continue"),
+        ("TE", "trailers"),
+        ("Upgrade", "h2c"),
+        ("Proxy-Authorization", "Basic x"),
+        ("Keep-Alive", "timeout=5"),
+        ("Proxy-Connection", "keep-alive"),
+        ("Trailer", "X-Checksum"),
+        ("Content-Encoding", "gzip"),
+        ("Accept", "text/html"),
+        ("connection", "close"),
+        ("Transfer-Encoding", "chunked"),
     ] {
         let error = client.request(Method::GET, "/me").header(name, value).send_empty().await.unwrap_err();
         assert!(error.is_invalid_request(), "{name}: {error}");
