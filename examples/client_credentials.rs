@@ -4,7 +4,7 @@
 //! [ORDERCLOUD_BASE_URL=...] cargo run --example client_credentials
 
 use ordercloud_auth::{AuthApi, TokenRequest};
-use ordercloud_examples::{client_from_env, client_id_from_env, masked, optional, required, run_example};
+use ordercloud_examples::{client_from_env, client_id_from_env, masked, optional, required, run_example, validity};
 
 fn main() -> std::process::ExitCode {
     run_example(run())
@@ -18,12 +18,12 @@ async fn run() -> Result<(), String> {
     let token = AuthApi::new(client_from_env()?).token(&request).await.map_err(|error| error.to_string())?;
     let claims = token.claims().unwrap_or_default();
     println!(
-        "Access token {} for {} ({}), roles: {}, valid for {} minutes",
+        "Access token {} for {} ({}), roles: {}, valid for {}",
         masked(token.access_token()),
         claims.usr.as_deref().unwrap_or("?"),
         claims.usrtype.as_deref().unwrap_or("?"),
         claims.role.join(" "),
-        token.expires_in().as_secs() / 60
+        validity(&token)
     );
     Ok(())
 }

@@ -7,7 +7,7 @@
 //! A one-time password from `send_one_time_password` goes in ORDERCLOUD_PASSWORD.
 
 use ordercloud_auth::{AuthApi, Session, TokenRequest};
-use ordercloud_examples::{client_from_env, client_id_from_env, masked, optional, required, run_example};
+use ordercloud_examples::{client_from_env, client_id_from_env, masked, optional, required, run_example, validity};
 use ordercloud_transport::http::Method;
 
 fn main() -> std::process::ExitCode {
@@ -29,11 +29,11 @@ async fn run() -> Result<(), String> {
     let token = AuthApi::new(client.clone()).token(&login).await.map_err(|error| error.to_string())?;
     let claims = token.claims().unwrap_or_default();
     println!(
-        "Logged in: access token {} for {} (roles: {}), valid for {} minutes{}",
+        "Logged in: access token {} for {} (roles: {}), valid for {}{}",
         masked(token.access_token()),
         claims.usr.as_deref().unwrap_or("?"),
         claims.role.join(" "),
-        token.expires_in().as_secs() / 60,
+        validity(&token),
         if token.refresh_token().is_some() { ", with a refresh token" } else { "" }
     );
     let me = Session::from_token(client, login, token).map_err(|error| error.to_string())?.client();

@@ -9,7 +9,9 @@
 //! any log.
 
 use ordercloud_auth::{AuthApi, Session, TokenRequest};
-use ordercloud_examples::{client_from_env, client_id_from_env, explain, masked, optional, run_example, user_from_env};
+use ordercloud_examples::{
+    client_from_env, client_id_from_env, explain, masked, optional, run_example, user_from_env, validity,
+};
 use ordercloud_models::{OneTimePasswordRequest, PasswordReset, PasswordResetRequest, TokenPasswordReset};
 use ordercloud_password_reset::{ApiClient, ErrorExt, PasswordResetApi};
 use ordercloud_simulator::{SimUser, Simulator};
@@ -81,10 +83,10 @@ async fn on_the_simulator() -> Result<(), String> {
     let token = auth.token(&login).await.map_err(|error| error.to_string())?;
     let claims = token.claims().ok_or("the access token is not a JWT")?;
     println!(
-        "   -> 200: an access token for {} with roles {} (valid for {} minutes)",
+        "   -> 200: an access token for {} with roles {} (valid for {})",
         claims.usr.unwrap_or_default(),
         claims.role.join(" "),
-        token.expires_in().as_secs() / 60
+        validity(&token)
     );
     let me = Session::from_token(client.clone(), login, token).map_err(|error| error.to_string())?.client();
     let user: serde_json::Value =

@@ -41,7 +41,7 @@ impl Clients {
             .with_url("https://shop.example.com/reset");
         let client =
             ApiClient::builder().base_url(format!("http://127.0.0.1:{port}")).build().map_err(|e| e.to_string())?;
-        let token = AccessToken::new("bench-access-token", Duration::from_secs(10 * 3600), None);
+        let token = AccessToken::new("bench-access-token", Some(Duration::from_secs(10 * 3600)), None);
         let login = TokenRequest::password("my-client-id", "jdoe", "Bench-Passw0rd");
         let session = Session::from_token(client.clone(), login, token).map_err(|e| e.to_string())?.client();
         let client_with_token = client.with_access_token("bench-access-token").map_err(|e| e.to_string())?;

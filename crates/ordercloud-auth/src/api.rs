@@ -26,7 +26,7 @@ use crate::token::AccessToken;
 /// let auth = AuthApi::new(ApiClient::builder().transport(mock.clone()).base_url("https://sandboxapi.ordercloud.io/v1").build()?);
 ///
 /// let token = auth.token(&TokenRequest::password("my-client-id", "jdoe", "the-one-time-password")).await?;
-/// assert_eq!(token.expires_in().as_secs(), 36000);
+/// assert_eq!(token.expires_in(), Some(std::time::Duration::from_secs(36000)));
 /// assert_eq!(mock.requests()[0].uri.to_string(), "https://sandboxapi.ordercloud.io/oauth/token");
 /// # Ok(())
 /// # }
@@ -45,6 +45,16 @@ impl AuthApi {
     /// Asks for a token. An empty client ID (or username, password, secret or refresh token
     /// where the grant needs one) is refused before anything is sent.
     pub async fn token(&self, request: &TokenRequest) -> Result<AccessToken, Error> {
+        self.token_keeping_out(request, &[]).await
+    }
+
+    /// [`token`](Self::token), with `more` secrets (`(value, any_case)`) also kept out of the
+    /// error's text: a session's other secrets, which a token server may echo too.
+    pub(crate) async fn token_keeping_out(
+        &self,
+        request: &TokenRequest,
+        more: &[(&str, bool)],
+    ) -> Result<AccessToken, Error> {
         let fields = request.form_fields();
         if let Some((name, _)) = fields.iter().find(|(name, value)| *name != "scope" && value.trim().is_empty()) {
             return Err(Error::invalid_request(format!("the token request's {name} is empty")));
@@ -55,7 +65,7 @@ impl AuthApi {
             .operation("Auth.Token")
             .without_token()
             .form(fields.iter().copied());
-        for (secret, any_case) in request.secrets() {
+        for &(secret, any_case) in request.secrets().iter().chain(more) {
             call = if any_case { call.redact_token(secret) } else { call.redact(secret) };
         }
         call.send_json().await

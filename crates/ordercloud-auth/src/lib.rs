@@ -43,5 +43,5 @@ pub use ordercloud_transport as transport;
 #[cfg(feature = "mock")]
 pub use ordercloud_transport::MockTransport;
 pub use ordercloud_transport::{ApiClient, Error};
-pub use session::{RENEW_BEFORE_EXPIRY, Session};
+pub use session::{MAX_RENEWAL_RETRY, RENEW_BEFORE_EXPIRY, RENEWAL_RETRY, Session};
 pub use token::{AccessToken, TokenClaims};

@@ -1,13 +1,14 @@
 //! `Session`: an `ApiClient` whose calls carry a token that is fetched once and renewed.
 
 use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, PoisonError, RwLock};
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use async_trait::async_trait;
 use ordercloud_models::REDACTED;
 use ordercloud_transport::http::HeaderValue;
-use ordercloud_transport::{ApiClient, Error, TokenProvider};
+use ordercloud_transport::{ApiClient, Error, TokenProvider, bearer_authorization};
 use tokio::time::Instant;
 
 use crate::api::AuthApi;
@@ -18,24 +19,37 @@ use crate::token::AccessToken;
 /// twice this is renewed halfway through its life instead.
 pub const RENEW_BEFORE_EXPIRY: Duration = Duration::from_secs(60);
 
+/// After a renewal ahead of expiry fails, how long the token at hand is used before the
+/// next renewal is tried; each failure in a row doubles it, up to [`MAX_RENEWAL_RETRY`], and
+/// never past the token's expiry.
+pub const RENEWAL_RETRY: Duration = Duration::from_secs(5);
+
+/// The longest wait between renewals tried ahead of expiry.
+pub const MAX_RENEWAL_RETRY: Duration = Duration::from_secs(60);
+
 /// A signed-in context: an [`ApiClient`] whose every call carries this session's token.
 ///
-/// - **One token request, however many calls wait.** Calls find the token with a shared
-///   read (no contended lock while it is valid). When there is none, or it is due for
+/// - **One token request per flight, however many calls wait.** Calls find the token with a
+///   shared read (no contended lock while it is valid). When there is none, or it is due for
 ///   renewal, one call asks the token endpoint and the others wait for its answer, each
-///   within its own timeout.
+///   within its own timeout. Every call that waited gets that one answer: the token, or the
+///   typed error. A refused password is asked for once, not once per waiting call, so a
+///   burst of page loads cannot lock a user out. Nothing is kept beyond the flight: the
+///   next call after a failed one tries again.
 /// - **Renewal before expiry**: [`RENEW_BEFORE_EXPIRY`] ahead (halfway through a shorter
 ///   life), with the refresh token when there is one (and, if that is refused, the grant
-///   again), otherwise with the session's grant again.
+///   again), otherwise with the session's grant again. A renewal that fails while the token
+///   at hand has not expired keeps that token in use, and is tried again after
+///   [`RENEWAL_RETRY`] (doubling up to [`MAX_RENEWAL_RETRY`]), not on every call.
+/// - **Lifetimes**: see [`AccessToken`]: `expires_in`, else the JWT's `exp`, else the token
+///   is kept until the API refuses it. A lifetime too long for the clock never expires.
 /// - **After `401 InvalidToken`** the client asks for a token newer than the refused one and
 ///   sends that call once more; a second 401 is returned as it is.
-/// - **No cached failure**: a refused token request fails the calls that waited for it with
-///   its typed error, sends no API call, and the next call tries again. A renewal that fails
-///   while the token at hand has not yet expired keeps that token in use meanwhile.
 ///
 /// Clones share the token. [`client`](Self::client) may be called as often as needed; the
 /// clients share the original client's connection pool. The session and its clients never
-/// show a password, secret or token in `Debug`, `Display`, errors or traces.
+/// show a password, secret or token in `Debug`, `Display`, errors or traces: every error a
+/// token request returns is kept clear of all of the session's secrets.
 ///
 /// ```
 /// # #[tokio::main(flavor = "current_thread")]
@@ -70,15 +84,40 @@ struct Inner {
     request: TokenRequest,
     /// The token at hand: read by every call, written only by the one fetching.
     current: RwLock<Option<Arc<Cached>>>,
-    /// Held by the one call that fetches a token; the others wait their turn here.
-    fetching: tokio::sync::Mutex<()>,
+    /// Held by the one call that fetches a token; the others wait their turn here, and
+    /// find the outcome of the flight they waited for.
+    flight: tokio::sync::Mutex<Flight>,
+    /// How many flights have ended; read before waiting, to know whether one ended since.
+    flights: AtomicU64,
+}
+
+/// The outcome of the last token flight, for the calls that waited for it.
+#[derive(Default)]
+struct Flight {
+    outcome: Option<Result<HeaderValue, Error>>,
 }
 
 struct Cached {
     authorization: HeaderValue,
-    renew_at: Instant,
-    expires_at: Instant,
+    /// When to renew ahead of expiry; `None` when the lifetime is unknown or never ends.
+    renew_at: Option<Instant>,
+    /// When the token expires; `None` when unknown (kept until refused) or never.
+    expires_at: Option<Instant>,
     refresh_token: Option<String>,
+    /// Renewals ahead of expiry that failed in a row.
+    failed_renewals: u32,
+}
+
+impl Cached {
+    /// Whether the token is to be used as it is at `now`, without renewing.
+    fn is_fresh(&self, now: Instant) -> bool {
+        self.renew_at.is_none_or(|renew_at| now < renew_at)
+    }
+
+    /// Whether the token still works at `now`, as far as its lifetime tells.
+    fn is_unexpired(&self, now: Instant) -> bool {
+        self.expires_at.is_none_or(|expires_at| now < expires_at)
+    }
 }
 
 impl Session {
@@ -91,7 +130,8 @@ impl Session {
                 client,
                 request,
                 current: RwLock::new(None),
-                fetching: tokio::sync::Mutex::new(()),
+                flight: tokio::sync::Mutex::new(Flight::default()),
+                flights: AtomicU64::new(0),
             }),
         }
     }
@@ -100,7 +140,7 @@ impl Session {
     /// say); when it is due, it is renewed with its refresh token, or else with `request`.
     pub fn from_token(client: ApiClient, request: TokenRequest, token: AccessToken) -> Result<Self, Error> {
         let session = Self::new(client, request);
-        session.inner.store(token)?;
+        session.inner.store(&token)?;
         Ok(session)
     }
 
@@ -121,32 +161,58 @@ impl Inner {
         self.current.read().unwrap_or_else(PoisonError::into_inner).clone()
     }
 
-    /// Keeps `token` as the one at hand, and returns it.
-    fn store(&self, token: AccessToken) -> Result<Arc<Cached>, Error> {
-        let mut authorization = HeaderValue::try_from(format!("Bearer {}", token.access_token())).map_err(|_| {
-            Error::invalid_request("the token endpoint answered a token that cannot be sent in a header")
-        })?;
-        authorization.set_sensitive(true);
-        let lifetime = token.expires_in();
-        let early = RENEW_BEFORE_EXPIRY.min(lifetime / 2);
+    fn set_current(&self, cached: Option<Arc<Cached>>) {
+        *self.current.write().unwrap_or_else(PoisonError::into_inner) = cached;
+    }
+
+    /// Keeps `token` as the one at hand, and returns its `Authorization` value. An empty
+    /// token is refused by the same rule as everywhere else.
+    fn store(&self, token: &AccessToken) -> Result<HeaderValue, Error> {
+        let authorization = bearer_authorization(token.access_token())?;
         let now = Instant::now();
-        let renew_at = now.checked_add(lifetime - early).unwrap_or(now);
-        let expires_at = now.checked_add(lifetime).unwrap_or(now);
+        let lifetime = token.lifetime(SystemTime::now());
+        let expires_at = lifetime.and_then(|lifetime| now.checked_add(lifetime));
+        let renew_at = lifetime.and_then(|lifetime| now.checked_add(lifetime - RENEW_BEFORE_EXPIRY.min(lifetime / 2)));
         let refresh_token = token.refresh_token().map(str::to_owned);
-        let cached = Arc::new(Cached { authorization, renew_at, expires_at, refresh_token });
-        *self.current.write().unwrap_or_else(PoisonError::into_inner) = Some(cached.clone());
-        Ok(cached)
+        let cached =
+            Cached { authorization: authorization.clone(), renew_at, expires_at, refresh_token, failed_renewals: 0 };
+        self.set_current(Some(Arc::new(cached)));
+        Ok(authorization)
+    }
+
+    /// Keeps using `cached` after a failed renewal ahead of expiry, until the next try.
+    fn postpone_renewal(&self, cached: &Cached, now: Instant) {
+        let failed = cached.failed_renewals.saturating_add(1);
+        let wait = RENEWAL_RETRY.saturating_mul(1 << failed.min(8).saturating_sub(1)).min(MAX_RENEWAL_RETRY);
+        let next = now.checked_add(wait).map(|next| cached.expires_at.map_or(next, |expires_at| next.min(expires_at)));
+        self.set_current(Some(Arc::new(Cached {
+            authorization: cached.authorization.clone(),
+            renew_at: next.or(cached.expires_at),
+            expires_at: cached.expires_at,
+            refresh_token: cached.refresh_token.clone(),
+            failed_renewals: failed,
+        })));
+    }
+
+    /// Every secret of the session, as `(value, any_case)`: its grant's and its refresh token.
+    fn all_secrets(&self) -> Vec<(String, bool)> {
+        let mut secrets: Vec<(String, bool)> =
+            self.request.secrets().into_iter().map(|(value, any_case)| (value.to_owned(), any_case)).collect();
+        secrets.extend(self.current().and_then(|cached| cached.refresh_token.clone()).map(|token| (token, true)));
+        secrets
     }
 
     /// A new token: with the refresh token when there is one (and the grant if that is
-    /// refused), else with the grant.
+    /// refused), else with the grant. Each error is kept clear of every session secret.
     async fn fetch(&self, refresh_token: Option<&str>) -> Result<AccessToken, Error> {
+        let secrets = self.all_secrets();
+        let secrets: Vec<(&str, bool)> = secrets.iter().map(|(value, any_case)| (value.as_str(), *any_case)).collect();
         if let Some(refresh_token) = refresh_token {
             tracing::debug!(
                 client_id = self.request.client_id(),
                 "renewing the session's token with its refresh token"
             );
-            match self.auth.token(&self.request.refreshed_with(refresh_token)).await {
+            match self.auth.token_keeping_out(&self.request.refreshed_with(refresh_token), &secrets).await {
                 Err(error) if error.status().is_some() => {
                     tracing::debug!(status = ?error.status(), "the refresh token was refused; asking with the grant again");
                 }
@@ -154,7 +220,26 @@ impl Inner {
             }
         }
         tracing::debug!(client_id = self.request.client_id(), "asking for the session's token");
-        self.auth.token(&self.request).await
+        self.auth.token_keeping_out(&self.request, &secrets).await
+    }
+
+    /// One flight: a new token, or, when a renewal ahead of expiry fails, the token at hand
+    /// until its next try.
+    async fn renew(&self, current: Option<Arc<Cached>>, rejected: Option<&HeaderValue>) -> Result<HeaderValue, Error> {
+        match self.fetch(current.as_ref().and_then(|cached| cached.refresh_token.as_deref())).await {
+            Ok(token) => self.store(&token),
+            Err(error) => {
+                let now = Instant::now();
+                match current.filter(|cached| rejected.is_none() && cached.is_unexpired(now)) {
+                    Some(cached) => {
+                        tracing::warn!(status = ?error.status(), "renewing the session's token failed; using it until it expires");
+                        self.postpone_renewal(&cached, now);
+                        Ok(cached.authorization.clone())
+                    }
+                    None => Err(error),
+                }
+            }
+        }
     }
 }
 
@@ -162,38 +247,35 @@ impl Inner {
 impl TokenProvider for Inner {
     fn cached_authorization(&self) -> Option<HeaderValue> {
         let current = self.current.read().unwrap_or_else(PoisonError::into_inner);
-        current.as_ref().filter(|cached| Instant::now() < cached.renew_at).map(|cached| cached.authorization.clone())
+        current.as_ref().filter(|cached| cached.is_fresh(Instant::now())).map(|cached| cached.authorization.clone())
     }
 
     async fn authorization(&self, rejected: Option<&HeaderValue>) -> Result<HeaderValue, Error> {
-        let _turn = self.fetching.lock().await;
-        // Whoever held the turn before may have fetched what this call needs.
+        let seen = self.flights.load(Ordering::Acquire);
+        let mut flight = self.flight.lock().await;
+        // A flight that ended while this call waited answers it: success or failure alike.
+        if self.flights.load(Ordering::Acquire) != seen {
+            match &flight.outcome {
+                Some(Ok(value)) if rejected != Some(value) => return Ok(value.clone()),
+                Some(Err(error)) => return Err(error.clone()),
+                _ => {}
+            }
+        }
         let current = self.current();
         if let Some(cached) = &current {
             let refused = rejected.is_some_and(|rejected| *rejected == cached.authorization);
-            if !refused && Instant::now() < cached.renew_at {
+            if !refused && cached.is_fresh(Instant::now()) {
                 return Ok(cached.authorization.clone());
             }
         }
-        match self.fetch(current.as_ref().and_then(|cached| cached.refresh_token.as_deref())).await {
-            Ok(token) => Ok(self.store(token)?.authorization.clone()),
-            // A renewal ahead of expiry failed: the token at hand still works until it
-            // expires (unless the API refused it), and the next call tries again.
-            Err(error) => match current.filter(|cached| rejected.is_none() && Instant::now() < cached.expires_at) {
-                Some(cached) => {
-                    tracing::warn!(status = ?error.status(), "renewing the session's token failed; using it until it expires");
-                    Ok(cached.authorization.clone())
-                }
-                None => Err(error),
-            },
-        }
+        let outcome = self.renew(current, rejected).await;
+        flight.outcome = Some(outcome.clone());
+        self.flights.fetch_add(1, Ordering::Release);
+        outcome
     }
 
     fn secrets(&self) -> Vec<(String, bool)> {
-        let mut secrets: Vec<(String, bool)> =
-            self.request.secrets().into_iter().map(|(value, any_case)| (value.to_owned(), any_case)).collect();
-        secrets.extend(self.current().and_then(|cached| cached.refresh_token.clone()).map(|token| (token, true)));
-        secrets
+        self.all_secrets()
     }
 }
 
@@ -209,7 +291,8 @@ impl fmt::Debug for Inner {
         f.debug_struct("Session")
             .field("request", &self.request)
             .field("access_token", &current.as_ref().map(|_| REDACTED))
-            .field("renew_at", &current.as_ref().map(|cached| cached.renew_at))
+            .field("renew_at", &current.as_ref().and_then(|cached| cached.renew_at))
+            .field("expires_at", &current.as_ref().and_then(|cached| cached.expires_at))
             .field(
                 "refresh_token",
                 &current.as_ref().and_then(|cached| cached.refresh_token.as_ref()).map(|_| REDACTED),

@@ -1,7 +1,7 @@
 //! `AccessToken`: what the token endpoint answers, and the claims its JWT carries.
 
 use std::fmt;
-use std::time::Duration;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use base64::Engine as _;
 use ordercloud_models::REDACTED;
@@ -13,20 +13,32 @@ use serde_json::{Map, Value};
 ///
 /// `Debug` shows neither token. The access token is a JWT whose claims
 /// [`claims`](Self::claims) reads without verifying the signature (only the API does that).
+///
+/// **How long a token is used.** Its lifetime is `expires_in` when the answer gave a usable
+/// one; otherwise the JWT's own `exp` claim, counted from when the token is taken into use
+/// (`expires_in` is only recommended by RFC 6749, section 5.1); with neither, the token is
+/// kept until the API refuses it (`401 InvalidToken`, after which a
+/// [`Session`](crate::Session) renews it once). A lifetime too long for the clock means the
+/// token does not expire while the process runs; it never means "already expired".
 #[derive(Clone, Deserialize)]
 pub struct AccessToken {
     access_token: String,
-    #[serde(default, deserialize_with = "lenient_seconds")]
-    expires_in: u64,
+    #[serde(default, deserialize_with = "lenient_lifetime")]
+    expires_in: Option<Duration>,
     #[serde(default, deserialize_with = "non_empty")]
     refresh_token: Option<String>,
 }
 
 impl AccessToken {
-    /// A token from its parts, such as one kept from an earlier login.
-    pub fn new(access_token: impl Into<String>, expires_in: Duration, refresh_token: Option<String>) -> Self {
+    /// A token from its parts, such as one kept from an earlier login: `expires_in` is its
+    /// lifetime from now (`None` or zero when unknown; see the type's docs for what then).
+    pub fn new(access_token: impl Into<String>, expires_in: Option<Duration>, refresh_token: Option<String>) -> Self {
         let refresh_token = refresh_token.filter(|token| !token.is_empty());
-        Self { access_token: access_token.into(), expires_in: expires_in.as_secs(), refresh_token }
+        Self {
+            access_token: access_token.into(),
+            expires_in: expires_in.filter(|lifetime| !lifetime.is_zero()),
+            refresh_token,
+        }
     }
 
     /// The access token, for `Authorization: Bearer <token>`.
@@ -39,9 +51,21 @@ impl AccessToken {
         self.refresh_token.as_deref()
     }
 
-    /// How long the token was valid for when it was issued.
-    pub fn expires_in(&self) -> Duration {
-        Duration::from_secs(self.expires_in)
+    /// How long the token was valid for when it was issued, as the token endpoint said
+    /// (`expires_in`, in seconds): `None` when the answer had none or an unusable one (zero,
+    /// negative, not a number). A number too large for a `Duration` is `Duration::MAX`.
+    pub fn expires_in(&self) -> Option<Duration> {
+        self.expires_in
+    }
+
+    /// How long the token is valid from `now`: [`expires_in`](Self::expires_in) when known,
+    /// else what is left until the JWT's `exp` (nothing when that has passed), else `None`.
+    pub(crate) fn lifetime(&self, now: SystemTime) -> Option<Duration> {
+        self.expires_in.or_else(|| {
+            let exp = self.claims()?.exp?;
+            let now = i64::try_from(now.duration_since(UNIX_EPOCH).ok()?.as_secs()).ok()?;
+            u64::try_from(exp.checked_sub(now)?).ok().filter(|left| *left > 0).map(Duration::from_secs)
+        })
     }
 
     /// The JWT's claims, read without verifying its signature; `None` when the token is not
@@ -55,7 +79,7 @@ impl fmt::Debug for AccessToken {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("AccessToken")
             .field("access_token", &REDACTED)
-            .field("expires_in", &self.expires_in())
+            .field("expires_in", &self.expires_in)
             .field("refresh_token", &self.refresh_token.as_ref().map(|_| REDACTED))
             .finish()
     }
@@ -130,16 +154,20 @@ fn non_empty<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String
     Ok(Option::<String>::deserialize(deserializer)?.filter(|token| !token.is_empty()))
 }
 
-/// `expires_in` as whole seconds, from an integer, a float or a numeric string.
-fn lenient_seconds<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u64, D::Error> {
-    Ok(match Option::<Value>::deserialize(deserializer)? {
-        Some(Value::Number(number)) => number
-            .as_u64()
-            .or_else(|| number.as_f64().filter(|seconds| *seconds > 0.0).map(|seconds| seconds as u64))
-            .unwrap_or(0),
-        Some(Value::String(text)) => text.trim().parse().unwrap_or(0),
-        _ => 0,
-    })
+/// `expires_in` from an integer, a float or a numeric string; `None` when missing, zero,
+/// negative or not a number, `Duration::MAX` when too large for a `Duration`.
+fn lenient_lifetime<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Duration>, D::Error> {
+    let seconds = match Option::<Value>::deserialize(deserializer)? {
+        Some(Value::Number(number)) => match number.as_u64() {
+            Some(whole) => return Ok((whole > 0).then(|| Duration::from_secs(whole))),
+            None => number.as_f64(),
+        },
+        Some(Value::String(text)) => text.trim().parse::<f64>().ok(),
+        _ => None,
+    };
+    Ok(seconds
+        .filter(|seconds| seconds.is_finite() && *seconds >= 1.0)
+        .map(|seconds| Duration::try_from_secs_f64(seconds).unwrap_or(Duration::MAX)))
 }
 
 #[cfg(test)]
@@ -156,10 +184,54 @@ mod tests {
         ] {
             let token: AccessToken = serde_json::from_str(json).unwrap();
             assert_eq!(token.refresh_token(), refresh, "{json}");
-            assert!(token.expires_in() >= Duration::from_secs(600));
+            assert!(token.expires_in() >= Some(Duration::from_secs(600)));
             let shown = format!("{token:?}");
             assert!(!shown.contains("a.b.c") && !shown.contains("r-1"), "{shown}");
         }
+    }
+
+    #[test]
+    fn unusable_lifetimes_are_unknown_and_huge_ones_never_end() {
+        for (expires_in, expected) in [
+            ("null", None),
+            ("0", None),
+            ("-5", None),
+            ("0.2", None),
+            ("\"soon\"", None),
+            ("\"\"", None),
+            ("true", None),
+            ("{}", None),
+            ("\"600\"", Some(Duration::from_secs(600))),
+            ("600.9", Some(Duration::from_secs_f64(600.9))),
+            ("1e308", Some(Duration::MAX)),
+            ("18446744073709551615", Some(Duration::from_secs(u64::MAX))),
+            ("1e400", None),
+        ] {
+            let json = format!(r#"{{"access_token":"a","expires_in":{expires_in}}}"#);
+            let token: Result<AccessToken, _> = serde_json::from_str(&json);
+            match token {
+                Ok(token) => assert_eq!(token.expires_in(), expected, "{expires_in}"),
+                // serde_json refuses a number beyond f64, as it should: no panic.
+                Err(_) => assert_eq!(expected, None, "{expires_in}"),
+            }
+        }
+        let missing: AccessToken = serde_json::from_str(r#"{"access_token":"a"}"#).unwrap();
+        assert_eq!(missing.expires_in(), None);
+    }
+
+    #[test]
+    fn without_expires_in_the_jwt_exp_gives_the_lifetime() {
+        let encode =
+            |payload: &str| format!("h.{}.s", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(payload));
+        let now = UNIX_EPOCH + Duration::from_secs(1_000_000);
+        let token = AccessToken::new(encode(r#"{"exp":1000600}"#), None, None);
+        assert_eq!(token.lifetime(now), Some(Duration::from_secs(600)));
+        let expired = AccessToken::new(encode(r#"{"exp":999999}"#), None, None);
+        assert_eq!(expired.lifetime(now), None, "a passed exp is no lifetime");
+        let opaque = AccessToken::new("opaque", Some(Duration::ZERO), None);
+        assert_eq!(opaque.lifetime(now), None);
+        let given = AccessToken::new(encode(r#"{"exp":1000600}"#), Some(Duration::from_secs(60)), None);
+        assert_eq!(given.lifetime(now), Some(Duration::from_secs(60)), "expires_in comes first");
     }
 
     #[test]

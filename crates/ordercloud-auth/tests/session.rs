@@ -195,7 +195,7 @@ async fn a_session_from_a_held_token_uses_it_and_renews_with_its_refresh_token()
     mock.push_api_error(401, "InvalidToken", "expired")
         .push_status(200, token_json("t-2", 3600, None))
         .push_status(204, "");
-    let held = AccessToken::new("t-1", Duration::from_secs(3600), Some("r-1".into()));
+    let held = AccessToken::new("t-1", Some(Duration::from_secs(3600)), Some("r-1".into()));
     let client = ApiClient::builder().transport(mock.clone()).build().unwrap();
     let me = Session::from_token(client.clone(), login(), held).unwrap().client();
     me.request(Method::GET, "/me").send_empty().await.unwrap();
@@ -207,6 +207,199 @@ async fn a_session_from_a_held_token_uses_it_and_renews_with_its_refresh_token()
     mock.push_status(204, "");
     client.request(Method::POST, "/password/reset").send_empty().await.unwrap();
     assert!(mock.requests()[3].headers.get("authorization").is_none());
+}
+
+/// Token requests wait at a gate until `callers` calls are waiting, then get `answer`;
+/// API calls are answered 204 at once. Counts both.
+#[derive(Debug)]
+struct Refusing {
+    answer: (u16, String),
+    token_requests: AtomicUsize,
+    api_calls: AtomicUsize,
+    open: tokio::sync::Notify,
+    opened: std::sync::atomic::AtomicBool,
+}
+
+impl Refusing {
+    fn new(status: u16, body: &str) -> Arc<Self> {
+        Arc::new(Self {
+            answer: (status, body.to_owned()),
+            token_requests: AtomicUsize::new(0),
+            api_calls: AtomicUsize::new(0),
+            open: tokio::sync::Notify::new(),
+            opened: std::sync::atomic::AtomicBool::new(false),
+        })
+    }
+
+    /// Opens the gate once the first token request has waited while every other call got
+    /// to its wait for the token.
+    async fn open_when_all_wait(&self) {
+        while self.token_requests.load(Ordering::SeqCst) == 0 {
+            tokio::task::yield_now().await;
+        }
+        for _ in 0..200 {
+            tokio::task::yield_now().await;
+        }
+        self.opened.store(true, Ordering::SeqCst);
+        self.open.notify_waiters();
+    }
+}
+
+#[async_trait::async_trait]
+impl HttpTransport for Refusing {
+    async fn send(&self, request: Request<Bytes>) -> Result<Response<Bytes>, TransportError> {
+        if request.uri().path() == "/oauth/token" {
+            self.token_requests.fetch_add(1, Ordering::SeqCst);
+            let open = self.open.notified();
+            if !self.opened.load(Ordering::SeqCst) {
+                open.await;
+            }
+            let (status, body) = &self.answer;
+            return Ok(Response::builder().status(*status).body(Bytes::from(body.clone())).unwrap());
+        }
+        self.api_calls.fetch_add(1, Ordering::SeqCst);
+        Ok(Response::builder().status(204).body(Bytes::new()).unwrap())
+    }
+
+    fn sleep(&self, _duration: Duration) -> Sleep {
+        Box::pin(std::future::pending())
+    }
+}
+
+/// `callers` concurrent calls through `me`; their outcomes.
+async fn burst(me: &ApiClient, callers: usize, transport: &Refusing) -> Vec<Result<(), ordercloud_transport::Error>> {
+    let calls: Vec<_> = (0..callers)
+        .map(|_| {
+            let me = me.clone();
+            tokio::spawn(async move { me.request(Method::GET, "/me").send_empty().await })
+        })
+        .collect();
+    transport.open_when_all_wait().await;
+    let mut outcomes = Vec::new();
+    for call in calls {
+        outcomes.push(call.await.unwrap());
+    }
+    outcomes
+}
+
+#[tokio::test]
+async fn a_refused_password_is_asked_once_for_every_call_that_waited() {
+    for (status, body, code) in [
+        (400, r#"{"error":"invalid_grant","error_description":"bad password"}"#, Some("invalid_grant")),
+        (
+            400,
+            r#"{"Errors":[{"ErrorCode":"Auth.InvalidUsernameOrPassword","Message":"no"}]}"#,
+            Some("Auth.InvalidUsernameOrPassword"),
+        ),
+        (500, "token service down", None),
+    ] {
+        let transport = Refusing::new(status, body);
+        let client = ApiClient::builder().transport(transport.clone()).build().unwrap();
+        let me = Session::new(client, login()).client();
+        let outcomes = burst(&me, 50, &transport).await;
+        assert_eq!(transport.token_requests.load(Ordering::SeqCst), 1, "{status} {body}: one token request");
+        assert_eq!(transport.api_calls.load(Ordering::SeqCst), 0, "no API call without a token");
+        for outcome in outcomes {
+            let error = outcome.unwrap_err();
+            assert_eq!(error.status().map(|status| status.as_u16()), Some(status), "every waiter gets the outcome");
+            assert_eq!(error.error_code().map(|code| code.as_str()), code);
+        }
+        // After the flight, a later call tries again: nothing was cached.
+        let _ = me.request(Method::GET, "/me").send_empty().await;
+        assert_eq!(transport.token_requests.load(Ordering::SeqCst), 2);
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn after_expiry_a_refused_renewal_is_also_asked_once() {
+    let transport = Refusing::new(400, r#"{"error":"invalid_grant"}"#);
+    transport.opened.store(true, Ordering::SeqCst);
+    let held = AccessToken::new("t-1", Some(Duration::from_secs(600)), None);
+    let client = ApiClient::builder().transport(transport.clone()).build().unwrap();
+    let me = Session::from_token(client, login(), held).unwrap().client();
+    me.request(Method::GET, "/me").send_empty().await.unwrap();
+    tokio::time::advance(Duration::from_secs(601)).await;
+    transport.opened.store(false, Ordering::SeqCst);
+    let outcomes = burst(&me, 50, &transport).await;
+    assert_eq!(transport.token_requests.load(Ordering::SeqCst), 1);
+    assert!(outcomes.iter().all(|outcome| outcome.as_ref().is_err_and(|error| error.status().is_some())));
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_failing_early_renewal_is_retried_at_a_bounded_rate() {
+    let transport = Refusing::new(503, "down");
+    transport.opened.store(true, Ordering::SeqCst);
+    let held = AccessToken::new("t-1", Some(Duration::from_secs(600)), None);
+    let client = ApiClient::builder().transport(transport.clone()).build().unwrap();
+    let me = Session::from_token(client, login(), held).unwrap().client();
+    tokio::time::advance(Duration::from_secs(545)).await; // due for renewal, 55 s to expiry
+    // One call a tenth of a second for 50 s: 500 calls, all served by the token at hand.
+    for _ in 0..500 {
+        me.request(Method::GET, "/me").send_empty().await.unwrap();
+        tokio::time::advance(Duration::from_millis(100)).await;
+    }
+    let tries = transport.token_requests.load(Ordering::SeqCst);
+    // Tried at once, then after 5, 10, 20 and 40 s (capped by the expiry): at most 5 in 50 s.
+    assert!((1..=5).contains(&tries), "{tries} renewals tried");
+    assert_eq!(transport.api_calls.load(Ordering::SeqCst), 500);
+}
+
+#[tokio::test]
+async fn unusable_or_huge_lifetimes_never_mean_a_token_request_per_call() {
+    for expires_in in ["null", "0", "-1", "\"soon\"", "1e308", "18446744073709551615", "\"36000\""] {
+        let transport = Refusing::new(200, &format!(r#"{{"access_token":"t-1","expires_in":{expires_in}}}"#));
+        let client = ApiClient::builder().transport(transport.clone()).build().unwrap();
+        let me = Session::new(client, login()).client();
+        let outcomes = burst(&me, 50, &transport).await;
+        assert!(outcomes.iter().all(Result::is_ok), "{expires_in}");
+        for _ in 0..20 {
+            me.request(Method::GET, "/me").send_empty().await.unwrap();
+        }
+        assert_eq!(transport.token_requests.load(Ordering::SeqCst), 1, "expires_in {expires_in}");
+        assert_eq!(transport.api_calls.load(Ordering::SeqCst), 70);
+    }
+}
+
+#[tokio::test]
+async fn a_token_that_outlives_the_clock_is_kept() {
+    let mock = MockTransport::new();
+    mock.push_status(204, "").push_status(204, "");
+    let held = AccessToken::new("t-forever", Some(Duration::MAX), None);
+    let me = Session::from_token(ApiClient::builder().transport(mock.clone()).build().unwrap(), login(), held)
+        .unwrap()
+        .client();
+    me.request(Method::GET, "/me").send_empty().await.unwrap();
+    me.request(Method::GET, "/me").send_empty().await.unwrap();
+    assert!(mock.requests().iter().all(|request| request.header("authorization") == Some("Bearer t-forever")));
+    mock.assert_all_used();
+}
+
+#[tokio::test]
+async fn an_empty_token_is_refused_by_the_one_rule() {
+    let mock = MockTransport::new();
+    let client = ApiClient::builder().transport(mock.clone()).build().unwrap();
+    let error = Session::from_token(client.clone(), login(), AccessToken::new("", None, None)).unwrap_err();
+    assert!(error.is_invalid_request(), "{error}");
+    mock.push_status(200, r#"{"access_token":" ","expires_in":600}"#);
+    let error = Session::new(client, login()).client().request(Method::GET, "/me").send_empty().await.unwrap_err();
+    assert!(error.is_invalid_request(), "{error}");
+    assert_eq!(mock.requests().len(), 1, "only the token request: no `Bearer ` call");
+}
+
+#[tokio::test]
+async fn the_grant_fallbacks_error_is_kept_clear_of_the_refresh_token() {
+    let mock = MockTransport::new();
+    mock.push_api_error(401, "InvalidToken", "expired")
+        .push_status(400, r#"{"error":"invalid_grant","error_description":"refresh token is bad"}"#)
+        .push_api_error(400, "Auth.InvalidUsernameOrPassword", "you sent refresh R-Secret-Refresh-77 earlier");
+    let held = AccessToken::new("t-1", Some(Duration::from_secs(3600)), Some("R-Secret-Refresh-77".into()));
+    let client = ApiClient::builder().transport(mock.clone()).build().unwrap();
+    let me = Session::from_token(client, login(), held).unwrap().client();
+    let error = me.request(Method::GET, "/me").send_empty().await.unwrap_err();
+    assert_eq!(error.error_code(), Some(&ErrorCode::AuthInvalidUsernameOrPassword));
+    for text in [error.to_string(), format!("{error:?}")] {
+        assert!(!text.to_lowercase().contains("r-secret-refresh-77"), "{text}");
+    }
 }
 
 proptest::proptest! {
@@ -229,7 +422,7 @@ proptest::proptest! {
         let texts = [
             api_error.to_string(), format!("{api_error:?}"),
             format!("{session:?}"), format!("{me:?}"), format!("{request:?}"),
-            format!("{:?}", AccessToken::new(token.as_str(), Duration::from_secs(1), Some(refresh.clone()))),
+            format!("{:?}", AccessToken::new(token.as_str(), Some(Duration::from_secs(1)), Some(refresh.clone()))),
         ];
         for text in texts {
             for value in [&password, &secret, &token, &refresh] {

@@ -43,7 +43,7 @@ async fn a_one_time_password_logs_in_once() {
     let claims = token.claims().unwrap();
     assert_eq!((claims.usr.as_deref(), claims.cid.as_deref()), (Some("jdoe"), Some(CLIENT)));
     assert_eq!(claims.role, ["Shopper", "MeAdmin"]);
-    assert_eq!(token.expires_in(), Duration::from_secs(36_000));
+    assert_eq!(token.expires_in(), Some(Duration::from_secs(36_000)));
 
     let me = Session::from_token(client.clone(), login.clone(), token).unwrap().client();
     let user: serde_json::Value = me.request(Method::GET, "/me").send_json().await.unwrap();
