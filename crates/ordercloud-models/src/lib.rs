@@ -40,7 +40,9 @@ pub mod common;
 pub mod forgotten_credentials;
 pub mod message_sender;
 
-pub use common::{ApiError, Environment, ErrorCode, ErrorResponse, ListMeta, ListOptions, ListPage, REDACTED};
+pub use common::{
+    ApiError, Environment, ErrorCode, ErrorResponse, ListMeta, ListOptions, ListPage, REDACTED, RawJson, Xp,
+};
 pub use forgotten_credentials::{
     OneTimePasswordRequest, PasswordRequirements, PasswordReset, PasswordResetRequest, TokenPasswordReset,
 };

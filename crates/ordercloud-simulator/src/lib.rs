@@ -223,7 +223,7 @@ impl OutboxMessage {
 
     /// The event body as `T`, such as [`ForgottenPasswordEventBody`].
     pub fn event_body<T: DeserializeOwned>(&self) -> Option<T> {
-        serde_json::from_value(self.payload.event_body.clone()?).ok()
+        self.payload.event_body.as_ref()?.get().ok()
     }
 
     /// The event body of a `ForgottenPassword` message.

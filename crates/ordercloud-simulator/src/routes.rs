@@ -114,7 +114,7 @@ impl Addressee {
         user.email = Some(record.user.email.clone());
         user.first_name = record.user.first_name.clone();
         user.active = Some(true);
-        user.xp = Some(serde_json::json!({}));
+        user.xp = Some(ordercloud_models::Xp::default());
         user.failed_login_attempts = Some(i64::from(record.failed_attempts));
         Self { to: record.user.email.clone(), username: record.user.username.clone(), recipient: user }
     }
@@ -146,7 +146,7 @@ fn deliver(state: &mut State, message_type: MessageType, addressee: Addressee, e
     payload.environment = Some(Environment::Sandbox);
     payload.message_type = Some(message_type);
     payload.recipient = Some(addressee.recipient);
-    payload.event_body = Some(serde_json::to_value(event_body).unwrap_or(Value::Null));
+    payload.event_body = ordercloud_models::RawJson::new(&event_body).ok();
     state.send(&addressee.to, payload);
 }
 

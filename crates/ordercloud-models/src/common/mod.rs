@@ -5,9 +5,11 @@ mod environment;
 mod error;
 mod list;
 mod open_enum;
+mod raw_json;
 pub(crate) mod redact;
 
 pub use environment::Environment;
 pub use error::{ApiError, ErrorCode, ErrorResponse};
 pub use list::{ListMeta, ListOptions, ListPage};
+pub use raw_json::{RawJson, Xp};
 pub use redact::REDACTED;

@@ -6,8 +6,8 @@
 
 use std::fmt;
 
+use crate::common::{RawJson, Xp};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 #[cfg(feature = "verify")]
 mod receive;
@@ -42,7 +42,7 @@ use crate::common::redact::RedactedOption;
 /// ```
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct MessageSenderPayload<E = Value, C = Value> {
+pub struct MessageSenderPayload<E = RawJson, C = RawJson> {
     /// The OrderCloud log ID of the call that caused the message.
     #[serde(rename = "OcLogIdHeader", default, skip_serializing_if = "Option::is_none")]
     pub oc_log_id_header: Option<String>,
@@ -60,7 +60,7 @@ pub struct MessageSenderPayload<E = Value, C = Value> {
     pub recipient: Option<MessageRecipient>,
     /// Who else receives a copy, as sent.
     #[serde(rename = "CCList", default, skip_serializing_if = "Option::is_none")]
-    pub cc_list: Option<Value>,
+    pub cc_list: Option<RawJson>,
     /// What happened: its shape depends on [`message_type`](Self::message_type).
     #[serde(rename = "EventBody", default, skip_serializing_if = "Option::is_none")]
     pub event_body: Option<E>,
@@ -191,13 +191,13 @@ pub struct MessageRecipient {
     pub active: Option<bool>,
     /// The marketplace's free-form extended properties.
     #[serde(rename = "xp", default, skip_serializing_if = "Option::is_none")]
-    pub xp: Option<Value>,
+    pub xp: Option<Xp>,
     /// The roles the user can be granted.
     #[serde(rename = "AvailableRoles", default, skip_serializing_if = "Option::is_none")]
     pub available_roles: Option<Vec<String>>,
     /// The user's locale, as sent.
     #[serde(rename = "Locale", default, skip_serializing_if = "Option::is_none")]
-    pub locale: Option<Value>,
+    pub locale: Option<RawJson>,
     /// When the user was created (ISO 8601).
     #[serde(rename = "DateCreated", default, skip_serializing_if = "Option::is_none")]
     pub date_created: Option<String>,
@@ -232,7 +232,7 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn forgotten_password_json() -> Value {
+    fn forgotten_password_json() -> serde_json::Value {
         json!({
             "OcLogIdHeader": "log-1",
             "Environment": "Sandbox",
@@ -262,7 +262,7 @@ mod tests {
         assert_eq!(payload.environment, Some(Environment::Sandbox));
         assert_eq!(payload.message_type, Some(MessageType::ForgottenPassword));
         let recipient = payload.recipient.as_ref().unwrap();
-        assert_eq!(recipient.xp, Some(json!({"Tier": "gold", "Tags": [1, 2]})));
+        assert_eq!(recipient.xp, Some(Xp::from(json!({"Tier": "gold", "Tags": [1, 2]}))));
         let body = payload.event_body.as_ref().unwrap();
         assert_eq!(body.password_renewal_verification_code.as_deref(), Some("code-secret"));
         let debug = format!("{payload:?} {payload:#?}");
@@ -280,7 +280,7 @@ mod tests {
         .unwrap();
         assert_eq!(payload.message_type, Some(MessageType::Other("OrderSubmitted".into())));
         assert_eq!(payload.environment.as_ref().map(Environment::as_str), Some("Moon"));
-        assert_eq!(payload.event_body, Some(json!({"Order": {}})));
+        assert_eq!(payload.event_body, Some(RawJson::from(json!({"Order": {}}))));
     }
 
     #[test]

@@ -3,13 +3,13 @@
 use std::fmt;
 
 use serde::de::DeserializeOwned;
-use serde_json::Value;
 
 use super::signature::verify_oc_hash;
 use super::{
     ForgottenPasswordEventBody, ForgottenUsernameEventBody, MessageRecipient, MessageSenderPayload, MessageType,
     OneTimePasswordEventBody,
 };
+use crate::common::RawJson;
 
 /// The name of the header that signs a message-sender call. HTTP header names are
 /// case-insensitive: look it up however the server spells it (`X-OC-Hash`...).
@@ -129,7 +129,8 @@ pub fn receive_message(body: &[u8], x_oc_hash: Option<&str>, shared_key: &[u8]) 
         return Err(ReceiveError::BadSignature);
     }
     let text = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
-    let envelope: MessageSenderPayload<Value, Value> = serde_json::from_slice(text).map_err(unparsable)?;
+    // Free-form parts stay JSON text: reading costs about the body's size, whatever it holds.
+    let envelope: MessageSenderPayload<RawJson, RawJson> = serde_json::from_slice(text).map_err(unparsable)?;
     match envelope.message_type.clone() {
         Some(MessageType::ForgottenPassword) => typed(envelope).map(SenderMessage::ForgottenPassword),
         Some(MessageType::ForgottenUsername) => typed(envelope).map(SenderMessage::ForgottenUsername),
@@ -140,10 +141,8 @@ pub fn receive_message(body: &[u8], x_oc_hash: Option<&str>, shared_key: &[u8]) 
 }
 
 /// The envelope with its event body read as `E`.
-fn typed<E: DeserializeOwned>(
-    envelope: MessageSenderPayload<Value, Value>,
-) -> Result<MessageSenderPayload<E>, ReceiveError> {
-    let event_body = envelope.event_body.map(serde_json::from_value::<E>).transpose().map_err(unparsable)?;
+fn typed<E: DeserializeOwned>(envelope: MessageSenderPayload) -> Result<MessageSenderPayload<E>, ReceiveError> {
+    let event_body = envelope.event_body.map(|body| body.get::<E>()).transpose().map_err(unparsable)?;
     Ok(MessageSenderPayload {
         oc_log_id_header: envelope.oc_log_id_header,
         environment: envelope.environment,
