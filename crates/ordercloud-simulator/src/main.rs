@@ -3,6 +3,7 @@
 //! Prints the base URL it serves as the first line on stdout, logs to stderr, and stops
 //! cleanly on Ctrl-C or SIGTERM. Run `ordercloud-simulator --help` for the flags.
 
+use std::ffi::OsString;
 use std::process::ExitCode;
 
 use ordercloud_simulator::{SimUser, Simulator, SimulatorBuilder};
@@ -34,11 +35,19 @@ struct Options {
 }
 
 impl Options {
-    fn parse(args: &[String]) -> Result<Self, String> {
+    /// Reads the arguments after the program's name. An argument that is not valid UTF-8 is
+    /// named by its position, never printed: it may be a password.
+    fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Self, String> {
         let mut options = Self::default();
-        let mut args = args.iter();
-        while let Some(arg) = args.next() {
-            let mut value = |flag: &str| args.next().ok_or_else(|| format!("{flag} needs a value"));
+        let mut args = args.into_iter().zip(1..);
+        while let Some((arg, position)) = args.next() {
+            let arg = arg.into_string().map_err(|_| format!("argument {position} is not valid UTF-8"))?;
+            let mut value = |flag: &str| match args.next() {
+                Some((value, position)) => value
+                    .into_string()
+                    .map_err(|_| format!("the value of {flag} (argument {position}) is not valid UTF-8")),
+                None => Err(format!("{flag} needs a value")),
+            };
             match arg.as_str() {
                 "--port" => {
                     let port = value("--port")?;
@@ -46,8 +55,8 @@ impl Options {
                         port.parse().map_err(|_| format!("--port takes a port number (0 to 65535), not {port:?}"))?,
                     );
                 }
-                "--user" => options.users.push(user(value("--user")?)?),
-                "--seed" => options.seeds.push(value("--seed")?.clone()),
+                "--user" => options.users.push(user(&value("--user")?)?),
+                "--seed" => options.seeds.push(value("--seed")?),
                 "--messages" => options.messages = true,
                 "--help" | "-h" => options.help = true,
                 other => return Err(format!("unknown argument {other:?}")),
@@ -90,8 +99,7 @@ fn user(spec: &str) -> Result<SimUser, String> {
 }
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let options = match Options::parse(&args) {
+    let options = match Options::parse(std::env::args_os().skip(1)) {
         Ok(options) if options.help => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;

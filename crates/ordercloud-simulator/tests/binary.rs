@@ -1,6 +1,7 @@
 //! The `ordercloud-simulator` binary as a storefront in any language would use it: a child
 //! process driven over raw HTTP on 127.0.0.1, its control routes, flags and seed files.
 
+use std::ffi::OsString;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, ChildStdout, Command, Stdio};
@@ -171,6 +172,27 @@ fn bad_flags_and_seeds_exit_2_with_a_clear_error() {
         assert!(output.stdout.is_empty(), "nothing on stdout: {args:?}");
     }
     std::fs::remove_file(seed).unwrap();
+}
+
+#[cfg(unix)]
+#[test]
+fn a_non_utf8_argument_exits_2_naming_it_without_printing_it() {
+    use std::os::unix::ffi::OsStringExt;
+    let password = OsString::from_vec(b"storefront-client,jdoe,jdoe@example.com,Secret-\xff1".to_vec());
+    let flag = OsString::from_vec(b"--quux\xff".to_vec());
+    let cases = [
+        (vec![OsString::from("--user"), password], "the value of --user (argument 2) is not valid UTF-8"),
+        (vec![OsString::from("--port"), OsString::from("0"), flag], "argument 3 is not valid UTF-8"),
+    ];
+    for (args, message) in cases {
+        let output = Command::new(BIN).args(&args).output().unwrap();
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(message), "{args:?}: {stderr}");
+        assert!(!output.stderr.contains(&0xff), "the argument is not printed, not even in part: {stderr}");
+        assert!(!stderr.contains("Secret-") && !stderr.contains("quux"), "the argument is not printed: {stderr}");
+        assert!(output.stdout.is_empty(), "nothing on stdout: {args:?}");
+    }
 }
 
 #[cfg(unix)]
