@@ -134,35 +134,64 @@ async fn serve(builder: SimulatorBuilder, port: u16) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    // Before the base URL is printed: whoever reads it may signal at once, and a signal with
+    // no handler yet would kill the process instead of stopping it cleanly.
+    let mut stop = match Stop::listen() {
+        Ok(stop) => stop,
+        Err(error) => {
+            eprintln!("ordercloud-simulator: could not listen for signals: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
     println!("{}", simulator.base_url());
     eprintln!(
         "ordercloud-simulator: a local OrderCloud at {} (control routes under /_simulator/); Ctrl-C stops it",
         simulator.base_url()
     );
-    match stopped().await {
-        Ok(signal) => {
-            eprintln!("ordercloud-simulator: {signal}, stopping");
-            ExitCode::SUCCESS
-        }
-        Err(error) => {
-            eprintln!("ordercloud-simulator: could not wait for a signal: {error}");
-            ExitCode::FAILURE
-        }
-    }
+    let signal = stop.signalled().await;
+    eprintln!("ordercloud-simulator: {signal}, stopping");
+    ExitCode::SUCCESS
 }
 
-/// Waits for Ctrl-C, or SIGTERM on Unix; which one came.
-async fn stopped() -> std::io::Result<&'static str> {
+/// The signals that stop the simulator: Ctrl-C, and SIGTERM on Unix. The handlers are
+/// installed when this is made, so a signal that comes before [`Stop::signalled`] is
+/// awaited still counts.
+struct Stop {
     #[cfg(unix)]
-    {
-        let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
-        tokio::select! {
-            outcome = tokio::signal::ctrl_c() => outcome.map(|()| "interrupted"),
-            _ = terminate.recv() => Ok("terminated"),
+    interrupt: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    terminate: tokio::signal::unix::Signal,
+    #[cfg(not(unix))]
+    ctrl_c: tokio::signal::windows::CtrlC,
+}
+
+impl Stop {
+    /// Installs the handlers; call it within the runtime.
+    fn listen() -> std::io::Result<Self> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Ok(Self { interrupt: signal(SignalKind::interrupt())?, terminate: signal(SignalKind::terminate())? })
+        }
+        #[cfg(not(unix))]
+        {
+            Ok(Self { ctrl_c: tokio::signal::windows::ctrl_c()? })
         }
     }
-    #[cfg(not(unix))]
-    {
-        tokio::signal::ctrl_c().await.map(|()| "interrupted")
+
+    /// Waits for one of the signals; which one came.
+    async fn signalled(&mut self) -> &'static str {
+        #[cfg(unix)]
+        {
+            tokio::select! {
+                _ = self.interrupt.recv() => "interrupted",
+                _ = self.terminate.recv() => "terminated",
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            self.ctrl_c.recv().await;
+            "interrupted"
+        }
     }
 }
