@@ -392,8 +392,10 @@ impl SimulatorBuilder {
         self
     }
 
-    /// Calls `hook` with each message as it is sent (to print it, say). It runs while the
-    /// simulator's state is locked: keep it short, and do not call the simulator from it.
+    /// Calls `hook` with each message as it is sent (to collect or forward it, say). It runs on the
+    /// request path while the simulator's state is locked: keep it short, never let it wait
+    /// (on a pipe, say: hand the message to a thread of your own instead), and do not call
+    /// the simulator from it.
     pub fn on_message(mut self, hook: impl Fn(&OutboxMessage) + Send + Sync + 'static) -> Self {
         self.on_message = Some(Arc::new(hook));
         self

@@ -3,12 +3,24 @@
 //! Prints the base URL it serves as the first line on stdout, logs to stderr, and stops
 //! cleanly on Ctrl-C or SIGTERM. Run `ordercloud-simulator --help` for the flags.
 
+use std::ffi::OsString;
+use std::io::Write;
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, TrySendError};
+use std::time::Duration;
 
-use ordercloud_simulator::{SimUser, Simulator, SimulatorBuilder};
+use ordercloud_simulator::{OutboxMessage, SimUser, Simulator, SimulatorBuilder};
 
 /// The port served unless `--port` says otherwise.
 const DEFAULT_PORT: u16 = 4300;
+
+/// How many `--messages` lines may wait for stdout; more are dropped, and counted.
+const MESSAGE_QUEUE: usize = 1024;
+
+/// How long a stopping simulator gives the lines still queued to be printed.
+const DRAIN: Duration = Duration::from_secs(1);
 
 const USAGE: &str = "\
 usage: ordercloud-simulator [--port N] [--user CLIENT_ID,USERNAME,EMAIL,PASSWORD]... [--seed FILE] [--messages]
@@ -16,7 +28,8 @@ usage: ordercloud-simulator [--port N] [--user CLIENT_ID,USERNAME,EMAIL,PASSWORD
   --port N       serve on 127.0.0.1:N (default 4300; 0 for any free port)
   --user ...     add a user (and its API client); repeatable; the password is the rest of the line
   --seed FILE    add the users, API clients and message senders of a JSON seed file
-  --messages     print each message the simulator sends as one JSON line on stdout
+  --messages     print each message the simulator sends as one JSON line on stdout; if
+                 stdout is not read fast enough, lines are dropped and counted on stderr
   --help         print this help
 
 The first line on stdout is the base URL served; logs go to stderr. Control routes:
@@ -34,11 +47,19 @@ struct Options {
 }
 
 impl Options {
-    fn parse(args: &[String]) -> Result<Self, String> {
+    /// Reads the arguments after the program's name. An argument that is not valid UTF-8 is
+    /// named by its position, never printed: it may be a password.
+    fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Self, String> {
         let mut options = Self::default();
-        let mut args = args.iter();
-        while let Some(arg) = args.next() {
-            let mut value = |flag: &str| args.next().ok_or_else(|| format!("{flag} needs a value"));
+        let mut args = args.into_iter().zip(1..);
+        while let Some((arg, position)) = args.next() {
+            let arg = arg.into_string().map_err(|_| format!("argument {position} is not valid UTF-8"))?;
+            let mut value = |flag: &str| match args.next() {
+                Some((value, position)) => value
+                    .into_string()
+                    .map_err(|_| format!("the value of {flag} (argument {position}) is not valid UTF-8")),
+                None => Err(format!("{flag} needs a value")),
+            };
             match arg.as_str() {
                 "--port" => {
                     let port = value("--port")?;
@@ -46,8 +67,8 @@ impl Options {
                         port.parse().map_err(|_| format!("--port takes a port number (0 to 65535), not {port:?}"))?,
                     );
                 }
-                "--user" => options.users.push(user(value("--user")?)?),
-                "--seed" => options.seeds.push(value("--seed")?.clone()),
+                "--user" => options.users.push(user(&value("--user")?)?),
+                "--seed" => options.seeds.push(value("--seed")?),
                 "--messages" => options.messages = true,
                 "--help" | "-h" => options.help = true,
                 other => return Err(format!("unknown argument {other:?}")),
@@ -67,11 +88,6 @@ impl Options {
         for user in &self.users {
             builder = builder.user(user.clone());
         }
-        if self.messages {
-            builder = builder.on_message(|message| {
-                println!("{}", message.to_json());
-            });
-        }
         Ok(builder)
     }
 }
@@ -90,8 +106,7 @@ fn user(spec: &str) -> Result<SimUser, String> {
 }
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let options = match Options::parse(&args) {
+    let options = match Options::parse(std::env::args_os().skip(1)) {
         Ok(options) if options.help => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
@@ -103,6 +118,12 @@ fn main() -> ExitCode {
         Ok(builder) => builder,
         Err(message) => return usage_error(&message),
     };
+    let (builder, messages) = if options.messages {
+        let (messages, hook) = MessageLines::new();
+        (builder.on_message(hook), Some(messages))
+    } else {
+        (builder, None)
+    };
     let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
         Ok(runtime) => runtime,
         Err(error) => {
@@ -110,7 +131,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    runtime.block_on(serve(builder, options.port.unwrap_or(DEFAULT_PORT)))
+    serve(runtime, builder, options.port.unwrap_or(DEFAULT_PORT), messages)
 }
 
 fn usage_error(message: &str) -> ExitCode {
@@ -118,43 +139,192 @@ fn usage_error(message: &str) -> ExitCode {
     ExitCode::from(2)
 }
 
-async fn serve(builder: SimulatorBuilder, port: u16) -> ExitCode {
-    let simulator = match builder.start().await {
+/// Serves until a signal comes, printing `messages` if given.
+fn serve(
+    runtime: tokio::runtime::Runtime,
+    builder: SimulatorBuilder,
+    port: u16,
+    messages: Option<MessageLines>,
+) -> ExitCode {
+    let simulator = match runtime.block_on(builder.start()) {
         Ok(simulator) => simulator,
         Err(error) => {
             eprintln!("ordercloud-simulator: could not listen on 127.0.0.1:{port}: {error}");
             return ExitCode::FAILURE;
         }
     };
-    println!("{}", simulator.base_url());
+    // Before the base URL is printed: whoever reads it may signal at once, and a signal with
+    // no handler yet would kill the process instead of stopping it cleanly.
+    let listening = {
+        let _runtime = runtime.enter();
+        Stop::listen()
+    };
+    let mut stop = match listening {
+        Ok(stop) => stop,
+        Err(error) => {
+            eprintln!("ordercloud-simulator: could not listen for signals: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let printed = {
+        let mut stdout = std::io::stdout().lock();
+        writeln!(stdout, "{}", simulator.base_url()).and_then(|()| stdout.flush())
+    };
+    if let Err(error) = printed {
+        eprintln!("ordercloud-simulator: could not print the base URL on stdout: {error}");
+        return ExitCode::FAILURE;
+    }
     eprintln!(
         "ordercloud-simulator: a local OrderCloud at {} (control routes under /_simulator/); Ctrl-C stops it",
         simulator.base_url()
     );
-    match stopped().await {
-        Ok(signal) => {
-            eprintln!("ordercloud-simulator: {signal}, stopping");
-            ExitCode::SUCCESS
-        }
+    let printing = match messages.map(MessageLines::print).transpose() {
+        Ok(printing) => printing,
         Err(error) => {
-            eprintln!("ordercloud-simulator: could not wait for a signal: {error}");
-            ExitCode::FAILURE
+            eprintln!("ordercloud-simulator: could not start printing messages: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let signal = runtime.block_on(stop.signalled());
+    eprintln!("ordercloud-simulator: {signal}, stopping");
+    // The simulator's state, and with it the message hook and its end of the queue, goes
+    // with the runtime's tasks; then the printing thread sees the queue's end.
+    drop((stop, simulator));
+    drop(runtime);
+    if let Some(printing) = printing {
+        printing.finish();
+    }
+    ExitCode::SUCCESS
+}
+
+/// The `--messages` lines on their way to stdout. The message hook runs on the request path
+/// with the simulator's state locked, so it only queues each line, never waiting; a thread
+/// of its own prints them. A reader that falls behind, or goes away, costs lines, never
+/// answers.
+struct MessageLines {
+    lines: Receiver<String>,
+    dropped: Arc<AtomicU64>,
+}
+
+impl MessageLines {
+    /// The queue, and the message hook that fills it: each message's JSON line, or one more
+    /// dropped when the queue is full.
+    fn new() -> (Self, impl Fn(&OutboxMessage) + Send + Sync + 'static) {
+        let (queue, lines) = mpsc::sync_channel::<String>(MESSAGE_QUEUE);
+        let dropped = Arc::new(AtomicU64::new(0));
+        let counter = dropped.clone();
+        let hook = move |message: &OutboxMessage| {
+            // Once the printing thread has given up on stdout, the queue is disconnected and
+            // the line goes nowhere: that thread has said so.
+            if let Err(TrySendError::Full(_)) = queue.try_send(format!("{}\n", message.to_json())) {
+                counter.fetch_add(1, Ordering::Relaxed);
+            }
+        };
+        (Self { lines, dropped }, hook)
+    }
+
+    /// Starts the thread that prints the lines.
+    fn print(self) -> std::io::Result<Printing> {
+        let (finished, done) = mpsc::channel::<()>();
+        let dropped = self.dropped.clone();
+        std::thread::Builder::new().name("messages".to_owned()).spawn(move || {
+            let _finished = finished;
+            print_lines(self.lines, &self.dropped);
+        })?;
+        Ok(Printing { done, dropped })
+    }
+}
+
+/// Prints each line until the queue ends (the simulator has stopped) or stdout fails (the
+/// reader has gone), saying on stderr how many were dropped or left unprinted.
+fn print_lines(lines: Receiver<String>, dropped: &AtomicU64) {
+    let stdout = std::io::stdout();
+    while let Ok(line) = lines.recv() {
+        report_dropped(dropped);
+        let mut out = stdout.lock();
+        if let Err(error) = out.write_all(line.as_bytes()).and_then(|()| out.flush()) {
+            // This line, those queued, and those dropped; later ones find the queue closed.
+            let queued = lines.try_iter().count() as u64;
+            drop(lines);
+            let missed = 1 + queued + dropped.swap(0, Ordering::Relaxed);
+            let missed = message_count(missed);
+            eprintln!("ordercloud-simulator: cannot write to stdout ({error}): stopped printing, {missed} not printed");
+            return;
+        }
+    }
+    report_dropped(dropped);
+}
+
+/// Says on stderr how many lines were dropped since it last said so, if any.
+fn report_dropped(dropped: &AtomicU64) {
+    let count = dropped.swap(0, Ordering::Relaxed);
+    if count > 0 {
+        eprintln!("ordercloud-simulator: stdout was not read fast enough: dropped {}", message_count(count));
+    }
+}
+
+/// "1 message", "2 messages".
+fn message_count(count: u64) -> String {
+    format!("{count} message{}", if count == 1 { "" } else { "s" })
+}
+
+/// The thread printing the `--messages` lines.
+struct Printing {
+    /// Disconnected when the thread ends.
+    done: Receiver<()>,
+    dropped: Arc<AtomicU64>,
+}
+
+impl Printing {
+    /// Once the simulator is gone, so no more lines come, gives the thread [`DRAIN`] to
+    /// print those still queued; a reader that has stopped reading gets no more.
+    fn finish(self) {
+        if let Err(RecvTimeoutError::Timeout) = self.done.recv_timeout(DRAIN) {
+            report_dropped(&self.dropped);
+            eprintln!("ordercloud-simulator: stdout is not being read: the messages still queued were not printed");
         }
     }
 }
 
-/// Waits for Ctrl-C, or SIGTERM on Unix; which one came.
-async fn stopped() -> std::io::Result<&'static str> {
+/// The signals that stop the simulator: Ctrl-C, and SIGTERM on Unix. The handlers are
+/// installed when this is made, so a signal that comes before [`Stop::signalled`] is
+/// awaited still counts.
+struct Stop {
     #[cfg(unix)]
-    {
-        let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
-        tokio::select! {
-            outcome = tokio::signal::ctrl_c() => outcome.map(|()| "interrupted"),
-            _ = terminate.recv() => Ok("terminated"),
+    interrupt: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    terminate: tokio::signal::unix::Signal,
+    #[cfg(not(unix))]
+    ctrl_c: tokio::signal::windows::CtrlC,
+}
+
+impl Stop {
+    /// Installs the handlers; call it within the runtime.
+    fn listen() -> std::io::Result<Self> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Ok(Self { interrupt: signal(SignalKind::interrupt())?, terminate: signal(SignalKind::terminate())? })
+        }
+        #[cfg(not(unix))]
+        {
+            Ok(Self { ctrl_c: tokio::signal::windows::ctrl_c()? })
         }
     }
-    #[cfg(not(unix))]
-    {
-        tokio::signal::ctrl_c().await.map(|()| "interrupted")
+
+    /// Waits for one of the signals; which one came.
+    async fn signalled(&mut self) -> &'static str {
+        #[cfg(unix)]
+        {
+            tokio::select! {
+                _ = self.interrupt.recv() => "interrupted",
+                _ = self.terminate.recv() => "terminated",
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            self.ctrl_c.recv().await;
+            "interrupted"
+        }
     }
 }

@@ -1,45 +1,55 @@
 //! The `ordercloud-simulator` binary as a storefront in any language would use it: a child
 //! process driven over raw HTTP on 127.0.0.1, its control routes, flags and seed files.
 
+use std::ffi::OsString;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, ChildStdout, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
 
 const BIN: &str = env!("CARGO_BIN_EXE_ordercloud-simulator");
+
+/// How long a read waits before the test gives up: a safety net so that a simulator that
+/// stopped answering fails the test instead of hanging it, never a measure of speed.
+const SAFETY_NET: Duration = Duration::from_secs(60);
 
 /// A running simulator process; killed when dropped.
 struct Running {
     child: Child,
-    stdout: BufReader<ChildStdout>,
+    /// `None` once the test has closed its end of the pipe.
+    stdout: Option<BufReader<ChildStdout>>,
     base_url: String,
 }
 
 impl Running {
     fn start(args: &[&str]) -> Self {
-        let mut child = Command::new(BIN)
-            .args(["--port", "0"])
-            .args(args)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
+        Self::start_with(args, Stdio::null())
+    }
+
+    /// Starts the simulator with `stderr` and reads the base URL, its first line on stdout.
+    fn start_with(args: &[&str], stderr: Stdio) -> Self {
+        let mut child =
+            Command::new(BIN).args(["--port", "0"]).args(args).stdout(Stdio::piped()).stderr(stderr).spawn().unwrap();
         let mut stdout = BufReader::new(child.stdout.take().unwrap());
         let mut base_url = String::new();
         stdout.read_line(&mut base_url).unwrap();
-        Self { child, stdout, base_url: base_url.trim().to_owned() }
+        Self { child, stdout: Some(stdout), base_url: base_url.trim().to_owned() }
     }
 
     /// `method target` with a JSON or form body; the status and the body as JSON.
     fn call(&self, method: &str, target: &str, content_type: &str, body: &str) -> (u16, serde_json::Value) {
         let address = self.base_url.strip_prefix("http://").unwrap();
         let mut stream = TcpStream::connect(address).unwrap();
+        stream.set_read_timeout(Some(SAFETY_NET)).unwrap();
         let request = format!(
             "{method} {target} HTTP/1.1\r\nHost: {address}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
             body.len()
         );
         stream.write_all(request.as_bytes()).unwrap();
         let mut answer = String::new();
-        stream.read_to_string(&mut answer).unwrap();
+        stream.read_to_string(&mut answer).unwrap_or_else(|error| panic!("no answer to {method} {target}: {error}"));
+        assert!(answer.starts_with("HTTP/1.1 "), "no HTTP answer to {method} {target}: {answer:?}");
         let status = answer[9..12].parse().unwrap();
         let body = answer.split_once("\r\n\r\n").map_or("", |(_, body)| body);
         (status, serde_json::from_str(body).unwrap_or(serde_json::Value::Null))
@@ -56,8 +66,15 @@ impl Running {
 
     fn next_line(&mut self) -> String {
         let mut line = String::new();
-        self.stdout.read_line(&mut line).unwrap();
+        self.stdout.as_mut().unwrap().read_line(&mut line).unwrap();
         line
+    }
+
+    /// Sends SIGTERM, as a service manager or `docker stop` would.
+    #[cfg(unix)]
+    fn terminate(&self) {
+        let sent = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status().unwrap();
+        assert!(sent.success());
     }
 }
 
@@ -65,6 +82,52 @@ impl Drop for Running {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+/// A child's stderr, read line by line on a thread of its own so the child never blocks
+/// writing to it.
+struct StderrLines(mpsc::Receiver<String>);
+
+impl StderrLines {
+    fn of(child: &mut Child) -> Self {
+        let stderr = BufReader::new(child.stderr.take().unwrap());
+        let (lines, receiver) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in stderr.lines().map_while(Result::ok) {
+                if lines.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        Self(receiver)
+    }
+
+    /// The next line, or `None` once the child has closed its stderr.
+    fn next(&self) -> Option<String> {
+        match self.0.recv_timeout(SAFETY_NET) {
+            Ok(line) => Some(line),
+            Err(mpsc::RecvTimeoutError::Disconnected) => None,
+            Err(mpsc::RecvTimeoutError::Timeout) => panic!("stderr neither gave a line nor closed"),
+        }
+    }
+
+    /// Every line until the first that contains `text`, that one included.
+    fn until(&self, text: &str) -> Vec<String> {
+        let mut seen = Vec::new();
+        while let Some(line) = self.next() {
+            let found = line.contains(text);
+            seen.push(line);
+            if found {
+                return seen;
+            }
+        }
+        panic!("stderr closed without a line containing {text:?}: {seen:?}");
+    }
+
+    /// The lines left, until the child closes its stderr.
+    fn rest(&self) -> Vec<String> {
+        std::iter::from_fn(|| self.next()).collect()
     }
 }
 
@@ -175,10 +238,97 @@ fn bad_flags_and_seeds_exit_2_with_a_clear_error() {
 
 #[cfg(unix)]
 #[test]
-fn sigterm_stops_it_cleanly() {
-    let mut running = Running::start(&[]);
-    let stopped = Command::new("kill").args(["-TERM", &running.child.id().to_string()]).status().unwrap();
-    assert!(stopped.success());
+fn a_non_utf8_argument_exits_2_naming_it_without_printing_it() {
+    use std::os::unix::ffi::OsStringExt;
+    let password = OsString::from_vec(b"storefront-client,jdoe,jdoe@example.com,Secret-\xff1".to_vec());
+    let flag = OsString::from_vec(b"--quux\xff".to_vec());
+    let cases = [
+        (vec![OsString::from("--user"), password], "the value of --user (argument 2) is not valid UTF-8"),
+        (vec![OsString::from("--port"), OsString::from("0"), flag], "argument 3 is not valid UTF-8"),
+    ];
+    for (args, message) in cases {
+        let output = Command::new(BIN).args(&args).output().unwrap();
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(message), "{args:?}: {stderr}");
+        assert!(!output.stderr.contains(&0xff), "the argument is not printed, not even in part: {stderr}");
+        assert!(!stderr.contains("Secret-") && !stderr.contains("quux"), "the argument is not printed: {stderr}");
+        assert!(output.stdout.is_empty(), "nothing on stdout: {args:?}");
+    }
+}
+
+/// Like `--messages | head -1`: the reader takes the base URL and exits.
+#[cfg(unix)]
+#[test]
+fn with_messages_a_closed_stdout_never_stops_the_api_answering() {
+    let mut running = Running::start_with(&["--user", USER, "--messages"], Stdio::piped());
+    let stderr = StderrLines::of(&mut running.child);
+    running.stdout = None;
+    let reset = r#"{"ClientID":"storefront-client","Username":"jdoe"}"#;
+    for sent in 0..50 {
+        assert_eq!(running.json("POST", "/v1/password/reset", reset).0, 204, "reset {sent}");
+    }
+    let mut said = stderr.until("cannot write to stdout");
+    for sent in 50..100 {
+        assert_eq!(running.json("POST", "/v1/password/reset", reset).0, 204, "reset {sent}");
+        assert_eq!(running.json("GET", "/_simulator/outbox", "").0, 200);
+        assert_eq!(running.json("POST", "/_simulator/advance?seconds=1", "").0, 200);
+    }
+    let (status, outbox) = running.json("GET", "/_simulator/outbox", "");
+    assert_eq!((status, outbox.as_array().map(Vec::len)), (200, Some(100)));
+    assert_eq!(running.json("POST", "/_simulator/reset", "").0, 200);
+
+    running.terminate();
     let status = running.child.wait().unwrap();
-    assert!(status.success(), "{status}");
+    assert_eq!(status.code(), Some(0), "{status}");
+    said.extend(stderr.rest());
+    let closed: Vec<&String> = said.iter().filter(|line| line.contains("stdout")).collect();
+    assert_eq!(closed.len(), 1, "one line says stdout is gone: {said:?}");
+    assert!(closed[0].contains("stopped printing"), "{said:?}");
+}
+
+/// A reader that stops reading: the pipe fills after a few hundred lines (a 64 KiB pipe holds
+/// about 200 of these), then the simulator's queue of 1,024, and the rest are dropped.
+#[cfg(unix)]
+#[test]
+fn with_messages_an_unread_stdout_never_stops_the_api_answering() {
+    const MESSAGES: usize = 2_100;
+    let mut running = Running::start_with(&["--user", USER, "--messages"], Stdio::piped());
+    let stderr = StderrLines::of(&mut running.child);
+    let request = r#"{"ClientID":"storefront-client","Username":"jdoe"}"#;
+    for sent in 0..MESSAGES {
+        assert_eq!(running.json("POST", "/v1/password/onetimepassword", request).0, 204, "request {sent}");
+    }
+    let (status, outbox) = running.json("GET", "/_simulator/outbox", "");
+    assert_eq!((status, outbox.as_array().map(Vec::len)), (200, Some(MESSAGES)));
+    assert_eq!(running.json("POST", "/_simulator/users", "{}").0, 400, "control routes answer too");
+
+    running.terminate();
+    let status = running.child.wait().unwrap();
+    assert_eq!(status.code(), Some(0), "{status}");
+    let said = stderr.rest();
+    assert!(said.iter().any(|line| line.contains("not read fast enough: dropped")), "drops are counted: {said:?}");
+}
+
+/// The handlers are in place before the base URL is printed, so a signal sent as soon as
+/// it is read stops the simulator cleanly rather than killing it. Several children, since
+/// a process that installed them a moment too late would only sometimes be caught.
+#[cfg(unix)]
+#[test]
+fn sigterm_right_after_the_base_url_stops_it_cleanly() {
+    for _ in 0..20 {
+        let mut running = Running::start(&[]);
+        #[cfg(target_os = "linux")]
+        {
+            // The signals the process catches, as a hexadecimal mask (bit N-1 for signal N).
+            let status = std::fs::read_to_string(format!("/proc/{}/status", running.child.id())).unwrap();
+            let caught = status.lines().find_map(|line| line.strip_prefix("SigCgt:")).unwrap();
+            let caught = u64::from_str_radix(caught.trim(), 16).unwrap();
+            let (interrupt, terminate) = (1 << (2 - 1), 1 << (15 - 1));
+            assert_eq!(caught & (interrupt | terminate), interrupt | terminate, "SIGINT and SIGTERM are caught");
+        }
+        running.terminate();
+        let status = running.child.wait().unwrap();
+        assert_eq!(status.code(), Some(0), "{status}");
+    }
 }
