@@ -108,7 +108,8 @@ fn user(spec: &str) -> Result<SimUser, String> {
 fn main() -> ExitCode {
     let options = match Options::parse(std::env::args_os().skip(1)) {
         Ok(options) if options.help => {
-            println!("{USAGE}");
+            // A reader that has already gone (`| head -0`) is no reason to fail.
+            let _ = writeln!(std::io::stdout().lock(), "{USAGE}");
             return ExitCode::SUCCESS;
         }
         Ok(options) => options,
