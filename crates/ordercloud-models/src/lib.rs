@@ -41,7 +41,9 @@ pub mod forgotten_credentials;
 pub mod message_sender;
 
 pub use common::{
-    ApiError, Environment, ErrorCode, ErrorResponse, ListMeta, ListOptions, ListPage, REDACTED, RawJson, Xp,
+    ApiError, Environment, ErrorCode, ErrorResponse, Filter, FilterError, FilterValue, ListFacet, ListFacetValue,
+    ListMeta, ListOptions, ListPage, ListPageWithFacets, MetaWithFacets, Patch, REDACTED, RawJson, Xp, skip_read_only,
+    to_request_body,
 };
 pub use forgotten_credentials::{
     OneTimePasswordRequest, PasswordRequirements, PasswordReset, PasswordResetRequest, TokenPasswordReset,

@@ -3,6 +3,9 @@
 
 use serde::{Deserialize, Deserializer, Serialize};
 
+use super::filter::{Filter, FilterError};
+use super::raw_json::Xp;
+
 /// One page of a list endpoint's answer: `{"Meta":{...},"Items":[...]}`.
 ///
 /// ```
@@ -73,13 +76,135 @@ impl ListMeta {
     }
 }
 
+/// One page of a list that also counts its items by facet: `Products.List` and
+/// `Me.ListProducts` answer `{"Meta":{..., "Facets":[...]},"Items":[...]}`.
+///
+/// It converts into a [`ListPage`] (the facets left behind).
+///
+/// ```
+/// use ordercloud_models::{ListPage, ListPageWithFacets};
+///
+/// let page: ListPageWithFacets<String> = serde_json::from_str(
+///     r#"{"Meta":{"Page":1,"TotalPages":1,"Facets":[{"Name":"Color","XpPath":"Color","Values":[{"Value":"red","Count":3}]}]},"Items":["a"]}"#,
+/// )?;
+/// assert_eq!(page.meta.facets[0].values[0].count, 3);
+/// let plain: ListPage<String> = page.into();
+/// assert_eq!(plain.items, ["a"]);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(bound(deserialize = "T: Deserialize<'de>"))]
+#[non_exhaustive]
+pub struct ListPageWithFacets<T> {
+    /// Where this page stands in the whole list, and the facets' counts.
+    #[serde(rename = "Meta", default, deserialize_with = "null_as_default")]
+    pub meta: MetaWithFacets,
+    /// The items of this page.
+    #[serde(rename = "Items", default = "Vec::new", deserialize_with = "null_as_empty")]
+    pub items: Vec<T>,
+}
+
+impl<T> ListPageWithFacets<T> {
+    /// A page holding `items`, described by `meta`.
+    pub fn new(meta: MetaWithFacets, items: Vec<T>) -> Self {
+        Self { meta, items }
+    }
+}
+
+impl<T> From<ListPageWithFacets<T>> for ListPage<T> {
+    fn from(page: ListPageWithFacets<T>) -> Self {
+        Self { meta: page.meta.into(), items: page.items }
+    }
+}
+
+/// [`ListMeta`] with the list's facets: what each facet's values count across the whole
+/// list (not just this page). Every field is lenient, as [`ListMeta`]'s are.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct MetaWithFacets {
+    /// The facets, each with its values and their counts.
+    #[serde(rename = "Facets", default, deserialize_with = "null_as_default")]
+    pub facets: Vec<ListFacet>,
+    /// This page's number, from 1.
+    #[serde(rename = "Page", default, deserialize_with = "null_as_default")]
+    pub page: u32,
+    /// How many items a page holds at most.
+    #[serde(rename = "PageSize", default, deserialize_with = "null_as_default")]
+    pub page_size: u32,
+    /// How many items the whole list holds.
+    #[serde(rename = "TotalCount", default, deserialize_with = "null_as_default")]
+    pub total_count: u64,
+    /// How many pages the whole list has.
+    #[serde(rename = "TotalPages", default, deserialize_with = "null_as_default")]
+    pub total_pages: u32,
+    /// The positions of this page's first and last items in the whole list.
+    #[serde(rename = "ItemRange", default, deserialize_with = "null_as_default")]
+    pub item_range: Vec<u64>,
+    /// Where the next page starts, for lists paged by key rather than by number.
+    #[serde(rename = "NextPageKey", default, skip_serializing_if = "Option::is_none")]
+    pub next_page_key: Option<String>,
+}
+
+impl MetaWithFacets {
+    /// Metadata of page `page` of `total_pages`, with `facets`.
+    pub fn new(page: u32, page_size: u32, total_count: u64, total_pages: u32, facets: Vec<ListFacet>) -> Self {
+        Self { facets, page, page_size, total_count, total_pages, ..Self::default() }
+    }
+}
+
+impl From<MetaWithFacets> for ListMeta {
+    fn from(meta: MetaWithFacets) -> Self {
+        Self {
+            page: meta.page,
+            page_size: meta.page_size,
+            total_count: meta.total_count,
+            total_pages: meta.total_pages,
+            item_range: meta.item_range,
+            next_page_key: meta.next_page_key,
+        }
+    }
+}
+
+/// A facet of a list: a property (usually in `xp`) whose values are counted.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ListFacet {
+    /// The facet's name, as the marketplace's product facet calls it.
+    #[serde(rename = "Name", default, deserialize_with = "null_as_default")]
+    pub name: String,
+    /// The path of the property counted, under `xp`.
+    #[serde(rename = "XpPath", default, deserialize_with = "null_as_default")]
+    pub xp_path: String,
+    /// Each value and how many items have it.
+    #[serde(rename = "Values", default, deserialize_with = "null_as_default")]
+    pub values: Vec<ListFacetValue>,
+    /// The facet's own extended properties.
+    #[serde(rename = "xp", default, skip_serializing_if = "Option::is_none")]
+    pub xp: Option<Xp>,
+}
+
+/// One value of a facet, and how many items of the whole list have it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ListFacetValue {
+    /// The value.
+    #[serde(rename = "Value", default, deserialize_with = "null_as_default")]
+    pub value: String,
+    /// How many items have it.
+    #[serde(rename = "Count", default, deserialize_with = "null_as_default")]
+    pub count: u64,
+}
+
 /// The options of a list call: page, page size, search, sort and filters.
 ///
-/// Filters take any property, `xp.*` included, and OrderCloud's operators pass through as
-/// written: `!` (not), `<`, `>`, `<=`, `>=`, `*` (wildcard) and `|` (or). On the wire the
-/// options are the query parameters `page`, `pageSize`, `search`, `searchOn` and `sortBy`
-/// (lists joined with commas) and one `name=value` per filter; the transport percent-encodes
-/// each name and value.
+/// Filters take any property, `xp.*` included. [`filter_with`](Self::filter_with) takes a
+/// typed [`Filter`] (`Filter::ge("Price", 10)`), which writes OrderCloud's syntax for you and
+/// refuses a value the syntax cannot express exactly; [`filter`](Self::filter) takes the raw
+/// text, whose operators pass through as written: `!` (not), `<`, `>`, `*` (wildcard) and
+/// `|` (or). Several filters on one property are all sent (a repeated key means "and"). On
+/// the wire the options are the query parameters `page`, `pageSize`, `search`, `searchOn`
+/// and `sortBy` (lists joined with commas) and one `name=value` per filter; the transport
+/// percent-encodes each name and value, and never drops a `0` or a `false`.
 ///
 /// ```
 /// use ordercloud_models::ListOptions;
@@ -99,6 +224,8 @@ impl ListMeta {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ListOptions {
+    /// The first typed filter that could not be written, reported when the options are sent.
+    invalid: Option<FilterError>,
     /// The page to fetch, from 1; `None` for the server's default (the first).
     pub page: Option<u32>,
     /// How many items a page holds; `None` for the server's default.
@@ -159,6 +286,26 @@ impl ListOptions {
     pub fn filter(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.filters.push((name.into(), value.into()));
         self
+    }
+
+    /// Adds a typed filter, such as `Filter::ge("Price", 10)` or
+    /// `Filter::any_of("xp.Color", ["red", "blue"])`. A filter whose value OrderCloud's
+    /// syntax cannot express exactly is kept out, and [`check`](Self::check) (which the
+    /// transport calls before sending) reports it: nothing is sent as a different filter.
+    #[must_use]
+    pub fn filter_with(mut self, filter: Filter) -> Self {
+        match filter.into_pair() {
+            Ok(pair) => self.filters.push(pair),
+            Err(error) => {
+                self.invalid.get_or_insert(error);
+            }
+        }
+        self
+    }
+
+    /// The first typed filter that could not be written, if any.
+    pub fn check(&self) -> Result<(), &FilterError> {
+        self.invalid.as_ref().map_or(Ok(()), Err)
     }
 
     /// The query parameters, unencoded, in order; the page comes first when set. Empty
