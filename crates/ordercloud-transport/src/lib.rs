@@ -4,14 +4,19 @@
 //!   for every status. It never retries, adds auth or interprets a status.
 //! - [`HyperTransport`] (feature `hyper`, default): hyper-util's pooled client over rustls
 //!   with the ring provider, with a connect timeout and a response size limit.
-//! - [`MockTransport`] (feature `mock`): scripted answers and recorded requests for tests.
+//! - `MockTransport` (feature `mock`): scripted answers and recorded requests for tests.
 //! - [`ApiClient`]: base URL and `/v1`, path encoding, JSON bodies, the bearer token (and
 //!   no `Authorization` header without one), per-call token and timeout, the 30 s default
-//!   timeout, the [`RetryPolicy`], a limit on calls in flight, the User-Agent, tracing, and
-//!   turning non-2xx answers into [`Error`]. Its [`ApiRequest`] is how every OrderCloud
-//!   crate builds its endpoints: path parameters, query, [list options](ApiRequest::list_options)
-//!   and [pages](Pages), JSON and form bodies, extra headers, routes outside `/v1`, and a
-//!   typed body with its status and headers ([`ApiResponse`]).
+//!   timeout, the [`RetryPolicy`], a limit on calls in flight, the User-Agent (with the API
+//!   crate's name), tracing, and turning non-2xx answers into [`Error`]. Its [`ApiRequest`]
+//!   is how every OrderCloud crate builds its endpoints: path parameters, query,
+//!   [list options](ApiRequest::list_options) with typed filters, JSON bodies without their
+//!   read-only fields and with their required fields checked, form bodies, extra headers,
+//!   routes outside `/v1`, and a typed body with its status and headers ([`ApiResponse`]).
+//! - For each described [`Operation`]: a [`Call`] that answers its model (or nothing), and a
+//!   [`ListCall`] whose [`Pages`] (of [`ListPage`](ordercloud_models::ListPage) or
+//!   [`ListPageWithFacets`](ordercloud_models::ListPageWithFacets)) own themselves, end
+//!   whatever the server does, and stream their items ([`PageItems`]).
 //!
 //! Writing a crate for another OrderCloud area? Read the [guide].
 //!
@@ -40,39 +45,37 @@
 //! ```
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
-mod base_url;
-mod client;
-#[cfg(feature = "hyper")]
-mod connection_limit;
-pub mod encode;
+mod address;
 mod error;
-mod error_body;
 pub mod guide;
-#[cfg(feature = "hyper")]
-mod hyper_transport;
-#[cfg(feature = "mock")]
-mod mock;
-mod pages;
-mod region;
-mod request;
-mod retry;
+mod runtime;
+mod stack;
 mod text;
-mod token_provider;
-mod transport;
+mod timeout;
 
-pub use base_url::DEFAULT_BASE_URL;
-pub use client::{ApiClient, ApiClientBuilder, DEFAULT_MAX_IN_FLIGHT, DEFAULT_TIMEOUT, MAX_TIMEOUT, USER_AGENT};
-pub use error::{ConfigError, DecodeError, Error, InvalidRequest, PaginationError, PaginationErrorKind, ResponseError};
+pub use address::base_url::DEFAULT_BASE_URL;
+pub use address::encode;
+pub use address::region::Region;
+pub use error::{
+    ConfigError, DecodeError, Error, InvalidRequest, PaginationError, PaginationErrorKind, ResponseError,
+    TransportError, TransportErrorKind,
+};
+pub use runtime::call::{Call, ListCall};
+pub use runtime::client::{ApiClient, ApiClientBuilder, DEFAULT_MAX_IN_FLIGHT, DEFAULT_TIMEOUT, USER_AGENT};
+pub use runtime::operation::Operation;
+pub use runtime::pages::{ListEnvelope, PageItems, Pages};
+pub use runtime::request::{ApiRequest, ApiResponse};
+pub use runtime::retry::RetryPolicy;
+pub use runtime::token_provider::{TokenProvider, bearer_authorization};
 #[cfg(feature = "hyper")]
-pub use hyper_transport::{
+pub use stack::hyper::{
     DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_POOL_IDLE_TIMEOUT,
     HyperTransport, HyperTransportBuilder,
 };
 #[cfg(feature = "mock")]
-pub use mock::{MockTransport, RecordedRequest};
-pub use pages::Pages;
-pub use region::Region;
-pub use request::{ApiRequest, ApiResponse};
+pub use stack::mock::{MockTransport, RecordedRequest};
+pub use stack::{HttpTransport, Sleep};
+pub use timeout::MAX_TIMEOUT;
 
 /// The `http` crate this one is built on, so an API crate names `http::Method` without
 /// pinning a matching version itself.
@@ -80,6 +83,10 @@ pub use http;
 
 /// The `bytes` crate of [`HttpTransport`]'s bodies, for the same reason.
 pub use bytes;
-pub use retry::RetryPolicy;
-pub use token_provider::{TokenProvider, bearer_authorization};
-pub use transport::{HttpTransport, Sleep, TransportError, TransportErrorKind};
+
+/// What [`operation_request!`] expands to refers to; not part of the API.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::runtime::call::Answer;
+    pub use ordercloud_models::ListOptions;
+}

@@ -4,34 +4,20 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use http::Method;
 use http::header::HeaderValue;
 use ordercloud_models::Environment;
 use tokio::sync::Semaphore;
 
-use crate::Error;
-use crate::base_url::{BaseUrl, DEFAULT_BASE_URL};
-use crate::region::Region;
-use crate::request::ApiRequest;
-use crate::retry::RetryPolicy;
-use crate::token_provider::TokenProvider;
-use crate::transport::HttpTransport;
+use crate::address::base_url::{BaseUrl, DEFAULT_BASE_URL};
+use crate::address::region::Region;
+use crate::error::Error;
+use crate::runtime::retry::RetryPolicy;
+use crate::runtime::token_provider::{TokenProvider, bearer};
+use crate::stack::HttpTransport;
+use crate::timeout::checked_timeout;
 
 /// How long a call may take, from start to the whole answer, unless configured otherwise.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
-
-/// The longest timeout a call gets: one day. A longer one, `Duration::MAX` included, is
-/// taken as this, which is "as long as it takes" for any HTTP call while keeping every
-/// deadline representable. A zero timeout is refused everywhere.
-pub const MAX_TIMEOUT: Duration = Duration::from_secs(24 * 60 * 60);
-
-/// The one rule for every timeout: longer than zero, and at most [`MAX_TIMEOUT`].
-pub(crate) fn checked_timeout(timeout: Duration, what: &'static str) -> Result<Duration, String> {
-    if timeout.is_zero() {
-        return Err(format!("{what} must be longer than zero"));
-    }
-    Ok(timeout.min(MAX_TIMEOUT))
-}
 
 /// How many calls one client (and its clones) runs at once unless configured otherwise;
 /// further calls wait for a free place, within their timeout.
@@ -48,7 +34,8 @@ pub const USER_AGENT: &str = concat!("ordercloud-rust/", env!("CARGO_PKG_VERSION
 /// [`with_timeout`](Self::with_timeout) give a clone with another token or timeout, without
 /// touching the original: one client serves many tenants or users safely.
 ///
-/// Endpoints are built on [`request`](Self::request); see [`ApiRequest`].
+/// Endpoints are built on [`request`](Self::request) and [`call`](Self::call); see
+/// [`ApiRequest`](crate::ApiRequest).
 ///
 /// ```
 /// use std::time::Duration;
@@ -69,6 +56,9 @@ pub const USER_AGENT: &str = concat!("ordercloud-rust/", env!("CARGO_PKG_VERSION
 #[derive(Clone)]
 pub struct ApiClient {
     pub(crate) shared: Arc<Shared>,
+    /// `ordercloud-rust/<version>`, the API crate's `<name>/<version>` if one named itself,
+    /// and the application's name.
+    pub(crate) user_agent: HeaderValue,
     /// `Bearer <token>`, marked sensitive.
     pub(crate) authorization: Option<HeaderValue>,
     /// Where each call's token comes from, instead of a fixed one.
@@ -80,7 +70,8 @@ pub struct ApiClient {
 pub(crate) struct Shared {
     pub(crate) transport: Arc<dyn HttpTransport>,
     pub(crate) base: BaseUrl,
-    pub(crate) user_agent: HeaderValue,
+    /// The application's name and version, as given to the builder.
+    application_name: Option<String>,
     pub(crate) retry: RetryPolicy,
     pub(crate) in_flight: Semaphore,
 }
@@ -89,19 +80,6 @@ impl ApiClient {
     /// Starts configuring a client.
     pub fn builder() -> ApiClientBuilder {
         ApiClientBuilder::default()
-    }
-
-    /// Starts a request: `route` is the path after `/v1`, with `{name}` for each path
-    /// parameter, such as `/password/reset/{verificationCode}`.
-    pub fn request(&self, method: Method, route: &'static str) -> ApiRequest<'_> {
-        ApiRequest::new(self, method, route, true)
-    }
-
-    /// Starts a request to a route outside `/v1`, such as the token endpoint
-    /// `/oauth/token`: the route follows the host (or a gateway's path) directly, whether
-    /// the base URL was given with `/v1` or without.
-    pub fn request_unversioned(&self, method: Method, route: &'static str) -> ApiRequest<'_> {
-        ApiRequest::new(self, method, route, false)
     }
 
     /// A clone that sends `token` as `Authorization: Bearer <token>`, sharing this client's
@@ -122,8 +100,37 @@ impl ApiClient {
         Self { authorization: None, provider: Some(provider), ..self.clone() }
     }
 
+    /// A clone whose calls carry `api_crate` (`<name>/<version>`, such as
+    /// `ordercloud-catalogs/0.1.0`) in their User-Agent, between `ordercloud-rust/<version>`
+    /// and the application's name; it replaces any crate named before. Each OrderCloud API
+    /// crate calls this in its handles' constructors, with its own name and version:
+    ///
+    /// ```
+    /// use ordercloud_transport::{ApiClient, USER_AGENT};
+    ///
+    /// # fn main() -> Result<(), ordercloud_transport::Error> {
+    /// let client = ApiClient::builder().application_name("my-shop/1.2").build()?;
+    /// let catalogs = client.for_api_crate(concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")));
+    /// assert_eq!(catalogs.user_agent(), format!("{USER_AGENT} {}/{} my-shop/1.2", env!("CARGO_PKG_NAME"), env!("CARGO_PKG_VERSION")));
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// A name that cannot be sent in a header is ignored (it is a constant of the crate).
+    pub fn for_api_crate(&self, api_crate: &str) -> Self {
+        match user_agent(Some(api_crate), self.shared.application_name.as_deref()) {
+            Ok(user_agent) => Self { user_agent, ..self.clone() },
+            Err(_) => self.clone(),
+        }
+    }
+
+    /// The User-Agent calls send.
+    pub fn user_agent(&self) -> &str {
+        self.user_agent.to_str().unwrap_or(USER_AGENT)
+    }
+
     /// A clone whose calls time out after `timeout` (longer than zero; at most
-    /// [`MAX_TIMEOUT`], to which a longer one is shortened).
+    /// [`MAX_TIMEOUT`](crate::MAX_TIMEOUT), to which a longer one is shortened).
     pub fn with_timeout(&self, timeout: Duration) -> Result<Self, Error> {
         let timeout = checked_timeout(timeout, "the timeout").map_err(Error::config)?;
         Ok(Self { timeout, ..self.clone() })
@@ -154,6 +161,7 @@ impl fmt::Debug for ApiClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ApiClient")
             .field("base_url", &self.shared.base.as_string())
+            .field("user_agent", &self.user_agent)
             .field("access_token", &self.authorization.as_ref().map(|_| ordercloud_models::REDACTED))
             .field("token_provider", &self.provider)
             .field("timeout", &self.timeout)
@@ -161,22 +169,6 @@ impl fmt::Debug for ApiClient {
             .field("transport", &self.shared.transport)
             .finish()
     }
-}
-
-/// `Bearer <token>` as a sensitive header value, or why the token cannot be one.
-pub(crate) fn bearer(token: &str) -> Result<HeaderValue, &'static str> {
-    if token.trim().is_empty() {
-        return Err("the access token is empty");
-    }
-    let mut value = HeaderValue::try_from(format!("Bearer {token}"))
-        .map_err(|_| "the access token has characters that cannot be sent in an HTTP header")?;
-    value.set_sensitive(true);
-    Ok(value)
-}
-
-/// The token of a `Bearer <token>` header value.
-pub(crate) fn bearer_token(value: &HeaderValue) -> Option<&str> {
-    value.to_str().ok()?.strip_prefix("Bearer ")
 }
 
 /// Configures an [`ApiClient`]; [`build`](Self::build) validates everything at once.
@@ -234,7 +226,7 @@ impl ApiClientBuilder {
     }
 
     /// How long a call may take in all, retries and waits included: longer than zero, and
-    /// at most [`MAX_TIMEOUT`], to which a longer one is shortened.
+    /// at most [`MAX_TIMEOUT`](crate::MAX_TIMEOUT), to which a longer one is shortened.
     /// Default: [`DEFAULT_TIMEOUT`] (30 s).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
@@ -282,14 +274,13 @@ impl ApiClientBuilder {
                 "no OrderCloud host is known for the environment {environment:?}; give base_url instead"
             )));
         }
-        let base = BaseUrl::parse(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL), self.allow_insecure_http)?;
+        let base = BaseUrl::parse(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL), self.allow_insecure_http)
+            .map_err(Error::config_url)?;
         let authorization = self.access_token.as_deref().map(bearer).transpose().map_err(Error::config)?;
-        let user_agent = match self.application_name.as_deref().map(str::trim) {
-            Some(name) if !name.is_empty() => HeaderValue::try_from(format!("{USER_AGENT} {name}")).map_err(|_| {
-                Error::config("the application name has characters that cannot be sent in an HTTP header")
-            })?,
-            _ => HeaderValue::from_static(USER_AGENT),
-        };
+        let application_name =
+            self.application_name.as_deref().map(str::trim).filter(|name| !name.is_empty()).map(str::to_owned);
+        let user_agent = user_agent(None, application_name.as_deref())
+            .map_err(|_| Error::config("the application name has characters that cannot be sent in an HTTP header"))?;
         let timeout = checked_timeout(self.timeout.unwrap_or(DEFAULT_TIMEOUT), "the timeout").map_err(Error::config)?;
         let max_in_flight = self.max_in_flight.unwrap_or(DEFAULT_MAX_IN_FLIGHT);
         if max_in_flight == 0 || max_in_flight > Semaphore::MAX_PERMITS {
@@ -303,10 +294,11 @@ impl ApiClientBuilder {
             shared: Arc::new(Shared {
                 transport,
                 base,
-                user_agent,
+                application_name,
                 retry: self.retry_policy.unwrap_or_default(),
                 in_flight: Semaphore::new(max_in_flight),
             }),
+            user_agent,
             authorization,
             provider: None,
             timeout,
@@ -314,9 +306,22 @@ impl ApiClientBuilder {
     }
 }
 
+/// The User-Agent: `ordercloud-rust/<version>`, then the API crate and the application
+/// when given.
+fn user_agent(
+    api_crate: Option<&str>,
+    application: Option<&str>,
+) -> Result<HeaderValue, http::header::InvalidHeaderValue> {
+    if api_crate.is_none() && application.is_none() {
+        return Ok(HeaderValue::from_static(USER_AGENT));
+    }
+    let products: Vec<&str> = [Some(USER_AGENT), api_crate, application].into_iter().flatten().collect();
+    HeaderValue::try_from(products.join(" "))
+}
+
 #[cfg(feature = "hyper")]
 fn default_transport() -> Result<Arc<dyn HttpTransport>, Error> {
-    Ok(Arc::new(crate::HyperTransport::builder().build()?))
+    Ok(Arc::new(crate::stack::hyper::HyperTransport::builder().build()?))
 }
 
 #[cfg(not(feature = "hyper"))]
@@ -327,7 +332,7 @@ fn default_transport() -> Result<Arc<dyn HttpTransport>, Error> {
 impl fmt::Debug for ApiClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ApiClientBuilder")
-            .field("base_url", &self.base_url.as_deref().map(crate::base_url::without_userinfo))
+            .field("base_url", &self.base_url.as_deref().map(crate::address::base_url::without_userinfo))
             .field("access_token", &self.access_token.as_ref().map(|_| ordercloud_models::REDACTED))
             .field("timeout", &self.timeout)
             .field("transport", &self.transport)

@@ -1,31 +1,24 @@
 //! `ApiRequest`: one call being built and sent through an [`ApiClient`].
 
-use std::future::{Future, poll_fn};
-use std::pin::pin;
-use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::{Arc, Mutex};
-use std::task::Poll;
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 
 use bytes::Bytes;
 use http::header::{self, HeaderMap, HeaderValue};
-use http::{Method, Request, Response, StatusCode};
-use ordercloud_models::{ErrorCode, ListOptions};
+use http::{Method, StatusCode};
+use ordercloud_models::ListOptions;
 use serde::Serialize;
-use serde::de::DeserializeOwned;
-use tracing::Instrument;
+use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
 
-use crate::Error;
-use crate::client::{ApiClient, bearer, bearer_token, checked_timeout};
-use crate::encode::{push_encoded, push_form_encoded};
-use crate::error::{DecodeError, ResponseError, json_text};
-use crate::error_body::ErrorBody;
-use crate::pages::{PageAt, Pages};
-use crate::text::Secret;
-use crate::token_provider::TokenProvider;
-use crate::transport::{Elapsed, Sleep, TransportError, TransportErrorKind};
+use crate::address::encode::{push_encoded, push_form_encoded};
+use crate::error::Error;
+use crate::runtime::client::{ApiClient, Shared};
+use crate::runtime::operation::Operation;
+use crate::runtime::secrets::SecretValue;
+use crate::runtime::token_provider::{TokenProvider, bearer};
+use crate::timeout::checked_timeout;
 
-const APPLICATION_JSON: HeaderValue = HeaderValue::from_static("application/json");
+pub(crate) const APPLICATION_JSON: HeaderValue = HeaderValue::from_static("application/json");
 const FORM_URLENCODED: HeaderValue = HeaderValue::from_static("application/x-www-form-urlencoded");
 
 /// Headers a request sets itself, which [`ApiRequest::header`] refuses.
@@ -77,36 +70,91 @@ const CONNECTION_LEVEL: [&str; 10] = [
 ///     .await
 /// # }
 /// ```
+///
+/// A request owns what it needs (the client's parts are shared, not borrowed), so it, and
+/// the [`Pages`](crate::Pages) walked from it, can be returned from a function or moved
+/// into a spawned task.
 #[must_use = "a request does nothing until it is sent"]
-pub struct ApiRequest<'c> {
-    client: &'c ApiClient,
-    method: Method,
-    route: &'static str,
-    operation: &'static str,
+pub struct ApiRequest {
+    pub(crate) shared: Arc<Shared>,
+    pub(crate) user_agent: HeaderValue,
+    pub(crate) method: Method,
+    pub(crate) route: &'static str,
+    pub(crate) operation: &'static str,
     /// The path so far: the base prefix, the route up to `rest`, encoded parameters.
-    path: String,
+    pub(crate) path: String,
     /// The part of the route not yet copied into `path`.
     rest: &'static str,
     /// The encoded query, without `?` and without the page of a list call.
-    query: String,
+    pub(crate) query: String,
     /// The page of a list call: by number or by key, appended to the query when sent.
-    page: Option<PageAt>,
-    body: Option<Bytes>,
-    content_type: Option<HeaderValue>,
-    headers: Vec<(header::HeaderName, HeaderValue)>,
-    authorization: Option<HeaderValue>,
-    provider: Option<Arc<dyn TokenProvider>>,
-    timeout: Duration,
+    pub(crate) page: Option<PageAt>,
+    pub(crate) body: Option<Bytes>,
+    pub(crate) content_type: Option<HeaderValue>,
+    pub(crate) headers: Vec<(header::HeaderName, HeaderValue)>,
+    pub(crate) authorization: Option<HeaderValue>,
+    pub(crate) provider: Option<Arc<dyn TokenProvider>>,
+    pub(crate) timeout: Duration,
     /// Values kept out of error text: secret parameters, tokens, passwords.
-    secrets: Vec<SecretValue>,
-    error: Option<Error>,
+    pub(crate) secrets: Vec<SecretValue>,
+    pub(crate) error: Option<Error>,
 }
 
-impl<'c> ApiRequest<'c> {
-    pub(crate) fn new(client: &'c ApiClient, method: Method, route: &'static str, versioned: bool) -> Self {
+/// Which page a list request asks for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum PageAt {
+    /// `page=N`.
+    Number(u32),
+    /// `pageKey=K`, for lists paged by key.
+    Key(String),
+}
+
+impl ApiClient {
+    /// Starts a request: `route` is the path after `/v1`, with `{name}` for each path
+    /// parameter, such as `/password/reset/{verificationCode}`.
+    pub fn request(&self, method: Method, route: &'static str) -> ApiRequest {
+        ApiRequest::new(self, method, route, true)
+    }
+
+    /// Starts a request to a route outside `/v1`, such as the token endpoint
+    /// `/oauth/token`: the route follows the host (or a gateway's path) directly, whether
+    /// the base URL was given with `/v1` or without.
+    pub fn request_unversioned(&self, method: Method, route: &'static str) -> ApiRequest {
+        ApiRequest::new(self, method, route, false)
+    }
+
+    /// Starts a call of a described operation: its method, its path (after `/v1`) and its
+    /// ID as the call's name in traces, from `operation`.
+    ///
+    /// ```
+    /// use ordercloud_transport::{ApiClient, Operation};
+    ///
+    /// const GET_ME: Operation = Operation { id: "Me.Get", method: "GET", path: "/me", roles: &["Shopper", "MeAdmin"] };
+    /// # fn main() -> Result<(), ordercloud_transport::Error> {
+    /// let client = ApiClient::builder().build()?;
+    /// let request = client.call(&GET_ME);
+    /// assert!(format!("{request:?}").contains("Me.Get"));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn call(&self, operation: &'static Operation) -> ApiRequest {
+        let mut request = ApiRequest::new(self, Method::GET, operation.path, true).operation(operation.id);
+        match Method::from_bytes(operation.method.as_bytes()) {
+            Ok(method) => request.method = method,
+            Err(_) => {
+                request.error.get_or_insert(Error::invalid(format!("{} has no valid HTTP method", operation.id)));
+            }
+        }
+        request
+    }
+}
+
+impl ApiRequest {
+    pub(crate) fn new(client: &ApiClient, method: Method, route: &'static str, versioned: bool) -> Self {
         let error = (!route.starts_with('/')).then(|| Error::invalid("a route must start with '/'"));
         Self {
-            client,
+            shared: client.shared.clone(),
+            user_agent: client.user_agent.clone(),
             method,
             route,
             operation: route,
@@ -176,8 +224,13 @@ impl<'c> ApiRequest<'c> {
 
     /// Adds a list call's options to the query: `page`, `pageSize`, `search`, `searchOn`,
     /// `sortBy` and each filter, every name and value encoded like [`query`](Self::query)'s.
-    /// With [`pages`](Self::pages), the page given here is the first one fetched.
+    /// With [`pages`](Self::pages), the page given here is the first one fetched. A typed
+    /// filter that could not be written ([`ListOptions::check`]) is refused when the call is
+    /// sent, naming its property.
     pub fn list_options(mut self, options: &ListOptions) -> Self {
+        if let Err(error) = options.check() {
+            self.error.get_or_insert(Error::invalid_with(error.to_string(), error.clone()));
+        }
         for (name, value) in options.query_pairs_without_page() {
             self = self.query(name, &value);
         }
@@ -187,16 +240,49 @@ impl<'c> ApiRequest<'c> {
         self
     }
 
-    /// Sends `body` as compact JSON with `Content-Type: application/json`.
+    /// Sends `body` as compact JSON with `Content-Type: application/json`, its read-only
+    /// fields left out (see [`ordercloud_models::to_request_body`]).
     pub fn json<T: Serialize + ?Sized>(mut self, body: &T) -> Self {
-        let mut buffer = Vec::with_capacity(128);
-        match serde_json::to_writer(&mut buffer, body) {
-            Ok(()) => self.set_body(Bytes::from(buffer), APPLICATION_JSON),
+        match ordercloud_models::to_request_body(body) {
+            Ok(buffer) => self.set_body(Bytes::from(buffer), APPLICATION_JSON),
             Err(source) => {
                 self.error.get_or_insert(Error::invalid_with("the request body could not be serialized", source));
             }
         }
         self
+    }
+
+    /// Like [`json`](Self::json), for an operation whose body must hold `required` fields
+    /// (their JSON names): a body missing one, or holding `null` for it, is refused before
+    /// anything is sent, naming the field.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// use ordercloud_transport::{ApiClient, MockTransport, http::Method};
+    ///
+    /// let mock = MockTransport::new();
+    /// let client = ApiClient::builder().transport(mock.clone()).build().unwrap();
+    /// let error = client
+    ///     .request(Method::POST, "/products")
+    ///     .operation("Products.Create")
+    ///     .json_requiring(&serde_json::json!({"ID": "p-1"}), &["Name"])
+    ///     .send_empty()
+    ///     .await
+    ///     .unwrap_err();
+    /// assert_eq!(error.to_string(), "invalid request, nothing was sent: the body of Products.Create needs Name");
+    /// assert!(mock.requests().is_empty());
+    /// # }
+    /// ```
+    pub fn json_requiring<T: Serialize + ?Sized>(self, body: &T, required: &[&str]) -> Self {
+        let mut request = self.json(body);
+        if request.error.is_none() && !required.is_empty() {
+            let present = request.body.as_deref().map(present_fields).unwrap_or_default();
+            if let Some(missing) = required.iter().find(|name| !present.iter().any(|field| field == *name)) {
+                request.error = Some(Error::invalid(format!("the body of {} needs {missing}", request.operation)));
+            }
+        }
+        request
     }
 
     /// Sends `pairs` as a form with `Content-Type: application/x-www-form-urlencoded`, each
@@ -309,7 +395,7 @@ impl<'c> ApiRequest<'c> {
     /// call returns, in every encoding a server is likely to echo it in; it counts in its own
     /// letter case only, so a server's own words are not mistaken for it.
     pub fn redact(mut self, value: &str) -> Self {
-        self.secrets.push(SecretValue { value: value.to_owned(), any_case: false });
+        self.secrets.push(SecretValue::exact_case(value));
         self
     }
 
@@ -320,51 +406,12 @@ impl<'c> ApiRequest<'c> {
         self
     }
 
-    /// Sends the request and returns the 2xx response; any other status is an
-    /// [`Error::Response`].
-    pub async fn send(self) -> Result<Response<Bytes>, Error> {
-        self.execute().await.map(|(response, _)| response)
-    }
-
-    /// Sends the request and ignores the 2xx response's body (for `204 No Content` endpoints).
-    pub async fn send_empty(self) -> Result<(), Error> {
-        self.execute().await.map(drop)
-    }
-
-    /// Sends the request and decodes the 2xx response's JSON body.
-    pub async fn send_json<T: DeserializeOwned>(self) -> Result<T, Error> {
-        self.send_json_response().await.map(|response| response.body)
-    }
-
-    /// Sends the request and returns the 2xx response's status and headers with its JSON body
-    /// decoded (a UTF-8 byte-order mark skipped; a body that does not decode is an
-    /// [`Error::Decode`]).
-    pub async fn send_json_response<T: DeserializeOwned>(self) -> Result<ApiResponse<T>, Error> {
-        self.send_decoded().await.map(|(response, _)| response)
-    }
-
-    /// Sends the request and decodes the 2xx answer's JSON body; the raw body comes back too.
-    pub(crate) async fn send_decoded<T: DeserializeOwned>(self) -> Result<(ApiResponse<T>, Bytes), Error> {
-        let (response, mut secrets) = self.execute().await?;
-        let (parts, body) = response.into_parts();
-        match serde_json::from_slice(json_text(&body)) {
-            Ok(decoded) => Ok((ApiResponse { status: parts.status, headers: parts.headers, body: decoded }, body)),
-            Err(source) => {
-                Err(Error::Decode(Box::new(DecodeError::new(parts.status, body, &source, &secrets.as_strs()))))
-            }
-        }
-    }
-
-    /// Walks a list endpoint page by page, each page fetched when asked for: see [`Pages`].
-    pub fn pages<T: DeserializeOwned>(self) -> Pages<'c, T> {
-        Pages::new(self)
-    }
-
     /// A copy of this request for another page; an error found while building stays with
     /// the original.
     pub(crate) fn duplicate(&self, page: Option<PageAt>) -> Self {
         Self {
-            client: self.client,
+            shared: self.shared.clone(),
+            user_agent: self.user_agent.clone(),
             method: self.method.clone(),
             route: self.route,
             operation: self.operation,
@@ -390,7 +437,7 @@ impl<'c> ApiRequest<'c> {
         (self.page.take(), self.error.take())
     }
 
-    fn finish_route(&mut self) {
+    pub(crate) fn finish_route(&mut self) {
         if !self.rest.is_empty() {
             if self.error.is_none() && self.rest.contains('{') {
                 self.error = Some(Error::invalid("a path parameter of the route is missing"));
@@ -399,88 +446,9 @@ impl<'c> ApiRequest<'c> {
             self.rest = "";
         }
     }
-
-    /// Sends the request; a 2xx answer comes back with the call's secrets, for scrubbing a
-    /// decoding error's text.
-    async fn execute(mut self) -> Result<(Response<Bytes>, Secrets), Error> {
-        self.finish_route();
-        if let Some(error) = self.error.take() {
-            return Err(error);
-        }
-        let shared = &self.client.shared;
-        shared.transport.check_ready()?;
-        if let Some(page) = self.page.take() {
-            let (name, value) = match &page {
-                PageAt::Number(number) => ("page", number.to_string()),
-                PageAt::Key(key) => ("pageKey", key.clone()),
-            };
-            self = self.query(name, &value);
-        }
-        if !self.query.is_empty() {
-            self.path.push('?');
-            self.path.push_str(&self.query);
-        }
-        let uri = shared.base.uri(std::mem::take(&mut self.path))?;
-        let call = Call {
-            client: self.client,
-            method: self.method,
-            uri,
-            authorization: self.authorization.take(),
-            provider: self.provider.take(),
-            provided: Mutex::new(None),
-            body: self.body.take(),
-            content_type: self.content_type.take(),
-            headers: std::mem::take(&mut self.headers),
-        };
-
-        let span = tracing::debug_span!(
-            "ordercloud.request",
-            operation = self.operation,
-            method = %call.method,
-            route = self.route,
-            status = tracing::field::Empty,
-            attempts = tracing::field::Empty,
-            elapsed_ms = tracing::field::Empty,
-        );
-        let started = Instant::now();
-        // Timeouts are at most MAX_TIMEOUT, so this fails only on a clock near its end.
-        let deadline = started
-            .checked_add(self.timeout)
-            .ok_or_else(|| Error::config("the clock cannot represent the call's deadline"))?;
-        let attempts = AtomicU32::new(0);
-        let run = with_timeout(call.run(deadline, &attempts), shared.transport.sleep(self.timeout));
-        // Without a subscriber for the span, skip the wrapper's enter/exit on every poll.
-        let outcome = if span.is_disabled() { run.await } else { run.instrument(span.clone()).await };
-        if !span.is_disabled() {
-            span.record("attempts", attempts.load(Ordering::Relaxed));
-            span.record("elapsed_ms", started.elapsed().as_secs_f64() * 1000.0);
-        }
-        let provided = call.provided.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
-        let mut secrets =
-            Secrets { values: self.secrets, authorization: provided.or(call.authorization), provider: call.provider };
-        match outcome {
-            // A call still waiting for its token or its turn was never sent.
-            None if attempts.load(Ordering::Relaxed) == 0 => {
-                Err(TransportError::new(TransportErrorKind::QueueTimeout, Elapsed(self.timeout)).into())
-            }
-            None => Err(TransportError::new(TransportErrorKind::Timeout, Elapsed(self.timeout)).into()),
-            Some(Err(error)) => Err(error),
-            Some(Ok(response)) => {
-                span.record("status", response.status().as_u16());
-                if response.status().is_success() {
-                    Ok((response, secrets))
-                } else {
-                    let (parts, body) = response.into_parts();
-                    let error = ResponseError::new(parts.status, parts.headers, body, &secrets.as_strs());
-
-                    Err(Error::Response(Box::new(error)))
-                }
-            }
-        }
-    }
 }
 
-impl std::fmt::Debug for ApiRequest<'_> {
+impl std::fmt::Debug for ApiRequest {
     /// The request's shape only: the concrete path (which holds encoded parameters such as a
     /// verification code), the token and the body are never shown.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -511,193 +479,24 @@ pub struct ApiResponse<T> {
     pub body: T,
 }
 
-/// A value a call's error text must not show, and whether it counts in any letter case.
-#[derive(Clone)]
-struct SecretValue {
-    value: String,
-    any_case: bool,
-}
-
-impl SecretValue {
-    fn any_case(value: &str) -> Self {
-        Self { value: value.to_owned(), any_case: true }
-    }
-}
-
-/// What a call's error text must not show: its secret parameters, redacted values and
-/// token (the client's or the call's own).
-struct Secrets {
-    values: Vec<SecretValue>,
-    authorization: Option<HeaderValue>,
-    /// The provider whose own secrets (password, client secret...) join `values` when an
-    /// error needs them.
-    provider: Option<Arc<dyn TokenProvider>>,
-}
-
-impl Secrets {
-    /// The secrets as the scrubber takes them; asks the token provider for its own first,
-    /// so a call that succeeds never does.
-    fn as_strs(&mut self) -> Vec<Secret<'_>> {
-        if let Some(provider) = self.provider.take() {
-            let extra = provider.secrets().into_iter().map(|(value, any_case)| SecretValue { value, any_case });
-            self.values.extend(extra);
+/// The top-level fields of a JSON object that hold something other than `null`; empty for
+/// any other JSON.
+fn present_fields(body: &[u8]) -> Vec<String> {
+    struct Fields;
+    impl<'de> Visitor<'de> for Fields {
+        type Value = Vec<String>;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a JSON object")
         }
-        let token = self.authorization.as_ref().and_then(bearer_token).map(Secret::any_case);
-        let values = self.values.iter().map(|secret| match secret.any_case {
-            true => Secret::any_case(&secret.value),
-            false => Secret::exact_case(&secret.value),
-        });
-        values.chain(token).collect()
-    }
-}
-
-/// A prepared request and the attempts to send it.
-struct Call<'c> {
-    client: &'c ApiClient,
-    method: Method,
-    uri: http::Uri,
-    authorization: Option<HeaderValue>,
-    provider: Option<Arc<dyn TokenProvider>>,
-    /// The last value the provider gave, for keeping it out of error text.
-    provided: Mutex<Option<HeaderValue>>,
-    body: Option<Bytes>,
-    content_type: Option<HeaderValue>,
-    headers: Vec<(header::HeaderName, HeaderValue)>,
-}
-
-impl Call<'_> {
-    /// Sends the request, retrying as the policy allows while time is left before `deadline`,
-    /// and counting each attempt in `attempts`. Returns the last answer, whatever its status.
-    async fn run(&self, deadline: Instant, attempts: &AtomicU32) -> Result<Response<Bytes>, Error> {
-        let shared = &self.client.shared;
-        let mut retries = 0;
-        // The provider's value the API refused with 401 InvalidToken, once.
-        let mut rejected: Option<HeaderValue> = None;
-        let mut renewed = false;
-        loop {
-            // The token first, without a place in flight, so a token request never waits
-            // behind the calls that need its token.
-            let provided = match &self.provider {
-                Some(provider) => Some(self.provided_authorization(provider.as_ref(), rejected.take()).await?),
-                None => None,
-            };
-            let permit = match shared.in_flight.try_acquire() {
-                // The usual case, without building a waiter.
-                Ok(permit) => permit,
-                Err(_) => shared
-                    .in_flight
-                    .acquire()
-                    .await
-                    .map_err(|_| Error::invalid("the client's request limiter was closed"))?,
-            };
-            attempts.fetch_add(1, Ordering::Relaxed);
-            let sent = shared.transport.send(self.attempt(provided.as_ref().or(self.authorization.as_ref()))).await;
-            drop(permit);
-            let wait = match sent {
-                Ok(response) => {
-                    let status = response.status();
-                    if status.is_success() {
-                        return Ok(response);
-                    }
-                    if status == StatusCode::UNAUTHORIZED && !renewed && provided.is_some() && refuses_token(&response)
-                    {
-                        // A 401 did nothing: renew the token once and send again at once.
-                        tracing::info!(attempt = retries + 1, "renewing the access token after 401 InvalidToken");
-                        renewed = true;
-                        rejected = provided;
-                        continue;
-                    }
-                    match shared.retry.after_status(retries, &self.method, status, response.headers()) {
-                        Some(wait) if fits(wait, deadline) => {
-                            tracing::info!(
-                                attempt = retries + 1,
-                                status = status.as_u16(),
-                                wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
-                                "retrying after a status that did not take effect"
-                            );
-                            wait
-                        }
-                        _ => return Ok(response),
-                    }
+        fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Vec<String>, M::Error> {
+            let mut present = Vec::new();
+            while let Some(name) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                if map.next_value::<Option<IgnoredAny>>()?.is_some() {
+                    present.push(name.into_owned());
                 }
-                Err(error) => match shared.retry.after_failure(retries, &error) {
-                    Some(wait) if fits(wait, deadline) => {
-                        tracing::info!(attempt = retries + 1, error = %error, wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX), "retrying a request that was not sent");
-                        wait
-                    }
-                    _ => return Err(error.into()),
-                },
-            };
-            shared.transport.sleep(wait).await;
-            retries += 1;
+            }
+            Ok(present)
         }
     }
-
-    /// The provider's value for the next attempt: the one at hand, else a fetched one (a
-    /// newer one than `rejected`, when the API refused that).
-    async fn provided_authorization(
-        &self,
-        provider: &dyn TokenProvider,
-        rejected: Option<HeaderValue>,
-    ) -> Result<HeaderValue, Error> {
-        let value = match rejected.is_none().then(|| provider.cached_authorization()).flatten() {
-            Some(value) => value,
-            None => provider.authorization(rejected.as_ref()).await?,
-        };
-        *self.provided.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(value.clone());
-        Ok(value)
-    }
-
-    /// The request of one attempt. Headers are built here rather than cloned from a
-    /// prepared map: every value is a cheap clone, and the usual single attempt builds once.
-    /// `Host` is the base URL's, computed once, so hyper does not format it per request.
-    fn attempt(&self, authorization: Option<&HeaderValue>) -> Request<Bytes> {
-        let mut headers = HeaderMap::with_capacity(5 + self.headers.len());
-        headers.insert(header::ACCEPT, APPLICATION_JSON);
-        headers.insert(header::HOST, self.client.shared.base.host_header());
-        headers.insert(header::USER_AGENT, self.client.shared.user_agent.clone());
-        if let Some(authorization) = authorization {
-            headers.insert(header::AUTHORIZATION, authorization.clone());
-        }
-        if let Some(content_type) = &self.content_type {
-            headers.insert(header::CONTENT_TYPE, content_type.clone());
-        }
-        for (name, value) in &self.headers {
-            headers.append(name.clone(), value.clone());
-        }
-        let mut request = Request::new(self.body.clone().unwrap_or_default());
-        *request.method_mut() = self.method.clone();
-        *request.uri_mut() = self.uri.clone();
-        *request.headers_mut() = headers;
-        request
-    }
-}
-
-/// Whether a 401's body says the token was refused (`InvalidToken`).
-fn refuses_token(response: &Response<Bytes>) -> bool {
-    ErrorBody::parse(json_text(response.body()))
-        .entries
-        .first()
-        .is_some_and(|entry| entry.code == ErrorCode::InvalidToken)
-}
-
-/// Whether a wait of `wait` ends before `deadline`; a wait too long for the clock does not.
-fn fits(wait: Duration, deadline: Instant) -> bool {
-    Instant::now().checked_add(wait).is_some_and(|end| end < deadline)
-}
-
-/// Runs `future` until it completes or `sleep` does, whichever is first (`None` on timeout).
-/// The future is polled first, so an answer that is ready wins over a timer that is too.
-async fn with_timeout<F: Future>(future: F, mut sleep: Sleep) -> Option<F::Output> {
-    let mut future = pin!(future);
-    poll_fn(|cx| {
-        if let Poll::Ready(output) = future.as_mut().poll(cx) {
-            return Poll::Ready(Some(output));
-        }
-        if sleep.as_mut().poll(cx).is_ready() {
-            return Poll::Ready(None);
-        }
-        Poll::Pending
-    })
-    .await
+    serde_json::Deserializer::from_slice(body).deserialize_map(Fields).unwrap_or_default()
 }

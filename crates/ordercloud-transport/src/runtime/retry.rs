@@ -7,7 +7,7 @@ use std::time::{Duration, SystemTime};
 
 use http::{HeaderMap, Method, StatusCode};
 
-use crate::transport::{TransportError, TransportErrorKind};
+use crate::error::{TransportError, TransportErrorKind};
 
 /// Which failed calls the client sends again, and after how long.
 ///

@@ -5,8 +5,7 @@ use std::fmt;
 use async_trait::async_trait;
 use http::HeaderValue;
 
-use crate::Error;
-use crate::client::bearer;
+use crate::error::Error;
 
 /// Supplies the `Authorization` value of each call: the hook behind `ordercloud-auth`'s
 /// `Session`, which fetches, caches and renews tokens.
@@ -59,4 +58,20 @@ pub trait TokenProvider: Send + Sync + fmt::Debug {
 /// ```
 pub fn bearer_authorization(token: &str) -> Result<HeaderValue, Error> {
     bearer(token).map_err(Error::invalid)
+}
+
+/// `Bearer <token>` as a sensitive header value, or why the token cannot be one.
+pub(crate) fn bearer(token: &str) -> Result<HeaderValue, &'static str> {
+    if token.trim().is_empty() {
+        return Err("the access token is empty");
+    }
+    let mut value = HeaderValue::try_from(format!("Bearer {token}"))
+        .map_err(|_| "the access token has characters that cannot be sent in an HTTP header")?;
+    value.set_sensitive(true);
+    Ok(value)
+}
+
+/// The token of a `Bearer <token>` header value.
+pub(crate) fn bearer_token(value: &HeaderValue) -> Option<&str> {
+    value.to_str().ok()?.strip_prefix("Bearer ")
 }

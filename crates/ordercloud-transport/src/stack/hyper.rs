@@ -16,10 +16,10 @@ use hyper_util::rt::{TokioExecutor, TokioTimer};
 use rustls::pki_types::CertificateDer;
 use rustls::pki_types::pem::PemObject;
 
-use crate::Error;
-use crate::client::checked_timeout;
-use crate::connection_limit::LimitedConnector;
-use crate::transport::{HttpTransport, Sleep, TransportError, TransportErrorKind};
+use super::connection_limit::LimitedConnector;
+use super::{HttpTransport, Sleep};
+use crate::error::{Error, TransportError, TransportErrorKind};
+use crate::timeout::checked_timeout;
 
 /// How long connecting (TCP and TLS) may take unless configured otherwise.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);

@@ -9,7 +9,8 @@ use async_trait::async_trait;
 use bytes::Bytes;
 use http::{HeaderMap, Method, Response, StatusCode, Uri};
 
-use crate::transport::{HttpTransport, Sleep, TransportError, TransportErrorKind};
+use super::{HttpTransport, Sleep};
+use crate::error::{TransportError, TransportErrorKind};
 
 type Handler = Box<dyn FnMut(&RecordedRequest) -> Result<Response<Bytes>, TransportError> + Send>;
 
@@ -95,13 +96,35 @@ impl RecordedRequest {
     pub fn form_pairs(&self) -> Vec<(String, String)> {
         decode_pairs(&self.body_text(), true)
     }
+
+    /// The JSON body read as `T`, so a test compares values rather than the serializer's
+    /// field order (`serde_json::Value` for any JSON).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), ordercloud_transport::Error> {
+    /// use ordercloud_transport::{ApiClient, MockTransport, http::Method};
+    /// use serde_json::json;
+    ///
+    /// let mock = MockTransport::new();
+    /// mock.push_status(204, "");
+    /// let client = ApiClient::builder().transport(mock.clone()).build()?;
+    /// client.request(Method::PATCH, "/me").json(&json!({"Phone": null, "FirstName": "Jane"})).send_empty().await?;
+    /// let sent: serde_json::Value = mock.requests()[0].body_json().unwrap();
+    /// assert_eq!(sent, json!({"FirstName": "Jane", "Phone": null}));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn body_json<T: serde::de::DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
+        serde_json::from_slice(self.body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&self.body))
+    }
 }
 
 /// Splits `text` at `&` and `=` and percent-decodes each part (`+` as a space in a form).
 fn decode_pairs(text: &str, form: bool) -> Vec<(String, String)> {
     let decode = |part: &str| {
         let part = if form { part.replace('+', " ") } else { part.to_owned() };
-        String::from_utf8_lossy(&crate::encode::decode(&part)).into_owned()
+        String::from_utf8_lossy(&crate::address::encode::decode(&part)).into_owned()
     };
     text.split('&')
         .filter(|pair| !pair.is_empty())

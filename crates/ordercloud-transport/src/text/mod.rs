@@ -15,6 +15,7 @@
 
 use std::borrow::Cow;
 
+pub(crate) mod error_body;
 mod invisible;
 mod scrub;
 mod views;

@@ -168,7 +168,7 @@ fn encoded_forms(secret: &str) -> Vec<String> {
             _ => format!("\\u{unit:04x}"),
         })
         .collect();
-    let percent = crate::encode::encode(secret);
+    let percent = crate::address::encode::encode(secret);
     let form = percent.replace("%20", "+");
     let html = secret
         .replace('&', "&amp;")
