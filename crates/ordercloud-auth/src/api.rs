@@ -37,9 +37,9 @@ pub struct AuthApi {
 }
 
 impl AuthApi {
-    /// The token endpoint of `client`'s host.
+    /// The token endpoint of `client`'s host; its calls name this crate in the User-Agent.
     pub fn new(client: ApiClient) -> Self {
-        Self { client }
+        Self { client: client.for_api_crate(concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"))) }
     }
 
     /// Asks for a token. An empty client ID (or username, password, secret or refresh token

@@ -150,6 +150,36 @@ impl Session {
         self.inner.client.with_token_provider(self.inner.clone())
     }
 
+    /// `client` with this session's token: that client's host, timeout, retry policy and
+    /// connection pool, this session's token on every call. For an API behind a gateway
+    /// that splits sign-in from the API, or a test that signs in on the simulator and calls
+    /// a mock.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), ordercloud_transport::Error> {
+    /// use ordercloud_auth::{Session, TokenRequest};
+    /// use ordercloud_transport::{ApiClient, MockTransport, http::Method};
+    ///
+    /// let sign_in = MockTransport::new();
+    /// sign_in.push_status(200, r#"{"access_token":"t-1","expires_in":600}"#);
+    /// let api = MockTransport::new();
+    /// api.push_status(204, "");
+    /// let session = Session::new(
+    ///     ApiClient::builder().transport(sign_in).base_url("https://auth.example.com").build()?,
+    ///     TokenRequest::password("my-client-id", "jdoe", "N3w-Passw0rd"),
+    /// );
+    /// let gateway = ApiClient::builder().transport(api.clone()).base_url("https://gateway.example.com/oc").build()?;
+    /// session.client_for(&gateway).request(Method::GET, "/me").send_empty().await?;
+    /// assert_eq!(api.requests()[0].uri.to_string(), "https://gateway.example.com/oc/v1/me");
+    /// assert_eq!(api.requests()[0].header("authorization"), Some("Bearer t-1"));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn client_for(&self, client: &ApiClient) -> ApiClient {
+        client.with_token_provider(self.inner.clone())
+    }
+
     /// Gets a token now if none is at hand (to check credentials before any call, say).
     pub async fn sign_in(&self) -> Result<(), Error> {
         self.inner.authorization(None).await.map(drop)

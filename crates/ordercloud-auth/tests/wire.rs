@@ -67,6 +67,8 @@ async fn each_grant_sends_its_exact_form() {
         assert_eq!(sent.headers["content-type"], "application/x-www-form-urlencoded");
         assert_eq!(sent.headers["accept"], "application/json");
         assert!(sent.headers.get("authorization").is_none(), "never a token to the token endpoint");
+        let user_agent = format!("{} ordercloud-auth/{}", ordercloud_transport::USER_AGENT, env!("CARGO_PKG_VERSION"));
+        assert_eq!(sent.headers["user-agent"], user_agent.as_str(), "the crate names itself");
         assert!(!body.contains("undefined"));
     }
 }

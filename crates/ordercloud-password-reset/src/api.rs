@@ -14,9 +14,10 @@ pub struct PasswordResetApi {
 }
 
 impl PasswordResetApi {
-    /// The endpoints, called through `client`.
+    /// The endpoints, called through `client`; their calls name this crate in the
+    /// User-Agent.
     pub fn new(client: ApiClient) -> Self {
-        Self { client }
+        Self { client: client.for_api_crate(concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"))) }
     }
 
     /// The client calls go through.

@@ -30,7 +30,10 @@ fn no_authorization(request: &Request) -> bool {
 
 fn common_headers(request: &Request) -> bool {
     request.headers.get("accept").is_some_and(|v| v == "application/json")
-        && request.headers.get("user-agent").is_some_and(|v| v == USER_AGENT)
+        && request.headers.get("user-agent").is_some_and(|v| {
+            v.to_str()
+                .is_ok_and(|v| v == format!("{USER_AGENT} ordercloud-password-reset/{}", env!("CARGO_PKG_VERSION")))
+        })
 }
 
 #[tokio::test]
