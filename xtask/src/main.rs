@@ -5,14 +5,16 @@ use std::process::{Command, ExitCode};
 use std::time::Instant;
 
 mod bench;
+mod codegen;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("ci") => ci(),
         Some("bench") => bench::run_bench(&args[1..]),
+        Some("codegen") => codegen::run(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask ci | bench [--quick]");
+            eprintln!("usage: cargo xtask ci | bench [--quick] | codegen [--check]");
             return ExitCode::from(2);
         }
     };
