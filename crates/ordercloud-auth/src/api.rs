@@ -1,10 +1,17 @@
 //! `AuthApi`: the token endpoint.
 
 use ordercloud_transport::http::Method;
-use ordercloud_transport::{ApiClient, Error};
+use ordercloud_transport::{ApiClient, Error, Operation};
 
 use crate::grant::TokenRequest;
 use crate::token::AccessToken;
+
+/// The token endpoint: `POST /oauth/token`, at the host's root (not under `/v1`), anonymous.
+/// OrderCloud's API description does not list it.
+pub const TOKEN: Operation = Operation { id: "Auth.Token", method: "POST", path: "/oauth/token", roles: &[] };
+
+/// Every operation of this crate.
+pub const OPERATIONS: &[Operation] = &[TOKEN];
 
 /// The token endpoint, `POST {host}/oauth/token`. Cheap to clone.
 ///
@@ -61,8 +68,8 @@ impl AuthApi {
         }
         let mut call = self
             .client
-            .request_unversioned(Method::POST, "/oauth/token")
-            .operation("Auth.Token")
+            .request_unversioned(Method::POST, TOKEN.path)
+            .operation(TOKEN.id)
             .without_token()
             .form(fields.iter().copied());
         for &(secret, any_case) in request.secrets().iter().chain(more) {

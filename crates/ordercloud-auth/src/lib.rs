@@ -36,7 +36,7 @@ mod grant;
 mod session;
 mod token;
 
-pub use api::AuthApi;
+pub use api::{AuthApi, OPERATIONS, TOKEN};
 pub use grant::TokenRequest;
 pub use ordercloud_models as models;
 pub use ordercloud_transport as transport;

@@ -36,9 +36,14 @@
 //! # Ok::<(), serde_json::Error>(())
 //! ```
 
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
 pub mod common;
 pub mod forgotten_credentials;
 pub mod message_sender;
+#[cfg(feature = "resources")]
+#[cfg_attr(docsrs, doc(cfg(feature = "resources")))]
+pub mod resources;
 
 pub use common::{
     ApiError, Environment, ErrorCode, ErrorResponse, Filter, FilterError, FilterValue, ListFacet, ListFacetValue,

@@ -45,9 +45,11 @@
 //! ```
 
 mod api;
+pub mod operations;
 mod policy;
 
 pub use api::PasswordResetApi;
+pub use operations::OPERATIONS;
 pub use ordercloud_models as models;
 pub use ordercloud_models::message_sender::{compute_oc_hash, verify_oc_hash};
 pub use ordercloud_models::{ErrorCode, PasswordRequirements};

@@ -213,8 +213,9 @@ pub struct MessageRecipient {
 }
 
 crate::open_enum! {
-    /// The kind of a message-sender message. Only the forgotten-credentials kinds are named;
-    /// the order, return and invitation kinds arrive in `Other` with their exact text.
+    /// The kind of a message-sender message: the forgotten-credentials kinds, and the order,
+    /// return and invitation kinds of OrderCloud's API description. An open set: a kind this
+    /// version does not know arrives in `Other` with its exact text.
     pub enum MessageType {
         /// A password-reset email with a verification code.
         ForgottenPassword = "ForgottenPassword",
@@ -224,6 +225,38 @@ crate::open_enum! {
         OneTimePassword = "OneTimePassword",
         /// A new user's invitation to set a password.
         NewUserInvitation = "NewUserInvitation",
+        /// `OrderDeclined`: order declined.
+        OrderDeclined = "OrderDeclined",
+        /// `OrderSubmitted`: order submitted.
+        OrderSubmitted = "OrderSubmitted",
+        /// `ShipmentCreated`: shipment created.
+        ShipmentCreated = "ShipmentCreated",
+        /// `OrderSubmittedForYourApproval`: order submitted for your approval.
+        OrderSubmittedForYourApproval = "OrderSubmittedForYourApproval",
+        /// `OrderSubmittedForApproval`: order submitted for approval.
+        OrderSubmittedForApproval = "OrderSubmittedForApproval",
+        /// `OrderApproved`: order approved.
+        OrderApproved = "OrderApproved",
+        /// `OrderSubmittedForYourApprovalHasBeenApproved`: order submitted for your approval has been approved.
+        OrderSubmittedForYourApprovalHasBeenApproved = "OrderSubmittedForYourApprovalHasBeenApproved",
+        /// `OrderSubmittedForYourApprovalHasBeenDeclined`: order submitted for your approval has been declined.
+        OrderSubmittedForYourApprovalHasBeenDeclined = "OrderSubmittedForYourApprovalHasBeenDeclined",
+        /// `OrderReturnDeclined`: order return declined.
+        OrderReturnDeclined = "OrderReturnDeclined",
+        /// `OrderReturnSubmitted`: order return submitted.
+        OrderReturnSubmitted = "OrderReturnSubmitted",
+        /// `OrderReturnSubmittedForYourApproval`: order return submitted for your approval.
+        OrderReturnSubmittedForYourApproval = "OrderReturnSubmittedForYourApproval",
+        /// `OrderReturnSubmittedForApproval`: order return submitted for approval.
+        OrderReturnSubmittedForApproval = "OrderReturnSubmittedForApproval",
+        /// `OrderReturnApproved`: order return approved.
+        OrderReturnApproved = "OrderReturnApproved",
+        /// `OrderReturnSubmittedForYourApprovalHasBeenApproved`: order return submitted for your approval has been approved.
+        OrderReturnSubmittedForYourApprovalHasBeenApproved = "OrderReturnSubmittedForYourApprovalHasBeenApproved",
+        /// `OrderReturnSubmittedForYourApprovalHasBeenDeclined`: order return submitted for your approval has been declined.
+        OrderReturnSubmittedForYourApprovalHasBeenDeclined = "OrderReturnSubmittedForYourApprovalHasBeenDeclined",
+        /// `OrderReturnCompleted`: order return completed.
+        OrderReturnCompleted = "OrderReturnCompleted",
     }
 }
 
@@ -275,10 +308,10 @@ mod tests {
     #[test]
     fn any_message_type_parses_with_the_default_body() {
         let payload: MessageSenderPayload = serde_json::from_value(
-            json!({"MessageType": "OrderSubmitted", "Environment": "Moon", "EventBody": {"Order": {}}}),
+            json!({"MessageType": "OrderTeleported", "Environment": "Moon", "EventBody": {"Order": {}}}),
         )
         .unwrap();
-        assert_eq!(payload.message_type, Some(MessageType::Other("OrderSubmitted".into())));
+        assert_eq!(payload.message_type, Some(MessageType::Other("OrderTeleported".into())));
         assert_eq!(payload.environment.as_ref().map(Environment::as_str), Some("Moon"));
         assert_eq!(payload.event_body, Some(RawJson::from(json!({"Order": {}}))));
     }
