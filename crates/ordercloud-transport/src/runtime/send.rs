@@ -122,7 +122,8 @@ impl ApiRequest {
         let outcome = if span.is_disabled() { run.await } else { run.instrument(span.clone()).await };
         if !span.is_disabled() {
             span.record("attempts", attempts.load(Ordering::Relaxed));
-            span.record("elapsed_ms", started.elapsed().as_secs_f64() * 1000.0);
+            // Milliseconds to the microsecond: `0.345`, not `0.34538800000000003`.
+            span.record("elapsed_ms", (started.elapsed().as_secs_f64() * 1_000_000.0).round() / 1000.0);
         }
         let provided = call.provided.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
         let mut secrets =
