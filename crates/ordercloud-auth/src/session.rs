@@ -138,7 +138,7 @@ struct Inner {
 enum Renewal {
     /// A service credential: the refresh token when there is one, else (or when it is
     /// refused) this grant again.
-    Grant(TokenRequest),
+    Grant(Box<TokenRequest>),
     /// A user's login: the refresh token only, for this API client.
     RefreshOnly { client_id: String },
 }
@@ -232,7 +232,7 @@ impl Session {
     /// A session that gets its tokens with `request` through `client`'s host: a service
     /// credential (client credentials, an integration user), whose grant it replays.
     pub fn new(client: ApiClient, request: TokenRequest) -> Self {
-        Self::with_renewal(client, Renewal::Grant(request))
+        Self::with_renewal(client, Renewal::Grant(Box::new(request)))
     }
 
     fn with_renewal(client: ApiClient, renewal: Renewal) -> Self {
