@@ -1,5 +1,7 @@
 //! What the examples share: reading settings from the environment, and showing secrets
-//! safely.
+//! safely; and the backend of the `storefront_backend` example, [`storefront`].
+
+pub mod storefront;
 
 use ordercloud_password_reset::{Error, ErrorExt};
 use ordercloud_transport::ApiClient;

@@ -8,9 +8,13 @@
 //! `ordercloud-bench [--quick]` prints a markdown table: calls per second (median of the
 //! rounds, raw and SDK rounds alternating), the SDK/raw ratio, p50/p99 latency, client CPU
 //! per call, TCP connections opened, and peak memory after 10k and 100k SDK calls.
+//!
+//! `ordercloud-bench sessions [N]` prints the resident memory per shopper's session, for N
+//! sessions (10,000 by default) restored from snapshots.
 
 mod measure;
 mod server;
+mod sessions;
 
 use std::process::{Command, ExitCode, Stdio};
 
@@ -19,6 +23,7 @@ fn main() -> ExitCode {
     let outcome = match args.first().map(String::as_str) {
         Some("serve") => server::serve(),
         Some("memory") => measure::memory(&args[1..]),
+        Some("sessions") => sessions::run(&args[1..]),
         _ => measure::run(args.iter().any(|arg| arg == "--quick")),
     };
     match outcome {

@@ -7,7 +7,11 @@
 //! - [`Session`] is a signed-in context: [`Session::client`] gives an
 //!   [`ApiClient`] whose calls carry the session's token,
 //!   fetched once however many calls wait, renewed before it expires, and renewed once after
-//!   a `401 InvalidToken`.
+//!   a `401 InvalidToken`. A service credential's session replays its grant
+//!   ([`Session::new`]); a shopper's, made from a login ([`Session::from_login`]), keeps no
+//!   password and renews with its refresh token only, until that is refused or it is
+//!   [logged out](Session::log_out). A session can be saved ([`Session::snapshot`], a
+//!   serializable [`SessionSnapshot`]) and [restored](Session::restore) in another process.
 //!
 //! Passwords, one-time passwords, client secrets, access tokens and refresh tokens never
 //! appear in `Debug`, `Display`, errors or traces. The anonymous forgotten-credentials calls
@@ -34,6 +38,7 @@
 mod api;
 mod grant;
 mod session;
+mod snapshot;
 mod token;
 
 pub use api::{AuthApi, OPERATIONS, TOKEN};
@@ -42,6 +47,7 @@ pub use ordercloud_models as models;
 pub use ordercloud_transport as transport;
 #[cfg(feature = "mock")]
 pub use ordercloud_transport::MockTransport;
-pub use ordercloud_transport::{ApiClient, Error};
-pub use session::{MAX_RENEWAL_RETRY, RENEW_BEFORE_EXPIRY, RENEWAL_RETRY, Session};
+pub use ordercloud_transport::{ApiClient, Error, ErrorCategory, SessionEnd};
+pub use session::{MAX_RENEWAL_RETRY, RENEW_BEFORE_EXPIRY, RENEWAL_RETRY, Session, SessionEvent};
+pub use snapshot::SessionSnapshot;
 pub use token::{AccessToken, TokenClaims};

@@ -5,7 +5,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use base64::Engine as _;
 use ordercloud_models::REDACTED;
-use serde::{Deserialize, Deserializer};
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
 
 /// A token from the token endpoint: the access token, its lifetime, and a refresh token
@@ -98,7 +98,7 @@ impl fmt::Debug for AccessToken {
 /// assert_eq!(claims.role, ["Shopper"]);
 /// assert_eq!(claims.exp, Some(2_000_000_000));
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct TokenClaims {
     /// The username.

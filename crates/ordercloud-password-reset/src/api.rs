@@ -6,8 +6,9 @@ use ordercloud_transport::{ApiClient, Error};
 
 /// The forgotten-credentials endpoints of OrderCloud.
 ///
-/// Cheap to clone (it holds an [`ApiClient`], itself shared). No call needs an access token;
-/// the client sends one only if it was built with one.
+/// Cheap to clone (it holds an [`ApiClient`], itself shared). The forgotten-credentials
+/// calls need no access token and never send one; [`change_password`](Self::change_password)
+/// is the signed-in user's, with the client's token (a session's client).
 #[derive(Clone, Debug)]
 pub struct PasswordResetApi {
     client: ApiClient,
@@ -200,6 +201,51 @@ impl PasswordResetApi {
             .request(Method::POST, "/me/password")
             .operation("ForgottenCredentials.ResetPasswordByToken")
             .bearer_token(token)
+            .json(reset)
+            .redact(&reset.new_password)
+            .send_empty()
+            .await
+    }
+
+    /// Changes the signed-in user's password: `POST /v1/me/password` with the token of the
+    /// client this API was made with, such as an `ordercloud-auth` session's client (which
+    /// never hands its token out). For a password renewal token from a reset email, use
+    /// [`reset_password_by_token`](Self::reset_password_by_token).
+    ///
+    /// A client without a token, or an empty password, is refused before sending; the new
+    /// password is kept out of every error message. A password the marketplace finds too
+    /// weak comes back as `PasswordReset.InsecurePassword`, a
+    /// [`Validation`](ordercloud_transport::ErrorCategory::Validation) error with the
+    /// requirements ([`ErrorExt::password_requirements`](crate::ErrorExt::password_requirements));
+    /// a session that has ended fails at once with
+    /// [`Error::is_session_expired`](ordercloud_transport::Error::is_session_expired).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), ordercloud_password_reset::Error> {
+    /// # let mock = ordercloud_transport::MockTransport::new();
+    /// # mock.push_status(204, "");
+    /// # let client = ordercloud_transport::ApiClient::builder().transport(mock.clone()).build()?;
+    /// use ordercloud_password_reset::{models::TokenPasswordReset, PasswordResetApi};
+    ///
+    /// // In a backend: PasswordResetApi::new(session.client())
+    /// let api = PasswordResetApi::new(client.with_access_token("the-shoppers-token")?);
+    /// api.change_password(&TokenPasswordReset::new("N3w-Secret-pass")).await?;
+    /// # assert_eq!(mock.requests()[0].uri.path(), "/v1/me/password");
+    /// # assert_eq!(mock.requests()[0].header("authorization"), Some("Bearer the-shoppers-token"));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn change_password(&self, reset: &TokenPasswordReset) -> Result<(), Error> {
+        if !self.client.has_access_token() {
+            return Err(Error::invalid_request(
+                "changing a password needs a signed-in client: make the API with a session's client",
+            ));
+        }
+        require_password(&reset.new_password)?;
+        self.client
+            .request(Method::POST, "/me/password")
+            .operation("Me.ResetPasswordByToken")
             .json(reset)
             .redact(&reset.new_password)
             .send_empty()

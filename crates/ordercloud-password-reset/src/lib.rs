@@ -2,8 +2,9 @@
 //! verification code by email, follows the link, and sets a new password.
 //!
 //! [`PasswordResetApi`] has one method per endpoint; each returns
-//! `Result<(), `[`Error`]`>`. The endpoints need no access token, and none is sent unless
-//! the [`ApiClient`] has one. Input that can never succeed (no ClientID, neither username
+//! `Result<(), `[`Error`]`>`. The forgotten-credentials endpoints need no access token and
+//! never send one; [`PasswordResetApi::change_password`] changes a signed-in user's password
+//! with the client's token (a session's client). Input that can never succeed (no ClientID, neither username
 //! nor email, an empty verification code) is refused before anything is sent. Error codes
 //! are typed ([`ErrorCode`]), and an `InsecurePassword` error carries the server's
 //! [`PasswordRequirements`] ([`ErrorExt::password_requirements`]).
@@ -56,5 +57,5 @@ pub use ordercloud_models::{ErrorCode, PasswordRequirements};
 pub use ordercloud_transport as transport;
 #[cfg(feature = "mock")]
 pub use ordercloud_transport::MockTransport;
-pub use ordercloud_transport::{ApiClient, Error, Region, RetryPolicy};
+pub use ordercloud_transport::{ApiClient, Error, ErrorCategory, Region, RetryPolicy};
 pub use policy::{ErrorExt, meets_platform_default_policy};

@@ -8,6 +8,10 @@ pub trait ErrorExt {
     /// The password requirements of a `PasswordReset.InsecurePassword` error, read from its
     /// `Data` (fields missing or added are tolerated); `None` for any other error.
     ///
+    /// Such an error's [`category()`](Error::category) is
+    /// [`Validation`](ordercloud_transport::ErrorCategory::Validation): a web handler answers
+    /// `400` for the category, with these requirements when there are some.
+    ///
     /// ```
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> Result<(), ordercloud_password_reset::Error> {
@@ -17,6 +21,7 @@ pub trait ErrorExt {
     /// # let client = ordercloud_transport::ApiClient::builder().transport(mock).build()?;
     /// let api = PasswordResetApi::new(client);
     /// if let Err(error) = api.reset_password("code", &PasswordReset::new("c", "jdoe", "short")).await {
+    /// #   assert_eq!(error.category(), ordercloud_transport::ErrorCategory::Validation);
     ///     if let Some(requirements) = error.password_requirements() {
     ///         println!("choose a password with {}", requirements.describe().join(", "));
     /// #       assert_eq!(requirements.minimum_character_count, Some(12));

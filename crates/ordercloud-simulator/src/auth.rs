@@ -176,6 +176,19 @@ fn password_grant(
     }
 }
 
+/// A token request's `grant_type`, as the request log counts it: one of the grants the
+/// simulator knows, else `other`.
+pub(crate) fn grant_type(body: &[u8]) -> &'static str {
+    let form = form_pairs(body);
+    let grant = form.iter().find(|(key, _)| key == "grant_type").map(|(_, value)| value.as_str());
+    match grant {
+        Some("password") => "password",
+        Some("client_credentials") => "client_credentials",
+        Some("refresh_token") => "refresh_token",
+        _ => "other",
+    }
+}
+
 /// `GET /v1/me`: the signed-in user, for a live access token.
 pub(crate) fn me(state: &mut State, token: Option<&str>) -> Reply {
     let Some((client_id, username)) = token.and_then(|token| signed_in(state, token)) else {

@@ -12,13 +12,14 @@ use crate::routes::{Incoming, Reply};
 use crate::seed::SeedUser;
 use crate::state::State;
 
-/// `GET outbox`, `POST advance?seconds=N`, `POST reset`, `POST users`; `None` for any other
-/// route (a 404 like the rest).
+/// `GET outbox`, `GET requests`, `POST advance?seconds=N`, `POST reset`, `POST users`;
+/// `None` for any other route (a 404 like the rest).
 pub(crate) fn handle(state: &mut State, request: &Incoming<'_>, route: &[&str]) -> Option<Reply> {
     Some(match (request.method, route) {
         (&Method::GET, ["outbox"]) => {
             Reply::ok(Value::Array(state.outbox.iter().map(OutboxMessage::to_json).collect()))
         }
+        (&Method::GET, ["requests"]) => Reply::ok(crate::RequestLog::of(state).to_json()),
         (&Method::POST, ["advance"]) => {
             let seconds = request
                 .query

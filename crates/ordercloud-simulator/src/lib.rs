@@ -21,6 +21,10 @@
 //!   issue them ([`SimApiClient`]). Tokens are JWT-shaped with `exp` on the simulator's clock.
 //! - `GET /v1/me`: the signed-in user; 401 `InvalidToken` for an expired or unknown token.
 //!
+//! Every request is counted by route, method, grant type and status
+//! ([`requests`](Simulator::requests)), so a test can assert how many token requests a
+//! backend made.
+//!
 //! Every message goes to the [outbox](Simulator::outbox). A registered
 //! [`SimMessageSender`] also gets the messages of the types it handles, as OrderCloud's
 //! custom message senders do: POSTed in the background with the exact payload JSON and its
@@ -264,6 +268,115 @@ impl OutboxMessage {
     }
 }
 
+/// How many requests the simulator answered, by route: for a test that asserts how many
+/// token requests (or API calls) a backend made. Control routes (`/_simulator/...`) are not
+/// counted; [`Simulator::reset`] clears the counts.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> std::io::Result<()> {
+/// use ordercloud_simulator::Simulator;
+///
+/// let simulator = Simulator::start().await?;
+/// // ... a backend under test talks to simulator.base_url() ...
+/// let log = simulator.requests();
+/// assert_eq!(log.token_requests(), 0);
+/// assert_eq!(log.count("GET", "/v1/me"), 0);
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RequestLog {
+    routes: Vec<RouteCount>,
+}
+
+/// How many requests of one kind the simulator answered with one status.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RouteCount {
+    /// The method: `GET`, `POST`, `PUT`...
+    pub method: &'static str,
+    /// The route template, such as `/v1/password/reset/{verificationCode}` (never the
+    /// concrete path, which may hold a code), `/oauth/token`, or `(other)` for a request
+    /// that matched no route.
+    pub route: &'static str,
+    /// For `/oauth/token`: `password`, `client_credentials`, `refresh_token`, or `other`.
+    pub grant_type: Option<&'static str>,
+    /// The status answered.
+    pub status: u16,
+    /// How many such requests.
+    pub count: u64,
+}
+
+impl RequestLog {
+    /// Every count, ordered by route, method, grant type and status.
+    pub fn routes(&self) -> &[RouteCount] {
+        &self.routes
+    }
+
+    /// How many requests were answered in all.
+    pub fn total(&self) -> u64 {
+        self.routes.iter().map(|route| route.count).sum()
+    }
+
+    /// How many `method` requests to `route` (a template, as in [`RouteCount::route`]) were
+    /// answered, whatever the status.
+    pub fn count(&self, method: &str, route: &str) -> u64 {
+        self.sum(|entry| entry.method == method && entry.route == route)
+    }
+
+    /// How many `method` requests to `route` were answered with `status`.
+    pub fn count_with_status(&self, method: &str, route: &str, status: u16) -> u64 {
+        self.sum(|entry| entry.method == method && entry.route == route && entry.status == status)
+    }
+
+    /// How many token requests (`POST /oauth/token`) were answered, every grant and status.
+    pub fn token_requests(&self) -> u64 {
+        self.count("POST", "/oauth/token")
+    }
+
+    /// How many token requests of `grant_type` (`password`, `client_credentials`,
+    /// `refresh_token`) were answered, whatever the status.
+    pub fn token_requests_with_grant(&self, grant_type: &str) -> u64 {
+        self.sum(|entry| entry.route == "/oauth/token" && entry.grant_type == Some(grant_type))
+    }
+
+    /// The counts as the control route `GET /_simulator/requests` answers them:
+    /// `[{"Method", "Route", "GrantType"?, "Status", "Count"}]`.
+    pub fn to_json(&self) -> serde_json::Value {
+        let entries = self.routes.iter().map(|entry| {
+            let mut value = serde_json::json!({
+                "Method": entry.method, "Route": entry.route, "Status": entry.status, "Count": entry.count,
+            });
+            if let Some(grant_type) = entry.grant_type {
+                value["GrantType"] = grant_type.into();
+            }
+            value
+        });
+        serde_json::Value::Array(entries.collect())
+    }
+
+    fn sum(&self, matches: impl Fn(&RouteCount) -> bool) -> u64 {
+        self.routes.iter().filter(|entry| matches(entry)).map(|entry| entry.count).sum()
+    }
+
+    pub(crate) fn of(state: &State) -> Self {
+        let mut routes: Vec<RouteCount> = state
+            .requests
+            .iter()
+            .map(|(key, count)| RouteCount {
+                method: key.method,
+                route: key.route,
+                grant_type: key.grant_type,
+                status: key.status,
+                count: *count,
+            })
+            .collect();
+        routes.sort_by_key(|entry| (entry.route, entry.method, entry.grant_type, entry.status));
+        Self { routes }
+    }
+}
+
 /// An API client the simulator knows: its ID, and how its token endpoint behaves.
 #[derive(Clone)]
 #[non_exhaustive]
@@ -486,13 +599,20 @@ impl Simulator {
         delivery::settle(&self.state, timeout).await.then(|| self.outbox())
     }
 
+    /// How many requests each route has answered since the simulator started or was
+    /// [reset](Self::reset): see [`RequestLog`]. The same as `GET /_simulator/requests`.
+    pub fn requests(&self) -> RequestLog {
+        RequestLog::of(&self.lock())
+    }
+
     /// The newest message sent to `email`.
     pub fn last_message_to(&self, email: &str) -> Option<OutboxMessage> {
         self.lock().outbox.iter().rev().find(|message| message.to.eq_ignore_ascii_case(email)).cloned()
     }
 
     /// Goes back to the seeded state: the users and clients it started with, with their
-    /// passwords, no codes or tokens, an empty outbox, the clock at real time.
+    /// passwords, no codes or tokens, an empty outbox and request log, the clock at real
+    /// time.
     pub fn reset(&self) {
         self.lock().reset();
     }

@@ -26,15 +26,18 @@ const USAGE: &str = "\
 usage: ordercloud-simulator [--port N] [--user CLIENT_ID,USERNAME,EMAIL,PASSWORD]... [--seed FILE] [--messages]
 
   --port N       serve on 127.0.0.1:N (default 4300; 0 for any free port)
-  --user ...     add a user (and its API client); repeatable; the password is the rest of the line
+  --user ...     add a user (and its API client); repeatable; the password is the rest of the line.
+                 The API client gets the default settings: no secret, roles Shopper MeAdmin
+                 MeAddressAdmin MeXpAdmin PasswordReset, anonymous shopping, 600-minute tokens
+                 and NO refresh tokens; a seed file's \"ApiClients\" entry changes them
   --seed FILE    add the users, API clients and message senders of a JSON seed file
   --messages     print each message the simulator sends as one JSON line on stdout; if
                  stdout is not read fast enough, lines are dropped and counted on stderr
   --help         print this help
 
 The first line on stdout is the base URL served; logs go to stderr. Control routes:
-GET /_simulator/outbox, POST /_simulator/advance?seconds=N, POST /_simulator/reset,
-POST /_simulator/users.";
+GET /_simulator/outbox, GET /_simulator/requests, POST /_simulator/advance?seconds=N,
+POST /_simulator/reset, POST /_simulator/users.";
 
 /// What the command line asks for.
 #[derive(Debug, Default)]

@@ -50,30 +50,50 @@ pub(crate) struct Incoming<'a> {
     pub(crate) body: &'a [u8],
 }
 
+/// Answers a request, and counts it by route (control routes are not counted).
 pub(crate) fn handle(state: &mut State, request: &Incoming<'_>) -> Reply {
     let segments: Vec<&str> = request.path.trim_start_matches('/').split('/').collect();
-    match (request.method, segments.as_slice()) {
+    let (route, reply) = match (request.method, segments.as_slice()) {
+        (_, ["_simulator", route @ ..]) => {
+            return crate::control::handle(state, request, route).unwrap_or_else(not_found);
+        }
         (&Method::POST, ["v1", "password", "reset"]) => {
-            json_body(request).map_or_else(|e| e, |body| send_code(state, body))
+            ("/v1/password/reset", json_body(request).map_or_else(|e| e, |body| send_code(state, body)))
         }
-        (&Method::PUT, ["v1", "password", "reset", code]) => match percent_decode(code) {
-            Some(code) if !code.is_empty() => json_body(request).map_or_else(|e| e, |body| reset(state, &code, body)),
-            _ => not_found(),
-        },
-        (&Method::POST, ["v1", "password", "onetimepassword"]) => {
-            json_body(request).map_or_else(|e| e, |body| send_one_time_password(state, body))
+        (&Method::PUT, ["v1", "password", "reset", code]) => (
+            "/v1/password/reset/{verificationCode}",
+            match percent_decode(code) {
+                Some(code) if !code.is_empty() => {
+                    json_body(request).map_or_else(|e| e, |body| reset(state, &code, body))
+                }
+                _ => not_found(),
+            },
+        ),
+        (&Method::POST, ["v1", "password", "onetimepassword"]) => (
+            "/v1/password/onetimepassword",
+            json_body(request).map_or_else(|e| e, |body| send_one_time_password(state, body)),
+        ),
+        (&Method::POST, ["v1", "username", "retrieve"]) => {
+            ("/v1/username/retrieve", retrieve_username(state, request.query.unwrap_or("")))
         }
-        (&Method::POST, ["v1", "username", "retrieve"]) => retrieve_username(state, request.query.unwrap_or("")),
-        (&Method::POST, ["v1", "me", "password"]) => match bearer(request.headers) {
-            Some(token) => json_body(request).map_or_else(|e| e, |body| reset_by_token(state, &token, body)),
-            None => auth::invalid_token(),
-        },
-        (&Method::GET, ["v1", "me"]) => auth::me(state, bearer(request.headers).as_deref()),
-        (&Method::POST, ["oauth", "token"]) => auth::token(state, request),
-        (_, ["_simulator", route @ ..]) => crate::control::handle(state, request, route).unwrap_or_else(not_found),
-        _ => not_found(),
-    }
+        (&Method::POST, ["v1", "me", "password"]) => (
+            "/v1/me/password",
+            match bearer(request.headers) {
+                Some(token) => json_body(request).map_or_else(|e| e, |body| reset_by_token(state, &token, body)),
+                None => auth::invalid_token(),
+            },
+        ),
+        (&Method::GET, ["v1", "me"]) => ("/v1/me", auth::me(state, bearer(request.headers).as_deref())),
+        (&Method::POST, ["oauth", "token"]) => ("/oauth/token", auth::token(state, request)),
+        _ => (OTHER_ROUTE, not_found()),
+    };
+    let grant_type = (route == "/oauth/token").then(|| auth::grant_type(request.body));
+    state.count(request.method, route, grant_type, reply.status);
+    reply
 }
+
+/// The route a request counts under when it matches none of the simulator's.
+pub(crate) const OTHER_ROUTE: &str = "(other)";
 
 fn not_found() -> Reply {
     Reply::error(StatusCode::NOT_FOUND, ErrorCode::NotFound, "Resource not found")

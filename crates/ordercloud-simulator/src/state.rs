@@ -1,5 +1,6 @@
 //! The simulator's world: users, issued codes and tokens, the clock and the outbox.
 
+use std::collections::HashMap;
 use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};
 use std::sync::Arc;
@@ -40,11 +41,23 @@ pub(crate) struct State {
     pub(crate) senders: Vec<SimMessageSender>,
     /// Deliveries for the server to start once it has released the state.
     pub(crate) pending: Vec<PendingDelivery>,
+    /// How many requests each route answered, by method, grant type and status; bounded,
+    /// since every part of the key comes from a fixed set.
+    pub(crate) requests: HashMap<RequestKey, u64>,
     started: Instant,
     /// The wall-clock time at `started`, in Unix seconds, for tokens' `exp` and `nbf`.
     started_unix: u64,
     offset: Duration,
     counter: u64,
+}
+
+/// What a request is counted under.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub(crate) struct RequestKey {
+    pub(crate) method: &'static str,
+    pub(crate) route: &'static str,
+    pub(crate) grant_type: Option<&'static str>,
+    pub(crate) status: u16,
 }
 
 pub(crate) struct UserRecord {
@@ -92,6 +105,7 @@ impl State {
             seed,
             on_message,
             pending: Vec::new(),
+            requests: HashMap::new(),
             started: Instant::now(),
             started_unix: SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |since| since.as_secs()),
             offset: Duration::ZERO,
@@ -224,6 +238,28 @@ impl State {
         if let (Some(hook), Some(message)) = (&self.on_message, self.outbox.last()) {
             hook(message);
         }
+    }
+
+    /// Counts a request answered with `status`.
+    pub(crate) fn count(
+        &mut self,
+        method: &http::Method,
+        route: &'static str,
+        grant_type: Option<&'static str>,
+        status: http::StatusCode,
+    ) {
+        let method = match *method {
+            http::Method::GET => "GET",
+            http::Method::POST => "POST",
+            http::Method::PUT => "PUT",
+            http::Method::PATCH => "PATCH",
+            http::Method::DELETE => "DELETE",
+            http::Method::HEAD => "HEAD",
+            http::Method::OPTIONS => "OPTIONS",
+            _ => "OTHER",
+        };
+        let key = RequestKey { method, route, grant_type, status: status.as_u16() };
+        *self.requests.entry(key).or_insert(0) += 1;
     }
 
     pub(crate) fn random(&mut self) -> u64 {

@@ -57,8 +57,8 @@ pub use address::base_url::DEFAULT_BASE_URL;
 pub use address::encode;
 pub use address::region::Region;
 pub use error::{
-    ConfigError, DecodeError, Error, InvalidRequest, PaginationError, PaginationErrorKind, ResponseError,
-    TransportError, TransportErrorKind,
+    ConfigError, DecodeError, Error, ErrorCategory, InvalidRequest, PaginationError, PaginationErrorKind,
+    ResponseError, SessionEnd, SessionExpired, TransportError, TransportErrorKind,
 };
 pub use runtime::call::{Call, ListCall};
 pub use runtime::client::{ApiClient, ApiClientBuilder, DEFAULT_MAX_IN_FLIGHT, DEFAULT_TIMEOUT, USER_AGENT};
@@ -83,6 +83,11 @@ pub use http;
 
 /// The `bytes` crate of [`HttpTransport`]'s bodies, for the same reason.
 pub use bytes;
+
+/// The attribute [`HttpTransport`] and [`TokenProvider`] are implemented with
+/// (`#[ordercloud_transport::async_trait]`), so an implementation (a transport that counts
+/// requests, say) needs no `async-trait` dependency of its own.
+pub use async_trait::async_trait;
 
 /// What [`operation_request!`] expands to refers to; not part of the API.
 #[doc(hidden)]

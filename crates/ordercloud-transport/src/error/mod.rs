@@ -11,13 +11,17 @@ use ordercloud_models::{ApiError, ErrorCode};
 
 use crate::address::base_url::UrlError;
 
+mod category;
 mod pagination;
 mod response;
+mod session;
 mod transport;
 
+pub use category::ErrorCategory;
 pub use pagination::{PaginationError, PaginationErrorKind};
 pub(crate) use response::json_text;
 pub use response::{DecodeError, ResponseError};
+pub use session::{SessionEnd, SessionExpired};
 pub(crate) use transport::Elapsed;
 pub use transport::{TransportError, TransportErrorKind};
 
@@ -25,10 +29,12 @@ pub use transport::{TransportError, TransportErrorKind};
 ///
 /// The variant says how far the request got: refused before sending
 /// ([`InvalidRequest`](Self::InvalidRequest)), a client or transport set up wrongly
-/// ([`Config`](Self::Config)), lost in transport ([`Transport`](Self::Transport)), answered
+/// ([`Config`](Self::Config)), refused because its session has ended
+/// ([`SessionExpired`](Self::SessionExpired)), lost in transport ([`Transport`](Self::Transport)), answered
 /// with a non-2xx status ([`Response`](Self::Response)), or answered 2xx with a body that did
 /// not decode ([`Decode`](Self::Decode)). The helpers answer the usual questions without
-/// matching. [`source()`](StdError::source) is the variant's own error, so a chain can be
+/// matching, and [`category`](Self::category) sorts every error into what a web handler
+/// answers. [`source()`](StdError::source) is the variant's own error, so a chain can be
 /// downcast to [`ResponseError`] or [`TransportError`].
 ///
 /// `Display` is one line a person can act on: control characters are replaced, and it never
@@ -72,6 +78,10 @@ pub enum Error {
     /// A list's pages do not end: the server answered a page it had already given, or
     /// another page than the one asked for; see [`Pages`](crate::Pages).
     Pagination(PaginationError),
+    /// The call's session has ended (logged out, or its refresh token refused or missing):
+    /// nothing was sent, and the user must sign in again. See
+    /// [`is_session_expired`](Self::is_session_expired).
+    SessionExpired(SessionExpired),
 }
 
 impl Error {
@@ -79,6 +89,22 @@ impl Error {
     /// `message` says what is wrong and must not contain the rejected value.
     pub fn invalid_request(message: impl Into<Cow<'static, str>>) -> Self {
         Self::invalid(message)
+    }
+
+    /// The error for a call whose session has ended, for token providers: the call ends
+    /// with it, nothing sent. It is never retryable, and
+    /// [`is_session_expired`](Self::is_session_expired) is true for it.
+    ///
+    /// ```
+    /// use ordercloud_transport::{Error, ErrorCategory, SessionEnd};
+    ///
+    /// let error = Error::session_expired(SessionEnd::LoggedOut);
+    /// assert!(error.is_session_expired() && !error.is_retryable());
+    /// assert_eq!(error.category(), ErrorCategory::SessionExpired);
+    /// assert_eq!(error.to_string(), "the session has ended (it was logged out); sign in again. Nothing was sent");
+    /// ```
+    pub fn session_expired(end: SessionEnd) -> Self {
+        Self::SessionExpired(SessionExpired::new(end))
     }
 
     pub(crate) fn invalid(message: impl Into<Cow<'static, str>>) -> Self {
@@ -157,6 +183,25 @@ impl Error {
         matches!(self, Self::InvalidRequest(_))
     }
 
+    /// Whether the call was refused, nothing sent, because its session has ended (see
+    /// [`SessionEnd`] for why): the user must sign in again. Every later call of that
+    /// session ends the same way at once.
+    ///
+    /// A token the API itself refused (`401 InvalidToken`, after the client's one renewal)
+    /// is not this error, since a request was sent; [`category`](Self::category) puts both in
+    /// [`ErrorCategory::SessionExpired`].
+    pub fn is_session_expired(&self) -> bool {
+        matches!(self, Self::SessionExpired(_))
+    }
+
+    /// Why the call's session ended, when it was refused for that.
+    pub fn session_end(&self) -> Option<SessionEnd> {
+        match self {
+            Self::SessionExpired(error) => Some(error.reason()),
+            _ => None,
+        }
+    }
+
     /// Whether the client or transport is configured wrongly.
     pub fn is_config(&self) -> bool {
         matches!(self, Self::Config(_))
@@ -181,6 +226,7 @@ impl fmt::Display for Error {
             Self::Response(error) => fmt::Display::fmt(error, f),
             Self::Decode(error) => fmt::Display::fmt(error, f),
             Self::Pagination(error) => fmt::Display::fmt(error, f),
+            Self::SessionExpired(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -194,6 +240,7 @@ impl StdError for Error {
             Self::Response(error) => error.as_ref(),
             Self::Decode(error) => error.as_ref(),
             Self::Pagination(error) => error,
+            Self::SessionExpired(error) => error,
         })
     }
 }

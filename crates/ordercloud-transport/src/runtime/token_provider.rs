@@ -20,7 +20,10 @@ use crate::error::Error;
 /// call once with the answer.
 ///
 /// Values should be marked sensitive (`HeaderValue::set_sensitive`); the client keeps the
-/// token out of any error's text.
+/// token out of any error's text. A provider whose session has ended answers
+/// [`authorization`](Self::authorization) at once with
+/// [`Error::session_expired`](crate::Error::session_expired), so its calls end with nothing
+/// sent. Implement it with [`async_trait`](crate::async_trait).
 #[async_trait]
 pub trait TokenProvider: Send + Sync + fmt::Debug {
     /// A valid `Bearer <token>` value at hand right now, without waiting; `None` sends the
@@ -29,7 +32,8 @@ pub trait TokenProvider: Send + Sync + fmt::Debug {
 
     /// A valid `Bearer <token>` value, fetching a token if none is at hand. `rejected` is the
     /// value the API has just refused with `401 InvalidToken`: return a newer one. An error
-    /// ends the call with it, nothing sent.
+    /// ends the call with it, nothing sent (a refused renewal included; after a `401`, the
+    /// call ends with the provider's error rather than the `401`).
     async fn authorization(&self, rejected: Option<&HeaderValue>) -> Result<HeaderValue, Error>;
 
     /// The secrets behind the tokens (a password, a client secret, a refresh token), which

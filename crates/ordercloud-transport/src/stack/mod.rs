@@ -34,15 +34,17 @@ pub type Sleep = Pin<Box<dyn Future<Output = ()> + Send>>;
 /// runtime's timer.
 ///
 /// ```
+/// use std::sync::Arc;
+/// use std::sync::atomic::{AtomicUsize, Ordering};
 /// use std::time::Duration;
-/// use bytes::Bytes;
-/// use ordercloud_transport::{HttpTransport, Sleep, TransportError};
+/// use ordercloud_transport::bytes::Bytes;
+/// use ordercloud_transport::{ApiClient, HttpTransport, Sleep, TransportError, async_trait, http};
 ///
 /// /// Answers every request with 204 No Content.
 /// #[derive(Debug)]
 /// struct NoContent;
 ///
-/// #[async_trait::async_trait]
+/// #[async_trait]
 /// impl HttpTransport for NoContent {
 ///     async fn send(&self, _request: http::Request<Bytes>) -> Result<http::Response<Bytes>, TransportError> {
 ///         Ok(http::Response::builder().status(204).body(Bytes::new()).expect("a valid response"))
@@ -52,7 +54,42 @@ pub type Sleep = Pin<Box<dyn Future<Output = ()> + Send>>;
 ///         Box::pin(std::future::pending())
 ///     }
 /// }
+///
+/// /// Counts the requests another transport sends.
+/// #[derive(Debug)]
+/// struct Counting<T> {
+///     inner: T,
+///     sent: AtomicUsize,
+/// }
+///
+/// #[async_trait]
+/// impl<T: HttpTransport> HttpTransport for Counting<T> {
+///     async fn send(&self, request: http::Request<Bytes>) -> Result<http::Response<Bytes>, TransportError> {
+///         self.sent.fetch_add(1, Ordering::Relaxed);
+///         self.inner.send(request).await
+///     }
+///
+///     fn sleep(&self, duration: Duration) -> Sleep {
+///         self.inner.sleep(duration)
+///     }
+///
+///     fn check_ready(&self) -> Result<(), TransportError> {
+///         self.inner.check_ready()
+///     }
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), ordercloud_transport::Error> {
+/// let counting = Arc::new(Counting { inner: NoContent, sent: AtomicUsize::new(0) });
+/// let client = ApiClient::builder().transport(counting.clone()).build()?;
+/// client.request(http::Method::POST, "/password/reset").send_empty().await?;
+/// assert_eq!(counting.sent.load(Ordering::Relaxed), 1);
+/// # Ok(())
+/// # }
 /// ```
+///
+/// `async_trait` is re-exported by this crate, so an implementation needs no dependency of
+/// its own for it.
 #[async_trait]
 pub trait HttpTransport: Send + Sync + fmt::Debug {
     /// Sends `request` (its URI is absolute) and reads the whole response body.
