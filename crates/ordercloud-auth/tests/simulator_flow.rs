@@ -84,9 +84,10 @@ async fn client_credentials_and_anonymous_shoppers() {
     assert_eq!(wrong.error_code(), Some(&ErrorCode::OAuthInvalidClient));
     assert!(!wrong.to_string().contains("not-it"));
 
-    let role =
-        auth.token(&TokenRequest::client_credentials(CLIENT, "the-secret").with_scope(["MeAdmin"])).await.unwrap_err();
-    assert_eq!(role.error_code(), Some(&ErrorCode::AuthInsufficientRoles));
+    // As OrderCloud does, a role the client lacks is left out rather than refused.
+    let scope = ["FullAccess", "MeAdmin"];
+    let narrowed = auth.token(&TokenRequest::client_credentials(CLIENT, "the-secret").with_scope(scope)).await.unwrap();
+    assert_eq!(narrowed.claims().unwrap().role, ["FullAccess".to_owned()]);
 
     let anonymous = TokenRequest::anonymous(CLIENT).with_client_secret("the-secret").with_anonymous_user_id("anon-7");
     let claims = auth.token(&anonymous).await.unwrap().claims().unwrap();

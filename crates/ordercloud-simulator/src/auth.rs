@@ -1,60 +1,75 @@
-//! The token endpoint and the signed-in user: `POST /oauth/token` and `GET /v1/me`.
+//! The token endpoint, `POST /oauth/token`, and who a token says its holder is.
 //!
-//! Tokens are JWT-shaped (`header.payload.signature`, base64url) with the claims OrderCloud
+//! Tokens are JWTs (`header.payload.signature`, base64url) with the claims OrderCloud
 //! documents, `exp` and `nbf` on the simulator's clock; the signature is a fixed word, as
-//! clients never check it.
+//! clients never check it. A token gets the roles asked for that its API client has (all of
+//! the client's when none is asked for); a refreshed token never gets more than the one it
+//! renews (RFC 6749, section 6).
+
+use std::time::Duration;
 
 use base64::Engine as _;
 use http::StatusCode;
 use ordercloud_models::ErrorCode;
-use serde_json::json;
+use serde_json::{Value, json};
 
-use crate::routes::{Incoming, Reply, locked_out, percent_decode};
-use crate::state::{GrantKind, State};
+use crate::incoming::{Incoming, form_pairs};
+use crate::reply::{Reply, locked_out, oauth_error};
+use crate::state::{CODE_LIFETIME, GrantKind, State, TokenFacts};
 
 /// How long a refresh token lives: OrderCloud's longest `RefreshTokenDuration` is days; the
 /// simulator keeps one for a week.
-const REFRESH_TOKEN_LIFETIME: std::time::Duration = std::time::Duration::from_secs(7 * 24 * 3600);
+const REFRESH_TOKEN_LIFETIME: Duration = Duration::from_secs(7 * 24 * 3600);
+
+/// The one role the token of a reset email carries.
+const PASSWORD_RESET_ROLE: &str = "PasswordReset";
 
 /// `POST /oauth/token`: the password grant (a password or a live one-time password),
-/// client credentials, anonymous shoppers, and refresh tokens.
+/// client credentials (in the form, or by HTTP Basic), anonymous shoppers, and refresh
+/// tokens.
 pub(crate) fn token(state: &mut State, request: &Incoming<'_>) -> Reply {
     let content_type = request.headers.get(http::header::CONTENT_TYPE).and_then(|value| value.to_str().ok());
     if !content_type.is_some_and(|value| value.to_ascii_lowercase().starts_with("application/x-www-form-urlencoded")) {
         return oauth_error(StatusCode::BAD_REQUEST, "invalid_request", "The body must be a form");
     }
     let form = form_pairs(request.body);
-    let field = |name: &str| form.iter().find(|(key, _)| key == name).map(|(_, value)| value.as_str());
-    let Some(client) = field("client_id").and_then(|client_id| state.client(client_id)).cloned() else {
+    let field = |name: &str| form.iter().find(|(key, _)| key == name).map(|(_, value)| value.clone());
+    let basic = request.basic_credentials();
+    let client_id = basic.as_ref().map(|(id, _)| id.clone()).or_else(|| field("client_id"));
+    let secret = basic.map(|(_, secret)| secret).or_else(|| field("client_secret"));
+    let Some(client) = client_id.and_then(|client_id| state.client(&client_id)).cloned() else {
         return oauth_error(StatusCode::UNAUTHORIZED, "invalid_client", "The client ID is missing or unknown");
     };
-    if client.client_secret.as_deref().is_some_and(|secret| field("client_secret") != Some(secret)) {
+    if client.client_secret.as_ref().is_some_and(|expected| secret.as_ref() != Some(expected)) {
         return oauth_error(StatusCode::UNAUTHORIZED, "invalid_client", "The client secret is missing or wrong");
     }
-    let requested: Vec<&str> =
-        field("scope").map(|scope| scope.split(' ').filter(|role| !role.is_empty()).collect()).unwrap_or_default();
-    if let Some(role) = requested.iter().find(|role| !client.roles.iter().any(|allowed| allowed == *role)) {
-        return Reply::bad_request(
-            ErrorCode::AuthInsufficientRoles,
-            &format!("The client may not grant the role {role}"),
-        );
-    }
-    let roles: Vec<String> = if requested.is_empty() {
-        client.roles.clone()
-    } else {
-        requested.iter().map(|role| (*role).to_owned()).collect()
-    };
-    let subject = match field("grant_type") {
-        Some("password") => match password_grant(state, &client.client_id, field("username"), field("password")) {
-            Ok(username) => Subject::User(username),
-            Err(reply) => return reply,
-        },
-        Some("client_credentials") if client.client_secret.is_some() && field("anonuserid").is_none() => {
-            Subject::Integration
+    let requested: Vec<String> = field("scope")
+        .map(|scope| scope.split(' ').filter(|role| !role.is_empty()).map(str::to_owned).collect())
+        .unwrap_or_default();
+    // The roles asked for that the client has; all of its roles when none is asked for.
+    let granted = |allowed: &[String]| -> Vec<String> {
+        if requested.is_empty() {
+            allowed.to_vec()
+        } else {
+            requested.iter().filter(|role| allowed.contains(role)).cloned().collect()
         }
-        Some("client_credentials") if client.anonymous_shopping => Subject::Anonymous(
-            field("anonuserid").map_or_else(|| format!("anon-{:08x}", state.random() as u32), str::to_owned),
-        ),
+    };
+    let (subject, roles, buyer_id) = match field("grant_type").as_deref() {
+        Some("password") => {
+            match password_grant(state, &client.client_id, field("username").as_deref(), field("password").as_deref()) {
+                Ok((username, buyer)) => {
+                    (Subject::User(username), granted(&client.roles), buyer.or(client.buyer_id.clone()))
+                }
+                Err(reply) => return reply,
+            }
+        }
+        Some("client_credentials") if client.client_secret.is_some() && field("anonuserid").is_none() => {
+            (Subject::Integration, granted(&client.roles), None)
+        }
+        Some("client_credentials") if client.anonymous_shopping => {
+            let id = field("anonuserid").unwrap_or_else(|| format!("anon-{:08x}", state.random() as u32));
+            (Subject::Anonymous(id), granted(&client.roles), client.buyer_id.clone())
+        }
         Some("client_credentials") => {
             return oauth_error(
                 StatusCode::BAD_REQUEST,
@@ -63,13 +78,17 @@ pub(crate) fn token(state: &mut State, request: &Incoming<'_>) -> Reply {
             );
         }
         Some("refresh_token") if client.refresh_tokens => {
-            let live = field("refresh_token").and_then(|token| state.live_grant(GrantKind::RefreshToken, token));
-            match live {
-                Some(grant) if grant.client_id == client.client_id => {
+            let live = field("refresh_token").and_then(|token| {
+                let grant = state.live_grant(GrantKind::RefreshToken, &token)?;
+                (grant.client_id == client.client_id).then(|| {
                     grant.used = true;
-                    Subject::User(grant.username.clone())
-                }
-                _ => {
+                    (grant.username.clone(), grant.token.clone())
+                })
+            });
+            match live {
+                // Never more than the token it renews had.
+                Some((username, facts)) => (Subject::User(username), granted(&facts.roles), facts.buyer_id),
+                None => {
                     return oauth_error(
                         StatusCode::BAD_REQUEST,
                         "invalid_grant",
@@ -90,37 +109,79 @@ pub(crate) fn token(state: &mut State, request: &Incoming<'_>) -> Reply {
         }
     };
     let username = subject.username(&client.client_id);
-    let now = state.unix_now();
-    let lifetime = client.token_lifetime;
-    let mut claims = json!({
-        "usr": username,
-        "cid": client.client_id,
-        "usrtype": if matches!(subject, Subject::Integration) { "admin" } else { "buyer" },
-        "role": if roles.len() == 1 { json!(roles[0]) } else { json!(roles) },
-        "iss": "https://auth.ordercloud.io",
-        "aud": "https://api.ordercloud.io",
-        "exp": now.saturating_add(lifetime.as_secs()),
-        "nbf": now,
-        "jti": format!("{:016x}", state.random()),
-    });
+    let anonymous = matches!(subject, Subject::Anonymous(_));
+    let facts = TokenFacts { roles: roles.clone(), buyer_id, anonymous };
+    let usertype = if matches!(subject, Subject::Integration) { "admin" } else { "buyer" };
+    let mut claims = claims(state, &username, &client.client_id, usertype, &roles, client.token_lifetime);
     if let Subject::Anonymous(id) = &subject {
         claims["orderid"] = json!(format!("order-{id}"));
     }
-    let jwt = format!(
-        "{}.{}.{}",
-        base64url(br#"{"typ":"JWT","alg":"RS256"}"#),
-        base64url(claims.to_string().as_bytes()),
-        base64url(b"simulator")
-    );
-    let access_token = state.keep(GrantKind::AccessToken, jwt, &client.client_id, &username, lifetime);
-    let refresh_token = (client.refresh_tokens && !matches!(subject, Subject::Anonymous(_)))
-        .then(|| state.issue(GrantKind::RefreshToken, &client.client_id, &username, REFRESH_TOKEN_LIFETIME));
+    let lifetime = client.token_lifetime;
+    let access_token =
+        state.keep(GrantKind::AccessToken, jwt(&claims), &client.client_id, &username, lifetime, facts.clone());
+    let refresh_token = (client.refresh_tokens && !anonymous).then(|| {
+        state.issue_with(GrantKind::RefreshToken, &client.client_id, &username, REFRESH_TOKEN_LIFETIME, facts.clone())
+    });
     Reply::ok(json!({
         "access_token": access_token,
         "expires_in": lifetime.as_secs(),
         "token_type": "bearer",
         "refresh_token": refresh_token,
     }))
+}
+
+/// A new access token for `username` of `client_id` (a user who just registered), with the
+/// client's roles and `buyer_id`.
+pub(crate) fn token_for(
+    state: &mut State,
+    client_id: &str,
+    username: &str,
+    buyer_id: Option<String>,
+) -> Option<String> {
+    let client = state.client(client_id)?.clone();
+    let claims = claims(state, username, client_id, "buyer", &client.roles, client.token_lifetime);
+    let facts = TokenFacts { roles: client.roles.clone(), buyer_id, anonymous: false };
+    Some(state.keep(GrantKind::AccessToken, jwt(&claims), client_id, username, client.token_lifetime, facts))
+}
+
+/// The token of a reset email: a JWT like the others, with only the `PasswordReset` role,
+/// good for one `POST /v1/me/password` within the code's lifetime.
+pub(crate) fn renewal_token(state: &mut State, client_id: &str, username: &str) -> String {
+    let claims = claims(state, username, client_id, "buyer", &[PASSWORD_RESET_ROLE.to_owned()], CODE_LIFETIME);
+    let facts = TokenFacts { roles: vec![PASSWORD_RESET_ROLE.to_owned()], buyer_id: None, anonymous: false };
+    state.keep(GrantKind::RenewalToken, jwt(&claims), client_id, username, CODE_LIFETIME, facts)
+}
+
+/// The claims OrderCloud's tokens carry, `exp` and `nbf` on the simulator's clock.
+fn claims(
+    state: &mut State,
+    username: &str,
+    client_id: &str,
+    usertype: &str,
+    roles: &[String],
+    lifetime: Duration,
+) -> Value {
+    let now = state.unix_now();
+    json!({
+        "usr": username,
+        "cid": client_id,
+        "usrtype": usertype,
+        "role": if roles.len() == 1 { json!(roles[0]) } else { json!(roles) },
+        "iss": "https://auth.ordercloud.io",
+        "aud": "https://api.ordercloud.io",
+        "exp": now.saturating_add(lifetime.as_secs()),
+        "nbf": now,
+        "jti": format!("{:016x}", state.random()),
+    })
+}
+
+fn jwt(claims: &Value) -> String {
+    format!(
+        "{}.{}.{}",
+        base64url(br#"{"typ":"JWT","alg":"RS256"}"#),
+        base64url(claims.to_string().as_bytes()),
+        base64url(b"simulator")
+    )
 }
 
 enum Subject {
@@ -140,13 +201,14 @@ impl Subject {
 }
 
 /// Checks a username with its password or a live one-time password (which it spends);
-/// failures count toward the lockout, as wrong passwords do.
+/// failures count toward the lockout, as wrong passwords do. The username and the user's
+/// buyer.
 fn password_grant(
     state: &mut State,
     client_id: &str,
     username: Option<&str>,
     password: Option<&str>,
-) -> Result<String, Reply> {
+) -> Result<(String, Option<String>), Reply> {
     let (Some(username), Some(password)) = (username.filter(|u| !u.is_empty()), password.filter(|p| !p.is_empty()))
     else {
         return Err(oauth_error(StatusCode::BAD_REQUEST, "invalid_request", "The username and password are required"));
@@ -157,23 +219,19 @@ fn password_grant(
     if record.is_locked(now) {
         return Err(locked_out());
     }
-    let username = record.user.username.clone();
-    if record.user.password == password {
+    let (username, buyer) = (record.user.username.clone(), record.buyer_id.clone());
+    if !record.user.password.is_empty() && record.user.password == password {
         record.failed_attempts = 0;
-        return Ok(username);
+        return Ok((username, buyer));
     }
-    match state.live_grant(GrantKind::OneTimePassword, password) {
-        Some(grant) if grant.client_id == client_id && grant.username.eq_ignore_ascii_case(&username) => {
-            grant.used = true;
-            Ok(username)
-        }
-        _ => {
-            if let Some(record) = state.find_user(client_id, Some(&username), None) {
-                record.fail(now);
-            }
-            Err(refused())
-        }
+    if let Some(grant) = state.live_one_time_password(client_id, &username, password) {
+        grant.used = true;
+        return Ok((username, buyer));
     }
+    if let Some(record) = state.find_user(client_id, Some(&username), None) {
+        record.fail(now);
+    }
+    Err(refused())
 }
 
 /// A token request's `grant_type`, as the request log counts it: one of the grants the
@@ -189,43 +247,20 @@ pub(crate) fn grant_type(body: &[u8]) -> &'static str {
     }
 }
 
-/// `GET /v1/me`: the signed-in user, for a live access token.
-pub(crate) fn me(state: &mut State, token: Option<&str>) -> Reply {
-    let Some((client_id, username)) = token.and_then(|token| signed_in(state, token)) else {
-        return invalid_token();
-    };
-    let user = state.find_user(&client_id, Some(&username), None).map(|record| record.user.clone());
-    Reply::ok(match user {
-        Some(user) => {
-            json!({"ID": user.id, "Username": user.username, "Email": user.email, "FirstName": user.first_name, "Active": true})
-        }
-        None => json!({"ID": username, "Username": username, "Active": true}),
+/// Who holds a live access token.
+pub(crate) struct Holder {
+    pub(crate) client_id: String,
+    pub(crate) username: String,
+    pub(crate) facts: TokenFacts,
+}
+
+/// The holder of a live access token.
+pub(crate) fn signed_in(state: &mut State, token: &str) -> Option<Holder> {
+    state.live_grant(GrantKind::AccessToken, token).map(|grant| Holder {
+        client_id: grant.client_id.clone(),
+        username: grant.username.clone(),
+        facts: grant.token.clone(),
     })
-}
-
-/// The client and user of a live access token.
-pub(crate) fn signed_in(state: &mut State, token: &str) -> Option<(String, String)> {
-    state.live_grant(GrantKind::AccessToken, token).map(|grant| (grant.client_id.clone(), grant.username.clone()))
-}
-
-pub(crate) fn invalid_token() -> Reply {
-    Reply::error(StatusCode::UNAUTHORIZED, ErrorCode::InvalidToken, "Access token is invalid or expired.")
-}
-
-fn oauth_error(status: StatusCode, error: &str, description: &str) -> Reply {
-    Reply { status, body: Some(json!({"error": error, "error_description": description})) }
-}
-
-/// A form body's pairs, `+` as a space and `%XX` decoded; a pair that does not decode is
-/// left out.
-fn form_pairs(body: &[u8]) -> Vec<(String, String)> {
-    String::from_utf8_lossy(body)
-        .split('&')
-        .filter_map(|pair| {
-            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-            Some((percent_decode(&name.replace('+', " "))?, percent_decode(&value.replace('+', " "))?))
-        })
-        .collect()
 }
 
 /// Base64url without padding, as JWTs are encoded.
@@ -244,13 +279,5 @@ mod tests {
         assert_eq!(base64url(b"fo"), "Zm8");
         assert_eq!(base64url(b"foo"), "Zm9v");
         assert_eq!(base64url(b"\xfb\xff"), "-_8");
-    }
-
-    #[test]
-    fn forms_decode_plus_and_escapes() {
-        assert_eq!(
-            form_pairs(b"a=b+c&d=%26%3D&e"),
-            [("a".into(), "b c".into()), ("d".into(), "&=".into()), ("e".into(), String::new())]
-        );
     }
 }

@@ -8,12 +8,14 @@ use ordercloud_models::ErrorCode;
 use serde_json::{Value, json};
 
 use crate::OutboxMessage;
-use crate::routes::{Incoming, Reply};
-use crate::seed::SeedUser;
+use crate::incoming::Incoming;
+use crate::reply::Reply;
+use crate::seed::{SeedFile, SeedUser};
 use crate::state::State;
 
-/// `GET outbox`, `GET requests`, `POST advance?seconds=N`, `POST reset`, `POST users`;
-/// `None` for any other route (a 404 like the rest).
+/// `GET outbox`, `GET requests`, `POST advance?seconds=N`, `POST reset`, `POST users`,
+/// `POST seed` (a seed file's users, API clients, message senders and resources, until the
+/// next reset), `GET resources`; `None` for any other route (a 404 like the rest).
 pub(crate) fn handle(state: &mut State, request: &Incoming<'_>, route: &[&str]) -> Option<Reply> {
     Some(match (request.method, route) {
         (&Method::GET, ["outbox"]) => {
@@ -39,10 +41,41 @@ pub(crate) fn handle(state: &mut State, request: &Incoming<'_>, route: &[&str]) 
             state.reset();
             Reply::ok(json!({"Reset": true}))
         }
+        (&Method::GET, ["resources"]) => Reply::ok(crate::resources::dump(&state.store)),
+        (&Method::POST, ["seed"]) => match std::str::from_utf8(request.body)
+            .map_err(|_| "the seed is not UTF-8".to_owned())
+            .and_then(SeedFile::parse)
+        {
+            Ok(seed) => {
+                for client in seed.api_clients() {
+                    state.add_client(client);
+                }
+                for user in &seed.users {
+                    state.add_user(user.to_user());
+                }
+                state.senders.extend(seed.message_senders());
+                let mut created = Vec::new();
+                for (path, object) in seed.resources() {
+                    match state.create_resource(&path, object) {
+                        Ok(object) => created.push(json!({"Path": path, "Object": object})),
+                        Err(error) => {
+                            return Some(Reply::error_with(
+                                StatusCode::BAD_REQUEST,
+                                ErrorCode::InvalidRequestBody.as_str(),
+                                &format!("the resource at {path} was refused; all before it were added"),
+                                json!({"Path": path, "Error": error, "Created": created}),
+                            ));
+                        }
+                    }
+                }
+                Reply::created(json!({"Created": created}))
+            }
+            Err(message) => invalid(&message),
+        },
         (&Method::POST, ["users"]) => match SeedUser::parse(request.body) {
             Ok(user) => {
                 state.add_user(user.to_user());
-                Reply { status: StatusCode::CREATED, body: Some(json!({"Added": true})) }
+                Reply::created(json!({"Added": true}))
             }
             Err(message) => invalid(&message),
         },

@@ -11,15 +11,8 @@ use hyper_util::rt::TokioIo;
 use ordercloud_models::message_sender::{OC_HASH_HEADER, compute_oc_hash};
 use tokio::net::TcpStream;
 
-use crate::state::State;
-use crate::{DeliveryOutcome, SimMessageSender};
-
-/// A message waiting to be POSTed: the outbox entry it belongs to and the exact bytes.
-pub(crate) struct PendingDelivery {
-    pub(crate) index: usize,
-    pub(crate) sender: SimMessageSender,
-    pub(crate) body: Bytes,
-}
+use crate::DeliveryOutcome;
+use crate::state::{PendingDelivery, State};
 
 /// POSTs `delivery` once, within its sender's timeout, and records the outcome in the
 /// outbox. Never retried: OrderCloud's documentation describes no retries.
@@ -32,7 +25,7 @@ pub(crate) async fn deliver(state: Arc<Mutex<State>>, delivery: PendingDelivery)
         Err(_) => DeliveryOutcome::Failed(format!("no answer within {timeout:?}")),
     };
     let mut state = state.lock().unwrap_or_else(PoisonError::into_inner);
-    if let Some(record) = state.outbox.get_mut(delivery.index).and_then(|message| message.delivery.as_mut()) {
+    if let Some(record) = state.outbox_entry(delivery.number).and_then(|message| message.delivery.as_mut()) {
         record.outcome = outcome;
     }
 }

@@ -54,13 +54,19 @@
 mod auth;
 mod control;
 mod delivery;
+mod forgotten;
+mod incoming;
+mod reply;
+mod resources;
 mod routes;
 mod seed;
 mod server;
 mod state;
 
+pub use state::OUTBOX_LIMIT;
+
 use std::fmt;
-use std::net::SocketAddr;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
@@ -71,7 +77,7 @@ use serde::de::DeserializeOwned;
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
-use crate::state::{GrantKind, MessageHook, Seed, State};
+use crate::state::{MessageHook, Seed, State};
 
 /// A user the simulator knows.
 #[derive(Clone)]
@@ -394,6 +400,10 @@ pub struct SimApiClient {
     pub anonymous_shopping: bool,
     /// How long access tokens live (`expires_in`).
     pub token_lifetime: Duration,
+    /// The buyer organization its anonymous shoppers (and the users of `--user`, who belong
+    /// to none) shop for: what `Me.ListProducts` shows them comes from the catalogs
+    /// assigned to it.
+    pub buyer_id: Option<String>,
 }
 
 impl SimApiClient {
@@ -407,6 +417,7 @@ impl SimApiClient {
             refresh_tokens: false,
             anonymous_shopping: true,
             token_lifetime: Duration::from_secs(600 * 60),
+            buyer_id: None,
         }
     }
 
@@ -437,6 +448,13 @@ impl SimApiClient {
         self.token_lifetime = lifetime;
         self
     }
+
+    /// The buyer its anonymous shoppers (and users without a buyer) shop for.
+    #[must_use]
+    pub fn with_buyer(mut self, buyer_id: &str) -> Self {
+        self.buyer_id = Some(buyer_id.to_owned());
+        self
+    }
 }
 
 impl fmt::Debug for SimApiClient {
@@ -448,6 +466,7 @@ impl fmt::Debug for SimApiClient {
             .field("refresh_tokens", &self.refresh_tokens)
             .field("anonymous_shopping", &self.anonymous_shopping)
             .field("token_lifetime", &self.token_lifetime)
+            .field("buyer_id", &self.buyer_id)
             .finish()
     }
 }
@@ -458,7 +477,10 @@ pub struct SimulatorBuilder {
     clients: Vec<SimApiClient>,
     users: Vec<SimUser>,
     senders: Vec<SimMessageSender>,
+    resources: Vec<(String, serde_json::Value)>,
+    host: Option<IpAddr>,
     port: u16,
+    cors_origins: Vec<String>,
     on_message: Option<MessageHook>,
 }
 
@@ -499,9 +521,33 @@ impl SimulatorBuilder {
         self
     }
 
-    /// Serves on 127.0.0.1:`port`; 0 (the default) for any free port.
+    /// Serves on `port`; 0 (the default) for any free port.
     pub fn port(mut self, port: u16) -> Self {
         self.port = port;
+        self
+    }
+
+    /// Serves on `host` instead of 127.0.0.1: `0.0.0.0` for another container of a
+    /// docker-compose CI to reach it. Nothing but loopback is served unless asked.
+    pub fn host(mut self, host: IpAddr) -> Self {
+        self.host = Some(host);
+        self
+    }
+
+    /// Lets only `origin` (`https://shop.example.com`) call it from a browser, as a
+    /// marketplace's CORS settings do; repeatable. Without any, every origin may, as
+    /// OrderCloud allows by default.
+    pub fn cors_origin(mut self, origin: &str) -> Self {
+        self.cors_origins.push(origin.trim_end_matches('/').to_owned());
+        self
+    }
+
+    /// Creates `object` at `path` (after `/v1`, as `/products` or
+    /// `/buyers/b1/users`) when the simulator starts, and again after each reset, through
+    /// the API's own create: an ID is generated when none is given, and read-only fields are
+    /// the server's. Assignments are created at their save path (`/catalogs/assignments`).
+    pub fn resource(mut self, path: &str, object: serde_json::Value) -> Self {
+        self.resources.push((path.to_owned(), object));
         self
     }
 
@@ -514,12 +560,14 @@ impl SimulatorBuilder {
         self
     }
 
-    /// Adds the users, API clients and message senders of a seed file's JSON text:
+    /// Adds the users, API clients, message senders and resources of a seed file's JSON text:
     /// `{"Users": [{"ClientID", "Username", "Email", "Password", "FirstName"?, "ID"?}],
     /// "ApiClients": [{"ClientID", "ClientSecret"?, "Roles"?, "RefreshTokens"?,
-    /// "AnonymousShopping"?, "TokenLifetimeSeconds"?}], "MessageSenders": [{"URL",
-    /// "SharedKey", "MessageTypes"?, "TimeoutSeconds"?}]}`, every list optional. The error
-    /// says what is wrong.
+    /// "AnonymousShopping"?, "TokenLifetimeSeconds"?, "BuyerID"?}], "MessageSenders": [{"URL",
+    /// "SharedKey", "MessageTypes"?, "TimeoutSeconds"?}], "Resources": {"/buyers": [{...}],
+    /// "/catalogs/assignments": [{...}]}}`, every part optional. Resources are created as
+    /// [`resource`](Self::resource) creates them, their paths in the order of their text so a
+    /// parent comes before what is under it. The error says what is wrong.
     pub fn seed(mut self, json: &str) -> Result<Self, String> {
         let seed = seed::SeedFile::parse(json)?;
         for client in seed.api_clients() {
@@ -529,6 +577,7 @@ impl SimulatorBuilder {
             self = self.user(user.to_user());
         }
         self.senders.extend(seed.message_senders());
+        self.resources.extend(seed.resources());
         Ok(self)
     }
 
@@ -539,13 +588,21 @@ impl SimulatorBuilder {
         self
     }
 
-    /// Binds 127.0.0.1 on a random port and starts serving on the current tokio runtime.
+    /// Binds 127.0.0.1 (or the [host](Self::host) given) on the port given (any free one by
+    /// default) and starts serving on the current tokio runtime. A seeded resource that does
+    /// not apply (a path no operation creates at, an object it refuses) is an error saying
+    /// which.
     pub async fn start(self) -> std::io::Result<Simulator> {
-        let listener = TcpListener::bind((std::net::Ipv4Addr::LOCALHOST, self.port)).await?;
+        let listener = TcpListener::bind((self.host.unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST)), self.port)).await?;
         let address = listener.local_addr()?;
-        let seed = Seed { clients: self.clients, users: self.users, senders: self.senders };
-        let state = Arc::new(Mutex::new(State::new(seed, self.on_message)));
-        let server = tokio::spawn(server::serve(listener, state.clone()));
+        let seed = Seed { clients: self.clients, users: self.users, senders: self.senders, resources: self.resources };
+        let state = State::new(seed, self.on_message);
+        if let Some(problem) = state.seed_problem() {
+            return Err(std::io::Error::new(std::io::ErrorKind::InvalidInput, problem));
+        }
+        let state = Arc::new(Mutex::new(state));
+        let cors = server::Cors::new(self.cors_origins);
+        let server = tokio::spawn(server::serve(listener, state.clone(), cors));
         Ok(Simulator { address, state, server })
     }
 }
@@ -583,9 +640,9 @@ impl Simulator {
         self.lock().add_user(user);
     }
 
-    /// Every message sent so far, oldest first.
+    /// The messages sent so far, oldest first: the newest [`OUTBOX_LIMIT`] of them.
     pub fn outbox(&self) -> Vec<OutboxMessage> {
-        self.lock().outbox.clone()
+        self.lock().outbox.iter().cloned().collect()
     }
 
     /// Registers a message-sender endpoint while serving.
@@ -631,13 +688,29 @@ impl Simulator {
     /// an unexpired password of that user, false after.
     pub fn redeem_one_time_password(&self, client_id: &str, username: &str, one_time_password: &str) -> bool {
         let mut state = self.lock();
-        match state.live_grant(GrantKind::OneTimePassword, one_time_password) {
-            Some(grant) if grant.client_id == client_id && grant.username.eq_ignore_ascii_case(username) => {
+        match state.live_one_time_password(client_id, username, one_time_password) {
+            Some(grant) => {
                 grant.used = true;
                 true
             }
-            _ => false,
+            None => false,
         }
+    }
+
+    /// Creates `object` at `path` while serving, as [`SimulatorBuilder::resource`] does; the
+    /// object as created (its ID, dates...), or OrderCloud's error body.
+    pub fn create_resource(
+        &self,
+        path: &str,
+        object: serde_json::Value,
+    ) -> Result<serde_json::Value, serde_json::Value> {
+        self.lock().create_resource(path, object)
+    }
+
+    /// Every object and assignment the simulator holds, as `GET /_simulator/resources`
+    /// shows them: `{"Objects": {"<collection>": [...]}, "Assignments": {"<schema>": [...]}}`.
+    pub fn resources(&self) -> serde_json::Value {
+        resources::dump(&self.lock().store)
     }
 
     fn lock(&self) -> MutexGuard<'_, State> {

@@ -5,6 +5,7 @@
 
 use std::ffi::OsString;
 use std::io::Write;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -23,26 +24,34 @@ const MESSAGE_QUEUE: usize = 1024;
 const DRAIN: Duration = Duration::from_secs(1);
 
 const USAGE: &str = "\
-usage: ordercloud-simulator [--port N] [--user CLIENT_ID,USERNAME,EMAIL,PASSWORD]... [--seed FILE] [--messages]
+usage: ordercloud-simulator [--port N] [--host IP] [--cors-origin ORIGIN]...
+                            [--user CLIENT_ID,USERNAME,EMAIL,PASSWORD]... [--seed FILE]... [--messages]
 
-  --port N       serve on 127.0.0.1:N (default 4300; 0 for any free port)
+  --port N       serve on port N (default 4300; 0 for any free port)
+  --host IP      serve on IP (default 127.0.0.1; 0.0.0.0 to be reached from other containers)
+  --cors-origin ORIGIN
+                 let only ORIGIN (https://shop.example.com) call it from a browser; repeatable.
+                 Without it every origin may
   --user ...     add a user (and its API client); repeatable; the password is the rest of the line.
                  The API client gets the default settings: no secret, roles Shopper MeAdmin
                  MeAddressAdmin MeXpAdmin PasswordReset, anonymous shopping, 600-minute tokens
                  and NO refresh tokens; a seed file's \"ApiClients\" entry changes them
-  --seed FILE    add the users, API clients and message senders of a JSON seed file
+  --seed FILE    add the users, API clients, message senders and resources of a JSON seed file
   --messages     print each message the simulator sends as one JSON line on stdout; if
                  stdout is not read fast enough, lines are dropped and counted on stderr
   --help         print this help
 
 The first line on stdout is the base URL served; logs go to stderr. Control routes:
 GET /_simulator/outbox, GET /_simulator/requests, POST /_simulator/advance?seconds=N,
-POST /_simulator/reset, POST /_simulator/users.";
+POST /_simulator/reset, POST /_simulator/users, POST /_simulator/seed (a seed file's
+contents), GET /_simulator/resources.";
 
 /// What the command line asks for.
 #[derive(Debug, Default)]
 struct Options {
     port: Option<u16>,
+    host: Option<IpAddr>,
+    cors_origins: Vec<String>,
     users: Vec<SimUser>,
     seeds: Vec<String>,
     messages: bool,
@@ -70,6 +79,13 @@ impl Options {
                         port.parse().map_err(|_| format!("--port takes a port number (0 to 65535), not {port:?}"))?,
                     );
                 }
+                "--host" => {
+                    let host = value("--host")?;
+                    options.host = Some(
+                        host.parse().map_err(|_| format!("--host takes an IP address (0.0.0.0, ::1), not {host:?}"))?,
+                    );
+                }
+                "--cors-origin" => options.cors_origins.push(origin(&value("--cors-origin")?)?),
                 "--user" => options.users.push(user(&value("--user")?)?),
                 "--seed" => options.seeds.push(value("--seed")?),
                 "--messages" => options.messages = true,
@@ -83,6 +99,12 @@ impl Options {
     /// The simulator these options describe; reads the seed files.
     fn builder(&self) -> Result<SimulatorBuilder, String> {
         let mut builder = Simulator::builder().port(self.port.unwrap_or(DEFAULT_PORT));
+        if let Some(host) = self.host {
+            builder = builder.host(host);
+        }
+        for origin in &self.cors_origins {
+            builder = builder.cors_origin(origin);
+        }
         for path in &self.seeds {
             let text = std::fs::read_to_string(path)
                 .map_err(|error| format!("could not read the seed file {path}: {error}"))?;
@@ -92,6 +114,15 @@ impl Options {
             builder = builder.user(user.clone());
         }
         Ok(builder)
+    }
+}
+
+/// `scheme://host[:port]`, as a browser sends it in `Origin`.
+fn origin(text: &str) -> Result<String, String> {
+    let rest = text.strip_prefix("https://").or_else(|| text.strip_prefix("http://"));
+    match rest.map(|rest| rest.trim_end_matches('/')) {
+        Some(host) if !host.is_empty() && !host.contains(['/', '?', '#', ' ']) => Ok(text.to_owned()),
+        _ => Err(format!("--cors-origin takes an origin like https://shop.example.com, not {text:?}")),
     }
 }
 
@@ -135,7 +166,9 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    serve(runtime, builder, options.port.unwrap_or(DEFAULT_PORT), messages)
+    let address =
+        SocketAddr::new(options.host.unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST)), options.port.unwrap_or(DEFAULT_PORT));
+    serve(runtime, builder, address, messages)
 }
 
 fn usage_error(message: &str) -> ExitCode {
@@ -147,13 +180,13 @@ fn usage_error(message: &str) -> ExitCode {
 fn serve(
     runtime: tokio::runtime::Runtime,
     builder: SimulatorBuilder,
-    port: u16,
+    address: SocketAddr,
     messages: Option<MessageLines>,
 ) -> ExitCode {
     let simulator = match runtime.block_on(builder.start()) {
         Ok(simulator) => simulator,
         Err(error) => {
-            eprintln!("ordercloud-simulator: could not listen on 127.0.0.1:{port}: {error}");
+            eprintln!("ordercloud-simulator: could not listen on {address}: {error}");
             return ExitCode::FAILURE;
         }
     };

@@ -7,8 +7,9 @@ use serde::Deserialize;
 
 use crate::{SimApiClient, SimMessageSender, SimUser};
 
-/// A seed file: `{"Users": [...], "ApiClients": [...], "MessageSenders": [...]}`, each list
-/// optional. Unknown fields are refused, so a misspelt one is found at once.
+/// A seed file: `{"Users": [...], "ApiClients": [...], "MessageSenders": [...],
+/// "Resources": {"/path": [...]}}`, each part optional. Unknown fields are refused, so a
+/// misspelt one is found at once.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct SeedFile {
@@ -18,6 +19,9 @@ pub(crate) struct SeedFile {
     api_clients: Vec<SeedClient>,
     #[serde(rename = "MessageSenders", default)]
     message_senders: Vec<SeedSender>,
+    /// Objects of the API's resources, by the path that creates them.
+    #[serde(rename = "Resources", default)]
+    resources: Option<serde_json::Value>,
 }
 
 /// `{"ClientID", "Username", "Email", "Password", "FirstName"?, "ID"?}`.
@@ -53,6 +57,8 @@ struct SeedClient {
     anonymous_shopping: Option<bool>,
     #[serde(rename = "TokenLifetimeSeconds", default)]
     token_lifetime_seconds: Option<u64>,
+    #[serde(rename = "BuyerID", default)]
+    buyer_id: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -75,7 +81,15 @@ impl SeedFile {
         if let Some(user) = seed.users.iter().find(|user| user.validate().is_err()) {
             return Err(user.validate().unwrap_err());
         }
+        if let Some(resources) = &seed.resources {
+            resource_list(resources)?;
+        }
         Ok(seed)
+    }
+
+    /// The resources to create, in order.
+    pub(crate) fn resources(&self) -> Vec<(String, serde_json::Value)> {
+        self.resources.as_ref().and_then(|resources| resource_list(resources).ok()).unwrap_or_default()
     }
 
     pub(crate) fn api_clients(&self) -> impl Iterator<Item = SimApiClient> + '_ {
@@ -90,6 +104,7 @@ impl SeedFile {
             if let Some(seconds) = seed.token_lifetime_seconds {
                 client.token_lifetime = Duration::from_secs(seconds.max(1));
             }
+            client.buyer_id = seed.buyer_id.clone().filter(|buyer| !buyer.is_empty());
             client
         })
     }
@@ -134,4 +149,29 @@ impl SeedUser {
         }
         user
     }
+}
+
+/// `{"/path": [object, ...], ...}` as `(path, object)` pairs in the order of their paths'
+/// text, so a parent (`/buyers`) comes before what is under it (`/buyers/b1/users`); the error
+/// says what is wrong.
+pub(crate) fn resource_list(value: &serde_json::Value) -> Result<Vec<(String, serde_json::Value)>, String> {
+    let Some(paths) = value.as_object() else {
+        return Err("resources are {\"/path\": [objects...], ...}".to_owned());
+    };
+    let mut list = Vec::new();
+    let mut sorted: Vec<(&String, &serde_json::Value)> = paths.iter().collect();
+    sorted.sort_by(|a, b| a.0.cmp(b.0));
+    for (path, objects) in sorted {
+        if !path.starts_with('/') {
+            return Err(format!("the resource path {path:?} must start with '/' (it is the path after /v1)"));
+        }
+        let objects = objects.as_array().ok_or_else(|| format!("the resources at {path} must be a list of objects"))?;
+        for object in objects {
+            if !object.is_object() {
+                return Err(format!("a resource at {path} is not an object"));
+            }
+            list.push((path.clone(), object.clone()));
+        }
+    }
+    Ok(list)
 }

@@ -1,14 +1,19 @@
-//! The simulator's world: users, issued codes and tokens, the clock and the outbox.
+//! The simulator's world: users, issued codes and tokens, the resources, the clock, the
+//! outbox and the request log. Every lookup is by key, and what expires is pruned as the
+//! simulator goes, so a long session's memory stays flat.
 
-use std::collections::HashMap;
 use std::collections::hash_map::RandomState;
+use std::collections::{HashMap, VecDeque};
 use std::hash::{BuildHasher, Hasher};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+use bytes::Bytes;
 use ordercloud_models::MessageSenderPayload;
+use serde_json::Value;
 
-use crate::delivery::PendingDelivery;
+use crate::resources::store::Store;
+use crate::resources::{self, Clock, Effect};
 use crate::{Delivery, DeliveryOutcome, OutboxMessage, SimApiClient, SimMessageSender, SimUser};
 
 /// How long a verification code (and its renewal token) stays valid.
@@ -19,6 +24,10 @@ pub(crate) const ONE_TIME_PASSWORD_LIFETIME: Duration = Duration::from_secs(10 *
 pub(crate) const LOCKOUT_ATTEMPTS: u32 = 10;
 /// How long a lockout lasts.
 pub(crate) const LOCKOUT_DURATION: Duration = Duration::from_secs(2 * 60);
+/// How many messages the outbox keeps: the newest, so a long CI session's memory stays flat.
+pub const OUTBOX_LIMIT: usize = 1000;
+/// After how many grants issued the spent and expired ones are dropped.
+const PRUNE_EVERY: u64 = 256;
 
 /// What a simulator starts with, and goes back to on reset.
 #[derive(Clone, Default)]
@@ -26,6 +35,8 @@ pub(crate) struct Seed {
     pub(crate) clients: Vec<SimApiClient>,
     pub(crate) users: Vec<SimUser>,
     pub(crate) senders: Vec<SimMessageSender>,
+    /// Resources to create, each as `(path after /v1, object)`, in order.
+    pub(crate) resources: Vec<(String, Value)>,
 }
 
 /// Called with each message as it is sent.
@@ -35,9 +46,19 @@ pub(crate) struct State {
     seed: Seed,
     on_message: Option<MessageHook>,
     pub(crate) clients: Vec<SimApiClient>,
-    pub(crate) users: Vec<UserRecord>,
-    pub(crate) grants: Vec<Grant>,
-    pub(crate) outbox: Vec<OutboxMessage>,
+    users: Vec<UserRecord>,
+    /// Users by `(client ID, lower-case username)`; buyer users, who sign in through any
+    /// client, under an empty client ID.
+    by_username: HashMap<(String, String), usize>,
+    /// The same, by lower-case email.
+    by_email: HashMap<(String, String), usize>,
+    /// Live grants by their key (the secret; for a one-time password, with its user's).
+    grants: HashMap<String, Grant>,
+    issued: u64,
+    pub(crate) store: Store,
+    /// The newest messages; `first` numbers the oldest kept.
+    pub(crate) outbox: VecDeque<OutboxMessage>,
+    outbox_first: u64,
     pub(crate) senders: Vec<SimMessageSender>,
     /// Deliveries for the server to start once it has released the state.
     pub(crate) pending: Vec<PendingDelivery>,
@@ -49,6 +70,14 @@ pub(crate) struct State {
     started_unix: u64,
     offset: Duration,
     counter: u64,
+    seed_problem: Option<String>,
+}
+
+/// A message waiting to be POSTed: the number of its outbox entry and the exact bytes.
+pub(crate) struct PendingDelivery {
+    pub(crate) number: u64,
+    pub(crate) sender: SimMessageSender,
+    pub(crate) body: Bytes,
 }
 
 /// What a request is counted under.
@@ -62,27 +91,40 @@ pub(crate) struct RequestKey {
 
 pub(crate) struct UserRecord {
     pub(crate) user: SimUser,
+    /// The buyer organization of a buyer user (one the API's resources hold), who signs in
+    /// through any of the simulator's clients.
+    pub(crate) buyer_id: Option<String>,
     pub(crate) failed_attempts: u32,
     pub(crate) locked_until: Option<Duration>,
 }
 
-/// Something issued to a user that works once before it expires.
+/// Something issued that works until it expires, some only once.
 pub(crate) struct Grant {
     pub(crate) kind: GrantKind,
-    pub(crate) secret: String,
     pub(crate) client_id: String,
+    /// The user's username, or an anonymous shopper's ID.
     pub(crate) username: String,
+    /// What a token carries: its roles, the user's buyer, whether the shopper is anonymous.
+    pub(crate) token: TokenFacts,
     pub(crate) expires: Duration,
     pub(crate) used: bool,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
+/// What a token says of its holder.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct TokenFacts {
+    pub(crate) roles: Vec<String>,
+    pub(crate) buyer_id: Option<String>,
+    pub(crate) anonymous: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub(crate) enum GrantKind {
     VerificationCode,
+    /// The token of a reset email, for `POST /v1/me/password` once.
     RenewalToken,
     OneTimePassword,
-    /// An access token from the token endpoint; `username` is the user's, or an anonymous
-    /// shopper's ID.
+    /// An access token from the token endpoint.
     AccessToken,
     /// A refresh token; used once, when it is exchanged.
     RefreshToken,
@@ -90,19 +132,17 @@ pub(crate) enum GrantKind {
 
 impl State {
     pub(crate) fn new(seed: Seed, on_message: Option<MessageHook>) -> Self {
-        let users = seed
-            .users
-            .iter()
-            .cloned()
-            .map(|user| UserRecord { user, failed_attempts: 0, locked_until: None })
-            .collect();
-        Self {
+        let mut state = Self {
             clients: seed.clients.clone(),
-            users,
-            grants: Vec::new(),
-            outbox: Vec::new(),
+            users: Vec::new(),
+            by_username: HashMap::new(),
+            by_email: HashMap::new(),
+            grants: HashMap::new(),
+            issued: 0,
+            store: Store::default(),
+            outbox: VecDeque::new(),
+            outbox_first: 0,
             senders: seed.senders.clone(),
-            seed,
             on_message,
             pending: Vec::new(),
             requests: HashMap::new(),
@@ -110,11 +150,29 @@ impl State {
             started_unix: SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |since| since.as_secs()),
             offset: Duration::ZERO,
             counter: 0,
+            seed: Seed::default(),
+            seed_problem: None,
+        };
+        for user in &seed.users {
+            state.add_user(user.clone());
         }
+        for (path, object) in &seed.resources {
+            if let Err(error) = state.create_resource(path, object.clone()) {
+                state.seed_problem.get_or_insert(format!("the resource at {path} was refused: {error}"));
+            }
+        }
+        state.seed = seed;
+        state
     }
 
-    /// Back to the seeded state: the seeded users with their passwords, no codes or tokens,
-    /// an empty outbox, and the clock at real time.
+    /// Why a seeded resource did not apply, if one did not.
+    pub(crate) fn seed_problem(&self) -> Option<&str> {
+        self.seed_problem.as_deref()
+    }
+
+    /// Back to the seeded state: the seeded users with their passwords and the seeded
+    /// resources, no codes or tokens, an empty outbox and request log, and the clock at
+    /// real time.
     pub(crate) fn reset(&mut self) {
         *self = Self::new(self.seed.clone(), self.on_message.clone());
     }
@@ -124,7 +182,109 @@ impl State {
         if !self.knows_client(&user.client_id) {
             self.add_client(SimApiClient::new(&user.client_id));
         }
-        self.users.push(UserRecord { user, failed_attempts: 0, locked_until: None });
+        self.put_user(UserRecord { user, buyer_id: None, failed_attempts: 0, locked_until: None });
+    }
+
+    /// Adds or replaces a user record, keeping the indexes.
+    fn put_user(&mut self, record: UserRecord) {
+        let client = if record.buyer_id.is_some() { String::new() } else { record.user.client_id.clone() };
+        let key = (client.clone(), record.user.username.to_lowercase());
+        match self.by_username.get(&key) {
+            Some(&index) => self.users[index] = record,
+            None => {
+                self.by_username.insert(key, self.users.len());
+                self.users.push(record);
+            }
+        }
+        self.reindex_emails();
+    }
+
+    fn reindex_emails(&mut self) {
+        self.by_email = self
+            .users
+            .iter()
+            .enumerate()
+            .map(|(index, record)| {
+                let client = if record.buyer_id.is_some() { String::new() } else { record.user.client_id.clone() };
+                ((client, record.user.email.to_lowercase()), index)
+            })
+            .collect();
+    }
+
+    /// Removes a buyer user, keeping the indexes.
+    fn remove_buyer_user(&mut self, user_id: &str) {
+        self.users.retain(|record| record.buyer_id.is_none() || !record.user.id.eq_ignore_ascii_case(user_id));
+        self.by_username = self
+            .users
+            .iter()
+            .enumerate()
+            .map(|(index, record)| {
+                let client = if record.buyer_id.is_some() { String::new() } else { record.user.client_id.clone() };
+                ((client, record.user.username.to_lowercase()), index)
+            })
+            .collect();
+        self.reindex_emails();
+    }
+
+    /// Keeps what a resource change means for the users who sign in: a buyer user saved
+    /// (its password, when the change sent one, kept here and never in the resource) or
+    /// deleted.
+    pub(crate) fn apply(&mut self, effects: Vec<Effect>) {
+        for effect in effects {
+            match effect {
+                Effect::UserSaved { buyer_id, user } => self.save_buyer_user(&buyer_id, user),
+                Effect::UserDeleted { user_id, .. } => self.remove_buyer_user(&user_id),
+            }
+        }
+    }
+
+    fn save_buyer_user(&mut self, buyer_id: &str, mut user: Value) {
+        let text = |name: &str| user.get(name).and_then(Value::as_str).unwrap_or_default().to_owned();
+        let (id, username, email, first_name) =
+            (text("ID"), text("Username"), text("Email"), user["FirstName"].as_str().map(str::to_owned));
+        let password = user
+            .as_object_mut()
+            .and_then(|fields| fields.remove("Password"))
+            .and_then(|value| value.as_str().map(str::to_owned));
+        let collection = format!("buyers/{}/users", buyer_id.to_lowercase());
+        self.store.put(&collection, &id, user);
+        if username.is_empty() {
+            return;
+        }
+        let existing =
+            self.users.iter().position(|record| record.buyer_id.is_some() && record.user.id.eq_ignore_ascii_case(&id));
+        let (password, failed_attempts, locked_until) = match existing.map(|index| &self.users[index]) {
+            Some(record) => {
+                (password.unwrap_or_else(|| record.user.password.clone()), record.failed_attempts, record.locked_until)
+            }
+            None => (password.unwrap_or_default(), 0, None),
+        };
+        if existing.is_some() {
+            self.remove_buyer_user(&id);
+        }
+        let mut sim = SimUser::new("", &username, &email, &password);
+        sim.id = id;
+        sim.first_name = first_name;
+        self.put_user(UserRecord { user: sim, buyer_id: Some(buyer_id.to_owned()), failed_attempts, locked_until });
+    }
+
+    /// Creates `object` at `path` (after `/v1`) as a seed does: through the API's own
+    /// create (or save of an assignment), with every right.
+    pub(crate) fn create_resource(&mut self, path: &str, object: Value) -> Result<Value, Value> {
+        let call = match resources::route(&http::Method::POST, path) {
+            resources::Route::Found(call) => call,
+            _ => return Err(serde_json::json!({"Path": path, "Error": "no operation creates objects at this path"})),
+        };
+        let caller = resources::Caller { user_id: None, buyer_id: None, profile: None };
+        let request = resources::Request { call: &call, query: &[], body: Some(object), caller: &caller };
+        let mut store = std::mem::take(&mut self.store);
+        let (reply, effects) = resources::serve(&mut store, &request, self);
+        self.store = store;
+        self.apply(effects);
+        match reply.status.is_success() {
+            true => Ok(reply.body.unwrap_or(Value::Null)),
+            false => Err(reply.body.unwrap_or(Value::Null)),
+        }
     }
 
     /// The simulated time since the simulator started: real time plus every `advance`.
@@ -158,33 +318,53 @@ impl State {
         }
     }
 
-    /// The user of `client_id` named by username or, failing that, by email (both
-    /// case-insensitive).
+    /// The user who signs in through `client_id` named by username or, failing that, by
+    /// email (both case-insensitive): one of that client's, or a buyer user.
     pub(crate) fn find_user(
         &mut self,
         client_id: &str,
         username: Option<&str>,
         email: Option<&str>,
     ) -> Option<&mut UserRecord> {
-        let matches = |record: &UserRecord| {
-            record.user.client_id == client_id
-                && (username.is_some_and(|name| record.user.username.eq_ignore_ascii_case(name))
-                    || (username.is_none_or(str::is_empty)
-                        && email.is_some_and(|email| record.user.email.eq_ignore_ascii_case(email))))
+        let lookup = |index: &HashMap<(String, String), usize>, value: &str| {
+            let value = value.to_lowercase();
+            index.get(&(client_id.to_owned(), value.clone())).or_else(|| index.get(&(String::new(), value))).copied()
         };
-        self.users.iter_mut().find(|record| matches(record))
+        let found = match username.filter(|name| !name.is_empty()) {
+            Some(name) => lookup(&self.by_username, name),
+            None => email.and_then(|email| lookup(&self.by_email, email)),
+        };
+        found.map(|index| &mut self.users[index])
     }
 
     /// Issues a fresh secret of `kind` for the user, valid for `lifetime`.
     pub(crate) fn issue(&mut self, kind: GrantKind, client_id: &str, username: &str, lifetime: Duration) -> String {
-        let secret = match kind {
-            GrantKind::OneTimePassword => format!("{:06}", self.random() % 1_000_000),
-            GrantKind::VerificationCode => format!("{:016x}{:08x}", self.random(), self.random() as u32),
-            GrantKind::RenewalToken => format!("prt.{:016x}{:016x}", self.random(), self.random()),
-            GrantKind::RefreshToken => format!("rt.{:016x}{:016x}", self.random(), self.random()),
-            GrantKind::AccessToken => format!("{:016x}", self.random()),
-        };
-        self.keep(kind, secret, client_id, username, lifetime)
+        self.issue_with(kind, client_id, username, lifetime, TokenFacts::default())
+    }
+
+    /// [`issue`](Self::issue), for a token that carries `token`'s facts.
+    pub(crate) fn issue_with(
+        &mut self,
+        kind: GrantKind,
+        client_id: &str,
+        username: &str,
+        lifetime: Duration,
+        token: TokenFacts,
+    ) -> String {
+        loop {
+            let secret = match kind {
+                GrantKind::OneTimePassword => format!("{:06}", self.random() % 1_000_000),
+                GrantKind::VerificationCode => format!("{:016x}{:08x}", self.random(), self.random() as u32),
+                GrantKind::RefreshToken => format!("rt.{:016x}{:016x}", self.random(), self.random()),
+                GrantKind::RenewalToken | GrantKind::AccessToken => {
+                    format!("{:016x}{:016x}", self.random(), self.random())
+                }
+            };
+            if self.grants.contains_key(&grant_key(kind, client_id, username, &secret)) {
+                continue;
+            }
+            return self.keep(kind, secret, client_id, username, lifetime, token);
+        }
     }
 
     /// Keeps `secret` as a grant of `kind`, valid for `lifetime`, and returns it.
@@ -195,49 +375,72 @@ impl State {
         client_id: &str,
         username: &str,
         lifetime: Duration,
+        token: TokenFacts,
     ) -> String {
+        self.issued += 1;
+        if self.issued % PRUNE_EVERY == 0 {
+            let now = self.now();
+            self.grants.retain(|_, grant| !grant.used && grant.expires > now);
+        }
         let expires = self.now().saturating_add(lifetime);
-        self.grants.push(Grant {
-            kind,
-            secret: secret.clone(),
-            client_id: client_id.to_owned(),
-            username: username.to_owned(),
-            expires,
-            used: false,
-        });
+        let grant =
+            Grant { kind, client_id: client_id.to_owned(), username: username.to_owned(), token, expires, used: false };
+        self.grants.insert(grant_key(kind, client_id, username, &secret), grant);
         secret
     }
 
-    /// The unused, unexpired grant of `kind` with `secret`.
+    /// The unused, unexpired grant of `kind` with `secret` (a one-time password: of that
+    /// client's user).
     pub(crate) fn live_grant(&mut self, kind: GrantKind, secret: &str) -> Option<&mut Grant> {
+        self.live(kind, grant_key(kind, "", "", secret))
+    }
+
+    /// The live one-time password `code` of `username` through `client_id`.
+    pub(crate) fn live_one_time_password(&mut self, client_id: &str, username: &str, code: &str) -> Option<&mut Grant> {
+        self.live(GrantKind::OneTimePassword, grant_key(GrantKind::OneTimePassword, client_id, username, code))
+    }
+
+    fn live(&mut self, kind: GrantKind, key: String) -> Option<&mut Grant> {
         let now = self.now();
-        self.grants
-            .iter_mut()
-            .find(|grant| grant.kind == kind && grant.secret == secret && !grant.used && grant.expires > now)
+        self.grants.get_mut(&key).filter(|grant| grant.kind == kind && !grant.used && grant.expires > now)
+    }
+
+    /// How many grants are kept (for tests of the pruning).
+    #[cfg(test)]
+    pub(crate) fn grants_kept(&self) -> usize {
+        self.grants.len()
     }
 
     /// Puts a message in the outbox and, when a registered sender handles its type, queues
-    /// its delivery with the exact bytes to sign and send.
+    /// its delivery with the exact bytes to sign and send. The outbox keeps the newest
+    /// [`OUTBOX_LIMIT`] messages.
     pub(crate) fn send(&mut self, to: &str, payload: MessageSenderPayload) {
         let handles = |sender: &&SimMessageSender| {
             payload.message_type.as_ref().is_some_and(|kind| sender.message_types.contains(kind))
         };
         let sender = self.senders.iter().find(handles).cloned();
+        let number = self.outbox_first + self.outbox.len() as u64;
         let delivery = match (&sender, serde_json::to_vec(&payload)) {
             (Some(sender), Ok(body)) => {
-                self.pending.push(PendingDelivery {
-                    index: self.outbox.len(),
-                    sender: sender.clone(),
-                    body: body.into(),
-                });
+                self.pending.push(PendingDelivery { number, sender: sender.clone(), body: body.into() });
                 Some(Delivery { endpoint: sender.url.clone(), outcome: DeliveryOutcome::Pending })
             }
             _ => None,
         };
-        self.outbox.push(OutboxMessage { to: to.to_owned(), payload, delivery });
-        if let (Some(hook), Some(message)) = (&self.on_message, self.outbox.last()) {
+        self.outbox.push_back(OutboxMessage { to: to.to_owned(), payload, delivery });
+        if self.outbox.len() > OUTBOX_LIMIT {
+            self.outbox.pop_front();
+            self.outbox_first += 1;
+        }
+        if let (Some(hook), Some(message)) = (&self.on_message, self.outbox.back()) {
             hook(message);
         }
+    }
+
+    /// The outbox entry numbered `number`, if still kept.
+    pub(crate) fn outbox_entry(&mut self, number: u64) -> Option<&mut OutboxMessage> {
+        let index = number.checked_sub(self.outbox_first)?;
+        self.outbox.get_mut(usize::try_from(index).ok()?)
     }
 
     /// Counts a request answered with `status`.
@@ -268,6 +471,56 @@ impl State {
         hasher.write_u64(self.counter);
         hasher.finish()
     }
+
+    /// Now as RFC 3339 text, on the simulator's clock.
+    pub(crate) fn now_text(&self) -> String {
+        httpdate_rfc3339(self.unix_now())
+    }
+}
+
+impl Clock for State {
+    fn now(&self) -> String {
+        self.now_text()
+    }
+
+    fn new_id(&mut self) -> String {
+        const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        let (mut a, mut b) = (self.random(), self.random());
+        (0..22)
+            .map(|index| {
+                let source = if index < 11 { &mut a } else { &mut b };
+                let character = ALPHABET[(*source & 63) as usize];
+                *source >>= 6;
+                char::from(character)
+            })
+            .collect()
+    }
+}
+
+/// The key a grant is kept under: its secret, or for a one-time password (six digits, which
+/// two users may share) its client's and user's too.
+fn grant_key(kind: GrantKind, client_id: &str, username: &str, secret: &str) -> String {
+    match kind {
+        GrantKind::OneTimePassword => format!("otp\u{0}{client_id}\u{0}{}\u{0}{secret}", username.to_lowercase()),
+        _ => secret.to_owned(),
+    }
+}
+
+/// Unix seconds as RFC 3339 UTC text (`2026-12-03T10:00:00Z`).
+fn httpdate_rfc3339(unix: u64) -> String {
+    let days = unix / 86_400;
+    let seconds = unix % 86_400;
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let day_of_era = z.rem_euclid(146_097);
+    let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let month_index = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * month_index + 2) / 5 + 1;
+    let month = if month_index < 10 { month_index + 3 } else { month_index - 9 };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z", seconds / 3600, seconds % 3600 / 60, seconds % 60)
 }
 
 impl UserRecord {
@@ -282,5 +535,44 @@ impl UserRecord {
             self.locked_until = Some(now.saturating_add(LOCKOUT_DURATION));
             self.failed_attempts = 0;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_rfc3339() {
+        assert_eq!(httpdate_rfc3339(0), "1970-01-01T00:00:00Z");
+        assert_eq!(httpdate_rfc3339(951_782_400), "2000-02-29T00:00:00Z");
+        assert_eq!(httpdate_rfc3339(1_796_294_096), "2026-12-03T10:34:56Z");
+    }
+
+    #[test]
+    fn spent_and_expired_grants_are_pruned() {
+        let mut state = State::new(Seed::default(), None);
+        for _ in 0..10 * PRUNE_EVERY {
+            let secret = state.issue(GrantKind::VerificationCode, "c", "u", Duration::from_secs(60));
+            state.live_grant(GrantKind::VerificationCode, &secret).unwrap().used = true;
+        }
+        assert!(state.grants_kept() <= PRUNE_EVERY as usize, "{}", state.grants_kept());
+        let live = state.issue(GrantKind::VerificationCode, "c", "u", Duration::from_secs(60));
+        state.advance(Duration::from_secs(61));
+        assert!(state.live_grant(GrantKind::VerificationCode, &live).is_none(), "expired");
+    }
+
+    #[test]
+    fn one_time_passwords_of_two_users_may_be_the_same_digits() {
+        let mut state = State::new(Seed::default(), None);
+        let facts = TokenFacts::default();
+        state.keep(GrantKind::OneTimePassword, "123456".into(), "c", "ann", Duration::from_secs(60), facts.clone());
+        state.keep(GrantKind::OneTimePassword, "123456".into(), "c", "bob", Duration::from_secs(60), facts);
+        assert_eq!(
+            state.live_one_time_password("c", "ANN", "123456").map(|grant| grant.username.clone()).as_deref(),
+            Some("ann")
+        );
+        assert!(state.live_one_time_password("c", "bob", "123456").is_some());
+        assert!(state.live_one_time_password("c", "carl", "123456").is_none());
     }
 }

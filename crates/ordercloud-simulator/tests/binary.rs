@@ -1,89 +1,14 @@
 //! The `ordercloud-simulator` binary as a storefront in any language would use it: a child
 //! process driven over raw HTTP on 127.0.0.1, its control routes, flags and seed files.
 
+mod program;
+
 use std::ffi::OsString;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
-use std::process::{Child, ChildStdout, Command, Stdio};
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
-use std::time::Duration;
 
-const BIN: &str = env!("CARGO_BIN_EXE_ordercloud-simulator");
-
-/// How long a read waits before the test gives up: a safety net so that a simulator that
-/// stopped answering fails the test instead of hanging it, never a measure of speed.
-const SAFETY_NET: Duration = Duration::from_secs(60);
-
-/// A running simulator process; killed when dropped.
-struct Running {
-    child: Child,
-    /// `None` once the test has closed its end of the pipe.
-    stdout: Option<BufReader<ChildStdout>>,
-    base_url: String,
-}
-
-impl Running {
-    fn start(args: &[&str]) -> Self {
-        Self::start_with(args, Stdio::null())
-    }
-
-    /// Starts the simulator with `stderr` and reads the base URL, its first line on stdout.
-    fn start_with(args: &[&str], stderr: Stdio) -> Self {
-        let mut child =
-            Command::new(BIN).args(["--port", "0"]).args(args).stdout(Stdio::piped()).stderr(stderr).spawn().unwrap();
-        let mut stdout = BufReader::new(child.stdout.take().unwrap());
-        let mut base_url = String::new();
-        stdout.read_line(&mut base_url).unwrap();
-        Self { child, stdout: Some(stdout), base_url: base_url.trim().to_owned() }
-    }
-
-    /// `method target` with a JSON or form body; the status and the body as JSON.
-    fn call(&self, method: &str, target: &str, content_type: &str, body: &str) -> (u16, serde_json::Value) {
-        let address = self.base_url.strip_prefix("http://").unwrap();
-        let mut stream = TcpStream::connect(address).unwrap();
-        stream.set_read_timeout(Some(SAFETY_NET)).unwrap();
-        let request = format!(
-            "{method} {target} HTTP/1.1\r\nHost: {address}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-            body.len()
-        );
-        stream.write_all(request.as_bytes()).unwrap();
-        let mut answer = String::new();
-        stream.read_to_string(&mut answer).unwrap_or_else(|error| panic!("no answer to {method} {target}: {error}"));
-        assert!(answer.starts_with("HTTP/1.1 "), "no HTTP answer to {method} {target}: {answer:?}");
-        let status = answer[9..12].parse().unwrap();
-        let body = answer.split_once("\r\n\r\n").map_or("", |(_, body)| body);
-        (status, serde_json::from_str(body).unwrap_or(serde_json::Value::Null))
-    }
-
-    fn json(&self, method: &str, target: &str, body: &str) -> (u16, serde_json::Value) {
-        self.call(method, target, "application/json", body)
-    }
-
-    fn login(&self, username: &str, password: &str) -> (u16, serde_json::Value) {
-        let form = format!("grant_type=password&username={username}&password={password}&client_id=storefront-client");
-        self.call("POST", "/oauth/token", "application/x-www-form-urlencoded", &form)
-    }
-
-    fn next_line(&mut self) -> String {
-        let mut line = String::new();
-        self.stdout.as_mut().unwrap().read_line(&mut line).unwrap();
-        line
-    }
-
-    /// Sends SIGTERM, as a service manager or `docker stop` would.
-    #[cfg(unix)]
-    fn terminate(&self) {
-        let sent = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status().unwrap();
-        assert!(sent.success());
-    }
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+use program::{BIN, Running, SAFETY_NET};
 
 /// A child's stderr, read line by line on a thread of its own so the child never blocks
 /// writing to it.
@@ -162,15 +87,7 @@ fn the_whole_flow_through_the_control_routes() {
     // The clock: a token expires.
     let bearer = |token: &serde_json::Value| format!("Bearer {}", token["access_token"].as_str().unwrap());
     let me = |running: &Running, authorization: &str| {
-        let address = running.base_url.strip_prefix("http://").unwrap();
-        let mut stream = TcpStream::connect(address).unwrap();
-        let request = format!(
-            "GET /v1/me HTTP/1.1\r\nHost: {address}\r\nAuthorization: {authorization}\r\nConnection: close\r\n\r\n"
-        );
-        stream.write_all(request.as_bytes()).unwrap();
-        let mut answer = String::new();
-        stream.read_to_string(&mut answer).unwrap();
-        answer[9..12].parse::<u16>().unwrap()
+        running.send("GET", "/v1/me", &[("Authorization", authorization)], "").status
     };
     assert_eq!(me(&running, &bearer(&token)), 200);
     assert_eq!(running.json("POST", "/_simulator/advance?seconds=36001", "").0, 200);
@@ -300,7 +217,8 @@ fn with_messages_an_unread_stdout_never_stops_the_api_answering() {
         assert_eq!(running.json("POST", "/v1/password/onetimepassword", request).0, 204, "request {sent}");
     }
     let (status, outbox) = running.json("GET", "/_simulator/outbox", "");
-    assert_eq!((status, outbox.as_array().map(Vec::len)), (200, Some(MESSAGES)));
+    let kept = ordercloud_simulator::OUTBOX_LIMIT;
+    assert_eq!((status, outbox.as_array().map(Vec::len)), (200, Some(kept)), "the outbox keeps the newest");
     assert_eq!(running.json("POST", "/_simulator/users", "{}").0, 400, "control routes answer too");
 
     running.terminate();

@@ -59,7 +59,7 @@ async fn malformed_requests_get_ordercloud_errors() {
             "OneTimePasswordRequest.UsernameOrEmailRequired",
         ),
         (request("GET", "/v1/nothing/here", "application/json", ""), 404, "NotFound"),
-        (request("DELETE", "/v1/password/reset", "application/json", ""), 404, "NotFound"),
+        (request("DELETE", "/v1/password/reset", "application/json", ""), 405, "MethodNotAllowed"),
         (request("POST", "/v1/me/password", "application/json", r#"{"NewPassword":"x"}"#), 401, "InvalidToken"),
     ];
     for (raw_request, status, code) in cases {
@@ -67,6 +67,10 @@ async fn malformed_requests_get_ordercloud_errors() {
         assert_eq!(got_status, status, "{raw_request}");
         assert_eq!(body["Errors"][0]["ErrorCode"], code, "{raw_request}");
         assert!(body["Errors"][0]["Message"].as_str().is_some_and(|m| !m.is_empty()));
+        if code == "NotFound" || code == "MethodNotAllowed" {
+            // The official JavaScript SDK reads `Data.ObjectType` of every `NotFound`.
+            assert_eq!(body["Errors"][0]["Data"]["ObjectType"], "Route", "{raw_request}");
+        }
     }
     let oversized = "x".repeat(100 * 1024);
     let (status, body) = raw(&simulator, request("POST", "/v1/password/reset", "application/json", &oversized)).await;

@@ -12,6 +12,7 @@ mod examples;
 mod json;
 mod models;
 mod names;
+mod simulator;
 mod spec;
 
 use std::collections::BTreeSet;
@@ -88,6 +89,7 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     let mut files = Files::new();
     models::write(&spec, &mut files);
     apis::write(&spec, &mut files);
+    simulator::write(&spec, &mut files)?;
     let files = formatted(files)?;
     let generated: usize = spec.sections.iter().flat_map(|s| &s.resources).map(|r| r.operations.len()).sum();
     let lines: usize = files.iter().map(|(_, text)| text.lines().count()).sum();

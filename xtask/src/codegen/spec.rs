@@ -46,6 +46,8 @@ pub(crate) struct Spec {
     pub(crate) partials: BTreeSet<String>,
     /// How many operations the description has, hand-written ones included.
     pub(crate) operation_count: usize,
+    /// Every operation, hand-written ones included, in the description's order.
+    pub(crate) all_operations: Vec<Op>,
 }
 
 pub(crate) struct Section {
@@ -68,6 +70,7 @@ pub(crate) struct Resource {
     pub(crate) operations: Vec<Op>,
 }
 
+#[derive(Clone)]
 pub(crate) struct Op {
     /// `LineItems.Create`.
     pub(crate) id: String,
@@ -92,6 +95,7 @@ pub(crate) struct Op {
     pub(crate) sort_by: Vec<String>,
 }
 
+#[derive(Clone)]
 pub(crate) struct Param {
     /// `orderID`.
     pub(crate) name: String,
@@ -111,6 +115,7 @@ pub(crate) enum ParamKind {
     Enum(String),
 }
 
+#[derive(Clone)]
 pub(crate) struct Body {
     pub(crate) schema: String,
     /// A PATCH body: the schema's partial form.
@@ -119,6 +124,7 @@ pub(crate) struct Body {
     pub(crate) required: Vec<String>,
 }
 
+#[derive(Clone)]
 pub(crate) enum Answer {
     Nothing,
     Model(String),
@@ -212,9 +218,10 @@ impl Spec {
             }
             schemas.push(Schema { name: name.clone(), description: prose(schema.text("description")), properties });
         }
-        let (sections, operation_count) = sections(description)?;
+        let (sections, all_operations) = sections(description)?;
         let partials = partials(&sections, &schemas);
-        Ok(Self { version, sections, schemas, enums, partials, operation_count })
+        let operation_count = all_operations.len();
+        Ok(Self { version, sections, schemas, enums, partials, operation_count, all_operations })
     }
 
     /// The schema named `name`, if it is an object the generator writes.
@@ -258,9 +265,9 @@ fn reference(schema: &Json) -> Option<&str> {
     direct.or_else(wrapped).and_then(|path| path.strip_prefix("#/components/schemas/"))
 }
 
-/// The sections, their resources and operations, in the description's order; and how many
-/// operations it has in all.
-fn sections(description: &Json) -> Result<(Vec<Section>, usize), String> {
+/// The sections, their resources and generated operations, in the description's order; and
+/// every operation, hand-written ones included.
+fn sections(description: &Json) -> Result<(Vec<Section>, Vec<Op>), String> {
     let tags = description.get("tags").map(Json::as_array).unwrap_or(&[]);
     let mut sections: Vec<Section> = Vec::new();
     let mut section_of: BTreeMap<String, usize> = BTreeMap::new();
@@ -287,11 +294,12 @@ fn sections(description: &Json) -> Result<(Vec<Section>, usize), String> {
             });
         }
     }
-    let mut count = 0;
+    let mut all = Vec::new();
     for (path, item) in description.get("paths").map(Json::members).unwrap_or(&[]) {
         for (method, operation) in item.members() {
-            count += 1;
             let id = operation.text("operationId");
+            let op = op(id, method, path, operation).map_err(|error| format!("{id}: {error}"))?;
+            all.push(op.clone());
             if HAND_WRITTEN.contains(&id) {
                 continue;
             }
@@ -302,14 +310,13 @@ fn sections(description: &Json) -> Result<(Vec<Section>, usize), String> {
                 .flat_map(|section| section.resources.iter_mut())
                 .find(|resource| resource.tag == tag)
                 .ok_or_else(|| format!("{id}: tag {tag} is no resource"))?;
-            let op = op(id, method, path, operation).map_err(|error| format!("{id}: {error}"))?;
             resource.operations.push(op);
         }
     }
     for section in &mut sections {
         section.resources.retain(|resource| !resource.operations.is_empty());
     }
-    Ok((sections, count))
+    Ok((sections, all))
 }
 
 fn op(id: &str, method: &str, path: &str, operation: &Json) -> Result<Op, String> {

@@ -1,0 +1,180 @@
+//! The resources of OrderCloud's API description, served by the simulator and called with
+//! the generated SDK: objects with OrderCloud's rules, lists with its paging, search, sort
+//! and filters, roles, and the answer for actions it does not play.
+
+use ordercloud::auth::{Session, TokenRequest};
+use ordercloud::buyers::models::{Buyer, PartialBuyer, User};
+use ordercloud::buyers::{BuyersApi, UsersApi};
+use ordercloud::catalogs::ProductsApi;
+use ordercloud::catalogs::models::Product;
+use ordercloud::orders::OrdersApi;
+use ordercloud::orders::models::OrderDirection;
+use ordercloud::{ApiClient, Error, Filter, ListOptions, Xp};
+use ordercloud_simulator::{SimApiClient, Simulator};
+use serde_json::json;
+
+const ADMIN: &str = "admin";
+const SECRET: &str = "admin-secret";
+
+/// A simulator with an admin API client (client credentials, `FullAccess`) and a shopper's
+/// client that has only `Shopper`.
+async fn simulator() -> Simulator {
+    Simulator::builder()
+        .api_client(SimApiClient::new(ADMIN).with_secret(SECRET).with_roles(["FullAccess"]))
+        .api_client(SimApiClient::new("shop").with_roles(["Shopper"]).with_buyer("b1"))
+        .resource("/buyers", json!({"ID": "b1", "Name": "Seeded", "Active": true}))
+        .start()
+        .await
+        .unwrap()
+}
+
+fn client(simulator: &Simulator) -> ApiClient {
+    ApiClient::builder().base_url(simulator.base_url()).build().unwrap()
+}
+
+fn admin(simulator: &Simulator) -> ApiClient {
+    Session::new(client(simulator), TokenRequest::client_credentials(ADMIN, SECRET)).client()
+}
+
+/// The status, error code and `Data` of a refused call.
+fn refusal(error: &Error) -> (u16, &str, serde_json::Value) {
+    let first = &error.api_errors()[0];
+    (error.status().unwrap().as_u16(), first.error_code.as_str(), first.data.clone())
+}
+
+#[tokio::test]
+async fn objects_follow_ordercloud_rules() {
+    let simulator = simulator().await;
+    let buyers = BuyersApi::new(admin(&simulator));
+
+    // Created without an ID: one is made, and the server's fields are set.
+    let made = buyers.create(&Buyer::new().with_name("No ID")).send().await.unwrap();
+    let id = made.id.clone().unwrap();
+    assert_eq!(id.len(), 22, "{id}");
+    assert!(made.date_created.as_deref().is_some_and(|date| date.ends_with('Z')), "{made:?}");
+
+    // A taken ID, in any case, is IdExists.
+    let taken = buyers.create(&Buyer::new().with_id("B1").with_name("Again")).send().await.unwrap_err();
+    assert_eq!(refusal(&taken), (409, "IdExists", json!({"ObjectType": "Buyer", "ObjectID": "B1"})));
+
+    // Missing: NotFound naming the type and ID, as the official SDKs read it.
+    let missing = buyers.get("nobody").send().await.unwrap_err();
+    assert_eq!(refusal(&missing), (404, "NotFound", json!({"ObjectType": "Buyer", "ObjectID": "nobody"})));
+
+    // Save creates, then replaces: a field left out is gone.
+    let xp = Xp::new(&json!({"Tier": "gold", "Region": "EU"})).unwrap();
+    buyers.save("b2", &Buyer::new().with_name("Two").with_xp(xp)).send().await.unwrap();
+    let replaced = buyers.save("b2", &Buyer::new().with_name("Two again")).send().await.unwrap();
+    assert_eq!((replaced.name.as_deref(), replaced.xp.is_none()), (Some("Two again"), true));
+    assert_eq!(replaced.date_created, buyers.get("b2").send().await.unwrap().date_created);
+
+    // Patch: only the fields sent; null clears.
+    let xp = Xp::new(&json!({"Tier": "gold"})).unwrap();
+    buyers.patch("b2", &PartialBuyer::new().with_xp(xp)).send().await.unwrap();
+    let patched = buyers.patch("b2", &PartialBuyer::new().clear_name().with_active(false)).send().await.unwrap();
+    assert_eq!((patched.name, patched.active), (None, Some(false)));
+    assert_eq!(patched.xp.unwrap().to_value(), json!({"Tier": "gold"}));
+
+    // Delete, then it is gone.
+    buyers.delete("b2").send().await.unwrap();
+    assert_eq!(refusal(&buyers.get("b2").send().await.unwrap_err()).0, 404);
+
+    // A path's parents must exist.
+    let users = UsersApi::new(admin(&simulator));
+    let user = User::new()
+        .with_username("jo")
+        .with_first_name("Jo")
+        .with_last_name("Doe")
+        .with_email("jo@example.com")
+        .with_active(true);
+    let orphan = users.create("nobody", &user).send().await.unwrap_err();
+    assert_eq!(refusal(&orphan), (404, "NotFound", json!({"ObjectType": "Buyer", "ObjectID": "nobody"})));
+    let jo = users.create("b1", &user).send().await.unwrap();
+    assert_eq!(users.get("b1", jo.id.as_deref().unwrap()).send().await.unwrap().username.as_deref(), Some("jo"));
+}
+
+#[tokio::test]
+async fn lists_page_search_sort_and_filter_as_ordercloud_does() {
+    let simulator = simulator().await;
+    let products = ProductsApi::new(admin(&simulator));
+    for number in 1..=45 {
+        let color = ["Red", "Blue", "Green"][number % 3];
+        let xp = Xp::new(&json!({"Color": color, "Size": number})).unwrap();
+        let product =
+            Product::new().with_id(format!("p{number:02}")).with_name(format!("Item {number:02}")).with_xp(xp);
+        products.create(&product).send().await.unwrap();
+    }
+
+    let first = products.list().send().await.unwrap();
+    assert_eq!(first.items.len(), 20, "20 by default");
+    let meta = &first.meta;
+    assert_eq!((meta.page, meta.page_size, meta.total_count, meta.total_pages), (1, 20, 45, 3));
+    let last = products.list().options(&ListOptions::new().page(3)).send().await.unwrap();
+    assert_eq!((last.items.len(), last.meta.item_range), (5, vec![41, 45]));
+
+    let too_big = products.list().options(&ListOptions::new().page_size(101)).send().await.unwrap_err();
+    assert_eq!(refusal(&too_big).1, "List.InvalidPageSize");
+
+    let every: Vec<Product> =
+        products.list().options(&ListOptions::new().page_size(100)).pages().all_items().await.unwrap();
+    assert_eq!(every.len(), 45);
+
+    let ids = |page: ordercloud::ListPageWithFacets<Product>| {
+        page.items.into_iter().map(|item| item.id.unwrap()).collect::<Vec<_>>()
+    };
+    let descending = products.list().options(&ListOptions::new().sort_by(["!ID"]).page_size(3)).send().await.unwrap();
+    assert_eq!(ids(descending), ["p45", "p44", "p43"]);
+
+    let searched =
+        products.list().options(&ListOptions::new().search("Item 1").search_on(["Name"])).send().await.unwrap();
+    assert_eq!(searched.meta.total_count, 10, "Item 1 and Item 10 to 19");
+
+    // xp, or (`|`), comparison and wildcards, and a repeated key for and.
+    let filtered = ListOptions::new()
+        .filter_with(Filter::any_of("xp.Color", ["Red", "Blue"]))
+        .filter_with(Filter::ge("xp.Size", 40))
+        .filter_with(Filter::starts_with("Name", "Item 4"))
+        .filter_with(Filter::ne("ID", "p44"))
+        .sort_by(["ID"]);
+    let found = products.list().options(&filtered).send().await.unwrap();
+    // 40..=45 starting "Item 4", Red or Blue (number % 3 is 0 or 1), not p44.
+    assert_eq!(ids(found), ["p40", "p42", "p43", "p45"]);
+}
+
+#[tokio::test]
+async fn roles_are_checked_and_other_actions_say_they_are_not_simulated() {
+    let simulator = simulator().await;
+    // A shopper's token has Shopper only; creating a buyer takes BuyerAdmin.
+    let shopper = Session::new(client(&simulator), TokenRequest::anonymous("shop")).client();
+    let refused = BuyersApi::new(shopper).create(&Buyer::new().with_name("Mine")).send().await.unwrap_err();
+    let (status, code, data) = refusal(&refused);
+    assert_eq!((status, code), (403, "Auth.InsufficientRoles"));
+    assert_eq!(data["AssignedRoles"], json!(["Shopper"]));
+    assert!(data["SufficientRoles"].as_array().unwrap().contains(&json!("BuyerAdmin")), "{data}");
+
+    // No token at all.
+    let anonymous = BuyersApi::new(client(&simulator)).list().send().await.unwrap_err();
+    assert_eq!(refusal(&anonymous).0, 401);
+
+    let unplayed = OrdersApi::new(admin(&simulator))
+        .approve(OrderDirection::Incoming, "o1", &Default::default())
+        .send()
+        .await
+        .unwrap_err();
+    let (status, code, data) = refusal(&unplayed);
+    assert_eq!((status, code, data), (501, "Simulator.NotSimulated", json!({"Operation": "Orders.Approve"})));
+    assert!(unplayed.to_string().contains("Orders.Approve"), "{unplayed}");
+}
+
+#[tokio::test]
+async fn seeded_resources_come_back_after_a_reset_and_others_go() {
+    let simulator = simulator().await;
+    let buyers = BuyersApi::new(admin(&simulator));
+    buyers.create(&Buyer::new().with_id("later").with_name("Later")).send().await.unwrap();
+    simulator.reset();
+    let buyers = BuyersApi::new(admin(&simulator));
+    let ids: Vec<String> = buyers.list().send().await.unwrap().items.into_iter().filter_map(|buyer| buyer.id).collect();
+    assert_eq!(ids, ["b1"]);
+    let shown = simulator.resources();
+    assert_eq!(shown["Objects"]["buyers"][0]["Name"], "Seeded", "{shown}");
+}
