@@ -1,6 +1,8 @@
 //! What the examples share: reading settings from the environment, and showing secrets
-//! safely; and the backend of the `storefront_backend` example, [`storefront`].
+//! safely; the backend of the `storefront_backend` example, [`storefront`]; and the
+//! storefront's journey of the `storefront_journey` example, [`journey`].
 
+pub mod journey;
 pub mod storefront;
 
 use ordercloud_password_reset::{Error, ErrorExt};

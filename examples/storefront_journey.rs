@@ -1,0 +1,34 @@
+//! A storefront's whole journey on a local OrderCloud, with the generated SDK: sign in
+//! anonymously, list a catalog's products with filters, register, add line items, submit
+//! the order, forget the password, reset it from the email's link, sign in again.
+//!
+//! Against the simulator program, in another terminal:
+//!
+//! ```text
+//! cargo run -p ordercloud-simulator
+//! ORDERCLOUD_BASE_URL=http://127.0.0.1:4300 cargo run --example storefront_journey
+//! ```
+//!
+//! Without `ORDERCLOUD_BASE_URL` it starts a simulator of its own. Either way it resets the
+//! simulator and seeds `examples/marketplace.json` first; it never calls a real OrderCloud.
+
+use ordercloud_examples::journey;
+use ordercloud_examples::{optional, run_example};
+use ordercloud_simulator::Simulator;
+
+fn main() -> std::process::ExitCode {
+    run_example(run())
+}
+
+async fn run() -> Result<(), String> {
+    let (base_url, _simulator) = match optional("ORDERCLOUD_BASE_URL") {
+        Some(base_url) => (base_url, None),
+        None => {
+            let simulator =
+                Simulator::start().await.map_err(|error| format!("could not start the simulator: {error}"))?;
+            (simulator.base_url(), Some(simulator))
+        }
+    };
+    journey::run(&base_url, &mut |line| println!("{line}")).await?;
+    Ok(())
+}
