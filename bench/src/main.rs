@@ -5,9 +5,16 @@
 //! `ordercloud-auth` `Session` holding a valid token, so the session's own cost per call is
 //! the difference between those two.
 //!
+//! The list rows fetch a fixed page of 100 generated `Product`s (every field set, nested
+//! `Inventory`, `xp`, the `Meta` with facets) from the same server: raw hyper-util decoding
+//! the body with serde_json into `ListPageWithFacets<Product>`, the runtime by hand
+//! (`request(GET, "/products").send_json`), and the generated `ProductsApi::list`, all
+//! answering that same struct.
+//!
 //! `ordercloud-bench [--quick]` prints a markdown table: calls per second (median of the
-//! rounds, raw and SDK rounds alternating), the SDK/raw ratio, p50/p99 latency, client CPU
-//! per call, TCP connections opened, and peak memory after 10k and 100k SDK calls.
+//! rounds, the rounds of a group of rows alternating), the ratio to the group's raw row,
+//! p50/p99 latency, client CPU per call, TCP connections opened, and peak memory after 10k
+//! and 100k SDK calls.
 //!
 //! `ordercloud-bench sessions [N]` prints the resident memory per shopper's session, for N
 //! sessions (10,000 by default) restored from snapshots.

@@ -12,14 +12,19 @@ use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 use ordercloud_auth::{AccessToken, Session, TokenRequest};
-use ordercloud_models::PasswordResetRequest;
+use ordercloud_catalogs::ProductsApi;
+use ordercloud_models::resources::Product;
+use ordercloud_models::{ListPageWithFacets, PasswordResetRequest};
 use ordercloud_password_reset::{ApiClient, PasswordResetApi};
 
 use crate::ServerProcess;
 
 const IN_FLIGHT: usize = 64;
 
-/// The two clients under test, sending the same bytes to the same server.
+/// How many products a page of the list holds.
+const PAGE_ITEMS: usize = 100;
+
+/// The clients under test, sending the same bytes to the same server.
 struct Clients {
     raw: Client<HttpConnector, Full<Bytes>>,
     raw_uri: http::Uri,
@@ -31,6 +36,13 @@ struct Clients {
     /// The plain client with the same token, fixed: what the session's row compares with.
     fixed_token: ApiClient,
     request: PasswordResetRequest,
+    /// The lists have clients of their own, so each row's connections are its own.
+    raw_list: Client<HttpConnector, Full<Bytes>>,
+    raw_list_uri: http::Uri,
+    /// The runtime used by hand: `request(GET, "/products")` and `send_json`.
+    list_client: ApiClient,
+    /// The generated call, `ProductsApi::list`.
+    products: ProductsApi,
 }
 
 impl Clients {
@@ -45,6 +57,7 @@ impl Clients {
         let login = TokenRequest::password("my-client-id", "jdoe", "Bench-Passw0rd");
         let session = Session::from_token(client.clone(), login, token).map_err(|e| e.to_string())?.client();
         let client_with_token = client.with_access_token("bench-access-token").map_err(|e| e.to_string())?;
+        let list_client = || ApiClient::builder().base_url(format!("http://127.0.0.1:{port}")).build();
         Ok(Self {
             raw: Client::builder(TokioExecutor::new()).build_http(),
             raw_uri: format!("http://127.0.0.1:{port}/v1/password/reset").parse().map_err(|_| "bad uri")?,
@@ -53,10 +66,49 @@ impl Clients {
             session,
             fixed_token: client_with_token,
             request,
+            raw_list: Client::builder(TokioExecutor::new()).build_http(),
+            raw_list_uri: format!("http://127.0.0.1:{port}/v1/products").parse().map_err(|_| "bad uri")?,
+            list_client: list_client().map_err(|e| e.to_string())?,
+            products: ProductsApi::new(list_client().map_err(|e| e.to_string())?),
         })
     }
 
     async fn call(&self, which: Which) -> Result<(), String> {
+        let page = match which {
+            Which::RawList => self.raw_list().await?,
+            Which::ListByHand => self
+                .list_client
+                .request(http::Method::GET, "/products")
+                .send_json::<ListPageWithFacets<Product>>()
+                .await
+                .map_err(|e| e.to_string())?,
+            Which::ProductsList => self.products.list().send().await.map_err(|e| e.to_string())?,
+            _ => return self.empty_call(which).await,
+        };
+        if page.items.len() == PAGE_ITEMS { Ok(()) } else { Err(format!("a page of {} products", page.items.len())) }
+    }
+
+    /// The list as a hyper-util user would fetch it: the same GET, the whole body collected,
+    /// then decoded by serde_json into the same struct the SDK answers.
+    async fn raw_list(&self) -> Result<ListPageWithFacets<Product>, String> {
+        let request = http::Request::builder()
+            .method(http::Method::GET)
+            .uri(self.raw_list_uri.clone())
+            .header(ACCEPT, "application/json")
+            .header(USER_AGENT, ordercloud_transport::USER_AGENT)
+            .body(Full::new(Bytes::new()))
+            .map_err(|e| e.to_string())?;
+        let response = self.raw_list.request(request).await.map_err(|e| e.to_string())?;
+        let status = response.status();
+        let body = response.into_body().collect().await.map_err(|e| e.to_string())?.to_bytes();
+        if !status.is_success() {
+            return Err(format!("raw: HTTP {status}"));
+        }
+        serde_json::from_slice(&body).map_err(|e| e.to_string())
+    }
+
+    /// One of the calls answered by 204.
+    async fn empty_call(&self, which: Which) -> Result<(), String> {
         let response = match which {
             Which::Sdk => return self.api.send_verification_code(&self.request).await.map_err(|e| e.to_string()),
             Which::Session | Which::FixedToken => {
@@ -77,6 +129,7 @@ impl Clients {
                 let sent = self.raw.request(self.raw_request(body)?);
                 tokio::time::timeout(Duration::from_secs(30), sent).await.map_err(|e| e.to_string())?
             }
+            Which::RawList | Which::ListByHand | Which::ProductsList => return Err("not a 204 call".to_owned()),
         };
         let response = response.map_err(|e| e.to_string())?;
         let status = response.status();
@@ -99,14 +152,49 @@ impl Clients {
 
 #[derive(Clone, Copy, PartialEq)]
 enum Which {
-    Raw = 0,
-    Sdk = 1,
-    RawTimed = 2,
-    FixedToken = 3,
-    Session = 4,
+    Raw,
+    Sdk,
+    RawTimed,
+    FixedToken,
+    Session,
+    RawList,
+    ListByHand,
+    ProductsList,
 }
 
-const ALL: [Which; 5] = [Which::Raw, Which::Sdk, Which::RawTimed, Which::FixedToken, Which::Session];
+/// Rows measured together: rounds alternate among its clients, and the first is the
+/// baseline the others are compared with.
+struct Group {
+    /// What the rows do, in front of the mode in the table's first column.
+    what: &'static str,
+    /// Each client, with its name in the table.
+    rows: &'static [(Which, &'static str)],
+    /// The calls of one round, sequential and with `IN_FLIGHT` in flight: full and quick.
+    calls: [(usize, usize); 2],
+}
+
+const GROUPS: [Group; 2] = [
+    Group {
+        what: "",
+        rows: &[
+            (Which::Raw, "raw hyper-util"),
+            (Which::Sdk, "PasswordResetApi"),
+            (Which::RawTimed, "raw + serde_json + timeout"),
+            (Which::FixedToken, "the call with a fixed token"),
+            (Which::Session, "the same call through a Session"),
+        ],
+        calls: [(20_000, 50_000), (2_000, 5_000)],
+    },
+    Group {
+        what: "list of 100 products, ",
+        rows: &[
+            (Which::RawList, "raw hyper-util + serde_json"),
+            (Which::ListByHand, "request(GET, \"/products\").send_json"),
+            (Which::ProductsList, "ProductsApi::list"),
+        ],
+        calls: [(5_000, 10_000), (500, 1_000)],
+    },
+];
 
 #[derive(Clone, Copy)]
 enum Mode {
@@ -177,31 +265,35 @@ async fn round(clients: &Rc<Clients>, which: Which, mode: Mode, calls: usize, po
 }
 
 pub(crate) fn run(quick: bool) -> Result<(), String> {
-    let (rounds, sequential_calls, concurrent_calls) = if quick { (3, 2_000, 5_000) } else { (7, 20_000, 50_000) };
+    let rounds = if quick { 3 } else { 7 };
     let server = ServerProcess::start()?;
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| e.to_string())?;
     let mut rows = Vec::new();
     runtime.block_on(async {
         let clients = Rc::new(Clients::new(server.port)?);
-        for (mode, calls, label) in [
-            (Mode::Sequential, sequential_calls, "sequential, 1 connection"),
-            (Mode::Concurrent, concurrent_calls, "64 in flight"),
-        ] {
-            // Warm up both (connections, allocator, caches); the connections they open count.
-            let mut opened = [0u64; 5];
-            for which in ALL {
-                opened[which as usize] += round(&clients, which, mode, calls / 10, server.port).await?.connections;
-            }
-            let mut measured: [Vec<Round>; 5] = Default::default();
-            for index in 0..rounds {
-                // Rotate which goes first, so drift in the machine hits all alike.
-                let mut order = ALL;
-                order.rotate_left(index % ALL.len());
-                for which in order {
-                    measured[which as usize].push(round(&clients, which, mode, calls, server.port).await?);
+        for group in &GROUPS {
+            let (sequential_calls, concurrent_calls) = group.calls[usize::from(quick)];
+            for (mode, calls, label) in [
+                (Mode::Sequential, sequential_calls, "sequential, 1 connection"),
+                (Mode::Concurrent, concurrent_calls, "64 in flight"),
+            ] {
+                // Warm up each (connections, allocator, caches); the connections they open count.
+                let mut opened = vec![0u64; group.rows.len()];
+                for (row, &(which, _)) in group.rows.iter().enumerate() {
+                    opened[row] += round(&clients, which, mode, calls / 10, server.port).await?.connections;
                 }
+                let mut measured: Vec<Vec<Round>> = group.rows.iter().map(|_| Vec::new()).collect();
+                for index in 0..rounds {
+                    // Rotate which goes first, so drift in the machine hits all alike.
+                    let mut order: Vec<usize> = (0..group.rows.len()).collect();
+                    order.rotate_left(index % group.rows.len());
+                    for row in order {
+                        let which = group.rows[row].0;
+                        measured[row].push(round(&clients, which, mode, calls, server.port).await?);
+                    }
+                }
+                rows.push((group, format!("{}{label}", group.what), calls, measured, opened));
             }
-            rows.push((label, calls, measured, opened));
         }
         Ok::<(), String>(())
     })?;
@@ -213,22 +305,16 @@ pub(crate) fn run(quick: bool) -> Result<(), String> {
         "| mode | client | calls/s (median of {rounds}) | / raw | p50 | p99 | client CPU/call | TCP connections opened |"
     );
     println!("|---|---|---:|---:|---:|---:|---:|---:|");
-    for (label, calls, measured, opened) in &rows {
-        let rate_of = |which: Which| median(measured[which as usize].iter().map(|r| r.calls_per_second).collect());
-        let raw_rate = rate_of(Which::Raw);
-        for (name, which) in [
-            ("raw hyper-util", Which::Raw),
-            ("PasswordResetApi", Which::Sdk),
-            ("raw + serde_json + timeout", Which::RawTimed),
-            ("the call with a fixed token", Which::FixedToken),
-            ("the same call through a Session", Which::Session),
-        ] {
-            let (measured, rate, warm_up) = (&measured[which as usize], rate_of(which), opened[which as usize]);
-            let mut latencies: Vec<u32> = measured.iter().flat_map(|r| r.latencies.iter().copied()).collect();
+    for (group, label, calls, measured, opened) in &rows {
+        let rate_of = |row: usize| median(measured[row].iter().map(|r| r.calls_per_second).collect());
+        let raw_rate = rate_of(0);
+        for (row, &(_, name)) in group.rows.iter().enumerate() {
+            let rate = rate_of(row);
+            let mut latencies: Vec<u32> = measured[row].iter().flat_map(|r| r.latencies.iter().copied()).collect();
             latencies.sort_unstable();
-            let cpu = median(measured.iter().map(|r| r.cpu_per_call.as_secs_f64() * 1e6).collect());
-            let connections: u64 = warm_up + measured.iter().map(|r| r.connections).sum::<u64>();
-            let ratio = if which == Which::Raw { "1.00".to_owned() } else { format!("{:.3}", rate / raw_rate) };
+            let cpu = median(measured[row].iter().map(|r| r.cpu_per_call.as_secs_f64() * 1e6).collect());
+            let connections: u64 = opened[row] + measured[row].iter().map(|r| r.connections).sum::<u64>();
+            let ratio = if row == 0 { "1.00".to_owned() } else { format!("{:.3}", rate / raw_rate) };
             println!(
                 "| {label} ({calls} calls x {rounds}) | {name} | {rate:.0} | {ratio} | {} | {} | {cpu:.1} µs | {connections} |",
                 micros(percentile(&latencies, 0.50)),
@@ -245,14 +331,18 @@ pub(crate) fn run(quick: bool) -> Result<(), String> {
 
 /// In a child process: `calls` SDK calls, then print the peak resident memory.
 ///
-/// `memory <port> <calls> [raw|sdk|session] [sequential|concurrent]`: the optional arguments pick
-/// the client and mode, for running one of them under a profiler such as callgrind.
+/// `memory <port> <calls> [raw|sdk|session|raw-list|list-by-hand|products-list]
+/// [sequential|concurrent]`: the optional arguments pick the client and mode, for running one
+/// of them under a profiler such as callgrind.
 pub(crate) fn memory(args: &[String]) -> Result<(), String> {
     let port: u16 = args.first().and_then(|a| a.parse().ok()).ok_or("memory: port?")?;
     let calls: usize = args.get(1).and_then(|a| a.parse().ok()).ok_or("memory: calls?")?;
     let which = match args.get(2).map(String::as_str) {
         Some("raw") => Which::Raw,
         Some("session") => Which::Session,
+        Some("raw-list") => Which::RawList,
+        Some("list-by-hand") => Which::ListByHand,
+        Some("products-list") => Which::ProductsList,
         _ => Which::Sdk,
     };
     let mode = if args.get(3).is_some_and(|a| a == "concurrent") { Mode::Concurrent } else { Mode::Sequential };

@@ -1,15 +1,22 @@
-//! The loopback server: 204 to everything, keep-alive, and `GET /stats` answering
-//! `<connections accepted> <requests served>`.
+//! The loopback server: `GET /v1/products` answers a fixed page of 100 products (built once,
+//! [`product_page`]), `GET /stats` answers `<connections accepted> <requests served>`, and
+//! everything else 204; all with keep-alive.
 
 use std::convert::Infallible;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use bytes::Bytes;
+use http::header::{CONTENT_TYPE, HeaderValue};
 use http_body_util::Full;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
+use ordercloud_models::resources::{Inventory, Product};
+use ordercloud_models::{ListFacet, ListFacetValue, ListPageWithFacets, MetaWithFacets, Xp};
 use tokio::net::TcpListener;
+
+/// The path of the list the list rows fetch.
+const PRODUCTS: &str = "/v1/products";
 
 pub(crate) fn serve() -> Result<(), String> {
     // Exit when the parent closes our stdin (or dies).
@@ -17,6 +24,7 @@ pub(crate) fn serve() -> Result<(), String> {
         let _ = std::io::Read::read_to_end(&mut std::io::stdin(), &mut Vec::new());
         std::process::exit(0);
     });
+    let page = product_page()?;
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| e.to_string())?;
     runtime.block_on(async {
         let listener = TcpListener::bind("127.0.0.1:0").await.map_err(|e| e.to_string())?;
@@ -27,29 +35,111 @@ pub(crate) fn serve() -> Result<(), String> {
             let (stream, _) = listener.accept().await.map_err(|e| e.to_string())?;
             let _ = stream.set_nodelay(true);
             connections.fetch_add(1, Ordering::Relaxed);
-            let (connections, requests) = (connections.clone(), requests.clone());
+            let (connections, requests, page) = (connections.clone(), requests.clone(), page.clone());
             tokio::spawn(async move {
                 let service = service_fn(move |request: http::Request<hyper::body::Incoming>| {
-                    let stats = request.uri().path() == "/stats";
                     let served = requests.fetch_add(1, Ordering::Relaxed);
-                    let body = if stats {
-                        format!("{} {}", connections.load(Ordering::Relaxed), served)
-                    } else {
-                        String::new()
+                    let response = match (request.method(), request.uri().path()) {
+                        (_, "/stats") => {
+                            let stats = format!("{} {}", connections.load(Ordering::Relaxed), served);
+                            http::Response::new(Full::new(Bytes::from(stats)))
+                        }
+                        (&http::Method::GET, PRODUCTS) => {
+                            let mut response = http::Response::new(Full::new(page.clone()));
+                            response.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+                            response
+                        }
+                        _ => {
+                            let mut response = http::Response::new(Full::new(Bytes::new()));
+                            *response.status_mut() = http::StatusCode::NO_CONTENT;
+                            response
+                        }
                     };
-                    async move {
-                        let status = if stats { 200 } else { 204 };
-                        Ok::<_, Infallible>(
-                            http::Response::builder()
-                                .status(status)
-                                .body(Full::new(Bytes::from(body)))
-                                .unwrap_or_default(),
-                        )
-                    }
+                    async move { Ok::<_, Infallible>(response) }
                 });
                 let _ =
                     hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(stream), service).await;
             });
         }
     })
+}
+
+/// The answer to `GET /v1/products`: page 1 of 19 of a catalog of running shoes, 100
+/// products with every field set (a nested `Inventory`, an `xp` of seven keys) and the
+/// list's `Meta` with three facets, as compact JSON.
+pub(crate) fn product_page() -> Result<Bytes, String> {
+    let facet = |name: &str, values: &[(&str, u64)]| {
+        let mut facet = ListFacet::default();
+        facet.name = name.to_owned();
+        facet.xp_path = name.to_owned();
+        facet.values = values
+            .iter()
+            .map(|&(value, count)| {
+                let mut facet_value = ListFacetValue::default();
+                facet_value.value = value.to_owned();
+                facet_value.count = count;
+                facet_value
+            })
+            .collect();
+        facet
+    };
+    let facets = vec![
+        facet("Color", &[("Black", 512), ("Blue", 401), ("Red", 366), ("White", 309), ("Green", 255)]),
+        facet("Brand", &[("Northwind", 1020), ("Trailhead", 611), ("Summit", 212)]),
+        facet("Gender", &[("Unisex", 904), ("Women", 488), ("Men", 451)]),
+    ];
+    let mut meta = MetaWithFacets::new(1, 100, 1843, 19, facets);
+    meta.item_range = vec![1, 100];
+    let page = ListPageWithFacets::new(meta, (1..=100).map(product).collect());
+    let json = serde_json::to_vec(&page).map_err(|e| e.to_string())?;
+    Ok(Bytes::from(json))
+}
+
+/// Product `n` of the page: realistic values, every field set.
+fn product(n: usize) -> Product {
+    const COLORS: [&str; 5] = ["Black", "Blue", "Red", "White", "Green"];
+    const BRANDS: [&str; 3] = ["Northwind", "Trailhead", "Summit"];
+    let (color, brand) = (COLORS[n % COLORS.len()], BRANDS[n % BRANDS.len()]);
+    let xp = serde_json::json!({
+        "Brand": brand,
+        "Color": color,
+        "Gender": "Unisex",
+        "Sizes": ["7", "8", "9", "10", "11", "12"],
+        "Featured": n % 7 == 0,
+        "Rating": 3.5 + (n % 15) as f64 / 10.0,
+        "Tags": ["trail", "running", "waterproof"],
+    });
+    Product::new()
+        .with_owner_id("northwind-outfitters")
+        .with_default_price_schedule_id(format!("ps-footwear-{:02}", n % 12))
+        .with_auto_forward(n % 5 == 0)
+        .with_id(format!("NW-TRAIL-{n:05}"))
+        .with_name(format!("{brand} Ridge Runner {n} Trail Shoe, {color}"))
+        .with_description(
+            "Lightweight trail running shoe with a breathable mesh upper, a rock plate under the \
+             forefoot and a 6 mm drop. The lugged outsole grips on wet rock and loose gravel; the \
+             gusseted tongue keeps debris out.",
+        )
+        .with_quantity_multiplier(1)
+        .with_ship_weight(0.85 + n as f64 / 100.0)
+        .with_ship_height(12.5)
+        .with_ship_width(20.0)
+        .with_ship_length(33.5)
+        .with_active(n % 10 != 0)
+        .with_spec_count(2)
+        .with_variant_count(12)
+        .with_ship_from_address_id("warehouse-reno-01")
+        .with_inventory(
+            Inventory::new()
+                .with_enabled(true)
+                .with_notification_point(10)
+                .with_variant_level_tracking(true)
+                .with_order_can_exceed(false)
+                .with_quantity_available(i32::try_from(250 + n * 7).unwrap_or(i32::MAX))
+                .with_last_updated(format!("2025-03-{:02}T09:26:53.589+00:00", 1 + n % 28)),
+        )
+        .with_default_supplier_id("northwind")
+        .with_all_suppliers_can_sell(false)
+        .with_returnable(true)
+        .with_xp(Xp::from(xp))
 }
