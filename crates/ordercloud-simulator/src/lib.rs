@@ -1,51 +1,65 @@
-//! An in-process stand-in for OrderCloud's forgotten-credentials endpoints.
+//! A local OrderCloud, in process or as the `ordercloud-simulator` program: every resource of
+//! OrderCloud's API description in memory, sign-in, the forgotten-credentials endpoints and
+//! signed messages, for offline examples, end-to-end tests and a storefront's CI.
 //!
-//! [`Simulator::start`] binds 127.0.0.1 on a random port and serves, over real HTTP, the
-//! endpoints of `ordercloud-password-reset` the way OrderCloud does:
+//! [`Simulator::start`] binds 127.0.0.1 on a random port (or [`host`](SimulatorBuilder::host)
+//! and [`port`](SimulatorBuilder::port)) and serves over real HTTP:
 //!
-//! - `POST /v1/password/reset`: 204 whether or not the user exists; for a known user, a
-//!   `ForgottenPassword` message in the [outbox](Simulator::outbox) with a verification code
-//!   and a renewal token, valid 120 minutes and once.
-//! - `PUT /v1/password/reset/{code}`: checks the code (and username), the platform password
-//!   policy (`PasswordReset.InsecurePassword` with the requirements in `Data`) and reuse
-//!   (`PasswordReset.CannotReusePassword`); 10 failed attempts lock the user out for 2
-//!   minutes (`PasswordReset.LockedOut`).
-//! - `POST /v1/password/onetimepassword`: a `OneTimePassword` message, valid 10 minutes and
-//!   once ([`redeem_one_time_password`](Simulator::redeem_one_time_password)).
-//! - `POST /v1/username/retrieve`: 200 always; a `ForgottenUsername` message for a known email.
-//! - `POST /v1/me/password`: with the renewal token as bearer (once), or the user's own
-//!   access token; 401 `InvalidToken` otherwise.
-//! - `POST /oauth/token`: the password grant (the user's password, or a live one-time
-//!   password, which it spends; failures count toward the lockout), client credentials for
-//!   an API client with a secret, anonymous shoppers, and refresh tokens for clients that
-//!   issue them ([`SimApiClient`]). Tokens are JWT-shaped with `exp` on the simulator's clock.
-//! - `GET /v1/me`: the signed-in user; 401 `InvalidToken` for an expired or unknown token.
+//! - **Every operation of the description** (`described.rs`, generated from the vendored
+//!   description): objects created (an ID generated when none is given, `IdExists` for a
+//!   taken one), got (`NotFound` with `ObjectType` and `ObjectID`), saved, patched (only the
+//!   fields sent; `null` clears) and deleted, under parents that must exist, the read-only
+//!   fields the server's; lists with `page`, `pageSize` (20, at most 100), `search` and
+//!   `searchOn`, `sortBy` (`!` descending) and filters on any property and `xp`; assignments;
+//!   the description's roles (403 `Auth.InsufficientRoles`).
+//! - **The storefront's actions**: what the signed-in user sees (`Me.ListProducts` and the
+//!   other views of the catalogs assigned to their buyer, their orders), `Me.Register`,
+//!   orders created for the caller, line items priced from the price schedules with the
+//!   order's totals kept, and `Orders.Submit`. Every other action answers 501
+//!   `Simulator.NotSimulated` naming the operation.
+//! - **Sign-in** at `POST /oauth/token`: passwords (or a live one-time password, spent),
+//!   client credentials (in the form or by HTTP Basic), anonymous shoppers and refresh tokens
+//!   for the clients that issue them ([`SimApiClient`]); a token gets the roles asked for that
+//!   its client has. Tokens are JWT-shaped with `exp` on the simulator's clock.
+//! - **Forgotten credentials** as OrderCloud does them: `POST /v1/password/reset` (a
+//!   `ForgottenPassword` message with a verification code and a renewal token, a JWT with
+//!   the `PasswordReset` role, both valid 120 minutes and once), `PUT
+//!   /v1/password/reset/{code}` (the platform password policy, reuse, a lockout after 10
+//!   failures), `POST /v1/password/onetimepassword`, `POST /v1/username/retrieve` and
+//!   `POST /v1/me/password`.
+//! - **Browsers**: CORS preflights and headers, any origin unless
+//!   [restricted](SimulatorBuilder::cors_origin).
 //!
-//! Every request is counted by route, method, grant type and status
-//! ([`requests`](Simulator::requests)), so a test can assert how many token requests a
-//! backend made.
-//!
-//! Every message goes to the [outbox](Simulator::outbox). A registered
-//! [`SimMessageSender`] also gets the messages of the types it handles, as OrderCloud's
-//! custom message senders do: POSTed in the background with the exact payload JSON and its
-//! `x-oc-hash` signature, once, within a timeout, the outcome recorded in
-//! [`OutboxMessage::delivery`].
+//! Every message goes to the [outbox](Simulator::outbox) (the newest [`OUTBOX_LIMIT`]). A
+//! registered [`SimMessageSender`] also gets the messages of the types it handles, as
+//! OrderCloud's custom message senders do: POSTed in the background with the exact payload
+//! JSON and its `x-oc-hash` signature, once, within a timeout, the outcome recorded in
+//! [`OutboxMessage::delivery`]. Every request is counted by route, method, grant type and
+//! status ([`requests`](Simulator::requests)), so a test can assert how many token requests
+//! a backend made.
 //!
 //! Every error is an OrderCloud error body with the real codes; a malformed body, a wrong
-//! content type or an unknown route get a 400 or 404 with one too. The clock can be
+//! content type, an unknown route (404 `NotFound`, `Data` naming the route) or a wrong
+//! method (405) get one too. Objects come from the builder
+//! ([`resource`](SimulatorBuilder::resource)), a [seed](SimulatorBuilder::seed) or the API
+//! itself, and [`reset`](Simulator::reset) goes back to the seeded state. The clock can be
 //! [advanced](Simulator::advance) to test expiry. The server stops when the simulator is
 //! dropped.
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> std::io::Result<()> {
-//! use ordercloud_simulator::{SimUser, Simulator};
+//! use ordercloud_simulator::{SimApiClient, SimUser, Simulator};
+//! use serde_json::json;
 //!
 //! let simulator = Simulator::builder()
-//!     .user(SimUser::new("my-client-id", "jdoe", "jdoe@example.com", "Old-Passw0rd"))
+//!     .api_client(SimApiClient::new("storefront").with_buyer("retail"))
+//!     .resource("/buyers", json!({"ID": "retail", "Name": "Retail", "Active": true}))
+//!     .user(SimUser::new("storefront", "jdoe", "jdoe@example.com", "Old-Passw0rd"))
 //!     .start()
 //!     .await?;
-//! println!("OrderCloud stand-in at {}", simulator.base_url());
+//! println!("a local OrderCloud at {}", simulator.base_url());
+//! assert_eq!(simulator.resources()["Objects"]["buyers"][0]["Name"], "Retail");
 //! assert!(simulator.outbox().is_empty());
 //! # Ok(())
 //! # }
