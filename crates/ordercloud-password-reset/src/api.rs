@@ -1,7 +1,7 @@
 //! `PasswordResetApi`: the forgotten-credentials endpoints.
 
+use crate::operations;
 use ordercloud_models::{OneTimePasswordRequest, PasswordReset, PasswordResetRequest, TokenPasswordReset};
-use ordercloud_transport::http::Method;
 use ordercloud_transport::{ApiClient, Error};
 
 /// The forgotten-credentials endpoints of OrderCloud.
@@ -54,8 +54,7 @@ impl PasswordResetApi {
         require_client_id(&request.client_id)?;
         require_user(request.username.as_deref(), request.email.as_deref())?;
         self.client
-            .request(Method::POST, "/password/reset")
-            .operation("ForgottenCredentials.SendVerificationCode")
+            .call(&operations::SEND_VERIFICATION_CODE)
             // Anonymous: no token is needed, so none is fetched or sent.
             .without_token()
             .json(request)
@@ -94,8 +93,7 @@ impl PasswordResetApi {
         }
         require_password(&reset.password)?;
         self.client
-            .request(Method::PUT, "/password/reset/{verificationCode}")
-            .operation("ForgottenCredentials.ResetPasswordByVerificationCode")
+            .call(&operations::RESET_PASSWORD_BY_VERIFICATION_CODE)
             // Anonymous: no token is needed, so none is fetched or sent.
             .without_token()
             .secret_path_param(verification_code)
@@ -126,8 +124,7 @@ impl PasswordResetApi {
         require_client_id(&request.client_id)?;
         require_user(request.username.as_deref(), request.email.as_deref())?;
         self.client
-            .request(Method::POST, "/password/onetimepassword")
-            .operation("ForgottenCredentials.SendOneTimePassword")
+            .call(&operations::SEND_ONE_TIME_PASSWORD)
             // Anonymous: no token is needed, so none is fetched or sent.
             .without_token()
             .json(request)
@@ -161,8 +158,7 @@ impl PasswordResetApi {
             return Err(Error::invalid_request("the email is empty"));
         }
         self.client
-            .request(Method::POST, "/username/retrieve")
-            .operation("ForgottenCredentials.RetrieveUsername")
+            .call(&operations::RETRIEVE_USERNAME)
             // Anonymous: no token is needed, so none is fetched or sent.
             .without_token()
             .query("clientID", client_id)
@@ -198,8 +194,7 @@ impl PasswordResetApi {
         }
         require_password(&reset.new_password)?;
         self.client
-            .request(Method::POST, "/me/password")
-            .operation("ForgottenCredentials.ResetPasswordByToken")
+            .call(&operations::RESET_PASSWORD_BY_TOKEN)
             .bearer_token(token)
             .json(reset)
             .redact(&reset.new_password)
@@ -244,8 +239,7 @@ impl PasswordResetApi {
         }
         require_password(&reset.new_password)?;
         self.client
-            .request(Method::POST, "/me/password")
-            .operation("Me.ResetPasswordByToken")
+            .call(&operations::RESET_PASSWORD_BY_TOKEN)
             .json(reset)
             .redact(&reset.new_password)
             .send_empty()

@@ -86,8 +86,11 @@ pub(crate) fn token(state: &mut State, request: &Incoming<'_>) -> Reply {
                 })
             });
             match live {
-                // Never more than the token it renews had.
-                Some((username, facts)) => (Subject::User(username), granted(&facts.roles), facts.buyer_id),
+                // The same holder, anonymous or not, and never more roles than it had.
+                Some((username, facts)) => {
+                    let subject = if facts.anonymous { Subject::Anonymous(username) } else { Subject::User(username) };
+                    (subject, granted(&facts.roles), facts.buyer_id)
+                }
                 None => {
                     return oauth_error(
                         StatusCode::BAD_REQUEST,
@@ -119,7 +122,7 @@ pub(crate) fn token(state: &mut State, request: &Incoming<'_>) -> Reply {
     let lifetime = client.token_lifetime;
     let access_token =
         state.keep(GrantKind::AccessToken, jwt(&claims), &client.client_id, &username, lifetime, facts.clone());
-    let refresh_token = (client.refresh_tokens && !anonymous).then(|| {
+    let refresh_token = client.refresh_tokens.then(|| {
         state.issue_with(GrantKind::RefreshToken, &client.client_id, &username, REFRESH_TOKEN_LIFETIME, facts.clone())
     });
     Reply::ok(json!({

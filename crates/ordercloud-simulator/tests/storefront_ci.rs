@@ -147,3 +147,47 @@ fn claims(jwt: &str) -> serde_json::Value {
     let payload = jwt.split('.').nth(1).unwrap();
     serde_json::from_slice(&base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap()
 }
+
+/// What the official and older SDKs send, as they send it: an anonymous shopper's refresh
+/// token (the JavaScript SDK renews with it), and a create with no body at all (the 2017
+/// Python SDK's empty `Order()`).
+#[test]
+fn anonymous_shoppers_renew_and_an_empty_create_is_an_empty_object() {
+    let seed = std::env::temp_dir().join(format!("ordercloud-ci-anon-{}.json", std::process::id()));
+    std::fs::write(
+        &seed,
+        r#"{"ApiClients":[{"ClientID":"shop","RefreshTokens":true,"BuyerID":"retail"}],
+                              "Resources":{"/buyers":[{"ID":"retail","Name":"Retail"}]}}"#,
+    )
+    .unwrap();
+    let running = Running::start(&["--seed", seed.to_str().unwrap()]);
+    std::fs::remove_file(&seed).unwrap();
+    let form = "application/x-www-form-urlencoded";
+    let (status, first) =
+        running.call("POST", "/oauth/token", form, "grant_type=client_credentials&client_id=shop&anonuserid=anon-7");
+    assert_eq!(status, 200, "{first}");
+    let refresh = first["refresh_token"].as_str().expect("a refresh token for an anonymous shopper");
+    let (status, renewed) = running.call(
+        "POST",
+        "/oauth/token",
+        form,
+        &format!("grant_type=refresh_token&client_id=shop&refresh_token={refresh}"),
+    );
+    assert_eq!(status, 200, "{renewed}");
+    let access = renewed["access_token"].as_str().unwrap();
+    let claims = claims(access);
+    assert_eq!(
+        (claims["usr"].as_str(), claims["orderid"].as_str()),
+        (Some("anon-7"), Some("order-anon-7")),
+        "still the anonymous shopper"
+    );
+
+    let bearer = format!("Bearer {access}");
+    let headers = [("Authorization", bearer.as_str()), ("Content-Type", "application/json")];
+    let order = running.send("POST", "/v1/orders/Outgoing", &headers, "");
+    assert_eq!(order.status, 201, "{order:?}");
+    assert_eq!(
+        (order.json()["Status"].as_str(), order.json()["FromUserID"].as_str()),
+        (Some("Unsubmitted"), Some("anon-7"))
+    );
+}

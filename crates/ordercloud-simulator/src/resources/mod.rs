@@ -450,10 +450,13 @@ pub(crate) fn required(op: &Described, body: &Map<String, Value>) -> Result<(), 
     ))
 }
 
-/// The request's body as a JSON object, or OrderCloud's refusal of it.
+/// The request's body as a JSON object, or OrderCloud's refusal of it. No body at all is an
+/// empty object when the operation requires no field (an order created with `{}` or
+/// nothing), as clients that send nothing for an empty model expect.
 pub(crate) fn body_object(request: &Request<'_>) -> Result<Map<String, Value>, Reply> {
     match &request.body {
         Some(Value::Object(object)) => Ok(object.clone()),
+        None if request.call.op.required.is_empty() => Ok(Map::new()),
         _ => Err(Reply::bad_request_code("Request.InvalidRequestBody", "The request body must be a JSON object")),
     }
 }

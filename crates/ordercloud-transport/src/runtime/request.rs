@@ -63,7 +63,7 @@ const CONNECTION_LEVEL: [&str; 10] = [
 /// // PUT /v1/password/reset/{verificationCode}
 /// client
 ///     .request(Method::PUT, "/password/reset/{verificationCode}")
-///     .operation("ForgottenCredentials.ResetPasswordByVerificationCode")
+///     .operation("PasswordResets.ResetPasswordByVerificationCode")
 ///     .secret_path_param("a code/with?odd#chars")
 ///     .json(&PasswordReset::new("my-client-id", "jdoe", "N3w-Secret-pass"))
 ///     .send_empty()
@@ -174,7 +174,7 @@ impl ApiRequest {
     }
 
     /// Names the operation in traces as `Area.Operation`, the way the official SDKs name
-    /// resources (for example `ForgottenCredentials.SendVerificationCode`). Default: the route.
+    /// resources (for example `PasswordResets.SendVerificationCode`). Default: the route.
     pub fn operation(mut self, name: &'static str) -> Self {
         self.operation = name;
         self
