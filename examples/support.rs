@@ -5,6 +5,12 @@
 pub mod journey;
 pub mod storefront;
 
+/// The README's Rust snippets, compiled (and those not marked `no_run`, run) by `cargo test`
+/// as doc tests of this crate, so none can drift from the API.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeSnippets;
+
 use ordercloud_password_reset::{Error, ErrorExt};
 use ordercloud_transport::ApiClient;
 use tracing_subscriber::fmt::format::FmtSpan;

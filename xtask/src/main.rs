@@ -6,6 +6,7 @@ use std::time::Instant;
 
 mod bench;
 mod codegen;
+mod readme;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -13,8 +14,9 @@ fn main() -> ExitCode {
         Some("ci") => ci(),
         Some("bench") => bench::run_bench(&args[1..]),
         Some("codegen") => codegen::run(&args[1..]),
+        Some("readme") => readme::check(),
         _ => {
-            eprintln!("usage: cargo xtask ci | bench [--quick] | codegen [--check]");
+            eprintln!("usage: cargo xtask ci | bench [--quick] | codegen [--check] | readme");
             return ExitCode::from(2);
         }
     };
