@@ -77,7 +77,7 @@ mod seed;
 mod server;
 mod state;
 
-pub use state::OUTBOX_LIMIT;
+pub use state::{GRANT_LIMIT, OUTBOX_LIMIT};
 
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};

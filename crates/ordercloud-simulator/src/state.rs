@@ -3,7 +3,7 @@
 //! simulator goes, so a long session's memory stays flat.
 
 use std::collections::hash_map::RandomState;
-use std::collections::{HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::hash::{BuildHasher, Hasher};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -26,8 +26,10 @@ pub(crate) const LOCKOUT_ATTEMPTS: u32 = 10;
 pub(crate) const LOCKOUT_DURATION: Duration = Duration::from_secs(2 * 60);
 /// How many messages the outbox keeps: the newest, so a long CI session's memory stays flat.
 pub const OUTBOX_LIMIT: usize = 1000;
-/// After how many grants issued the spent and expired ones are dropped.
-const PRUNE_EVERY: u64 = 256;
+/// The most codes and tokens kept at once: beyond it the oldest issued is forgotten, as if
+/// it had expired (a client whose token is forgotten gets `401 InvalidToken` and signs in
+/// again). About 30 MB of them; expired ones go as the clock passes them.
+pub const GRANT_LIMIT: usize = 50_000;
 
 /// What a simulator starts with, and goes back to on reset.
 #[derive(Clone, Default)]
@@ -53,7 +55,11 @@ pub(crate) struct State {
     /// The same, by lower-case email.
     by_email: HashMap<(String, String), usize>,
     /// Live grants by their key (the secret; for a one-time password, with its user's).
-    grants: HashMap<String, Grant>,
+    grants: HashMap<Arc<str>, Grant>,
+    /// The same keys by expiry, soonest first, for pruning what the clock has passed.
+    by_expiry: BTreeMap<(Duration, u64), Arc<str>>,
+    /// The same keys by when they were issued, oldest first, for the [`GRANT_LIMIT`].
+    by_number: BTreeMap<u64, Arc<str>>,
     issued: u64,
     pub(crate) store: Store,
     /// The newest messages; `first` numbers the oldest kept.
@@ -108,6 +114,8 @@ pub(crate) struct Grant {
     pub(crate) token: TokenFacts,
     pub(crate) expires: Duration,
     pub(crate) used: bool,
+    /// Its place in the order of issue.
+    number: u64,
 }
 
 /// What a token says of its holder.
@@ -138,6 +146,8 @@ impl State {
             by_username: HashMap::new(),
             by_email: HashMap::new(),
             grants: HashMap::new(),
+            by_expiry: BTreeMap::new(),
+            by_number: BTreeMap::new(),
             issued: 0,
             store: Store::default(),
             outbox: VecDeque::new(),
@@ -360,7 +370,7 @@ impl State {
                     format!("{:016x}{:016x}", self.random(), self.random())
                 }
             };
-            if self.grants.contains_key(&grant_key(kind, client_id, username, &secret)) {
+            if self.grants.contains_key(grant_key(kind, client_id, username, &secret).as_str()) {
                 continue;
             }
             return self.keep(kind, secret, client_id, username, lifetime, token);
@@ -378,15 +388,43 @@ impl State {
         token: TokenFacts,
     ) -> String {
         self.issued += 1;
-        if self.issued % PRUNE_EVERY == 0 {
-            let now = self.now();
-            self.grants.retain(|_, grant| !grant.used && grant.expires > now);
+        let number = self.issued;
+        let now = self.now();
+        // What the clock has passed goes first, soonest first: O(log n) a grant.
+        while let Some(entry) = self.by_expiry.first_entry().filter(|entry| entry.key().0 <= now) {
+            let key = entry.remove();
+            self.forget(&key);
         }
-        let expires = self.now().saturating_add(lifetime);
-        let grant =
-            Grant { kind, client_id: client_id.to_owned(), username: username.to_owned(), token, expires, used: false };
-        self.grants.insert(grant_key(kind, client_id, username, &secret), grant);
+        let expires = now.saturating_add(lifetime);
+        let key: Arc<str> = grant_key(kind, client_id, username, &secret).into();
+        let grant = Grant {
+            kind,
+            client_id: client_id.to_owned(),
+            username: username.to_owned(),
+            token,
+            expires,
+            used: false,
+            number,
+        };
+        if let Some(replaced) = self.grants.insert(key.clone(), grant) {
+            self.by_expiry.remove(&(replaced.expires, replaced.number));
+            self.by_number.remove(&replaced.number);
+        }
+        self.by_expiry.insert((expires, number), key.clone());
+        self.by_number.insert(number, key);
+        while self.grants.len() > GRANT_LIMIT {
+            let Some((_, oldest)) = self.by_number.pop_first() else { break };
+            self.forget(&oldest);
+        }
         secret
+    }
+
+    /// Drops the grant at `key` from every index.
+    fn forget(&mut self, key: &str) {
+        if let Some(grant) = self.grants.remove(key) {
+            self.by_expiry.remove(&(grant.expires, grant.number));
+            self.by_number.remove(&grant.number);
+        }
     }
 
     /// The unused, unexpired grant of `kind` with `secret` (a one-time password: of that
@@ -402,7 +440,7 @@ impl State {
 
     fn live(&mut self, kind: GrantKind, key: String) -> Option<&mut Grant> {
         let now = self.now();
-        self.grants.get_mut(&key).filter(|grant| grant.kind == kind && !grant.used && grant.expires > now)
+        self.grants.get_mut(key.as_str()).filter(|grant| grant.kind == kind && !grant.used && grant.expires > now)
     }
 
     /// How many grants are kept (for tests of the pruning).
@@ -550,16 +588,34 @@ mod tests {
     }
 
     #[test]
-    fn spent_and_expired_grants_are_pruned() {
+    fn expired_grants_are_dropped_as_the_clock_passes_them() {
         let mut state = State::new(Seed::default(), None);
-        for _ in 0..10 * PRUNE_EVERY {
-            let secret = state.issue(GrantKind::VerificationCode, "c", "u", Duration::from_secs(60));
-            state.live_grant(GrantKind::VerificationCode, &secret).unwrap().used = true;
+        let short = state.issue(GrantKind::OneTimePassword, "c", "u", Duration::from_secs(60));
+        let long = state.issue(GrantKind::AccessToken, "c", "u", Duration::from_secs(3600));
+        for _ in 0..1000 {
+            state.issue(GrantKind::VerificationCode, "c", "u", Duration::from_secs(30));
         }
-        assert!(state.grants_kept() <= PRUNE_EVERY as usize, "{}", state.grants_kept());
-        let live = state.issue(GrantKind::VerificationCode, "c", "u", Duration::from_secs(60));
         state.advance(Duration::from_secs(61));
-        assert!(state.live_grant(GrantKind::VerificationCode, &live).is_none(), "expired");
+        state.issue(GrantKind::VerificationCode, "c", "u", Duration::from_secs(30));
+        // The one just issued and the token are left; the code behind the token went too.
+        assert_eq!(state.grants_kept(), 2);
+        assert!(state.live_one_time_password("c", "u", &short).is_none());
+        assert!(state.live_grant(GrantKind::AccessToken, &long).is_some());
+        assert_eq!((state.by_expiry.len(), state.by_number.len()), (2, 2), "the indexes follow");
+    }
+
+    #[test]
+    fn beyond_the_limit_the_oldest_grant_is_forgotten() {
+        let mut state = State::new(Seed::default(), None);
+        let first = state.issue(GrantKind::AccessToken, "c", "u", Duration::from_secs(3600));
+        let second = state.issue(GrantKind::AccessToken, "c", "u", Duration::from_secs(3600));
+        for _ in 0..GRANT_LIMIT - 1 {
+            state.issue(GrantKind::VerificationCode, "c", "u", Duration::from_secs(3600));
+        }
+        assert_eq!(state.grants_kept(), GRANT_LIMIT);
+        assert!(state.live_grant(GrantKind::AccessToken, &first).is_none(), "the oldest went");
+        assert!(state.live_grant(GrantKind::AccessToken, &second).is_some());
+        assert_eq!((state.by_expiry.len(), state.by_number.len()), (GRANT_LIMIT, GRANT_LIMIT));
     }
 
     #[test]
