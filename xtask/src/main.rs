@@ -1,6 +1,8 @@
 //! `cargo xtask ci` runs every check CI runs; `cargo xtask bench` measures throughput and
 //! memory. Standard library only, so it builds in a second on any machine.
 
+use std::ffi::{OsStr, OsString};
+use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::Instant;
 
@@ -25,11 +27,77 @@ fn main() -> ExitCode {
     }
 }
 
+/// A command for `program` with the environment `cargo xtask` was started in: without the
+/// variables `cargo run` set for this process alone.
+///
+/// A nested cargo compares every variable a build script names in
+/// `cargo:rerun-if-env-changed` with its own environment. ring's build script names
+/// `CARGO_PKG_NAME`, `CARGO_PKG_VERSION_*`, `CARGO_MANIFEST_DIR` and `CARGO_MANIFEST_LINKS`:
+/// seen with xtask's values, they made each switch between `cargo xtask ci` and a plain
+/// `cargo test` rebuild ring and everything built on it.
+pub(crate) fn command(program: &str) -> Command {
+    let mut command = Command::new(program);
+    for (name, _) in std::env::vars_os() {
+        if name.to_str().is_some_and(set_by_cargo_run) {
+            command.env_remove(name);
+        }
+    }
+    if let (Some(cargo), Some(value)) = (std::env::var_os("CARGO"), std::env::var_os(LIBRARY_PATH)) {
+        let toolchain = Path::new(&cargo).parent().and_then(Path::parent).map(Path::to_path_buf);
+        let output_directory = std::env::current_exe().ok().and_then(|exe| exe.parent().map(Path::to_path_buf));
+        let added = |path: &Path| added_by_cargo_run(path, toolchain.as_deref(), output_directory.as_deref());
+        match without(&value, added) {
+            Some(kept) => command.env(LIBRARY_PATH, kept),
+            None => command.env_remove(LIBRARY_PATH),
+        };
+    }
+    command
+}
+
+/// Whether `name` is a variable cargo sets for the program `cargo run` starts (`CARGO`,
+/// `CARGO_MANIFEST_*`, `CARGO_PKG_*`: what xtask finds), or for a crate it compiles (the
+/// others, should a cargo pass them on at run time too).
+fn set_by_cargo_run(name: &str) -> bool {
+    name.starts_with("CARGO_PKG_")
+        || name.starts_with("CARGO_MANIFEST_")
+        || name.starts_with("CARGO_BIN_EXE_")
+        || ["CARGO", "CARGO_CRATE_NAME", "CARGO_BIN_NAME", "CARGO_PRIMARY_PACKAGE", "CARGO_TARGET_TMPDIR", "OUT_DIR"]
+            .contains(&name)
+}
+
+/// The search path `cargo run` puts the toolchain's libraries and its output directory in
+/// front of.
+const LIBRARY_PATH: &str = if cfg!(windows) {
+    "PATH"
+} else if cfg!(target_os = "macos") {
+    "DYLD_FALLBACK_LIBRARY_PATH"
+} else {
+    "LD_LIBRARY_PATH"
+};
+
+/// Whether `cargo run` added `path` to [`LIBRARY_PATH`]: the `toolchain`'s `lib` (`bin` on
+/// Windows) and `lib/rustlib/<host>/lib`, and directories in the `output_directory`
+/// (`target/debug`, its `deps`, build script outputs).
+fn added_by_cargo_run(path: &Path, toolchain: Option<&Path>, output_directory: Option<&Path>) -> bool {
+    output_directory.is_some_and(|directory| path.starts_with(directory))
+        || toolchain.is_some_and(|root| {
+            path == root.join(if cfg!(windows) { "bin" } else { "lib" })
+                || path.starts_with(root.join("lib").join("rustlib"))
+        })
+}
+
+/// The search path `value` without the directories `drop` picks; `None` when nothing is
+/// left.
+fn without(value: &OsStr, drop: impl Fn(&Path) -> bool) -> Option<OsString> {
+    let kept: Vec<PathBuf> = std::env::split_paths(value).filter(|path| !drop(path)).collect();
+    if kept.is_empty() { None } else { std::env::join_paths(kept).ok() }
+}
+
 /// Runs `program args..` with `env`, failing with the step's name if it fails.
 pub(crate) fn run(name: &str, program: &str, args: &[&str], env: &[(&str, &str)]) -> Result<(), String> {
     let started = Instant::now();
     eprintln!("==> {name}: {program} {}", args.join(" "));
-    let status = Command::new(program)
+    let status = command(program)
         .args(args)
         .envs(env.iter().copied())
         .status()
@@ -44,8 +112,7 @@ pub(crate) fn run(name: &str, program: &str, args: &[&str], env: &[(&str, &str)]
 
 /// Runs `program args..` and returns its standard output.
 pub(crate) fn output(program: &str, args: &[&str]) -> Result<String, String> {
-    let out =
-        Command::new(program).args(args).output().map_err(|error| format!("could not start {program}: {error}"))?;
+    let out = command(program).args(args).output().map_err(|error| format!("could not start {program}: {error}"))?;
     if !out.status.success() {
         return Err(format!("{program} {} failed: {}", args.join(" "), String::from_utf8_lossy(&out.stderr)));
     }
@@ -346,7 +413,43 @@ fn tree(selection: &[&str]) -> Result<Vec<String>, String> {
 
 #[cfg(test)]
 mod tests {
-    use super::spdx_allows;
+    use super::{added_by_cargo_run, set_by_cargo_run, spdx_allows, without};
+    use std::path::Path;
+
+    #[test]
+    fn only_what_cargo_run_sets_is_removed() {
+        for name in ["CARGO", "CARGO_PKG_NAME", "CARGO_PKG_VERSION_PRE", "CARGO_MANIFEST_DIR", "CARGO_MANIFEST_PATH"] {
+            assert!(set_by_cargo_run(name), "{name}");
+        }
+        for name in ["CARGO_HOME", "CARGO_TARGET_DIR", "CARGO_BUILD_JOBS", "CARGO_PROFILE_DEV_DEBUG", "RUSTFLAGS", "CI"]
+        {
+            assert!(!set_by_cargo_run(name), "{name}");
+        }
+    }
+
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn library_path_loses_only_what_cargo_added() {
+        let toolchain = Path::new("/rustup/toolchains/stable");
+        let output = Path::new("/work/target/debug");
+        let added = |path: &Path| added_by_cargo_run(path, Some(toolchain), Some(output));
+        let joined = |paths: &[&str]| std::env::join_paths(paths).unwrap();
+        // What `cargo run` gives xtask, in front of what it was started with.
+        let value = joined(&[
+            "/work/target/debug",
+            "/work/target/debug/deps",
+            "/rustup/toolchains/stable/lib/rustlib/x86_64-unknown-linux-gnu/lib",
+            "/rustup/toolchains/stable/lib",
+            "/opt/lib",
+            "/rustup/toolchains/stable/lib/other",
+        ]);
+        assert_eq!(without(&value, added), Some(joined(&["/opt/lib", "/rustup/toolchains/stable/lib/other"])));
+        assert_eq!(without(&joined(&["/work/target/debug/deps", "/rustup/toolchains/stable/lib"]), added), None);
+        // Debian's cargo lives in /usr/bin: only /usr/lib and /usr/lib/rustlib are its own.
+        let debian = |path: &Path| added_by_cargo_run(path, Some(Path::new("/usr")), None);
+        let value = joined(&["/usr/lib", "/usr/lib/rustlib/x86_64-unknown-linux-gnu/lib", "/usr/lib/x86_64-linux-gnu"]);
+        assert_eq!(without(&value, debian), Some(joined(&["/usr/lib/x86_64-linux-gnu"])));
+    }
 
     #[test]
     fn spdx_expressions() {
