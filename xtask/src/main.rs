@@ -174,40 +174,104 @@ const PACKAGE: &[&str] = &[
 /// Removes the copies of this workspace's crates that `cargo package` unpacked from its
 /// local overlay registry, and built, on an earlier run.
 ///
-/// Cargo takes a registry crate of a given name and version to be immutable: it neither
-/// unpacks it again over an old copy nor rebuilds it. So after a change to one crate, the
-/// next `cargo package` would verify the others against the old copy and fail (or pass) for
-/// the wrong reason. Only our own crates are removed, sources outside crates.io's cache and
-/// build fingerprints, so packaging rebuilds those four crates and nothing else.
+/// `cargo package` verifies each crate in this workspace's target directory, against the
+/// other crates as unpacked from a local registry into the cargo home. Cargo takes a
+/// registry crate of a given name and version to be immutable: it neither unpacks it again
+/// over an old copy, nor looks at the sources of a copy it has built. So after a change to
+/// one crate, the next `cargo package` would verify the others against the old build and
+/// fail (or pass) for the wrong reason. Removing the unpacked copies alone does not help:
+/// cargo unpacks the new sources, then links the old build. So this removes our crates'
+/// unpacked copies (in every registry but crates.io's) and the builds made from a registry
+/// copy of them; the workspace's own builds of them stay, and nothing is rebuilt for
+/// `cargo test`.
 fn clear_packaged_sources() -> Result<(), String> {
-    for profile in ["debug", "release"] {
-        let fingerprints = std::path::Path::new("target").join(profile).join(".fingerprint");
-        for entry in std::fs::read_dir(fingerprints).into_iter().flatten().flatten() {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            if PUBLISHED.iter().any(|crate_name| name.starts_with(&format!("{crate_name}-"))) {
-                std::fs::remove_dir_all(entry.path())
-                    .map_err(|error| format!("could not remove {}: {error}", entry.path().display()))?;
-            }
+    let home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| Path::new(&home).join(".cargo")))
+        .ok_or("neither CARGO_HOME nor HOME is set")?;
+    let sources = home.join("registry").join("src");
+    let remove = |path: &Path| {
+        eprintln!("    removing {}", path.display());
+        std::fs::remove_dir_all(path).map_err(|error| format!("could not remove {}: {error}", path.display()))
+    };
+    let registry_roots: Vec<String> = [Some(sources.clone()), sources.canonicalize().ok()]
+        .into_iter()
+        .flatten()
+        .map(|root| root.to_string_lossy().into_owned())
+        .collect();
+    let build = build_directory()?.join("debug");
+    for entry in std::fs::read_dir(build.join("deps")).into_iter().flatten().flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(unit) = name.strip_suffix(".d") else { continue };
+        let Some((crate_name, hash)) = unit.rsplit_once('-') else { continue };
+        let Some(package) = PUBLISHED.iter().find(|package| package.replace('-', "_") == crate_name) else { continue };
+        // rustc lists the sources it read: a registry copy's lie under the cargo home.
+        let built_from_registry = std::fs::read_to_string(entry.path())
+            .is_ok_and(|listed| registry_roots.iter().any(|root| listed.contains(root.as_str())));
+        let fingerprint = build.join(".fingerprint").join(format!("{package}-{hash}"));
+        if built_from_registry && fingerprint.exists() {
+            remove(&fingerprint)?;
         }
     }
-    let home = std::env::var_os("CARGO_HOME")
-        .map(std::path::PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|home| std::path::Path::new(&home).join(".cargo")))
-        .ok_or("neither CARGO_HOME nor HOME is set")?;
-    let Ok(registries) = std::fs::read_dir(home.join("registry").join("src")) else { return Ok(()) };
-    for registry in registries.flatten() {
+    for registry in std::fs::read_dir(&sources).into_iter().flatten().flatten() {
         if registry.file_name().to_string_lossy().starts_with("index.crates.io-") {
             continue;
         }
         for unpacked in std::fs::read_dir(registry.path()).into_iter().flatten().flatten() {
-            let name = unpacked.file_name().to_string_lossy().into_owned();
-            if PUBLISHED.iter().any(|crate_name| name.starts_with(&format!("{crate_name}-"))) {
-                std::fs::remove_dir_all(unpacked.path())
-                    .map_err(|error| format!("could not remove {}: {error}", unpacked.path().display()))?;
+            if is_published_copy(&unpacked.file_name().to_string_lossy()) {
+                remove(&unpacked.path())?;
             }
         }
     }
     Ok(())
+}
+
+/// Whether `directory` is the name of an unpacked copy of one of our crates:
+/// `<crate>-<major>.<minor>.<patch>`, with any pre-release or build suffix.
+fn is_published_copy(directory: &str) -> bool {
+    PUBLISHED.iter().any(|package| {
+        directory.strip_prefix(package).and_then(|rest| rest.strip_prefix('-')).is_some_and(|version| {
+            let release = version.split(['-', '+']).next().unwrap_or_default();
+            let numbers: Vec<&str> = release.split('.').collect();
+            numbers.len() == 3
+                && numbers.iter().all(|number| !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit()))
+        })
+    })
+}
+
+/// The directory cargo builds this workspace in (`build.build-dir`, by default the target
+/// directory), as `cargo metadata` says.
+fn build_directory() -> Result<PathBuf, String> {
+    let metadata = output("cargo", &["metadata", "--no-deps", "--format-version", "1"])?;
+    json_string(&metadata, "build_directory")
+        .or_else(|| json_string(&metadata, "target_directory"))
+        .map(PathBuf::from)
+        .ok_or_else(|| "cargo metadata names no target directory".to_owned())
+}
+
+/// The string value of the first `"key":` in the JSON text `json`.
+fn json_string(json: &str, key: &str) -> Option<String> {
+    let after_key = &json[json.find(&format!("\"{key}\":"))? + key.len() + 3..];
+    let mut chars = after_key.trim_start().strip_prefix('"')?.chars();
+    let mut value = String::new();
+    loop {
+        match chars.next()? {
+            '"' => return Some(value),
+            '\\' => match chars.next()? {
+                'n' => value.push('\n'),
+                't' => value.push('\t'),
+                'r' => value.push('\r'),
+                'b' => value.push('\u{8}'),
+                'f' => value.push('\u{c}'),
+                'u' => {
+                    let hex: String = chars.by_ref().take(4).collect();
+                    value.push(char::from_u32(u32::from_str_radix(&hex, 16).ok()?)?);
+                }
+                escaped => value.push(escaped),
+            },
+            other => value.push(other),
+        }
+    }
 }
 
 /// The crates `cargo package` packages.
@@ -413,7 +477,7 @@ fn tree(selection: &[&str]) -> Result<Vec<String>, String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{added_by_cargo_run, set_by_cargo_run, spdx_allows, without};
+    use super::{added_by_cargo_run, is_published_copy, json_string, set_by_cargo_run, spdx_allows, without};
     use std::path::Path;
 
     #[test]
@@ -449,6 +513,24 @@ mod tests {
         let debian = |path: &Path| added_by_cargo_run(path, Some(Path::new("/usr")), None);
         let value = joined(&["/usr/lib", "/usr/lib/rustlib/x86_64-unknown-linux-gnu/lib", "/usr/lib/x86_64-linux-gnu"]);
         assert_eq!(without(&value, debian), Some(joined(&["/usr/lib/x86_64-linux-gnu"])));
+    }
+
+    #[test]
+    fn unpacked_copies_of_our_crates() {
+        assert!(is_published_copy("ordercloud-models-0.1.0"));
+        assert!(is_published_copy("ordercloud-password-reset-1.20.3-beta.1"));
+        assert!(!is_published_copy("ordercloud-models-derive-0.1.0"));
+        assert!(!is_published_copy("ordercloud-models-2-0.1.0"));
+        assert!(!is_published_copy("ordercloud-models"));
+        assert!(!is_published_copy("serde-1.0.229"));
+    }
+
+    #[test]
+    fn json_strings() {
+        let json = r#"{"packages":[],"target_directory":"C:\\work\\target","build_directory": "/a \"b\" \u00e9"}"#;
+        assert_eq!(json_string(json, "target_directory").as_deref(), Some(r"C:\work\target"));
+        assert_eq!(json_string(json, "build_directory").as_deref(), Some("/a \"b\" \u{e9}"));
+        assert_eq!(json_string(json, "workspace_root"), None);
     }
 
     #[test]
