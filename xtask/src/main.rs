@@ -8,13 +8,15 @@ use std::time::Instant;
 
 mod bench;
 
+const USAGE: &str = "usage: cargo xtask ci [--msrv | --install-msrv] | bench [--quick]";
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
-        Some("ci") => ci(),
+        Some("ci") => Plan::new(&args[1..], std::env::var("CI").ok().as_deref()).and_then(|plan| ci(&plan)),
         Some("bench") => bench::run_bench(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask ci | bench [--quick]");
+            eprintln!("{USAGE}");
             return ExitCode::from(2);
         }
     };
@@ -119,8 +121,71 @@ pub(crate) fn output(program: &str, args: &[&str]) -> Result<String, String> {
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
-fn ci() -> Result<(), String> {
+/// What `cargo xtask ci` does about the minimum supported Rust version.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Msrv {
+    /// Not asked for: skipped, with a note saying how to run it.
+    Skip,
+    /// `--msrv`: checks with the Rust 1.85 already at [`MSRV_CARGO`]; installs nothing.
+    Check,
+    /// `--install-msrv`, or `CI=true`: installs Debian's pinned Rust 1.85 when
+    /// [`MSRV_CARGO`] is not that version, then checks.
+    Install,
+}
+
+/// The optional steps of `cargo xtask ci`, and what asked for them.
+#[derive(Debug, PartialEq, Eq)]
+struct Plan {
+    msrv: Msrv,
+    why: &'static str,
+}
+
+impl Plan {
+    /// From the arguments after `ci` and the value of `CI`. A flag wins over `CI=true`, so
+    /// `--msrv` installs nothing on a CI machine either.
+    fn new(args: &[String], ci: Option<&str>) -> Result<Plan, String> {
+        let mut asked = None;
+        for arg in args {
+            let (msrv, why) = match arg.as_str() {
+                "--msrv" => (Msrv::Check, "--msrv"),
+                "--install-msrv" => (Msrv::Install, "--install-msrv"),
+                other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
+            };
+            if asked.is_some_and(|(earlier, _)| earlier != msrv) {
+                return Err(format!("--msrv and --install-msrv exclude each other\n{USAGE}"));
+            }
+            asked = Some((msrv, why));
+        }
+        let (msrv, why) = match asked {
+            Some(asked) => asked,
+            None if ci == Some("true") => (Msrv::Install, "CI=true"),
+            None => (Msrv::Skip, "not asked"),
+        };
+        Ok(Plan { msrv, why })
+    }
+
+    fn print(&self) {
+        eprintln!("ci plan: format, clippy, test, docs, feature sets, dependency policy, package");
+        eprintln!(
+            "ci plan: before packaging, removes our crates' copies an earlier `cargo package` unpacked into the cargo home, and the builds of them"
+        );
+        let why = self.why;
+        match self.msrv {
+            Msrv::Skip => eprintln!("ci plan: msrv: skipped ({why}; `--msrv` or `--install-msrv` runs it)"),
+            Msrv::Check => {
+                eprintln!("ci plan: msrv: checked with the Rust 1.85 at {MSRV_CARGO}, nothing installed ({why})")
+            }
+            Msrv::Install => eprintln!(
+                "ci plan: msrv: checked with Rust 1.85; if {MSRV_CARGO} is not 1.85, apt-get installs {} {MSRV_DEBIAN_VERSION} first ({why})",
+                MSRV_PACKAGES.join(" ")
+            ),
+        }
+    }
+}
+
+fn ci(plan: &Plan) -> Result<(), String> {
     let started = Instant::now();
+    plan.print();
     run("format", "cargo", &["fmt", "--all", "--", "--check"], &[])?;
     run("clippy", "cargo", &["clippy", "--workspace", "--all-targets", "--all-features", "--", "-D", "warnings"], &[])?;
     // The README's test command, exactly as a new user types it.
@@ -132,8 +197,9 @@ fn ci() -> Result<(), String> {
     dependency_policy()?;
     clear_packaged_sources()?;
     run("package", "cargo", PACKAGE, &[])?;
-    msrv()?;
-    eprintln!("ci: all steps passed in {:.0}s", started.elapsed().as_secs_f64());
+    msrv(plan)?;
+    let skipped = if plan.msrv == Msrv::Skip { "; msrv skipped, not asked" } else { "" };
+    eprintln!("ci: all steps passed in {:.0}s{skipped}", started.elapsed().as_secs_f64());
     Ok(())
 }
 
@@ -290,25 +356,31 @@ const MSRV_PACKAGES: &[&str] = &["rustc-web", "cargo-web", "libstd-rust-web-dev"
 const MSRV_DEBIAN_VERSION: &str = "1.85.0+dfsg3-1~deb12u3";
 const MSRV_CARGO: &str = "/usr/bin/cargo";
 
-/// `cargo check --all-features` of the library crates on Rust 1.85, installing the pinned
-/// Debian toolchain first where apt can; where it cannot, says so and skips.
-fn msrv() -> Result<(), String> {
-    let is_msrv = || output(MSRV_CARGO, &["--version"]).is_ok_and(|version| version.starts_with("cargo 1.85."));
-    if !is_msrv() {
-        if output("apt-get", &["--version"]).is_err() {
-            eprintln!("<== msrv: SKIPPED: no apt-get here to install Rust 1.85 (Debian's {MSRV_DEBIAN_VERSION})");
+/// `cargo check --all-features` of the library crates on Rust 1.85, as `plan` says: skipped
+/// with a note when not asked for; when asked for and impossible, a failure.
+fn msrv(plan: &Plan) -> Result<(), String> {
+    let installed = || match output(MSRV_CARGO, &["--version"]) {
+        Ok(version) if version.starts_with("cargo 1.85.") => Ok(()),
+        Ok(version) => Err(format!("{MSRV_CARGO} is {}", version.trim())),
+        Err(_) => Err(format!("there is no {MSRV_CARGO}")),
+    };
+    let why = plan.why;
+    match plan.msrv {
+        Msrv::Skip => {
+            eprintln!(
+                "<== msrv: skipped ({why}): `cargo xtask ci --msrv` checks with Rust 1.85 at {MSRV_CARGO}, `--install-msrv` installs it first (apt-get, as root)"
+            );
             return Ok(());
         }
-        let pinned: Vec<String> = MSRV_PACKAGES.iter().map(|name| format!("{name}={MSRV_DEBIAN_VERSION}")).collect();
-        let mut install = vec!["install", "-y", "-qq", "--no-install-recommends"];
-        install.extend(pinned.iter().map(String::as_str));
-        let installed = run("msrv toolchain: apt-get update", "apt-get", &["update", "-qq"], &[]).and_then(|()| {
-            run("msrv toolchain: apt-get install", "apt-get", &install, &[("DEBIAN_FRONTEND", "noninteractive")])
-        });
-        if let Err(error) = installed.and_then(|()| if is_msrv() { Ok(()) } else { Err("it is not cargo 1.85".into()) })
-        {
-            eprintln!("<== msrv: SKIPPED: Rust 1.85 could not be installed with apt ({error})");
-            return Ok(());
+        Msrv::Check => installed().map_err(|error| {
+            format!("msrv ({why}): cannot check with Rust 1.85: {error}; install it with `cargo xtask ci --install-msrv` (Debian, as root)")
+        })?,
+        Msrv::Install => {
+            if installed().is_err() {
+                install_msrv().and_then(|()| installed()).map_err(|error| {
+                    format!("msrv ({why}): cannot install Rust 1.85 (Debian's {} {MSRV_DEBIAN_VERSION}): {error}", MSRV_PACKAGES.join(" "))
+                })?;
+            }
         }
     }
     let mut check = vec!["check", "--locked", "--all-features", "--target-dir", "target/msrv"];
@@ -316,6 +388,21 @@ fn msrv() -> Result<(), String> {
         check.extend(["--package", crate_name]);
     }
     run("msrv: cargo 1.85 check", MSRV_CARGO, &check, &[("RUSTC", "/usr/bin/rustc"), ("RUSTDOC", "/usr/bin/rustdoc")])
+}
+
+/// Installs Debian's Rust 1.85 packages, pinned, with apt-get.
+fn install_msrv() -> Result<(), String> {
+    if command("apt-get").arg("--version").output().is_err() {
+        return Err("there is no apt-get here".into());
+    }
+    if output("id", &["-u"]).map_or(true, |uid| uid.trim() != "0") {
+        return Err("apt-get needs root".into());
+    }
+    let pinned: Vec<String> = MSRV_PACKAGES.iter().map(|name| format!("{name}={MSRV_DEBIAN_VERSION}")).collect();
+    let mut install = vec!["install", "-y", "-qq", "--no-install-recommends"];
+    install.extend(pinned.iter().map(String::as_str));
+    run("msrv toolchain: apt-get update", "apt-get", &["update", "-qq"], &[])?;
+    run("msrv toolchain: apt-get install", "apt-get", &install, &[("DEBIAN_FRONTEND", "noninteractive")])
 }
 
 /// Licences a dependency may carry (an SPDX expression must be satisfiable with these).
@@ -477,8 +564,29 @@ fn tree(selection: &[&str]) -> Result<Vec<String>, String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{added_by_cargo_run, is_published_copy, json_string, set_by_cargo_run, spdx_allows, without};
+    use super::{
+        Msrv, Plan, added_by_cargo_run, is_published_copy, json_string, set_by_cargo_run, spdx_allows, without,
+    };
     use std::path::Path;
+
+    fn plan(args: &[&str], ci: Option<&str>) -> Result<Msrv, String> {
+        let args: Vec<String> = args.iter().map(|arg| (*arg).to_owned()).collect();
+        Plan::new(&args, ci).map(|plan| plan.msrv)
+    }
+
+    #[test]
+    fn msrv_runs_only_when_asked() {
+        assert_eq!(plan(&[], None), Ok(Msrv::Skip));
+        assert_eq!(plan(&[], Some("false")), Ok(Msrv::Skip));
+        assert_eq!(plan(&[], Some("true")), Ok(Msrv::Install));
+        assert_eq!(plan(&["--install-msrv"], None), Ok(Msrv::Install));
+        assert_eq!(plan(&["--msrv"], None), Ok(Msrv::Check));
+        // A flag wins over the environment: `--msrv` never installs.
+        assert_eq!(plan(&["--msrv"], Some("true")), Ok(Msrv::Check));
+        assert_eq!(plan(&["--msrv", "--msrv"], None), Ok(Msrv::Check));
+        assert!(plan(&["--msrv", "--install-msrv"], None).is_err());
+        assert!(plan(&["--quick"], None).is_err());
+    }
 
     #[test]
     fn only_what_cargo_run_sets_is_removed() {
