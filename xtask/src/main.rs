@@ -1,6 +1,8 @@
 //! `cargo xtask ci` runs every check CI runs; `cargo xtask bench` measures throughput and
 //! memory. Standard library only, so it builds in a second on any machine.
 
+use std::ffi::{OsStr, OsString};
+use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::Instant;
 
@@ -8,15 +10,17 @@ mod bench;
 mod codegen;
 mod readme;
 
+const USAGE: &str = "usage: cargo xtask ci [--msrv | --install-msrv] | bench [--quick] | codegen [--check] | readme";
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
-        Some("ci") => ci(),
+        Some("ci") => Plan::new(&args[1..], std::env::var("CI").ok().as_deref()).and_then(|plan| ci(&plan)),
         Some("bench") => bench::run_bench(&args[1..]),
         Some("codegen") => codegen::run(&args[1..]),
         Some("readme") => readme::check(),
         _ => {
-            eprintln!("usage: cargo xtask ci | bench [--quick] | codegen [--check] | readme");
+            eprintln!("{USAGE}");
             return ExitCode::from(2);
         }
     };
@@ -29,11 +33,77 @@ fn main() -> ExitCode {
     }
 }
 
+/// A command for `program` with the environment `cargo xtask` was started in: without the
+/// variables `cargo run` set for this process alone.
+///
+/// A nested cargo compares every variable a build script names in
+/// `cargo:rerun-if-env-changed` with its own environment. ring's build script names
+/// `CARGO_PKG_NAME`, `CARGO_PKG_VERSION_*`, `CARGO_MANIFEST_DIR` and `CARGO_MANIFEST_LINKS`:
+/// seen with xtask's values, they made each switch between `cargo xtask ci` and a plain
+/// `cargo test` rebuild ring and everything built on it.
+pub(crate) fn command(program: &str) -> Command {
+    let mut command = Command::new(program);
+    for (name, _) in std::env::vars_os() {
+        if name.to_str().is_some_and(set_by_cargo_run) {
+            command.env_remove(name);
+        }
+    }
+    if let (Some(cargo), Some(value)) = (std::env::var_os("CARGO"), std::env::var_os(LIBRARY_PATH)) {
+        let toolchain = Path::new(&cargo).parent().and_then(Path::parent).map(Path::to_path_buf);
+        let output_directory = std::env::current_exe().ok().and_then(|exe| exe.parent().map(Path::to_path_buf));
+        let added = |path: &Path| added_by_cargo_run(path, toolchain.as_deref(), output_directory.as_deref());
+        match without(&value, added) {
+            Some(kept) => command.env(LIBRARY_PATH, kept),
+            None => command.env_remove(LIBRARY_PATH),
+        };
+    }
+    command
+}
+
+/// Whether `name` is a variable cargo sets for the program `cargo run` starts (`CARGO`,
+/// `CARGO_MANIFEST_*`, `CARGO_PKG_*`: what xtask finds), or for a crate it compiles (the
+/// others, should a cargo pass them on at run time too).
+fn set_by_cargo_run(name: &str) -> bool {
+    name.starts_with("CARGO_PKG_")
+        || name.starts_with("CARGO_MANIFEST_")
+        || name.starts_with("CARGO_BIN_EXE_")
+        || ["CARGO", "CARGO_CRATE_NAME", "CARGO_BIN_NAME", "CARGO_PRIMARY_PACKAGE", "CARGO_TARGET_TMPDIR", "OUT_DIR"]
+            .contains(&name)
+}
+
+/// The search path `cargo run` puts the toolchain's libraries and its output directory in
+/// front of.
+const LIBRARY_PATH: &str = if cfg!(windows) {
+    "PATH"
+} else if cfg!(target_os = "macos") {
+    "DYLD_FALLBACK_LIBRARY_PATH"
+} else {
+    "LD_LIBRARY_PATH"
+};
+
+/// Whether `cargo run` added `path` to [`LIBRARY_PATH`]: the `toolchain`'s `lib` (`bin` on
+/// Windows) and `lib/rustlib/<host>/lib`, and directories in the `output_directory`
+/// (`target/debug`, its `deps`, build script outputs).
+fn added_by_cargo_run(path: &Path, toolchain: Option<&Path>, output_directory: Option<&Path>) -> bool {
+    output_directory.is_some_and(|directory| path.starts_with(directory))
+        || toolchain.is_some_and(|root| {
+            path == root.join(if cfg!(windows) { "bin" } else { "lib" })
+                || path.starts_with(root.join("lib").join("rustlib"))
+        })
+}
+
+/// The search path `value` without the directories `drop` picks; `None` when nothing is
+/// left.
+fn without(value: &OsStr, drop: impl Fn(&Path) -> bool) -> Option<OsString> {
+    let kept: Vec<PathBuf> = std::env::split_paths(value).filter(|path| !drop(path)).collect();
+    if kept.is_empty() { None } else { std::env::join_paths(kept).ok() }
+}
+
 /// Runs `program args..` with `env`, failing with the step's name if it fails.
 pub(crate) fn run(name: &str, program: &str, args: &[&str], env: &[(&str, &str)]) -> Result<(), String> {
     let started = Instant::now();
     eprintln!("==> {name}: {program} {}", args.join(" "));
-    let status = Command::new(program)
+    let status = command(program)
         .args(args)
         .envs(env.iter().copied())
         .status()
@@ -48,20 +118,89 @@ pub(crate) fn run(name: &str, program: &str, args: &[&str], env: &[(&str, &str)]
 
 /// Runs `program args..` and returns its standard output.
 pub(crate) fn output(program: &str, args: &[&str]) -> Result<String, String> {
-    let out =
-        Command::new(program).args(args).output().map_err(|error| format!("could not start {program}: {error}"))?;
+    let out = command(program).args(args).output().map_err(|error| format!("could not start {program}: {error}"))?;
     if !out.status.success() {
         return Err(format!("{program} {} failed: {}", args.join(" "), String::from_utf8_lossy(&out.stderr)));
     }
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
-fn ci() -> Result<(), String> {
+/// What `cargo xtask ci` does about the minimum supported Rust version.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Msrv {
+    /// Not asked for: skipped, with a note saying how to run it.
+    Skip,
+    /// `--msrv`: checks with the Rust 1.85 already at [`MSRV_CARGO`]; installs nothing.
+    Check,
+    /// `--install-msrv`, or `CI=true`: installs Debian's pinned Rust 1.85 when
+    /// [`MSRV_CARGO`] is not that version, then checks.
+    Install,
+}
+
+/// The optional steps of `cargo xtask ci`, and what asked for them.
+#[derive(Debug, PartialEq, Eq)]
+struct Plan {
+    msrv: Msrv,
+    why: &'static str,
+}
+
+impl Plan {
+    /// From the arguments after `ci` and the value of `CI`. A flag wins over `CI=true`, so
+    /// `--msrv` installs nothing on a CI machine either.
+    fn new(args: &[String], ci: Option<&str>) -> Result<Plan, String> {
+        let mut asked = None;
+        for arg in args {
+            let (msrv, why) = match arg.as_str() {
+                "--msrv" => (Msrv::Check, "--msrv"),
+                "--install-msrv" => (Msrv::Install, "--install-msrv"),
+                other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
+            };
+            if asked.is_some_and(|(earlier, _)| earlier != msrv) {
+                return Err(format!("--msrv and --install-msrv exclude each other\n{USAGE}"));
+            }
+            asked = Some((msrv, why));
+        }
+        let (msrv, why) = match asked {
+            Some(asked) => asked,
+            None if ci == Some("true") => (Msrv::Install, "CI=true"),
+            None => (Msrv::Skip, "not asked"),
+        };
+        Ok(Plan { msrv, why })
+    }
+
+    fn print(&self) {
+        eprintln!(
+            "ci plan: format, clippy, generated code, test, README outputs, docs, feature sets, dependency policy, package"
+        );
+        eprintln!(
+            "ci plan: before packaging, removes our crates' copies an earlier `cargo package` unpacked into the cargo home, and the builds of them"
+        );
+        let why = self.why;
+        match self.msrv {
+            Msrv::Skip => eprintln!("ci plan: msrv: skipped ({why}; `--msrv` or `--install-msrv` runs it)"),
+            Msrv::Check => {
+                eprintln!("ci plan: msrv: checked with the Rust 1.85 at {MSRV_CARGO}, nothing installed ({why})")
+            }
+            Msrv::Install => eprintln!(
+                "ci plan: msrv: checked with Rust 1.85; if {MSRV_CARGO} is not 1.85, apt-get installs {} {MSRV_DEBIAN_VERSION} first ({why})",
+                MSRV_PACKAGES.join(" ")
+            ),
+        }
+    }
+}
+
+fn ci(plan: &Plan) -> Result<(), String> {
     let started = Instant::now();
+    plan.print();
     run("format", "cargo", &["fmt", "--all", "--", "--check"], &[])?;
     run("clippy", "cargo", &["clippy", "--workspace", "--all-targets", "--all-features", "--", "-D", "warnings"], &[])?;
-    // The README's test command, exactly as a new user types it.
+    // The generated code is what the vendored description generates.
+    codegen::run(&["--check".to_owned()])?;
+    // The README's test command, exactly as a new user types it; it compiles the README's
+    // Rust blocks too.
     run("test", "cargo", &["test"], &[])?;
+    // What the README says the examples print, they print.
+    readme::check()?;
     run("docs", "cargo", &["doc", "--workspace", "--no-deps", "--all-features"], &[("RUSTDOCFLAGS", "-D warnings")])?;
     for (name, args) in FEATURE_SETS {
         run(name, "cargo", args, &[])?;
@@ -69,13 +208,44 @@ fn ci() -> Result<(), String> {
     dependency_policy()?;
     clear_packaged_sources()?;
     run("package", "cargo", PACKAGE, &[])?;
-    msrv()?;
-    eprintln!("ci: all steps passed in {:.0}s", started.elapsed().as_secs_f64());
+    msrv(plan)?;
+    let skipped = if plan.msrv == Msrv::Skip { "; msrv skipped, not asked" } else { "" };
+    eprintln!("ci: all steps passed in {:.0}s{skipped}", started.elapsed().as_secs_f64());
     Ok(())
 }
 
+/// The crates that make calls: without their default features none may pull in an HTTP or
+/// TLS stack.
+const LIBRARY_CRATES: &[&str] = &[
+    "ordercloud-transport",
+    "ordercloud-password-reset",
+    "ordercloud-auth",
+    "ordercloud-security",
+    "ordercloud-seller",
+    "ordercloud-buyers",
+    "ordercloud-suppliers",
+    "ordercloud-catalogs",
+    "ordercloud-orders",
+    "ordercloud-me",
+    "ordercloud",
+];
+
 /// Each feature set a user can pick, built alone.
 const FEATURE_SETS: &[(&str, &[&str])] = &[
+    ("models with resources", &["check", "--package", "ordercloud-models", "--features", "resources"]),
+    (
+        "a section crate without default features",
+        &["check", "--package", "ordercloud-catalogs", "--no-default-features"],
+    ),
+    (
+        "a section crate with mock only",
+        &["check", "--package", "ordercloud-orders", "--no-default-features", "--features", "mock"],
+    ),
+    ("the facade without default features", &["check", "--package", "ordercloud", "--no-default-features"]),
+    (
+        "the facade with one section",
+        &["check", "--package", "ordercloud", "--no-default-features", "--features", "hyper,catalogs"],
+    ),
     ("models alone", &["check", "--package", "ordercloud-models", "--all-targets"]),
     ("models with verify", &["check", "--package", "ordercloud-models", "--features", "verify"]),
     ("transport without default features", &["check", "--package", "ordercloud-transport", "--no-default-features"]),
@@ -111,40 +281,104 @@ const PACKAGE: &[&str] = &[
 /// Removes the copies of this workspace's crates that `cargo package` unpacked from its
 /// local overlay registry, and built, on an earlier run.
 ///
-/// Cargo takes a registry crate of a given name and version to be immutable: it neither
-/// unpacks it again over an old copy nor rebuilds it. So after a change to one crate, the
-/// next `cargo package` would verify the others against the old copy and fail (or pass) for
-/// the wrong reason. Only our own crates are removed, sources outside crates.io's cache and
-/// build fingerprints, so packaging rebuilds those four crates and nothing else.
+/// `cargo package` verifies each crate in this workspace's target directory, against the
+/// other crates as unpacked from a local registry into the cargo home. Cargo takes a
+/// registry crate of a given name and version to be immutable: it neither unpacks it again
+/// over an old copy, nor looks at the sources of a copy it has built. So after a change to
+/// one crate, the next `cargo package` would verify the others against the old build and
+/// fail (or pass) for the wrong reason. Removing the unpacked copies alone does not help:
+/// cargo unpacks the new sources, then links the old build. So this removes our crates'
+/// unpacked copies (in every registry but crates.io's) and the builds made from a registry
+/// copy of them; the workspace's own builds of them stay, and nothing is rebuilt for
+/// `cargo test`.
 fn clear_packaged_sources() -> Result<(), String> {
-    for profile in ["debug", "release"] {
-        let fingerprints = std::path::Path::new("target").join(profile).join(".fingerprint");
-        for entry in std::fs::read_dir(fingerprints).into_iter().flatten().flatten() {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            if PUBLISHED.iter().any(|crate_name| name.starts_with(&format!("{crate_name}-"))) {
-                std::fs::remove_dir_all(entry.path())
-                    .map_err(|error| format!("could not remove {}: {error}", entry.path().display()))?;
-            }
+    let home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| Path::new(&home).join(".cargo")))
+        .ok_or("neither CARGO_HOME nor HOME is set")?;
+    let sources = home.join("registry").join("src");
+    let remove = |path: &Path| {
+        eprintln!("    removing {}", path.display());
+        std::fs::remove_dir_all(path).map_err(|error| format!("could not remove {}: {error}", path.display()))
+    };
+    let registry_roots: Vec<String> = [Some(sources.clone()), sources.canonicalize().ok()]
+        .into_iter()
+        .flatten()
+        .map(|root| root.to_string_lossy().into_owned())
+        .collect();
+    let build = build_directory()?.join("debug");
+    for entry in std::fs::read_dir(build.join("deps")).into_iter().flatten().flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(unit) = name.strip_suffix(".d") else { continue };
+        let Some((crate_name, hash)) = unit.rsplit_once('-') else { continue };
+        let Some(package) = PUBLISHED.iter().find(|package| package.replace('-', "_") == crate_name) else { continue };
+        // rustc lists the sources it read: a registry copy's lie under the cargo home.
+        let built_from_registry = std::fs::read_to_string(entry.path())
+            .is_ok_and(|listed| registry_roots.iter().any(|root| listed.contains(root.as_str())));
+        let fingerprint = build.join(".fingerprint").join(format!("{package}-{hash}"));
+        if built_from_registry && fingerprint.exists() {
+            remove(&fingerprint)?;
         }
     }
-    let home = std::env::var_os("CARGO_HOME")
-        .map(std::path::PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|home| std::path::Path::new(&home).join(".cargo")))
-        .ok_or("neither CARGO_HOME nor HOME is set")?;
-    let Ok(registries) = std::fs::read_dir(home.join("registry").join("src")) else { return Ok(()) };
-    for registry in registries.flatten() {
+    for registry in std::fs::read_dir(&sources).into_iter().flatten().flatten() {
         if registry.file_name().to_string_lossy().starts_with("index.crates.io-") {
             continue;
         }
         for unpacked in std::fs::read_dir(registry.path()).into_iter().flatten().flatten() {
-            let name = unpacked.file_name().to_string_lossy().into_owned();
-            if PUBLISHED.iter().any(|crate_name| name.starts_with(&format!("{crate_name}-"))) {
-                std::fs::remove_dir_all(unpacked.path())
-                    .map_err(|error| format!("could not remove {}: {error}", unpacked.path().display()))?;
+            if is_published_copy(&unpacked.file_name().to_string_lossy()) {
+                remove(&unpacked.path())?;
             }
         }
     }
     Ok(())
+}
+
+/// Whether `directory` is the name of an unpacked copy of one of our crates:
+/// `<crate>-<major>.<minor>.<patch>`, with any pre-release or build suffix.
+fn is_published_copy(directory: &str) -> bool {
+    PUBLISHED.iter().any(|package| {
+        directory.strip_prefix(package).and_then(|rest| rest.strip_prefix('-')).is_some_and(|version| {
+            let release = version.split(['-', '+']).next().unwrap_or_default();
+            let numbers: Vec<&str> = release.split('.').collect();
+            numbers.len() == 3
+                && numbers.iter().all(|number| !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit()))
+        })
+    })
+}
+
+/// The directory cargo builds this workspace in (`build.build-dir`, by default the target
+/// directory), as `cargo metadata` says.
+fn build_directory() -> Result<PathBuf, String> {
+    let metadata = output("cargo", &["metadata", "--no-deps", "--format-version", "1"])?;
+    json_string(&metadata, "build_directory")
+        .or_else(|| json_string(&metadata, "target_directory"))
+        .map(PathBuf::from)
+        .ok_or_else(|| "cargo metadata names no target directory".to_owned())
+}
+
+/// The string value of the first `"key":` in the JSON text `json`.
+fn json_string(json: &str, key: &str) -> Option<String> {
+    let after_key = &json[json.find(&format!("\"{key}\":"))? + key.len() + 3..];
+    let mut chars = after_key.trim_start().strip_prefix('"')?.chars();
+    let mut value = String::new();
+    loop {
+        match chars.next()? {
+            '"' => return Some(value),
+            '\\' => match chars.next()? {
+                'n' => value.push('\n'),
+                't' => value.push('\t'),
+                'r' => value.push('\r'),
+                'b' => value.push('\u{8}'),
+                'f' => value.push('\u{c}'),
+                'u' => {
+                    let hex: String = chars.by_ref().take(4).collect();
+                    value.push(char::from_u32(u32::from_str_radix(&hex, 16).ok()?)?);
+                }
+                escaped => value.push(escaped),
+            },
+            other => value.push(other),
+        }
+    }
 }
 
 /// The crates `cargo package` packages.
@@ -163,25 +397,31 @@ const MSRV_PACKAGES: &[&str] = &["rustc-web", "cargo-web", "libstd-rust-web-dev"
 const MSRV_DEBIAN_VERSION: &str = "1.85.0+dfsg3-1~deb12u3";
 const MSRV_CARGO: &str = "/usr/bin/cargo";
 
-/// `cargo check --all-features` of the library crates on Rust 1.85, installing the pinned
-/// Debian toolchain first where apt can; where it cannot, says so and skips.
-fn msrv() -> Result<(), String> {
-    let is_msrv = || output(MSRV_CARGO, &["--version"]).is_ok_and(|version| version.starts_with("cargo 1.85."));
-    if !is_msrv() {
-        if output("apt-get", &["--version"]).is_err() {
-            eprintln!("<== msrv: SKIPPED: no apt-get here to install Rust 1.85 (Debian's {MSRV_DEBIAN_VERSION})");
+/// `cargo check --all-features` of the library crates on Rust 1.85, as `plan` says: skipped
+/// with a note when not asked for; when asked for and impossible, a failure.
+fn msrv(plan: &Plan) -> Result<(), String> {
+    let installed = || match output(MSRV_CARGO, &["--version"]) {
+        Ok(version) if version.starts_with("cargo 1.85.") => Ok(()),
+        Ok(version) => Err(format!("{MSRV_CARGO} is {}", version.trim())),
+        Err(_) => Err(format!("there is no {MSRV_CARGO}")),
+    };
+    let why = plan.why;
+    match plan.msrv {
+        Msrv::Skip => {
+            eprintln!(
+                "<== msrv: skipped ({why}): `cargo xtask ci --msrv` checks with Rust 1.85 at {MSRV_CARGO}, `--install-msrv` installs it first (apt-get, as root)"
+            );
             return Ok(());
         }
-        let pinned: Vec<String> = MSRV_PACKAGES.iter().map(|name| format!("{name}={MSRV_DEBIAN_VERSION}")).collect();
-        let mut install = vec!["install", "-y", "-qq", "--no-install-recommends"];
-        install.extend(pinned.iter().map(String::as_str));
-        let installed = run("msrv toolchain: apt-get update", "apt-get", &["update", "-qq"], &[]).and_then(|()| {
-            run("msrv toolchain: apt-get install", "apt-get", &install, &[("DEBIAN_FRONTEND", "noninteractive")])
-        });
-        if let Err(error) = installed.and_then(|()| if is_msrv() { Ok(()) } else { Err("it is not cargo 1.85".into()) })
-        {
-            eprintln!("<== msrv: SKIPPED: Rust 1.85 could not be installed with apt ({error})");
-            return Ok(());
+        Msrv::Check => installed().map_err(|error| {
+            format!("msrv ({why}): cannot check with Rust 1.85: {error}; install it with `cargo xtask ci --install-msrv` (Debian, as root)")
+        })?,
+        Msrv::Install => {
+            if installed().is_err() {
+                install_msrv().and_then(|()| installed()).map_err(|error| {
+                    format!("msrv ({why}): cannot install Rust 1.85 (Debian's {} {MSRV_DEBIAN_VERSION}): {error}", MSRV_PACKAGES.join(" "))
+                })?;
+            }
         }
     }
     let mut check = vec!["check", "--locked", "--all-features", "--target-dir", "target/msrv"];
@@ -189,6 +429,21 @@ fn msrv() -> Result<(), String> {
         check.extend(["--package", crate_name]);
     }
     run("msrv: cargo 1.85 check", MSRV_CARGO, &check, &[("RUSTC", "/usr/bin/rustc"), ("RUSTDOC", "/usr/bin/rustdoc")])
+}
+
+/// Installs Debian's Rust 1.85 packages, pinned, with apt-get.
+fn install_msrv() -> Result<(), String> {
+    if command("apt-get").arg("--version").output().is_err() {
+        return Err("there is no apt-get here".into());
+    }
+    if output("id", &["-u"]).map_or(true, |uid| uid.trim() != "0") {
+        return Err("apt-get needs root".into());
+    }
+    let pinned: Vec<String> = MSRV_PACKAGES.iter().map(|name| format!("{name}={MSRV_DEBIAN_VERSION}")).collect();
+    let mut install = vec!["install", "-y", "-qq", "--no-install-recommends"];
+    install.extend(pinned.iter().map(String::as_str));
+    run("msrv toolchain: apt-get update", "apt-get", &["update", "-qq"], &[])?;
+    run("msrv toolchain: apt-get install", "apt-get", &install, &[("DEBIAN_FRONTEND", "noninteractive")])
 }
 
 /// Licences a dependency may carry (an SPDX expression must be satisfiable with these).
@@ -234,7 +489,12 @@ fn dependency_policy() -> Result<(), String> {
     if !heavy.is_empty() {
         return Err(format!("ordercloud-models with verify must not pull in {heavy:?}"));
     }
-    for package in ["ordercloud-transport", "ordercloud-password-reset", "ordercloud-auth"] {
+    let resources = tree(&["--package", "ordercloud-models", "--features", "resources"])?;
+    let extra: Vec<&String> = resources.iter().filter(|name| !SERDE_ONLY.contains(&name.as_str())).collect();
+    if !extra.is_empty() {
+        return Err(format!("ordercloud-models with resources must stay serde-only, but pulls in {extra:?}"));
+    }
+    for package in LIBRARY_CRATES {
         let lean = tree(&["--package", package, "--no-default-features"])?;
         let heavy: Vec<&String> = lean.iter().filter(|name| is_tls_or_http_stack(name)).collect();
         if !heavy.is_empty() {
@@ -350,7 +610,82 @@ fn tree(selection: &[&str]) -> Result<Vec<String>, String> {
 
 #[cfg(test)]
 mod tests {
-    use super::spdx_allows;
+    use super::{
+        Msrv, Plan, added_by_cargo_run, is_published_copy, json_string, set_by_cargo_run, spdx_allows, without,
+    };
+    use std::path::Path;
+
+    fn plan(args: &[&str], ci: Option<&str>) -> Result<Msrv, String> {
+        let args: Vec<String> = args.iter().map(|arg| (*arg).to_owned()).collect();
+        Plan::new(&args, ci).map(|plan| plan.msrv)
+    }
+
+    #[test]
+    fn msrv_runs_only_when_asked() {
+        assert_eq!(plan(&[], None), Ok(Msrv::Skip));
+        assert_eq!(plan(&[], Some("false")), Ok(Msrv::Skip));
+        assert_eq!(plan(&[], Some("true")), Ok(Msrv::Install));
+        assert_eq!(plan(&["--install-msrv"], None), Ok(Msrv::Install));
+        assert_eq!(plan(&["--msrv"], None), Ok(Msrv::Check));
+        // A flag wins over the environment: `--msrv` never installs.
+        assert_eq!(plan(&["--msrv"], Some("true")), Ok(Msrv::Check));
+        assert_eq!(plan(&["--msrv", "--msrv"], None), Ok(Msrv::Check));
+        assert!(plan(&["--msrv", "--install-msrv"], None).is_err());
+        assert!(plan(&["--quick"], None).is_err());
+    }
+
+    #[test]
+    fn only_what_cargo_run_sets_is_removed() {
+        for name in ["CARGO", "CARGO_PKG_NAME", "CARGO_PKG_VERSION_PRE", "CARGO_MANIFEST_DIR", "CARGO_MANIFEST_PATH"] {
+            assert!(set_by_cargo_run(name), "{name}");
+        }
+        for name in ["CARGO_HOME", "CARGO_TARGET_DIR", "CARGO_BUILD_JOBS", "CARGO_PROFILE_DEV_DEBUG", "RUSTFLAGS", "CI"]
+        {
+            assert!(!set_by_cargo_run(name), "{name}");
+        }
+    }
+
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn library_path_loses_only_what_cargo_added() {
+        let toolchain = Path::new("/rustup/toolchains/stable");
+        let output = Path::new("/work/target/debug");
+        let added = |path: &Path| added_by_cargo_run(path, Some(toolchain), Some(output));
+        let joined = |paths: &[&str]| std::env::join_paths(paths).unwrap();
+        // What `cargo run` gives xtask, in front of what it was started with.
+        let value = joined(&[
+            "/work/target/debug",
+            "/work/target/debug/deps",
+            "/rustup/toolchains/stable/lib/rustlib/x86_64-unknown-linux-gnu/lib",
+            "/rustup/toolchains/stable/lib",
+            "/opt/lib",
+            "/rustup/toolchains/stable/lib/other",
+        ]);
+        assert_eq!(without(&value, added), Some(joined(&["/opt/lib", "/rustup/toolchains/stable/lib/other"])));
+        assert_eq!(without(&joined(&["/work/target/debug/deps", "/rustup/toolchains/stable/lib"]), added), None);
+        // Debian's cargo lives in /usr/bin: only /usr/lib and /usr/lib/rustlib are its own.
+        let debian = |path: &Path| added_by_cargo_run(path, Some(Path::new("/usr")), None);
+        let value = joined(&["/usr/lib", "/usr/lib/rustlib/x86_64-unknown-linux-gnu/lib", "/usr/lib/x86_64-linux-gnu"]);
+        assert_eq!(without(&value, debian), Some(joined(&["/usr/lib/x86_64-linux-gnu"])));
+    }
+
+    #[test]
+    fn unpacked_copies_of_our_crates() {
+        assert!(is_published_copy("ordercloud-models-0.1.0"));
+        assert!(is_published_copy("ordercloud-password-reset-1.20.3-beta.1"));
+        assert!(!is_published_copy("ordercloud-models-derive-0.1.0"));
+        assert!(!is_published_copy("ordercloud-models-2-0.1.0"));
+        assert!(!is_published_copy("ordercloud-models"));
+        assert!(!is_published_copy("serde-1.0.229"));
+    }
+
+    #[test]
+    fn json_strings() {
+        let json = r#"{"packages":[],"target_directory":"C:\\work\\target","build_directory": "/a \"b\" \u00e9"}"#;
+        assert_eq!(json_string(json, "target_directory").as_deref(), Some(r"C:\work\target"));
+        assert_eq!(json_string(json, "build_directory").as_deref(), Some("/a \"b\" \u{e9}"));
+        assert_eq!(json_string(json, "workspace_root"), None);
+    }
 
     #[test]
     fn spdx_expressions() {
