@@ -20,20 +20,32 @@
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
-//! # async fn main() -> Result<(), ordercloud_transport::Error> {
-//! use ordercloud_auth::{AuthApi, TokenRequest};
-//! use ordercloud_transport::{ApiClient, MockTransport};
+//! # async fn main() -> Result<(), ordercloud_auth::Error> {
+//! use ordercloud_auth::models::ErrorCode;
+//! use ordercloud_auth::{ApiClient, AuthApi, Session, TokenRequest};
 //!
-//! # let mock = MockTransport::new();
+//! # let mock = ordercloud_transport::MockTransport::new();
 //! # mock.push_api_error(400, "Auth.InvalidUsernameOrPassword", "Invalid username or password");
 //! # let client = ApiClient::builder().transport(mock).build()?;
-//! let auth = AuthApi::new(client);
+//! // In production: ApiClient::builder().base_url("https://sandboxapi.ordercloud.io").build()?
+//! let auth = AuthApi::new(client.clone());
 //! let error = auth.token(&TokenRequest::password("my-client-id", "jdoe", "wrong-Passw0rd")).await.unwrap_err();
-//! assert_eq!(error.error_code(), Some(&ordercloud_models::ErrorCode::AuthInvalidUsernameOrPassword));
+//! assert_eq!(error.error_code(), Some(&ErrorCode::AuthInvalidUsernameOrPassword));
 //! assert!(!error.to_string().contains("wrong-Passw0rd"));
+//!
+//! // Signed-in calls: every call through `admin` carries the session's token.
+//! let session = Session::new(client, TokenRequest::client_credentials("my-client-id", "the-secret"));
+//! let admin: ApiClient = session.client();
+//! # drop(admin);
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! ## Features
+//!
+//! - `hyper` (default): the HTTP stack, hyper and rustls with Mozilla's roots.
+//! - `native-roots`: also trust the operating system's root certificates.
+//! - `mock`: `MockTransport` (re-exported here), for tests without a network.
 
 mod api;
 mod grant;

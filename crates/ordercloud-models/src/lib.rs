@@ -1,7 +1,8 @@
-//! Serde types of the Sitecore OrderCloud API, starting with the forgotten-credentials flow.
+//! Serde types of the Sitecore OrderCloud API.
 //!
-//! This crate holds data only: it depends on `serde` and `serde_json` and nothing else, so a
-//! crate that needs the types (a message-sender webhook, a test double) stays light.
+//! This crate holds data only: it depends on `serde` and `serde_json` (and, with `verify`,
+//! on the hashing a message sender's signature needs), so a crate that needs the types (a
+//! message-sender webhook, a test double) stays light.
 //!
 //! - Request bodies: [`PasswordResetRequest`], [`PasswordReset`], [`OneTimePasswordRequest`],
 //!   [`TokenPasswordReset`].
@@ -35,6 +36,13 @@
 //! );
 //! # Ok::<(), serde_json::Error>(())
 //! ```
+//!
+//! ## Features
+//!
+//! - `resources`: the models of every resource of OrderCloud's API description
+//!   (the module `resources`), generated; the API crates turn it on.
+//! - `verify`: `message_sender::receive_message`, which checks a message sender's
+//!   `x-oc-hash` (HMAC-SHA256, constant time) and parses the call in one step.
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 

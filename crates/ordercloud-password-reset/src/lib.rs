@@ -18,15 +18,14 @@
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), ordercloud_password_reset::Error> {
-//! use ordercloud_password_reset::{ErrorCode, ErrorExt, PasswordResetApi};
 //! use ordercloud_password_reset::models::{PasswordReset, PasswordResetRequest};
-//! use ordercloud_transport::{ApiClient, MockTransport};
+//! use ordercloud_password_reset::{ApiClient, ErrorCode, ErrorExt, PasswordResetApi};
 //!
-//! // Offline here; in production: ApiClient::builder().base_url("https://sandboxapi.ordercloud.io").build()?
-//! let mock = MockTransport::new();
-//! mock.push_status(204, "");
-//! mock.push_status(400, r#"{"Errors":[{"ErrorCode":"PasswordReset.InsecurePassword","Message":"Password does not meet the requirements","Data":{"MinimumCharacterCount":10,"UpperCaseRequired":true}}]}"#);
-//! let client = ApiClient::builder().transport(mock).build()?;
+//! # let mock = ordercloud_transport::MockTransport::new();
+//! # mock.push_status(204, "");
+//! # mock.push_status(400, r#"{"Errors":[{"ErrorCode":"PasswordReset.InsecurePassword","Message":"Password does not meet the requirements","Data":{"MinimumCharacterCount":10,"UpperCaseRequired":true}}]}"#);
+//! # let client = ApiClient::builder().transport(mock).build()?;
+//! // In production: ApiClient::builder().base_url("https://sandboxapi.ordercloud.io").build()?
 //! let api = PasswordResetApi::new(client);
 //!
 //! api.send_verification_code(
@@ -44,6 +43,12 @@
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! ## Features
+//!
+//! - `hyper` (default): the HTTP stack, hyper and rustls with Mozilla's roots.
+//! - `native-roots`: also trust the operating system's root certificates.
+//! - `mock`: `MockTransport` (re-exported here), for tests without a network.
 
 mod api;
 pub mod operations;

@@ -23,8 +23,8 @@
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), ordercloud_transport::Error> {
-//! use http::Method;
 //! use ordercloud_models::{ErrorCode, PasswordResetRequest};
+//! use ordercloud_transport::http::Method;
 //! use ordercloud_transport::{ApiClient, MockTransport};
 //!
 //! let mock = MockTransport::new();
@@ -43,6 +43,17 @@
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! (`MockTransport` needs the feature `mock`, which this example is built with.)
+//!
+//! ## Features
+//!
+//! - `hyper` (default): [`HyperTransport`], on hyper-util, rustls with the ring provider and
+//!   tokio. Without it nothing of hyper, rustls, ring or a tokio runtime is built: bring
+//!   your own [`HttpTransport`].
+//! - `webpki-roots` (default): Mozilla's root certificates, compiled in.
+//! - `native-roots`: also the operating system's root certificates.
+//! - `mock`: `MockTransport` and `RecordedRequest`, for tests.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod address;

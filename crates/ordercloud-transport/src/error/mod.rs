@@ -122,6 +122,7 @@ impl Error {
         Self::Config(ConfigError(Described::new(message, None)))
     }
 
+    #[cfg(feature = "hyper")]
     pub(crate) fn config_with(
         message: impl Into<Cow<'static, str>>,
         source: impl Into<Box<dyn StdError + Send + Sync>>,
