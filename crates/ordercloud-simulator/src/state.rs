@@ -28,7 +28,7 @@ pub(crate) const LOCKOUT_DURATION: Duration = Duration::from_secs(2 * 60);
 pub const OUTBOX_LIMIT: usize = 1000;
 /// The most codes and tokens kept at once: beyond it the oldest issued is forgotten, as if
 /// it had expired (a client whose token is forgotten gets `401 InvalidToken` and signs in
-/// again). About 30 MB of them; expired ones go as the clock passes them.
+/// again). That many take about 50 MB; expired ones go as the clock passes them.
 pub const GRANT_LIMIT: usize = 50_000;
 
 /// What a simulator starts with, and goes back to on reset.
