@@ -135,7 +135,11 @@ fn user(spec: &str) -> Result<SimUser, String> {
         {
             Ok(SimUser::new(client_id.trim(), username.trim(), email.trim(), password))
         }
-        _ => Err(format!("--user takes CLIENT_ID,USERNAME,EMAIL,PASSWORD with none empty but the email, not {spec:?}")),
+        // The value is not echoed: it may hold a password.
+        _ => Err(format!(
+            "--user takes CLIENT_ID,USERNAME,EMAIL,PASSWORD with none empty but the email; the value given has {} part(s)",
+            parts.len()
+        )),
     }
 }
 

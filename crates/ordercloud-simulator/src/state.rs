@@ -95,6 +95,7 @@ pub(crate) struct RequestKey {
     pub(crate) status: u16,
 }
 
+/// A user who signs in, with what the simulator keeps of their sign-ins.
 pub(crate) struct UserRecord {
     pub(crate) user: SimUser,
     /// The buyer organization of a buyer user (one the API's resources hold), who signs in
@@ -102,6 +103,28 @@ pub(crate) struct UserRecord {
     pub(crate) buyer_id: Option<String>,
     pub(crate) failed_attempts: u32,
     pub(crate) locked_until: Option<Duration>,
+}
+
+impl UserRecord {
+    /// The client part of the index keys: the user's client, or none for a buyer user, who
+    /// signs in through any client.
+    fn client_key(&self) -> String {
+        if self.buyer_id.is_some() { String::new() } else { self.user.client_id.clone() }
+    }
+
+    fn username_key(&self) -> (String, String) {
+        (self.client_key(), self.user.username.to_lowercase())
+    }
+
+    fn email_key(&self) -> (String, String) {
+        (self.client_key(), self.user.email.to_lowercase())
+    }
+
+    /// Whether this is the user `user_id` of the buyer `buyer_id`.
+    fn is_buyer_user(&self, buyer_id: &str, user_id: &str) -> bool {
+        self.buyer_id.as_deref().is_some_and(|buyer| buyer.eq_ignore_ascii_case(buyer_id))
+            && self.user.id.eq_ignore_ascii_case(user_id)
+    }
 }
 
 /// Something issued that works until it expires, some only once.
@@ -197,43 +220,32 @@ impl State {
 
     /// Adds or replaces a user record, keeping the indexes.
     fn put_user(&mut self, record: UserRecord) {
-        let client = if record.buyer_id.is_some() { String::new() } else { record.user.client_id.clone() };
-        let key = (client.clone(), record.user.username.to_lowercase());
+        let key = record.username_key();
         match self.by_username.get(&key) {
-            Some(&index) => self.users[index] = record,
+            Some(&index) => {
+                self.users[index] = record;
+                self.reindex();
+            }
             None => {
-                self.by_username.insert(key, self.users.len());
+                let index = self.users.len();
+                self.by_email.insert(record.email_key(), index);
+                self.by_username.insert(key, index);
                 self.users.push(record);
             }
         }
-        self.reindex_emails();
     }
 
-    fn reindex_emails(&mut self) {
-        self.by_email = self
-            .users
-            .iter()
-            .enumerate()
-            .map(|(index, record)| {
-                let client = if record.buyer_id.is_some() { String::new() } else { record.user.client_id.clone() };
-                ((client, record.user.email.to_lowercase()), index)
-            })
-            .collect();
+    /// Removes the user `user_id` of `buyer_id`, keeping the indexes.
+    fn remove_buyer_user(&mut self, buyer_id: &str, user_id: &str) {
+        self.users.retain(|record| !record.is_buyer_user(buyer_id, user_id));
+        self.reindex();
     }
 
-    /// Removes a buyer user, keeping the indexes.
-    fn remove_buyer_user(&mut self, user_id: &str) {
-        self.users.retain(|record| record.buyer_id.is_none() || !record.user.id.eq_ignore_ascii_case(user_id));
-        self.by_username = self
-            .users
-            .iter()
-            .enumerate()
-            .map(|(index, record)| {
-                let client = if record.buyer_id.is_some() { String::new() } else { record.user.client_id.clone() };
-                ((client, record.user.username.to_lowercase()), index)
-            })
-            .collect();
-        self.reindex_emails();
+    /// Both indexes again, after records moved.
+    fn reindex(&mut self) {
+        self.by_username =
+            self.users.iter().enumerate().map(|(index, record)| (record.username_key(), index)).collect();
+        self.by_email = self.users.iter().enumerate().map(|(index, record)| (record.email_key(), index)).collect();
     }
 
     /// Keeps what a resource change means for the users who sign in: a buyer user saved
@@ -243,7 +255,7 @@ impl State {
         for effect in effects {
             match effect {
                 Effect::UserSaved { buyer_id, user } => self.save_buyer_user(&buyer_id, user),
-                Effect::UserDeleted { user_id, .. } => self.remove_buyer_user(&user_id),
+                Effect::UserDeleted { buyer_id, user_id } => self.remove_buyer_user(&buyer_id, &user_id),
             }
         }
     }
@@ -261,8 +273,7 @@ impl State {
         if username.is_empty() {
             return;
         }
-        let existing =
-            self.users.iter().position(|record| record.buyer_id.is_some() && record.user.id.eq_ignore_ascii_case(&id));
+        let existing = self.users.iter().position(|record| record.is_buyer_user(buyer_id, &id));
         let (password, failed_attempts, locked_until) = match existing.map(|index| &self.users[index]) {
             Some(record) => {
                 (password.unwrap_or_else(|| record.user.password.clone()), record.failed_attempts, record.locked_until)
@@ -270,7 +281,7 @@ impl State {
             None => (password.unwrap_or_default(), 0, None),
         };
         if existing.is_some() {
-            self.remove_buyer_user(&id);
+            self.remove_buyer_user(buyer_id, &id);
         }
         let mut sim = SimUser::new("", &username, &email, &password);
         sim.id = id;

@@ -2,11 +2,13 @@
 //! the generated SDK: objects with OrderCloud's rules, lists with its paging, search, sort
 //! and filters, roles, and the answer for actions it does not play.
 
-use ordercloud::auth::{Session, TokenRequest};
+use ordercloud::auth::{AuthApi, Session, TokenRequest};
 use ordercloud::buyers::models::{Buyer, PartialBuyer, User};
 use ordercloud::buyers::{BuyersApi, UsersApi};
 use ordercloud::catalogs::ProductsApi;
 use ordercloud::catalogs::models::Product;
+use ordercloud::me::MeApi;
+use ordercloud::me::models::MeUser;
 use ordercloud::orders::OrdersApi;
 use ordercloud::orders::models::OrderDirection;
 use ordercloud::{ApiClient, Error, Filter, ListOptions, Xp};
@@ -177,4 +179,53 @@ async fn seeded_resources_come_back_after_a_reset_and_others_go() {
     assert_eq!(ids, ["b1"]);
     let shown = simulator.resources();
     assert_eq!(shown["Objects"]["buyers"][0]["Name"], "Seeded", "{shown}");
+}
+
+#[tokio::test]
+async fn a_buyer_user_saves_themselves_and_users_of_two_buyers_stay_apart() {
+    let simulator = Simulator::builder()
+        .api_client(SimApiClient::new(ADMIN).with_secret(SECRET).with_roles(["FullAccess"]))
+        .api_client(SimApiClient::new("storefront").with_roles(["Shopper", "MeAdmin"]))
+        .start()
+        .await
+        .unwrap();
+    let admin = admin(&simulator);
+    let users = UsersApi::new(admin.clone());
+    for buyer in ["b1", "b2"] {
+        BuyersApi::new(admin.clone()).save(buyer, &Buyer::new().with_name(buyer)).send().await.unwrap();
+        let user = User::new()
+            .with_id("u1")
+            .with_username(format!("jo-{buyer}"))
+            .with_first_name("Jo")
+            .with_last_name("Doe")
+            .with_email(format!("jo@{buyer}.example.com"))
+            .with_active(true)
+            .with_password("Jo-Passw0rd-1");
+        users.create(buyer, &user).send().await.unwrap();
+    }
+
+    // Me.Save: the whole user, Active included, as its required fields say.
+    let sign_in = |username: &str| TokenRequest::password("storefront", username, "Jo-Passw0rd-1");
+    let me = MeApi::new(Session::new(client(&simulator), sign_in("jo-b1")).client());
+    let me_user = MeUser::new()
+        .with_username("jo-b1")
+        .with_first_name("Joanna")
+        .with_last_name("Doe")
+        .with_email("jo@b1.example.com")
+        .with_active(true);
+    assert_eq!(me.save(&me_user).send().await.unwrap().first_name.as_deref(), Some("Joanna"));
+    assert_eq!(users.get("b1", "u1").send().await.unwrap().first_name.as_deref(), Some("Joanna"));
+
+    // The same ID under another buyer is another user.
+    users.delete("b1", "u1").send().await.unwrap();
+    let auth = AuthApi::new(client(&simulator));
+    assert!(auth.token(&sign_in("jo-b1")).await.is_err(), "the deleted user no longer signs in");
+    assert!(auth.token(&sign_in("jo-b2")).await.is_ok(), "the other buyer's u1 still does");
+
+    // No password is ever shown, of a buyer user or of an admin user.
+    let admin_user = json!({"Username": "ops", "FirstName": "O", "LastName": "P", "Email": "o@example.com",
+                            "Active": true, "Password": "Ops-Passw0rd-1"});
+    simulator.create_resource("/adminusers", admin_user).unwrap();
+    let shown = simulator.resources().to_string();
+    assert!(!shown.contains("Passw0rd"), "{shown}");
 }

@@ -24,16 +24,18 @@ pub(crate) fn serve(
             Reply::ok(profile)
         }
         "Me.Patch" | "Me.Save" => {
-            let (Some(buyer), Some(user)) = (caller.buyer_id, caller.user_id) else {
-                return Err(super::not_simulated(op));
-            };
-            let collection = format!("buyers/{}/users", buyer.to_lowercase());
-            let mut stored = store.get(&collection, user).cloned().ok_or_else(|| super::not_simulated(op))?;
+            // Only a buyer user stored under their buyer can change themselves; a user added
+            // with `--user` or `SimUser` has no stored object.
+            let user = caller.user_id.ok_or_else(super::invalid_token)?;
+            let stored = caller.buyer_id.and_then(|buyer| {
+                store.get(&format!("buyers/{}/users", buyer.to_lowercase()), user).cloned().map(|found| (buyer, found))
+            });
+            let (buyer, mut stored) = stored.ok_or_else(|| not_found("User", user))?;
             let body = body_object(request)?;
-            let changes = super::query::without(body, &["ID", "Active"]);
             if op.id == "Me.Save" {
-                required(op, &changes)?;
+                required(op, &body)?;
             }
+            let changes = super::query::without(body, &["ID", "Active"]);
             if let Value::Object(fields) = &mut stored {
                 super::store::merge(fields, super::query::without(changes, super::read_only(op.body)));
             }
@@ -140,13 +142,13 @@ pub(crate) fn serve(
             let order_id = path_value(request, "{orderID}");
             let mut order = store.get("orders", &order_id).cloned().ok_or_else(|| not_found("Order", &order_id))?;
             if order["Status"].as_str() != Some("Unsubmitted") {
-                return Err(Reply::bad_request_code(
+                return Err(Reply::bad_request(
                     "Order.CannotSubmitBadStatus",
                     "Cannot submit order with this status. Order status must be Unsubmitted.",
                 ));
             }
             if store.list(&format!("orders/{}/lineitems", order_id.to_lowercase())).next().is_none() {
-                return Err(Reply::bad_request_code(
+                return Err(Reply::bad_request(
                     "Order.CannotSubmitWithNoLineItems",
                     "Cannot submit an order without any line items.",
                 ));
@@ -185,7 +187,7 @@ fn priced_line(
 ) -> Result<Map<String, Value>, Reply> {
     let quantity = line.get("Quantity").and_then(Value::as_f64).unwrap_or(0.0);
     if quantity <= 0.0 {
-        return Err(Reply::bad_request_code(
+        return Err(Reply::bad_request(
             "LineItem.QuantityMustBePositive",
             "Line Item's Quantity must be greater than 0.",
         ));
