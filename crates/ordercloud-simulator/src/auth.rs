@@ -30,7 +30,7 @@ const PASSWORD_RESET_ROLE: &str = "PasswordReset";
 pub(crate) fn token(state: &mut State, request: &Incoming<'_>) -> Reply {
     let content_type = request.headers.get(http::header::CONTENT_TYPE).and_then(|value| value.to_str().ok());
     if !content_type.is_some_and(|value| value.to_ascii_lowercase().starts_with("application/x-www-form-urlencoded")) {
-        return oauth_error(StatusCode::BAD_REQUEST, "invalid_request", "The body must be a form");
+        return oauth_error(StatusCode::BAD_REQUEST, ErrorCode::OAuthInvalidRequest, "The body must be a form");
     }
     let form = form_pairs(request.body);
     let field = |name: &str| form.iter().find(|(key, _)| key == name).map(|(_, value)| value.clone());
@@ -38,10 +38,18 @@ pub(crate) fn token(state: &mut State, request: &Incoming<'_>) -> Reply {
     let client_id = basic.as_ref().map(|(id, _)| id.clone()).or_else(|| field("client_id"));
     let secret = basic.map(|(_, secret)| secret).or_else(|| field("client_secret"));
     let Some(client) = client_id.and_then(|client_id| state.client(&client_id)).cloned() else {
-        return oauth_error(StatusCode::UNAUTHORIZED, "invalid_client", "The client ID is missing or unknown");
+        return oauth_error(
+            StatusCode::UNAUTHORIZED,
+            ErrorCode::OAuthInvalidClient,
+            "The client ID is missing or unknown",
+        );
     };
     if client.client_secret.as_ref().is_some_and(|expected| secret.as_ref() != Some(expected)) {
-        return oauth_error(StatusCode::UNAUTHORIZED, "invalid_client", "The client secret is missing or wrong");
+        return oauth_error(
+            StatusCode::UNAUTHORIZED,
+            ErrorCode::OAuthInvalidClient,
+            "The client secret is missing or wrong",
+        );
     }
     let requested: Vec<String> = field("scope")
         .map(|scope| scope.split(' ').filter(|role| !role.is_empty()).map(str::to_owned).collect())
@@ -73,7 +81,7 @@ pub(crate) fn token(state: &mut State, request: &Incoming<'_>) -> Reply {
         Some("client_credentials") => {
             return oauth_error(
                 StatusCode::BAD_REQUEST,
-                "unauthorized_client",
+                ErrorCode::OAuthUnauthorizedClient,
                 "The client allows no anonymous shopping",
             );
         }
@@ -94,19 +102,23 @@ pub(crate) fn token(state: &mut State, request: &Incoming<'_>) -> Reply {
                 None => {
                     return oauth_error(
                         StatusCode::BAD_REQUEST,
-                        "invalid_grant",
+                        ErrorCode::OAuthInvalidGrant,
                         "The refresh token is invalid or expired",
                     );
                 }
             }
         }
         Some("refresh_token") => {
-            return oauth_error(StatusCode::BAD_REQUEST, "unauthorized_client", "The client issues no refresh tokens");
+            return oauth_error(
+                StatusCode::BAD_REQUEST,
+                ErrorCode::OAuthUnauthorizedClient,
+                "The client issues no refresh tokens",
+            );
         }
         _ => {
             return oauth_error(
                 StatusCode::BAD_REQUEST,
-                "unsupported_grant_type",
+                ErrorCode::OAuthUnsupportedGrantType,
                 "The grant_type is missing or unknown",
             );
         }
@@ -214,7 +226,11 @@ fn password_grant(
 ) -> Result<(String, Option<String>), Reply> {
     let (Some(username), Some(password)) = (username.filter(|u| !u.is_empty()), password.filter(|p| !p.is_empty()))
     else {
-        return Err(oauth_error(StatusCode::BAD_REQUEST, "invalid_request", "The username and password are required"));
+        return Err(oauth_error(
+            StatusCode::BAD_REQUEST,
+            ErrorCode::OAuthInvalidRequest,
+            "The username and password are required",
+        ));
     };
     let now = state.now();
     let refused = || Reply::bad_request(ErrorCode::AuthInvalidUsernameOrPassword, "Invalid username or password");

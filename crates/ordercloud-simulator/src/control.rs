@@ -24,11 +24,9 @@ pub(crate) fn handle(state: &mut State, request: &Incoming<'_>, route: &[&str]) 
         (&Method::GET, ["requests"]) => Reply::ok(crate::RequestLog::of(state).to_json()),
         (&Method::POST, ["advance"]) => {
             let seconds = request
-                .query
-                .unwrap_or("")
-                .split('&')
-                .find_map(|pair| pair.strip_prefix("seconds="))
-                .and_then(|value| value.parse::<u64>().ok());
+                .query_pairs()
+                .into_iter()
+                .find_map(|(name, value)| (name == "seconds").then(|| value.parse::<u64>().ok()).flatten());
             match seconds {
                 Some(seconds) => {
                     state.advance(Duration::from_secs(seconds));
@@ -61,7 +59,7 @@ pub(crate) fn handle(state: &mut State, request: &Incoming<'_>, route: &[&str]) 
                         Err(error) => {
                             return Some(Reply::error_with(
                                 StatusCode::BAD_REQUEST,
-                                ErrorCode::InvalidRequestBody.as_str(),
+                                ErrorCode::InvalidRequestBody,
                                 &format!("the resource at {path} was refused; all before it were added"),
                                 json!({"Path": path, "Error": error, "Created": created}),
                             ));

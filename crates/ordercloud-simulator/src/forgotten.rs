@@ -133,7 +133,7 @@ fn set_password(state: &mut State, client_id: &str, username: &str, password: &s
         let data = serde_json::to_value(&requirements).unwrap_or(Value::Null);
         return Reply::error_with(
             StatusCode::BAD_REQUEST,
-            ErrorCode::PasswordResetInsecurePassword.as_str(),
+            ErrorCode::PasswordResetInsecurePassword,
             "The password does not meet the requirements",
             data,
         );

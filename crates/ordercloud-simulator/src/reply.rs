@@ -32,13 +32,13 @@ impl Reply {
     }
 
     /// OrderCloud's error body, `{"Errors":[{"ErrorCode","Message","Data":null}]}`.
-    pub(crate) fn error(status: StatusCode, code: ErrorCode, message: &str) -> Self {
+    pub(crate) fn error(status: StatusCode, code: impl Into<ErrorCode>, message: &str) -> Self {
         Self::api_error(status, ApiError::new(code, message))
     }
 
     /// OrderCloud's error body with `Data`.
-    pub(crate) fn error_with(status: StatusCode, code: &str, message: &str, data: Value) -> Self {
-        Self::api_error(status, ApiError::new(ErrorCode::from(code), message).with_data(data))
+    pub(crate) fn error_with(status: StatusCode, code: impl Into<ErrorCode>, message: &str, data: Value) -> Self {
+        Self::api_error(status, ApiError::new(code, message).with_data(data))
     }
 
     fn api_error(status: StatusCode, error: ApiError) -> Self {
@@ -46,12 +46,9 @@ impl Reply {
         Self::new(status, Some(body))
     }
 
-    pub(crate) fn bad_request(code: ErrorCode, message: &str) -> Self {
+    /// A 400 with OrderCloud's error body.
+    pub(crate) fn bad_request(code: impl Into<ErrorCode>, message: &str) -> Self {
         Self::error(StatusCode::BAD_REQUEST, code, message)
-    }
-
-    pub(crate) fn bad_request_code(code: &str, message: &str) -> Self {
-        Self::error(StatusCode::BAD_REQUEST, ErrorCode::from(code), message)
     }
 
     /// Adds a header.
@@ -76,31 +73,37 @@ pub(crate) fn invalid_token() -> Reply {
 pub(crate) fn insufficient_roles(sufficient: &[&str], assigned: &[String]) -> Reply {
     Reply::error_with(
         StatusCode::FORBIDDEN,
-        "Auth.InsufficientRoles",
+        ErrorCode::AuthInsufficientRoles,
         "User does not have role(s) required to perform this action.",
         json!({"SufficientRoles": sufficient, "AssignedRoles": assigned}),
     )
 }
 
 /// The token endpoint's refusal in OAuth2's shape, with OrderCloud's `Errors` beside it.
-pub(crate) fn oauth_error(status: StatusCode, error: &str, description: &str) -> Reply {
-    let mut reply = Reply::error(status, ErrorCode::from(error), description);
+pub(crate) fn oauth_error(status: StatusCode, error: ErrorCode, description: &str) -> Reply {
+    let code = error.as_str().to_owned();
+    let mut reply = Reply::error(status, error, description);
     if let Some(Value::Object(body)) = &mut reply.body {
-        body.insert("error".to_owned(), json!(error));
+        body.insert("error".to_owned(), json!(code));
         body.insert("error_description".to_owned(), json!(description));
     }
     reply
 }
 
-/// No route of OrderCloud's is at this path: `NotFound`, naming the path, so clients that read
-/// `Data.ObjectType` (the official JavaScript SDK does) find it.
-pub(crate) fn unknown_route(path: &str) -> Reply {
+/// OrderCloud's `NotFound`, naming what is missing in `Data`, which clients read (the
+/// official JavaScript SDK fails on a `NotFound` without it).
+pub(crate) fn not_found(object_type: &str, id: &str) -> Reply {
     Reply::error_with(
         StatusCode::NOT_FOUND,
-        "NotFound",
-        &format!("No route of the API is at {path}"),
-        json!({"ObjectType": "Route", "ObjectID": path}),
+        ErrorCode::NotFound,
+        &format!("{object_type} not found: {id}"),
+        json!({"ObjectType": object_type, "ObjectID": id}),
     )
+}
+
+/// No route of OrderCloud's is at this path: a `NotFound` of the route.
+pub(crate) fn unknown_route(path: &str) -> Reply {
+    not_found("Route", path)
 }
 
 /// A route of OrderCloud's, but not for this method.

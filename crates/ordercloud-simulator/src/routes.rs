@@ -5,6 +5,7 @@
 use std::sync::OnceLock;
 
 use http::{Method, StatusCode};
+use ordercloud_models::ErrorCode;
 use serde_json::{Value, json};
 
 use crate::auth::{self, Holder};
@@ -76,9 +77,9 @@ fn api(state: &mut State, request: &Incoming<'_>, path: &str) -> (&'static str, 
 
 /// `/v1` and the operation's path template, as the request log counts it.
 fn label(call: &Call) -> &'static str {
-    static LABELS: OnceLock<Vec<(&'static str, String)>> = OnceLock::new();
-    let labels = LABELS.get_or_init(|| resources::operations().map(|op| (op.id, format!("/v1{}", op.path))).collect());
-    labels.iter().find(|(id, _)| *id == call.op.id).map_or(OTHER_ROUTE, |(_, label)| label.as_str())
+    static LABELS: OnceLock<Vec<String>> = OnceLock::new();
+    let labels = LABELS.get_or_init(|| resources::operations().map(|op| format!("/v1{}", op.path)).collect());
+    labels.get(call.index).map_or(OTHER_ROUTE, String::as_str)
 }
 
 /// An operation of the description: the token's roles checked, then served from the
@@ -132,21 +133,18 @@ fn profile(state: &mut State, holder: &Holder) -> (Option<String>, Option<Value>
 fn register(state: &mut State, holder: Option<&Holder>, call: &Call, body: Option<Value>) -> Result<Reply, Reply> {
     let holder = holder.ok_or_else(invalid_token)?;
     if !holder.facts.anonymous {
-        return Err(Reply::bad_request_code("User.IsNotTemp", "The current user is not a temp user."));
+        return Err(Reply::bad_request("User.IsNotTemp", "The current user is not a temp user."));
     }
     let buyer = holder.facts.buyer_id.clone().ok_or_else(|| {
-        Reply::bad_request_code("Buyer.RequiredIDWhenAnon", "The API client's anonymous shoppers belong to no buyer")
+        Reply::bad_request("Buyer.RequiredIDWhenAnon", "The API client's anonymous shoppers belong to no buyer")
     })?;
     let Some(Value::Object(mut user)) = body else {
-        return Err(Reply::bad_request_code("Request.InvalidRequestBody", "The request body must be a JSON object"));
+        return Err(Reply::bad_request(ErrorCode::InvalidRequestBody, "The request body must be a JSON object"));
     };
     resources::required(call.op, &user)?;
     let username = user.get("Username").and_then(Value::as_str).unwrap_or_default().to_owned();
     if state.find_user(&holder.client_id, Some(&username), None).is_some() {
-        return Err(Reply::bad_request_code(
-            "User.UsernameMustBeUnique",
-            "Username already exists in this Buying Network.",
-        ));
+        return Err(Reply::bad_request("User.UsernameMustBeUnique", "Username already exists in this Buying Network."));
     }
     user.insert("Active".to_owned(), json!(true));
     let created = state

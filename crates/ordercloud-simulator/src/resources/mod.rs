@@ -18,10 +18,14 @@ mod described;
 pub(crate) mod query;
 pub(crate) mod store;
 
+use std::sync::OnceLock;
+
 use http::{Method, StatusCode};
+use ordercloud_models::ErrorCode;
 use serde_json::{Map, Value, json};
 
 use crate::reply::Reply;
+pub(crate) use crate::reply::{invalid_token, not_found};
 use query::{ListQuery, without};
 use store::Store;
 
@@ -56,6 +60,8 @@ const DIRECTION: &str = "{direction}";
 /// An operation found for a request, with its path parameters' values.
 pub(crate) struct Call {
     pub(crate) op: &'static Described,
+    /// Its place in [`operations`].
+    pub(crate) index: usize,
     /// `(name, value)` of each path parameter, in path order, decoded.
     pub(crate) params: Vec<(&'static str, String)>,
 }
@@ -79,15 +85,14 @@ pub(crate) fn route(method: &Method, path: &str) -> Route {
     let segments: Vec<String> = segments.into_iter().flatten().collect();
     let mut best: Option<(usize, Call)> = None;
     let mut methods = Vec::new();
-    for op in described::OPERATIONS {
-        let Some(params) = matches(op.path, &segments) else { continue };
+    for (index, (op, template)) in described::OPERATIONS.iter().zip(templates()).enumerate() {
+        let Some(params) = matches(&template.parts, &segments) else { continue };
         if !op.method.eq_ignore_ascii_case(method.as_str()) {
             methods.push(op.method);
             continue;
         }
-        let literals = op.path.split('/').filter(|segment| !segment.starts_with('{')).count();
-        if best.as_ref().is_none_or(|(most, _)| literals > *most) {
-            best = Some((literals, Call { op, params }));
+        if best.as_ref().is_none_or(|(most, _)| template.literals > *most) {
+            best = Some((template.literals, Call { op, index, params }));
         }
     }
     match best {
@@ -97,9 +102,31 @@ pub(crate) fn route(method: &Method, path: &str) -> Route {
     }
 }
 
-/// The path parameters of `template` in `segments`, if it matches.
-fn matches(template: &'static str, segments: &[String]) -> Option<Vec<(&'static str, String)>> {
-    let parts: Vec<&'static str> = template.trim_matches('/').split('/').collect();
+/// An operation's path, split once.
+struct Template {
+    parts: Vec<&'static str>,
+    /// How many of its segments are literal, not parameters.
+    literals: usize,
+}
+
+/// The path of each operation of [`described::OPERATIONS`], in the same order, split into
+/// segments the first time a request is routed.
+fn templates() -> &'static [Template] {
+    static TEMPLATES: OnceLock<Vec<Template>> = OnceLock::new();
+    TEMPLATES.get_or_init(|| {
+        described::OPERATIONS
+            .iter()
+            .map(|op| {
+                let parts: Vec<&'static str> = op.path.trim_matches('/').split('/').collect();
+                let literals = parts.iter().filter(|part| !part.starts_with('{')).count();
+                Template { parts, literals }
+            })
+            .collect()
+    })
+}
+
+/// The path parameters of the template `parts` in `segments`, if it matches.
+fn matches(parts: &[&'static str], segments: &[String]) -> Option<Vec<(&'static str, String)>> {
     if parts.len() != segments.len() {
         return None;
     }
@@ -137,7 +164,7 @@ pub(crate) trait Clock {
 
 /// What changed that the rest of the simulator keeps too: a buyer user (who can sign in
 /// and reset a password) created, changed or deleted.
-#[derive(Debug, PartialEq)]
+#[derive(Debug)]
 pub(crate) enum Effect {
     UserSaved { buyer_id: String, user: Value },
     UserDeleted { buyer_id: String, user_id: String },
@@ -178,7 +205,7 @@ fn serve_inner(
     }
     let place = Place::of(request)?;
     let reply = objects(store, request, &place, clock, effects)?;
-    if let Some(order_id) = place.order_of_line_items() {
+    if let Some(order_id) = place.order_of_line_items().filter(|_| op.method != "GET") {
         actions::recompute_order(store, &order_id);
     }
     Ok(reply)
@@ -354,7 +381,7 @@ fn list(store: &Store, request: &Request<'_>, place: &Place) -> Result<Reply, Re
 /// The list options of `request`, its operation's own parameters aside.
 pub(crate) fn list_query(request: &Request<'_>) -> Result<ListQuery, Reply> {
     let own = own_parameters(request.call.op);
-    ListQuery::parse(request.query, &own).map_err(|error| Reply::bad_request_code(error.code, &error.message))
+    ListQuery::parse(request.query, &own).map_err(|error| Reply::bad_request(error.code, &error.message))
 }
 
 /// The query parameters an operation takes besides the list options (which filters are not).
@@ -444,7 +471,7 @@ pub(crate) fn required(op: &Described, body: &Map<String, Value>) -> Result<(), 
     }
     Err(Reply::error_with(
         StatusCode::BAD_REQUEST,
-        "ValidationFailure",
+        ErrorCode::ValidationFailure,
         &format!("{} is required", missing.join(", ")),
         json!({"Fields": missing}),
     ))
@@ -457,7 +484,7 @@ pub(crate) fn body_object(request: &Request<'_>) -> Result<Map<String, Value>, R
     match &request.body {
         Some(Value::Object(object)) => Ok(object.clone()),
         None if request.call.op.required.is_empty() => Ok(Map::new()),
-        _ => Err(Reply::bad_request_code("Request.InvalidRequestBody", "The request body must be a JSON object")),
+        _ => Err(Reply::bad_request(ErrorCode::InvalidRequestBody, "The request body must be a JSON object")),
     }
 }
 
@@ -513,7 +540,7 @@ fn assignment(store: &mut Store, request: &Request<'_>, schema: &str) -> Result<
                 .cloned()
                 .collect();
             let query =
-                ListQuery::parse(&paging, &[]).map_err(|error| Reply::bad_request_code(error.code, &error.message))?;
+                ListQuery::parse(&paging, &[]).map_err(|error| Reply::bad_request(error.code, &error.message))?;
             Ok(Reply::ok(query.answer(items, false)))
         }
         "DELETE" => {
@@ -525,16 +552,6 @@ fn assignment(store: &mut Store, request: &Request<'_>, schema: &str) -> Result<
         }
         _ => Err(not_simulated(op)),
     }
-}
-
-/// OrderCloud's `NotFound`, naming what is missing.
-pub(crate) fn not_found(object_type: &str, id: &str) -> Reply {
-    Reply::error_with(
-        StatusCode::NOT_FOUND,
-        "NotFound",
-        &format!("{object_type} not found: {id}"),
-        json!({"ObjectType": object_type, "ObjectID": id}),
-    )
 }
 
 fn missing(op: &Described, id: &str) -> Reply {
@@ -551,19 +568,11 @@ pub(crate) fn not_simulated(op: &Described) -> Reply {
     )
 }
 
-fn invalid_token() -> Reply {
-    Reply::error(
-        StatusCode::UNAUTHORIZED,
-        ordercloud_models::ErrorCode::InvalidToken,
-        "Access token is invalid or expired.",
-    )
-}
-
 /// Every object of the store, by collection, and every assignment, by schema: what
 /// `GET /_simulator/resources` shows.
 pub(crate) fn dump(store: &Store) -> Value {
     let mut collections: Vec<(&String, Vec<Value>)> =
-        store.collections().map(|(key, objects)| (key, objects.values().cloned().collect())).collect();
+        store.collections().map(|(key, objects)| (key, objects.values().cloned().map(output).collect())).collect();
     collections.sort_by(|a, b| a.0.cmp(b.0));
     let mut assignments: Vec<(&String, Vec<Value>)> = store
         .all_assignments()

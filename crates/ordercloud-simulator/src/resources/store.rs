@@ -36,9 +36,9 @@ impl Store {
         self.get(collection, id).is_some()
     }
 
-    /// Puts `object` under `id`; whether one was there.
-    pub(crate) fn put(&mut self, collection: &str, id: &str, object: Value) -> bool {
-        self.collections.entry(collection.to_owned()).or_default().insert(id.to_lowercase(), object).is_some()
+    /// Puts `object` under `id`, in place of any there.
+    pub(crate) fn put(&mut self, collection: &str, id: &str, object: Value) {
+        self.collections.entry(collection.to_owned()).or_default().insert(id.to_lowercase(), object);
     }
 
     /// Removes the object and every collection under it; whether it was there.
