@@ -211,7 +211,7 @@ proptest! {
             0 => { mock.push_status(404, format!("{prefix}{echoed}{suffix}")); }
             1 => { mock.push_api_error(400, &format!("{prefix}{echoed}"), &format!("{echoed}{suffix}")); }
             2 => { mock.push_status(200, format!("{{\"a\":{prefix}{echoed}{suffix}")); }
-            _ => { mock.push_error(TransportError::new(TransportErrorKind::Io, format!("{prefix}{suffix}"))); }
+            _ => { mock.push_error(TransportError::new(TransportErrorKind::Io, format!("{prefix}{echoed}{suffix}"))); }
         }
         let client = mock_client(&mock);
         let error = block_on(

@@ -90,6 +90,21 @@ impl TransportError {
                 }))
     }
 
+    /// This error with its causes replaced by their text without `secrets`, when any cause
+    /// shows one in its `Display` or `Debug` (a transport of the caller's own may quote the
+    /// request's URL, and with it a code sent in the path). Untouched otherwise, so the
+    /// causes can still be downcast.
+    pub(crate) fn without_secrets(self, secrets: &[crate::text::Secret<'_>]) -> Self {
+        let shows_secret = |text: &str| crate::text::shows_secret(text, secrets);
+        let debug = self.source.as_ref().map(|source| format!("{source:?}")).unwrap_or_default();
+        if !self.chain().any(|error| shows_secret(&error.to_string())) && !shows_secret(&debug) {
+            return self;
+        }
+        let root = self.chain().last().map(|root| root.to_string()).unwrap_or_default();
+        let shown = crate::text::safe_snippet(&root, secrets).unwrap_or_else(|| crate::text::WITHHELD.to_owned());
+        Self { kind: self.kind, source: Some(Arc::new(Scrubbed(shown))) }
+    }
+
     fn chain(&self) -> impl Iterator<Item = &(dyn StdError + 'static)> {
         let first = self.source.as_deref().map(|error| error as &(dyn StdError + 'static));
         std::iter::successors(first, |&error| error.source())
@@ -122,6 +137,18 @@ impl StdError for TransportError {
         self.source.as_deref().map(|error| error as &(dyn StdError + 'static))
     }
 }
+
+/// A cause whose own text showed a secret of the call: that text without it.
+#[derive(Debug)]
+struct Scrubbed(String);
+
+impl fmt::Display for Scrubbed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl StdError for Scrubbed {}
 
 /// The cause of a timeout raised by the client: how long the call was given.
 #[derive(Debug)]

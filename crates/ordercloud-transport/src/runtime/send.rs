@@ -134,6 +134,7 @@ impl ApiRequest {
                 Err(TransportError::new(TransportErrorKind::QueueTimeout, Elapsed(self.timeout)).into())
             }
             None => Err(TransportError::new(TransportErrorKind::Timeout, Elapsed(self.timeout)).into()),
+            Some(Err(Error::Transport(error))) => Err(Error::Transport(error.without_secrets(&secrets.as_strs()))),
             Some(Err(error)) => Err(error),
             Some(Ok(response)) => {
                 span.record("status", response.status().as_u16());
@@ -222,7 +223,8 @@ impl Attempts {
                 }
                 Err(error) => match shared.retry.after_failure(retries, &error) {
                     Some(wait) if fits(wait, deadline) => {
-                        tracing::info!(attempt = retries + 1, error = %error, wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX), "retrying a request that was not sent");
+                        // The kind only: a cause's text may quote the URL, secrets and all.
+                        tracing::info!(attempt = retries + 1, kind = ?error.kind(), wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX), "retrying a request that was not sent");
                         wait
                     }
                     _ => return Err(error.into()),

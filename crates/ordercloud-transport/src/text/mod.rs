@@ -87,6 +87,12 @@ pub(crate) fn safe_snippet(text: &str, secrets: &[Secret<'_>]) -> Option<String>
     Some(truncate(&line, SNIPPET_CHARS).into_owned())
 }
 
+/// Whether `text` shows any of `secrets`, in any form the scrubbing looks for.
+pub(crate) fn shows_secret(text: &str, secrets: &[Secret<'_>]) -> bool {
+    let secrets: Vec<Secret<'_>> = secrets.iter().copied().filter(|secret| !secret.text.trim().is_empty()).collect();
+    !secrets.is_empty() && scrub::scrub(text, &secrets).is_none_or(|scrubbed| scrubbed != text)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
