@@ -72,7 +72,7 @@ pub struct MessageSenderPayload<E = RawJson, C = RawJson> {
     pub config_data: Option<C>,
 }
 
-impl<E: fmt::Debug, C: fmt::Debug> fmt::Debug for MessageSenderPayload<E, C> {
+impl<E: fmt::Debug + 'static, C: fmt::Debug + 'static> fmt::Debug for MessageSenderPayload<E, C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("MessageSenderPayload")
             .field("oc_log_id_header", &self.oc_log_id_header)
@@ -81,10 +81,24 @@ impl<E: fmt::Debug, C: fmt::Debug> fmt::Debug for MessageSenderPayload<E, C> {
             .field("user_token", &RedactedOption(self.user_token.is_some()))
             .field("recipient", &self.recipient)
             .field("cc_list", &self.cc_list)
-            .field("event_body", &self.event_body)
+            .field("event_body", &Shown(&self.event_body))
             .field("message_type", &self.message_type)
-            .field("config_data", &self.config_data)
+            .field("config_data", &Shown(&self.config_data))
             .finish()
+    }
+}
+
+/// How `Debug` shows a payload's event body or configuration: a typed one as itself (the
+/// typed bodies redact their own secrets); raw JSON, which may hold a verification code, a
+/// token or a provider's key, by its size only.
+struct Shown<'a, T>(&'a Option<T>);
+
+impl<T: fmt::Debug + 'static> fmt::Debug for Shown<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0.as_ref().map(|value| (value as &dyn std::any::Any).downcast_ref::<RawJson>()) {
+            Some(Some(raw)) => write!(f, "Some(RawJson(** {} bytes, redacted **))", raw.as_json().len()),
+            _ => self.0.fmt(f),
+        }
     }
 }
 
@@ -303,6 +317,16 @@ mod tests {
             assert!(!debug.contains(secret), "{secret} leaked: {debug}");
         }
         assert!(debug.contains("jdoe") && debug.contains("https://shop.example.com/reset"));
+    }
+
+    #[test]
+    fn a_raw_event_body_or_configuration_is_not_shown_in_debug() {
+        let payload: MessageSenderPayload = serde_json::from_value(forgotten_password_json()).unwrap();
+        let debug = format!("{payload:?} {payload:#?}");
+        for secret in ["user-token-secret", "code-secret", "access-token-secret"] {
+            assert!(!debug.contains(secret), "{secret} leaked: {debug}");
+        }
+        assert!(debug.contains("jdoe") && debug.contains("bytes, redacted"), "{debug}");
     }
 
     #[test]
