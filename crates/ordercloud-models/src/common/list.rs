@@ -26,7 +26,7 @@ pub struct ListPage<T> {
     #[serde(rename = "Meta", default, deserialize_with = "null_as_default")]
     pub meta: ListMeta,
     /// The items of this page.
-    #[serde(rename = "Items", default = "Vec::new", deserialize_with = "null_as_empty")]
+    #[serde(rename = "Items", default, deserialize_with = "null_as_default")]
     pub items: Vec<T>,
 }
 
@@ -100,7 +100,7 @@ pub struct ListPageWithFacets<T> {
     #[serde(rename = "Meta", default, deserialize_with = "null_as_default")]
     pub meta: MetaWithFacets,
     /// The items of this page.
-    #[serde(rename = "Items", default = "Vec::new", deserialize_with = "null_as_empty")]
+    #[serde(rename = "Items", default, deserialize_with = "null_as_default")]
     pub items: Vec<T>,
 }
 
@@ -330,10 +330,6 @@ impl ListOptions {
 
 fn null_as_default<'de, D: Deserializer<'de>, T: Default + Deserialize<'de>>(deserializer: D) -> Result<T, D::Error> {
     Ok(Option::<T>::deserialize(deserializer)?.unwrap_or_default())
-}
-
-fn null_as_empty<'de, D: Deserializer<'de>, T: Deserialize<'de>>(deserializer: D) -> Result<Vec<T>, D::Error> {
-    Ok(Option::<Vec<T>>::deserialize(deserializer)?.unwrap_or_default())
 }
 
 #[cfg(test)]

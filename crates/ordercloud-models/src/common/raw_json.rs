@@ -73,9 +73,15 @@ impl RawJson {
         self.0.get()
     }
 
-    /// Whether this is JSON `null` or an empty object.
+    /// Whether this is JSON `null` or an empty object (`{ }` with any white space). Read from
+    /// the text: nothing is parsed.
     pub fn is_empty(&self) -> bool {
-        matches!(self.0.get().trim(), "null" | "{}") || matches!(self.to_value(), Value::Object(map) if map.is_empty())
+        let text = self.0.get().trim();
+        text == "null"
+            || text
+                .strip_prefix('{')
+                .and_then(|inner| inner.strip_suffix('}'))
+                .is_some_and(|inner| inner.trim().is_empty())
     }
 }
 
@@ -93,6 +99,8 @@ impl From<Value> for RawJson {
     }
 }
 
+/// Equal when the texts are, or else when they parse to the same value (which parses
+/// both).
 impl PartialEq for RawJson {
     fn eq(&self, other: &Self) -> bool {
         self.0.get() == other.0.get() || self.to_value() == other.to_value()

@@ -135,7 +135,6 @@ fn category_of_code(code: &ErrorCode) -> Option<ErrorCategory> {
         | ErrorCode::AuthSellerNotActive
         | ErrorCode::OAuthInvalidGrant => ErrorCategory::InvalidCredentials,
         ErrorCode::InvalidToken => ErrorCategory::SessionExpired,
-        ErrorCode::PasswordResetLockedOut => ErrorCategory::LockedOut,
         code if code.as_str().ends_with("LockedOut") => ErrorCategory::LockedOut,
         ErrorCode::AuthInsufficientRoles => ErrorCategory::Forbidden,
         ErrorCode::PasswordResetMissingOrInvalidClientId

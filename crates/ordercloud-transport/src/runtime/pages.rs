@@ -186,7 +186,7 @@ impl<T, P: ListEnvelope<Item = T>> Pages<T, P> {
         }
         self.next = match next_key.filter(|key| !key.is_empty()) {
             _ if page.is_empty() => None,
-            Some(key) if at == Some(PageAt::Key(key.to_owned())) || self.keys.contains(key) => {
+            Some(key) if matches!(&at, Some(PageAt::Key(asked)) if asked == key) || self.keys.contains(key) => {
                 return self.stop(PaginationErrorKind::RepeatedPageKey);
             }
             Some(key) => {

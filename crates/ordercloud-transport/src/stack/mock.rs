@@ -116,7 +116,7 @@ impl RecordedRequest {
     /// # }
     /// ```
     pub fn body_json<T: serde::de::DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
-        serde_json::from_slice(self.body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&self.body))
+        serde_json::from_slice(crate::error::json_text(&self.body))
     }
 }
 
