@@ -44,8 +44,15 @@ use tokio::net::TcpListener;
 /// Where sessions live between requests and across restarts: a stand-in for Redis or a
 /// database, holding each session's snapshot as JSON under its session ID. A snapshot holds
 /// the shopper's tokens: keep a real store server-side and encrypted at rest.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct SessionStore(Arc<Mutex<HashMap<String, String>>>);
+
+/// The number of sessions only: the snapshots hold tokens, and their IDs are cookies.
+impl std::fmt::Debug for SessionStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SessionStore").field("sessions", &self.len()).finish_non_exhaustive()
+    }
+}
 
 impl SessionStore {
     fn save(&self, id: &str, snapshot: &SessionSnapshot) {
@@ -216,33 +223,40 @@ impl Storefront {
     fn session(&self, headers: &HeaderMap) -> Result<Session, Reply> {
         let signed_out = || Reply::refused(StatusCode::UNAUTHORIZED, ErrorCategory::SessionExpired.as_str());
         let id = session_id(headers).ok_or_else(signed_out)?;
-        let known = self.sessions.lock().unwrap_or_else(PoisonError::into_inner).get(id).cloned();
-        let session = match known {
-            Some(session) => session,
+        // Looked up and, if need be, restored under one lock: two requests with the same
+        // cookie must not restore two sessions racing for one refresh token.
+        let mut sessions = self.sessions.lock().unwrap_or_else(PoisonError::into_inner);
+        let session = match sessions.get(id) {
+            Some(session) => session.clone(),
             None => {
                 let session = Session::restore(self.client.clone(), self.store.load(id).ok_or_else(signed_out)?);
-                self.keep(id, session.clone());
+                self.save_on_renewal(id, &session);
+                sessions.insert(id.to_owned(), session.clone());
                 session
             }
         };
         if session.ended().is_some() {
-            self.sessions.lock().unwrap_or_else(PoisonError::into_inner).remove(id);
+            sessions.remove(id);
             return Err(signed_out());
         }
         Ok(session)
     }
 
-    /// Keeps `session` in this process, and its snapshot in the store whenever it renews;
-    /// an ended session leaves the store. (With Redis, hand the snapshot to a task: the hook
-    /// must not wait.)
+    /// Keeps `session` in this process, and its snapshot in the store whenever it renews.
     fn keep(&self, id: &str, session: Session) {
+        self.save_on_renewal(id, &session);
+        self.sessions.lock().unwrap_or_else(PoisonError::into_inner).insert(id.to_owned(), session);
+    }
+
+    /// Saves `session`'s snapshot in the store whenever it renews; an ended session leaves
+    /// the store. (With Redis, hand the snapshot to a task: the hook must not wait.)
+    fn save_on_renewal(&self, id: &str, session: &Session) {
         let (store, key) = (self.store.clone(), id.to_owned());
         session.on_event(move |event| match event {
             SessionEvent::Renewed(snapshot) => store.save(&key, &snapshot),
             SessionEvent::Ended(_) => store.delete(&key),
             _ => {}
         });
-        self.sessions.lock().unwrap_or_else(PoisonError::into_inner).insert(id.to_owned(), session);
     }
 
     /// The anonymous forgotten-credentials calls.
@@ -302,12 +316,19 @@ fn respond(reply: Reply) -> Response<Full<Bytes>> {
 
 /// The shopper's browser, for the walk-through and the test: JSON requests to the
 /// storefront, keeping its session cookie. A clone is another tab, with the same cookie.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Browser {
     /// Where the storefront listens.
     pub address: SocketAddr,
     transport: HyperTransport,
     cookie: Option<String>,
+}
+
+/// Without the cookie, which signs the shopper in.
+impl std::fmt::Debug for Browser {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Browser").field("address", &self.address).field("signed_in", &self.cookie.is_some()).finish()
+    }
 }
 
 impl Browser {
