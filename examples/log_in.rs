@@ -36,7 +36,7 @@ async fn run() -> Result<(), String> {
         validity(&token),
         if token.refresh_token().is_some() { ", with a refresh token" } else { "" }
     );
-    let me = Session::from_token(client, login, token).map_err(|error| error.to_string())?.client();
+    let me = Session::from_login(client, login.client_id(), token).map_err(|error| error.to_string())?.client();
     let user: serde_json::Value =
         me.request(Method::GET, "/me").send_json().await.map_err(|error| error.to_string())?;
     println!("GET /v1/me -> {} <{}>", user["Username"].as_str().unwrap_or("?"), user["Email"].as_str().unwrap_or("?"));

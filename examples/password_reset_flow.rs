@@ -88,7 +88,7 @@ async fn on_the_simulator() -> Result<(), String> {
         claims.role.join(" "),
         validity(&token)
     );
-    let me = Session::from_token(client.clone(), login, token).map_err(|error| error.to_string())?.client();
+    let me = Session::from_login(client.clone(), login.client_id(), token).map_err(|error| error.to_string())?.client();
     let user: serde_json::Value =
         me.request(Method::GET, "/me").send_json().await.map_err(|error| error.to_string())?;
     println!(

@@ -32,13 +32,15 @@ async fn run() -> Result<(), Error> {
     println!("a reset link is on its way to jdoe");
 
     // A wrong password is a typed error, one line, without the password.
-    let wrong = TokenRequest::password(CLIENT_ID, "jdoe", "Wr0ng-guess-1");
-    if let Err(error) = AuthApi::new(client.clone()).token(&wrong).await {
+    let auth = AuthApi::new(client.clone());
+    if let Err(error) = auth.token(&TokenRequest::password(CLIENT_ID, "jdoe", "Wr0ng-guess-1")).await {
         println!("a wrong password: {error} ({})", error.category().as_str());
     }
 
-    // Signed in: the session fetches a token once, and renews it before it expires.
-    let session = Session::new(client, TokenRequest::password(CLIENT_ID, "jdoe", "Old-Passw0rd1"));
+    // Signed in: a shopper's session keeps no password; it renews with the login's refresh
+    // token (when the API client issues them) and ends when it cannot.
+    let token = auth.token(&TokenRequest::password(CLIENT_ID, "jdoe", "Old-Passw0rd1")).await?;
+    let session = Session::from_login(client, CLIENT_ID, token)?;
     let me = MeApi::new(session.client());
     let user = me.get().send().await?;
     println!("signed in as {} <{}>", user.username.unwrap_or_default(), user.email.unwrap_or_default());
