@@ -42,7 +42,8 @@
 //! # mock.push_status(201, r#"{"ID":"jdoe","Username":"jdoe"}"#);
 //! # mock.push_status(200, r#"{"Meta":{"Page":1,"TotalPages":1},"Items":[{"ID":"jdoe"}]}"#);
 //! # let client = ApiClient::builder().transport(mock.clone()).access_token("a-token").build()?;
-//! // In production: a session's client, `Session::new(ApiClient::builder().build()?, login).client()`.
+//! // In production: a session's client, an integration's `Session::new` with client
+//! // credentials or a shopper's `Session::from_login`.
 //! let users = UsersApi::new(client);
 //! let jane = User::new().with_id("jdoe").with_username("jdoe").with_first_name("Jane")
 //!     .with_last_name("Doe").with_email("jdoe@example.com").with_active(true);

@@ -41,7 +41,8 @@
 //! # mock.push_status(200, r#"{"ID":"bike","Name":"Bike 2"}"#);
 //! # mock.push_status(200, r#"{"Meta":{"Page":1,"TotalPages":1,"Facets":[]},"Items":[{"ID":"bike","Name":"Bike 2"}]}"#);
 //! # let client = ApiClient::builder().transport(mock.clone()).access_token("a-token").build()?;
-//! // In production: a session's client, `Session::new(ApiClient::builder().build()?, login).client()`.
+//! // In production: a session's client, an integration's `Session::new` with client
+//! // credentials or a shopper's `Session::from_login`.
 //! let products = ProductsApi::new(client);
 //! products.create(&Product::new().with_id("bike").with_name("Bike").with_active(true)).send().await?;
 //! // PATCH: set the name, clear the description, leave the rest as it is.

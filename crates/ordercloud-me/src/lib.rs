@@ -37,7 +37,8 @@
 //! # mock.push_status(200, r#"{"ID":"jdoe","Username":"jdoe"}"#);
 //! # mock.push_status(200, r#"{"Meta":{"Page":1,"TotalPages":1,"Facets":[{"Name":"Color","XpPath":"Color","Values":[]}]},"Items":[]}"#);
 //! # let client = ApiClient::builder().transport(mock.clone()).access_token("a-token").build()?;
-//! // In production: a session's client, `Session::new(ApiClient::builder().build()?, login).client()`.
+//! // In production: a session's client, an integration's `Session::new` with client
+//! // credentials or a shopper's `Session::from_login`.
 //! let me = MeApi::new(client);
 //! let user = me.get().send().await?;
 //! assert_eq!(user.username.as_deref(), Some("jdoe"));

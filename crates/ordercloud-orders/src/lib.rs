@@ -47,7 +47,8 @@
 //! # mock.push_status(201, r#"{"ID":"l-1","ProductID":"bike","Quantity":2}"#);
 //! # mock.push_status(201, r#"{"ID":"o-1","Status":"Open"}"#);
 //! # let client = ApiClient::builder().transport(mock.clone()).access_token("a-token").build()?;
-//! // In production: a session's client, `Session::new(ApiClient::builder().build()?, login).client()`.
+//! // In production: a session's client, an integration's `Session::new` with client
+//! // credentials or a shopper's `Session::from_login`.
 //! let (orders, line_items) = (OrdersApi::new(client.clone()), LineItemsApi::new(client));
 //! let order = orders.create(OrderDirection::Outgoing, &Order::new()).send().await?;
 //! let id = order.id.as_deref().unwrap_or_default();

@@ -39,7 +39,8 @@
 //! # mock.push_status(204, "");
 //! # mock.push_status(200, r#"{"Meta":{"Page":1,"TotalPages":1},"Items":[{"ID":"shopper"}]}"#);
 //! # let client = ApiClient::builder().transport(mock.clone()).access_token("a-token").build()?;
-//! // In production: a session's client, `Session::new(ApiClient::builder().build()?, login).client()`.
+//! // In production: a session's client, an integration's `Session::new` with client
+//! // credentials or a shopper's `Session::from_login`.
 //! let profiles = SecurityProfilesApi::new(client);
 //! let shopper = SecurityProfile::new().with_id("shopper").with_name("Shopper");
 //! profiles.create(&shopper).send().await?;

@@ -37,7 +37,8 @@
 //! # mock.push_status(200, r#"{"ID":"reset-emails","URL":"https://shop.example.com/ordercloud-messages","SharedKey":"the-key"}"#);
 //! # mock.push_status(200, r#"{"ID":"reset-emails","Name":"Reset emails"}"#);
 //! # let client = ApiClient::builder().transport(mock.clone()).access_token("a-token").build()?;
-//! // In production: a session's client, `Session::new(ApiClient::builder().build()?, login).client()`.
+//! // In production: a session's client, an integration's `Session::new` with client
+//! // credentials or a shopper's `Session::from_login`.
 //! let senders = MessageSendersApi::new(client);
 //! let sender = senders.get("reset-emails").send().await?;
 //! assert_eq!(sender.url.as_deref(), Some("https://shop.example.com/ordercloud-messages"));

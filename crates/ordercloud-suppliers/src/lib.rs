@@ -37,7 +37,8 @@
 //! # mock.push_status(201, r#"{"ID":"acme","Name":"Acme","Active":true}"#);
 //! # mock.push_status(204, "");
 //! # let client = ApiClient::builder().transport(mock.clone()).access_token("a-token").build()?;
-//! // In production: a session's client, `Session::new(ApiClient::builder().build()?, login).client()`.
+//! // In production: a session's client, an integration's `Session::new` with client
+//! // credentials or a shopper's `Session::from_login`.
 //! let suppliers = SuppliersApi::new(client);
 //! let acme = suppliers.create(&Supplier::new().with_id("acme").with_name("Acme").with_active(true)).send().await?;
 //! assert_eq!(acme.name.as_deref(), Some("Acme"));

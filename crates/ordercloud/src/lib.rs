@@ -26,7 +26,8 @@
 //! # let mock = ordercloud::transport::MockTransport::new();
 //! # mock.push_status(200, r#"{"Meta":{"Page":1,"TotalPages":1},"Items":[{"ID":"bike","Name":"Bike"}]}"#);
 //! # let client = ApiClient::builder().transport(mock).access_token("a-token").build()?;
-//! // let client = ordercloud::auth::Session::new(ApiClient::builder().build()?, login).client();
+//! // In production: an integration's Session::new(.., TokenRequest::client_credentials(..)).client(),
+//! // or a shopper's Session::from_login(..).client().
 //! let products = ProductsApi::new(client);
 //! let page = products.list().options(&ListOptions::new().filter_with(Filter::eq("Active", true))).send().await?;
 //! assert_eq!(page.items[0].name.as_deref(), Some("Bike"));

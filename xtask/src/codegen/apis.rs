@@ -73,20 +73,20 @@ fn param_text(param: &Param) -> String {
 }
 
 /// What a call answers, as the runtime's type.
-fn answer_type(spec: &Spec, answer: &Answer) -> String {
+fn answer_type(answer: &Answer) -> String {
     match answer {
         Answer::Nothing => "Call<()>".to_owned(),
-        Answer::Model(name) => format!("Call<{}>", model_path(spec, name)),
-        Answer::List { item, facets: false } => format!("ListCall<{}>", model_path(spec, item)),
+        Answer::Model(name) => format!("Call<{}>", model_path(name)),
+        Answer::List { item, facets: false } => format!("ListCall<{}>", model_path(item)),
         Answer::List { item, facets: true } => {
-            let item = model_path(spec, item);
+            let item = model_path(item);
             format!("ListCall<{item}, ListPageWithFacets<{item}>>")
         }
     }
 }
 
-fn model_path(spec: &Spec, name: &str) -> String {
-    let named = named(spec, name);
+fn model_path(name: &str) -> String {
+    let named = named(name);
     match named.strip_prefix("crate::") {
         Some(hand_written) => format!("ordercloud_models::{hand_written}"),
         None => format!("models::{named}"),
@@ -131,7 +131,7 @@ fn resource_file(spec: &Spec, section: &Section, resource: &Resource) -> String 
     let uses_models = resource.operations.iter().any(|op| {
         let in_answer = match &op.answer {
             Answer::Nothing => false,
-            Answer::Model(name) | Answer::List { item: name, .. } => !model_path(spec, name).starts_with("ordercloud_"),
+            Answer::Model(name) | Answer::List { item: name, .. } => !model_path(name).starts_with("ordercloud_"),
         };
         in_answer
             || op.body.is_some()
@@ -169,7 +169,7 @@ fn resource_file(spec: &Spec, section: &Section, resource: &Resource) -> String 
     let mut requests = String::new();
     for op in &resource.operations {
         out.push('\n');
-        out.push_str(&doc(&method_doc(spec, section, resource, op), "    "));
+        out.push_str(&doc(&method_doc(section, resource, op), "    "));
         let mut arguments = vec!["&self".to_owned()];
         for param in op.path_params.iter().chain(&op.required_query) {
             arguments.push(format!("{}: {}", ident(&param.rust), param_type(param)));
@@ -178,7 +178,7 @@ fn resource_file(spec: &Spec, section: &Section, resource: &Resource) -> String 
             let name = if body.partial { format!("Partial{}", body.schema) } else { body.schema.clone() };
             arguments.push(format!("{}: &models::{name}", ident(&snake_case(&body.schema))));
         }
-        let answer = answer_type(spec, &op.answer);
+        let answer = answer_type(&op.answer);
         let returns = if op.optional_query.is_empty() { answer.clone() } else { request_type(resource, op) };
         writeln!(out, "    pub fn {}({}) -> {returns} {{", method(op), arguments.join(", ")).ok();
         let mut chain = format!("        self.client\n            .call(&operations::{})", constant(op));
@@ -219,7 +219,7 @@ fn resource_file(spec: &Spec, section: &Section, resource: &Resource) -> String 
     out
 }
 
-fn method_doc(spec: &Spec, section: &Section, resource: &Resource, op: &Op) -> String {
+fn method_doc(section: &Section, resource: &Resource, op: &Op) -> String {
     let mut text = if op.summary.is_empty() { format!("{}.", op.id) } else { op.summary.clone() };
     write!(
         text,
@@ -270,7 +270,7 @@ fn method_doc(spec: &Spec, section: &Section, resource: &Resource, op: &Op) -> S
     match &op.answer {
         Answer::Nothing => text.push_str("\n\nAnswers nothing (`204 No Content`)."),
         Answer::Model(name) => {
-            let path = model_path(spec, name);
+            let path = model_path(name);
             write!(text, "\n\nAnswers the [`{name}`]({}).", path.replace("models::", "crate::models::")).ok();
         }
         Answer::List { item, facets } => {
@@ -382,7 +382,7 @@ fn models_used(spec: &Spec, section: &Section) -> BTreeSet<String> {
     }
     let mut used = BTreeSet::new();
     while let Some(name) = pending.pop() {
-        if named(spec, &name).starts_with("crate::") || !used.insert(name.clone()) {
+        if named(&name).starts_with("crate::") || !used.insert(name.clone()) {
             continue;
         }
         let base = name.strip_prefix("Partial").filter(|base| spec.partials.contains(*base)).unwrap_or(&name);
@@ -584,15 +584,13 @@ categories = ["api-bindings"]
     }
     out.push_str(
         "\n[dev-dependencies]\n\
-         ordercloud-transport = { workspace = true, features = [\"mock\", \"hyper\", \"webpki-roots\"] }\n\
-         ordercloud-security.workspace = true\n\
-         ordercloud-seller.workspace = true\n\
-         ordercloud-buyers.workspace = true\n\
-         ordercloud-suppliers.workspace = true\n\
-         ordercloud-catalogs.workspace = true\n\
-         ordercloud-orders.workspace = true\n\
-         ordercloud-me.workspace = true\n\
-         serde_json.workspace = true\n\
+         ordercloud-transport = { workspace = true, features = [\"mock\", \"hyper\", \"webpki-roots\"] }\n",
+    );
+    for section in &spec.sections {
+        writeln!(out, "ordercloud-{}.workspace = true", section.suffix).ok();
+    }
+    out.push_str(
+        "serde_json.workspace = true\n\
          tokio = { workspace = true, features = [\"macros\", \"rt-multi-thread\"] }\n\n\
          [lints]\nworkspace = true\n\n[package.metadata.docs.rs]\nall-features = true\n",
     );
@@ -634,7 +632,8 @@ fn facade(spec: &Spec) -> String {
          # let mock = ordercloud::transport::MockTransport::new();\n\
          # mock.push_status(200, r#\"{{\"Meta\":{{\"Page\":1,\"TotalPages\":1}},\"Items\":[{{\"ID\":\"bike\",\"Name\":\"Bike\"}}]}}\"#);\n\
          # let client = ApiClient::builder().transport(mock).access_token(\"a-token\").build()?;\n\
-         // let client = ordercloud::auth::Session::new(ApiClient::builder().build()?, login).client();\n\
+         // In production: an integration's Session::new(.., TokenRequest::client_credentials(..)).client(),\n\
+         // or a shopper's Session::from_login(..).client().\n\
          let products = ProductsApi::new(client);\n\
          let page = products.list().options(&ListOptions::new().filter_with(Filter::eq(\"Active\", true))).send().await?;\n\
          assert_eq!(page.items[0].name.as_deref(), Some(\"Bike\"));\n\

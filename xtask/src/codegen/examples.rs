@@ -15,7 +15,8 @@ fn setup(answers: &[&str]) -> String {
     }
     out.push_str(
         "# let client = ApiClient::builder().transport(mock.clone()).access_token(\"a-token\").build()?;\n\
-         // In production: a session's client, `Session::new(ApiClient::builder().build()?, login).client()`.\n",
+         // In production: a session's client, an integration's `Session::new` with client\n\
+         // credentials or a shopper's `Session::from_login`.\n",
     );
     out
 }

@@ -25,7 +25,7 @@ impl Json {
         }
     }
 
-    /// The text of a string, or of the member `key`'s string.
+    /// The text of a string.
     pub(crate) fn as_str(&self) -> Option<&str> {
         match self {
             Self::String(text) => Some(text),

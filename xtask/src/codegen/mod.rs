@@ -145,8 +145,9 @@ fn formatted(files: Files) -> Result<Files, String> {
     for (path, text) in &files {
         if path.ends_with(".rs") {
             let copy = scratch.join(path);
-            std::fs::create_dir_all(copy.parent().unwrap_or(&scratch)).map_err(|error| error.to_string())?;
-            std::fs::write(&copy, text).map_err(|error| error.to_string())?;
+            let written =
+                std::fs::create_dir_all(copy.parent().unwrap_or(&scratch)).and_then(|()| std::fs::write(&copy, text));
+            written.map_err(|error| format!("could not write {}: {error}", copy.display()))?;
             rust.push(copy);
         }
     }
@@ -165,7 +166,9 @@ fn formatted(files: Files) -> Result<Files, String> {
         .into_iter()
         .map(|(path, text)| {
             if path.ends_with(".rs") {
-                let formatted = std::fs::read_to_string(scratch.join(&path)).map_err(|error| error.to_string())?;
+                let copy = scratch.join(&path);
+                let formatted = std::fs::read_to_string(&copy)
+                    .map_err(|error| format!("could not read {}: {error}", copy.display()))?;
                 Ok((path, formatted))
             } else {
                 Ok((path, text))

@@ -47,11 +47,11 @@ pub(crate) fn write(spec: &Spec, files: &mut Files) {
 }
 
 /// The Rust type of a field (without its `Option`).
-fn rust_type(spec: &Spec, property: &Property) -> String {
-    type_of(spec, &property.ty)
+fn rust_type(property: &Property) -> String {
+    type_of(&property.ty)
 }
 
-fn type_of(spec: &Spec, ty: &Ty) -> String {
+fn type_of(ty: &Ty) -> String {
     match ty {
         Ty::Text | Ty::DateTime => "String".to_owned(),
         Ty::Integer => "i32".to_owned(),
@@ -59,13 +59,13 @@ fn type_of(spec: &Spec, ty: &Ty) -> String {
         Ty::Bool => "bool".to_owned(),
         Ty::Xp => "Xp".to_owned(),
         Ty::Object => "RawJson".to_owned(),
-        Ty::Named(name) => named(spec, name),
-        Ty::List(inner) => format!("Vec<{}>", type_of(spec, inner)),
+        Ty::Named(name) => named(name),
+        Ty::List(inner) => format!("Vec<{}>", type_of(inner)),
     }
 }
 
 /// A schema by name, as the models refer to it.
-pub(crate) fn named(_spec: &Spec, name: &str) -> String {
+pub(crate) fn named(name: &str) -> String {
     match HAND_WRITTEN_SCHEMAS.iter().find(|(schema, _)| *schema == name) {
         Some((_, path)) => path.to_string(),
         None => name.to_owned(),
@@ -76,7 +76,7 @@ pub(crate) fn named(_spec: &Spec, name: &str) -> String {
 fn partial_type(spec: &Spec, property: &Property) -> String {
     match &property.ty {
         Ty::Named(name) if spec.partials.contains(name) => format!("Partial{name}"),
-        _ => rust_type(spec, property),
+        _ => rust_type(property),
     }
 }
 
@@ -129,7 +129,7 @@ fn schema_file(spec: &Spec, schema: &Schema) -> String {
     let mut siblings = BTreeSet::new();
     let mut crate_items = BTreeSet::new();
     for property in &schema.properties {
-        let mut types = vec![rust_type(spec, property)];
+        let mut types = vec![rust_type(property)];
         if has_partial && !property.read_only {
             types.push(partial_type(spec, property));
         }
@@ -190,7 +190,7 @@ fn schema_file(spec: &Spec, schema: &Schema) -> String {
             "    #[serde(rename = \"{}\", default, skip_serializing_if = \"{skip}\")]\n    pub {}: Option<{}>,",
             property.json,
             ident(&property.rust),
-            rust_type(spec, property)
+            rust_type(property)
         )
         .ok();
     }
@@ -199,7 +199,7 @@ fn schema_file(spec: &Spec, schema: &Schema) -> String {
     for property in &schema.properties {
         let field = ident(&property.rust);
         let setter = format!("with_{}", property.rust);
-        let ty = rust_type(spec, property);
+        let ty = rust_type(property);
         writeln!(
             out,
             "\n    /// Sets `{}`.\n    #[must_use]\n    pub fn {setter}(mut self, value: impl Into<{ty}>) -> Self {{\n        self.{field} = Some(value.into());\n        self\n    }}",
