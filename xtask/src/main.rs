@@ -1,5 +1,7 @@
 //! `cargo xtask ci` runs every check CI runs; `cargo xtask bench` measures throughput and
-//! memory. Standard library only, so it builds in a second on any machine.
+//! memory; `cargo xtask codegen` generates the API crates; `cargo xtask readme` checks the
+//! README against the examples. Its only dependencies are serde and serde_json, so it
+//! builds in seconds on any machine.
 
 use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
@@ -218,19 +220,9 @@ fn ci(plan: &Plan) -> Result<(), String> {
 
 /// The crates that make calls: without their default features none may pull in an HTTP or
 /// TLS stack.
-const LIBRARY_CRATES: &[&str] = &[
-    "ordercloud-transport",
-    "ordercloud-password-reset",
-    "ordercloud-auth",
-    "ordercloud-security",
-    "ordercloud-seller",
-    "ordercloud-buyers",
-    "ordercloud-suppliers",
-    "ordercloud-catalogs",
-    "ordercloud-orders",
-    "ordercloud-me",
-    "ordercloud",
-];
+fn library_crates() -> impl Iterator<Item = &'static str> {
+    PUBLISHED.iter().copied().filter(|package| !["ordercloud-models", "ordercloud-simulator"].contains(package))
+}
 
 /// Each feature set a user can pick, built alone.
 const FEATURE_SETS: &[(&str, &[&str])] = &[
@@ -351,36 +343,24 @@ fn is_published_copy(directory: &str) -> bool {
 /// The directory cargo builds this workspace in (`build.build-dir`, by default the target
 /// directory), as `cargo metadata` says.
 fn build_directory() -> Result<PathBuf, String> {
-    let metadata = output("cargo", &["metadata", "--no-deps", "--format-version", "1"])?;
-    json_string(&metadata, "build_directory")
-        .or_else(|| json_string(&metadata, "target_directory"))
-        .map(PathBuf::from)
-        .ok_or_else(|| "cargo metadata names no target directory".to_owned())
+    metadata_directory(&["build_directory", "target_directory"])
 }
 
-/// The string value of the first `"key":` in the JSON text `json`.
-fn json_string(json: &str, key: &str) -> Option<String> {
-    let after_key = &json[json.find(&format!("\"{key}\":"))? + key.len() + 3..];
-    let mut chars = after_key.trim_start().strip_prefix('"')?.chars();
-    let mut value = String::new();
-    loop {
-        match chars.next()? {
-            '"' => return Some(value),
-            '\\' => match chars.next()? {
-                'n' => value.push('\n'),
-                't' => value.push('\t'),
-                'r' => value.push('\r'),
-                'b' => value.push('\u{8}'),
-                'f' => value.push('\u{c}'),
-                'u' => {
-                    let hex: String = chars.by_ref().take(4).collect();
-                    value.push(char::from_u32(u32::from_str_radix(&hex, 16).ok()?)?);
-                }
-                escaped => value.push(escaped),
-            },
-            other => value.push(other),
-        }
-    }
+/// The directory cargo puts what it builds in (`target/` unless configured), as
+/// `cargo metadata` says.
+pub(crate) fn target_directory() -> Result<PathBuf, String> {
+    metadata_directory(&["target_directory"])
+}
+
+/// The first of `keys` that `cargo metadata` gives, as a path.
+fn metadata_directory(keys: &[&str]) -> Result<PathBuf, String> {
+    let metadata = output("cargo", &["metadata", "--no-deps", "--format-version", "1"])?;
+    let metadata: serde_json::Value =
+        serde_json::from_str(&metadata).map_err(|error| format!("cargo metadata is not JSON: {error}"))?;
+    keys.iter()
+        .find_map(|key| metadata[*key].as_str())
+        .map(PathBuf::from)
+        .ok_or_else(|| format!("cargo metadata names no {}", keys.join(" or ")))
 }
 
 /// The crates `cargo package` packages.
@@ -504,7 +484,7 @@ fn dependency_policy() -> Result<(), String> {
     if !extra.is_empty() {
         return Err(format!("ordercloud-models with resources must stay serde-only, but pulls in {extra:?}"));
     }
-    for package in LIBRARY_CRATES {
+    for package in library_crates() {
         let lean = tree(&["--package", package, "--no-default-features"])?;
         let heavy: Vec<&String> = lean.iter().filter(|name| is_tls_or_http_stack(name)).collect();
         if !heavy.is_empty() {
@@ -620,9 +600,7 @@ fn tree(selection: &[&str]) -> Result<Vec<String>, String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{
-        Msrv, Plan, added_by_cargo_run, is_published_copy, json_string, set_by_cargo_run, spdx_allows, without,
-    };
+    use super::{Msrv, Plan, added_by_cargo_run, is_published_copy, set_by_cargo_run, spdx_allows, without};
     use std::path::Path;
 
     fn plan(args: &[&str], ci: Option<&str>) -> Result<Msrv, String> {
@@ -687,14 +665,6 @@ mod tests {
         assert!(!is_published_copy("ordercloud-models-2-0.1.0"));
         assert!(!is_published_copy("ordercloud-models"));
         assert!(!is_published_copy("serde-1.0.229"));
-    }
-
-    #[test]
-    fn json_strings() {
-        let json = r#"{"packages":[],"target_directory":"C:\\work\\target","build_directory": "/a \"b\" \u00e9"}"#;
-        assert_eq!(json_string(json, "target_directory").as_deref(), Some(r"C:\work\target"));
-        assert_eq!(json_string(json, "build_directory").as_deref(), Some("/a \"b\" \u{e9}"));
-        assert_eq!(json_string(json, "workspace_root"), None);
     }
 
     #[test]

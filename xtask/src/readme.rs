@@ -10,8 +10,8 @@
 //!   examples' library.
 
 use std::io::{BufRead, BufReader, Read};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
+use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
 /// How long one example may run before the check gives up on it.
@@ -30,7 +30,7 @@ pub(crate) fn check() -> Result<(), String> {
         &["build", "--package", "ordercloud-examples", "--examples", "--package", "ordercloud-simulator", "--bins"],
         &[],
     )?;
-    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from).join("debug");
+    let target = crate::target_directory()?.join("debug");
     let mut problems = Vec::new();
     let mut checked = 0;
     for document in DOCUMENTS {
@@ -124,7 +124,7 @@ fn marked_blocks(text: &str) -> Vec<Block> {
 /// variable but the simulator's base URL.
 fn run_example(target: &Path, block: &Block) -> Result<String, String> {
     let _simulator;
-    let mut command = Command::new(target.join("examples").join(&block.example));
+    let mut command = crate::command(&target.join("examples").join(&block.example).to_string_lossy());
     for (name, _) in std::env::vars_os() {
         if name.to_string_lossy().starts_with("ORDERCLOUD_") {
             command.env_remove(name);
@@ -141,11 +141,9 @@ fn run_example(target: &Path, block: &Block) -> Result<String, String> {
         .stderr(Stdio::piped())
         .spawn()
         .map_err(|error| format!("could not start the example: {error}"))?;
-    let mut stdout = child.stdout.take().ok_or("no stdout")?;
-    let reader = std::thread::spawn(move || {
-        let mut printed = String::new();
-        stdout.read_to_string(&mut printed).map(|_| printed)
-    });
+    // Both pipes are read as the example writes, so neither fills and stops it.
+    let stdout = read_all(child.stdout.take().ok_or("no stdout")?);
+    let stderr = read_all(child.stderr.take().ok_or("no stderr")?);
     let started = Instant::now();
     let status = loop {
         if let Some(status) = child.try_wait().map_err(|error| error.to_string())? {
@@ -158,15 +156,21 @@ fn run_example(target: &Path, block: &Block) -> Result<String, String> {
         }
         std::thread::sleep(Duration::from_millis(20));
     };
-    let printed = reader.join().map_err(|_| "the reader failed")?.map_err(|error| error.to_string())?;
+    let printed = stdout.join().map_err(|_| "the reader of stdout failed")?;
     if !status.success() {
-        let mut stderr = String::new();
-        if let Some(mut pipe) = child.stderr.take() {
-            let _ = pipe.read_to_string(&mut stderr);
-        }
-        return Err(format!("the example failed ({status}): {}", stderr.trim()));
+        let said = stderr.join().unwrap_or_default();
+        return Err(format!("the example failed ({status}): {}", said.trim()));
     }
     Ok(printed)
+}
+
+/// Everything `pipe` gives, read on a thread of its own.
+fn read_all(mut pipe: impl Read + Send + 'static) -> std::thread::JoinHandle<String> {
+    std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = pipe.read_to_string(&mut text);
+        text
+    })
 }
 
 /// The simulator program, stopped when dropped.
@@ -174,19 +178,27 @@ struct Program(Child);
 
 impl Program {
     fn start(binary: &Path, args: &[String]) -> Result<(Self, String), String> {
-        let mut child = Command::new(binary)
+        // As the simulator's own tests start it (tests/program/mod.rs): a free port, the
+        // base URL on the first line of stdout.
+        let mut child = crate::command(&binary.to_string_lossy())
             .args(["--port", "0"])
             .args(args)
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(Stdio::piped())
             .spawn()
             .map_err(|error| format!("could not start {}: {error}", binary.display()))?;
+        let stderr = read_all(child.stderr.take().ok_or("no stderr")?);
         let mut base_url = String::new();
         let read = child.stdout.take().map(|stdout| BufReader::new(stdout).read_line(&mut base_url));
-        let program = Self(child);
+        let mut program = Self(child);
         match read {
             Some(Ok(_)) if base_url.starts_with("http://") => Ok((program, base_url.trim().to_owned())),
-            _ => Err("the simulator printed no base URL".to_owned()),
+            _ => {
+                // Exited on a bad argument, most likely; its stderr says why.
+                let _ = program.0.kill();
+                let _ = program.0.wait();
+                Err(format!("the simulator printed no base URL: {}", stderr.join().unwrap_or_default().trim()))
+            }
         }
     }
 }
