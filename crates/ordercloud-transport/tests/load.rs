@@ -4,6 +4,7 @@
 use std::convert::Infallible;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
 
 use bytes::Bytes;
 use http::Method;
@@ -81,10 +82,14 @@ async fn thousand_calls(client: ApiClient, counters: &Counters) {
 async fn burst(max_in_flight: usize) {
     let counters = Arc::new(Counters::default());
     let port = server(counters.clone()).await;
-    let transport = HyperTransport::builder().max_connections(LIMIT).build().unwrap();
+    // Generous time limits: on a busy machine the last of 1,000 queued calls may wait long
+    // for its turn and its connection, and this test is about limits, not speed.
+    let patience = Duration::from_secs(600);
+    let transport = HyperTransport::builder().max_connections(LIMIT).connect_timeout(patience).build().unwrap();
     let client = ApiClient::builder()
         .base_url(format!("http://127.0.0.1:{port}"))
         .transport(transport)
+        .timeout(patience)
         .max_in_flight(max_in_flight)
         .build()
         .unwrap();
