@@ -234,12 +234,26 @@ enum FilterErrorReason {
     WildcardOrBar,
     OperatorInFront,
     NotFinite,
+    /// Named like a list parameter (`page`, `sortBy`...).
+    ListParameter,
+    /// Named like one of the operation's own query parameters.
+    OwnParameter,
 }
 
 impl FilterError {
     /// The property the filter was on.
     pub fn field(&self) -> &str {
         &self.field
+    }
+
+    /// A filter named like the list parameter `field`.
+    pub(crate) fn list_parameter(field: &str) -> Self {
+        Self { field: field.to_owned(), reason: FilterErrorReason::ListParameter }
+    }
+
+    /// A filter named like the operation's own query parameter `field`.
+    pub(crate) fn own_parameter(field: &str) -> Self {
+        Self { field: field.to_owned(), reason: FilterErrorReason::OwnParameter }
     }
 }
 
@@ -252,6 +266,12 @@ impl fmt::Display for FilterError {
             FilterErrorReason::WildcardOrBar => "OrderCloud's filter syntax cannot match '*' or '|' exactly",
             FilterErrorReason::OperatorInFront => "a value starting with '!', '<' or '>' would be read as an operator",
             FilterErrorReason::NotFinite => "a number that is not finite cannot be compared",
+            FilterErrorReason::ListParameter => {
+                "OrderCloud would read it as the list parameter of that name; set that with ListOptions"
+            }
+            FilterErrorReason::OwnParameter => {
+                "OrderCloud would read it as the operation's query parameter of that name; set that with its method"
+            }
         };
         write!(f, "the filter on {} cannot be sent: {reason}", self.field)
     }

@@ -195,6 +195,9 @@ pub struct ListFacetValue {
     pub count: u64,
 }
 
+/// The query parameters every list operation takes, which a filter cannot be named like.
+const LIST_PARAMETERS: &[&str] = &["page", "pageSize", "search", "searchOn", "sortBy", "pageKey"];
+
 /// The options of a list call: page, page size, search, sort and filters.
 ///
 /// Filters take any property, `xp.*` included. [`filter_with`](Self::filter_with) takes a
@@ -303,9 +306,31 @@ impl ListOptions {
         self
     }
 
-    /// The first typed filter that could not be written, if any.
-    pub fn check(&self) -> Result<(), &FilterError> {
-        self.invalid.as_ref().map_or(Ok(()), Err)
+    /// The first filter that cannot be sent, if any: a typed filter that could not be
+    /// written, or a filter named like a list parameter (`page`, `pageSize`, `search`,
+    /// `searchOn`, `sortBy`, `pageKey`, in any letter case, as OrderCloud reads names), which
+    /// OrderCloud would take for that parameter.
+    pub fn check(&self) -> Result<(), FilterError> {
+        self.check_against(&[])
+    }
+
+    /// Like [`check`](Self::check), and also refuses a filter named like one of
+    /// `own_parameters`, the operation's own query parameters (`catalogID` on
+    /// `Products.List`...): the transport checks with them before sending.
+    pub fn check_against(&self, own_parameters: &[&str]) -> Result<(), FilterError> {
+        if let Some(invalid) = &self.invalid {
+            return Err(invalid.clone());
+        }
+        let named = |names: &[&str], field: &str| names.iter().any(|name| name.eq_ignore_ascii_case(field));
+        for (field, _) in &self.filters {
+            if named(LIST_PARAMETERS, field) {
+                return Err(FilterError::list_parameter(field));
+            }
+            if named(own_parameters, field) {
+                return Err(FilterError::own_parameter(field));
+            }
+        }
+        Ok(())
     }
 
     /// The query parameters, unencoded, in order; the page comes first when set. Empty
@@ -367,5 +392,23 @@ mod tests {
         );
         assert_eq!(options.query_pairs_without_page().count(), 3);
         assert_eq!(ListOptions::new().query_pairs().count(), 0);
+    }
+
+    #[test]
+    fn a_filter_named_like_a_parameter_is_refused() {
+        let colliding = ListOptions::new().page(2).filter_with(crate::Filter::eq("page", 7));
+        assert_eq!(
+            colliding.check().unwrap_err().to_string(),
+            "the filter on page cannot be sent: OrderCloud would read it as the list parameter of that name; set that with ListOptions"
+        );
+        for name in ["PageSize", "search", "SEARCHON", "sortBy", "pageKey"] {
+            assert_eq!(ListOptions::new().filter(name, "x").check().unwrap_err().field(), name);
+        }
+        let own = ListOptions::new().filter("catalogid", "c1");
+        assert!(own.check().is_ok(), "a property for lists without such a parameter");
+        let error = own.check_against(&["catalogID", "categoryID"]).unwrap_err();
+        assert_eq!(error.field(), "catalogid");
+        assert!(error.to_string().contains("the operation's query parameter"), "{error}");
+        assert!(ListOptions::new().filter("Pages", "2").filter("xp.page", "1").check_against(&["catalogID"]).is_ok());
     }
 }

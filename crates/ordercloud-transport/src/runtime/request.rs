@@ -97,6 +97,8 @@ pub struct ApiRequest {
     pub(crate) timeout: Duration,
     /// Values kept out of error text: secret parameters, tokens, passwords.
     pub(crate) secrets: Vec<SecretValue>,
+    /// The operation's own query parameters, which no list filter may be named like.
+    pub(crate) own_query: &'static [&'static str],
     pub(crate) error: Option<Error>,
 }
 
@@ -169,6 +171,7 @@ impl ApiRequest {
             provider: client.provider.clone(),
             timeout: client.timeout,
             secrets: Vec::new(),
+            own_query: &[],
             error,
         }
     }
@@ -222,14 +225,24 @@ impl ApiRequest {
         self
     }
 
+    /// Names the operation's own query parameters (`catalogID` on `Products.List`...), set or
+    /// not: [`list_options`](Self::list_options) then refuses a filter named like one of them,
+    /// which OrderCloud would read as that parameter. Generated list operations name theirs.
+    pub fn own_query_parameters(mut self, names: &'static [&'static str]) -> Self {
+        self.own_query = names;
+        self
+    }
+
     /// Adds a list call's options to the query: `page`, `pageSize`, `search`, `searchOn`,
     /// `sortBy` and each filter, every name and value encoded like [`query`](Self::query)'s.
-    /// With [`pages`](Self::pages), the page given here is the first one fetched. A typed
-    /// filter that could not be written ([`ListOptions::check`]) is refused when the call is
-    /// sent, naming its property.
+    /// With [`pages`](Self::pages), the page given here is the first one fetched. A filter
+    /// that cannot be sent is refused when the call is sent, naming its property: a typed
+    /// filter that could not be written, or one named like a list parameter or one of the
+    /// operation's [own query parameters](Self::own_query_parameters)
+    /// ([`ListOptions::check_against`]).
     pub fn list_options(mut self, options: &ListOptions) -> Self {
-        if let Err(error) = options.check() {
-            self.error.get_or_insert(Error::invalid_with(error.to_string(), error.clone()));
+        if let Err(error) = options.check_against(self.own_query) {
+            self.error.get_or_insert(Error::invalid_with(error.to_string(), error));
         }
         for (name, value) in options.query_pairs_without_page() {
             self = self.query(name, &value);
@@ -426,6 +439,7 @@ impl ApiRequest {
             provider: self.provider.clone(),
             timeout: self.timeout,
             secrets: self.secrets.clone(),
+            own_query: self.own_query,
             error: None,
         }
     }
