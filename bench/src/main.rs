@@ -19,6 +19,7 @@
 //! `ordercloud-bench sessions [N]` prints the resident memory per shopper's session, for N
 //! sessions (10,000 by default) restored from snapshots.
 
+mod decode;
 mod measure;
 mod server;
 mod sessions;
@@ -31,6 +32,8 @@ fn main() -> ExitCode {
         Some("serve") => server::serve(),
         Some("memory") => measure::memory(&args[1..]),
         Some("sessions") => sessions::run(&args[1..]),
+        Some("decode") => decode::run(),
+        Some("decode-run") => decode::run_child(&args[1..]),
         _ => measure::run(args.iter().any(|arg| arg == "--quick")),
     };
     match outcome {

@@ -1,4 +1,5 @@
-//! `cargo xtask bench`: builds the benchmark in release and runs it.
+//! `cargo xtask bench`: builds the benchmark in release and runs it: the calls, then the
+//! decode rows.
 
 use crate::run;
 
@@ -7,5 +8,7 @@ pub(crate) fn run_bench(args: &[String]) -> Result<(), String> {
     let target = std::env::var("CARGO_TARGET_DIR").unwrap_or_else(|_| "target".to_owned());
     let binary = format!("{target}/release/ordercloud-bench");
     let quick: Vec<&str> = args.iter().map(String::as_str).filter(|arg| *arg == "--quick").collect();
-    run("bench", &binary, &quick, &[])
+    run("bench", &binary, &quick, &[])?;
+    // The decode rows: instructions per page under callgrind where valgrind is present.
+    run("bench decode", &binary, &["decode"], &[])
 }
