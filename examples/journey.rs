@@ -118,7 +118,7 @@ pub async fn run(base_url: &str, say: &mut dyn FnMut(String)) -> Result<Journey,
     say(format!(
         "submitted the order: {} line items, total {:.2}, status {}",
         order.line_item_count.unwrap_or(0),
-        order.total.unwrap_or(0.0),
+        order.total.unwrap_or_default(),
         order.status.as_ref().map_or("?", OrderStatus::as_str),
     ));
 

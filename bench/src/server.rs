@@ -12,7 +12,7 @@ use http_body_util::Full;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
 use ordercloud_models::resources::{Inventory, Product};
-use ordercloud_models::{ListFacet, ListFacetValue, ListPageWithFacets, MetaWithFacets, Xp};
+use ordercloud_models::{Decimal, ListFacet, ListFacetValue, ListPageWithFacets, MetaWithFacets, Xp, decimal};
 use tokio::net::TcpListener;
 
 /// The path of the list the list rows fetch.
@@ -109,7 +109,7 @@ fn product(n: usize) -> Product {
         "Rating": 3.5 + (n % 15) as f64 / 10.0,
         "Tags": ["trail", "running", "waterproof"],
     });
-    Product::new()
+    let mut product = Product::new()
         .with_owner_id("northwind-outfitters")
         .with_default_price_schedule_id(format!("ps-footwear-{:02}", n % 12))
         .with_auto_forward(n % 5 == 0)
@@ -121,13 +121,11 @@ fn product(n: usize) -> Product {
              gusseted tongue keeps debris out.",
         )
         .with_quantity_multiplier(1)
-        .with_ship_weight(0.85 + n as f64 / 100.0)
-        .with_ship_height(12.5)
-        .with_ship_width(20.0)
-        .with_ship_length(33.5)
+        .with_ship_weight(Decimal::new(85 + n as i128, 2))
+        .with_ship_height(decimal!(12.5))
+        .with_ship_width(decimal!(20.0))
+        .with_ship_length(decimal!(33.5))
         .with_active(n % 10 != 0)
-        .with_spec_count(2)
-        .with_variant_count(12)
         .with_ship_from_address_id("warehouse-reno-01")
         .with_inventory(
             Inventory::new()
@@ -135,11 +133,17 @@ fn product(n: usize) -> Product {
                 .with_notification_point(10)
                 .with_variant_level_tracking(true)
                 .with_order_can_exceed(false)
-                .with_quantity_available(i32::try_from(250 + n * 7).unwrap_or(i32::MAX))
-                .with_last_updated(format!("2025-03-{:02}T09:26:53.589+00:00", 1 + n % 28)),
+                .with_quantity_available(i32::try_from(250 + n * 7).unwrap_or(i32::MAX)),
         )
         .with_default_supplier_id("northwind")
         .with_all_suppliers_can_sell(false)
         .with_returnable(true)
-        .with_xp(Xp::from(xp))
+        .with_xp(Xp::from(xp));
+    // Read-only: OrderCloud sets them, so they have no setters.
+    product.spec_count = Some(2);
+    product.variant_count = Some(12);
+    if let Some(inventory) = product.inventory.as_mut() {
+        inventory.last_updated = Some(format!("2025-03-{:02}T09:26:53.589+00:00", 1 + n % 28));
+    }
+    product
 }

@@ -183,7 +183,12 @@ impl AddressesApi {
     /// Its own query parameters are methods of the request: `address_id`, `user_id`, `user_group_id`,
     /// `level`, `is_shipping`, `is_billing`.
     pub fn list_assignments(&self, buyer_id: &str) -> AddressesListAssignments {
-        self.client.call(&operations::ADDRESSES_LIST_ASSIGNMENTS).path_param(buyer_id).listing().into()
+        self.client
+            .call(&operations::ADDRESSES_LIST_ASSIGNMENTS)
+            .own_query_parameters(&["addressID", "userID", "userGroupID", "level", "isShipping", "isBilling"])
+            .path_param(buyer_id)
+            .listing()
+            .into()
     }
 
     /// Create or update an address assignment.

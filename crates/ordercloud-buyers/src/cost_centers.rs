@@ -198,7 +198,12 @@ impl CostCentersApi {
     /// them. Its own query parameters are methods of the request: `cost_center_id`, `user_id`,
     /// `user_group_id`, `level`.
     pub fn list_assignments(&self, buyer_id: &str) -> CostCentersListAssignments {
-        self.client.call(&operations::COST_CENTERS_LIST_ASSIGNMENTS).path_param(buyer_id).listing().into()
+        self.client
+            .call(&operations::COST_CENTERS_LIST_ASSIGNMENTS)
+            .own_query_parameters(&["costCenterID", "userID", "userGroupID", "level"])
+            .path_param(buyer_id)
+            .listing()
+            .into()
     }
 
     /// Create or update a cost center assignment.

@@ -195,7 +195,12 @@ impl CreditCardsApi {
     /// them. Its own query parameters are methods of the request: `credit_card_id`, `user_id`,
     /// `user_group_id`, `level`.
     pub fn list_assignments(&self, buyer_id: &str) -> CreditCardsListAssignments {
-        self.client.call(&operations::CREDIT_CARDS_LIST_ASSIGNMENTS).path_param(buyer_id).listing().into()
+        self.client
+            .call(&operations::CREDIT_CARDS_LIST_ASSIGNMENTS)
+            .own_query_parameters(&["creditCardID", "userID", "userGroupID", "level"])
+            .path_param(buyer_id)
+            .listing()
+            .into()
     }
 
     /// Create or update a credit card assignment.

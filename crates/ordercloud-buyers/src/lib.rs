@@ -76,7 +76,9 @@ pub use buyers::BuyersApi;
 pub use cost_centers::{CostCentersApi, CostCentersDeleteAssignment, CostCentersListAssignments};
 pub use credit_cards::{CreditCardsApi, CreditCardsDeleteAssignment, CreditCardsListAssignments};
 pub use operations::OPERATIONS;
-pub use ordercloud_models::{Filter, ListOptions, ListPage, ListPageWithFacets, Patch, RawJson, Xp};
+pub use ordercloud_models::{
+    Decimal, Filter, ListOptions, ListPage, ListPageWithFacets, OtherFields, Patch, RawJson, Xp, decimal,
+};
 #[cfg(feature = "mock")]
 pub use ordercloud_transport::MockTransport;
 pub use ordercloud_transport::{ApiClient, Call, Error, ListCall, PageItems, Pages};

@@ -211,7 +211,12 @@ impl SpendingAccountsApi {
     /// or `.items()` for all of them. Its own query parameters are methods of the request:
     /// `spending_account_id`, `user_id`, `user_group_id`, `level`.
     pub fn list_assignments(&self, buyer_id: &str) -> SpendingAccountsListAssignments {
-        self.client.call(&operations::SPENDING_ACCOUNTS_LIST_ASSIGNMENTS).path_param(buyer_id).listing().into()
+        self.client
+            .call(&operations::SPENDING_ACCOUNTS_LIST_ASSIGNMENTS)
+            .own_query_parameters(&["spendingAccountID", "userID", "userGroupID", "level"])
+            .path_param(buyer_id)
+            .listing()
+            .into()
     }
 
     /// Create or update a spending account assignment.

@@ -192,7 +192,12 @@ impl UserGroupsApi {
     /// the page, search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of
     /// them. Its own query parameters are methods of the request: `user_group_id`, `user_id`.
     pub fn list_user_assignments(&self, buyer_id: &str) -> UserGroupsListUserAssignments {
-        self.client.call(&operations::USER_GROUPS_LIST_USER_ASSIGNMENTS).path_param(buyer_id).listing().into()
+        self.client
+            .call(&operations::USER_GROUPS_LIST_USER_ASSIGNMENTS)
+            .own_query_parameters(&["userGroupID", "userID"])
+            .path_param(buyer_id)
+            .listing()
+            .into()
     }
 
     /// Create or update a user group user assignment.

@@ -43,7 +43,12 @@ impl UsersApi {
     /// `ID`, `Email`, `DateCreated`, `PasswordLastSetDate` (`!` in front for descending). Its own query
     /// parameters are methods of the request: `user_group_id`.
     pub fn list(&self, buyer_id: &str) -> UsersList {
-        self.client.call(&operations::USERS_LIST).path_param(buyer_id).listing().into()
+        self.client
+            .call(&operations::USERS_LIST)
+            .own_query_parameters(&["userGroupID"])
+            .path_param(buyer_id)
+            .listing()
+            .into()
     }
 
     /// Create a new user.

@@ -178,7 +178,11 @@ impl CatalogsApi {
     /// page, search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them.
     /// Its own query parameters are methods of the request: `catalog_id`, `buyer_id`.
     pub fn list_assignments(&self) -> CatalogsListAssignments {
-        self.client.call(&operations::CATALOGS_LIST_ASSIGNMENTS).listing().into()
+        self.client
+            .call(&operations::CATALOGS_LIST_ASSIGNMENTS)
+            .own_query_parameters(&["catalogID", "buyerID"])
+            .listing()
+            .into()
     }
 
     /// Create or update a catalog assignment.
@@ -210,7 +214,11 @@ impl CatalogsApi {
     /// or `.items()` for all of them. Its own query parameters are methods of the request: `catalog_id`,
     /// `product_id`.
     pub fn list_product_assignments(&self) -> CatalogsListProductAssignments {
-        self.client.call(&operations::CATALOGS_LIST_PRODUCT_ASSIGNMENTS).listing().into()
+        self.client
+            .call(&operations::CATALOGS_LIST_PRODUCT_ASSIGNMENTS)
+            .own_query_parameters(&["catalogID", "productID"])
+            .listing()
+            .into()
     }
 
     /// Create or update a catalog product assignment.

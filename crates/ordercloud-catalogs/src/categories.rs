@@ -42,7 +42,12 @@ impl CategoriesApi {
     /// `ID`, `Name`, `Description`. `sort_by` takes `ID`, `Name` (`!` in front for descending). Its own
     /// query parameters are methods of the request: `depth`.
     pub fn list(&self, catalog_id: &str) -> CategoriesList {
-        self.client.call(&operations::CATEGORIES_LIST).path_param(catalog_id).listing().into()
+        self.client
+            .call(&operations::CATEGORIES_LIST)
+            .own_query_parameters(&["depth"])
+            .path_param(catalog_id)
+            .listing()
+            .into()
     }
 
     /// Create a new category.
@@ -219,7 +224,12 @@ impl CategoriesApi {
     /// them. Its own query parameters are methods of the request: `category_id`, `buyer_id`, `user_id`,
     /// `user_group_id`, `level`.
     pub fn list_assignments(&self, catalog_id: &str) -> CategoriesListAssignments {
-        self.client.call(&operations::CATEGORIES_LIST_ASSIGNMENTS).path_param(catalog_id).listing().into()
+        self.client
+            .call(&operations::CATEGORIES_LIST_ASSIGNMENTS)
+            .own_query_parameters(&["categoryID", "buyerID", "userID", "userGroupID", "level"])
+            .path_param(catalog_id)
+            .listing()
+            .into()
     }
 
     /// Create or update a category assignment.
@@ -257,7 +267,12 @@ impl CategoriesApi {
     /// or `.items()` for all of them. Its own query parameters are methods of the request: `category_id`,
     /// `product_id`.
     pub fn list_product_assignments(&self, catalog_id: &str) -> CategoriesListProductAssignments {
-        self.client.call(&operations::CATEGORIES_LIST_PRODUCT_ASSIGNMENTS).path_param(catalog_id).listing().into()
+        self.client
+            .call(&operations::CATEGORIES_LIST_PRODUCT_ASSIGNMENTS)
+            .own_query_parameters(&["categoryID", "productID"])
+            .path_param(catalog_id)
+            .listing()
+            .into()
     }
 
     /// Create or update a category product assignment.

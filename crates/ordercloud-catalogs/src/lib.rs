@@ -75,7 +75,9 @@ pub use categories::{
 };
 pub use inventory_records::InventoryRecordsApi;
 pub use operations::OPERATIONS;
-pub use ordercloud_models::{Filter, ListOptions, ListPage, ListPageWithFacets, Patch, RawJson, Xp};
+pub use ordercloud_models::{
+    Decimal, Filter, ListOptions, ListPage, ListPageWithFacets, OtherFields, Patch, RawJson, Xp, decimal,
+};
 #[cfg(feature = "mock")]
 pub use ordercloud_transport::MockTransport;
 pub use ordercloud_transport::{ApiClient, Call, Error, ListCall, PageItems, Pages};

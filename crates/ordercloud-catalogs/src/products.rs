@@ -48,7 +48,11 @@ impl ProductsApi {
     /// for descending). Its own query parameters are methods of the request: `catalog_id`, `category_id`,
     /// `supplier_id`, `search_type`.
     pub fn list(&self) -> ProductsList {
-        self.client.call(&operations::PRODUCTS_LIST).listing_with_facets().into()
+        self.client
+            .call(&operations::PRODUCTS_LIST)
+            .own_query_parameters(&["catalogID", "categoryID", "supplierID", "searchType"])
+            .listing_with_facets()
+            .into()
     }
 
     /// Create a new product.
@@ -344,7 +348,11 @@ impl ProductsApi {
     /// Its own query parameters are methods of the request: `product_id`, `price_schedule_id`, `buyer_id`,
     /// `user_id`, `user_group_id`, `level`.
     pub fn list_assignments(&self) -> ProductsListAssignments {
-        self.client.call(&operations::PRODUCTS_LIST_ASSIGNMENTS).listing().into()
+        self.client
+            .call(&operations::PRODUCTS_LIST_ASSIGNMENTS)
+            .own_query_parameters(&["productID", "priceScheduleID", "buyerID", "userID", "userGroupID", "level"])
+            .listing()
+            .into()
     }
 
     /// Create or update a product assignment.

@@ -161,3 +161,47 @@ async fn a_delete_answered_204_is_unit_and_an_assignment_list_sends_its_own_para
     assert_eq!(requests[1].uri.path(), "/v1/catalogs/summer/categories/assignments");
     assert_eq!(requests[1].query_pairs(), pairs(&[("categoryID", "bikes"), ("buyerID", "b1"), ("level", "Company")]));
 }
+
+#[tokio::test]
+async fn a_get_then_a_put_sends_back_every_field_and_every_digit() {
+    let mock = MockTransport::new();
+    // Today's OrderCloud sends fields the models' description lacks, at the top and nested.
+    let sent = r#"{"ID":"shirt-red","Name":"Shirt","ShipWeight":1234567890.123456789,"ShipHeight":19.990,
+        "Inventory":{"Enabled":true,"NotificationPoint":5,"LastUpdated":"2026-12-01T08:00:00+00:00"},
+        "ParentID":"shirt","IsParent":false,"IsBundle":false}"#;
+    mock.push_status(200, sent);
+    mock.push_status(200, sent);
+    let api = products(&mock);
+    let mut product = api.get("shirt-red").send().await.unwrap();
+    assert_eq!(product.other_fields.get("ParentID"), Some(r#""shirt""#));
+    product.name = Some("Red shirt".into());
+    api.save("shirt-red", &product).send().await.unwrap();
+    let body = std::str::from_utf8(&mock.requests()[1].body).unwrap().to_owned();
+    assert_eq!(
+        body,
+        r#"{"ID":"shirt-red","Name":"Red shirt","ShipWeight":1234567890.123456789,"ShipHeight":19.990,"Inventory":{"Enabled":true,"NotificationPoint":5},"ParentID":"shirt","IsParent":false,"IsBundle":false}"#,
+        "the variant family and the digits survive; read-only LastUpdated is not sent"
+    );
+}
+
+#[tokio::test]
+async fn a_filter_named_like_a_parameter_sends_nothing() {
+    let mock = MockTransport::new();
+    let api = products(&mock);
+    let paged = ListOptions::new().page(2).filter_with(Filter::eq("page", 7));
+    let error = api.list().options(&paged).send().await.unwrap_err();
+    assert!(error.is_invalid_request() && error.to_string().contains("the filter on page"), "{error}");
+    let own = ListOptions::new().filter("CatalogID", "summer");
+    let error = api.list().options(&own).send().await.unwrap_err();
+    assert!(error.to_string().contains("the operation's query parameter"), "{error}");
+    assert!(mock.requests().is_empty());
+    // On a list without such a parameter, the same name is a property like any other.
+    mock.push_status(200, r#"{"Meta":{"Page":1,"TotalPages":1},"Items":[]}"#);
+    CategoriesApi::new(ApiClient::builder().transport(mock.clone()).build().unwrap())
+        .list("c1")
+        .options(&own)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(mock.requests()[0].uri.query(), Some("CatalogID=summer"));
+}

@@ -202,7 +202,7 @@ impl MeApi {
     /// `ID`, `Name`, `Description`. `sort_by` takes `OwnerID`, `Name`, `ID` (`!` in front for descending).
     /// Its own query parameters are methods of the request: `seller_id`.
     pub fn list_catalogs(&self) -> MeListCatalogs {
-        self.client.call(&operations::ME_LIST_CATALOGS).listing().into()
+        self.client.call(&operations::ME_LIST_CATALOGS).own_query_parameters(&["sellerID"]).listing().into()
     }
 
     /// Get a single catalog.
@@ -235,7 +235,11 @@ impl MeApi {
     /// `ID`, `Name`, `Description`. `sort_by` takes `ID`, `Name` (`!` in front for descending). Its own
     /// query parameters are methods of the request: `depth`, `catalog_id`, `product_id`.
     pub fn list_categories(&self) -> MeListCategories {
-        self.client.call(&operations::ME_LIST_CATEGORIES).listing().into()
+        self.client
+            .call(&operations::ME_LIST_CATEGORIES)
+            .own_query_parameters(&["depth", "catalogID", "productID"])
+            .listing()
+            .into()
     }
 
     /// Get a single category.
@@ -407,7 +411,11 @@ impl MeApi {
     /// `PromotionDiscount`, `Total`, `IsSubmitted` (`!` in front for descending). Its own query parameters
     /// are methods of the request: `from`, `to`, `search_type`.
     pub fn list_orders(&self) -> MeListOrders {
-        self.client.call(&operations::ME_LIST_ORDERS).listing().into()
+        self.client
+            .call(&operations::ME_LIST_ORDERS)
+            .own_query_parameters(&["from", "to", "searchType"])
+            .listing()
+            .into()
     }
 
     /// Transfer an order.
@@ -446,7 +454,7 @@ impl MeApi {
     /// `PromotionDiscount`, `Total`, `IsSubmitted` (`!` in front for descending). Its own query parameters
     /// are methods of the request: `from`, `to`.
     pub fn list_approvable_orders(&self) -> MeListApprovableOrders {
-        self.client.call(&operations::ME_LIST_APPROVABLE_ORDERS).listing().into()
+        self.client.call(&operations::ME_LIST_APPROVABLE_ORDERS).own_query_parameters(&["from", "to"]).listing().into()
     }
 
     /// Get a list of products visible to this user.
@@ -463,7 +471,11 @@ impl MeApi {
     /// front for descending). Its own query parameters are methods of the request: `catalog_id`,
     /// `category_id`, `depth`, `search_type`, `seller_id`.
     pub fn list_products(&self) -> MeListProducts {
-        self.client.call(&operations::ME_LIST_PRODUCTS).listing_with_facets().into()
+        self.client
+            .call(&operations::ME_LIST_PRODUCTS)
+            .own_query_parameters(&["catalogID", "categoryID", "depth", "searchType", "sellerID"])
+            .listing_with_facets()
+            .into()
     }
 
     /// Get a single product.
@@ -501,7 +513,12 @@ impl MeApi {
     /// `Name`, `Description`. `sort_by` takes `OwnerID`, `Name`, `ID` (`!` in front for descending). Its
     /// own query parameters are methods of the request: `catalog_id`.
     pub fn list_specs(&self, product_id: &str) -> MeListSpecs {
-        self.client.call(&operations::ME_LIST_SPECS).path_param(product_id).listing().into()
+        self.client
+            .call(&operations::ME_LIST_SPECS)
+            .own_query_parameters(&["catalogID"])
+            .path_param(product_id)
+            .listing()
+            .into()
     }
 
     /// Get a single spec.
@@ -644,7 +661,7 @@ impl MeApi {
     /// `DateShipped`, `OwnerID`, `ID`, `BuyerID`, `Shipper`, `DateDelivered`, `Cost` (`!` in front for
     /// descending). Its own query parameters are methods of the request: `order_id`.
     pub fn list_shipments(&self) -> MeListShipments {
-        self.client.call(&operations::ME_LIST_SHIPMENTS).listing().into()
+        self.client.call(&operations::ME_LIST_SHIPMENTS).own_query_parameters(&["orderID"]).listing().into()
     }
 
     /// Get a single shipment.
@@ -682,7 +699,12 @@ impl MeApi {
     /// `sort_by` takes `DateShipped`, `OwnerID`, `ID`, `BuyerID`, `Shipper`, `DateDelivered`, `Cost` (`!`
     /// in front for descending). Its own query parameters are methods of the request: `order_id`.
     pub fn list_shipment_items(&self, shipment_id: &str) -> MeListShipmentItems {
-        self.client.call(&operations::ME_LIST_SHIPMENT_ITEMS).path_param(shipment_id).listing().into()
+        self.client
+            .call(&operations::ME_LIST_SHIPMENT_ITEMS)
+            .own_query_parameters(&["orderID"])
+            .path_param(shipment_id)
+            .listing()
+            .into()
     }
 
     /// Get a list of spending accounts visible to this user.

@@ -14,15 +14,19 @@
 //!   [`OneTimePasswordEventBody`] and the [`MessageRecipient`].
 //! - What every list endpoint shares: [`ListPage`] with its [`ListMeta`], and the
 //!   [`ListOptions`] a list call takes.
+//! - What every model shares: [`Decimal`] (made from literals with [`decimal!`]),
+//!   [`OtherFields`], [`Xp`] and [`Patch`].
 //!
 //! The modules follow the API's areas: [`common`] (errors, lists, environments, open enums,
 //! redaction), [`forgotten_credentials`] and [`message_sender`]; everything is also
 //! re-exported here. A crate for another area declares its open sets with [`open_enum!`].
 //!
 //! Every field carries its exact OrderCloud JSON name (`ClientID`, `URL`); unset optional
-//! fields are left out of the JSON; unknown fields are accepted; open sets keep values this
-//! version does not know. Passwords, tokens and verification codes print as
-//! `** redacted **` in `Debug`, and no type here implements `Display` over them.
+//! fields are left out of the JSON; open sets keep values this version does not know. The
+//! generated models keep the fields they have no member for in [`OtherFields`] and write
+//! them back, so a GET then a PUT loses nothing; their money and other decimals are
+//! [`Decimal`], exact to the digit. Passwords, tokens, secrets and verification codes print
+//! as `** redacted **` in `Debug`, and no type here implements `Display` over them.
 //!
 //! ```
 //! use ordercloud_models::PasswordResetRequest;
@@ -54,8 +58,8 @@ pub mod message_sender;
 pub mod resources;
 
 pub use common::{
-    ApiError, Environment, ErrorCode, ErrorResponse, Filter, FilterError, FilterValue, ListFacet, ListFacetValue,
-    ListMeta, ListOptions, ListPage, ListPageWithFacets, MetaWithFacets, Patch, REDACTED, RawJson, Xp, skip_read_only,
+    ApiError, Decimal, DecimalError, Environment, ErrorCode, ErrorResponse, Filter, FilterError, FilterValue, ListFacet, ListFacetValue,
+    ListMeta, ListOptions, ListPage, ListPageWithFacets, MetaWithFacets, OtherFields, Patch, REDACTED, RawJson, Xp, skip_read_only,
     to_request_body,
 };
 pub use forgotten_credentials::{

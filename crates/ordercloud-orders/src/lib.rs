@@ -74,7 +74,9 @@ pub mod shipments;
 pub use line_items::{LineItemsApi, LineItemsListAcrossOrders};
 pub use operations::OPERATIONS;
 pub use order_returns::{OrderReturnsApi, OrderReturnsList};
-pub use ordercloud_models::{Filter, ListOptions, ListPage, ListPageWithFacets, Patch, RawJson, Xp};
+pub use ordercloud_models::{
+    Decimal, Filter, ListOptions, ListPage, ListPageWithFacets, OtherFields, Patch, RawJson, Xp, decimal,
+};
 #[cfg(feature = "mock")]
 pub use ordercloud_transport::MockTransport;
 pub use ordercloud_transport::{ApiClient, Call, Error, ListCall, PageItems, Pages};

@@ -45,7 +45,12 @@ impl LineItemsApi {
     /// for descending). Its own query parameters are methods of the request: `buyer_id`, `supplier_id`,
     /// `from`, `to`, `search_type`.
     pub fn list_across_orders(&self, direction: models::OrderDirection) -> LineItemsListAcrossOrders {
-        self.client.call(&operations::LINE_ITEMS_LIST_ACROSS_ORDERS).path_param(direction.as_str()).listing().into()
+        self.client
+            .call(&operations::LINE_ITEMS_LIST_ACROSS_ORDERS)
+            .own_query_parameters(&["buyerID", "supplierID", "from", "to", "searchType"])
+            .path_param(direction.as_str())
+            .listing()
+            .into()
     }
 
     /// Get a list of line items.

@@ -39,7 +39,7 @@ impl OrderReturnsApi {
     /// `DateCompleted`, `LastUpdated` (`!` in front for descending). Its own query parameters are methods
     /// of the request: `approvable`.
     pub fn list(&self) -> OrderReturnsList {
-        self.client.call(&operations::ORDER_RETURNS_LIST).listing().into()
+        self.client.call(&operations::ORDER_RETURNS_LIST).own_query_parameters(&["approvable"]).listing().into()
     }
 
     /// Create a new order return.

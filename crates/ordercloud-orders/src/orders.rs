@@ -51,7 +51,12 @@ impl OrdersApi {
     /// `PromotionDiscount`, `Total`, `IsSubmitted` (`!` in front for descending). Its own query parameters
     /// are methods of the request: `buyer_id`, `supplier_id`, `from`, `to`, `search_type`.
     pub fn list(&self, direction: models::OrderDirection) -> OrdersList {
-        self.client.call(&operations::ORDERS_LIST).path_param(direction.as_str()).listing().into()
+        self.client
+            .call(&operations::ORDERS_LIST)
+            .own_query_parameters(&["buyerID", "supplierID", "from", "to", "searchType"])
+            .path_param(direction.as_str())
+            .listing()
+            .into()
     }
 
     /// Create a new order.

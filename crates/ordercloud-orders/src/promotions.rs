@@ -165,7 +165,11 @@ impl PromotionsApi {
     /// them. Its own query parameters are methods of the request: `buyer_id`, `promotion_id`, `user_id`,
     /// `user_group_id`, `level`.
     pub fn list_assignments(&self) -> PromotionsListAssignments {
-        self.client.call(&operations::PROMOTIONS_LIST_ASSIGNMENTS).listing().into()
+        self.client
+            .call(&operations::PROMOTIONS_LIST_ASSIGNMENTS)
+            .own_query_parameters(&["buyerID", "promotionID", "userID", "userGroupID", "level"])
+            .listing()
+            .into()
     }
 
     /// Create or update a promotion assignment.

@@ -41,7 +41,7 @@ impl ShipmentsApi {
     /// `DateShipped`, `OwnerID`, `ID`, `BuyerID`, `Shipper`, `DateDelivered`, `Cost` (`!` in front for
     /// descending). Its own query parameters are methods of the request: `order_id`.
     pub fn list(&self) -> ShipmentsList {
-        self.client.call(&operations::SHIPMENTS_LIST).listing().into()
+        self.client.call(&operations::SHIPMENTS_LIST).own_query_parameters(&["orderID"]).listing().into()
     }
 
     /// Create a new shipment.

@@ -38,7 +38,7 @@ async fn a_list_sends_its_own_parameters() {
         .send()
         .await
         .unwrap();
-    assert_eq!(page.items[0].total, Some(12.5));
+    assert_eq!(page.items[0].total, Some(ordercloud_models::decimal!(12.5)));
     assert_eq!(mock.requests()[0].uri.query(), Some("buyerID=b1&from=2026-12-01T00%3A00%3A00Z&searchType=ExactPhrase"));
 }
 

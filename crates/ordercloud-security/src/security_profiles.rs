@@ -168,7 +168,19 @@ impl SecurityProfilesApi {
     /// or `.items()` for all of them. Its own query parameters are methods of the request: `buyer_id`,
     /// `supplier_id`, `security_profile_id`, `user_id`, `user_group_id`, `commerce_role`, `level`.
     pub fn list_assignments(&self) -> SecurityProfilesListAssignments {
-        self.client.call(&operations::SECURITY_PROFILES_LIST_ASSIGNMENTS).listing().into()
+        self.client
+            .call(&operations::SECURITY_PROFILES_LIST_ASSIGNMENTS)
+            .own_query_parameters(&[
+                "buyerID",
+                "supplierID",
+                "securityProfileID",
+                "userID",
+                "userGroupID",
+                "commerceRole",
+                "level",
+            ])
+            .listing()
+            .into()
     }
 
     /// Create or update a security profile assignment.

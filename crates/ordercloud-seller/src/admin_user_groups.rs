@@ -153,7 +153,11 @@ impl AdminUserGroupsApi {
     /// the page, search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of
     /// them. Its own query parameters are methods of the request: `user_group_id`, `user_id`.
     pub fn list_user_assignments(&self) -> AdminUserGroupsListUserAssignments {
-        self.client.call(&operations::ADMIN_USER_GROUPS_LIST_USER_ASSIGNMENTS).listing().into()
+        self.client
+            .call(&operations::ADMIN_USER_GROUPS_LIST_USER_ASSIGNMENTS)
+            .own_query_parameters(&["userGroupID", "userID"])
+            .listing()
+            .into()
     }
 
     /// Create or update an admin user group user assignment.

@@ -138,7 +138,11 @@ impl ApiClientsApi {
     /// them. Its own query parameters are methods of the request: `api_client_id`, `buyer_id`,
     /// `supplier_id`.
     pub fn list_assignments(&self) -> ApiClientsListAssignments {
-        self.client.call(&operations::API_CLIENTS_LIST_ASSIGNMENTS).listing().into()
+        self.client
+            .call(&operations::API_CLIENTS_LIST_ASSIGNMENTS)
+            .own_query_parameters(&["apiClientID", "buyerID", "supplierID"])
+            .listing()
+            .into()
     }
 
     /// Create or update a API client assignment.

@@ -72,7 +72,9 @@ pub use integration_events::IntegrationEventsApi;
 pub use locales::{LocalesApi, LocalesDeleteAssignment, LocalesListAssignments};
 pub use message_senders::{MessageSendersApi, MessageSendersDeleteAssignment, MessageSendersListAssignments};
 pub use operations::OPERATIONS;
-pub use ordercloud_models::{Filter, ListOptions, ListPage, ListPageWithFacets, Patch, RawJson, Xp};
+pub use ordercloud_models::{
+    Decimal, Filter, ListOptions, ListPage, ListPageWithFacets, OtherFields, Patch, RawJson, Xp, decimal,
+};
 #[cfg(feature = "mock")]
 pub use ordercloud_transport::MockTransport;
 pub use ordercloud_transport::{ApiClient, Call, Error, ListCall, PageItems, Pages};

@@ -160,7 +160,11 @@ impl LocalesApi {
     /// Its own query parameters are methods of the request: `buyer_id`, `locale_id`, `user_id`,
     /// `user_group_id`, `level`.
     pub fn list_assignments(&self) -> LocalesListAssignments {
-        self.client.call(&operations::LOCALES_LIST_ASSIGNMENTS).listing().into()
+        self.client
+            .call(&operations::LOCALES_LIST_ASSIGNMENTS)
+            .own_query_parameters(&["buyerID", "localeID", "userID", "userGroupID", "level"])
+            .listing()
+            .into()
     }
 
     /// Create or update a locale assignment.

@@ -170,7 +170,11 @@ impl MessageSendersApi {
     /// or `.items()` for all of them. Its own query parameters are methods of the request: `buyer_id`,
     /// `message_sender_id`, `user_id`, `user_group_id`, `level`, `supplier_id`.
     pub fn list_assignments(&self) -> MessageSendersListAssignments {
-        self.client.call(&operations::MESSAGE_SENDERS_LIST_ASSIGNMENTS).listing().into()
+        self.client
+            .call(&operations::MESSAGE_SENDERS_LIST_ASSIGNMENTS)
+            .own_query_parameters(&["buyerID", "messageSenderID", "userID", "userGroupID", "level", "supplierID"])
+            .listing()
+            .into()
     }
 
     /// Create or update a message sender assignment.

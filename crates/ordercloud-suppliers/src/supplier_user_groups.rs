@@ -203,6 +203,7 @@ impl SupplierUserGroupsApi {
     pub fn list_user_assignments(&self, supplier_id: &str) -> SupplierUserGroupsListUserAssignments {
         self.client
             .call(&operations::SUPPLIER_USER_GROUPS_LIST_USER_ASSIGNMENTS)
+            .own_query_parameters(&["userGroupID", "userID"])
             .path_param(supplier_id)
             .listing()
             .into()

@@ -43,7 +43,12 @@ impl SupplierUsersApi {
     /// `ID`, `Email`, `DateCreated`, `PasswordLastSetDate` (`!` in front for descending). Its own query
     /// parameters are methods of the request: `user_group_id`.
     pub fn list(&self, supplier_id: &str) -> SupplierUsersList {
-        self.client.call(&operations::SUPPLIER_USERS_LIST).path_param(supplier_id).listing().into()
+        self.client
+            .call(&operations::SUPPLIER_USERS_LIST)
+            .own_query_parameters(&["userGroupID"])
+            .path_param(supplier_id)
+            .listing()
+            .into()
     }
 
     /// Create a new supplier user.

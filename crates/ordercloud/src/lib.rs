@@ -55,5 +55,7 @@ pub use ordercloud_seller as seller;
 pub use ordercloud_suppliers as suppliers;
 pub use ordercloud_transport as transport;
 
-pub use ordercloud_models::{Filter, ListOptions, ListPage, ListPageWithFacets, Patch, RawJson, Xp};
+pub use ordercloud_models::{
+    Decimal, Filter, ListOptions, ListPage, ListPageWithFacets, OtherFields, Patch, RawJson, Xp, decimal,
+};
 pub use ordercloud_transport::{ApiClient, Error, Region, RetryPolicy};

@@ -182,6 +182,13 @@ fn resource_file(spec: &Spec, section: &Section, resource: &Resource) -> String 
         let returns = if op.optional_query.is_empty() { answer.clone() } else { request_type(resource, op) };
         writeln!(out, "    pub fn {}({}) -> {returns} {{", method(op), arguments.join(", ")).ok();
         let mut chain = format!("        self.client\n            .call(&operations::{})", constant(op));
+        if matches!(op.answer, Answer::List { .. }) {
+            let own: Vec<String> =
+                op.required_query.iter().chain(&op.optional_query).map(|param| format!("\"{}\"", param.name)).collect();
+            if !own.is_empty() {
+                write!(chain, "\n            .own_query_parameters(&[{}])", own.join(", ")).ok();
+            }
+        }
         for param in &op.path_params {
             write!(chain, "\n            .path_param({})", param_text(param)).ok();
         }
@@ -451,7 +458,7 @@ fn front_page(spec: &Spec, section: &Section) -> String {
     }
     out.push_str(
         "pub use operations::OPERATIONS;\n\
-         pub use ordercloud_models::{Filter, ListOptions, ListPage, ListPageWithFacets, Patch, RawJson, Xp};\n\
+         pub use ordercloud_models::{Decimal, Filter, ListOptions, ListPage, ListPageWithFacets, OtherFields, Patch, RawJson, Xp, decimal};\n\
          #[cfg(feature = \"mock\")]\n\
          pub use ordercloud_transport::MockTransport;\n\
          pub use ordercloud_transport::{ApiClient, Call, Error, ListCall, PageItems, Pages};\n\n\
@@ -650,6 +657,6 @@ fn facade(spec: &Spec) -> String {
     for section in &spec.sections {
         writeln!(out, "#[cfg(feature = \"{0}\")]\npub use ordercloud_{0} as {0};", section.suffix).ok();
     }
-    out.push_str("\npub use ordercloud_models::{Filter, ListOptions, ListPage, ListPageWithFacets, Patch, RawJson, Xp};\npub use ordercloud_transport::{ApiClient, Error, Region, RetryPolicy};\n");
+    out.push_str("\npub use ordercloud_models::{Decimal, Filter, ListOptions, ListPage, ListPageWithFacets, OtherFields, Patch, RawJson, Xp, decimal};\npub use ordercloud_transport::{ApiClient, Error, Region, RetryPolicy};\n");
     out
 }

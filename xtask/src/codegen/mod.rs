@@ -12,6 +12,7 @@ mod examples;
 mod json;
 mod models;
 mod names;
+mod round_trip;
 mod simulator;
 mod spec;
 
@@ -88,6 +89,7 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     let spec = Spec::read(&json::parse(&text)?)?;
     let mut files = Files::new();
     models::write(&spec, &mut files);
+    round_trip::write(&spec, &mut files);
     apis::write(&spec, &mut files);
     simulator::write(&spec, &mut files)?;
     let files = formatted(files)?;

@@ -19,12 +19,14 @@ pub(crate) fn write(spec: &Spec, files: &mut Files) {
          //! description {}: one struct per schema, and a `Partial*` struct for each one a PATCH\n\
          //! sends.\n//!\n\
          //! Every field is an `Option`, left out of the JSON when `None`, under its exact OrderCloud\n\
-         //! name; unknown fields are accepted; open sets keep values this version does not know.\n\
-         //! Read-only fields are read, and never sent. Extended properties are [`Xp`](crate::Xp):\n\
-         //! untyped until you ask for your own type. Money and other decimals are `f64`: it\n\
-         //! carries every value OrderCloud sends (at most 15 significant digits) exactly through a\n\
-         //! read and a write, without a decimal crate in every user's build; convert to a decimal\n\
-         //! type for arithmetic. Dates are RFC 3339 text, as sent.\n",
+         //! name; open sets keep values this version does not know. Every model keeps the fields it\n\
+         //! has no member for in its `other_fields` ([`OtherFields`](crate::OtherFields)), with\n\
+         //! their JSON exactly as it came, and writes them back: a GET then a PUT sends back every\n\
+         //! field OrderCloud sent, at every level. Read-only fields are read, and never sent; fields\n\
+         //! that are only written (passwords, secrets) print redacted in `Debug`. Extended\n\
+         //! properties are [`Xp`](crate::Xp): untyped until you ask for your own type. Money and\n\
+         //! other decimals are [`Decimal`](crate::Decimal), exact: the digits OrderCloud sends are\n\
+         //! the digits written back. Dates are RFC 3339 text, as sent.\n",
         spec.version
     )
     .ok();
@@ -55,7 +57,7 @@ fn type_of(ty: &Ty) -> String {
     match ty {
         Ty::Text | Ty::DateTime => "String".to_owned(),
         Ty::Integer => "i32".to_owned(),
-        Ty::Number => "f64".to_owned(),
+        Ty::Number => "Decimal".to_owned(),
         Ty::Bool => "bool".to_owned(),
         Ty::Xp => "Xp".to_owned(),
         Ty::Object => "RawJson".to_owned(),
@@ -89,7 +91,7 @@ fn field_doc(property: &Property, partial: bool) -> String {
     } else if property.description.is_empty() {
         format!("`{}`.", property.json)
     } else {
-        ensure_period(&property.description)
+        format!("`{}`: {}", property.json, ensure_period(&property.description))
     };
     if property.ty == Ty::DateTime {
         text.push_str(" An RFC 3339 date-time.");
@@ -124,10 +126,9 @@ fn schema_file(spec: &Spec, schema: &Schema) -> String {
         if has_partial { format!(", and `Partial{name}` for a PATCH") } else { String::new() }
     )
     .ok();
-    out.push_str("use serde::{Deserialize, Serialize};\n\n");
     // What the file refers to.
     let mut siblings = BTreeSet::new();
-    let mut crate_items = BTreeSet::new();
+    let mut crate_items: BTreeSet<String> = ["OtherFields".to_owned(), "RawJson".to_owned()].into();
     for property in &schema.properties {
         let mut types = vec![rust_type(property)];
         if has_partial && !property.read_only {
@@ -136,10 +137,10 @@ fn schema_file(spec: &Spec, schema: &Schema) -> String {
         for ty in types {
             for word in ty.split(['<', '>']).filter(|word| !word.is_empty()) {
                 match word {
-                    "Xp" | "RawJson" => {
+                    "Xp" | "RawJson" | "Decimal" => {
                         crate_items.insert(word.to_owned());
                     }
-                    "String" | "i32" | "f64" | "bool" | "Vec" => {}
+                    "String" | "i32" | "bool" | "Vec" => {}
                     _ if word.starts_with("crate::") => {}
                     _ => {
                         siblings.insert(word.to_owned());
@@ -150,22 +151,26 @@ fn schema_file(spec: &Spec, schema: &Schema) -> String {
     }
     siblings.remove(name);
     siblings.remove(&format!("Partial{name}"));
-    if schema.properties.iter().any(|property| property.read_only) {
-        crate_items.insert("skip_read_only".to_owned());
-    }
     if has_partial {
         crate_items.insert("Patch".to_owned());
     }
     let secret = schema.properties.iter().any(|property| property.secret);
+    let mut model_items = vec!["Fields", "read"];
+    if schema.properties.iter().any(|property| !property.read_only) {
+        model_items.push("field");
+    }
+    if schema.properties.iter().any(|property| property.read_only) {
+        model_items.push("read_only");
+    }
+    writeln!(out, "use serde::de::MapAccess;\nuse serde::ser::SerializeMap;\n").ok();
     if !siblings.is_empty() {
         writeln!(out, "use super::{{{}}};", siblings.iter().cloned().collect::<Vec<_>>().join(", ")).ok();
     }
+    writeln!(out, "use crate::common::model::{{{}}};", model_items.join(", ")).ok();
     if secret {
         crate_items.insert("common::redact::RedactedOption".to_owned());
     }
-    if !crate_items.is_empty() {
-        writeln!(out, "use crate::{{{}}};", crate_items.iter().cloned().collect::<Vec<_>>().join(", ")).ok();
-    }
+    writeln!(out, "use crate::{{{}}};", crate_items.iter().cloned().collect::<Vec<_>>().join(", ")).ok();
     out.push('\n');
 
     // The model.
@@ -176,27 +181,16 @@ fn schema_file(spec: &Spec, schema: &Schema) -> String {
     };
     out.push_str(&doc(
         &format!(
-            "{description}\n\nMade with [`new`](Self::new) and a `with_*` method per field; every field is public."
+            "{description}\n\nMade with [`new`](Self::new) and a `with_*` method per field it sends; every field is \
+             public. Fields this version has no member for are kept in [`other_fields`](Self::other_fields) and \
+             sent back."
         ),
         "",
     ));
-    let derive_debug = if secret { "" } else { "Debug, " };
-    writeln!(out, "#[derive(Clone, {derive_debug}Default, PartialEq, Serialize, Deserialize)]\n#[non_exhaustive]\npub struct {name} {{").ok();
-    for property in &schema.properties {
-        out.push_str(&doc(&field_doc(property, false), "    "));
-        let skip = if property.read_only { "skip_read_only" } else { "Option::is_none" };
-        writeln!(
-            out,
-            "    #[serde(rename = \"{}\", default, skip_serializing_if = \"{skip}\")]\n    pub {}: Option<{}>,",
-            property.json,
-            ident(&property.rust),
-            rust_type(property)
-        )
-        .ok();
-    }
-    out.push_str("}\n\n");
-    writeln!(out, "impl {name} {{\n    /// A `{name}` with no field set.\n    pub fn new() -> Self {{\n        Self::default()\n    }}").ok();
-    for property in &schema.properties {
+    let all: Vec<&Property> = schema.properties.iter().collect();
+    out.push_str(&model_struct(name, &all, secret, false, spec));
+    writeln!(out, "\nimpl {name} {{\n    /// A `{name}` with no field set.\n    pub fn new() -> Self {{\n        Self::default()\n    }}").ok();
+    for property in schema.properties.iter().filter(|property| !property.read_only) {
         let field = ident(&property.rust);
         let setter = format!("with_{}", property.rust);
         let ty = rust_type(property);
@@ -207,9 +201,11 @@ fn schema_file(spec: &Spec, schema: &Schema) -> String {
         )
         .ok();
     }
+    out.push_str(OTHER_FIELD_SETTER);
     out.push_str("}\n");
+    out.push_str(&fields_impl(name, &all, false));
     if secret {
-        out.push_str(&debug_impl(name, &schema.properties.iter().collect::<Vec<_>>(), false));
+        out.push_str(&debug_impl(name, &all, false));
     }
 
     // Its partial form.
@@ -221,24 +217,14 @@ fn schema_file(spec: &Spec, schema: &Schema) -> String {
                 "A partial `{name}`: the body of a PATCH, which changes only the fields it holds.\n\n\
                  Each field is left out ([`Patch::Unchanged`], the default: it keeps its value), sent as\n\
                  `null` ([`Patch::Null`], with `clear_*`: it is cleared) or sent ([`Patch::Set`], with\n\
-                 `with_*`). A nested object is itself partial. Read-only fields are not in it."
+                 `with_*`). A nested object is itself partial. Read-only fields are not in it; fields this\n\
+                 version has no member for are sent from [`other_fields`](Self::other_fields)."
             ),
             "",
         ));
-        writeln!(out, "#[derive(Clone, {derive_debug}Default, PartialEq, Serialize, Deserialize)]\n#[non_exhaustive]\npub struct Partial{name} {{").ok();
-        for property in &writable {
-            out.push_str(&doc(&field_doc(property, true), "    "));
-            writeln!(
-                out,
-                "    #[serde(rename = \"{}\", default, skip_serializing_if = \"Patch::is_unchanged\")]\n    pub {}: Patch<{}>,",
-                property.json,
-                ident(&property.rust),
-                partial_type(spec, property)
-            )
-            .ok();
-        }
-        out.push_str("}\n\n");
-        writeln!(out, "impl Partial{name} {{\n    /// A PATCH that changes nothing yet.\n    pub fn new() -> Self {{\n        Self::default()\n    }}").ok();
+        let partial = format!("Partial{name}");
+        out.push_str(&model_struct(&partial, &writable, secret, true, spec));
+        writeln!(out, "\nimpl {partial} {{\n    /// A PATCH that changes nothing yet.\n    pub fn new() -> Self {{\n        Self::default()\n    }}").ok();
         for property in &writable {
             let field = ident(&property.rust);
             let ty = partial_type(spec, property);
@@ -250,11 +236,59 @@ fn schema_file(spec: &Spec, schema: &Schema) -> String {
             )
             .ok();
         }
+        out.push_str(OTHER_FIELD_SETTER);
         out.push_str("}\n");
+        out.push_str(&fields_impl(&partial, &writable, true));
         if secret {
-            out.push_str(&debug_impl(&format!("Partial{name}"), &writable, true));
+            out.push_str(&debug_impl(&partial, &writable, true));
         }
     }
+    out
+}
+
+/// The builder method every model has for a field it has no member for.
+const OTHER_FIELD_SETTER: &str = "\n    /// Sets the field `name`, which this version has no member for, to `value`: see\n    /// [`OtherFields::set`].\n    #[must_use]\n    pub fn with_other_field(mut self, name: impl Into<String>, value: impl Into<RawJson>) -> Self {\n        self.other_fields.set(name, value);\n        self\n    }\n";
+
+/// A model's struct: its fields, each an `Option` (a `Patch` in a partial form), and its
+/// other fields.
+fn model_struct(name: &str, properties: &[&Property], secret: bool, partial: bool, spec: &Spec) -> String {
+    let derive_debug = if secret { "" } else { "Debug, " };
+    let mut out = format!("#[derive(Clone, {derive_debug}Default, PartialEq)]\n#[non_exhaustive]\npub struct {name} {{\n");
+    for property in properties {
+        out.push_str(&doc(&field_doc(property, partial), "    "));
+        let ty = if partial { format!("Patch<{}>", partial_type(spec, property)) } else { format!("Option<{}>", rust_type(property)) };
+        writeln!(out, "    pub {}: {ty},", ident(&property.rust)).ok();
+    }
+    out.push_str(
+        "    /// The fields this version has no member for, as they came: sent back as they are.\n    pub other_fields: OtherFields,\n}\n",
+    );
+    out
+}
+
+/// How a model reads and writes its fields by their JSON names.
+fn fields_impl(name: &str, properties: &[&Property], partial: bool) -> String {
+    let names: Vec<String> = properties.iter().map(|property| format!("\"{}\"", property.json)).collect();
+    let mut out = format!(
+        "\nimpl Fields for {name} {{\n    const NAME: &'static str = \"{name}\";\n    const FIELDS: &'static [&'static str] = &[{}];\n\n",
+        names.join(", ")
+    );
+    out.push_str(
+        "    #[inline(always)]\n    fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {\n        match name {\n",
+    );
+    for property in properties {
+        writeln!(out, "            \"{}\" => read(map, &mut self.{})?,", property.json, ident(&property.rust)).ok();
+    }
+    out.push_str("            _ => return Ok(false),\n        }\n        Ok(true)\n    }\n\n");
+    out.push_str("    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {\n");
+    for property in properties {
+        let writer = if property.read_only && !partial { "read_only" } else { "field" };
+        writeln!(out, "        {writer}(map, \"{}\", &self.{})?;", property.json, ident(&property.rust)).ok();
+    }
+    out.push_str("        Ok(())\n    }\n\n");
+    out.push_str(
+        "    fn others(&self) -> &OtherFields {\n        &self.other_fields\n    }\n\n    fn others_mut(&mut self) -> &mut OtherFields {\n        &mut self.other_fields\n    }\n}\n",
+    );
+    writeln!(out, "\ncrate::common::model::serde_by_fields!({name});").ok();
     out
 }
 
@@ -276,7 +310,7 @@ fn debug_impl(name: &str, properties: &[&Property], partial: bool) -> String {
             writeln!(out, "            .field(\"{}\", &self.{field})", property.rust).ok();
         }
     }
-    out.push_str("            .finish()\n    }\n}\n");
+    out.push_str("            .field(\"other_fields\", &self.other_fields)\n            .finish()\n    }\n}\n");
     out
 }
 

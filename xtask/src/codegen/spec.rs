@@ -29,10 +29,25 @@ pub(crate) const HAND_WRITTEN_SCHEMAS: &[(&str, &str)] = &[
     ("TokenPasswordReset", "crate::TokenPasswordReset"),
 ];
 
-/// Fields that hold secrets, by JSON name (besides every `format: password` field): their
-/// models print them redacted in `Debug`.
-const SECRET_FIELDS: &[&str] =
-    &["access_token", "refresh_token", "ClientSecret", "ConnectClientSecret", "SharedKey", "HashKey", "Token"];
+/// Fields that hold secrets, by JSON name (besides every `format: password` or `writeOnly`
+/// field): their models print them redacted in `Debug`. The names OrderCloud never returns
+/// (the .NET SDK's `[ApiWriteOnly]`: passwords and integration secrets) are among them, for
+/// descriptions that do not mark them.
+const SECRET_FIELDS: &[&str] = &[
+    "access_token",
+    "refresh_token",
+    "ClientSecret",
+    "ConnectClientSecret",
+    "SharedKey",
+    "HashKey",
+    "Token",
+    "Password",
+    "ApiKey",
+    "ConnectionString",
+    "Secret",
+    "CustomAuthHeaderValue",
+    "SaslPassword",
+];
 
 /// The standard query parameters of a list operation, which `ListOptions` carries.
 const LIST_PARAMETERS: &[&str] = &["search", "searchOn", "sortBy", "page", "pageSize", "filters"];
@@ -208,7 +223,9 @@ impl Spec {
                     ty,
                     description: prose(property.text("description")),
                     read_only: property.is_true("readOnly"),
-                    secret: property.text("format") == "password" || SECRET_FIELDS.contains(&json.as_str()),
+                    secret: property.text("format") == "password"
+                        || property.is_true("writeOnly")
+                        || SECRET_FIELDS.contains(&json.as_str()),
                     max_length: match property.get("maxLength") {
                         Some(Json::Number(length)) => Some(*length as u64),
                         _ => None,

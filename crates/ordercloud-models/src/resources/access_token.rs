@@ -2,28 +2,29 @@
 
 //! `AccessToken`.
 
-use serde::{Deserialize, Serialize};
+use serde::de::MapAccess;
+use serde::ser::SerializeMap;
 
-use crate::common::redact::RedactedOption;
+use crate::common::model::{Fields, field, read};
+use crate::{OtherFields, RawJson, common::redact::RedactedOption};
 
 /// OrderCloud's `AccessToken`.
 ///
-/// Made with [`new`](Self::new) and a `with_*` method per field; every field is public.
-#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+/// Made with [`new`](Self::new) and a `with_*` method per field it sends; every field is public. Fields
+/// this version has no member for are kept in [`other_fields`](Self::other_fields) and sent back.
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AccessToken {
     /// `access_token`. A secret: redacted in `Debug`.
-    #[serde(rename = "access_token", default, skip_serializing_if = "Option::is_none")]
     pub access_token: Option<String>,
     /// `expires_in`.
-    #[serde(rename = "expires_in", default, skip_serializing_if = "Option::is_none")]
     pub expires_in: Option<i32>,
     /// `token_type`.
-    #[serde(rename = "token_type", default, skip_serializing_if = "Option::is_none")]
     pub token_type: Option<String>,
     /// `refresh_token`. A secret: redacted in `Debug`.
-    #[serde(rename = "refresh_token", default, skip_serializing_if = "Option::is_none")]
     pub refresh_token: Option<String>,
+    /// The fields this version has no member for, as they came: sent back as they are.
+    pub other_fields: OtherFields,
 }
 
 impl AccessToken {
@@ -59,7 +60,50 @@ impl AccessToken {
         self.refresh_token = Some(value.into());
         self
     }
+
+    /// Sets the field `name`, which this version has no member for, to `value`: see
+    /// [`OtherFields::set`].
+    #[must_use]
+    pub fn with_other_field(mut self, name: impl Into<String>, value: impl Into<RawJson>) -> Self {
+        self.other_fields.set(name, value);
+        self
+    }
 }
+
+impl Fields for AccessToken {
+    const NAME: &'static str = "AccessToken";
+    const FIELDS: &'static [&'static str] = &["access_token", "expires_in", "token_type", "refresh_token"];
+
+    #[inline(always)]
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
+        match name {
+            "access_token" => read(map, &mut self.access_token)?,
+            "expires_in" => read(map, &mut self.expires_in)?,
+            "token_type" => read(map, &mut self.token_type)?,
+            "refresh_token" => read(map, &mut self.refresh_token)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        field(map, "access_token", &self.access_token)?;
+        field(map, "expires_in", &self.expires_in)?;
+        field(map, "token_type", &self.token_type)?;
+        field(map, "refresh_token", &self.refresh_token)?;
+        Ok(())
+    }
+
+    fn others(&self) -> &OtherFields {
+        &self.other_fields
+    }
+
+    fn others_mut(&mut self) -> &mut OtherFields {
+        &mut self.other_fields
+    }
+}
+
+crate::common::model::serde_by_fields!(AccessToken);
 
 impl std::fmt::Debug for AccessToken {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -68,6 +112,7 @@ impl std::fmt::Debug for AccessToken {
             .field("expires_in", &self.expires_in)
             .field("token_type", &self.token_type)
             .field("refresh_token", &RedactedOption(self.refresh_token.is_some()))
+            .field("other_fields", &self.other_fields)
             .finish()
     }
 }

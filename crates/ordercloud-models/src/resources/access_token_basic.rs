@@ -2,19 +2,23 @@
 
 //! `AccessTokenBasic`.
 
-use serde::{Deserialize, Serialize};
+use serde::de::MapAccess;
+use serde::ser::SerializeMap;
 
-use crate::common::redact::RedactedOption;
+use crate::common::model::{Fields, field, read};
+use crate::{OtherFields, RawJson, common::redact::RedactedOption};
 
 /// OrderCloud's `AccessTokenBasic`.
 ///
-/// Made with [`new`](Self::new) and a `with_*` method per field; every field is public.
-#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+/// Made with [`new`](Self::new) and a `with_*` method per field it sends; every field is public. Fields
+/// this version has no member for are kept in [`other_fields`](Self::other_fields) and sent back.
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AccessTokenBasic {
     /// `access_token`. A secret: redacted in `Debug`.
-    #[serde(rename = "access_token", default, skip_serializing_if = "Option::is_none")]
     pub access_token: Option<String>,
+    /// The fields this version has no member for, as they came: sent back as they are.
+    pub other_fields: OtherFields,
 }
 
 impl AccessTokenBasic {
@@ -29,10 +33,50 @@ impl AccessTokenBasic {
         self.access_token = Some(value.into());
         self
     }
+
+    /// Sets the field `name`, which this version has no member for, to `value`: see
+    /// [`OtherFields::set`].
+    #[must_use]
+    pub fn with_other_field(mut self, name: impl Into<String>, value: impl Into<RawJson>) -> Self {
+        self.other_fields.set(name, value);
+        self
+    }
 }
+
+impl Fields for AccessTokenBasic {
+    const NAME: &'static str = "AccessTokenBasic";
+    const FIELDS: &'static [&'static str] = &["access_token"];
+
+    #[inline(always)]
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
+        match name {
+            "access_token" => read(map, &mut self.access_token)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        field(map, "access_token", &self.access_token)?;
+        Ok(())
+    }
+
+    fn others(&self) -> &OtherFields {
+        &self.other_fields
+    }
+
+    fn others_mut(&mut self) -> &mut OtherFields {
+        &mut self.other_fields
+    }
+}
+
+crate::common::model::serde_by_fields!(AccessTokenBasic);
 
 impl std::fmt::Debug for AccessTokenBasic {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AccessTokenBasic").field("access_token", &RedactedOption(self.access_token.is_some())).finish()
+        f.debug_struct("AccessTokenBasic")
+            .field("access_token", &RedactedOption(self.access_token.is_some()))
+            .field("other_fields", &self.other_fields)
+            .finish()
     }
 }

@@ -2,29 +2,31 @@
 
 //! `AddressAssignment`.
 
-use serde::{Deserialize, Serialize};
+use serde::de::MapAccess;
+use serde::ser::SerializeMap;
+
+use crate::common::model::{Fields, field, read};
+use crate::{OtherFields, RawJson};
 
 /// OrderCloud's `AddressAssignment`.
 ///
-/// Made with [`new`](Self::new) and a `with_*` method per field; every field is public.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// Made with [`new`](Self::new) and a `with_*` method per field it sends; every field is public. Fields
+/// this version has no member for are kept in [`other_fields`](Self::other_fields) and sent back.
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AddressAssignment {
     /// `AddressID`.
-    #[serde(rename = "AddressID", default, skip_serializing_if = "Option::is_none")]
     pub address_id: Option<String>,
     /// `UserID`.
-    #[serde(rename = "UserID", default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// `UserGroupID`.
-    #[serde(rename = "UserGroupID", default, skip_serializing_if = "Option::is_none")]
     pub user_group_id: Option<String>,
     /// `IsShipping`.
-    #[serde(rename = "IsShipping", default, skip_serializing_if = "Option::is_none")]
     pub is_shipping: Option<bool>,
     /// `IsBilling`.
-    #[serde(rename = "IsBilling", default, skip_serializing_if = "Option::is_none")]
     pub is_billing: Option<bool>,
+    /// The fields this version has no member for, as they came: sent back as they are.
+    pub other_fields: OtherFields,
 }
 
 impl AddressAssignment {
@@ -67,4 +69,49 @@ impl AddressAssignment {
         self.is_billing = Some(value.into());
         self
     }
+
+    /// Sets the field `name`, which this version has no member for, to `value`: see
+    /// [`OtherFields::set`].
+    #[must_use]
+    pub fn with_other_field(mut self, name: impl Into<String>, value: impl Into<RawJson>) -> Self {
+        self.other_fields.set(name, value);
+        self
+    }
 }
+
+impl Fields for AddressAssignment {
+    const NAME: &'static str = "AddressAssignment";
+    const FIELDS: &'static [&'static str] = &["AddressID", "UserID", "UserGroupID", "IsShipping", "IsBilling"];
+
+    #[inline(always)]
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
+        match name {
+            "AddressID" => read(map, &mut self.address_id)?,
+            "UserID" => read(map, &mut self.user_id)?,
+            "UserGroupID" => read(map, &mut self.user_group_id)?,
+            "IsShipping" => read(map, &mut self.is_shipping)?,
+            "IsBilling" => read(map, &mut self.is_billing)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        field(map, "AddressID", &self.address_id)?;
+        field(map, "UserID", &self.user_id)?;
+        field(map, "UserGroupID", &self.user_group_id)?;
+        field(map, "IsShipping", &self.is_shipping)?;
+        field(map, "IsBilling", &self.is_billing)?;
+        Ok(())
+    }
+
+    fn others(&self) -> &OtherFields {
+        &self.other_fields
+    }
+
+    fn others_mut(&mut self) -> &mut OtherFields {
+        &mut self.other_fields
+    }
+}
+
+crate::common::model::serde_by_fields!(AddressAssignment);

@@ -2,103 +2,83 @@
 
 //! `ApiClient`, and `PartialApiClient` for a PATCH.
 
-use serde::{Deserialize, Serialize};
+use serde::de::MapAccess;
+use serde::ser::SerializeMap;
 
 use super::ApiRole;
-use crate::{Patch, Xp, common::redact::RedactedOption, skip_read_only};
+use crate::common::model::{Fields, field, read, read_only};
+use crate::{OtherFields, Patch, RawJson, Xp, common::redact::RedactedOption};
 
 /// OrderCloud's `ApiClient`.
 ///
-/// Made with [`new`](Self::new) and a `with_*` method per field; every field is public.
-#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+/// Made with [`new`](Self::new) and a `with_*` method per field it sends; every field is public. Fields
+/// this version has no member for are kept in [`other_fields`](Self::other_fields) and sent back.
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ApiClient {
-    /// Used for OAuth 2.0 workflows and OrderCloud impersonation to represent this Client Application.
-    /// Read-only: OrderCloud sets it, and it is never sent.
-    #[serde(rename = "ID", default, skip_serializing_if = "skip_read_only")]
+    /// `ID`: Used for OAuth 2.0 workflows and OrderCloud impersonation to represent this Client
+    /// Application. Read-only: OrderCloud sets it, and it is never sent.
     pub id: Option<String>,
-    /// Enables the OAuth 2.0 Client Credentials grant type. Required on all OAuth workflows when present. A
-    /// secret: redacted in `Debug`.
-    #[serde(rename = "ClientSecret", default, skip_serializing_if = "Option::is_none")]
+    /// `ClientSecret`: Enables the OAuth 2.0 Client Credentials grant type. Required on all OAuth workflows
+    /// when present. A secret: redacted in `Debug`.
     pub client_secret: Option<String>,
     /// `AccessTokenDuration`.
-    #[serde(rename = "AccessTokenDuration", default, skip_serializing_if = "Option::is_none")]
     pub access_token_duration: Option<i32>,
-    /// All user authentication is prohibited if false.
-    #[serde(rename = "Active", default, skip_serializing_if = "Option::is_none")]
+    /// `Active`: All user authentication is prohibited if false.
     pub active: Option<bool>,
     /// `AppName`.
-    #[serde(rename = "AppName", default, skip_serializing_if = "Option::is_none")]
     pub app_name: Option<String>,
     /// `RefreshTokenDuration`.
-    #[serde(rename = "RefreshTokenDuration", default, skip_serializing_if = "Option::is_none")]
     pub refresh_token_duration: Option<i32>,
-    /// Optionally set a user that will be used when authenticating with a Client Credentials grant type
-    /// flow. This grant type is often used for anonymous browsing on buyer applications and authentication
-    /// on server integration layers.
-    #[serde(rename = "DefaultContextUserName", default, skip_serializing_if = "Option::is_none")]
+    /// `DefaultContextUserName`: Optionally set a user that will be used when authenticating with a Client
+    /// Credentials grant type flow. This grant type is often used for anonymous browsing on buyer
+    /// applications and authentication on server integration layers.
     pub default_context_user_name: Option<String>,
     /// The marketplace's extended properties: free-form, read as your own type with `Xp::get`, written with
     /// `Xp::new`.
-    #[serde(rename = "xp", default, skip_serializing_if = "Option::is_none")]
     pub xp: Option<Xp>,
-    /// Allow all buyer users in your organization access to authenticate using this ApiClient.
-    #[serde(rename = "AllowAnyBuyer", default, skip_serializing_if = "Option::is_none")]
+    /// `AllowAnyBuyer`: Allow all buyer users in your organization access to authenticate using this
+    /// ApiClient.
     pub allow_any_buyer: Option<bool>,
-    /// Allow all supplier users in your organization access to authenticate using this ApiClient.
-    #[serde(rename = "AllowAnySupplier", default, skip_serializing_if = "Option::is_none")]
+    /// `AllowAnySupplier`: Allow all supplier users in your organization access to authenticate using this
+    /// ApiClient.
     pub allow_any_supplier: Option<bool>,
-    /// Allow all marketplace owner users in your organization access to authenticate using this ApiClient.
-    #[serde(rename = "AllowSeller", default, skip_serializing_if = "Option::is_none")]
+    /// `AllowSeller`: Allow all marketplace owner users in your organization access to authenticate using
+    /// this ApiClient.
     pub allow_seller: Option<bool>,
-    /// Enables anonymous shopping. It only works when a Buyer User is the Default Context User.
-    #[serde(rename = "IsAnonBuyer", default, skip_serializing_if = "Option::is_none")]
+    /// `IsAnonBuyer`: Enables anonymous shopping. It only works when a Buyer User is the Default Context
+    /// User.
     pub is_anon_buyer: Option<bool>,
     /// `AssignedBuyerCount`. Read-only: OrderCloud sets it, and it is never sent.
-    #[serde(rename = "AssignedBuyerCount", default, skip_serializing_if = "skip_read_only")]
     pub assigned_buyer_count: Option<i32>,
     /// `AssignedSupplierCount`. Read-only: OrderCloud sets it, and it is never sent.
-    #[serde(rename = "AssignedSupplierCount", default, skip_serializing_if = "skip_read_only")]
     pub assigned_supplier_count: Option<i32>,
-    /// If populated, an error will be thrown when attempting to submit an order that has not been processed
-    /// through the OrderCheckout Integration.
-    #[serde(rename = "OrderCheckoutIntegrationEventID", default, skip_serializing_if = "Option::is_none")]
+    /// `OrderCheckoutIntegrationEventID`: If populated, an error will be thrown when attempting to submit
+    /// an order that has not been processed through the OrderCheckout Integration.
     pub order_checkout_integration_event_id: Option<String>,
     /// `OrderCheckoutIntegrationEventName`. Read-only: OrderCloud sets it, and it is never sent.
-    #[serde(rename = "OrderCheckoutIntegrationEventName", default, skip_serializing_if = "skip_read_only")]
     pub order_checkout_integration_event_name: Option<String>,
-    /// If populated, and not overriden by an OrderAdmin, the integration event will be used to calculate
-    /// ReturnAmount on the Order Return or each individual return item.
-    #[serde(rename = "OrderReturnIntegrationEventID", default, skip_serializing_if = "Option::is_none")]
+    /// `OrderReturnIntegrationEventID`: If populated, and not overriden by an OrderAdmin, the integration
+    /// event will be used to calculate ReturnAmount on the Order Return or each individual return item.
     pub order_return_integration_event_id: Option<String>,
     /// `OrderReturnIntegrationEventName`. Read-only: OrderCloud sets it, and it is never sent.
-    #[serde(rename = "OrderReturnIntegrationEventName", default, skip_serializing_if = "skip_read_only")]
     pub order_return_integration_event_name: Option<String>,
     /// `MinimumRequiredRoles`.
-    #[serde(rename = "MinimumRequiredRoles", default, skip_serializing_if = "Option::is_none")]
     pub minimum_required_roles: Option<Vec<ApiRole>>,
     /// `MinimumRequiredCustomRoles`.
-    #[serde(rename = "MinimumRequiredCustomRoles", default, skip_serializing_if = "Option::is_none")]
     pub minimum_required_custom_roles: Option<Vec<String>>,
     /// `MaximumGrantedRoles`.
-    #[serde(rename = "MaximumGrantedRoles", default, skip_serializing_if = "Option::is_none")]
     pub maximum_granted_roles: Option<Vec<ApiRole>>,
     /// `MaximumGrantedCustomRoles`.
-    #[serde(rename = "MaximumGrantedCustomRoles", default, skip_serializing_if = "Option::is_none")]
     pub maximum_granted_custom_roles: Option<Vec<String>>,
+    /// The fields this version has no member for, as they came: sent back as they are.
+    pub other_fields: OtherFields,
 }
 
 impl ApiClient {
     /// A `ApiClient` with no field set.
     pub fn new() -> Self {
         Self::default()
-    }
-
-    /// Sets `ID`.
-    #[must_use]
-    pub fn with_id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
     }
 
     /// Sets `ClientSecret`.
@@ -178,20 +158,6 @@ impl ApiClient {
         self
     }
 
-    /// Sets `AssignedBuyerCount`.
-    #[must_use]
-    pub fn with_assigned_buyer_count(mut self, value: impl Into<i32>) -> Self {
-        self.assigned_buyer_count = Some(value.into());
-        self
-    }
-
-    /// Sets `AssignedSupplierCount`.
-    #[must_use]
-    pub fn with_assigned_supplier_count(mut self, value: impl Into<i32>) -> Self {
-        self.assigned_supplier_count = Some(value.into());
-        self
-    }
-
     /// Sets `OrderCheckoutIntegrationEventID`.
     #[must_use]
     pub fn with_order_checkout_integration_event_id(mut self, value: impl Into<String>) -> Self {
@@ -199,24 +165,10 @@ impl ApiClient {
         self
     }
 
-    /// Sets `OrderCheckoutIntegrationEventName`.
-    #[must_use]
-    pub fn with_order_checkout_integration_event_name(mut self, value: impl Into<String>) -> Self {
-        self.order_checkout_integration_event_name = Some(value.into());
-        self
-    }
-
     /// Sets `OrderReturnIntegrationEventID`.
     #[must_use]
     pub fn with_order_return_integration_event_id(mut self, value: impl Into<String>) -> Self {
         self.order_return_integration_event_id = Some(value.into());
-        self
-    }
-
-    /// Sets `OrderReturnIntegrationEventName`.
-    #[must_use]
-    pub fn with_order_return_integration_event_name(mut self, value: impl Into<String>) -> Self {
-        self.order_return_integration_event_name = Some(value.into());
         self
     }
 
@@ -247,7 +199,109 @@ impl ApiClient {
         self.maximum_granted_custom_roles = Some(value.into());
         self
     }
+
+    /// Sets the field `name`, which this version has no member for, to `value`: see
+    /// [`OtherFields::set`].
+    #[must_use]
+    pub fn with_other_field(mut self, name: impl Into<String>, value: impl Into<RawJson>) -> Self {
+        self.other_fields.set(name, value);
+        self
+    }
 }
+
+impl Fields for ApiClient {
+    const NAME: &'static str = "ApiClient";
+    const FIELDS: &'static [&'static str] = &[
+        "ID",
+        "ClientSecret",
+        "AccessTokenDuration",
+        "Active",
+        "AppName",
+        "RefreshTokenDuration",
+        "DefaultContextUserName",
+        "xp",
+        "AllowAnyBuyer",
+        "AllowAnySupplier",
+        "AllowSeller",
+        "IsAnonBuyer",
+        "AssignedBuyerCount",
+        "AssignedSupplierCount",
+        "OrderCheckoutIntegrationEventID",
+        "OrderCheckoutIntegrationEventName",
+        "OrderReturnIntegrationEventID",
+        "OrderReturnIntegrationEventName",
+        "MinimumRequiredRoles",
+        "MinimumRequiredCustomRoles",
+        "MaximumGrantedRoles",
+        "MaximumGrantedCustomRoles",
+    ];
+
+    #[inline(always)]
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
+        match name {
+            "ID" => read(map, &mut self.id)?,
+            "ClientSecret" => read(map, &mut self.client_secret)?,
+            "AccessTokenDuration" => read(map, &mut self.access_token_duration)?,
+            "Active" => read(map, &mut self.active)?,
+            "AppName" => read(map, &mut self.app_name)?,
+            "RefreshTokenDuration" => read(map, &mut self.refresh_token_duration)?,
+            "DefaultContextUserName" => read(map, &mut self.default_context_user_name)?,
+            "xp" => read(map, &mut self.xp)?,
+            "AllowAnyBuyer" => read(map, &mut self.allow_any_buyer)?,
+            "AllowAnySupplier" => read(map, &mut self.allow_any_supplier)?,
+            "AllowSeller" => read(map, &mut self.allow_seller)?,
+            "IsAnonBuyer" => read(map, &mut self.is_anon_buyer)?,
+            "AssignedBuyerCount" => read(map, &mut self.assigned_buyer_count)?,
+            "AssignedSupplierCount" => read(map, &mut self.assigned_supplier_count)?,
+            "OrderCheckoutIntegrationEventID" => read(map, &mut self.order_checkout_integration_event_id)?,
+            "OrderCheckoutIntegrationEventName" => read(map, &mut self.order_checkout_integration_event_name)?,
+            "OrderReturnIntegrationEventID" => read(map, &mut self.order_return_integration_event_id)?,
+            "OrderReturnIntegrationEventName" => read(map, &mut self.order_return_integration_event_name)?,
+            "MinimumRequiredRoles" => read(map, &mut self.minimum_required_roles)?,
+            "MinimumRequiredCustomRoles" => read(map, &mut self.minimum_required_custom_roles)?,
+            "MaximumGrantedRoles" => read(map, &mut self.maximum_granted_roles)?,
+            "MaximumGrantedCustomRoles" => read(map, &mut self.maximum_granted_custom_roles)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        read_only(map, "ID", &self.id)?;
+        field(map, "ClientSecret", &self.client_secret)?;
+        field(map, "AccessTokenDuration", &self.access_token_duration)?;
+        field(map, "Active", &self.active)?;
+        field(map, "AppName", &self.app_name)?;
+        field(map, "RefreshTokenDuration", &self.refresh_token_duration)?;
+        field(map, "DefaultContextUserName", &self.default_context_user_name)?;
+        field(map, "xp", &self.xp)?;
+        field(map, "AllowAnyBuyer", &self.allow_any_buyer)?;
+        field(map, "AllowAnySupplier", &self.allow_any_supplier)?;
+        field(map, "AllowSeller", &self.allow_seller)?;
+        field(map, "IsAnonBuyer", &self.is_anon_buyer)?;
+        read_only(map, "AssignedBuyerCount", &self.assigned_buyer_count)?;
+        read_only(map, "AssignedSupplierCount", &self.assigned_supplier_count)?;
+        field(map, "OrderCheckoutIntegrationEventID", &self.order_checkout_integration_event_id)?;
+        read_only(map, "OrderCheckoutIntegrationEventName", &self.order_checkout_integration_event_name)?;
+        field(map, "OrderReturnIntegrationEventID", &self.order_return_integration_event_id)?;
+        read_only(map, "OrderReturnIntegrationEventName", &self.order_return_integration_event_name)?;
+        field(map, "MinimumRequiredRoles", &self.minimum_required_roles)?;
+        field(map, "MinimumRequiredCustomRoles", &self.minimum_required_custom_roles)?;
+        field(map, "MaximumGrantedRoles", &self.maximum_granted_roles)?;
+        field(map, "MaximumGrantedCustomRoles", &self.maximum_granted_custom_roles)?;
+        Ok(())
+    }
+
+    fn others(&self) -> &OtherFields {
+        &self.other_fields
+    }
+
+    fn others_mut(&mut self) -> &mut OtherFields {
+        &mut self.other_fields
+    }
+}
+
+crate::common::model::serde_by_fields!(ApiClient);
 
 impl std::fmt::Debug for ApiClient {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -274,6 +328,7 @@ impl std::fmt::Debug for ApiClient {
             .field("minimum_required_custom_roles", &self.minimum_required_custom_roles)
             .field("maximum_granted_roles", &self.maximum_granted_roles)
             .field("maximum_granted_custom_roles", &self.maximum_granted_custom_roles)
+            .field("other_fields", &self.other_fields)
             .finish()
     }
 }
@@ -282,67 +337,57 @@ impl std::fmt::Debug for ApiClient {
 ///
 /// Each field is left out ([`Patch::Unchanged`], the default: it keeps its value), sent as
 /// `null` ([`Patch::Null`], with `clear_*`: it is cleared) or sent ([`Patch::Set`], with
-/// `with_*`). A nested object is itself partial. Read-only fields are not in it.
-#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+/// `with_*`). A nested object is itself partial. Read-only fields are not in it; fields this
+/// version has no member for are sent from [`other_fields`](Self::other_fields).
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PartialApiClient {
-    /// Enables the OAuth 2.0 Client Credentials grant type. Required on all OAuth workflows when present. A
-    /// secret: redacted in `Debug`.
-    #[serde(rename = "ClientSecret", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `ClientSecret`: Enables the OAuth 2.0 Client Credentials grant type. Required on all OAuth workflows
+    /// when present. A secret: redacted in `Debug`.
     pub client_secret: Patch<String>,
     /// `AccessTokenDuration`.
-    #[serde(rename = "AccessTokenDuration", default, skip_serializing_if = "Patch::is_unchanged")]
     pub access_token_duration: Patch<i32>,
-    /// All user authentication is prohibited if false.
-    #[serde(rename = "Active", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `Active`: All user authentication is prohibited if false.
     pub active: Patch<bool>,
     /// `AppName`.
-    #[serde(rename = "AppName", default, skip_serializing_if = "Patch::is_unchanged")]
     pub app_name: Patch<String>,
     /// `RefreshTokenDuration`.
-    #[serde(rename = "RefreshTokenDuration", default, skip_serializing_if = "Patch::is_unchanged")]
     pub refresh_token_duration: Patch<i32>,
-    /// Optionally set a user that will be used when authenticating with a Client Credentials grant type
-    /// flow. This grant type is often used for anonymous browsing on buyer applications and authentication
-    /// on server integration layers.
-    #[serde(rename = "DefaultContextUserName", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `DefaultContextUserName`: Optionally set a user that will be used when authenticating with a Client
+    /// Credentials grant type flow. This grant type is often used for anonymous browsing on buyer
+    /// applications and authentication on server integration layers.
     pub default_context_user_name: Patch<String>,
     /// The marketplace's extended properties: free-form, read as your own type with `Xp::get`, written with
     /// `Xp::new`.
-    #[serde(rename = "xp", default, skip_serializing_if = "Patch::is_unchanged")]
     pub xp: Patch<Xp>,
-    /// Allow all buyer users in your organization access to authenticate using this ApiClient.
-    #[serde(rename = "AllowAnyBuyer", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `AllowAnyBuyer`: Allow all buyer users in your organization access to authenticate using this
+    /// ApiClient.
     pub allow_any_buyer: Patch<bool>,
-    /// Allow all supplier users in your organization access to authenticate using this ApiClient.
-    #[serde(rename = "AllowAnySupplier", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `AllowAnySupplier`: Allow all supplier users in your organization access to authenticate using this
+    /// ApiClient.
     pub allow_any_supplier: Patch<bool>,
-    /// Allow all marketplace owner users in your organization access to authenticate using this ApiClient.
-    #[serde(rename = "AllowSeller", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `AllowSeller`: Allow all marketplace owner users in your organization access to authenticate using
+    /// this ApiClient.
     pub allow_seller: Patch<bool>,
-    /// Enables anonymous shopping. It only works when a Buyer User is the Default Context User.
-    #[serde(rename = "IsAnonBuyer", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `IsAnonBuyer`: Enables anonymous shopping. It only works when a Buyer User is the Default Context
+    /// User.
     pub is_anon_buyer: Patch<bool>,
-    /// If populated, an error will be thrown when attempting to submit an order that has not been processed
-    /// through the OrderCheckout Integration.
-    #[serde(rename = "OrderCheckoutIntegrationEventID", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `OrderCheckoutIntegrationEventID`: If populated, an error will be thrown when attempting to submit
+    /// an order that has not been processed through the OrderCheckout Integration.
     pub order_checkout_integration_event_id: Patch<String>,
-    /// If populated, and not overriden by an OrderAdmin, the integration event will be used to calculate
-    /// ReturnAmount on the Order Return or each individual return item.
-    #[serde(rename = "OrderReturnIntegrationEventID", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `OrderReturnIntegrationEventID`: If populated, and not overriden by an OrderAdmin, the integration
+    /// event will be used to calculate ReturnAmount on the Order Return or each individual return item.
     pub order_return_integration_event_id: Patch<String>,
     /// `MinimumRequiredRoles`.
-    #[serde(rename = "MinimumRequiredRoles", default, skip_serializing_if = "Patch::is_unchanged")]
     pub minimum_required_roles: Patch<Vec<ApiRole>>,
     /// `MinimumRequiredCustomRoles`.
-    #[serde(rename = "MinimumRequiredCustomRoles", default, skip_serializing_if = "Patch::is_unchanged")]
     pub minimum_required_custom_roles: Patch<Vec<String>>,
     /// `MaximumGrantedRoles`.
-    #[serde(rename = "MaximumGrantedRoles", default, skip_serializing_if = "Patch::is_unchanged")]
     pub maximum_granted_roles: Patch<Vec<ApiRole>>,
     /// `MaximumGrantedCustomRoles`.
-    #[serde(rename = "MaximumGrantedCustomRoles", default, skip_serializing_if = "Patch::is_unchanged")]
     pub maximum_granted_custom_roles: Patch<Vec<String>>,
+    /// The fields this version has no member for, as they came: sent back as they are.
+    pub other_fields: OtherFields,
 }
 
 impl PartialApiClient {
@@ -588,7 +633,94 @@ impl PartialApiClient {
         self.maximum_granted_custom_roles = Patch::Null;
         self
     }
+
+    /// Sets the field `name`, which this version has no member for, to `value`: see
+    /// [`OtherFields::set`].
+    #[must_use]
+    pub fn with_other_field(mut self, name: impl Into<String>, value: impl Into<RawJson>) -> Self {
+        self.other_fields.set(name, value);
+        self
+    }
 }
+
+impl Fields for PartialApiClient {
+    const NAME: &'static str = "PartialApiClient";
+    const FIELDS: &'static [&'static str] = &[
+        "ClientSecret",
+        "AccessTokenDuration",
+        "Active",
+        "AppName",
+        "RefreshTokenDuration",
+        "DefaultContextUserName",
+        "xp",
+        "AllowAnyBuyer",
+        "AllowAnySupplier",
+        "AllowSeller",
+        "IsAnonBuyer",
+        "OrderCheckoutIntegrationEventID",
+        "OrderReturnIntegrationEventID",
+        "MinimumRequiredRoles",
+        "MinimumRequiredCustomRoles",
+        "MaximumGrantedRoles",
+        "MaximumGrantedCustomRoles",
+    ];
+
+    #[inline(always)]
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
+        match name {
+            "ClientSecret" => read(map, &mut self.client_secret)?,
+            "AccessTokenDuration" => read(map, &mut self.access_token_duration)?,
+            "Active" => read(map, &mut self.active)?,
+            "AppName" => read(map, &mut self.app_name)?,
+            "RefreshTokenDuration" => read(map, &mut self.refresh_token_duration)?,
+            "DefaultContextUserName" => read(map, &mut self.default_context_user_name)?,
+            "xp" => read(map, &mut self.xp)?,
+            "AllowAnyBuyer" => read(map, &mut self.allow_any_buyer)?,
+            "AllowAnySupplier" => read(map, &mut self.allow_any_supplier)?,
+            "AllowSeller" => read(map, &mut self.allow_seller)?,
+            "IsAnonBuyer" => read(map, &mut self.is_anon_buyer)?,
+            "OrderCheckoutIntegrationEventID" => read(map, &mut self.order_checkout_integration_event_id)?,
+            "OrderReturnIntegrationEventID" => read(map, &mut self.order_return_integration_event_id)?,
+            "MinimumRequiredRoles" => read(map, &mut self.minimum_required_roles)?,
+            "MinimumRequiredCustomRoles" => read(map, &mut self.minimum_required_custom_roles)?,
+            "MaximumGrantedRoles" => read(map, &mut self.maximum_granted_roles)?,
+            "MaximumGrantedCustomRoles" => read(map, &mut self.maximum_granted_custom_roles)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        field(map, "ClientSecret", &self.client_secret)?;
+        field(map, "AccessTokenDuration", &self.access_token_duration)?;
+        field(map, "Active", &self.active)?;
+        field(map, "AppName", &self.app_name)?;
+        field(map, "RefreshTokenDuration", &self.refresh_token_duration)?;
+        field(map, "DefaultContextUserName", &self.default_context_user_name)?;
+        field(map, "xp", &self.xp)?;
+        field(map, "AllowAnyBuyer", &self.allow_any_buyer)?;
+        field(map, "AllowAnySupplier", &self.allow_any_supplier)?;
+        field(map, "AllowSeller", &self.allow_seller)?;
+        field(map, "IsAnonBuyer", &self.is_anon_buyer)?;
+        field(map, "OrderCheckoutIntegrationEventID", &self.order_checkout_integration_event_id)?;
+        field(map, "OrderReturnIntegrationEventID", &self.order_return_integration_event_id)?;
+        field(map, "MinimumRequiredRoles", &self.minimum_required_roles)?;
+        field(map, "MinimumRequiredCustomRoles", &self.minimum_required_custom_roles)?;
+        field(map, "MaximumGrantedRoles", &self.maximum_granted_roles)?;
+        field(map, "MaximumGrantedCustomRoles", &self.maximum_granted_custom_roles)?;
+        Ok(())
+    }
+
+    fn others(&self) -> &OtherFields {
+        &self.other_fields
+    }
+
+    fn others_mut(&mut self) -> &mut OtherFields {
+        &mut self.other_fields
+    }
+}
+
+crate::common::model::serde_by_fields!(PartialApiClient);
 
 impl std::fmt::Debug for PartialApiClient {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -610,6 +742,7 @@ impl std::fmt::Debug for PartialApiClient {
             .field("minimum_required_custom_roles", &self.minimum_required_custom_roles)
             .field("maximum_granted_roles", &self.maximum_granted_roles)
             .field("maximum_granted_custom_roles", &self.maximum_granted_custom_roles)
+            .field("other_fields", &self.other_fields)
             .finish()
     }
 }

@@ -2,23 +2,27 @@
 
 //! `ApiClientAssignment`.
 
-use serde::{Deserialize, Serialize};
+use serde::de::MapAccess;
+use serde::ser::SerializeMap;
+
+use crate::common::model::{Fields, field, read};
+use crate::{OtherFields, RawJson};
 
 /// OrderCloud's `ApiClientAssignment`.
 ///
-/// Made with [`new`](Self::new) and a `with_*` method per field; every field is public.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// Made with [`new`](Self::new) and a `with_*` method per field it sends; every field is public. Fields
+/// this version has no member for are kept in [`other_fields`](Self::other_fields) and sent back.
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ApiClientAssignment {
     /// `ApiClientID`.
-    #[serde(rename = "ApiClientID", default, skip_serializing_if = "Option::is_none")]
     pub api_client_id: Option<String>,
     /// `BuyerID`.
-    #[serde(rename = "BuyerID", default, skip_serializing_if = "Option::is_none")]
     pub buyer_id: Option<String>,
     /// `SupplierID`.
-    #[serde(rename = "SupplierID", default, skip_serializing_if = "Option::is_none")]
     pub supplier_id: Option<String>,
+    /// The fields this version has no member for, as they came: sent back as they are.
+    pub other_fields: OtherFields,
 }
 
 impl ApiClientAssignment {
@@ -47,4 +51,45 @@ impl ApiClientAssignment {
         self.supplier_id = Some(value.into());
         self
     }
+
+    /// Sets the field `name`, which this version has no member for, to `value`: see
+    /// [`OtherFields::set`].
+    #[must_use]
+    pub fn with_other_field(mut self, name: impl Into<String>, value: impl Into<RawJson>) -> Self {
+        self.other_fields.set(name, value);
+        self
+    }
 }
+
+impl Fields for ApiClientAssignment {
+    const NAME: &'static str = "ApiClientAssignment";
+    const FIELDS: &'static [&'static str] = &["ApiClientID", "BuyerID", "SupplierID"];
+
+    #[inline(always)]
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
+        match name {
+            "ApiClientID" => read(map, &mut self.api_client_id)?,
+            "BuyerID" => read(map, &mut self.buyer_id)?,
+            "SupplierID" => read(map, &mut self.supplier_id)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        field(map, "ApiClientID", &self.api_client_id)?;
+        field(map, "BuyerID", &self.buyer_id)?;
+        field(map, "SupplierID", &self.supplier_id)?;
+        Ok(())
+    }
+
+    fn others(&self) -> &OtherFields {
+        &self.other_fields
+    }
+
+    fn others_mut(&mut self) -> &mut OtherFields {
+        &mut self.other_fields
+    }
+}
+
+crate::common::model::serde_by_fields!(ApiClientAssignment);

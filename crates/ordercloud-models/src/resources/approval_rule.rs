@@ -2,36 +2,35 @@
 
 //! `ApprovalRule`, and `PartialApprovalRule` for a PATCH.
 
-use serde::{Deserialize, Serialize};
+use serde::de::MapAccess;
+use serde::ser::SerializeMap;
 
-use crate::{Patch, Xp};
+use crate::common::model::{Fields, field, read};
+use crate::{OtherFields, Patch, RawJson, Xp};
 
 /// OrderCloud's `ApprovalRule`.
 ///
-/// Made with [`new`](Self::new) and a `with_*` method per field; every field is public.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// Made with [`new`](Self::new) and a `with_*` method per field it sends; every field is public. Fields
+/// this version has no member for are kept in [`other_fields`](Self::other_fields) and sent back.
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ApprovalRule {
     /// `ID`. At most 100 characters.
-    #[serde(rename = "ID", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// `Name`. At most 100 characters.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `Description`. At most 2000 characters.
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// `ApprovingGroupID`.
-    #[serde(rename = "ApprovingGroupID", default, skip_serializing_if = "Option::is_none")]
     pub approving_group_id: Option<String>,
-    /// The expression evaluated to determine an order requires approval. See Rules Engine documentation for
-    /// formatting details. At most 400 characters.
-    #[serde(rename = "RuleExpression", default, skip_serializing_if = "Option::is_none")]
+    /// `RuleExpression`: The expression evaluated to determine an order requires approval. See Rules Engine
+    /// documentation for formatting details. At most 400 characters.
     pub rule_expression: Option<String>,
     /// The marketplace's extended properties: free-form, read as your own type with `Xp::get`, written with
     /// `Xp::new`.
-    #[serde(rename = "xp", default, skip_serializing_if = "Option::is_none")]
     pub xp: Option<Xp>,
+    /// The fields this version has no member for, as they came: sent back as they are.
+    pub other_fields: OtherFields,
 }
 
 impl ApprovalRule {
@@ -81,36 +80,80 @@ impl ApprovalRule {
         self.xp = Some(value.into());
         self
     }
+
+    /// Sets the field `name`, which this version has no member for, to `value`: see
+    /// [`OtherFields::set`].
+    #[must_use]
+    pub fn with_other_field(mut self, name: impl Into<String>, value: impl Into<RawJson>) -> Self {
+        self.other_fields.set(name, value);
+        self
+    }
 }
+
+impl Fields for ApprovalRule {
+    const NAME: &'static str = "ApprovalRule";
+    const FIELDS: &'static [&'static str] = &["ID", "Name", "Description", "ApprovingGroupID", "RuleExpression", "xp"];
+
+    #[inline(always)]
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
+        match name {
+            "ID" => read(map, &mut self.id)?,
+            "Name" => read(map, &mut self.name)?,
+            "Description" => read(map, &mut self.description)?,
+            "ApprovingGroupID" => read(map, &mut self.approving_group_id)?,
+            "RuleExpression" => read(map, &mut self.rule_expression)?,
+            "xp" => read(map, &mut self.xp)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        field(map, "ID", &self.id)?;
+        field(map, "Name", &self.name)?;
+        field(map, "Description", &self.description)?;
+        field(map, "ApprovingGroupID", &self.approving_group_id)?;
+        field(map, "RuleExpression", &self.rule_expression)?;
+        field(map, "xp", &self.xp)?;
+        Ok(())
+    }
+
+    fn others(&self) -> &OtherFields {
+        &self.other_fields
+    }
+
+    fn others_mut(&mut self) -> &mut OtherFields {
+        &mut self.other_fields
+    }
+}
+
+crate::common::model::serde_by_fields!(ApprovalRule);
 
 /// A partial `ApprovalRule`: the body of a PATCH, which changes only the fields it holds.
 ///
 /// Each field is left out ([`Patch::Unchanged`], the default: it keeps its value), sent as
 /// `null` ([`Patch::Null`], with `clear_*`: it is cleared) or sent ([`Patch::Set`], with
-/// `with_*`). A nested object is itself partial. Read-only fields are not in it.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// `with_*`). A nested object is itself partial. Read-only fields are not in it; fields this
+/// version has no member for are sent from [`other_fields`](Self::other_fields).
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PartialApprovalRule {
     /// `ID`. At most 100 characters.
-    #[serde(rename = "ID", default, skip_serializing_if = "Patch::is_unchanged")]
     pub id: Patch<String>,
     /// `Name`. At most 100 characters.
-    #[serde(rename = "Name", default, skip_serializing_if = "Patch::is_unchanged")]
     pub name: Patch<String>,
     /// `Description`. At most 2000 characters.
-    #[serde(rename = "Description", default, skip_serializing_if = "Patch::is_unchanged")]
     pub description: Patch<String>,
     /// `ApprovingGroupID`.
-    #[serde(rename = "ApprovingGroupID", default, skip_serializing_if = "Patch::is_unchanged")]
     pub approving_group_id: Patch<String>,
-    /// The expression evaluated to determine an order requires approval. See Rules Engine documentation for
-    /// formatting details. At most 400 characters.
-    #[serde(rename = "RuleExpression", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `RuleExpression`: The expression evaluated to determine an order requires approval. See Rules Engine
+    /// documentation for formatting details. At most 400 characters.
     pub rule_expression: Patch<String>,
     /// The marketplace's extended properties: free-form, read as your own type with `Xp::get`, written with
     /// `Xp::new`.
-    #[serde(rename = "xp", default, skip_serializing_if = "Patch::is_unchanged")]
     pub xp: Patch<Xp>,
+    /// The fields this version has no member for, as they came: sent back as they are.
+    pub other_fields: OtherFields,
 }
 
 impl PartialApprovalRule {
@@ -202,4 +245,51 @@ impl PartialApprovalRule {
         self.xp = Patch::Null;
         self
     }
+
+    /// Sets the field `name`, which this version has no member for, to `value`: see
+    /// [`OtherFields::set`].
+    #[must_use]
+    pub fn with_other_field(mut self, name: impl Into<String>, value: impl Into<RawJson>) -> Self {
+        self.other_fields.set(name, value);
+        self
+    }
 }
+
+impl Fields for PartialApprovalRule {
+    const NAME: &'static str = "PartialApprovalRule";
+    const FIELDS: &'static [&'static str] = &["ID", "Name", "Description", "ApprovingGroupID", "RuleExpression", "xp"];
+
+    #[inline(always)]
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
+        match name {
+            "ID" => read(map, &mut self.id)?,
+            "Name" => read(map, &mut self.name)?,
+            "Description" => read(map, &mut self.description)?,
+            "ApprovingGroupID" => read(map, &mut self.approving_group_id)?,
+            "RuleExpression" => read(map, &mut self.rule_expression)?,
+            "xp" => read(map, &mut self.xp)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        field(map, "ID", &self.id)?;
+        field(map, "Name", &self.name)?;
+        field(map, "Description", &self.description)?;
+        field(map, "ApprovingGroupID", &self.approving_group_id)?;
+        field(map, "RuleExpression", &self.rule_expression)?;
+        field(map, "xp", &self.xp)?;
+        Ok(())
+    }
+
+    fn others(&self) -> &OtherFields {
+        &self.other_fields
+    }
+
+    fn others_mut(&mut self) -> &mut OtherFields {
+        &mut self.other_fields
+    }
+}
+
+crate::common::model::serde_by_fields!(PartialApprovalRule);

@@ -2,36 +2,35 @@
 
 //! `Buyer`, and `PartialBuyer` for a PATCH.
 
-use serde::{Deserialize, Serialize};
+use serde::de::MapAccess;
+use serde::ser::SerializeMap;
 
-use crate::{Patch, Xp, skip_read_only};
+use crate::common::model::{Fields, field, read, read_only};
+use crate::{OtherFields, Patch, RawJson, Xp};
 
 /// OrderCloud's `Buyer`.
 ///
-/// Made with [`new`](Self::new) and a `with_*` method per field; every field is public.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// Made with [`new`](Self::new) and a `with_*` method per field it sends; every field is public. Fields
+/// this version has no member for are kept in [`other_fields`](Self::other_fields) and sent back.
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Buyer {
     /// `ID`. At most 100 characters.
-    #[serde(rename = "ID", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// `Name`. At most 100 characters.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// If null on POST a new default catalog will be created for the buyer. Used in buyer product queries
-    /// to allow filtering on categories without explicitly providing a CatalogID.
-    #[serde(rename = "DefaultCatalogID", default, skip_serializing_if = "Option::is_none")]
+    /// `DefaultCatalogID`: If null on POST a new default catalog will be created for the buyer. Used in
+    /// buyer product queries to allow filtering on categories without explicitly providing a CatalogID.
     pub default_catalog_id: Option<String>,
-    /// If false, all authentication is prohibited.
-    #[serde(rename = "Active", default, skip_serializing_if = "Option::is_none")]
+    /// `Active`: If false, all authentication is prohibited.
     pub active: Option<bool>,
     /// `DateCreated`. An RFC 3339 date-time. Read-only: OrderCloud sets it, and it is never sent.
-    #[serde(rename = "DateCreated", default, skip_serializing_if = "skip_read_only")]
     pub date_created: Option<String>,
     /// The marketplace's extended properties: free-form, read as your own type with `Xp::get`, written with
     /// `Xp::new`.
-    #[serde(rename = "xp", default, skip_serializing_if = "Option::is_none")]
     pub xp: Option<Xp>,
+    /// The fields this version has no member for, as they came: sent back as they are.
+    pub other_fields: OtherFields,
 }
 
 impl Buyer {
@@ -68,46 +67,84 @@ impl Buyer {
         self
     }
 
-    /// Sets `DateCreated`.
-    #[must_use]
-    pub fn with_date_created(mut self, value: impl Into<String>) -> Self {
-        self.date_created = Some(value.into());
-        self
-    }
-
     /// Sets `xp`.
     #[must_use]
     pub fn with_xp(mut self, value: impl Into<Xp>) -> Self {
         self.xp = Some(value.into());
         self
     }
+
+    /// Sets the field `name`, which this version has no member for, to `value`: see
+    /// [`OtherFields::set`].
+    #[must_use]
+    pub fn with_other_field(mut self, name: impl Into<String>, value: impl Into<RawJson>) -> Self {
+        self.other_fields.set(name, value);
+        self
+    }
 }
+
+impl Fields for Buyer {
+    const NAME: &'static str = "Buyer";
+    const FIELDS: &'static [&'static str] = &["ID", "Name", "DefaultCatalogID", "Active", "DateCreated", "xp"];
+
+    #[inline(always)]
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
+        match name {
+            "ID" => read(map, &mut self.id)?,
+            "Name" => read(map, &mut self.name)?,
+            "DefaultCatalogID" => read(map, &mut self.default_catalog_id)?,
+            "Active" => read(map, &mut self.active)?,
+            "DateCreated" => read(map, &mut self.date_created)?,
+            "xp" => read(map, &mut self.xp)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        field(map, "ID", &self.id)?;
+        field(map, "Name", &self.name)?;
+        field(map, "DefaultCatalogID", &self.default_catalog_id)?;
+        field(map, "Active", &self.active)?;
+        read_only(map, "DateCreated", &self.date_created)?;
+        field(map, "xp", &self.xp)?;
+        Ok(())
+    }
+
+    fn others(&self) -> &OtherFields {
+        &self.other_fields
+    }
+
+    fn others_mut(&mut self) -> &mut OtherFields {
+        &mut self.other_fields
+    }
+}
+
+crate::common::model::serde_by_fields!(Buyer);
 
 /// A partial `Buyer`: the body of a PATCH, which changes only the fields it holds.
 ///
 /// Each field is left out ([`Patch::Unchanged`], the default: it keeps its value), sent as
 /// `null` ([`Patch::Null`], with `clear_*`: it is cleared) or sent ([`Patch::Set`], with
-/// `with_*`). A nested object is itself partial. Read-only fields are not in it.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// `with_*`). A nested object is itself partial. Read-only fields are not in it; fields this
+/// version has no member for are sent from [`other_fields`](Self::other_fields).
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PartialBuyer {
     /// `ID`. At most 100 characters.
-    #[serde(rename = "ID", default, skip_serializing_if = "Patch::is_unchanged")]
     pub id: Patch<String>,
     /// `Name`. At most 100 characters.
-    #[serde(rename = "Name", default, skip_serializing_if = "Patch::is_unchanged")]
     pub name: Patch<String>,
-    /// If null on POST a new default catalog will be created for the buyer. Used in buyer product queries
-    /// to allow filtering on categories without explicitly providing a CatalogID.
-    #[serde(rename = "DefaultCatalogID", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `DefaultCatalogID`: If null on POST a new default catalog will be created for the buyer. Used in
+    /// buyer product queries to allow filtering on categories without explicitly providing a CatalogID.
     pub default_catalog_id: Patch<String>,
-    /// If false, all authentication is prohibited.
-    #[serde(rename = "Active", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `Active`: If false, all authentication is prohibited.
     pub active: Patch<bool>,
     /// The marketplace's extended properties: free-form, read as your own type with `Xp::get`, written with
     /// `Xp::new`.
-    #[serde(rename = "xp", default, skip_serializing_if = "Patch::is_unchanged")]
     pub xp: Patch<Xp>,
+    /// The fields this version has no member for, as they came: sent back as they are.
+    pub other_fields: OtherFields,
 }
 
 impl PartialBuyer {
@@ -185,4 +222,49 @@ impl PartialBuyer {
         self.xp = Patch::Null;
         self
     }
+
+    /// Sets the field `name`, which this version has no member for, to `value`: see
+    /// [`OtherFields::set`].
+    #[must_use]
+    pub fn with_other_field(mut self, name: impl Into<String>, value: impl Into<RawJson>) -> Self {
+        self.other_fields.set(name, value);
+        self
+    }
 }
+
+impl Fields for PartialBuyer {
+    const NAME: &'static str = "PartialBuyer";
+    const FIELDS: &'static [&'static str] = &["ID", "Name", "DefaultCatalogID", "Active", "xp"];
+
+    #[inline(always)]
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
+        match name {
+            "ID" => read(map, &mut self.id)?,
+            "Name" => read(map, &mut self.name)?,
+            "DefaultCatalogID" => read(map, &mut self.default_catalog_id)?,
+            "Active" => read(map, &mut self.active)?,
+            "xp" => read(map, &mut self.xp)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        field(map, "ID", &self.id)?;
+        field(map, "Name", &self.name)?;
+        field(map, "DefaultCatalogID", &self.default_catalog_id)?;
+        field(map, "Active", &self.active)?;
+        field(map, "xp", &self.xp)?;
+        Ok(())
+    }
+
+    fn others(&self) -> &OtherFields {
+        &self.other_fields
+    }
+
+    fn others_mut(&mut self) -> &mut OtherFields {
+        &mut self.other_fields
+    }
+}
+
+crate::common::model::serde_by_fields!(PartialBuyer);

@@ -2,82 +2,64 @@
 
 //! `BuyerAddress`, and `PartialBuyerAddress` for a PATCH.
 
-use serde::{Deserialize, Serialize};
+use serde::de::MapAccess;
+use serde::ser::SerializeMap;
 
-use crate::{Patch, Xp, skip_read_only};
+use crate::common::model::{Fields, field, read, read_only};
+use crate::{OtherFields, Patch, RawJson, Xp};
 
 /// OrderCloud's `BuyerAddress`.
 ///
-/// Made with [`new`](Self::new) and a `with_*` method per field; every field is public.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// Made with [`new`](Self::new) and a `with_*` method per field it sends; every field is public. Fields
+/// this version has no member for are kept in [`other_fields`](Self::other_fields) and sent back.
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuyerAddress {
     /// `ID`. At most 100 characters. Read-only: OrderCloud sets it, and it is never sent.
-    #[serde(rename = "ID", default, skip_serializing_if = "skip_read_only")]
     pub id: Option<String>,
-    /// Indicates whether this Address can be used as a Shipping Address on an Order or Line Item.
-    #[serde(rename = "Shipping", default, skip_serializing_if = "Option::is_none")]
+    /// `Shipping`: Indicates whether this Address can be used as a Shipping Address on an Order or Line
+    /// Item.
     pub shipping: Option<bool>,
-    /// Indicates whether this Address can be used as a Billing Address on an Order.
-    #[serde(rename = "Billing", default, skip_serializing_if = "Option::is_none")]
+    /// `Billing`: Indicates whether this Address can be used as a Billing Address on an Order.
     pub billing: Option<bool>,
-    /// Indicates whether this Address can be edited by the current User. Read-only: OrderCloud sets it, and
-    /// it is never sent.
-    #[serde(rename = "Editable", default, skip_serializing_if = "skip_read_only")]
+    /// `Editable`: Indicates whether this Address can be edited by the current User. Read-only: OrderCloud
+    /// sets it, and it is never sent.
     pub editable: Option<bool>,
     /// `DateCreated`. An RFC 3339 date-time. Read-only: OrderCloud sets it, and it is never sent.
-    #[serde(rename = "DateCreated", default, skip_serializing_if = "skip_read_only")]
     pub date_created: Option<String>,
     /// `CompanyName`. At most 100 characters.
-    #[serde(rename = "CompanyName", default, skip_serializing_if = "Option::is_none")]
     pub company_name: Option<String>,
     /// `FirstName`. At most 100 characters.
-    #[serde(rename = "FirstName", default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// `LastName`. At most 100 characters.
-    #[serde(rename = "LastName", default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// `Street1`. At most 100 characters.
-    #[serde(rename = "Street1", default, skip_serializing_if = "Option::is_none")]
     pub street1: Option<String>,
     /// `Street2`. At most 100 characters.
-    #[serde(rename = "Street2", default, skip_serializing_if = "Option::is_none")]
     pub street2: Option<String>,
     /// `City`. At most 100 characters.
-    #[serde(rename = "City", default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// `State`. At most 100 characters.
-    #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// `Zip`. At most 100 characters.
-    #[serde(rename = "Zip", default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
     /// `Country`. At most 2 characters.
-    #[serde(rename = "Country", default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
     /// `Phone`. At most 100 characters.
-    #[serde(rename = "Phone", default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// `AddressName`. At most 100 characters.
-    #[serde(rename = "AddressName", default, skip_serializing_if = "Option::is_none")]
     pub address_name: Option<String>,
     /// The marketplace's extended properties: free-form, read as your own type with `Xp::get`, written with
     /// `Xp::new`.
-    #[serde(rename = "xp", default, skip_serializing_if = "Option::is_none")]
     pub xp: Option<Xp>,
+    /// The fields this version has no member for, as they came: sent back as they are.
+    pub other_fields: OtherFields,
 }
 
 impl BuyerAddress {
     /// A `BuyerAddress` with no field set.
     pub fn new() -> Self {
         Self::default()
-    }
-
-    /// Sets `ID`.
-    #[must_use]
-    pub fn with_id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
     }
 
     /// Sets `Shipping`.
@@ -91,20 +73,6 @@ impl BuyerAddress {
     #[must_use]
     pub fn with_billing(mut self, value: impl Into<bool>) -> Self {
         self.billing = Some(value.into());
-        self
-    }
-
-    /// Sets `Editable`.
-    #[must_use]
-    pub fn with_editable(mut self, value: impl Into<bool>) -> Self {
-        self.editable = Some(value.into());
-        self
-    }
-
-    /// Sets `DateCreated`.
-    #[must_use]
-    pub fn with_date_created(mut self, value: impl Into<String>) -> Self {
-        self.date_created = Some(value.into());
         self
     }
 
@@ -191,59 +159,136 @@ impl BuyerAddress {
         self.xp = Some(value.into());
         self
     }
+
+    /// Sets the field `name`, which this version has no member for, to `value`: see
+    /// [`OtherFields::set`].
+    #[must_use]
+    pub fn with_other_field(mut self, name: impl Into<String>, value: impl Into<RawJson>) -> Self {
+        self.other_fields.set(name, value);
+        self
+    }
 }
+
+impl Fields for BuyerAddress {
+    const NAME: &'static str = "BuyerAddress";
+    const FIELDS: &'static [&'static str] = &[
+        "ID",
+        "Shipping",
+        "Billing",
+        "Editable",
+        "DateCreated",
+        "CompanyName",
+        "FirstName",
+        "LastName",
+        "Street1",
+        "Street2",
+        "City",
+        "State",
+        "Zip",
+        "Country",
+        "Phone",
+        "AddressName",
+        "xp",
+    ];
+
+    #[inline(always)]
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
+        match name {
+            "ID" => read(map, &mut self.id)?,
+            "Shipping" => read(map, &mut self.shipping)?,
+            "Billing" => read(map, &mut self.billing)?,
+            "Editable" => read(map, &mut self.editable)?,
+            "DateCreated" => read(map, &mut self.date_created)?,
+            "CompanyName" => read(map, &mut self.company_name)?,
+            "FirstName" => read(map, &mut self.first_name)?,
+            "LastName" => read(map, &mut self.last_name)?,
+            "Street1" => read(map, &mut self.street1)?,
+            "Street2" => read(map, &mut self.street2)?,
+            "City" => read(map, &mut self.city)?,
+            "State" => read(map, &mut self.state)?,
+            "Zip" => read(map, &mut self.zip)?,
+            "Country" => read(map, &mut self.country)?,
+            "Phone" => read(map, &mut self.phone)?,
+            "AddressName" => read(map, &mut self.address_name)?,
+            "xp" => read(map, &mut self.xp)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        read_only(map, "ID", &self.id)?;
+        field(map, "Shipping", &self.shipping)?;
+        field(map, "Billing", &self.billing)?;
+        read_only(map, "Editable", &self.editable)?;
+        read_only(map, "DateCreated", &self.date_created)?;
+        field(map, "CompanyName", &self.company_name)?;
+        field(map, "FirstName", &self.first_name)?;
+        field(map, "LastName", &self.last_name)?;
+        field(map, "Street1", &self.street1)?;
+        field(map, "Street2", &self.street2)?;
+        field(map, "City", &self.city)?;
+        field(map, "State", &self.state)?;
+        field(map, "Zip", &self.zip)?;
+        field(map, "Country", &self.country)?;
+        field(map, "Phone", &self.phone)?;
+        field(map, "AddressName", &self.address_name)?;
+        field(map, "xp", &self.xp)?;
+        Ok(())
+    }
+
+    fn others(&self) -> &OtherFields {
+        &self.other_fields
+    }
+
+    fn others_mut(&mut self) -> &mut OtherFields {
+        &mut self.other_fields
+    }
+}
+
+crate::common::model::serde_by_fields!(BuyerAddress);
 
 /// A partial `BuyerAddress`: the body of a PATCH, which changes only the fields it holds.
 ///
 /// Each field is left out ([`Patch::Unchanged`], the default: it keeps its value), sent as
 /// `null` ([`Patch::Null`], with `clear_*`: it is cleared) or sent ([`Patch::Set`], with
-/// `with_*`). A nested object is itself partial. Read-only fields are not in it.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// `with_*`). A nested object is itself partial. Read-only fields are not in it; fields this
+/// version has no member for are sent from [`other_fields`](Self::other_fields).
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PartialBuyerAddress {
-    /// Indicates whether this Address can be used as a Shipping Address on an Order or Line Item.
-    #[serde(rename = "Shipping", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `Shipping`: Indicates whether this Address can be used as a Shipping Address on an Order or Line
+    /// Item.
     pub shipping: Patch<bool>,
-    /// Indicates whether this Address can be used as a Billing Address on an Order.
-    #[serde(rename = "Billing", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `Billing`: Indicates whether this Address can be used as a Billing Address on an Order.
     pub billing: Patch<bool>,
     /// `CompanyName`. At most 100 characters.
-    #[serde(rename = "CompanyName", default, skip_serializing_if = "Patch::is_unchanged")]
     pub company_name: Patch<String>,
     /// `FirstName`. At most 100 characters.
-    #[serde(rename = "FirstName", default, skip_serializing_if = "Patch::is_unchanged")]
     pub first_name: Patch<String>,
     /// `LastName`. At most 100 characters.
-    #[serde(rename = "LastName", default, skip_serializing_if = "Patch::is_unchanged")]
     pub last_name: Patch<String>,
     /// `Street1`. At most 100 characters.
-    #[serde(rename = "Street1", default, skip_serializing_if = "Patch::is_unchanged")]
     pub street1: Patch<String>,
     /// `Street2`. At most 100 characters.
-    #[serde(rename = "Street2", default, skip_serializing_if = "Patch::is_unchanged")]
     pub street2: Patch<String>,
     /// `City`. At most 100 characters.
-    #[serde(rename = "City", default, skip_serializing_if = "Patch::is_unchanged")]
     pub city: Patch<String>,
     /// `State`. At most 100 characters.
-    #[serde(rename = "State", default, skip_serializing_if = "Patch::is_unchanged")]
     pub state: Patch<String>,
     /// `Zip`. At most 100 characters.
-    #[serde(rename = "Zip", default, skip_serializing_if = "Patch::is_unchanged")]
     pub zip: Patch<String>,
     /// `Country`. At most 2 characters.
-    #[serde(rename = "Country", default, skip_serializing_if = "Patch::is_unchanged")]
     pub country: Patch<String>,
     /// `Phone`. At most 100 characters.
-    #[serde(rename = "Phone", default, skip_serializing_if = "Patch::is_unchanged")]
     pub phone: Patch<String>,
     /// `AddressName`. At most 100 characters.
-    #[serde(rename = "AddressName", default, skip_serializing_if = "Patch::is_unchanged")]
     pub address_name: Patch<String>,
     /// The marketplace's extended properties: free-form, read as your own type with `Xp::get`, written with
     /// `Xp::new`.
-    #[serde(rename = "xp", default, skip_serializing_if = "Patch::is_unchanged")]
     pub xp: Patch<Xp>,
+    /// The fields this version has no member for, as they came: sent back as they are.
+    pub other_fields: OtherFields,
 }
 
 impl PartialBuyerAddress {
@@ -447,4 +492,82 @@ impl PartialBuyerAddress {
         self.xp = Patch::Null;
         self
     }
+
+    /// Sets the field `name`, which this version has no member for, to `value`: see
+    /// [`OtherFields::set`].
+    #[must_use]
+    pub fn with_other_field(mut self, name: impl Into<String>, value: impl Into<RawJson>) -> Self {
+        self.other_fields.set(name, value);
+        self
+    }
 }
+
+impl Fields for PartialBuyerAddress {
+    const NAME: &'static str = "PartialBuyerAddress";
+    const FIELDS: &'static [&'static str] = &[
+        "Shipping",
+        "Billing",
+        "CompanyName",
+        "FirstName",
+        "LastName",
+        "Street1",
+        "Street2",
+        "City",
+        "State",
+        "Zip",
+        "Country",
+        "Phone",
+        "AddressName",
+        "xp",
+    ];
+
+    #[inline(always)]
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
+        match name {
+            "Shipping" => read(map, &mut self.shipping)?,
+            "Billing" => read(map, &mut self.billing)?,
+            "CompanyName" => read(map, &mut self.company_name)?,
+            "FirstName" => read(map, &mut self.first_name)?,
+            "LastName" => read(map, &mut self.last_name)?,
+            "Street1" => read(map, &mut self.street1)?,
+            "Street2" => read(map, &mut self.street2)?,
+            "City" => read(map, &mut self.city)?,
+            "State" => read(map, &mut self.state)?,
+            "Zip" => read(map, &mut self.zip)?,
+            "Country" => read(map, &mut self.country)?,
+            "Phone" => read(map, &mut self.phone)?,
+            "AddressName" => read(map, &mut self.address_name)?,
+            "xp" => read(map, &mut self.xp)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        field(map, "Shipping", &self.shipping)?;
+        field(map, "Billing", &self.billing)?;
+        field(map, "CompanyName", &self.company_name)?;
+        field(map, "FirstName", &self.first_name)?;
+        field(map, "LastName", &self.last_name)?;
+        field(map, "Street1", &self.street1)?;
+        field(map, "Street2", &self.street2)?;
+        field(map, "City", &self.city)?;
+        field(map, "State", &self.state)?;
+        field(map, "Zip", &self.zip)?;
+        field(map, "Country", &self.country)?;
+        field(map, "Phone", &self.phone)?;
+        field(map, "AddressName", &self.address_name)?;
+        field(map, "xp", &self.xp)?;
+        Ok(())
+    }
+
+    fn others(&self) -> &OtherFields {
+        &self.other_fields
+    }
+
+    fn others_mut(&mut self) -> &mut OtherFields {
+        &mut self.other_fields
+    }
+}
+
+crate::common::model::serde_by_fields!(PartialBuyerAddress);

@@ -2,45 +2,41 @@
 
 //! `BuyerCreditCard`, and `PartialBuyerCreditCard` for a PATCH.
 
-use serde::{Deserialize, Serialize};
+use serde::de::MapAccess;
+use serde::ser::SerializeMap;
 
-use crate::{Patch, Xp, common::redact::RedactedOption, skip_read_only};
+use crate::common::model::{Fields, field, read, read_only};
+use crate::{OtherFields, Patch, RawJson, Xp, common::redact::RedactedOption};
 
 /// OrderCloud's `BuyerCreditCard`.
 ///
-/// Made with [`new`](Self::new) and a `with_*` method per field; every field is public.
-#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+/// Made with [`new`](Self::new) and a `with_*` method per field it sends; every field is public. Fields
+/// this version has no member for are kept in [`other_fields`](Self::other_fields) and sent back.
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuyerCreditCard {
     /// `ID`. At most 100 characters. Read-only: OrderCloud sets it, and it is never sent.
-    #[serde(rename = "ID", default, skip_serializing_if = "skip_read_only")]
     pub id: Option<String>,
     /// `Editable`. Read-only: OrderCloud sets it, and it is never sent.
-    #[serde(rename = "Editable", default, skip_serializing_if = "skip_read_only")]
     pub editable: Option<bool>,
-    /// Token provided by the credit card processor used to reference the card with that processor. At most
-    /// 100 characters. A secret: redacted in `Debug`.
-    #[serde(rename = "Token", default, skip_serializing_if = "Option::is_none")]
+    /// `Token`: Token provided by the credit card processor used to reference the card with that processor.
+    /// At most 100 characters. A secret: redacted in `Debug`.
     pub token: Option<String>,
     /// `DateCreated`. An RFC 3339 date-time. Read-only: OrderCloud sets it, and it is never sent.
-    #[serde(rename = "DateCreated", default, skip_serializing_if = "skip_read_only")]
     pub date_created: Option<String>,
     /// `CardType`.
-    #[serde(rename = "CardType", default, skip_serializing_if = "Option::is_none")]
     pub card_type: Option<String>,
     /// `PartialAccountNumber`. At most 5 characters.
-    #[serde(rename = "PartialAccountNumber", default, skip_serializing_if = "Option::is_none")]
     pub partial_account_number: Option<String>,
     /// `CardholderName`.
-    #[serde(rename = "CardholderName", default, skip_serializing_if = "Option::is_none")]
     pub cardholder_name: Option<String>,
     /// `ExpirationDate`. An RFC 3339 date-time.
-    #[serde(rename = "ExpirationDate", default, skip_serializing_if = "Option::is_none")]
     pub expiration_date: Option<String>,
     /// The marketplace's extended properties: free-form, read as your own type with `Xp::get`, written with
     /// `Xp::new`.
-    #[serde(rename = "xp", default, skip_serializing_if = "Option::is_none")]
     pub xp: Option<Xp>,
+    /// The fields this version has no member for, as they came: sent back as they are.
+    pub other_fields: OtherFields,
 }
 
 impl BuyerCreditCard {
@@ -49,31 +45,10 @@ impl BuyerCreditCard {
         Self::default()
     }
 
-    /// Sets `ID`.
-    #[must_use]
-    pub fn with_id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-
-    /// Sets `Editable`.
-    #[must_use]
-    pub fn with_editable(mut self, value: impl Into<bool>) -> Self {
-        self.editable = Some(value.into());
-        self
-    }
-
     /// Sets `Token`.
     #[must_use]
     pub fn with_token(mut self, value: impl Into<String>) -> Self {
         self.token = Some(value.into());
-        self
-    }
-
-    /// Sets `DateCreated`.
-    #[must_use]
-    pub fn with_date_created(mut self, value: impl Into<String>) -> Self {
-        self.date_created = Some(value.into());
         self
     }
 
@@ -111,7 +86,70 @@ impl BuyerCreditCard {
         self.xp = Some(value.into());
         self
     }
+
+    /// Sets the field `name`, which this version has no member for, to `value`: see
+    /// [`OtherFields::set`].
+    #[must_use]
+    pub fn with_other_field(mut self, name: impl Into<String>, value: impl Into<RawJson>) -> Self {
+        self.other_fields.set(name, value);
+        self
+    }
 }
+
+impl Fields for BuyerCreditCard {
+    const NAME: &'static str = "BuyerCreditCard";
+    const FIELDS: &'static [&'static str] = &[
+        "ID",
+        "Editable",
+        "Token",
+        "DateCreated",
+        "CardType",
+        "PartialAccountNumber",
+        "CardholderName",
+        "ExpirationDate",
+        "xp",
+    ];
+
+    #[inline(always)]
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
+        match name {
+            "ID" => read(map, &mut self.id)?,
+            "Editable" => read(map, &mut self.editable)?,
+            "Token" => read(map, &mut self.token)?,
+            "DateCreated" => read(map, &mut self.date_created)?,
+            "CardType" => read(map, &mut self.card_type)?,
+            "PartialAccountNumber" => read(map, &mut self.partial_account_number)?,
+            "CardholderName" => read(map, &mut self.cardholder_name)?,
+            "ExpirationDate" => read(map, &mut self.expiration_date)?,
+            "xp" => read(map, &mut self.xp)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        read_only(map, "ID", &self.id)?;
+        read_only(map, "Editable", &self.editable)?;
+        field(map, "Token", &self.token)?;
+        read_only(map, "DateCreated", &self.date_created)?;
+        field(map, "CardType", &self.card_type)?;
+        field(map, "PartialAccountNumber", &self.partial_account_number)?;
+        field(map, "CardholderName", &self.cardholder_name)?;
+        field(map, "ExpirationDate", &self.expiration_date)?;
+        field(map, "xp", &self.xp)?;
+        Ok(())
+    }
+
+    fn others(&self) -> &OtherFields {
+        &self.other_fields
+    }
+
+    fn others_mut(&mut self) -> &mut OtherFields {
+        &mut self.other_fields
+    }
+}
+
+crate::common::model::serde_by_fields!(BuyerCreditCard);
 
 impl std::fmt::Debug for BuyerCreditCard {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -125,6 +163,7 @@ impl std::fmt::Debug for BuyerCreditCard {
             .field("cardholder_name", &self.cardholder_name)
             .field("expiration_date", &self.expiration_date)
             .field("xp", &self.xp)
+            .field("other_fields", &self.other_fields)
             .finish()
     }
 }
@@ -133,30 +172,27 @@ impl std::fmt::Debug for BuyerCreditCard {
 ///
 /// Each field is left out ([`Patch::Unchanged`], the default: it keeps its value), sent as
 /// `null` ([`Patch::Null`], with `clear_*`: it is cleared) or sent ([`Patch::Set`], with
-/// `with_*`). A nested object is itself partial. Read-only fields are not in it.
-#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+/// `with_*`). A nested object is itself partial. Read-only fields are not in it; fields this
+/// version has no member for are sent from [`other_fields`](Self::other_fields).
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PartialBuyerCreditCard {
-    /// Token provided by the credit card processor used to reference the card with that processor. At most
-    /// 100 characters. A secret: redacted in `Debug`.
-    #[serde(rename = "Token", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `Token`: Token provided by the credit card processor used to reference the card with that processor.
+    /// At most 100 characters. A secret: redacted in `Debug`.
     pub token: Patch<String>,
     /// `CardType`.
-    #[serde(rename = "CardType", default, skip_serializing_if = "Patch::is_unchanged")]
     pub card_type: Patch<String>,
     /// `PartialAccountNumber`. At most 5 characters.
-    #[serde(rename = "PartialAccountNumber", default, skip_serializing_if = "Patch::is_unchanged")]
     pub partial_account_number: Patch<String>,
     /// `CardholderName`.
-    #[serde(rename = "CardholderName", default, skip_serializing_if = "Patch::is_unchanged")]
     pub cardholder_name: Patch<String>,
     /// `ExpirationDate`. An RFC 3339 date-time.
-    #[serde(rename = "ExpirationDate", default, skip_serializing_if = "Patch::is_unchanged")]
     pub expiration_date: Patch<String>,
     /// The marketplace's extended properties: free-form, read as your own type with `Xp::get`, written with
     /// `Xp::new`.
-    #[serde(rename = "xp", default, skip_serializing_if = "Patch::is_unchanged")]
     pub xp: Patch<Xp>,
+    /// The fields this version has no member for, as they came: sent back as they are.
+    pub other_fields: OtherFields,
 }
 
 impl PartialBuyerCreditCard {
@@ -248,7 +284,55 @@ impl PartialBuyerCreditCard {
         self.xp = Patch::Null;
         self
     }
+
+    /// Sets the field `name`, which this version has no member for, to `value`: see
+    /// [`OtherFields::set`].
+    #[must_use]
+    pub fn with_other_field(mut self, name: impl Into<String>, value: impl Into<RawJson>) -> Self {
+        self.other_fields.set(name, value);
+        self
+    }
 }
+
+impl Fields for PartialBuyerCreditCard {
+    const NAME: &'static str = "PartialBuyerCreditCard";
+    const FIELDS: &'static [&'static str] =
+        &["Token", "CardType", "PartialAccountNumber", "CardholderName", "ExpirationDate", "xp"];
+
+    #[inline(always)]
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
+        match name {
+            "Token" => read(map, &mut self.token)?,
+            "CardType" => read(map, &mut self.card_type)?,
+            "PartialAccountNumber" => read(map, &mut self.partial_account_number)?,
+            "CardholderName" => read(map, &mut self.cardholder_name)?,
+            "ExpirationDate" => read(map, &mut self.expiration_date)?,
+            "xp" => read(map, &mut self.xp)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        field(map, "Token", &self.token)?;
+        field(map, "CardType", &self.card_type)?;
+        field(map, "PartialAccountNumber", &self.partial_account_number)?;
+        field(map, "CardholderName", &self.cardholder_name)?;
+        field(map, "ExpirationDate", &self.expiration_date)?;
+        field(map, "xp", &self.xp)?;
+        Ok(())
+    }
+
+    fn others(&self) -> &OtherFields {
+        &self.other_fields
+    }
+
+    fn others_mut(&mut self) -> &mut OtherFields {
+        &mut self.other_fields
+    }
+}
+
+crate::common::model::serde_by_fields!(PartialBuyerCreditCard);
 
 impl std::fmt::Debug for PartialBuyerCreditCard {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -259,6 +343,7 @@ impl std::fmt::Debug for PartialBuyerCreditCard {
             .field("cardholder_name", &self.cardholder_name)
             .field("expiration_date", &self.expiration_date)
             .field("xp", &self.xp)
+            .field("other_fields", &self.other_fields)
             .finish()
     }
 }

@@ -2,39 +2,38 @@
 
 //! `Catalog`, and `PartialCatalog` for a PATCH.
 
-use serde::{Deserialize, Serialize};
+use serde::de::MapAccess;
+use serde::ser::SerializeMap;
 
-use crate::{Patch, Xp, skip_read_only};
+use crate::common::model::{Fields, field, read, read_only};
+use crate::{OtherFields, Patch, RawJson, Xp};
 
 /// OrderCloud's `Catalog`.
 ///
-/// Made with [`new`](Self::new) and a `with_*` method per field; every field is public.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// Made with [`new`](Self::new) and a `with_*` method per field it sends; every field is public. Fields
+/// this version has no member for are kept in [`other_fields`](Self::other_fields) and sent back.
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Catalog {
     /// `ID`. At most 100 characters.
-    #[serde(rename = "ID", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// ID of the organization that owns the Catalog. Only the Marketplace Owner can override the OwnerID on
-    /// create.
-    #[serde(rename = "OwnerID", default, skip_serializing_if = "Option::is_none")]
+    /// `OwnerID`: ID of the organization that owns the Catalog. Only the Marketplace Owner can override the
+    /// OwnerID on create.
     pub owner_id: Option<String>,
     /// `Name`. At most 100 characters.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `Description`. At most 2000 characters.
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// Categories and Products within to this catalog will not be visible to buyer users if false.
-    #[serde(rename = "Active", default, skip_serializing_if = "Option::is_none")]
+    /// `Active`: Categories and Products within to this catalog will not be visible to buyer users if
+    /// false.
     pub active: Option<bool>,
     /// `CategoryCount`. Read-only: OrderCloud sets it, and it is never sent.
-    #[serde(rename = "CategoryCount", default, skip_serializing_if = "skip_read_only")]
     pub category_count: Option<i32>,
     /// The marketplace's extended properties: free-form, read as your own type with `Xp::get`, written with
     /// `Xp::new`.
-    #[serde(rename = "xp", default, skip_serializing_if = "Option::is_none")]
     pub xp: Option<Xp>,
+    /// The fields this version has no member for, as they came: sent back as they are.
+    pub other_fields: OtherFields,
 }
 
 impl Catalog {
@@ -78,49 +77,89 @@ impl Catalog {
         self
     }
 
-    /// Sets `CategoryCount`.
-    #[must_use]
-    pub fn with_category_count(mut self, value: impl Into<i32>) -> Self {
-        self.category_count = Some(value.into());
-        self
-    }
-
     /// Sets `xp`.
     #[must_use]
     pub fn with_xp(mut self, value: impl Into<Xp>) -> Self {
         self.xp = Some(value.into());
         self
     }
+
+    /// Sets the field `name`, which this version has no member for, to `value`: see
+    /// [`OtherFields::set`].
+    #[must_use]
+    pub fn with_other_field(mut self, name: impl Into<String>, value: impl Into<RawJson>) -> Self {
+        self.other_fields.set(name, value);
+        self
+    }
 }
+
+impl Fields for Catalog {
+    const NAME: &'static str = "Catalog";
+    const FIELDS: &'static [&'static str] = &["ID", "OwnerID", "Name", "Description", "Active", "CategoryCount", "xp"];
+
+    #[inline(always)]
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
+        match name {
+            "ID" => read(map, &mut self.id)?,
+            "OwnerID" => read(map, &mut self.owner_id)?,
+            "Name" => read(map, &mut self.name)?,
+            "Description" => read(map, &mut self.description)?,
+            "Active" => read(map, &mut self.active)?,
+            "CategoryCount" => read(map, &mut self.category_count)?,
+            "xp" => read(map, &mut self.xp)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        field(map, "ID", &self.id)?;
+        field(map, "OwnerID", &self.owner_id)?;
+        field(map, "Name", &self.name)?;
+        field(map, "Description", &self.description)?;
+        field(map, "Active", &self.active)?;
+        read_only(map, "CategoryCount", &self.category_count)?;
+        field(map, "xp", &self.xp)?;
+        Ok(())
+    }
+
+    fn others(&self) -> &OtherFields {
+        &self.other_fields
+    }
+
+    fn others_mut(&mut self) -> &mut OtherFields {
+        &mut self.other_fields
+    }
+}
+
+crate::common::model::serde_by_fields!(Catalog);
 
 /// A partial `Catalog`: the body of a PATCH, which changes only the fields it holds.
 ///
 /// Each field is left out ([`Patch::Unchanged`], the default: it keeps its value), sent as
 /// `null` ([`Patch::Null`], with `clear_*`: it is cleared) or sent ([`Patch::Set`], with
-/// `with_*`). A nested object is itself partial. Read-only fields are not in it.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// `with_*`). A nested object is itself partial. Read-only fields are not in it; fields this
+/// version has no member for are sent from [`other_fields`](Self::other_fields).
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PartialCatalog {
     /// `ID`. At most 100 characters.
-    #[serde(rename = "ID", default, skip_serializing_if = "Patch::is_unchanged")]
     pub id: Patch<String>,
-    /// ID of the organization that owns the Catalog. Only the Marketplace Owner can override the OwnerID on
-    /// create.
-    #[serde(rename = "OwnerID", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `OwnerID`: ID of the organization that owns the Catalog. Only the Marketplace Owner can override the
+    /// OwnerID on create.
     pub owner_id: Patch<String>,
     /// `Name`. At most 100 characters.
-    #[serde(rename = "Name", default, skip_serializing_if = "Patch::is_unchanged")]
     pub name: Patch<String>,
     /// `Description`. At most 2000 characters.
-    #[serde(rename = "Description", default, skip_serializing_if = "Patch::is_unchanged")]
     pub description: Patch<String>,
-    /// Categories and Products within to this catalog will not be visible to buyer users if false.
-    #[serde(rename = "Active", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `Active`: Categories and Products within to this catalog will not be visible to buyer users if
+    /// false.
     pub active: Patch<bool>,
     /// The marketplace's extended properties: free-form, read as your own type with `Xp::get`, written with
     /// `Xp::new`.
-    #[serde(rename = "xp", default, skip_serializing_if = "Patch::is_unchanged")]
     pub xp: Patch<Xp>,
+    /// The fields this version has no member for, as they came: sent back as they are.
+    pub other_fields: OtherFields,
 }
 
 impl PartialCatalog {
@@ -212,4 +251,51 @@ impl PartialCatalog {
         self.xp = Patch::Null;
         self
     }
+
+    /// Sets the field `name`, which this version has no member for, to `value`: see
+    /// [`OtherFields::set`].
+    #[must_use]
+    pub fn with_other_field(mut self, name: impl Into<String>, value: impl Into<RawJson>) -> Self {
+        self.other_fields.set(name, value);
+        self
+    }
 }
+
+impl Fields for PartialCatalog {
+    const NAME: &'static str = "PartialCatalog";
+    const FIELDS: &'static [&'static str] = &["ID", "OwnerID", "Name", "Description", "Active", "xp"];
+
+    #[inline(always)]
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
+        match name {
+            "ID" => read(map, &mut self.id)?,
+            "OwnerID" => read(map, &mut self.owner_id)?,
+            "Name" => read(map, &mut self.name)?,
+            "Description" => read(map, &mut self.description)?,
+            "Active" => read(map, &mut self.active)?,
+            "xp" => read(map, &mut self.xp)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        field(map, "ID", &self.id)?;
+        field(map, "OwnerID", &self.owner_id)?;
+        field(map, "Name", &self.name)?;
+        field(map, "Description", &self.description)?;
+        field(map, "Active", &self.active)?;
+        field(map, "xp", &self.xp)?;
+        Ok(())
+    }
+
+    fn others(&self) -> &OtherFields {
+        &self.other_fields
+    }
+
+    fn others_mut(&mut self) -> &mut OtherFields {
+        &mut self.other_fields
+    }
+}
+
+crate::common::model::serde_by_fields!(PartialCatalog);

@@ -2,26 +2,29 @@
 
 //! `CatalogAssignment`.
 
-use serde::{Deserialize, Serialize};
+use serde::de::MapAccess;
+use serde::ser::SerializeMap;
+
+use crate::common::model::{Fields, field, read};
+use crate::{OtherFields, RawJson};
 
 /// OrderCloud's `CatalogAssignment`.
 ///
-/// Made with [`new`](Self::new) and a `with_*` method per field; every field is public.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// Made with [`new`](Self::new) and a `with_*` method per field it sends; every field is public. Fields
+/// this version has no member for are kept in [`other_fields`](Self::other_fields) and sent back.
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CatalogAssignment {
     /// `CatalogID`.
-    #[serde(rename = "CatalogID", default, skip_serializing_if = "Option::is_none")]
     pub catalog_id: Option<String>,
     /// `BuyerID`.
-    #[serde(rename = "BuyerID", default, skip_serializing_if = "Option::is_none")]
     pub buyer_id: Option<String>,
     /// `ViewAllCategories`.
-    #[serde(rename = "ViewAllCategories", default, skip_serializing_if = "Option::is_none")]
     pub view_all_categories: Option<bool>,
     /// `ViewAllProducts`.
-    #[serde(rename = "ViewAllProducts", default, skip_serializing_if = "Option::is_none")]
     pub view_all_products: Option<bool>,
+    /// The fields this version has no member for, as they came: sent back as they are.
+    pub other_fields: OtherFields,
 }
 
 impl CatalogAssignment {
@@ -57,4 +60,47 @@ impl CatalogAssignment {
         self.view_all_products = Some(value.into());
         self
     }
+
+    /// Sets the field `name`, which this version has no member for, to `value`: see
+    /// [`OtherFields::set`].
+    #[must_use]
+    pub fn with_other_field(mut self, name: impl Into<String>, value: impl Into<RawJson>) -> Self {
+        self.other_fields.set(name, value);
+        self
+    }
 }
+
+impl Fields for CatalogAssignment {
+    const NAME: &'static str = "CatalogAssignment";
+    const FIELDS: &'static [&'static str] = &["CatalogID", "BuyerID", "ViewAllCategories", "ViewAllProducts"];
+
+    #[inline(always)]
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
+        match name {
+            "CatalogID" => read(map, &mut self.catalog_id)?,
+            "BuyerID" => read(map, &mut self.buyer_id)?,
+            "ViewAllCategories" => read(map, &mut self.view_all_categories)?,
+            "ViewAllProducts" => read(map, &mut self.view_all_products)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        field(map, "CatalogID", &self.catalog_id)?;
+        field(map, "BuyerID", &self.buyer_id)?;
+        field(map, "ViewAllCategories", &self.view_all_categories)?;
+        field(map, "ViewAllProducts", &self.view_all_products)?;
+        Ok(())
+    }
+
+    fn others(&self) -> &OtherFields {
+        &self.other_fields
+    }
+
+    fn others_mut(&mut self) -> &mut OtherFields {
+        &mut self.other_fields
+    }
+}
+
+crate::common::model::serde_by_fields!(CatalogAssignment);

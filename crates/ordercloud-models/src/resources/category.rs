@@ -2,42 +2,39 @@
 
 //! `Category`, and `PartialCategory` for a PATCH.
 
-use serde::{Deserialize, Serialize};
+use serde::de::MapAccess;
+use serde::ser::SerializeMap;
 
-use crate::{Patch, Xp, skip_read_only};
+use crate::common::model::{Fields, field, read, read_only};
+use crate::{OtherFields, Patch, RawJson, Xp};
 
 /// OrderCloud's `Category`.
 ///
-/// Made with [`new`](Self::new) and a `with_*` method per field; every field is public.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// Made with [`new`](Self::new) and a `with_*` method per field it sends; every field is public. Fields
+/// this version has no member for are kept in [`other_fields`](Self::other_fields) and sent back.
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Category {
     /// `ID`. At most 100 characters.
-    #[serde(rename = "ID", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// `Name`. At most 100 characters.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `Description`. At most 2000 characters.
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// Order that the category appears within its parent or catalog (if root level).
-    #[serde(rename = "ListOrder", default, skip_serializing_if = "Option::is_none")]
+    /// `ListOrder`: Order that the category appears within its parent or catalog (if root level).
     pub list_order: Option<i32>,
-    /// If false, buyers cannot see this Category or any Categories or Products under it.
-    #[serde(rename = "Active", default, skip_serializing_if = "Option::is_none")]
+    /// `Active`: If false, buyers cannot see this Category or any Categories or Products under it.
     pub active: Option<bool>,
-    /// ID of the parent category.
-    #[serde(rename = "ParentID", default, skip_serializing_if = "Option::is_none")]
+    /// `ParentID`: ID of the parent category.
     pub parent_id: Option<String>,
-    /// Number of categories that are *immediate* children of this category. Read-only: OrderCloud sets it,
-    /// and it is never sent.
-    #[serde(rename = "ChildCount", default, skip_serializing_if = "skip_read_only")]
+    /// `ChildCount`: Number of categories that are *immediate* children of this category. Read-only:
+    /// OrderCloud sets it, and it is never sent.
     pub child_count: Option<i32>,
     /// The marketplace's extended properties: free-form, read as your own type with `Xp::get`, written with
     /// `Xp::new`.
-    #[serde(rename = "xp", default, skip_serializing_if = "Option::is_none")]
     pub xp: Option<Xp>,
+    /// The fields this version has no member for, as they came: sent back as they are.
+    pub other_fields: OtherFields,
 }
 
 impl Category {
@@ -88,51 +85,92 @@ impl Category {
         self
     }
 
-    /// Sets `ChildCount`.
-    #[must_use]
-    pub fn with_child_count(mut self, value: impl Into<i32>) -> Self {
-        self.child_count = Some(value.into());
-        self
-    }
-
     /// Sets `xp`.
     #[must_use]
     pub fn with_xp(mut self, value: impl Into<Xp>) -> Self {
         self.xp = Some(value.into());
         self
     }
+
+    /// Sets the field `name`, which this version has no member for, to `value`: see
+    /// [`OtherFields::set`].
+    #[must_use]
+    pub fn with_other_field(mut self, name: impl Into<String>, value: impl Into<RawJson>) -> Self {
+        self.other_fields.set(name, value);
+        self
+    }
 }
+
+impl Fields for Category {
+    const NAME: &'static str = "Category";
+    const FIELDS: &'static [&'static str] =
+        &["ID", "Name", "Description", "ListOrder", "Active", "ParentID", "ChildCount", "xp"];
+
+    #[inline(always)]
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
+        match name {
+            "ID" => read(map, &mut self.id)?,
+            "Name" => read(map, &mut self.name)?,
+            "Description" => read(map, &mut self.description)?,
+            "ListOrder" => read(map, &mut self.list_order)?,
+            "Active" => read(map, &mut self.active)?,
+            "ParentID" => read(map, &mut self.parent_id)?,
+            "ChildCount" => read(map, &mut self.child_count)?,
+            "xp" => read(map, &mut self.xp)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        field(map, "ID", &self.id)?;
+        field(map, "Name", &self.name)?;
+        field(map, "Description", &self.description)?;
+        field(map, "ListOrder", &self.list_order)?;
+        field(map, "Active", &self.active)?;
+        field(map, "ParentID", &self.parent_id)?;
+        read_only(map, "ChildCount", &self.child_count)?;
+        field(map, "xp", &self.xp)?;
+        Ok(())
+    }
+
+    fn others(&self) -> &OtherFields {
+        &self.other_fields
+    }
+
+    fn others_mut(&mut self) -> &mut OtherFields {
+        &mut self.other_fields
+    }
+}
+
+crate::common::model::serde_by_fields!(Category);
 
 /// A partial `Category`: the body of a PATCH, which changes only the fields it holds.
 ///
 /// Each field is left out ([`Patch::Unchanged`], the default: it keeps its value), sent as
 /// `null` ([`Patch::Null`], with `clear_*`: it is cleared) or sent ([`Patch::Set`], with
-/// `with_*`). A nested object is itself partial. Read-only fields are not in it.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// `with_*`). A nested object is itself partial. Read-only fields are not in it; fields this
+/// version has no member for are sent from [`other_fields`](Self::other_fields).
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PartialCategory {
     /// `ID`. At most 100 characters.
-    #[serde(rename = "ID", default, skip_serializing_if = "Patch::is_unchanged")]
     pub id: Patch<String>,
     /// `Name`. At most 100 characters.
-    #[serde(rename = "Name", default, skip_serializing_if = "Patch::is_unchanged")]
     pub name: Patch<String>,
     /// `Description`. At most 2000 characters.
-    #[serde(rename = "Description", default, skip_serializing_if = "Patch::is_unchanged")]
     pub description: Patch<String>,
-    /// Order that the category appears within its parent or catalog (if root level).
-    #[serde(rename = "ListOrder", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `ListOrder`: Order that the category appears within its parent or catalog (if root level).
     pub list_order: Patch<i32>,
-    /// If false, buyers cannot see this Category or any Categories or Products under it.
-    #[serde(rename = "Active", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `Active`: If false, buyers cannot see this Category or any Categories or Products under it.
     pub active: Patch<bool>,
-    /// ID of the parent category.
-    #[serde(rename = "ParentID", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `ParentID`: ID of the parent category.
     pub parent_id: Patch<String>,
     /// The marketplace's extended properties: free-form, read as your own type with `Xp::get`, written with
     /// `Xp::new`.
-    #[serde(rename = "xp", default, skip_serializing_if = "Patch::is_unchanged")]
     pub xp: Patch<Xp>,
+    /// The fields this version has no member for, as they came: sent back as they are.
+    pub other_fields: OtherFields,
 }
 
 impl PartialCategory {
@@ -238,4 +276,53 @@ impl PartialCategory {
         self.xp = Patch::Null;
         self
     }
+
+    /// Sets the field `name`, which this version has no member for, to `value`: see
+    /// [`OtherFields::set`].
+    #[must_use]
+    pub fn with_other_field(mut self, name: impl Into<String>, value: impl Into<RawJson>) -> Self {
+        self.other_fields.set(name, value);
+        self
+    }
 }
+
+impl Fields for PartialCategory {
+    const NAME: &'static str = "PartialCategory";
+    const FIELDS: &'static [&'static str] = &["ID", "Name", "Description", "ListOrder", "Active", "ParentID", "xp"];
+
+    #[inline(always)]
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
+        match name {
+            "ID" => read(map, &mut self.id)?,
+            "Name" => read(map, &mut self.name)?,
+            "Description" => read(map, &mut self.description)?,
+            "ListOrder" => read(map, &mut self.list_order)?,
+            "Active" => read(map, &mut self.active)?,
+            "ParentID" => read(map, &mut self.parent_id)?,
+            "xp" => read(map, &mut self.xp)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        field(map, "ID", &self.id)?;
+        field(map, "Name", &self.name)?;
+        field(map, "Description", &self.description)?;
+        field(map, "ListOrder", &self.list_order)?;
+        field(map, "Active", &self.active)?;
+        field(map, "ParentID", &self.parent_id)?;
+        field(map, "xp", &self.xp)?;
+        Ok(())
+    }
+
+    fn others(&self) -> &OtherFields {
+        &self.other_fields
+    }
+
+    fn others_mut(&mut self) -> &mut OtherFields {
+        &mut self.other_fields
+    }
+}
+
+crate::common::model::serde_by_fields!(PartialCategory);

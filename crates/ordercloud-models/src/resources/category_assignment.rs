@@ -2,29 +2,31 @@
 
 //! `CategoryAssignment`.
 
-use serde::{Deserialize, Serialize};
+use serde::de::MapAccess;
+use serde::ser::SerializeMap;
+
+use crate::common::model::{Fields, field, read};
+use crate::{OtherFields, RawJson};
 
 /// OrderCloud's `CategoryAssignment`.
 ///
-/// Made with [`new`](Self::new) and a `with_*` method per field; every field is public.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// Made with [`new`](Self::new) and a `with_*` method per field it sends; every field is public. Fields
+/// this version has no member for are kept in [`other_fields`](Self::other_fields) and sent back.
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CategoryAssignment {
     /// `CategoryID`.
-    #[serde(rename = "CategoryID", default, skip_serializing_if = "Option::is_none")]
     pub category_id: Option<String>,
     /// `BuyerID`.
-    #[serde(rename = "BuyerID", default, skip_serializing_if = "Option::is_none")]
     pub buyer_id: Option<String>,
     /// `UserGroupID`.
-    #[serde(rename = "UserGroupID", default, skip_serializing_if = "Option::is_none")]
     pub user_group_id: Option<String>,
-    /// Optional. Set to null to inherit from parent category or catalog level.
-    #[serde(rename = "Visible", default, skip_serializing_if = "Option::is_none")]
+    /// `Visible`: Optional. Set to null to inherit from parent category or catalog level.
     pub visible: Option<bool>,
-    /// Optional. Set to null to inherit from parent category or catalog level.
-    #[serde(rename = "ViewAllProducts", default, skip_serializing_if = "Option::is_none")]
+    /// `ViewAllProducts`: Optional. Set to null to inherit from parent category or catalog level.
     pub view_all_products: Option<bool>,
+    /// The fields this version has no member for, as they came: sent back as they are.
+    pub other_fields: OtherFields,
 }
 
 impl CategoryAssignment {
@@ -67,4 +69,49 @@ impl CategoryAssignment {
         self.view_all_products = Some(value.into());
         self
     }
+
+    /// Sets the field `name`, which this version has no member for, to `value`: see
+    /// [`OtherFields::set`].
+    #[must_use]
+    pub fn with_other_field(mut self, name: impl Into<String>, value: impl Into<RawJson>) -> Self {
+        self.other_fields.set(name, value);
+        self
+    }
 }
+
+impl Fields for CategoryAssignment {
+    const NAME: &'static str = "CategoryAssignment";
+    const FIELDS: &'static [&'static str] = &["CategoryID", "BuyerID", "UserGroupID", "Visible", "ViewAllProducts"];
+
+    #[inline(always)]
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
+        match name {
+            "CategoryID" => read(map, &mut self.category_id)?,
+            "BuyerID" => read(map, &mut self.buyer_id)?,
+            "UserGroupID" => read(map, &mut self.user_group_id)?,
+            "Visible" => read(map, &mut self.visible)?,
+            "ViewAllProducts" => read(map, &mut self.view_all_products)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        field(map, "CategoryID", &self.category_id)?;
+        field(map, "BuyerID", &self.buyer_id)?;
+        field(map, "UserGroupID", &self.user_group_id)?;
+        field(map, "Visible", &self.visible)?;
+        field(map, "ViewAllProducts", &self.view_all_products)?;
+        Ok(())
+    }
+
+    fn others(&self) -> &OtherFields {
+        &self.other_fields
+    }
+
+    fn others_mut(&mut self) -> &mut OtherFields {
+        &mut self.other_fields
+    }
+}
+
+crate::common::model::serde_by_fields!(CategoryAssignment);

@@ -2,23 +2,27 @@
 
 //! `CategoryProductAssignment`.
 
-use serde::{Deserialize, Serialize};
+use serde::de::MapAccess;
+use serde::ser::SerializeMap;
+
+use crate::common::model::{Fields, field, read};
+use crate::{OtherFields, RawJson};
 
 /// OrderCloud's `CategoryProductAssignment`.
 ///
-/// Made with [`new`](Self::new) and a `with_*` method per field; every field is public.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// Made with [`new`](Self::new) and a `with_*` method per field it sends; every field is public. Fields
+/// this version has no member for are kept in [`other_fields`](Self::other_fields) and sent back.
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CategoryProductAssignment {
     /// `CategoryID`.
-    #[serde(rename = "CategoryID", default, skip_serializing_if = "Option::is_none")]
     pub category_id: Option<String>,
     /// `ProductID`.
-    #[serde(rename = "ProductID", default, skip_serializing_if = "Option::is_none")]
     pub product_id: Option<String>,
     /// `ListOrder`.
-    #[serde(rename = "ListOrder", default, skip_serializing_if = "Option::is_none")]
     pub list_order: Option<i32>,
+    /// The fields this version has no member for, as they came: sent back as they are.
+    pub other_fields: OtherFields,
 }
 
 impl CategoryProductAssignment {
@@ -47,4 +51,45 @@ impl CategoryProductAssignment {
         self.list_order = Some(value.into());
         self
     }
+
+    /// Sets the field `name`, which this version has no member for, to `value`: see
+    /// [`OtherFields::set`].
+    #[must_use]
+    pub fn with_other_field(mut self, name: impl Into<String>, value: impl Into<RawJson>) -> Self {
+        self.other_fields.set(name, value);
+        self
+    }
 }
+
+impl Fields for CategoryProductAssignment {
+    const NAME: &'static str = "CategoryProductAssignment";
+    const FIELDS: &'static [&'static str] = &["CategoryID", "ProductID", "ListOrder"];
+
+    #[inline(always)]
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
+        match name {
+            "CategoryID" => read(map, &mut self.category_id)?,
+            "ProductID" => read(map, &mut self.product_id)?,
+            "ListOrder" => read(map, &mut self.list_order)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        field(map, "CategoryID", &self.category_id)?;
+        field(map, "ProductID", &self.product_id)?;
+        field(map, "ListOrder", &self.list_order)?;
+        Ok(())
+    }
+
+    fn others(&self) -> &OtherFields {
+        &self.other_fields
+    }
+
+    fn others_mut(&mut self) -> &mut OtherFields {
+        &mut self.other_fields
+    }
+}
+
+crate::common::model::serde_by_fields!(CategoryProductAssignment);

@@ -2,29 +2,30 @@
 
 //! `CostCenter`, and `PartialCostCenter` for a PATCH.
 
-use serde::{Deserialize, Serialize};
+use serde::de::MapAccess;
+use serde::ser::SerializeMap;
 
-use crate::{Patch, Xp};
+use crate::common::model::{Fields, field, read};
+use crate::{OtherFields, Patch, RawJson, Xp};
 
 /// OrderCloud's `CostCenter`.
 ///
-/// Made with [`new`](Self::new) and a `with_*` method per field; every field is public.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// Made with [`new`](Self::new) and a `with_*` method per field it sends; every field is public. Fields
+/// this version has no member for are kept in [`other_fields`](Self::other_fields) and sent back.
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CostCenter {
     /// `ID`. At most 100 characters.
-    #[serde(rename = "ID", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// `Name`. At most 100 characters.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `Description`. At most 2000 characters.
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The marketplace's extended properties: free-form, read as your own type with `Xp::get`, written with
     /// `Xp::new`.
-    #[serde(rename = "xp", default, skip_serializing_if = "Option::is_none")]
     pub xp: Option<Xp>,
+    /// The fields this version has no member for, as they came: sent back as they are.
+    pub other_fields: OtherFields,
 }
 
 impl CostCenter {
@@ -60,29 +61,71 @@ impl CostCenter {
         self.xp = Some(value.into());
         self
     }
+
+    /// Sets the field `name`, which this version has no member for, to `value`: see
+    /// [`OtherFields::set`].
+    #[must_use]
+    pub fn with_other_field(mut self, name: impl Into<String>, value: impl Into<RawJson>) -> Self {
+        self.other_fields.set(name, value);
+        self
+    }
 }
+
+impl Fields for CostCenter {
+    const NAME: &'static str = "CostCenter";
+    const FIELDS: &'static [&'static str] = &["ID", "Name", "Description", "xp"];
+
+    #[inline(always)]
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
+        match name {
+            "ID" => read(map, &mut self.id)?,
+            "Name" => read(map, &mut self.name)?,
+            "Description" => read(map, &mut self.description)?,
+            "xp" => read(map, &mut self.xp)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        field(map, "ID", &self.id)?;
+        field(map, "Name", &self.name)?;
+        field(map, "Description", &self.description)?;
+        field(map, "xp", &self.xp)?;
+        Ok(())
+    }
+
+    fn others(&self) -> &OtherFields {
+        &self.other_fields
+    }
+
+    fn others_mut(&mut self) -> &mut OtherFields {
+        &mut self.other_fields
+    }
+}
+
+crate::common::model::serde_by_fields!(CostCenter);
 
 /// A partial `CostCenter`: the body of a PATCH, which changes only the fields it holds.
 ///
 /// Each field is left out ([`Patch::Unchanged`], the default: it keeps its value), sent as
 /// `null` ([`Patch::Null`], with `clear_*`: it is cleared) or sent ([`Patch::Set`], with
-/// `with_*`). A nested object is itself partial. Read-only fields are not in it.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// `with_*`). A nested object is itself partial. Read-only fields are not in it; fields this
+/// version has no member for are sent from [`other_fields`](Self::other_fields).
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PartialCostCenter {
     /// `ID`. At most 100 characters.
-    #[serde(rename = "ID", default, skip_serializing_if = "Patch::is_unchanged")]
     pub id: Patch<String>,
     /// `Name`. At most 100 characters.
-    #[serde(rename = "Name", default, skip_serializing_if = "Patch::is_unchanged")]
     pub name: Patch<String>,
     /// `Description`. At most 2000 characters.
-    #[serde(rename = "Description", default, skip_serializing_if = "Patch::is_unchanged")]
     pub description: Patch<String>,
     /// The marketplace's extended properties: free-form, read as your own type with `Xp::get`, written with
     /// `Xp::new`.
-    #[serde(rename = "xp", default, skip_serializing_if = "Patch::is_unchanged")]
     pub xp: Patch<Xp>,
+    /// The fields this version has no member for, as they came: sent back as they are.
+    pub other_fields: OtherFields,
 }
 
 impl PartialCostCenter {
@@ -146,4 +189,47 @@ impl PartialCostCenter {
         self.xp = Patch::Null;
         self
     }
+
+    /// Sets the field `name`, which this version has no member for, to `value`: see
+    /// [`OtherFields::set`].
+    #[must_use]
+    pub fn with_other_field(mut self, name: impl Into<String>, value: impl Into<RawJson>) -> Self {
+        self.other_fields.set(name, value);
+        self
+    }
 }
+
+impl Fields for PartialCostCenter {
+    const NAME: &'static str = "PartialCostCenter";
+    const FIELDS: &'static [&'static str] = &["ID", "Name", "Description", "xp"];
+
+    #[inline(always)]
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
+        match name {
+            "ID" => read(map, &mut self.id)?,
+            "Name" => read(map, &mut self.name)?,
+            "Description" => read(map, &mut self.description)?,
+            "xp" => read(map, &mut self.xp)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        field(map, "ID", &self.id)?;
+        field(map, "Name", &self.name)?;
+        field(map, "Description", &self.description)?;
+        field(map, "xp", &self.xp)?;
+        Ok(())
+    }
+
+    fn others(&self) -> &OtherFields {
+        &self.other_fields
+    }
+
+    fn others_mut(&mut self) -> &mut OtherFields {
+        &mut self.other_fields
+    }
+}
+
+crate::common::model::serde_by_fields!(PartialCostCenter);

@@ -2,42 +2,39 @@
 
 //! `CreditCard`, and `PartialCreditCard` for a PATCH.
 
-use serde::{Deserialize, Serialize};
+use serde::de::MapAccess;
+use serde::ser::SerializeMap;
 
-use crate::{Patch, Xp, common::redact::RedactedOption, skip_read_only};
+use crate::common::model::{Fields, field, read, read_only};
+use crate::{OtherFields, Patch, RawJson, Xp, common::redact::RedactedOption};
 
 /// OrderCloud's `CreditCard`.
 ///
-/// Made with [`new`](Self::new) and a `with_*` method per field; every field is public.
-#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+/// Made with [`new`](Self::new) and a `with_*` method per field it sends; every field is public. Fields
+/// this version has no member for are kept in [`other_fields`](Self::other_fields) and sent back.
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreditCard {
     /// `ID`. At most 100 characters.
-    #[serde(rename = "ID", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// Token provided by the credit card processor used to reference the card with that processor. At most
-    /// 100 characters. A secret: redacted in `Debug`.
-    #[serde(rename = "Token", default, skip_serializing_if = "Option::is_none")]
+    /// `Token`: Token provided by the credit card processor used to reference the card with that processor.
+    /// At most 100 characters. A secret: redacted in `Debug`.
     pub token: Option<String>,
     /// `DateCreated`. An RFC 3339 date-time. Read-only: OrderCloud sets it, and it is never sent.
-    #[serde(rename = "DateCreated", default, skip_serializing_if = "skip_read_only")]
     pub date_created: Option<String>,
     /// `CardType`.
-    #[serde(rename = "CardType", default, skip_serializing_if = "Option::is_none")]
     pub card_type: Option<String>,
     /// `PartialAccountNumber`. At most 5 characters.
-    #[serde(rename = "PartialAccountNumber", default, skip_serializing_if = "Option::is_none")]
     pub partial_account_number: Option<String>,
     /// `CardholderName`.
-    #[serde(rename = "CardholderName", default, skip_serializing_if = "Option::is_none")]
     pub cardholder_name: Option<String>,
     /// `ExpirationDate`. An RFC 3339 date-time.
-    #[serde(rename = "ExpirationDate", default, skip_serializing_if = "Option::is_none")]
     pub expiration_date: Option<String>,
     /// The marketplace's extended properties: free-form, read as your own type with `Xp::get`, written with
     /// `Xp::new`.
-    #[serde(rename = "xp", default, skip_serializing_if = "Option::is_none")]
     pub xp: Option<Xp>,
+    /// The fields this version has no member for, as they came: sent back as they are.
+    pub other_fields: OtherFields,
 }
 
 impl CreditCard {
@@ -57,13 +54,6 @@ impl CreditCard {
     #[must_use]
     pub fn with_token(mut self, value: impl Into<String>) -> Self {
         self.token = Some(value.into());
-        self
-    }
-
-    /// Sets `DateCreated`.
-    #[must_use]
-    pub fn with_date_created(mut self, value: impl Into<String>) -> Self {
-        self.date_created = Some(value.into());
         self
     }
 
@@ -101,7 +91,59 @@ impl CreditCard {
         self.xp = Some(value.into());
         self
     }
+
+    /// Sets the field `name`, which this version has no member for, to `value`: see
+    /// [`OtherFields::set`].
+    #[must_use]
+    pub fn with_other_field(mut self, name: impl Into<String>, value: impl Into<RawJson>) -> Self {
+        self.other_fields.set(name, value);
+        self
+    }
 }
+
+impl Fields for CreditCard {
+    const NAME: &'static str = "CreditCard";
+    const FIELDS: &'static [&'static str] =
+        &["ID", "Token", "DateCreated", "CardType", "PartialAccountNumber", "CardholderName", "ExpirationDate", "xp"];
+
+    #[inline(always)]
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
+        match name {
+            "ID" => read(map, &mut self.id)?,
+            "Token" => read(map, &mut self.token)?,
+            "DateCreated" => read(map, &mut self.date_created)?,
+            "CardType" => read(map, &mut self.card_type)?,
+            "PartialAccountNumber" => read(map, &mut self.partial_account_number)?,
+            "CardholderName" => read(map, &mut self.cardholder_name)?,
+            "ExpirationDate" => read(map, &mut self.expiration_date)?,
+            "xp" => read(map, &mut self.xp)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        field(map, "ID", &self.id)?;
+        field(map, "Token", &self.token)?;
+        read_only(map, "DateCreated", &self.date_created)?;
+        field(map, "CardType", &self.card_type)?;
+        field(map, "PartialAccountNumber", &self.partial_account_number)?;
+        field(map, "CardholderName", &self.cardholder_name)?;
+        field(map, "ExpirationDate", &self.expiration_date)?;
+        field(map, "xp", &self.xp)?;
+        Ok(())
+    }
+
+    fn others(&self) -> &OtherFields {
+        &self.other_fields
+    }
+
+    fn others_mut(&mut self) -> &mut OtherFields {
+        &mut self.other_fields
+    }
+}
+
+crate::common::model::serde_by_fields!(CreditCard);
 
 impl std::fmt::Debug for CreditCard {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -114,6 +156,7 @@ impl std::fmt::Debug for CreditCard {
             .field("cardholder_name", &self.cardholder_name)
             .field("expiration_date", &self.expiration_date)
             .field("xp", &self.xp)
+            .field("other_fields", &self.other_fields)
             .finish()
     }
 }
@@ -122,33 +165,29 @@ impl std::fmt::Debug for CreditCard {
 ///
 /// Each field is left out ([`Patch::Unchanged`], the default: it keeps its value), sent as
 /// `null` ([`Patch::Null`], with `clear_*`: it is cleared) or sent ([`Patch::Set`], with
-/// `with_*`). A nested object is itself partial. Read-only fields are not in it.
-#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+/// `with_*`). A nested object is itself partial. Read-only fields are not in it; fields this
+/// version has no member for are sent from [`other_fields`](Self::other_fields).
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PartialCreditCard {
     /// `ID`. At most 100 characters.
-    #[serde(rename = "ID", default, skip_serializing_if = "Patch::is_unchanged")]
     pub id: Patch<String>,
-    /// Token provided by the credit card processor used to reference the card with that processor. At most
-    /// 100 characters. A secret: redacted in `Debug`.
-    #[serde(rename = "Token", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `Token`: Token provided by the credit card processor used to reference the card with that processor.
+    /// At most 100 characters. A secret: redacted in `Debug`.
     pub token: Patch<String>,
     /// `CardType`.
-    #[serde(rename = "CardType", default, skip_serializing_if = "Patch::is_unchanged")]
     pub card_type: Patch<String>,
     /// `PartialAccountNumber`. At most 5 characters.
-    #[serde(rename = "PartialAccountNumber", default, skip_serializing_if = "Patch::is_unchanged")]
     pub partial_account_number: Patch<String>,
     /// `CardholderName`.
-    #[serde(rename = "CardholderName", default, skip_serializing_if = "Patch::is_unchanged")]
     pub cardholder_name: Patch<String>,
     /// `ExpirationDate`. An RFC 3339 date-time.
-    #[serde(rename = "ExpirationDate", default, skip_serializing_if = "Patch::is_unchanged")]
     pub expiration_date: Patch<String>,
     /// The marketplace's extended properties: free-form, read as your own type with `Xp::get`, written with
     /// `Xp::new`.
-    #[serde(rename = "xp", default, skip_serializing_if = "Patch::is_unchanged")]
     pub xp: Patch<Xp>,
+    /// The fields this version has no member for, as they came: sent back as they are.
+    pub other_fields: OtherFields,
 }
 
 impl PartialCreditCard {
@@ -254,7 +293,57 @@ impl PartialCreditCard {
         self.xp = Patch::Null;
         self
     }
+
+    /// Sets the field `name`, which this version has no member for, to `value`: see
+    /// [`OtherFields::set`].
+    #[must_use]
+    pub fn with_other_field(mut self, name: impl Into<String>, value: impl Into<RawJson>) -> Self {
+        self.other_fields.set(name, value);
+        self
+    }
 }
+
+impl Fields for PartialCreditCard {
+    const NAME: &'static str = "PartialCreditCard";
+    const FIELDS: &'static [&'static str] =
+        &["ID", "Token", "CardType", "PartialAccountNumber", "CardholderName", "ExpirationDate", "xp"];
+
+    #[inline(always)]
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
+        match name {
+            "ID" => read(map, &mut self.id)?,
+            "Token" => read(map, &mut self.token)?,
+            "CardType" => read(map, &mut self.card_type)?,
+            "PartialAccountNumber" => read(map, &mut self.partial_account_number)?,
+            "CardholderName" => read(map, &mut self.cardholder_name)?,
+            "ExpirationDate" => read(map, &mut self.expiration_date)?,
+            "xp" => read(map, &mut self.xp)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        field(map, "ID", &self.id)?;
+        field(map, "Token", &self.token)?;
+        field(map, "CardType", &self.card_type)?;
+        field(map, "PartialAccountNumber", &self.partial_account_number)?;
+        field(map, "CardholderName", &self.cardholder_name)?;
+        field(map, "ExpirationDate", &self.expiration_date)?;
+        field(map, "xp", &self.xp)?;
+        Ok(())
+    }
+
+    fn others(&self) -> &OtherFields {
+        &self.other_fields
+    }
+
+    fn others_mut(&mut self) -> &mut OtherFields {
+        &mut self.other_fields
+    }
+}
+
+crate::common::model::serde_by_fields!(PartialCreditCard);
 
 impl std::fmt::Debug for PartialCreditCard {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -266,6 +355,7 @@ impl std::fmt::Debug for PartialCreditCard {
             .field("cardholder_name", &self.cardholder_name)
             .field("expiration_date", &self.expiration_date)
             .field("xp", &self.xp)
+            .field("other_fields", &self.other_fields)
             .finish()
     }
 }

@@ -2,100 +2,81 @@
 
 //! `ExtendedLineItem`.
 
-use serde::{Deserialize, Serialize};
+use serde::de::MapAccess;
+use serde::ser::SerializeMap;
 
 use super::{Address, LineItemProduct, LineItemSpec, LineItemVariant, Order};
-use crate::{Xp, skip_read_only};
+use crate::common::model::{Fields, field, read, read_only};
+use crate::{Decimal, OtherFields, RawJson, Xp};
 
 /// OrderCloud's `ExtendedLineItem`.
 ///
-/// Made with [`new`](Self::new) and a `with_*` method per field; every field is public.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// Made with [`new`](Self::new) and a `with_*` method per field it sends; every field is public. Fields
+/// this version has no member for are kept in [`other_fields`](Self::other_fields) and sent back.
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ExtendedLineItem {
     /// `OrderID`.
-    #[serde(rename = "OrderID", default, skip_serializing_if = "Option::is_none")]
     pub order_id: Option<String>,
-    /// Returned only when include=Order (or include=Order.???) is provided in the query string.
-    #[serde(rename = "Order", default, skip_serializing_if = "Option::is_none")]
+    /// `Order`: Returned only when include=Order (or include=Order.???) is provided in the query string.
     pub order: Option<Order>,
     /// `ID`. At most 100 characters.
-    #[serde(rename = "ID", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// `ProductID`.
-    #[serde(rename = "ProductID", default, skip_serializing_if = "Option::is_none")]
     pub product_id: Option<String>,
     /// `Quantity`. OrderCloud's default: `1`.
-    #[serde(rename = "Quantity", default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i32>,
     /// `DateAdded`. An RFC 3339 date-time. Read-only: OrderCloud sets it, and it is never sent.
-    #[serde(rename = "DateAdded", default, skip_serializing_if = "skip_read_only")]
     pub date_added: Option<String>,
-    /// Sum of QuantityShipped from all shipment items. Read-only: OrderCloud sets it, and it is never sent.
-    #[serde(rename = "QuantityShipped", default, skip_serializing_if = "skip_read_only")]
+    /// `QuantityShipped`: Sum of QuantityShipped from all shipment items. Read-only: OrderCloud sets it,
+    /// and it is never sent.
     pub quantity_shipped: Option<i32>,
-    /// Auto calculated Price per Quantity. Modification requires OverrideUnitPrice Role.
-    #[serde(rename = "UnitPrice", default, skip_serializing_if = "Option::is_none")]
-    pub unit_price: Option<f64>,
-    /// Sum of all line item level promotion discount amounts applied. Read-only: OrderCloud sets it, and it
-    /// is never sent.
-    #[serde(rename = "PromotionDiscount", default, skip_serializing_if = "skip_read_only")]
-    pub promotion_discount: Option<f64>,
-    /// LineSubtotal - PromotionDiscount. Read-only: OrderCloud sets it, and it is never sent.
-    #[serde(rename = "LineTotal", default, skip_serializing_if = "skip_read_only")]
-    pub line_total: Option<f64>,
-    /// UnitPrice x Quantity. Read-only: OrderCloud sets it, and it is never sent.
-    #[serde(rename = "LineSubtotal", default, skip_serializing_if = "skip_read_only")]
-    pub line_subtotal: Option<f64>,
-    /// For reference only, does not influence any OrderCloud behavior.
-    #[serde(rename = "CostCenter", default, skip_serializing_if = "Option::is_none")]
+    /// `UnitPrice`: Auto calculated Price per Quantity. Modification requires OverrideUnitPrice Role.
+    pub unit_price: Option<Decimal>,
+    /// `PromotionDiscount`: Sum of all line item level promotion discount amounts applied. Read-only:
+    /// OrderCloud sets it, and it is never sent.
+    pub promotion_discount: Option<Decimal>,
+    /// `LineTotal`: LineSubtotal - PromotionDiscount. Read-only: OrderCloud sets it, and it is never sent.
+    pub line_total: Option<Decimal>,
+    /// `LineSubtotal`: UnitPrice x Quantity. Read-only: OrderCloud sets it, and it is never sent.
+    pub line_subtotal: Option<Decimal>,
+    /// `CostCenter`: For reference only, does not influence any OrderCloud behavior.
     pub cost_center: Option<String>,
     /// `DateNeeded`. An RFC 3339 date-time.
-    #[serde(rename = "DateNeeded", default, skip_serializing_if = "Option::is_none")]
     pub date_needed: Option<String>,
-    /// For reference only, does not influence any OrderCloud behavior.
-    #[serde(rename = "ShippingAccount", default, skip_serializing_if = "Option::is_none")]
+    /// `ShippingAccount`: For reference only, does not influence any OrderCloud behavior.
     pub shipping_account: Option<String>,
     /// `ShippingAddressID`.
-    #[serde(rename = "ShippingAddressID", default, skip_serializing_if = "Option::is_none")]
     pub shipping_address_id: Option<String>,
-    /// Marketplace Owner or Supplier AddressID where the product will be shipped from. Can be used to
-    /// calculate shipping costs.
-    #[serde(rename = "ShipFromAddressID", default, skip_serializing_if = "Option::is_none")]
+    /// `ShipFromAddressID`: Marketplace Owner or Supplier AddressID where the product will be shipped from.
+    /// Can be used to calculate shipping costs.
     pub ship_from_address_id: Option<String>,
     /// `Product`. Read-only: OrderCloud sets it, and it is never sent.
-    #[serde(rename = "Product", default, skip_serializing_if = "skip_read_only")]
     pub product: Option<LineItemProduct>,
     /// `Variant`. Read-only: OrderCloud sets it, and it is never sent.
-    #[serde(rename = "Variant", default, skip_serializing_if = "skip_read_only")]
     pub variant: Option<LineItemVariant>,
     /// `ShippingAddress`. Read-only: OrderCloud sets it, and it is never sent.
-    #[serde(rename = "ShippingAddress", default, skip_serializing_if = "skip_read_only")]
     pub shipping_address: Option<Address>,
     /// `ShipFromAddress`. Read-only: OrderCloud sets it, and it is never sent.
-    #[serde(rename = "ShipFromAddress", default, skip_serializing_if = "skip_read_only")]
     pub ship_from_address: Option<Address>,
     /// `SupplierID`. Read-only: OrderCloud sets it, and it is never sent.
-    #[serde(rename = "SupplierID", default, skip_serializing_if = "skip_read_only")]
     pub supplier_id: Option<String>,
-    /// Inventory Record ID of which product inventory location to use. The Inventory Record ID cannot be
-    /// modified once an order is submitted.
-    #[serde(rename = "InventoryRecordID", default, skip_serializing_if = "Option::is_none")]
+    /// `InventoryRecordID`: Inventory Record ID of which product inventory location to use. The Inventory
+    /// Record ID cannot be modified once an order is submitted.
     pub inventory_record_id: Option<String>,
-    /// ID of the Price Schedule used to determine Unit price. Read-only: OrderCloud sets it, and it is
-    /// never sent.
-    #[serde(rename = "PriceScheduleID", default, skip_serializing_if = "skip_read_only")]
+    /// `PriceScheduleID`: ID of the Price Schedule used to determine Unit price. Read-only: OrderCloud sets
+    /// it, and it is never sent.
     pub price_schedule_id: Option<String>,
-    /// If true, UnitPrice was overwritten. Read-only: OrderCloud sets it, and it is never sent.
-    #[serde(rename = "PriceOverridden", default, skip_serializing_if = "skip_read_only")]
+    /// `PriceOverridden`: If true, UnitPrice was overwritten. Read-only: OrderCloud sets it, and it is
+    /// never sent.
     pub price_overridden: Option<bool>,
     /// `Specs`.
-    #[serde(rename = "Specs", default, skip_serializing_if = "Option::is_none")]
     pub specs: Option<Vec<LineItemSpec>>,
     /// The marketplace's extended properties: free-form, read as your own type with `Xp::get`, written with
     /// `Xp::new`.
-    #[serde(rename = "xp", default, skip_serializing_if = "Option::is_none")]
     pub xp: Option<Xp>,
+    /// The fields this version has no member for, as they came: sent back as they are.
+    pub other_fields: OtherFields,
 }
 
 impl ExtendedLineItem {
@@ -139,45 +120,10 @@ impl ExtendedLineItem {
         self
     }
 
-    /// Sets `DateAdded`.
-    #[must_use]
-    pub fn with_date_added(mut self, value: impl Into<String>) -> Self {
-        self.date_added = Some(value.into());
-        self
-    }
-
-    /// Sets `QuantityShipped`.
-    #[must_use]
-    pub fn with_quantity_shipped(mut self, value: impl Into<i32>) -> Self {
-        self.quantity_shipped = Some(value.into());
-        self
-    }
-
     /// Sets `UnitPrice`.
     #[must_use]
-    pub fn with_unit_price(mut self, value: impl Into<f64>) -> Self {
+    pub fn with_unit_price(mut self, value: impl Into<Decimal>) -> Self {
         self.unit_price = Some(value.into());
-        self
-    }
-
-    /// Sets `PromotionDiscount`.
-    #[must_use]
-    pub fn with_promotion_discount(mut self, value: impl Into<f64>) -> Self {
-        self.promotion_discount = Some(value.into());
-        self
-    }
-
-    /// Sets `LineTotal`.
-    #[must_use]
-    pub fn with_line_total(mut self, value: impl Into<f64>) -> Self {
-        self.line_total = Some(value.into());
-        self
-    }
-
-    /// Sets `LineSubtotal`.
-    #[must_use]
-    pub fn with_line_subtotal(mut self, value: impl Into<f64>) -> Self {
-        self.line_subtotal = Some(value.into());
         self
     }
 
@@ -216,59 +162,10 @@ impl ExtendedLineItem {
         self
     }
 
-    /// Sets `Product`.
-    #[must_use]
-    pub fn with_product(mut self, value: impl Into<LineItemProduct>) -> Self {
-        self.product = Some(value.into());
-        self
-    }
-
-    /// Sets `Variant`.
-    #[must_use]
-    pub fn with_variant(mut self, value: impl Into<LineItemVariant>) -> Self {
-        self.variant = Some(value.into());
-        self
-    }
-
-    /// Sets `ShippingAddress`.
-    #[must_use]
-    pub fn with_shipping_address(mut self, value: impl Into<Address>) -> Self {
-        self.shipping_address = Some(value.into());
-        self
-    }
-
-    /// Sets `ShipFromAddress`.
-    #[must_use]
-    pub fn with_ship_from_address(mut self, value: impl Into<Address>) -> Self {
-        self.ship_from_address = Some(value.into());
-        self
-    }
-
-    /// Sets `SupplierID`.
-    #[must_use]
-    pub fn with_supplier_id(mut self, value: impl Into<String>) -> Self {
-        self.supplier_id = Some(value.into());
-        self
-    }
-
     /// Sets `InventoryRecordID`.
     #[must_use]
     pub fn with_inventory_record_id(mut self, value: impl Into<String>) -> Self {
         self.inventory_record_id = Some(value.into());
-        self
-    }
-
-    /// Sets `PriceScheduleID`.
-    #[must_use]
-    pub fn with_price_schedule_id(mut self, value: impl Into<String>) -> Self {
-        self.price_schedule_id = Some(value.into());
-        self
-    }
-
-    /// Sets `PriceOverridden`.
-    #[must_use]
-    pub fn with_price_overridden(mut self, value: impl Into<bool>) -> Self {
-        self.price_overridden = Some(value.into());
         self
     }
 
@@ -285,4 +182,118 @@ impl ExtendedLineItem {
         self.xp = Some(value.into());
         self
     }
+
+    /// Sets the field `name`, which this version has no member for, to `value`: see
+    /// [`OtherFields::set`].
+    #[must_use]
+    pub fn with_other_field(mut self, name: impl Into<String>, value: impl Into<RawJson>) -> Self {
+        self.other_fields.set(name, value);
+        self
+    }
 }
+
+impl Fields for ExtendedLineItem {
+    const NAME: &'static str = "ExtendedLineItem";
+    const FIELDS: &'static [&'static str] = &[
+        "OrderID",
+        "Order",
+        "ID",
+        "ProductID",
+        "Quantity",
+        "DateAdded",
+        "QuantityShipped",
+        "UnitPrice",
+        "PromotionDiscount",
+        "LineTotal",
+        "LineSubtotal",
+        "CostCenter",
+        "DateNeeded",
+        "ShippingAccount",
+        "ShippingAddressID",
+        "ShipFromAddressID",
+        "Product",
+        "Variant",
+        "ShippingAddress",
+        "ShipFromAddress",
+        "SupplierID",
+        "InventoryRecordID",
+        "PriceScheduleID",
+        "PriceOverridden",
+        "Specs",
+        "xp",
+    ];
+
+    #[inline(always)]
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
+        match name {
+            "OrderID" => read(map, &mut self.order_id)?,
+            "Order" => read(map, &mut self.order)?,
+            "ID" => read(map, &mut self.id)?,
+            "ProductID" => read(map, &mut self.product_id)?,
+            "Quantity" => read(map, &mut self.quantity)?,
+            "DateAdded" => read(map, &mut self.date_added)?,
+            "QuantityShipped" => read(map, &mut self.quantity_shipped)?,
+            "UnitPrice" => read(map, &mut self.unit_price)?,
+            "PromotionDiscount" => read(map, &mut self.promotion_discount)?,
+            "LineTotal" => read(map, &mut self.line_total)?,
+            "LineSubtotal" => read(map, &mut self.line_subtotal)?,
+            "CostCenter" => read(map, &mut self.cost_center)?,
+            "DateNeeded" => read(map, &mut self.date_needed)?,
+            "ShippingAccount" => read(map, &mut self.shipping_account)?,
+            "ShippingAddressID" => read(map, &mut self.shipping_address_id)?,
+            "ShipFromAddressID" => read(map, &mut self.ship_from_address_id)?,
+            "Product" => read(map, &mut self.product)?,
+            "Variant" => read(map, &mut self.variant)?,
+            "ShippingAddress" => read(map, &mut self.shipping_address)?,
+            "ShipFromAddress" => read(map, &mut self.ship_from_address)?,
+            "SupplierID" => read(map, &mut self.supplier_id)?,
+            "InventoryRecordID" => read(map, &mut self.inventory_record_id)?,
+            "PriceScheduleID" => read(map, &mut self.price_schedule_id)?,
+            "PriceOverridden" => read(map, &mut self.price_overridden)?,
+            "Specs" => read(map, &mut self.specs)?,
+            "xp" => read(map, &mut self.xp)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        field(map, "OrderID", &self.order_id)?;
+        field(map, "Order", &self.order)?;
+        field(map, "ID", &self.id)?;
+        field(map, "ProductID", &self.product_id)?;
+        field(map, "Quantity", &self.quantity)?;
+        read_only(map, "DateAdded", &self.date_added)?;
+        read_only(map, "QuantityShipped", &self.quantity_shipped)?;
+        field(map, "UnitPrice", &self.unit_price)?;
+        read_only(map, "PromotionDiscount", &self.promotion_discount)?;
+        read_only(map, "LineTotal", &self.line_total)?;
+        read_only(map, "LineSubtotal", &self.line_subtotal)?;
+        field(map, "CostCenter", &self.cost_center)?;
+        field(map, "DateNeeded", &self.date_needed)?;
+        field(map, "ShippingAccount", &self.shipping_account)?;
+        field(map, "ShippingAddressID", &self.shipping_address_id)?;
+        field(map, "ShipFromAddressID", &self.ship_from_address_id)?;
+        read_only(map, "Product", &self.product)?;
+        read_only(map, "Variant", &self.variant)?;
+        read_only(map, "ShippingAddress", &self.shipping_address)?;
+        read_only(map, "ShipFromAddress", &self.ship_from_address)?;
+        read_only(map, "SupplierID", &self.supplier_id)?;
+        field(map, "InventoryRecordID", &self.inventory_record_id)?;
+        read_only(map, "PriceScheduleID", &self.price_schedule_id)?;
+        read_only(map, "PriceOverridden", &self.price_overridden)?;
+        field(map, "Specs", &self.specs)?;
+        field(map, "xp", &self.xp)?;
+        Ok(())
+    }
+
+    fn others(&self) -> &OtherFields {
+        &self.other_fields
+    }
+
+    fn others_mut(&mut self) -> &mut OtherFields {
+        &mut self.other_fields
+    }
+}
+
+crate::common::model::serde_by_fields!(ExtendedLineItem);

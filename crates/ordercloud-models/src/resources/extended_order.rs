@@ -2,108 +2,88 @@
 
 //! `ExtendedOrder`.
 
-use serde::{Deserialize, Serialize};
+use serde::de::MapAccess;
+use serde::ser::SerializeMap;
 
 use super::{Address, LineItem, OrderStatus, User};
-use crate::{Xp, skip_read_only};
+use crate::common::model::{Fields, field, read, read_only};
+use crate::{Decimal, OtherFields, RawJson, Xp};
 
 /// OrderCloud's `ExtendedOrder`.
 ///
-/// Made with [`new`](Self::new) and a `with_*` method per field; every field is public.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// Made with [`new`](Self::new) and a `with_*` method per field it sends; every field is public. Fields
+/// this version has no member for are kept in [`other_fields`](Self::other_fields) and sent back.
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ExtendedOrder {
     /// `LineItems`.
-    #[serde(rename = "LineItems", default, skip_serializing_if = "Option::is_none")]
     pub line_items: Option<Vec<LineItem>>,
     /// `ID`. At most 100 characters.
-    #[serde(rename = "ID", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// User placing the order. Read-only: OrderCloud sets it, and it is never sent.
-    #[serde(rename = "FromUser", default, skip_serializing_if = "skip_read_only")]
+    /// `FromUser`: User placing the order. Read-only: OrderCloud sets it, and it is never sent.
     pub from_user: Option<User>,
-    /// ID of the Buyer or Marketplace Owner placing the order. Mainly useful to the Marketplace Owner or
-    /// Supplier receiving it.
-    #[serde(rename = "FromCompanyID", default, skip_serializing_if = "Option::is_none")]
+    /// `FromCompanyID`: ID of the Buyer or Marketplace Owner placing the order. Mainly useful to the
+    /// Marketplace Owner or Supplier receiving it.
     pub from_company_id: Option<String>,
-    /// ID of the Marketplace Owner or Supplier receiving the order, only writable on create. Mainly useful
-    /// to the Buyer or Marketplace Owner placing it.
-    #[serde(rename = "ToCompanyID", default, skip_serializing_if = "Option::is_none")]
+    /// `ToCompanyID`: ID of the Marketplace Owner or Supplier receiving the order, only writable on create.
+    /// Mainly useful to the Buyer or Marketplace Owner placing it.
     pub to_company_id: Option<String>,
-    /// This property is only writable when creating an order from the marketplace owner perspective on
-    /// behalf of a buyer user.
-    #[serde(rename = "FromUserID", default, skip_serializing_if = "Option::is_none")]
+    /// `FromUserID`: This property is only writable when creating an order from the marketplace owner
+    /// perspective on behalf of a buyer user.
     pub from_user_id: Option<String>,
     /// `BillingAddressID`.
-    #[serde(rename = "BillingAddressID", default, skip_serializing_if = "Option::is_none")]
     pub billing_address_id: Option<String>,
     /// `BillingAddress`. Read-only: OrderCloud sets it, and it is never sent.
-    #[serde(rename = "BillingAddress", default, skip_serializing_if = "skip_read_only")]
     pub billing_address: Option<Address>,
-    /// ID of the Shipping Address for all LineItems on the Order. Null when there are multiple Shipping
-    /// Addresses involved.
-    #[serde(rename = "ShippingAddressID", default, skip_serializing_if = "Option::is_none")]
+    /// `ShippingAddressID`: ID of the Shipping Address for all LineItems on the Order. Null when there are
+    /// multiple Shipping Addresses involved.
     pub shipping_address_id: Option<String>,
     /// `Comments`. At most 2000 characters.
-    #[serde(rename = "Comments", default, skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
     /// `LineItemCount`. Read-only: OrderCloud sets it, and it is never sent.
-    #[serde(rename = "LineItemCount", default, skip_serializing_if = "skip_read_only")]
     pub line_item_count: Option<i32>,
     /// `Status`. Read-only: OrderCloud sets it, and it is never sent.
-    #[serde(rename = "Status", default, skip_serializing_if = "skip_read_only")]
     pub status: Option<OrderStatus>,
     /// `DateCreated`. An RFC 3339 date-time. Read-only: OrderCloud sets it, and it is never sent.
-    #[serde(rename = "DateCreated", default, skip_serializing_if = "skip_read_only")]
     pub date_created: Option<String>,
-    /// NULL until the order passes from the buyer to the Marketplace Owner, including when Status is
-    /// PendingApproval. An RFC 3339 date-time. Read-only: OrderCloud sets it, and it is never sent.
-    #[serde(rename = "DateSubmitted", default, skip_serializing_if = "skip_read_only")]
+    /// `DateSubmitted`: NULL until the order passes from the buyer to the Marketplace Owner, including when
+    /// Status is PendingApproval. An RFC 3339 date-time. Read-only: OrderCloud sets it, and it is never
+    /// sent.
     pub date_submitted: Option<String>,
     /// `DateApproved`. An RFC 3339 date-time. Read-only: OrderCloud sets it, and it is never sent.
-    #[serde(rename = "DateApproved", default, skip_serializing_if = "skip_read_only")]
     pub date_approved: Option<String>,
     /// `DateDeclined`. An RFC 3339 date-time. Read-only: OrderCloud sets it, and it is never sent.
-    #[serde(rename = "DateDeclined", default, skip_serializing_if = "skip_read_only")]
     pub date_declined: Option<String>,
     /// `DateCanceled`. An RFC 3339 date-time. Read-only: OrderCloud sets it, and it is never sent.
-    #[serde(rename = "DateCanceled", default, skip_serializing_if = "skip_read_only")]
     pub date_canceled: Option<String>,
-    /// Populated when all items on an order have shipped, or the order is explicitly completed. An RFC 3339
-    /// date-time. Read-only: OrderCloud sets it, and it is never sent.
-    #[serde(rename = "DateCompleted", default, skip_serializing_if = "skip_read_only")]
+    /// `DateCompleted`: Populated when all items on an order have shipped, or the order is explicitly
+    /// completed. An RFC 3339 date-time. Read-only: OrderCloud sets it, and it is never sent.
     pub date_completed: Option<String>,
     /// `LastUpdated`. An RFC 3339 date-time. Read-only: OrderCloud sets it, and it is never sent.
-    #[serde(rename = "LastUpdated", default, skip_serializing_if = "skip_read_only")]
     pub last_updated: Option<String>,
-    /// Sum of all LineItem.LineSubtotals. Read-only: OrderCloud sets it, and it is never sent.
-    #[serde(rename = "Subtotal", default, skip_serializing_if = "skip_read_only")]
-    pub subtotal: Option<f64>,
-    /// Modifying requires OverrideShipping Role.
-    #[serde(rename = "ShippingCost", default, skip_serializing_if = "Option::is_none")]
-    pub shipping_cost: Option<f64>,
-    /// Modifying requires TaxOverride Role.
-    #[serde(rename = "TaxCost", default, skip_serializing_if = "Option::is_none")]
-    pub tax_cost: Option<f64>,
-    /// Sum of all Promotion.Amounts applied to the order. Read-only: OrderCloud sets it, and it is never
-    /// sent.
-    #[serde(rename = "PromotionDiscount", default, skip_serializing_if = "skip_read_only")]
-    pub promotion_discount: Option<f64>,
-    /// Inherited from the user placing the order. Read-only: OrderCloud sets it, and it is never sent.
-    #[serde(rename = "Currency", default, skip_serializing_if = "skip_read_only")]
-    pub currency: Option<String>,
-    /// Subtotal + TaxCost + ShippingCost - PromotionDiscount. Read-only: OrderCloud sets it, and it is
+    /// `Subtotal`: Sum of all LineItem.LineSubtotals. Read-only: OrderCloud sets it, and it is never sent.
+    pub subtotal: Option<Decimal>,
+    /// `ShippingCost`: Modifying requires OverrideShipping Role.
+    pub shipping_cost: Option<Decimal>,
+    /// `TaxCost`: Modifying requires TaxOverride Role.
+    pub tax_cost: Option<Decimal>,
+    /// `PromotionDiscount`: Sum of all Promotion.Amounts applied to the order. Read-only: OrderCloud sets
+    /// it, and it is never sent.
+    pub promotion_discount: Option<Decimal>,
+    /// `Currency`: Inherited from the user placing the order. Read-only: OrderCloud sets it, and it is
     /// never sent.
-    #[serde(rename = "Total", default, skip_serializing_if = "skip_read_only")]
-    pub total: Option<f64>,
-    /// True if this Order has been passed from the Buyer to the Marketplace Owner. Read-only: OrderCloud
-    /// sets it, and it is never sent.
-    #[serde(rename = "IsSubmitted", default, skip_serializing_if = "skip_read_only")]
+    pub currency: Option<String>,
+    /// `Total`: Subtotal + TaxCost + ShippingCost - PromotionDiscount. Read-only: OrderCloud sets it, and
+    /// it is never sent.
+    pub total: Option<Decimal>,
+    /// `IsSubmitted`: True if this Order has been passed from the Buyer to the Marketplace Owner.
+    /// Read-only: OrderCloud sets it, and it is never sent.
     pub is_submitted: Option<bool>,
     /// The marketplace's extended properties: free-form, read as your own type with `Xp::get`, written with
     /// `Xp::new`.
-    #[serde(rename = "xp", default, skip_serializing_if = "Option::is_none")]
     pub xp: Option<Xp>,
+    /// The fields this version has no member for, as they came: sent back as they are.
+    pub other_fields: OtherFields,
 }
 
 impl ExtendedOrder {
@@ -123,13 +103,6 @@ impl ExtendedOrder {
     #[must_use]
     pub fn with_id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
-        self
-    }
-
-    /// Sets `FromUser`.
-    #[must_use]
-    pub fn with_from_user(mut self, value: impl Into<User>) -> Self {
-        self.from_user = Some(value.into());
         self
     }
 
@@ -161,13 +134,6 @@ impl ExtendedOrder {
         self
     }
 
-    /// Sets `BillingAddress`.
-    #[must_use]
-    pub fn with_billing_address(mut self, value: impl Into<Address>) -> Self {
-        self.billing_address = Some(value.into());
-        self
-    }
-
     /// Sets `ShippingAddressID`.
     #[must_use]
     pub fn with_shipping_address_id(mut self, value: impl Into<String>) -> Self {
@@ -182,115 +148,17 @@ impl ExtendedOrder {
         self
     }
 
-    /// Sets `LineItemCount`.
-    #[must_use]
-    pub fn with_line_item_count(mut self, value: impl Into<i32>) -> Self {
-        self.line_item_count = Some(value.into());
-        self
-    }
-
-    /// Sets `Status`.
-    #[must_use]
-    pub fn with_status(mut self, value: impl Into<OrderStatus>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-
-    /// Sets `DateCreated`.
-    #[must_use]
-    pub fn with_date_created(mut self, value: impl Into<String>) -> Self {
-        self.date_created = Some(value.into());
-        self
-    }
-
-    /// Sets `DateSubmitted`.
-    #[must_use]
-    pub fn with_date_submitted(mut self, value: impl Into<String>) -> Self {
-        self.date_submitted = Some(value.into());
-        self
-    }
-
-    /// Sets `DateApproved`.
-    #[must_use]
-    pub fn with_date_approved(mut self, value: impl Into<String>) -> Self {
-        self.date_approved = Some(value.into());
-        self
-    }
-
-    /// Sets `DateDeclined`.
-    #[must_use]
-    pub fn with_date_declined(mut self, value: impl Into<String>) -> Self {
-        self.date_declined = Some(value.into());
-        self
-    }
-
-    /// Sets `DateCanceled`.
-    #[must_use]
-    pub fn with_date_canceled(mut self, value: impl Into<String>) -> Self {
-        self.date_canceled = Some(value.into());
-        self
-    }
-
-    /// Sets `DateCompleted`.
-    #[must_use]
-    pub fn with_date_completed(mut self, value: impl Into<String>) -> Self {
-        self.date_completed = Some(value.into());
-        self
-    }
-
-    /// Sets `LastUpdated`.
-    #[must_use]
-    pub fn with_last_updated(mut self, value: impl Into<String>) -> Self {
-        self.last_updated = Some(value.into());
-        self
-    }
-
-    /// Sets `Subtotal`.
-    #[must_use]
-    pub fn with_subtotal(mut self, value: impl Into<f64>) -> Self {
-        self.subtotal = Some(value.into());
-        self
-    }
-
     /// Sets `ShippingCost`.
     #[must_use]
-    pub fn with_shipping_cost(mut self, value: impl Into<f64>) -> Self {
+    pub fn with_shipping_cost(mut self, value: impl Into<Decimal>) -> Self {
         self.shipping_cost = Some(value.into());
         self
     }
 
     /// Sets `TaxCost`.
     #[must_use]
-    pub fn with_tax_cost(mut self, value: impl Into<f64>) -> Self {
+    pub fn with_tax_cost(mut self, value: impl Into<Decimal>) -> Self {
         self.tax_cost = Some(value.into());
-        self
-    }
-
-    /// Sets `PromotionDiscount`.
-    #[must_use]
-    pub fn with_promotion_discount(mut self, value: impl Into<f64>) -> Self {
-        self.promotion_discount = Some(value.into());
-        self
-    }
-
-    /// Sets `Currency`.
-    #[must_use]
-    pub fn with_currency(mut self, value: impl Into<String>) -> Self {
-        self.currency = Some(value.into());
-        self
-    }
-
-    /// Sets `Total`.
-    #[must_use]
-    pub fn with_total(mut self, value: impl Into<f64>) -> Self {
-        self.total = Some(value.into());
-        self
-    }
-
-    /// Sets `IsSubmitted`.
-    #[must_use]
-    pub fn with_is_submitted(mut self, value: impl Into<bool>) -> Self {
-        self.is_submitted = Some(value.into());
         self
     }
 
@@ -300,4 +168,121 @@ impl ExtendedOrder {
         self.xp = Some(value.into());
         self
     }
+
+    /// Sets the field `name`, which this version has no member for, to `value`: see
+    /// [`OtherFields::set`].
+    #[must_use]
+    pub fn with_other_field(mut self, name: impl Into<String>, value: impl Into<RawJson>) -> Self {
+        self.other_fields.set(name, value);
+        self
+    }
 }
+
+impl Fields for ExtendedOrder {
+    const NAME: &'static str = "ExtendedOrder";
+    const FIELDS: &'static [&'static str] = &[
+        "LineItems",
+        "ID",
+        "FromUser",
+        "FromCompanyID",
+        "ToCompanyID",
+        "FromUserID",
+        "BillingAddressID",
+        "BillingAddress",
+        "ShippingAddressID",
+        "Comments",
+        "LineItemCount",
+        "Status",
+        "DateCreated",
+        "DateSubmitted",
+        "DateApproved",
+        "DateDeclined",
+        "DateCanceled",
+        "DateCompleted",
+        "LastUpdated",
+        "Subtotal",
+        "ShippingCost",
+        "TaxCost",
+        "PromotionDiscount",
+        "Currency",
+        "Total",
+        "IsSubmitted",
+        "xp",
+    ];
+
+    #[inline(always)]
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
+        match name {
+            "LineItems" => read(map, &mut self.line_items)?,
+            "ID" => read(map, &mut self.id)?,
+            "FromUser" => read(map, &mut self.from_user)?,
+            "FromCompanyID" => read(map, &mut self.from_company_id)?,
+            "ToCompanyID" => read(map, &mut self.to_company_id)?,
+            "FromUserID" => read(map, &mut self.from_user_id)?,
+            "BillingAddressID" => read(map, &mut self.billing_address_id)?,
+            "BillingAddress" => read(map, &mut self.billing_address)?,
+            "ShippingAddressID" => read(map, &mut self.shipping_address_id)?,
+            "Comments" => read(map, &mut self.comments)?,
+            "LineItemCount" => read(map, &mut self.line_item_count)?,
+            "Status" => read(map, &mut self.status)?,
+            "DateCreated" => read(map, &mut self.date_created)?,
+            "DateSubmitted" => read(map, &mut self.date_submitted)?,
+            "DateApproved" => read(map, &mut self.date_approved)?,
+            "DateDeclined" => read(map, &mut self.date_declined)?,
+            "DateCanceled" => read(map, &mut self.date_canceled)?,
+            "DateCompleted" => read(map, &mut self.date_completed)?,
+            "LastUpdated" => read(map, &mut self.last_updated)?,
+            "Subtotal" => read(map, &mut self.subtotal)?,
+            "ShippingCost" => read(map, &mut self.shipping_cost)?,
+            "TaxCost" => read(map, &mut self.tax_cost)?,
+            "PromotionDiscount" => read(map, &mut self.promotion_discount)?,
+            "Currency" => read(map, &mut self.currency)?,
+            "Total" => read(map, &mut self.total)?,
+            "IsSubmitted" => read(map, &mut self.is_submitted)?,
+            "xp" => read(map, &mut self.xp)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        field(map, "LineItems", &self.line_items)?;
+        field(map, "ID", &self.id)?;
+        read_only(map, "FromUser", &self.from_user)?;
+        field(map, "FromCompanyID", &self.from_company_id)?;
+        field(map, "ToCompanyID", &self.to_company_id)?;
+        field(map, "FromUserID", &self.from_user_id)?;
+        field(map, "BillingAddressID", &self.billing_address_id)?;
+        read_only(map, "BillingAddress", &self.billing_address)?;
+        field(map, "ShippingAddressID", &self.shipping_address_id)?;
+        field(map, "Comments", &self.comments)?;
+        read_only(map, "LineItemCount", &self.line_item_count)?;
+        read_only(map, "Status", &self.status)?;
+        read_only(map, "DateCreated", &self.date_created)?;
+        read_only(map, "DateSubmitted", &self.date_submitted)?;
+        read_only(map, "DateApproved", &self.date_approved)?;
+        read_only(map, "DateDeclined", &self.date_declined)?;
+        read_only(map, "DateCanceled", &self.date_canceled)?;
+        read_only(map, "DateCompleted", &self.date_completed)?;
+        read_only(map, "LastUpdated", &self.last_updated)?;
+        read_only(map, "Subtotal", &self.subtotal)?;
+        field(map, "ShippingCost", &self.shipping_cost)?;
+        field(map, "TaxCost", &self.tax_cost)?;
+        read_only(map, "PromotionDiscount", &self.promotion_discount)?;
+        read_only(map, "Currency", &self.currency)?;
+        read_only(map, "Total", &self.total)?;
+        read_only(map, "IsSubmitted", &self.is_submitted)?;
+        field(map, "xp", &self.xp)?;
+        Ok(())
+    }
+
+    fn others(&self) -> &OtherFields {
+        &self.other_fields
+    }
+
+    fn others_mut(&mut self) -> &mut OtherFields {
+        &mut self.other_fields
+    }
+}
+
+crate::common::model::serde_by_fields!(ExtendedOrder);

@@ -2,25 +2,28 @@
 
 //! `ImpersonateTokenRequest`.
 
-use serde::{Deserialize, Serialize};
+use serde::de::MapAccess;
+use serde::ser::SerializeMap;
 
 use super::ApiRole;
+use crate::common::model::{Fields, field, read};
+use crate::{OtherFields, RawJson};
 
 /// OrderCloud's `ImpersonateTokenRequest`.
 ///
-/// Made with [`new`](Self::new) and a `with_*` method per field; every field is public.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// Made with [`new`](Self::new) and a `with_*` method per field it sends; every field is public. Fields
+/// this version has no member for are kept in [`other_fields`](Self::other_fields) and sent back.
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ImpersonateTokenRequest {
     /// `ClientID`.
-    #[serde(rename = "ClientID", default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// `Roles`.
-    #[serde(rename = "Roles", default, skip_serializing_if = "Option::is_none")]
     pub roles: Option<Vec<ApiRole>>,
     /// `CustomRoles`.
-    #[serde(rename = "CustomRoles", default, skip_serializing_if = "Option::is_none")]
     pub custom_roles: Option<Vec<String>>,
+    /// The fields this version has no member for, as they came: sent back as they are.
+    pub other_fields: OtherFields,
 }
 
 impl ImpersonateTokenRequest {
@@ -49,4 +52,45 @@ impl ImpersonateTokenRequest {
         self.custom_roles = Some(value.into());
         self
     }
+
+    /// Sets the field `name`, which this version has no member for, to `value`: see
+    /// [`OtherFields::set`].
+    #[must_use]
+    pub fn with_other_field(mut self, name: impl Into<String>, value: impl Into<RawJson>) -> Self {
+        self.other_fields.set(name, value);
+        self
+    }
 }
+
+impl Fields for ImpersonateTokenRequest {
+    const NAME: &'static str = "ImpersonateTokenRequest";
+    const FIELDS: &'static [&'static str] = &["ClientID", "Roles", "CustomRoles"];
+
+    #[inline(always)]
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
+        match name {
+            "ClientID" => read(map, &mut self.client_id)?,
+            "Roles" => read(map, &mut self.roles)?,
+            "CustomRoles" => read(map, &mut self.custom_roles)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        field(map, "ClientID", &self.client_id)?;
+        field(map, "Roles", &self.roles)?;
+        field(map, "CustomRoles", &self.custom_roles)?;
+        Ok(())
+    }
+
+    fn others(&self) -> &OtherFields {
+        &self.other_fields
+    }
+
+    fn others_mut(&mut self) -> &mut OtherFields {
+        &mut self.other_fields
+    }
+}
+
+crate::common::model::serde_by_fields!(ImpersonateTokenRequest);

@@ -2,43 +2,40 @@
 
 //! `ImpersonationConfig`, and `PartialImpersonationConfig` for a PATCH.
 
-use serde::{Deserialize, Serialize};
+use serde::de::MapAccess;
+use serde::ser::SerializeMap;
 
-use crate::Patch;
+use crate::common::model::{Fields, field, read};
+use crate::{OtherFields, Patch, RawJson};
 
 /// OrderCloud's `ImpersonationConfig`.
 ///
-/// Made with [`new`](Self::new) and a `with_*` method per field; every field is public.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// Made with [`new`](Self::new) and a `with_*` method per field it sends; every field is public. Fields
+/// this version has no member for are kept in [`other_fields`](Self::other_fields) and sent back.
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ImpersonationConfig {
     /// `ID`. At most 100 characters.
-    #[serde(rename = "ID", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// The Buyer ID of the impersonator group or user (party doing the impersonating)
-    #[serde(rename = "ImpersonationBuyerID", default, skip_serializing_if = "Option::is_none")]
+    /// `ImpersonationBuyerID`: The Buyer ID of the impersonator group or user (party doing the
+    /// impersonating)
     pub impersonation_buyer_id: Option<String>,
-    /// The UserGroupID of the impersonator (party doing the impersonating)
-    #[serde(rename = "ImpersonationGroupID", default, skip_serializing_if = "Option::is_none")]
+    /// `ImpersonationGroupID`: The UserGroupID of the impersonator (party doing the impersonating)
     pub impersonation_group_id: Option<String>,
-    /// The UserID of the impersonator (party doing the impersonating)
-    #[serde(rename = "ImpersonationUserID", default, skip_serializing_if = "Option::is_none")]
+    /// `ImpersonationUserID`: The UserID of the impersonator (party doing the impersonating)
     pub impersonation_user_id: Option<String>,
-    /// The BuyerID of the impersonatee (party being impersonated)
-    #[serde(rename = "BuyerID", default, skip_serializing_if = "Option::is_none")]
+    /// `BuyerID`: The BuyerID of the impersonatee (party being impersonated)
     pub buyer_id: Option<String>,
-    /// The UserGroupID of the impersonatee (party being impersonated)
-    #[serde(rename = "GroupID", default, skip_serializing_if = "Option::is_none")]
+    /// `GroupID`: The UserGroupID of the impersonatee (party being impersonated)
     pub group_id: Option<String>,
-    /// The UserID of the impersonatee (party being impersonated)
-    #[serde(rename = "UserID", default, skip_serializing_if = "Option::is_none")]
+    /// `UserID`: The UserID of the impersonatee (party being impersonated)
     pub user_id: Option<String>,
     /// `SecurityProfileID`.
-    #[serde(rename = "SecurityProfileID", default, skip_serializing_if = "Option::is_none")]
     pub security_profile_id: Option<String>,
     /// `ClientID`.
-    #[serde(rename = "ClientID", default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
+    /// The fields this version has no member for, as they came: sent back as they are.
+    pub other_fields: OtherFields,
 }
 
 impl ImpersonationConfig {
@@ -109,43 +106,101 @@ impl ImpersonationConfig {
         self.client_id = Some(value.into());
         self
     }
+
+    /// Sets the field `name`, which this version has no member for, to `value`: see
+    /// [`OtherFields::set`].
+    #[must_use]
+    pub fn with_other_field(mut self, name: impl Into<String>, value: impl Into<RawJson>) -> Self {
+        self.other_fields.set(name, value);
+        self
+    }
 }
+
+impl Fields for ImpersonationConfig {
+    const NAME: &'static str = "ImpersonationConfig";
+    const FIELDS: &'static [&'static str] = &[
+        "ID",
+        "ImpersonationBuyerID",
+        "ImpersonationGroupID",
+        "ImpersonationUserID",
+        "BuyerID",
+        "GroupID",
+        "UserID",
+        "SecurityProfileID",
+        "ClientID",
+    ];
+
+    #[inline(always)]
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
+        match name {
+            "ID" => read(map, &mut self.id)?,
+            "ImpersonationBuyerID" => read(map, &mut self.impersonation_buyer_id)?,
+            "ImpersonationGroupID" => read(map, &mut self.impersonation_group_id)?,
+            "ImpersonationUserID" => read(map, &mut self.impersonation_user_id)?,
+            "BuyerID" => read(map, &mut self.buyer_id)?,
+            "GroupID" => read(map, &mut self.group_id)?,
+            "UserID" => read(map, &mut self.user_id)?,
+            "SecurityProfileID" => read(map, &mut self.security_profile_id)?,
+            "ClientID" => read(map, &mut self.client_id)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        field(map, "ID", &self.id)?;
+        field(map, "ImpersonationBuyerID", &self.impersonation_buyer_id)?;
+        field(map, "ImpersonationGroupID", &self.impersonation_group_id)?;
+        field(map, "ImpersonationUserID", &self.impersonation_user_id)?;
+        field(map, "BuyerID", &self.buyer_id)?;
+        field(map, "GroupID", &self.group_id)?;
+        field(map, "UserID", &self.user_id)?;
+        field(map, "SecurityProfileID", &self.security_profile_id)?;
+        field(map, "ClientID", &self.client_id)?;
+        Ok(())
+    }
+
+    fn others(&self) -> &OtherFields {
+        &self.other_fields
+    }
+
+    fn others_mut(&mut self) -> &mut OtherFields {
+        &mut self.other_fields
+    }
+}
+
+crate::common::model::serde_by_fields!(ImpersonationConfig);
 
 /// A partial `ImpersonationConfig`: the body of a PATCH, which changes only the fields it holds.
 ///
 /// Each field is left out ([`Patch::Unchanged`], the default: it keeps its value), sent as
 /// `null` ([`Patch::Null`], with `clear_*`: it is cleared) or sent ([`Patch::Set`], with
-/// `with_*`). A nested object is itself partial. Read-only fields are not in it.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// `with_*`). A nested object is itself partial. Read-only fields are not in it; fields this
+/// version has no member for are sent from [`other_fields`](Self::other_fields).
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PartialImpersonationConfig {
     /// `ID`. At most 100 characters.
-    #[serde(rename = "ID", default, skip_serializing_if = "Patch::is_unchanged")]
     pub id: Patch<String>,
-    /// The Buyer ID of the impersonator group or user (party doing the impersonating)
-    #[serde(rename = "ImpersonationBuyerID", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `ImpersonationBuyerID`: The Buyer ID of the impersonator group or user (party doing the
+    /// impersonating)
     pub impersonation_buyer_id: Patch<String>,
-    /// The UserGroupID of the impersonator (party doing the impersonating)
-    #[serde(rename = "ImpersonationGroupID", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `ImpersonationGroupID`: The UserGroupID of the impersonator (party doing the impersonating)
     pub impersonation_group_id: Patch<String>,
-    /// The UserID of the impersonator (party doing the impersonating)
-    #[serde(rename = "ImpersonationUserID", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `ImpersonationUserID`: The UserID of the impersonator (party doing the impersonating)
     pub impersonation_user_id: Patch<String>,
-    /// The BuyerID of the impersonatee (party being impersonated)
-    #[serde(rename = "BuyerID", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `BuyerID`: The BuyerID of the impersonatee (party being impersonated)
     pub buyer_id: Patch<String>,
-    /// The UserGroupID of the impersonatee (party being impersonated)
-    #[serde(rename = "GroupID", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `GroupID`: The UserGroupID of the impersonatee (party being impersonated)
     pub group_id: Patch<String>,
-    /// The UserID of the impersonatee (party being impersonated)
-    #[serde(rename = "UserID", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `UserID`: The UserID of the impersonatee (party being impersonated)
     pub user_id: Patch<String>,
     /// `SecurityProfileID`.
-    #[serde(rename = "SecurityProfileID", default, skip_serializing_if = "Patch::is_unchanged")]
     pub security_profile_id: Patch<String>,
     /// `ClientID`.
-    #[serde(rename = "ClientID", default, skip_serializing_if = "Patch::is_unchanged")]
     pub client_id: Patch<String>,
+    /// The fields this version has no member for, as they came: sent back as they are.
+    pub other_fields: OtherFields,
 }
 
 impl PartialImpersonationConfig {
@@ -279,4 +334,67 @@ impl PartialImpersonationConfig {
         self.client_id = Patch::Null;
         self
     }
+
+    /// Sets the field `name`, which this version has no member for, to `value`: see
+    /// [`OtherFields::set`].
+    #[must_use]
+    pub fn with_other_field(mut self, name: impl Into<String>, value: impl Into<RawJson>) -> Self {
+        self.other_fields.set(name, value);
+        self
+    }
 }
+
+impl Fields for PartialImpersonationConfig {
+    const NAME: &'static str = "PartialImpersonationConfig";
+    const FIELDS: &'static [&'static str] = &[
+        "ID",
+        "ImpersonationBuyerID",
+        "ImpersonationGroupID",
+        "ImpersonationUserID",
+        "BuyerID",
+        "GroupID",
+        "UserID",
+        "SecurityProfileID",
+        "ClientID",
+    ];
+
+    #[inline(always)]
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
+        match name {
+            "ID" => read(map, &mut self.id)?,
+            "ImpersonationBuyerID" => read(map, &mut self.impersonation_buyer_id)?,
+            "ImpersonationGroupID" => read(map, &mut self.impersonation_group_id)?,
+            "ImpersonationUserID" => read(map, &mut self.impersonation_user_id)?,
+            "BuyerID" => read(map, &mut self.buyer_id)?,
+            "GroupID" => read(map, &mut self.group_id)?,
+            "UserID" => read(map, &mut self.user_id)?,
+            "SecurityProfileID" => read(map, &mut self.security_profile_id)?,
+            "ClientID" => read(map, &mut self.client_id)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        field(map, "ID", &self.id)?;
+        field(map, "ImpersonationBuyerID", &self.impersonation_buyer_id)?;
+        field(map, "ImpersonationGroupID", &self.impersonation_group_id)?;
+        field(map, "ImpersonationUserID", &self.impersonation_user_id)?;
+        field(map, "BuyerID", &self.buyer_id)?;
+        field(map, "GroupID", &self.group_id)?;
+        field(map, "UserID", &self.user_id)?;
+        field(map, "SecurityProfileID", &self.security_profile_id)?;
+        field(map, "ClientID", &self.client_id)?;
+        Ok(())
+    }
+
+    fn others(&self) -> &OtherFields {
+        &self.other_fields
+    }
+
+    fn others_mut(&mut self) -> &mut OtherFields {
+        &mut self.other_fields
+    }
+}
+
+crate::common::model::serde_by_fields!(PartialImpersonationConfig);

@@ -2,30 +2,32 @@
 
 //! `Incrementor`, and `PartialIncrementor` for a PATCH.
 
-use serde::{Deserialize, Serialize};
+use serde::de::MapAccess;
+use serde::ser::SerializeMap;
 
-use crate::Patch;
+use crate::common::model::{Fields, field, read};
+use crate::{OtherFields, Patch, RawJson};
 
 /// OrderCloud's `Incrementor`.
 ///
-/// Made with [`new`](Self::new) and a `with_*` method per field; every field is public.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// Made with [`new`](Self::new) and a `with_*` method per field it sends; every field is public. Fields
+/// this version has no member for are kept in [`other_fields`](Self::other_fields) and sent back.
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Incrementor {
-    /// The string "{replace-with-incrementor-ID}" can be passed into any ID field to populate the next ID
-    /// in the sequence. It can also be prefixed with other ID safe characters. At most 100 characters.
-    #[serde(rename = "ID", default, skip_serializing_if = "Option::is_none")]
+    /// `ID`: The string "{replace-with-incrementor-ID}" can be passed into any ID field to populate the
+    /// next ID in the sequence. It can also be prefixed with other ID safe characters. At most 100
+    /// characters.
     pub id: Option<String>,
     /// `Name`. At most 100 characters.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// Increments as IDs are generated.
-    #[serde(rename = "LastNumber", default, skip_serializing_if = "Option::is_none")]
+    /// `LastNumber`: Increments as IDs are generated.
     pub last_number: Option<i32>,
-    /// Use to enforce a minimum incrementor ID length. For example if your LastNumber is 0 and
-    /// LeftPaddingCount is 4, your first generated ID will be 0001.
-    #[serde(rename = "LeftPaddingCount", default, skip_serializing_if = "Option::is_none")]
+    /// `LeftPaddingCount`: Use to enforce a minimum incrementor ID length. For example if your LastNumber
+    /// is 0 and LeftPaddingCount is 4, your first generated ID will be 0001.
     pub left_padding_count: Option<i32>,
+    /// The fields this version has no member for, as they came: sent back as they are.
+    pub other_fields: OtherFields,
 }
 
 impl Incrementor {
@@ -61,30 +63,73 @@ impl Incrementor {
         self.left_padding_count = Some(value.into());
         self
     }
+
+    /// Sets the field `name`, which this version has no member for, to `value`: see
+    /// [`OtherFields::set`].
+    #[must_use]
+    pub fn with_other_field(mut self, name: impl Into<String>, value: impl Into<RawJson>) -> Self {
+        self.other_fields.set(name, value);
+        self
+    }
 }
+
+impl Fields for Incrementor {
+    const NAME: &'static str = "Incrementor";
+    const FIELDS: &'static [&'static str] = &["ID", "Name", "LastNumber", "LeftPaddingCount"];
+
+    #[inline(always)]
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
+        match name {
+            "ID" => read(map, &mut self.id)?,
+            "Name" => read(map, &mut self.name)?,
+            "LastNumber" => read(map, &mut self.last_number)?,
+            "LeftPaddingCount" => read(map, &mut self.left_padding_count)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        field(map, "ID", &self.id)?;
+        field(map, "Name", &self.name)?;
+        field(map, "LastNumber", &self.last_number)?;
+        field(map, "LeftPaddingCount", &self.left_padding_count)?;
+        Ok(())
+    }
+
+    fn others(&self) -> &OtherFields {
+        &self.other_fields
+    }
+
+    fn others_mut(&mut self) -> &mut OtherFields {
+        &mut self.other_fields
+    }
+}
+
+crate::common::model::serde_by_fields!(Incrementor);
 
 /// A partial `Incrementor`: the body of a PATCH, which changes only the fields it holds.
 ///
 /// Each field is left out ([`Patch::Unchanged`], the default: it keeps its value), sent as
 /// `null` ([`Patch::Null`], with `clear_*`: it is cleared) or sent ([`Patch::Set`], with
-/// `with_*`). A nested object is itself partial. Read-only fields are not in it.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// `with_*`). A nested object is itself partial. Read-only fields are not in it; fields this
+/// version has no member for are sent from [`other_fields`](Self::other_fields).
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PartialIncrementor {
-    /// The string "{replace-with-incrementor-ID}" can be passed into any ID field to populate the next ID
-    /// in the sequence. It can also be prefixed with other ID safe characters. At most 100 characters.
-    #[serde(rename = "ID", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `ID`: The string "{replace-with-incrementor-ID}" can be passed into any ID field to populate the
+    /// next ID in the sequence. It can also be prefixed with other ID safe characters. At most 100
+    /// characters.
     pub id: Patch<String>,
     /// `Name`. At most 100 characters.
-    #[serde(rename = "Name", default, skip_serializing_if = "Patch::is_unchanged")]
     pub name: Patch<String>,
-    /// Increments as IDs are generated.
-    #[serde(rename = "LastNumber", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `LastNumber`: Increments as IDs are generated.
     pub last_number: Patch<i32>,
-    /// Use to enforce a minimum incrementor ID length. For example if your LastNumber is 0 and
-    /// LeftPaddingCount is 4, your first generated ID will be 0001.
-    #[serde(rename = "LeftPaddingCount", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `LeftPaddingCount`: Use to enforce a minimum incrementor ID length. For example if your LastNumber
+    /// is 0 and LeftPaddingCount is 4, your first generated ID will be 0001.
     pub left_padding_count: Patch<i32>,
+    /// The fields this version has no member for, as they came: sent back as they are.
+    pub other_fields: OtherFields,
 }
 
 impl PartialIncrementor {
@@ -148,4 +193,47 @@ impl PartialIncrementor {
         self.left_padding_count = Patch::Null;
         self
     }
+
+    /// Sets the field `name`, which this version has no member for, to `value`: see
+    /// [`OtherFields::set`].
+    #[must_use]
+    pub fn with_other_field(mut self, name: impl Into<String>, value: impl Into<RawJson>) -> Self {
+        self.other_fields.set(name, value);
+        self
+    }
 }
+
+impl Fields for PartialIncrementor {
+    const NAME: &'static str = "PartialIncrementor";
+    const FIELDS: &'static [&'static str] = &["ID", "Name", "LastNumber", "LeftPaddingCount"];
+
+    #[inline(always)]
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
+        match name {
+            "ID" => read(map, &mut self.id)?,
+            "Name" => read(map, &mut self.name)?,
+            "LastNumber" => read(map, &mut self.last_number)?,
+            "LeftPaddingCount" => read(map, &mut self.left_padding_count)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        field(map, "ID", &self.id)?;
+        field(map, "Name", &self.name)?;
+        field(map, "LastNumber", &self.last_number)?;
+        field(map, "LeftPaddingCount", &self.left_padding_count)?;
+        Ok(())
+    }
+
+    fn others(&self) -> &OtherFields {
+        &self.other_fields
+    }
+
+    fn others_mut(&mut self) -> &mut OtherFields {
+        &mut self.other_fields
+    }
+}
+
+crate::common::model::serde_by_fields!(PartialIncrementor);

@@ -2,39 +2,39 @@
 
 //! `IntegrationEvent`, and `PartialIntegrationEvent` for a PATCH.
 
-use serde::{Deserialize, Serialize};
+use serde::de::MapAccess;
+use serde::ser::SerializeMap;
 
 use super::{ApiRole, IntegrationEventType};
-use crate::{Patch, RawJson, common::redact::RedactedOption};
+use crate::common::model::{Fields, field, read};
+use crate::{OtherFields, Patch, RawJson, common::redact::RedactedOption};
 
 /// OrderCloud's `IntegrationEvent`.
 ///
-/// Made with [`new`](Self::new) and a `with_*` method per field; every field is public.
-#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+/// Made with [`new`](Self::new) and a `with_*` method per field it sends; every field is public. Fields
+/// this version has no member for are kept in [`other_fields`](Self::other_fields) and sent back.
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct IntegrationEvent {
     /// `ElevatedRoles`.
-    #[serde(rename = "ElevatedRoles", default, skip_serializing_if = "Option::is_none")]
     pub elevated_roles: Option<Vec<ApiRole>>,
     /// `ID`. At most 100 characters.
-    #[serde(rename = "ID", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// Any additional data needed for your Integration Event should be included here.
-    #[serde(rename = "ConfigData", default, skip_serializing_if = "Option::is_none")]
+    /// `ConfigData`: Any additional data needed for your Integration Event should be included here.
     pub config_data: Option<RawJson>,
     /// `EventType`.
-    #[serde(rename = "EventType", default, skip_serializing_if = "Option::is_none")]
     pub event_type: Option<IntegrationEventType>,
-    /// URL the IntegrationEvent will POST data to, likely a route within your middleware.
-    #[serde(rename = "CustomImplementationUrl", default, skip_serializing_if = "Option::is_none")]
+    /// `CustomImplementationUrl`: URL the IntegrationEvent will POST data to, likely a route within your
+    /// middleware.
     pub custom_implementation_url: Option<String>,
     /// `Name`.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// Security feature that allows your middleware to verify the digital signature in the request header
-    /// to ensure you only accept trusted data. At most 50 characters. A secret: redacted in `Debug`.
-    #[serde(rename = "HashKey", default, skip_serializing_if = "Option::is_none")]
+    /// `HashKey`: Security feature that allows your middleware to verify the digital signature in the
+    /// request header to ensure you only accept trusted data. At most 50 characters. A secret: redacted in
+    /// `Debug`.
     pub hash_key: Option<String>,
+    /// The fields this version has no member for, as they came: sent back as they are.
+    pub other_fields: OtherFields,
 }
 
 impl IntegrationEvent {
@@ -91,7 +91,57 @@ impl IntegrationEvent {
         self.hash_key = Some(value.into());
         self
     }
+
+    /// Sets the field `name`, which this version has no member for, to `value`: see
+    /// [`OtherFields::set`].
+    #[must_use]
+    pub fn with_other_field(mut self, name: impl Into<String>, value: impl Into<RawJson>) -> Self {
+        self.other_fields.set(name, value);
+        self
+    }
 }
+
+impl Fields for IntegrationEvent {
+    const NAME: &'static str = "IntegrationEvent";
+    const FIELDS: &'static [&'static str] =
+        &["ElevatedRoles", "ID", "ConfigData", "EventType", "CustomImplementationUrl", "Name", "HashKey"];
+
+    #[inline(always)]
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
+        match name {
+            "ElevatedRoles" => read(map, &mut self.elevated_roles)?,
+            "ID" => read(map, &mut self.id)?,
+            "ConfigData" => read(map, &mut self.config_data)?,
+            "EventType" => read(map, &mut self.event_type)?,
+            "CustomImplementationUrl" => read(map, &mut self.custom_implementation_url)?,
+            "Name" => read(map, &mut self.name)?,
+            "HashKey" => read(map, &mut self.hash_key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        field(map, "ElevatedRoles", &self.elevated_roles)?;
+        field(map, "ID", &self.id)?;
+        field(map, "ConfigData", &self.config_data)?;
+        field(map, "EventType", &self.event_type)?;
+        field(map, "CustomImplementationUrl", &self.custom_implementation_url)?;
+        field(map, "Name", &self.name)?;
+        field(map, "HashKey", &self.hash_key)?;
+        Ok(())
+    }
+
+    fn others(&self) -> &OtherFields {
+        &self.other_fields
+    }
+
+    fn others_mut(&mut self) -> &mut OtherFields {
+        &mut self.other_fields
+    }
+}
+
+crate::common::model::serde_by_fields!(IntegrationEvent);
 
 impl std::fmt::Debug for IntegrationEvent {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -103,6 +153,7 @@ impl std::fmt::Debug for IntegrationEvent {
             .field("custom_implementation_url", &self.custom_implementation_url)
             .field("name", &self.name)
             .field("hash_key", &RedactedOption(self.hash_key.is_some()))
+            .field("other_fields", &self.other_fields)
             .finish()
     }
 }
@@ -111,32 +162,30 @@ impl std::fmt::Debug for IntegrationEvent {
 ///
 /// Each field is left out ([`Patch::Unchanged`], the default: it keeps its value), sent as
 /// `null` ([`Patch::Null`], with `clear_*`: it is cleared) or sent ([`Patch::Set`], with
-/// `with_*`). A nested object is itself partial. Read-only fields are not in it.
-#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+/// `with_*`). A nested object is itself partial. Read-only fields are not in it; fields this
+/// version has no member for are sent from [`other_fields`](Self::other_fields).
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PartialIntegrationEvent {
     /// `ElevatedRoles`.
-    #[serde(rename = "ElevatedRoles", default, skip_serializing_if = "Patch::is_unchanged")]
     pub elevated_roles: Patch<Vec<ApiRole>>,
     /// `ID`. At most 100 characters.
-    #[serde(rename = "ID", default, skip_serializing_if = "Patch::is_unchanged")]
     pub id: Patch<String>,
-    /// Any additional data needed for your Integration Event should be included here.
-    #[serde(rename = "ConfigData", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `ConfigData`: Any additional data needed for your Integration Event should be included here.
     pub config_data: Patch<RawJson>,
     /// `EventType`.
-    #[serde(rename = "EventType", default, skip_serializing_if = "Patch::is_unchanged")]
     pub event_type: Patch<IntegrationEventType>,
-    /// URL the IntegrationEvent will POST data to, likely a route within your middleware.
-    #[serde(rename = "CustomImplementationUrl", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `CustomImplementationUrl`: URL the IntegrationEvent will POST data to, likely a route within your
+    /// middleware.
     pub custom_implementation_url: Patch<String>,
     /// `Name`.
-    #[serde(rename = "Name", default, skip_serializing_if = "Patch::is_unchanged")]
     pub name: Patch<String>,
-    /// Security feature that allows your middleware to verify the digital signature in the request header
-    /// to ensure you only accept trusted data. At most 50 characters. A secret: redacted in `Debug`.
-    #[serde(rename = "HashKey", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `HashKey`: Security feature that allows your middleware to verify the digital signature in the
+    /// request header to ensure you only accept trusted data. At most 50 characters. A secret: redacted in
+    /// `Debug`.
     pub hash_key: Patch<String>,
+    /// The fields this version has no member for, as they came: sent back as they are.
+    pub other_fields: OtherFields,
 }
 
 impl PartialIntegrationEvent {
@@ -242,7 +291,57 @@ impl PartialIntegrationEvent {
         self.hash_key = Patch::Null;
         self
     }
+
+    /// Sets the field `name`, which this version has no member for, to `value`: see
+    /// [`OtherFields::set`].
+    #[must_use]
+    pub fn with_other_field(mut self, name: impl Into<String>, value: impl Into<RawJson>) -> Self {
+        self.other_fields.set(name, value);
+        self
+    }
 }
+
+impl Fields for PartialIntegrationEvent {
+    const NAME: &'static str = "PartialIntegrationEvent";
+    const FIELDS: &'static [&'static str] =
+        &["ElevatedRoles", "ID", "ConfigData", "EventType", "CustomImplementationUrl", "Name", "HashKey"];
+
+    #[inline(always)]
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
+        match name {
+            "ElevatedRoles" => read(map, &mut self.elevated_roles)?,
+            "ID" => read(map, &mut self.id)?,
+            "ConfigData" => read(map, &mut self.config_data)?,
+            "EventType" => read(map, &mut self.event_type)?,
+            "CustomImplementationUrl" => read(map, &mut self.custom_implementation_url)?,
+            "Name" => read(map, &mut self.name)?,
+            "HashKey" => read(map, &mut self.hash_key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        field(map, "ElevatedRoles", &self.elevated_roles)?;
+        field(map, "ID", &self.id)?;
+        field(map, "ConfigData", &self.config_data)?;
+        field(map, "EventType", &self.event_type)?;
+        field(map, "CustomImplementationUrl", &self.custom_implementation_url)?;
+        field(map, "Name", &self.name)?;
+        field(map, "HashKey", &self.hash_key)?;
+        Ok(())
+    }
+
+    fn others(&self) -> &OtherFields {
+        &self.other_fields
+    }
+
+    fn others_mut(&mut self) -> &mut OtherFields {
+        &mut self.other_fields
+    }
+}
+
+crate::common::model::serde_by_fields!(PartialIntegrationEvent);
 
 impl std::fmt::Debug for PartialIntegrationEvent {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -254,6 +353,7 @@ impl std::fmt::Debug for PartialIntegrationEvent {
             .field("custom_implementation_url", &self.custom_implementation_url)
             .field("name", &self.name)
             .field("hash_key", &RedactedOption(matches!(self.hash_key, Patch::Set(_))))
+            .field("other_fields", &self.other_fields)
             .finish()
     }
 }

@@ -2,39 +2,38 @@
 
 //! `Inventory`, and `PartialInventory` for a PATCH.
 
-use serde::{Deserialize, Serialize};
+use serde::de::MapAccess;
+use serde::ser::SerializeMap;
 
-use crate::{Patch, skip_read_only};
+use crate::common::model::{Fields, field, read, read_only};
+use crate::{OtherFields, Patch, RawJson};
 
 /// OrderCloud's `Inventory`.
 ///
-/// Made with [`new`](Self::new) and a `with_*` method per field; every field is public.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// Made with [`new`](Self::new) and a `with_*` method per field it sends; every field is public. Fields
+/// this version has no member for are kept in [`other_fields`](Self::other_fields) and sent back.
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Inventory {
-    /// If true, inventory will be tracked and enforced.
-    #[serde(rename = "Enabled", default, skip_serializing_if = "Option::is_none")]
+    /// `Enabled`: If true, inventory will be tracked and enforced.
     pub enabled: Option<bool>,
-    /// For reference only, does not influence any OrderCloud behavior at this time.
-    #[serde(rename = "NotificationPoint", default, skip_serializing_if = "Option::is_none")]
+    /// `NotificationPoint`: For reference only, does not influence any OrderCloud behavior at this time.
     pub notification_point: Option<i32>,
-    /// If true, QuantityAvailable will be determined at the Variant level.
-    #[serde(rename = "VariantLevelTracking", default, skip_serializing_if = "Option::is_none")]
+    /// `VariantLevelTracking`: If true, QuantityAvailable will be determined at the Variant level.
     pub variant_level_tracking: Option<bool>,
-    /// If true, a user can create line items and place orders for the product even if there is insufficient
-    /// QuantityAvailable.
-    #[serde(rename = "OrderCanExceed", default, skip_serializing_if = "Option::is_none")]
+    /// `OrderCanExceed`: If true, a user can create line items and place orders for the product even if
+    /// there is insufficient QuantityAvailable.
     pub order_can_exceed: Option<bool>,
-    /// Automatically decrements on order submit. If you utilize InventoryRecords either at the product or
-    /// variant level, this property becomes readonly, and is derived from the sum of all QuantityAvailable
-    /// of each InventoryRecord. If VariantLevelTracking is enabled, this is the sum of all variant
-    /// quantities, so the value may not be very useful beyond using it to filter out products with no
-    /// variant level inventory available.
-    #[serde(rename = "QuantityAvailable", default, skip_serializing_if = "Option::is_none")]
+    /// `QuantityAvailable`: Automatically decrements on order submit. If you utilize InventoryRecords
+    /// either at the product or variant level, this property becomes readonly, and is derived from the sum
+    /// of all QuantityAvailable of each InventoryRecord. If VariantLevelTracking is enabled, this is the
+    /// sum of all variant quantities, so the value may not be very useful beyond using it to filter out
+    /// products with no variant level inventory available.
     pub quantity_available: Option<i32>,
     /// `LastUpdated`. An RFC 3339 date-time. Read-only: OrderCloud sets it, and it is never sent.
-    #[serde(rename = "LastUpdated", default, skip_serializing_if = "skip_read_only")]
     pub last_updated: Option<String>,
+    /// The fields this version has no member for, as they came: sent back as they are.
+    pub other_fields: OtherFields,
 }
 
 impl Inventory {
@@ -78,42 +77,81 @@ impl Inventory {
         self
     }
 
-    /// Sets `LastUpdated`.
+    /// Sets the field `name`, which this version has no member for, to `value`: see
+    /// [`OtherFields::set`].
     #[must_use]
-    pub fn with_last_updated(mut self, value: impl Into<String>) -> Self {
-        self.last_updated = Some(value.into());
+    pub fn with_other_field(mut self, name: impl Into<String>, value: impl Into<RawJson>) -> Self {
+        self.other_fields.set(name, value);
         self
     }
 }
+
+impl Fields for Inventory {
+    const NAME: &'static str = "Inventory";
+    const FIELDS: &'static [&'static str] =
+        &["Enabled", "NotificationPoint", "VariantLevelTracking", "OrderCanExceed", "QuantityAvailable", "LastUpdated"];
+
+    #[inline(always)]
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
+        match name {
+            "Enabled" => read(map, &mut self.enabled)?,
+            "NotificationPoint" => read(map, &mut self.notification_point)?,
+            "VariantLevelTracking" => read(map, &mut self.variant_level_tracking)?,
+            "OrderCanExceed" => read(map, &mut self.order_can_exceed)?,
+            "QuantityAvailable" => read(map, &mut self.quantity_available)?,
+            "LastUpdated" => read(map, &mut self.last_updated)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        field(map, "Enabled", &self.enabled)?;
+        field(map, "NotificationPoint", &self.notification_point)?;
+        field(map, "VariantLevelTracking", &self.variant_level_tracking)?;
+        field(map, "OrderCanExceed", &self.order_can_exceed)?;
+        field(map, "QuantityAvailable", &self.quantity_available)?;
+        read_only(map, "LastUpdated", &self.last_updated)?;
+        Ok(())
+    }
+
+    fn others(&self) -> &OtherFields {
+        &self.other_fields
+    }
+
+    fn others_mut(&mut self) -> &mut OtherFields {
+        &mut self.other_fields
+    }
+}
+
+crate::common::model::serde_by_fields!(Inventory);
 
 /// A partial `Inventory`: the body of a PATCH, which changes only the fields it holds.
 ///
 /// Each field is left out ([`Patch::Unchanged`], the default: it keeps its value), sent as
 /// `null` ([`Patch::Null`], with `clear_*`: it is cleared) or sent ([`Patch::Set`], with
-/// `with_*`). A nested object is itself partial. Read-only fields are not in it.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// `with_*`). A nested object is itself partial. Read-only fields are not in it; fields this
+/// version has no member for are sent from [`other_fields`](Self::other_fields).
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PartialInventory {
-    /// If true, inventory will be tracked and enforced.
-    #[serde(rename = "Enabled", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `Enabled`: If true, inventory will be tracked and enforced.
     pub enabled: Patch<bool>,
-    /// For reference only, does not influence any OrderCloud behavior at this time.
-    #[serde(rename = "NotificationPoint", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `NotificationPoint`: For reference only, does not influence any OrderCloud behavior at this time.
     pub notification_point: Patch<i32>,
-    /// If true, QuantityAvailable will be determined at the Variant level.
-    #[serde(rename = "VariantLevelTracking", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `VariantLevelTracking`: If true, QuantityAvailable will be determined at the Variant level.
     pub variant_level_tracking: Patch<bool>,
-    /// If true, a user can create line items and place orders for the product even if there is insufficient
-    /// QuantityAvailable.
-    #[serde(rename = "OrderCanExceed", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `OrderCanExceed`: If true, a user can create line items and place orders for the product even if
+    /// there is insufficient QuantityAvailable.
     pub order_can_exceed: Patch<bool>,
-    /// Automatically decrements on order submit. If you utilize InventoryRecords either at the product or
-    /// variant level, this property becomes readonly, and is derived from the sum of all QuantityAvailable
-    /// of each InventoryRecord. If VariantLevelTracking is enabled, this is the sum of all variant
-    /// quantities, so the value may not be very useful beyond using it to filter out products with no
-    /// variant level inventory available.
-    #[serde(rename = "QuantityAvailable", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `QuantityAvailable`: Automatically decrements on order submit. If you utilize InventoryRecords
+    /// either at the product or variant level, this property becomes readonly, and is derived from the sum
+    /// of all QuantityAvailable of each InventoryRecord. If VariantLevelTracking is enabled, this is the
+    /// sum of all variant quantities, so the value may not be very useful beyond using it to filter out
+    /// products with no variant level inventory available.
     pub quantity_available: Patch<i32>,
+    /// The fields this version has no member for, as they came: sent back as they are.
+    pub other_fields: OtherFields,
 }
 
 impl PartialInventory {
@@ -191,4 +229,50 @@ impl PartialInventory {
         self.quantity_available = Patch::Null;
         self
     }
+
+    /// Sets the field `name`, which this version has no member for, to `value`: see
+    /// [`OtherFields::set`].
+    #[must_use]
+    pub fn with_other_field(mut self, name: impl Into<String>, value: impl Into<RawJson>) -> Self {
+        self.other_fields.set(name, value);
+        self
+    }
 }
+
+impl Fields for PartialInventory {
+    const NAME: &'static str = "PartialInventory";
+    const FIELDS: &'static [&'static str] =
+        &["Enabled", "NotificationPoint", "VariantLevelTracking", "OrderCanExceed", "QuantityAvailable"];
+
+    #[inline(always)]
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
+        match name {
+            "Enabled" => read(map, &mut self.enabled)?,
+            "NotificationPoint" => read(map, &mut self.notification_point)?,
+            "VariantLevelTracking" => read(map, &mut self.variant_level_tracking)?,
+            "OrderCanExceed" => read(map, &mut self.order_can_exceed)?,
+            "QuantityAvailable" => read(map, &mut self.quantity_available)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        field(map, "Enabled", &self.enabled)?;
+        field(map, "NotificationPoint", &self.notification_point)?;
+        field(map, "VariantLevelTracking", &self.variant_level_tracking)?;
+        field(map, "OrderCanExceed", &self.order_can_exceed)?;
+        field(map, "QuantityAvailable", &self.quantity_available)?;
+        Ok(())
+    }
+
+    fn others(&self) -> &OtherFields {
+        &self.other_fields
+    }
+
+    fn others_mut(&mut self) -> &mut OtherFields {
+        &mut self.other_fields
+    }
+}
+
+crate::common::model::serde_by_fields!(PartialInventory);

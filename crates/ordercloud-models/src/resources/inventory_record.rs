@@ -2,43 +2,40 @@
 
 //! `InventoryRecord`, and `PartialInventoryRecord` for a PATCH.
 
-use serde::{Deserialize, Serialize};
+use serde::de::MapAccess;
+use serde::ser::SerializeMap;
 
 use super::Address;
-use crate::{Patch, Xp, skip_read_only};
+use crate::common::model::{Fields, field, read, read_only};
+use crate::{OtherFields, Patch, RawJson, Xp};
 
 /// OrderCloud's `InventoryRecord`.
 ///
-/// Made with [`new`](Self::new) and a `with_*` method per field; every field is public.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// Made with [`new`](Self::new) and a `with_*` method per field it sends; every field is public. Fields
+/// this version has no member for are kept in [`other_fields`](Self::other_fields) and sent back.
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InventoryRecord {
     /// `ID`. At most 100 characters.
-    #[serde(rename = "ID", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// `OwnerID`.
-    #[serde(rename = "OwnerID", default, skip_serializing_if = "Option::is_none")]
     pub owner_id: Option<String>,
     /// `Address`. Read-only: OrderCloud sets it, and it is never sent.
-    #[serde(rename = "Address", default, skip_serializing_if = "skip_read_only")]
     pub address: Option<Address>,
-    /// Since an InventoryRecord represents a physical location where inventory for a given product exists,
-    /// AddressID is required.
-    #[serde(rename = "AddressID", default, skip_serializing_if = "Option::is_none")]
+    /// `AddressID`: Since an InventoryRecord represents a physical location where inventory for a given
+    /// product exists, AddressID is required.
     pub address_id: Option<String>,
     /// `OrderCanExceed`.
-    #[serde(rename = "OrderCanExceed", default, skip_serializing_if = "Option::is_none")]
     pub order_can_exceed: Option<bool>,
     /// `QuantityAvailable`.
-    #[serde(rename = "QuantityAvailable", default, skip_serializing_if = "Option::is_none")]
     pub quantity_available: Option<i32>,
     /// `LastUpdated`. An RFC 3339 date-time. Read-only: OrderCloud sets it, and it is never sent.
-    #[serde(rename = "LastUpdated", default, skip_serializing_if = "skip_read_only")]
     pub last_updated: Option<String>,
     /// The marketplace's extended properties: free-form, read as your own type with `Xp::get`, written with
     /// `Xp::new`.
-    #[serde(rename = "xp", default, skip_serializing_if = "Option::is_none")]
     pub xp: Option<Xp>,
+    /// The fields this version has no member for, as they came: sent back as they are.
+    pub other_fields: OtherFields,
 }
 
 impl InventoryRecord {
@@ -58,13 +55,6 @@ impl InventoryRecord {
     #[must_use]
     pub fn with_owner_id(mut self, value: impl Into<String>) -> Self {
         self.owner_id = Some(value.into());
-        self
-    }
-
-    /// Sets `Address`.
-    #[must_use]
-    pub fn with_address(mut self, value: impl Into<Address>) -> Self {
-        self.address = Some(value.into());
         self
     }
 
@@ -89,49 +79,91 @@ impl InventoryRecord {
         self
     }
 
-    /// Sets `LastUpdated`.
-    #[must_use]
-    pub fn with_last_updated(mut self, value: impl Into<String>) -> Self {
-        self.last_updated = Some(value.into());
-        self
-    }
-
     /// Sets `xp`.
     #[must_use]
     pub fn with_xp(mut self, value: impl Into<Xp>) -> Self {
         self.xp = Some(value.into());
         self
     }
+
+    /// Sets the field `name`, which this version has no member for, to `value`: see
+    /// [`OtherFields::set`].
+    #[must_use]
+    pub fn with_other_field(mut self, name: impl Into<String>, value: impl Into<RawJson>) -> Self {
+        self.other_fields.set(name, value);
+        self
+    }
 }
+
+impl Fields for InventoryRecord {
+    const NAME: &'static str = "InventoryRecord";
+    const FIELDS: &'static [&'static str] =
+        &["ID", "OwnerID", "Address", "AddressID", "OrderCanExceed", "QuantityAvailable", "LastUpdated", "xp"];
+
+    #[inline(always)]
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
+        match name {
+            "ID" => read(map, &mut self.id)?,
+            "OwnerID" => read(map, &mut self.owner_id)?,
+            "Address" => read(map, &mut self.address)?,
+            "AddressID" => read(map, &mut self.address_id)?,
+            "OrderCanExceed" => read(map, &mut self.order_can_exceed)?,
+            "QuantityAvailable" => read(map, &mut self.quantity_available)?,
+            "LastUpdated" => read(map, &mut self.last_updated)?,
+            "xp" => read(map, &mut self.xp)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        field(map, "ID", &self.id)?;
+        field(map, "OwnerID", &self.owner_id)?;
+        read_only(map, "Address", &self.address)?;
+        field(map, "AddressID", &self.address_id)?;
+        field(map, "OrderCanExceed", &self.order_can_exceed)?;
+        field(map, "QuantityAvailable", &self.quantity_available)?;
+        read_only(map, "LastUpdated", &self.last_updated)?;
+        field(map, "xp", &self.xp)?;
+        Ok(())
+    }
+
+    fn others(&self) -> &OtherFields {
+        &self.other_fields
+    }
+
+    fn others_mut(&mut self) -> &mut OtherFields {
+        &mut self.other_fields
+    }
+}
+
+crate::common::model::serde_by_fields!(InventoryRecord);
 
 /// A partial `InventoryRecord`: the body of a PATCH, which changes only the fields it holds.
 ///
 /// Each field is left out ([`Patch::Unchanged`], the default: it keeps its value), sent as
 /// `null` ([`Patch::Null`], with `clear_*`: it is cleared) or sent ([`Patch::Set`], with
-/// `with_*`). A nested object is itself partial. Read-only fields are not in it.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// `with_*`). A nested object is itself partial. Read-only fields are not in it; fields this
+/// version has no member for are sent from [`other_fields`](Self::other_fields).
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PartialInventoryRecord {
     /// `ID`. At most 100 characters.
-    #[serde(rename = "ID", default, skip_serializing_if = "Patch::is_unchanged")]
     pub id: Patch<String>,
     /// `OwnerID`.
-    #[serde(rename = "OwnerID", default, skip_serializing_if = "Patch::is_unchanged")]
     pub owner_id: Patch<String>,
-    /// Since an InventoryRecord represents a physical location where inventory for a given product exists,
-    /// AddressID is required.
-    #[serde(rename = "AddressID", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `AddressID`: Since an InventoryRecord represents a physical location where inventory for a given
+    /// product exists, AddressID is required.
     pub address_id: Patch<String>,
     /// `OrderCanExceed`.
-    #[serde(rename = "OrderCanExceed", default, skip_serializing_if = "Patch::is_unchanged")]
     pub order_can_exceed: Patch<bool>,
     /// `QuantityAvailable`.
-    #[serde(rename = "QuantityAvailable", default, skip_serializing_if = "Patch::is_unchanged")]
     pub quantity_available: Patch<i32>,
     /// The marketplace's extended properties: free-form, read as your own type with `Xp::get`, written with
     /// `Xp::new`.
-    #[serde(rename = "xp", default, skip_serializing_if = "Patch::is_unchanged")]
     pub xp: Patch<Xp>,
+    /// The fields this version has no member for, as they came: sent back as they are.
+    pub other_fields: OtherFields,
 }
 
 impl PartialInventoryRecord {
@@ -223,4 +255,52 @@ impl PartialInventoryRecord {
         self.xp = Patch::Null;
         self
     }
+
+    /// Sets the field `name`, which this version has no member for, to `value`: see
+    /// [`OtherFields::set`].
+    #[must_use]
+    pub fn with_other_field(mut self, name: impl Into<String>, value: impl Into<RawJson>) -> Self {
+        self.other_fields.set(name, value);
+        self
+    }
 }
+
+impl Fields for PartialInventoryRecord {
+    const NAME: &'static str = "PartialInventoryRecord";
+    const FIELDS: &'static [&'static str] =
+        &["ID", "OwnerID", "AddressID", "OrderCanExceed", "QuantityAvailable", "xp"];
+
+    #[inline(always)]
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
+        match name {
+            "ID" => read(map, &mut self.id)?,
+            "OwnerID" => read(map, &mut self.owner_id)?,
+            "AddressID" => read(map, &mut self.address_id)?,
+            "OrderCanExceed" => read(map, &mut self.order_can_exceed)?,
+            "QuantityAvailable" => read(map, &mut self.quantity_available)?,
+            "xp" => read(map, &mut self.xp)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        field(map, "ID", &self.id)?;
+        field(map, "OwnerID", &self.owner_id)?;
+        field(map, "AddressID", &self.address_id)?;
+        field(map, "OrderCanExceed", &self.order_can_exceed)?;
+        field(map, "QuantityAvailable", &self.quantity_available)?;
+        field(map, "xp", &self.xp)?;
+        Ok(())
+    }
+
+    fn others(&self) -> &OtherFields {
+        &self.other_fields
+    }
+
+    fn others_mut(&mut self) -> &mut OtherFields {
+        &mut self.other_fields
+    }
+}
+
+crate::common::model::serde_by_fields!(PartialInventoryRecord);

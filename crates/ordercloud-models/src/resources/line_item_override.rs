@@ -2,25 +2,28 @@
 
 //! `LineItemOverride`.
 
-use serde::{Deserialize, Serialize};
+use serde::de::MapAccess;
+use serde::ser::SerializeMap;
 
 use super::PromotionOverride;
+use crate::common::model::{Fields, field, read};
+use crate::{Decimal, OtherFields, RawJson};
 
 /// OrderCloud's `LineItemOverride`.
 ///
-/// Made with [`new`](Self::new) and a `with_*` method per field; every field is public.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// Made with [`new`](Self::new) and a `with_*` method per field it sends; every field is public. Fields
+/// this version has no member for are kept in [`other_fields`](Self::other_fields) and sent back.
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LineItemOverride {
     /// `LineItemID`.
-    #[serde(rename = "LineItemID", default, skip_serializing_if = "Option::is_none")]
     pub line_item_id: Option<String>,
     /// `UnitPrice`.
-    #[serde(rename = "UnitPrice", default, skip_serializing_if = "Option::is_none")]
-    pub unit_price: Option<f64>,
+    pub unit_price: Option<Decimal>,
     /// `PromotionOverrides`.
-    #[serde(rename = "PromotionOverrides", default, skip_serializing_if = "Option::is_none")]
     pub promotion_overrides: Option<Vec<PromotionOverride>>,
+    /// The fields this version has no member for, as they came: sent back as they are.
+    pub other_fields: OtherFields,
 }
 
 impl LineItemOverride {
@@ -38,7 +41,7 @@ impl LineItemOverride {
 
     /// Sets `UnitPrice`.
     #[must_use]
-    pub fn with_unit_price(mut self, value: impl Into<f64>) -> Self {
+    pub fn with_unit_price(mut self, value: impl Into<Decimal>) -> Self {
         self.unit_price = Some(value.into());
         self
     }
@@ -49,4 +52,45 @@ impl LineItemOverride {
         self.promotion_overrides = Some(value.into());
         self
     }
+
+    /// Sets the field `name`, which this version has no member for, to `value`: see
+    /// [`OtherFields::set`].
+    #[must_use]
+    pub fn with_other_field(mut self, name: impl Into<String>, value: impl Into<RawJson>) -> Self {
+        self.other_fields.set(name, value);
+        self
+    }
 }
+
+impl Fields for LineItemOverride {
+    const NAME: &'static str = "LineItemOverride";
+    const FIELDS: &'static [&'static str] = &["LineItemID", "UnitPrice", "PromotionOverrides"];
+
+    #[inline(always)]
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
+        match name {
+            "LineItemID" => read(map, &mut self.line_item_id)?,
+            "UnitPrice" => read(map, &mut self.unit_price)?,
+            "PromotionOverrides" => read(map, &mut self.promotion_overrides)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        field(map, "LineItemID", &self.line_item_id)?;
+        field(map, "UnitPrice", &self.unit_price)?;
+        field(map, "PromotionOverrides", &self.promotion_overrides)?;
+        Ok(())
+    }
+
+    fn others(&self) -> &OtherFields {
+        &self.other_fields
+    }
+
+    fn others_mut(&mut self) -> &mut OtherFields {
+        &mut self.other_fields
+    }
+}
+
+crate::common::model::serde_by_fields!(LineItemOverride);

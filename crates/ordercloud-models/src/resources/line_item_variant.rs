@@ -2,41 +2,38 @@
 
 //! `LineItemVariant`.
 
-use serde::{Deserialize, Serialize};
+use serde::de::MapAccess;
+use serde::ser::SerializeMap;
 
-use crate::Xp;
+use crate::common::model::{Fields, field, read};
+use crate::{Decimal, OtherFields, RawJson, Xp};
 
 /// OrderCloud's `LineItemVariant`.
 ///
-/// Made with [`new`](Self::new) and a `with_*` method per field; every field is public.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// Made with [`new`](Self::new) and a `with_*` method per field it sends; every field is public. Fields
+/// this version has no member for are kept in [`other_fields`](Self::other_fields) and sent back.
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LineItemVariant {
     /// `ID`. At most 100 characters.
-    #[serde(rename = "ID", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// `Name`.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `Description`.
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// `ShipWeight`.
-    #[serde(rename = "ShipWeight", default, skip_serializing_if = "Option::is_none")]
-    pub ship_weight: Option<f64>,
+    pub ship_weight: Option<Decimal>,
     /// `ShipHeight`.
-    #[serde(rename = "ShipHeight", default, skip_serializing_if = "Option::is_none")]
-    pub ship_height: Option<f64>,
+    pub ship_height: Option<Decimal>,
     /// `ShipWidth`.
-    #[serde(rename = "ShipWidth", default, skip_serializing_if = "Option::is_none")]
-    pub ship_width: Option<f64>,
+    pub ship_width: Option<Decimal>,
     /// `ShipLength`.
-    #[serde(rename = "ShipLength", default, skip_serializing_if = "Option::is_none")]
-    pub ship_length: Option<f64>,
+    pub ship_length: Option<Decimal>,
     /// The marketplace's extended properties: free-form, read as your own type with `Xp::get`, written with
     /// `Xp::new`.
-    #[serde(rename = "xp", default, skip_serializing_if = "Option::is_none")]
     pub xp: Option<Xp>,
+    /// The fields this version has no member for, as they came: sent back as they are.
+    pub other_fields: OtherFields,
 }
 
 impl LineItemVariant {
@@ -68,28 +65,28 @@ impl LineItemVariant {
 
     /// Sets `ShipWeight`.
     #[must_use]
-    pub fn with_ship_weight(mut self, value: impl Into<f64>) -> Self {
+    pub fn with_ship_weight(mut self, value: impl Into<Decimal>) -> Self {
         self.ship_weight = Some(value.into());
         self
     }
 
     /// Sets `ShipHeight`.
     #[must_use]
-    pub fn with_ship_height(mut self, value: impl Into<f64>) -> Self {
+    pub fn with_ship_height(mut self, value: impl Into<Decimal>) -> Self {
         self.ship_height = Some(value.into());
         self
     }
 
     /// Sets `ShipWidth`.
     #[must_use]
-    pub fn with_ship_width(mut self, value: impl Into<f64>) -> Self {
+    pub fn with_ship_width(mut self, value: impl Into<Decimal>) -> Self {
         self.ship_width = Some(value.into());
         self
     }
 
     /// Sets `ShipLength`.
     #[must_use]
-    pub fn with_ship_length(mut self, value: impl Into<f64>) -> Self {
+    pub fn with_ship_length(mut self, value: impl Into<Decimal>) -> Self {
         self.ship_length = Some(value.into());
         self
     }
@@ -100,4 +97,56 @@ impl LineItemVariant {
         self.xp = Some(value.into());
         self
     }
+
+    /// Sets the field `name`, which this version has no member for, to `value`: see
+    /// [`OtherFields::set`].
+    #[must_use]
+    pub fn with_other_field(mut self, name: impl Into<String>, value: impl Into<RawJson>) -> Self {
+        self.other_fields.set(name, value);
+        self
+    }
 }
+
+impl Fields for LineItemVariant {
+    const NAME: &'static str = "LineItemVariant";
+    const FIELDS: &'static [&'static str] =
+        &["ID", "Name", "Description", "ShipWeight", "ShipHeight", "ShipWidth", "ShipLength", "xp"];
+
+    #[inline(always)]
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
+        match name {
+            "ID" => read(map, &mut self.id)?,
+            "Name" => read(map, &mut self.name)?,
+            "Description" => read(map, &mut self.description)?,
+            "ShipWeight" => read(map, &mut self.ship_weight)?,
+            "ShipHeight" => read(map, &mut self.ship_height)?,
+            "ShipWidth" => read(map, &mut self.ship_width)?,
+            "ShipLength" => read(map, &mut self.ship_length)?,
+            "xp" => read(map, &mut self.xp)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        field(map, "ID", &self.id)?;
+        field(map, "Name", &self.name)?;
+        field(map, "Description", &self.description)?;
+        field(map, "ShipWeight", &self.ship_weight)?;
+        field(map, "ShipHeight", &self.ship_height)?;
+        field(map, "ShipWidth", &self.ship_width)?;
+        field(map, "ShipLength", &self.ship_length)?;
+        field(map, "xp", &self.xp)?;
+        Ok(())
+    }
+
+    fn others(&self) -> &OtherFields {
+        &self.other_fields
+    }
+
+    fn others_mut(&mut self) -> &mut OtherFields {
+        &mut self.other_fields
+    }
+}
+
+crate::common::model::serde_by_fields!(LineItemVariant);

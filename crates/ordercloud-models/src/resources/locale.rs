@@ -2,31 +2,32 @@
 
 //! `Locale`, and `PartialLocale` for a PATCH.
 
-use serde::{Deserialize, Serialize};
+use serde::de::MapAccess;
+use serde::ser::SerializeMap;
 
-use crate::Patch;
+use crate::common::model::{Fields, field, read};
+use crate::{OtherFields, Patch, RawJson};
 
 /// OrderCloud's `Locale`.
 ///
-/// Made with [`new`](Self::new) and a `with_*` method per field; every field is public.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// Made with [`new`](Self::new) and a `with_*` method per field it sends; every field is public. Fields
+/// this version has no member for are kept in [`other_fields`](Self::other_fields) and sent back.
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Locale {
     /// `ID`. At most 100 characters.
-    #[serde(rename = "ID", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// ID of the organization that owns the Locale. Only the Marketplace Owner can override the OwnerID on
-    /// create.
-    #[serde(rename = "OwnerID", default, skip_serializing_if = "Option::is_none")]
+    /// `OwnerID`: ID of the organization that owns the Locale. Only the Marketplace Owner can override the
+    /// OwnerID on create.
     pub owner_id: Option<String>,
-    /// We recommend using ISO-4217 Currency Codes for compatibility with tax and payment processors. At
-    /// most 100 characters.
-    #[serde(rename = "Currency", default, skip_serializing_if = "Option::is_none")]
+    /// `Currency`: We recommend using ISO-4217 Currency Codes for compatibility with tax and payment
+    /// processors. At most 100 characters.
     pub currency: Option<String>,
-    /// We recommend using ISO-639 Language code - ISO-3166 Country code (e.g. en-US). At most 100
-    /// characters.
-    #[serde(rename = "Language", default, skip_serializing_if = "Option::is_none")]
+    /// `Language`: We recommend using ISO-639 Language code - ISO-3166 Country code (e.g. en-US). At most
+    /// 100 characters.
     pub language: Option<String>,
+    /// The fields this version has no member for, as they came: sent back as they are.
+    pub other_fields: OtherFields,
 }
 
 impl Locale {
@@ -62,31 +63,73 @@ impl Locale {
         self.language = Some(value.into());
         self
     }
+
+    /// Sets the field `name`, which this version has no member for, to `value`: see
+    /// [`OtherFields::set`].
+    #[must_use]
+    pub fn with_other_field(mut self, name: impl Into<String>, value: impl Into<RawJson>) -> Self {
+        self.other_fields.set(name, value);
+        self
+    }
 }
+
+impl Fields for Locale {
+    const NAME: &'static str = "Locale";
+    const FIELDS: &'static [&'static str] = &["ID", "OwnerID", "Currency", "Language"];
+
+    #[inline(always)]
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
+        match name {
+            "ID" => read(map, &mut self.id)?,
+            "OwnerID" => read(map, &mut self.owner_id)?,
+            "Currency" => read(map, &mut self.currency)?,
+            "Language" => read(map, &mut self.language)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        field(map, "ID", &self.id)?;
+        field(map, "OwnerID", &self.owner_id)?;
+        field(map, "Currency", &self.currency)?;
+        field(map, "Language", &self.language)?;
+        Ok(())
+    }
+
+    fn others(&self) -> &OtherFields {
+        &self.other_fields
+    }
+
+    fn others_mut(&mut self) -> &mut OtherFields {
+        &mut self.other_fields
+    }
+}
+
+crate::common::model::serde_by_fields!(Locale);
 
 /// A partial `Locale`: the body of a PATCH, which changes only the fields it holds.
 ///
 /// Each field is left out ([`Patch::Unchanged`], the default: it keeps its value), sent as
 /// `null` ([`Patch::Null`], with `clear_*`: it is cleared) or sent ([`Patch::Set`], with
-/// `with_*`). A nested object is itself partial. Read-only fields are not in it.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// `with_*`). A nested object is itself partial. Read-only fields are not in it; fields this
+/// version has no member for are sent from [`other_fields`](Self::other_fields).
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PartialLocale {
     /// `ID`. At most 100 characters.
-    #[serde(rename = "ID", default, skip_serializing_if = "Patch::is_unchanged")]
     pub id: Patch<String>,
-    /// ID of the organization that owns the Locale. Only the Marketplace Owner can override the OwnerID on
-    /// create.
-    #[serde(rename = "OwnerID", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `OwnerID`: ID of the organization that owns the Locale. Only the Marketplace Owner can override the
+    /// OwnerID on create.
     pub owner_id: Patch<String>,
-    /// We recommend using ISO-4217 Currency Codes for compatibility with tax and payment processors. At
-    /// most 100 characters.
-    #[serde(rename = "Currency", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `Currency`: We recommend using ISO-4217 Currency Codes for compatibility with tax and payment
+    /// processors. At most 100 characters.
     pub currency: Patch<String>,
-    /// We recommend using ISO-639 Language code - ISO-3166 Country code (e.g. en-US). At most 100
-    /// characters.
-    #[serde(rename = "Language", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `Language`: We recommend using ISO-639 Language code - ISO-3166 Country code (e.g. en-US). At most
+    /// 100 characters.
     pub language: Patch<String>,
+    /// The fields this version has no member for, as they came: sent back as they are.
+    pub other_fields: OtherFields,
 }
 
 impl PartialLocale {
@@ -150,4 +193,47 @@ impl PartialLocale {
         self.language = Patch::Null;
         self
     }
+
+    /// Sets the field `name`, which this version has no member for, to `value`: see
+    /// [`OtherFields::set`].
+    #[must_use]
+    pub fn with_other_field(mut self, name: impl Into<String>, value: impl Into<RawJson>) -> Self {
+        self.other_fields.set(name, value);
+        self
+    }
 }
+
+impl Fields for PartialLocale {
+    const NAME: &'static str = "PartialLocale";
+    const FIELDS: &'static [&'static str] = &["ID", "OwnerID", "Currency", "Language"];
+
+    #[inline(always)]
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
+        match name {
+            "ID" => read(map, &mut self.id)?,
+            "OwnerID" => read(map, &mut self.owner_id)?,
+            "Currency" => read(map, &mut self.currency)?,
+            "Language" => read(map, &mut self.language)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        field(map, "ID", &self.id)?;
+        field(map, "OwnerID", &self.owner_id)?;
+        field(map, "Currency", &self.currency)?;
+        field(map, "Language", &self.language)?;
+        Ok(())
+    }
+
+    fn others(&self) -> &OtherFields {
+        &self.other_fields
+    }
+
+    fn others_mut(&mut self) -> &mut OtherFields {
+        &mut self.other_fields
+    }
+}
+
+crate::common::model::serde_by_fields!(PartialLocale);

@@ -2,22 +2,25 @@
 
 //! `MeBuyer`.
 
-use serde::{Deserialize, Serialize};
+use serde::de::MapAccess;
+use serde::ser::SerializeMap;
 
-use crate::skip_read_only;
+use crate::common::model::{Fields, read, read_only};
+use crate::{OtherFields, RawJson};
 
 /// OrderCloud's `MeBuyer`.
 ///
-/// Made with [`new`](Self::new) and a `with_*` method per field; every field is public.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// Made with [`new`](Self::new) and a `with_*` method per field it sends; every field is public. Fields
+/// this version has no member for are kept in [`other_fields`](Self::other_fields) and sent back.
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MeBuyer {
     /// `ID`. At most 100 characters. Read-only: OrderCloud sets it, and it is never sent.
-    #[serde(rename = "ID", default, skip_serializing_if = "skip_read_only")]
     pub id: Option<String>,
     /// `DefaultCatalogID`. Read-only: OrderCloud sets it, and it is never sent.
-    #[serde(rename = "DefaultCatalogID", default, skip_serializing_if = "skip_read_only")]
     pub default_catalog_id: Option<String>,
+    /// The fields this version has no member for, as they came: sent back as they are.
+    pub other_fields: OtherFields,
 }
 
 impl MeBuyer {
@@ -26,17 +29,42 @@ impl MeBuyer {
         Self::default()
     }
 
-    /// Sets `ID`.
+    /// Sets the field `name`, which this version has no member for, to `value`: see
+    /// [`OtherFields::set`].
     #[must_use]
-    pub fn with_id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-
-    /// Sets `DefaultCatalogID`.
-    #[must_use]
-    pub fn with_default_catalog_id(mut self, value: impl Into<String>) -> Self {
-        self.default_catalog_id = Some(value.into());
+    pub fn with_other_field(mut self, name: impl Into<String>, value: impl Into<RawJson>) -> Self {
+        self.other_fields.set(name, value);
         self
     }
 }
+
+impl Fields for MeBuyer {
+    const NAME: &'static str = "MeBuyer";
+    const FIELDS: &'static [&'static str] = &["ID", "DefaultCatalogID"];
+
+    #[inline(always)]
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
+        match name {
+            "ID" => read(map, &mut self.id)?,
+            "DefaultCatalogID" => read(map, &mut self.default_catalog_id)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        read_only(map, "ID", &self.id)?;
+        read_only(map, "DefaultCatalogID", &self.default_catalog_id)?;
+        Ok(())
+    }
+
+    fn others(&self) -> &OtherFields {
+        &self.other_fields
+    }
+
+    fn others_mut(&mut self) -> &mut OtherFields {
+        &mut self.other_fields
+    }
+}
+
+crate::common::model::serde_by_fields!(MeBuyer);

@@ -2,41 +2,38 @@
 
 //! `MessageCCListenerAssignment`.
 
-use serde::{Deserialize, Serialize};
+use serde::de::MapAccess;
+use serde::ser::SerializeMap;
 
 use super::MessageSenderAssignment;
-use crate::skip_read_only;
+use crate::common::model::{Fields, field, read, read_only};
+use crate::{OtherFields, RawJson};
 
 /// OrderCloud's `MessageCCListenerAssignment`.
 ///
-/// Made with [`new`](Self::new) and a `with_*` method per field; every field is public.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// Made with [`new`](Self::new) and a `with_*` method per field it sends; every field is public. Fields
+/// this version has no member for are kept in [`other_fields`](Self::other_fields) and sent back.
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MessageCCListenerAssignment {
     /// `MessageSenderAssignment`.
-    #[serde(rename = "MessageSenderAssignment", default, skip_serializing_if = "Option::is_none")]
     pub message_sender_assignment: Option<MessageSenderAssignment>,
     /// `MessageConfigName`. Read-only: OrderCloud sets it, and it is never sent.
-    #[serde(rename = "MessageConfigName", default, skip_serializing_if = "skip_read_only")]
     pub message_config_name: Option<String>,
     /// `MessageConfigDescription`. Read-only: OrderCloud sets it, and it is never sent.
-    #[serde(rename = "MessageConfigDescription", default, skip_serializing_if = "skip_read_only")]
     pub message_config_description: Option<String>,
     /// `MessageType`.
-    #[serde(rename = "MessageType", default, skip_serializing_if = "Option::is_none")]
     pub message_type: Option<crate::MessageType>,
     /// `BuyerID`.
-    #[serde(rename = "BuyerID", default, skip_serializing_if = "Option::is_none")]
     pub buyer_id: Option<String>,
     /// `SupplierID`.
-    #[serde(rename = "SupplierID", default, skip_serializing_if = "Option::is_none")]
     pub supplier_id: Option<String>,
     /// `UserGroupID`.
-    #[serde(rename = "UserGroupID", default, skip_serializing_if = "Option::is_none")]
     pub user_group_id: Option<String>,
     /// `UserID`.
-    #[serde(rename = "UserID", default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
+    /// The fields this version has no member for, as they came: sent back as they are.
+    pub other_fields: OtherFields,
 }
 
 impl MessageCCListenerAssignment {
@@ -49,20 +46,6 @@ impl MessageCCListenerAssignment {
     #[must_use]
     pub fn with_message_sender_assignment(mut self, value: impl Into<MessageSenderAssignment>) -> Self {
         self.message_sender_assignment = Some(value.into());
-        self
-    }
-
-    /// Sets `MessageConfigName`.
-    #[must_use]
-    pub fn with_message_config_name(mut self, value: impl Into<String>) -> Self {
-        self.message_config_name = Some(value.into());
-        self
-    }
-
-    /// Sets `MessageConfigDescription`.
-    #[must_use]
-    pub fn with_message_config_description(mut self, value: impl Into<String>) -> Self {
-        self.message_config_description = Some(value.into());
         self
     }
 
@@ -100,4 +83,64 @@ impl MessageCCListenerAssignment {
         self.user_id = Some(value.into());
         self
     }
+
+    /// Sets the field `name`, which this version has no member for, to `value`: see
+    /// [`OtherFields::set`].
+    #[must_use]
+    pub fn with_other_field(mut self, name: impl Into<String>, value: impl Into<RawJson>) -> Self {
+        self.other_fields.set(name, value);
+        self
+    }
 }
+
+impl Fields for MessageCCListenerAssignment {
+    const NAME: &'static str = "MessageCCListenerAssignment";
+    const FIELDS: &'static [&'static str] = &[
+        "MessageSenderAssignment",
+        "MessageConfigName",
+        "MessageConfigDescription",
+        "MessageType",
+        "BuyerID",
+        "SupplierID",
+        "UserGroupID",
+        "UserID",
+    ];
+
+    #[inline(always)]
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
+        match name {
+            "MessageSenderAssignment" => read(map, &mut self.message_sender_assignment)?,
+            "MessageConfigName" => read(map, &mut self.message_config_name)?,
+            "MessageConfigDescription" => read(map, &mut self.message_config_description)?,
+            "MessageType" => read(map, &mut self.message_type)?,
+            "BuyerID" => read(map, &mut self.buyer_id)?,
+            "SupplierID" => read(map, &mut self.supplier_id)?,
+            "UserGroupID" => read(map, &mut self.user_group_id)?,
+            "UserID" => read(map, &mut self.user_id)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        field(map, "MessageSenderAssignment", &self.message_sender_assignment)?;
+        read_only(map, "MessageConfigName", &self.message_config_name)?;
+        read_only(map, "MessageConfigDescription", &self.message_config_description)?;
+        field(map, "MessageType", &self.message_type)?;
+        field(map, "BuyerID", &self.buyer_id)?;
+        field(map, "SupplierID", &self.supplier_id)?;
+        field(map, "UserGroupID", &self.user_group_id)?;
+        field(map, "UserID", &self.user_id)?;
+        Ok(())
+    }
+
+    fn others(&self) -> &OtherFields {
+        &self.other_fields
+    }
+
+    fn others_mut(&mut self) -> &mut OtherFields {
+        &mut self.other_fields
+    }
+}
+
+crate::common::model::serde_by_fields!(MessageCCListenerAssignment);

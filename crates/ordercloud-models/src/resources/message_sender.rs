@@ -2,44 +2,41 @@
 
 //! `MessageSender`, and `PartialMessageSender` for a PATCH.
 
-use serde::{Deserialize, Serialize};
+use serde::de::MapAccess;
+use serde::ser::SerializeMap;
 
 use super::ApiRole;
-use crate::{Patch, Xp, common::redact::RedactedOption};
+use crate::common::model::{Fields, field, read};
+use crate::{OtherFields, Patch, RawJson, Xp, common::redact::RedactedOption};
 
 /// OrderCloud's `MessageSender`.
 ///
-/// Made with [`new`](Self::new) and a `with_*` method per field; every field is public.
-#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+/// Made with [`new`](Self::new) and a `with_*` method per field it sends; every field is public. Fields
+/// this version has no member for are kept in [`other_fields`](Self::other_fields) and sent back.
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MessageSender {
     /// `ID`. At most 100 characters.
-    #[serde(rename = "ID", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// `Name`.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `MessageTypes`.
-    #[serde(rename = "MessageTypes", default, skip_serializing_if = "Option::is_none")]
     pub message_types: Option<Vec<crate::MessageType>>,
     /// `Description`.
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// URL the MessageSender will POST data to, likely a route within your middleware.
-    #[serde(rename = "URL", default, skip_serializing_if = "Option::is_none")]
+    /// `URL`: URL the MessageSender will POST data to, likely a route within your middleware.
     pub url: Option<String>,
-    /// If additional data not provided by the message sender is needed, provide any elevated roles needed
-    /// to make additional calls.
-    #[serde(rename = "ElevatedRoles", default, skip_serializing_if = "Option::is_none")]
+    /// `ElevatedRoles`: If additional data not provided by the message sender is needed, provide any
+    /// elevated roles needed to make additional calls.
     pub elevated_roles: Option<Vec<ApiRole>>,
-    /// Security feature that allows your middleware to verify the digital signature in the request header
-    /// to ensure you only accept trusted data. A secret: redacted in `Debug`.
-    #[serde(rename = "SharedKey", default, skip_serializing_if = "Option::is_none")]
+    /// `SharedKey`: Security feature that allows your middleware to verify the digital signature in the
+    /// request header to ensure you only accept trusted data. A secret: redacted in `Debug`.
     pub shared_key: Option<String>,
     /// The marketplace's extended properties: free-form, read as your own type with `Xp::get`, written with
     /// `Xp::new`.
-    #[serde(rename = "xp", default, skip_serializing_if = "Option::is_none")]
     pub xp: Option<Xp>,
+    /// The fields this version has no member for, as they came: sent back as they are.
+    pub other_fields: OtherFields,
 }
 
 impl MessageSender {
@@ -103,7 +100,59 @@ impl MessageSender {
         self.xp = Some(value.into());
         self
     }
+
+    /// Sets the field `name`, which this version has no member for, to `value`: see
+    /// [`OtherFields::set`].
+    #[must_use]
+    pub fn with_other_field(mut self, name: impl Into<String>, value: impl Into<RawJson>) -> Self {
+        self.other_fields.set(name, value);
+        self
+    }
 }
+
+impl Fields for MessageSender {
+    const NAME: &'static str = "MessageSender";
+    const FIELDS: &'static [&'static str] =
+        &["ID", "Name", "MessageTypes", "Description", "URL", "ElevatedRoles", "SharedKey", "xp"];
+
+    #[inline(always)]
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
+        match name {
+            "ID" => read(map, &mut self.id)?,
+            "Name" => read(map, &mut self.name)?,
+            "MessageTypes" => read(map, &mut self.message_types)?,
+            "Description" => read(map, &mut self.description)?,
+            "URL" => read(map, &mut self.url)?,
+            "ElevatedRoles" => read(map, &mut self.elevated_roles)?,
+            "SharedKey" => read(map, &mut self.shared_key)?,
+            "xp" => read(map, &mut self.xp)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        field(map, "ID", &self.id)?;
+        field(map, "Name", &self.name)?;
+        field(map, "MessageTypes", &self.message_types)?;
+        field(map, "Description", &self.description)?;
+        field(map, "URL", &self.url)?;
+        field(map, "ElevatedRoles", &self.elevated_roles)?;
+        field(map, "SharedKey", &self.shared_key)?;
+        field(map, "xp", &self.xp)?;
+        Ok(())
+    }
+
+    fn others(&self) -> &OtherFields {
+        &self.other_fields
+    }
+
+    fn others_mut(&mut self) -> &mut OtherFields {
+        &mut self.other_fields
+    }
+}
+
+crate::common::model::serde_by_fields!(MessageSender);
 
 impl std::fmt::Debug for MessageSender {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -116,6 +165,7 @@ impl std::fmt::Debug for MessageSender {
             .field("elevated_roles", &self.elevated_roles)
             .field("shared_key", &RedactedOption(self.shared_key.is_some()))
             .field("xp", &self.xp)
+            .field("other_fields", &self.other_fields)
             .finish()
     }
 }
@@ -124,37 +174,32 @@ impl std::fmt::Debug for MessageSender {
 ///
 /// Each field is left out ([`Patch::Unchanged`], the default: it keeps its value), sent as
 /// `null` ([`Patch::Null`], with `clear_*`: it is cleared) or sent ([`Patch::Set`], with
-/// `with_*`). A nested object is itself partial. Read-only fields are not in it.
-#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+/// `with_*`). A nested object is itself partial. Read-only fields are not in it; fields this
+/// version has no member for are sent from [`other_fields`](Self::other_fields).
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PartialMessageSender {
     /// `ID`. At most 100 characters.
-    #[serde(rename = "ID", default, skip_serializing_if = "Patch::is_unchanged")]
     pub id: Patch<String>,
     /// `Name`.
-    #[serde(rename = "Name", default, skip_serializing_if = "Patch::is_unchanged")]
     pub name: Patch<String>,
     /// `MessageTypes`.
-    #[serde(rename = "MessageTypes", default, skip_serializing_if = "Patch::is_unchanged")]
     pub message_types: Patch<Vec<crate::MessageType>>,
     /// `Description`.
-    #[serde(rename = "Description", default, skip_serializing_if = "Patch::is_unchanged")]
     pub description: Patch<String>,
-    /// URL the MessageSender will POST data to, likely a route within your middleware.
-    #[serde(rename = "URL", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `URL`: URL the MessageSender will POST data to, likely a route within your middleware.
     pub url: Patch<String>,
-    /// If additional data not provided by the message sender is needed, provide any elevated roles needed
-    /// to make additional calls.
-    #[serde(rename = "ElevatedRoles", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `ElevatedRoles`: If additional data not provided by the message sender is needed, provide any
+    /// elevated roles needed to make additional calls.
     pub elevated_roles: Patch<Vec<ApiRole>>,
-    /// Security feature that allows your middleware to verify the digital signature in the request header
-    /// to ensure you only accept trusted data. A secret: redacted in `Debug`.
-    #[serde(rename = "SharedKey", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `SharedKey`: Security feature that allows your middleware to verify the digital signature in the
+    /// request header to ensure you only accept trusted data. A secret: redacted in `Debug`.
     pub shared_key: Patch<String>,
     /// The marketplace's extended properties: free-form, read as your own type with `Xp::get`, written with
     /// `Xp::new`.
-    #[serde(rename = "xp", default, skip_serializing_if = "Patch::is_unchanged")]
     pub xp: Patch<Xp>,
+    /// The fields this version has no member for, as they came: sent back as they are.
+    pub other_fields: OtherFields,
 }
 
 impl PartialMessageSender {
@@ -274,7 +319,59 @@ impl PartialMessageSender {
         self.xp = Patch::Null;
         self
     }
+
+    /// Sets the field `name`, which this version has no member for, to `value`: see
+    /// [`OtherFields::set`].
+    #[must_use]
+    pub fn with_other_field(mut self, name: impl Into<String>, value: impl Into<RawJson>) -> Self {
+        self.other_fields.set(name, value);
+        self
+    }
 }
+
+impl Fields for PartialMessageSender {
+    const NAME: &'static str = "PartialMessageSender";
+    const FIELDS: &'static [&'static str] =
+        &["ID", "Name", "MessageTypes", "Description", "URL", "ElevatedRoles", "SharedKey", "xp"];
+
+    #[inline(always)]
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
+        match name {
+            "ID" => read(map, &mut self.id)?,
+            "Name" => read(map, &mut self.name)?,
+            "MessageTypes" => read(map, &mut self.message_types)?,
+            "Description" => read(map, &mut self.description)?,
+            "URL" => read(map, &mut self.url)?,
+            "ElevatedRoles" => read(map, &mut self.elevated_roles)?,
+            "SharedKey" => read(map, &mut self.shared_key)?,
+            "xp" => read(map, &mut self.xp)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        field(map, "ID", &self.id)?;
+        field(map, "Name", &self.name)?;
+        field(map, "MessageTypes", &self.message_types)?;
+        field(map, "Description", &self.description)?;
+        field(map, "URL", &self.url)?;
+        field(map, "ElevatedRoles", &self.elevated_roles)?;
+        field(map, "SharedKey", &self.shared_key)?;
+        field(map, "xp", &self.xp)?;
+        Ok(())
+    }
+
+    fn others(&self) -> &OtherFields {
+        &self.other_fields
+    }
+
+    fn others_mut(&mut self) -> &mut OtherFields {
+        &mut self.other_fields
+    }
+}
+
+crate::common::model::serde_by_fields!(PartialMessageSender);
 
 impl std::fmt::Debug for PartialMessageSender {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -287,6 +384,7 @@ impl std::fmt::Debug for PartialMessageSender {
             .field("elevated_roles", &self.elevated_roles)
             .field("shared_key", &RedactedOption(matches!(self.shared_key, Patch::Set(_))))
             .field("xp", &self.xp)
+            .field("other_fields", &self.other_fields)
             .finish()
     }
 }

@@ -2,34 +2,33 @@
 
 //! `MessageSenderAssignment`.
 
-use serde::{Deserialize, Serialize};
+use serde::de::MapAccess;
+use serde::ser::SerializeMap;
 
-use crate::skip_read_only;
+use crate::common::model::{Fields, field, read, read_only};
+use crate::{OtherFields, RawJson};
 
 /// OrderCloud's `MessageSenderAssignment`.
 ///
-/// Made with [`new`](Self::new) and a `with_*` method per field; every field is public.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// Made with [`new`](Self::new) and a `with_*` method per field it sends; every field is public. Fields
+/// this version has no member for are kept in [`other_fields`](Self::other_fields) and sent back.
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MessageSenderAssignment {
     /// `MessageSenderID`.
-    #[serde(rename = "MessageSenderID", default, skip_serializing_if = "Option::is_none")]
     pub message_sender_id: Option<String>,
     /// `BuyerID`.
-    #[serde(rename = "BuyerID", default, skip_serializing_if = "Option::is_none")]
     pub buyer_id: Option<String>,
     /// `SupplierID`.
-    #[serde(rename = "SupplierID", default, skip_serializing_if = "Option::is_none")]
     pub supplier_id: Option<String>,
     /// `UserGroupID`.
-    #[serde(rename = "UserGroupID", default, skip_serializing_if = "Option::is_none")]
     pub user_group_id: Option<String>,
     /// `MessageConfigName`. Read-only: OrderCloud sets it, and it is never sent.
-    #[serde(rename = "MessageConfigName", default, skip_serializing_if = "skip_read_only")]
     pub message_config_name: Option<String>,
     /// `MessageConfigDescription`. Read-only: OrderCloud sets it, and it is never sent.
-    #[serde(rename = "MessageConfigDescription", default, skip_serializing_if = "skip_read_only")]
     pub message_config_description: Option<String>,
+    /// The fields this version has no member for, as they came: sent back as they are.
+    pub other_fields: OtherFields,
 }
 
 impl MessageSenderAssignment {
@@ -66,17 +65,51 @@ impl MessageSenderAssignment {
         self
     }
 
-    /// Sets `MessageConfigName`.
+    /// Sets the field `name`, which this version has no member for, to `value`: see
+    /// [`OtherFields::set`].
     #[must_use]
-    pub fn with_message_config_name(mut self, value: impl Into<String>) -> Self {
-        self.message_config_name = Some(value.into());
-        self
-    }
-
-    /// Sets `MessageConfigDescription`.
-    #[must_use]
-    pub fn with_message_config_description(mut self, value: impl Into<String>) -> Self {
-        self.message_config_description = Some(value.into());
+    pub fn with_other_field(mut self, name: impl Into<String>, value: impl Into<RawJson>) -> Self {
+        self.other_fields.set(name, value);
         self
     }
 }
+
+impl Fields for MessageSenderAssignment {
+    const NAME: &'static str = "MessageSenderAssignment";
+    const FIELDS: &'static [&'static str] =
+        &["MessageSenderID", "BuyerID", "SupplierID", "UserGroupID", "MessageConfigName", "MessageConfigDescription"];
+
+    #[inline(always)]
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
+        match name {
+            "MessageSenderID" => read(map, &mut self.message_sender_id)?,
+            "BuyerID" => read(map, &mut self.buyer_id)?,
+            "SupplierID" => read(map, &mut self.supplier_id)?,
+            "UserGroupID" => read(map, &mut self.user_group_id)?,
+            "MessageConfigName" => read(map, &mut self.message_config_name)?,
+            "MessageConfigDescription" => read(map, &mut self.message_config_description)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        field(map, "MessageSenderID", &self.message_sender_id)?;
+        field(map, "BuyerID", &self.buyer_id)?;
+        field(map, "SupplierID", &self.supplier_id)?;
+        field(map, "UserGroupID", &self.user_group_id)?;
+        read_only(map, "MessageConfigName", &self.message_config_name)?;
+        read_only(map, "MessageConfigDescription", &self.message_config_description)?;
+        Ok(())
+    }
+
+    fn others(&self) -> &OtherFields {
+        &self.other_fields
+    }
+
+    fn others_mut(&mut self) -> &mut OtherFields {
+        &mut self.other_fields
+    }
+}
+
+crate::common::model::serde_by_fields!(MessageSenderAssignment);

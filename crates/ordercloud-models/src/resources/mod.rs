@@ -5,12 +5,14 @@
 //! sends.
 //!
 //! Every field is an `Option`, left out of the JSON when `None`, under its exact OrderCloud
-//! name; unknown fields are accepted; open sets keep values this version does not know.
-//! Read-only fields are read, and never sent. Extended properties are [`Xp`](crate::Xp):
-//! untyped until you ask for your own type. Money and other decimals are `f64`: it
-//! carries every value OrderCloud sends (at most 15 significant digits) exactly through a
-//! read and a write, without a decimal crate in every user's build; convert to a decimal
-//! type for arithmetic. Dates are RFC 3339 text, as sent.
+//! name; open sets keep values this version does not know. Every model keeps the fields it
+//! has no member for in its `other_fields` ([`OtherFields`](crate::OtherFields)), with
+//! their JSON exactly as it came, and writes them back: a GET then a PUT sends back every
+//! field OrderCloud sent, at every level. Read-only fields are read, and never sent; fields
+//! that are only written (passwords, secrets) print redacted in `Debug`. Extended
+//! properties are [`Xp`](crate::Xp): untyped until you ask for your own type. Money and
+//! other decimals are [`Decimal`](crate::Decimal), exact: the digits OrderCloud sends are
+//! the digits written back. Dates are RFC 3339 text, as sent.
 
 mod access_token;
 mod access_token_basic;

@@ -2,59 +2,53 @@
 
 //! `OpenIdConnect`, and `PartialOpenIdConnect` for a PATCH.
 
-use serde::{Deserialize, Serialize};
+use serde::de::MapAccess;
+use serde::ser::SerializeMap;
 
-use crate::{Patch, common::redact::RedactedOption, skip_read_only};
+use crate::common::model::{Fields, field, read, read_only};
+use crate::{OtherFields, Patch, RawJson, common::redact::RedactedOption};
 
 /// OrderCloud's `OpenIdConnect`.
 ///
-/// Made with [`new`](Self::new) and a `with_*` method per field; every field is public.
-#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+/// Made with [`new`](Self::new) and a `with_*` method per field it sends; every field is public. Fields
+/// this version has no member for are kept in [`other_fields`](Self::other_fields) and sent back.
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OpenIdConnect {
-    /// ID of this OpenID Connect configuration object. Each object allows authentication to one OrderCloud
-    /// ApiClient through one Identity Providing Party. At most 100 characters.
-    #[serde(rename = "ID", default, skip_serializing_if = "Option::is_none")]
+    /// `ID`: ID of this OpenID Connect configuration object. Each object allows authentication to one
+    /// OrderCloud ApiClient through one Identity Providing Party. At most 100 characters.
     pub id: Option<String>,
-    /// An ID that references an OrderCloud ApiClient.
-    #[serde(rename = "OrderCloudApiClientID", default, skip_serializing_if = "Option::is_none")]
+    /// `OrderCloudApiClientID`: An ID that references an OrderCloud ApiClient.
     pub order_cloud_api_client_id: Option<String>,
-    /// An app ID from the Identity Provider that is required to get JWT tokens.
-    #[serde(rename = "ConnectClientID", default, skip_serializing_if = "Option::is_none")]
+    /// `ConnectClientID`: An app ID from the Identity Provider that is required to get JWT tokens.
     pub connect_client_id: Option<String>,
-    /// A secret string from the Identity Provider that grants access to get JWT tokens. A secret: redacted
-    /// in `Debug`.
-    #[serde(rename = "ConnectClientSecret", default, skip_serializing_if = "Option::is_none")]
+    /// `ConnectClientSecret`: A secret string from the Identity Provider that grants access to get JWT
+    /// tokens. A secret: redacted in `Debug`.
     pub connect_client_secret: Option<String>,
-    /// A URL on your front-end ordering site where users will be redirected after they authenticate through
-    /// the Identity Provider. The string "{token}" will be replaced with a valid OrderCloud JWT.
-    #[serde(rename = "AppStartUrl", default, skip_serializing_if = "Option::is_none")]
+    /// `AppStartUrl`: A URL on your front-end ordering site where users will be redirected after they
+    /// authenticate through the Identity Provider. The string "{token}" will be replaced with a valid
+    /// OrderCloud JWT.
     pub app_start_url: Option<String>,
-    /// A publicly known URL from the Identity Provider that redirects to a resource where users enter
-    /// personal credentials.
-    #[serde(rename = "AuthorizationEndpoint", default, skip_serializing_if = "Option::is_none")]
+    /// `AuthorizationEndpoint`: A publicly known URL from the Identity Provider that redirects to a
+    /// resource where users enter personal credentials.
     pub authorization_endpoint: Option<String>,
-    /// A publicly known URL from the Identity Provider where agents can get JWT tokens.
-    #[serde(rename = "TokenEndpoint", default, skip_serializing_if = "Option::is_none")]
+    /// `TokenEndpoint`: A publicly known URL from the Identity Provider where agents can get JWT tokens.
     pub token_endpoint: Option<String>,
-    /// If true, uses a url encoded form post with all auth values. Otherwise, an Authorization header with
-    /// basic auth is passed with a JSON object in the body.
-    #[serde(rename = "UrlEncoded", default, skip_serializing_if = "Option::is_none")]
+    /// `UrlEncoded`: If true, uses a url encoded form post with all auth values. Otherwise, an
+    /// Authorization header with basic auth is passed with a JSON object in the body.
     pub url_encoded: Option<bool>,
-    /// ID of the IntegrationEvent to call upon authorization request. Used when you haven't pre-populated
-    /// users into OrderCloud, or need to sync user data.
-    #[serde(rename = "IntegrationEventID", default, skip_serializing_if = "Option::is_none")]
+    /// `IntegrationEventID`: ID of the IntegrationEvent to call upon authorization request. Used when you
+    /// haven't pre-populated users into OrderCloud, or need to sync user data.
     pub integration_event_id: Option<String>,
-    /// If true, the integration event is always triggered regardless of if the user already exists in
-    /// OrderCloud.
-    #[serde(rename = "CallSyncUserIntegrationEvent", default, skip_serializing_if = "Option::is_none")]
+    /// `CallSyncUserIntegrationEvent`: If true, the integration event is always triggered regardless of if
+    /// the user already exists in OrderCloud.
     pub call_sync_user_integration_event: Option<bool>,
     /// `IntegrationEventName`. Read-only: OrderCloud sets it, and it is never sent.
-    #[serde(rename = "IntegrationEventName", default, skip_serializing_if = "skip_read_only")]
     pub integration_event_name: Option<String>,
-    /// Any additional scopes needed by the IDP.
-    #[serde(rename = "AdditionalIdpScopes", default, skip_serializing_if = "Option::is_none")]
+    /// `AdditionalIdpScopes`: Any additional scopes needed by the IDP.
     pub additional_idp_scopes: Option<Vec<String>>,
+    /// The fields this version has no member for, as they came: sent back as they are.
+    pub other_fields: OtherFields,
 }
 
 impl OpenIdConnect {
@@ -133,20 +127,85 @@ impl OpenIdConnect {
         self
     }
 
-    /// Sets `IntegrationEventName`.
-    #[must_use]
-    pub fn with_integration_event_name(mut self, value: impl Into<String>) -> Self {
-        self.integration_event_name = Some(value.into());
-        self
-    }
-
     /// Sets `AdditionalIdpScopes`.
     #[must_use]
     pub fn with_additional_idp_scopes(mut self, value: impl Into<Vec<String>>) -> Self {
         self.additional_idp_scopes = Some(value.into());
         self
     }
+
+    /// Sets the field `name`, which this version has no member for, to `value`: see
+    /// [`OtherFields::set`].
+    #[must_use]
+    pub fn with_other_field(mut self, name: impl Into<String>, value: impl Into<RawJson>) -> Self {
+        self.other_fields.set(name, value);
+        self
+    }
 }
+
+impl Fields for OpenIdConnect {
+    const NAME: &'static str = "OpenIdConnect";
+    const FIELDS: &'static [&'static str] = &[
+        "ID",
+        "OrderCloudApiClientID",
+        "ConnectClientID",
+        "ConnectClientSecret",
+        "AppStartUrl",
+        "AuthorizationEndpoint",
+        "TokenEndpoint",
+        "UrlEncoded",
+        "IntegrationEventID",
+        "CallSyncUserIntegrationEvent",
+        "IntegrationEventName",
+        "AdditionalIdpScopes",
+    ];
+
+    #[inline(always)]
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
+        match name {
+            "ID" => read(map, &mut self.id)?,
+            "OrderCloudApiClientID" => read(map, &mut self.order_cloud_api_client_id)?,
+            "ConnectClientID" => read(map, &mut self.connect_client_id)?,
+            "ConnectClientSecret" => read(map, &mut self.connect_client_secret)?,
+            "AppStartUrl" => read(map, &mut self.app_start_url)?,
+            "AuthorizationEndpoint" => read(map, &mut self.authorization_endpoint)?,
+            "TokenEndpoint" => read(map, &mut self.token_endpoint)?,
+            "UrlEncoded" => read(map, &mut self.url_encoded)?,
+            "IntegrationEventID" => read(map, &mut self.integration_event_id)?,
+            "CallSyncUserIntegrationEvent" => read(map, &mut self.call_sync_user_integration_event)?,
+            "IntegrationEventName" => read(map, &mut self.integration_event_name)?,
+            "AdditionalIdpScopes" => read(map, &mut self.additional_idp_scopes)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        field(map, "ID", &self.id)?;
+        field(map, "OrderCloudApiClientID", &self.order_cloud_api_client_id)?;
+        field(map, "ConnectClientID", &self.connect_client_id)?;
+        field(map, "ConnectClientSecret", &self.connect_client_secret)?;
+        field(map, "AppStartUrl", &self.app_start_url)?;
+        field(map, "AuthorizationEndpoint", &self.authorization_endpoint)?;
+        field(map, "TokenEndpoint", &self.token_endpoint)?;
+        field(map, "UrlEncoded", &self.url_encoded)?;
+        field(map, "IntegrationEventID", &self.integration_event_id)?;
+        field(map, "CallSyncUserIntegrationEvent", &self.call_sync_user_integration_event)?;
+        read_only(map, "IntegrationEventName", &self.integration_event_name)?;
+        field(map, "AdditionalIdpScopes", &self.additional_idp_scopes)?;
+        Ok(())
+    }
+
+    fn others(&self) -> &OtherFields {
+        &self.other_fields
+    }
+
+    fn others_mut(&mut self) -> &mut OtherFields {
+        &mut self.other_fields
+    }
+}
+
+crate::common::model::serde_by_fields!(OpenIdConnect);
 
 impl std::fmt::Debug for OpenIdConnect {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -163,6 +222,7 @@ impl std::fmt::Debug for OpenIdConnect {
             .field("call_sync_user_integration_event", &self.call_sync_user_integration_event)
             .field("integration_event_name", &self.integration_event_name)
             .field("additional_idp_scopes", &self.additional_idp_scopes)
+            .field("other_fields", &self.other_fields)
             .finish()
     }
 }
@@ -171,50 +231,43 @@ impl std::fmt::Debug for OpenIdConnect {
 ///
 /// Each field is left out ([`Patch::Unchanged`], the default: it keeps its value), sent as
 /// `null` ([`Patch::Null`], with `clear_*`: it is cleared) or sent ([`Patch::Set`], with
-/// `with_*`). A nested object is itself partial. Read-only fields are not in it.
-#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+/// `with_*`). A nested object is itself partial. Read-only fields are not in it; fields this
+/// version has no member for are sent from [`other_fields`](Self::other_fields).
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PartialOpenIdConnect {
-    /// ID of this OpenID Connect configuration object. Each object allows authentication to one OrderCloud
-    /// ApiClient through one Identity Providing Party. At most 100 characters.
-    #[serde(rename = "ID", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `ID`: ID of this OpenID Connect configuration object. Each object allows authentication to one
+    /// OrderCloud ApiClient through one Identity Providing Party. At most 100 characters.
     pub id: Patch<String>,
-    /// An ID that references an OrderCloud ApiClient.
-    #[serde(rename = "OrderCloudApiClientID", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `OrderCloudApiClientID`: An ID that references an OrderCloud ApiClient.
     pub order_cloud_api_client_id: Patch<String>,
-    /// An app ID from the Identity Provider that is required to get JWT tokens.
-    #[serde(rename = "ConnectClientID", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `ConnectClientID`: An app ID from the Identity Provider that is required to get JWT tokens.
     pub connect_client_id: Patch<String>,
-    /// A secret string from the Identity Provider that grants access to get JWT tokens. A secret: redacted
-    /// in `Debug`.
-    #[serde(rename = "ConnectClientSecret", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `ConnectClientSecret`: A secret string from the Identity Provider that grants access to get JWT
+    /// tokens. A secret: redacted in `Debug`.
     pub connect_client_secret: Patch<String>,
-    /// A URL on your front-end ordering site where users will be redirected after they authenticate through
-    /// the Identity Provider. The string "{token}" will be replaced with a valid OrderCloud JWT.
-    #[serde(rename = "AppStartUrl", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `AppStartUrl`: A URL on your front-end ordering site where users will be redirected after they
+    /// authenticate through the Identity Provider. The string "{token}" will be replaced with a valid
+    /// OrderCloud JWT.
     pub app_start_url: Patch<String>,
-    /// A publicly known URL from the Identity Provider that redirects to a resource where users enter
-    /// personal credentials.
-    #[serde(rename = "AuthorizationEndpoint", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `AuthorizationEndpoint`: A publicly known URL from the Identity Provider that redirects to a
+    /// resource where users enter personal credentials.
     pub authorization_endpoint: Patch<String>,
-    /// A publicly known URL from the Identity Provider where agents can get JWT tokens.
-    #[serde(rename = "TokenEndpoint", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `TokenEndpoint`: A publicly known URL from the Identity Provider where agents can get JWT tokens.
     pub token_endpoint: Patch<String>,
-    /// If true, uses a url encoded form post with all auth values. Otherwise, an Authorization header with
-    /// basic auth is passed with a JSON object in the body.
-    #[serde(rename = "UrlEncoded", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `UrlEncoded`: If true, uses a url encoded form post with all auth values. Otherwise, an
+    /// Authorization header with basic auth is passed with a JSON object in the body.
     pub url_encoded: Patch<bool>,
-    /// ID of the IntegrationEvent to call upon authorization request. Used when you haven't pre-populated
-    /// users into OrderCloud, or need to sync user data.
-    #[serde(rename = "IntegrationEventID", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `IntegrationEventID`: ID of the IntegrationEvent to call upon authorization request. Used when you
+    /// haven't pre-populated users into OrderCloud, or need to sync user data.
     pub integration_event_id: Patch<String>,
-    /// If true, the integration event is always triggered regardless of if the user already exists in
-    /// OrderCloud.
-    #[serde(rename = "CallSyncUserIntegrationEvent", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `CallSyncUserIntegrationEvent`: If true, the integration event is always triggered regardless of if
+    /// the user already exists in OrderCloud.
     pub call_sync_user_integration_event: Patch<bool>,
-    /// Any additional scopes needed by the IDP.
-    #[serde(rename = "AdditionalIdpScopes", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `AdditionalIdpScopes`: Any additional scopes needed by the IDP.
     pub additional_idp_scopes: Patch<Vec<String>>,
+    /// The fields this version has no member for, as they came: sent back as they are.
+    pub other_fields: OtherFields,
 }
 
 impl PartialOpenIdConnect {
@@ -376,7 +429,76 @@ impl PartialOpenIdConnect {
         self.additional_idp_scopes = Patch::Null;
         self
     }
+
+    /// Sets the field `name`, which this version has no member for, to `value`: see
+    /// [`OtherFields::set`].
+    #[must_use]
+    pub fn with_other_field(mut self, name: impl Into<String>, value: impl Into<RawJson>) -> Self {
+        self.other_fields.set(name, value);
+        self
+    }
 }
+
+impl Fields for PartialOpenIdConnect {
+    const NAME: &'static str = "PartialOpenIdConnect";
+    const FIELDS: &'static [&'static str] = &[
+        "ID",
+        "OrderCloudApiClientID",
+        "ConnectClientID",
+        "ConnectClientSecret",
+        "AppStartUrl",
+        "AuthorizationEndpoint",
+        "TokenEndpoint",
+        "UrlEncoded",
+        "IntegrationEventID",
+        "CallSyncUserIntegrationEvent",
+        "AdditionalIdpScopes",
+    ];
+
+    #[inline(always)]
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
+        match name {
+            "ID" => read(map, &mut self.id)?,
+            "OrderCloudApiClientID" => read(map, &mut self.order_cloud_api_client_id)?,
+            "ConnectClientID" => read(map, &mut self.connect_client_id)?,
+            "ConnectClientSecret" => read(map, &mut self.connect_client_secret)?,
+            "AppStartUrl" => read(map, &mut self.app_start_url)?,
+            "AuthorizationEndpoint" => read(map, &mut self.authorization_endpoint)?,
+            "TokenEndpoint" => read(map, &mut self.token_endpoint)?,
+            "UrlEncoded" => read(map, &mut self.url_encoded)?,
+            "IntegrationEventID" => read(map, &mut self.integration_event_id)?,
+            "CallSyncUserIntegrationEvent" => read(map, &mut self.call_sync_user_integration_event)?,
+            "AdditionalIdpScopes" => read(map, &mut self.additional_idp_scopes)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        field(map, "ID", &self.id)?;
+        field(map, "OrderCloudApiClientID", &self.order_cloud_api_client_id)?;
+        field(map, "ConnectClientID", &self.connect_client_id)?;
+        field(map, "ConnectClientSecret", &self.connect_client_secret)?;
+        field(map, "AppStartUrl", &self.app_start_url)?;
+        field(map, "AuthorizationEndpoint", &self.authorization_endpoint)?;
+        field(map, "TokenEndpoint", &self.token_endpoint)?;
+        field(map, "UrlEncoded", &self.url_encoded)?;
+        field(map, "IntegrationEventID", &self.integration_event_id)?;
+        field(map, "CallSyncUserIntegrationEvent", &self.call_sync_user_integration_event)?;
+        field(map, "AdditionalIdpScopes", &self.additional_idp_scopes)?;
+        Ok(())
+    }
+
+    fn others(&self) -> &OtherFields {
+        &self.other_fields
+    }
+
+    fn others_mut(&mut self) -> &mut OtherFields {
+        &mut self.other_fields
+    }
+}
+
+crate::common::model::serde_by_fields!(PartialOpenIdConnect);
 
 impl std::fmt::Debug for PartialOpenIdConnect {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -392,6 +514,7 @@ impl std::fmt::Debug for PartialOpenIdConnect {
             .field("integration_event_id", &self.integration_event_id)
             .field("call_sync_user_integration_event", &self.call_sync_user_integration_event)
             .field("additional_idp_scopes", &self.additional_idp_scopes)
+            .field("other_fields", &self.other_fields)
             .finish()
     }
 }

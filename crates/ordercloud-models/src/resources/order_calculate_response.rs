@@ -2,36 +2,35 @@
 
 //! `OrderCalculateResponse`.
 
-use serde::{Deserialize, Serialize};
+use serde::de::MapAccess;
+use serde::ser::SerializeMap;
 
 use super::LineItemOverride;
-use crate::Xp;
+use crate::common::model::{Fields, field, read};
+use crate::{Decimal, OtherFields, RawJson, Xp};
 
 /// OrderCloud's `OrderCalculateResponse`.
 ///
-/// Made with [`new`](Self::new) and a `with_*` method per field; every field is public.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// Made with [`new`](Self::new) and a `with_*` method per field it sends; every field is public. Fields
+/// this version has no member for are kept in [`other_fields`](Self::other_fields) and sent back.
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OrderCalculateResponse {
     /// `LineItemOverrides`.
-    #[serde(rename = "LineItemOverrides", default, skip_serializing_if = "Option::is_none")]
     pub line_item_overrides: Option<Vec<LineItemOverride>>,
     /// `ShippingTotal`.
-    #[serde(rename = "ShippingTotal", default, skip_serializing_if = "Option::is_none")]
-    pub shipping_total: Option<f64>,
+    pub shipping_total: Option<Decimal>,
     /// `TaxTotal`.
-    #[serde(rename = "TaxTotal", default, skip_serializing_if = "Option::is_none")]
-    pub tax_total: Option<f64>,
+    pub tax_total: Option<Decimal>,
     /// `HttpStatusCode`.
-    #[serde(rename = "HttpStatusCode", default, skip_serializing_if = "Option::is_none")]
     pub http_status_code: Option<i32>,
     /// `UnhandledErrorBody`.
-    #[serde(rename = "UnhandledErrorBody", default, skip_serializing_if = "Option::is_none")]
     pub unhandled_error_body: Option<String>,
     /// The marketplace's extended properties: free-form, read as your own type with `Xp::get`, written with
     /// `Xp::new`.
-    #[serde(rename = "xp", default, skip_serializing_if = "Option::is_none")]
     pub xp: Option<Xp>,
+    /// The fields this version has no member for, as they came: sent back as they are.
+    pub other_fields: OtherFields,
 }
 
 impl OrderCalculateResponse {
@@ -49,14 +48,14 @@ impl OrderCalculateResponse {
 
     /// Sets `ShippingTotal`.
     #[must_use]
-    pub fn with_shipping_total(mut self, value: impl Into<f64>) -> Self {
+    pub fn with_shipping_total(mut self, value: impl Into<Decimal>) -> Self {
         self.shipping_total = Some(value.into());
         self
     }
 
     /// Sets `TaxTotal`.
     #[must_use]
-    pub fn with_tax_total(mut self, value: impl Into<f64>) -> Self {
+    pub fn with_tax_total(mut self, value: impl Into<Decimal>) -> Self {
         self.tax_total = Some(value.into());
         self
     }
@@ -81,4 +80,52 @@ impl OrderCalculateResponse {
         self.xp = Some(value.into());
         self
     }
+
+    /// Sets the field `name`, which this version has no member for, to `value`: see
+    /// [`OtherFields::set`].
+    #[must_use]
+    pub fn with_other_field(mut self, name: impl Into<String>, value: impl Into<RawJson>) -> Self {
+        self.other_fields.set(name, value);
+        self
+    }
 }
+
+impl Fields for OrderCalculateResponse {
+    const NAME: &'static str = "OrderCalculateResponse";
+    const FIELDS: &'static [&'static str] =
+        &["LineItemOverrides", "ShippingTotal", "TaxTotal", "HttpStatusCode", "UnhandledErrorBody", "xp"];
+
+    #[inline(always)]
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
+        match name {
+            "LineItemOverrides" => read(map, &mut self.line_item_overrides)?,
+            "ShippingTotal" => read(map, &mut self.shipping_total)?,
+            "TaxTotal" => read(map, &mut self.tax_total)?,
+            "HttpStatusCode" => read(map, &mut self.http_status_code)?,
+            "UnhandledErrorBody" => read(map, &mut self.unhandled_error_body)?,
+            "xp" => read(map, &mut self.xp)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        field(map, "LineItemOverrides", &self.line_item_overrides)?;
+        field(map, "ShippingTotal", &self.shipping_total)?;
+        field(map, "TaxTotal", &self.tax_total)?;
+        field(map, "HttpStatusCode", &self.http_status_code)?;
+        field(map, "UnhandledErrorBody", &self.unhandled_error_body)?;
+        field(map, "xp", &self.xp)?;
+        Ok(())
+    }
+
+    fn others(&self) -> &OtherFields {
+        &self.other_fields
+    }
+
+    fn others_mut(&mut self) -> &mut OtherFields {
+        &mut self.other_fields
+    }
+}
+
+crate::common::model::serde_by_fields!(OrderCalculateResponse);

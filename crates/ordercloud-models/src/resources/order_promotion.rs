@@ -2,100 +2,75 @@
 
 //! `OrderPromotion`.
 
-use serde::{Deserialize, Serialize};
+use serde::de::MapAccess;
+use serde::ser::SerializeMap;
 
-use crate::{Xp, skip_read_only};
+use crate::common::model::{Fields, field, read, read_only};
+use crate::{Decimal, OtherFields, RawJson, Xp};
 
 /// OrderCloud's `OrderPromotion`.
 ///
-/// Made with [`new`](Self::new) and a `with_*` method per field; every field is public.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// Made with [`new`](Self::new) and a `with_*` method per field it sends; every field is public. Fields
+/// this version has no member for are kept in [`other_fields`](Self::other_fields) and sent back.
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OrderPromotion {
     /// `Amount`. Read-only: OrderCloud sets it, and it is never sent.
-    #[serde(rename = "Amount", default, skip_serializing_if = "skip_read_only")]
-    pub amount: Option<f64>,
+    pub amount: Option<Decimal>,
     /// `LineItemID`. Read-only: OrderCloud sets it, and it is never sent.
-    #[serde(rename = "LineItemID", default, skip_serializing_if = "skip_read_only")]
     pub line_item_id: Option<String>,
     /// `ID`. At most 100 characters.
-    #[serde(rename = "ID", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// If true, certain eligible expression requirements must be met, and the PromotionDiscount will be
-    /// applied at the line item level.
-    #[serde(rename = "LineItemLevel", default, skip_serializing_if = "Option::is_none")]
+    /// `LineItemLevel`: If true, certain eligible expression requirements must be met, and the
+    /// PromotionDiscount will be applied at the line item level.
     pub line_item_level: Option<bool>,
-    /// Must be unique. Entered by buyer when adding promo to order. At most 100 characters.
-    #[serde(rename = "Code", default, skip_serializing_if = "Option::is_none")]
+    /// `Code`: Must be unique. Entered by buyer when adding promo to order. At most 100 characters.
     pub code: Option<String>,
     /// `Name`. At most 100 characters.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// Limit the total number of orders this promotion can be applied to across all users.
-    #[serde(rename = "RedemptionLimit", default, skip_serializing_if = "Option::is_none")]
+    /// `RedemptionLimit`: Limit the total number of orders this promotion can be applied to across all
+    /// users.
     pub redemption_limit: Option<i32>,
-    /// Limit the total number of orders this promotion can be applied to per user.
-    #[serde(rename = "RedemptionLimitPerUser", default, skip_serializing_if = "Option::is_none")]
+    /// `RedemptionLimitPerUser`: Limit the total number of orders this promotion can be applied to per
+    /// user.
     pub redemption_limit_per_user: Option<i32>,
-    /// The number of times this promotion has been applied to an order. Read-only: OrderCloud sets it, and
-    /// it is never sent.
-    #[serde(rename = "RedemptionCount", default, skip_serializing_if = "skip_read_only")]
+    /// `RedemptionCount`: The number of times this promotion has been applied to an order. Read-only:
+    /// OrderCloud sets it, and it is never sent.
     pub redemption_count: Option<i32>,
     /// `Description`. At most 2000 characters.
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// Terms, conditions, and other legal jargon. At most 2000 characters.
-    #[serde(rename = "FinePrint", default, skip_serializing_if = "Option::is_none")]
+    /// `FinePrint`: Terms, conditions, and other legal jargon. At most 2000 characters.
     pub fine_print: Option<String>,
     /// `StartDate`. An RFC 3339 date-time.
-    #[serde(rename = "StartDate", default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<String>,
     /// `ExpirationDate`. An RFC 3339 date-time.
-    #[serde(rename = "ExpirationDate", default, skip_serializing_if = "Option::is_none")]
     pub expiration_date: Option<String>,
-    /// The expression evaluated to determine if an item or order is eligible for a promotion. See Rules
-    /// Engine documentation for formatting details. At most 400 characters.
-    #[serde(rename = "EligibleExpression", default, skip_serializing_if = "Option::is_none")]
+    /// `EligibleExpression`: The expression evaluated to determine if an item or order is eligible for a
+    /// promotion. See Rules Engine documentation for formatting details. At most 400 characters.
     pub eligible_expression: Option<String>,
-    /// The expression evaluated to determine the discount amount of an eligible promotion. See Rules Engine
-    /// documentation for formatting details. At most 400 characters.
-    #[serde(rename = "ValueExpression", default, skip_serializing_if = "Option::is_none")]
+    /// `ValueExpression`: The expression evaluated to determine the discount amount of an eligible
+    /// promotion. See Rules Engine documentation for formatting details. At most 400 characters.
     pub value_expression: Option<String>,
-    /// If true, the promotion can be applied to an order that already other promotions applied, as long as
-    /// they can also be combined.
-    #[serde(rename = "CanCombine", default, skip_serializing_if = "Option::is_none")]
+    /// `CanCombine`: If true, the promotion can be applied to an order that already other promotions
+    /// applied, as long as they can also be combined.
     pub can_combine: Option<bool>,
-    /// Allow promo to be used by all buyers in your Marketplace without creating explicit assignments.
-    #[serde(rename = "AllowAllBuyers", default, skip_serializing_if = "Option::is_none")]
+    /// `AllowAllBuyers`: Allow promo to be used by all buyers in your Marketplace without creating explicit
+    /// assignments.
     pub allow_all_buyers: Option<bool>,
-    /// ID of the organization that owns the Promotion. Only the Marketplace Owner can override the OwnerID
-    /// on create.
-    #[serde(rename = "OwnerID", default, skip_serializing_if = "Option::is_none")]
+    /// `OwnerID`: ID of the organization that owns the Promotion. Only the Marketplace Owner can override
+    /// the OwnerID on create.
     pub owner_id: Option<String>,
     /// The marketplace's extended properties: free-form, read as your own type with `Xp::get`, written with
     /// `Xp::new`.
-    #[serde(rename = "xp", default, skip_serializing_if = "Option::is_none")]
     pub xp: Option<Xp>,
+    /// The fields this version has no member for, as they came: sent back as they are.
+    pub other_fields: OtherFields,
 }
 
 impl OrderPromotion {
     /// A `OrderPromotion` with no field set.
     pub fn new() -> Self {
         Self::default()
-    }
-
-    /// Sets `Amount`.
-    #[must_use]
-    pub fn with_amount(mut self, value: impl Into<f64>) -> Self {
-        self.amount = Some(value.into());
-        self
-    }
-
-    /// Sets `LineItemID`.
-    #[must_use]
-    pub fn with_line_item_id(mut self, value: impl Into<String>) -> Self {
-        self.line_item_id = Some(value.into());
-        self
     }
 
     /// Sets `ID`.
@@ -137,13 +112,6 @@ impl OrderPromotion {
     #[must_use]
     pub fn with_redemption_limit_per_user(mut self, value: impl Into<i32>) -> Self {
         self.redemption_limit_per_user = Some(value.into());
-        self
-    }
-
-    /// Sets `RedemptionCount`.
-    #[must_use]
-    pub fn with_redemption_count(mut self, value: impl Into<i32>) -> Self {
-        self.redemption_count = Some(value.into());
         self
     }
 
@@ -216,4 +184,97 @@ impl OrderPromotion {
         self.xp = Some(value.into());
         self
     }
+
+    /// Sets the field `name`, which this version has no member for, to `value`: see
+    /// [`OtherFields::set`].
+    #[must_use]
+    pub fn with_other_field(mut self, name: impl Into<String>, value: impl Into<RawJson>) -> Self {
+        self.other_fields.set(name, value);
+        self
+    }
 }
+
+impl Fields for OrderPromotion {
+    const NAME: &'static str = "OrderPromotion";
+    const FIELDS: &'static [&'static str] = &[
+        "Amount",
+        "LineItemID",
+        "ID",
+        "LineItemLevel",
+        "Code",
+        "Name",
+        "RedemptionLimit",
+        "RedemptionLimitPerUser",
+        "RedemptionCount",
+        "Description",
+        "FinePrint",
+        "StartDate",
+        "ExpirationDate",
+        "EligibleExpression",
+        "ValueExpression",
+        "CanCombine",
+        "AllowAllBuyers",
+        "OwnerID",
+        "xp",
+    ];
+
+    #[inline(always)]
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
+        match name {
+            "Amount" => read(map, &mut self.amount)?,
+            "LineItemID" => read(map, &mut self.line_item_id)?,
+            "ID" => read(map, &mut self.id)?,
+            "LineItemLevel" => read(map, &mut self.line_item_level)?,
+            "Code" => read(map, &mut self.code)?,
+            "Name" => read(map, &mut self.name)?,
+            "RedemptionLimit" => read(map, &mut self.redemption_limit)?,
+            "RedemptionLimitPerUser" => read(map, &mut self.redemption_limit_per_user)?,
+            "RedemptionCount" => read(map, &mut self.redemption_count)?,
+            "Description" => read(map, &mut self.description)?,
+            "FinePrint" => read(map, &mut self.fine_print)?,
+            "StartDate" => read(map, &mut self.start_date)?,
+            "ExpirationDate" => read(map, &mut self.expiration_date)?,
+            "EligibleExpression" => read(map, &mut self.eligible_expression)?,
+            "ValueExpression" => read(map, &mut self.value_expression)?,
+            "CanCombine" => read(map, &mut self.can_combine)?,
+            "AllowAllBuyers" => read(map, &mut self.allow_all_buyers)?,
+            "OwnerID" => read(map, &mut self.owner_id)?,
+            "xp" => read(map, &mut self.xp)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        read_only(map, "Amount", &self.amount)?;
+        read_only(map, "LineItemID", &self.line_item_id)?;
+        field(map, "ID", &self.id)?;
+        field(map, "LineItemLevel", &self.line_item_level)?;
+        field(map, "Code", &self.code)?;
+        field(map, "Name", &self.name)?;
+        field(map, "RedemptionLimit", &self.redemption_limit)?;
+        field(map, "RedemptionLimitPerUser", &self.redemption_limit_per_user)?;
+        read_only(map, "RedemptionCount", &self.redemption_count)?;
+        field(map, "Description", &self.description)?;
+        field(map, "FinePrint", &self.fine_print)?;
+        field(map, "StartDate", &self.start_date)?;
+        field(map, "ExpirationDate", &self.expiration_date)?;
+        field(map, "EligibleExpression", &self.eligible_expression)?;
+        field(map, "ValueExpression", &self.value_expression)?;
+        field(map, "CanCombine", &self.can_combine)?;
+        field(map, "AllowAllBuyers", &self.allow_all_buyers)?;
+        field(map, "OwnerID", &self.owner_id)?;
+        field(map, "xp", &self.xp)?;
+        Ok(())
+    }
+
+    fn others(&self) -> &OtherFields {
+        &self.other_fields
+    }
+
+    fn others_mut(&mut self) -> &mut OtherFields {
+        &mut self.other_fields
+    }
+}
+
+crate::common::model::serde_by_fields!(OrderPromotion);

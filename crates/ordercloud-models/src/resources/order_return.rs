@@ -2,66 +2,57 @@
 
 //! `OrderReturn`, and `PartialOrderReturn` for a PATCH.
 
-use serde::{Deserialize, Serialize};
+use serde::de::MapAccess;
+use serde::ser::SerializeMap;
 
 use super::{OrderReturnItem, OrderStatus};
-use crate::{Patch, Xp, skip_read_only};
+use crate::common::model::{Fields, field, read, read_only};
+use crate::{Decimal, OtherFields, Patch, RawJson, Xp};
 
 /// OrderCloud's `OrderReturn`.
 ///
-/// Made with [`new`](Self::new) and a `with_*` method per field; every field is public.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// Made with [`new`](Self::new) and a `with_*` method per field it sends; every field is public. Fields
+/// this version has no member for are kept in [`other_fields`](Self::other_fields) and sent back.
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OrderReturn {
     /// `ID`. At most 100 characters.
-    #[serde(rename = "ID", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// `OrderID`.
-    #[serde(rename = "OrderID", default, skip_serializing_if = "Option::is_none")]
     pub order_id: Option<String>,
-    /// IDs of Payments associated with this OrderReturn. Read-only: OrderCloud sets it, and it is never
-    /// sent.
-    #[serde(rename = "PaymentIDs", default, skip_serializing_if = "skip_read_only")]
+    /// `PaymentIDs`: IDs of Payments associated with this OrderReturn. Read-only: OrderCloud sets it, and
+    /// it is never sent.
     pub payment_i_ds: Option<Vec<String>>,
     /// `Status`. Read-only: OrderCloud sets it, and it is never sent.
-    #[serde(rename = "Status", default, skip_serializing_if = "skip_read_only")]
     pub status: Option<OrderStatus>,
     /// `DateCreated`. An RFC 3339 date-time. Read-only: OrderCloud sets it, and it is never sent.
-    #[serde(rename = "DateCreated", default, skip_serializing_if = "skip_read_only")]
     pub date_created: Option<String>,
-    /// NULL until the order return passes from the buyer to the Marketplace Owner, including when Status is
-    /// PendingApproval. An RFC 3339 date-time. Read-only: OrderCloud sets it, and it is never sent.
-    #[serde(rename = "DateSubmitted", default, skip_serializing_if = "skip_read_only")]
+    /// `DateSubmitted`: NULL until the order return passes from the buyer to the Marketplace Owner,
+    /// including when Status is PendingApproval. An RFC 3339 date-time. Read-only: OrderCloud sets it, and
+    /// it is never sent.
     pub date_submitted: Option<String>,
     /// `DateApproved`. An RFC 3339 date-time. Read-only: OrderCloud sets it, and it is never sent.
-    #[serde(rename = "DateApproved", default, skip_serializing_if = "skip_read_only")]
     pub date_approved: Option<String>,
     /// `DateDeclined`. An RFC 3339 date-time. Read-only: OrderCloud sets it, and it is never sent.
-    #[serde(rename = "DateDeclined", default, skip_serializing_if = "skip_read_only")]
     pub date_declined: Option<String>,
     /// `DateCanceled`. An RFC 3339 date-time. Read-only: OrderCloud sets it, and it is never sent.
-    #[serde(rename = "DateCanceled", default, skip_serializing_if = "skip_read_only")]
     pub date_canceled: Option<String>,
-    /// Populated when payment to customer has been completed. An RFC 3339 date-time. Read-only: OrderCloud
-    /// sets it, and it is never sent.
-    #[serde(rename = "DateCompleted", default, skip_serializing_if = "skip_read_only")]
+    /// `DateCompleted`: Populated when payment to customer has been completed. An RFC 3339 date-time.
+    /// Read-only: OrderCloud sets it, and it is never sent.
     pub date_completed: Option<String>,
     /// `LastUpdated`. An RFC 3339 date-time. Read-only: OrderCloud sets it, and it is never sent.
-    #[serde(rename = "LastUpdated", default, skip_serializing_if = "skip_read_only")]
     pub last_updated: Option<String>,
     /// `RefundAmount`.
-    #[serde(rename = "RefundAmount", default, skip_serializing_if = "Option::is_none")]
-    pub refund_amount: Option<f64>,
+    pub refund_amount: Option<Decimal>,
     /// `Comments`. At most 2000 characters.
-    #[serde(rename = "Comments", default, skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
     /// `ItemsToReturn`.
-    #[serde(rename = "ItemsToReturn", default, skip_serializing_if = "Option::is_none")]
     pub items_to_return: Option<Vec<OrderReturnItem>>,
     /// The marketplace's extended properties: free-form, read as your own type with `Xp::get`, written with
     /// `Xp::new`.
-    #[serde(rename = "xp", default, skip_serializing_if = "Option::is_none")]
     pub xp: Option<Xp>,
+    /// The fields this version has no member for, as they came: sent back as they are.
+    pub other_fields: OtherFields,
 }
 
 impl OrderReturn {
@@ -84,72 +75,9 @@ impl OrderReturn {
         self
     }
 
-    /// Sets `PaymentIDs`.
-    #[must_use]
-    pub fn with_payment_i_ds(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.payment_i_ds = Some(value.into());
-        self
-    }
-
-    /// Sets `Status`.
-    #[must_use]
-    pub fn with_status(mut self, value: impl Into<OrderStatus>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-
-    /// Sets `DateCreated`.
-    #[must_use]
-    pub fn with_date_created(mut self, value: impl Into<String>) -> Self {
-        self.date_created = Some(value.into());
-        self
-    }
-
-    /// Sets `DateSubmitted`.
-    #[must_use]
-    pub fn with_date_submitted(mut self, value: impl Into<String>) -> Self {
-        self.date_submitted = Some(value.into());
-        self
-    }
-
-    /// Sets `DateApproved`.
-    #[must_use]
-    pub fn with_date_approved(mut self, value: impl Into<String>) -> Self {
-        self.date_approved = Some(value.into());
-        self
-    }
-
-    /// Sets `DateDeclined`.
-    #[must_use]
-    pub fn with_date_declined(mut self, value: impl Into<String>) -> Self {
-        self.date_declined = Some(value.into());
-        self
-    }
-
-    /// Sets `DateCanceled`.
-    #[must_use]
-    pub fn with_date_canceled(mut self, value: impl Into<String>) -> Self {
-        self.date_canceled = Some(value.into());
-        self
-    }
-
-    /// Sets `DateCompleted`.
-    #[must_use]
-    pub fn with_date_completed(mut self, value: impl Into<String>) -> Self {
-        self.date_completed = Some(value.into());
-        self
-    }
-
-    /// Sets `LastUpdated`.
-    #[must_use]
-    pub fn with_last_updated(mut self, value: impl Into<String>) -> Self {
-        self.last_updated = Some(value.into());
-        self
-    }
-
     /// Sets `RefundAmount`.
     #[must_use]
-    pub fn with_refund_amount(mut self, value: impl Into<f64>) -> Self {
+    pub fn with_refund_amount(mut self, value: impl Into<Decimal>) -> Self {
         self.refund_amount = Some(value.into());
         self
     }
@@ -174,35 +102,113 @@ impl OrderReturn {
         self.xp = Some(value.into());
         self
     }
+
+    /// Sets the field `name`, which this version has no member for, to `value`: see
+    /// [`OtherFields::set`].
+    #[must_use]
+    pub fn with_other_field(mut self, name: impl Into<String>, value: impl Into<RawJson>) -> Self {
+        self.other_fields.set(name, value);
+        self
+    }
 }
+
+impl Fields for OrderReturn {
+    const NAME: &'static str = "OrderReturn";
+    const FIELDS: &'static [&'static str] = &[
+        "ID",
+        "OrderID",
+        "PaymentIDs",
+        "Status",
+        "DateCreated",
+        "DateSubmitted",
+        "DateApproved",
+        "DateDeclined",
+        "DateCanceled",
+        "DateCompleted",
+        "LastUpdated",
+        "RefundAmount",
+        "Comments",
+        "ItemsToReturn",
+        "xp",
+    ];
+
+    #[inline(always)]
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
+        match name {
+            "ID" => read(map, &mut self.id)?,
+            "OrderID" => read(map, &mut self.order_id)?,
+            "PaymentIDs" => read(map, &mut self.payment_i_ds)?,
+            "Status" => read(map, &mut self.status)?,
+            "DateCreated" => read(map, &mut self.date_created)?,
+            "DateSubmitted" => read(map, &mut self.date_submitted)?,
+            "DateApproved" => read(map, &mut self.date_approved)?,
+            "DateDeclined" => read(map, &mut self.date_declined)?,
+            "DateCanceled" => read(map, &mut self.date_canceled)?,
+            "DateCompleted" => read(map, &mut self.date_completed)?,
+            "LastUpdated" => read(map, &mut self.last_updated)?,
+            "RefundAmount" => read(map, &mut self.refund_amount)?,
+            "Comments" => read(map, &mut self.comments)?,
+            "ItemsToReturn" => read(map, &mut self.items_to_return)?,
+            "xp" => read(map, &mut self.xp)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        field(map, "ID", &self.id)?;
+        field(map, "OrderID", &self.order_id)?;
+        read_only(map, "PaymentIDs", &self.payment_i_ds)?;
+        read_only(map, "Status", &self.status)?;
+        read_only(map, "DateCreated", &self.date_created)?;
+        read_only(map, "DateSubmitted", &self.date_submitted)?;
+        read_only(map, "DateApproved", &self.date_approved)?;
+        read_only(map, "DateDeclined", &self.date_declined)?;
+        read_only(map, "DateCanceled", &self.date_canceled)?;
+        read_only(map, "DateCompleted", &self.date_completed)?;
+        read_only(map, "LastUpdated", &self.last_updated)?;
+        field(map, "RefundAmount", &self.refund_amount)?;
+        field(map, "Comments", &self.comments)?;
+        field(map, "ItemsToReturn", &self.items_to_return)?;
+        field(map, "xp", &self.xp)?;
+        Ok(())
+    }
+
+    fn others(&self) -> &OtherFields {
+        &self.other_fields
+    }
+
+    fn others_mut(&mut self) -> &mut OtherFields {
+        &mut self.other_fields
+    }
+}
+
+crate::common::model::serde_by_fields!(OrderReturn);
 
 /// A partial `OrderReturn`: the body of a PATCH, which changes only the fields it holds.
 ///
 /// Each field is left out ([`Patch::Unchanged`], the default: it keeps its value), sent as
 /// `null` ([`Patch::Null`], with `clear_*`: it is cleared) or sent ([`Patch::Set`], with
-/// `with_*`). A nested object is itself partial. Read-only fields are not in it.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// `with_*`). A nested object is itself partial. Read-only fields are not in it; fields this
+/// version has no member for are sent from [`other_fields`](Self::other_fields).
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PartialOrderReturn {
     /// `ID`. At most 100 characters.
-    #[serde(rename = "ID", default, skip_serializing_if = "Patch::is_unchanged")]
     pub id: Patch<String>,
     /// `OrderID`.
-    #[serde(rename = "OrderID", default, skip_serializing_if = "Patch::is_unchanged")]
     pub order_id: Patch<String>,
     /// `RefundAmount`.
-    #[serde(rename = "RefundAmount", default, skip_serializing_if = "Patch::is_unchanged")]
-    pub refund_amount: Patch<f64>,
+    pub refund_amount: Patch<Decimal>,
     /// `Comments`. At most 2000 characters.
-    #[serde(rename = "Comments", default, skip_serializing_if = "Patch::is_unchanged")]
     pub comments: Patch<String>,
     /// `ItemsToReturn`.
-    #[serde(rename = "ItemsToReturn", default, skip_serializing_if = "Patch::is_unchanged")]
     pub items_to_return: Patch<Vec<OrderReturnItem>>,
     /// The marketplace's extended properties: free-form, read as your own type with `Xp::get`, written with
     /// `Xp::new`.
-    #[serde(rename = "xp", default, skip_serializing_if = "Patch::is_unchanged")]
     pub xp: Patch<Xp>,
+    /// The fields this version has no member for, as they came: sent back as they are.
+    pub other_fields: OtherFields,
 }
 
 impl PartialOrderReturn {
@@ -241,7 +247,7 @@ impl PartialOrderReturn {
 
     /// Sets `RefundAmount` to `value`.
     #[must_use]
-    pub fn with_refund_amount(mut self, value: impl Into<f64>) -> Self {
+    pub fn with_refund_amount(mut self, value: impl Into<Decimal>) -> Self {
         self.refund_amount = Patch::Set(value.into());
         self
     }
@@ -294,4 +300,51 @@ impl PartialOrderReturn {
         self.xp = Patch::Null;
         self
     }
+
+    /// Sets the field `name`, which this version has no member for, to `value`: see
+    /// [`OtherFields::set`].
+    #[must_use]
+    pub fn with_other_field(mut self, name: impl Into<String>, value: impl Into<RawJson>) -> Self {
+        self.other_fields.set(name, value);
+        self
+    }
 }
+
+impl Fields for PartialOrderReturn {
+    const NAME: &'static str = "PartialOrderReturn";
+    const FIELDS: &'static [&'static str] = &["ID", "OrderID", "RefundAmount", "Comments", "ItemsToReturn", "xp"];
+
+    #[inline(always)]
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
+        match name {
+            "ID" => read(map, &mut self.id)?,
+            "OrderID" => read(map, &mut self.order_id)?,
+            "RefundAmount" => read(map, &mut self.refund_amount)?,
+            "Comments" => read(map, &mut self.comments)?,
+            "ItemsToReturn" => read(map, &mut self.items_to_return)?,
+            "xp" => read(map, &mut self.xp)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        field(map, "ID", &self.id)?;
+        field(map, "OrderID", &self.order_id)?;
+        field(map, "RefundAmount", &self.refund_amount)?;
+        field(map, "Comments", &self.comments)?;
+        field(map, "ItemsToReturn", &self.items_to_return)?;
+        field(map, "xp", &self.xp)?;
+        Ok(())
+    }
+
+    fn others(&self) -> &OtherFields {
+        &self.other_fields
+    }
+
+    fn others_mut(&mut self) -> &mut OtherFields {
+        &mut self.other_fields
+    }
+}
+
+crate::common::model::serde_by_fields!(PartialOrderReturn);

@@ -2,41 +2,38 @@
 
 //! `OrderReturnApproval`.
 
-use serde::{Deserialize, Serialize};
+use serde::de::MapAccess;
+use serde::ser::SerializeMap;
 
 use super::{ApprovalStatus, User};
-use crate::skip_read_only;
+use crate::common::model::{Fields, field, read, read_only};
+use crate::{OtherFields, RawJson};
 
 /// OrderCloud's `OrderReturnApproval`.
 ///
-/// Made with [`new`](Self::new) and a `with_*` method per field; every field is public.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// Made with [`new`](Self::new) and a `with_*` method per field it sends; every field is public. Fields
+/// this version has no member for are kept in [`other_fields`](Self::other_fields) and sent back.
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OrderReturnApproval {
     /// `OrderReturnID`.
-    #[serde(rename = "OrderReturnID", default, skip_serializing_if = "Option::is_none")]
     pub order_return_id: Option<String>,
     /// `ApprovalRuleID`. Read-only: OrderCloud sets it, and it is never sent.
-    #[serde(rename = "ApprovalRuleID", default, skip_serializing_if = "skip_read_only")]
     pub approval_rule_id: Option<String>,
     /// `ApprovingGroupID`. Read-only: OrderCloud sets it, and it is never sent.
-    #[serde(rename = "ApprovingGroupID", default, skip_serializing_if = "skip_read_only")]
     pub approving_group_id: Option<String>,
     /// `Status`. Read-only: OrderCloud sets it, and it is never sent.
-    #[serde(rename = "Status", default, skip_serializing_if = "skip_read_only")]
     pub status: Option<ApprovalStatus>,
     /// `DateCreated`. An RFC 3339 date-time. Read-only: OrderCloud sets it, and it is never sent.
-    #[serde(rename = "DateCreated", default, skip_serializing_if = "skip_read_only")]
     pub date_created: Option<String>,
     /// `DateCompleted`. An RFC 3339 date-time. Read-only: OrderCloud sets it, and it is never sent.
-    #[serde(rename = "DateCompleted", default, skip_serializing_if = "skip_read_only")]
     pub date_completed: Option<String>,
     /// `Approver`. Read-only: OrderCloud sets it, and it is never sent.
-    #[serde(rename = "Approver", default, skip_serializing_if = "skip_read_only")]
     pub approver: Option<User>,
     /// `Comments`. Read-only: OrderCloud sets it, and it is never sent.
-    #[serde(rename = "Comments", default, skip_serializing_if = "skip_read_only")]
     pub comments: Option<String>,
+    /// The fields this version has no member for, as they came: sent back as they are.
+    pub other_fields: OtherFields,
 }
 
 impl OrderReturnApproval {
@@ -52,52 +49,63 @@ impl OrderReturnApproval {
         self
     }
 
-    /// Sets `ApprovalRuleID`.
+    /// Sets the field `name`, which this version has no member for, to `value`: see
+    /// [`OtherFields::set`].
     #[must_use]
-    pub fn with_approval_rule_id(mut self, value: impl Into<String>) -> Self {
-        self.approval_rule_id = Some(value.into());
-        self
-    }
-
-    /// Sets `ApprovingGroupID`.
-    #[must_use]
-    pub fn with_approving_group_id(mut self, value: impl Into<String>) -> Self {
-        self.approving_group_id = Some(value.into());
-        self
-    }
-
-    /// Sets `Status`.
-    #[must_use]
-    pub fn with_status(mut self, value: impl Into<ApprovalStatus>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-
-    /// Sets `DateCreated`.
-    #[must_use]
-    pub fn with_date_created(mut self, value: impl Into<String>) -> Self {
-        self.date_created = Some(value.into());
-        self
-    }
-
-    /// Sets `DateCompleted`.
-    #[must_use]
-    pub fn with_date_completed(mut self, value: impl Into<String>) -> Self {
-        self.date_completed = Some(value.into());
-        self
-    }
-
-    /// Sets `Approver`.
-    #[must_use]
-    pub fn with_approver(mut self, value: impl Into<User>) -> Self {
-        self.approver = Some(value.into());
-        self
-    }
-
-    /// Sets `Comments`.
-    #[must_use]
-    pub fn with_comments(mut self, value: impl Into<String>) -> Self {
-        self.comments = Some(value.into());
+    pub fn with_other_field(mut self, name: impl Into<String>, value: impl Into<RawJson>) -> Self {
+        self.other_fields.set(name, value);
         self
     }
 }
+
+impl Fields for OrderReturnApproval {
+    const NAME: &'static str = "OrderReturnApproval";
+    const FIELDS: &'static [&'static str] = &[
+        "OrderReturnID",
+        "ApprovalRuleID",
+        "ApprovingGroupID",
+        "Status",
+        "DateCreated",
+        "DateCompleted",
+        "Approver",
+        "Comments",
+    ];
+
+    #[inline(always)]
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
+        match name {
+            "OrderReturnID" => read(map, &mut self.order_return_id)?,
+            "ApprovalRuleID" => read(map, &mut self.approval_rule_id)?,
+            "ApprovingGroupID" => read(map, &mut self.approving_group_id)?,
+            "Status" => read(map, &mut self.status)?,
+            "DateCreated" => read(map, &mut self.date_created)?,
+            "DateCompleted" => read(map, &mut self.date_completed)?,
+            "Approver" => read(map, &mut self.approver)?,
+            "Comments" => read(map, &mut self.comments)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        field(map, "OrderReturnID", &self.order_return_id)?;
+        read_only(map, "ApprovalRuleID", &self.approval_rule_id)?;
+        read_only(map, "ApprovingGroupID", &self.approving_group_id)?;
+        read_only(map, "Status", &self.status)?;
+        read_only(map, "DateCreated", &self.date_created)?;
+        read_only(map, "DateCompleted", &self.date_completed)?;
+        read_only(map, "Approver", &self.approver)?;
+        read_only(map, "Comments", &self.comments)?;
+        Ok(())
+    }
+
+    fn others(&self) -> &OtherFields {
+        &self.other_fields
+    }
+
+    fn others_mut(&mut self) -> &mut OtherFields {
+        &mut self.other_fields
+    }
+}
+
+crate::common::model::serde_by_fields!(OrderReturnApproval);

@@ -2,26 +2,29 @@
 
 //! `OrderReturnItem`.
 
-use serde::{Deserialize, Serialize};
+use serde::de::MapAccess;
+use serde::ser::SerializeMap;
+
+use crate::common::model::{Fields, field, read};
+use crate::{Decimal, OtherFields, RawJson};
 
 /// OrderCloud's `OrderReturnItem`.
 ///
-/// Made with [`new`](Self::new) and a `with_*` method per field; every field is public.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// Made with [`new`](Self::new) and a `with_*` method per field it sends; every field is public. Fields
+/// this version has no member for are kept in [`other_fields`](Self::other_fields) and sent back.
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OrderReturnItem {
     /// `LineItemID`.
-    #[serde(rename = "LineItemID", default, skip_serializing_if = "Option::is_none")]
     pub line_item_id: Option<String>,
     /// `Quantity`. OrderCloud's default: `0`.
-    #[serde(rename = "Quantity", default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i32>,
     /// `RefundAmount`.
-    #[serde(rename = "RefundAmount", default, skip_serializing_if = "Option::is_none")]
-    pub refund_amount: Option<f64>,
+    pub refund_amount: Option<Decimal>,
     /// `Comments`. At most 500 characters.
-    #[serde(rename = "Comments", default, skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
+    /// The fields this version has no member for, as they came: sent back as they are.
+    pub other_fields: OtherFields,
 }
 
 impl OrderReturnItem {
@@ -46,7 +49,7 @@ impl OrderReturnItem {
 
     /// Sets `RefundAmount`.
     #[must_use]
-    pub fn with_refund_amount(mut self, value: impl Into<f64>) -> Self {
+    pub fn with_refund_amount(mut self, value: impl Into<Decimal>) -> Self {
         self.refund_amount = Some(value.into());
         self
     }
@@ -57,4 +60,47 @@ impl OrderReturnItem {
         self.comments = Some(value.into());
         self
     }
+
+    /// Sets the field `name`, which this version has no member for, to `value`: see
+    /// [`OtherFields::set`].
+    #[must_use]
+    pub fn with_other_field(mut self, name: impl Into<String>, value: impl Into<RawJson>) -> Self {
+        self.other_fields.set(name, value);
+        self
+    }
 }
+
+impl Fields for OrderReturnItem {
+    const NAME: &'static str = "OrderReturnItem";
+    const FIELDS: &'static [&'static str] = &["LineItemID", "Quantity", "RefundAmount", "Comments"];
+
+    #[inline(always)]
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
+        match name {
+            "LineItemID" => read(map, &mut self.line_item_id)?,
+            "Quantity" => read(map, &mut self.quantity)?,
+            "RefundAmount" => read(map, &mut self.refund_amount)?,
+            "Comments" => read(map, &mut self.comments)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        field(map, "LineItemID", &self.line_item_id)?;
+        field(map, "Quantity", &self.quantity)?;
+        field(map, "RefundAmount", &self.refund_amount)?;
+        field(map, "Comments", &self.comments)?;
+        Ok(())
+    }
+
+    fn others(&self) -> &OtherFields {
+        &self.other_fields
+    }
+
+    fn others_mut(&mut self) -> &mut OtherFields {
+        &mut self.other_fields
+    }
+}
+
+crate::common::model::serde_by_fields!(OrderReturnItem);

@@ -2,19 +2,24 @@
 
 //! `OrderShipMethodSelection`.
 
-use serde::{Deserialize, Serialize};
+use serde::de::MapAccess;
+use serde::ser::SerializeMap;
 
 use super::ShipMethodSelection;
+use crate::common::model::{Fields, field, read};
+use crate::{OtherFields, RawJson};
 
 /// OrderCloud's `OrderShipMethodSelection`.
 ///
-/// Made with [`new`](Self::new) and a `with_*` method per field; every field is public.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// Made with [`new`](Self::new) and a `with_*` method per field it sends; every field is public. Fields
+/// this version has no member for are kept in [`other_fields`](Self::other_fields) and sent back.
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OrderShipMethodSelection {
     /// `ShipMethodSelections`.
-    #[serde(rename = "ShipMethodSelections", default, skip_serializing_if = "Option::is_none")]
     pub ship_method_selections: Option<Vec<ShipMethodSelection>>,
+    /// The fields this version has no member for, as they came: sent back as they are.
+    pub other_fields: OtherFields,
 }
 
 impl OrderShipMethodSelection {
@@ -29,4 +34,41 @@ impl OrderShipMethodSelection {
         self.ship_method_selections = Some(value.into());
         self
     }
+
+    /// Sets the field `name`, which this version has no member for, to `value`: see
+    /// [`OtherFields::set`].
+    #[must_use]
+    pub fn with_other_field(mut self, name: impl Into<String>, value: impl Into<RawJson>) -> Self {
+        self.other_fields.set(name, value);
+        self
+    }
 }
+
+impl Fields for OrderShipMethodSelection {
+    const NAME: &'static str = "OrderShipMethodSelection";
+    const FIELDS: &'static [&'static str] = &["ShipMethodSelections"];
+
+    #[inline(always)]
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
+        match name {
+            "ShipMethodSelections" => read(map, &mut self.ship_method_selections)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        field(map, "ShipMethodSelections", &self.ship_method_selections)?;
+        Ok(())
+    }
+
+    fn others(&self) -> &OtherFields {
+        &self.other_fields
+    }
+
+    fn others_mut(&mut self) -> &mut OtherFields {
+        &mut self.other_fields
+    }
+}
+
+crate::common::model::serde_by_fields!(OrderShipMethodSelection);

@@ -2,23 +2,28 @@
 
 //! `OrderSplitResult`.
 
-use serde::{Deserialize, Serialize};
+use serde::de::MapAccess;
+use serde::ser::SerializeMap;
 
 use super::Order;
+use crate::common::model::{Fields, field, read};
+use crate::{OtherFields, RawJson};
 
 /// OrderCloud's `OrderSplitResult`.
 ///
-/// Made with [`new`](Self::new) and a `with_*` method per field; every field is public.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// Made with [`new`](Self::new) and a `with_*` method per field it sends; every field is public. Fields
+/// this version has no member for are kept in [`other_fields`](Self::other_fields) and sent back.
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OrderSplitResult {
-    /// The outgoing Orders created, one for each unique Product.DefaultSupplierID on the original Order.
-    #[serde(rename = "OutgoingOrders", default, skip_serializing_if = "Option::is_none")]
+    /// `OutgoingOrders`: The outgoing Orders created, one for each unique Product.DefaultSupplierID on the
+    /// original Order.
     pub outgoing_orders: Option<Vec<Order>>,
-    /// IDs of Line Items not added to an outgoing Order, most likely because Product.DefaultSupplierID is
-    /// not set.
-    #[serde(rename = "RemainingLineItemIDs", default, skip_serializing_if = "Option::is_none")]
+    /// `RemainingLineItemIDs`: IDs of Line Items not added to an outgoing Order, most likely because
+    /// Product.DefaultSupplierID is not set.
     pub remaining_line_item_i_ds: Option<Vec<String>>,
+    /// The fields this version has no member for, as they came: sent back as they are.
+    pub other_fields: OtherFields,
 }
 
 impl OrderSplitResult {
@@ -40,4 +45,43 @@ impl OrderSplitResult {
         self.remaining_line_item_i_ds = Some(value.into());
         self
     }
+
+    /// Sets the field `name`, which this version has no member for, to `value`: see
+    /// [`OtherFields::set`].
+    #[must_use]
+    pub fn with_other_field(mut self, name: impl Into<String>, value: impl Into<RawJson>) -> Self {
+        self.other_fields.set(name, value);
+        self
+    }
 }
+
+impl Fields for OrderSplitResult {
+    const NAME: &'static str = "OrderSplitResult";
+    const FIELDS: &'static [&'static str] = &["OutgoingOrders", "RemainingLineItemIDs"];
+
+    #[inline(always)]
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
+        match name {
+            "OutgoingOrders" => read(map, &mut self.outgoing_orders)?,
+            "RemainingLineItemIDs" => read(map, &mut self.remaining_line_item_i_ds)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        field(map, "OutgoingOrders", &self.outgoing_orders)?;
+        field(map, "RemainingLineItemIDs", &self.remaining_line_item_i_ds)?;
+        Ok(())
+    }
+
+    fn others(&self) -> &OtherFields {
+        &self.other_fields
+    }
+
+    fn others_mut(&mut self) -> &mut OtherFields {
+        &mut self.other_fields
+    }
+}
+
+crate::common::model::serde_by_fields!(OrderSplitResult);

@@ -2,43 +2,41 @@
 
 //! `OrderWorksheet`.
 
-use serde::{Deserialize, Serialize};
+use serde::de::MapAccess;
+use serde::ser::SerializeMap;
 
 use super::{
     LineItem, Order, OrderApprovedResponse, OrderCalculateResponse, OrderPromotion, OrderSubmitForApprovalResponse,
     OrderSubmitResponse, ShipEstimateResponse,
 };
+use crate::common::model::{Fields, field, read};
+use crate::{OtherFields, RawJson};
 
 /// OrderCloud's `OrderWorksheet`.
 ///
-/// Made with [`new`](Self::new) and a `with_*` method per field; every field is public.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// Made with [`new`](Self::new) and a `with_*` method per field it sends; every field is public. Fields
+/// this version has no member for are kept in [`other_fields`](Self::other_fields) and sent back.
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OrderWorksheet {
     /// `Order`.
-    #[serde(rename = "Order", default, skip_serializing_if = "Option::is_none")]
     pub order: Option<Order>,
     /// `LineItems`.
-    #[serde(rename = "LineItems", default, skip_serializing_if = "Option::is_none")]
     pub line_items: Option<Vec<LineItem>>,
     /// `OrderPromotions`.
-    #[serde(rename = "OrderPromotions", default, skip_serializing_if = "Option::is_none")]
     pub order_promotions: Option<Vec<OrderPromotion>>,
     /// `ShipEstimateResponse`.
-    #[serde(rename = "ShipEstimateResponse", default, skip_serializing_if = "Option::is_none")]
     pub ship_estimate_response: Option<ShipEstimateResponse>,
     /// `OrderCalculateResponse`.
-    #[serde(rename = "OrderCalculateResponse", default, skip_serializing_if = "Option::is_none")]
     pub order_calculate_response: Option<OrderCalculateResponse>,
     /// `OrderSubmitResponse`.
-    #[serde(rename = "OrderSubmitResponse", default, skip_serializing_if = "Option::is_none")]
     pub order_submit_response: Option<OrderSubmitResponse>,
     /// `OrderSubmitForApprovalResponse`.
-    #[serde(rename = "OrderSubmitForApprovalResponse", default, skip_serializing_if = "Option::is_none")]
     pub order_submit_for_approval_response: Option<OrderSubmitForApprovalResponse>,
     /// `OrderApprovedResponse`.
-    #[serde(rename = "OrderApprovedResponse", default, skip_serializing_if = "Option::is_none")]
     pub order_approved_response: Option<OrderApprovedResponse>,
+    /// The fields this version has no member for, as they came: sent back as they are.
+    pub other_fields: OtherFields,
 }
 
 impl OrderWorksheet {
@@ -102,4 +100,64 @@ impl OrderWorksheet {
         self.order_approved_response = Some(value.into());
         self
     }
+
+    /// Sets the field `name`, which this version has no member for, to `value`: see
+    /// [`OtherFields::set`].
+    #[must_use]
+    pub fn with_other_field(mut self, name: impl Into<String>, value: impl Into<RawJson>) -> Self {
+        self.other_fields.set(name, value);
+        self
+    }
 }
+
+impl Fields for OrderWorksheet {
+    const NAME: &'static str = "OrderWorksheet";
+    const FIELDS: &'static [&'static str] = &[
+        "Order",
+        "LineItems",
+        "OrderPromotions",
+        "ShipEstimateResponse",
+        "OrderCalculateResponse",
+        "OrderSubmitResponse",
+        "OrderSubmitForApprovalResponse",
+        "OrderApprovedResponse",
+    ];
+
+    #[inline(always)]
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
+        match name {
+            "Order" => read(map, &mut self.order)?,
+            "LineItems" => read(map, &mut self.line_items)?,
+            "OrderPromotions" => read(map, &mut self.order_promotions)?,
+            "ShipEstimateResponse" => read(map, &mut self.ship_estimate_response)?,
+            "OrderCalculateResponse" => read(map, &mut self.order_calculate_response)?,
+            "OrderSubmitResponse" => read(map, &mut self.order_submit_response)?,
+            "OrderSubmitForApprovalResponse" => read(map, &mut self.order_submit_for_approval_response)?,
+            "OrderApprovedResponse" => read(map, &mut self.order_approved_response)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        field(map, "Order", &self.order)?;
+        field(map, "LineItems", &self.line_items)?;
+        field(map, "OrderPromotions", &self.order_promotions)?;
+        field(map, "ShipEstimateResponse", &self.ship_estimate_response)?;
+        field(map, "OrderCalculateResponse", &self.order_calculate_response)?;
+        field(map, "OrderSubmitResponse", &self.order_submit_response)?;
+        field(map, "OrderSubmitForApprovalResponse", &self.order_submit_for_approval_response)?;
+        field(map, "OrderApprovedResponse", &self.order_approved_response)?;
+        Ok(())
+    }
+
+    fn others(&self) -> &OtherFields {
+        &self.other_fields
+    }
+
+    fn others_mut(&mut self) -> &mut OtherFields {
+        &mut self.other_fields
+    }
+}
+
+crate::common::model::serde_by_fields!(OrderWorksheet);

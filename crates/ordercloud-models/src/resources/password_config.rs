@@ -2,50 +2,46 @@
 
 //! `PasswordConfig`, and `PartialPasswordConfig` for a PATCH.
 
-use serde::{Deserialize, Serialize};
+use serde::de::MapAccess;
+use serde::ser::SerializeMap;
 
-use crate::Patch;
+use crate::common::model::{Fields, field, read};
+use crate::{OtherFields, Patch, RawJson};
 
 /// OrderCloud's `PasswordConfig`.
 ///
-/// Made with [`new`](Self::new) and a `with_*` method per field; every field is public.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// Made with [`new`](Self::new) and a `with_*` method per field it sends; every field is public. Fields
+/// this version has no member for are kept in [`other_fields`](Self::other_fields) and sent back.
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PasswordConfig {
-    /// The number of passwords, including the current password, that are blocked from reuse. For example,
-    /// if set to 1, any password except the current one can be reused.
-    #[serde(rename = "LimitPasswordReuse", default, skip_serializing_if = "Option::is_none")]
+    /// `LimitPasswordReuse`: The number of passwords, including the current password, that are blocked from
+    /// reuse. For example, if set to 1, any password except the current one can be reused.
     pub limit_password_reuse: Option<i32>,
-    /// The maximum number of consecutive repeating characters in a password.
-    #[serde(rename = "MaxConsecutiveDupeChars", default, skip_serializing_if = "Option::is_none")]
+    /// `MaxConsecutiveDupeChars`: The maximum number of consecutive repeating characters in a password.
     pub max_consecutive_dupe_chars: Option<i32>,
-    /// The password expires after MaximumPasswordAge in days.
-    #[serde(rename = "MaximumPasswordAge", default, skip_serializing_if = "Option::is_none")]
+    /// `MaximumPasswordAge`: The password expires after MaximumPasswordAge in days.
     pub maximum_password_age: Option<i32>,
-    /// The password may not be changed again until this number of minutes has passed.
-    #[serde(rename = "MinimumPasswordAge", default, skip_serializing_if = "Option::is_none")]
+    /// `MinimumPasswordAge`: The password may not be changed again until this number of minutes has passed.
     pub minimum_password_age: Option<i32>,
-    /// The number of failed attempts before the account is Locked for the LockoutDuration.
-    #[serde(rename = "AllowedFailedAttempts", default, skip_serializing_if = "Option::is_none")]
+    /// `AllowedFailedAttempts`: The number of failed attempts before the account is Locked for the
+    /// LockoutDuration.
     pub allowed_failed_attempts: Option<i32>,
-    /// The number of minutes an account is locked when the AllowedFailedAttempts is reached.
-    #[serde(rename = "LockoutDuration", default, skip_serializing_if = "Option::is_none")]
+    /// `LockoutDuration`: The number of minutes an account is locked when the AllowedFailedAttempts is
+    /// reached.
     pub lockout_duration: Option<i32>,
-    /// At least one upper case character is required.
-    #[serde(rename = "UpperCaseRequired", default, skip_serializing_if = "Option::is_none")]
+    /// `UpperCaseRequired`: At least one upper case character is required.
     pub upper_case_required: Option<bool>,
-    /// At least one lower case character is required.
-    #[serde(rename = "LowerCaseRequired", default, skip_serializing_if = "Option::is_none")]
+    /// `LowerCaseRequired`: At least one lower case character is required.
     pub lower_case_required: Option<bool>,
-    /// At least one special character is required.
-    #[serde(rename = "SpecialCharacterRequired", default, skip_serializing_if = "Option::is_none")]
+    /// `SpecialCharacterRequired`: At least one special character is required.
     pub special_character_required: Option<bool>,
-    /// At least one number is required.
-    #[serde(rename = "NumericRequired", default, skip_serializing_if = "Option::is_none")]
+    /// `NumericRequired`: At least one number is required.
     pub numeric_required: Option<bool>,
-    /// The minimum length of a password.
-    #[serde(rename = "MinimumCharacterCount", default, skip_serializing_if = "Option::is_none")]
+    /// `MinimumCharacterCount`: The minimum length of a password.
     pub minimum_character_count: Option<i32>,
+    /// The fields this version has no member for, as they came: sent back as they are.
+    pub other_fields: OtherFields,
 }
 
 impl PasswordConfig {
@@ -130,50 +126,113 @@ impl PasswordConfig {
         self.minimum_character_count = Some(value.into());
         self
     }
+
+    /// Sets the field `name`, which this version has no member for, to `value`: see
+    /// [`OtherFields::set`].
+    #[must_use]
+    pub fn with_other_field(mut self, name: impl Into<String>, value: impl Into<RawJson>) -> Self {
+        self.other_fields.set(name, value);
+        self
+    }
 }
+
+impl Fields for PasswordConfig {
+    const NAME: &'static str = "PasswordConfig";
+    const FIELDS: &'static [&'static str] = &[
+        "LimitPasswordReuse",
+        "MaxConsecutiveDupeChars",
+        "MaximumPasswordAge",
+        "MinimumPasswordAge",
+        "AllowedFailedAttempts",
+        "LockoutDuration",
+        "UpperCaseRequired",
+        "LowerCaseRequired",
+        "SpecialCharacterRequired",
+        "NumericRequired",
+        "MinimumCharacterCount",
+    ];
+
+    #[inline(always)]
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
+        match name {
+            "LimitPasswordReuse" => read(map, &mut self.limit_password_reuse)?,
+            "MaxConsecutiveDupeChars" => read(map, &mut self.max_consecutive_dupe_chars)?,
+            "MaximumPasswordAge" => read(map, &mut self.maximum_password_age)?,
+            "MinimumPasswordAge" => read(map, &mut self.minimum_password_age)?,
+            "AllowedFailedAttempts" => read(map, &mut self.allowed_failed_attempts)?,
+            "LockoutDuration" => read(map, &mut self.lockout_duration)?,
+            "UpperCaseRequired" => read(map, &mut self.upper_case_required)?,
+            "LowerCaseRequired" => read(map, &mut self.lower_case_required)?,
+            "SpecialCharacterRequired" => read(map, &mut self.special_character_required)?,
+            "NumericRequired" => read(map, &mut self.numeric_required)?,
+            "MinimumCharacterCount" => read(map, &mut self.minimum_character_count)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        field(map, "LimitPasswordReuse", &self.limit_password_reuse)?;
+        field(map, "MaxConsecutiveDupeChars", &self.max_consecutive_dupe_chars)?;
+        field(map, "MaximumPasswordAge", &self.maximum_password_age)?;
+        field(map, "MinimumPasswordAge", &self.minimum_password_age)?;
+        field(map, "AllowedFailedAttempts", &self.allowed_failed_attempts)?;
+        field(map, "LockoutDuration", &self.lockout_duration)?;
+        field(map, "UpperCaseRequired", &self.upper_case_required)?;
+        field(map, "LowerCaseRequired", &self.lower_case_required)?;
+        field(map, "SpecialCharacterRequired", &self.special_character_required)?;
+        field(map, "NumericRequired", &self.numeric_required)?;
+        field(map, "MinimumCharacterCount", &self.minimum_character_count)?;
+        Ok(())
+    }
+
+    fn others(&self) -> &OtherFields {
+        &self.other_fields
+    }
+
+    fn others_mut(&mut self) -> &mut OtherFields {
+        &mut self.other_fields
+    }
+}
+
+crate::common::model::serde_by_fields!(PasswordConfig);
 
 /// A partial `PasswordConfig`: the body of a PATCH, which changes only the fields it holds.
 ///
 /// Each field is left out ([`Patch::Unchanged`], the default: it keeps its value), sent as
 /// `null` ([`Patch::Null`], with `clear_*`: it is cleared) or sent ([`Patch::Set`], with
-/// `with_*`). A nested object is itself partial. Read-only fields are not in it.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// `with_*`). A nested object is itself partial. Read-only fields are not in it; fields this
+/// version has no member for are sent from [`other_fields`](Self::other_fields).
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PartialPasswordConfig {
-    /// The number of passwords, including the current password, that are blocked from reuse. For example,
-    /// if set to 1, any password except the current one can be reused.
-    #[serde(rename = "LimitPasswordReuse", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `LimitPasswordReuse`: The number of passwords, including the current password, that are blocked from
+    /// reuse. For example, if set to 1, any password except the current one can be reused.
     pub limit_password_reuse: Patch<i32>,
-    /// The maximum number of consecutive repeating characters in a password.
-    #[serde(rename = "MaxConsecutiveDupeChars", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `MaxConsecutiveDupeChars`: The maximum number of consecutive repeating characters in a password.
     pub max_consecutive_dupe_chars: Patch<i32>,
-    /// The password expires after MaximumPasswordAge in days.
-    #[serde(rename = "MaximumPasswordAge", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `MaximumPasswordAge`: The password expires after MaximumPasswordAge in days.
     pub maximum_password_age: Patch<i32>,
-    /// The password may not be changed again until this number of minutes has passed.
-    #[serde(rename = "MinimumPasswordAge", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `MinimumPasswordAge`: The password may not be changed again until this number of minutes has passed.
     pub minimum_password_age: Patch<i32>,
-    /// The number of failed attempts before the account is Locked for the LockoutDuration.
-    #[serde(rename = "AllowedFailedAttempts", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `AllowedFailedAttempts`: The number of failed attempts before the account is Locked for the
+    /// LockoutDuration.
     pub allowed_failed_attempts: Patch<i32>,
-    /// The number of minutes an account is locked when the AllowedFailedAttempts is reached.
-    #[serde(rename = "LockoutDuration", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `LockoutDuration`: The number of minutes an account is locked when the AllowedFailedAttempts is
+    /// reached.
     pub lockout_duration: Patch<i32>,
-    /// At least one upper case character is required.
-    #[serde(rename = "UpperCaseRequired", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `UpperCaseRequired`: At least one upper case character is required.
     pub upper_case_required: Patch<bool>,
-    /// At least one lower case character is required.
-    #[serde(rename = "LowerCaseRequired", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `LowerCaseRequired`: At least one lower case character is required.
     pub lower_case_required: Patch<bool>,
-    /// At least one special character is required.
-    #[serde(rename = "SpecialCharacterRequired", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `SpecialCharacterRequired`: At least one special character is required.
     pub special_character_required: Patch<bool>,
-    /// At least one number is required.
-    #[serde(rename = "NumericRequired", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `NumericRequired`: At least one number is required.
     pub numeric_required: Patch<bool>,
-    /// The minimum length of a password.
-    #[serde(rename = "MinimumCharacterCount", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `MinimumCharacterCount`: The minimum length of a password.
     pub minimum_character_count: Patch<i32>,
+    /// The fields this version has no member for, as they came: sent back as they are.
+    pub other_fields: OtherFields,
 }
 
 impl PartialPasswordConfig {
@@ -335,4 +394,73 @@ impl PartialPasswordConfig {
         self.minimum_character_count = Patch::Null;
         self
     }
+
+    /// Sets the field `name`, which this version has no member for, to `value`: see
+    /// [`OtherFields::set`].
+    #[must_use]
+    pub fn with_other_field(mut self, name: impl Into<String>, value: impl Into<RawJson>) -> Self {
+        self.other_fields.set(name, value);
+        self
+    }
 }
+
+impl Fields for PartialPasswordConfig {
+    const NAME: &'static str = "PartialPasswordConfig";
+    const FIELDS: &'static [&'static str] = &[
+        "LimitPasswordReuse",
+        "MaxConsecutiveDupeChars",
+        "MaximumPasswordAge",
+        "MinimumPasswordAge",
+        "AllowedFailedAttempts",
+        "LockoutDuration",
+        "UpperCaseRequired",
+        "LowerCaseRequired",
+        "SpecialCharacterRequired",
+        "NumericRequired",
+        "MinimumCharacterCount",
+    ];
+
+    #[inline(always)]
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
+        match name {
+            "LimitPasswordReuse" => read(map, &mut self.limit_password_reuse)?,
+            "MaxConsecutiveDupeChars" => read(map, &mut self.max_consecutive_dupe_chars)?,
+            "MaximumPasswordAge" => read(map, &mut self.maximum_password_age)?,
+            "MinimumPasswordAge" => read(map, &mut self.minimum_password_age)?,
+            "AllowedFailedAttempts" => read(map, &mut self.allowed_failed_attempts)?,
+            "LockoutDuration" => read(map, &mut self.lockout_duration)?,
+            "UpperCaseRequired" => read(map, &mut self.upper_case_required)?,
+            "LowerCaseRequired" => read(map, &mut self.lower_case_required)?,
+            "SpecialCharacterRequired" => read(map, &mut self.special_character_required)?,
+            "NumericRequired" => read(map, &mut self.numeric_required)?,
+            "MinimumCharacterCount" => read(map, &mut self.minimum_character_count)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        field(map, "LimitPasswordReuse", &self.limit_password_reuse)?;
+        field(map, "MaxConsecutiveDupeChars", &self.max_consecutive_dupe_chars)?;
+        field(map, "MaximumPasswordAge", &self.maximum_password_age)?;
+        field(map, "MinimumPasswordAge", &self.minimum_password_age)?;
+        field(map, "AllowedFailedAttempts", &self.allowed_failed_attempts)?;
+        field(map, "LockoutDuration", &self.lockout_duration)?;
+        field(map, "UpperCaseRequired", &self.upper_case_required)?;
+        field(map, "LowerCaseRequired", &self.lower_case_required)?;
+        field(map, "SpecialCharacterRequired", &self.special_character_required)?;
+        field(map, "NumericRequired", &self.numeric_required)?;
+        field(map, "MinimumCharacterCount", &self.minimum_character_count)?;
+        Ok(())
+    }
+
+    fn others(&self) -> &OtherFields {
+        &self.other_fields
+    }
+
+    fn others_mut(&mut self) -> &mut OtherFields {
+        &mut self.other_fields
+    }
+}
+
+crate::common::model::serde_by_fields!(PartialPasswordConfig);

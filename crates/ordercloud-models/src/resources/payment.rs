@@ -2,55 +2,49 @@
 
 //! `Payment`, and `PartialPayment` for a PATCH.
 
-use serde::{Deserialize, Serialize};
+use serde::de::MapAccess;
+use serde::ser::SerializeMap;
 
 use super::{PaymentTransaction, PaymentType};
-use crate::{Patch, Xp, skip_read_only};
+use crate::common::model::{Fields, field, read, read_only};
+use crate::{Decimal, OtherFields, Patch, RawJson, Xp};
 
 /// OrderCloud's `Payment`.
 ///
-/// Made with [`new`](Self::new) and a `with_*` method per field; every field is public.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// Made with [`new`](Self::new) and a `with_*` method per field it sends; every field is public. Fields
+/// this version has no member for are kept in [`other_fields`](Self::other_fields) and sent back.
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Payment {
     /// `ID`. At most 100 characters.
-    #[serde(rename = "ID", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// `Type`.
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<PaymentType>,
     /// `DateCreated`. An RFC 3339 date-time. Read-only: OrderCloud sets it, and it is never sent.
-    #[serde(rename = "DateCreated", default, skip_serializing_if = "skip_read_only")]
     pub date_created: Option<String>,
-    /// Only writeable on POST.
-    #[serde(rename = "CreditCardID", default, skip_serializing_if = "Option::is_none")]
+    /// `CreditCardID`: Only writeable on POST.
     pub credit_card_id: Option<String>,
-    /// Only writeable on POST.
-    #[serde(rename = "SpendingAccountID", default, skip_serializing_if = "Option::is_none")]
+    /// `SpendingAccountID`: Only writeable on POST.
     pub spending_account_id: Option<String>,
     /// `Description`. At most 2000 characters.
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// Inherited from Order. Read-only: OrderCloud sets it, and it is never sent.
-    #[serde(rename = "Currency", default, skip_serializing_if = "skip_read_only")]
+    /// `Currency`: Inherited from Order. Read-only: OrderCloud sets it, and it is never sent.
     pub currency: Option<String>,
-    /// If null, Payment applies to order total (or total of specific Line Items, if set), minus any other
-    /// Payments where Amount is set. Value can only be negative if processing a payment for an OrderReturn.
-    #[serde(rename = "Amount", default, skip_serializing_if = "Option::is_none")]
-    pub amount: Option<f64>,
-    /// All payments must be Accepted to submit an order.
-    #[serde(rename = "Accepted", default, skip_serializing_if = "Option::is_none")]
+    /// `Amount`: If null, Payment applies to order total (or total of specific Line Items, if set), minus
+    /// any other Payments where Amount is set. Value can only be negative if processing a payment for an
+    /// OrderReturn.
+    pub amount: Option<Decimal>,
+    /// `Accepted`: All payments must be Accepted to submit an order.
     pub accepted: Option<bool>,
-    /// Used to indicate this payment is associated with an Order Return.
-    #[serde(rename = "OrderReturnID", default, skip_serializing_if = "Option::is_none")]
+    /// `OrderReturnID`: Used to indicate this payment is associated with an Order Return.
     pub order_return_id: Option<String>,
     /// The marketplace's extended properties: free-form, read as your own type with `Xp::get`, written with
     /// `Xp::new`.
-    #[serde(rename = "xp", default, skip_serializing_if = "Option::is_none")]
     pub xp: Option<Xp>,
     /// `Transactions`. Read-only: OrderCloud sets it, and it is never sent.
-    #[serde(rename = "Transactions", default, skip_serializing_if = "skip_read_only")]
     pub transactions: Option<Vec<PaymentTransaction>>,
+    /// The fields this version has no member for, as they came: sent back as they are.
+    pub other_fields: OtherFields,
 }
 
 impl Payment {
@@ -70,13 +64,6 @@ impl Payment {
     #[must_use]
     pub fn with_type(mut self, value: impl Into<PaymentType>) -> Self {
         self.r#type = Some(value.into());
-        self
-    }
-
-    /// Sets `DateCreated`.
-    #[must_use]
-    pub fn with_date_created(mut self, value: impl Into<String>) -> Self {
-        self.date_created = Some(value.into());
         self
     }
 
@@ -101,16 +88,9 @@ impl Payment {
         self
     }
 
-    /// Sets `Currency`.
-    #[must_use]
-    pub fn with_currency(mut self, value: impl Into<String>) -> Self {
-        self.currency = Some(value.into());
-        self
-    }
-
     /// Sets `Amount`.
     #[must_use]
-    pub fn with_amount(mut self, value: impl Into<f64>) -> Self {
+    pub fn with_amount(mut self, value: impl Into<Decimal>) -> Self {
         self.amount = Some(value.into());
         self
     }
@@ -136,51 +116,111 @@ impl Payment {
         self
     }
 
-    /// Sets `Transactions`.
+    /// Sets the field `name`, which this version has no member for, to `value`: see
+    /// [`OtherFields::set`].
     #[must_use]
-    pub fn with_transactions(mut self, value: impl Into<Vec<PaymentTransaction>>) -> Self {
-        self.transactions = Some(value.into());
+    pub fn with_other_field(mut self, name: impl Into<String>, value: impl Into<RawJson>) -> Self {
+        self.other_fields.set(name, value);
         self
     }
 }
+
+impl Fields for Payment {
+    const NAME: &'static str = "Payment";
+    const FIELDS: &'static [&'static str] = &[
+        "ID",
+        "Type",
+        "DateCreated",
+        "CreditCardID",
+        "SpendingAccountID",
+        "Description",
+        "Currency",
+        "Amount",
+        "Accepted",
+        "OrderReturnID",
+        "xp",
+        "Transactions",
+    ];
+
+    #[inline(always)]
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
+        match name {
+            "ID" => read(map, &mut self.id)?,
+            "Type" => read(map, &mut self.r#type)?,
+            "DateCreated" => read(map, &mut self.date_created)?,
+            "CreditCardID" => read(map, &mut self.credit_card_id)?,
+            "SpendingAccountID" => read(map, &mut self.spending_account_id)?,
+            "Description" => read(map, &mut self.description)?,
+            "Currency" => read(map, &mut self.currency)?,
+            "Amount" => read(map, &mut self.amount)?,
+            "Accepted" => read(map, &mut self.accepted)?,
+            "OrderReturnID" => read(map, &mut self.order_return_id)?,
+            "xp" => read(map, &mut self.xp)?,
+            "Transactions" => read(map, &mut self.transactions)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        field(map, "ID", &self.id)?;
+        field(map, "Type", &self.r#type)?;
+        read_only(map, "DateCreated", &self.date_created)?;
+        field(map, "CreditCardID", &self.credit_card_id)?;
+        field(map, "SpendingAccountID", &self.spending_account_id)?;
+        field(map, "Description", &self.description)?;
+        read_only(map, "Currency", &self.currency)?;
+        field(map, "Amount", &self.amount)?;
+        field(map, "Accepted", &self.accepted)?;
+        field(map, "OrderReturnID", &self.order_return_id)?;
+        field(map, "xp", &self.xp)?;
+        read_only(map, "Transactions", &self.transactions)?;
+        Ok(())
+    }
+
+    fn others(&self) -> &OtherFields {
+        &self.other_fields
+    }
+
+    fn others_mut(&mut self) -> &mut OtherFields {
+        &mut self.other_fields
+    }
+}
+
+crate::common::model::serde_by_fields!(Payment);
 
 /// A partial `Payment`: the body of a PATCH, which changes only the fields it holds.
 ///
 /// Each field is left out ([`Patch::Unchanged`], the default: it keeps its value), sent as
 /// `null` ([`Patch::Null`], with `clear_*`: it is cleared) or sent ([`Patch::Set`], with
-/// `with_*`). A nested object is itself partial. Read-only fields are not in it.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// `with_*`). A nested object is itself partial. Read-only fields are not in it; fields this
+/// version has no member for are sent from [`other_fields`](Self::other_fields).
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PartialPayment {
     /// `ID`. At most 100 characters.
-    #[serde(rename = "ID", default, skip_serializing_if = "Patch::is_unchanged")]
     pub id: Patch<String>,
     /// `Type`.
-    #[serde(rename = "Type", default, skip_serializing_if = "Patch::is_unchanged")]
     pub r#type: Patch<PaymentType>,
-    /// Only writeable on POST.
-    #[serde(rename = "CreditCardID", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `CreditCardID`: Only writeable on POST.
     pub credit_card_id: Patch<String>,
-    /// Only writeable on POST.
-    #[serde(rename = "SpendingAccountID", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `SpendingAccountID`: Only writeable on POST.
     pub spending_account_id: Patch<String>,
     /// `Description`. At most 2000 characters.
-    #[serde(rename = "Description", default, skip_serializing_if = "Patch::is_unchanged")]
     pub description: Patch<String>,
-    /// If null, Payment applies to order total (or total of specific Line Items, if set), minus any other
-    /// Payments where Amount is set. Value can only be negative if processing a payment for an OrderReturn.
-    #[serde(rename = "Amount", default, skip_serializing_if = "Patch::is_unchanged")]
-    pub amount: Patch<f64>,
-    /// All payments must be Accepted to submit an order.
-    #[serde(rename = "Accepted", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `Amount`: If null, Payment applies to order total (or total of specific Line Items, if set), minus
+    /// any other Payments where Amount is set. Value can only be negative if processing a payment for an
+    /// OrderReturn.
+    pub amount: Patch<Decimal>,
+    /// `Accepted`: All payments must be Accepted to submit an order.
     pub accepted: Patch<bool>,
-    /// Used to indicate this payment is associated with an Order Return.
-    #[serde(rename = "OrderReturnID", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `OrderReturnID`: Used to indicate this payment is associated with an Order Return.
     pub order_return_id: Patch<String>,
     /// The marketplace's extended properties: free-form, read as your own type with `Xp::get`, written with
     /// `Xp::new`.
-    #[serde(rename = "xp", default, skip_serializing_if = "Patch::is_unchanged")]
     pub xp: Patch<Xp>,
+    /// The fields this version has no member for, as they came: sent back as they are.
+    pub other_fields: OtherFields,
 }
 
 impl PartialPayment {
@@ -261,7 +301,7 @@ impl PartialPayment {
 
     /// Sets `Amount` to `value`.
     #[must_use]
-    pub fn with_amount(mut self, value: impl Into<f64>) -> Self {
+    pub fn with_amount(mut self, value: impl Into<Decimal>) -> Self {
         self.amount = Patch::Set(value.into());
         self
     }
@@ -314,4 +354,67 @@ impl PartialPayment {
         self.xp = Patch::Null;
         self
     }
+
+    /// Sets the field `name`, which this version has no member for, to `value`: see
+    /// [`OtherFields::set`].
+    #[must_use]
+    pub fn with_other_field(mut self, name: impl Into<String>, value: impl Into<RawJson>) -> Self {
+        self.other_fields.set(name, value);
+        self
+    }
 }
+
+impl Fields for PartialPayment {
+    const NAME: &'static str = "PartialPayment";
+    const FIELDS: &'static [&'static str] = &[
+        "ID",
+        "Type",
+        "CreditCardID",
+        "SpendingAccountID",
+        "Description",
+        "Amount",
+        "Accepted",
+        "OrderReturnID",
+        "xp",
+    ];
+
+    #[inline(always)]
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
+        match name {
+            "ID" => read(map, &mut self.id)?,
+            "Type" => read(map, &mut self.r#type)?,
+            "CreditCardID" => read(map, &mut self.credit_card_id)?,
+            "SpendingAccountID" => read(map, &mut self.spending_account_id)?,
+            "Description" => read(map, &mut self.description)?,
+            "Amount" => read(map, &mut self.amount)?,
+            "Accepted" => read(map, &mut self.accepted)?,
+            "OrderReturnID" => read(map, &mut self.order_return_id)?,
+            "xp" => read(map, &mut self.xp)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        field(map, "ID", &self.id)?;
+        field(map, "Type", &self.r#type)?;
+        field(map, "CreditCardID", &self.credit_card_id)?;
+        field(map, "SpendingAccountID", &self.spending_account_id)?;
+        field(map, "Description", &self.description)?;
+        field(map, "Amount", &self.amount)?;
+        field(map, "Accepted", &self.accepted)?;
+        field(map, "OrderReturnID", &self.order_return_id)?;
+        field(map, "xp", &self.xp)?;
+        Ok(())
+    }
+
+    fn others(&self) -> &OtherFields {
+        &self.other_fields
+    }
+
+    fn others_mut(&mut self) -> &mut OtherFields {
+        &mut self.other_fields
+    }
+}
+
+crate::common::model::serde_by_fields!(PartialPayment);

@@ -2,46 +2,43 @@
 
 //! `PaymentTransaction`.
 
-use serde::{Deserialize, Serialize};
+use serde::de::MapAccess;
+use serde::ser::SerializeMap;
 
-use crate::Xp;
+use crate::common::model::{Fields, field, read};
+use crate::{Decimal, OtherFields, RawJson, Xp};
 
 /// OrderCloud's `PaymentTransaction`.
 ///
-/// Made with [`new`](Self::new) and a `with_*` method per field; every field is public.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// Made with [`new`](Self::new) and a `with_*` method per field it sends; every field is public. Fields
+/// this version has no member for are kept in [`other_fields`](Self::other_fields) and sent back.
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PaymentTransaction {
     /// `ID`. At most 100 characters.
-    #[serde(rename = "ID", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// `Type`.
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// `DateExecuted`. An RFC 3339 date-time.
-    #[serde(rename = "DateExecuted", default, skip_serializing_if = "Option::is_none")]
     pub date_executed: Option<String>,
-    /// Usually the same as Payment Currency, but can be different. A marketplace may capture funds from the
-    /// buyer user in one currency and process a payout to the seller in another. At most 100 characters.
-    #[serde(rename = "Currency", default, skip_serializing_if = "Option::is_none")]
+    /// `Currency`: Usually the same as Payment Currency, but can be different. A marketplace may capture
+    /// funds from the buyer user in one currency and process a payout to the seller in another. At most 100
+    /// characters.
     pub currency: Option<String>,
-    /// Usually the same as Payment Amount, but can be different. A charge might have a subsequent partial
-    /// credit, for example.
-    #[serde(rename = "Amount", default, skip_serializing_if = "Option::is_none")]
-    pub amount: Option<f64>,
+    /// `Amount`: Usually the same as Payment Amount, but can be different. A charge might have a subsequent
+    /// partial credit, for example.
+    pub amount: Option<Decimal>,
     /// `Succeeded`.
-    #[serde(rename = "Succeeded", default, skip_serializing_if = "Option::is_none")]
     pub succeeded: Option<bool>,
     /// `ResultCode`.
-    #[serde(rename = "ResultCode", default, skip_serializing_if = "Option::is_none")]
     pub result_code: Option<String>,
     /// `ResultMessage`.
-    #[serde(rename = "ResultMessage", default, skip_serializing_if = "Option::is_none")]
     pub result_message: Option<String>,
     /// The marketplace's extended properties: free-form, read as your own type with `Xp::get`, written with
     /// `Xp::new`.
-    #[serde(rename = "xp", default, skip_serializing_if = "Option::is_none")]
     pub xp: Option<Xp>,
+    /// The fields this version has no member for, as they came: sent back as they are.
+    pub other_fields: OtherFields,
 }
 
 impl PaymentTransaction {
@@ -80,7 +77,7 @@ impl PaymentTransaction {
 
     /// Sets `Amount`.
     #[must_use]
-    pub fn with_amount(mut self, value: impl Into<f64>) -> Self {
+    pub fn with_amount(mut self, value: impl Into<Decimal>) -> Self {
         self.amount = Some(value.into());
         self
     }
@@ -112,4 +109,58 @@ impl PaymentTransaction {
         self.xp = Some(value.into());
         self
     }
+
+    /// Sets the field `name`, which this version has no member for, to `value`: see
+    /// [`OtherFields::set`].
+    #[must_use]
+    pub fn with_other_field(mut self, name: impl Into<String>, value: impl Into<RawJson>) -> Self {
+        self.other_fields.set(name, value);
+        self
+    }
 }
+
+impl Fields for PaymentTransaction {
+    const NAME: &'static str = "PaymentTransaction";
+    const FIELDS: &'static [&'static str] =
+        &["ID", "Type", "DateExecuted", "Currency", "Amount", "Succeeded", "ResultCode", "ResultMessage", "xp"];
+
+    #[inline(always)]
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
+        match name {
+            "ID" => read(map, &mut self.id)?,
+            "Type" => read(map, &mut self.r#type)?,
+            "DateExecuted" => read(map, &mut self.date_executed)?,
+            "Currency" => read(map, &mut self.currency)?,
+            "Amount" => read(map, &mut self.amount)?,
+            "Succeeded" => read(map, &mut self.succeeded)?,
+            "ResultCode" => read(map, &mut self.result_code)?,
+            "ResultMessage" => read(map, &mut self.result_message)?,
+            "xp" => read(map, &mut self.xp)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        field(map, "ID", &self.id)?;
+        field(map, "Type", &self.r#type)?;
+        field(map, "DateExecuted", &self.date_executed)?;
+        field(map, "Currency", &self.currency)?;
+        field(map, "Amount", &self.amount)?;
+        field(map, "Succeeded", &self.succeeded)?;
+        field(map, "ResultCode", &self.result_code)?;
+        field(map, "ResultMessage", &self.result_message)?;
+        field(map, "xp", &self.xp)?;
+        Ok(())
+    }
+
+    fn others(&self) -> &OtherFields {
+        &self.other_fields
+    }
+
+    fn others_mut(&mut self) -> &mut OtherFields {
+        &mut self.other_fields
+    }
+}
+
+crate::common::model::serde_by_fields!(PaymentTransaction);

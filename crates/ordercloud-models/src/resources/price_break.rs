@@ -2,24 +2,28 @@
 
 //! `PriceBreak`.
 
-use serde::{Deserialize, Serialize};
+use serde::de::MapAccess;
+use serde::ser::SerializeMap;
+
+use crate::common::model::{Fields, field, read};
+use crate::{Decimal, OtherFields, RawJson};
 
 /// OrderCloud's `PriceBreak`.
 ///
-/// Made with [`new`](Self::new) and a `with_*` method per field; every field is public.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// Made with [`new`](Self::new) and a `with_*` method per field it sends; every field is public. Fields
+/// this version has no member for are kept in [`other_fields`](Self::other_fields) and sent back.
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PriceBreak {
-    /// Most commonly 1, except when offering tiered/bulk pricing.
-    #[serde(rename = "Quantity", default, skip_serializing_if = "Option::is_none")]
+    /// `Quantity`: Most commonly 1, except when offering tiered/bulk pricing.
     pub quantity: Option<i32>,
-    /// Price per unit.
-    #[serde(rename = "Price", default, skip_serializing_if = "Option::is_none")]
-    pub price: Option<f64>,
-    /// Optional. Sale Price per unit. If the current date/time is within the PriceSchedule SaleStart and
-    /// SaleEnd, this SalePrice will be used.
-    #[serde(rename = "SalePrice", default, skip_serializing_if = "Option::is_none")]
-    pub sale_price: Option<f64>,
+    /// `Price`: Price per unit.
+    pub price: Option<Decimal>,
+    /// `SalePrice`: Optional. Sale Price per unit. If the current date/time is within the PriceSchedule
+    /// SaleStart and SaleEnd, this SalePrice will be used.
+    pub sale_price: Option<Decimal>,
+    /// The fields this version has no member for, as they came: sent back as they are.
+    pub other_fields: OtherFields,
 }
 
 impl PriceBreak {
@@ -37,15 +41,56 @@ impl PriceBreak {
 
     /// Sets `Price`.
     #[must_use]
-    pub fn with_price(mut self, value: impl Into<f64>) -> Self {
+    pub fn with_price(mut self, value: impl Into<Decimal>) -> Self {
         self.price = Some(value.into());
         self
     }
 
     /// Sets `SalePrice`.
     #[must_use]
-    pub fn with_sale_price(mut self, value: impl Into<f64>) -> Self {
+    pub fn with_sale_price(mut self, value: impl Into<Decimal>) -> Self {
         self.sale_price = Some(value.into());
         self
     }
+
+    /// Sets the field `name`, which this version has no member for, to `value`: see
+    /// [`OtherFields::set`].
+    #[must_use]
+    pub fn with_other_field(mut self, name: impl Into<String>, value: impl Into<RawJson>) -> Self {
+        self.other_fields.set(name, value);
+        self
+    }
 }
+
+impl Fields for PriceBreak {
+    const NAME: &'static str = "PriceBreak";
+    const FIELDS: &'static [&'static str] = &["Quantity", "Price", "SalePrice"];
+
+    #[inline(always)]
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
+        match name {
+            "Quantity" => read(map, &mut self.quantity)?,
+            "Price" => read(map, &mut self.price)?,
+            "SalePrice" => read(map, &mut self.sale_price)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        field(map, "Quantity", &self.quantity)?;
+        field(map, "Price", &self.price)?;
+        field(map, "SalePrice", &self.sale_price)?;
+        Ok(())
+    }
+
+    fn others(&self) -> &OtherFields {
+        &self.other_fields
+    }
+
+    fn others_mut(&mut self) -> &mut OtherFields {
+        &mut self.other_fields
+    }
+}
+
+crate::common::model::serde_by_fields!(PriceBreak);

@@ -2,71 +2,63 @@
 
 //! `PriceSchedule`, and `PartialPriceSchedule` for a PATCH.
 
-use serde::{Deserialize, Serialize};
+use serde::de::MapAccess;
+use serde::ser::SerializeMap;
 
 use super::PriceBreak;
-use crate::{Patch, Xp, skip_read_only};
+use crate::common::model::{Fields, field, read, read_only};
+use crate::{OtherFields, Patch, RawJson, Xp};
 
 /// OrderCloud's `PriceSchedule`.
 ///
-/// Made with [`new`](Self::new) and a `with_*` method per field; every field is public.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// Made with [`new`](Self::new) and a `with_*` method per field it sends; every field is public. Fields
+/// this version has no member for are kept in [`other_fields`](Self::other_fields) and sent back.
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PriceSchedule {
-    /// ID of the organization that owns the PriceSchedule. Only the Marketplace Owner can override the
-    /// OwnerID on create.
-    #[serde(rename = "OwnerID", default, skip_serializing_if = "Option::is_none")]
+    /// `OwnerID`: ID of the organization that owns the PriceSchedule. Only the Marketplace Owner can
+    /// override the OwnerID on create.
     pub owner_id: Option<String>,
     /// `ID`. At most 100 characters.
-    #[serde(rename = "ID", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// `Name`. At most 100 characters.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// For reference only for calculating tax, does not influence any OrderCloud behavior.
-    #[serde(rename = "ApplyTax", default, skip_serializing_if = "Option::is_none")]
+    /// `ApplyTax`: For reference only for calculating tax, does not influence any OrderCloud behavior.
     pub apply_tax: Option<bool>,
-    /// For reference only for calculating shipping cost, does not influence any OrderCloud behavior.
-    #[serde(rename = "ApplyShipping", default, skip_serializing_if = "Option::is_none")]
+    /// `ApplyShipping`: For reference only for calculating shipping cost, does not influence any OrderCloud
+    /// behavior.
     pub apply_shipping: Option<bool>,
-    /// The minimum quantity allowed per order. OrderCloud's default: `1`.
-    #[serde(rename = "MinQuantity", default, skip_serializing_if = "Option::is_none")]
+    /// `MinQuantity`: The minimum quantity allowed per order. OrderCloud's default: `1`.
     pub min_quantity: Option<i32>,
-    /// The maximum quantity allowed per order.
-    #[serde(rename = "MaxQuantity", default, skip_serializing_if = "Option::is_none")]
+    /// `MaxQuantity`: The maximum quantity allowed per order.
     pub max_quantity: Option<i32>,
-    /// If true, LineItem quantities will be aggregated by productID when determining which price break
-    /// applies, and when Min/Max quantities are met. Else, each LineItem is treated separately.
-    #[serde(rename = "UseCumulativeQuantity", default, skip_serializing_if = "Option::is_none")]
+    /// `UseCumulativeQuantity`: If true, LineItem quantities will be aggregated by productID when
+    /// determining which price break applies, and when Min/Max quantities are met. Else, each LineItem is
+    /// treated separately.
     pub use_cumulative_quantity: Option<bool>,
-    /// If true, this product can only be ordered in quantities that exactly match one of the price breaks
-    /// on this schedule.
-    #[serde(rename = "RestrictedQuantity", default, skip_serializing_if = "Option::is_none")]
+    /// `RestrictedQuantity`: If true, this product can only be ordered in quantities that exactly match one
+    /// of the price breaks on this schedule.
     pub restricted_quantity: Option<bool>,
     /// `PriceBreaks`.
-    #[serde(rename = "PriceBreaks", default, skip_serializing_if = "Option::is_none")]
     pub price_breaks: Option<Vec<PriceBreak>>,
-    /// We recommend using ISO-4217 Currency Codes for compatibility with tax and payment processors. At
-    /// most 100 characters.
-    #[serde(rename = "Currency", default, skip_serializing_if = "Option::is_none")]
+    /// `Currency`: We recommend using ISO-4217 Currency Codes for compatibility with tax and payment
+    /// processors. At most 100 characters.
     pub currency: Option<String>,
-    /// Optional. Starting date/time for PriceBreak.SalePrice to be used as the price for the LineItem.
-    /// Requires that the PriceBreak.SalePrice value is set. An RFC 3339 date-time.
-    #[serde(rename = "SaleStart", default, skip_serializing_if = "Option::is_none")]
+    /// `SaleStart`: Optional. Starting date/time for PriceBreak.SalePrice to be used as the price for the
+    /// LineItem. Requires that the PriceBreak.SalePrice value is set. An RFC 3339 date-time.
     pub sale_start: Option<String>,
-    /// Optional. Ending date/time for PriceBreak.SalePrice to be used as the price for the LineItem.
-    /// Requires that the PriceBreak.SalePrice value is set. An RFC 3339 date-time.
-    #[serde(rename = "SaleEnd", default, skip_serializing_if = "Option::is_none")]
+    /// `SaleEnd`: Optional. Ending date/time for PriceBreak.SalePrice to be used as the price for the
+    /// LineItem. Requires that the PriceBreak.SalePrice value is set. An RFC 3339 date-time.
     pub sale_end: Option<String>,
-    /// Is the price currently a sale price. Determined by the SaleStart and SaleEnd date/times and the
-    /// presence of PriceBreak.SalePrice value being set. Read-only: OrderCloud sets it, and it is never
-    /// sent.
-    #[serde(rename = "IsOnSale", default, skip_serializing_if = "skip_read_only")]
+    /// `IsOnSale`: Is the price currently a sale price. Determined by the SaleStart and SaleEnd date/times
+    /// and the presence of PriceBreak.SalePrice value being set. Read-only: OrderCloud sets it, and it is
+    /// never sent.
     pub is_on_sale: Option<bool>,
     /// The marketplace's extended properties: free-form, read as your own type with `Xp::get`, written with
     /// `Xp::new`.
-    #[serde(rename = "xp", default, skip_serializing_if = "Option::is_none")]
     pub xp: Option<Xp>,
+    /// The fields this version has no member for, as they came: sent back as they are.
+    pub other_fields: OtherFields,
 }
 
 impl PriceSchedule {
@@ -166,78 +158,143 @@ impl PriceSchedule {
         self
     }
 
-    /// Sets `IsOnSale`.
-    #[must_use]
-    pub fn with_is_on_sale(mut self, value: impl Into<bool>) -> Self {
-        self.is_on_sale = Some(value.into());
-        self
-    }
-
     /// Sets `xp`.
     #[must_use]
     pub fn with_xp(mut self, value: impl Into<Xp>) -> Self {
         self.xp = Some(value.into());
         self
     }
+
+    /// Sets the field `name`, which this version has no member for, to `value`: see
+    /// [`OtherFields::set`].
+    #[must_use]
+    pub fn with_other_field(mut self, name: impl Into<String>, value: impl Into<RawJson>) -> Self {
+        self.other_fields.set(name, value);
+        self
+    }
 }
+
+impl Fields for PriceSchedule {
+    const NAME: &'static str = "PriceSchedule";
+    const FIELDS: &'static [&'static str] = &[
+        "OwnerID",
+        "ID",
+        "Name",
+        "ApplyTax",
+        "ApplyShipping",
+        "MinQuantity",
+        "MaxQuantity",
+        "UseCumulativeQuantity",
+        "RestrictedQuantity",
+        "PriceBreaks",
+        "Currency",
+        "SaleStart",
+        "SaleEnd",
+        "IsOnSale",
+        "xp",
+    ];
+
+    #[inline(always)]
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
+        match name {
+            "OwnerID" => read(map, &mut self.owner_id)?,
+            "ID" => read(map, &mut self.id)?,
+            "Name" => read(map, &mut self.name)?,
+            "ApplyTax" => read(map, &mut self.apply_tax)?,
+            "ApplyShipping" => read(map, &mut self.apply_shipping)?,
+            "MinQuantity" => read(map, &mut self.min_quantity)?,
+            "MaxQuantity" => read(map, &mut self.max_quantity)?,
+            "UseCumulativeQuantity" => read(map, &mut self.use_cumulative_quantity)?,
+            "RestrictedQuantity" => read(map, &mut self.restricted_quantity)?,
+            "PriceBreaks" => read(map, &mut self.price_breaks)?,
+            "Currency" => read(map, &mut self.currency)?,
+            "SaleStart" => read(map, &mut self.sale_start)?,
+            "SaleEnd" => read(map, &mut self.sale_end)?,
+            "IsOnSale" => read(map, &mut self.is_on_sale)?,
+            "xp" => read(map, &mut self.xp)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        field(map, "OwnerID", &self.owner_id)?;
+        field(map, "ID", &self.id)?;
+        field(map, "Name", &self.name)?;
+        field(map, "ApplyTax", &self.apply_tax)?;
+        field(map, "ApplyShipping", &self.apply_shipping)?;
+        field(map, "MinQuantity", &self.min_quantity)?;
+        field(map, "MaxQuantity", &self.max_quantity)?;
+        field(map, "UseCumulativeQuantity", &self.use_cumulative_quantity)?;
+        field(map, "RestrictedQuantity", &self.restricted_quantity)?;
+        field(map, "PriceBreaks", &self.price_breaks)?;
+        field(map, "Currency", &self.currency)?;
+        field(map, "SaleStart", &self.sale_start)?;
+        field(map, "SaleEnd", &self.sale_end)?;
+        read_only(map, "IsOnSale", &self.is_on_sale)?;
+        field(map, "xp", &self.xp)?;
+        Ok(())
+    }
+
+    fn others(&self) -> &OtherFields {
+        &self.other_fields
+    }
+
+    fn others_mut(&mut self) -> &mut OtherFields {
+        &mut self.other_fields
+    }
+}
+
+crate::common::model::serde_by_fields!(PriceSchedule);
 
 /// A partial `PriceSchedule`: the body of a PATCH, which changes only the fields it holds.
 ///
 /// Each field is left out ([`Patch::Unchanged`], the default: it keeps its value), sent as
 /// `null` ([`Patch::Null`], with `clear_*`: it is cleared) or sent ([`Patch::Set`], with
-/// `with_*`). A nested object is itself partial. Read-only fields are not in it.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// `with_*`). A nested object is itself partial. Read-only fields are not in it; fields this
+/// version has no member for are sent from [`other_fields`](Self::other_fields).
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PartialPriceSchedule {
-    /// ID of the organization that owns the PriceSchedule. Only the Marketplace Owner can override the
-    /// OwnerID on create.
-    #[serde(rename = "OwnerID", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `OwnerID`: ID of the organization that owns the PriceSchedule. Only the Marketplace Owner can
+    /// override the OwnerID on create.
     pub owner_id: Patch<String>,
     /// `ID`. At most 100 characters.
-    #[serde(rename = "ID", default, skip_serializing_if = "Patch::is_unchanged")]
     pub id: Patch<String>,
     /// `Name`. At most 100 characters.
-    #[serde(rename = "Name", default, skip_serializing_if = "Patch::is_unchanged")]
     pub name: Patch<String>,
-    /// For reference only for calculating tax, does not influence any OrderCloud behavior.
-    #[serde(rename = "ApplyTax", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `ApplyTax`: For reference only for calculating tax, does not influence any OrderCloud behavior.
     pub apply_tax: Patch<bool>,
-    /// For reference only for calculating shipping cost, does not influence any OrderCloud behavior.
-    #[serde(rename = "ApplyShipping", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `ApplyShipping`: For reference only for calculating shipping cost, does not influence any OrderCloud
+    /// behavior.
     pub apply_shipping: Patch<bool>,
-    /// The minimum quantity allowed per order. OrderCloud's default: `1`.
-    #[serde(rename = "MinQuantity", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `MinQuantity`: The minimum quantity allowed per order. OrderCloud's default: `1`.
     pub min_quantity: Patch<i32>,
-    /// The maximum quantity allowed per order.
-    #[serde(rename = "MaxQuantity", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `MaxQuantity`: The maximum quantity allowed per order.
     pub max_quantity: Patch<i32>,
-    /// If true, LineItem quantities will be aggregated by productID when determining which price break
-    /// applies, and when Min/Max quantities are met. Else, each LineItem is treated separately.
-    #[serde(rename = "UseCumulativeQuantity", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `UseCumulativeQuantity`: If true, LineItem quantities will be aggregated by productID when
+    /// determining which price break applies, and when Min/Max quantities are met. Else, each LineItem is
+    /// treated separately.
     pub use_cumulative_quantity: Patch<bool>,
-    /// If true, this product can only be ordered in quantities that exactly match one of the price breaks
-    /// on this schedule.
-    #[serde(rename = "RestrictedQuantity", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `RestrictedQuantity`: If true, this product can only be ordered in quantities that exactly match one
+    /// of the price breaks on this schedule.
     pub restricted_quantity: Patch<bool>,
     /// `PriceBreaks`.
-    #[serde(rename = "PriceBreaks", default, skip_serializing_if = "Patch::is_unchanged")]
     pub price_breaks: Patch<Vec<PriceBreak>>,
-    /// We recommend using ISO-4217 Currency Codes for compatibility with tax and payment processors. At
-    /// most 100 characters.
-    #[serde(rename = "Currency", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `Currency`: We recommend using ISO-4217 Currency Codes for compatibility with tax and payment
+    /// processors. At most 100 characters.
     pub currency: Patch<String>,
-    /// Optional. Starting date/time for PriceBreak.SalePrice to be used as the price for the LineItem.
-    /// Requires that the PriceBreak.SalePrice value is set. An RFC 3339 date-time.
-    #[serde(rename = "SaleStart", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `SaleStart`: Optional. Starting date/time for PriceBreak.SalePrice to be used as the price for the
+    /// LineItem. Requires that the PriceBreak.SalePrice value is set. An RFC 3339 date-time.
     pub sale_start: Patch<String>,
-    /// Optional. Ending date/time for PriceBreak.SalePrice to be used as the price for the LineItem.
-    /// Requires that the PriceBreak.SalePrice value is set. An RFC 3339 date-time.
-    #[serde(rename = "SaleEnd", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `SaleEnd`: Optional. Ending date/time for PriceBreak.SalePrice to be used as the price for the
+    /// LineItem. Requires that the PriceBreak.SalePrice value is set. An RFC 3339 date-time.
     pub sale_end: Patch<String>,
     /// The marketplace's extended properties: free-form, read as your own type with `Xp::get`, written with
     /// `Xp::new`.
-    #[serde(rename = "xp", default, skip_serializing_if = "Patch::is_unchanged")]
     pub xp: Patch<Xp>,
+    /// The fields this version has no member for, as they came: sent back as they are.
+    pub other_fields: OtherFields,
 }
 
 impl PartialPriceSchedule {
@@ -441,4 +498,82 @@ impl PartialPriceSchedule {
         self.xp = Patch::Null;
         self
     }
+
+    /// Sets the field `name`, which this version has no member for, to `value`: see
+    /// [`OtherFields::set`].
+    #[must_use]
+    pub fn with_other_field(mut self, name: impl Into<String>, value: impl Into<RawJson>) -> Self {
+        self.other_fields.set(name, value);
+        self
+    }
 }
+
+impl Fields for PartialPriceSchedule {
+    const NAME: &'static str = "PartialPriceSchedule";
+    const FIELDS: &'static [&'static str] = &[
+        "OwnerID",
+        "ID",
+        "Name",
+        "ApplyTax",
+        "ApplyShipping",
+        "MinQuantity",
+        "MaxQuantity",
+        "UseCumulativeQuantity",
+        "RestrictedQuantity",
+        "PriceBreaks",
+        "Currency",
+        "SaleStart",
+        "SaleEnd",
+        "xp",
+    ];
+
+    #[inline(always)]
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
+        match name {
+            "OwnerID" => read(map, &mut self.owner_id)?,
+            "ID" => read(map, &mut self.id)?,
+            "Name" => read(map, &mut self.name)?,
+            "ApplyTax" => read(map, &mut self.apply_tax)?,
+            "ApplyShipping" => read(map, &mut self.apply_shipping)?,
+            "MinQuantity" => read(map, &mut self.min_quantity)?,
+            "MaxQuantity" => read(map, &mut self.max_quantity)?,
+            "UseCumulativeQuantity" => read(map, &mut self.use_cumulative_quantity)?,
+            "RestrictedQuantity" => read(map, &mut self.restricted_quantity)?,
+            "PriceBreaks" => read(map, &mut self.price_breaks)?,
+            "Currency" => read(map, &mut self.currency)?,
+            "SaleStart" => read(map, &mut self.sale_start)?,
+            "SaleEnd" => read(map, &mut self.sale_end)?,
+            "xp" => read(map, &mut self.xp)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        field(map, "OwnerID", &self.owner_id)?;
+        field(map, "ID", &self.id)?;
+        field(map, "Name", &self.name)?;
+        field(map, "ApplyTax", &self.apply_tax)?;
+        field(map, "ApplyShipping", &self.apply_shipping)?;
+        field(map, "MinQuantity", &self.min_quantity)?;
+        field(map, "MaxQuantity", &self.max_quantity)?;
+        field(map, "UseCumulativeQuantity", &self.use_cumulative_quantity)?;
+        field(map, "RestrictedQuantity", &self.restricted_quantity)?;
+        field(map, "PriceBreaks", &self.price_breaks)?;
+        field(map, "Currency", &self.currency)?;
+        field(map, "SaleStart", &self.sale_start)?;
+        field(map, "SaleEnd", &self.sale_end)?;
+        field(map, "xp", &self.xp)?;
+        Ok(())
+    }
+
+    fn others(&self) -> &OtherFields {
+        &self.other_fields
+    }
+
+    fn others_mut(&mut self) -> &mut OtherFields {
+        &mut self.other_fields
+    }
+}
+
+crate::common::model::serde_by_fields!(PartialPriceSchedule);

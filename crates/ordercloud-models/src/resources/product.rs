@@ -2,85 +2,72 @@
 
 //! `Product`, and `PartialProduct` for a PATCH.
 
-use serde::{Deserialize, Serialize};
+use serde::de::MapAccess;
+use serde::ser::SerializeMap;
 
 use super::{Inventory, PartialInventory};
-use crate::{Patch, Xp, skip_read_only};
+use crate::common::model::{Fields, field, read, read_only};
+use crate::{Decimal, OtherFields, Patch, RawJson, Xp};
 
 /// OrderCloud's `Product`.
 ///
-/// Made with [`new`](Self::new) and a `with_*` method per field; every field is public.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// Made with [`new`](Self::new) and a `with_*` method per field it sends; every field is public. Fields
+/// this version has no member for are kept in [`other_fields`](Self::other_fields) and sent back.
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Product {
-    /// ID of the organization that owns the Product. Only the Marketplace Owner can override the OwnerID on
-    /// create.
-    #[serde(rename = "OwnerID", default, skip_serializing_if = "Option::is_none")]
+    /// `OwnerID`: ID of the organization that owns the Product. Only the Marketplace Owner can override the
+    /// OwnerID on create.
     pub owner_id: Option<String>,
-    /// When provided, no explicit PriceSchedule assignment is required. When a PriceSchedule assignment
-    /// exists, it will override any default provided.
-    #[serde(rename = "DefaultPriceScheduleID", default, skip_serializing_if = "Option::is_none")]
+    /// `DefaultPriceScheduleID`: When provided, no explicit PriceSchedule assignment is required. When a
+    /// PriceSchedule assignment exists, it will override any default provided.
     pub default_price_schedule_id: Option<String>,
-    /// If true, when this product is ordered by a Buyer, it will automatically be added to a new Order from
-    /// the Marketplace Owner to the Default Supplier and submitted. Requires a valid DefaultSupplierID.
-    #[serde(rename = "AutoForward", default, skip_serializing_if = "Option::is_none")]
+    /// `AutoForward`: If true, when this product is ordered by a Buyer, it will automatically be added to a
+    /// new Order from the Marketplace Owner to the Default Supplier and submitted. Requires a valid
+    /// DefaultSupplierID.
     pub auto_forward: Option<bool>,
     /// `ID`. At most 100 characters.
-    #[serde(rename = "ID", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// `Name`. At most 100 characters.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `Description`. At most 2000 characters.
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// For reference only, does not influence any OrderCloud behavior. Used to indicate an amount per
-    /// Quantity. OrderCloud's default: `1`.
-    #[serde(rename = "QuantityMultiplier", default, skip_serializing_if = "Option::is_none")]
+    /// `QuantityMultiplier`: For reference only, does not influence any OrderCloud behavior. Used to
+    /// indicate an amount per Quantity. OrderCloud's default: `1`.
     pub quantity_multiplier: Option<i32>,
     /// `ShipWeight`.
-    #[serde(rename = "ShipWeight", default, skip_serializing_if = "Option::is_none")]
-    pub ship_weight: Option<f64>,
+    pub ship_weight: Option<Decimal>,
     /// `ShipHeight`.
-    #[serde(rename = "ShipHeight", default, skip_serializing_if = "Option::is_none")]
-    pub ship_height: Option<f64>,
+    pub ship_height: Option<Decimal>,
     /// `ShipWidth`.
-    #[serde(rename = "ShipWidth", default, skip_serializing_if = "Option::is_none")]
-    pub ship_width: Option<f64>,
+    pub ship_width: Option<Decimal>,
     /// `ShipLength`.
-    #[serde(rename = "ShipLength", default, skip_serializing_if = "Option::is_none")]
-    pub ship_length: Option<f64>,
-    /// If false, product is not visible or purchasable from the Shopper perspective.
-    #[serde(rename = "Active", default, skip_serializing_if = "Option::is_none")]
+    pub ship_length: Option<Decimal>,
+    /// `Active`: If false, product is not visible or purchasable from the Shopper perspective.
     pub active: Option<bool>,
-    /// Count of Specs assigned to the product. Read-only: OrderCloud sets it, and it is never sent.
-    #[serde(rename = "SpecCount", default, skip_serializing_if = "skip_read_only")]
+    /// `SpecCount`: Count of Specs assigned to the product. Read-only: OrderCloud sets it, and it is never
+    /// sent.
     pub spec_count: Option<i32>,
-    /// Count of Variants generated from the product/spec combinations. Read-only: OrderCloud sets it, and
-    /// it is never sent.
-    #[serde(rename = "VariantCount", default, skip_serializing_if = "skip_read_only")]
+    /// `VariantCount`: Count of Variants generated from the product/spec combinations. Read-only:
+    /// OrderCloud sets it, and it is never sent.
     pub variant_count: Option<i32>,
-    /// Marketplace Owner or Supplier AddressID where the product will be shipped from. Can be used to
-    /// calculate shipping costs.
-    #[serde(rename = "ShipFromAddressID", default, skip_serializing_if = "Option::is_none")]
+    /// `ShipFromAddressID`: Marketplace Owner or Supplier AddressID where the product will be shipped from.
+    /// Can be used to calculate shipping costs.
     pub ship_from_address_id: Option<String>,
     /// `Inventory`.
-    #[serde(rename = "Inventory", default, skip_serializing_if = "Option::is_none")]
     pub inventory: Option<Inventory>,
-    /// If this property has a value and a SupplierID isn't explicitly passed when creating a LineItem, this
-    /// SupplierID will be used.
-    #[serde(rename = "DefaultSupplierID", default, skip_serializing_if = "Option::is_none")]
+    /// `DefaultSupplierID`: If this property has a value and a SupplierID isn't explicitly passed when
+    /// creating a LineItem, this SupplierID will be used.
     pub default_supplier_id: Option<String>,
-    /// If true, all suppliers are eligible to opt into selling this product.
-    #[serde(rename = "AllSuppliersCanSell", default, skip_serializing_if = "Option::is_none")]
+    /// `AllSuppliersCanSell`: If true, all suppliers are eligible to opt into selling this product.
     pub all_suppliers_can_sell: Option<bool>,
     /// `Returnable`.
-    #[serde(rename = "Returnable", default, skip_serializing_if = "Option::is_none")]
     pub returnable: Option<bool>,
     /// The marketplace's extended properties: free-form, read as your own type with `Xp::get`, written with
     /// `Xp::new`.
-    #[serde(rename = "xp", default, skip_serializing_if = "Option::is_none")]
     pub xp: Option<Xp>,
+    /// The fields this version has no member for, as they came: sent back as they are.
+    pub other_fields: OtherFields,
 }
 
 impl Product {
@@ -140,28 +127,28 @@ impl Product {
 
     /// Sets `ShipWeight`.
     #[must_use]
-    pub fn with_ship_weight(mut self, value: impl Into<f64>) -> Self {
+    pub fn with_ship_weight(mut self, value: impl Into<Decimal>) -> Self {
         self.ship_weight = Some(value.into());
         self
     }
 
     /// Sets `ShipHeight`.
     #[must_use]
-    pub fn with_ship_height(mut self, value: impl Into<f64>) -> Self {
+    pub fn with_ship_height(mut self, value: impl Into<Decimal>) -> Self {
         self.ship_height = Some(value.into());
         self
     }
 
     /// Sets `ShipWidth`.
     #[must_use]
-    pub fn with_ship_width(mut self, value: impl Into<f64>) -> Self {
+    pub fn with_ship_width(mut self, value: impl Into<Decimal>) -> Self {
         self.ship_width = Some(value.into());
         self
     }
 
     /// Sets `ShipLength`.
     #[must_use]
-    pub fn with_ship_length(mut self, value: impl Into<f64>) -> Self {
+    pub fn with_ship_length(mut self, value: impl Into<Decimal>) -> Self {
         self.ship_length = Some(value.into());
         self
     }
@@ -170,20 +157,6 @@ impl Product {
     #[must_use]
     pub fn with_active(mut self, value: impl Into<bool>) -> Self {
         self.active = Some(value.into());
-        self
-    }
-
-    /// Sets `SpecCount`.
-    #[must_use]
-    pub fn with_spec_count(mut self, value: impl Into<i32>) -> Self {
-        self.spec_count = Some(value.into());
-        self
-    }
-
-    /// Sets `VariantCount`.
-    #[must_use]
-    pub fn with_variant_count(mut self, value: impl Into<i32>) -> Self {
-        self.variant_count = Some(value.into());
         self
     }
 
@@ -228,77 +201,159 @@ impl Product {
         self.xp = Some(value.into());
         self
     }
+
+    /// Sets the field `name`, which this version has no member for, to `value`: see
+    /// [`OtherFields::set`].
+    #[must_use]
+    pub fn with_other_field(mut self, name: impl Into<String>, value: impl Into<RawJson>) -> Self {
+        self.other_fields.set(name, value);
+        self
+    }
 }
+
+impl Fields for Product {
+    const NAME: &'static str = "Product";
+    const FIELDS: &'static [&'static str] = &[
+        "OwnerID",
+        "DefaultPriceScheduleID",
+        "AutoForward",
+        "ID",
+        "Name",
+        "Description",
+        "QuantityMultiplier",
+        "ShipWeight",
+        "ShipHeight",
+        "ShipWidth",
+        "ShipLength",
+        "Active",
+        "SpecCount",
+        "VariantCount",
+        "ShipFromAddressID",
+        "Inventory",
+        "DefaultSupplierID",
+        "AllSuppliersCanSell",
+        "Returnable",
+        "xp",
+    ];
+
+    #[inline(always)]
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
+        match name {
+            "OwnerID" => read(map, &mut self.owner_id)?,
+            "DefaultPriceScheduleID" => read(map, &mut self.default_price_schedule_id)?,
+            "AutoForward" => read(map, &mut self.auto_forward)?,
+            "ID" => read(map, &mut self.id)?,
+            "Name" => read(map, &mut self.name)?,
+            "Description" => read(map, &mut self.description)?,
+            "QuantityMultiplier" => read(map, &mut self.quantity_multiplier)?,
+            "ShipWeight" => read(map, &mut self.ship_weight)?,
+            "ShipHeight" => read(map, &mut self.ship_height)?,
+            "ShipWidth" => read(map, &mut self.ship_width)?,
+            "ShipLength" => read(map, &mut self.ship_length)?,
+            "Active" => read(map, &mut self.active)?,
+            "SpecCount" => read(map, &mut self.spec_count)?,
+            "VariantCount" => read(map, &mut self.variant_count)?,
+            "ShipFromAddressID" => read(map, &mut self.ship_from_address_id)?,
+            "Inventory" => read(map, &mut self.inventory)?,
+            "DefaultSupplierID" => read(map, &mut self.default_supplier_id)?,
+            "AllSuppliersCanSell" => read(map, &mut self.all_suppliers_can_sell)?,
+            "Returnable" => read(map, &mut self.returnable)?,
+            "xp" => read(map, &mut self.xp)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        field(map, "OwnerID", &self.owner_id)?;
+        field(map, "DefaultPriceScheduleID", &self.default_price_schedule_id)?;
+        field(map, "AutoForward", &self.auto_forward)?;
+        field(map, "ID", &self.id)?;
+        field(map, "Name", &self.name)?;
+        field(map, "Description", &self.description)?;
+        field(map, "QuantityMultiplier", &self.quantity_multiplier)?;
+        field(map, "ShipWeight", &self.ship_weight)?;
+        field(map, "ShipHeight", &self.ship_height)?;
+        field(map, "ShipWidth", &self.ship_width)?;
+        field(map, "ShipLength", &self.ship_length)?;
+        field(map, "Active", &self.active)?;
+        read_only(map, "SpecCount", &self.spec_count)?;
+        read_only(map, "VariantCount", &self.variant_count)?;
+        field(map, "ShipFromAddressID", &self.ship_from_address_id)?;
+        field(map, "Inventory", &self.inventory)?;
+        field(map, "DefaultSupplierID", &self.default_supplier_id)?;
+        field(map, "AllSuppliersCanSell", &self.all_suppliers_can_sell)?;
+        field(map, "Returnable", &self.returnable)?;
+        field(map, "xp", &self.xp)?;
+        Ok(())
+    }
+
+    fn others(&self) -> &OtherFields {
+        &self.other_fields
+    }
+
+    fn others_mut(&mut self) -> &mut OtherFields {
+        &mut self.other_fields
+    }
+}
+
+crate::common::model::serde_by_fields!(Product);
 
 /// A partial `Product`: the body of a PATCH, which changes only the fields it holds.
 ///
 /// Each field is left out ([`Patch::Unchanged`], the default: it keeps its value), sent as
 /// `null` ([`Patch::Null`], with `clear_*`: it is cleared) or sent ([`Patch::Set`], with
-/// `with_*`). A nested object is itself partial. Read-only fields are not in it.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// `with_*`). A nested object is itself partial. Read-only fields are not in it; fields this
+/// version has no member for are sent from [`other_fields`](Self::other_fields).
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PartialProduct {
-    /// ID of the organization that owns the Product. Only the Marketplace Owner can override the OwnerID on
-    /// create.
-    #[serde(rename = "OwnerID", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `OwnerID`: ID of the organization that owns the Product. Only the Marketplace Owner can override the
+    /// OwnerID on create.
     pub owner_id: Patch<String>,
-    /// When provided, no explicit PriceSchedule assignment is required. When a PriceSchedule assignment
-    /// exists, it will override any default provided.
-    #[serde(rename = "DefaultPriceScheduleID", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `DefaultPriceScheduleID`: When provided, no explicit PriceSchedule assignment is required. When a
+    /// PriceSchedule assignment exists, it will override any default provided.
     pub default_price_schedule_id: Patch<String>,
-    /// If true, when this product is ordered by a Buyer, it will automatically be added to a new Order from
-    /// the Marketplace Owner to the Default Supplier and submitted. Requires a valid DefaultSupplierID.
-    #[serde(rename = "AutoForward", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `AutoForward`: If true, when this product is ordered by a Buyer, it will automatically be added to a
+    /// new Order from the Marketplace Owner to the Default Supplier and submitted. Requires a valid
+    /// DefaultSupplierID.
     pub auto_forward: Patch<bool>,
     /// `ID`. At most 100 characters.
-    #[serde(rename = "ID", default, skip_serializing_if = "Patch::is_unchanged")]
     pub id: Patch<String>,
     /// `Name`. At most 100 characters.
-    #[serde(rename = "Name", default, skip_serializing_if = "Patch::is_unchanged")]
     pub name: Patch<String>,
     /// `Description`. At most 2000 characters.
-    #[serde(rename = "Description", default, skip_serializing_if = "Patch::is_unchanged")]
     pub description: Patch<String>,
-    /// For reference only, does not influence any OrderCloud behavior. Used to indicate an amount per
-    /// Quantity. OrderCloud's default: `1`.
-    #[serde(rename = "QuantityMultiplier", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `QuantityMultiplier`: For reference only, does not influence any OrderCloud behavior. Used to
+    /// indicate an amount per Quantity. OrderCloud's default: `1`.
     pub quantity_multiplier: Patch<i32>,
     /// `ShipWeight`.
-    #[serde(rename = "ShipWeight", default, skip_serializing_if = "Patch::is_unchanged")]
-    pub ship_weight: Patch<f64>,
+    pub ship_weight: Patch<Decimal>,
     /// `ShipHeight`.
-    #[serde(rename = "ShipHeight", default, skip_serializing_if = "Patch::is_unchanged")]
-    pub ship_height: Patch<f64>,
+    pub ship_height: Patch<Decimal>,
     /// `ShipWidth`.
-    #[serde(rename = "ShipWidth", default, skip_serializing_if = "Patch::is_unchanged")]
-    pub ship_width: Patch<f64>,
+    pub ship_width: Patch<Decimal>,
     /// `ShipLength`.
-    #[serde(rename = "ShipLength", default, skip_serializing_if = "Patch::is_unchanged")]
-    pub ship_length: Patch<f64>,
-    /// If false, product is not visible or purchasable from the Shopper perspective.
-    #[serde(rename = "Active", default, skip_serializing_if = "Patch::is_unchanged")]
+    pub ship_length: Patch<Decimal>,
+    /// `Active`: If false, product is not visible or purchasable from the Shopper perspective.
     pub active: Patch<bool>,
-    /// Marketplace Owner or Supplier AddressID where the product will be shipped from. Can be used to
-    /// calculate shipping costs.
-    #[serde(rename = "ShipFromAddressID", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `ShipFromAddressID`: Marketplace Owner or Supplier AddressID where the product will be shipped from.
+    /// Can be used to calculate shipping costs.
     pub ship_from_address_id: Patch<String>,
     /// `Inventory`.
-    #[serde(rename = "Inventory", default, skip_serializing_if = "Patch::is_unchanged")]
     pub inventory: Patch<PartialInventory>,
-    /// If this property has a value and a SupplierID isn't explicitly passed when creating a LineItem, this
-    /// SupplierID will be used.
-    #[serde(rename = "DefaultSupplierID", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `DefaultSupplierID`: If this property has a value and a SupplierID isn't explicitly passed when
+    /// creating a LineItem, this SupplierID will be used.
     pub default_supplier_id: Patch<String>,
-    /// If true, all suppliers are eligible to opt into selling this product.
-    #[serde(rename = "AllSuppliersCanSell", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `AllSuppliersCanSell`: If true, all suppliers are eligible to opt into selling this product.
     pub all_suppliers_can_sell: Patch<bool>,
     /// `Returnable`.
-    #[serde(rename = "Returnable", default, skip_serializing_if = "Patch::is_unchanged")]
     pub returnable: Patch<bool>,
     /// The marketplace's extended properties: free-form, read as your own type with `Xp::get`, written with
     /// `Xp::new`.
-    #[serde(rename = "xp", default, skip_serializing_if = "Patch::is_unchanged")]
     pub xp: Patch<Xp>,
+    /// The fields this version has no member for, as they came: sent back as they are.
+    pub other_fields: OtherFields,
 }
 
 impl PartialProduct {
@@ -407,7 +462,7 @@ impl PartialProduct {
 
     /// Sets `ShipWeight` to `value`.
     #[must_use]
-    pub fn with_ship_weight(mut self, value: impl Into<f64>) -> Self {
+    pub fn with_ship_weight(mut self, value: impl Into<Decimal>) -> Self {
         self.ship_weight = Patch::Set(value.into());
         self
     }
@@ -421,7 +476,7 @@ impl PartialProduct {
 
     /// Sets `ShipHeight` to `value`.
     #[must_use]
-    pub fn with_ship_height(mut self, value: impl Into<f64>) -> Self {
+    pub fn with_ship_height(mut self, value: impl Into<Decimal>) -> Self {
         self.ship_height = Patch::Set(value.into());
         self
     }
@@ -435,7 +490,7 @@ impl PartialProduct {
 
     /// Sets `ShipWidth` to `value`.
     #[must_use]
-    pub fn with_ship_width(mut self, value: impl Into<f64>) -> Self {
+    pub fn with_ship_width(mut self, value: impl Into<Decimal>) -> Self {
         self.ship_width = Patch::Set(value.into());
         self
     }
@@ -449,7 +504,7 @@ impl PartialProduct {
 
     /// Sets `ShipLength` to `value`.
     #[must_use]
-    pub fn with_ship_length(mut self, value: impl Into<f64>) -> Self {
+    pub fn with_ship_length(mut self, value: impl Into<Decimal>) -> Self {
         self.ship_length = Patch::Set(value.into());
         self
     }
@@ -558,4 +613,94 @@ impl PartialProduct {
         self.xp = Patch::Null;
         self
     }
+
+    /// Sets the field `name`, which this version has no member for, to `value`: see
+    /// [`OtherFields::set`].
+    #[must_use]
+    pub fn with_other_field(mut self, name: impl Into<String>, value: impl Into<RawJson>) -> Self {
+        self.other_fields.set(name, value);
+        self
+    }
 }
+
+impl Fields for PartialProduct {
+    const NAME: &'static str = "PartialProduct";
+    const FIELDS: &'static [&'static str] = &[
+        "OwnerID",
+        "DefaultPriceScheduleID",
+        "AutoForward",
+        "ID",
+        "Name",
+        "Description",
+        "QuantityMultiplier",
+        "ShipWeight",
+        "ShipHeight",
+        "ShipWidth",
+        "ShipLength",
+        "Active",
+        "ShipFromAddressID",
+        "Inventory",
+        "DefaultSupplierID",
+        "AllSuppliersCanSell",
+        "Returnable",
+        "xp",
+    ];
+
+    #[inline(always)]
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
+        match name {
+            "OwnerID" => read(map, &mut self.owner_id)?,
+            "DefaultPriceScheduleID" => read(map, &mut self.default_price_schedule_id)?,
+            "AutoForward" => read(map, &mut self.auto_forward)?,
+            "ID" => read(map, &mut self.id)?,
+            "Name" => read(map, &mut self.name)?,
+            "Description" => read(map, &mut self.description)?,
+            "QuantityMultiplier" => read(map, &mut self.quantity_multiplier)?,
+            "ShipWeight" => read(map, &mut self.ship_weight)?,
+            "ShipHeight" => read(map, &mut self.ship_height)?,
+            "ShipWidth" => read(map, &mut self.ship_width)?,
+            "ShipLength" => read(map, &mut self.ship_length)?,
+            "Active" => read(map, &mut self.active)?,
+            "ShipFromAddressID" => read(map, &mut self.ship_from_address_id)?,
+            "Inventory" => read(map, &mut self.inventory)?,
+            "DefaultSupplierID" => read(map, &mut self.default_supplier_id)?,
+            "AllSuppliersCanSell" => read(map, &mut self.all_suppliers_can_sell)?,
+            "Returnable" => read(map, &mut self.returnable)?,
+            "xp" => read(map, &mut self.xp)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        field(map, "OwnerID", &self.owner_id)?;
+        field(map, "DefaultPriceScheduleID", &self.default_price_schedule_id)?;
+        field(map, "AutoForward", &self.auto_forward)?;
+        field(map, "ID", &self.id)?;
+        field(map, "Name", &self.name)?;
+        field(map, "Description", &self.description)?;
+        field(map, "QuantityMultiplier", &self.quantity_multiplier)?;
+        field(map, "ShipWeight", &self.ship_weight)?;
+        field(map, "ShipHeight", &self.ship_height)?;
+        field(map, "ShipWidth", &self.ship_width)?;
+        field(map, "ShipLength", &self.ship_length)?;
+        field(map, "Active", &self.active)?;
+        field(map, "ShipFromAddressID", &self.ship_from_address_id)?;
+        field(map, "Inventory", &self.inventory)?;
+        field(map, "DefaultSupplierID", &self.default_supplier_id)?;
+        field(map, "AllSuppliersCanSell", &self.all_suppliers_can_sell)?;
+        field(map, "Returnable", &self.returnable)?;
+        field(map, "xp", &self.xp)?;
+        Ok(())
+    }
+
+    fn others(&self) -> &OtherFields {
+        &self.other_fields
+    }
+
+    fn others_mut(&mut self) -> &mut OtherFields {
+        &mut self.other_fields
+    }
+}
+
+crate::common::model::serde_by_fields!(PartialProduct);

@@ -2,30 +2,32 @@
 
 //! `ProductAssignment`.
 
-use serde::{Deserialize, Serialize};
+use serde::de::MapAccess;
+use serde::ser::SerializeMap;
+
+use crate::common::model::{Fields, field, read};
+use crate::{OtherFields, RawJson};
 
 /// OrderCloud's `ProductAssignment`.
 ///
-/// Made with [`new`](Self::new) and a `with_*` method per field; every field is public.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// Made with [`new`](Self::new) and a `with_*` method per field it sends; every field is public. Fields
+/// this version has no member for are kept in [`other_fields`](Self::other_fields) and sent back.
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ProductAssignment {
-    /// Marketplace owner can write to this property when creating product assignments for other sellers. A
-    /// PriceScheduleID owned by the SellerID is required in order to write to this property.
-    #[serde(rename = "SellerID", default, skip_serializing_if = "Option::is_none")]
+    /// `SellerID`: Marketplace owner can write to this property when creating product assignments for other
+    /// sellers. A PriceScheduleID owned by the SellerID is required in order to write to this property.
     pub seller_id: Option<String>,
     /// `ProductID`.
-    #[serde(rename = "ProductID", default, skip_serializing_if = "Option::is_none")]
     pub product_id: Option<String>,
     /// `BuyerID`.
-    #[serde(rename = "BuyerID", default, skip_serializing_if = "Option::is_none")]
     pub buyer_id: Option<String>,
     /// `UserGroupID`.
-    #[serde(rename = "UserGroupID", default, skip_serializing_if = "Option::is_none")]
     pub user_group_id: Option<String>,
     /// `PriceScheduleID`.
-    #[serde(rename = "PriceScheduleID", default, skip_serializing_if = "Option::is_none")]
     pub price_schedule_id: Option<String>,
+    /// The fields this version has no member for, as they came: sent back as they are.
+    pub other_fields: OtherFields,
 }
 
 impl ProductAssignment {
@@ -68,4 +70,49 @@ impl ProductAssignment {
         self.price_schedule_id = Some(value.into());
         self
     }
+
+    /// Sets the field `name`, which this version has no member for, to `value`: see
+    /// [`OtherFields::set`].
+    #[must_use]
+    pub fn with_other_field(mut self, name: impl Into<String>, value: impl Into<RawJson>) -> Self {
+        self.other_fields.set(name, value);
+        self
+    }
 }
+
+impl Fields for ProductAssignment {
+    const NAME: &'static str = "ProductAssignment";
+    const FIELDS: &'static [&'static str] = &["SellerID", "ProductID", "BuyerID", "UserGroupID", "PriceScheduleID"];
+
+    #[inline(always)]
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
+        match name {
+            "SellerID" => read(map, &mut self.seller_id)?,
+            "ProductID" => read(map, &mut self.product_id)?,
+            "BuyerID" => read(map, &mut self.buyer_id)?,
+            "UserGroupID" => read(map, &mut self.user_group_id)?,
+            "PriceScheduleID" => read(map, &mut self.price_schedule_id)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        field(map, "SellerID", &self.seller_id)?;
+        field(map, "ProductID", &self.product_id)?;
+        field(map, "BuyerID", &self.buyer_id)?;
+        field(map, "UserGroupID", &self.user_group_id)?;
+        field(map, "PriceScheduleID", &self.price_schedule_id)?;
+        Ok(())
+    }
+
+    fn others(&self) -> &OtherFields {
+        &self.other_fields
+    }
+
+    fn others_mut(&mut self) -> &mut OtherFields {
+        &mut self.other_fields
+    }
+}
+
+crate::common::model::serde_by_fields!(ProductAssignment);

@@ -2,20 +2,25 @@
 
 //! `ProductCatalogAssignment`.
 
-use serde::{Deserialize, Serialize};
+use serde::de::MapAccess;
+use serde::ser::SerializeMap;
+
+use crate::common::model::{Fields, field, read};
+use crate::{OtherFields, RawJson};
 
 /// OrderCloud's `ProductCatalogAssignment`.
 ///
-/// Made with [`new`](Self::new) and a `with_*` method per field; every field is public.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// Made with [`new`](Self::new) and a `with_*` method per field it sends; every field is public. Fields
+/// this version has no member for are kept in [`other_fields`](Self::other_fields) and sent back.
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ProductCatalogAssignment {
     /// `CatalogID`.
-    #[serde(rename = "CatalogID", default, skip_serializing_if = "Option::is_none")]
     pub catalog_id: Option<String>,
     /// `ProductID`.
-    #[serde(rename = "ProductID", default, skip_serializing_if = "Option::is_none")]
     pub product_id: Option<String>,
+    /// The fields this version has no member for, as they came: sent back as they are.
+    pub other_fields: OtherFields,
 }
 
 impl ProductCatalogAssignment {
@@ -37,4 +42,43 @@ impl ProductCatalogAssignment {
         self.product_id = Some(value.into());
         self
     }
+
+    /// Sets the field `name`, which this version has no member for, to `value`: see
+    /// [`OtherFields::set`].
+    #[must_use]
+    pub fn with_other_field(mut self, name: impl Into<String>, value: impl Into<RawJson>) -> Self {
+        self.other_fields.set(name, value);
+        self
+    }
 }
+
+impl Fields for ProductCatalogAssignment {
+    const NAME: &'static str = "ProductCatalogAssignment";
+    const FIELDS: &'static [&'static str] = &["CatalogID", "ProductID"];
+
+    #[inline(always)]
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
+        match name {
+            "CatalogID" => read(map, &mut self.catalog_id)?,
+            "ProductID" => read(map, &mut self.product_id)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        field(map, "CatalogID", &self.catalog_id)?;
+        field(map, "ProductID", &self.product_id)?;
+        Ok(())
+    }
+
+    fn others(&self) -> &OtherFields {
+        &self.other_fields
+    }
+
+    fn others_mut(&mut self) -> &mut OtherFields {
+        &mut self.other_fields
+    }
+}
+
+crate::common::model::serde_by_fields!(ProductCatalogAssignment);

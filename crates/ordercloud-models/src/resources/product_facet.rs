@@ -2,37 +2,36 @@
 
 //! `ProductFacet`, and `PartialProductFacet` for a PATCH.
 
-use serde::{Deserialize, Serialize};
+use serde::de::MapAccess;
+use serde::ser::SerializeMap;
 
-use crate::{Patch, Xp};
+use crate::common::model::{Fields, field, read};
+use crate::{OtherFields, Patch, RawJson, Xp};
 
 /// OrderCloud's `ProductFacet`.
 ///
-/// Made with [`new`](Self::new) and a `with_*` method per field; every field is public.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// Made with [`new`](Self::new) and a `with_*` method per field it sends; every field is public. Fields
+/// this version has no member for are kept in [`other_fields`](Self::other_fields) and sent back.
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ProductFacet {
     /// `ID`. At most 100 characters.
-    #[serde(rename = "ID", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// `Name`. At most 100 characters.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// Optional. Identifies full path to xp field used for this facet. If not provided, facet value assumed
-    /// to be stored at product.xp.{facet ID}. At most 200 characters.
-    #[serde(rename = "XpPath", default, skip_serializing_if = "Option::is_none")]
+    /// `XpPath`: Optional. Identifies full path to xp field used for this facet. If not provided, facet
+    /// value assumed to be stored at product.xp.{facet ID}. At most 200 characters.
     pub xp_path: Option<String>,
     /// `ListOrder`.
-    #[serde(rename = "ListOrder", default, skip_serializing_if = "Option::is_none")]
     pub list_order: Option<i32>,
-    /// Minimum count required or a facet value to be returned in list metadata. Default is 1. If you want
-    /// zero-count values returned, set this to 0. OrderCloud's default: `1`.
-    #[serde(rename = "MinCount", default, skip_serializing_if = "Option::is_none")]
+    /// `MinCount`: Minimum count required or a facet value to be returned in list metadata. Default is 1.
+    /// If you want zero-count values returned, set this to 0. OrderCloud's default: `1`.
     pub min_count: Option<i32>,
     /// The marketplace's extended properties: free-form, read as your own type with `Xp::get`, written with
     /// `Xp::new`.
-    #[serde(rename = "xp", default, skip_serializing_if = "Option::is_none")]
     pub xp: Option<Xp>,
+    /// The fields this version has no member for, as they came: sent back as they are.
+    pub other_fields: OtherFields,
 }
 
 impl ProductFacet {
@@ -82,37 +81,81 @@ impl ProductFacet {
         self.xp = Some(value.into());
         self
     }
+
+    /// Sets the field `name`, which this version has no member for, to `value`: see
+    /// [`OtherFields::set`].
+    #[must_use]
+    pub fn with_other_field(mut self, name: impl Into<String>, value: impl Into<RawJson>) -> Self {
+        self.other_fields.set(name, value);
+        self
+    }
 }
+
+impl Fields for ProductFacet {
+    const NAME: &'static str = "ProductFacet";
+    const FIELDS: &'static [&'static str] = &["ID", "Name", "XpPath", "ListOrder", "MinCount", "xp"];
+
+    #[inline(always)]
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
+        match name {
+            "ID" => read(map, &mut self.id)?,
+            "Name" => read(map, &mut self.name)?,
+            "XpPath" => read(map, &mut self.xp_path)?,
+            "ListOrder" => read(map, &mut self.list_order)?,
+            "MinCount" => read(map, &mut self.min_count)?,
+            "xp" => read(map, &mut self.xp)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        field(map, "ID", &self.id)?;
+        field(map, "Name", &self.name)?;
+        field(map, "XpPath", &self.xp_path)?;
+        field(map, "ListOrder", &self.list_order)?;
+        field(map, "MinCount", &self.min_count)?;
+        field(map, "xp", &self.xp)?;
+        Ok(())
+    }
+
+    fn others(&self) -> &OtherFields {
+        &self.other_fields
+    }
+
+    fn others_mut(&mut self) -> &mut OtherFields {
+        &mut self.other_fields
+    }
+}
+
+crate::common::model::serde_by_fields!(ProductFacet);
 
 /// A partial `ProductFacet`: the body of a PATCH, which changes only the fields it holds.
 ///
 /// Each field is left out ([`Patch::Unchanged`], the default: it keeps its value), sent as
 /// `null` ([`Patch::Null`], with `clear_*`: it is cleared) or sent ([`Patch::Set`], with
-/// `with_*`). A nested object is itself partial. Read-only fields are not in it.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// `with_*`). A nested object is itself partial. Read-only fields are not in it; fields this
+/// version has no member for are sent from [`other_fields`](Self::other_fields).
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PartialProductFacet {
     /// `ID`. At most 100 characters.
-    #[serde(rename = "ID", default, skip_serializing_if = "Patch::is_unchanged")]
     pub id: Patch<String>,
     /// `Name`. At most 100 characters.
-    #[serde(rename = "Name", default, skip_serializing_if = "Patch::is_unchanged")]
     pub name: Patch<String>,
-    /// Optional. Identifies full path to xp field used for this facet. If not provided, facet value assumed
-    /// to be stored at product.xp.{facet ID}. At most 200 characters.
-    #[serde(rename = "XpPath", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `XpPath`: Optional. Identifies full path to xp field used for this facet. If not provided, facet
+    /// value assumed to be stored at product.xp.{facet ID}. At most 200 characters.
     pub xp_path: Patch<String>,
     /// `ListOrder`.
-    #[serde(rename = "ListOrder", default, skip_serializing_if = "Patch::is_unchanged")]
     pub list_order: Patch<i32>,
-    /// Minimum count required or a facet value to be returned in list metadata. Default is 1. If you want
-    /// zero-count values returned, set this to 0. OrderCloud's default: `1`.
-    #[serde(rename = "MinCount", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `MinCount`: Minimum count required or a facet value to be returned in list metadata. Default is 1.
+    /// If you want zero-count values returned, set this to 0. OrderCloud's default: `1`.
     pub min_count: Patch<i32>,
     /// The marketplace's extended properties: free-form, read as your own type with `Xp::get`, written with
     /// `Xp::new`.
-    #[serde(rename = "xp", default, skip_serializing_if = "Patch::is_unchanged")]
     pub xp: Patch<Xp>,
+    /// The fields this version has no member for, as they came: sent back as they are.
+    pub other_fields: OtherFields,
 }
 
 impl PartialProductFacet {
@@ -204,4 +247,51 @@ impl PartialProductFacet {
         self.xp = Patch::Null;
         self
     }
+
+    /// Sets the field `name`, which this version has no member for, to `value`: see
+    /// [`OtherFields::set`].
+    #[must_use]
+    pub fn with_other_field(mut self, name: impl Into<String>, value: impl Into<RawJson>) -> Self {
+        self.other_fields.set(name, value);
+        self
+    }
 }
+
+impl Fields for PartialProductFacet {
+    const NAME: &'static str = "PartialProductFacet";
+    const FIELDS: &'static [&'static str] = &["ID", "Name", "XpPath", "ListOrder", "MinCount", "xp"];
+
+    #[inline(always)]
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
+        match name {
+            "ID" => read(map, &mut self.id)?,
+            "Name" => read(map, &mut self.name)?,
+            "XpPath" => read(map, &mut self.xp_path)?,
+            "ListOrder" => read(map, &mut self.list_order)?,
+            "MinCount" => read(map, &mut self.min_count)?,
+            "xp" => read(map, &mut self.xp)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        field(map, "ID", &self.id)?;
+        field(map, "Name", &self.name)?;
+        field(map, "XpPath", &self.xp_path)?;
+        field(map, "ListOrder", &self.list_order)?;
+        field(map, "MinCount", &self.min_count)?;
+        field(map, "xp", &self.xp)?;
+        Ok(())
+    }
+
+    fn others(&self) -> &OtherFields {
+        &self.other_fields
+    }
+
+    fn others_mut(&mut self) -> &mut OtherFields {
+        &mut self.other_fields
+    }
+}
+
+crate::common::model::serde_by_fields!(PartialProductFacet);

@@ -2,39 +2,37 @@
 
 //! `ProductSupplier`.
 
-use serde::{Deserialize, Serialize};
+use serde::de::MapAccess;
+use serde::ser::SerializeMap;
 
-use crate::{Xp, skip_read_only};
+use crate::common::model::{Fields, field, read, read_only};
+use crate::{OtherFields, RawJson, Xp};
 
 /// OrderCloud's `ProductSupplier`.
 ///
-/// Made with [`new`](Self::new) and a `with_*` method per field; every field is public.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// Made with [`new`](Self::new) and a `with_*` method per field it sends; every field is public. Fields
+/// this version has no member for are kept in [`other_fields`](Self::other_fields) and sent back.
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ProductSupplier {
     /// `DefaultPriceScheduleID`.
-    #[serde(rename = "DefaultPriceScheduleID", default, skip_serializing_if = "Option::is_none")]
     pub default_price_schedule_id: Option<String>,
     /// `ID`. At most 100 characters.
-    #[serde(rename = "ID", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// `Name`. At most 100 characters.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// If false, all authentication is prohibited.
-    #[serde(rename = "Active", default, skip_serializing_if = "Option::is_none")]
+    /// `Active`: If false, all authentication is prohibited.
     pub active: Option<bool>,
     /// `DateCreated`. An RFC 3339 date-time. Read-only: OrderCloud sets it, and it is never sent.
-    #[serde(rename = "DateCreated", default, skip_serializing_if = "skip_read_only")]
     pub date_created: Option<String>,
-    /// If false, buyers will only be able to set ToCompanyID on an order to the Marketplace Owner, or
-    /// suppliers they have an explicit relationship to.
-    #[serde(rename = "AllBuyersCanOrder", default, skip_serializing_if = "Option::is_none")]
+    /// `AllBuyersCanOrder`: If false, buyers will only be able to set ToCompanyID on an order to the
+    /// Marketplace Owner, or suppliers they have an explicit relationship to.
     pub all_buyers_can_order: Option<bool>,
     /// The marketplace's extended properties: free-form, read as your own type with `Xp::get`, written with
     /// `Xp::new`.
-    #[serde(rename = "xp", default, skip_serializing_if = "Option::is_none")]
     pub xp: Option<Xp>,
+    /// The fields this version has no member for, as they came: sent back as they are.
+    pub other_fields: OtherFields,
 }
 
 impl ProductSupplier {
@@ -71,13 +69,6 @@ impl ProductSupplier {
         self
     }
 
-    /// Sets `DateCreated`.
-    #[must_use]
-    pub fn with_date_created(mut self, value: impl Into<String>) -> Self {
-        self.date_created = Some(value.into());
-        self
-    }
-
     /// Sets `AllBuyersCanOrder`.
     #[must_use]
     pub fn with_all_buyers_can_order(mut self, value: impl Into<bool>) -> Self {
@@ -91,4 +82,54 @@ impl ProductSupplier {
         self.xp = Some(value.into());
         self
     }
+
+    /// Sets the field `name`, which this version has no member for, to `value`: see
+    /// [`OtherFields::set`].
+    #[must_use]
+    pub fn with_other_field(mut self, name: impl Into<String>, value: impl Into<RawJson>) -> Self {
+        self.other_fields.set(name, value);
+        self
+    }
 }
+
+impl Fields for ProductSupplier {
+    const NAME: &'static str = "ProductSupplier";
+    const FIELDS: &'static [&'static str] =
+        &["DefaultPriceScheduleID", "ID", "Name", "Active", "DateCreated", "AllBuyersCanOrder", "xp"];
+
+    #[inline(always)]
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
+        match name {
+            "DefaultPriceScheduleID" => read(map, &mut self.default_price_schedule_id)?,
+            "ID" => read(map, &mut self.id)?,
+            "Name" => read(map, &mut self.name)?,
+            "Active" => read(map, &mut self.active)?,
+            "DateCreated" => read(map, &mut self.date_created)?,
+            "AllBuyersCanOrder" => read(map, &mut self.all_buyers_can_order)?,
+            "xp" => read(map, &mut self.xp)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        field(map, "DefaultPriceScheduleID", &self.default_price_schedule_id)?;
+        field(map, "ID", &self.id)?;
+        field(map, "Name", &self.name)?;
+        field(map, "Active", &self.active)?;
+        read_only(map, "DateCreated", &self.date_created)?;
+        field(map, "AllBuyersCanOrder", &self.all_buyers_can_order)?;
+        field(map, "xp", &self.xp)?;
+        Ok(())
+    }
+
+    fn others(&self) -> &OtherFields {
+        &self.other_fields
+    }
+
+    fn others_mut(&mut self) -> &mut OtherFields {
+        &mut self.other_fields
+    }
+}
+
+crate::common::model::serde_by_fields!(ProductSupplier);

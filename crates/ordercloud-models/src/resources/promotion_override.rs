@@ -2,21 +2,26 @@
 
 //! `PromotionOverride`.
 
-use serde::{Deserialize, Serialize};
+use serde::de::MapAccess;
+use serde::ser::SerializeMap;
+
+use crate::common::model::{Fields, field, read};
+use crate::{Decimal, OtherFields, RawJson};
 
 /// OrderCloud's `PromotionOverride`.
 ///
-/// Made with [`new`](Self::new) and a `with_*` method per field; every field is public.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// Made with [`new`](Self::new) and a `with_*` method per field it sends; every field is public. Fields
+/// this version has no member for are kept in [`other_fields`](Self::other_fields) and sent back.
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PromotionOverride {
     /// `PromotionID`.
-    #[serde(rename = "PromotionID", default, skip_serializing_if = "Option::is_none")]
     pub promotion_id: Option<String>,
-    /// Overrides the promotion's calculated discount to this amount, and prevents it from being
+    /// `Amount`: Overrides the promotion's calculated discount to this amount, and prevents it from being
     /// recalculated unless order calculate is called again without an override.
-    #[serde(rename = "Amount", default, skip_serializing_if = "Option::is_none")]
-    pub amount: Option<f64>,
+    pub amount: Option<Decimal>,
+    /// The fields this version has no member for, as they came: sent back as they are.
+    pub other_fields: OtherFields,
 }
 
 impl PromotionOverride {
@@ -34,8 +39,47 @@ impl PromotionOverride {
 
     /// Sets `Amount`.
     #[must_use]
-    pub fn with_amount(mut self, value: impl Into<f64>) -> Self {
+    pub fn with_amount(mut self, value: impl Into<Decimal>) -> Self {
         self.amount = Some(value.into());
         self
     }
+
+    /// Sets the field `name`, which this version has no member for, to `value`: see
+    /// [`OtherFields::set`].
+    #[must_use]
+    pub fn with_other_field(mut self, name: impl Into<String>, value: impl Into<RawJson>) -> Self {
+        self.other_fields.set(name, value);
+        self
+    }
 }
+
+impl Fields for PromotionOverride {
+    const NAME: &'static str = "PromotionOverride";
+    const FIELDS: &'static [&'static str] = &["PromotionID", "Amount"];
+
+    #[inline(always)]
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
+        match name {
+            "PromotionID" => read(map, &mut self.promotion_id)?,
+            "Amount" => read(map, &mut self.amount)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        field(map, "PromotionID", &self.promotion_id)?;
+        field(map, "Amount", &self.amount)?;
+        Ok(())
+    }
+
+    fn others(&self) -> &OtherFields {
+        &self.other_fields
+    }
+
+    fn others_mut(&mut self) -> &mut OtherFields {
+        &mut self.other_fields
+    }
+}
+
+crate::common::model::serde_by_fields!(PromotionOverride);

@@ -2,32 +2,33 @@
 
 //! `PublicKey`.
 
-use serde::{Deserialize, Serialize};
+use serde::de::MapAccess;
+use serde::ser::SerializeMap;
+
+use crate::common::model::{Fields, field, read};
+use crate::{OtherFields, RawJson};
 
 /// OrderCloud's `PublicKey`.
 ///
-/// Made with [`new`](Self::new) and a `with_*` method per field; every field is public.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// Made with [`new`](Self::new) and a `with_*` method per field it sends; every field is public. Fields
+/// this version has no member for are kept in [`other_fields`](Self::other_fields) and sent back.
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PublicKey {
     /// `kty`.
-    #[serde(rename = "kty", default, skip_serializing_if = "Option::is_none")]
     pub kty: Option<String>,
     /// `n`.
-    #[serde(rename = "n", default, skip_serializing_if = "Option::is_none")]
     pub n: Option<String>,
     /// `e`.
-    #[serde(rename = "e", default, skip_serializing_if = "Option::is_none")]
     pub e: Option<String>,
     /// `alg`.
-    #[serde(rename = "alg", default, skip_serializing_if = "Option::is_none")]
     pub alg: Option<String>,
     /// `use`.
-    #[serde(rename = "use", default, skip_serializing_if = "Option::is_none")]
     pub r#use: Option<String>,
     /// `kid`.
-    #[serde(rename = "kid", default, skip_serializing_if = "Option::is_none")]
     pub kid: Option<String>,
+    /// The fields this version has no member for, as they came: sent back as they are.
+    pub other_fields: OtherFields,
 }
 
 impl PublicKey {
@@ -77,4 +78,51 @@ impl PublicKey {
         self.kid = Some(value.into());
         self
     }
+
+    /// Sets the field `name`, which this version has no member for, to `value`: see
+    /// [`OtherFields::set`].
+    #[must_use]
+    pub fn with_other_field(mut self, name: impl Into<String>, value: impl Into<RawJson>) -> Self {
+        self.other_fields.set(name, value);
+        self
+    }
 }
+
+impl Fields for PublicKey {
+    const NAME: &'static str = "PublicKey";
+    const FIELDS: &'static [&'static str] = &["kty", "n", "e", "alg", "use", "kid"];
+
+    #[inline(always)]
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
+        match name {
+            "kty" => read(map, &mut self.kty)?,
+            "n" => read(map, &mut self.n)?,
+            "e" => read(map, &mut self.e)?,
+            "alg" => read(map, &mut self.alg)?,
+            "use" => read(map, &mut self.r#use)?,
+            "kid" => read(map, &mut self.kid)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        field(map, "kty", &self.kty)?;
+        field(map, "n", &self.n)?;
+        field(map, "e", &self.e)?;
+        field(map, "alg", &self.alg)?;
+        field(map, "use", &self.r#use)?;
+        field(map, "kid", &self.kid)?;
+        Ok(())
+    }
+
+    fn others(&self) -> &OtherFields {
+        &self.other_fields
+    }
+
+    fn others_mut(&mut self) -> &mut OtherFields {
+        &mut self.other_fields
+    }
+}
+
+crate::common::model::serde_by_fields!(PublicKey);

@@ -2,33 +2,33 @@
 
 //! `SecurityProfile`, and `PartialSecurityProfile` for a PATCH.
 
-use serde::{Deserialize, Serialize};
+use serde::de::MapAccess;
+use serde::ser::SerializeMap;
 
 use super::{ApiRole, PartialPasswordConfig, PasswordConfig};
-use crate::Patch;
+use crate::common::model::{Fields, field, read};
+use crate::{OtherFields, Patch, RawJson};
 
 /// OrderCloud's `SecurityProfile`.
 ///
-/// Made with [`new`](Self::new) and a `with_*` method per field; every field is public.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// Made with [`new`](Self::new) and a `with_*` method per field it sends; every field is public. Fields
+/// this version has no member for are kept in [`other_fields`](Self::other_fields) and sent back.
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SecurityProfile {
     /// `ID`. At most 100 characters.
-    #[serde(rename = "ID", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// `Name`. At most 100 characters.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `Roles`.
-    #[serde(rename = "Roles", default, skip_serializing_if = "Option::is_none")]
     pub roles: Option<Vec<ApiRole>>,
     /// `CustomRoles`.
-    #[serde(rename = "CustomRoles", default, skip_serializing_if = "Option::is_none")]
     pub custom_roles: Option<Vec<String>>,
-    /// When PasswordConfig.ExpireInDays has a value, the user will be required to go through the PW reset
-    /// flow once that number of days has passed.
-    #[serde(rename = "PasswordConfig", default, skip_serializing_if = "Option::is_none")]
+    /// `PasswordConfig`: When PasswordConfig.ExpireInDays has a value, the user will be required to go
+    /// through the PW reset flow once that number of days has passed.
     pub password_config: Option<PasswordConfig>,
+    /// The fields this version has no member for, as they came: sent back as they are.
+    pub other_fields: OtherFields,
 }
 
 impl SecurityProfile {
@@ -71,32 +71,75 @@ impl SecurityProfile {
         self.password_config = Some(value.into());
         self
     }
+
+    /// Sets the field `name`, which this version has no member for, to `value`: see
+    /// [`OtherFields::set`].
+    #[must_use]
+    pub fn with_other_field(mut self, name: impl Into<String>, value: impl Into<RawJson>) -> Self {
+        self.other_fields.set(name, value);
+        self
+    }
 }
+
+impl Fields for SecurityProfile {
+    const NAME: &'static str = "SecurityProfile";
+    const FIELDS: &'static [&'static str] = &["ID", "Name", "Roles", "CustomRoles", "PasswordConfig"];
+
+    #[inline(always)]
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
+        match name {
+            "ID" => read(map, &mut self.id)?,
+            "Name" => read(map, &mut self.name)?,
+            "Roles" => read(map, &mut self.roles)?,
+            "CustomRoles" => read(map, &mut self.custom_roles)?,
+            "PasswordConfig" => read(map, &mut self.password_config)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        field(map, "ID", &self.id)?;
+        field(map, "Name", &self.name)?;
+        field(map, "Roles", &self.roles)?;
+        field(map, "CustomRoles", &self.custom_roles)?;
+        field(map, "PasswordConfig", &self.password_config)?;
+        Ok(())
+    }
+
+    fn others(&self) -> &OtherFields {
+        &self.other_fields
+    }
+
+    fn others_mut(&mut self) -> &mut OtherFields {
+        &mut self.other_fields
+    }
+}
+
+crate::common::model::serde_by_fields!(SecurityProfile);
 
 /// A partial `SecurityProfile`: the body of a PATCH, which changes only the fields it holds.
 ///
 /// Each field is left out ([`Patch::Unchanged`], the default: it keeps its value), sent as
 /// `null` ([`Patch::Null`], with `clear_*`: it is cleared) or sent ([`Patch::Set`], with
-/// `with_*`). A nested object is itself partial. Read-only fields are not in it.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// `with_*`). A nested object is itself partial. Read-only fields are not in it; fields this
+/// version has no member for are sent from [`other_fields`](Self::other_fields).
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PartialSecurityProfile {
     /// `ID`. At most 100 characters.
-    #[serde(rename = "ID", default, skip_serializing_if = "Patch::is_unchanged")]
     pub id: Patch<String>,
     /// `Name`. At most 100 characters.
-    #[serde(rename = "Name", default, skip_serializing_if = "Patch::is_unchanged")]
     pub name: Patch<String>,
     /// `Roles`.
-    #[serde(rename = "Roles", default, skip_serializing_if = "Patch::is_unchanged")]
     pub roles: Patch<Vec<ApiRole>>,
     /// `CustomRoles`.
-    #[serde(rename = "CustomRoles", default, skip_serializing_if = "Patch::is_unchanged")]
     pub custom_roles: Patch<Vec<String>>,
-    /// When PasswordConfig.ExpireInDays has a value, the user will be required to go through the PW reset
-    /// flow once that number of days has passed.
-    #[serde(rename = "PasswordConfig", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `PasswordConfig`: When PasswordConfig.ExpireInDays has a value, the user will be required to go
+    /// through the PW reset flow once that number of days has passed.
     pub password_config: Patch<PartialPasswordConfig>,
+    /// The fields this version has no member for, as they came: sent back as they are.
+    pub other_fields: OtherFields,
 }
 
 impl PartialSecurityProfile {
@@ -174,4 +217,49 @@ impl PartialSecurityProfile {
         self.password_config = Patch::Null;
         self
     }
+
+    /// Sets the field `name`, which this version has no member for, to `value`: see
+    /// [`OtherFields::set`].
+    #[must_use]
+    pub fn with_other_field(mut self, name: impl Into<String>, value: impl Into<RawJson>) -> Self {
+        self.other_fields.set(name, value);
+        self
+    }
 }
+
+impl Fields for PartialSecurityProfile {
+    const NAME: &'static str = "PartialSecurityProfile";
+    const FIELDS: &'static [&'static str] = &["ID", "Name", "Roles", "CustomRoles", "PasswordConfig"];
+
+    #[inline(always)]
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
+        match name {
+            "ID" => read(map, &mut self.id)?,
+            "Name" => read(map, &mut self.name)?,
+            "Roles" => read(map, &mut self.roles)?,
+            "CustomRoles" => read(map, &mut self.custom_roles)?,
+            "PasswordConfig" => read(map, &mut self.password_config)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        field(map, "ID", &self.id)?;
+        field(map, "Name", &self.name)?;
+        field(map, "Roles", &self.roles)?;
+        field(map, "CustomRoles", &self.custom_roles)?;
+        field(map, "PasswordConfig", &self.password_config)?;
+        Ok(())
+    }
+
+    fn others(&self) -> &OtherFields {
+        &self.other_fields
+    }
+
+    fn others_mut(&mut self) -> &mut OtherFields {
+        &mut self.other_fields
+    }
+}
+
+crate::common::model::serde_by_fields!(PartialSecurityProfile);

@@ -2,29 +2,31 @@
 
 //! `SecurityProfileAssignment`.
 
-use serde::{Deserialize, Serialize};
+use serde::de::MapAccess;
+use serde::ser::SerializeMap;
+
+use crate::common::model::{Fields, field, read};
+use crate::{OtherFields, RawJson};
 
 /// OrderCloud's `SecurityProfileAssignment`.
 ///
-/// Made with [`new`](Self::new) and a `with_*` method per field; every field is public.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// Made with [`new`](Self::new) and a `with_*` method per field it sends; every field is public. Fields
+/// this version has no member for are kept in [`other_fields`](Self::other_fields) and sent back.
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SecurityProfileAssignment {
     /// `SecurityProfileID`.
-    #[serde(rename = "SecurityProfileID", default, skip_serializing_if = "Option::is_none")]
     pub security_profile_id: Option<String>,
     /// `BuyerID`.
-    #[serde(rename = "BuyerID", default, skip_serializing_if = "Option::is_none")]
     pub buyer_id: Option<String>,
     /// `SupplierID`.
-    #[serde(rename = "SupplierID", default, skip_serializing_if = "Option::is_none")]
     pub supplier_id: Option<String>,
     /// `UserID`.
-    #[serde(rename = "UserID", default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// `UserGroupID`.
-    #[serde(rename = "UserGroupID", default, skip_serializing_if = "Option::is_none")]
     pub user_group_id: Option<String>,
+    /// The fields this version has no member for, as they came: sent back as they are.
+    pub other_fields: OtherFields,
 }
 
 impl SecurityProfileAssignment {
@@ -67,4 +69,49 @@ impl SecurityProfileAssignment {
         self.user_group_id = Some(value.into());
         self
     }
+
+    /// Sets the field `name`, which this version has no member for, to `value`: see
+    /// [`OtherFields::set`].
+    #[must_use]
+    pub fn with_other_field(mut self, name: impl Into<String>, value: impl Into<RawJson>) -> Self {
+        self.other_fields.set(name, value);
+        self
+    }
 }
+
+impl Fields for SecurityProfileAssignment {
+    const NAME: &'static str = "SecurityProfileAssignment";
+    const FIELDS: &'static [&'static str] = &["SecurityProfileID", "BuyerID", "SupplierID", "UserID", "UserGroupID"];
+
+    #[inline(always)]
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
+        match name {
+            "SecurityProfileID" => read(map, &mut self.security_profile_id)?,
+            "BuyerID" => read(map, &mut self.buyer_id)?,
+            "SupplierID" => read(map, &mut self.supplier_id)?,
+            "UserID" => read(map, &mut self.user_id)?,
+            "UserGroupID" => read(map, &mut self.user_group_id)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        field(map, "SecurityProfileID", &self.security_profile_id)?;
+        field(map, "BuyerID", &self.buyer_id)?;
+        field(map, "SupplierID", &self.supplier_id)?;
+        field(map, "UserID", &self.user_id)?;
+        field(map, "UserGroupID", &self.user_group_id)?;
+        Ok(())
+    }
+
+    fn others(&self) -> &OtherFields {
+        &self.other_fields
+    }
+
+    fn others_mut(&mut self) -> &mut OtherFields {
+        &mut self.other_fields
+    }
+}
+
+crate::common::model::serde_by_fields!(SecurityProfileAssignment);

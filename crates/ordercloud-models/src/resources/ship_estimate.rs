@@ -2,33 +2,33 @@
 
 //! `ShipEstimate`.
 
-use serde::{Deserialize, Serialize};
+use serde::de::MapAccess;
+use serde::ser::SerializeMap;
 
 use super::{ShipEstimateItem, ShipMethod};
-use crate::Xp;
+use crate::common::model::{Fields, field, read};
+use crate::{OtherFields, RawJson, Xp};
 
 /// OrderCloud's `ShipEstimate`.
 ///
-/// Made with [`new`](Self::new) and a `with_*` method per field; every field is public.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// Made with [`new`](Self::new) and a `with_*` method per field it sends; every field is public. Fields
+/// this version has no member for are kept in [`other_fields`](Self::other_fields) and sent back.
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ShipEstimate {
     /// `ID`.
-    #[serde(rename = "ID", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The marketplace's extended properties: free-form, read as your own type with `Xp::get`, written with
     /// `Xp::new`.
-    #[serde(rename = "xp", default, skip_serializing_if = "Option::is_none")]
     pub xp: Option<Xp>,
     /// `SelectedShipMethodID`.
-    #[serde(rename = "SelectedShipMethodID", default, skip_serializing_if = "Option::is_none")]
     pub selected_ship_method_id: Option<String>,
     /// `ShipEstimateItems`.
-    #[serde(rename = "ShipEstimateItems", default, skip_serializing_if = "Option::is_none")]
     pub ship_estimate_items: Option<Vec<ShipEstimateItem>>,
     /// `ShipMethods`.
-    #[serde(rename = "ShipMethods", default, skip_serializing_if = "Option::is_none")]
     pub ship_methods: Option<Vec<ShipMethod>>,
+    /// The fields this version has no member for, as they came: sent back as they are.
+    pub other_fields: OtherFields,
 }
 
 impl ShipEstimate {
@@ -71,4 +71,49 @@ impl ShipEstimate {
         self.ship_methods = Some(value.into());
         self
     }
+
+    /// Sets the field `name`, which this version has no member for, to `value`: see
+    /// [`OtherFields::set`].
+    #[must_use]
+    pub fn with_other_field(mut self, name: impl Into<String>, value: impl Into<RawJson>) -> Self {
+        self.other_fields.set(name, value);
+        self
+    }
 }
+
+impl Fields for ShipEstimate {
+    const NAME: &'static str = "ShipEstimate";
+    const FIELDS: &'static [&'static str] = &["ID", "xp", "SelectedShipMethodID", "ShipEstimateItems", "ShipMethods"];
+
+    #[inline(always)]
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
+        match name {
+            "ID" => read(map, &mut self.id)?,
+            "xp" => read(map, &mut self.xp)?,
+            "SelectedShipMethodID" => read(map, &mut self.selected_ship_method_id)?,
+            "ShipEstimateItems" => read(map, &mut self.ship_estimate_items)?,
+            "ShipMethods" => read(map, &mut self.ship_methods)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        field(map, "ID", &self.id)?;
+        field(map, "xp", &self.xp)?;
+        field(map, "SelectedShipMethodID", &self.selected_ship_method_id)?;
+        field(map, "ShipEstimateItems", &self.ship_estimate_items)?;
+        field(map, "ShipMethods", &self.ship_methods)?;
+        Ok(())
+    }
+
+    fn others(&self) -> &OtherFields {
+        &self.other_fields
+    }
+
+    fn others_mut(&mut self) -> &mut OtherFields {
+        &mut self.other_fields
+    }
+}
+
+crate::common::model::serde_by_fields!(ShipEstimate);

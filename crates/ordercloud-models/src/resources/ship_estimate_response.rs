@@ -2,30 +2,31 @@
 
 //! `ShipEstimateResponse`.
 
-use serde::{Deserialize, Serialize};
+use serde::de::MapAccess;
+use serde::ser::SerializeMap;
 
 use super::ShipEstimate;
-use crate::Xp;
+use crate::common::model::{Fields, field, read};
+use crate::{OtherFields, RawJson, Xp};
 
 /// OrderCloud's `ShipEstimateResponse`.
 ///
-/// Made with [`new`](Self::new) and a `with_*` method per field; every field is public.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// Made with [`new`](Self::new) and a `with_*` method per field it sends; every field is public. Fields
+/// this version has no member for are kept in [`other_fields`](Self::other_fields) and sent back.
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ShipEstimateResponse {
     /// `ShipEstimates`.
-    #[serde(rename = "ShipEstimates", default, skip_serializing_if = "Option::is_none")]
     pub ship_estimates: Option<Vec<ShipEstimate>>,
     /// `HttpStatusCode`.
-    #[serde(rename = "HttpStatusCode", default, skip_serializing_if = "Option::is_none")]
     pub http_status_code: Option<i32>,
     /// `UnhandledErrorBody`.
-    #[serde(rename = "UnhandledErrorBody", default, skip_serializing_if = "Option::is_none")]
     pub unhandled_error_body: Option<String>,
     /// The marketplace's extended properties: free-form, read as your own type with `Xp::get`, written with
     /// `Xp::new`.
-    #[serde(rename = "xp", default, skip_serializing_if = "Option::is_none")]
     pub xp: Option<Xp>,
+    /// The fields this version has no member for, as they came: sent back as they are.
+    pub other_fields: OtherFields,
 }
 
 impl ShipEstimateResponse {
@@ -61,4 +62,47 @@ impl ShipEstimateResponse {
         self.xp = Some(value.into());
         self
     }
+
+    /// Sets the field `name`, which this version has no member for, to `value`: see
+    /// [`OtherFields::set`].
+    #[must_use]
+    pub fn with_other_field(mut self, name: impl Into<String>, value: impl Into<RawJson>) -> Self {
+        self.other_fields.set(name, value);
+        self
+    }
 }
+
+impl Fields for ShipEstimateResponse {
+    const NAME: &'static str = "ShipEstimateResponse";
+    const FIELDS: &'static [&'static str] = &["ShipEstimates", "HttpStatusCode", "UnhandledErrorBody", "xp"];
+
+    #[inline(always)]
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
+        match name {
+            "ShipEstimates" => read(map, &mut self.ship_estimates)?,
+            "HttpStatusCode" => read(map, &mut self.http_status_code)?,
+            "UnhandledErrorBody" => read(map, &mut self.unhandled_error_body)?,
+            "xp" => read(map, &mut self.xp)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        field(map, "ShipEstimates", &self.ship_estimates)?;
+        field(map, "HttpStatusCode", &self.http_status_code)?;
+        field(map, "UnhandledErrorBody", &self.unhandled_error_body)?;
+        field(map, "xp", &self.xp)?;
+        Ok(())
+    }
+
+    fn others(&self) -> &OtherFields {
+        &self.other_fields
+    }
+
+    fn others_mut(&mut self) -> &mut OtherFields {
+        &mut self.other_fields
+    }
+}
+
+crate::common::model::serde_by_fields!(ShipEstimateResponse);

@@ -2,32 +2,32 @@
 
 //! `ShipMethod`.
 
-use serde::{Deserialize, Serialize};
+use serde::de::MapAccess;
+use serde::ser::SerializeMap;
 
-use crate::Xp;
+use crate::common::model::{Fields, field, read};
+use crate::{Decimal, OtherFields, RawJson, Xp};
 
 /// OrderCloud's `ShipMethod`.
 ///
-/// Made with [`new`](Self::new) and a `with_*` method per field; every field is public.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// Made with [`new`](Self::new) and a `with_*` method per field it sends; every field is public. Fields
+/// this version has no member for are kept in [`other_fields`](Self::other_fields) and sent back.
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ShipMethod {
     /// `ID`.
-    #[serde(rename = "ID", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// `Name`.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `Cost`.
-    #[serde(rename = "Cost", default, skip_serializing_if = "Option::is_none")]
-    pub cost: Option<f64>,
+    pub cost: Option<Decimal>,
     /// `EstimatedTransitDays`.
-    #[serde(rename = "EstimatedTransitDays", default, skip_serializing_if = "Option::is_none")]
     pub estimated_transit_days: Option<i32>,
     /// The marketplace's extended properties: free-form, read as your own type with `Xp::get`, written with
     /// `Xp::new`.
-    #[serde(rename = "xp", default, skip_serializing_if = "Option::is_none")]
     pub xp: Option<Xp>,
+    /// The fields this version has no member for, as they came: sent back as they are.
+    pub other_fields: OtherFields,
 }
 
 impl ShipMethod {
@@ -52,7 +52,7 @@ impl ShipMethod {
 
     /// Sets `Cost`.
     #[must_use]
-    pub fn with_cost(mut self, value: impl Into<f64>) -> Self {
+    pub fn with_cost(mut self, value: impl Into<Decimal>) -> Self {
         self.cost = Some(value.into());
         self
     }
@@ -70,4 +70,49 @@ impl ShipMethod {
         self.xp = Some(value.into());
         self
     }
+
+    /// Sets the field `name`, which this version has no member for, to `value`: see
+    /// [`OtherFields::set`].
+    #[must_use]
+    pub fn with_other_field(mut self, name: impl Into<String>, value: impl Into<RawJson>) -> Self {
+        self.other_fields.set(name, value);
+        self
+    }
 }
+
+impl Fields for ShipMethod {
+    const NAME: &'static str = "ShipMethod";
+    const FIELDS: &'static [&'static str] = &["ID", "Name", "Cost", "EstimatedTransitDays", "xp"];
+
+    #[inline(always)]
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
+        match name {
+            "ID" => read(map, &mut self.id)?,
+            "Name" => read(map, &mut self.name)?,
+            "Cost" => read(map, &mut self.cost)?,
+            "EstimatedTransitDays" => read(map, &mut self.estimated_transit_days)?,
+            "xp" => read(map, &mut self.xp)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        field(map, "ID", &self.id)?;
+        field(map, "Name", &self.name)?;
+        field(map, "Cost", &self.cost)?;
+        field(map, "EstimatedTransitDays", &self.estimated_transit_days)?;
+        field(map, "xp", &self.xp)?;
+        Ok(())
+    }
+
+    fn others(&self) -> &OtherFields {
+        &self.other_fields
+    }
+
+    fn others_mut(&mut self) -> &mut OtherFields {
+        &mut self.other_fields
+    }
+}
+
+crate::common::model::serde_by_fields!(ShipMethod);

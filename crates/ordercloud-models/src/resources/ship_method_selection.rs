@@ -2,20 +2,25 @@
 
 //! `ShipMethodSelection`.
 
-use serde::{Deserialize, Serialize};
+use serde::de::MapAccess;
+use serde::ser::SerializeMap;
+
+use crate::common::model::{Fields, field, read};
+use crate::{OtherFields, RawJson};
 
 /// OrderCloud's `ShipMethodSelection`.
 ///
-/// Made with [`new`](Self::new) and a `with_*` method per field; every field is public.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// Made with [`new`](Self::new) and a `with_*` method per field it sends; every field is public. Fields
+/// this version has no member for are kept in [`other_fields`](Self::other_fields) and sent back.
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ShipMethodSelection {
     /// `ShipEstimateID`.
-    #[serde(rename = "ShipEstimateID", default, skip_serializing_if = "Option::is_none")]
     pub ship_estimate_id: Option<String>,
     /// `ShipMethodID`.
-    #[serde(rename = "ShipMethodID", default, skip_serializing_if = "Option::is_none")]
     pub ship_method_id: Option<String>,
+    /// The fields this version has no member for, as they came: sent back as they are.
+    pub other_fields: OtherFields,
 }
 
 impl ShipMethodSelection {
@@ -37,4 +42,43 @@ impl ShipMethodSelection {
         self.ship_method_id = Some(value.into());
         self
     }
+
+    /// Sets the field `name`, which this version has no member for, to `value`: see
+    /// [`OtherFields::set`].
+    #[must_use]
+    pub fn with_other_field(mut self, name: impl Into<String>, value: impl Into<RawJson>) -> Self {
+        self.other_fields.set(name, value);
+        self
+    }
 }
+
+impl Fields for ShipMethodSelection {
+    const NAME: &'static str = "ShipMethodSelection";
+    const FIELDS: &'static [&'static str] = &["ShipEstimateID", "ShipMethodID"];
+
+    #[inline(always)]
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
+        match name {
+            "ShipEstimateID" => read(map, &mut self.ship_estimate_id)?,
+            "ShipMethodID" => read(map, &mut self.ship_method_id)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        field(map, "ShipEstimateID", &self.ship_estimate_id)?;
+        field(map, "ShipMethodID", &self.ship_method_id)?;
+        Ok(())
+    }
+
+    fn others(&self) -> &OtherFields {
+        &self.other_fields
+    }
+
+    fn others_mut(&mut self) -> &mut OtherFields {
+        &mut self.other_fields
+    }
+}
+
+crate::common::model::serde_by_fields!(ShipMethodSelection);

@@ -2,64 +2,55 @@
 
 //! `Shipment`, and `PartialShipment` for a PATCH.
 
-use serde::{Deserialize, Serialize};
+use serde::de::MapAccess;
+use serde::ser::SerializeMap;
 
 use super::Address;
-use crate::{Patch, Xp, skip_read_only};
+use crate::common::model::{Fields, field, read, read_only};
+use crate::{Decimal, OtherFields, Patch, RawJson, Xp};
 
 /// OrderCloud's `Shipment`.
 ///
-/// Made with [`new`](Self::new) and a `with_*` method per field; every field is public.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// Made with [`new`](Self::new) and a `with_*` method per field it sends; every field is public. Fields
+/// this version has no member for are kept in [`other_fields`](Self::other_fields) and sent back.
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Shipment {
     /// `ID`. At most 100 characters.
-    #[serde(rename = "ID", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// `BuyerID`.
-    #[serde(rename = "BuyerID", default, skip_serializing_if = "Option::is_none")]
     pub buyer_id: Option<String>,
-    /// For reference only, does not influence any OrderCloud behavior.
-    #[serde(rename = "Shipper", default, skip_serializing_if = "Option::is_none")]
+    /// `Shipper`: For reference only, does not influence any OrderCloud behavior.
     pub shipper: Option<String>,
-    /// In order to properly trigger OrderShipped emails, this date must be NULL on initial POST. Update
-    /// with the date only when all of the Shipment items have been created. Once all of an order's items
-    /// exist on a shipment that has a DateShipped the OrderShipped email will trigger and Order.Status will
-    /// be updated to Complete. An RFC 3339 date-time.
-    #[serde(rename = "DateShipped", default, skip_serializing_if = "Option::is_none")]
+    /// `DateShipped`: In order to properly trigger OrderShipped emails, this date must be NULL on initial
+    /// POST. Update with the date only when all of the Shipment items have been created. Once all of an
+    /// order's items exist on a shipment that has a DateShipped the OrderShipped email will trigger and
+    /// Order.Status will be updated to Complete. An RFC 3339 date-time.
     pub date_shipped: Option<String>,
     /// `DateDelivered`. An RFC 3339 date-time.
-    #[serde(rename = "DateDelivered", default, skip_serializing_if = "Option::is_none")]
     pub date_delivered: Option<String>,
     /// `TrackingNumber`. At most 3000 characters.
-    #[serde(rename = "TrackingNumber", default, skip_serializing_if = "Option::is_none")]
     pub tracking_number: Option<String>,
-    /// For reference only, does not influence any OrderCloud behavior.
-    #[serde(rename = "Cost", default, skip_serializing_if = "Option::is_none")]
-    pub cost: Option<f64>,
-    /// ID of the organization that owns the Shipment. Only the Marketplace Owner can override the OwnerID
-    /// on create.
-    #[serde(rename = "OwnerID", default, skip_serializing_if = "Option::is_none")]
+    /// `Cost`: For reference only, does not influence any OrderCloud behavior.
+    pub cost: Option<Decimal>,
+    /// `OwnerID`: ID of the organization that owns the Shipment. Only the Marketplace Owner can override
+    /// the OwnerID on create.
     pub owner_id: Option<String>,
     /// The marketplace's extended properties: free-form, read as your own type with `Xp::get`, written with
     /// `Xp::new`.
-    #[serde(rename = "xp", default, skip_serializing_if = "Option::is_none")]
     pub xp: Option<Xp>,
     /// `Account`.
-    #[serde(rename = "Account", default, skip_serializing_if = "Option::is_none")]
     pub account: Option<String>,
-    /// Marketplace Owner or Supplier AddressID where the product will be shipped from.
-    #[serde(rename = "FromAddressID", default, skip_serializing_if = "Option::is_none")]
+    /// `FromAddressID`: Marketplace Owner or Supplier AddressID where the product will be shipped from.
     pub from_address_id: Option<String>,
     /// `ToAddressID`.
-    #[serde(rename = "ToAddressID", default, skip_serializing_if = "Option::is_none")]
     pub to_address_id: Option<String>,
     /// `FromAddress`. Read-only: OrderCloud sets it, and it is never sent.
-    #[serde(rename = "FromAddress", default, skip_serializing_if = "skip_read_only")]
     pub from_address: Option<Address>,
     /// `ToAddress`. Read-only: OrderCloud sets it, and it is never sent.
-    #[serde(rename = "ToAddress", default, skip_serializing_if = "skip_read_only")]
     pub to_address: Option<Address>,
+    /// The fields this version has no member for, as they came: sent back as they are.
+    pub other_fields: OtherFields,
 }
 
 impl Shipment {
@@ -112,7 +103,7 @@ impl Shipment {
 
     /// Sets `Cost`.
     #[must_use]
-    pub fn with_cost(mut self, value: impl Into<f64>) -> Self {
+    pub fn with_cost(mut self, value: impl Into<Decimal>) -> Self {
         self.cost = Some(value.into());
         self
     }
@@ -152,70 +143,125 @@ impl Shipment {
         self
     }
 
-    /// Sets `FromAddress`.
+    /// Sets the field `name`, which this version has no member for, to `value`: see
+    /// [`OtherFields::set`].
     #[must_use]
-    pub fn with_from_address(mut self, value: impl Into<Address>) -> Self {
-        self.from_address = Some(value.into());
-        self
-    }
-
-    /// Sets `ToAddress`.
-    #[must_use]
-    pub fn with_to_address(mut self, value: impl Into<Address>) -> Self {
-        self.to_address = Some(value.into());
+    pub fn with_other_field(mut self, name: impl Into<String>, value: impl Into<RawJson>) -> Self {
+        self.other_fields.set(name, value);
         self
     }
 }
+
+impl Fields for Shipment {
+    const NAME: &'static str = "Shipment";
+    const FIELDS: &'static [&'static str] = &[
+        "ID",
+        "BuyerID",
+        "Shipper",
+        "DateShipped",
+        "DateDelivered",
+        "TrackingNumber",
+        "Cost",
+        "OwnerID",
+        "xp",
+        "Account",
+        "FromAddressID",
+        "ToAddressID",
+        "FromAddress",
+        "ToAddress",
+    ];
+
+    #[inline(always)]
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
+        match name {
+            "ID" => read(map, &mut self.id)?,
+            "BuyerID" => read(map, &mut self.buyer_id)?,
+            "Shipper" => read(map, &mut self.shipper)?,
+            "DateShipped" => read(map, &mut self.date_shipped)?,
+            "DateDelivered" => read(map, &mut self.date_delivered)?,
+            "TrackingNumber" => read(map, &mut self.tracking_number)?,
+            "Cost" => read(map, &mut self.cost)?,
+            "OwnerID" => read(map, &mut self.owner_id)?,
+            "xp" => read(map, &mut self.xp)?,
+            "Account" => read(map, &mut self.account)?,
+            "FromAddressID" => read(map, &mut self.from_address_id)?,
+            "ToAddressID" => read(map, &mut self.to_address_id)?,
+            "FromAddress" => read(map, &mut self.from_address)?,
+            "ToAddress" => read(map, &mut self.to_address)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        field(map, "ID", &self.id)?;
+        field(map, "BuyerID", &self.buyer_id)?;
+        field(map, "Shipper", &self.shipper)?;
+        field(map, "DateShipped", &self.date_shipped)?;
+        field(map, "DateDelivered", &self.date_delivered)?;
+        field(map, "TrackingNumber", &self.tracking_number)?;
+        field(map, "Cost", &self.cost)?;
+        field(map, "OwnerID", &self.owner_id)?;
+        field(map, "xp", &self.xp)?;
+        field(map, "Account", &self.account)?;
+        field(map, "FromAddressID", &self.from_address_id)?;
+        field(map, "ToAddressID", &self.to_address_id)?;
+        read_only(map, "FromAddress", &self.from_address)?;
+        read_only(map, "ToAddress", &self.to_address)?;
+        Ok(())
+    }
+
+    fn others(&self) -> &OtherFields {
+        &self.other_fields
+    }
+
+    fn others_mut(&mut self) -> &mut OtherFields {
+        &mut self.other_fields
+    }
+}
+
+crate::common::model::serde_by_fields!(Shipment);
 
 /// A partial `Shipment`: the body of a PATCH, which changes only the fields it holds.
 ///
 /// Each field is left out ([`Patch::Unchanged`], the default: it keeps its value), sent as
 /// `null` ([`Patch::Null`], with `clear_*`: it is cleared) or sent ([`Patch::Set`], with
-/// `with_*`). A nested object is itself partial. Read-only fields are not in it.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// `with_*`). A nested object is itself partial. Read-only fields are not in it; fields this
+/// version has no member for are sent from [`other_fields`](Self::other_fields).
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PartialShipment {
     /// `ID`. At most 100 characters.
-    #[serde(rename = "ID", default, skip_serializing_if = "Patch::is_unchanged")]
     pub id: Patch<String>,
     /// `BuyerID`.
-    #[serde(rename = "BuyerID", default, skip_serializing_if = "Patch::is_unchanged")]
     pub buyer_id: Patch<String>,
-    /// For reference only, does not influence any OrderCloud behavior.
-    #[serde(rename = "Shipper", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `Shipper`: For reference only, does not influence any OrderCloud behavior.
     pub shipper: Patch<String>,
-    /// In order to properly trigger OrderShipped emails, this date must be NULL on initial POST. Update
-    /// with the date only when all of the Shipment items have been created. Once all of an order's items
-    /// exist on a shipment that has a DateShipped the OrderShipped email will trigger and Order.Status will
-    /// be updated to Complete. An RFC 3339 date-time.
-    #[serde(rename = "DateShipped", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `DateShipped`: In order to properly trigger OrderShipped emails, this date must be NULL on initial
+    /// POST. Update with the date only when all of the Shipment items have been created. Once all of an
+    /// order's items exist on a shipment that has a DateShipped the OrderShipped email will trigger and
+    /// Order.Status will be updated to Complete. An RFC 3339 date-time.
     pub date_shipped: Patch<String>,
     /// `DateDelivered`. An RFC 3339 date-time.
-    #[serde(rename = "DateDelivered", default, skip_serializing_if = "Patch::is_unchanged")]
     pub date_delivered: Patch<String>,
     /// `TrackingNumber`. At most 3000 characters.
-    #[serde(rename = "TrackingNumber", default, skip_serializing_if = "Patch::is_unchanged")]
     pub tracking_number: Patch<String>,
-    /// For reference only, does not influence any OrderCloud behavior.
-    #[serde(rename = "Cost", default, skip_serializing_if = "Patch::is_unchanged")]
-    pub cost: Patch<f64>,
-    /// ID of the organization that owns the Shipment. Only the Marketplace Owner can override the OwnerID
-    /// on create.
-    #[serde(rename = "OwnerID", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `Cost`: For reference only, does not influence any OrderCloud behavior.
+    pub cost: Patch<Decimal>,
+    /// `OwnerID`: ID of the organization that owns the Shipment. Only the Marketplace Owner can override
+    /// the OwnerID on create.
     pub owner_id: Patch<String>,
     /// The marketplace's extended properties: free-form, read as your own type with `Xp::get`, written with
     /// `Xp::new`.
-    #[serde(rename = "xp", default, skip_serializing_if = "Patch::is_unchanged")]
     pub xp: Patch<Xp>,
     /// `Account`.
-    #[serde(rename = "Account", default, skip_serializing_if = "Patch::is_unchanged")]
     pub account: Patch<String>,
-    /// Marketplace Owner or Supplier AddressID where the product will be shipped from.
-    #[serde(rename = "FromAddressID", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `FromAddressID`: Marketplace Owner or Supplier AddressID where the product will be shipped from.
     pub from_address_id: Patch<String>,
     /// `ToAddressID`.
-    #[serde(rename = "ToAddressID", default, skip_serializing_if = "Patch::is_unchanged")]
     pub to_address_id: Patch<String>,
+    /// The fields this version has no member for, as they came: sent back as they are.
+    pub other_fields: OtherFields,
 }
 
 impl PartialShipment {
@@ -310,7 +356,7 @@ impl PartialShipment {
 
     /// Sets `Cost` to `value`.
     #[must_use]
-    pub fn with_cost(mut self, value: impl Into<f64>) -> Self {
+    pub fn with_cost(mut self, value: impl Into<Decimal>) -> Self {
         self.cost = Patch::Set(value.into());
         self
     }
@@ -391,4 +437,76 @@ impl PartialShipment {
         self.to_address_id = Patch::Null;
         self
     }
+
+    /// Sets the field `name`, which this version has no member for, to `value`: see
+    /// [`OtherFields::set`].
+    #[must_use]
+    pub fn with_other_field(mut self, name: impl Into<String>, value: impl Into<RawJson>) -> Self {
+        self.other_fields.set(name, value);
+        self
+    }
 }
+
+impl Fields for PartialShipment {
+    const NAME: &'static str = "PartialShipment";
+    const FIELDS: &'static [&'static str] = &[
+        "ID",
+        "BuyerID",
+        "Shipper",
+        "DateShipped",
+        "DateDelivered",
+        "TrackingNumber",
+        "Cost",
+        "OwnerID",
+        "xp",
+        "Account",
+        "FromAddressID",
+        "ToAddressID",
+    ];
+
+    #[inline(always)]
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
+        match name {
+            "ID" => read(map, &mut self.id)?,
+            "BuyerID" => read(map, &mut self.buyer_id)?,
+            "Shipper" => read(map, &mut self.shipper)?,
+            "DateShipped" => read(map, &mut self.date_shipped)?,
+            "DateDelivered" => read(map, &mut self.date_delivered)?,
+            "TrackingNumber" => read(map, &mut self.tracking_number)?,
+            "Cost" => read(map, &mut self.cost)?,
+            "OwnerID" => read(map, &mut self.owner_id)?,
+            "xp" => read(map, &mut self.xp)?,
+            "Account" => read(map, &mut self.account)?,
+            "FromAddressID" => read(map, &mut self.from_address_id)?,
+            "ToAddressID" => read(map, &mut self.to_address_id)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        field(map, "ID", &self.id)?;
+        field(map, "BuyerID", &self.buyer_id)?;
+        field(map, "Shipper", &self.shipper)?;
+        field(map, "DateShipped", &self.date_shipped)?;
+        field(map, "DateDelivered", &self.date_delivered)?;
+        field(map, "TrackingNumber", &self.tracking_number)?;
+        field(map, "Cost", &self.cost)?;
+        field(map, "OwnerID", &self.owner_id)?;
+        field(map, "xp", &self.xp)?;
+        field(map, "Account", &self.account)?;
+        field(map, "FromAddressID", &self.from_address_id)?;
+        field(map, "ToAddressID", &self.to_address_id)?;
+        Ok(())
+    }
+
+    fn others(&self) -> &OtherFields {
+        &self.other_fields
+    }
+
+    fn others_mut(&mut self) -> &mut OtherFields {
+        &mut self.other_fields
+    }
+}
+
+crate::common::model::serde_by_fields!(PartialShipment);

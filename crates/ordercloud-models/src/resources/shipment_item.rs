@@ -2,48 +2,43 @@
 
 //! `ShipmentItem`.
 
-use serde::{Deserialize, Serialize};
+use serde::de::MapAccess;
+use serde::ser::SerializeMap;
 
 use super::{LineItemProduct, LineItemSpec, LineItemVariant};
-use crate::{Xp, skip_read_only};
+use crate::common::model::{Fields, field, read, read_only};
+use crate::{Decimal, OtherFields, RawJson, Xp};
 
 /// OrderCloud's `ShipmentItem`.
 ///
-/// Made with [`new`](Self::new) and a `with_*` method per field; every field is public.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// Made with [`new`](Self::new) and a `with_*` method per field it sends; every field is public. Fields
+/// this version has no member for are kept in [`other_fields`](Self::other_fields) and sent back.
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ShipmentItem {
     /// `OrderID`.
-    #[serde(rename = "OrderID", default, skip_serializing_if = "Option::is_none")]
     pub order_id: Option<String>,
     /// `LineItemID`.
-    #[serde(rename = "LineItemID", default, skip_serializing_if = "Option::is_none")]
     pub line_item_id: Option<String>,
     /// `QuantityShipped`.
-    #[serde(rename = "QuantityShipped", default, skip_serializing_if = "Option::is_none")]
     pub quantity_shipped: Option<i32>,
     /// `UnitPrice`. Read-only: OrderCloud sets it, and it is never sent.
-    #[serde(rename = "UnitPrice", default, skip_serializing_if = "skip_read_only")]
-    pub unit_price: Option<f64>,
+    pub unit_price: Option<Decimal>,
     /// `CostCenter`. Read-only: OrderCloud sets it, and it is never sent.
-    #[serde(rename = "CostCenter", default, skip_serializing_if = "skip_read_only")]
     pub cost_center: Option<String>,
     /// `DateNeeded`. An RFC 3339 date-time. Read-only: OrderCloud sets it, and it is never sent.
-    #[serde(rename = "DateNeeded", default, skip_serializing_if = "skip_read_only")]
     pub date_needed: Option<String>,
     /// `Product`. Read-only: OrderCloud sets it, and it is never sent.
-    #[serde(rename = "Product", default, skip_serializing_if = "skip_read_only")]
     pub product: Option<LineItemProduct>,
     /// `Variant`. Read-only: OrderCloud sets it, and it is never sent.
-    #[serde(rename = "Variant", default, skip_serializing_if = "skip_read_only")]
     pub variant: Option<LineItemVariant>,
     /// `Specs`. Read-only: OrderCloud sets it, and it is never sent.
-    #[serde(rename = "Specs", default, skip_serializing_if = "skip_read_only")]
     pub specs: Option<Vec<LineItemSpec>>,
-    /// For reference only, represents LineItem XP from the given LineItem ID. Read-only: OrderCloud sets
-    /// it, and it is never sent.
-    #[serde(rename = "xp", default, skip_serializing_if = "skip_read_only")]
+    /// `xp`: For reference only, represents LineItem XP from the given LineItem ID. Read-only: OrderCloud
+    /// sets it, and it is never sent.
     pub xp: Option<Xp>,
+    /// The fields this version has no member for, as they came: sent back as they are.
+    pub other_fields: OtherFields,
 }
 
 impl ShipmentItem {
@@ -73,52 +68,69 @@ impl ShipmentItem {
         self
     }
 
-    /// Sets `UnitPrice`.
+    /// Sets the field `name`, which this version has no member for, to `value`: see
+    /// [`OtherFields::set`].
     #[must_use]
-    pub fn with_unit_price(mut self, value: impl Into<f64>) -> Self {
-        self.unit_price = Some(value.into());
-        self
-    }
-
-    /// Sets `CostCenter`.
-    #[must_use]
-    pub fn with_cost_center(mut self, value: impl Into<String>) -> Self {
-        self.cost_center = Some(value.into());
-        self
-    }
-
-    /// Sets `DateNeeded`.
-    #[must_use]
-    pub fn with_date_needed(mut self, value: impl Into<String>) -> Self {
-        self.date_needed = Some(value.into());
-        self
-    }
-
-    /// Sets `Product`.
-    #[must_use]
-    pub fn with_product(mut self, value: impl Into<LineItemProduct>) -> Self {
-        self.product = Some(value.into());
-        self
-    }
-
-    /// Sets `Variant`.
-    #[must_use]
-    pub fn with_variant(mut self, value: impl Into<LineItemVariant>) -> Self {
-        self.variant = Some(value.into());
-        self
-    }
-
-    /// Sets `Specs`.
-    #[must_use]
-    pub fn with_specs(mut self, value: impl Into<Vec<LineItemSpec>>) -> Self {
-        self.specs = Some(value.into());
-        self
-    }
-
-    /// Sets `xp`.
-    #[must_use]
-    pub fn with_xp(mut self, value: impl Into<Xp>) -> Self {
-        self.xp = Some(value.into());
+    pub fn with_other_field(mut self, name: impl Into<String>, value: impl Into<RawJson>) -> Self {
+        self.other_fields.set(name, value);
         self
     }
 }
+
+impl Fields for ShipmentItem {
+    const NAME: &'static str = "ShipmentItem";
+    const FIELDS: &'static [&'static str] = &[
+        "OrderID",
+        "LineItemID",
+        "QuantityShipped",
+        "UnitPrice",
+        "CostCenter",
+        "DateNeeded",
+        "Product",
+        "Variant",
+        "Specs",
+        "xp",
+    ];
+
+    #[inline(always)]
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
+        match name {
+            "OrderID" => read(map, &mut self.order_id)?,
+            "LineItemID" => read(map, &mut self.line_item_id)?,
+            "QuantityShipped" => read(map, &mut self.quantity_shipped)?,
+            "UnitPrice" => read(map, &mut self.unit_price)?,
+            "CostCenter" => read(map, &mut self.cost_center)?,
+            "DateNeeded" => read(map, &mut self.date_needed)?,
+            "Product" => read(map, &mut self.product)?,
+            "Variant" => read(map, &mut self.variant)?,
+            "Specs" => read(map, &mut self.specs)?,
+            "xp" => read(map, &mut self.xp)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        field(map, "OrderID", &self.order_id)?;
+        field(map, "LineItemID", &self.line_item_id)?;
+        field(map, "QuantityShipped", &self.quantity_shipped)?;
+        read_only(map, "UnitPrice", &self.unit_price)?;
+        read_only(map, "CostCenter", &self.cost_center)?;
+        read_only(map, "DateNeeded", &self.date_needed)?;
+        read_only(map, "Product", &self.product)?;
+        read_only(map, "Variant", &self.variant)?;
+        read_only(map, "Specs", &self.specs)?;
+        read_only(map, "xp", &self.xp)?;
+        Ok(())
+    }
+
+    fn others(&self) -> &OtherFields {
+        &self.other_fields
+    }
+
+    fn others_mut(&mut self) -> &mut OtherFields {
+        &mut self.other_fields
+    }
+}
+
+crate::common::model::serde_by_fields!(ShipmentItem);

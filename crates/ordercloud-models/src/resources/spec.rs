@@ -2,56 +2,51 @@
 
 //! `Spec`, and `PartialSpec` for a PATCH.
 
-use serde::{Deserialize, Serialize};
+use serde::de::MapAccess;
+use serde::ser::SerializeMap;
 
 use super::SpecOption;
-use crate::{Patch, Xp, skip_read_only};
+use crate::common::model::{Fields, field, read, read_only};
+use crate::{OtherFields, Patch, RawJson, Xp};
 
 /// OrderCloud's `Spec`.
 ///
-/// Made with [`new`](Self::new) and a `with_*` method per field; every field is public.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// Made with [`new`](Self::new) and a `with_*` method per field it sends; every field is public. Fields
+/// this version has no member for are kept in [`other_fields`](Self::other_fields) and sent back.
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Spec {
-    /// ID of the organization that owns the Spec. Only the Marketplace Owner can override the OwnerID on
-    /// create.
-    #[serde(rename = "OwnerID", default, skip_serializing_if = "Option::is_none")]
+    /// `OwnerID`: ID of the organization that owns the Spec. Only the Marketplace Owner can override the
+    /// OwnerID on create.
     pub owner_id: Option<String>,
     /// `ID`. At most 100 characters.
-    #[serde(rename = "ID", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// `ListOrder`.
-    #[serde(rename = "ListOrder", default, skip_serializing_if = "Option::is_none")]
     pub list_order: Option<i32>,
     /// `Name`.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// If no Spec.Value is passed in the LineItemSpec, this value will be used. At most 2000 characters.
-    #[serde(rename = "DefaultValue", default, skip_serializing_if = "Option::is_none")]
+    /// `DefaultValue`: If no Spec.Value is passed in the LineItemSpec, this value will be used. At most
+    /// 2000 characters.
     pub default_value: Option<String>,
     /// `Required`.
-    #[serde(rename = "Required", default, skip_serializing_if = "Option::is_none")]
     pub required: Option<bool>,
-    /// For Spec options that are not pre-defined, such as FirstName for a business card.
-    #[serde(rename = "AllowOpenText", default, skip_serializing_if = "Option::is_none")]
+    /// `AllowOpenText`: For Spec options that are not pre-defined, such as FirstName for a business card.
     pub allow_open_text: Option<bool>,
-    /// This property can only be written to after both the Spec and Option have been created. If no
-    /// Spec.OptionID is passed in the LineItemSpec, this option will be used.
-    #[serde(rename = "DefaultOptionID", default, skip_serializing_if = "Option::is_none")]
+    /// `DefaultOptionID`: This property can only be written to after both the Spec and Option have been
+    /// created. If no Spec.OptionID is passed in the LineItemSpec, this option will be used.
     pub default_option_id: Option<String>,
-    /// If true, each unique combinations of this Spec's Options should map to a unique Product Variant.
-    #[serde(rename = "DefinesVariant", default, skip_serializing_if = "Option::is_none")]
+    /// `DefinesVariant`: If true, each unique combinations of this Spec's Options should map to a unique
+    /// Product Variant.
     pub defines_variant: Option<bool>,
     /// The marketplace's extended properties: free-form, read as your own type with `Xp::get`, written with
     /// `Xp::new`.
-    #[serde(rename = "xp", default, skip_serializing_if = "Option::is_none")]
     pub xp: Option<Xp>,
     /// `OptionCount`. Read-only: OrderCloud sets it, and it is never sent.
-    #[serde(rename = "OptionCount", default, skip_serializing_if = "skip_read_only")]
     pub option_count: Option<i32>,
     /// `Options`. Read-only: OrderCloud sets it, and it is never sent.
-    #[serde(rename = "Options", default, skip_serializing_if = "skip_read_only")]
     pub options: Option<Vec<SpecOption>>,
+    /// The fields this version has no member for, as they came: sent back as they are.
+    pub other_fields: OtherFields,
 }
 
 impl Spec {
@@ -130,62 +125,115 @@ impl Spec {
         self
     }
 
-    /// Sets `OptionCount`.
+    /// Sets the field `name`, which this version has no member for, to `value`: see
+    /// [`OtherFields::set`].
     #[must_use]
-    pub fn with_option_count(mut self, value: impl Into<i32>) -> Self {
-        self.option_count = Some(value.into());
-        self
-    }
-
-    /// Sets `Options`.
-    #[must_use]
-    pub fn with_options(mut self, value: impl Into<Vec<SpecOption>>) -> Self {
-        self.options = Some(value.into());
+    pub fn with_other_field(mut self, name: impl Into<String>, value: impl Into<RawJson>) -> Self {
+        self.other_fields.set(name, value);
         self
     }
 }
+
+impl Fields for Spec {
+    const NAME: &'static str = "Spec";
+    const FIELDS: &'static [&'static str] = &[
+        "OwnerID",
+        "ID",
+        "ListOrder",
+        "Name",
+        "DefaultValue",
+        "Required",
+        "AllowOpenText",
+        "DefaultOptionID",
+        "DefinesVariant",
+        "xp",
+        "OptionCount",
+        "Options",
+    ];
+
+    #[inline(always)]
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
+        match name {
+            "OwnerID" => read(map, &mut self.owner_id)?,
+            "ID" => read(map, &mut self.id)?,
+            "ListOrder" => read(map, &mut self.list_order)?,
+            "Name" => read(map, &mut self.name)?,
+            "DefaultValue" => read(map, &mut self.default_value)?,
+            "Required" => read(map, &mut self.required)?,
+            "AllowOpenText" => read(map, &mut self.allow_open_text)?,
+            "DefaultOptionID" => read(map, &mut self.default_option_id)?,
+            "DefinesVariant" => read(map, &mut self.defines_variant)?,
+            "xp" => read(map, &mut self.xp)?,
+            "OptionCount" => read(map, &mut self.option_count)?,
+            "Options" => read(map, &mut self.options)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        field(map, "OwnerID", &self.owner_id)?;
+        field(map, "ID", &self.id)?;
+        field(map, "ListOrder", &self.list_order)?;
+        field(map, "Name", &self.name)?;
+        field(map, "DefaultValue", &self.default_value)?;
+        field(map, "Required", &self.required)?;
+        field(map, "AllowOpenText", &self.allow_open_text)?;
+        field(map, "DefaultOptionID", &self.default_option_id)?;
+        field(map, "DefinesVariant", &self.defines_variant)?;
+        field(map, "xp", &self.xp)?;
+        read_only(map, "OptionCount", &self.option_count)?;
+        read_only(map, "Options", &self.options)?;
+        Ok(())
+    }
+
+    fn others(&self) -> &OtherFields {
+        &self.other_fields
+    }
+
+    fn others_mut(&mut self) -> &mut OtherFields {
+        &mut self.other_fields
+    }
+}
+
+crate::common::model::serde_by_fields!(Spec);
 
 /// A partial `Spec`: the body of a PATCH, which changes only the fields it holds.
 ///
 /// Each field is left out ([`Patch::Unchanged`], the default: it keeps its value), sent as
 /// `null` ([`Patch::Null`], with `clear_*`: it is cleared) or sent ([`Patch::Set`], with
-/// `with_*`). A nested object is itself partial. Read-only fields are not in it.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// `with_*`). A nested object is itself partial. Read-only fields are not in it; fields this
+/// version has no member for are sent from [`other_fields`](Self::other_fields).
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PartialSpec {
-    /// ID of the organization that owns the Spec. Only the Marketplace Owner can override the OwnerID on
-    /// create.
-    #[serde(rename = "OwnerID", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `OwnerID`: ID of the organization that owns the Spec. Only the Marketplace Owner can override the
+    /// OwnerID on create.
     pub owner_id: Patch<String>,
     /// `ID`. At most 100 characters.
-    #[serde(rename = "ID", default, skip_serializing_if = "Patch::is_unchanged")]
     pub id: Patch<String>,
     /// `ListOrder`.
-    #[serde(rename = "ListOrder", default, skip_serializing_if = "Patch::is_unchanged")]
     pub list_order: Patch<i32>,
     /// `Name`.
-    #[serde(rename = "Name", default, skip_serializing_if = "Patch::is_unchanged")]
     pub name: Patch<String>,
-    /// If no Spec.Value is passed in the LineItemSpec, this value will be used. At most 2000 characters.
-    #[serde(rename = "DefaultValue", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `DefaultValue`: If no Spec.Value is passed in the LineItemSpec, this value will be used. At most
+    /// 2000 characters.
     pub default_value: Patch<String>,
     /// `Required`.
-    #[serde(rename = "Required", default, skip_serializing_if = "Patch::is_unchanged")]
     pub required: Patch<bool>,
-    /// For Spec options that are not pre-defined, such as FirstName for a business card.
-    #[serde(rename = "AllowOpenText", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `AllowOpenText`: For Spec options that are not pre-defined, such as FirstName for a business card.
     pub allow_open_text: Patch<bool>,
-    /// This property can only be written to after both the Spec and Option have been created. If no
-    /// Spec.OptionID is passed in the LineItemSpec, this option will be used.
-    #[serde(rename = "DefaultOptionID", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `DefaultOptionID`: This property can only be written to after both the Spec and Option have been
+    /// created. If no Spec.OptionID is passed in the LineItemSpec, this option will be used.
     pub default_option_id: Patch<String>,
-    /// If true, each unique combinations of this Spec's Options should map to a unique Product Variant.
-    #[serde(rename = "DefinesVariant", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `DefinesVariant`: If true, each unique combinations of this Spec's Options should map to a unique
+    /// Product Variant.
     pub defines_variant: Patch<bool>,
     /// The marketplace's extended properties: free-form, read as your own type with `Xp::get`, written with
     /// `Xp::new`.
-    #[serde(rename = "xp", default, skip_serializing_if = "Patch::is_unchanged")]
     pub xp: Patch<Xp>,
+    /// The fields this version has no member for, as they came: sent back as they are.
+    pub other_fields: OtherFields,
 }
 
 impl PartialSpec {
@@ -333,4 +381,70 @@ impl PartialSpec {
         self.xp = Patch::Null;
         self
     }
+
+    /// Sets the field `name`, which this version has no member for, to `value`: see
+    /// [`OtherFields::set`].
+    #[must_use]
+    pub fn with_other_field(mut self, name: impl Into<String>, value: impl Into<RawJson>) -> Self {
+        self.other_fields.set(name, value);
+        self
+    }
 }
+
+impl Fields for PartialSpec {
+    const NAME: &'static str = "PartialSpec";
+    const FIELDS: &'static [&'static str] = &[
+        "OwnerID",
+        "ID",
+        "ListOrder",
+        "Name",
+        "DefaultValue",
+        "Required",
+        "AllowOpenText",
+        "DefaultOptionID",
+        "DefinesVariant",
+        "xp",
+    ];
+
+    #[inline(always)]
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
+        match name {
+            "OwnerID" => read(map, &mut self.owner_id)?,
+            "ID" => read(map, &mut self.id)?,
+            "ListOrder" => read(map, &mut self.list_order)?,
+            "Name" => read(map, &mut self.name)?,
+            "DefaultValue" => read(map, &mut self.default_value)?,
+            "Required" => read(map, &mut self.required)?,
+            "AllowOpenText" => read(map, &mut self.allow_open_text)?,
+            "DefaultOptionID" => read(map, &mut self.default_option_id)?,
+            "DefinesVariant" => read(map, &mut self.defines_variant)?,
+            "xp" => read(map, &mut self.xp)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        field(map, "OwnerID", &self.owner_id)?;
+        field(map, "ID", &self.id)?;
+        field(map, "ListOrder", &self.list_order)?;
+        field(map, "Name", &self.name)?;
+        field(map, "DefaultValue", &self.default_value)?;
+        field(map, "Required", &self.required)?;
+        field(map, "AllowOpenText", &self.allow_open_text)?;
+        field(map, "DefaultOptionID", &self.default_option_id)?;
+        field(map, "DefinesVariant", &self.defines_variant)?;
+        field(map, "xp", &self.xp)?;
+        Ok(())
+    }
+
+    fn others(&self) -> &OtherFields {
+        &self.other_fields
+    }
+
+    fn others_mut(&mut self) -> &mut OtherFields {
+        &mut self.other_fields
+    }
+}
+
+crate::common::model::serde_by_fields!(PartialSpec);

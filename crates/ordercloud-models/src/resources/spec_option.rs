@@ -2,39 +2,37 @@
 
 //! `SpecOption`, and `PartialSpecOption` for a PATCH.
 
-use serde::{Deserialize, Serialize};
+use serde::de::MapAccess;
+use serde::ser::SerializeMap;
 
 use super::PriceMarkupType;
-use crate::{Patch, Xp};
+use crate::common::model::{Fields, field, read};
+use crate::{Decimal, OtherFields, Patch, RawJson, Xp};
 
 /// OrderCloud's `SpecOption`.
 ///
-/// Made with [`new`](Self::new) and a `with_*` method per field; every field is public.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// Made with [`new`](Self::new) and a `with_*` method per field it sends; every field is public. Fields
+/// this version has no member for are kept in [`other_fields`](Self::other_fields) and sent back.
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SpecOption {
     /// `ID`. At most 100 characters.
-    #[serde(rename = "ID", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// `Value`. At most 2000 characters.
-    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// `ListOrder`.
-    #[serde(rename = "ListOrder", default, skip_serializing_if = "Option::is_none")]
     pub list_order: Option<i32>,
     /// `IsOpenText`.
-    #[serde(rename = "IsOpenText", default, skip_serializing_if = "Option::is_none")]
     pub is_open_text: Option<bool>,
-    /// Used to change the price of a product when a specific Spec Option is selected.
-    #[serde(rename = "PriceMarkupType", default, skip_serializing_if = "Option::is_none")]
+    /// `PriceMarkupType`: Used to change the price of a product when a specific Spec Option is selected.
     pub price_markup_type: Option<PriceMarkupType>,
     /// `PriceMarkup`.
-    #[serde(rename = "PriceMarkup", default, skip_serializing_if = "Option::is_none")]
-    pub price_markup: Option<f64>,
+    pub price_markup: Option<Decimal>,
     /// The marketplace's extended properties: free-form, read as your own type with `Xp::get`, written with
     /// `Xp::new`.
-    #[serde(rename = "xp", default, skip_serializing_if = "Option::is_none")]
     pub xp: Option<Xp>,
+    /// The fields this version has no member for, as they came: sent back as they are.
+    pub other_fields: OtherFields,
 }
 
 impl SpecOption {
@@ -80,7 +78,7 @@ impl SpecOption {
 
     /// Sets `PriceMarkup`.
     #[must_use]
-    pub fn with_price_markup(mut self, value: impl Into<f64>) -> Self {
+    pub fn with_price_markup(mut self, value: impl Into<Decimal>) -> Self {
         self.price_markup = Some(value.into());
         self
     }
@@ -91,38 +89,84 @@ impl SpecOption {
         self.xp = Some(value.into());
         self
     }
+
+    /// Sets the field `name`, which this version has no member for, to `value`: see
+    /// [`OtherFields::set`].
+    #[must_use]
+    pub fn with_other_field(mut self, name: impl Into<String>, value: impl Into<RawJson>) -> Self {
+        self.other_fields.set(name, value);
+        self
+    }
 }
+
+impl Fields for SpecOption {
+    const NAME: &'static str = "SpecOption";
+    const FIELDS: &'static [&'static str] =
+        &["ID", "Value", "ListOrder", "IsOpenText", "PriceMarkupType", "PriceMarkup", "xp"];
+
+    #[inline(always)]
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
+        match name {
+            "ID" => read(map, &mut self.id)?,
+            "Value" => read(map, &mut self.value)?,
+            "ListOrder" => read(map, &mut self.list_order)?,
+            "IsOpenText" => read(map, &mut self.is_open_text)?,
+            "PriceMarkupType" => read(map, &mut self.price_markup_type)?,
+            "PriceMarkup" => read(map, &mut self.price_markup)?,
+            "xp" => read(map, &mut self.xp)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        field(map, "ID", &self.id)?;
+        field(map, "Value", &self.value)?;
+        field(map, "ListOrder", &self.list_order)?;
+        field(map, "IsOpenText", &self.is_open_text)?;
+        field(map, "PriceMarkupType", &self.price_markup_type)?;
+        field(map, "PriceMarkup", &self.price_markup)?;
+        field(map, "xp", &self.xp)?;
+        Ok(())
+    }
+
+    fn others(&self) -> &OtherFields {
+        &self.other_fields
+    }
+
+    fn others_mut(&mut self) -> &mut OtherFields {
+        &mut self.other_fields
+    }
+}
+
+crate::common::model::serde_by_fields!(SpecOption);
 
 /// A partial `SpecOption`: the body of a PATCH, which changes only the fields it holds.
 ///
 /// Each field is left out ([`Patch::Unchanged`], the default: it keeps its value), sent as
 /// `null` ([`Patch::Null`], with `clear_*`: it is cleared) or sent ([`Patch::Set`], with
-/// `with_*`). A nested object is itself partial. Read-only fields are not in it.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// `with_*`). A nested object is itself partial. Read-only fields are not in it; fields this
+/// version has no member for are sent from [`other_fields`](Self::other_fields).
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PartialSpecOption {
     /// `ID`. At most 100 characters.
-    #[serde(rename = "ID", default, skip_serializing_if = "Patch::is_unchanged")]
     pub id: Patch<String>,
     /// `Value`. At most 2000 characters.
-    #[serde(rename = "Value", default, skip_serializing_if = "Patch::is_unchanged")]
     pub value: Patch<String>,
     /// `ListOrder`.
-    #[serde(rename = "ListOrder", default, skip_serializing_if = "Patch::is_unchanged")]
     pub list_order: Patch<i32>,
     /// `IsOpenText`.
-    #[serde(rename = "IsOpenText", default, skip_serializing_if = "Patch::is_unchanged")]
     pub is_open_text: Patch<bool>,
-    /// Used to change the price of a product when a specific Spec Option is selected.
-    #[serde(rename = "PriceMarkupType", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `PriceMarkupType`: Used to change the price of a product when a specific Spec Option is selected.
     pub price_markup_type: Patch<PriceMarkupType>,
     /// `PriceMarkup`.
-    #[serde(rename = "PriceMarkup", default, skip_serializing_if = "Patch::is_unchanged")]
-    pub price_markup: Patch<f64>,
+    pub price_markup: Patch<Decimal>,
     /// The marketplace's extended properties: free-form, read as your own type with `Xp::get`, written with
     /// `Xp::new`.
-    #[serde(rename = "xp", default, skip_serializing_if = "Patch::is_unchanged")]
     pub xp: Patch<Xp>,
+    /// The fields this version has no member for, as they came: sent back as they are.
+    pub other_fields: OtherFields,
 }
 
 impl PartialSpecOption {
@@ -203,7 +247,7 @@ impl PartialSpecOption {
 
     /// Sets `PriceMarkup` to `value`.
     #[must_use]
-    pub fn with_price_markup(mut self, value: impl Into<f64>) -> Self {
+    pub fn with_price_markup(mut self, value: impl Into<Decimal>) -> Self {
         self.price_markup = Patch::Set(value.into());
         self
     }
@@ -228,4 +272,54 @@ impl PartialSpecOption {
         self.xp = Patch::Null;
         self
     }
+
+    /// Sets the field `name`, which this version has no member for, to `value`: see
+    /// [`OtherFields::set`].
+    #[must_use]
+    pub fn with_other_field(mut self, name: impl Into<String>, value: impl Into<RawJson>) -> Self {
+        self.other_fields.set(name, value);
+        self
+    }
 }
+
+impl Fields for PartialSpecOption {
+    const NAME: &'static str = "PartialSpecOption";
+    const FIELDS: &'static [&'static str] =
+        &["ID", "Value", "ListOrder", "IsOpenText", "PriceMarkupType", "PriceMarkup", "xp"];
+
+    #[inline(always)]
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
+        match name {
+            "ID" => read(map, &mut self.id)?,
+            "Value" => read(map, &mut self.value)?,
+            "ListOrder" => read(map, &mut self.list_order)?,
+            "IsOpenText" => read(map, &mut self.is_open_text)?,
+            "PriceMarkupType" => read(map, &mut self.price_markup_type)?,
+            "PriceMarkup" => read(map, &mut self.price_markup)?,
+            "xp" => read(map, &mut self.xp)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        field(map, "ID", &self.id)?;
+        field(map, "Value", &self.value)?;
+        field(map, "ListOrder", &self.list_order)?;
+        field(map, "IsOpenText", &self.is_open_text)?;
+        field(map, "PriceMarkupType", &self.price_markup_type)?;
+        field(map, "PriceMarkup", &self.price_markup)?;
+        field(map, "xp", &self.xp)?;
+        Ok(())
+    }
+
+    fn others(&self) -> &OtherFields {
+        &self.other_fields
+    }
+
+    fn others_mut(&mut self) -> &mut OtherFields {
+        &mut self.other_fields
+    }
+}
+
+crate::common::model::serde_by_fields!(PartialSpecOption);

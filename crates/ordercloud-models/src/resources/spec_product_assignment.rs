@@ -2,27 +2,31 @@
 
 //! `SpecProductAssignment`.
 
-use serde::{Deserialize, Serialize};
+use serde::de::MapAccess;
+use serde::ser::SerializeMap;
+
+use crate::common::model::{Fields, field, read};
+use crate::{OtherFields, RawJson};
 
 /// OrderCloud's `SpecProductAssignment`.
 ///
-/// Made with [`new`](Self::new) and a `with_*` method per field; every field is public.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// Made with [`new`](Self::new) and a `with_*` method per field it sends; every field is public. Fields
+/// this version has no member for are kept in [`other_fields`](Self::other_fields) and sent back.
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SpecProductAssignment {
     /// `SpecID`.
-    #[serde(rename = "SpecID", default, skip_serializing_if = "Option::is_none")]
     pub spec_id: Option<String>,
     /// `ProductID`.
-    #[serde(rename = "ProductID", default, skip_serializing_if = "Option::is_none")]
     pub product_id: Option<String>,
-    /// Optional. When defined, overrides the DefaultValue set on the Spec for just this Product. At most
-    /// 2000 characters.
-    #[serde(rename = "DefaultValue", default, skip_serializing_if = "Option::is_none")]
+    /// `DefaultValue`: Optional. When defined, overrides the DefaultValue set on the Spec for just this
+    /// Product. At most 2000 characters.
     pub default_value: Option<String>,
-    /// Optional. When defined, overrides the DefaultOptionID set on the Spec for just this Product.
-    #[serde(rename = "DefaultOptionID", default, skip_serializing_if = "Option::is_none")]
+    /// `DefaultOptionID`: Optional. When defined, overrides the DefaultOptionID set on the Spec for just
+    /// this Product.
     pub default_option_id: Option<String>,
+    /// The fields this version has no member for, as they came: sent back as they are.
+    pub other_fields: OtherFields,
 }
 
 impl SpecProductAssignment {
@@ -58,4 +62,47 @@ impl SpecProductAssignment {
         self.default_option_id = Some(value.into());
         self
     }
+
+    /// Sets the field `name`, which this version has no member for, to `value`: see
+    /// [`OtherFields::set`].
+    #[must_use]
+    pub fn with_other_field(mut self, name: impl Into<String>, value: impl Into<RawJson>) -> Self {
+        self.other_fields.set(name, value);
+        self
+    }
 }
+
+impl Fields for SpecProductAssignment {
+    const NAME: &'static str = "SpecProductAssignment";
+    const FIELDS: &'static [&'static str] = &["SpecID", "ProductID", "DefaultValue", "DefaultOptionID"];
+
+    #[inline(always)]
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
+        match name {
+            "SpecID" => read(map, &mut self.spec_id)?,
+            "ProductID" => read(map, &mut self.product_id)?,
+            "DefaultValue" => read(map, &mut self.default_value)?,
+            "DefaultOptionID" => read(map, &mut self.default_option_id)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        field(map, "SpecID", &self.spec_id)?;
+        field(map, "ProductID", &self.product_id)?;
+        field(map, "DefaultValue", &self.default_value)?;
+        field(map, "DefaultOptionID", &self.default_option_id)?;
+        Ok(())
+    }
+
+    fn others(&self) -> &OtherFields {
+        &self.other_fields
+    }
+
+    fn others_mut(&mut self) -> &mut OtherFields {
+        &mut self.other_fields
+    }
+}
+
+crate::common::model::serde_by_fields!(SpecProductAssignment);

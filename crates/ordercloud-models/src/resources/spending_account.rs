@@ -2,41 +2,38 @@
 
 //! `SpendingAccount`, and `PartialSpendingAccount` for a PATCH.
 
-use serde::{Deserialize, Serialize};
+use serde::de::MapAccess;
+use serde::ser::SerializeMap;
 
-use crate::{Patch, Xp};
+use crate::common::model::{Fields, field, read};
+use crate::{Decimal, OtherFields, Patch, RawJson, Xp};
 
 /// OrderCloud's `SpendingAccount`.
 ///
-/// Made with [`new`](Self::new) and a `with_*` method per field; every field is public.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// Made with [`new`](Self::new) and a `with_*` method per field it sends; every field is public. Fields
+/// this version has no member for are kept in [`other_fields`](Self::other_fields) and sent back.
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SpendingAccount {
     /// `ID`. At most 100 characters.
-    #[serde(rename = "ID", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// `Name`. At most 100 characters.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `Balance`.
-    #[serde(rename = "Balance", default, skip_serializing_if = "Option::is_none")]
-    pub balance: Option<f64>,
-    /// If true, a Payment can be created referencing the SpendingAccountID.
-    #[serde(rename = "AllowAsPaymentMethod", default, skip_serializing_if = "Option::is_none")]
+    pub balance: Option<Decimal>,
+    /// `AllowAsPaymentMethod`: If true, a Payment can be created referencing the SpendingAccountID.
     pub allow_as_payment_method: Option<bool>,
-    /// For reference only, does not influence any OrderCloud behavior at this time.
-    #[serde(rename = "RedemptionCode", default, skip_serializing_if = "Option::is_none")]
+    /// `RedemptionCode`: For reference only, does not influence any OrderCloud behavior at this time.
     pub redemption_code: Option<String>,
     /// `StartDate`. An RFC 3339 date-time.
-    #[serde(rename = "StartDate", default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<String>,
     /// `EndDate`. An RFC 3339 date-time.
-    #[serde(rename = "EndDate", default, skip_serializing_if = "Option::is_none")]
     pub end_date: Option<String>,
     /// The marketplace's extended properties: free-form, read as your own type with `Xp::get`, written with
     /// `Xp::new`.
-    #[serde(rename = "xp", default, skip_serializing_if = "Option::is_none")]
     pub xp: Option<Xp>,
+    /// The fields this version has no member for, as they came: sent back as they are.
+    pub other_fields: OtherFields,
 }
 
 impl SpendingAccount {
@@ -61,7 +58,7 @@ impl SpendingAccount {
 
     /// Sets `Balance`.
     #[must_use]
-    pub fn with_balance(mut self, value: impl Into<f64>) -> Self {
+    pub fn with_balance(mut self, value: impl Into<Decimal>) -> Self {
         self.balance = Some(value.into());
         self
     }
@@ -100,41 +97,88 @@ impl SpendingAccount {
         self.xp = Some(value.into());
         self
     }
+
+    /// Sets the field `name`, which this version has no member for, to `value`: see
+    /// [`OtherFields::set`].
+    #[must_use]
+    pub fn with_other_field(mut self, name: impl Into<String>, value: impl Into<RawJson>) -> Self {
+        self.other_fields.set(name, value);
+        self
+    }
 }
+
+impl Fields for SpendingAccount {
+    const NAME: &'static str = "SpendingAccount";
+    const FIELDS: &'static [&'static str] =
+        &["ID", "Name", "Balance", "AllowAsPaymentMethod", "RedemptionCode", "StartDate", "EndDate", "xp"];
+
+    #[inline(always)]
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
+        match name {
+            "ID" => read(map, &mut self.id)?,
+            "Name" => read(map, &mut self.name)?,
+            "Balance" => read(map, &mut self.balance)?,
+            "AllowAsPaymentMethod" => read(map, &mut self.allow_as_payment_method)?,
+            "RedemptionCode" => read(map, &mut self.redemption_code)?,
+            "StartDate" => read(map, &mut self.start_date)?,
+            "EndDate" => read(map, &mut self.end_date)?,
+            "xp" => read(map, &mut self.xp)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        field(map, "ID", &self.id)?;
+        field(map, "Name", &self.name)?;
+        field(map, "Balance", &self.balance)?;
+        field(map, "AllowAsPaymentMethod", &self.allow_as_payment_method)?;
+        field(map, "RedemptionCode", &self.redemption_code)?;
+        field(map, "StartDate", &self.start_date)?;
+        field(map, "EndDate", &self.end_date)?;
+        field(map, "xp", &self.xp)?;
+        Ok(())
+    }
+
+    fn others(&self) -> &OtherFields {
+        &self.other_fields
+    }
+
+    fn others_mut(&mut self) -> &mut OtherFields {
+        &mut self.other_fields
+    }
+}
+
+crate::common::model::serde_by_fields!(SpendingAccount);
 
 /// A partial `SpendingAccount`: the body of a PATCH, which changes only the fields it holds.
 ///
 /// Each field is left out ([`Patch::Unchanged`], the default: it keeps its value), sent as
 /// `null` ([`Patch::Null`], with `clear_*`: it is cleared) or sent ([`Patch::Set`], with
-/// `with_*`). A nested object is itself partial. Read-only fields are not in it.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// `with_*`). A nested object is itself partial. Read-only fields are not in it; fields this
+/// version has no member for are sent from [`other_fields`](Self::other_fields).
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PartialSpendingAccount {
     /// `ID`. At most 100 characters.
-    #[serde(rename = "ID", default, skip_serializing_if = "Patch::is_unchanged")]
     pub id: Patch<String>,
     /// `Name`. At most 100 characters.
-    #[serde(rename = "Name", default, skip_serializing_if = "Patch::is_unchanged")]
     pub name: Patch<String>,
     /// `Balance`.
-    #[serde(rename = "Balance", default, skip_serializing_if = "Patch::is_unchanged")]
-    pub balance: Patch<f64>,
-    /// If true, a Payment can be created referencing the SpendingAccountID.
-    #[serde(rename = "AllowAsPaymentMethod", default, skip_serializing_if = "Patch::is_unchanged")]
+    pub balance: Patch<Decimal>,
+    /// `AllowAsPaymentMethod`: If true, a Payment can be created referencing the SpendingAccountID.
     pub allow_as_payment_method: Patch<bool>,
-    /// For reference only, does not influence any OrderCloud behavior at this time.
-    #[serde(rename = "RedemptionCode", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `RedemptionCode`: For reference only, does not influence any OrderCloud behavior at this time.
     pub redemption_code: Patch<String>,
     /// `StartDate`. An RFC 3339 date-time.
-    #[serde(rename = "StartDate", default, skip_serializing_if = "Patch::is_unchanged")]
     pub start_date: Patch<String>,
     /// `EndDate`. An RFC 3339 date-time.
-    #[serde(rename = "EndDate", default, skip_serializing_if = "Patch::is_unchanged")]
     pub end_date: Patch<String>,
     /// The marketplace's extended properties: free-form, read as your own type with `Xp::get`, written with
     /// `Xp::new`.
-    #[serde(rename = "xp", default, skip_serializing_if = "Patch::is_unchanged")]
     pub xp: Patch<Xp>,
+    /// The fields this version has no member for, as they came: sent back as they are.
+    pub other_fields: OtherFields,
 }
 
 impl PartialSpendingAccount {
@@ -173,7 +217,7 @@ impl PartialSpendingAccount {
 
     /// Sets `Balance` to `value`.
     #[must_use]
-    pub fn with_balance(mut self, value: impl Into<f64>) -> Self {
+    pub fn with_balance(mut self, value: impl Into<Decimal>) -> Self {
         self.balance = Patch::Set(value.into());
         self
     }
@@ -254,4 +298,56 @@ impl PartialSpendingAccount {
         self.xp = Patch::Null;
         self
     }
+
+    /// Sets the field `name`, which this version has no member for, to `value`: see
+    /// [`OtherFields::set`].
+    #[must_use]
+    pub fn with_other_field(mut self, name: impl Into<String>, value: impl Into<RawJson>) -> Self {
+        self.other_fields.set(name, value);
+        self
+    }
 }
+
+impl Fields for PartialSpendingAccount {
+    const NAME: &'static str = "PartialSpendingAccount";
+    const FIELDS: &'static [&'static str] =
+        &["ID", "Name", "Balance", "AllowAsPaymentMethod", "RedemptionCode", "StartDate", "EndDate", "xp"];
+
+    #[inline(always)]
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
+        match name {
+            "ID" => read(map, &mut self.id)?,
+            "Name" => read(map, &mut self.name)?,
+            "Balance" => read(map, &mut self.balance)?,
+            "AllowAsPaymentMethod" => read(map, &mut self.allow_as_payment_method)?,
+            "RedemptionCode" => read(map, &mut self.redemption_code)?,
+            "StartDate" => read(map, &mut self.start_date)?,
+            "EndDate" => read(map, &mut self.end_date)?,
+            "xp" => read(map, &mut self.xp)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        field(map, "ID", &self.id)?;
+        field(map, "Name", &self.name)?;
+        field(map, "Balance", &self.balance)?;
+        field(map, "AllowAsPaymentMethod", &self.allow_as_payment_method)?;
+        field(map, "RedemptionCode", &self.redemption_code)?;
+        field(map, "StartDate", &self.start_date)?;
+        field(map, "EndDate", &self.end_date)?;
+        field(map, "xp", &self.xp)?;
+        Ok(())
+    }
+
+    fn others(&self) -> &OtherFields {
+        &self.other_fields
+    }
+
+    fn others_mut(&mut self) -> &mut OtherFields {
+        &mut self.other_fields
+    }
+}
+
+crate::common::model::serde_by_fields!(PartialSpendingAccount);

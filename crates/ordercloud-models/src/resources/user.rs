@@ -2,63 +2,55 @@
 
 //! `User`, and `PartialUser` for a PATCH.
 
-use serde::{Deserialize, Serialize};
+use serde::de::MapAccess;
+use serde::ser::SerializeMap;
 
 use super::Locale;
-use crate::{Patch, Xp, common::redact::RedactedOption, skip_read_only};
+use crate::common::model::{Fields, field, read, read_only};
+use crate::{OtherFields, Patch, RawJson, Xp, common::redact::RedactedOption};
 
 /// OrderCloud's `User`.
 ///
-/// Made with [`new`](Self::new) and a `with_*` method per field; every field is public.
-#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+/// Made with [`new`](Self::new) and a `with_*` method per field it sends; every field is public. Fields
+/// this version has no member for are kept in [`other_fields`](Self::other_fields) and sent back.
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct User {
     /// `ID`. At most 100 characters.
-    #[serde(rename = "ID", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// Must be unique across the Marketplace. At most 100 characters.
-    #[serde(rename = "Username", default, skip_serializing_if = "Option::is_none")]
+    /// `Username`: Must be unique across the Marketplace. At most 100 characters.
     pub username: Option<String>,
     /// `Password`. A secret: redacted in `Debug`.
-    #[serde(rename = "Password", default, skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// `FirstName`. At most 100 characters.
-    #[serde(rename = "FirstName", default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// `LastName`. At most 100 characters.
-    #[serde(rename = "LastName", default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// `Email`. At most 200 characters.
-    #[serde(rename = "Email", default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// `Phone`. At most 100 characters.
-    #[serde(rename = "Phone", default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// `TermsAccepted`. An RFC 3339 date-time.
-    #[serde(rename = "TermsAccepted", default, skip_serializing_if = "Option::is_none")]
     pub terms_accepted: Option<String>,
-    /// If false, authentication is prohibited.
-    #[serde(rename = "Active", default, skip_serializing_if = "Option::is_none")]
+    /// `Active`: If false, authentication is prohibited.
     pub active: Option<bool>,
     /// The marketplace's extended properties: free-form, read as your own type with `Xp::get`, written with
     /// `Xp::new`.
-    #[serde(rename = "xp", default, skip_serializing_if = "Option::is_none")]
     pub xp: Option<Xp>,
-    /// List of Roles currently available to the user via all SecurityProfile Assignments. Read-only:
-    /// OrderCloud sets it, and it is never sent.
-    #[serde(rename = "AvailableRoles", default, skip_serializing_if = "skip_read_only")]
+    /// `AvailableRoles`: List of Roles currently available to the user via all SecurityProfile Assignments.
+    /// Read-only: OrderCloud sets it, and it is never sent.
     pub available_roles: Option<Vec<String>>,
-    /// Most specific Locale assigned to the user, if any. Read-only: OrderCloud sets it, and it is never
-    /// sent.
-    #[serde(rename = "Locale", default, skip_serializing_if = "skip_read_only")]
+    /// `Locale`: Most specific Locale assigned to the user, if any. Read-only: OrderCloud sets it, and it
+    /// is never sent.
     pub locale: Option<Locale>,
     /// `DateCreated`. An RFC 3339 date-time. Read-only: OrderCloud sets it, and it is never sent.
-    #[serde(rename = "DateCreated", default, skip_serializing_if = "skip_read_only")]
     pub date_created: Option<String>,
-    /// Can be used in conjunction with SecurityProfile.PasswordConfig to enforce password reset schedules.
-    /// An RFC 3339 date-time. Read-only: OrderCloud sets it, and it is never sent.
-    #[serde(rename = "PasswordLastSetDate", default, skip_serializing_if = "skip_read_only")]
+    /// `PasswordLastSetDate`: Can be used in conjunction with SecurityProfile.PasswordConfig to enforce
+    /// password reset schedules. An RFC 3339 date-time. Read-only: OrderCloud sets it, and it is never
+    /// sent.
     pub password_last_set_date: Option<String>,
+    /// The fields this version has no member for, as they came: sent back as they are.
+    pub other_fields: OtherFields,
 }
 
 impl User {
@@ -137,34 +129,84 @@ impl User {
         self
     }
 
-    /// Sets `AvailableRoles`.
+    /// Sets the field `name`, which this version has no member for, to `value`: see
+    /// [`OtherFields::set`].
     #[must_use]
-    pub fn with_available_roles(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.available_roles = Some(value.into());
-        self
-    }
-
-    /// Sets `Locale`.
-    #[must_use]
-    pub fn with_locale(mut self, value: impl Into<Locale>) -> Self {
-        self.locale = Some(value.into());
-        self
-    }
-
-    /// Sets `DateCreated`.
-    #[must_use]
-    pub fn with_date_created(mut self, value: impl Into<String>) -> Self {
-        self.date_created = Some(value.into());
-        self
-    }
-
-    /// Sets `PasswordLastSetDate`.
-    #[must_use]
-    pub fn with_password_last_set_date(mut self, value: impl Into<String>) -> Self {
-        self.password_last_set_date = Some(value.into());
+    pub fn with_other_field(mut self, name: impl Into<String>, value: impl Into<RawJson>) -> Self {
+        self.other_fields.set(name, value);
         self
     }
 }
+
+impl Fields for User {
+    const NAME: &'static str = "User";
+    const FIELDS: &'static [&'static str] = &[
+        "ID",
+        "Username",
+        "Password",
+        "FirstName",
+        "LastName",
+        "Email",
+        "Phone",
+        "TermsAccepted",
+        "Active",
+        "xp",
+        "AvailableRoles",
+        "Locale",
+        "DateCreated",
+        "PasswordLastSetDate",
+    ];
+
+    #[inline(always)]
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
+        match name {
+            "ID" => read(map, &mut self.id)?,
+            "Username" => read(map, &mut self.username)?,
+            "Password" => read(map, &mut self.password)?,
+            "FirstName" => read(map, &mut self.first_name)?,
+            "LastName" => read(map, &mut self.last_name)?,
+            "Email" => read(map, &mut self.email)?,
+            "Phone" => read(map, &mut self.phone)?,
+            "TermsAccepted" => read(map, &mut self.terms_accepted)?,
+            "Active" => read(map, &mut self.active)?,
+            "xp" => read(map, &mut self.xp)?,
+            "AvailableRoles" => read(map, &mut self.available_roles)?,
+            "Locale" => read(map, &mut self.locale)?,
+            "DateCreated" => read(map, &mut self.date_created)?,
+            "PasswordLastSetDate" => read(map, &mut self.password_last_set_date)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        field(map, "ID", &self.id)?;
+        field(map, "Username", &self.username)?;
+        field(map, "Password", &self.password)?;
+        field(map, "FirstName", &self.first_name)?;
+        field(map, "LastName", &self.last_name)?;
+        field(map, "Email", &self.email)?;
+        field(map, "Phone", &self.phone)?;
+        field(map, "TermsAccepted", &self.terms_accepted)?;
+        field(map, "Active", &self.active)?;
+        field(map, "xp", &self.xp)?;
+        read_only(map, "AvailableRoles", &self.available_roles)?;
+        read_only(map, "Locale", &self.locale)?;
+        read_only(map, "DateCreated", &self.date_created)?;
+        read_only(map, "PasswordLastSetDate", &self.password_last_set_date)?;
+        Ok(())
+    }
+
+    fn others(&self) -> &OtherFields {
+        &self.other_fields
+    }
+
+    fn others_mut(&mut self) -> &mut OtherFields {
+        &mut self.other_fields
+    }
+}
+
+crate::common::model::serde_by_fields!(User);
 
 impl std::fmt::Debug for User {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -183,6 +225,7 @@ impl std::fmt::Debug for User {
             .field("locale", &self.locale)
             .field("date_created", &self.date_created)
             .field("password_last_set_date", &self.password_last_set_date)
+            .field("other_fields", &self.other_fields)
             .finish()
     }
 }
@@ -191,41 +234,34 @@ impl std::fmt::Debug for User {
 ///
 /// Each field is left out ([`Patch::Unchanged`], the default: it keeps its value), sent as
 /// `null` ([`Patch::Null`], with `clear_*`: it is cleared) or sent ([`Patch::Set`], with
-/// `with_*`). A nested object is itself partial. Read-only fields are not in it.
-#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+/// `with_*`). A nested object is itself partial. Read-only fields are not in it; fields this
+/// version has no member for are sent from [`other_fields`](Self::other_fields).
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PartialUser {
     /// `ID`. At most 100 characters.
-    #[serde(rename = "ID", default, skip_serializing_if = "Patch::is_unchanged")]
     pub id: Patch<String>,
-    /// Must be unique across the Marketplace. At most 100 characters.
-    #[serde(rename = "Username", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `Username`: Must be unique across the Marketplace. At most 100 characters.
     pub username: Patch<String>,
     /// `Password`. A secret: redacted in `Debug`.
-    #[serde(rename = "Password", default, skip_serializing_if = "Patch::is_unchanged")]
     pub password: Patch<String>,
     /// `FirstName`. At most 100 characters.
-    #[serde(rename = "FirstName", default, skip_serializing_if = "Patch::is_unchanged")]
     pub first_name: Patch<String>,
     /// `LastName`. At most 100 characters.
-    #[serde(rename = "LastName", default, skip_serializing_if = "Patch::is_unchanged")]
     pub last_name: Patch<String>,
     /// `Email`. At most 200 characters.
-    #[serde(rename = "Email", default, skip_serializing_if = "Patch::is_unchanged")]
     pub email: Patch<String>,
     /// `Phone`. At most 100 characters.
-    #[serde(rename = "Phone", default, skip_serializing_if = "Patch::is_unchanged")]
     pub phone: Patch<String>,
     /// `TermsAccepted`. An RFC 3339 date-time.
-    #[serde(rename = "TermsAccepted", default, skip_serializing_if = "Patch::is_unchanged")]
     pub terms_accepted: Patch<String>,
-    /// If false, authentication is prohibited.
-    #[serde(rename = "Active", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `Active`: If false, authentication is prohibited.
     pub active: Patch<bool>,
     /// The marketplace's extended properties: free-form, read as your own type with `Xp::get`, written with
     /// `Xp::new`.
-    #[serde(rename = "xp", default, skip_serializing_if = "Patch::is_unchanged")]
     pub xp: Patch<Xp>,
+    /// The fields this version has no member for, as they came: sent back as they are.
+    pub other_fields: OtherFields,
 }
 
 impl PartialUser {
@@ -373,7 +409,63 @@ impl PartialUser {
         self.xp = Patch::Null;
         self
     }
+
+    /// Sets the field `name`, which this version has no member for, to `value`: see
+    /// [`OtherFields::set`].
+    #[must_use]
+    pub fn with_other_field(mut self, name: impl Into<String>, value: impl Into<RawJson>) -> Self {
+        self.other_fields.set(name, value);
+        self
+    }
 }
+
+impl Fields for PartialUser {
+    const NAME: &'static str = "PartialUser";
+    const FIELDS: &'static [&'static str] =
+        &["ID", "Username", "Password", "FirstName", "LastName", "Email", "Phone", "TermsAccepted", "Active", "xp"];
+
+    #[inline(always)]
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
+        match name {
+            "ID" => read(map, &mut self.id)?,
+            "Username" => read(map, &mut self.username)?,
+            "Password" => read(map, &mut self.password)?,
+            "FirstName" => read(map, &mut self.first_name)?,
+            "LastName" => read(map, &mut self.last_name)?,
+            "Email" => read(map, &mut self.email)?,
+            "Phone" => read(map, &mut self.phone)?,
+            "TermsAccepted" => read(map, &mut self.terms_accepted)?,
+            "Active" => read(map, &mut self.active)?,
+            "xp" => read(map, &mut self.xp)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        field(map, "ID", &self.id)?;
+        field(map, "Username", &self.username)?;
+        field(map, "Password", &self.password)?;
+        field(map, "FirstName", &self.first_name)?;
+        field(map, "LastName", &self.last_name)?;
+        field(map, "Email", &self.email)?;
+        field(map, "Phone", &self.phone)?;
+        field(map, "TermsAccepted", &self.terms_accepted)?;
+        field(map, "Active", &self.active)?;
+        field(map, "xp", &self.xp)?;
+        Ok(())
+    }
+
+    fn others(&self) -> &OtherFields {
+        &self.other_fields
+    }
+
+    fn others_mut(&mut self) -> &mut OtherFields {
+        &mut self.other_fields
+    }
+}
+
+crate::common::model::serde_by_fields!(PartialUser);
 
 impl std::fmt::Debug for PartialUser {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -388,6 +480,7 @@ impl std::fmt::Debug for PartialUser {
             .field("terms_accepted", &self.terms_accepted)
             .field("active", &self.active)
             .field("xp", &self.xp)
+            .field("other_fields", &self.other_fields)
             .finish()
     }
 }

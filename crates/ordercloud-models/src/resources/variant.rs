@@ -2,51 +2,45 @@
 
 //! `Variant`, and `PartialVariant` for a PATCH.
 
-use serde::{Deserialize, Serialize};
+use serde::de::MapAccess;
+use serde::ser::SerializeMap;
 
 use super::{PartialVariantInventory, VariantInventory, VariantSpec};
-use crate::{Patch, Xp, skip_read_only};
+use crate::common::model::{Fields, field, read, read_only};
+use crate::{Decimal, OtherFields, Patch, RawJson, Xp};
 
 /// OrderCloud's `Variant`.
 ///
-/// Made with [`new`](Self::new) and a `with_*` method per field; every field is public.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// Made with [`new`](Self::new) and a `with_*` method per field it sends; every field is public. Fields
+/// this version has no member for are kept in [`other_fields`](Self::other_fields) and sent back.
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Variant {
     /// `ID`. At most 100 characters.
-    #[serde(rename = "ID", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// `Name`.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `Description`. At most 2000 characters.
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// If false, variant is not visible or purchasable from the Shopper perspective.
-    #[serde(rename = "Active", default, skip_serializing_if = "Option::is_none")]
+    /// `Active`: If false, variant is not visible or purchasable from the Shopper perspective.
     pub active: Option<bool>,
     /// `ShipWeight`.
-    #[serde(rename = "ShipWeight", default, skip_serializing_if = "Option::is_none")]
-    pub ship_weight: Option<f64>,
+    pub ship_weight: Option<Decimal>,
     /// `ShipHeight`.
-    #[serde(rename = "ShipHeight", default, skip_serializing_if = "Option::is_none")]
-    pub ship_height: Option<f64>,
+    pub ship_height: Option<Decimal>,
     /// `ShipWidth`.
-    #[serde(rename = "ShipWidth", default, skip_serializing_if = "Option::is_none")]
-    pub ship_width: Option<f64>,
+    pub ship_width: Option<Decimal>,
     /// `ShipLength`.
-    #[serde(rename = "ShipLength", default, skip_serializing_if = "Option::is_none")]
-    pub ship_length: Option<f64>,
+    pub ship_length: Option<Decimal>,
     /// `Inventory`.
-    #[serde(rename = "Inventory", default, skip_serializing_if = "Option::is_none")]
     pub inventory: Option<VariantInventory>,
     /// `Specs`. Read-only: OrderCloud sets it, and it is never sent.
-    #[serde(rename = "Specs", default, skip_serializing_if = "skip_read_only")]
     pub specs: Option<Vec<VariantSpec>>,
     /// The marketplace's extended properties: free-form, read as your own type with `Xp::get`, written with
     /// `Xp::new`.
-    #[serde(rename = "xp", default, skip_serializing_if = "Option::is_none")]
     pub xp: Option<Xp>,
+    /// The fields this version has no member for, as they came: sent back as they are.
+    pub other_fields: OtherFields,
 }
 
 impl Variant {
@@ -85,28 +79,28 @@ impl Variant {
 
     /// Sets `ShipWeight`.
     #[must_use]
-    pub fn with_ship_weight(mut self, value: impl Into<f64>) -> Self {
+    pub fn with_ship_weight(mut self, value: impl Into<Decimal>) -> Self {
         self.ship_weight = Some(value.into());
         self
     }
 
     /// Sets `ShipHeight`.
     #[must_use]
-    pub fn with_ship_height(mut self, value: impl Into<f64>) -> Self {
+    pub fn with_ship_height(mut self, value: impl Into<Decimal>) -> Self {
         self.ship_height = Some(value.into());
         self
     }
 
     /// Sets `ShipWidth`.
     #[must_use]
-    pub fn with_ship_width(mut self, value: impl Into<f64>) -> Self {
+    pub fn with_ship_width(mut self, value: impl Into<Decimal>) -> Self {
         self.ship_width = Some(value.into());
         self
     }
 
     /// Sets `ShipLength`.
     #[must_use]
-    pub fn with_ship_length(mut self, value: impl Into<f64>) -> Self {
+    pub fn with_ship_length(mut self, value: impl Into<Decimal>) -> Self {
         self.ship_length = Some(value.into());
         self
     }
@@ -118,60 +112,115 @@ impl Variant {
         self
     }
 
-    /// Sets `Specs`.
-    #[must_use]
-    pub fn with_specs(mut self, value: impl Into<Vec<VariantSpec>>) -> Self {
-        self.specs = Some(value.into());
-        self
-    }
-
     /// Sets `xp`.
     #[must_use]
     pub fn with_xp(mut self, value: impl Into<Xp>) -> Self {
         self.xp = Some(value.into());
         self
     }
+
+    /// Sets the field `name`, which this version has no member for, to `value`: see
+    /// [`OtherFields::set`].
+    #[must_use]
+    pub fn with_other_field(mut self, name: impl Into<String>, value: impl Into<RawJson>) -> Self {
+        self.other_fields.set(name, value);
+        self
+    }
 }
+
+impl Fields for Variant {
+    const NAME: &'static str = "Variant";
+    const FIELDS: &'static [&'static str] = &[
+        "ID",
+        "Name",
+        "Description",
+        "Active",
+        "ShipWeight",
+        "ShipHeight",
+        "ShipWidth",
+        "ShipLength",
+        "Inventory",
+        "Specs",
+        "xp",
+    ];
+
+    #[inline(always)]
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
+        match name {
+            "ID" => read(map, &mut self.id)?,
+            "Name" => read(map, &mut self.name)?,
+            "Description" => read(map, &mut self.description)?,
+            "Active" => read(map, &mut self.active)?,
+            "ShipWeight" => read(map, &mut self.ship_weight)?,
+            "ShipHeight" => read(map, &mut self.ship_height)?,
+            "ShipWidth" => read(map, &mut self.ship_width)?,
+            "ShipLength" => read(map, &mut self.ship_length)?,
+            "Inventory" => read(map, &mut self.inventory)?,
+            "Specs" => read(map, &mut self.specs)?,
+            "xp" => read(map, &mut self.xp)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        field(map, "ID", &self.id)?;
+        field(map, "Name", &self.name)?;
+        field(map, "Description", &self.description)?;
+        field(map, "Active", &self.active)?;
+        field(map, "ShipWeight", &self.ship_weight)?;
+        field(map, "ShipHeight", &self.ship_height)?;
+        field(map, "ShipWidth", &self.ship_width)?;
+        field(map, "ShipLength", &self.ship_length)?;
+        field(map, "Inventory", &self.inventory)?;
+        read_only(map, "Specs", &self.specs)?;
+        field(map, "xp", &self.xp)?;
+        Ok(())
+    }
+
+    fn others(&self) -> &OtherFields {
+        &self.other_fields
+    }
+
+    fn others_mut(&mut self) -> &mut OtherFields {
+        &mut self.other_fields
+    }
+}
+
+crate::common::model::serde_by_fields!(Variant);
 
 /// A partial `Variant`: the body of a PATCH, which changes only the fields it holds.
 ///
 /// Each field is left out ([`Patch::Unchanged`], the default: it keeps its value), sent as
 /// `null` ([`Patch::Null`], with `clear_*`: it is cleared) or sent ([`Patch::Set`], with
-/// `with_*`). A nested object is itself partial. Read-only fields are not in it.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// `with_*`). A nested object is itself partial. Read-only fields are not in it; fields this
+/// version has no member for are sent from [`other_fields`](Self::other_fields).
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PartialVariant {
     /// `ID`. At most 100 characters.
-    #[serde(rename = "ID", default, skip_serializing_if = "Patch::is_unchanged")]
     pub id: Patch<String>,
     /// `Name`.
-    #[serde(rename = "Name", default, skip_serializing_if = "Patch::is_unchanged")]
     pub name: Patch<String>,
     /// `Description`. At most 2000 characters.
-    #[serde(rename = "Description", default, skip_serializing_if = "Patch::is_unchanged")]
     pub description: Patch<String>,
-    /// If false, variant is not visible or purchasable from the Shopper perspective.
-    #[serde(rename = "Active", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `Active`: If false, variant is not visible or purchasable from the Shopper perspective.
     pub active: Patch<bool>,
     /// `ShipWeight`.
-    #[serde(rename = "ShipWeight", default, skip_serializing_if = "Patch::is_unchanged")]
-    pub ship_weight: Patch<f64>,
+    pub ship_weight: Patch<Decimal>,
     /// `ShipHeight`.
-    #[serde(rename = "ShipHeight", default, skip_serializing_if = "Patch::is_unchanged")]
-    pub ship_height: Patch<f64>,
+    pub ship_height: Patch<Decimal>,
     /// `ShipWidth`.
-    #[serde(rename = "ShipWidth", default, skip_serializing_if = "Patch::is_unchanged")]
-    pub ship_width: Patch<f64>,
+    pub ship_width: Patch<Decimal>,
     /// `ShipLength`.
-    #[serde(rename = "ShipLength", default, skip_serializing_if = "Patch::is_unchanged")]
-    pub ship_length: Patch<f64>,
+    pub ship_length: Patch<Decimal>,
     /// `Inventory`.
-    #[serde(rename = "Inventory", default, skip_serializing_if = "Patch::is_unchanged")]
     pub inventory: Patch<PartialVariantInventory>,
     /// The marketplace's extended properties: free-form, read as your own type with `Xp::get`, written with
     /// `Xp::new`.
-    #[serde(rename = "xp", default, skip_serializing_if = "Patch::is_unchanged")]
     pub xp: Patch<Xp>,
+    /// The fields this version has no member for, as they came: sent back as they are.
+    pub other_fields: OtherFields,
 }
 
 impl PartialVariant {
@@ -238,7 +287,7 @@ impl PartialVariant {
 
     /// Sets `ShipWeight` to `value`.
     #[must_use]
-    pub fn with_ship_weight(mut self, value: impl Into<f64>) -> Self {
+    pub fn with_ship_weight(mut self, value: impl Into<Decimal>) -> Self {
         self.ship_weight = Patch::Set(value.into());
         self
     }
@@ -252,7 +301,7 @@ impl PartialVariant {
 
     /// Sets `ShipHeight` to `value`.
     #[must_use]
-    pub fn with_ship_height(mut self, value: impl Into<f64>) -> Self {
+    pub fn with_ship_height(mut self, value: impl Into<Decimal>) -> Self {
         self.ship_height = Patch::Set(value.into());
         self
     }
@@ -266,7 +315,7 @@ impl PartialVariant {
 
     /// Sets `ShipWidth` to `value`.
     #[must_use]
-    pub fn with_ship_width(mut self, value: impl Into<f64>) -> Self {
+    pub fn with_ship_width(mut self, value: impl Into<Decimal>) -> Self {
         self.ship_width = Patch::Set(value.into());
         self
     }
@@ -280,7 +329,7 @@ impl PartialVariant {
 
     /// Sets `ShipLength` to `value`.
     #[must_use]
-    pub fn with_ship_length(mut self, value: impl Into<f64>) -> Self {
+    pub fn with_ship_length(mut self, value: impl Into<Decimal>) -> Self {
         self.ship_length = Patch::Set(value.into());
         self
     }
@@ -319,4 +368,70 @@ impl PartialVariant {
         self.xp = Patch::Null;
         self
     }
+
+    /// Sets the field `name`, which this version has no member for, to `value`: see
+    /// [`OtherFields::set`].
+    #[must_use]
+    pub fn with_other_field(mut self, name: impl Into<String>, value: impl Into<RawJson>) -> Self {
+        self.other_fields.set(name, value);
+        self
+    }
 }
+
+impl Fields for PartialVariant {
+    const NAME: &'static str = "PartialVariant";
+    const FIELDS: &'static [&'static str] = &[
+        "ID",
+        "Name",
+        "Description",
+        "Active",
+        "ShipWeight",
+        "ShipHeight",
+        "ShipWidth",
+        "ShipLength",
+        "Inventory",
+        "xp",
+    ];
+
+    #[inline(always)]
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
+        match name {
+            "ID" => read(map, &mut self.id)?,
+            "Name" => read(map, &mut self.name)?,
+            "Description" => read(map, &mut self.description)?,
+            "Active" => read(map, &mut self.active)?,
+            "ShipWeight" => read(map, &mut self.ship_weight)?,
+            "ShipHeight" => read(map, &mut self.ship_height)?,
+            "ShipWidth" => read(map, &mut self.ship_width)?,
+            "ShipLength" => read(map, &mut self.ship_length)?,
+            "Inventory" => read(map, &mut self.inventory)?,
+            "xp" => read(map, &mut self.xp)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        field(map, "ID", &self.id)?;
+        field(map, "Name", &self.name)?;
+        field(map, "Description", &self.description)?;
+        field(map, "Active", &self.active)?;
+        field(map, "ShipWeight", &self.ship_weight)?;
+        field(map, "ShipHeight", &self.ship_height)?;
+        field(map, "ShipWidth", &self.ship_width)?;
+        field(map, "ShipLength", &self.ship_length)?;
+        field(map, "Inventory", &self.inventory)?;
+        field(map, "xp", &self.xp)?;
+        Ok(())
+    }
+
+    fn others(&self) -> &OtherFields {
+        &self.other_fields
+    }
+
+    fn others_mut(&mut self) -> &mut OtherFields {
+        &mut self.other_fields
+    }
+}
+
+crate::common::model::serde_by_fields!(PartialVariant);

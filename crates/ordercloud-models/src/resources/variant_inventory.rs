@@ -2,22 +2,25 @@
 
 //! `VariantInventory`, and `PartialVariantInventory` for a PATCH.
 
-use serde::{Deserialize, Serialize};
+use serde::de::MapAccess;
+use serde::ser::SerializeMap;
 
-use crate::{Patch, skip_read_only};
+use crate::common::model::{Fields, field, read, read_only};
+use crate::{OtherFields, Patch, RawJson};
 
 /// OrderCloud's `VariantInventory`.
 ///
-/// Made with [`new`](Self::new) and a `with_*` method per field; every field is public.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// Made with [`new`](Self::new) and a `with_*` method per field it sends; every field is public. Fields
+/// this version has no member for are kept in [`other_fields`](Self::other_fields) and sent back.
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct VariantInventory {
     /// `QuantityAvailable`.
-    #[serde(rename = "QuantityAvailable", default, skip_serializing_if = "Option::is_none")]
     pub quantity_available: Option<i32>,
     /// `LastUpdated`. An RFC 3339 date-time. Read-only: OrderCloud sets it, and it is never sent.
-    #[serde(rename = "LastUpdated", default, skip_serializing_if = "skip_read_only")]
     pub last_updated: Option<String>,
+    /// The fields this version has no member for, as they came: sent back as they are.
+    pub other_fields: OtherFields,
 }
 
 impl VariantInventory {
@@ -33,25 +36,59 @@ impl VariantInventory {
         self
     }
 
-    /// Sets `LastUpdated`.
+    /// Sets the field `name`, which this version has no member for, to `value`: see
+    /// [`OtherFields::set`].
     #[must_use]
-    pub fn with_last_updated(mut self, value: impl Into<String>) -> Self {
-        self.last_updated = Some(value.into());
+    pub fn with_other_field(mut self, name: impl Into<String>, value: impl Into<RawJson>) -> Self {
+        self.other_fields.set(name, value);
         self
     }
 }
+
+impl Fields for VariantInventory {
+    const NAME: &'static str = "VariantInventory";
+    const FIELDS: &'static [&'static str] = &["QuantityAvailable", "LastUpdated"];
+
+    #[inline(always)]
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
+        match name {
+            "QuantityAvailable" => read(map, &mut self.quantity_available)?,
+            "LastUpdated" => read(map, &mut self.last_updated)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        field(map, "QuantityAvailable", &self.quantity_available)?;
+        read_only(map, "LastUpdated", &self.last_updated)?;
+        Ok(())
+    }
+
+    fn others(&self) -> &OtherFields {
+        &self.other_fields
+    }
+
+    fn others_mut(&mut self) -> &mut OtherFields {
+        &mut self.other_fields
+    }
+}
+
+crate::common::model::serde_by_fields!(VariantInventory);
 
 /// A partial `VariantInventory`: the body of a PATCH, which changes only the fields it holds.
 ///
 /// Each field is left out ([`Patch::Unchanged`], the default: it keeps its value), sent as
 /// `null` ([`Patch::Null`], with `clear_*`: it is cleared) or sent ([`Patch::Set`], with
-/// `with_*`). A nested object is itself partial. Read-only fields are not in it.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// `with_*`). A nested object is itself partial. Read-only fields are not in it; fields this
+/// version has no member for are sent from [`other_fields`](Self::other_fields).
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PartialVariantInventory {
     /// `QuantityAvailable`.
-    #[serde(rename = "QuantityAvailable", default, skip_serializing_if = "Patch::is_unchanged")]
     pub quantity_available: Patch<i32>,
+    /// The fields this version has no member for, as they came: sent back as they are.
+    pub other_fields: OtherFields,
 }
 
 impl PartialVariantInventory {
@@ -73,4 +110,41 @@ impl PartialVariantInventory {
         self.quantity_available = Patch::Null;
         self
     }
+
+    /// Sets the field `name`, which this version has no member for, to `value`: see
+    /// [`OtherFields::set`].
+    #[must_use]
+    pub fn with_other_field(mut self, name: impl Into<String>, value: impl Into<RawJson>) -> Self {
+        self.other_fields.set(name, value);
+        self
+    }
 }
+
+impl Fields for PartialVariantInventory {
+    const NAME: &'static str = "PartialVariantInventory";
+    const FIELDS: &'static [&'static str] = &["QuantityAvailable"];
+
+    #[inline(always)]
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
+        match name {
+            "QuantityAvailable" => read(map, &mut self.quantity_available)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        field(map, "QuantityAvailable", &self.quantity_available)?;
+        Ok(())
+    }
+
+    fn others(&self) -> &OtherFields {
+        &self.other_fields
+    }
+
+    fn others_mut(&mut self) -> &mut OtherFields {
+        &mut self.other_fields
+    }
+}
+
+crate::common::model::serde_by_fields!(PartialVariantInventory);

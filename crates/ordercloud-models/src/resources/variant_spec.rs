@@ -2,35 +2,34 @@
 
 //! `VariantSpec`.
 
-use serde::{Deserialize, Serialize};
+use serde::de::MapAccess;
+use serde::ser::SerializeMap;
 
 use super::PriceMarkupType;
-use crate::skip_read_only;
+use crate::common::model::{Fields, field, read, read_only};
+use crate::{Decimal, OtherFields, RawJson};
 
 /// OrderCloud's `VariantSpec`.
 ///
-/// Made with [`new`](Self::new) and a `with_*` method per field; every field is public.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// Made with [`new`](Self::new) and a `with_*` method per field it sends; every field is public. Fields
+/// this version has no member for are kept in [`other_fields`](Self::other_fields) and sent back.
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct VariantSpec {
     /// `SpecID`.
-    #[serde(rename = "SpecID", default, skip_serializing_if = "Option::is_none")]
     pub spec_id: Option<String>,
     /// `Name`. Read-only: OrderCloud sets it, and it is never sent.
-    #[serde(rename = "Name", default, skip_serializing_if = "skip_read_only")]
     pub name: Option<String>,
     /// `OptionID`.
-    #[serde(rename = "OptionID", default, skip_serializing_if = "Option::is_none")]
     pub option_id: Option<String>,
     /// `Value`. At most 2000 characters.
-    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// `PriceMarkupType`.
-    #[serde(rename = "PriceMarkupType", default, skip_serializing_if = "Option::is_none")]
     pub price_markup_type: Option<PriceMarkupType>,
     /// `PriceMarkup`.
-    #[serde(rename = "PriceMarkup", default, skip_serializing_if = "Option::is_none")]
-    pub price_markup: Option<f64>,
+    pub price_markup: Option<Decimal>,
+    /// The fields this version has no member for, as they came: sent back as they are.
+    pub other_fields: OtherFields,
 }
 
 impl VariantSpec {
@@ -43,13 +42,6 @@ impl VariantSpec {
     #[must_use]
     pub fn with_spec_id(mut self, value: impl Into<String>) -> Self {
         self.spec_id = Some(value.into());
-        self
-    }
-
-    /// Sets `Name`.
-    #[must_use]
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
         self
     }
 
@@ -76,8 +68,55 @@ impl VariantSpec {
 
     /// Sets `PriceMarkup`.
     #[must_use]
-    pub fn with_price_markup(mut self, value: impl Into<f64>) -> Self {
+    pub fn with_price_markup(mut self, value: impl Into<Decimal>) -> Self {
         self.price_markup = Some(value.into());
         self
     }
+
+    /// Sets the field `name`, which this version has no member for, to `value`: see
+    /// [`OtherFields::set`].
+    #[must_use]
+    pub fn with_other_field(mut self, name: impl Into<String>, value: impl Into<RawJson>) -> Self {
+        self.other_fields.set(name, value);
+        self
+    }
 }
+
+impl Fields for VariantSpec {
+    const NAME: &'static str = "VariantSpec";
+    const FIELDS: &'static [&'static str] = &["SpecID", "Name", "OptionID", "Value", "PriceMarkupType", "PriceMarkup"];
+
+    #[inline(always)]
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
+        match name {
+            "SpecID" => read(map, &mut self.spec_id)?,
+            "Name" => read(map, &mut self.name)?,
+            "OptionID" => read(map, &mut self.option_id)?,
+            "Value" => read(map, &mut self.value)?,
+            "PriceMarkupType" => read(map, &mut self.price_markup_type)?,
+            "PriceMarkup" => read(map, &mut self.price_markup)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        field(map, "SpecID", &self.spec_id)?;
+        read_only(map, "Name", &self.name)?;
+        field(map, "OptionID", &self.option_id)?;
+        field(map, "Value", &self.value)?;
+        field(map, "PriceMarkupType", &self.price_markup_type)?;
+        field(map, "PriceMarkup", &self.price_markup)?;
+        Ok(())
+    }
+
+    fn others(&self) -> &OtherFields {
+        &self.other_fields
+    }
+
+    fn others_mut(&mut self) -> &mut OtherFields {
+        &mut self.other_fields
+    }
+}
+
+crate::common::model::serde_by_fields!(VariantSpec);

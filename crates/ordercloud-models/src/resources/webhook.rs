@@ -2,50 +2,45 @@
 
 //! `Webhook`, and `PartialWebhook` for a PATCH.
 
-use serde::{Deserialize, Serialize};
+use serde::de::MapAccess;
+use serde::ser::SerializeMap;
 
 use super::{ApiRole, WebhookRoute};
-use crate::{Patch, RawJson, common::redact::RedactedOption};
+use crate::common::model::{Fields, field, read};
+use crate::{OtherFields, Patch, RawJson, common::redact::RedactedOption};
 
 /// OrderCloud's `Webhook`.
 ///
-/// Made with [`new`](Self::new) and a `with_*` method per field; every field is public.
-#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+/// Made with [`new`](Self::new) and a `with_*` method per field it sends; every field is public. Fields
+/// this version has no member for are kept in [`other_fields`](Self::other_fields) and sent back.
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Webhook {
     /// `ID`. At most 100 characters.
-    #[serde(rename = "ID", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// `Name`.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `Description`. At most 2000 characters.
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// URL the WebHook will POST data to, likely a route within your middleware.
-    #[serde(rename = "Url", default, skip_serializing_if = "Option::is_none")]
+    /// `Url`: URL the WebHook will POST data to, likely a route within your middleware.
     pub url: Option<String>,
-    /// Security feature that allows your middleware to verify the digital signature in the request header
-    /// to ensure you only accept trusted data. A secret: redacted in `Debug`.
-    #[serde(rename = "HashKey", default, skip_serializing_if = "Option::is_none")]
+    /// `HashKey`: Security feature that allows your middleware to verify the digital signature in the
+    /// request header to ensure you only accept trusted data. A secret: redacted in `Debug`.
     pub hash_key: Option<String>,
-    /// If you need additional data not provided by the WebHook payload, you can request any elevated roles
-    /// needed to make additional calls.
-    #[serde(rename = "ElevatedRoles", default, skip_serializing_if = "Option::is_none")]
+    /// `ElevatedRoles`: If you need additional data not provided by the WebHook payload, you can request
+    /// any elevated roles needed to make additional calls.
     pub elevated_roles: Option<Vec<ApiRole>>,
     /// `ConfigData`.
-    #[serde(rename = "ConfigData", default, skip_serializing_if = "Option::is_none")]
     pub config_data: Option<RawJson>,
-    /// If true, the Webhook is processed prior to the call being made and OrderCloud waits for a response
-    /// before proceeding.
-    #[serde(rename = "BeforeProcessRequest", default, skip_serializing_if = "Option::is_none")]
+    /// `BeforeProcessRequest`: If true, the Webhook is processed prior to the call being made and
+    /// OrderCloud waits for a response before proceeding.
     pub before_process_request: Option<bool>,
-    /// List of API ClientIDs the WebHook will be triggered for.
-    #[serde(rename = "ApiClientIDs", default, skip_serializing_if = "Option::is_none")]
+    /// `ApiClientIDs`: List of API ClientIDs the WebHook will be triggered for.
     pub api_client_i_ds: Option<Vec<String>>,
-    /// List of routes the WebHook will be triggered for.
-    #[serde(rename = "WebhookRoutes", default, skip_serializing_if = "Option::is_none")]
+    /// `WebhookRoutes`: List of routes the WebHook will be triggered for.
     pub webhook_routes: Option<Vec<WebhookRoute>>,
+    /// The fields this version has no member for, as they came: sent back as they are.
+    pub other_fields: OtherFields,
 }
 
 impl Webhook {
@@ -123,7 +118,73 @@ impl Webhook {
         self.webhook_routes = Some(value.into());
         self
     }
+
+    /// Sets the field `name`, which this version has no member for, to `value`: see
+    /// [`OtherFields::set`].
+    #[must_use]
+    pub fn with_other_field(mut self, name: impl Into<String>, value: impl Into<RawJson>) -> Self {
+        self.other_fields.set(name, value);
+        self
+    }
 }
+
+impl Fields for Webhook {
+    const NAME: &'static str = "Webhook";
+    const FIELDS: &'static [&'static str] = &[
+        "ID",
+        "Name",
+        "Description",
+        "Url",
+        "HashKey",
+        "ElevatedRoles",
+        "ConfigData",
+        "BeforeProcessRequest",
+        "ApiClientIDs",
+        "WebhookRoutes",
+    ];
+
+    #[inline(always)]
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
+        match name {
+            "ID" => read(map, &mut self.id)?,
+            "Name" => read(map, &mut self.name)?,
+            "Description" => read(map, &mut self.description)?,
+            "Url" => read(map, &mut self.url)?,
+            "HashKey" => read(map, &mut self.hash_key)?,
+            "ElevatedRoles" => read(map, &mut self.elevated_roles)?,
+            "ConfigData" => read(map, &mut self.config_data)?,
+            "BeforeProcessRequest" => read(map, &mut self.before_process_request)?,
+            "ApiClientIDs" => read(map, &mut self.api_client_i_ds)?,
+            "WebhookRoutes" => read(map, &mut self.webhook_routes)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        field(map, "ID", &self.id)?;
+        field(map, "Name", &self.name)?;
+        field(map, "Description", &self.description)?;
+        field(map, "Url", &self.url)?;
+        field(map, "HashKey", &self.hash_key)?;
+        field(map, "ElevatedRoles", &self.elevated_roles)?;
+        field(map, "ConfigData", &self.config_data)?;
+        field(map, "BeforeProcessRequest", &self.before_process_request)?;
+        field(map, "ApiClientIDs", &self.api_client_i_ds)?;
+        field(map, "WebhookRoutes", &self.webhook_routes)?;
+        Ok(())
+    }
+
+    fn others(&self) -> &OtherFields {
+        &self.other_fields
+    }
+
+    fn others_mut(&mut self) -> &mut OtherFields {
+        &mut self.other_fields
+    }
+}
+
+crate::common::model::serde_by_fields!(Webhook);
 
 impl std::fmt::Debug for Webhook {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -138,6 +199,7 @@ impl std::fmt::Debug for Webhook {
             .field("before_process_request", &self.before_process_request)
             .field("api_client_i_ds", &self.api_client_i_ds)
             .field("webhook_routes", &self.webhook_routes)
+            .field("other_fields", &self.other_fields)
             .finish()
     }
 }
@@ -146,43 +208,36 @@ impl std::fmt::Debug for Webhook {
 ///
 /// Each field is left out ([`Patch::Unchanged`], the default: it keeps its value), sent as
 /// `null` ([`Patch::Null`], with `clear_*`: it is cleared) or sent ([`Patch::Set`], with
-/// `with_*`). A nested object is itself partial. Read-only fields are not in it.
-#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+/// `with_*`). A nested object is itself partial. Read-only fields are not in it; fields this
+/// version has no member for are sent from [`other_fields`](Self::other_fields).
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PartialWebhook {
     /// `ID`. At most 100 characters.
-    #[serde(rename = "ID", default, skip_serializing_if = "Patch::is_unchanged")]
     pub id: Patch<String>,
     /// `Name`.
-    #[serde(rename = "Name", default, skip_serializing_if = "Patch::is_unchanged")]
     pub name: Patch<String>,
     /// `Description`. At most 2000 characters.
-    #[serde(rename = "Description", default, skip_serializing_if = "Patch::is_unchanged")]
     pub description: Patch<String>,
-    /// URL the WebHook will POST data to, likely a route within your middleware.
-    #[serde(rename = "Url", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `Url`: URL the WebHook will POST data to, likely a route within your middleware.
     pub url: Patch<String>,
-    /// Security feature that allows your middleware to verify the digital signature in the request header
-    /// to ensure you only accept trusted data. A secret: redacted in `Debug`.
-    #[serde(rename = "HashKey", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `HashKey`: Security feature that allows your middleware to verify the digital signature in the
+    /// request header to ensure you only accept trusted data. A secret: redacted in `Debug`.
     pub hash_key: Patch<String>,
-    /// If you need additional data not provided by the WebHook payload, you can request any elevated roles
-    /// needed to make additional calls.
-    #[serde(rename = "ElevatedRoles", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `ElevatedRoles`: If you need additional data not provided by the WebHook payload, you can request
+    /// any elevated roles needed to make additional calls.
     pub elevated_roles: Patch<Vec<ApiRole>>,
     /// `ConfigData`.
-    #[serde(rename = "ConfigData", default, skip_serializing_if = "Patch::is_unchanged")]
     pub config_data: Patch<RawJson>,
-    /// If true, the Webhook is processed prior to the call being made and OrderCloud waits for a response
-    /// before proceeding.
-    #[serde(rename = "BeforeProcessRequest", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `BeforeProcessRequest`: If true, the Webhook is processed prior to the call being made and
+    /// OrderCloud waits for a response before proceeding.
     pub before_process_request: Patch<bool>,
-    /// List of API ClientIDs the WebHook will be triggered for.
-    #[serde(rename = "ApiClientIDs", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `ApiClientIDs`: List of API ClientIDs the WebHook will be triggered for.
     pub api_client_i_ds: Patch<Vec<String>>,
-    /// List of routes the WebHook will be triggered for.
-    #[serde(rename = "WebhookRoutes", default, skip_serializing_if = "Patch::is_unchanged")]
+    /// `WebhookRoutes`: List of routes the WebHook will be triggered for.
     pub webhook_routes: Patch<Vec<WebhookRoute>>,
+    /// The fields this version has no member for, as they came: sent back as they are.
+    pub other_fields: OtherFields,
 }
 
 impl PartialWebhook {
@@ -330,7 +385,73 @@ impl PartialWebhook {
         self.webhook_routes = Patch::Null;
         self
     }
+
+    /// Sets the field `name`, which this version has no member for, to `value`: see
+    /// [`OtherFields::set`].
+    #[must_use]
+    pub fn with_other_field(mut self, name: impl Into<String>, value: impl Into<RawJson>) -> Self {
+        self.other_fields.set(name, value);
+        self
+    }
 }
+
+impl Fields for PartialWebhook {
+    const NAME: &'static str = "PartialWebhook";
+    const FIELDS: &'static [&'static str] = &[
+        "ID",
+        "Name",
+        "Description",
+        "Url",
+        "HashKey",
+        "ElevatedRoles",
+        "ConfigData",
+        "BeforeProcessRequest",
+        "ApiClientIDs",
+        "WebhookRoutes",
+    ];
+
+    #[inline(always)]
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
+        match name {
+            "ID" => read(map, &mut self.id)?,
+            "Name" => read(map, &mut self.name)?,
+            "Description" => read(map, &mut self.description)?,
+            "Url" => read(map, &mut self.url)?,
+            "HashKey" => read(map, &mut self.hash_key)?,
+            "ElevatedRoles" => read(map, &mut self.elevated_roles)?,
+            "ConfigData" => read(map, &mut self.config_data)?,
+            "BeforeProcessRequest" => read(map, &mut self.before_process_request)?,
+            "ApiClientIDs" => read(map, &mut self.api_client_i_ds)?,
+            "WebhookRoutes" => read(map, &mut self.webhook_routes)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        field(map, "ID", &self.id)?;
+        field(map, "Name", &self.name)?;
+        field(map, "Description", &self.description)?;
+        field(map, "Url", &self.url)?;
+        field(map, "HashKey", &self.hash_key)?;
+        field(map, "ElevatedRoles", &self.elevated_roles)?;
+        field(map, "ConfigData", &self.config_data)?;
+        field(map, "BeforeProcessRequest", &self.before_process_request)?;
+        field(map, "ApiClientIDs", &self.api_client_i_ds)?;
+        field(map, "WebhookRoutes", &self.webhook_routes)?;
+        Ok(())
+    }
+
+    fn others(&self) -> &OtherFields {
+        &self.other_fields
+    }
+
+    fn others_mut(&mut self) -> &mut OtherFields {
+        &mut self.other_fields
+    }
+}
+
+crate::common::model::serde_by_fields!(PartialWebhook);
 
 impl std::fmt::Debug for PartialWebhook {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -345,6 +466,7 @@ impl std::fmt::Debug for PartialWebhook {
             .field("before_process_request", &self.before_process_request)
             .field("api_client_i_ds", &self.api_client_i_ds)
             .field("webhook_routes", &self.webhook_routes)
+            .field("other_fields", &self.other_fields)
             .finish()
     }
 }

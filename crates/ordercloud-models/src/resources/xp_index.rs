@@ -2,22 +2,26 @@
 
 //! `XpIndex`.
 
-use serde::{Deserialize, Serialize};
+use serde::de::MapAccess;
+use serde::ser::SerializeMap;
 
 use super::XpThingType;
+use crate::common::model::{Fields, field, read};
+use crate::{OtherFields, RawJson};
 
 /// OrderCloud's `XpIndex`.
 ///
-/// Made with [`new`](Self::new) and a `with_*` method per field; every field is public.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// Made with [`new`](Self::new) and a `with_*` method per field it sends; every field is public. Fields
+/// this version has no member for are kept in [`other_fields`](Self::other_fields) and sent back.
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct XpIndex {
     /// `ThingType`.
-    #[serde(rename = "ThingType", default, skip_serializing_if = "Option::is_none")]
     pub thing_type: Option<XpThingType>,
     /// `Key`.
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
+    /// The fields this version has no member for, as they came: sent back as they are.
+    pub other_fields: OtherFields,
 }
 
 impl XpIndex {
@@ -39,4 +43,43 @@ impl XpIndex {
         self.key = Some(value.into());
         self
     }
+
+    /// Sets the field `name`, which this version has no member for, to `value`: see
+    /// [`OtherFields::set`].
+    #[must_use]
+    pub fn with_other_field(mut self, name: impl Into<String>, value: impl Into<RawJson>) -> Self {
+        self.other_fields.set(name, value);
+        self
+    }
 }
+
+impl Fields for XpIndex {
+    const NAME: &'static str = "XpIndex";
+    const FIELDS: &'static [&'static str] = &["ThingType", "Key"];
+
+    #[inline(always)]
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
+        match name {
+            "ThingType" => read(map, &mut self.thing_type)?,
+            "Key" => read(map, &mut self.key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        field(map, "ThingType", &self.thing_type)?;
+        field(map, "Key", &self.key)?;
+        Ok(())
+    }
+
+    fn others(&self) -> &OtherFields {
+        &self.other_fields
+    }
+
+    fn others_mut(&mut self) -> &mut OtherFields {
+        &mut self.other_fields
+    }
+}
+
+crate::common::model::serde_by_fields!(XpIndex);
