@@ -1,6 +1,7 @@
 //! `cargo xtask ci` runs every check CI runs; `cargo xtask bench` measures throughput and
 //! memory; `cargo xtask codegen` generates the API crates; `cargo xtask readme` checks the
-//! README against the examples. Its only dependencies are serde and serde_json, so it
+//! README against the examples; `cargo xtask spec` reconstructs today's API description
+//! from the official SDKs (a maintainer's step, never CI's). Its only dependencies are serde and serde_json, so it
 //! builds in seconds on any machine.
 
 use std::ffi::{OsStr, OsString};
@@ -11,8 +12,9 @@ use std::time::Instant;
 mod bench;
 mod codegen;
 mod readme;
+mod spec;
 
-const USAGE: &str = "usage: cargo xtask ci [--msrv | --install-msrv] | bench [--quick] | codegen [--check] | readme";
+const USAGE: &str = "usage: cargo xtask ci [--msrv | --install-msrv] | bench [--quick] | codegen [--check] | readme | spec <js-sdk.tgz> <dotnet-sdk-git-dir> [--roles <file>]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -21,6 +23,7 @@ fn main() -> ExitCode {
         Some("bench") => bench::run_bench(&args[1..]),
         Some("codegen") => codegen::run(&args[1..]),
         Some("readme") => readme::check(),
+        Some("spec") => spec::run(&args[1..]),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);
