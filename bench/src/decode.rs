@@ -122,7 +122,10 @@ pub(crate) fn run_child(args: &[String]) -> Result<(), String> {
 pub(crate) fn run() -> Result<(), String> {
     let page = page_with_unknown_fields()?;
     println!("Decoding a page of 100 products ({} bytes, five unknown fields on each product):\n", page.len());
-    let rows = [(Which::Plain, "plain derive: unknown fields dropped, decimals f64"), (Which::Generated, "generated `Product`: unknown fields kept, exact decimals")];
+    let rows = [
+        (Which::Plain, "plain derive: unknown fields dropped, decimals f64"),
+        (Which::Generated, "generated `Product`: unknown fields kept, exact decimals"),
+    ];
     if Command::new("valgrind").arg("--version").output().is_ok_and(|out| out.status.success()) {
         println!("| decoded into | instructions per page (callgrind) | / plain |");
         println!("|---|---:|---:|");

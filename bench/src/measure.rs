@@ -115,7 +115,7 @@ impl Clients {
                 let client = if which == Which::Session { &self.session } else { &self.fixed_token };
                 return client
                     .request(http::Method::POST, "/password/reset")
-                    .operation("PasswordResets.SendVerificationCode")
+                    .operation("ForgottenCredentials.SendVerificationCode")
                     .json(&self.request)
                     .send_empty()
                     .await

@@ -11,7 +11,9 @@ use std::time::Instant;
 
 mod bench;
 mod codegen;
+mod json;
 mod readme;
+mod sha256;
 mod spec;
 
 const USAGE: &str = "usage: cargo xtask ci [--msrv | --install-msrv] | bench [--quick] | codegen [--check] | readme | spec <js-sdk.tgz> <dotnet-sdk-git-dir> [--roles <file>]";
@@ -245,6 +247,7 @@ const FEATURE_SETS: &[(&str, &[&str])] = &[
     ),
     ("models alone", &["check", "--package", "ordercloud-models", "--all-targets"]),
     ("models with verify", &["check", "--package", "ordercloud-models", "--features", "verify"]),
+    ("models with rust_decimal", &["check", "--package", "ordercloud-models", "--features", "resources,rust_decimal"]),
     ("transport without default features", &["check", "--package", "ordercloud-transport", "--no-default-features"]),
     (
         "transport with mock only",
@@ -380,6 +383,7 @@ const PUBLISHED: &[&str] = &[
     "ordercloud-catalogs",
     "ordercloud-orders",
     "ordercloud-me",
+    "ordercloud-integrations",
     "ordercloud",
 ];
 

@@ -165,22 +165,23 @@ async fn a_delete_answered_204_is_unit_and_an_assignment_list_sends_its_own_para
 #[tokio::test]
 async fn a_get_then_a_put_sends_back_every_field_and_every_digit() {
     let mock = MockTransport::new();
-    // Today's OrderCloud sends fields the models' description lacks, at the top and nested.
+    // OrderCloud may send fields the models do not know yet, at the top and nested.
     let sent = r#"{"ID":"shirt-red","Name":"Shirt","ShipWeight":1234567890.123456789,"ShipHeight":19.990,
-        "Inventory":{"Enabled":true,"NotificationPoint":5,"LastUpdated":"2026-12-01T08:00:00+00:00"},
-        "ParentID":"shirt","IsParent":false,"IsBundle":false}"#;
+        "Inventory":{"Enabled":true,"NotificationPoint":5,"LastUpdated":"2026-12-01T08:00:00+00:00","Reserved":3},
+        "ParentID":"shirt","IsParent":false,"IsBundle":false,"Seo":{"Slug":"red-shirt"}}"#;
     mock.push_status(200, sent);
     mock.push_status(200, sent);
     let api = products(&mock);
     let mut product = api.get("shirt-red").send().await.unwrap();
-    assert_eq!(product.other_fields.get("ParentID"), Some(r#""shirt""#));
+    assert_eq!(product.parent_id.as_deref(), Some("shirt"));
+    assert_eq!(product.other_fields.get("Seo"), Some(r#"{"Slug":"red-shirt"}"#));
     product.name = Some("Red shirt".into());
     api.save("shirt-red", &product).send().await.unwrap();
     let body = std::str::from_utf8(&mock.requests()[1].body).unwrap().to_owned();
     assert_eq!(
         body,
-        r#"{"ID":"shirt-red","Name":"Red shirt","ShipWeight":1234567890.123456789,"ShipHeight":19.990,"Inventory":{"Enabled":true,"NotificationPoint":5},"ParentID":"shirt","IsParent":false,"IsBundle":false}"#,
-        "the variant family and the digits survive; read-only LastUpdated is not sent"
+        r#"{"ID":"shirt-red","Name":"Red shirt","ShipWeight":1234567890.123456789,"ShipHeight":19.990,"Inventory":{"Enabled":true,"NotificationPoint":5,"Reserved":3},"ParentID":"shirt","IsParent":false,"Seo":{"Slug":"red-shirt"}}"#,
+        "the variant family, unknown fields and every digit survive; read-only LastUpdated and IsBundle are not sent"
     );
 }
 

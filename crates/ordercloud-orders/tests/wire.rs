@@ -43,12 +43,11 @@ async fn a_list_sends_its_own_parameters() {
 }
 
 #[tokio::test]
-async fn a_line_item_needs_its_product_and_quantity() {
+async fn a_line_item_needs_its_product() {
     let mock = MockTransport::new();
     let line_items = LineItemsApi::new(client(&mock));
-    let error =
-        line_items.create(OrderDirection::Outgoing, "o1", &LineItem::new().with_product_id("bike")).send().await;
-    assert!(error.unwrap_err().to_string().ends_with("the body of LineItems.Create needs Quantity"));
+    let error = line_items.create(OrderDirection::Outgoing, "o1", &LineItem::new().with_quantity(1)).send().await;
+    assert!(error.unwrap_err().to_string().ends_with("the body of LineItems.Create needs ProductID"));
     assert!(mock.requests().is_empty(), "nothing sent");
     mock.push_status(201, r#"{"ID":"l1","ProductID":"bike","Quantity":0,"LineTotal":0}"#);
     let line =

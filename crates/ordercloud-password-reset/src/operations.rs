@@ -1,16 +1,17 @@
-//! The operations of this crate, as OrderCloud's API description names them (1.0.239),
-//! and the two it lacks, as today's API names them.
+//! The operations of this crate, as today's API names them (the official SDKs'
+//! `ForgottenCredentials`; OrderCloud's 2022 description called the first two
+//! `PasswordResets.*`).
 
 use ordercloud_transport::Operation;
 
-/// `PasswordResets.SendVerificationCode`: `POST /password/reset`, anonymous.
+/// `ForgottenCredentials.SendVerificationCode`: `POST /password/reset`, anonymous.
 pub const SEND_VERIFICATION_CODE: Operation =
-    Operation { id: "PasswordResets.SendVerificationCode", method: "POST", path: "/password/reset", roles: &[] };
+    Operation { id: "ForgottenCredentials.SendVerificationCode", method: "POST", path: "/password/reset", roles: &[] };
 
-/// `PasswordResets.ResetPasswordByVerificationCode`: `PUT /password/reset/{verificationCode}`,
+/// `ForgottenCredentials.ResetPasswordByVerificationCode`: `PUT /password/reset/{verificationCode}`,
 /// anonymous.
 pub const RESET_PASSWORD_BY_VERIFICATION_CODE: Operation = Operation {
-    id: "PasswordResets.ResetPasswordByVerificationCode",
+    id: "ForgottenCredentials.ResetPasswordByVerificationCode",
     method: "PUT",
     path: "/password/reset/{verificationCode}",
     roles: &[],
@@ -26,7 +27,7 @@ pub const RESET_PASSWORD_BY_TOKEN: Operation = Operation {
 };
 
 /// `ForgottenCredentials.SendOneTimePassword`: `POST /password/onetimepassword`, anonymous.
-/// Newer than the API description this project vendors.
+/// Newer than OrderCloud's 2022 description.
 pub const SEND_ONE_TIME_PASSWORD: Operation = Operation {
     id: "ForgottenCredentials.SendOneTimePassword",
     method: "POST",
@@ -35,7 +36,7 @@ pub const SEND_ONE_TIME_PASSWORD: Operation = Operation {
 };
 
 /// `ForgottenCredentials.RetrieveUsername`: `POST /username/retrieve`, anonymous. Newer than
-/// the API description this project vendors.
+/// OrderCloud's 2022 description.
 pub const RETRIEVE_USERNAME: Operation =
     Operation { id: "ForgottenCredentials.RetrieveUsername", method: "POST", path: "/username/retrieve", roles: &[] };
 

@@ -86,9 +86,11 @@ fn label(call: &Call) -> &'static str {
 /// resources.
 fn described(state: &mut State, request: &Incoming<'_>, call: &Call) -> Result<Reply, Reply> {
     let holder = request.bearer().and_then(|token| auth::signed_in(state, &token));
-    if !call.op.roles.is_empty() {
+    if !call.op.roles.is_empty() || !call.op.roles_known {
         let holder = holder.as_ref().ok_or_else(invalid_token)?;
-        if !holder.facts.roles.iter().any(|role| call.op.roles.contains(&role.as_str())) {
+        let granted =
+            call.op.roles.is_empty() || holder.facts.roles.iter().any(|role| call.op.roles.contains(&role.as_str()));
+        if !granted {
             return Err(insufficient_roles(call.op.roles, &holder.facts.roles));
         }
     }

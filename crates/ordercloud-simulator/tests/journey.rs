@@ -25,7 +25,10 @@ async fn a_storefront_journey_runs_on_the_program() {
     // One road bike at 899 and two helmets at the two-helmet price of 49.50.
     let order = &journey.order;
     assert_eq!(order.status, Some(OrderStatus::Open));
-    assert_eq!((order.is_submitted, order.line_item_count, order.total), (Some(true), Some(2), Some(ordercloud_models::decimal!(998))));
+    assert_eq!(
+        (order.is_submitted, order.line_item_count, order.total),
+        (Some(true), Some(2), Some(ordercloud_models::decimal!(998)))
+    );
     assert!(order.date_submitted.is_some());
     // The email's link token is a JWT that grants a password reset and nothing else.
     let claims = TokenClaims::from_jwt(&journey.link_token).expect("a JWT");

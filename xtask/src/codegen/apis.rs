@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
 use super::examples::example;
-use super::models::named;
+use super::models::{ensure_period, named};
 use super::names::{ident, kebab_case, screaming, snake_case};
 use super::spec::{Answer, Op, Param, ParamKind, Resource, Section, Spec, Ty};
 use super::{Files, doc, header};
@@ -34,7 +34,7 @@ fn constant(op: &Op) -> String {
 }
 
 /// The method of an operation: `list_assignments`.
-fn method(op: &Op) -> String {
+pub(crate) fn method(op: &Op) -> String {
     ident(&snake_case(&op.name))
 }
 
@@ -43,8 +43,12 @@ fn request_type(resource: &Resource, op: &Op) -> String {
     format!("{}{}", resource.name, op.name)
 }
 
-/// The page of OrderCloud's API reference for an operation.
+/// The page of OrderCloud's API reference for an operation: the one the description gives,
+/// else the one its names make.
 fn reference(section: &Section, resource: &Resource, op: &Op) -> String {
+    if let Some(page) = &op.reference {
+        return page.clone();
+    }
     format!(
         "https://ordercloud.io/api-reference/{}/{}/{}",
         kebab_case(&section.title),
@@ -94,7 +98,9 @@ fn model_path(name: &str) -> String {
 }
 
 fn joined_roles(op: &Op) -> String {
-    if op.roles.is_empty() {
+    if !op.roles_known {
+        "not known: OrderCloud's reference pages at hand do not list them (see `spec/README.md`)".to_owned()
+    } else if op.roles.is_empty() {
         "none: it is anonymous".to_owned()
     } else {
         op.roles.iter().map(|role| format!("`{role}`")).collect::<Vec<_>>().join(", ")
@@ -176,7 +182,8 @@ fn resource_file(spec: &Spec, section: &Section, resource: &Resource) -> String 
         }
         if let Some(body) = &op.body {
             let name = if body.partial { format!("Partial{}", body.schema) } else { body.schema.clone() };
-            arguments.push(format!("{}: &models::{name}", ident(&snake_case(&body.schema))));
+            let ty = if body.optional { format!("Option<&models::{name}>") } else { format!("&models::{name}") };
+            arguments.push(format!("{}: {ty}", ident(&snake_case(&body.schema))));
         }
         let answer = answer_type(&op.answer);
         let returns = if op.optional_query.is_empty() { answer.clone() } else { request_type(resource, op) };
@@ -200,7 +207,9 @@ fn resource_file(spec: &Spec, section: &Section, resource: &Resource) -> String 
         }
         if let Some(body) = &op.body {
             let argument = ident(&snake_case(&body.schema));
-            if body.required.is_empty() {
+            if body.optional {
+                write!(chain, "\n            .optional_json({argument})").ok();
+            } else if body.required.is_empty() {
                 write!(chain, "\n            .json({argument})").ok();
             } else {
                 let required: Vec<String> = body.required.iter().map(|field| format!("\"{field}\"")).collect();
@@ -227,7 +236,7 @@ fn resource_file(spec: &Spec, section: &Section, resource: &Resource) -> String 
 }
 
 fn method_doc(section: &Section, resource: &Resource, op: &Op) -> String {
-    let mut text = if op.summary.is_empty() { format!("{}.", op.id) } else { op.summary.clone() };
+    let mut text = if op.summary.is_empty() { format!("{}.", op.id) } else { ensure_period(&op.summary) };
     write!(
         text,
         "\n\n`{} /v1{}` (`{}`, [reference]({})). Roles that grant it: {}.",
@@ -260,6 +269,9 @@ fn method_doc(section: &Section, resource: &Resource, op: &Op) -> String {
                     body.schema
                 )
                 .ok();
+            } else if body.optional {
+                write!(text, "\n- the body, if any: a [`{0}`](crate::models::{0}); `None` sends none.", body.schema)
+                    .ok();
             } else if body.required.is_empty() {
                 write!(text, "\n- the body: a [`{0}`](crate::models::{0}).", body.schema).ok();
             } else {

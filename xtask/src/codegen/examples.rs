@@ -44,17 +44,30 @@ pub(crate) fn example(suffix: &str) -> String {
             ])
         ),
         "seller" => format!(
-            "use ordercloud_seller::{{ApiClient, MessageSendersApi}};\n\
-             use ordercloud_seller::models::MessageSender;\n\n{}\
+            "use ordercloud_seller::{{ApiClient, WebhooksApi}};\n\
+             use ordercloud_seller::models::{{Webhook, WebhookRoute}};\n\n{}\
+             let webhooks = WebhooksApi::new(client);\n\
+             let on_submit = WebhookRoute::new().with_route(\"v1/orders/{{direction}}/{{orderID}}/submit\").with_verb(\"POST\");\n\
+             let webhook = Webhook::new().with_name(\"Order submitted\").with_url(\"https://middleware.example.com/order-submitted\")\n\
+             \x20   .with_hash_key(\"the-key\").with_webhook_routes(vec![on_submit]).with_api_client_ids(vec![\"storefront\".to_owned()]);\n\
+             let created = webhooks.create(&webhook).send().await?;\n\
+             // The hash key is a secret: Debug never shows it.\n\
+             assert!(!format!(\"{{created:?}}\").contains(\"the-key\"));\n\
+             # assert_eq!(mock.requests()[0].uri.path(), \"/v1/webhooks\");\n{END}",
+            setup(&[r##"201, r#"{"ID":"w1","Name":"Order submitted","HashKey":"the-key"}"#"##])
+        ),
+        "integrations" => format!(
+            "use ordercloud_integrations::{{ApiClient, MessageSendersApi}};\n\
+             use ordercloud_integrations::models::{{MessageSender, PartialMessageSender}};\n\n{}\
              let senders = MessageSendersApi::new(client);\n\
              let sender = senders.get(\"reset-emails\").send().await?;\n\
-             assert_eq!(sender.url.as_deref(), Some(\"https://shop.example.com/ordercloud-messages\"));\n\
+             assert_eq!(sender.delivery_config_id.as_deref(), Some(\"smtp\"));\n\
              // The shared key is a secret: Debug never shows it.\n\
              assert!(!format!(\"{{sender:?}}\").contains(\"the-key\"));\n\
-             let renamed = senders.patch(\"reset-emails\", &ordercloud_seller::models::PartialMessageSender::new().with_name(\"Reset emails\")).send().await?;\n\
+             let renamed = senders.patch(\"reset-emails\", &PartialMessageSender::new().with_name(\"Reset emails\")).send().await?;\n\
              # let _: MessageSender = renamed;\n{END}",
             setup(&[
-                r##"200, r#"{"ID":"reset-emails","URL":"https://shop.example.com/ordercloud-messages","SharedKey":"the-key"}"#"##,
+                r##"200, r#"{"ID":"reset-emails","DeliveryConfigID":"smtp","SharedKey":"the-key"}"#"##,
                 r##"200, r#"{"ID":"reset-emails","Name":"Reset emails"}"#"##
             ])
         ),
@@ -108,19 +121,19 @@ pub(crate) fn example(suffix: &str) -> String {
             ])
         ),
         "orders" => format!(
-            "use ordercloud_orders::{{ApiClient, LineItemsApi, OrdersApi}};\n\
-             use ordercloud_orders::models::{{LineItem, Order, OrderDirection, OrderStatus}};\n\n{}\
-             let (orders, line_items) = (OrdersApi::new(client.clone()), LineItemsApi::new(client));\n\
-             let order = orders.create(OrderDirection::Outgoing, &Order::new()).send().await?;\n\
-             let id = order.id.as_deref().unwrap_or_default();\n\
-             let line = LineItem::new().with_product_id(\"bike\").with_quantity(2);\n\
-             line_items.create(OrderDirection::Outgoing, id, &line).send().await?;\n\
-             let submitted = orders.submit(OrderDirection::Outgoing, id).send().await?;\n\
+            "use ordercloud_orders::{{ApiClient, CartApi}};\n\
+             use ordercloud_orders::models::{{LineItem, OrderStatus}};\n\n{}\
+             // The Cart: the shopper's one unsubmitted order, made by its first line item.\n\
+             let cart = CartApi::new(client);\n\
+             cart.create_line_item(&LineItem::new().with_product_id(\"bike\").with_quantity(2)).send().await?;\n\
+             let worksheet = cart.get_order_worksheet().send().await?;\n\
+             assert_eq!(worksheet.line_items.map_or(0, |lines| lines.len()), 1);\n\
+             let submitted = cart.submit().send().await?;\n\
              assert_eq!(submitted.status, Some(OrderStatus::Open));\n\
-             # assert_eq!(mock.requests()[2].uri.path(), \"/v1/orders/Outgoing/o-1/submit\");\n{END}",
+             # assert_eq!(mock.requests()[2].uri.path(), \"/v1/cart/submit\");\n{END}",
             setup(&[
-                r##"201, r#"{"ID":"o-1","Status":"Unsubmitted"}"#"##,
                 r##"201, r#"{"ID":"l-1","ProductID":"bike","Quantity":2}"#"##,
+                r##"200, r#"{"Order":{"ID":"o-1"},"LineItems":[{"ID":"l-1"}]}"#"##,
                 r##"201, r#"{"ID":"o-1","Status":"Open"}"#"##
             ])
         ),

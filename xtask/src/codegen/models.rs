@@ -48,9 +48,13 @@ pub(crate) fn write(spec: &Spec, files: &mut Files) {
     files.push((format!("{DIRECTORY}/enums.rs"), enums_file(spec)));
 }
 
-/// The Rust type of a field (without its `Option`).
+/// The Rust type of a field (without its `Option`): a nested object OrderCloud takes in its
+/// partial form is that form.
 fn rust_type(property: &Property) -> String {
-    type_of(&property.ty)
+    match &property.ty {
+        Ty::Named(name) if property.partial => format!("Partial{name}"),
+        ty => type_of(ty),
+    }
 }
 
 fn type_of(ty: &Ty) -> String {
@@ -111,7 +115,7 @@ fn field_doc(property: &Property, partial: bool) -> String {
     text
 }
 
-fn ensure_period(text: &str) -> String {
+pub(crate) fn ensure_period(text: &str) -> String {
     let text = text.trim();
     if text.ends_with(['.', '!', '?', ')']) { text.to_owned() } else { format!("{text}.") }
 }
@@ -253,10 +257,15 @@ const OTHER_FIELD_SETTER: &str = "\n    /// Sets the field `name`, which this ve
 /// other fields.
 fn model_struct(name: &str, properties: &[&Property], secret: bool, partial: bool, spec: &Spec) -> String {
     let derive_debug = if secret { "" } else { "Debug, " };
-    let mut out = format!("#[derive(Clone, {derive_debug}Default, PartialEq)]\n#[non_exhaustive]\npub struct {name} {{\n");
+    let mut out =
+        format!("#[derive(Clone, {derive_debug}Default, PartialEq)]\n#[non_exhaustive]\npub struct {name} {{\n");
     for property in properties {
         out.push_str(&doc(&field_doc(property, partial), "    "));
-        let ty = if partial { format!("Patch<{}>", partial_type(spec, property)) } else { format!("Option<{}>", rust_type(property)) };
+        let ty = if partial {
+            format!("Patch<{}>", partial_type(spec, property))
+        } else {
+            format!("Option<{}>", rust_type(property))
+        };
         writeln!(out, "    pub {}: {ty},", ident(&property.rust)).ok();
     }
     out.push_str(

@@ -10,6 +10,7 @@ pub(crate) fn crate_suffix(section_id: &str) -> Option<&'static str> {
         "ProductCatalogs" => "catalogs",
         "OrdersAndFulfillment" => "orders",
         "MeAndMyStuff" => "me",
+        "Integrations" => "integrations",
         _ => return None,
     })
 }
@@ -25,8 +26,12 @@ pub(crate) fn snake_case(name: &str) -> String {
             let starts_word = match previous {
                 None => false,
                 Some(previous) if previous.is_ascii_lowercase() || previous.is_ascii_digit() => true,
-                // The last capital of an acronym before a word: `IDPClient` -> `idp_client`.
-                Some(previous) if previous.is_ascii_uppercase() => next.is_some_and(char::is_ascii_lowercase),
+                // The last capital of an acronym before a word: `IDPClient` -> `idp_client`;
+                // but not before the `s` of a plural acronym: `ApiClientIDs` -> `api_client_ids`.
+                Some(previous) if previous.is_ascii_uppercase() => {
+                    let plural = next == Some(&'s') && !characters.get(index + 2).is_some_and(char::is_ascii_lowercase);
+                    next.is_some_and(char::is_ascii_lowercase) && !plural
+                }
                 Some(_) => false,
             };
             if starts_word && !out.ends_with('_') {
@@ -76,6 +81,9 @@ mod tests {
             ("xp", "xp"),
             ("XpPath", "xp_path"),
             ("ClientID", "client_id"),
+            ("ApiClientIDs", "api_client_ids"),
+            ("RemainingLineItemIDs", "remaining_line_item_ids"),
+            ("IDsOfThings", "ids_of_things"),
             ("IDPClientID", "idp_client_id"),
             ("PONumber", "po_number"),
             ("access_token", "access_token"),

@@ -15,7 +15,8 @@ pub(crate) const FILE: &str = "crates/ordercloud-models/tests/round_trip.rs";
 const DEPTH: usize = 3;
 
 /// Fields no version of the models knows, added to every object of a sample.
-const UNKNOWN: &str = r#""FieldFromTheFuture":{"Digits":1234567890.123456789,"List":[1,"two",null]},"FlagFromTheFuture":true"#;
+const UNKNOWN: &str =
+    r#""FieldFromTheFuture":{"Digits":1234567890.123456789,"List":[1,"two",null]},"FlagFromTheFuture":true"#;
 
 pub(crate) fn write(spec: &Spec, files: &mut Files) {
     let mut out = header(spec, "//");
@@ -56,7 +57,8 @@ pub(crate) fn write(spec: &Spec, files: &mut Files) {
             .map(|property| format!("\"{}\"", property.json))
             .collect();
         let secrets = secrets.join(", ");
-        writeln!(out, "    round_trip::<{0}>(\"{0}\", r#\"{sample}\"#, r#\"{body}\"#, &[{secrets}]);", schema.name).ok();
+        writeln!(out, "    round_trip::<{0}>(\"{0}\", r#\"{sample}\"#, r#\"{body}\"#, &[{secrets}]);", schema.name)
+            .ok();
         if spec.partials.contains(&schema.name) {
             let sample = partial_object(spec, schema, DEPTH);
             writeln!(
@@ -74,11 +76,9 @@ pub(crate) fn write(spec: &Spec, files: &mut Files) {
 /// A sample of `schema` as compact JSON in the models' field order, unknown fields last;
 /// as a request body, without its read-only fields.
 fn object(spec: &Spec, schema: &Schema, depth: usize, body: bool) -> String {
-    let members = schema
-        .properties
-        .iter()
-        .filter(|property| !(body && property.read_only))
-        .filter_map(|property| Some(format!("\"{}\":{}", property.json, value(spec, property, &property.ty, depth, body, false)?)));
+    let members = schema.properties.iter().filter(|property| !(body && property.read_only)).filter_map(|property| {
+        Some(format!("\"{}\":{}", property.json, value(spec, property, &property.ty, depth, body, false)?))
+    });
     let mut members: Vec<String> = members.collect();
     members.push(UNKNOWN.to_owned());
     format!("{{{}}}", members.join(","))
@@ -86,11 +86,9 @@ fn object(spec: &Spec, schema: &Schema, depth: usize, body: bool) -> String {
 
 /// A sample of `schema`'s partial form: its writable fields, nested objects partial too.
 fn partial_object(spec: &Spec, schema: &Schema, depth: usize) -> String {
-    let members = schema
-        .properties
-        .iter()
-        .filter(|property| !property.read_only)
-        .filter_map(|property| Some(format!("\"{}\":{}", property.json, value(spec, property, &property.ty, depth, true, true)?)));
+    let members = schema.properties.iter().filter(|property| !property.read_only).filter_map(|property| {
+        Some(format!("\"{}\":{}", property.json, value(spec, property, &property.ty, depth, true, true)?))
+    });
     let mut members: Vec<String> = members.collect();
     members.push(UNKNOWN.to_owned());
     format!("{{{}}}", members.join(","))
@@ -119,7 +117,7 @@ fn value(spec: &Spec, property: &Property, ty: &Ty, depth: usize, body: bool, pa
                 if depth == 0 {
                     return None;
                 }
-                if partial && spec.partials.contains(name) {
+                if (partial || property.partial) && spec.partials.contains(name) {
                     partial_object(spec, schema, depth - 1)
                 } else {
                     object(spec, schema, depth - 1, body)

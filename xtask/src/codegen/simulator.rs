@@ -34,11 +34,12 @@ pub(crate) fn write(spec: &Spec, files: &mut Files) -> Result<(), String> {
         let stored = stored(op, &all);
         writeln!(
             out,
-            "    Described {{ id: \"{}\", method: \"{}\", path: \"{}\", roles: &[{}], body: {body}, required: &[{}], answer: {answer}, list: {list}, facets: {facets}, assignment: {assignment}, stored: {stored} }},",
+            "    Described {{ id: \"{}\", method: \"{}\", path: \"{}\", roles: &[{}], roles_known: {}, body: {body}, required: &[{}], answer: {answer}, list: {list}, facets: {facets}, assignment: {assignment}, stored: {stored} }},",
             op.id,
             op.method,
             op.path,
             roles.join(", "),
+            op.roles_known,
             required.join(", ")
         )
         .ok();

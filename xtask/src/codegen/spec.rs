@@ -5,14 +5,16 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::json::Json;
 use super::names::{crate_suffix, snake_case};
+use crate::json::Json;
 
 /// Operations that hand-written crates keep: the forgotten-credentials calls of
 /// `ordercloud-password-reset`.
 pub(crate) const HAND_WRITTEN: &[&str] = &[
-    "PasswordResets.SendVerificationCode",
-    "PasswordResets.ResetPasswordByVerificationCode",
+    "ForgottenCredentials.SendVerificationCode",
+    "ForgottenCredentials.ResetPasswordByVerificationCode",
+    "ForgottenCredentials.SendOneTimePassword",
+    "ForgottenCredentials.RetrieveUsername",
     "Me.ResetPasswordByToken",
 ];
 
@@ -98,6 +100,11 @@ pub(crate) struct Op {
     pub(crate) summary: String,
     pub(crate) description: String,
     pub(crate) roles: Vec<String>,
+    /// Whether `roles` are known: an operation whose roles OrderCloud's reference pages did
+    /// not give (`x-roles-unknown`) has none listed, which does not mean anonymous.
+    pub(crate) roles_known: bool,
+    /// Its page in OrderCloud's API reference, where the description gives it.
+    pub(crate) reference: Option<String>,
     pub(crate) path_params: Vec<Param>,
     /// Query parameters the operation needs: arguments, after the path's.
     pub(crate) required_query: Vec<Param>,
@@ -135,6 +142,8 @@ pub(crate) struct Body {
     pub(crate) schema: String,
     /// A PATCH body: the schema's partial form.
     pub(crate) partial: bool,
+    /// A body the operation can be called without.
+    pub(crate) optional: bool,
     /// The JSON names of the fields the body must hold.
     pub(crate) required: Vec<String>,
 }
@@ -161,6 +170,8 @@ pub(crate) struct Property {
     pub(crate) description: String,
     pub(crate) read_only: bool,
     pub(crate) secret: bool,
+    /// A nested object OrderCloud takes in its partial form (`x-partial`).
+    pub(crate) partial: bool,
     pub(crate) max_length: Option<u64>,
     pub(crate) default: Option<String>,
 }
@@ -226,6 +237,7 @@ impl Spec {
                     secret: property.text("format") == "password"
                         || property.is_true("writeOnly")
                         || SECRET_FIELDS.contains(&json.as_str()),
+                    partial: property.is_true("x-partial"),
                     max_length: match property.get("maxLength") {
                         Some(Json::Number(length)) => Some(*length as u64),
                         _ => None,
@@ -354,6 +366,12 @@ fn op(id: &str, method: &str, path: &str, operation: &Json) -> Result<Op, String
         summary: prose(operation.text("summary")),
         description: prose(operation.text("description")),
         roles,
+        roles_known: !operation.is_true("x-roles-unknown"),
+        reference: operation
+            .get("externalDocs")
+            .and_then(|docs| docs.get("url"))
+            .and_then(Json::as_str)
+            .map(str::to_owned),
         path_params: Vec::new(),
         required_query: Vec::new(),
         optional_query: Vec::new(),
@@ -416,7 +434,8 @@ fn op(id: &str, method: &str, path: &str, operation: &Json) -> Result<Op, String
         let name = reference(schema).ok_or("a body that is not a schema")?.to_owned();
         let required = schema.get("required").map(Json::as_array).unwrap_or(&[]);
         let required = required.iter().filter_map(Json::as_str).map(str::to_owned).collect();
-        op.body = Some(Body { schema: name, partial: op.method == "PATCH", required });
+        let optional = matches!(body.get("required"), Some(Json::Bool(false)));
+        op.body = Some(Body { schema: name, partial: op.method == "PATCH", optional, required });
     }
     let success = operation
         .get("responses")
@@ -454,6 +473,12 @@ fn partials(sections: &[Section], schemas: &[Schema]) -> BTreeSet<String> {
         .flat_map(|resource| &resource.operations)
         .filter_map(|op| op.body.as_ref().filter(|body| body.partial).map(|body| body.schema.clone()))
         .collect();
+    // A nested object a model holds in its partial form.
+    for property in schemas.iter().flat_map(|schema| &schema.properties).filter(|property| property.partial) {
+        if let Ty::Named(name) = &property.ty {
+            pending.push(name.clone());
+        }
+    }
     while let Some(name) = pending.pop() {
         let Some(schema) = schemas.iter().find(|schema| schema.name == name) else { continue };
         // A schema with nothing to write has no partial form: it is read-only as a whole.

@@ -6,11 +6,11 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::dotnet::{DotnetOperation, DotnetSdk};
 use super::js::{JsAnswer, JsOperation, JsParam, JsSdk};
-use super::json::Json;
 use super::report::{OperationLine, Report};
 use super::roles::Roles;
 use super::schemas::{Models, reference_schema, shape, union};
 use super::{array, object, text};
+use crate::json::Json;
 
 /// The sections, in the 2022 order then the new: the first part of the doc slug, its
 /// `x-id` and, for a new section, its title.

@@ -98,7 +98,7 @@ pub(crate) struct JsField {
 /// Reads the unpacked package at `root` (the folder holding `package.json` and `dist/`).
 pub(crate) fn read(root: &Path) -> Result<JsSdk, String> {
     let package = read_text(&root.join("package.json"))?;
-    let package = super::json::parse(&package).map_err(|error| format!("package.json: {error}"))?;
+    let package = crate::json::parse(&package).map_err(|error| format!("package.json: {error}"))?;
     let version = package.text("version").to_owned();
     let dist = root.join("dist");
     let (calls, token_flows) = calls(&read_text(&dist.join("index.js"))?)?;

@@ -11,21 +11,15 @@
 mod describe;
 mod dotnet;
 mod js;
-// The generator's JSON reader (object members in document order), compiled here too
-// rather than copied: the generator's module is private to it.
-#[path = "../codegen/json.rs"]
-#[allow(dead_code, clippy::duplicate_mod, reason = "the generator's JSON reader, shared; this command uses part of it")]
-mod json;
 mod report;
 mod roles;
 mod schemas;
-mod sha256;
 mod text;
 mod write;
 
 use std::path::{Path, PathBuf};
 
-use json::Json;
+use crate::json::{self, Json};
 
 /// The JS SDK package: name, version, the SHA-256 of `npm pack`'s tarball, and npm's
 /// integrity for it (recorded; the SHA-256 is what is checked).
@@ -78,14 +72,14 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     )?;
     let dotnet_license = show("LICENSE")?;
     let old_bytes = std::fs::read(OLD).map_err(|error| format!("could not read {OLD}: {error}"))?;
-    if sha256::hex(&old_bytes) != OLD_SHA256 {
+    if crate::sha256::hex(&old_bytes) != OLD_SHA256 {
         return Err(format!("{OLD} is not the pinned 2022 description (SHA-256 {OLD_SHA256})"));
     }
     let old = json::parse(&String::from_utf8_lossy(&old_bytes))?;
     let (roles, roles_sha256) = match std::fs::read_to_string(&roles_path) {
         Ok(text) => {
             let table = json::parse(&text).map_err(|error| format!("{}: {error}", roles_path.display()))?;
-            (roles::Roles::parse(&table)?, sha256::hex(text.as_bytes()))
+            (roles::Roles::parse(&table)?, crate::sha256::hex(text.as_bytes()))
         }
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => (roles::Roles::default(), String::new()),
         Err(error) => return Err(format!("could not read {}: {error}", roles_path.display())),
@@ -154,7 +148,7 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
 /// the package's licence text.
 fn unpack(package: &Path) -> Result<(PathBuf, String), String> {
     let bytes = std::fs::read(package).map_err(|error| format!("could not read {}: {error}", package.display()))?;
-    let digest = sha256::hex(&bytes);
+    let digest = crate::sha256::hex(&bytes);
     if digest != JS_SHA256 {
         return Err(format!(
             "{} has SHA-256 {digest}, not the pinned {JS_PACKAGE}@{JS_VERSION}'s {JS_SHA256}",

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use super::json::Json;
+use crate::json::Json;
 
 #[derive(Debug, Default, PartialEq)]
 pub(crate) struct Roles {
@@ -41,16 +41,16 @@ mod tests {
 
     #[test]
     fn reads_both_shapes() {
-        let nested = super::super::json::parse(
+        let nested = crate::json::parse(
             r#"{"source": "x", "operations": {"Cart.Get": {"page": "https://p", "roles": ["Shopper"]}}, "not_found": ["Cart.Save"]}"#,
         )
         .unwrap();
         let roles = Roles::parse(&nested).unwrap();
         assert_eq!(roles.operations["Cart.Get"], (vec!["Shopper".to_owned()], "https://p".to_owned()));
         assert_eq!(roles.not_found, ["Cart.Save"]);
-        let flat = super::super::json::parse(r#"{"Cart.Get": {"roles": [], "page": "p"}}"#).unwrap();
+        let flat = crate::json::parse(r#"{"Cart.Get": {"roles": [], "page": "p"}}"#).unwrap();
         assert_eq!(Roles::parse(&flat).unwrap().operations["Cart.Get"].0, Vec::<String>::new());
-        let bad = super::super::json::parse(r#"{"Cart.Get": {"roles": [1]}}"#).unwrap();
+        let bad = crate::json::parse(r#"{"Cart.Get": {"roles": [1]}}"#).unwrap();
         assert!(Roles::parse(&bad).is_err());
     }
 }

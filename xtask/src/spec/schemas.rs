@@ -8,10 +8,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::dotnet::{BETA, DotnetField, DotnetModel, DotnetSdk};
 use super::js::{JsField, JsModel, JsSdk};
-use super::json::Json;
 use super::report::Report;
 use super::text::{is_identifier, without_arguments};
 use super::{array, object, text};
+use crate::json::Json;
 
 /// JS types of the SDK itself, not of the API: they are never schemas.
 const SDK_ONLY: &[&str] = &["Environment"];

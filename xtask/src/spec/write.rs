@@ -1,7 +1,7 @@
 //! The description as text: members in the order built, two spaces of indent, short lists
 //! of scalars on one line. The same value always gives the same bytes.
 
-use super::json::Json;
+use crate::json::{self, Json};
 
 /// How long a list of scalars may be, written on one line.
 const LINE: usize = 100;
@@ -20,7 +20,7 @@ fn write(out: &mut String, value: &Json, depth: usize) {
         Json::Object(members) if members.is_empty() => out.push_str("{}"),
         Json::Array(items) => {
             let scalars = items.iter().all(|item| !matches!(item, Json::Array(_) | Json::Object(_)));
-            let inline: Vec<String> = items.iter().map(compact).collect();
+            let inline: Vec<String> = items.iter().map(Json::compact).collect();
             if scalars && inline.iter().map(|item| item.len() + 2).sum::<usize>() <= LINE {
                 out.push('[');
                 out.push_str(&inline.join(", "));
@@ -42,7 +42,7 @@ fn write(out: &mut String, value: &Json, depth: usize) {
             for (index, (key, member)) in members.iter().enumerate() {
                 out.push_str(if index == 0 { "\n" } else { ",\n" });
                 indent(out, depth + 1);
-                string(out, key);
+                json::string(out, key);
                 out.push_str(": ");
                 write(out, member, depth + 1);
             }
@@ -50,29 +50,7 @@ fn write(out: &mut String, value: &Json, depth: usize) {
             indent(out, depth);
             out.push('}');
         }
-        scalar => out.push_str(&compact(scalar)),
-    }
-}
-
-/// A scalar (or anything) on one line.
-fn compact(value: &Json) -> String {
-    match value {
-        Json::Null => "null".to_owned(),
-        Json::Bool(flag) => flag.to_string(),
-        Json::Number(number) => number.to_string(),
-        Json::String(text) => {
-            let mut out = String::new();
-            string(&mut out, text);
-            out
-        }
-        Json::Array(items) => format!("[{}]", items.iter().map(compact).collect::<Vec<_>>().join(", ")),
-        Json::Object(members) => {
-            let members: Vec<String> = members
-                .iter()
-                .map(|(key, member)| format!("{}: {}", compact(&Json::String(key.clone())), compact(member)))
-                .collect();
-            format!("{{{}}}", members.join(", "))
-        }
+        scalar => out.push_str(&scalar.compact()),
     }
 }
 
@@ -80,22 +58,6 @@ fn indent(out: &mut String, depth: usize) {
     for _ in 0..depth {
         out.push_str("  ");
     }
-}
-
-fn string(out: &mut String, text: &str) {
-    out.push('"');
-    for character in text.chars() {
-        match character {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            control if (control as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", control as u32)),
-            other => out.push(other),
-        }
-    }
-    out.push('"');
 }
 
 #[cfg(test)]
@@ -115,7 +77,7 @@ mod tests {
             text,
             "{\n  \"b\": [\"x\\\"y\", 3],\n  \"a\": {\n    \"n\": null,\n    \"t\": true\n  },\n  \"e\": [],\n  \"f\": 0.5\n}\n"
         );
-        assert_eq!(super::super::json::parse(&text).ok(), Some(value));
+        assert_eq!(crate::json::parse(&text).ok(), Some(value));
         let long = Json::Array((0..40).map(|n| Json::String(format!("Value{n}"))).collect());
         assert!(pretty(&long).lines().count() > 40, "a long list has one item a line");
     }

@@ -284,7 +284,13 @@ impl Decimal {
         let mut scale = fraction_digits - exponent;
         if !significant {
             // Zero, whatever its exponent: keep the written scale where it fits.
-            let scale = if scale < 0 { 0 } else if scale > MAX_SCALE as i64 { MAX_SCALE as i64 } else { scale };
+            let scale = if scale < 0 {
+                0
+            } else if scale > MAX_SCALE as i64 {
+                MAX_SCALE as i64
+            } else {
+                scale
+            };
             return Ok(Self::of(0, scale as u8));
         }
         while scale < 0 {

@@ -72,7 +72,11 @@ impl<T> Member for Patch<T> {
 }
 
 /// Writes the field `name` when it is set.
-pub(crate) fn field<M: SerializeMap, V: Member + Serialize>(map: &mut M, name: &str, value: &V) -> Result<(), M::Error> {
+pub(crate) fn field<M: SerializeMap, V: Member + Serialize>(
+    map: &mut M,
+    name: &str,
+    value: &V,
+) -> Result<(), M::Error> {
     if value.is_absent() { Ok(()) } else { map.serialize_entry(name, value) }
 }
 

@@ -32,16 +32,16 @@ use super::redact::Redacted;
 /// use ordercloud_models::resources::Product;
 ///
 /// let mut product: Product = serde_json::from_str(
-///     r#"{"ID": "p1", "Name": "Bike", "ParentID": "family-1", "IsParent": false}"#,
+///     r#"{"ID": "p1", "Name": "Bike", "Seo": {"Slug": "bike"}, "Featured": false}"#,
 /// )?;
-/// assert_eq!(product.other_fields.get("ParentID"), Some(r#""family-1""#));
-/// assert_eq!(product.other_fields.get_as::<bool>("IsParent")?, Some(false));
+/// assert_eq!(product.other_fields.get("Seo"), Some(r#"{"Slug": "bike"}"#));
+/// assert_eq!(product.other_fields.get_as::<bool>("Featured")?, Some(false));
 ///
 /// product.name = Some("Mountain bike".into());
-/// product.other_fields.set("IsParent", serde_json::json!(true));
+/// product.other_fields.set("Featured", serde_json::json!(true));
 /// assert_eq!(
 ///     serde_json::to_string(&product)?,
-///     r#"{"ID":"p1","Name":"Mountain bike","ParentID":"family-1","IsParent":true}"#
+///     r#"{"ID":"p1","Name":"Mountain bike","Seo":{"Slug": "bike"},"Featured":true}"#
 /// );
 /// # Ok::<(), serde_json::Error>(())
 /// ```

@@ -36,8 +36,12 @@ pub(crate) struct Described {
     pub(crate) method: &'static str,
     /// The path after `/v1`, `{name}` for each parameter.
     pub(crate) path: &'static str,
-    /// The roles any one of which grants it; none for an anonymous operation.
+    /// The roles any one of which grants it; none for an anonymous operation, or for one
+    /// whose roles are not known.
     pub(crate) roles: &'static [&'static str],
+    /// Whether `roles` are known. An operation whose roles OrderCloud's reference did not
+    /// give takes any signed-in caller, never an anonymous one.
+    pub(crate) roles_known: bool,
     /// The schema of the body.
     pub(crate) body: Option<&'static str>,
     /// The fields the body must hold.

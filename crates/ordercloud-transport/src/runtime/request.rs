@@ -63,7 +63,7 @@ const CONNECTION_LEVEL: [&str; 10] = [
 /// // PUT /v1/password/reset/{verificationCode}
 /// client
 ///     .request(Method::PUT, "/password/reset/{verificationCode}")
-///     .operation("PasswordResets.ResetPasswordByVerificationCode")
+///     .operation("ForgottenCredentials.ResetPasswordByVerificationCode")
 ///     .secret_path_param("a code/with?odd#chars")
 ///     .json(&PasswordReset::new("my-client-id", "jdoe", "N3w-Secret-pass"))
 ///     .send_empty()
@@ -177,7 +177,7 @@ impl ApiRequest {
     }
 
     /// Names the operation in traces as `Area.Operation`, the way the official SDKs name
-    /// resources (for example `PasswordResets.SendVerificationCode`). Default: the route.
+    /// resources (for example `ForgottenCredentials.SendVerificationCode`). Default: the route.
     pub fn operation(mut self, name: &'static str) -> Self {
         self.operation = name;
         self
@@ -263,6 +263,15 @@ impl ApiRequest {
             }
         }
         self
+    }
+
+    /// [`json`](Self::json) with `body` when there is one, for an operation that can be
+    /// called without a body; with `None`, the request has no body.
+    pub fn optional_json<T: Serialize + ?Sized>(self, body: Option<&T>) -> Self {
+        match body {
+            Some(body) => self.json(body),
+            None => self,
+        }
     }
 
     /// Like [`json`](Self::json), for an operation whose body must hold `required` fields

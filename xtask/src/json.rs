@@ -56,6 +56,28 @@ impl Json {
         matches!(self.get(key), Some(Json::Bool(true)))
     }
 
+    /// A scalar (or anything) on one line.
+    pub(crate) fn compact(&self) -> String {
+        match self {
+            Json::Null => "null".to_owned(),
+            Json::Bool(flag) => flag.to_string(),
+            Json::Number(number) => number.to_string(),
+            Json::String(text) => {
+                let mut out = String::new();
+                string(&mut out, text);
+                out
+            }
+            Json::Array(items) => format!("[{}]", items.iter().map(Json::compact).collect::<Vec<_>>().join(", ")),
+            Json::Object(members) => {
+                let members: Vec<String> = members
+                    .iter()
+                    .map(|(key, member)| format!("{}: {}", Json::String(key.clone()).compact(), member.compact()))
+                    .collect();
+                format!("{{{}}}", members.join(", "))
+            }
+        }
+    }
+
     /// The JSON text of a scalar, for docs (`default` values).
     pub(crate) fn scalar_text(&self) -> Option<String> {
         match self {
@@ -121,6 +143,23 @@ impl<'de> Visitor<'de> for JsonVisitor {
         }
         Ok(Json::Object(members))
     }
+}
+
+/// `text` as a JSON string, quoted and escaped.
+pub(crate) fn string(out: &mut String, text: &str) {
+    out.push('"');
+    for character in text.chars() {
+        match character {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            control if (control as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", control as u32)),
+            other => out.push(other),
+        }
+    }
+    out.push('"');
 }
 
 /// Parses `text`.

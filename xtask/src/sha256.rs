@@ -1,5 +1,6 @@
-//! SHA-256 (FIPS 180-4), to check the pinned SDK package is the one read. A few dozen lines
-//! here spare xtask a hashing dependency; it hashes one file of a few hundred kilobytes.
+//! SHA-256 (FIPS 180-4): to check that the pinned SDK package is the one read, and that the
+//! recording of the JS SDK's requests is of the description generated from. A few dozen
+//! lines here spare xtask a hashing dependency; it hashes files of a few megabytes.
 
 const K: [u32; 64] = [
     0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5, 0xd807aa98,
