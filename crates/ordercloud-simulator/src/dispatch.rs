@@ -64,6 +64,10 @@ struct Plan {
 /// may make it, and a webhook or an integration event applies; `None` otherwise (the request
 /// is answered as any other: refused, or served without calling out).
 fn plan(state: &mut State, request: &Incoming<'_>) -> Option<Plan> {
+    // No webhook and no integration event: nothing to call, and no second routing.
+    if state.store.list("webhooks").next().is_none() && state.store.list("integrationevents").next().is_none() {
+        return None;
+    }
     let rest = request.path.strip_prefix("/v1").filter(|rest| rest.starts_with('/'))?;
     let Route::Found(call) = resources::route(request.method, rest) else { return None };
     let token = request.bearer()?;
