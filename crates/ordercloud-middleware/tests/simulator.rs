@@ -329,6 +329,8 @@ async fn the_receiver_refuses_unsigned_forged_and_oversized_calls() {
     assert_eq!(call(vec![("x-oc-hash", signature.clone())], changed).await.status, 401);
 
     let huge = vec![b' '; 5 * 1024 * 1024];
+    let unsigned_huge = call(vec![], huge.clone()).await;
+    assert_eq!(unsigned_huge.status, 401, "no signature: refused before the body is read");
     let declared = call(vec![("X-oc-hash", compute_oc_hash(&huge, HOOK_KEY.as_bytes()))], huge.clone()).await;
     assert_eq!((declared.status, declared.error_code()), (413, "PayloadTooLarge".to_owned()));
     let mut chunked = format!("{:x}\r\n", huge.len()).into_bytes();

@@ -8,9 +8,9 @@ use ::axum::response::{IntoResponse, Response};
 use ::axum::routing::post;
 use http::HeaderMap;
 
-use super::signed::read_body;
+use super::signed::{read_body, signature};
 use crate::events::{IntegrationEvent, IntegrationEventHandler, answer_integration_event};
-use crate::signed::{HashKey, OC_HASH_HEADER};
+use crate::signed::HashKey;
 
 /// A router with a `POST` route for each integration event (`/shippingrates`,
 /// `/ordercalculate`, `/ordersubmit`, `/ordersubmitforapproval`, `/orderapproved`,
@@ -55,11 +55,12 @@ async fn answer<H: IntegrationEventHandler>(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
+    let signature = match signature(&headers) {
+        Ok(signature) => signature,
+        Err(rejection) => return rejection.into_response(),
+    };
     match read_body(&headers, body, key.body_limit()).await {
-        Ok(bytes) => {
-            let signature = headers.get(OC_HASH_HEADER).and_then(|value| value.to_str().ok());
-            answer_integration_event(handler, event, &bytes, signature, key).await.map(Body::from)
-        }
+        Ok(bytes) => answer_integration_event(handler, event, &bytes, Some(signature), key).await.map(Body::from),
         Err(rejection) => rejection.into_response(),
     }
 }

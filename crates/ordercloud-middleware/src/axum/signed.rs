@@ -13,9 +13,9 @@ use crate::signed::{HashKey, OC_HASH_HEADER, SignedBodyError};
 /// integration event's payload, or your own type) once its `X-oc-hash` verifies with the
 /// state's [`HashKey`].
 ///
-/// The raw body is read up to the key's [limit](HashKey::with_body_limit) (a declared
-/// length over it is refused before reading), verified in constant time, and only then
-/// parsed. Refused with a [`Rejection`] in OrderCloud's error shape: `401 InvalidHash` (no
+/// A call without `X-oc-hash` is refused before its body is read; the raw body is read up
+/// to the key's [limit](HashKey::with_body_limit) (a declared length over it is refused
+/// before reading), verified in constant time, and only then parsed. Refused with a [`Rejection`] in OrderCloud's error shape: `401 InvalidHash` (no
 /// or a wrong `X-oc-hash`), `413 PayloadTooLarge`, `400 InvalidRequestBody` (signed, but
 /// not a `T`).
 #[derive(Clone, Debug)]
@@ -32,10 +32,16 @@ where
     async fn from_request(request: Request, state: &S) -> Result<Self, Rejection> {
         let key = HashKey::from_ref(state);
         let (parts, body) = request.into_parts();
+        let signature = signature(&parts.headers)?;
         let bytes = read_body(&parts.headers, body, key.body_limit()).await?;
-        let signature = parts.headers.get(OC_HASH_HEADER).and_then(|value| value.to_str().ok());
-        Ok(Self(key.verify(&bytes, signature)?))
+        Ok(Self(key.verify(&bytes, Some(signature))?))
     }
+}
+
+/// The `X-oc-hash` header, refused before the body is read when there is none.
+pub(crate) fn signature(headers: &HeaderMap) -> Result<&str, Rejection> {
+    let value = headers.get(OC_HASH_HEADER).and_then(|value| value.to_str().ok()).map(str::trim);
+    value.filter(|value| !value.is_empty()).ok_or_else(|| SignedBodyError::MissingSignature.into())
 }
 
 /// The body, at most `limit` bytes: a larger declared length is refused unread, a longer
