@@ -1,7 +1,9 @@
 //! What the examples share: reading settings from the environment, and showing secrets
-//! safely; the backend of the `storefront_backend` example, [`storefront`]; and the
-//! storefront's journey of the `storefront_journey` example, [`journey`].
+//! safely; the backend of the `storefront_backend` example, [`storefront`]; the
+//! storefront's journey of the `storefront_journey` example, [`journey`]; and the middleware
+//! of the `checkout_middleware` example with its journey, [`checkout`].
 
+pub mod checkout;
 pub mod journey;
 pub mod storefront;
 

@@ -1,25 +1,27 @@
 //! The token endpoint, `POST /oauth/token`, and who a token says its holder is.
 //!
 //! Tokens are JWTs (`header.payload.signature`, base64url) with the claims OrderCloud
-//! documents, `exp` and `nbf` on the simulator's clock; the signature is a fixed word, as
-//! clients never check it. A token gets the roles asked for that its API client has (all of
-//! the client's when none is asked for); a refreshed token never gets more than the one it
+//! documents, `exp` and `nbf` on the simulator's clock, `iss` and `aud` the API's URL as the
+//! request reached it, signed RS256 with the simulator's key (`kid` in the header; the
+//! public key at `GET /oauth/certs/{kid}`), so a middleware verifies them as it verifies
+//! OrderCloud's. A token gets the roles asked for that its API client has (all of the
+//! client's when none is asked for); a refreshed token never gets more than the one it
 //! renews (RFC 6749, section 6).
 
 use std::time::Duration;
 
-use base64::Engine as _;
 use http::StatusCode;
 use ordercloud_models::ErrorCode;
 use serde_json::{Value, json};
 
 use crate::incoming::{Incoming, form_pairs};
+use crate::keys;
 use crate::reply::{Reply, locked_out, oauth_error};
 use crate::state::{CODE_LIFETIME, GrantKind, State, TokenFacts};
 
 /// How long a refresh token lives: OrderCloud's longest `RefreshTokenDuration` is days; the
 /// simulator keeps one for a week.
-const REFRESH_TOKEN_LIFETIME: Duration = Duration::from_secs(7 * 24 * 3600);
+pub(crate) const REFRESH_TOKEN_LIFETIME: Duration = Duration::from_secs(7 * 24 * 3600);
 
 /// The one role the token of a reset email carries.
 const PASSWORD_RESET_ROLE: &str = "PasswordReset";
@@ -125,15 +127,10 @@ pub(crate) fn token(state: &mut State, request: &Incoming<'_>) -> Reply {
     };
     let username = subject.username(&client.client_id);
     let anonymous = matches!(subject, Subject::Anonymous(_));
-    let facts = TokenFacts { roles: roles.clone(), buyer_id, anonymous };
-    let usertype = if matches!(subject, Subject::Integration) { "admin" } else { "buyer" };
-    let mut claims = claims(state, &username, &client.client_id, usertype, &roles, client.token_lifetime);
-    if let Subject::Anonymous(id) = &subject {
-        claims["orderid"] = json!(format!("order-{id}"));
-    }
+    let user_type = if matches!(subject, Subject::Integration) { "admin" } else { "buyer" };
+    let facts = TokenFacts { roles, buyer_id, anonymous, user_type };
     let lifetime = client.token_lifetime;
-    let access_token =
-        state.keep(GrantKind::AccessToken, jwt(&claims), &client.client_id, &username, lifetime, facts.clone());
+    let access_token = access_token(state, &client.client_id, &username, facts.clone(), lifetime, true);
     let refresh_token = client.refresh_tokens.then(|| {
         state.issue_with(GrantKind::RefreshToken, &client.client_id, &username, REFRESH_TOKEN_LIFETIME, facts.clone())
     });
@@ -154,20 +151,74 @@ pub(crate) fn token_for(
     buyer_id: Option<String>,
 ) -> Option<String> {
     let client = state.client(client_id)?.clone();
-    let claims = claims(state, username, client_id, "buyer", &client.roles, client.token_lifetime);
-    let facts = TokenFacts { roles: client.roles.clone(), buyer_id, anonymous: false };
-    Some(state.keep(GrantKind::AccessToken, jwt(&claims), client_id, username, client.token_lifetime, facts))
+    let facts = TokenFacts { roles: client.roles.clone(), buyer_id, anonymous: false, user_type: "buyer" };
+    Some(access_token(state, client_id, username, facts, client.token_lifetime, true))
+}
+
+/// The token an integration event's call carries (`OrderCloudAccessToken`): the caller's
+/// holder, with the event's elevated roles besides its own, for the client's token
+/// lifetime.
+pub(crate) fn integration_token(state: &mut State, holder: &Holder, elevated_roles: &[String]) -> String {
+    let mut facts = holder.facts.clone();
+    for role in elevated_roles {
+        if !facts.roles.contains(role) {
+            facts.roles.push(role.clone());
+        }
+    }
+    let lifetime =
+        state.client(&holder.client_id).map_or(Duration::from_secs(600 * 60), |client| client.token_lifetime);
+    access_token(state, &holder.client_id, &holder.username, facts, lifetime, true)
+}
+
+/// A token for the user `username` of `client_id` with no `kid`, as OrderCloud's portal
+/// issues them: a verifier checks it by asking `GET /v1/me`. `None` for an unknown client
+/// or user.
+pub(crate) fn portal_token(state: &mut State, client_id: &str, username: &str) -> Option<String> {
+    let client = state.client(client_id)?.clone();
+    let record = state.find_user(client_id, Some(username), None)?;
+    let (username, buyer) = (record.user.username.clone(), record.buyer_id.clone());
+    let facts = TokenFacts {
+        roles: client.roles.clone(),
+        buyer_id: buyer.or(client.buyer_id),
+        anonymous: false,
+        user_type: "buyer",
+    };
+    Some(access_token(state, client_id, &username, facts, client.token_lifetime, false))
+}
+
+/// Issues and keeps a signed access token for `username` of `client_id` with `facts`; its
+/// header names the key unless `with_key_id` is false.
+fn access_token(
+    state: &mut State,
+    client_id: &str,
+    username: &str,
+    facts: TokenFacts,
+    lifetime: Duration,
+    with_key_id: bool,
+) -> String {
+    let mut claims = claims(state, username, client_id, facts.user_type, &facts.roles, lifetime);
+    if facts.anonymous {
+        claims["orderid"] = json!(format!("order-{username}"));
+    }
+    let token = keys::sign(&claims, with_key_id);
+    state.keep(GrantKind::AccessToken, token, client_id, username, lifetime, facts)
 }
 
 /// The token of a reset email: a JWT like the others, with only the `PasswordReset` role,
 /// good for one `POST /v1/me/password` within the code's lifetime.
 pub(crate) fn renewal_token(state: &mut State, client_id: &str, username: &str) -> String {
     let claims = claims(state, username, client_id, "buyer", &[PASSWORD_RESET_ROLE.to_owned()], CODE_LIFETIME);
-    let facts = TokenFacts { roles: vec![PASSWORD_RESET_ROLE.to_owned()], buyer_id: None, anonymous: false };
-    state.keep(GrantKind::RenewalToken, jwt(&claims), client_id, username, CODE_LIFETIME, facts)
+    let facts = TokenFacts {
+        roles: vec![PASSWORD_RESET_ROLE.to_owned()],
+        buyer_id: None,
+        anonymous: false,
+        user_type: "buyer",
+    };
+    state.keep(GrantKind::RenewalToken, keys::sign(&claims, true), client_id, username, CODE_LIFETIME, facts)
 }
 
-/// The claims OrderCloud's tokens carry, `exp` and `nbf` on the simulator's clock.
+/// The claims OrderCloud's tokens carry, `exp` and `nbf` on the simulator's clock, `iss`
+/// and `aud` the API's URL.
 fn claims(
     state: &mut State,
     username: &str,
@@ -177,26 +228,18 @@ fn claims(
     lifetime: Duration,
 ) -> Value {
     let now = state.unix_now();
+    let api_url = state.token_audience();
     json!({
         "usr": username,
         "cid": client_id,
         "usrtype": usertype,
         "role": if roles.len() == 1 { json!(roles[0]) } else { json!(roles) },
-        "iss": "https://auth.ordercloud.io",
-        "aud": "https://api.ordercloud.io",
+        "iss": api_url,
+        "aud": api_url,
         "exp": now.saturating_add(lifetime.as_secs()),
         "nbf": now,
         "jti": format!("{:016x}", state.random()),
     })
-}
-
-fn jwt(claims: &Value) -> String {
-    format!(
-        "{}.{}.{}",
-        base64url(br#"{"typ":"JWT","alg":"RS256"}"#),
-        base64url(claims.to_string().as_bytes()),
-        base64url(b"simulator")
-    )
 }
 
 enum Subject {
@@ -280,23 +323,4 @@ pub(crate) fn signed_in(state: &mut State, token: &str) -> Option<Holder> {
         username: grant.username.clone(),
         facts: grant.token.clone(),
     })
-}
-
-/// Base64url without padding, as JWTs are encoded.
-fn base64url(bytes: &[u8]) -> String {
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn base64url_matches_known_values() {
-        assert_eq!(base64url(b""), "");
-        assert_eq!(base64url(b"f"), "Zg");
-        assert_eq!(base64url(b"fo"), "Zm8");
-        assert_eq!(base64url(b"foo"), "Zm9v");
-        assert_eq!(base64url(b"\xfb\xff"), "-_8");
-    }
 }

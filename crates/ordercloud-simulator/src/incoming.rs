@@ -55,6 +55,16 @@ impl Incoming<'_> {
         Some((form_decode(id)?, form_decode(secret)?))
     }
 
+    /// The API's URL as this request reached it: `http://` and its `Host` header, when that
+    /// is a plain `host[:port]`.
+    pub(crate) fn api_url(&self) -> Option<String> {
+        let host = self.headers.get(http::header::HOST)?.to_str().ok()?.trim();
+        let plain = !host.is_empty()
+            && host.len() <= 255
+            && host.bytes().all(|byte| byte.is_ascii_alphanumeric() || b".-:[]_".contains(&byte));
+        plain.then(|| format!("http://{host}"))
+    }
+
     /// Whether the body is declared JSON.
     fn is_json(&self) -> bool {
         let content_type = self.headers.get(http::header::CONTENT_TYPE).and_then(|value| value.to_str().ok());

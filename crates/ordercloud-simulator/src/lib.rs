@@ -20,7 +20,23 @@
 //! - **Sign-in** at `POST /oauth/token`: passwords (or a live one-time password, spent),
 //!   client credentials (in the form or by HTTP Basic), anonymous shoppers and refresh tokens
 //!   for the clients that issue them ([`SimApiClient`]); a token gets the roles asked for that
-//!   its client has. Tokens are JWT-shaped with `exp` on the simulator's clock.
+//!   its client has. Tokens are JWTs signed RS256 as OrderCloud's are, with a `kid`
+//!   ([`SIGNING_KEY_ID`]) whose public key `GET /oauth/certs/{kid}` serves, `exp` and `nbf`
+//!   on the simulator's clock, and the API's URL as the request reached it in `iss` and
+//!   `aud`; so a middleware verifies them as it verifies OrderCloud's. The key is a test key
+//!   committed with the crate: a simulator's token proves nothing elsewhere.
+//! - **Calling out**, as OrderCloud does, signed with `X-oc-hash`: webhooks created with
+//!   `Webhooks.Create` for the operations (`WebhookRoutes`) and API clients (`ApiClientIDs`)
+//!   they list, a pre-hook (`BeforeProcessRequest`) before the operation (its `proceed:
+//!   false` stops it with 400 `Webhook.Blocked`, and a failure with 502 `Webhook.Failed`,
+//!   changing nothing), a post-hook after it succeeded; the `OrderCheckout` integration
+//!   event of the shopper's API client (`OrderCheckoutIntegrationEventID`, settable with
+//!   `ApiClients.Patch`) on `IntegrationEvents.EstimateShipping`, `.Calculate` and
+//!   `Orders.Submit`, with its answers put where OrderCloud puts them (the worksheet, the
+//!   order's costs, the line items' prices; `.GetWorksheet` and `.SelectShipmethods` work
+//!   on them), and the `AddToCart` event (`AddToCartIntegrationEventID`) before a line item
+//!   is added. Each call has a [timeout](SimulatorBuilder::callout_timeout) and is recorded
+//!   ([`callouts`](Simulator::callouts), `GET /_simulator/callouts`).
 //! - **Forgotten credentials** as OrderCloud does them: `POST /v1/password/reset` (a
 //!   `ForgottenPassword` message with a verification code and a renewal token, a JWT with
 //!   the `PasswordReset` role, both valid 120 minutes and once), `PUT
@@ -66,10 +82,15 @@
 //! ```
 
 mod auth;
+mod callout;
 mod control;
 mod delivery;
+mod dispatch;
 mod forgotten;
+mod hooks;
 mod incoming;
+mod integration_events;
+mod keys;
 mod reply;
 mod resources;
 mod routes;
@@ -77,7 +98,9 @@ mod seed;
 mod server;
 mod state;
 
-pub use state::{GRANT_LIMIT, OUTBOX_LIMIT};
+pub use callout::{Callout, CalloutKind};
+pub use keys::SIGNING_KEY_ID;
+pub use state::{CALLOUT_LIMIT, CALLOUT_TIMEOUT, GRANT_LIMIT, OUTBOX_LIMIT};
 
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -496,6 +519,7 @@ pub struct SimulatorBuilder {
     port: u16,
     cors_origins: Vec<String>,
     on_message: Option<MessageHook>,
+    callout_timeout: Option<Duration>,
 }
 
 impl fmt::Debug for SimulatorBuilder {
@@ -595,6 +619,13 @@ impl SimulatorBuilder {
         Ok(self)
     }
 
+    /// How long a webhook or an integration event may take to answer ([`CALLOUT_TIMEOUT`]
+    /// unless set); past it, the call counts as failed.
+    pub fn callout_timeout(mut self, timeout: Duration) -> Self {
+        self.callout_timeout = Some(timeout);
+        self
+    }
+
     /// Registers a message-sender endpoint: each message of a type it handles is POSTed to
     /// it, signed, besides going to the outbox.
     pub fn message_sender(mut self, sender: SimMessageSender) -> Self {
@@ -610,7 +641,9 @@ impl SimulatorBuilder {
         let listener = TcpListener::bind((self.host.unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST)), self.port)).await?;
         let address = listener.local_addr()?;
         let seed = Seed { clients: self.clients, users: self.users, senders: self.senders, resources: self.resources };
-        let state = State::new(seed, self.on_message);
+        let mut state = State::new(seed, self.on_message);
+        state.api_url = format!("http://{address}");
+        state.callout_timeout = self.callout_timeout.unwrap_or(CALLOUT_TIMEOUT);
         if let Some(problem) = state.seed_problem() {
             return Err(std::io::Error::new(std::io::ErrorKind::InvalidInput, problem));
         }
@@ -667,7 +700,26 @@ impl Simulator {
     /// Waits until no delivery to a message sender is pending, at most `timeout`, and
     /// returns the outbox; `None` if some were still pending.
     pub async fn wait_for_deliveries(&self, timeout: Duration) -> Option<Vec<OutboxMessage>> {
-        delivery::settle(&self.state, timeout).await.then(|| self.outbox())
+        delivery::settle(&self.state, timeout, false).await.then(|| self.outbox())
+    }
+
+    /// The calls made to webhooks and integration events so far, oldest first: the newest
+    /// [`CALLOUT_LIMIT`] of them. The same as `GET /_simulator/callouts`.
+    pub fn callouts(&self) -> Vec<Callout> {
+        self.lock().callouts.iter().cloned().collect()
+    }
+
+    /// Waits until no post-hook (nor message delivery) is pending, at most `timeout`, and
+    /// returns the calls made; `None` if some were still pending.
+    pub async fn wait_for_callouts(&self, timeout: Duration) -> Option<Vec<Callout>> {
+        delivery::settle(&self.state, timeout, true).await.then(|| self.callouts())
+    }
+
+    /// A token for the user `username` of `client_id` without a `kid` in its header, as
+    /// OrderCloud's portal issues them: a middleware verifies it by asking `GET /v1/me`.
+    /// `None` for an unknown client or user.
+    pub fn portal_token(&self, client_id: &str, username: &str) -> Option<String> {
+        auth::portal_token(&mut self.lock(), client_id, username)
     }
 
     /// How many requests each route has answered since the simulator started or was

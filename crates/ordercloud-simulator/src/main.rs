@@ -42,7 +42,8 @@ usage: ordercloud-simulator [--port N] [--host IP] [--cors-origin ORIGIN]...
   --help         print this help
 
 The first line on stdout is the base URL served; logs go to stderr. Control routes:
-GET /_simulator/outbox, GET /_simulator/requests, POST /_simulator/advance?seconds=N,
+GET /_simulator/outbox, GET /_simulator/callouts (the calls to webhooks and integration
+events), GET /_simulator/requests, POST /_simulator/advance?seconds=N,
 POST /_simulator/reset, POST /_simulator/users, POST /_simulator/seed (a seed file's
 contents), GET /_simulator/resources.";
 

@@ -24,8 +24,10 @@ pub(crate) fn handle(state: &mut State, request: &Incoming<'_>) -> Reply {
         let route: Vec<&str> = route.split('/').collect();
         return crate::control::handle(state, request, &route).unwrap_or_else(|| unknown_route(request.path));
     }
+    state.request_api_url = request.api_url();
     let (route, reply) = match (request.method, request.path) {
         (&Method::POST, "/oauth/token") => ("/oauth/token", auth::token(state, request)),
+        (&Method::GET, path) if path.starts_with("/oauth/certs/") => ("/oauth/certs/{ID}", certs(path)),
         (_, path) => match path.strip_prefix("/v1").filter(|rest| rest.is_empty() || rest.starts_with('/')) {
             Some(rest) => api(state, request, rest),
             None => (OTHER_ROUTE, unknown_route(path)),
@@ -34,6 +36,26 @@ pub(crate) fn handle(state: &mut State, request: &Incoming<'_>) -> Reply {
     let grant_type = (route == "/oauth/token").then(|| auth::grant_type(request.body));
     state.count(request.method, route, grant_type, reply.status);
     reply
+}
+
+/// `GET /oauth/certs/{ID}`: the public key the simulator signs its tokens with, as
+/// OrderCloud serves its keys (outside `/v1`, anonymous).
+fn certs(path: &str) -> Reply {
+    match path.strip_prefix("/oauth/certs/").and_then(percent_decode) {
+        Some(id) if !id.is_empty() && !id.contains('/') => {
+            crate::keys::public_key(&id).map_or_else(|| crate::reply::not_found("PublicKey", &id), Reply::ok)
+        }
+        _ => unknown_route(path),
+    }
+}
+
+/// The holder of the request's token, when the token is live and has one of the roles
+/// `call`'s operation takes (or it takes none).
+pub(crate) fn authorized(state: &mut State, request: &Incoming<'_>, call: &Call) -> Option<Holder> {
+    let holder = request.bearer().and_then(|token| auth::signed_in(state, &token))?;
+    let allowed =
+        call.op.roles.is_empty() || holder.facts.roles.iter().any(|role| call.op.roles.contains(&role.as_str()));
+    allowed.then_some(holder)
 }
 
 /// A request under `/v1` (`path` is the rest): its route template and answer.
@@ -76,7 +98,7 @@ fn api(state: &mut State, request: &Incoming<'_>, path: &str) -> (&'static str, 
 }
 
 /// `/v1` and the operation's path template, as the request log counts it.
-fn label(call: &Call) -> &'static str {
+pub(crate) fn label(call: &Call) -> &'static str {
     static LABELS: OnceLock<Vec<String>> = OnceLock::new();
     let labels = LABELS.get_or_init(|| resources::operations().map(|op| format!("/v1{}", op.path)).collect());
     labels.get(call.index).map_or(OTHER_ROUTE, String::as_str)

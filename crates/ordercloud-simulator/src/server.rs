@@ -2,7 +2,7 @@
 //! into a response.
 
 use std::convert::Infallible;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -18,7 +18,6 @@ use tokio::task::JoinSet;
 
 use crate::incoming::Incoming;
 use crate::reply::Reply;
-use crate::routes::handle;
 use crate::state::State;
 
 /// The largest request body read.
@@ -143,16 +142,7 @@ async fn answer(
                 headers: &parts.headers,
                 body: &body,
             };
-            let (reply, deliveries) = {
-                let mut locked = state.lock().unwrap_or_else(PoisonError::into_inner);
-                let reply = handle(&mut locked, &incoming);
-                (reply, std::mem::take(&mut locked.pending))
-            };
-            // In the background: the API call answers as OrderCloud's does, whatever the receiver.
-            for delivery in deliveries {
-                tokio::spawn(crate::delivery::deliver(state.clone(), delivery));
-            }
-            reply
+            crate::dispatch::answer(&state, &incoming).await
         }
         Err(_) => Reply::bad_request(ErrorCode::InvalidRequestBody, "The request body is too large or was cut off"),
     };

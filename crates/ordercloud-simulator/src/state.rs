@@ -12,6 +12,7 @@ use bytes::Bytes;
 use ordercloud_models::MessageSenderPayload;
 use serde_json::Value;
 
+use crate::callout::{Callout, PendingCallout};
 use crate::resources::store::Store;
 use crate::resources::{self, Clock, Effect};
 use crate::{Delivery, DeliveryOutcome, OutboxMessage, SimApiClient, SimMessageSender, SimUser};
@@ -30,6 +31,11 @@ pub const OUTBOX_LIMIT: usize = 1000;
 /// it had expired (a client whose token is forgotten gets `401 InvalidToken` and signs in
 /// again). That many take about 50 MB; expired ones go as the clock passes them.
 pub const GRANT_LIMIT: usize = 50_000;
+
+/// How many calls to webhooks and integration events are remembered: the newest.
+pub const CALLOUT_LIMIT: usize = 1000;
+/// How long a webhook or an integration event may take to answer, unless the builder says.
+pub const CALLOUT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// What a simulator starts with, and goes back to on reset.
 #[derive(Clone, Default)]
@@ -68,6 +74,19 @@ pub(crate) struct State {
     pub(crate) senders: Vec<SimMessageSender>,
     /// Deliveries for the server to start once it has released the state.
     pub(crate) pending: Vec<PendingDelivery>,
+    /// The calls made to webhooks and integration events, newest last; `callouts_first`
+    /// numbers the oldest kept.
+    pub(crate) callouts: VecDeque<Callout>,
+    callouts_first: u64,
+    /// Post-hooks for the server to call once it has released the state.
+    pub(crate) pending_callouts: Vec<PendingCallout>,
+    /// How long a webhook or an integration event may take to answer.
+    pub(crate) callout_timeout: Duration,
+    /// The simulator's API URL, `http://127.0.0.1:<port>`: the issuer and audience of its
+    /// tokens when a request names no host.
+    pub(crate) api_url: String,
+    /// The API URL as the request being answered reached it (`http://` and its `Host`).
+    pub(crate) request_api_url: Option<String>,
     /// How many requests each route answered, by method, grant type and status; bounded,
     /// since every part of the key comes from a fixed set.
     pub(crate) requests: HashMap<RequestKey, u64>,
@@ -147,6 +166,8 @@ pub(crate) struct TokenFacts {
     pub(crate) roles: Vec<String>,
     pub(crate) buyer_id: Option<String>,
     pub(crate) anonymous: bool,
+    /// The token's `usrtype`: `buyer`, or `admin` for an integration's own context.
+    pub(crate) user_type: &'static str,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -178,6 +199,12 @@ impl State {
             senders: seed.senders.clone(),
             on_message,
             pending: Vec::new(),
+            callouts: VecDeque::new(),
+            callouts_first: 0,
+            pending_callouts: Vec::new(),
+            callout_timeout: CALLOUT_TIMEOUT,
+            api_url: "http://127.0.0.1".to_owned(),
+            request_api_url: None,
             requests: HashMap::new(),
             started: Instant::now(),
             started_unix: SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |since| since.as_secs()),
@@ -194,6 +221,9 @@ impl State {
                 state.seed_problem.get_or_insert(format!("the resource at {path} was refused: {error}"));
             }
         }
+        for client in state.clients.clone() {
+            state.store_api_client(&client);
+        }
         state.seed = seed;
         state
     }
@@ -207,7 +237,16 @@ impl State {
     /// resources, no codes or tokens, an empty outbox and request log, and the clock at
     /// real time.
     pub(crate) fn reset(&mut self) {
+        let (api_url, callout_timeout) = (std::mem::take(&mut self.api_url), self.callout_timeout);
         *self = Self::new(self.seed.clone(), self.on_message.clone());
+        self.api_url = api_url;
+        self.callout_timeout = callout_timeout;
+    }
+
+    /// The API URL of the request being answered, or the simulator's own: what its tokens
+    /// carry as issuer and audience, as OrderCloud's carry its API's URL.
+    pub(crate) fn token_audience(&self) -> String {
+        self.request_api_url.clone().unwrap_or_else(|| self.api_url.clone())
     }
 
     /// Adds a user (and its client, if new) while serving.
@@ -333,10 +372,31 @@ impl State {
 
     /// Adds `client`, or replaces the settings of one with its ID.
     pub(crate) fn add_client(&mut self, client: SimApiClient) {
+        self.store_api_client(&client);
         match self.clients.iter_mut().find(|known| known.client_id == client.client_id) {
             Some(known) => *known = client,
             None => self.clients.push(client),
         }
+    }
+
+    /// Keeps `client` as an `ApiClient` object of the API too, unless one with its ID is
+    /// there: so `ApiClients.Get` and `.Patch` work on it (setting its
+    /// `OrderCheckoutIntegrationEventID`, say). Its secret is not stored.
+    fn store_api_client(&mut self, client: &SimApiClient) {
+        if self.store.contains("apiclients", &client.client_id) {
+            return;
+        }
+        let minutes = |lifetime: Duration| lifetime.as_secs().div_ceil(60);
+        let object = serde_json::json!({
+            "ID": client.client_id,
+            "AppName": client.client_id,
+            "Active": true,
+            "AccessTokenDuration": minutes(client.token_lifetime),
+            "RefreshTokenDuration": if client.refresh_tokens { minutes(crate::auth::REFRESH_TOKEN_LIFETIME) } else { 0 },
+            "IsAnonBuyer": client.anonymous_shopping,
+            "DateCreated": self.now_text(),
+        });
+        self.store.put("apiclients", &client.client_id, object);
     }
 
     /// The user who signs in through `client_id` named by username or, failing that, by
@@ -484,6 +544,24 @@ impl State {
         if let (Some(hook), Some(message)) = (&self.on_message, self.outbox.back()) {
             hook(message);
         }
+    }
+
+    /// Records a call to a webhook or an integration event; its number, for
+    /// [`callout_entry`](Self::callout_entry). The newest [`CALLOUT_LIMIT`] are kept.
+    pub(crate) fn record_callout(&mut self, callout: Callout) -> u64 {
+        let number = self.callouts_first + self.callouts.len() as u64;
+        self.callouts.push_back(callout);
+        if self.callouts.len() > CALLOUT_LIMIT {
+            self.callouts.pop_front();
+            self.callouts_first += 1;
+        }
+        number
+    }
+
+    /// The callout numbered `number`, if still kept.
+    pub(crate) fn callout_entry(&mut self, number: u64) -> Option<&mut Callout> {
+        let index = number.checked_sub(self.callouts_first)?;
+        self.callouts.get_mut(usize::try_from(index).ok()?)
     }
 
     /// The outbox entry numbered `number`, if still kept.

@@ -419,6 +419,12 @@ impl Decimal {
         Self::of(mantissa, places as u8)
     }
 
+    /// The integer part, toward zero: `116.42` is `116`, `-2.5` is `-2`.
+    pub fn trunc(&self) -> Self {
+        let divisor = pow10(u32::from(self.scale_u8()));
+        Self::of(self.mantissa() / divisor, 0)
+    }
+
     /// The integer part and the fraction's digits at `scale`, for comparing.
     fn parts(&self, scale: u8) -> (i128, i128) {
         let divisor = pow10(u32::from(self.scale_u8()));
@@ -800,6 +806,8 @@ mod tests {
         assert_eq!(d("2.5").round_dp(0).to_string(), "3");
         assert_eq!(d("0.4").round_dp(0).to_string(), "0");
         assert_eq!(d("1.5").round_dp(3).to_string(), "1.5");
+        assert_eq!(d("116.92").trunc().to_string(), "116");
+        assert_eq!(d("-2.5").trunc().to_string(), "-2");
     }
 
     #[test]

@@ -18,7 +18,14 @@ pub(crate) fn serve(
 ) -> Result<Option<Reply>, Reply> {
     let caller = request.caller;
     let op = request.call.op;
+    if let Some(answer) = crate::integration_events::serve(store, request) {
+        return answer.map(Some);
+    }
     Ok(Some(match op.id {
+        "Certs.GetPublicKey" => {
+            let id = path_value(request, "{ID}");
+            crate::keys::public_key(&id).map(Reply::ok).ok_or_else(|| not_found("PublicKey", &id))?
+        }
         "Me.Get" => {
             let profile = caller.profile.clone().ok_or_else(super::invalid_token)?;
             Reply::ok(profile)

@@ -26,6 +26,7 @@ use serde_json::{Map, Value, json};
 
 use crate::reply::Reply;
 pub(crate) use crate::reply::{invalid_token, not_found};
+pub(crate) use actions::recompute_order;
 use query::{ListQuery, without};
 use store::Store;
 

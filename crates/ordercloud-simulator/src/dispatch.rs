@@ -1,0 +1,269 @@
+//! How a request is answered when the simulator must call out while answering it: the
+//! pre-hooks first (any of which can stop it), then the operation, calling the integration
+//! event it takes, then the post-hooks, in the background. The state is never locked while
+//! a call is out, so the middleware called can call the simulator back. A request that
+//! calls nothing out is answered as before, in one turn of the lock.
+
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+use crate::auth::Holder;
+use crate::callout::{self, Answer, Callout, CalloutKind, Outgoing, PendingCallout};
+use crate::hooks::{self, Report, Webhook};
+use crate::incoming::Incoming;
+use crate::integration_events::{self, Event, Step, order_of};
+use crate::reply::Reply;
+use crate::resources::{self, Call, Route};
+use crate::routes;
+use crate::state::State;
+use crate::{DeliveryOutcome, delivery};
+
+/// Answers `request`, calling out as it must, and starts what is left to do in the
+/// background (message deliveries, post-hooks).
+pub(crate) async fn answer(state: &Arc<Mutex<State>>, request: &Incoming<'_>) -> Reply {
+    let plan = plan(&mut lock(state), request);
+    let reply = match plan {
+        None => routes::handle(&mut lock(state), request),
+        Some(plan) => plan.run(state, request).await,
+    };
+    let (deliveries, callouts) = {
+        let mut locked = lock(state);
+        (std::mem::take(&mut locked.pending), std::mem::take(&mut locked.pending_callouts))
+    };
+    // In the background: the API call answers as OrderCloud's does, whatever the receiver.
+    for delivery in deliveries {
+        tokio::spawn(delivery::deliver(state.clone(), delivery));
+    }
+    for pending in callouts {
+        tokio::spawn(callout::finish(state.clone(), pending));
+    }
+    reply
+}
+
+fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
+    state.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// The integration event an operation calls.
+enum Need {
+    Checkout(Step),
+    AddToCart,
+}
+
+/// What a request calls out: the webhooks of its operation through its caller's API client,
+/// and the integration event its operation calls.
+struct Plan {
+    call: Call,
+    holder: Holder,
+    token: String,
+    pre_hooks: Vec<Webhook>,
+    post_hooks: Vec<Webhook>,
+    event: Option<(Event, Need)>,
+}
+
+/// The plan of `request`, when it is an operation of the API made with a live token that
+/// may make it, and a webhook or an integration event applies; `None` otherwise (the request
+/// is answered as any other: refused, or served without calling out).
+fn plan(state: &mut State, request: &Incoming<'_>) -> Option<Plan> {
+    // No webhook and no integration event: nothing to call, and no second routing.
+    if state.store.list("webhooks").next().is_none() && state.store.list("integrationevents").next().is_none() {
+        return None;
+    }
+    let rest = request.path.strip_prefix("/v1").filter(|rest| rest.starts_with('/'))?;
+    let Route::Found(call) = resources::route(request.method, rest) else { return None };
+    let token = request.bearer()?;
+    let holder = routes::authorized(state, request, &call)?;
+    let (pre_hooks, post_hooks) = hooks::matching(&state.store, call.op.method, call.op.path, &holder.client_id);
+    let need = match call.op.id {
+        "IntegrationEvents.EstimateShipping" => Some(Need::Checkout(Step::ShippingRates)),
+        "IntegrationEvents.Calculate" => Some(Need::Checkout(Step::Calculate)),
+        "Orders.Submit" => Some(Need::Checkout(Step::Submit)),
+        "LineItems.Create" => Some(Need::AddToCart),
+        _ => None,
+    };
+    let event = need.and_then(|need| {
+        let field = match need {
+            Need::Checkout(_) => "OrderCheckoutIntegrationEventID",
+            Need::AddToCart => "AddToCartIntegrationEventID",
+        };
+        integration_events::assigned(&state.store, &holder.client_id, field).map(|event| (event, need))
+    });
+    if pre_hooks.is_empty() && post_hooks.is_empty() && event.is_none() {
+        return None;
+    }
+    Some(Plan { call, holder, token, pre_hooks, post_hooks, event })
+}
+
+impl Plan {
+    async fn run(mut self, state: &Arc<Mutex<State>>, request: &Incoming<'_>) -> Reply {
+        let (timeout, date, log_id) = {
+            let mut locked = lock(state);
+            let log_id = log_id(&mut locked);
+            (locked.callout_timeout, locked.now_text(), log_id)
+        };
+        let query = request.query_pairs();
+        let report = Report {
+            route: format!("v1{}", self.call.op.path),
+            route_params: &self.call.params,
+            query: &query,
+            verb: self.call.op.method,
+            date,
+            log_id,
+            user_token: &self.token,
+            request_body: request.json_value().ok().flatten(),
+        };
+        for hook in &self.pre_hooks {
+            let outgoing = hook.call(&report, None);
+            let answer = self.call_out(state, CalloutKind::PreHook, &hook.id, &outgoing, timeout).await;
+            if let Err(reply) = hooks::verdict(hook, &answer) {
+                return self.counted(&mut lock(state), request, reply);
+            }
+        }
+        let reply = match self.event.take() {
+            None => routes::handle(&mut lock(state), request),
+            Some((event, need)) => self.serve_event(state, request, event, need, timeout).await,
+        };
+        if reply.status.is_success() && !self.post_hooks.is_empty() {
+            let mut locked = lock(state);
+            for hook in &self.post_hooks {
+                let outgoing = hook.call(&report, reply.body.as_ref());
+                let number = locked.record_callout(self.record(CalloutKind::PostHook, &hook.id, &outgoing));
+                locked.pending_callouts.push(PendingCallout { number, call: outgoing, timeout });
+            }
+        }
+        reply
+    }
+
+    /// The operation, calling its integration event.
+    async fn serve_event(
+        &self,
+        state: &Arc<Mutex<State>>,
+        request: &Incoming<'_>,
+        event: Event,
+        need: Need,
+        timeout: std::time::Duration,
+    ) -> Reply {
+        let order_id = order_of(&self.call.params).unwrap_or_default();
+        match need {
+            Need::Checkout(Step::Submit) => {
+                // The order is submitted, then the event hears of it.
+                let (reply, outgoing) = {
+                    let mut locked = lock(state);
+                    let reply = routes::handle(&mut locked, request);
+                    let outgoing = reply
+                        .status
+                        .is_success()
+                        .then(|| event.checkout_call(&mut locked, &self.holder, &order_id, Step::Submit))
+                        .flatten();
+                    (reply, outgoing)
+                };
+                if let Some(outgoing) = outgoing {
+                    let answer =
+                        self.call_out(state, CalloutKind::IntegrationEvent, &event.id, &outgoing, timeout).await;
+                    let mut locked = lock(state);
+                    with_store(&mut locked, |store, clock| {
+                        integration_events::apply(store, clock, &order_id, Step::Submit, &answer);
+                    });
+                }
+                reply
+            }
+            Need::Checkout(step) => {
+                let outgoing = {
+                    let mut locked = lock(state);
+                    locked.request_api_url = request.api_url();
+                    event.checkout_call(&mut locked, &self.holder, &order_id, step)
+                };
+                // No such order: answered as any other request.
+                let Some(outgoing) = outgoing else { return routes::handle(&mut lock(state), request) };
+                let answer = self.call_out(state, CalloutKind::IntegrationEvent, &event.id, &outgoing, timeout).await;
+                let mut locked = lock(state);
+                let reply = with_store(&mut locked, |store, clock| {
+                    integration_events::apply(store, clock, &order_id, step, &answer)
+                });
+                self.counted(&mut locked, request, reply)
+            }
+            Need::AddToCart => {
+                let outgoing = {
+                    let mut locked = lock(state);
+                    locked.request_api_url = request.api_url();
+                    let line = request.json_value().ok().flatten();
+                    line.filter(|_| locked.store.contains("orders", &order_id))
+                        .and_then(|line| event.add_to_cart_call(&mut locked, &self.holder, &line))
+                };
+                // No such order, or no product named: refused as any other request.
+                let Some(outgoing) = outgoing else { return routes::handle(&mut lock(state), request) };
+                let answer = self.call_out(state, CalloutKind::IntegrationEvent, &event.id, &outgoing, timeout).await;
+                let mut locked = lock(state);
+                match integration_events::add_to_cart_price(&answer) {
+                    Err(reply) => self.counted(&mut locked, request, reply),
+                    Ok((price, product)) => {
+                        let mut reply = routes::handle(&mut locked, request);
+                        if reply.status.is_success() {
+                            integration_events::price_added_line(
+                                &mut locked.store,
+                                &order_id,
+                                &mut reply,
+                                price,
+                                product,
+                            );
+                        }
+                        reply
+                    }
+                }
+            }
+        }
+    }
+
+    /// Makes `outgoing`, recorded as a callout of `kind` to `id`, and returns its answer.
+    async fn call_out(
+        &self,
+        state: &Mutex<State>,
+        kind: CalloutKind,
+        id: &str,
+        outgoing: &Outgoing,
+        timeout: std::time::Duration,
+    ) -> Result<Answer, String> {
+        let number = lock(state).record_callout(self.record(kind, id, outgoing));
+        let answer = callout::call(outgoing, timeout).await;
+        if let Some(record) = lock(state).callout_entry(number) {
+            record.outcome = callout::outcome(&answer);
+        }
+        answer
+    }
+
+    fn record(&self, kind: CalloutKind, id: &str, outgoing: &Outgoing) -> Callout {
+        Callout {
+            kind,
+            id: id.to_owned(),
+            url: outgoing.url.clone(),
+            operation: self.call.op.id.to_owned(),
+            outcome: DeliveryOutcome::Pending,
+        }
+    }
+
+    /// `reply`, counted in the request log under the operation's route.
+    fn counted(&self, state: &mut State, request: &Incoming<'_>, reply: Reply) -> Reply {
+        state.count(request.method, routes::label(&self.call), None, reply.status);
+        reply
+    }
+}
+
+/// Runs `work` on the store with the simulator's clock, as the resources are served.
+fn with_store<T>(state: &mut State, work: impl FnOnce(&mut resources::store::Store, &mut State) -> T) -> T {
+    let mut store = std::mem::take(&mut state.store);
+    let result = work(&mut store, state);
+    state.store = store;
+    result
+}
+
+/// A log ID, as OrderCloud gives each call one: a GUID.
+fn log_id(state: &mut State) -> String {
+    let (high, low) = (state.random(), state.random());
+    format!(
+        "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
+        high >> 32,
+        (high >> 16) & 0xffff,
+        high & 0xffff,
+        low >> 48,
+        low & 0xffff_ffff_ffff
+    )
+}
