@@ -229,7 +229,7 @@ impl ApiRequest {
     /// sent, naming its property.
     pub fn list_options(mut self, options: &ListOptions) -> Self {
         if let Err(error) = options.check() {
-            self.error.get_or_insert(Error::invalid_with(error.to_string(), error.clone()));
+            self.error.get_or_insert(Error::invalid(error.to_string()));
         }
         for (name, value) in options.query_pairs_without_page() {
             self = self.query(name, &value);

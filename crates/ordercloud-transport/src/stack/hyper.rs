@@ -115,12 +115,12 @@ impl HttpTransport for HyperTransport {
 /// buffer sized by the declared length, so a body costs its own size once, not twice.
 async fn read_body(mut body: Incoming, limit: usize) -> Result<Bytes, TransportError> {
     let too_large = |what: &str| {
-        TransportError::new(TransportErrorKind::BodyTooLarge, format!("{what} exceeds the limit of {limit} bytes"))
+        TransportError::new(TransportErrorKind::BodyTooLarge, format!("{limit} bytes at most; {what}"))
     };
     // hyper reports a declared Content-Length as the body's size hint.
     let declared = body.size_hint().lower();
     if declared > limit as u64 {
-        return Err(too_large("the declared Content-Length"));
+        return Err(too_large(&format!("its Content-Length says {declared}")));
     }
     // A 204, or any answer declared empty, has nothing to read.
     if body.is_end_stream() {
@@ -133,7 +133,7 @@ async fn read_body(mut body: Incoming, limit: usize) -> Result<Bytes, TransportE
         let Ok(data) = frame.into_data() else { continue };
         let length = first.as_ref().map_or(0, Bytes::len) + gathered.len() + data.len();
         if length > limit {
-            return Err(too_large("the response body"));
+            return Err(too_large("more arrived"));
         }
         match first.take() {
             None if gathered.is_empty() => first = Some(data),
