@@ -1,14 +1,13 @@
 //! `AuthApi`: the token endpoint.
 
-use ordercloud_transport::http::Method;
-use ordercloud_transport::{ApiClient, Error, Operation};
+use ordercloud_transport::{ApiClient, Error, Operation, Secret};
 
 use crate::grant::TokenRequest;
 use crate::token::AccessToken;
 
-/// The token endpoint: `POST /oauth/token`, at the host's root (not under `/v1`), anonymous.
-/// OrderCloud's API description does not list it.
-pub const TOKEN: Operation = Operation { id: "Auth.Token", method: "POST", path: "/oauth/token", roles: &[] };
+/// The token endpoint: `POST /oauth/token`, at the host's root (outside `/v1`, so its path
+/// starts with `/..`), anonymous. OrderCloud's API description does not list it.
+pub const TOKEN: Operation = Operation { id: "Auth.Token", method: "POST", path: "/../oauth/token", roles: &[] };
 
 /// Every operation of this crate.
 pub const OPERATIONS: &[Operation] = &[TOKEN];
@@ -55,25 +54,20 @@ impl AuthApi {
         self.token_keeping_out(request, &[]).await
     }
 
-    /// [`token`](Self::token), with `more` secrets (`(value, any_case)`) also kept out of the
-    /// error's text: a session's other secrets, which a token server may echo too.
+    /// [`token`](Self::token), with `more` secrets also kept out of the error's text: a
+    /// session's other secrets, which a token server may echo too.
     pub(crate) async fn token_keeping_out(
         &self,
         request: &TokenRequest,
-        more: &[(&str, bool)],
+        more: &[Secret],
     ) -> Result<AccessToken, Error> {
         let fields = request.form_fields();
         if let Some((name, _)) = fields.iter().find(|(name, value)| *name != "scope" && value.trim().is_empty()) {
             return Err(Error::invalid_request(format!("the token request's {name} is empty")));
         }
-        let mut call = self
-            .client
-            .request_unversioned(Method::POST, TOKEN.path)
-            .operation(TOKEN.id)
-            .without_token()
-            .form(fields.iter().copied());
-        for &(secret, any_case) in request.secrets().iter().chain(more) {
-            call = if any_case { call.redact_token(secret) } else { call.redact(secret) };
+        let mut call = self.client.call(&TOKEN).without_token().form(fields.iter().copied());
+        for secret in request.secrets().iter().chain(more) {
+            call = call.redact_secret(secret);
         }
         call.send_json().await
     }

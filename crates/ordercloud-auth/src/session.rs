@@ -8,7 +8,7 @@ use std::time::{Duration, SystemTime};
 use async_trait::async_trait;
 use ordercloud_models::REDACTED;
 use ordercloud_transport::http::HeaderValue;
-use ordercloud_transport::{ApiClient, Error, SessionEnd, TokenProvider, bearer_authorization};
+use ordercloud_transport::{ApiClient, Error, Secret, SessionEnd, TokenProvider, bearer_authorization};
 use tokio::time::Instant;
 
 use crate::api::AuthApi;
@@ -538,15 +538,13 @@ impl Inner {
         }))
     }
 
-    /// Every secret of the session, as `(value, any_case)`: its grant's and its refresh token.
-    fn all_secrets(&self) -> Vec<(String, bool)> {
-        let mut secrets: Vec<(String, bool)> = match &self.renewal {
-            Renewal::Grant(request) => {
-                request.secrets().into_iter().map(|(value, any_case)| (value.to_owned(), any_case)).collect()
-            }
+    /// Every secret of the session: its grant's and its refresh token.
+    fn all_secrets(&self) -> Vec<Secret> {
+        let mut secrets = match &self.renewal {
+            Renewal::Grant(request) => request.secrets(),
             Renewal::RefreshOnly { .. } => Vec::new(),
         };
-        secrets.extend(self.current().and_then(|cached| cached.refresh_token.clone()).map(|token| (token, true)));
+        secrets.extend(self.current().and_then(|cached| cached.refresh_token.clone()).map(Secret::any_case));
         secrets
     }
 
@@ -556,7 +554,6 @@ impl Inner {
     /// user's session whose refresh token is refused, or missing, has ended.
     async fn fetch(&self, refresh_token: Option<&str>) -> Result<(AccessToken, Option<String>), Error> {
         let secrets = self.all_secrets();
-        let secrets: Vec<(&str, bool)> = secrets.iter().map(|(value, any_case)| (value.as_str(), *any_case)).collect();
         let auth = AuthApi::new(self.client.clone());
         let client_id = self.renewal.client_id();
         if let Some(refresh_token) = refresh_token {
@@ -661,7 +658,7 @@ impl TokenProvider for Inner {
         outcome
     }
 
-    fn secrets(&self) -> Vec<(String, bool)> {
+    fn secrets(&self) -> Vec<Secret> {
         self.all_secrets()
     }
 }

@@ -77,6 +77,7 @@ pub use runtime::operation::Operation;
 pub use runtime::pages::{ListEnvelope, PageItems, Pages};
 pub use runtime::request::{ApiRequest, ApiResponse};
 pub use runtime::retry::RetryPolicy;
+pub use runtime::secrets::Secret;
 pub use runtime::token_provider::{TokenProvider, bearer_authorization};
 #[cfg(feature = "hyper")]
 pub use stack::hyper::{

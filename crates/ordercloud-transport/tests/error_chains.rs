@@ -93,12 +93,8 @@ async fn a_cause_that_is_not_one_line_is_made_one() {
 async fn timeouts_say_how_long_the_call_was_given_once() {
     let mock = MockTransport::new();
     mock.push_no_answer();
-    let error = client(&mock)
-        .request(Method::GET, "/me")
-        .timeout(Duration::from_secs(2))
-        .send_empty()
-        .await
-        .unwrap_err();
+    let error =
+        client(&mock).request(Method::GET, "/me").timeout(Duration::from_secs(2)).send_empty().await.unwrap_err();
     assert_eq!(assert_said_once(&error), ["the request timed out", "the call was given 2s"]);
 }
 
@@ -140,7 +136,10 @@ async fn invalid_requests_say_what_is_wrong_and_their_cause_once() {
     let options = ordercloud_models::ListOptions::new().filter_with(ordercloud_models::Filter::eq("xp.Code", "A*B"));
     let error = client.call(&LIST).listing::<u32>().options(&options).send().await.unwrap_err();
     let texts = assert_said_once(&error);
-    assert!(texts[0].starts_with("invalid request, nothing was sent: the filter on xp.Code cannot be sent"), "{texts:?}");
+    assert!(
+        texts[0].starts_with("invalid request, nothing was sent: the filter on xp.Code cannot be sent"),
+        "{texts:?}"
+    );
     assert!(mock.requests().is_empty());
 }
 

@@ -102,8 +102,8 @@ impl TransportError {
         if !texts.iter().any(unclean) && !shows_secret(&debug) {
             return self;
         }
-        let shown = crate::text::safe_snippet(&texts.join(": "), secrets)
-            .unwrap_or_else(|| crate::text::WITHHELD.to_owned());
+        let shown =
+            crate::text::safe_snippet(&texts.join(": "), secrets).unwrap_or_else(|| crate::text::WITHHELD.to_owned());
         Self { kind: self.kind, source: Some(Arc::new(Scrubbed(shown))) }
     }
 

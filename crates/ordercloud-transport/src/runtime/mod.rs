@@ -7,6 +7,6 @@ pub(crate) mod operation;
 pub(crate) mod pages;
 pub(crate) mod request;
 pub(crate) mod retry;
-mod secrets;
+pub(crate) mod secrets;
 mod send;
 pub(crate) mod token_provider;

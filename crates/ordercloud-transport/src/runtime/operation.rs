@@ -1,5 +1,8 @@
 //! `Operation`: one operation of OrderCloud's API description, as API crates list them.
 
+/// What starts the path of an operation outside `/v1`.
+const OUTSIDE_V1: &str = "/..";
+
 /// One operation of the OrderCloud API, as its API description names it: what each API
 /// crate lists in its `OPERATIONS` table and builds its calls from
 /// ([`ApiClient::call`](crate::ApiClient::call)).
@@ -23,13 +26,36 @@ pub struct Operation {
     /// The HTTP method, upper case (`"GET"`).
     pub method: &'static str,
     /// The path template after `/v1`, with a leading `/` and `{name}` for each path
-    /// parameter (`"/products/{productID}"`).
+    /// parameter (`"/products/{productID}"`). A route outside `/v1` starts with `/..`, as
+    /// a relative URL would go up from `/v1`: the token endpoint is `"/../oauth/token"`,
+    /// sent to `{host}/oauth/token` (after a gateway's own path, if the base URL has one).
     pub path: &'static str,
     /// The roles any one of which grants access; empty for an anonymous operation.
     pub roles: &'static [&'static str],
 }
 
 impl Operation {
+    /// Whether the route is under `/v1`, as every route of OrderCloud's API description is;
+    /// the token endpoint's is not (its [`path`](Self::path) starts with `/..`).
+    ///
+    /// ```
+    /// use ordercloud_transport::Operation;
+    ///
+    /// const TOKEN: Operation = Operation { id: "Auth.Token", method: "POST", path: "/../oauth/token", roles: &[] };
+    /// assert!(!TOKEN.is_versioned());
+    /// assert_eq!(TOKEN.route(), "/oauth/token");
+    /// ```
+    pub fn is_versioned(&self) -> bool {
+        !self.path.starts_with(OUTSIDE_V1)
+    }
+
+    /// The route from the version's root (`/products/{productID}`), or, for a route outside
+    /// `/v1`, from the host's (`/oauth/token`).
+    pub fn route(&self) -> &'static str {
+        let path: &'static str = self.path;
+        path.strip_prefix(OUTSIDE_V1).unwrap_or(path)
+    }
+
     /// The names of the path parameters, in path order.
     pub fn path_parameters(&self) -> impl Iterator<Item = &'static str> {
         let path: &'static str = self.path;

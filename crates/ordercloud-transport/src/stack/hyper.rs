@@ -114,9 +114,8 @@ impl HttpTransport for HyperTransport {
 /// A body in one piece is kept as it came, without a copy; pieces are gathered into one
 /// buffer sized by the declared length, so a body costs its own size once, not twice.
 async fn read_body(mut body: Incoming, limit: usize) -> Result<Bytes, TransportError> {
-    let too_large = |what: &str| {
-        TransportError::new(TransportErrorKind::BodyTooLarge, format!("{limit} bytes at most; {what}"))
-    };
+    let too_large =
+        |what: &str| TransportError::new(TransportErrorKind::BodyTooLarge, format!("{limit} bytes at most; {what}"));
     // hyper reports a declared Content-Length as the body's size hint.
     let declared = body.size_hint().lower();
     if declared > limit as u64 {
