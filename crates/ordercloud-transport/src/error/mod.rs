@@ -243,10 +243,8 @@ impl Error {
     /// request may have been processed (for a reset request, an email may be on its way).
     pub fn is_retryable(&self) -> bool {
         match self {
-            Self::Transport(error) => {
-                matches!(error.kind(), TransportErrorKind::Connect | TransportErrorKind::QueueTimeout)
-            }
-            Self::Response(error) => error.status() == StatusCode::TOO_MANY_REQUESTS,
+            Self::Transport(error) => crate::runtime::retry::retryable_failure(error.kind()),
+            Self::Response(error) => crate::runtime::retry::retryable_status(error.status()),
             _ => false,
         }
     }
