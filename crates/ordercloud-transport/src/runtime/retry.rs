@@ -104,8 +104,7 @@ impl RetryPolicy {
         }
         let server_error =
             matches!(status, StatusCode::BAD_GATEWAY | StatusCode::SERVICE_UNAVAILABLE | StatusCode::GATEWAY_TIMEOUT);
-        if retryable_status(status) || (server_error && self.idempotent_server_errors && is_idempotent(method))
-        {
+        if retryable_status(status) || (server_error && self.idempotent_server_errors && is_idempotent(method)) {
             let retry_after = headers
                 .get(http::header::RETRY_AFTER)
                 .and_then(|value| value.to_str().ok())
