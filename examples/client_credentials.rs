@@ -21,14 +21,17 @@ async fn run() -> Result<(), String> {
     session.sign_in().await.map_err(|error| error.to_string())?;
     let claims = session.claims().unwrap_or_default();
     let snapshot = session.snapshot();
-    let lifetime = snapshot.expires_at().and_then(|at| at.duration_since(std::time::SystemTime::now()).ok());
+    let validity = match snapshot.expires_at().and_then(|at| at.duration_since(std::time::SystemTime::now()).ok()) {
+        Some(left) => format!("{} minutes", left.as_secs() / 60),
+        None => "until it is refused (no expires_in)".to_owned(),
+    };
     println!(
         "Access token {} for {} ({}), roles: {}, valid for {}",
         masked(snapshot.access_token()),
         claims.usr.as_deref().unwrap_or("?"),
         claims.usrtype.as_deref().unwrap_or("?"),
         claims.role.join(" "),
-        lifetime.map_or("until it is refused (no expires_in)".to_owned(), |left| format!("{} minutes", left.as_secs() / 60))
+        validity
     );
     // From here, session.client() is an ApiClient whose calls carry the token, renewed as
     // it runs out.
