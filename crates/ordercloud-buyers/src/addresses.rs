@@ -4,29 +4,24 @@
 //! Addresses are used for the purposes of billing and shipping an order. An address may belong to a
 //! list that can be shared among many users if appropriate.
 
-use ordercloud_transport::{ApiClient, Call, ListCall, operation_request};
+use ordercloud_transport::{Call, ListCall, api_handle, operation_request};
 
 use crate::models;
 use crate::operations;
 
-/// Addresses are used for the purposes of billing and shipping an order. An address may belong to a
-/// list that can be shared among many users if appropriate.
-///
-/// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
-/// parameters (in path order), then those the operation needs, then its body, and returns the call to
-/// send, whose other options are its methods.
-#[derive(Clone, Debug)]
-pub struct AddressesApi {
-    client: ApiClient,
+api_handle! {
+    /// Addresses are used for the purposes of billing and shipping an order. An address may belong to a
+    /// list that can be shared among many users if appropriate.
+    ///
+    /// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
+    /// parameters (in path order), then those the operation needs, then its body, and returns the call to
+    /// send (or to `.await`), whose other options are its methods.
+    pub struct AddressesApi;
+    /// Addresses through `client`: a session's client for signed-in calls.
+    fn new;
 }
 
 impl AddressesApi {
-    /// Addresses through `client`: a session's client for signed-in calls. Its calls name this crate in the
-    /// User-Agent.
-    pub fn new(client: ApiClient) -> Self {
-        Self { client: client.for_api_crate(crate::API_CRATE) }
-    }
-
     /// List addresses.
     ///
     /// `GET /v1/buyers/{buyerID}/addresses` (`Addresses.List`,

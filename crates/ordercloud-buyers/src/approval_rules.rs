@@ -7,32 +7,27 @@
 //! also available to control the triggers and timing for processing approvals whether parallel to
 //! another rule, or in succession of a previous rule.
 
-use ordercloud_transport::{ApiClient, Call, ListCall};
+use ordercloud_transport::{Call, ListCall, api_handle};
 
 use crate::models;
 use crate::operations;
 
-/// Approval rules are used to verify the integrity of an order. Common examples include orders
-/// requiring managerial approval, approval for orders that contain a specific product category,
-/// approval for quantity thresholds or approval for orders that exceed a specific price. Properties are
-/// also available to control the triggers and timing for processing approvals whether parallel to
-/// another rule, or in succession of a previous rule.
-///
-/// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
-/// parameters (in path order), then those the operation needs, then its body, and returns the call to
-/// send, whose other options are its methods.
-#[derive(Clone, Debug)]
-pub struct ApprovalRulesApi {
-    client: ApiClient,
+api_handle! {
+    /// Approval rules are used to verify the integrity of an order. Common examples include orders
+    /// requiring managerial approval, approval for orders that contain a specific product category,
+    /// approval for quantity thresholds or approval for orders that exceed a specific price. Properties are
+    /// also available to control the triggers and timing for processing approvals whether parallel to
+    /// another rule, or in succession of a previous rule.
+    ///
+    /// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
+    /// parameters (in path order), then those the operation needs, then its body, and returns the call to
+    /// send (or to `.await`), whose other options are its methods.
+    pub struct ApprovalRulesApi;
+    /// Approval Rules through `client`: a session's client for signed-in calls.
+    fn new;
 }
 
 impl ApprovalRulesApi {
-    /// Approval Rules through `client`: a session's client for signed-in calls. Its calls name this crate
-    /// in the User-Agent.
-    pub fn new(client: ApiClient) -> Self {
-        Self { client: client.for_api_crate(crate::API_CRATE) }
-    }
-
     /// List approval rules.
     ///
     /// `GET /v1/buyers/{buyerID}/approvalrules` (`ApprovalRules.List`,

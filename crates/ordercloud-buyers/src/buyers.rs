@@ -3,28 +3,23 @@
 //!
 //! Buyers, or customers, are the organizations that view the categories and products and place orders.
 
-use ordercloud_transport::{ApiClient, Call, ListCall};
+use ordercloud_transport::{Call, ListCall, api_handle};
 
 use crate::models;
 use crate::operations;
 
-/// Buyers, or customers, are the organizations that view the categories and products and place orders.
-///
-/// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
-/// parameters (in path order), then those the operation needs, then its body, and returns the call to
-/// send, whose other options are its methods.
-#[derive(Clone, Debug)]
-pub struct BuyersApi {
-    client: ApiClient,
+api_handle! {
+    /// Buyers, or customers, are the organizations that view the categories and products and place orders.
+    ///
+    /// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
+    /// parameters (in path order), then those the operation needs, then its body, and returns the call to
+    /// send (or to `.await`), whose other options are its methods.
+    pub struct BuyersApi;
+    /// Buyers through `client`: a session's client for signed-in calls.
+    fn new;
 }
 
 impl BuyersApi {
-    /// Buyers through `client`: a session's client for signed-in calls. Its calls name this crate in the
-    /// User-Agent.
-    pub fn new(client: ApiClient) -> Self {
-        Self { client: client.for_api_crate(crate::API_CRATE) }
-    }
-
     /// List buyers.
     ///
     /// `GET /v1/buyers` (`Buyers.List`,

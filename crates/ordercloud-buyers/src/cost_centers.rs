@@ -5,30 +5,25 @@
 //! different names such as "allocation codes" or "charge back codes", but the basic purpose is the same
 //! - to allocate an expense back to someone or some department of an organization.
 
-use ordercloud_transport::{ApiClient, Call, ListCall, operation_request};
+use ordercloud_transport::{Call, ListCall, api_handle, operation_request};
 
 use crate::models;
 use crate::operations;
 
-/// A cost center is used to allocate organizational expenditures. Different businesses call these by
-/// different names such as "allocation codes" or "charge back codes", but the basic purpose is the same
-/// - to allocate an expense back to someone or some department of an organization.
-///
-/// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
-/// parameters (in path order), then those the operation needs, then its body, and returns the call to
-/// send, whose other options are its methods.
-#[derive(Clone, Debug)]
-pub struct CostCentersApi {
-    client: ApiClient,
+api_handle! {
+    /// A cost center is used to allocate organizational expenditures. Different businesses call these by
+    /// different names such as "allocation codes" or "charge back codes", but the basic purpose is the same
+    /// - to allocate an expense back to someone or some department of an organization.
+    ///
+    /// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
+    /// parameters (in path order), then those the operation needs, then its body, and returns the call to
+    /// send (or to `.await`), whose other options are its methods.
+    pub struct CostCentersApi;
+    /// Cost Centers through `client`: a session's client for signed-in calls.
+    fn new;
 }
 
 impl CostCentersApi {
-    /// Cost Centers through `client`: a session's client for signed-in calls. Its calls name this crate in
-    /// the User-Agent.
-    pub fn new(client: ApiClient) -> Self {
-        Self { client: client.for_api_crate(crate::API_CRATE) }
-    }
-
     /// List cost centers.
     ///
     /// `GET /v1/buyers/{buyerID}/costcenters` (`CostCenters.List`,

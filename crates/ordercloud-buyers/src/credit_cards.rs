@@ -5,30 +5,25 @@
 //! cards for personal spend or group spending.
 //! Credit Cards may be saved and assigned to members of an organization for use during purchase.
 
-use ordercloud_transport::{ApiClient, Call, ListCall, operation_request};
+use ordercloud_transport::{Call, ListCall, api_handle, operation_request};
 
 use crate::models;
 use crate::operations;
 
-/// Credit cards are used as a payment method for an order. A user may have access to one or many credit
-/// cards for personal spend or group spending.
-/// Credit Cards may be saved and assigned to members of an organization for use during purchase.
-///
-/// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
-/// parameters (in path order), then those the operation needs, then its body, and returns the call to
-/// send, whose other options are its methods.
-#[derive(Clone, Debug)]
-pub struct CreditCardsApi {
-    client: ApiClient,
+api_handle! {
+    /// Credit cards are used as a payment method for an order. A user may have access to one or many credit
+    /// cards for personal spend or group spending.
+    /// Credit Cards may be saved and assigned to members of an organization for use during purchase.
+    ///
+    /// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
+    /// parameters (in path order), then those the operation needs, then its body, and returns the call to
+    /// send (or to `.await`), whose other options are its methods.
+    pub struct CreditCardsApi;
+    /// Credit Cards through `client`: a session's client for signed-in calls.
+    fn new;
 }
 
 impl CreditCardsApi {
-    /// Credit Cards through `client`: a session's client for signed-in calls. Its calls name this crate in
-    /// the User-Agent.
-    pub fn new(client: ApiClient) -> Self {
-        Self { client: client.for_api_crate(crate::API_CRATE) }
-    }
-
     /// List credit cards.
     ///
     /// `GET /v1/buyers/{buyerID}/creditcards` (`CreditCards.List`,

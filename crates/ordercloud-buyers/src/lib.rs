@@ -79,7 +79,7 @@ pub use cost_centers::{CostCentersApi, CostCentersDeleteAssignment, CostCentersL
 pub use credit_cards::{CreditCardsApi, CreditCardsDeleteAssignment, CreditCardsListAssignments};
 pub use operations::OPERATIONS;
 pub use ordercloud_models::{
-    Decimal, Filter, ListOptions, ListPage, ListPageWithFacets, OtherFields, Patch, RawJson, Xp, decimal,
+    Decimal, Filter, ListOptions, ListPage, ListPageWithFacets, OtherFields, Patch, RawJson, Xp, decimal, xp,
 };
 #[cfg(feature = "mock")]
 pub use ordercloud_transport::MockTransport;
@@ -88,9 +88,6 @@ pub use product_collections::{ProductCollectionsApi, ProductCollectionsListEntri
 pub use spending_accounts::{SpendingAccountsApi, SpendingAccountsDeleteAssignment, SpendingAccountsListAssignments};
 pub use user_groups::{UserGroupsApi, UserGroupsListUserAssignments};
 pub use users::{UsersApi, UsersList};
-
-/// `<name>/<version>`: this crate, in the User-Agent of its calls.
-const API_CRATE: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
 
 /// The models this crate's operations take and answer, nested ones included.
 pub mod models {

@@ -4,28 +4,23 @@
 //! The ProductCollections resource of OrderCloud's Buyers section.
 
 use ordercloud_models::ListPageWithFacets;
-use ordercloud_transport::{ApiClient, Call, ListCall, operation_request};
+use ordercloud_transport::{Call, ListCall, api_handle, operation_request};
 
 use crate::models;
 use crate::operations;
 
-/// The ProductCollections resource of OrderCloud's Buyers section.
-///
-/// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
-/// parameters (in path order), then those the operation needs, then its body, and returns the call to
-/// send, whose other options are its methods.
-#[derive(Clone, Debug)]
-pub struct ProductCollectionsApi {
-    client: ApiClient,
+api_handle! {
+    /// The ProductCollections resource of OrderCloud's Buyers section.
+    ///
+    /// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
+    /// parameters (in path order), then those the operation needs, then its body, and returns the call to
+    /// send (or to `.await`), whose other options are its methods.
+    pub struct ProductCollectionsApi;
+    /// ProductCollections through `client`: a session's client for signed-in calls.
+    fn new;
 }
 
 impl ProductCollectionsApi {
-    /// ProductCollections through `client`: a session's client for signed-in calls. Its calls name this
-    /// crate in the User-Agent.
-    pub fn new(client: ApiClient) -> Self {
-        Self { client: client.for_api_crate(crate::API_CRATE) }
-    }
-
     /// List product collections.
     ///
     /// `GET /v1/buyers/{buyerID}/productcollections` (`ProductCollections.List`,

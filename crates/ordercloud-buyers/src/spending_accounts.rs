@@ -9,34 +9,29 @@
 //! transactions, but only one can be used as a payment method.
 //! When multiple Spending Accounts are used on a transaction each is deducted individually.
 
-use ordercloud_transport::{ApiClient, Call, ListCall, operation_request};
+use ordercloud_transport::{Call, ListCall, api_handle, operation_request};
 
 use crate::models;
 use crate::operations;
 
-/// Spending Accounts are funds given to users by a managing entity and are managed as part of a user's
-/// account. These funds are generally used as "corporate dollars", "rewards dollars", or "gift cards".
-/// They can be used to pay for all of or part of an order with parameters that control account
-/// expiration, balance available, balance renewal, user access and overdraft.
-/// Multiple spending accounts can be assigned to a member of an organization and applied to all
-/// transactions, but only one can be used as a payment method.
-/// When multiple Spending Accounts are used on a transaction each is deducted individually.
-///
-/// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
-/// parameters (in path order), then those the operation needs, then its body, and returns the call to
-/// send, whose other options are its methods.
-#[derive(Clone, Debug)]
-pub struct SpendingAccountsApi {
-    client: ApiClient,
+api_handle! {
+    /// Spending Accounts are funds given to users by a managing entity and are managed as part of a user's
+    /// account. These funds are generally used as "corporate dollars", "rewards dollars", or "gift cards".
+    /// They can be used to pay for all of or part of an order with parameters that control account
+    /// expiration, balance available, balance renewal, user access and overdraft.
+    /// Multiple spending accounts can be assigned to a member of an organization and applied to all
+    /// transactions, but only one can be used as a payment method.
+    /// When multiple Spending Accounts are used on a transaction each is deducted individually.
+    ///
+    /// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
+    /// parameters (in path order), then those the operation needs, then its body, and returns the call to
+    /// send (or to `.await`), whose other options are its methods.
+    pub struct SpendingAccountsApi;
+    /// Spending Accounts through `client`: a session's client for signed-in calls.
+    fn new;
 }
 
 impl SpendingAccountsApi {
-    /// Spending Accounts through `client`: a session's client for signed-in calls. Its calls name this
-    /// crate in the User-Agent.
-    pub fn new(client: ApiClient) -> Self {
-        Self { client: client.for_api_crate(crate::API_CRATE) }
-    }
-
     /// List spending accounts.
     ///
     /// `GET /v1/buyers/{buyerID}/spendingaccounts` (`SpendingAccounts.List`,

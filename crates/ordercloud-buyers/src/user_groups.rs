@@ -5,30 +5,25 @@
 //! users in groups, you can filter content, define order management rules, and manage changes much more
 //! easily than trying to account for individual users.
 
-use ordercloud_transport::{ApiClient, Call, ListCall, operation_request};
+use ordercloud_transport::{Call, ListCall, api_handle, operation_request};
 
 use crate::models;
 use crate::operations;
 
-/// User Groups are used to streamline the management of users within an application. By placing like
-/// users in groups, you can filter content, define order management rules, and manage changes much more
-/// easily than trying to account for individual users.
-///
-/// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
-/// parameters (in path order), then those the operation needs, then its body, and returns the call to
-/// send, whose other options are its methods.
-#[derive(Clone, Debug)]
-pub struct UserGroupsApi {
-    client: ApiClient,
+api_handle! {
+    /// User Groups are used to streamline the management of users within an application. By placing like
+    /// users in groups, you can filter content, define order management rules, and manage changes much more
+    /// easily than trying to account for individual users.
+    ///
+    /// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
+    /// parameters (in path order), then those the operation needs, then its body, and returns the call to
+    /// send (or to `.await`), whose other options are its methods.
+    pub struct UserGroupsApi;
+    /// User Groups through `client`: a session's client for signed-in calls.
+    fn new;
 }
 
 impl UserGroupsApi {
-    /// User Groups through `client`: a session's client for signed-in calls. Its calls name this crate in
-    /// the User-Agent.
-    pub fn new(client: ApiClient) -> Self {
-        Self { client: client.for_api_crate(crate::API_CRATE) }
-    }
-
     /// List user groups.
     ///
     /// `GET /v1/buyers/{buyerID}/usergroups` (`UserGroups.List`,

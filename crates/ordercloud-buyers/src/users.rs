@@ -4,29 +4,24 @@
 //! A user is a person with access to the application. The properties of a user define who they are and
 //! what they are able to do with their login to the application.
 
-use ordercloud_transport::{ApiClient, Call, ListCall, operation_request};
+use ordercloud_transport::{Call, ListCall, api_handle, operation_request};
 
 use crate::models;
 use crate::operations;
 
-/// A user is a person with access to the application. The properties of a user define who they are and
-/// what they are able to do with their login to the application.
-///
-/// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
-/// parameters (in path order), then those the operation needs, then its body, and returns the call to
-/// send, whose other options are its methods.
-#[derive(Clone, Debug)]
-pub struct UsersApi {
-    client: ApiClient,
+api_handle! {
+    /// A user is a person with access to the application. The properties of a user define who they are and
+    /// what they are able to do with their login to the application.
+    ///
+    /// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
+    /// parameters (in path order), then those the operation needs, then its body, and returns the call to
+    /// send (or to `.await`), whose other options are its methods.
+    pub struct UsersApi;
+    /// Users through `client`: a session's client for signed-in calls.
+    fn new;
 }
 
 impl UsersApi {
-    /// Users through `client`: a session's client for signed-in calls. Its calls name this crate in the
-    /// User-Agent.
-    pub fn new(client: ApiClient) -> Self {
-        Self { client: client.for_api_crate(crate::API_CRATE) }
-    }
-
     /// List users.
     ///
     /// `GET /v1/buyers/{buyerID}/users` (`Users.List`,

@@ -4,28 +4,23 @@
 //! The Bundles resource of OrderCloud's Product Catalogs section.
 
 use ordercloud_models::ListPageWithFacets;
-use ordercloud_transport::{ApiClient, Call, ListCall, operation_request};
+use ordercloud_transport::{Call, ListCall, api_handle, operation_request};
 
 use crate::models;
 use crate::operations;
 
-/// The Bundles resource of OrderCloud's Product Catalogs section.
-///
-/// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
-/// parameters (in path order), then those the operation needs, then its body, and returns the call to
-/// send, whose other options are its methods.
-#[derive(Clone, Debug)]
-pub struct BundlesApi {
-    client: ApiClient,
+api_handle! {
+    /// The Bundles resource of OrderCloud's Product Catalogs section.
+    ///
+    /// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
+    /// parameters (in path order), then those the operation needs, then its body, and returns the call to
+    /// send (or to `.await`), whose other options are its methods.
+    pub struct BundlesApi;
+    /// Bundles through `client`: a session's client for signed-in calls.
+    fn new;
 }
 
 impl BundlesApi {
-    /// Bundles through `client`: a session's client for signed-in calls. Its calls name this crate in the
-    /// User-Agent.
-    pub fn new(client: ApiClient) -> Self {
-        Self { client: client.for_api_crate(crate::API_CRATE) }
-    }
-
     /// List bundles.
     ///
     /// `GET /v1/bundles` (`Bundles.List`,

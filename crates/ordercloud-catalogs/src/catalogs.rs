@@ -5,30 +5,25 @@
 //! All buyers are issued and assigned a default catalog upon creation. Catalogs can be shared between
 //! buyers using assignments.
 
-use ordercloud_transport::{ApiClient, Call, ListCall, operation_request};
+use ordercloud_transport::{Call, ListCall, api_handle, operation_request};
 
 use crate::models;
 use crate::operations;
 
-/// A Catalog represents a group of categories used to group and place content for a specific audience.
-/// All buyers are issued and assigned a default catalog upon creation. Catalogs can be shared between
-/// buyers using assignments.
-///
-/// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
-/// parameters (in path order), then those the operation needs, then its body, and returns the call to
-/// send, whose other options are its methods.
-#[derive(Clone, Debug)]
-pub struct CatalogsApi {
-    client: ApiClient,
+api_handle! {
+    /// A Catalog represents a group of categories used to group and place content for a specific audience.
+    /// All buyers are issued and assigned a default catalog upon creation. Catalogs can be shared between
+    /// buyers using assignments.
+    ///
+    /// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
+    /// parameters (in path order), then those the operation needs, then its body, and returns the call to
+    /// send (or to `.await`), whose other options are its methods.
+    pub struct CatalogsApi;
+    /// Catalogs through `client`: a session's client for signed-in calls.
+    fn new;
 }
 
 impl CatalogsApi {
-    /// Catalogs through `client`: a session's client for signed-in calls. Its calls name this crate in the
-    /// User-Agent.
-    pub fn new(client: ApiClient) -> Self {
-        Self { client: client.for_api_crate(crate::API_CRATE) }
-    }
-
     /// List catalogs.
     ///
     /// `GET /v1/catalogs` (`Catalogs.List`,

@@ -4,29 +4,24 @@
 //! Categories are used within a catalog to group and place content for a specific audience. Content can
 //! be in the form of another category, nested categories, products or HTML.
 
-use ordercloud_transport::{ApiClient, Call, ListCall, operation_request};
+use ordercloud_transport::{Call, ListCall, api_handle, operation_request};
 
 use crate::models;
 use crate::operations;
 
-/// Categories are used within a catalog to group and place content for a specific audience. Content can
-/// be in the form of another category, nested categories, products or HTML.
-///
-/// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
-/// parameters (in path order), then those the operation needs, then its body, and returns the call to
-/// send, whose other options are its methods.
-#[derive(Clone, Debug)]
-pub struct CategoriesApi {
-    client: ApiClient,
+api_handle! {
+    /// Categories are used within a catalog to group and place content for a specific audience. Content can
+    /// be in the form of another category, nested categories, products or HTML.
+    ///
+    /// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
+    /// parameters (in path order), then those the operation needs, then its body, and returns the call to
+    /// send (or to `.await`), whose other options are its methods.
+    pub struct CategoriesApi;
+    /// Categories through `client`: a session's client for signed-in calls.
+    fn new;
 }
 
 impl CategoriesApi {
-    /// Categories through `client`: a session's client for signed-in calls. Its calls name this crate in
-    /// the User-Agent.
-    pub fn new(client: ApiClient) -> Self {
-        Self { client: client.for_api_crate(crate::API_CRATE) }
-    }
-
     /// List categories.
     ///
     /// `GET /v1/catalogs/{catalogID}/categories` (`Categories.List`,

@@ -5,30 +5,25 @@
 //! Inventory Records will prevent writing to Product.Inventory.QuantityAvailable, which will instead be
 //! a sum of inventories across all locations associated to the product.
 
-use ordercloud_transport::{ApiClient, Call, ListCall, operation_request};
+use ordercloud_transport::{Call, ListCall, api_handle, operation_request};
 
 use crate::models;
 use crate::operations;
 
-/// Inventory Records represent physical locations where inventory for a given product exists. Use of
-/// Inventory Records will prevent writing to Product.Inventory.QuantityAvailable, which will instead be
-/// a sum of inventories across all locations associated to the product.
-///
-/// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
-/// parameters (in path order), then those the operation needs, then its body, and returns the call to
-/// send, whose other options are its methods.
-#[derive(Clone, Debug)]
-pub struct InventoryRecordsApi {
-    client: ApiClient,
+api_handle! {
+    /// Inventory Records represent physical locations where inventory for a given product exists. Use of
+    /// Inventory Records will prevent writing to Product.Inventory.QuantityAvailable, which will instead be
+    /// a sum of inventories across all locations associated to the product.
+    ///
+    /// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
+    /// parameters (in path order), then those the operation needs, then its body, and returns the call to
+    /// send (or to `.await`), whose other options are its methods.
+    pub struct InventoryRecordsApi;
+    /// Inventory Records through `client`: a session's client for signed-in calls.
+    fn new;
 }
 
 impl InventoryRecordsApi {
-    /// Inventory Records through `client`: a session's client for signed-in calls. Its calls name this
-    /// crate in the User-Agent.
-    pub fn new(client: ApiClient) -> Self {
-        Self { client: client.for_api_crate(crate::API_CRATE) }
-    }
-
     /// List inventory records.
     ///
     /// `GET /v1/products/{productID}/inventoryrecords` (`InventoryRecords.List`,

@@ -5,30 +5,25 @@
 //! include quantity price breaks, min and max quantity per order, whether to apply tax or shipping
 //! calculations, or to what type of order the price schedule applies.
 
-use ordercloud_transport::{ApiClient, Call, ListCall};
+use ordercloud_transport::{Call, ListCall, api_handle};
 
 use crate::models;
 use crate::operations;
 
-/// Price schedules allow the same product to be sold across multiple channels. A price schedule may
-/// include quantity price breaks, min and max quantity per order, whether to apply tax or shipping
-/// calculations, or to what type of order the price schedule applies.
-///
-/// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
-/// parameters (in path order), then those the operation needs, then its body, and returns the call to
-/// send, whose other options are its methods.
-#[derive(Clone, Debug)]
-pub struct PriceSchedulesApi {
-    client: ApiClient,
+api_handle! {
+    /// Price schedules allow the same product to be sold across multiple channels. A price schedule may
+    /// include quantity price breaks, min and max quantity per order, whether to apply tax or shipping
+    /// calculations, or to what type of order the price schedule applies.
+    ///
+    /// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
+    /// parameters (in path order), then those the operation needs, then its body, and returns the call to
+    /// send (or to `.await`), whose other options are its methods.
+    pub struct PriceSchedulesApi;
+    /// Price Schedules through `client`: a session's client for signed-in calls.
+    fn new;
 }
 
 impl PriceSchedulesApi {
-    /// Price Schedules through `client`: a session's client for signed-in calls. Its calls name this crate
-    /// in the User-Agent.
-    pub fn new(client: ApiClient) -> Self {
-        Self { client: client.for_api_crate(crate::API_CRATE) }
-    }
-
     /// List price schedules.
     ///
     /// `GET /v1/priceschedules` (`PriceSchedules.List`,

@@ -6,31 +6,26 @@
 //! facet names, values, and counts. Counts represent the total results that would be returned should
 //! the current set be further filtered on that facet value.
 
-use ordercloud_transport::{ApiClient, Call, ListCall};
+use ordercloud_transport::{Call, ListCall, api_handle};
 
 use crate::models;
 use crate::operations;
 
-/// A product facet is an extended property (value on product.xp) designated to participate in faceted
-/// navigation. Buyer list endpoints for products will populate and return Meta.Facets, a collection of
-/// facet names, values, and counts. Counts represent the total results that would be returned should
-/// the current set be further filtered on that facet value.
-///
-/// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
-/// parameters (in path order), then those the operation needs, then its body, and returns the call to
-/// send, whose other options are its methods.
-#[derive(Clone, Debug)]
-pub struct ProductFacetsApi {
-    client: ApiClient,
+api_handle! {
+    /// A product facet is an extended property (value on product.xp) designated to participate in faceted
+    /// navigation. Buyer list endpoints for products will populate and return Meta.Facets, a collection of
+    /// facet names, values, and counts. Counts represent the total results that would be returned should
+    /// the current set be further filtered on that facet value.
+    ///
+    /// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
+    /// parameters (in path order), then those the operation needs, then its body, and returns the call to
+    /// send (or to `.await`), whose other options are its methods.
+    pub struct ProductFacetsApi;
+    /// Product Facets through `client`: a session's client for signed-in calls.
+    fn new;
 }
 
 impl ProductFacetsApi {
-    /// Product Facets through `client`: a session's client for signed-in calls. Its calls name this crate
-    /// in the User-Agent.
-    pub fn new(client: ApiClient) -> Self {
-        Self { client: client.for_api_crate(crate::API_CRATE) }
-    }
-
     /// List product facets.
     ///
     /// `GET /v1/productfacets` (`ProductFacets.List`,

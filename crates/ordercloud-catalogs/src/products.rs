@@ -9,33 +9,28 @@
 //! available and re-order notifications.
 
 use ordercloud_models::ListPageWithFacets;
-use ordercloud_transport::{ApiClient, Call, ListCall, operation_request};
+use ordercloud_transport::{Call, ListCall, api_handle, operation_request};
 
 use crate::models;
 use crate::operations;
 
-/// A Product represents a physical, digital, or abstract good that is offered for sale by a Marketplace
-/// Owner or Supplier and is purchase-able by Buyer Users via an Order.
-/// Products can be a static SKU or a version of a static SKU, known as a Variant. For example, a
-/// variant is often a size or color choice that drives a different product SKU.
-/// Products may also have inventory associated with them and various inventory attributes like quantity
-/// available and re-order notifications.
-///
-/// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
-/// parameters (in path order), then those the operation needs, then its body, and returns the call to
-/// send, whose other options are its methods.
-#[derive(Clone, Debug)]
-pub struct ProductsApi {
-    client: ApiClient,
+api_handle! {
+    /// A Product represents a physical, digital, or abstract good that is offered for sale by a Marketplace
+    /// Owner or Supplier and is purchase-able by Buyer Users via an Order.
+    /// Products can be a static SKU or a version of a static SKU, known as a Variant. For example, a
+    /// variant is often a size or color choice that drives a different product SKU.
+    /// Products may also have inventory associated with them and various inventory attributes like quantity
+    /// available and re-order notifications.
+    ///
+    /// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
+    /// parameters (in path order), then those the operation needs, then its body, and returns the call to
+    /// send (or to `.await`), whose other options are its methods.
+    pub struct ProductsApi;
+    /// Products through `client`: a session's client for signed-in calls.
+    fn new;
 }
 
 impl ProductsApi {
-    /// Products through `client`: a session's client for signed-in calls. Its calls name this crate in the
-    /// User-Agent.
-    pub fn new(client: ApiClient) -> Self {
-        Self { client: client.for_api_crate(crate::API_CRATE) }
-    }
-
     /// List products.
     ///
     /// `GET /v1/products` (`Products.List`,

@@ -7,32 +7,27 @@
 //! colors and 3 sizes and therefore have a total of 9 SKUs. **The OrderCloud platform will choose the
 //! correct SKU based on the user-selected color and size specs**.
 
-use ordercloud_transport::{ApiClient, Call, ListCall};
+use ordercloud_transport::{Call, ListCall, api_handle};
 
 use crate::models;
 use crate::operations;
 
-/// Specs are used to capture user input when adding a Product to an Order. At its simplest, a spec is a
-/// name/value pair. A spec value may have a price markup or markdown associated with it. In more
-/// advanced scenarios, specs can drive the product SKU. For example, a product may be available in 3
-/// colors and 3 sizes and therefore have a total of 9 SKUs. **The OrderCloud platform will choose the
-/// correct SKU based on the user-selected color and size specs**.
-///
-/// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
-/// parameters (in path order), then those the operation needs, then its body, and returns the call to
-/// send, whose other options are its methods.
-#[derive(Clone, Debug)]
-pub struct SpecsApi {
-    client: ApiClient,
+api_handle! {
+    /// Specs are used to capture user input when adding a Product to an Order. At its simplest, a spec is a
+    /// name/value pair. A spec value may have a price markup or markdown associated with it. In more
+    /// advanced scenarios, specs can drive the product SKU. For example, a product may be available in 3
+    /// colors and 3 sizes and therefore have a total of 9 SKUs. **The OrderCloud platform will choose the
+    /// correct SKU based on the user-selected color and size specs**.
+    ///
+    /// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
+    /// parameters (in path order), then those the operation needs, then its body, and returns the call to
+    /// send (or to `.await`), whose other options are its methods.
+    pub struct SpecsApi;
+    /// Specs through `client`: a session's client for signed-in calls.
+    fn new;
 }
 
 impl SpecsApi {
-    /// Specs through `client`: a session's client for signed-in calls. Its calls name this crate in the
-    /// User-Agent.
-    pub fn new(client: ApiClient) -> Self {
-        Self { client: client.for_api_crate(crate::API_CRATE) }
-    }
-
     /// List specs.
     ///
     /// `GET /v1/specs` (`Specs.List`,

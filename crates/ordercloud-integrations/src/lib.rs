@@ -71,7 +71,7 @@ pub use message_senders::{MessageSendersApi, MessageSendersDeleteAssignment, Mes
 pub use operations::OPERATIONS;
 pub use order_synchronization::OrderSynchronizationApi;
 pub use ordercloud_models::{
-    Decimal, Filter, ListOptions, ListPage, ListPageWithFacets, OtherFields, Patch, RawJson, Xp, decimal,
+    Decimal, Filter, ListOptions, ListPage, ListPageWithFacets, OtherFields, Patch, RawJson, Xp, decimal, xp,
 };
 #[cfg(feature = "mock")]
 pub use ordercloud_transport::MockTransport;
@@ -80,9 +80,6 @@ pub use product_synchronization::ProductSynchronizationApi;
 pub use promotion_integrations::PromotionIntegrationsApi;
 pub use subscription_integrations::SubscriptionIntegrationsApi;
 pub use tracking_events::TrackingEventsApi;
-
-/// `<name>/<version>`: this crate, in the User-Agent of its calls.
-const API_CRATE: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
 
 /// The models this crate's operations take and answer, nested ones included.
 pub mod models {

@@ -5,30 +5,25 @@
 //! handles a group of predefined MessageTypes, which can be assigned to the parties that should receive
 //! those emails.
 
-use ordercloud_transport::{ApiClient, Call, ListCall, operation_request};
+use ordercloud_transport::{Call, ListCall, api_handle, operation_request};
 
 use crate::models;
 use crate::operations;
 
-/// MessageSenders enable the delivery of event driven notifications to users. Each MessageSender
-/// handles a group of predefined MessageTypes, which can be assigned to the parties that should receive
-/// those emails.
-///
-/// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
-/// parameters (in path order), then those the operation needs, then its body, and returns the call to
-/// send, whose other options are its methods.
-#[derive(Clone, Debug)]
-pub struct MessageSendersApi {
-    client: ApiClient,
+api_handle! {
+    /// MessageSenders enable the delivery of event driven notifications to users. Each MessageSender
+    /// handles a group of predefined MessageTypes, which can be assigned to the parties that should receive
+    /// those emails.
+    ///
+    /// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
+    /// parameters (in path order), then those the operation needs, then its body, and returns the call to
+    /// send (or to `.await`), whose other options are its methods.
+    pub struct MessageSendersApi;
+    /// Message Senders through `client`: a session's client for signed-in calls.
+    fn new;
 }
 
 impl MessageSendersApi {
-    /// Message Senders through `client`: a session's client for signed-in calls. Its calls name this crate
-    /// in the User-Agent.
-    pub fn new(client: ApiClient) -> Self {
-        Self { client: client.for_api_crate(crate::API_CRATE) }
-    }
-
     /// List message senders.
     ///
     /// `GET /v1/messagesenders` (`MessageSenders.List`,

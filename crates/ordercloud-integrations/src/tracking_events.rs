@@ -3,28 +3,23 @@
 //!
 //! The TrackingEvents resource of OrderCloud's Integrations section.
 
-use ordercloud_transport::{ApiClient, Call, ListCall};
+use ordercloud_transport::{Call, ListCall, api_handle};
 
 use crate::models;
 use crate::operations;
 
-/// The TrackingEvents resource of OrderCloud's Integrations section.
-///
-/// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
-/// parameters (in path order), then those the operation needs, then its body, and returns the call to
-/// send, whose other options are its methods.
-#[derive(Clone, Debug)]
-pub struct TrackingEventsApi {
-    client: ApiClient,
+api_handle! {
+    /// The TrackingEvents resource of OrderCloud's Integrations section.
+    ///
+    /// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
+    /// parameters (in path order), then those the operation needs, then its body, and returns the call to
+    /// send (or to `.await`), whose other options are its methods.
+    pub struct TrackingEventsApi;
+    /// TrackingEvents through `client`: a session's client for signed-in calls.
+    fn new;
 }
 
 impl TrackingEventsApi {
-    /// TrackingEvents through `client`: a session's client for signed-in calls. Its calls name this crate
-    /// in the User-Agent.
-    pub fn new(client: ApiClient) -> Self {
-        Self { client: client.for_api_crate(crate::API_CRATE) }
-    }
-
     /// List tracking events.
     ///
     /// `GET /v1/integrations/trackingEvents` (`TrackingEvents.List`,

@@ -7,31 +7,26 @@
 //! own information.
 
 use ordercloud_models::ListPageWithFacets;
-use ordercloud_transport::{ApiClient, Call, ListCall, operation_request};
+use ordercloud_transport::{Call, ListCall, api_handle, operation_request};
 
 use crate::models;
 use crate::operations;
 
-/// "Me" is a container for read-only endpoints that return a filtered view of things that the current
-/// buyer user is allowed to see, i.e. things that they are assigned to either directly or as a member
-/// of a buyer organization or user group. It also provides ways for a user to update or change their
-/// own information.
-///
-/// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
-/// parameters (in path order), then those the operation needs, then its body, and returns the call to
-/// send, whose other options are its methods.
-#[derive(Clone, Debug)]
-pub struct MeApi {
-    client: ApiClient,
+api_handle! {
+    /// "Me" is a container for read-only endpoints that return a filtered view of things that the current
+    /// buyer user is allowed to see, i.e. things that they are assigned to either directly or as a member
+    /// of a buyer organization or user group. It also provides ways for a user to update or change their
+    /// own information.
+    ///
+    /// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
+    /// parameters (in path order), then those the operation needs, then its body, and returns the call to
+    /// send (or to `.await`), whose other options are its methods.
+    pub struct MeApi;
+    /// Me through `client`: a session's client for signed-in calls.
+    fn new;
 }
 
 impl MeApi {
-    /// Me through `client`: a session's client for signed-in calls. Its calls name this crate in the
-    /// User-Agent.
-    pub fn new(client: ApiClient) -> Self {
-        Self { client: client.for_api_crate(crate::API_CRATE) }
-    }
-
     /// Get the currently authenticated user.
     ///
     /// `GET /v1/me` (`Me.Get`, [reference](https://ordercloud.io/api-reference/me-and-my-stuff/me/get)).

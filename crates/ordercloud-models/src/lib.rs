@@ -70,8 +70,9 @@ pub use message_sender::{
     OneTimePasswordEventBody,
 };
 
-/// What [`open_enum!`] expands to refers to; not part of the API.
+/// What [`open_enum!`] and [`xp!`] expand to refer to; not part of the API.
 #[doc(hidden)]
 pub mod __private {
     pub use serde;
+    pub use serde_json::json;
 }

@@ -87,7 +87,7 @@ pub use line_items::{LineItemsApi, LineItemsListAcrossOrders};
 pub use operations::OPERATIONS;
 pub use order_returns::{OrderReturnsApi, OrderReturnsList};
 pub use ordercloud_models::{
-    Decimal, Filter, ListOptions, ListPage, ListPageWithFacets, OtherFields, Patch, RawJson, Xp, decimal,
+    Decimal, Filter, ListOptions, ListPage, ListPageWithFacets, OtherFields, Patch, RawJson, Xp, decimal, xp,
 };
 #[cfg(feature = "mock")]
 pub use ordercloud_transport::MockTransport;
@@ -99,9 +99,6 @@ pub use seller_approval_rules::SellerApprovalRulesApi;
 pub use shipments::{ShipmentsApi, ShipmentsList};
 pub use subscription_items::SubscriptionItemsApi;
 pub use subscriptions::SubscriptionsApi;
-
-/// `<name>/<version>`: this crate, in the User-Agent of its calls.
-const API_CRATE: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
 
 /// The models this crate's operations take and answer, nested ones included.
 pub mod models {

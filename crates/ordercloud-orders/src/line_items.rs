@@ -5,30 +5,25 @@
 //! a quantity. A line item may also include Spec values, a Cost Center, shipping details, date needed,
 //! and other custom information.
 
-use ordercloud_transport::{ApiClient, Call, ListCall, operation_request};
+use ordercloud_transport::{Call, ListCall, api_handle, operation_request};
 
 use crate::models;
 use crate::operations;
 
-/// A Line Item represents a single line on an Order. At a minimum, it contains a single Product SKU and
-/// a quantity. A line item may also include Spec values, a Cost Center, shipping details, date needed,
-/// and other custom information.
-///
-/// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
-/// parameters (in path order), then those the operation needs, then its body, and returns the call to
-/// send, whose other options are its methods.
-#[derive(Clone, Debug)]
-pub struct LineItemsApi {
-    client: ApiClient,
+api_handle! {
+    /// A Line Item represents a single line on an Order. At a minimum, it contains a single Product SKU and
+    /// a quantity. A line item may also include Spec values, a Cost Center, shipping details, date needed,
+    /// and other custom information.
+    ///
+    /// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
+    /// parameters (in path order), then those the operation needs, then its body, and returns the call to
+    /// send (or to `.await`), whose other options are its methods.
+    pub struct LineItemsApi;
+    /// Line Items through `client`: a session's client for signed-in calls.
+    fn new;
 }
 
 impl LineItemsApi {
-    /// Line Items through `client`: a session's client for signed-in calls. Its calls name this crate in
-    /// the User-Agent.
-    pub fn new(client: ApiClient) -> Self {
-        Self { client: client.for_api_crate(crate::API_CRATE) }
-    }
-
     /// List line item across orders.
     ///
     /// `GET /v1/lineitems/{direction}` (`LineItems.ListAcrossOrders`,

@@ -4,29 +4,24 @@
 //! An OrderReturn represents a transaction between two parties. It can be a record of physical items
 //! being returned, or simply a credit being issued not tied to the return of an item.
 
-use ordercloud_transport::{ApiClient, Call, ListCall, operation_request};
+use ordercloud_transport::{Call, ListCall, api_handle, operation_request};
 
 use crate::models;
 use crate::operations;
 
-/// An OrderReturn represents a transaction between two parties. It can be a record of physical items
-/// being returned, or simply a credit being issued not tied to the return of an item.
-///
-/// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
-/// parameters (in path order), then those the operation needs, then its body, and returns the call to
-/// send, whose other options are its methods.
-#[derive(Clone, Debug)]
-pub struct OrderReturnsApi {
-    client: ApiClient,
+api_handle! {
+    /// An OrderReturn represents a transaction between two parties. It can be a record of physical items
+    /// being returned, or simply a credit being issued not tied to the return of an item.
+    ///
+    /// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
+    /// parameters (in path order), then those the operation needs, then its body, and returns the call to
+    /// send (or to `.await`), whose other options are its methods.
+    pub struct OrderReturnsApi;
+    /// Order Returns through `client`: a session's client for signed-in calls.
+    fn new;
 }
 
 impl OrderReturnsApi {
-    /// Order Returns through `client`: a session's client for signed-in calls. Its calls name this crate in
-    /// the User-Agent.
-    pub fn new(client: ApiClient) -> Self {
-        Self { client: client.for_api_crate(crate::API_CRATE) }
-    }
-
     /// List order returns.
     ///
     /// `GET /v1/orderreturns` (`OrderReturns.List`,

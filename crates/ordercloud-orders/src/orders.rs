@@ -7,32 +7,27 @@
 //! Ship, etc. These actions transform the state of the order and often trigger external events such as
 //! financial transactions.
 
-use ordercloud_transport::{ApiClient, Call, ListCall, operation_request};
+use ordercloud_transport::{Call, ListCall, api_handle, operation_request};
 
 use crate::models;
 use crate::operations;
 
-/// An Order represents a business transaction between two parties. It typically consists of a
-/// collection of Line Items, a Payment Method, Tax and Shipping information, etc. The OrderCloud
-/// platform defines various "actions" that can be performed against Orders, such as Submit, Approve,
-/// Ship, etc. These actions transform the state of the order and often trigger external events such as
-/// financial transactions.
-///
-/// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
-/// parameters (in path order), then those the operation needs, then its body, and returns the call to
-/// send, whose other options are its methods.
-#[derive(Clone, Debug)]
-pub struct OrdersApi {
-    client: ApiClient,
+api_handle! {
+    /// An Order represents a business transaction between two parties. It typically consists of a
+    /// collection of Line Items, a Payment Method, Tax and Shipping information, etc. The OrderCloud
+    /// platform defines various "actions" that can be performed against Orders, such as Submit, Approve,
+    /// Ship, etc. These actions transform the state of the order and often trigger external events such as
+    /// financial transactions.
+    ///
+    /// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
+    /// parameters (in path order), then those the operation needs, then its body, and returns the call to
+    /// send (or to `.await`), whose other options are its methods.
+    pub struct OrdersApi;
+    /// Orders through `client`: a session's client for signed-in calls.
+    fn new;
 }
 
 impl OrdersApi {
-    /// Orders through `client`: a session's client for signed-in calls. Its calls name this crate in the
-    /// User-Agent.
-    pub fn new(client: ApiClient) -> Self {
-        Self { client: client.for_api_crate(crate::API_CRATE) }
-    }
-
     /// List orders.
     ///
     /// `GET /v1/orders/{direction}` (`Orders.List`,

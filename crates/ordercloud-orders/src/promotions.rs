@@ -5,30 +5,25 @@
 //! rules that can be applied for available dates, occurences and value.
 //! Promotions can be assigned to Products, Categories, Buyers, UserGroups and Users for redemption.
 
-use ordercloud_transport::{ApiClient, Call, ListCall, operation_request};
+use ordercloud_transport::{Call, ListCall, api_handle, operation_request};
 
 use crate::models;
 use crate::operations;
 
-/// Promotions are used to reduce the cost of a line item or an order. Promotions can have redemption
-/// rules that can be applied for available dates, occurences and value.
-/// Promotions can be assigned to Products, Categories, Buyers, UserGroups and Users for redemption.
-///
-/// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
-/// parameters (in path order), then those the operation needs, then its body, and returns the call to
-/// send, whose other options are its methods.
-#[derive(Clone, Debug)]
-pub struct PromotionsApi {
-    client: ApiClient,
+api_handle! {
+    /// Promotions are used to reduce the cost of a line item or an order. Promotions can have redemption
+    /// rules that can be applied for available dates, occurences and value.
+    /// Promotions can be assigned to Products, Categories, Buyers, UserGroups and Users for redemption.
+    ///
+    /// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
+    /// parameters (in path order), then those the operation needs, then its body, and returns the call to
+    /// send (or to `.await`), whose other options are its methods.
+    pub struct PromotionsApi;
+    /// Promotions through `client`: a session's client for signed-in calls.
+    fn new;
 }
 
 impl PromotionsApi {
-    /// Promotions through `client`: a session's client for signed-in calls. Its calls name this crate in
-    /// the User-Agent.
-    pub fn new(client: ApiClient) -> Self {
-        Self { client: client.for_api_crate(crate::API_CRATE) }
-    }
-
     /// List promotions.
     ///
     /// `GET /v1/promotions` (`Promotions.List`,

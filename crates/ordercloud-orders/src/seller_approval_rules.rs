@@ -6,31 +6,26 @@
 //! items to return. Properties are also available to control the triggers and timing for processing
 //! approvals whether parallel to another rule, or in succession of a previous rule.
 
-use ordercloud_transport::{ApiClient, Call, ListCall};
+use ordercloud_transport::{Call, ListCall, api_handle};
 
 use crate::models;
 use crate::operations;
 
-/// Order return approval rules are used to verify the integrity of an order return. Common examples
-/// include order returns exceeding a specified refund amount or order returns that contain no physical
-/// items to return. Properties are also available to control the triggers and timing for processing
-/// approvals whether parallel to another rule, or in succession of a previous rule.
-///
-/// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
-/// parameters (in path order), then those the operation needs, then its body, and returns the call to
-/// send, whose other options are its methods.
-#[derive(Clone, Debug)]
-pub struct SellerApprovalRulesApi {
-    client: ApiClient,
+api_handle! {
+    /// Order return approval rules are used to verify the integrity of an order return. Common examples
+    /// include order returns exceeding a specified refund amount or order returns that contain no physical
+    /// items to return. Properties are also available to control the triggers and timing for processing
+    /// approvals whether parallel to another rule, or in succession of a previous rule.
+    ///
+    /// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
+    /// parameters (in path order), then those the operation needs, then its body, and returns the call to
+    /// send (or to `.await`), whose other options are its methods.
+    pub struct SellerApprovalRulesApi;
+    /// Seller Approval Rules through `client`: a session's client for signed-in calls.
+    fn new;
 }
 
 impl SellerApprovalRulesApi {
-    /// Seller Approval Rules through `client`: a session's client for signed-in calls. Its calls name this
-    /// crate in the User-Agent.
-    pub fn new(client: ApiClient) -> Self {
-        Self { client: client.for_api_crate(crate::API_CRATE) }
-    }
-
     /// List seller approval rules.
     ///
     /// `GET /v1/approvalrules` (`SellerApprovalRules.List`,

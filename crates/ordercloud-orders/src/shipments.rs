@@ -5,30 +5,25 @@
 //! packaged and delivered to the Buyer as a single unit. It is typically created by the Marketplace
 //! Owner after the Order is submitted as part of the fulfillment process.
 
-use ordercloud_transport::{ApiClient, Call, ListCall, operation_request};
+use ordercloud_transport::{Call, ListCall, api_handle, operation_request};
 
 use crate::models;
 use crate::operations;
 
-/// A Shipment is a grouping of one or more Line Items from one or more Orders that is physically
-/// packaged and delivered to the Buyer as a single unit. It is typically created by the Marketplace
-/// Owner after the Order is submitted as part of the fulfillment process.
-///
-/// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
-/// parameters (in path order), then those the operation needs, then its body, and returns the call to
-/// send, whose other options are its methods.
-#[derive(Clone, Debug)]
-pub struct ShipmentsApi {
-    client: ApiClient,
+api_handle! {
+    /// A Shipment is a grouping of one or more Line Items from one or more Orders that is physically
+    /// packaged and delivered to the Buyer as a single unit. It is typically created by the Marketplace
+    /// Owner after the Order is submitted as part of the fulfillment process.
+    ///
+    /// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
+    /// parameters (in path order), then those the operation needs, then its body, and returns the call to
+    /// send (or to `.await`), whose other options are its methods.
+    pub struct ShipmentsApi;
+    /// Shipments through `client`: a session's client for signed-in calls.
+    fn new;
 }
 
 impl ShipmentsApi {
-    /// Shipments through `client`: a session's client for signed-in calls. Its calls name this crate in the
-    /// User-Agent.
-    pub fn new(client: ApiClient) -> Self {
-        Self { client: client.for_api_crate(crate::API_CRATE) }
-    }
-
     /// List shipments.
     ///
     /// `GET /v1/shipments` (`Shipments.List`,

@@ -3,28 +3,23 @@
 //!
 //! The Api Clients resource of OrderCloud's Authentication and Authorization section.
 
-use ordercloud_transport::{ApiClient, Call, ListCall, operation_request};
+use ordercloud_transport::{Call, ListCall, api_handle, operation_request};
 
 use crate::models;
 use crate::operations;
 
-/// The Api Clients resource of OrderCloud's Authentication and Authorization section.
-///
-/// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
-/// parameters (in path order), then those the operation needs, then its body, and returns the call to
-/// send, whose other options are its methods.
-#[derive(Clone, Debug)]
-pub struct ApiClientsApi {
-    client: ApiClient,
+api_handle! {
+    /// The Api Clients resource of OrderCloud's Authentication and Authorization section.
+    ///
+    /// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
+    /// parameters (in path order), then those the operation needs, then its body, and returns the call to
+    /// send (or to `.await`), whose other options are its methods.
+    pub struct ApiClientsApi;
+    /// Api Clients through `client`: a session's client for signed-in calls.
+    fn new;
 }
 
 impl ApiClientsApi {
-    /// Api Clients through `client`: a session's client for signed-in calls. Its calls name this crate in
-    /// the User-Agent.
-    pub fn new(client: ApiClient) -> Self {
-        Self { client: client.for_api_crate(crate::API_CRATE) }
-    }
-
     /// List API clients.
     ///
     /// `GET /v1/apiclients` (`ApiClients.List`,

@@ -3,28 +3,23 @@
 //!
 //! The Security Profiles resource of OrderCloud's Authentication and Authorization section.
 
-use ordercloud_transport::{ApiClient, Call, ListCall, operation_request};
+use ordercloud_transport::{Call, ListCall, api_handle, operation_request};
 
 use crate::models;
 use crate::operations;
 
-/// The Security Profiles resource of OrderCloud's Authentication and Authorization section.
-///
-/// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
-/// parameters (in path order), then those the operation needs, then its body, and returns the call to
-/// send, whose other options are its methods.
-#[derive(Clone, Debug)]
-pub struct SecurityProfilesApi {
-    client: ApiClient,
+api_handle! {
+    /// The Security Profiles resource of OrderCloud's Authentication and Authorization section.
+    ///
+    /// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
+    /// parameters (in path order), then those the operation needs, then its body, and returns the call to
+    /// send (or to `.await`), whose other options are its methods.
+    pub struct SecurityProfilesApi;
+    /// Security Profiles through `client`: a session's client for signed-in calls.
+    fn new;
 }
 
 impl SecurityProfilesApi {
-    /// Security Profiles through `client`: a session's client for signed-in calls. Its calls name this
-    /// crate in the User-Agent.
-    pub fn new(client: ApiClient) -> Self {
-        Self { client: client.for_api_crate(crate::API_CRATE) }
-    }
-
     /// List security profiles.
     ///
     /// `GET /v1/securityprofiles` (`SecurityProfiles.List`,

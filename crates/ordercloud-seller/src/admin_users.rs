@@ -5,30 +5,25 @@
 //! users, creating catalogs, processing orders or creating products. These users are not specific to a
 //! buyer company.
 
-use ordercloud_transport::{ApiClient, Call, ListCall};
+use ordercloud_transport::{Call, ListCall, api_handle};
 
 use crate::models;
 use crate::operations;
 
-/// Users on an Organization level are users that have administrative access to things like adding
-/// users, creating catalogs, processing orders or creating products. These users are not specific to a
-/// buyer company.
-///
-/// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
-/// parameters (in path order), then those the operation needs, then its body, and returns the call to
-/// send, whose other options are its methods.
-#[derive(Clone, Debug)]
-pub struct AdminUsersApi {
-    client: ApiClient,
+api_handle! {
+    /// Users on an Organization level are users that have administrative access to things like adding
+    /// users, creating catalogs, processing orders or creating products. These users are not specific to a
+    /// buyer company.
+    ///
+    /// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
+    /// parameters (in path order), then those the operation needs, then its body, and returns the call to
+    /// send (or to `.await`), whose other options are its methods.
+    pub struct AdminUsersApi;
+    /// Admin Users through `client`: a session's client for signed-in calls.
+    fn new;
 }
 
 impl AdminUsersApi {
-    /// Admin Users through `client`: a session's client for signed-in calls. Its calls name this crate in
-    /// the User-Agent.
-    pub fn new(client: ApiClient) -> Self {
-        Self { client: client.for_api_crate(crate::API_CRATE) }
-    }
-
     /// List admin users.
     ///
     /// `GET /v1/adminusers` (`AdminUsers.List`,

@@ -4,29 +4,24 @@
 //! An incrementor is used to add an atomically incremented number to your object IDs. For example,
 //! "aprefix-{myIncrementorID}", will yield an order ID of aprefix-10010.
 
-use ordercloud_transport::{ApiClient, Call, ListCall};
+use ordercloud_transport::{Call, ListCall, api_handle};
 
 use crate::models;
 use crate::operations;
 
-/// An incrementor is used to add an atomically incremented number to your object IDs. For example,
-/// "aprefix-{myIncrementorID}", will yield an order ID of aprefix-10010.
-///
-/// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
-/// parameters (in path order), then those the operation needs, then its body, and returns the call to
-/// send, whose other options are its methods.
-#[derive(Clone, Debug)]
-pub struct IncrementorsApi {
-    client: ApiClient,
+api_handle! {
+    /// An incrementor is used to add an atomically incremented number to your object IDs. For example,
+    /// "aprefix-{myIncrementorID}", will yield an order ID of aprefix-10010.
+    ///
+    /// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
+    /// parameters (in path order), then those the operation needs, then its body, and returns the call to
+    /// send (or to `.await`), whose other options are its methods.
+    pub struct IncrementorsApi;
+    /// Incrementors through `client`: a session's client for signed-in calls.
+    fn new;
 }
 
 impl IncrementorsApi {
-    /// Incrementors through `client`: a session's client for signed-in calls. Its calls name this crate in
-    /// the User-Agent.
-    pub fn new(client: ApiClient) -> Self {
-        Self { client: client.for_api_crate(crate::API_CRATE) }
-    }
-
     /// List incrementors.
     ///
     /// `GET /v1/incrementors` (`Incrementors.List`,

@@ -5,30 +5,25 @@
 //! can be assigned to Buyers or Buyer UserGroups.Duplicate Currency/Language combinations not
 //! permitted.
 
-use ordercloud_transport::{ApiClient, Call, ListCall, operation_request};
+use ordercloud_transport::{Call, ListCall, api_handle, operation_request};
 
 use crate::models;
 use crate::operations;
 
-/// Locales are used to facilitate multi-currency product pricing and ordering in a marketplace. They
-/// can be assigned to Buyers or Buyer UserGroups.Duplicate Currency/Language combinations not
-/// permitted.
-///
-/// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
-/// parameters (in path order), then those the operation needs, then its body, and returns the call to
-/// send, whose other options are its methods.
-#[derive(Clone, Debug)]
-pub struct LocalesApi {
-    client: ApiClient,
+api_handle! {
+    /// Locales are used to facilitate multi-currency product pricing and ordering in a marketplace. They
+    /// can be assigned to Buyers or Buyer UserGroups.Duplicate Currency/Language combinations not
+    /// permitted.
+    ///
+    /// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
+    /// parameters (in path order), then those the operation needs, then its body, and returns the call to
+    /// send (or to `.await`), whose other options are its methods.
+    pub struct LocalesApi;
+    /// Locales through `client`: a session's client for signed-in calls.
+    fn new;
 }
 
 impl LocalesApi {
-    /// Locales through `client`: a session's client for signed-in calls. Its calls name this crate in the
-    /// User-Agent.
-    pub fn new(client: ApiClient) -> Self {
-        Self { client: client.for_api_crate(crate::API_CRATE) }
-    }
-
     /// List locales.
     ///
     /// `GET /v1/locales` (`Locales.List`,

@@ -112,7 +112,7 @@ async fn lists_page_search_sort_and_filter_as_ordercloud_does() {
     let meta = &first.meta;
     assert_eq!((meta.page, meta.page_size, meta.total_count, meta.total_pages), (1, 20, 45, 3));
     let last = products.list().options(&ListOptions::new().page(3)).send().await.unwrap();
-    assert_eq!((last.items.len(), last.meta.item_range), (5, vec![41, 45]));
+    assert_eq!((last.items.len(), last.meta.list.item_range), (5, vec![41, 45]));
 
     let too_big = products.list().options(&ListOptions::new().page_size(101)).send().await.unwrap_err();
     assert_eq!(refusal(&too_big).1, "List.InvalidPageSize");

@@ -3,28 +3,23 @@
 //!
 //! The Supplier Addresses resource of OrderCloud's Suppliers section.
 
-use ordercloud_transport::{ApiClient, Call, ListCall};
+use ordercloud_transport::{Call, ListCall, api_handle};
 
 use crate::models;
 use crate::operations;
 
-/// The Supplier Addresses resource of OrderCloud's Suppliers section.
-///
-/// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
-/// parameters (in path order), then those the operation needs, then its body, and returns the call to
-/// send, whose other options are its methods.
-#[derive(Clone, Debug)]
-pub struct SupplierAddressesApi {
-    client: ApiClient,
+api_handle! {
+    /// The Supplier Addresses resource of OrderCloud's Suppliers section.
+    ///
+    /// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
+    /// parameters (in path order), then those the operation needs, then its body, and returns the call to
+    /// send (or to `.await`), whose other options are its methods.
+    pub struct SupplierAddressesApi;
+    /// Supplier Addresses through `client`: a session's client for signed-in calls.
+    fn new;
 }
 
 impl SupplierAddressesApi {
-    /// Supplier Addresses through `client`: a session's client for signed-in calls. Its calls name this
-    /// crate in the User-Agent.
-    pub fn new(client: ApiClient) -> Self {
-        Self { client: client.for_api_crate(crate::API_CRATE) }
-    }
-
     /// List supplier addresses.
     ///
     /// `GET /v1/suppliers/{supplierID}/addresses` (`SupplierAddresses.List`,

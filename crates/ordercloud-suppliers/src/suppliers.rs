@@ -3,28 +3,23 @@
 //!
 //! Suppliers can own, supply, and/or distribute products within the marketplace.
 
-use ordercloud_transport::{ApiClient, Call, ListCall};
+use ordercloud_transport::{Call, ListCall, api_handle};
 
 use crate::models;
 use crate::operations;
 
-/// Suppliers can own, supply, and/or distribute products within the marketplace.
-///
-/// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
-/// parameters (in path order), then those the operation needs, then its body, and returns the call to
-/// send, whose other options are its methods.
-#[derive(Clone, Debug)]
-pub struct SuppliersApi {
-    client: ApiClient,
+api_handle! {
+    /// Suppliers can own, supply, and/or distribute products within the marketplace.
+    ///
+    /// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
+    /// parameters (in path order), then those the operation needs, then its body, and returns the call to
+    /// send (or to `.await`), whose other options are its methods.
+    pub struct SuppliersApi;
+    /// Suppliers through `client`: a session's client for signed-in calls.
+    fn new;
 }
 
 impl SuppliersApi {
-    /// Suppliers through `client`: a session's client for signed-in calls. Its calls name this crate in the
-    /// User-Agent.
-    pub fn new(client: ApiClient) -> Self {
-        Self { client: client.for_api_crate(crate::API_CRATE) }
-    }
-
     /// List suppliers.
     ///
     /// `GET /v1/suppliers` (`Suppliers.List`,

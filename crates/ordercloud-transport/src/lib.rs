@@ -71,12 +71,13 @@ pub use error::{
     ConfigError, DecodeError, Error, ErrorCategory, InvalidRequest, PaginationError, PaginationErrorKind,
     ResponseError, SessionEnd, SessionExpired, TransportError, TransportErrorKind,
 };
-pub use runtime::call::{Call, ListCall};
+pub use runtime::call::{Call, CallFuture, ListCall};
 pub use runtime::client::{ApiClient, ApiClientBuilder, DEFAULT_MAX_IN_FLIGHT, DEFAULT_TIMEOUT, USER_AGENT};
 pub use runtime::operation::Operation;
 pub use runtime::pages::{ListEnvelope, PageItems, Pages};
 pub use runtime::request::{ApiRequest, ApiResponse};
 pub use runtime::retry::RetryPolicy;
+pub use runtime::secrets::Secret;
 pub use runtime::token_provider::{TokenProvider, bearer_authorization};
 #[cfg(feature = "hyper")]
 pub use stack::hyper::{
@@ -103,6 +104,6 @@ pub use async_trait::async_trait;
 /// What [`operation_request!`] expands to refers to; not part of the API.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::runtime::call::Answer;
+    pub use crate::runtime::call::{Answer, MapRequest};
     pub use ordercloud_models::ListOptions;
 }

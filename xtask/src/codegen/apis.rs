@@ -120,7 +120,7 @@ fn resource_file(spec: &Spec, section: &Section, resource: &Resource) -> String 
     let lists = resource.operations.iter().any(|op| matches!(op.answer, Answer::List { .. }));
     let calls = resource.operations.iter().any(|op| !matches!(op.answer, Answer::List { .. }));
     let wrapped = resource.operations.iter().any(|op| !op.optional_query.is_empty());
-    let mut uses = vec!["ApiClient"];
+    let mut uses = vec!["api_handle"];
     if calls {
         uses.push("Call");
     }
@@ -154,24 +154,20 @@ fn resource_file(spec: &Spec, section: &Section, resource: &Resource) -> String 
     }
     out.push_str("use crate::operations;\n\n");
 
+    // `api_handle!` writes the struct, `new` and `client()`.
+    out.push_str("api_handle! {\n");
     out.push_str(&doc(
         &format!(
             "{about}\n\nMade with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the \
              path's parameters (in path order), then those the operation needs, then its body, and \
-             returns the call to send, whose other options are its methods."
-        ),
-        "",
-    ));
-    writeln!(out, "#[derive(Clone, Debug)]\npub struct {api} {{\n    client: ApiClient,\n}}\n").ok();
-    writeln!(out, "impl {api} {{").ok();
-    out.push_str(&doc(
-        &format!(
-            "{} through `client`: a session's client for signed-in calls. Its calls name this crate in the User-Agent.",
-            resource.tag
+             returns the call to send (or to `.await`), whose other options are its methods."
         ),
         "    ",
     ));
-    out.push_str("    pub fn new(client: ApiClient) -> Self {\n        Self { client: client.for_api_crate(crate::API_CRATE) }\n    }\n");
+    writeln!(out, "    pub struct {api};").ok();
+    out.push_str(&doc(&format!("{} through `client`: a session's client for signed-in calls.", resource.tag), "    "));
+    out.push_str("    fn new;\n}\n\n");
+    writeln!(out, "impl {api} {{").ok();
     let mut requests = String::new();
     for op in &resource.operations {
         out.push('\n');
@@ -239,8 +235,10 @@ fn method_doc(section: &Section, resource: &Resource, op: &Op) -> String {
     let mut text = if op.summary.is_empty() { format!("{}.", op.id) } else { ensure_period(&op.summary) };
     write!(
         text,
-        "\n\n`{} /v1{}` (`{}`, [reference]({})). Roles that grant it: {}.",
+        "\n\n`{} {}{}` (`{}`, [reference]({})). Roles that grant it: {}.",
         op.method,
+        // OrderCloud serves its OAuth endpoints from the host's root, the rest under `/v1`.
+        if op.path.starts_with("/oauth/") { "" } else { "/v1" },
         op.path,
         op.id,
         reference(section, resource, op),
@@ -470,12 +468,10 @@ fn front_page(spec: &Spec, section: &Section) -> String {
     }
     out.push_str(
         "pub use operations::OPERATIONS;\n\
-         pub use ordercloud_models::{Decimal, Filter, ListOptions, ListPage, ListPageWithFacets, OtherFields, Patch, RawJson, Xp, decimal};\n\
+         pub use ordercloud_models::{Decimal, Filter, ListOptions, ListPage, ListPageWithFacets, OtherFields, Patch, RawJson, Xp, decimal, xp};\n\
          #[cfg(feature = \"mock\")]\n\
          pub use ordercloud_transport::MockTransport;\n\
          pub use ordercloud_transport::{ApiClient, Call, Error, ListCall, PageItems, Pages};\n\n\
-         /// `<name>/<version>`: this crate, in the User-Agent of its calls.\n\
-         const API_CRATE: &str = concat!(env!(\"CARGO_PKG_NAME\"), \"/\", env!(\"CARGO_PKG_VERSION\"));\n\n\
          /// The models this crate's operations take and answer, nested ones included.\n\
          pub mod models {\n",
     );

@@ -323,6 +323,8 @@ mod tests {
             let error = filter.clone().into_pair().unwrap_err();
             assert_eq!(error.field(), "Name", "{filter:?}");
             assert!(error.to_string().starts_with("the filter on Name cannot be sent: "), "{error}");
+            // The whole reason is on the line: there is no cause to say again.
+            assert!(std::error::Error::source(&error).is_none());
         }
         assert!(Filter::eq(" ", 1).into_pair().is_err());
     }

@@ -118,50 +118,55 @@ impl<T> From<ListPageWithFacets<T>> for ListPage<T> {
 }
 
 /// [`ListMeta`] with the list's facets: what each facet's values count across the whole
-/// list (not just this page). Every field is lenient, as [`ListMeta`]'s are.
+/// list (not just this page). Every field is lenient, as [`ListMeta`]'s are, and
+/// [`ListMeta`]'s are read through it (`meta.total_count`) as well as from
+/// [`list`](Self::list).
+///
+/// ```
+/// use ordercloud_models::{ListMeta, MetaWithFacets};
+///
+/// let meta: MetaWithFacets = serde_json::from_str(r#"{"Page":2,"TotalPages":3,"Facets":[{"Name":"Color"}]}"#)?;
+/// assert_eq!((meta.page, meta.total_pages, meta.facets[0].name.as_str()), (2, 3, "Color"));
+/// let plain: ListMeta = meta.into();
+/// assert_eq!(plain.page, 2);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct MetaWithFacets {
+    /// Where this page stands in the whole list, as every list's `Meta` says.
+    #[serde(flatten)]
+    pub list: ListMeta,
     /// The facets, each with its values and their counts.
     #[serde(rename = "Facets", default, deserialize_with = "null_as_default")]
     pub facets: Vec<ListFacet>,
-    /// This page's number, from 1.
-    #[serde(rename = "Page", default, deserialize_with = "null_as_default")]
-    pub page: u32,
-    /// How many items a page holds at most.
-    #[serde(rename = "PageSize", default, deserialize_with = "null_as_default")]
-    pub page_size: u32,
-    /// How many items the whole list holds.
-    #[serde(rename = "TotalCount", default, deserialize_with = "null_as_default")]
-    pub total_count: u64,
-    /// How many pages the whole list has.
-    #[serde(rename = "TotalPages", default, deserialize_with = "null_as_default")]
-    pub total_pages: u32,
-    /// The positions of this page's first and last items in the whole list.
-    #[serde(rename = "ItemRange", default, deserialize_with = "null_as_default")]
-    pub item_range: Vec<u64>,
-    /// Where the next page starts, for lists paged by key rather than by number.
-    #[serde(rename = "NextPageKey", default, skip_serializing_if = "Option::is_none")]
-    pub next_page_key: Option<String>,
 }
 
 impl MetaWithFacets {
     /// Metadata of page `page` of `total_pages`, with `facets`.
     pub fn new(page: u32, page_size: u32, total_count: u64, total_pages: u32, facets: Vec<ListFacet>) -> Self {
-        Self { facets, page, page_size, total_count, total_pages, ..Self::default() }
+        Self { list: ListMeta::new(page, page_size, total_count, total_pages), facets }
+    }
+}
+
+/// [`ListMeta`]'s fields, read through the facets' metadata.
+impl std::ops::Deref for MetaWithFacets {
+    type Target = ListMeta;
+
+    fn deref(&self) -> &ListMeta {
+        &self.list
+    }
+}
+
+impl std::ops::DerefMut for MetaWithFacets {
+    fn deref_mut(&mut self) -> &mut ListMeta {
+        &mut self.list
     }
 }
 
 impl From<MetaWithFacets> for ListMeta {
     fn from(meta: MetaWithFacets) -> Self {
-        Self {
-            page: meta.page,
-            page_size: meta.page_size,
-            total_count: meta.total_count,
-            total_pages: meta.total_pages,
-            item_range: meta.item_range,
-            next_page_key: meta.next_page_key,
-        }
+        meta.list
     }
 }
 
@@ -361,6 +366,19 @@ fn null_as_default<'de, D: Deserializer<'de>, T: Default + Deserialize<'de>>(des
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn facet_meta_is_list_meta_and_facets_and_as_lenient() {
+        let text =
+            r#"{"Page":null,"PageSize":20,"TotalCount":41,"TotalPages":3,"ItemRange":null,"Facets":null,"Other":1}"#;
+        let meta: MetaWithFacets = serde_json::from_str(text).unwrap();
+        assert_eq!(meta.list, ListMeta::new(0, 20, 41, 3));
+        assert!(meta.facets.is_empty());
+        let meta = MetaWithFacets::new(2, 20, 41, 3, vec![ListFacet::default()]);
+        let again: MetaWithFacets = serde_json::from_value(serde_json::to_value(&meta).unwrap()).unwrap();
+        assert_eq!(again, meta);
+        assert_eq!(serde_json::to_value(&meta).unwrap()["TotalCount"], 41);
+    }
 
     #[test]
     fn meta_is_lenient() {

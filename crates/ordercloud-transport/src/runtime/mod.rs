@@ -3,10 +3,11 @@
 
 pub(crate) mod call;
 pub(crate) mod client;
+mod handle;
 pub(crate) mod operation;
 pub(crate) mod pages;
 pub(crate) mod request;
 pub(crate) mod retry;
-mod secrets;
+pub(crate) mod secrets;
 mod send;
 pub(crate) mod token_provider;

@@ -8,7 +8,7 @@ use std::marker::PhantomData;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use ordercloud_models::{ListMeta, ListPage, ListPageWithFacets, MetaWithFacets};
+use ordercloud_models::{ListMeta, ListPage, ListPageWithFacets};
 use serde::de::DeserializeOwned;
 
 use crate::error::{Error, PaginationError, PaginationErrorKind};
@@ -57,7 +57,7 @@ impl<T: DeserializeOwned> ListEnvelope for ListPageWithFacets<T> {
     type Item = T;
 
     fn position(&self) -> (u32, u32, Option<&str>) {
-        let MetaWithFacets { page, total_pages, next_page_key, .. } = &self.meta;
+        let ListMeta { page, total_pages, next_page_key, .. } = &self.meta.list;
         (*page, *total_pages, next_page_key.as_deref())
     }
 

@@ -14,7 +14,7 @@ use crate::address::encode::{push_encoded, push_form_encoded};
 use crate::error::Error;
 use crate::runtime::client::{ApiClient, Shared};
 use crate::runtime::operation::Operation;
-use crate::runtime::secrets::SecretValue;
+use crate::runtime::secrets::Secret;
 use crate::runtime::token_provider::{TokenProvider, bearer};
 use crate::timeout::checked_timeout;
 
@@ -96,7 +96,7 @@ pub struct ApiRequest {
     pub(crate) provider: Option<Arc<dyn TokenProvider>>,
     pub(crate) timeout: Duration,
     /// Values kept out of error text: secret parameters, tokens, passwords.
-    pub(crate) secrets: Vec<SecretValue>,
+    pub(crate) secrets: Vec<Secret>,
     /// The operation's own query parameters, which no list filter may be named like.
     pub(crate) own_query: &'static [&'static str],
     pub(crate) error: Option<Error>,
@@ -125,8 +125,9 @@ impl ApiClient {
         ApiRequest::new(self, method, route, false)
     }
 
-    /// Starts a call of a described operation: its method, its path (after `/v1`) and its
-    /// ID as the call's name in traces, from `operation`.
+    /// Starts a call of a described operation: its method, its path (after `/v1`, or after
+    /// the host for a route outside it, see [`Operation::path`]) and its ID as the call's
+    /// name in traces, from `operation`.
     ///
     /// ```
     /// use ordercloud_transport::{ApiClient, Operation};
@@ -140,7 +141,8 @@ impl ApiClient {
     /// # }
     /// ```
     pub fn call(&self, operation: &'static Operation) -> ApiRequest {
-        let mut request = ApiRequest::new(self, Method::GET, operation.path, true).operation(operation.id);
+        let mut request =
+            ApiRequest::new(self, Method::GET, operation.path, operation.is_versioned()).operation(operation.id);
         match Method::from_bytes(operation.method.as_bytes()) {
             Ok(method) => request.method = method,
             Err(_) => {
@@ -209,7 +211,7 @@ impl ApiRequest {
     /// Like [`path_param`](Self::path_param), for a secret such as a verification code: it is
     /// also scrubbed from the text of any error this call returns.
     pub fn secret_path_param(mut self, value: &str) -> Self {
-        self.secrets.push(SecretValue::any_case(value));
+        self.secrets.push(Secret::any_case(value));
         self.path_param(value)
     }
 
@@ -242,7 +244,7 @@ impl ApiRequest {
     /// ([`ListOptions::check_against`]).
     pub fn list_options(mut self, options: &ListOptions) -> Self {
         if let Err(error) = options.check_against(self.own_query) {
-            self.error.get_or_insert(Error::invalid_with(error.to_string(), error));
+            self.error.get_or_insert(Error::invalid(error.to_string()));
         }
         for (name, value) in options.query_pairs_without_page() {
             self = self.query(name, &value);
@@ -343,7 +345,7 @@ impl ApiRequest {
     /// Like [`header`](Self::header), for a secret (an API key, a signature): the value is
     /// marked sensitive, so HTTP/2 stacks never index it, and scrubbed from any error text.
     pub fn secret_header(mut self, name: &str, value: &str) -> Self {
-        self.secrets.push(SecretValue::any_case(value));
+        self.secrets.push(Secret::any_case(value));
         self.push_header(name, value, true);
         self
     }
@@ -380,7 +382,7 @@ impl ApiRequest {
     /// Sends `token` as `Authorization: Bearer <token>` for this call only, whatever token
     /// the client has. An empty token is refused.
     pub fn bearer_token(mut self, token: &str) -> Self {
-        self.secrets.push(SecretValue::any_case(token));
+        self.secrets.push(Secret::any_case(token));
         match bearer(token) {
             Ok(value) => {
                 self.authorization = Some(value);
@@ -417,14 +419,21 @@ impl ApiRequest {
     /// call returns, in every encoding a server is likely to echo it in; it counts in its own
     /// letter case only, so a server's own words are not mistaken for it.
     pub fn redact(mut self, value: &str) -> Self {
-        self.secrets.push(SecretValue::exact_case(value));
+        self.secrets.push(Secret::exact_case(value));
         self
     }
 
     /// Like [`redact`](Self::redact), for a code, key or token, which counts in any letter
     /// case.
     pub fn redact_token(mut self, value: &str) -> Self {
-        self.secrets.push(SecretValue::any_case(value));
+        self.secrets.push(Secret::any_case(value));
+        self
+    }
+
+    /// Keeps `secret` out of the text of any error this call returns, counted as it says
+    /// ([`redact`](Self::redact) and [`redact_token`](Self::redact_token) in one).
+    pub fn redact_secret(mut self, secret: &Secret) -> Self {
+        self.secrets.push(secret.clone());
         self
     }
 

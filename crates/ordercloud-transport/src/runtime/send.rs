@@ -134,7 +134,7 @@ impl ApiRequest {
                 Err(TransportError::new(TransportErrorKind::QueueTimeout, Elapsed(self.timeout)).into())
             }
             None => Err(TransportError::new(TransportErrorKind::Timeout, Elapsed(self.timeout)).into()),
-            Some(Err(Error::Transport(error))) => Err(Error::Transport(error.without_secrets(&secrets.as_strs()))),
+            Some(Err(Error::Transport(error))) => Err(Error::Transport(error.cleaned(&secrets.as_strs()))),
             Some(Err(error)) => Err(error),
             Some(Ok(response)) => {
                 span.record("status", response.status().as_u16());
