@@ -659,12 +659,36 @@ fn facade(spec: &Spec) -> String {
     );
     out.push_str(&doc(&text, "//!"));
     out.push_str("#![cfg_attr(docsrs, feature(doc_cfg))]\n\n");
-    out.push_str(
-        "pub use ordercloud_auth as auth;\npub use ordercloud_models as models;\npub use ordercloud_password_reset as password_reset;\npub use ordercloud_transport as transport;\n",
-    );
-    for section in &spec.sections {
-        writeln!(out, "#[cfg(feature = \"{0}\")]\npub use ordercloud_{0} as {0};", section.suffix).ok();
+    // Modules that re-export each crate, rather than the crates renamed: the compiler then
+    // names a type by its path here (`ordercloud::models::Product`), not by a crate the
+    // user never named (`ordercloud::ordercloud_catalogs::models::Product`).
+    let any_section: Vec<String> =
+        spec.sections.iter().map(|section| format!("feature = \"{}\"", section.suffix)).collect();
+    writeln!(
+        out,
+        "pub mod models {{\n    //! Every model: those of every resource (`ordercloud::models::Product`), with the\n    //! sections' features, and what every area shares (`Decimal`, `Xp`, `ListOptions`, the\n    //! error body...): `ordercloud-models`.\n    pub use ordercloud_models::*;\n    #[cfg(any({}))]\n    pub use ordercloud_models::resources::*;\n}}",
+        any_section.join(", ")
+    )
+    .ok();
+    let crates = [
+        ("auth", "Signing in and sessions: `ordercloud-auth`."),
+        ("password_reset", "Forgotten passwords and usernames: `ordercloud-password-reset`."),
+        ("transport", "The runtime every call goes through: `ordercloud-transport`."),
+    ];
+    for (module, about) in crates {
+        writeln!(out, "pub mod {module} {{\n    //! {about}\n    pub use ordercloud_{module}::*;\n}}").ok();
     }
-    out.push_str("\npub use ordercloud_models::{Decimal, Filter, ListOptions, ListPage, ListPageWithFacets, OtherFields, Patch, RawJson, Xp, decimal};\npub use ordercloud_transport::{ApiClient, Error, Region, RetryPolicy};\n");
+    for section in &spec.sections {
+        writeln!(
+            out,
+            "#[cfg(feature = \"{0}\")]\npub mod {0} {{\n    //! OrderCloud's {1} section: `ordercloud-{0}`.\n    pub use ordercloud_{0}::*;\n}}",
+            section.suffix, section.title
+        )
+        .ok();
+    }
+    out.push_str(
+        "\npub use ordercloud_models::{Decimal, ErrorCode, Filter, ListOptions, ListPage, ListPageWithFacets, OtherFields, Patch, RawJson, Xp, decimal, xp};\n\
+         pub use ordercloud_transport::{ApiClient, Error, ErrorCategory, Region, RetryPolicy};\n",
+    );
     out
 }

@@ -28,6 +28,7 @@ pub(crate) const HAND_WRITTEN_SCHEMAS: &[(&str, &str)] = &[
     ("MessageType", "crate::MessageType"),
     ("PasswordReset", "crate::PasswordReset"),
     ("PasswordResetRequest", "crate::PasswordResetRequest"),
+    ("OneTimePasswordRequest", "crate::OneTimePasswordRequest"),
     ("TokenPasswordReset", "crate::TokenPasswordReset"),
 ];
 

@@ -9591,7 +9591,6 @@ pub(crate) const FIELDS: &[(&str, &[&str])] = &[
     ("MailchimpConfig", &["ApiKey"]),
     ("MandrillConfig", &["ApiKey"]),
     ("MessageSenderConfig", &["Secret", "Endpoint"]),
-    ("OneTimePasswordRequest", &["ClientID", "Username", "Email"]),
     ("OrderSyncConfig", &["DeliveryConfigID", "ConfigData"]),
     (
         "OrderUser",
