@@ -74,7 +74,7 @@ pub use error::{
 pub use runtime::call::{Call, ListCall};
 pub use runtime::client::{ApiClient, ApiClientBuilder, DEFAULT_MAX_IN_FLIGHT, DEFAULT_TIMEOUT, USER_AGENT};
 pub use runtime::operation::Operation;
-pub use runtime::pages::{ListEnvelope, PageItems, Pages};
+pub use runtime::pages::{DEFAULT_CONCURRENCY, ListEnvelope, PageItems, Pages};
 pub use runtime::request::{ApiRequest, ApiResponse};
 pub use runtime::retry::RetryPolicy;
 pub use runtime::token_provider::{TokenProvider, bearer_authorization};

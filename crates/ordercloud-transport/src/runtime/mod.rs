@@ -3,6 +3,7 @@
 
 pub(crate) mod call;
 pub(crate) mod client;
+mod flight;
 pub(crate) mod operation;
 pub(crate) mod pages;
 pub(crate) mod request;
