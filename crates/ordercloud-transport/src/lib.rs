@@ -71,6 +71,8 @@ pub use error::{
     ConfigError, DecodeError, Error, ErrorCategory, InvalidRequest, PaginationError, PaginationErrorKind,
     ResponseError, SessionEnd, SessionExpired, TransportError, TransportErrorKind,
 };
+pub use runtime::bulk::{Bulk, BulkFailure, BulkProgress, BulkReport, StopHandle};
+pub use runtime::by_id::{ByIdCall, FoundById, MAX_URL_LENGTH};
 pub use runtime::call::{Call, ListCall};
 pub use runtime::client::{ApiClient, ApiClientBuilder, DEFAULT_MAX_IN_FLIGHT, DEFAULT_TIMEOUT, USER_AGENT};
 pub use runtime::operation::Operation;
@@ -103,6 +105,7 @@ pub use async_trait::async_trait;
 /// What [`operation_request!`] expands to refers to; not part of the API.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::runtime::by_id::ListById;
     pub use crate::runtime::call::Answer;
     pub use ordercloud_models::ListOptions;
 }

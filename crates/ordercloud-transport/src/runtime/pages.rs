@@ -230,7 +230,8 @@ struct Slot {
 enum SlotState {
     Waiting,
     Sent(Pin<Box<dyn Future<Output = Answer> + Send>>),
-    Answered(Answer),
+    /// Boxed: most slots are waiting or in flight.
+    Answered(Box<Answer>),
 }
 
 /// What reading a page's answer came to.
@@ -333,7 +334,7 @@ impl<T, P: ListEnvelope<Item = T>> Pages<T, P> {
                 let Some(Slot { page, order, state: SlotState::Answered(answer) }) = self.queue.pop_front() else {
                     continue;
                 };
-                match self.settle(page, order, answer) {
+                match self.settle(page, order, *answer) {
                     Settled::Page(page) => return Poll::Ready(Ok(Some(page))),
                     Settled::Error(error) => return Poll::Ready(Err(error)),
                     Settled::Skipped => continue,
@@ -364,7 +365,7 @@ impl<T, P: ListEnvelope<Item = T>> Pages<T, P> {
         for slot in &mut self.queue {
             if let SlotState::Sent(fetch) = &mut slot.state {
                 if let Poll::Ready(answer) = fetch.as_mut().poll(&mut context) {
-                    slot.state = SlotState::Answered(answer);
+                    slot.state = SlotState::Answered(Box::new(answer));
                     answered = true;
                 }
             }
