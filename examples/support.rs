@@ -1,7 +1,9 @@
 //! What the examples share: reading settings from the environment, and showing secrets
-//! safely; the backend of the `storefront_backend` example, [`storefront`]; and the
-//! storefront's journey of the `storefront_journey` example, [`journey`].
+//! safely; the backend of the `storefront_backend` example, [`storefront`]; the
+//! storefront's journey of the `storefront_journey` example, [`journey`]; and the export and
+//! import of the `move_catalog` example, [`catalog_move`].
 
+pub mod catalog_move;
 pub mod journey;
 pub mod storefront;
 
