@@ -17,6 +17,10 @@
 //!   [`ListCall`] whose [`Pages`] (of [`ListPage`](ordercloud_models::ListPage) or
 //!   [`ListPageWithFacets`](ordercloud_models::ListPageWithFacets)) own themselves, end
 //!   whatever the server does, and stream their items ([`PageItems`]).
+//! - Moving data: [`Pages`] keep up to 8 pages in flight, in order, and go on by Last ID
+//!   past page 30; [`ListCall::by_id`] gets many objects by ID in requests under
+//!   OrderCloud's URL limit; [`Bulk`] runs many calls at once with progress. They run in
+//!   the task that awaits them: nothing is spawned.
 //!
 //! Writing a crate for another OrderCloud area? Read the [guide].
 //!

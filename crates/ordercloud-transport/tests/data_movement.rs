@@ -233,7 +233,9 @@ async fn pages_come_in_order_without_duplicates_and_no_more_than_concurrency_at_
     .await;
     let client = server.client();
     let options = ListOptions::new().page_size(100);
-    let items = products(&client, &options).pages().concurrency(4).all_items().await.unwrap();
+    // A walk owns what it needs: it can run in a task of its own.
+    let walk = products(&client, &options).pages().concurrency(4).all_items();
+    let items = tokio::spawn(walk).await.unwrap().unwrap();
     assert_eq!(ids(&items), ids(&server.state.items), "every item once, in the list's own order");
     assert_eq!(server.most_in_flight(), 4, "four pages at once, never more");
     let mut asked = pages_asked(&server.requests());
@@ -357,8 +359,8 @@ async fn many_objects_by_id_come_in_the_order_asked_in_urls_under_the_limit() {
     asked.insert(5, "no-such-product".to_owned());
     asked.push("CATALOG-ITEM-0999-WITH-A-RATHER-LONG-ID".to_owned());
     asked.push("another-missing-one".to_owned());
-    let found =
-        client.call(&LIST_PRODUCTS).listing::<Value>().by_id(asked.clone()).concurrency(3).send().await.unwrap();
+    let lookup = client.call(&LIST_PRODUCTS).listing::<Value>().by_id(asked.clone()).concurrency(3).send();
+    let found = tokio::spawn(lookup).await.unwrap().unwrap();
     let expected: Vec<u64> = (0..1_000).rev().step_by(3).collect();
     assert_eq!(found.items.iter().map(|item| item["N"].as_u64().unwrap()).collect::<Vec<_>>(), expected);
     assert_eq!(found.missing, ["no-such-product", "another-missing-one"]);
@@ -473,14 +475,15 @@ async fn a_bulk_run_stops_after_too_many_failures_or_when_told() {
     let client = server.client();
     let bulk = Bulk::new(inputs.clone()).concurrency(3);
     let stop: StopHandle = bulk.stop_handle();
-    let report = bulk
-        .on_progress(|step| {
+    // A run owns what it is given: it can run in a task of its own.
+    let run = bulk
+        .on_progress(move |step| {
             if step.done == 10 {
                 stop.stop();
             }
         })
-        .run(|id| post_product(&client, id))
-        .await;
+        .run(move |id| post_product(&client, id));
+    let report = tokio::spawn(run).await.unwrap();
     assert!(report.stopped);
     assert!((10..=12).contains(&report.succeeded.len()), "{}", report.succeeded.len());
     assert_eq!(report.succeeded.len() + report.not_started.len(), 100);

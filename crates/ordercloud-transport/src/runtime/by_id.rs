@@ -120,10 +120,15 @@ impl<T: DeserializeOwned> ByIdCall<T> {
             }
         };
         let chunks = chunks(&request, &asked, per_request)?;
-        let walks = chunks.into_iter().map(|chunk| {
-            let chunk_request = request.duplicate(None).query("ID", &chunk.join("|"));
-            Pages::<WithId<T>, ListPage<WithId<T>>>::new(chunk_request).concurrency(1).all_items()
-        });
+        // Built before anything is awaited: a closure held across an await would keep this
+        // future from being `Send`.
+        let walks: Vec<_> = chunks
+            .into_iter()
+            .map(|chunk| {
+                let chunk_request = request.duplicate(None).query("ID", &chunk.join("|"));
+                Pages::<WithId<T>, ListPage<WithId<T>>>::new(chunk_request).concurrency(1).all_items()
+            })
+            .collect();
         let answers = try_join_ordered(walks, concurrency).await?;
         let mut found: Vec<Option<T>> = asked.iter().map(|_| None).collect();
         for WithId { id, item } in answers.into_iter().flatten() {
