@@ -29,7 +29,7 @@ const SECRET: &str = "catalog-sync-secret";
 const OTHERS: usize = 100;
 
 /// Two marketplaces, as simulators: the first with the catalog [`CATALOG`] of `products`
-/// products (and [`OTHERS`] more in another catalog), the second with no product yet; both
+/// products (and 100 more in another catalog), the second with no product yet; both
 /// with the back-office API client.
 pub async fn marketplaces(products: usize) -> Result<(Simulator, Simulator), String> {
     let admin = || SimApiClient::new(ADMIN).with_secret(SECRET).with_roles(["ProductAdmin", "CatalogAdmin"]);

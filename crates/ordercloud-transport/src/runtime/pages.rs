@@ -86,7 +86,8 @@ impl<T: DeserializeOwned> ListEnvelope for ListPageWithFacets<T> {
 }
 
 impl ApiRequest {
-    /// Walks a list endpoint page by page, each page fetched when asked for: see [`Pages`].
+    /// Walks a list endpoint page by page, fetched as they are asked for (several in flight
+    /// after the first): see [`Pages`].
     pub fn pages<T: DeserializeOwned>(self) -> Pages<T> {
         Pages::new(self)
     }
