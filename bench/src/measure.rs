@@ -332,7 +332,7 @@ pub(crate) fn run(quick: bool) -> Result<(), String> {
     println!(
         "Peak memory (VmHWM) of a process making sequential SDK calls: {memory_10k} KiB after 10k calls, {memory_100k} KiB after 100k calls."
     );
-    Ok(())
+    runtime.block_on(crate::walk::run(server.port, if quick { 1 } else { 3 }))
 }
 
 /// In a child process: `calls` SDK calls, then print the peak resident memory.
@@ -377,7 +377,7 @@ fn memory_child(port: u16, calls: usize) -> Result<u64, String> {
 /// `(connections accepted, requests served)` from the server.
 ///
 /// The stats are fetched over a connection of their own, which the server counts too.
-fn stats(port: u16) -> Result<(u64, u64), String> {
+pub(crate) fn stats(port: u16) -> Result<(u64, u64), String> {
     let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).map_err(|e| e.to_string())?;
     stream
         .write_all(b"GET /stats HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
@@ -406,7 +406,7 @@ fn peak_memory_kib() -> Result<u64, String> {
         .ok_or_else(|| "no VmHWM in /proc/self/status".to_owned())
 }
 
-fn median(mut values: Vec<f64>) -> f64 {
+pub(crate) fn median(mut values: Vec<f64>) -> f64 {
     values.sort_by(f64::total_cmp);
     values.get(values.len() / 2).copied().unwrap_or(0.0)
 }

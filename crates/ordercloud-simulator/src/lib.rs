@@ -10,7 +10,9 @@
 //!   taken one), got (`NotFound` with `ObjectType` and `ObjectID`), saved, patched (only the
 //!   fields sent; `null` clears) and deleted, under parents that must exist, the read-only
 //!   fields the server's; lists with `page`, `pageSize` (20, at most 100), `search` and
-//!   `searchOn`, `sortBy` (`!` descending) and filters on any property and `xp`; assignments;
+//!   `searchOn`, `sortBy` (`!` descending) and filters on any property and `xp` (text compared
+//!   without regard to letter case, so `sortBy=ID` with `ID=>{last}` pages by Last ID);
+//!   `Products.List` by `catalogID`; assignments;
 //!   the description's roles (403 `Auth.InsufficientRoles`).
 //! - **The storefront's actions**: what the signed-in user sees (`Me.ListProducts` and the
 //!   other views of the catalogs assigned to their buyer, their orders), `Me.Register`,

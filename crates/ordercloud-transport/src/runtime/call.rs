@@ -308,6 +308,12 @@ macro_rules! operation_request {
         pub fn items(self) -> <$inner as $crate::__private::Answer>::Items {
             self.0.items()
         }
+
+        /// The objects of this list whose IDs are `ids`, in the order asked, with the IDs
+        /// not found: see [`ListCall::by_id`]($crate::ListCall::by_id).
+        pub fn by_id<I: IntoIterator<Item = S>, S: Into<String>>(self, ids: I) -> <$inner as $crate::__private::ListById>::Call {
+            $crate::__private::ListById::list_by_id(self.0, ids.into_iter().map(Into::into).collect())
+        }
     };
 }
 
