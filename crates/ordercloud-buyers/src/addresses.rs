@@ -36,9 +36,16 @@ impl AddressesApi {
     /// and filters, `.send()` for one page, `.pages()` or `.items()` for all of them. `search_on` takes
     /// `ID`, `AddressName`, `CompanyName`, `City`, `Street1`, `Street2`, `LastName`, `FirstName`, `State`,
     /// `Zip`. `sort_by` takes `AddressName`, `ID`, `DateCreated`, `CompanyName`, `FirstName`, `LastName`,
-    /// `Street1`, `Street2`, `City`, `State`, `Zip`, `Country`, `Phone` (`!` in front for descending).
+    /// `Street1`, `Street2`, `City`, `State`, `Zip`, `Country`, `Phone` (`!` in front for descending), or
+    /// [`AddressesListSort`](crate::AddressesListSort) values, checked when compiling. A filter on a
+    /// property the listed model does not have, or a sort or search it does not take, is refused before
+    /// anything is sent (`xp.` paths are free).
     pub fn list(&self, buyer_id: &str) -> ListCall<models::Address> {
-        self.client.call(&operations::ADDRESSES_LIST).path_param(buyer_id).listing()
+        self.client
+            .call(&operations::ADDRESSES_LIST)
+            .list_fields(&operations::ADDRESSES_LIST_FIELDS)
+            .path_param(buyer_id)
+            .listing()
     }
 
     /// Create an address.
@@ -174,13 +181,14 @@ impl AddressesApi {
     /// - `buyer_id`: ID of the buyer. Sent as one path segment, whatever it holds.
     ///
     /// A list of [`AddressAssignment`](crate::models::AddressAssignment): `.options(&ListOptions)` for the
-    /// page, search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them.
-    /// Its own query parameters are methods of the request: `address_id`, `user_id`, `user_group_id`,
-    /// `level`, `is_shipping`, `is_billing`.
+    /// page, search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them. A
+    /// filter on a property the listed model does not have, or a sort or search it does not take, is
+    /// refused before anything is sent (`xp.` paths are free). Its own query parameters are methods of the
+    /// request: `address_id`, `user_id`, `user_group_id`, `level`, `is_shipping`, `is_billing`.
     pub fn list_assignments(&self, buyer_id: &str) -> AddressesListAssignments {
         self.client
             .call(&operations::ADDRESSES_LIST_ASSIGNMENTS)
-            .own_query_parameters(&["addressID", "userID", "userGroupID", "level", "isShipping", "isBilling"])
+            .list_fields(&operations::ADDRESSES_LIST_ASSIGNMENTS_FIELDS)
             .path_param(buyer_id)
             .listing()
             .into()
@@ -204,6 +212,39 @@ impl AddressesApi {
             .path_param(buyer_id)
             .json_requiring(address_assignment, &["AddressID"])
             .returning_nothing()
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`AddressesApi::list`] sorts by:
+    /// `ListOptions::new().sort_by([AddressesListSort::AddressName.descending()])`.
+    pub enum AddressesListSort {
+        /// `AddressName`.
+        AddressName = "AddressName",
+        /// `ID`.
+        Id = "ID",
+        /// `DateCreated`.
+        DateCreated = "DateCreated",
+        /// `CompanyName`.
+        CompanyName = "CompanyName",
+        /// `FirstName`.
+        FirstName = "FirstName",
+        /// `LastName`.
+        LastName = "LastName",
+        /// `Street1`.
+        Street1 = "Street1",
+        /// `Street2`.
+        Street2 = "Street2",
+        /// `City`.
+        City = "City",
+        /// `State`.
+        State = "State",
+        /// `Zip`.
+        Zip = "Zip",
+        /// `Country`.
+        Country = "Country",
+        /// `Phone`.
+        Phone = "Phone",
     }
 }
 

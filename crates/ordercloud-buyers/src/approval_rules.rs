@@ -41,9 +41,16 @@ impl ApprovalRulesApi {
     /// A list of [`ApprovalRule`](crate::models::ApprovalRule): `.options(&ListOptions)` for the page,
     /// search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them.
     /// `search_on` takes `ID`, `Name`, `Description`, `RuleExpression`. `sort_by` takes `Name`, `ID`,
-    /// `ApprovingGroupID`, `RuleExpression` (`!` in front for descending).
+    /// `ApprovingGroupID`, `RuleExpression` (`!` in front for descending), or
+    /// [`ApprovalRulesListSort`](crate::ApprovalRulesListSort) values, checked when compiling. A filter on
+    /// a property the listed model does not have, or a sort or search it does not take, is refused before
+    /// anything is sent (`xp.` paths are free).
     pub fn list(&self, buyer_id: &str) -> ListCall<models::ApprovalRule> {
-        self.client.call(&operations::APPROVAL_RULES_LIST).path_param(buyer_id).listing()
+        self.client
+            .call(&operations::APPROVAL_RULES_LIST)
+            .list_fields(&operations::APPROVAL_RULES_LIST_FIELDS)
+            .path_param(buyer_id)
+            .listing()
     }
 
     /// Create an approval rule.
@@ -158,5 +165,20 @@ impl ApprovalRulesApi {
             .path_param(approval_rule_id)
             .json(approval_rule)
             .returning()
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`ApprovalRulesApi::list`] sorts by:
+    /// `ListOptions::new().sort_by([ApprovalRulesListSort::Name.descending()])`.
+    pub enum ApprovalRulesListSort {
+        /// `Name`.
+        Name = "Name",
+        /// `ID`.
+        Id = "ID",
+        /// `ApprovingGroupID`.
+        ApprovingGroupId = "ApprovingGroupID",
+        /// `RuleExpression`.
+        RuleExpression = "RuleExpression",
     }
 }

@@ -28,9 +28,12 @@ impl BuyersApi {
     ///
     /// A list of [`Buyer`](crate::models::Buyer): `.options(&ListOptions)` for the page, search, sort and
     /// filters, `.send()` for one page, `.pages()` or `.items()` for all of them. `search_on` takes `Name`,
-    /// `ID`. `sort_by` takes `ID`, `Name`, `DateCreated` (`!` in front for descending).
+    /// `ID`. `sort_by` takes `ID`, `Name`, `DateCreated` (`!` in front for descending), or
+    /// [`BuyersListSort`](crate::BuyersListSort) values, checked when compiling. A filter on a property the
+    /// listed model does not have, or a sort or search it does not take, is refused before anything is sent
+    /// (`xp.` paths are free).
     pub fn list(&self) -> ListCall<models::Buyer> {
-        self.client.call(&operations::BUYERS_LIST).listing()
+        self.client.call(&operations::BUYERS_LIST).list_fields(&operations::BUYERS_LIST_FIELDS).listing()
     }
 
     /// Create a buyer.
@@ -126,8 +129,38 @@ impl BuyersApi {
     ///
     /// A list of [`BuyerSupplier`](crate::models::BuyerSupplier): `.options(&ListOptions)` for the page,
     /// search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them.
-    /// `search_on` takes `ID`, `Name`. `sort_by` takes `Name`, `ID` (`!` in front for descending).
+    /// `search_on` takes `ID`, `Name`. `sort_by` takes `Name`, `ID` (`!` in front for descending), or
+    /// [`BuyersListBuyerSellersSort`](crate::BuyersListBuyerSellersSort) values, checked when compiling. A
+    /// filter on a property the listed model does not have, or a sort or search it does not take, is
+    /// refused before anything is sent (`xp.` paths are free).
     pub fn list_buyer_sellers(&self, buyer_id: &str) -> ListCall<models::BuyerSupplier> {
-        self.client.call(&operations::BUYERS_LIST_BUYER_SELLERS).path_param(buyer_id).listing()
+        self.client
+            .call(&operations::BUYERS_LIST_BUYER_SELLERS)
+            .list_fields(&operations::BUYERS_LIST_BUYER_SELLERS_FIELDS)
+            .path_param(buyer_id)
+            .listing()
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`BuyersApi::list`] sorts by: `ListOptions::new().sort_by([BuyersListSort::Id.descending()])`.
+    pub enum BuyersListSort {
+        /// `ID`.
+        Id = "ID",
+        /// `Name`.
+        Name = "Name",
+        /// `DateCreated`.
+        DateCreated = "DateCreated",
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`BuyersApi::list_buyer_sellers`] sorts by:
+    /// `ListOptions::new().sort_by([BuyersListBuyerSellersSort::Name.descending()])`.
+    pub enum BuyersListBuyerSellersSort {
+        /// `Name`.
+        Name = "Name",
+        /// `ID`.
+        Id = "ID",
     }
 }

@@ -36,9 +36,16 @@ impl CostCentersApi {
     ///
     /// A list of [`CostCenter`](crate::models::CostCenter): `.options(&ListOptions)` for the page, search,
     /// sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them. `search_on`
-    /// takes `ID`, `Name`, `Description`. `sort_by` takes `Name`, `ID` (`!` in front for descending).
+    /// takes `ID`, `Name`, `Description`. `sort_by` takes `Name`, `ID` (`!` in front for descending), or
+    /// [`CostCentersListSort`](crate::CostCentersListSort) values, checked when compiling. A filter on a
+    /// property the listed model does not have, or a sort or search it does not take, is refused before
+    /// anything is sent (`xp.` paths are free).
     pub fn list(&self, buyer_id: &str) -> ListCall<models::CostCenter> {
-        self.client.call(&operations::COST_CENTERS_LIST).path_param(buyer_id).listing()
+        self.client
+            .call(&operations::COST_CENTERS_LIST)
+            .list_fields(&operations::COST_CENTERS_LIST_FIELDS)
+            .path_param(buyer_id)
+            .listing()
     }
 
     /// Create a cost center.
@@ -190,12 +197,13 @@ impl CostCentersApi {
     ///
     /// A list of [`CostCenterAssignment`](crate::models::CostCenterAssignment): `.options(&ListOptions)`
     /// for the page, search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of
-    /// them. Its own query parameters are methods of the request: `cost_center_id`, `user_id`,
-    /// `user_group_id`, `level`.
+    /// them. A filter on a property the listed model does not have, or a sort or search it does not take,
+    /// is refused before anything is sent (`xp.` paths are free). Its own query parameters are methods of
+    /// the request: `cost_center_id`, `user_id`, `user_group_id`, `level`.
     pub fn list_assignments(&self, buyer_id: &str) -> CostCentersListAssignments {
         self.client
             .call(&operations::COST_CENTERS_LIST_ASSIGNMENTS)
-            .own_query_parameters(&["costCenterID", "userID", "userGroupID", "level"])
+            .list_fields(&operations::COST_CENTERS_LIST_ASSIGNMENTS_FIELDS)
             .path_param(buyer_id)
             .listing()
             .into()
@@ -219,6 +227,17 @@ impl CostCentersApi {
             .path_param(buyer_id)
             .json_requiring(cost_center_assignment, &["CostCenterID"])
             .returning_nothing()
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`CostCentersApi::list`] sorts by:
+    /// `ListOptions::new().sort_by([CostCentersListSort::Name.descending()])`.
+    pub enum CostCentersListSort {
+        /// `Name`.
+        Name = "Name",
+        /// `ID`.
+        Id = "ID",
     }
 }
 

@@ -37,9 +37,16 @@ impl CreditCardsApi {
     /// A list of [`CreditCard`](crate::models::CreditCard): `.options(&ListOptions)` for the page, search,
     /// sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them. `search_on`
     /// takes `ID`, `CardholderName`, `CardType`, `ExpirationDate`. `sort_by` takes `ID`, `CardholderName`,
-    /// `CardType`, `ExpirationDate`, `DateCreated` (`!` in front for descending).
+    /// `CardType`, `ExpirationDate`, `DateCreated` (`!` in front for descending), or
+    /// [`CreditCardsListSort`](crate::CreditCardsListSort) values, checked when compiling. A filter on a
+    /// property the listed model does not have, or a sort or search it does not take, is refused before
+    /// anything is sent (`xp.` paths are free).
     pub fn list(&self, buyer_id: &str) -> ListCall<models::CreditCard> {
-        self.client.call(&operations::CREDIT_CARDS_LIST).path_param(buyer_id).listing()
+        self.client
+            .call(&operations::CREDIT_CARDS_LIST)
+            .list_fields(&operations::CREDIT_CARDS_LIST_FIELDS)
+            .path_param(buyer_id)
+            .listing()
     }
 
     /// Create a credit card.
@@ -187,12 +194,13 @@ impl CreditCardsApi {
     ///
     /// A list of [`CreditCardAssignment`](crate::models::CreditCardAssignment): `.options(&ListOptions)`
     /// for the page, search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of
-    /// them. Its own query parameters are methods of the request: `credit_card_id`, `user_id`,
-    /// `user_group_id`, `level`.
+    /// them. A filter on a property the listed model does not have, or a sort or search it does not take,
+    /// is refused before anything is sent (`xp.` paths are free). Its own query parameters are methods of
+    /// the request: `credit_card_id`, `user_id`, `user_group_id`, `level`.
     pub fn list_assignments(&self, buyer_id: &str) -> CreditCardsListAssignments {
         self.client
             .call(&operations::CREDIT_CARDS_LIST_ASSIGNMENTS)
-            .own_query_parameters(&["creditCardID", "userID", "userGroupID", "level"])
+            .list_fields(&operations::CREDIT_CARDS_LIST_ASSIGNMENTS_FIELDS)
             .path_param(buyer_id)
             .listing()
             .into()
@@ -216,6 +224,23 @@ impl CreditCardsApi {
             .path_param(buyer_id)
             .json_requiring(credit_card_assignment, &["CreditCardID"])
             .returning_nothing()
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`CreditCardsApi::list`] sorts by:
+    /// `ListOptions::new().sort_by([CreditCardsListSort::Id.descending()])`.
+    pub enum CreditCardsListSort {
+        /// `ID`.
+        Id = "ID",
+        /// `CardholderName`.
+        CardholderName = "CardholderName",
+        /// `CardType`.
+        CardType = "CardType",
+        /// `ExpirationDate`.
+        ExpirationDate = "ExpirationDate",
+        /// `DateCreated`.
+        DateCreated = "DateCreated",
     }
 }
 

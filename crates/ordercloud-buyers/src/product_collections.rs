@@ -33,9 +33,16 @@ impl ProductCollectionsApi {
     ///
     /// A list of [`ProductCollection`](crate::models::ProductCollection): `.options(&ListOptions)` for the
     /// page, search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them.
-    /// `search_on` takes `ID`, `Name`. `sort_by` takes `Name`, `ID` (`!` in front for descending).
+    /// `search_on` takes `ID`, `Name`. `sort_by` takes `Name`, `ID` (`!` in front for descending), or
+    /// [`ProductCollectionsListSort`](crate::ProductCollectionsListSort) values, checked when compiling. A
+    /// filter on a property the listed model does not have, or a sort or search it does not take, is
+    /// refused before anything is sent (`xp.` paths are free).
     pub fn list(&self, buyer_id: &str) -> ListCall<models::ProductCollection> {
-        self.client.call(&operations::PRODUCT_COLLECTIONS_LIST).path_param(buyer_id).listing()
+        self.client
+            .call(&operations::PRODUCT_COLLECTIONS_LIST)
+            .list_fields(&operations::PRODUCT_COLLECTIONS_LIST_FIELDS)
+            .path_param(buyer_id)
+            .listing()
     }
 
     /// Retrieve a product collection.
@@ -72,15 +79,28 @@ impl ProductCollectionsApi {
     ///
     /// A list of [`ProductCollectionProduct`](crate::models::ProductCollectionProduct), with facets:
     /// `.options(&ListOptions)` for the page, search, sort and filters, `.send()` for one page, `.pages()`
-    /// or `.items()` for all of them. Its own query parameters are methods of the request: `search_type`.
+    /// or `.items()` for all of them. A filter on a property the listed model does not have, or a sort or
+    /// search it does not take, is refused before anything is sent (`xp.` paths are free). Its own query
+    /// parameters are methods of the request: `search_type`.
     pub fn list_entries(&self, buyer_id: &str, product_collection_id: &str) -> ProductCollectionsListEntries {
         self.client
             .call(&operations::PRODUCT_COLLECTIONS_LIST_ENTRIES)
-            .own_query_parameters(&["searchType"])
+            .list_fields(&operations::PRODUCT_COLLECTIONS_LIST_ENTRIES_FIELDS)
             .path_param(buyer_id)
             .path_param(product_collection_id)
             .listing_with_facets()
             .into()
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`ProductCollectionsApi::list`] sorts by:
+    /// `ListOptions::new().sort_by([ProductCollectionsListSort::Name.descending()])`.
+    pub enum ProductCollectionsListSort {
+        /// `Name`.
+        Name = "Name",
+        /// `ID`.
+        Id = "ID",
     }
 }
 

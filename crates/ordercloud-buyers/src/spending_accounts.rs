@@ -44,9 +44,16 @@ impl SpendingAccountsApi {
     ///
     /// A list of [`SpendingAccount`](crate::models::SpendingAccount): `.options(&ListOptions)` for the
     /// page, search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them.
-    /// `search_on` takes `ID`, `Name`. `sort_by` takes `Name`, `ID` (`!` in front for descending).
+    /// `search_on` takes `ID`, `Name`. `sort_by` takes `Name`, `ID` (`!` in front for descending), or
+    /// [`SpendingAccountsListSort`](crate::SpendingAccountsListSort) values, checked when compiling. A
+    /// filter on a property the listed model does not have, or a sort or search it does not take, is
+    /// refused before anything is sent (`xp.` paths are free).
     pub fn list(&self, buyer_id: &str) -> ListCall<models::SpendingAccount> {
-        self.client.call(&operations::SPENDING_ACCOUNTS_LIST).path_param(buyer_id).listing()
+        self.client
+            .call(&operations::SPENDING_ACCOUNTS_LIST)
+            .list_fields(&operations::SPENDING_ACCOUNTS_LIST_FIELDS)
+            .path_param(buyer_id)
+            .listing()
     }
 
     /// Create a spending account.
@@ -202,12 +209,13 @@ impl SpendingAccountsApi {
     ///
     /// A list of [`SpendingAccountAssignment`](crate::models::SpendingAccountAssignment):
     /// `.options(&ListOptions)` for the page, search, sort and filters, `.send()` for one page, `.pages()`
-    /// or `.items()` for all of them. Its own query parameters are methods of the request:
-    /// `spending_account_id`, `user_id`, `user_group_id`, `level`.
+    /// or `.items()` for all of them. A filter on a property the listed model does not have, or a sort or
+    /// search it does not take, is refused before anything is sent (`xp.` paths are free). Its own query
+    /// parameters are methods of the request: `spending_account_id`, `user_id`, `user_group_id`, `level`.
     pub fn list_assignments(&self, buyer_id: &str) -> SpendingAccountsListAssignments {
         self.client
             .call(&operations::SPENDING_ACCOUNTS_LIST_ASSIGNMENTS)
-            .own_query_parameters(&["spendingAccountID", "userID", "userGroupID", "level"])
+            .list_fields(&operations::SPENDING_ACCOUNTS_LIST_ASSIGNMENTS_FIELDS)
             .path_param(buyer_id)
             .listing()
             .into()
@@ -235,6 +243,17 @@ impl SpendingAccountsApi {
             .path_param(buyer_id)
             .json_requiring(spending_account_assignment, &["SpendingAccountID"])
             .returning_nothing()
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`SpendingAccountsApi::list`] sorts by:
+    /// `ListOptions::new().sort_by([SpendingAccountsListSort::Name.descending()])`.
+    pub enum SpendingAccountsListSort {
+        /// `Name`.
+        Name = "Name",
+        /// `ID`.
+        Id = "ID",
     }
 }
 

@@ -36,9 +36,16 @@ impl UserGroupsApi {
     ///
     /// A list of [`UserGroup`](crate::models::UserGroup): `.options(&ListOptions)` for the page, search,
     /// sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them. `search_on`
-    /// takes `ID`, `Name`, `Description`. `sort_by` takes `Name`, `ID` (`!` in front for descending).
+    /// takes `ID`, `Name`, `Description`. `sort_by` takes `Name`, `ID` (`!` in front for descending), or
+    /// [`UserGroupsListSort`](crate::UserGroupsListSort) values, checked when compiling. A filter on a
+    /// property the listed model does not have, or a sort or search it does not take, is refused before
+    /// anything is sent (`xp.` paths are free).
     pub fn list(&self, buyer_id: &str) -> ListCall<models::UserGroup> {
-        self.client.call(&operations::USER_GROUPS_LIST).path_param(buyer_id).listing()
+        self.client
+            .call(&operations::USER_GROUPS_LIST)
+            .list_fields(&operations::USER_GROUPS_LIST_FIELDS)
+            .path_param(buyer_id)
+            .listing()
     }
 
     /// Create a user group.
@@ -185,11 +192,13 @@ impl UserGroupsApi {
     ///
     /// A list of [`UserGroupAssignment`](crate::models::UserGroupAssignment): `.options(&ListOptions)` for
     /// the page, search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of
-    /// them. Its own query parameters are methods of the request: `user_group_id`, `user_id`.
+    /// them. A filter on a property the listed model does not have, or a sort or search it does not take,
+    /// is refused before anything is sent (`xp.` paths are free). Its own query parameters are methods of
+    /// the request: `user_group_id`, `user_id`.
     pub fn list_user_assignments(&self, buyer_id: &str) -> UserGroupsListUserAssignments {
         self.client
             .call(&operations::USER_GROUPS_LIST_USER_ASSIGNMENTS)
-            .own_query_parameters(&["userGroupID", "userID"])
+            .list_fields(&operations::USER_GROUPS_LIST_USER_ASSIGNMENTS_FIELDS)
             .path_param(buyer_id)
             .listing()
             .into()
@@ -217,6 +226,17 @@ impl UserGroupsApi {
             .path_param(buyer_id)
             .json_requiring(user_group_assignment, &["UserGroupID", "UserID"])
             .returning_nothing()
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`UserGroupsApi::list`] sorts by:
+    /// `ListOptions::new().sort_by([UserGroupsListSort::Name.descending()])`.
+    pub enum UserGroupsListSort {
+        /// `Name`.
+        Name = "Name",
+        /// `ID`.
+        Id = "ID",
     }
 }
 

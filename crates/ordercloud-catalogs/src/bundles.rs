@@ -28,13 +28,14 @@ impl BundlesApi {
     /// it: not known: OrderCloud's reference pages at hand do not list them (see `spec/README.md`).
     ///
     /// A list of [`Bundle`](crate::models::Bundle), with facets: `.options(&ListOptions)` for the page,
-    /// search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them. Its own
-    /// query parameters are methods of the request: `catalog_id`, `category_id`, `supplier_id`,
-    /// `search_type`.
+    /// search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them. A filter
+    /// on a property the listed model does not have, or a sort or search it does not take, is refused
+    /// before anything is sent (`xp.` paths are free). Its own query parameters are methods of the request:
+    /// `catalog_id`, `category_id`, `supplier_id`, `search_type`.
     pub fn list(&self) -> BundlesList {
         self.client
             .call(&operations::BUNDLES_LIST)
-            .own_query_parameters(&["catalogID", "categoryID", "supplierID", "searchType"])
+            .list_fields(&operations::BUNDLES_LIST_FIELDS)
             .listing_with_facets()
             .into()
     }
@@ -170,13 +171,14 @@ impl BundlesApi {
     /// `spec/README.md`).
     ///
     /// A list of [`BundleAssignment`](crate::models::BundleAssignment): `.options(&ListOptions)` for the
-    /// page, search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them.
-    /// Its own query parameters are methods of the request: `bundle_id`, `buyer_id`, `user_id`,
-    /// `user_group_id`, `level`.
+    /// page, search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them. A
+    /// filter on a property the listed model does not have, or a sort or search it does not take, is
+    /// refused before anything is sent (`xp.` paths are free). Its own query parameters are methods of the
+    /// request: `bundle_id`, `buyer_id`, `user_id`, `user_group_id`, `level`.
     pub fn list_assignments(&self) -> BundlesListAssignments {
         self.client
             .call(&operations::BUNDLES_LIST_ASSIGNMENTS)
-            .own_query_parameters(&["bundleID", "buyerID", "userID", "userGroupID", "level"])
+            .list_fields(&operations::BUNDLES_LIST_ASSIGNMENTS_FIELDS)
             .listing()
             .into()
     }
@@ -209,12 +211,13 @@ impl BundlesApi {
     ///
     /// A list of [`BundleProductAssignment`](crate::models::BundleProductAssignment):
     /// `.options(&ListOptions)` for the page, search, sort and filters, `.send()` for one page, `.pages()`
-    /// or `.items()` for all of them. Its own query parameters are methods of the request: `bundle_id`,
-    /// `product_id`.
+    /// or `.items()` for all of them. A filter on a property the listed model does not have, or a sort or
+    /// search it does not take, is refused before anything is sent (`xp.` paths are free). Its own query
+    /// parameters are methods of the request: `bundle_id`, `product_id`.
     pub fn list_product_assignments(&self) -> BundlesListProductAssignments {
         self.client
             .call(&operations::BUNDLES_LIST_PRODUCT_ASSIGNMENTS)
-            .own_query_parameters(&["bundleID", "productID"])
+            .list_fields(&operations::BUNDLES_LIST_PRODUCT_ASSIGNMENTS_FIELDS)
             .listing()
             .into()
     }

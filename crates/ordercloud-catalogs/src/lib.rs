@@ -75,15 +75,17 @@ pub use bundles::{
 };
 pub use catalogs::{
     CatalogsApi, CatalogsListAssignments, CatalogsListBundleAssignments, CatalogsListProductAssignments,
+    CatalogsListSort,
 };
 pub use categories::{
     CategoriesApi, CategoriesCreate, CategoriesDeleteAssignment, CategoriesList, CategoriesListAssignments,
-    CategoriesListBundleAssignments, CategoriesListProductAssignments, CategoriesPatch, CategoriesSave,
+    CategoriesListBundleAssignments, CategoriesListProductAssignments, CategoriesListSort, CategoriesPatch,
+    CategoriesSave,
 };
 pub use inventory_records::{
     InventoryRecordsApi, InventoryRecordsDeleteAssignment, InventoryRecordsDeleteVariantAssignment,
-    InventoryRecordsList, InventoryRecordsListAssignments, InventoryRecordsListVariant,
-    InventoryRecordsListVariantAssignments,
+    InventoryRecordsList, InventoryRecordsListAssignments, InventoryRecordsListSort, InventoryRecordsListVariant,
+    InventoryRecordsListVariantAssignments, InventoryRecordsListVariantSort,
 };
 pub use operations::OPERATIONS;
 pub use ordercloud_models::{
@@ -92,13 +94,13 @@ pub use ordercloud_models::{
 #[cfg(feature = "mock")]
 pub use ordercloud_transport::MockTransport;
 pub use ordercloud_transport::{ApiClient, Call, Error, ListCall, PageItems, Pages};
-pub use price_schedules::PriceSchedulesApi;
-pub use product_facets::ProductFacetsApi;
+pub use price_schedules::{PriceSchedulesApi, PriceSchedulesListSort};
+pub use product_facets::{ProductFacetsApi, ProductFacetsListSort};
 pub use products::{
     ProductsApi, ProductsDeleteAssignment, ProductsGenerateVariants, ProductsList, ProductsListAssignments,
-    ProductsSaveSupplier,
+    ProductsListSort, ProductsListSpecsSort, ProductsListSuppliersSort, ProductsListVariantsSort, ProductsSaveSupplier,
 };
-pub use specs::SpecsApi;
+pub use specs::{SpecsApi, SpecsListOptionsSort, SpecsListProductAssignmentsSort, SpecsListSort};
 
 /// The models this crate's operations take and answer, nested ones included.
 pub mod models {

@@ -33,9 +33,14 @@ impl PriceSchedulesApi {
     /// A list of [`PriceSchedule`](crate::models::PriceSchedule): `.options(&ListOptions)` for the page,
     /// search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them.
     /// `search_on` takes `ID`, `Name`, `ApplyTax`, `Currency`. `sort_by` takes `Name`, `ID`, `OwnerID` (`!`
-    /// in front for descending).
+    /// in front for descending), or [`PriceSchedulesListSort`](crate::PriceSchedulesListSort) values,
+    /// checked when compiling. A filter on a property the listed model does not have, or a sort or search
+    /// it does not take, is refused before anything is sent (`xp.` paths are free).
     pub fn list(&self) -> ListCall<models::PriceSchedule> {
-        self.client.call(&operations::PRICE_SCHEDULES_LIST).listing()
+        self.client
+            .call(&operations::PRICE_SCHEDULES_LIST)
+            .list_fields(&operations::PRICE_SCHEDULES_LIST_FIELDS)
+            .listing()
     }
 
     /// Create a price schedule.
@@ -173,5 +178,18 @@ impl PriceSchedulesApi {
             .path_param(price_schedule_id)
             .query("quantity", &quantity.to_string())
             .returning_nothing()
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`PriceSchedulesApi::list`] sorts by:
+    /// `ListOptions::new().sort_by([PriceSchedulesListSort::Name.descending()])`.
+    pub enum PriceSchedulesListSort {
+        /// `Name`.
+        Name = "Name",
+        /// `ID`.
+        Id = "ID",
+        /// `OwnerID`.
+        OwnerId = "OwnerID",
     }
 }

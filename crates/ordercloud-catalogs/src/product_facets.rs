@@ -35,9 +35,14 @@ impl ProductFacetsApi {
     /// A list of [`ProductFacet`](crate::models::ProductFacet): `.options(&ListOptions)` for the page,
     /// search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them.
     /// `search_on` takes `ID`, `Name`, `XpPath`. `sort_by` takes `ListOrder`, `ID`, `Name`, `XpPath` (`!`
-    /// in front for descending).
+    /// in front for descending), or [`ProductFacetsListSort`](crate::ProductFacetsListSort) values, checked
+    /// when compiling. A filter on a property the listed model does not have, or a sort or search it does
+    /// not take, is refused before anything is sent (`xp.` paths are free).
     pub fn list(&self) -> ListCall<models::ProductFacet> {
-        self.client.call(&operations::PRODUCT_FACETS_LIST).listing()
+        self.client
+            .call(&operations::PRODUCT_FACETS_LIST)
+            .list_fields(&operations::PRODUCT_FACETS_LIST_FIELDS)
+            .listing()
     }
 
     /// Create a product facet.
@@ -127,5 +132,20 @@ impl ProductFacetsApi {
         product_facet: &models::PartialProductFacet,
     ) -> Call<models::ProductFacet> {
         self.client.call(&operations::PRODUCT_FACETS_PATCH).path_param(product_facet_id).json(product_facet).returning()
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`ProductFacetsApi::list`] sorts by:
+    /// `ListOptions::new().sort_by([ProductFacetsListSort::ListOrder.descending()])`.
+    pub enum ProductFacetsListSort {
+        /// `ListOrder`.
+        ListOrder = "ListOrder",
+        /// `ID`.
+        Id = "ID",
+        /// `Name`.
+        Name = "Name",
+        /// `XpPath`.
+        XpPath = "XpPath",
     }
 }

@@ -36,9 +36,12 @@ impl SpecsApi {
     ///
     /// A list of [`Spec`](crate::models::Spec): `.options(&ListOptions)` for the page, search, sort and
     /// filters, `.send()` for one page, `.pages()` or `.items()` for all of them. `search_on` takes `Name`,
-    /// `ID`. `sort_by` takes `ListOrder`, `Name`, `ID` (`!` in front for descending).
+    /// `ID`. `sort_by` takes `ListOrder`, `Name`, `ID` (`!` in front for descending), or
+    /// [`SpecsListSort`](crate::SpecsListSort) values, checked when compiling. A filter on a property the
+    /// listed model does not have, or a sort or search it does not take, is refused before anything is sent
+    /// (`xp.` paths are free).
     pub fn list(&self) -> ListCall<models::Spec> {
-        self.client.call(&operations::SPECS_LIST).listing()
+        self.client.call(&operations::SPECS_LIST).list_fields(&operations::SPECS_LIST_FIELDS).listing()
     }
 
     /// Create a spec.
@@ -134,9 +137,16 @@ impl SpecsApi {
     ///
     /// A list of [`SpecOption`](crate::models::SpecOption): `.options(&ListOptions)` for the page, search,
     /// sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them. `search_on`
-    /// takes `Value`, `ID`. `sort_by` takes `ListOrder`, `ID` (`!` in front for descending).
+    /// takes `Value`, `ID`. `sort_by` takes `ListOrder`, `ID` (`!` in front for descending), or
+    /// [`SpecsListOptionsSort`](crate::SpecsListOptionsSort) values, checked when compiling. A filter on a
+    /// property the listed model does not have, or a sort or search it does not take, is refused before
+    /// anything is sent (`xp.` paths are free).
     pub fn list_options(&self, spec_id: &str) -> ListCall<models::SpecOption> {
-        self.client.call(&operations::SPECS_LIST_OPTIONS).path_param(spec_id).listing()
+        self.client
+            .call(&operations::SPECS_LIST_OPTIONS)
+            .list_fields(&operations::SPECS_LIST_OPTIONS_FIELDS)
+            .path_param(spec_id)
+            .listing()
     }
 
     /// Create a spec option.
@@ -277,9 +287,15 @@ impl SpecsApi {
     /// A list of [`SpecProductAssignment`](crate::models::SpecProductAssignment): `.options(&ListOptions)`
     /// for the page, search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of
     /// them. `search_on` takes `SpecID`, `ProductID`. `sort_by` takes `SpecID`, `ProductID`,
-    /// `DefaultOptionID`, `DefaultValue` (`!` in front for descending).
+    /// `DefaultOptionID`, `DefaultValue` (`!` in front for descending), or
+    /// [`SpecsListProductAssignmentsSort`](crate::SpecsListProductAssignmentsSort) values, checked when
+    /// compiling. A filter on a property the listed model does not have, or a sort or search it does not
+    /// take, is refused before anything is sent (`xp.` paths are free).
     pub fn list_product_assignments(&self) -> ListCall<models::SpecProductAssignment> {
-        self.client.call(&operations::SPECS_LIST_PRODUCT_ASSIGNMENTS).listing()
+        self.client
+            .call(&operations::SPECS_LIST_PRODUCT_ASSIGNMENTS)
+            .list_fields(&operations::SPECS_LIST_PRODUCT_ASSIGNMENTS_FIELDS)
+            .listing()
     }
 
     /// Create or update a spec product assignment.
@@ -298,5 +314,44 @@ impl SpecsApi {
             .call(&operations::SPECS_SAVE_PRODUCT_ASSIGNMENT)
             .json_requiring(spec_product_assignment, &["SpecID", "ProductID"])
             .returning_nothing()
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`SpecsApi::list`] sorts by:
+    /// `ListOptions::new().sort_by([SpecsListSort::ListOrder.descending()])`.
+    pub enum SpecsListSort {
+        /// `ListOrder`.
+        ListOrder = "ListOrder",
+        /// `Name`.
+        Name = "Name",
+        /// `ID`.
+        Id = "ID",
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`SpecsApi::list_options`] sorts by:
+    /// `ListOptions::new().sort_by([SpecsListOptionsSort::ListOrder.descending()])`.
+    pub enum SpecsListOptionsSort {
+        /// `ListOrder`.
+        ListOrder = "ListOrder",
+        /// `ID`.
+        Id = "ID",
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`SpecsApi::list_product_assignments`] sorts by:
+    /// `ListOptions::new().sort_by([SpecsListProductAssignmentsSort::SpecId.descending()])`.
+    pub enum SpecsListProductAssignmentsSort {
+        /// `SpecID`.
+        SpecId = "SpecID",
+        /// `ProductID`.
+        ProductId = "ProductID",
+        /// `DefaultOptionID`.
+        DefaultOptionId = "DefaultOptionID",
+        /// `DefaultValue`.
+        DefaultValue = "DefaultValue",
     }
 }

@@ -29,9 +29,15 @@ impl DeliveryConfigurationsApi {
     ///
     /// A list of [`DeliveryConfig`](crate::models::DeliveryConfig): `.options(&ListOptions)` for the page,
     /// search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them.
-    /// `search_on` takes `ID`, `Name`. `sort_by` takes `ID`, `Name` (`!` in front for descending).
+    /// `search_on` takes `ID`, `Name`. `sort_by` takes `ID`, `Name` (`!` in front for descending), or
+    /// [`DeliveryConfigurationsListSort`](crate::DeliveryConfigurationsListSort) values, checked when
+    /// compiling. A filter on a property the listed model does not have, or a sort or search it does not
+    /// take, is refused before anything is sent (`xp.` paths are free).
     pub fn list(&self) -> ListCall<models::DeliveryConfig> {
-        self.client.call(&operations::DELIVERY_CONFIGURATIONS_LIST).listing()
+        self.client
+            .call(&operations::DELIVERY_CONFIGURATIONS_LIST)
+            .list_fields(&operations::DELIVERY_CONFIGURATIONS_LIST_FIELDS)
+            .listing()
     }
 
     /// Create a delivery configuration.
@@ -135,5 +141,16 @@ impl DeliveryConfigurationsApi {
             .path_param(delivery_config_id)
             .json(delivery_config)
             .returning()
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`DeliveryConfigurationsApi::list`] sorts by:
+    /// `ListOptions::new().sort_by([DeliveryConfigurationsListSort::Id.descending()])`.
+    pub enum DeliveryConfigurationsListSort {
+        /// `ID`.
+        Id = "ID",
+        /// `Name`.
+        Name = "Name",
     }
 }

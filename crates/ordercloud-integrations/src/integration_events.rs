@@ -29,9 +29,14 @@ impl IntegrationEventsApi {
     /// A list of [`IntegrationEvent`](crate::models::IntegrationEvent): `.options(&ListOptions)` for the
     /// page, search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them.
     /// `search_on` takes `ID`, `EventType`, `Name`. `sort_by` takes `ID`, `EventType`, `Name` (`!` in front
-    /// for descending).
+    /// for descending), or [`IntegrationEventsListSort`](crate::IntegrationEventsListSort) values, checked
+    /// when compiling. A filter on a property the listed model does not have, or a sort or search it does
+    /// not take, is refused before anything is sent (`xp.` paths are free).
     pub fn list(&self) -> ListCall<models::IntegrationEvent> {
-        self.client.call(&operations::INTEGRATION_EVENTS_LIST).listing()
+        self.client
+            .call(&operations::INTEGRATION_EVENTS_LIST)
+            .list_fields(&operations::INTEGRATION_EVENTS_LIST_FIELDS)
+            .listing()
     }
 
     /// Create an integration event.
@@ -219,5 +224,18 @@ impl IntegrationEventsApi {
             .path_param(direction.as_str())
             .path_param(order_id)
             .returning()
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`IntegrationEventsApi::list`] sorts by:
+    /// `ListOptions::new().sort_by([IntegrationEventsListSort::Id.descending()])`.
+    pub enum IntegrationEventsListSort {
+        /// `ID`.
+        Id = "ID",
+        /// `EventType`.
+        EventType = "EventType",
+        /// `Name`.
+        Name = "Name",
     }
 }

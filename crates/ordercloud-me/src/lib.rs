@@ -54,9 +54,15 @@ pub mod me;
 pub mod operations;
 
 pub use me::{
-    MeApi, MeGetProduct, MeGetSpec, MeListApprovableOrders, MeListCatalogs, MeListCategories, MeListOrders,
-    MeListProductCollectionEntries, MeListProductCollectionInvitations, MeListProductInventoryRecords, MeListProducts,
-    MeListShipmentItems, MeListShipments, MeListSpecs, MeListVariantInventoryRecords,
+    MeApi, MeGetProduct, MeGetSpec, MeListAddressesSort, MeListApprovableOrders, MeListApprovableOrdersSort,
+    MeListBuyerSellersSort, MeListCatalogs, MeListCatalogsSort, MeListCategories, MeListCategoriesSort,
+    MeListCostCentersSort, MeListCreditCardsSort, MeListGroupOrderInvitationsSort, MeListOrders, MeListOrdersSort,
+    MeListProductCollectionEntries, MeListProductCollectionInvitations, MeListProductCollectionInvitationsSort,
+    MeListProductCollectionsSort, MeListProductInventoryRecords, MeListProductInventoryRecordsSort,
+    MeListProductSellersSort, MeListProducts, MeListProductsSort, MeListPromotionsSort, MeListShipmentItems,
+    MeListShipmentItemsSort, MeListShipments, MeListShipmentsSort, MeListSpecs, MeListSpecsSort,
+    MeListSpendingAccountsSort, MeListSubscriptionItemsSort, MeListSubscriptionsSort, MeListUserGroupsSort,
+    MeListVariantInventoryRecords, MeListVariantInventoryRecordsSort, MeListVariantsSort,
 };
 pub use operations::OPERATIONS;
 pub use ordercloud_models::{

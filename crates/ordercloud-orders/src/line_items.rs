@@ -37,12 +37,14 @@ impl LineItemsApi {
     /// A list of [`ExtendedLineItem`](crate::models::ExtendedLineItem): `.options(&ListOptions)` for the
     /// page, search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them.
     /// `search_on` takes `ID`, `ProductID`. `sort_by` takes `DateAdded`, `ID`, `ProductID` (`!` in front
-    /// for descending). Its own query parameters are methods of the request: `buyer_id`, `supplier_id`,
-    /// `from`, `to`, `search_type`.
+    /// for descending), or [`LineItemsListAcrossOrdersSort`](crate::LineItemsListAcrossOrdersSort) values,
+    /// checked when compiling. A filter on a property the listed model does not have, or a sort or search
+    /// it does not take, is refused before anything is sent (`xp.` paths are free). Its own query
+    /// parameters are methods of the request: `buyer_id`, `supplier_id`, `from`, `to`, `search_type`.
     pub fn list_across_orders(&self, direction: models::OrderDirection) -> LineItemsListAcrossOrders {
         self.client
             .call(&operations::LINE_ITEMS_LIST_ACROSS_ORDERS)
-            .own_query_parameters(&["buyerID", "supplierID", "from", "to", "searchType"])
+            .list_fields(&operations::LINE_ITEMS_LIST_ACROSS_ORDERS_FIELDS)
             .path_param(direction.as_str())
             .listing()
             .into()
@@ -61,9 +63,17 @@ impl LineItemsApi {
     ///
     /// A list of [`LineItem`](crate::models::LineItem): `.options(&ListOptions)` for the page, search, sort
     /// and filters, `.send()` for one page, `.pages()` or `.items()` for all of them. `search_on` takes
-    /// `ID`, `ProductID`. `sort_by` takes `DateAdded`, `ID`, `ProductID` (`!` in front for descending).
+    /// `ID`, `ProductID`. `sort_by` takes `DateAdded`, `ID`, `ProductID` (`!` in front for descending), or
+    /// [`LineItemsListSort`](crate::LineItemsListSort) values, checked when compiling. A filter on a
+    /// property the listed model does not have, or a sort or search it does not take, is refused before
+    /// anything is sent (`xp.` paths are free).
     pub fn list(&self, direction: models::OrderDirection, order_id: &str) -> ListCall<models::LineItem> {
-        self.client.call(&operations::LINE_ITEMS_LIST).path_param(direction.as_str()).path_param(order_id).listing()
+        self.client
+            .call(&operations::LINE_ITEMS_LIST)
+            .list_fields(&operations::LINE_ITEMS_LIST_FIELDS)
+            .path_param(direction.as_str())
+            .path_param(order_id)
+            .listing()
     }
 
     /// Create a line item.
@@ -287,5 +297,31 @@ operation_request! {
         /// Type of search to perform. Possible values: AnyTerm (default), AllTermsAnyField, AllTermsSameField,
         /// ExactPhrase, ExactPhrasePrefix. (`searchType`)
         fn search_type(search_type: models::SearchType) => "searchType";
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`LineItemsApi::list_across_orders`] sorts by:
+    /// `ListOptions::new().sort_by([LineItemsListAcrossOrdersSort::DateAdded.descending()])`.
+    pub enum LineItemsListAcrossOrdersSort {
+        /// `DateAdded`.
+        DateAdded = "DateAdded",
+        /// `ID`.
+        Id = "ID",
+        /// `ProductID`.
+        ProductId = "ProductID",
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`LineItemsApi::list`] sorts by:
+    /// `ListOptions::new().sort_by([LineItemsListSort::DateAdded.descending()])`.
+    pub enum LineItemsListSort {
+        /// `DateAdded`.
+        DateAdded = "DateAdded",
+        /// `ID`.
+        Id = "ID",
+        /// `ProductID`.
+        ProductId = "ProductID",
     }
 }

@@ -43,12 +43,15 @@ impl OrdersApi {
     /// `FromCompanyID`, `ToCompanyID`, `Comments`. `sort_by` takes `DateSubmitted`, `DateCreated`, `ID`,
     /// `FromCompanyID`, `ToCompanyID`, `FromUserID`, `Status`, `DateApproved`, `DateDeclined`,
     /// `DateCanceled`, `DateCompleted`, `LastUpdated`, `Subtotal`, `ShippingCost`, `TaxCost`, `Gratuity`,
-    /// `Fees`, `PromotionDiscount`, `Total`, `IsSubmitted` (`!` in front for descending). Its own query
-    /// parameters are methods of the request: `buyer_id`, `supplier_id`, `from`, `to`, `search_type`.
+    /// `Fees`, `PromotionDiscount`, `Total`, `IsSubmitted` (`!` in front for descending), or
+    /// [`OrdersListSort`](crate::OrdersListSort) values, checked when compiling. A filter on a property the
+    /// listed model does not have, or a sort or search it does not take, is refused before anything is sent
+    /// (`xp.` paths are free). Its own query parameters are methods of the request: `buyer_id`,
+    /// `supplier_id`, `from`, `to`, `search_type`.
     pub fn list(&self, direction: models::OrderDirection) -> OrdersList {
         self.client
             .call(&operations::ORDERS_LIST)
-            .own_query_parameters(&["buyerID", "supplierID", "from", "to", "searchType"])
+            .list_fields(&operations::ORDERS_LIST_FIELDS)
             .path_param(direction.as_str())
             .listing()
             .into()
@@ -181,10 +184,14 @@ impl OrdersApi {
     /// search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them.
     /// `search_on` takes `ApprovalRuleID`, `ApprovingGroupID`, `Approver`, `Comments`. `sort_by` takes
     /// `DateCreated`, `AllowResubmit`, `ApprovalRuleID`, `ApprovingGroupID`, `Status`, `DateCompleted`,
-    /// `Approver` (`!` in front for descending).
+    /// `Approver` (`!` in front for descending), or
+    /// [`OrdersListApprovalsSort`](crate::OrdersListApprovalsSort) values, checked when compiling. A filter
+    /// on a property the listed model does not have, or a sort or search it does not take, is refused
+    /// before anything is sent (`xp.` paths are free).
     pub fn list_approvals(&self, direction: models::OrderDirection, order_id: &str) -> ListCall<models::OrderApproval> {
         self.client
             .call(&operations::ORDERS_LIST_APPROVALS)
+            .list_fields(&operations::ORDERS_LIST_APPROVALS_FIELDS)
             .path_param(direction.as_str())
             .path_param(order_id)
             .listing()
@@ -358,10 +365,14 @@ impl OrdersApi {
     /// A list of [`User`](crate::models::User): `.options(&ListOptions)` for the page, search, sort and
     /// filters, `.send()` for one page, `.pages()` or `.items()` for all of them. `search_on` takes `ID`,
     /// `Username`, `LastName`, `FirstName`, `Email`. `sort_by` takes `LastName`, `FirstName`, `Username`,
-    /// `ID`, `Email`, `DateCreated`, `LastActive`, `PasswordLastSetDate` (`!` in front for descending).
+    /// `ID`, `Email`, `DateCreated`, `LastActive`, `PasswordLastSetDate` (`!` in front for descending), or
+    /// [`OrdersListEligibleApproversSort`](crate::OrdersListEligibleApproversSort) values, checked when
+    /// compiling. A filter on a property the listed model does not have, or a sort or search it does not
+    /// take, is refused before anything is sent (`xp.` paths are free).
     pub fn list_eligible_approvers(&self, direction: models::OrderDirection, order_id: &str) -> ListCall<models::User> {
         self.client
             .call(&operations::ORDERS_LIST_ELIGIBLE_APPROVERS)
+            .list_fields(&operations::ORDERS_LIST_ELIGIBLE_APPROVERS_FIELDS)
             .path_param(direction.as_str())
             .path_param(order_id)
             .listing()
@@ -434,7 +445,10 @@ impl OrdersApi {
     /// `search_on` takes `ID`, `Name`, `Code`, `Description`, `FinePrint`, `EligibleExpression`,
     /// `ValueExpression`. `sort_by` takes `Name`, `ID`, `Code`, `DateApplied`, `StartDate`,
     /// `ExpirationDate`, `EligibleExpression`, `ValueExpression`, `CanCombine`, `AutoApply`, `Active`,
-    /// `Priority` (`!` in front for descending).
+    /// `Priority` (`!` in front for descending), or
+    /// [`OrdersListPromotionsSort`](crate::OrdersListPromotionsSort) values, checked when compiling. A
+    /// filter on a property the listed model does not have, or a sort or search it does not take, is
+    /// refused before anything is sent (`xp.` paths are free).
     pub fn list_promotions(
         &self,
         direction: models::OrderDirection,
@@ -442,6 +456,7 @@ impl OrdersApi {
     ) -> ListCall<models::OrderPromotion> {
         self.client
             .call(&operations::ORDERS_LIST_PROMOTIONS)
+            .list_fields(&operations::ORDERS_LIST_PROMOTIONS_FIELDS)
             .path_param(direction.as_str())
             .path_param(order_id)
             .listing()
@@ -543,10 +558,13 @@ impl OrdersApi {
     /// and filters, `.send()` for one page, `.pages()` or `.items()` for all of them. `search_on` takes
     /// `ID`, `BuyerID`, `Shipper`, `DateShipped`, `DateDelivered`, `TrackingNumber`. `sort_by` takes
     /// `DateShipped`, `OwnerID`, `ID`, `BuyerID`, `Shipper`, `DateDelivered`, `Cost` (`!` in front for
-    /// descending).
+    /// descending), or [`OrdersListShipmentsSort`](crate::OrdersListShipmentsSort) values, checked when
+    /// compiling. A filter on a property the listed model does not have, or a sort or search it does not
+    /// take, is refused before anything is sent (`xp.` paths are free).
     pub fn list_shipments(&self, direction: models::OrderDirection, order_id: &str) -> ListCall<models::Shipment> {
         self.client
             .call(&operations::ORDERS_LIST_SHIPMENTS)
+            .list_fields(&operations::ORDERS_LIST_SHIPMENTS_FIELDS)
             .path_param(direction.as_str())
             .path_param(order_id)
             .listing()
@@ -706,7 +724,10 @@ impl OrdersApi {
     /// `search_on` takes `ID`, `Name`, `Code`, `Description`, `FinePrint`, `EligibleExpression`,
     /// `ValueExpression`. `sort_by` takes `Name`, `ID`, `Code`, `StartDate`, `ExpirationDate`,
     /// `EligibleExpression`, `ValueExpression`, `CanCombine`, `AutoApply`, `Active`, `Priority` (`!` in
-    /// front for descending).
+    /// front for descending), or
+    /// [`OrdersListEligiblePromotionsSort`](crate::OrdersListEligiblePromotionsSort) values, checked when
+    /// compiling. A filter on a property the listed model does not have, or a sort or search it does not
+    /// take, is refused before anything is sent (`xp.` paths are free).
     pub fn list_eligible_promotions(
         &self,
         direction: models::OrderDirection,
@@ -714,6 +735,7 @@ impl OrdersApi {
     ) -> ListCall<models::EligiblePromotion> {
         self.client
             .call(&operations::ORDERS_LIST_ELIGIBLE_PROMOTIONS)
+            .list_fields(&operations::ORDERS_LIST_ELIGIBLE_PROMOTIONS_FIELDS)
             .path_param(direction.as_str())
             .path_param(order_id)
             .listing()
@@ -760,5 +782,177 @@ operation_request! {
         /// Type of search to perform. Possible values: AnyTerm (default), AllTermsAnyField, AllTermsSameField,
         /// ExactPhrase, ExactPhrasePrefix. (`searchType`)
         fn search_type(search_type: models::SearchType) => "searchType";
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`OrdersApi::list`] sorts by:
+    /// `ListOptions::new().sort_by([OrdersListSort::DateSubmitted.descending()])`.
+    pub enum OrdersListSort {
+        /// `DateSubmitted`.
+        DateSubmitted = "DateSubmitted",
+        /// `DateCreated`.
+        DateCreated = "DateCreated",
+        /// `ID`.
+        Id = "ID",
+        /// `FromCompanyID`.
+        FromCompanyId = "FromCompanyID",
+        /// `ToCompanyID`.
+        ToCompanyId = "ToCompanyID",
+        /// `FromUserID`.
+        FromUserId = "FromUserID",
+        /// `Status`.
+        Status = "Status",
+        /// `DateApproved`.
+        DateApproved = "DateApproved",
+        /// `DateDeclined`.
+        DateDeclined = "DateDeclined",
+        /// `DateCanceled`.
+        DateCanceled = "DateCanceled",
+        /// `DateCompleted`.
+        DateCompleted = "DateCompleted",
+        /// `LastUpdated`.
+        LastUpdated = "LastUpdated",
+        /// `Subtotal`.
+        Subtotal = "Subtotal",
+        /// `ShippingCost`.
+        ShippingCost = "ShippingCost",
+        /// `TaxCost`.
+        TaxCost = "TaxCost",
+        /// `Gratuity`.
+        Gratuity = "Gratuity",
+        /// `Fees`.
+        Fees = "Fees",
+        /// `PromotionDiscount`.
+        PromotionDiscount = "PromotionDiscount",
+        /// `Total`.
+        Total = "Total",
+        /// `IsSubmitted`.
+        IsSubmitted = "IsSubmitted",
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`OrdersApi::list_approvals`] sorts by:
+    /// `ListOptions::new().sort_by([OrdersListApprovalsSort::DateCreated.descending()])`.
+    pub enum OrdersListApprovalsSort {
+        /// `DateCreated`.
+        DateCreated = "DateCreated",
+        /// `AllowResubmit`.
+        AllowResubmit = "AllowResubmit",
+        /// `ApprovalRuleID`.
+        ApprovalRuleId = "ApprovalRuleID",
+        /// `ApprovingGroupID`.
+        ApprovingGroupId = "ApprovingGroupID",
+        /// `Status`.
+        Status = "Status",
+        /// `DateCompleted`.
+        DateCompleted = "DateCompleted",
+        /// `Approver`.
+        Approver = "Approver",
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`OrdersApi::list_eligible_approvers`] sorts by:
+    /// `ListOptions::new().sort_by([OrdersListEligibleApproversSort::LastName.descending()])`.
+    pub enum OrdersListEligibleApproversSort {
+        /// `LastName`.
+        LastName = "LastName",
+        /// `FirstName`.
+        FirstName = "FirstName",
+        /// `Username`.
+        Username = "Username",
+        /// `ID`.
+        Id = "ID",
+        /// `Email`.
+        Email = "Email",
+        /// `DateCreated`.
+        DateCreated = "DateCreated",
+        /// `LastActive`.
+        LastActive = "LastActive",
+        /// `PasswordLastSetDate`.
+        PasswordLastSetDate = "PasswordLastSetDate",
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`OrdersApi::list_promotions`] sorts by:
+    /// `ListOptions::new().sort_by([OrdersListPromotionsSort::Name.descending()])`.
+    pub enum OrdersListPromotionsSort {
+        /// `Name`.
+        Name = "Name",
+        /// `ID`.
+        Id = "ID",
+        /// `Code`.
+        Code = "Code",
+        /// `DateApplied`.
+        DateApplied = "DateApplied",
+        /// `StartDate`.
+        StartDate = "StartDate",
+        /// `ExpirationDate`.
+        ExpirationDate = "ExpirationDate",
+        /// `EligibleExpression`.
+        EligibleExpression = "EligibleExpression",
+        /// `ValueExpression`.
+        ValueExpression = "ValueExpression",
+        /// `CanCombine`.
+        CanCombine = "CanCombine",
+        /// `AutoApply`.
+        AutoApply = "AutoApply",
+        /// `Active`.
+        Active = "Active",
+        /// `Priority`.
+        Priority = "Priority",
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`OrdersApi::list_shipments`] sorts by:
+    /// `ListOptions::new().sort_by([OrdersListShipmentsSort::DateShipped.descending()])`.
+    pub enum OrdersListShipmentsSort {
+        /// `DateShipped`.
+        DateShipped = "DateShipped",
+        /// `OwnerID`.
+        OwnerId = "OwnerID",
+        /// `ID`.
+        Id = "ID",
+        /// `BuyerID`.
+        BuyerId = "BuyerID",
+        /// `Shipper`.
+        Shipper = "Shipper",
+        /// `DateDelivered`.
+        DateDelivered = "DateDelivered",
+        /// `Cost`.
+        Cost = "Cost",
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`OrdersApi::list_eligible_promotions`] sorts by:
+    /// `ListOptions::new().sort_by([OrdersListEligiblePromotionsSort::Name.descending()])`.
+    pub enum OrdersListEligiblePromotionsSort {
+        /// `Name`.
+        Name = "Name",
+        /// `ID`.
+        Id = "ID",
+        /// `Code`.
+        Code = "Code",
+        /// `StartDate`.
+        StartDate = "StartDate",
+        /// `ExpirationDate`.
+        ExpirationDate = "ExpirationDate",
+        /// `EligibleExpression`.
+        EligibleExpression = "EligibleExpression",
+        /// `ValueExpression`.
+        ValueExpression = "ValueExpression",
+        /// `CanCombine`.
+        CanCombine = "CanCombine",
+        /// `AutoApply`.
+        AutoApply = "AutoApply",
+        /// `Active`.
+        Active = "Active",
+        /// `Priority`.
+        Priority = "Priority",
     }
 }

@@ -34,9 +34,16 @@ impl PaymentsApi {
     /// A list of [`Payment`](crate::models::Payment): `.options(&ListOptions)` for the page, search, sort
     /// and filters, `.send()` for one page, `.pages()` or `.items()` for all of them. `search_on` takes
     /// `ID`, `Description`. `sort_by` takes `DateCreated`, `ID`, `Type`, `CreditCardID`,
-    /// `SpendingAccountID` (`!` in front for descending).
+    /// `SpendingAccountID` (`!` in front for descending), or [`PaymentsListSort`](crate::PaymentsListSort)
+    /// values, checked when compiling. A filter on a property the listed model does not have, or a sort or
+    /// search it does not take, is refused before anything is sent (`xp.` paths are free).
     pub fn list(&self, direction: models::OrderDirection, order_id: &str) -> ListCall<models::Payment> {
-        self.client.call(&operations::PAYMENTS_LIST).path_param(direction.as_str()).path_param(order_id).listing()
+        self.client
+            .call(&operations::PAYMENTS_LIST)
+            .list_fields(&operations::PAYMENTS_LIST_FIELDS)
+            .path_param(direction.as_str())
+            .path_param(order_id)
+            .listing()
     }
 
     /// Create a payment.
@@ -205,5 +212,22 @@ impl PaymentsApi {
             .path_param(payment_id)
             .path_param(transaction_id)
             .returning_nothing()
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`PaymentsApi::list`] sorts by:
+    /// `ListOptions::new().sort_by([PaymentsListSort::DateCreated.descending()])`.
+    pub enum PaymentsListSort {
+        /// `DateCreated`.
+        DateCreated = "DateCreated",
+        /// `ID`.
+        Id = "ID",
+        /// `Type`.
+        Type = "Type",
+        /// `CreditCardID`.
+        CreditCardId = "CreditCardID",
+        /// `SpendingAccountID`.
+        SpendingAccountId = "SpendingAccountID",
     }
 }

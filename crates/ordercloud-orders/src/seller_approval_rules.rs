@@ -35,9 +35,15 @@ impl SellerApprovalRulesApi {
     /// A list of [`SellerApprovalRule`](crate::models::SellerApprovalRule): `.options(&ListOptions)` for
     /// the page, search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of
     /// them. `search_on` takes `ID`, `Name`, `Description`, `RuleExpression`. `sort_by` takes `Name`, `ID`,
-    /// `ApprovingGroupID`, `RuleExpression` (`!` in front for descending).
+    /// `ApprovingGroupID`, `RuleExpression` (`!` in front for descending), or
+    /// [`SellerApprovalRulesListSort`](crate::SellerApprovalRulesListSort) values, checked when compiling.
+    /// A filter on a property the listed model does not have, or a sort or search it does not take, is
+    /// refused before anything is sent (`xp.` paths are free).
     pub fn list(&self) -> ListCall<models::SellerApprovalRule> {
-        self.client.call(&operations::SELLER_APPROVAL_RULES_LIST).listing()
+        self.client
+            .call(&operations::SELLER_APPROVAL_RULES_LIST)
+            .list_fields(&operations::SELLER_APPROVAL_RULES_LIST_FIELDS)
+            .listing()
     }
 
     /// Create a seller approval rule.
@@ -138,5 +144,20 @@ impl SellerApprovalRulesApi {
             .path_param(approval_rule_id)
             .json(seller_approval_rule)
             .returning()
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`SellerApprovalRulesApi::list`] sorts by:
+    /// `ListOptions::new().sort_by([SellerApprovalRulesListSort::Name.descending()])`.
+    pub enum SellerApprovalRulesListSort {
+        /// `Name`.
+        Name = "Name",
+        /// `ID`.
+        Id = "ID",
+        /// `ApprovingGroupID`.
+        ApprovingGroupId = "ApprovingGroupID",
+        /// `RuleExpression`.
+        RuleExpression = "RuleExpression",
     }
 }

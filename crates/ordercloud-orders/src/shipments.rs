@@ -34,9 +34,12 @@ impl ShipmentsApi {
     /// and filters, `.send()` for one page, `.pages()` or `.items()` for all of them. `search_on` takes
     /// `ID`, `BuyerID`, `Shipper`, `DateShipped`, `DateDelivered`, `TrackingNumber`. `sort_by` takes
     /// `DateShipped`, `OwnerID`, `ID`, `BuyerID`, `Shipper`, `DateDelivered`, `Cost` (`!` in front for
-    /// descending). Its own query parameters are methods of the request: `order_id`.
+    /// descending), or [`ShipmentsListSort`](crate::ShipmentsListSort) values, checked when compiling. A
+    /// filter on a property the listed model does not have, or a sort or search it does not take, is
+    /// refused before anything is sent (`xp.` paths are free). Its own query parameters are methods of the
+    /// request: `order_id`.
     pub fn list(&self) -> ShipmentsList {
-        self.client.call(&operations::SHIPMENTS_LIST).own_query_parameters(&["orderID"]).listing().into()
+        self.client.call(&operations::SHIPMENTS_LIST).list_fields(&operations::SHIPMENTS_LIST_FIELDS).listing().into()
     }
 
     /// Create a shipment.
@@ -132,9 +135,16 @@ impl ShipmentsApi {
     ///
     /// A list of [`ShipmentItem`](crate::models::ShipmentItem): `.options(&ListOptions)` for the page,
     /// search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them.
-    /// `sort_by` takes `OrderID`, `LineItemID` (`!` in front for descending).
+    /// `sort_by` takes `OrderID`, `LineItemID` (`!` in front for descending), or
+    /// [`ShipmentsListItemsSort`](crate::ShipmentsListItemsSort) values, checked when compiling. A filter
+    /// on a property the listed model does not have, or a sort or search it does not take, is refused
+    /// before anything is sent (`xp.` paths are free).
     pub fn list_items(&self, shipment_id: &str) -> ListCall<models::ShipmentItem> {
-        self.client.call(&operations::SHIPMENTS_LIST_ITEMS).path_param(shipment_id).listing()
+        self.client
+            .call(&operations::SHIPMENTS_LIST_ITEMS)
+            .list_fields(&operations::SHIPMENTS_LIST_ITEMS_FIELDS)
+            .path_param(shipment_id)
+            .listing()
     }
 
     /// Create or update a shipment item.
@@ -256,5 +266,37 @@ operation_request! {
     pub struct ShipmentsList: list ListCall<models::Shipment> {
         /// ID of the order. (`orderID`)
         fn order_id(order_id: &str) => "orderID";
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`ShipmentsApi::list`] sorts by:
+    /// `ListOptions::new().sort_by([ShipmentsListSort::DateShipped.descending()])`.
+    pub enum ShipmentsListSort {
+        /// `DateShipped`.
+        DateShipped = "DateShipped",
+        /// `OwnerID`.
+        OwnerId = "OwnerID",
+        /// `ID`.
+        Id = "ID",
+        /// `BuyerID`.
+        BuyerId = "BuyerID",
+        /// `Shipper`.
+        Shipper = "Shipper",
+        /// `DateDelivered`.
+        DateDelivered = "DateDelivered",
+        /// `Cost`.
+        Cost = "Cost",
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`ShipmentsApi::list_items`] sorts by:
+    /// `ListOptions::new().sort_by([ShipmentsListItemsSort::OrderId.descending()])`.
+    pub enum ShipmentsListItemsSort {
+        /// `OrderID`.
+        OrderId = "OrderID",
+        /// `LineItemID`.
+        LineItemId = "LineItemID",
     }
 }

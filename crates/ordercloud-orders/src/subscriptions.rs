@@ -31,9 +31,12 @@ impl SubscriptionsApi {
     /// search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them.
     /// `search_on` takes `ID`, `FromCompanyID`, `ToCompanyID`, `Interval`. `sort_by` takes `ID`,
     /// `Interval`, `NextOrderDate`, `LastOrderDate`, `DateCreated`, `EndDate`, `FromCompanyID`,
-    /// `FromUserID`, `ToCompanyID` (`!` in front for descending).
+    /// `FromUserID`, `ToCompanyID` (`!` in front for descending), or
+    /// [`SubscriptionsListSort`](crate::SubscriptionsListSort) values, checked when compiling. A filter on
+    /// a property the listed model does not have, or a sort or search it does not take, is refused before
+    /// anything is sent (`xp.` paths are free).
     pub fn list(&self) -> ListCall<models::Subscription> {
-        self.client.call(&operations::SUBSCRIPTIONS_LIST).listing()
+        self.client.call(&operations::SUBSCRIPTIONS_LIST).list_fields(&operations::SUBSCRIPTIONS_LIST_FIELDS).listing()
     }
 
     /// Create a subscription.
@@ -126,5 +129,30 @@ impl SubscriptionsApi {
         subscription: &models::PartialSubscription,
     ) -> Call<models::Subscription> {
         self.client.call(&operations::SUBSCRIPTIONS_PATCH).path_param(subscription_id).json(subscription).returning()
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`SubscriptionsApi::list`] sorts by:
+    /// `ListOptions::new().sort_by([SubscriptionsListSort::Id.descending()])`.
+    pub enum SubscriptionsListSort {
+        /// `ID`.
+        Id = "ID",
+        /// `Interval`.
+        Interval = "Interval",
+        /// `NextOrderDate`.
+        NextOrderDate = "NextOrderDate",
+        /// `LastOrderDate`.
+        LastOrderDate = "LastOrderDate",
+        /// `DateCreated`.
+        DateCreated = "DateCreated",
+        /// `EndDate`.
+        EndDate = "EndDate",
+        /// `FromCompanyID`.
+        FromCompanyId = "FromCompanyID",
+        /// `FromUserID`.
+        FromUserId = "FromUserID",
+        /// `ToCompanyID`.
+        ToCompanyId = "ToCompanyID",
     }
 }

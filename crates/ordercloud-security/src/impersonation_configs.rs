@@ -41,9 +41,15 @@ impl ImpersonationConfigsApi {
     /// them. `search_on` takes `ImpersonationBuyerID`, `ImpersonationGroupID`, `ImpersonationUserID`,
     /// `BuyerID`, `GroupID`, `UserID`, `SecurityProfileID`, `ClientID`, `ID`. `sort_by` takes
     /// `ImpersonationBuyerID`, `ImpersonationGroupID`, `ImpersonationUserID`, `BuyerID`, `GroupID`,
-    /// `UserID`, `SecurityProfileID`, `ClientID`, `ID` (`!` in front for descending).
+    /// `UserID`, `SecurityProfileID`, `ClientID`, `ID` (`!` in front for descending), or
+    /// [`ImpersonationConfigsListSort`](crate::ImpersonationConfigsListSort) values, checked when
+    /// compiling. A filter on a property the listed model does not have, or a sort or search it does not
+    /// take, is refused before anything is sent (`xp.` paths are free).
     pub fn list(&self) -> ListCall<models::ImpersonationConfig> {
-        self.client.call(&operations::IMPERSONATION_CONFIGS_LIST).listing()
+        self.client
+            .call(&operations::IMPERSONATION_CONFIGS_LIST)
+            .list_fields(&operations::IMPERSONATION_CONFIGS_LIST_FIELDS)
+            .listing()
     }
 
     /// Create an impersonation config.
@@ -147,5 +153,30 @@ impl ImpersonationConfigsApi {
             .path_param(impersonation_config_id)
             .json(impersonation_config)
             .returning()
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`ImpersonationConfigsApi::list`] sorts by:
+    /// `ListOptions::new().sort_by([ImpersonationConfigsListSort::ImpersonationBuyerId.descending()])`.
+    pub enum ImpersonationConfigsListSort {
+        /// `ImpersonationBuyerID`.
+        ImpersonationBuyerId = "ImpersonationBuyerID",
+        /// `ImpersonationGroupID`.
+        ImpersonationGroupId = "ImpersonationGroupID",
+        /// `ImpersonationUserID`.
+        ImpersonationUserId = "ImpersonationUserID",
+        /// `BuyerID`.
+        BuyerId = "BuyerID",
+        /// `GroupID`.
+        GroupId = "GroupID",
+        /// `UserID`.
+        UserId = "UserID",
+        /// `SecurityProfileID`.
+        SecurityProfileId = "SecurityProfileID",
+        /// `ClientID`.
+        ClientId = "ClientID",
+        /// `ID`.
+        Id = "ID",
     }
 }

@@ -62,10 +62,10 @@ pub mod open_id_connects;
 pub mod operations;
 pub mod security_profiles;
 
-pub use api_clients::{ApiClientsApi, ApiClientsListAssignments};
+pub use api_clients::{ApiClientsApi, ApiClientsListAssignments, ApiClientsListSecretsSort, ApiClientsListSort};
 pub use certs::CertsApi;
-pub use impersonation_configs::ImpersonationConfigsApi;
-pub use open_id_connects::OpenIdConnectsApi;
+pub use impersonation_configs::{ImpersonationConfigsApi, ImpersonationConfigsListSort};
+pub use open_id_connects::{OpenIdConnectsApi, OpenIdConnectsListSort};
 pub use operations::OPERATIONS;
 pub use ordercloud_models::{
     Decimal, Filter, ListOptions, ListPage, ListPageWithFacets, OtherFields, Patch, RawJson, Xp, decimal, xp,
@@ -73,7 +73,9 @@ pub use ordercloud_models::{
 #[cfg(feature = "mock")]
 pub use ordercloud_transport::MockTransport;
 pub use ordercloud_transport::{ApiClient, Call, Error, ListCall, PageItems, Pages};
-pub use security_profiles::{SecurityProfilesApi, SecurityProfilesDeleteAssignment, SecurityProfilesListAssignments};
+pub use security_profiles::{
+    SecurityProfilesApi, SecurityProfilesDeleteAssignment, SecurityProfilesListAssignments, SecurityProfilesListSort,
+};
 
 /// The models this crate's operations take and answer, nested ones included.
 pub mod models {

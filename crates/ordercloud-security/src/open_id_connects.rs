@@ -28,9 +28,15 @@ impl OpenIdConnectsApi {
     ///
     /// A list of [`OpenIdConnect`](crate::models::OpenIdConnect): `.options(&ListOptions)` for the page,
     /// search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them.
-    /// `search_on` takes `ID`. `sort_by` takes `ID` (`!` in front for descending).
+    /// `search_on` takes `ID`. `sort_by` takes `ID` (`!` in front for descending), or
+    /// [`OpenIdConnectsListSort`](crate::OpenIdConnectsListSort) values, checked when compiling. A filter
+    /// on a property the listed model does not have, or a sort or search it does not take, is refused
+    /// before anything is sent (`xp.` paths are free).
     pub fn list(&self) -> ListCall<models::OpenIdConnect> {
-        self.client.call(&operations::OPEN_ID_CONNECTS_LIST).listing()
+        self.client
+            .call(&operations::OPEN_ID_CONNECTS_LIST)
+            .list_fields(&operations::OPEN_ID_CONNECTS_LIST_FIELDS)
+            .listing()
     }
 
     /// Create an OpenID Connect.
@@ -147,5 +153,14 @@ impl OpenIdConnectsApi {
             .path_param(openidconnect_id)
             .json(open_id_connect)
             .returning()
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`OpenIdConnectsApi::list`] sorts by:
+    /// `ListOptions::new().sort_by([OpenIdConnectsListSort::Id.descending()])`.
+    pub enum OpenIdConnectsListSort {
+        /// `ID`.
+        Id = "ID",
     }
 }

@@ -29,9 +29,15 @@ impl SecurityProfilesApi {
     ///
     /// A list of [`SecurityProfile`](crate::models::SecurityProfile): `.options(&ListOptions)` for the
     /// page, search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them.
-    /// `search_on` takes `ID`, `Name`. `sort_by` takes `ID`, `Name` (`!` in front for descending).
+    /// `search_on` takes `ID`, `Name`. `sort_by` takes `ID`, `Name` (`!` in front for descending), or
+    /// [`SecurityProfilesListSort`](crate::SecurityProfilesListSort) values, checked when compiling. A
+    /// filter on a property the listed model does not have, or a sort or search it does not take, is
+    /// refused before anything is sent (`xp.` paths are free).
     pub fn list(&self) -> ListCall<models::SecurityProfile> {
-        self.client.call(&operations::SECURITY_PROFILES_LIST).listing()
+        self.client
+            .call(&operations::SECURITY_PROFILES_LIST)
+            .list_fields(&operations::SECURITY_PROFILES_LIST_FIELDS)
+            .listing()
     }
 
     /// Create a security profile.
@@ -160,20 +166,14 @@ impl SecurityProfilesApi {
     ///
     /// A list of [`SecurityProfileAssignment`](crate::models::SecurityProfileAssignment):
     /// `.options(&ListOptions)` for the page, search, sort and filters, `.send()` for one page, `.pages()`
-    /// or `.items()` for all of them. Its own query parameters are methods of the request: `buyer_id`,
-    /// `supplier_id`, `security_profile_id`, `user_id`, `user_group_id`, `commerce_role`, `level`.
+    /// or `.items()` for all of them. A filter on a property the listed model does not have, or a sort or
+    /// search it does not take, is refused before anything is sent (`xp.` paths are free). Its own query
+    /// parameters are methods of the request: `buyer_id`, `supplier_id`, `security_profile_id`, `user_id`,
+    /// `user_group_id`, `commerce_role`, `level`.
     pub fn list_assignments(&self) -> SecurityProfilesListAssignments {
         self.client
             .call(&operations::SECURITY_PROFILES_LIST_ASSIGNMENTS)
-            .own_query_parameters(&[
-                "buyerID",
-                "supplierID",
-                "securityProfileID",
-                "userID",
-                "userGroupID",
-                "commerceRole",
-                "level",
-            ])
+            .list_fields(&operations::SECURITY_PROFILES_LIST_ASSIGNMENTS_FIELDS)
             .listing()
             .into()
     }
@@ -194,6 +194,17 @@ impl SecurityProfilesApi {
             .call(&operations::SECURITY_PROFILES_SAVE_ASSIGNMENT)
             .json_requiring(security_profile_assignment, &["SecurityProfileID"])
             .returning_nothing()
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`SecurityProfilesApi::list`] sorts by:
+    /// `ListOptions::new().sort_by([SecurityProfilesListSort::Id.descending()])`.
+    pub enum SecurityProfilesListSort {
+        /// `ID`.
+        Id = "ID",
+        /// `Name`.
+        Name = "Name",
     }
 }
 

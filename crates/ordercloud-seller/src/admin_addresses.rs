@@ -30,9 +30,15 @@ impl AdminAddressesApi {
     /// and filters, `.send()` for one page, `.pages()` or `.items()` for all of them. `search_on` takes
     /// `ID`, `AddressName`, `CompanyName`, `City`, `Street1`, `Street2`, `LastName`, `FirstName`, `State`,
     /// `Zip`. `sort_by` takes `AddressName`, `ID`, `DateCreated`, `CompanyName`, `FirstName`, `LastName`,
-    /// `Street1`, `Street2`, `City`, `State`, `Zip`, `Country`, `Phone` (`!` in front for descending).
+    /// `Street1`, `Street2`, `City`, `State`, `Zip`, `Country`, `Phone` (`!` in front for descending), or
+    /// [`AdminAddressesListSort`](crate::AdminAddressesListSort) values, checked when compiling. A filter
+    /// on a property the listed model does not have, or a sort or search it does not take, is refused
+    /// before anything is sent (`xp.` paths are free).
     pub fn list(&self) -> ListCall<models::Address> {
-        self.client.call(&operations::ADMIN_ADDRESSES_LIST).listing()
+        self.client
+            .call(&operations::ADMIN_ADDRESSES_LIST)
+            .list_fields(&operations::ADMIN_ADDRESSES_LIST_FIELDS)
+            .listing()
     }
 
     /// Create an admin address.
@@ -121,5 +127,38 @@ impl AdminAddressesApi {
     /// Answers the [`Address`](crate::models::Address).
     pub fn patch(&self, address_id: &str, address: &models::PartialAddress) -> Call<models::Address> {
         self.client.call(&operations::ADMIN_ADDRESSES_PATCH).path_param(address_id).json(address).returning()
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`AdminAddressesApi::list`] sorts by:
+    /// `ListOptions::new().sort_by([AdminAddressesListSort::AddressName.descending()])`.
+    pub enum AdminAddressesListSort {
+        /// `AddressName`.
+        AddressName = "AddressName",
+        /// `ID`.
+        Id = "ID",
+        /// `DateCreated`.
+        DateCreated = "DateCreated",
+        /// `CompanyName`.
+        CompanyName = "CompanyName",
+        /// `FirstName`.
+        FirstName = "FirstName",
+        /// `LastName`.
+        LastName = "LastName",
+        /// `Street1`.
+        Street1 = "Street1",
+        /// `Street2`.
+        Street2 = "Street2",
+        /// `City`.
+        City = "City",
+        /// `State`.
+        State = "State",
+        /// `Zip`.
+        Zip = "Zip",
+        /// `Country`.
+        Country = "Country",
+        /// `Phone`.
+        Phone = "Phone",
     }
 }

@@ -28,9 +28,15 @@ impl AdminUserGroupsApi {
     ///
     /// A list of [`UserGroup`](crate::models::UserGroup): `.options(&ListOptions)` for the page, search,
     /// sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them. `search_on`
-    /// takes `ID`, `Name`, `Description`. `sort_by` takes `Name`, `ID` (`!` in front for descending).
+    /// takes `ID`, `Name`, `Description`. `sort_by` takes `Name`, `ID` (`!` in front for descending), or
+    /// [`AdminUserGroupsListSort`](crate::AdminUserGroupsListSort) values, checked when compiling. A filter
+    /// on a property the listed model does not have, or a sort or search it does not take, is refused
+    /// before anything is sent (`xp.` paths are free).
     pub fn list(&self) -> ListCall<models::UserGroup> {
-        self.client.call(&operations::ADMIN_USER_GROUPS_LIST).listing()
+        self.client
+            .call(&operations::ADMIN_USER_GROUPS_LIST)
+            .list_fields(&operations::ADMIN_USER_GROUPS_LIST_FIELDS)
+            .listing()
     }
 
     /// Create an admin user group.
@@ -146,11 +152,13 @@ impl AdminUserGroupsApi {
     ///
     /// A list of [`UserGroupAssignment`](crate::models::UserGroupAssignment): `.options(&ListOptions)` for
     /// the page, search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of
-    /// them. Its own query parameters are methods of the request: `user_group_id`, `user_id`.
+    /// them. A filter on a property the listed model does not have, or a sort or search it does not take,
+    /// is refused before anything is sent (`xp.` paths are free). Its own query parameters are methods of
+    /// the request: `user_group_id`, `user_id`.
     pub fn list_user_assignments(&self) -> AdminUserGroupsListUserAssignments {
         self.client
             .call(&operations::ADMIN_USER_GROUPS_LIST_USER_ASSIGNMENTS)
-            .own_query_parameters(&["userGroupID", "userID"])
+            .list_fields(&operations::ADMIN_USER_GROUPS_LIST_USER_ASSIGNMENTS_FIELDS)
             .listing()
             .into()
     }
@@ -171,6 +179,17 @@ impl AdminUserGroupsApi {
             .call(&operations::ADMIN_USER_GROUPS_SAVE_USER_ASSIGNMENT)
             .json_requiring(user_group_assignment, &["UserGroupID", "UserID"])
             .returning_nothing()
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`AdminUserGroupsApi::list`] sorts by:
+    /// `ListOptions::new().sort_by([AdminUserGroupsListSort::Name.descending()])`.
+    pub enum AdminUserGroupsListSort {
+        /// `Name`.
+        Name = "Name",
+        /// `ID`.
+        Id = "ID",
     }
 }
 

@@ -33,9 +33,12 @@ impl AdminUsersApi {
     /// A list of [`User`](crate::models::User): `.options(&ListOptions)` for the page, search, sort and
     /// filters, `.send()` for one page, `.pages()` or `.items()` for all of them. `search_on` takes `ID`,
     /// `Username`, `LastName`, `FirstName`, `Email`. `sort_by` takes `LastName`, `FirstName`, `Username`,
-    /// `ID`, `Email`, `DateCreated`, `LastActive`, `PasswordLastSetDate` (`!` in front for descending).
+    /// `ID`, `Email`, `DateCreated`, `LastActive`, `PasswordLastSetDate` (`!` in front for descending), or
+    /// [`AdminUsersListSort`](crate::AdminUsersListSort) values, checked when compiling. A filter on a
+    /// property the listed model does not have, or a sort or search it does not take, is refused before
+    /// anything is sent (`xp.` paths are free).
     pub fn list(&self) -> ListCall<models::User> {
-        self.client.call(&operations::ADMIN_USERS_LIST).listing()
+        self.client.call(&operations::ADMIN_USERS_LIST).list_fields(&operations::ADMIN_USERS_LIST_FIELDS).listing()
     }
 
     /// Create an admin user.
@@ -156,5 +159,28 @@ impl AdminUsersApi {
     /// Answers nothing (`204 No Content`).
     pub fn unlock_user_account(&self, user_id: &str) -> Call<()> {
         self.client.call(&operations::ADMIN_USERS_UNLOCK_USER_ACCOUNT).path_param(user_id).returning_nothing()
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`AdminUsersApi::list`] sorts by:
+    /// `ListOptions::new().sort_by([AdminUsersListSort::LastName.descending()])`.
+    pub enum AdminUsersListSort {
+        /// `LastName`.
+        LastName = "LastName",
+        /// `FirstName`.
+        FirstName = "FirstName",
+        /// `Username`.
+        Username = "Username",
+        /// `ID`.
+        Id = "ID",
+        /// `Email`.
+        Email = "Email",
+        /// `DateCreated`.
+        DateCreated = "DateCreated",
+        /// `LastActive`.
+        LastActive = "LastActive",
+        /// `PasswordLastSetDate`.
+        PasswordLastSetDate = "PasswordLastSetDate",
     }
 }

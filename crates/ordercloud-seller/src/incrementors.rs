@@ -30,9 +30,12 @@ impl IncrementorsApi {
     ///
     /// A list of [`Incrementor`](crate::models::Incrementor): `.options(&ListOptions)` for the page,
     /// search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them.
-    /// `search_on` takes `ID`, `Name`. `sort_by` takes `ID`, `Name` (`!` in front for descending).
+    /// `search_on` takes `ID`, `Name`. `sort_by` takes `ID`, `Name` (`!` in front for descending), or
+    /// [`IncrementorsListSort`](crate::IncrementorsListSort) values, checked when compiling. A filter on a
+    /// property the listed model does not have, or a sort or search it does not take, is refused before
+    /// anything is sent (`xp.` paths are free).
     pub fn list(&self) -> ListCall<models::Incrementor> {
-        self.client.call(&operations::INCREMENTORS_LIST).listing()
+        self.client.call(&operations::INCREMENTORS_LIST).list_fields(&operations::INCREMENTORS_LIST_FIELDS).listing()
     }
 
     /// Create an incrementor.
@@ -121,5 +124,16 @@ impl IncrementorsApi {
     /// Answers the [`Incrementor`](crate::models::Incrementor).
     pub fn patch(&self, incrementor_id: &str, incrementor: &models::PartialIncrementor) -> Call<models::Incrementor> {
         self.client.call(&operations::INCREMENTORS_PATCH).path_param(incrementor_id).json(incrementor).returning()
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`IncrementorsApi::list`] sorts by:
+    /// `ListOptions::new().sort_by([IncrementorsListSort::Id.descending()])`.
+    pub enum IncrementorsListSort {
+        /// `ID`.
+        Id = "ID",
+        /// `Name`.
+        Name = "Name",
     }
 }

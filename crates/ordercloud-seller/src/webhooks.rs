@@ -28,9 +28,12 @@ impl WebhooksApi {
     ///
     /// A list of [`Webhook`](crate::models::Webhook): `.options(&ListOptions)` for the page, search, sort
     /// and filters, `.send()` for one page, `.pages()` or `.items()` for all of them. `search_on` takes
-    /// `ID`, `Name`, `Description`, `Url`. `sort_by` takes `Name`, `ID` (`!` in front for descending).
+    /// `ID`, `Name`, `Description`, `Url`. `sort_by` takes `Name`, `ID` (`!` in front for descending), or
+    /// [`WebhooksListSort`](crate::WebhooksListSort) values, checked when compiling. A filter on a property
+    /// the listed model does not have, or a sort or search it does not take, is refused before anything is
+    /// sent (`xp.` paths are free).
     pub fn list(&self) -> ListCall<models::Webhook> {
-        self.client.call(&operations::WEBHOOKS_LIST).listing()
+        self.client.call(&operations::WEBHOOKS_LIST).list_fields(&operations::WEBHOOKS_LIST_FIELDS).listing()
     }
 
     /// Create a webhook.
@@ -116,5 +119,16 @@ impl WebhooksApi {
     /// Answers the [`Webhook`](crate::models::Webhook).
     pub fn patch(&self, webhook_id: &str, webhook: &models::PartialWebhook) -> Call<models::Webhook> {
         self.client.call(&operations::WEBHOOKS_PATCH).path_param(webhook_id).json(webhook).returning()
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`WebhooksApi::list`] sorts by:
+    /// `ListOptions::new().sort_by([WebhooksListSort::Name.descending()])`.
+    pub enum WebhooksListSort {
+        /// `Name`.
+        Name = "Name",
+        /// `ID`.
+        Id = "ID",
     }
 }

@@ -63,10 +63,12 @@ pub use ordercloud_models::{
 #[cfg(feature = "mock")]
 pub use ordercloud_transport::MockTransport;
 pub use ordercloud_transport::{ApiClient, Call, Error, ListCall, PageItems, Pages};
-pub use supplier_addresses::SupplierAddressesApi;
-pub use supplier_user_groups::{SupplierUserGroupsApi, SupplierUserGroupsListUserAssignments};
-pub use supplier_users::{SupplierUsersApi, SupplierUsersList};
-pub use suppliers::SuppliersApi;
+pub use supplier_addresses::{SupplierAddressesApi, SupplierAddressesListSort};
+pub use supplier_user_groups::{
+    SupplierUserGroupsApi, SupplierUserGroupsListSort, SupplierUserGroupsListUserAssignments,
+};
+pub use supplier_users::{SupplierUsersApi, SupplierUsersList, SupplierUsersListSort};
+pub use suppliers::{SuppliersApi, SuppliersListBuyersSort, SuppliersListSort};
 
 /// The models this crate's operations take and answer, nested ones included.
 pub mod models {

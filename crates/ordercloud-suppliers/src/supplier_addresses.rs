@@ -34,9 +34,16 @@ impl SupplierAddressesApi {
     /// and filters, `.send()` for one page, `.pages()` or `.items()` for all of them. `search_on` takes
     /// `ID`, `AddressName`, `CompanyName`, `City`, `Street1`, `Street2`, `LastName`, `FirstName`, `State`,
     /// `Zip`. `sort_by` takes `AddressName`, `ID`, `DateCreated`, `CompanyName`, `FirstName`, `LastName`,
-    /// `Street1`, `Street2`, `City`, `State`, `Zip`, `Country`, `Phone` (`!` in front for descending).
+    /// `Street1`, `Street2`, `City`, `State`, `Zip`, `Country`, `Phone` (`!` in front for descending), or
+    /// [`SupplierAddressesListSort`](crate::SupplierAddressesListSort) values, checked when compiling. A
+    /// filter on a property the listed model does not have, or a sort or search it does not take, is
+    /// refused before anything is sent (`xp.` paths are free).
     pub fn list(&self, supplier_id: &str) -> ListCall<models::Address> {
-        self.client.call(&operations::SUPPLIER_ADDRESSES_LIST).path_param(supplier_id).listing()
+        self.client
+            .call(&operations::SUPPLIER_ADDRESSES_LIST)
+            .list_fields(&operations::SUPPLIER_ADDRESSES_LIST_FIELDS)
+            .path_param(supplier_id)
+            .listing()
     }
 
     /// Create a supplier address.
@@ -146,5 +153,38 @@ impl SupplierAddressesApi {
             .path_param(address_id)
             .json(address)
             .returning()
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`SupplierAddressesApi::list`] sorts by:
+    /// `ListOptions::new().sort_by([SupplierAddressesListSort::AddressName.descending()])`.
+    pub enum SupplierAddressesListSort {
+        /// `AddressName`.
+        AddressName = "AddressName",
+        /// `ID`.
+        Id = "ID",
+        /// `DateCreated`.
+        DateCreated = "DateCreated",
+        /// `CompanyName`.
+        CompanyName = "CompanyName",
+        /// `FirstName`.
+        FirstName = "FirstName",
+        /// `LastName`.
+        LastName = "LastName",
+        /// `Street1`.
+        Street1 = "Street1",
+        /// `Street2`.
+        Street2 = "Street2",
+        /// `City`.
+        City = "City",
+        /// `State`.
+        State = "State",
+        /// `Zip`.
+        Zip = "Zip",
+        /// `Country`.
+        Country = "Country",
+        /// `Phone`.
+        Phone = "Phone",
     }
 }

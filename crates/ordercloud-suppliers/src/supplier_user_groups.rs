@@ -36,9 +36,16 @@ impl SupplierUserGroupsApi {
     ///
     /// A list of [`UserGroup`](crate::models::UserGroup): `.options(&ListOptions)` for the page, search,
     /// sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them. `search_on`
-    /// takes `ID`, `Name`, `Description`. `sort_by` takes `Name`, `ID` (`!` in front for descending).
+    /// takes `ID`, `Name`, `Description`. `sort_by` takes `Name`, `ID` (`!` in front for descending), or
+    /// [`SupplierUserGroupsListSort`](crate::SupplierUserGroupsListSort) values, checked when compiling. A
+    /// filter on a property the listed model does not have, or a sort or search it does not take, is
+    /// refused before anything is sent (`xp.` paths are free).
     pub fn list(&self, supplier_id: &str) -> ListCall<models::UserGroup> {
-        self.client.call(&operations::SUPPLIER_USER_GROUPS_LIST).path_param(supplier_id).listing()
+        self.client
+            .call(&operations::SUPPLIER_USER_GROUPS_LIST)
+            .list_fields(&operations::SUPPLIER_USER_GROUPS_LIST_FIELDS)
+            .path_param(supplier_id)
+            .listing()
     }
 
     /// Create a supplier user group.
@@ -194,11 +201,13 @@ impl SupplierUserGroupsApi {
     ///
     /// A list of [`UserGroupAssignment`](crate::models::UserGroupAssignment): `.options(&ListOptions)` for
     /// the page, search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of
-    /// them. Its own query parameters are methods of the request: `user_group_id`, `user_id`.
+    /// them. A filter on a property the listed model does not have, or a sort or search it does not take,
+    /// is refused before anything is sent (`xp.` paths are free). Its own query parameters are methods of
+    /// the request: `user_group_id`, `user_id`.
     pub fn list_user_assignments(&self, supplier_id: &str) -> SupplierUserGroupsListUserAssignments {
         self.client
             .call(&operations::SUPPLIER_USER_GROUPS_LIST_USER_ASSIGNMENTS)
-            .own_query_parameters(&["userGroupID", "userID"])
+            .list_fields(&operations::SUPPLIER_USER_GROUPS_LIST_USER_ASSIGNMENTS_FIELDS)
             .path_param(supplier_id)
             .listing()
             .into()
@@ -226,6 +235,17 @@ impl SupplierUserGroupsApi {
             .path_param(supplier_id)
             .json_requiring(user_group_assignment, &["UserGroupID", "UserID"])
             .returning_nothing()
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`SupplierUserGroupsApi::list`] sorts by:
+    /// `ListOptions::new().sort_by([SupplierUserGroupsListSort::Name.descending()])`.
+    pub enum SupplierUserGroupsListSort {
+        /// `Name`.
+        Name = "Name",
+        /// `ID`.
+        Id = "ID",
     }
 }
 

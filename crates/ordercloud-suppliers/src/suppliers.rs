@@ -28,9 +28,12 @@ impl SuppliersApi {
     ///
     /// A list of [`Supplier`](crate::models::Supplier): `.options(&ListOptions)` for the page, search, sort
     /// and filters, `.send()` for one page, `.pages()` or `.items()` for all of them. `search_on` takes
-    /// `Name`, `ID`. `sort_by` takes `ID`, `Name`, `DateCreated` (`!` in front for descending).
+    /// `Name`, `ID`. `sort_by` takes `ID`, `Name`, `DateCreated` (`!` in front for descending), or
+    /// [`SuppliersListSort`](crate::SuppliersListSort) values, checked when compiling. A filter on a
+    /// property the listed model does not have, or a sort or search it does not take, is refused before
+    /// anything is sent (`xp.` paths are free).
     pub fn list(&self) -> ListCall<models::Supplier> {
-        self.client.call(&operations::SUPPLIERS_LIST).listing()
+        self.client.call(&operations::SUPPLIERS_LIST).list_fields(&operations::SUPPLIERS_LIST_FIELDS).listing()
     }
 
     /// Create a supplier.
@@ -130,9 +133,16 @@ impl SuppliersApi {
     ///
     /// A list of [`SupplierBuyer`](crate::models::SupplierBuyer): `.options(&ListOptions)` for the page,
     /// search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them.
-    /// `search_on` takes `ID`, `Name`. `sort_by` takes `Name`, `ID` (`!` in front for descending).
+    /// `search_on` takes `ID`, `Name`. `sort_by` takes `Name`, `ID` (`!` in front for descending), or
+    /// [`SuppliersListBuyersSort`](crate::SuppliersListBuyersSort) values, checked when compiling. A filter
+    /// on a property the listed model does not have, or a sort or search it does not take, is refused
+    /// before anything is sent (`xp.` paths are free).
     pub fn list_buyers(&self, supplier_id: &str) -> ListCall<models::SupplierBuyer> {
-        self.client.call(&operations::SUPPLIERS_LIST_BUYERS).path_param(supplier_id).listing()
+        self.client
+            .call(&operations::SUPPLIERS_LIST_BUYERS)
+            .list_fields(&operations::SUPPLIERS_LIST_BUYERS_FIELDS)
+            .path_param(supplier_id)
+            .listing()
     }
 
     /// Create or update a supplier buyer.
@@ -173,5 +183,29 @@ impl SuppliersApi {
             .path_param(supplier_id)
             .path_param(buyer_id)
             .returning_nothing()
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`SuppliersApi::list`] sorts by:
+    /// `ListOptions::new().sort_by([SuppliersListSort::Id.descending()])`.
+    pub enum SuppliersListSort {
+        /// `ID`.
+        Id = "ID",
+        /// `Name`.
+        Name = "Name",
+        /// `DateCreated`.
+        DateCreated = "DateCreated",
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`SuppliersApi::list_buyers`] sorts by:
+    /// `ListOptions::new().sort_by([SuppliersListBuyersSort::Name.descending()])`.
+    pub enum SuppliersListBuyersSort {
+        /// `Name`.
+        Name = "Name",
+        /// `ID`.
+        Id = "ID",
     }
 }

@@ -186,11 +186,7 @@ fn resource_file(spec: &Spec, section: &Section, resource: &Resource) -> String 
         writeln!(out, "    pub fn {}({}) -> {returns} {{", method(op), arguments.join(", ")).ok();
         let mut chain = format!("        self.client\n            .call(&operations::{})", constant(op));
         if matches!(op.answer, Answer::List { .. }) {
-            let own: Vec<String> =
-                op.required_query.iter().chain(&op.optional_query).map(|param| format!("\"{}\"", param.name)).collect();
-            if !own.is_empty() {
-                write!(chain, "\n            .own_query_parameters(&[{}])", own.join(", ")).ok();
-            }
+            write!(chain, "\n            .list_fields(&operations::{}_FIELDS)", constant(op)).ok();
         }
         for param in &op.path_params {
             write!(chain, "\n            .path_param({})", param_text(param)).ok();
@@ -225,10 +221,80 @@ fn resource_file(spec: &Spec, section: &Section, resource: &Resource) -> String 
         if !op.optional_query.is_empty() {
             requests.push_str(&request_declaration(resource, op, &answer));
         }
+        if let Some(declaration) = sort_declaration(resource, op) {
+            requests.push_str(&declaration);
+        }
     }
     out.push_str("}\n");
     out.push_str(&requests);
     out
+}
+
+/// What a list operation takes, as the `ListFields` its options are checked against.
+fn list_fields(spec: &Spec, op: &Op, item: &str) -> String {
+    let quoted = |names: &mut dyn Iterator<Item = &str>| names.map(|name| format!("\"{name}\"")).collect::<Vec<_>>().join(", ");
+    let own = quoted(&mut op.required_query.iter().chain(&op.optional_query).map(|param| param.name.as_str()));
+    let properties = spec.schema(item).map(|schema| schema.properties.iter().map(|property| property.json.as_str()));
+    let properties = properties.map_or(String::new(), |mut names| quoted(&mut names));
+    format!(
+        "ListFields {{ own_parameters: &[{own}], sortable: &[{}], searchable: &[{}], properties: &[{properties}] }}",
+        quoted(&mut sortable(op).into_iter()),
+        quoted(&mut op.search_on.iter().map(String::as_str)),
+    )
+}
+
+/// The properties a list sorts by, each once.
+fn sortable(op: &Op) -> Vec<&str> {
+    let mut properties: Vec<&str> = Vec::new();
+    for value in &op.sort_by {
+        let property = value.trim_start_matches('!');
+        if !properties.contains(&property) {
+            properties.push(property);
+        }
+    }
+    properties
+}
+
+/// The enum of what a list sorts by: `ProductsListSort`.
+fn sort_type(resource: &Resource, op: &Op) -> String {
+    format!("{}{}Sort", resource.name, op.name)
+}
+
+/// The declaration of a list's sort enum, if it sorts by named properties.
+fn sort_declaration(resource: &Resource, op: &Op) -> Option<String> {
+    let properties = sortable(op);
+    if properties.is_empty() {
+        return None;
+    }
+    let mut out = String::from("\nordercloud_models::sort_fields! {\n");
+    out.push_str(&doc(
+        &format!(
+            "What [`{}Api::{}`] sorts by: `ListOptions::new().sort_by([{}::{}.descending()])`.",
+            resource.name,
+            method(op).trim_start_matches("r#"),
+            sort_type(resource, op),
+            variant(properties[0])
+        ),
+        "    ",
+    ));
+    writeln!(out, "    pub enum {} {{", sort_type(resource, op)).ok();
+    for property in properties {
+        writeln!(out, "        /// `{property}`.\n        {} = \"{property}\",", variant(property)).ok();
+    }
+    out.push_str("    }\n}\n");
+    Some(out)
+}
+
+/// `OwnerID` as the variant `OwnerId`.
+fn variant(property: &str) -> String {
+    snake_case(property)
+        .split('_')
+        .filter(|word| !word.is_empty())
+        .map(|word| {
+            let mut characters = word.chars();
+            characters.next().map_or(String::new(), |first| first.to_ascii_uppercase().to_string() + characters.as_str())
+        })
+        .collect()
 }
 
 fn method_doc(section: &Section, resource: &Resource, op: &Op) -> String {
@@ -302,11 +368,21 @@ fn method_doc(section: &Section, resource: &Resource, op: &Op) -> String {
                 let values: Vec<String> = op.search_on.iter().map(|value| format!("`{value}`")).collect();
                 write!(text, " `search_on` takes {}.", values.join(", ")).ok();
             }
-            let sort: Vec<String> =
-                op.sort_by.iter().filter(|value| !value.starts_with('!')).map(|value| format!("`{value}`")).collect();
+            let sort: Vec<String> = sortable(op).iter().map(|value| format!("`{value}`")).collect();
             if !sort.is_empty() {
-                write!(text, " `sort_by` takes {} (`!` in front for descending).", sort.join(", ")).ok();
+                write!(
+                    text,
+                    " `sort_by` takes {} (`!` in front for descending), or [`{1}`](crate::{1}) values, checked when \
+                     compiling.",
+                    sort.join(", "),
+                    sort_type(resource, op)
+                )
+                .ok();
             }
+            text.push_str(
+                " A filter on a property the listed model does not have, or a sort or search it does not take, is \
+                 refused before anything is sent (`xp.` paths are free).",
+            );
         }
     }
     if !op.optional_query.is_empty() {
@@ -348,7 +424,9 @@ fn operations(spec: &Spec, section: &Section) -> String {
         ),
         "//!",
     ));
-    out.push_str("\nuse ordercloud_transport::Operation;\n");
+    let lists = section.resources.iter().flat_map(|resource| &resource.operations).any(|op| matches!(op.answer, Answer::List { .. }));
+    out.push_str(if lists { "\nuse ordercloud_models::ListFields;\n" } else { "\n" });
+    out.push_str("use ordercloud_transport::Operation;\n");
     let mut all = Vec::new();
     for resource in &section.resources {
         for op in &resource.operations {
@@ -365,6 +443,16 @@ fn operations(spec: &Spec, section: &Section) -> String {
                 roles.join(", ")
             )
             .ok();
+            if let Answer::List { item, .. } = &op.answer {
+                writeln!(
+                    out,
+                    "\n/// What `{}` takes: its own query parameters, sorts, searches and the listed model's properties.\npub const {}_FIELDS: ListFields = {};",
+                    op.id,
+                    constant(op),
+                    list_fields(spec, op, item)
+                )
+                .ok();
+            }
             all.push(constant(op));
         }
     }
@@ -462,6 +550,9 @@ fn front_page(spec: &Spec, section: &Section) -> String {
         for op in &resource.operations {
             if !op.optional_query.is_empty() {
                 names.push(request_type(resource, op));
+            }
+            if !sortable(op).is_empty() {
+                names.push(sort_type(resource, op));
             }
         }
         writeln!(out, "pub use {}::{{{}}};", resource.module, names.join(", ")).ok();

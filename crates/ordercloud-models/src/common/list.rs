@@ -203,6 +203,122 @@ pub struct ListFacetValue {
 /// The query parameters every list operation takes, which a filter cannot be named like.
 const LIST_PARAMETERS: &[&str] = &["page", "pageSize", "search", "searchOn", "sortBy", "pageKey"];
 
+/// What one list operation takes, to check a list's options against before sending: its
+/// own query parameters, the properties it sorts by and searches in, and the listed model's
+/// properties. An empty list means "not known": anything goes. Generated list operations
+/// give theirs to the transport ([`check_against`](ListOptions::check_against)).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ListFields {
+    /// The operation's own query parameters (`catalogID`...), which no filter may be named
+    /// like.
+    pub own_parameters: &'static [&'static str],
+    /// The properties it sorts by.
+    pub sortable: &'static [&'static str],
+    /// The properties it searches in.
+    pub searchable: &'static [&'static str],
+    /// The listed model's properties, which filters may be on (and `xp.` paths).
+    pub properties: &'static [&'static str],
+}
+
+impl ListFields {
+    /// Nothing known about the list: only the list parameters' names are refused to filters.
+    pub const ANY: Self = Self { own_parameters: &[], sortable: &[], searchable: &[], properties: &[] };
+}
+
+/// A property to sort a list by, and in which direction: what a generated sort enum's
+/// [`ascending`](crate::sort_fields!) and `descending` give, for
+/// [`ListOptions::sort_by`] (which takes it as its text, `!` in front for descending).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct SortBy {
+    property: &'static str,
+    descending: bool,
+}
+
+impl SortBy {
+    /// By `property`, ascending.
+    pub const fn ascending(property: &'static str) -> Self {
+        Self { property, descending: false }
+    }
+
+    /// By `property`, descending.
+    pub const fn descending(property: &'static str) -> Self {
+        Self { property, descending: true }
+    }
+}
+
+impl From<SortBy> for String {
+    /// `Name`, or `!Name` for descending.
+    fn from(sort: SortBy) -> String {
+        if sort.descending { format!("!{}", sort.property) } else { sort.property.to_owned() }
+    }
+}
+
+/// Declares the properties a list sorts by as an enum, so a sort is checked when compiling:
+/// `ListOptions::new().sort_by([ProductsListSort::Name.descending()])`. Generated list
+/// operations declare theirs (`ProductsListSort`...).
+///
+/// ```
+/// use ordercloud_models::{ListOptions, sort_fields};
+///
+/// sort_fields! {
+///     /// What `Products.List` sorts by.
+///     pub enum ProductsListSort {
+///         /// `Name`.
+///         Name = "Name",
+///         /// `ID`.
+///         Id = "ID",
+///     }
+/// }
+///
+/// let options = ListOptions::new().sort_by([ProductsListSort::Name.descending(), ProductsListSort::Id.ascending()]);
+/// assert_eq!(options.sort_by, ["!Name", "ID"]);
+/// assert_eq!(ProductsListSort::ALL.len(), 2);
+/// ```
+#[macro_export]
+macro_rules! sort_fields {
+    (
+        $(#[$meta:meta])*
+        $vis:vis enum $name:ident {
+            $( $(#[$variant_meta:meta])* $variant:ident = $property:literal, )*
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        $vis enum $name {
+            $( $(#[$variant_meta])* $variant, )*
+        }
+
+        impl $name {
+            /// Every property, as OrderCloud names them.
+            pub const ALL: &'static [&'static str] = &[$($property),*];
+
+            /// The property, as OrderCloud names it.
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $( Self::$variant => $property, )*
+                }
+            }
+
+            /// Sorted by it, ascending.
+            pub const fn ascending(self) -> $crate::SortBy {
+                $crate::SortBy::ascending(self.as_str())
+            }
+
+            /// Sorted by it, descending.
+            pub const fn descending(self) -> $crate::SortBy {
+                $crate::SortBy::descending(self.as_str())
+            }
+        }
+
+        impl ::core::convert::From<$name> for ::std::string::String {
+            /// The property, sorted ascending.
+            fn from(property: $name) -> ::std::string::String {
+                property.as_str().to_owned()
+            }
+        }
+    };
+}
+
 /// The options of a list call: page, page size, search, sort and filters.
 ///
 /// Filters take any property, `xp.*` included. [`filter_with`](Self::filter_with) takes a
@@ -316,13 +432,15 @@ impl ListOptions {
     /// `searchOn`, `sortBy`, `pageKey`, in any letter case, as OrderCloud reads names), which
     /// OrderCloud would take for that parameter.
     pub fn check(&self) -> Result<(), FilterError> {
-        self.check_against(&[])
+        self.check_against(&ListFields::ANY)
     }
 
-    /// Like [`check`](Self::check), and also refuses a filter named like one of
-    /// `own_parameters`, the operation's own query parameters (`catalogID` on
-    /// `Products.List`...): the transport checks with them before sending.
-    pub fn check_against(&self, own_parameters: &[&str]) -> Result<(), FilterError> {
+    /// Like [`check`](Self::check), against what one list operation takes (`fields`, which
+    /// generated list operations give the transport): also refuses a filter named like one
+    /// of the operation's own query parameters (`catalogID` on `Products.List`...), a filter
+    /// on a property the listed model does not have (`xp.` paths are free), and a sort or a
+    /// search on a property the list does not sort or search.
+    pub fn check_against(&self, fields: &ListFields) -> Result<(), FilterError> {
         if let Some(invalid) = &self.invalid {
             return Err(invalid.clone());
         }
@@ -331,8 +449,25 @@ impl ListOptions {
             if named(LIST_PARAMETERS, field) {
                 return Err(FilterError::list_parameter(field));
             }
-            if named(own_parameters, field) {
+            if named(fields.own_parameters, field) {
                 return Err(FilterError::own_parameter(field));
+            }
+            // `Inventory.QuantityAvailable` is a property of `Inventory`; `xp.` anything goes.
+            let property = field.split('.').next().unwrap_or(field);
+            if !fields.properties.is_empty() && !property.eq_ignore_ascii_case("xp") && !named(fields.properties, property)
+            {
+                return Err(FilterError::unknown_property(field));
+            }
+        }
+        for sort in &self.sort_by {
+            let property = sort.strip_prefix('!').unwrap_or(sort);
+            if !fields.sortable.is_empty() && !named(fields.sortable, property) {
+                return Err(FilterError::unknown_sort(property, fields.sortable));
+            }
+        }
+        for property in &self.search_on {
+            if !fields.searchable.is_empty() && !named(fields.searchable, property) {
+                return Err(FilterError::unknown_search(property, fields.searchable));
             }
         }
         Ok(())
@@ -424,9 +559,32 @@ mod tests {
         }
         let own = ListOptions::new().filter("catalogid", "c1");
         assert!(own.check().is_ok(), "a property for lists without such a parameter");
-        let error = own.check_against(&["catalogID", "categoryID"]).unwrap_err();
+        let products = ListFields {
+            own_parameters: &["catalogID", "categoryID"],
+            sortable: &["OwnerID", "Name", "ID"],
+            searchable: &["ID", "Name", "Description"],
+            properties: &["ID", "Name", "Inventory", "xp"],
+        };
+        let error = own.check_against(&products).unwrap_err();
         assert_eq!(error.field(), "catalogid");
         assert!(error.to_string().contains("the operation's query parameter"), "{error}");
-        assert!(ListOptions::new().filter("Pages", "2").filter("xp.page", "1").check_against(&["catalogID"]).is_ok());
+        let fine = ListOptions::new()
+            .filter("name", "Bike*")
+            .filter("Inventory.QuantityAvailable", ">0")
+            .filter("xp.Anything.Deep", "1")
+            .sort_by(["!name", "ID"])
+            .search_on(["Description"]);
+        assert_eq!(fine.check_against(&products), Ok(()));
+        let typo = ListOptions::new().filter("Nmae", "Bike");
+        assert!(typo.check_against(&products).unwrap_err().to_string().contains("no such property"));
+        assert!(typo.check().is_ok(), "nothing known: any property goes");
+        assert_eq!(
+            ListOptions::new().sort_by(["!Price"]).check_against(&products).unwrap_err().to_string(),
+            "the list cannot be sorted by Price: it sorts by OwnerID, Name, ID"
+        );
+        assert_eq!(
+            ListOptions::new().search_on(["xp.Color"]).check_against(&products).unwrap_err().to_string(),
+            "the list cannot be searched in xp.Color: it searches ID, Name, Description"
+        );
     }
 }

@@ -6,7 +6,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use http::header::{self, HeaderMap, HeaderValue};
 use http::{Method, StatusCode};
-use ordercloud_models::ListOptions;
+use ordercloud_models::{ListFields, ListOptions};
 use serde::Serialize;
 use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
 
@@ -97,8 +97,8 @@ pub struct ApiRequest {
     pub(crate) timeout: Duration,
     /// Values kept out of error text: secret parameters, tokens, passwords.
     pub(crate) secrets: Vec<Secret>,
-    /// The operation's own query parameters, which no list filter may be named like.
-    pub(crate) own_query: &'static [&'static str],
+    /// What the list operation takes, which its options are checked against.
+    pub(crate) list_fields: &'static ListFields,
     pub(crate) error: Option<Error>,
 }
 
@@ -173,7 +173,7 @@ impl ApiRequest {
             provider: client.provider.clone(),
             timeout: client.timeout,
             secrets: Vec::new(),
-            own_query: &[],
+            list_fields: &ListFields::ANY,
             error,
         }
     }
@@ -227,23 +227,25 @@ impl ApiRequest {
         self
     }
 
-    /// Names the operation's own query parameters (`catalogID` on `Products.List`...), set or
-    /// not: [`list_options`](Self::list_options) then refuses a filter named like one of them,
-    /// which OrderCloud would read as that parameter. Generated list operations name theirs.
-    pub fn own_query_parameters(mut self, names: &'static [&'static str]) -> Self {
-        self.own_query = names;
+    /// What the list operation takes: its own query parameters (`catalogID` on
+    /// `Products.List`...), the properties it sorts by and searches in, and the listed
+    /// model's properties. [`list_options`](Self::list_options) then refuses a filter named
+    /// like one of its parameters (which OrderCloud would read as that parameter) or on a
+    /// property the model does not have (`xp.` paths are free), and a sort or search it does
+    /// not take. Generated list operations give theirs.
+    pub fn list_fields(mut self, fields: &'static ListFields) -> Self {
+        self.list_fields = fields;
         self
     }
 
     /// Adds a list call's options to the query: `page`, `pageSize`, `search`, `searchOn`,
     /// `sortBy` and each filter, every name and value encoded like [`query`](Self::query)'s.
-    /// With [`pages`](Self::pages), the page given here is the first one fetched. A filter
-    /// that cannot be sent is refused when the call is sent, naming its property: a typed
-    /// filter that could not be written, or one named like a list parameter or one of the
-    /// operation's [own query parameters](Self::own_query_parameters)
-    /// ([`ListOptions::check_against`]).
+    /// With [`pages`](Self::pages), the page given here is the first one fetched. An option
+    /// that cannot be sent is refused when the call is sent, naming it: a typed filter that
+    /// could not be written, a filter named like a list parameter, and what the operation's
+    /// [fields](Self::list_fields) do not take ([`ListOptions::check_against`]).
     pub fn list_options(mut self, options: &ListOptions) -> Self {
-        if let Err(error) = options.check_against(self.own_query) {
+        if let Err(error) = options.check_against(self.list_fields) {
             self.error.get_or_insert(Error::invalid(error.to_string()));
         }
         for (name, value) in options.query_pairs_without_page() {
@@ -457,7 +459,7 @@ impl ApiRequest {
             provider: self.provider.clone(),
             timeout: self.timeout,
             secrets: self.secrets.clone(),
-            own_query: self.own_query,
+            list_fields: self.list_fields,
             error: None,
         }
     }
