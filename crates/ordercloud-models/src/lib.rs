@@ -59,8 +59,8 @@ pub mod resources;
 
 pub use common::{
     ApiError, Decimal, DecimalError, Environment, ErrorCode, ErrorResponse, Filter, FilterError, FilterValue,
-    ListFacet, ListFacetValue, ListFields, ListMeta, ListOptions, ListPage, ListPageWithFacets, MetaWithFacets, OtherFields, Patch,
-    REDACTED, RawJson, SortBy, Xp, skip_read_only, to_request_body,
+    ListFacet, ListFacetValue, ListFields, ListMeta, ListOptions, ListPage, ListPageWithFacets, MetaWithFacets,
+    OtherFields, Patch, REDACTED, RawJson, SortBy, Xp, skip_read_only, to_request_body,
 };
 pub use forgotten_credentials::{
     OneTimePasswordRequest, PasswordRequirements, PasswordReset, PasswordResetRequest, TokenPasswordReset,

@@ -232,7 +232,8 @@ fn resource_file(spec: &Spec, section: &Section, resource: &Resource) -> String 
 
 /// What a list operation takes, as the `ListFields` its options are checked against.
 fn list_fields(spec: &Spec, op: &Op, item: &str) -> String {
-    let quoted = |names: &mut dyn Iterator<Item = &str>| names.map(|name| format!("\"{name}\"")).collect::<Vec<_>>().join(", ");
+    let quoted =
+        |names: &mut dyn Iterator<Item = &str>| names.map(|name| format!("\"{name}\"")).collect::<Vec<_>>().join(", ");
     let own = quoted(&mut op.required_query.iter().chain(&op.optional_query).map(|param| param.name.as_str()));
     let properties = spec.schema(item).map(|schema| schema.properties.iter().map(|property| property.json.as_str()));
     let properties = properties.map_or(String::new(), |mut names| quoted(&mut names));
@@ -292,7 +293,9 @@ fn variant(property: &str) -> String {
         .filter(|word| !word.is_empty())
         .map(|word| {
             let mut characters = word.chars();
-            characters.next().map_or(String::new(), |first| first.to_ascii_uppercase().to_string() + characters.as_str())
+            characters
+                .next()
+                .map_or(String::new(), |first| first.to_ascii_uppercase().to_string() + characters.as_str())
         })
         .collect()
 }
@@ -424,7 +427,11 @@ fn operations(spec: &Spec, section: &Section) -> String {
         ),
         "//!",
     ));
-    let lists = section.resources.iter().flat_map(|resource| &resource.operations).any(|op| matches!(op.answer, Answer::List { .. }));
+    let lists = section
+        .resources
+        .iter()
+        .flat_map(|resource| &resource.operations)
+        .any(|op| matches!(op.answer, Answer::List { .. }));
     out.push_str(if lists { "\nuse ordercloud_models::ListFields;\n" } else { "\n" });
     out.push_str("use ordercloud_transport::Operation;\n");
     let mut all = Vec::new();

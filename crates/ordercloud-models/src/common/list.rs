@@ -454,7 +454,9 @@ impl ListOptions {
             }
             // `Inventory.QuantityAvailable` is a property of `Inventory`; `xp.` anything goes.
             let property = field.split('.').next().unwrap_or(field);
-            if !fields.properties.is_empty() && !property.eq_ignore_ascii_case("xp") && !named(fields.properties, property)
+            if !fields.properties.is_empty()
+                && !property.eq_ignore_ascii_case("xp")
+                && !named(fields.properties, property)
             {
                 return Err(FilterError::unknown_property(field));
             }
