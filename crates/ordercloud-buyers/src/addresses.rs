@@ -59,14 +59,18 @@ impl AddressesApi {
     /// # Arguments
     ///
     /// - `buyer_id`: ID of the buyer. Sent as one path segment, whatever it holds.
-    /// - the body: a [`Address`](crate::models::Address); without `Street1` or `City` or `Country` it is refused before anything is sent.
+    /// - the body: a [`Address`](crate::models::Address); without `Street1` or `City` or `Country` it is refused before anything is sent. So are `State` (US, CA) and `Zip` (US, CA) where its `Country` is one of those.
     ///
     /// Answers the [`Address`](crate::models::Address).
     pub fn create(&self, buyer_id: &str, address: &models::Address) -> Call<models::Address> {
         self.client
             .call(&operations::ADDRESSES_CREATE)
             .path_param(buyer_id)
-            .json_requiring(address, &["Street1", "City", "Country"])
+            .json_requiring_by_country(
+                address,
+                &["Street1", "City", "Country"],
+                &[("State", &["US", "CA"]), ("Zip", &["US", "CA"])],
+            )
             .returning()
     }
 
@@ -98,7 +102,7 @@ impl AddressesApi {
     ///
     /// - `buyer_id`: ID of the buyer. Sent as one path segment, whatever it holds.
     /// - `address_id`: ID of the address. Sent as one path segment, whatever it holds.
-    /// - the body: a [`Address`](crate::models::Address); without `Street1` or `City` or `Country` it is refused before anything is sent.
+    /// - the body: a [`Address`](crate::models::Address); without `Street1` or `City` or `Country` it is refused before anything is sent. So are `State` (US, CA) and `Zip` (US, CA) where its `Country` is one of those.
     ///
     /// Answers the [`Address`](crate::models::Address).
     pub fn save(&self, buyer_id: &str, address_id: &str, address: &models::Address) -> Call<models::Address> {
@@ -106,7 +110,11 @@ impl AddressesApi {
             .call(&operations::ADDRESSES_SAVE)
             .path_param(buyer_id)
             .path_param(address_id)
-            .json_requiring(address, &["Street1", "City", "Country"])
+            .json_requiring_by_country(
+                address,
+                &["Street1", "City", "Country"],
+                &[("State", &["US", "CA"]), ("Zip", &["US", "CA"])],
+            )
             .returning()
     }
 

@@ -103,13 +103,17 @@ impl MeApi {
     ///
     /// # Arguments
     ///
-    /// - the body: a [`BuyerAddress`](crate::models::BuyerAddress); without `Street1` or `City` or `Country` it is refused before anything is sent.
+    /// - the body: a [`BuyerAddress`](crate::models::BuyerAddress); without `Street1` or `City` or `Country` it is refused before anything is sent. So are `State` (US, CA) and `Zip` (US, CA) where its `Country` is one of those.
     ///
     /// Answers the [`BuyerAddress`](crate::models::BuyerAddress).
     pub fn create_address(&self, buyer_address: &models::BuyerAddress) -> Call<models::BuyerAddress> {
         self.client
             .call(&operations::ME_CREATE_ADDRESS)
-            .json_requiring(buyer_address, &["Street1", "City", "Country"])
+            .json_requiring_by_country(
+                buyer_address,
+                &["Street1", "City", "Country"],
+                &[("State", &["US", "CA"]), ("Zip", &["US", "CA"])],
+            )
             .returning()
     }
 
@@ -141,14 +145,18 @@ impl MeApi {
     /// # Arguments
     ///
     /// - `address_id`: ID of the address. Sent as one path segment, whatever it holds.
-    /// - the body: a [`BuyerAddress`](crate::models::BuyerAddress); without `Street1` or `City` or `Country` it is refused before anything is sent.
+    /// - the body: a [`BuyerAddress`](crate::models::BuyerAddress); without `Street1` or `City` or `Country` it is refused before anything is sent. So are `State` (US, CA) and `Zip` (US, CA) where its `Country` is one of those.
     ///
     /// Answers the [`BuyerAddress`](crate::models::BuyerAddress).
     pub fn save_address(&self, address_id: &str, buyer_address: &models::BuyerAddress) -> Call<models::BuyerAddress> {
         self.client
             .call(&operations::ME_SAVE_ADDRESS)
             .path_param(address_id)
-            .json_requiring(buyer_address, &["Street1", "City", "Country"])
+            .json_requiring_by_country(
+                buyer_address,
+                &["Street1", "City", "Country"],
+                &[("State", &["US", "CA"]), ("Zip", &["US", "CA"])],
+            )
             .returning()
     }
 

@@ -123,13 +123,17 @@ impl CartApi {
     ///
     /// # Arguments
     ///
-    /// - the body: a [`Address`](crate::models::Address); without `Street1` or `City` or `Country` it is refused before anything is sent.
+    /// - the body: a [`Address`](crate::models::Address); without `Street1` or `City` or `Country` it is refused before anything is sent. So are `State` (US, CA) and `Zip` (US, CA) where its `Country` is one of those.
     ///
     /// Answers the [`Order`](crate::models::Order).
     pub fn set_billing_address(&self, address: &models::Address) -> Call<models::Order> {
         self.client
             .call(&operations::CART_SET_BILLING_ADDRESS)
-            .json_requiring(address, &["Street1", "City", "Country"])
+            .json_requiring_by_country(
+                address,
+                &["Street1", "City", "Country"],
+                &[("State", &["US", "CA"]), ("Zip", &["US", "CA"])],
+            )
             .returning()
     }
 
@@ -597,13 +601,17 @@ impl CartApi {
     ///
     /// # Arguments
     ///
-    /// - the body: a [`Address`](crate::models::Address); without `Street1` or `City` or `Country` it is refused before anything is sent.
+    /// - the body: a [`Address`](crate::models::Address); without `Street1` or `City` or `Country` it is refused before anything is sent. So are `State` (US, CA) and `Zip` (US, CA) where its `Country` is one of those.
     ///
     /// Answers the [`Order`](crate::models::Order).
     pub fn set_shipping_address(&self, address: &models::Address) -> Call<models::Order> {
         self.client
             .call(&operations::CART_SET_SHIPPING_ADDRESS)
-            .json_requiring(address, &["Street1", "City", "Country"])
+            .json_requiring_by_country(
+                address,
+                &["Street1", "City", "Country"],
+                &[("State", &["US", "CA"]), ("Zip", &["US", "CA"])],
+            )
             .returning()
     }
 

@@ -227,7 +227,7 @@ impl LineItemsApi {
     /// - `direction`: Direction of the order, from the current user's perspective. Possible values: incoming, outgoing, all.
     /// - `order_id`: ID of the order. Sent as one path segment, whatever it holds.
     /// - `line_item_id`: ID of the line item. Sent as one path segment, whatever it holds.
-    /// - the body: a [`Address`](crate::models::Address); without `Street1` or `City` or `Country` it is refused before anything is sent.
+    /// - the body: a [`Address`](crate::models::Address); without `Street1` or `City` or `Country` it is refused before anything is sent. So are `State` (US, CA) and `Zip` (US, CA) where its `Country` is one of those.
     ///
     /// Answers the [`LineItem`](crate::models::LineItem).
     pub fn set_shipping_address(
@@ -242,7 +242,11 @@ impl LineItemsApi {
             .path_param(direction.as_str())
             .path_param(order_id)
             .path_param(line_item_id)
-            .json_requiring(address, &["Street1", "City", "Country"])
+            .json_requiring_by_country(
+                address,
+                &["Street1", "City", "Country"],
+                &[("State", &["US", "CA"]), ("Zip", &["US", "CA"])],
+            )
             .returning()
     }
 

@@ -239,7 +239,7 @@ impl OrdersApi {
     ///
     /// - `direction`: Direction of the order, from the current user's perspective. Possible values: incoming, outgoing, all.
     /// - `order_id`: ID of the order. Sent as one path segment, whatever it holds.
-    /// - the body: a [`Address`](crate::models::Address); without `Street1` or `City` or `Country` it is refused before anything is sent.
+    /// - the body: a [`Address`](crate::models::Address); without `Street1` or `City` or `Country` it is refused before anything is sent. So are `State` (US, CA) and `Zip` (US, CA) where its `Country` is one of those.
     ///
     /// Answers the [`Order`](crate::models::Order).
     pub fn set_billing_address(
@@ -252,7 +252,11 @@ impl OrdersApi {
             .call(&operations::ORDERS_SET_BILLING_ADDRESS)
             .path_param(direction.as_str())
             .path_param(order_id)
-            .json_requiring(address, &["Street1", "City", "Country"])
+            .json_requiring_by_country(
+                address,
+                &["Street1", "City", "Country"],
+                &[("State", &["US", "CA"]), ("Zip", &["US", "CA"])],
+            )
             .returning()
     }
 
@@ -584,7 +588,7 @@ impl OrdersApi {
     ///
     /// - `direction`: Direction of the order, from the current user's perspective. Possible values: incoming, outgoing, all.
     /// - `order_id`: ID of the order. Sent as one path segment, whatever it holds.
-    /// - the body: a [`Address`](crate::models::Address); without `Street1` or `City` or `Country` it is refused before anything is sent.
+    /// - the body: a [`Address`](crate::models::Address); without `Street1` or `City` or `Country` it is refused before anything is sent. So are `State` (US, CA) and `Zip` (US, CA) where its `Country` is one of those.
     ///
     /// Answers the [`Order`](crate::models::Order).
     pub fn set_shipping_address(
@@ -597,7 +601,11 @@ impl OrdersApi {
             .call(&operations::ORDERS_SET_SHIPPING_ADDRESS)
             .path_param(direction.as_str())
             .path_param(order_id)
-            .json_requiring(address, &["Street1", "City", "Country"])
+            .json_requiring_by_country(
+                address,
+                &["Street1", "City", "Country"],
+                &[("State", &["US", "CA"]), ("Zip", &["US", "CA"])],
+            )
             .returning()
     }
 

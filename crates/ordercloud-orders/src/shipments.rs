@@ -224,14 +224,18 @@ impl ShipmentsApi {
     /// # Arguments
     ///
     /// - `shipment_id`: ID of the shipment. Sent as one path segment, whatever it holds.
-    /// - the body: a [`Address`](crate::models::Address); without `Street1` or `City` or `Country` it is refused before anything is sent.
+    /// - the body: a [`Address`](crate::models::Address); without `Street1` or `City` or `Country` it is refused before anything is sent. So are `State` (US, CA) and `Zip` (US, CA) where its `Country` is one of those.
     ///
     /// Answers the [`Shipment`](crate::models::Shipment).
     pub fn set_ship_from_address(&self, shipment_id: &str, address: &models::Address) -> Call<models::Shipment> {
         self.client
             .call(&operations::SHIPMENTS_SET_SHIP_FROM_ADDRESS)
             .path_param(shipment_id)
-            .json_requiring(address, &["Street1", "City", "Country"])
+            .json_requiring_by_country(
+                address,
+                &["Street1", "City", "Country"],
+                &[("State", &["US", "CA"]), ("Zip", &["US", "CA"])],
+            )
             .returning()
     }
 
@@ -248,14 +252,18 @@ impl ShipmentsApi {
     /// # Arguments
     ///
     /// - `shipment_id`: ID of the shipment. Sent as one path segment, whatever it holds.
-    /// - the body: a [`Address`](crate::models::Address); without `Street1` or `City` or `Country` it is refused before anything is sent.
+    /// - the body: a [`Address`](crate::models::Address); without `Street1` or `City` or `Country` it is refused before anything is sent. So are `State` (US, CA) and `Zip` (US, CA) where its `Country` is one of those.
     ///
     /// Answers the [`Shipment`](crate::models::Shipment).
     pub fn set_ship_to_address(&self, shipment_id: &str, address: &models::Address) -> Call<models::Shipment> {
         self.client
             .call(&operations::SHIPMENTS_SET_SHIP_TO_ADDRESS)
             .path_param(shipment_id)
-            .json_requiring(address, &["Street1", "City", "Country"])
+            .json_requiring_by_country(
+                address,
+                &["Street1", "City", "Country"],
+                &[("State", &["US", "CA"]), ("Zip", &["US", "CA"])],
+            )
             .returning()
     }
 }

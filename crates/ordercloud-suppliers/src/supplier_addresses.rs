@@ -57,14 +57,18 @@ impl SupplierAddressesApi {
     /// # Arguments
     ///
     /// - `supplier_id`: ID of the supplier. Sent as one path segment, whatever it holds.
-    /// - the body: a [`Address`](crate::models::Address); without `Street1` or `City` or `Country` it is refused before anything is sent.
+    /// - the body: a [`Address`](crate::models::Address); without `Street1` or `City` or `Country` it is refused before anything is sent. So are `State` (US, CA) and `Zip` (US, CA) where its `Country` is one of those.
     ///
     /// Answers the [`Address`](crate::models::Address).
     pub fn create(&self, supplier_id: &str, address: &models::Address) -> Call<models::Address> {
         self.client
             .call(&operations::SUPPLIER_ADDRESSES_CREATE)
             .path_param(supplier_id)
-            .json_requiring(address, &["Street1", "City", "Country"])
+            .json_requiring_by_country(
+                address,
+                &["Street1", "City", "Country"],
+                &[("State", &["US", "CA"]), ("Zip", &["US", "CA"])],
+            )
             .returning()
     }
 
@@ -96,7 +100,7 @@ impl SupplierAddressesApi {
     ///
     /// - `supplier_id`: ID of the supplier. Sent as one path segment, whatever it holds.
     /// - `address_id`: ID of the address. Sent as one path segment, whatever it holds.
-    /// - the body: a [`Address`](crate::models::Address); without `Street1` or `City` or `Country` it is refused before anything is sent.
+    /// - the body: a [`Address`](crate::models::Address); without `Street1` or `City` or `Country` it is refused before anything is sent. So are `State` (US, CA) and `Zip` (US, CA) where its `Country` is one of those.
     ///
     /// Answers the [`Address`](crate::models::Address).
     pub fn save(&self, supplier_id: &str, address_id: &str, address: &models::Address) -> Call<models::Address> {
@@ -104,7 +108,11 @@ impl SupplierAddressesApi {
             .call(&operations::SUPPLIER_ADDRESSES_SAVE)
             .path_param(supplier_id)
             .path_param(address_id)
-            .json_requiring(address, &["Street1", "City", "Country"])
+            .json_requiring_by_country(
+                address,
+                &["Street1", "City", "Country"],
+                &[("State", &["US", "CA"]), ("Zip", &["US", "CA"])],
+            )
             .returning()
     }
 

@@ -171,7 +171,7 @@ fn resource_file(spec: &Spec, section: &Section, resource: &Resource) -> String 
     let mut requests = String::new();
     for op in &resource.operations {
         out.push('\n');
-        out.push_str(&doc(&method_doc(section, resource, op), "    "));
+        out.push_str(&doc(&method_doc(spec, section, resource, op), "    "));
         let mut arguments = vec!["&self".to_owned()];
         for param in op.path_params.iter().chain(&op.required_query) {
             arguments.push(format!("{}: {}", ident(&param.rust), param_type(param)));
@@ -199,7 +199,29 @@ fn resource_file(spec: &Spec, section: &Section, resource: &Resource) -> String 
         }
         if let Some(body) = &op.body {
             let argument = ident(&snake_case(&body.schema));
-            if body.optional {
+            let by_country: Vec<String> = spec
+                .schema(&body.schema)
+                .filter(|_| !body.partial && !body.optional)
+                .map(|schema| &schema.properties[..])
+                .unwrap_or(&[])
+                .iter()
+                .filter(|property| !property.required_for_countries.is_empty())
+                .map(|property| {
+                    let countries: Vec<String> =
+                        property.required_for_countries.iter().map(|country| format!("\"{country}\"")).collect();
+                    format!("(\"{}\", &[{}])", property.json, countries.join(", "))
+                })
+                .collect();
+            if !by_country.is_empty() {
+                let required: Vec<String> = body.required.iter().map(|field| format!("\"{field}\"")).collect();
+                write!(
+                    chain,
+                    "\n            .json_requiring_by_country({argument}, &[{}], &[{}])",
+                    required.join(", "),
+                    by_country.join(", ")
+                )
+                .ok();
+            } else if body.optional {
                 write!(chain, "\n            .optional_json({argument})").ok();
             } else if body.required.is_empty() {
                 write!(chain, "\n            .json({argument})").ok();
@@ -300,7 +322,7 @@ fn variant(property: &str) -> String {
         .collect()
 }
 
-fn method_doc(section: &Section, resource: &Resource, op: &Op) -> String {
+fn method_doc(spec: &Spec, section: &Section, resource: &Resource, op: &Op) -> String {
     let mut text = if op.summary.is_empty() { format!("{}.", op.id) } else { ensure_period(&op.summary) };
     write!(
         text,
@@ -350,6 +372,18 @@ fn method_doc(section: &Section, resource: &Resource, op: &Op) -> String {
                     required.join(" or ")
                 )
                 .ok();
+            }
+            let by_country: Vec<String> = spec
+                .schema(&body.schema)
+                .filter(|_| !body.partial && !body.optional)
+                .map(|schema| &schema.properties[..])
+                .unwrap_or(&[])
+                .iter()
+                .filter(|property| !property.required_for_countries.is_empty())
+                .map(|property| format!("`{}` ({})", property.json, property.required_for_countries.join(", ")))
+                .collect();
+            if !by_country.is_empty() {
+                write!(text, " So are {} where its `Country` is one of those.", by_country.join(" and ")).ok();
             }
         }
     }

@@ -311,6 +311,51 @@ impl ApiRequest {
         request
     }
 
+    /// Like [`json_requiring`](Self::json_requiring), where some fields are required only in
+    /// some countries: `for_countries` pairs such a field with the `Country` codes that need
+    /// it. OrderCloud requires an address's `State` and `Zip` in the US and Canada:
+    ///
+    /// ```
+    /// # fn main() -> Result<(), ordercloud_transport::Error> {
+    /// use ordercloud_transport::ApiClient;
+    /// use ordercloud_transport::http::Method;
+    ///
+    /// let client = ApiClient::builder().build()?;
+    /// let rule: &[(&str, &[&str])] = &[("State", &["US", "CA"]), ("Zip", &["US", "CA"])];
+    /// let address = serde_json::json!({"Street1": "1 Main St", "City": "Reno", "Country": "US", "Zip": "89501"});
+    /// let request = client.request(Method::POST, "/addresses").json_requiring_by_country(&address, &["Street1"], rule);
+    /// assert!(format!("{request:?}").contains("needs State in US"));
+    /// let abroad = serde_json::json!({"Street1": "1 Rue", "City": "Lyon", "Country": "FR"});
+    /// let request = client.request(Method::POST, "/addresses").json_requiring_by_country(&abroad, &["Street1"], rule);
+    /// assert!(!format!("{request:?}").contains("needs"));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn json_requiring_by_country<T: Serialize + ?Sized>(
+        self,
+        body: &T,
+        required: &[&str],
+        for_countries: &[(&str, &[&str])],
+    ) -> Self {
+        let mut request = self.json_requiring(body, required);
+        if request.error.is_none() && !for_countries.is_empty() {
+            let body = request.body.as_deref().unwrap_or_default();
+            let country = text_field(body, "Country");
+            let present = present_fields(body);
+            let needed = for_countries.iter().find(|(field, countries)| {
+                country
+                    .as_deref()
+                    .is_some_and(|country| countries.iter().any(|code| code.eq_ignore_ascii_case(country)))
+                    && !present.iter().any(|name| name == field)
+            });
+            if let (Some((missing, _)), Some(country)) = (needed, country) {
+                request.error =
+                    Some(Error::invalid(format!("the body of {} needs {missing} in {country}", request.operation)));
+            }
+        }
+        request
+    }
+
     /// Sends `pairs` as a form with `Content-Type: application/x-www-form-urlencoded`, each
     /// name and value encoded (a space as `+`). Mark secret values with
     /// [`redact`](Self::redact).
@@ -515,6 +560,12 @@ pub struct ApiResponse<T> {
 
 /// The top-level fields of a JSON object that hold something other than `null`; empty for
 /// any other JSON.
+/// The text of the top-level field `name` of a JSON object, if it is text.
+fn text_field(body: &[u8], name: &str) -> Option<String> {
+    let object: serde_json::Map<String, serde_json::Value> = serde_json::from_slice(body).ok()?;
+    object.get(name)?.as_str().map(str::to_owned)
+}
+
 fn present_fields(body: &[u8]) -> Vec<String> {
     struct Fields;
     impl<'de> Visitor<'de> for Fields {
