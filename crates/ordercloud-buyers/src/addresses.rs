@@ -37,9 +37,9 @@ impl AddressesApi {
     /// `ID`, `AddressName`, `CompanyName`, `City`, `Street1`, `Street2`, `LastName`, `FirstName`, `State`,
     /// `Zip`. `sort_by` takes `AddressName`, `ID`, `DateCreated`, `CompanyName`, `FirstName`, `LastName`,
     /// `Street1`, `Street2`, `City`, `State`, `Zip`, `Country`, `Phone` (`!` in front for descending), or
-    /// [`AddressesListSort`](crate::AddressesListSort) values, checked when compiling. A filter on a
-    /// property the listed model does not have, or a sort or search it does not take, is refused before
-    /// anything is sent (`xp.` paths are free).
+    /// [`AddressesListSort`] values, checked when compiling. A filter on a property the listed model does
+    /// not have, or a sort or search it does not take, is refused before anything is sent (`xp.` paths are
+    /// free).
     pub fn list(&self, buyer_id: &str) -> ListCall<models::Address> {
         self.client
             .call(&operations::ADDRESSES_LIST)

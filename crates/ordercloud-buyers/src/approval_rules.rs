@@ -41,10 +41,9 @@ impl ApprovalRulesApi {
     /// A list of [`ApprovalRule`](crate::models::ApprovalRule): `.options(&ListOptions)` for the page,
     /// search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them.
     /// `search_on` takes `ID`, `Name`, `Description`, `RuleExpression`. `sort_by` takes `Name`, `ID`,
-    /// `ApprovingGroupID`, `RuleExpression` (`!` in front for descending), or
-    /// [`ApprovalRulesListSort`](crate::ApprovalRulesListSort) values, checked when compiling. A filter on
-    /// a property the listed model does not have, or a sort or search it does not take, is refused before
-    /// anything is sent (`xp.` paths are free).
+    /// `ApprovingGroupID`, `RuleExpression` (`!` in front for descending), or [`ApprovalRulesListSort`]
+    /// values, checked when compiling. A filter on a property the listed model does not have, or a sort or
+    /// search it does not take, is refused before anything is sent (`xp.` paths are free).
     pub fn list(&self, buyer_id: &str) -> ListCall<models::ApprovalRule> {
         self.client
             .call(&operations::APPROVAL_RULES_LIST)

@@ -29,9 +29,9 @@ impl BuyersApi {
     /// A list of [`Buyer`](crate::models::Buyer): `.options(&ListOptions)` for the page, search, sort and
     /// filters, `.send()` for one page, `.pages()` or `.items()` for all of them. `search_on` takes `Name`,
     /// `ID`. `sort_by` takes `ID`, `Name`, `DateCreated` (`!` in front for descending), or
-    /// [`BuyersListSort`](crate::BuyersListSort) values, checked when compiling. A filter on a property the
-    /// listed model does not have, or a sort or search it does not take, is refused before anything is sent
-    /// (`xp.` paths are free).
+    /// [`BuyersListSort`] values, checked when compiling. A filter on a property the listed model does not
+    /// have, or a sort or search it does not take, is refused before anything is sent (`xp.` paths are
+    /// free).
     pub fn list(&self) -> ListCall<models::Buyer> {
         self.client.call(&operations::BUYERS_LIST).list_fields(&operations::BUYERS_LIST_FIELDS).listing()
     }
@@ -130,9 +130,9 @@ impl BuyersApi {
     /// A list of [`BuyerSupplier`](crate::models::BuyerSupplier): `.options(&ListOptions)` for the page,
     /// search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them.
     /// `search_on` takes `ID`, `Name`. `sort_by` takes `Name`, `ID` (`!` in front for descending), or
-    /// [`BuyersListBuyerSellersSort`](crate::BuyersListBuyerSellersSort) values, checked when compiling. A
-    /// filter on a property the listed model does not have, or a sort or search it does not take, is
-    /// refused before anything is sent (`xp.` paths are free).
+    /// [`BuyersListBuyerSellersSort`] values, checked when compiling. A filter on a property the listed
+    /// model does not have, or a sort or search it does not take, is refused before anything is sent (`xp.`
+    /// paths are free).
     pub fn list_buyer_sellers(&self, buyer_id: &str) -> ListCall<models::BuyerSupplier> {
         self.client
             .call(&operations::BUYERS_LIST_BUYER_SELLERS)

@@ -38,9 +38,9 @@ impl CreditCardsApi {
     /// sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them. `search_on`
     /// takes `ID`, `CardholderName`, `CardType`, `ExpirationDate`. `sort_by` takes `ID`, `CardholderName`,
     /// `CardType`, `ExpirationDate`, `DateCreated` (`!` in front for descending), or
-    /// [`CreditCardsListSort`](crate::CreditCardsListSort) values, checked when compiling. A filter on a
-    /// property the listed model does not have, or a sort or search it does not take, is refused before
-    /// anything is sent (`xp.` paths are free).
+    /// [`CreditCardsListSort`] values, checked when compiling. A filter on a property the listed model does
+    /// not have, or a sort or search it does not take, is refused before anything is sent (`xp.` paths are
+    /// free).
     pub fn list(&self, buyer_id: &str) -> ListCall<models::CreditCard> {
         self.client
             .call(&operations::CREDIT_CARDS_LIST)

@@ -34,9 +34,9 @@ impl ProductCollectionsApi {
     /// A list of [`ProductCollection`](crate::models::ProductCollection): `.options(&ListOptions)` for the
     /// page, search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them.
     /// `search_on` takes `ID`, `Name`. `sort_by` takes `Name`, `ID` (`!` in front for descending), or
-    /// [`ProductCollectionsListSort`](crate::ProductCollectionsListSort) values, checked when compiling. A
-    /// filter on a property the listed model does not have, or a sort or search it does not take, is
-    /// refused before anything is sent (`xp.` paths are free).
+    /// [`ProductCollectionsListSort`] values, checked when compiling. A filter on a property the listed
+    /// model does not have, or a sort or search it does not take, is refused before anything is sent (`xp.`
+    /// paths are free).
     pub fn list(&self, buyer_id: &str) -> ListCall<models::ProductCollection> {
         self.client
             .call(&operations::PRODUCT_COLLECTIONS_LIST)

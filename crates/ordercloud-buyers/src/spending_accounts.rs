@@ -45,9 +45,9 @@ impl SpendingAccountsApi {
     /// A list of [`SpendingAccount`](crate::models::SpendingAccount): `.options(&ListOptions)` for the
     /// page, search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them.
     /// `search_on` takes `ID`, `Name`. `sort_by` takes `Name`, `ID` (`!` in front for descending), or
-    /// [`SpendingAccountsListSort`](crate::SpendingAccountsListSort) values, checked when compiling. A
-    /// filter on a property the listed model does not have, or a sort or search it does not take, is
-    /// refused before anything is sent (`xp.` paths are free).
+    /// [`SpendingAccountsListSort`] values, checked when compiling. A filter on a property the listed model
+    /// does not have, or a sort or search it does not take, is refused before anything is sent (`xp.` paths
+    /// are free).
     pub fn list(&self, buyer_id: &str) -> ListCall<models::SpendingAccount> {
         self.client
             .call(&operations::SPENDING_ACCOUNTS_LIST)

@@ -37,9 +37,9 @@ impl UserGroupsApi {
     /// A list of [`UserGroup`](crate::models::UserGroup): `.options(&ListOptions)` for the page, search,
     /// sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them. `search_on`
     /// takes `ID`, `Name`, `Description`. `sort_by` takes `Name`, `ID` (`!` in front for descending), or
-    /// [`UserGroupsListSort`](crate::UserGroupsListSort) values, checked when compiling. A filter on a
-    /// property the listed model does not have, or a sort or search it does not take, is refused before
-    /// anything is sent (`xp.` paths are free).
+    /// [`UserGroupsListSort`] values, checked when compiling. A filter on a property the listed model does
+    /// not have, or a sort or search it does not take, is refused before anything is sent (`xp.` paths are
+    /// free).
     pub fn list(&self, buyer_id: &str) -> ListCall<models::UserGroup> {
         self.client
             .call(&operations::USER_GROUPS_LIST)

@@ -36,9 +36,9 @@ impl UsersApi {
     /// filters, `.send()` for one page, `.pages()` or `.items()` for all of them. `search_on` takes `ID`,
     /// `Username`, `LastName`, `FirstName`, `Email`. `sort_by` takes `LastName`, `FirstName`, `Username`,
     /// `ID`, `Email`, `DateCreated`, `LastActive`, `PasswordLastSetDate` (`!` in front for descending), or
-    /// [`UsersListSort`](crate::UsersListSort) values, checked when compiling. A filter on a property the
-    /// listed model does not have, or a sort or search it does not take, is refused before anything is sent
-    /// (`xp.` paths are free). Its own query parameters are methods of the request: `user_group_id`.
+    /// [`UsersListSort`] values, checked when compiling. A filter on a property the listed model does not
+    /// have, or a sort or search it does not take, is refused before anything is sent (`xp.` paths are
+    /// free). Its own query parameters are methods of the request: `user_group_id`.
     pub fn list(&self, buyer_id: &str) -> UsersList {
         self.client
             .call(&operations::USERS_LIST)
@@ -250,9 +250,9 @@ impl UsersApi {
     /// filters, `.send()` for one page, `.pages()` or `.items()` for all of them. `search_on` takes `ID`,
     /// `Username`, `LastName`, `FirstName`, `Email`. `sort_by` takes `LastName`, `FirstName`, `Username`,
     /// `ID`, `Email`, `DateCreated`, `LastActive`, `PasswordLastSetDate` (`!` in front for descending), or
-    /// [`UsersListAcrossBuyersSort`](crate::UsersListAcrossBuyersSort) values, checked when compiling. A
-    /// filter on a property the listed model does not have, or a sort or search it does not take, is
-    /// refused before anything is sent (`xp.` paths are free).
+    /// [`UsersListAcrossBuyersSort`] values, checked when compiling. A filter on a property the listed
+    /// model does not have, or a sort or search it does not take, is refused before anything is sent (`xp.`
+    /// paths are free).
     pub fn list_across_buyers(&self) -> ListCall<models::User> {
         self.client
             .call(&operations::USERS_LIST_ACROSS_BUYERS)

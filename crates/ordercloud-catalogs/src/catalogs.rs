@@ -33,9 +33,9 @@ impl CatalogsApi {
     /// A list of [`Catalog`](crate::models::Catalog): `.options(&ListOptions)` for the page, search, sort
     /// and filters, `.send()` for one page, `.pages()` or `.items()` for all of them. `search_on` takes
     /// `ID`, `Name`, `Description`. `sort_by` takes `OwnerID`, `Name`, `ID` (`!` in front for descending),
-    /// or [`CatalogsListSort`](crate::CatalogsListSort) values, checked when compiling. A filter on a
-    /// property the listed model does not have, or a sort or search it does not take, is refused before
-    /// anything is sent (`xp.` paths are free).
+    /// or [`CatalogsListSort`] values, checked when compiling. A filter on a property the listed model does
+    /// not have, or a sort or search it does not take, is refused before anything is sent (`xp.` paths are
+    /// free).
     pub fn list(&self) -> ListCall<models::Catalog> {
         self.client.call(&operations::CATALOGS_LIST).list_fields(&operations::CATALOGS_LIST_FIELDS).listing()
     }

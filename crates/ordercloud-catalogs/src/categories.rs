@@ -35,10 +35,9 @@ impl CategoriesApi {
     /// A list of [`Category`](crate::models::Category): `.options(&ListOptions)` for the page, search, sort
     /// and filters, `.send()` for one page, `.pages()` or `.items()` for all of them. `search_on` takes
     /// `ID`, `Name`, `Description`. `sort_by` takes `ID`, `Name` (`!` in front for descending), or
-    /// [`CategoriesListSort`](crate::CategoriesListSort) values, checked when compiling. A filter on a
-    /// property the listed model does not have, or a sort or search it does not take, is refused before
-    /// anything is sent (`xp.` paths are free). Its own query parameters are methods of the request:
-    /// `depth`.
+    /// [`CategoriesListSort`] values, checked when compiling. A filter on a property the listed model does
+    /// not have, or a sort or search it does not take, is refused before anything is sent (`xp.` paths are
+    /// free). Its own query parameters are methods of the request: `depth`.
     pub fn list(&self, catalog_id: &str) -> CategoriesList {
         self.client
             .call(&operations::CATEGORIES_LIST)

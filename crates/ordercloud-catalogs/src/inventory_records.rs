@@ -37,10 +37,9 @@ impl InventoryRecordsApi {
     /// A list of [`InventoryRecord`](crate::models::InventoryRecord): `.options(&ListOptions)` for the
     /// page, search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them.
     /// `search_on` takes `ID`, `AddressID`. `sort_by` takes `ID`, `AddressID` (`!` in front for
-    /// descending), or [`InventoryRecordsListSort`](crate::InventoryRecordsListSort) values, checked when
-    /// compiling. A filter on a property the listed model does not have, or a sort or search it does not
-    /// take, is refused before anything is sent (`xp.` paths are free). Its own query parameters are
-    /// methods of the request: `include_address`.
+    /// descending), or [`InventoryRecordsListSort`] values, checked when compiling. A filter on a property
+    /// the listed model does not have, or a sort or search it does not take, is refused before anything is
+    /// sent (`xp.` paths are free). Its own query parameters are methods of the request: `include_address`.
     pub fn list(&self, product_id: &str) -> InventoryRecordsList {
         self.client
             .call(&operations::INVENTORY_RECORDS_LIST)
@@ -187,10 +186,10 @@ impl InventoryRecordsApi {
     /// A list of [`InventoryRecord`](crate::models::InventoryRecord): `.options(&ListOptions)` for the
     /// page, search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them.
     /// `search_on` takes `ID`, `AddressID`. `sort_by` takes `ID`, `AddressID` (`!` in front for
-    /// descending), or [`InventoryRecordsListVariantSort`](crate::InventoryRecordsListVariantSort) values,
-    /// checked when compiling. A filter on a property the listed model does not have, or a sort or search
-    /// it does not take, is refused before anything is sent (`xp.` paths are free). Its own query
-    /// parameters are methods of the request: `include_address`.
+    /// descending), or [`InventoryRecordsListVariantSort`] values, checked when compiling. A filter on a
+    /// property the listed model does not have, or a sort or search it does not take, is refused before
+    /// anything is sent (`xp.` paths are free). Its own query parameters are methods of the request:
+    /// `include_address`.
     pub fn list_variant(&self, product_id: &str, variant_id: &str) -> InventoryRecordsListVariant {
         self.client
             .call(&operations::INVENTORY_RECORDS_LIST_VARIANT)

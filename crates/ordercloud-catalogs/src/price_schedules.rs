@@ -33,9 +33,9 @@ impl PriceSchedulesApi {
     /// A list of [`PriceSchedule`](crate::models::PriceSchedule): `.options(&ListOptions)` for the page,
     /// search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them.
     /// `search_on` takes `ID`, `Name`, `ApplyTax`, `Currency`. `sort_by` takes `Name`, `ID`, `OwnerID` (`!`
-    /// in front for descending), or [`PriceSchedulesListSort`](crate::PriceSchedulesListSort) values,
-    /// checked when compiling. A filter on a property the listed model does not have, or a sort or search
-    /// it does not take, is refused before anything is sent (`xp.` paths are free).
+    /// in front for descending), or [`PriceSchedulesListSort`] values, checked when compiling. A filter on
+    /// a property the listed model does not have, or a sort or search it does not take, is refused before
+    /// anything is sent (`xp.` paths are free).
     pub fn list(&self) -> ListCall<models::PriceSchedule> {
         self.client
             .call(&operations::PRICE_SCHEDULES_LIST)

@@ -35,9 +35,9 @@ impl ProductFacetsApi {
     /// A list of [`ProductFacet`](crate::models::ProductFacet): `.options(&ListOptions)` for the page,
     /// search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them.
     /// `search_on` takes `ID`, `Name`, `XpPath`. `sort_by` takes `ListOrder`, `ID`, `Name`, `XpPath` (`!`
-    /// in front for descending), or [`ProductFacetsListSort`](crate::ProductFacetsListSort) values, checked
-    /// when compiling. A filter on a property the listed model does not have, or a sort or search it does
-    /// not take, is refused before anything is sent (`xp.` paths are free).
+    /// in front for descending), or [`ProductFacetsListSort`] values, checked when compiling. A filter on a
+    /// property the listed model does not have, or a sort or search it does not take, is refused before
+    /// anything is sent (`xp.` paths are free).
     pub fn list(&self) -> ListCall<models::ProductFacet> {
         self.client
             .call(&operations::PRODUCT_FACETS_LIST)

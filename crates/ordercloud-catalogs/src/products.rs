@@ -40,10 +40,10 @@ impl ProductsApi {
     /// A list of [`Product`](crate::models::Product), with facets: `.options(&ListOptions)` for the page,
     /// search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them.
     /// `search_on` takes `ID`, `Name`, `Description`. `sort_by` takes `OwnerID`, `Name`, `ID` (`!` in front
-    /// for descending), or [`ProductsListSort`](crate::ProductsListSort) values, checked when compiling. A
-    /// filter on a property the listed model does not have, or a sort or search it does not take, is
-    /// refused before anything is sent (`xp.` paths are free). Its own query parameters are methods of the
-    /// request: `catalog_id`, `category_id`, `supplier_id`, `search_type`.
+    /// for descending), or [`ProductsListSort`] values, checked when compiling. A filter on a property the
+    /// listed model does not have, or a sort or search it does not take, is refused before anything is sent
+    /// (`xp.` paths are free). Its own query parameters are methods of the request: `catalog_id`,
+    /// `category_id`, `supplier_id`, `search_type`.
     pub fn list(&self) -> ProductsList {
         self.client
             .call(&operations::PRODUCTS_LIST)
@@ -172,9 +172,9 @@ impl ProductsApi {
     /// A list of [`Spec`](crate::models::Spec): `.options(&ListOptions)` for the page, search, sort and
     /// filters, `.send()` for one page, `.pages()` or `.items()` for all of them. `search_on` takes `Name`,
     /// `ID`. `sort_by` takes `ListOrder`, `Name`, `ID` (`!` in front for descending), or
-    /// [`ProductsListSpecsSort`](crate::ProductsListSpecsSort) values, checked when compiling. A filter on
-    /// a property the listed model does not have, or a sort or search it does not take, is refused before
-    /// anything is sent (`xp.` paths are free).
+    /// [`ProductsListSpecsSort`] values, checked when compiling. A filter on a property the listed model
+    /// does not have, or a sort or search it does not take, is refused before anything is sent (`xp.` paths
+    /// are free).
     pub fn list_specs(&self, product_id: &str) -> ListCall<models::Spec> {
         self.client
             .call(&operations::PRODUCTS_LIST_SPECS)
@@ -196,9 +196,9 @@ impl ProductsApi {
     /// A list of [`ProductSupplier`](crate::models::ProductSupplier): `.options(&ListOptions)` for the
     /// page, search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them.
     /// `search_on` takes `Name`, `ID`. `sort_by` takes `ID`, `Name`, `DateCreated` (`!` in front for
-    /// descending), or [`ProductsListSuppliersSort`](crate::ProductsListSuppliersSort) values, checked when
-    /// compiling. A filter on a property the listed model does not have, or a sort or search it does not
-    /// take, is refused before anything is sent (`xp.` paths are free).
+    /// descending), or [`ProductsListSuppliersSort`] values, checked when compiling. A filter on a property
+    /// the listed model does not have, or a sort or search it does not take, is refused before anything is
+    /// sent (`xp.` paths are free).
     pub fn list_suppliers(&self, product_id: &str) -> ListCall<models::ProductSupplier> {
         self.client
             .call(&operations::PRODUCTS_LIST_SUPPLIERS)
@@ -262,9 +262,9 @@ impl ProductsApi {
     /// A list of [`Variant`](crate::models::Variant): `.options(&ListOptions)` for the page, search, sort
     /// and filters, `.send()` for one page, `.pages()` or `.items()` for all of them. `search_on` takes
     /// `ID`, `Name`, `Description`. `sort_by` takes `ID`, `Name` (`!` in front for descending), or
-    /// [`ProductsListVariantsSort`](crate::ProductsListVariantsSort) values, checked when compiling. A
-    /// filter on a property the listed model does not have, or a sort or search it does not take, is
-    /// refused before anything is sent (`xp.` paths are free).
+    /// [`ProductsListVariantsSort`] values, checked when compiling. A filter on a property the listed model
+    /// does not have, or a sort or search it does not take, is refused before anything is sent (`xp.` paths
+    /// are free).
     pub fn list_variants(&self, product_id: &str) -> ListCall<models::Variant> {
         self.client
             .call(&operations::PRODUCTS_LIST_VARIANTS)

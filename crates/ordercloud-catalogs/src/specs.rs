@@ -36,10 +36,9 @@ impl SpecsApi {
     ///
     /// A list of [`Spec`](crate::models::Spec): `.options(&ListOptions)` for the page, search, sort and
     /// filters, `.send()` for one page, `.pages()` or `.items()` for all of them. `search_on` takes `Name`,
-    /// `ID`. `sort_by` takes `ListOrder`, `Name`, `ID` (`!` in front for descending), or
-    /// [`SpecsListSort`](crate::SpecsListSort) values, checked when compiling. A filter on a property the
-    /// listed model does not have, or a sort or search it does not take, is refused before anything is sent
-    /// (`xp.` paths are free).
+    /// `ID`. `sort_by` takes `ListOrder`, `Name`, `ID` (`!` in front for descending), or [`SpecsListSort`]
+    /// values, checked when compiling. A filter on a property the listed model does not have, or a sort or
+    /// search it does not take, is refused before anything is sent (`xp.` paths are free).
     pub fn list(&self) -> ListCall<models::Spec> {
         self.client.call(&operations::SPECS_LIST).list_fields(&operations::SPECS_LIST_FIELDS).listing()
     }
@@ -138,9 +137,9 @@ impl SpecsApi {
     /// A list of [`SpecOption`](crate::models::SpecOption): `.options(&ListOptions)` for the page, search,
     /// sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them. `search_on`
     /// takes `Value`, `ID`. `sort_by` takes `ListOrder`, `ID` (`!` in front for descending), or
-    /// [`SpecsListOptionsSort`](crate::SpecsListOptionsSort) values, checked when compiling. A filter on a
-    /// property the listed model does not have, or a sort or search it does not take, is refused before
-    /// anything is sent (`xp.` paths are free).
+    /// [`SpecsListOptionsSort`] values, checked when compiling. A filter on a property the listed model
+    /// does not have, or a sort or search it does not take, is refused before anything is sent (`xp.` paths
+    /// are free).
     pub fn list_options(&self, spec_id: &str) -> ListCall<models::SpecOption> {
         self.client
             .call(&operations::SPECS_LIST_OPTIONS)
@@ -288,9 +287,9 @@ impl SpecsApi {
     /// for the page, search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of
     /// them. `search_on` takes `SpecID`, `ProductID`. `sort_by` takes `SpecID`, `ProductID`,
     /// `DefaultOptionID`, `DefaultValue` (`!` in front for descending), or
-    /// [`SpecsListProductAssignmentsSort`](crate::SpecsListProductAssignmentsSort) values, checked when
-    /// compiling. A filter on a property the listed model does not have, or a sort or search it does not
-    /// take, is refused before anything is sent (`xp.` paths are free).
+    /// [`SpecsListProductAssignmentsSort`] values, checked when compiling. A filter on a property the
+    /// listed model does not have, or a sort or search it does not take, is refused before anything is sent
+    /// (`xp.` paths are free).
     pub fn list_product_assignments(&self) -> ListCall<models::SpecProductAssignment> {
         self.client
             .call(&operations::SPECS_LIST_PRODUCT_ASSIGNMENTS)

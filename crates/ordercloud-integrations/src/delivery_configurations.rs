@@ -30,9 +30,9 @@ impl DeliveryConfigurationsApi {
     /// A list of [`DeliveryConfig`](crate::models::DeliveryConfig): `.options(&ListOptions)` for the page,
     /// search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them.
     /// `search_on` takes `ID`, `Name`. `sort_by` takes `ID`, `Name` (`!` in front for descending), or
-    /// [`DeliveryConfigurationsListSort`](crate::DeliveryConfigurationsListSort) values, checked when
-    /// compiling. A filter on a property the listed model does not have, or a sort or search it does not
-    /// take, is refused before anything is sent (`xp.` paths are free).
+    /// [`DeliveryConfigurationsListSort`] values, checked when compiling. A filter on a property the listed
+    /// model does not have, or a sort or search it does not take, is refused before anything is sent (`xp.`
+    /// paths are free).
     pub fn list(&self) -> ListCall<models::DeliveryConfig> {
         self.client
             .call(&operations::DELIVERY_CONFIGURATIONS_LIST)

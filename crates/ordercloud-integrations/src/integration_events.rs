@@ -29,9 +29,9 @@ impl IntegrationEventsApi {
     /// A list of [`IntegrationEvent`](crate::models::IntegrationEvent): `.options(&ListOptions)` for the
     /// page, search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them.
     /// `search_on` takes `ID`, `EventType`, `Name`. `sort_by` takes `ID`, `EventType`, `Name` (`!` in front
-    /// for descending), or [`IntegrationEventsListSort`](crate::IntegrationEventsListSort) values, checked
-    /// when compiling. A filter on a property the listed model does not have, or a sort or search it does
-    /// not take, is refused before anything is sent (`xp.` paths are free).
+    /// for descending), or [`IntegrationEventsListSort`] values, checked when compiling. A filter on a
+    /// property the listed model does not have, or a sort or search it does not take, is refused before
+    /// anything is sent (`xp.` paths are free).
     pub fn list(&self) -> ListCall<models::IntegrationEvent> {
         self.client
             .call(&operations::INTEGRATION_EVENTS_LIST)

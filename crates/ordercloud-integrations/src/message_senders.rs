@@ -33,9 +33,9 @@ impl MessageSendersApi {
     /// A list of [`MessageSender`](crate::models::MessageSender): `.options(&ListOptions)` for the page,
     /// search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them.
     /// `search_on` takes `ID`, `Name`. `sort_by` takes `ID`, `Name` (`!` in front for descending), or
-    /// [`MessageSendersListSort`](crate::MessageSendersListSort) values, checked when compiling. A filter
-    /// on a property the listed model does not have, or a sort or search it does not take, is refused
-    /// before anything is sent (`xp.` paths are free).
+    /// [`MessageSendersListSort`] values, checked when compiling. A filter on a property the listed model
+    /// does not have, or a sort or search it does not take, is refused before anything is sent (`xp.` paths
+    /// are free).
     pub fn list(&self) -> ListCall<models::MessageSender> {
         self.client
             .call(&operations::MESSAGE_SENDERS_LIST)
@@ -208,9 +208,9 @@ impl MessageSendersApi {
     /// or `.items()` for all of them. `search_on` takes `BuyerID`, `UserGroupID`, `UserID`,
     /// `MessageConfigName`, `SupplierID`. `sort_by` takes `BuyerID`, `UserGroupID`, `UserID`,
     /// `MessageConfigName`, `SupplierID` (`!` in front for descending), or
-    /// [`MessageSendersListCCListenerAssignmentsSort`](crate::MessageSendersListCCListenerAssignmentsSort)
-    /// values, checked when compiling. A filter on a property the listed model does not have, or a sort or
-    /// search it does not take, is refused before anything is sent (`xp.` paths are free).
+    /// [`MessageSendersListCCListenerAssignmentsSort`] values, checked when compiling. A filter on a
+    /// property the listed model does not have, or a sort or search it does not take, is refused before
+    /// anything is sent (`xp.` paths are free).
     pub fn list_cc_listener_assignments(&self) -> ListCall<models::MessageCCListenerAssignment> {
         self.client
             .call(&operations::MESSAGE_SENDERS_LIST_CC_LISTENER_ASSIGNMENTS)

@@ -29,9 +29,9 @@ impl TrackingEventsApi {
     /// A list of [`TrackingEvent`](crate::models::TrackingEvent): `.options(&ListOptions)` for the page,
     /// search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them.
     /// `search_on` takes `ID`, `EventType`. `sort_by` takes `ID`, `EventType` (`!` in front for
-    /// descending), or [`TrackingEventsListSort`](crate::TrackingEventsListSort) values, checked when
-    /// compiling. A filter on a property the listed model does not have, or a sort or search it does not
-    /// take, is refused before anything is sent (`xp.` paths are free).
+    /// descending), or [`TrackingEventsListSort`] values, checked when compiling. A filter on a property
+    /// the listed model does not have, or a sort or search it does not take, is refused before anything is
+    /// sent (`xp.` paths are free).
     pub fn list(&self) -> ListCall<models::TrackingEvent> {
         self.client
             .call(&operations::TRACKING_EVENTS_LIST)

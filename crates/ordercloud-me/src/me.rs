@@ -85,9 +85,9 @@ impl MeApi {
     /// `search_on` takes `ID`, `AddressName`, `CompanyName`, `City`, `Street1`, `Street2`, `LastName`,
     /// `FirstName`, `State`, `Zip`. `sort_by` takes `AddressName`, `ID`, `DateCreated`, `CompanyName`,
     /// `FirstName`, `LastName`, `Street1`, `Street2`, `City`, `State`, `Zip`, `Country`, `Phone` (`!` in
-    /// front for descending), or [`MeListAddressesSort`](crate::MeListAddressesSort) values, checked when
-    /// compiling. A filter on a property the listed model does not have, or a sort or search it does not
-    /// take, is refused before anything is sent (`xp.` paths are free).
+    /// front for descending), or [`MeListAddressesSort`] values, checked when compiling. A filter on a
+    /// property the listed model does not have, or a sort or search it does not take, is refused before
+    /// anything is sent (`xp.` paths are free).
     pub fn list_addresses(&self) -> ListCall<models::BuyerAddress> {
         self.client.call(&operations::ME_LIST_ADDRESSES).list_fields(&operations::ME_LIST_ADDRESSES_FIELDS).listing()
     }
@@ -206,10 +206,9 @@ impl MeApi {
     /// A list of [`Catalog`](crate::models::Catalog): `.options(&ListOptions)` for the page, search, sort
     /// and filters, `.send()` for one page, `.pages()` or `.items()` for all of them. `search_on` takes
     /// `ID`, `Name`, `Description`. `sort_by` takes `OwnerID`, `Name`, `ID` (`!` in front for descending),
-    /// or [`MeListCatalogsSort`](crate::MeListCatalogsSort) values, checked when compiling. A filter on a
-    /// property the listed model does not have, or a sort or search it does not take, is refused before
-    /// anything is sent (`xp.` paths are free). Its own query parameters are methods of the request:
-    /// `seller_id`.
+    /// or [`MeListCatalogsSort`] values, checked when compiling. A filter on a property the listed model
+    /// does not have, or a sort or search it does not take, is refused before anything is sent (`xp.` paths
+    /// are free). Its own query parameters are methods of the request: `seller_id`.
     pub fn list_catalogs(&self) -> MeListCatalogs {
         self.client
             .call(&operations::ME_LIST_CATALOGS)
@@ -246,10 +245,9 @@ impl MeApi {
     /// A list of [`Category`](crate::models::Category): `.options(&ListOptions)` for the page, search, sort
     /// and filters, `.send()` for one page, `.pages()` or `.items()` for all of them. `search_on` takes
     /// `ID`, `Name`, `Description`. `sort_by` takes `ID`, `Name` (`!` in front for descending), or
-    /// [`MeListCategoriesSort`](crate::MeListCategoriesSort) values, checked when compiling. A filter on a
-    /// property the listed model does not have, or a sort or search it does not take, is refused before
-    /// anything is sent (`xp.` paths are free). Its own query parameters are methods of the request:
-    /// `depth`, `catalog_id`, `product_id`.
+    /// [`MeListCategoriesSort`] values, checked when compiling. A filter on a property the listed model
+    /// does not have, or a sort or search it does not take, is refused before anything is sent (`xp.` paths
+    /// are free). Its own query parameters are methods of the request: `depth`, `catalog_id`, `product_id`.
     pub fn list_categories(&self) -> MeListCategories {
         self.client
             .call(&operations::ME_LIST_CATEGORIES)
@@ -291,9 +289,9 @@ impl MeApi {
     /// A list of [`CostCenter`](crate::models::CostCenter): `.options(&ListOptions)` for the page, search,
     /// sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them. `search_on`
     /// takes `ID`, `Name`, `Description`. `sort_by` takes `Name`, `ID` (`!` in front for descending), or
-    /// [`MeListCostCentersSort`](crate::MeListCostCentersSort) values, checked when compiling. A filter on
-    /// a property the listed model does not have, or a sort or search it does not take, is refused before
-    /// anything is sent (`xp.` paths are free).
+    /// [`MeListCostCentersSort`] values, checked when compiling. A filter on a property the listed model
+    /// does not have, or a sort or search it does not take, is refused before anything is sent (`xp.` paths
+    /// are free).
     pub fn list_cost_centers(&self) -> ListCall<models::CostCenter> {
         self.client
             .call(&operations::ME_LIST_COST_CENTERS)
@@ -313,9 +311,9 @@ impl MeApi {
     /// page, search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them.
     /// `search_on` takes `ID`, `CardholderName`, `CardType`, `ExpirationDate`, `Editable`. `sort_by` takes
     /// `ID`, `CardholderName`, `CardType`, `ExpirationDate`, `DateCreated` (`!` in front for descending),
-    /// or [`MeListCreditCardsSort`](crate::MeListCreditCardsSort) values, checked when compiling. A filter
-    /// on a property the listed model does not have, or a sort or search it does not take, is refused
-    /// before anything is sent (`xp.` paths are free).
+    /// or [`MeListCreditCardsSort`] values, checked when compiling. A filter on a property the listed model
+    /// does not have, or a sort or search it does not take, is refused before anything is sent (`xp.` paths
+    /// are free).
     pub fn list_credit_cards(&self) -> ListCall<models::BuyerCreditCard> {
         self.client
             .call(&operations::ME_LIST_CREDIT_CARDS)
@@ -437,10 +435,9 @@ impl MeApi {
     /// `FromCompanyID`, `ToCompanyID`, `FromUserID`, `Status`, `DateApproved`, `DateDeclined`,
     /// `DateCanceled`, `DateCompleted`, `LastUpdated`, `Subtotal`, `ShippingCost`, `TaxCost`, `Gratuity`,
     /// `Fees`, `PromotionDiscount`, `Total`, `IsSubmitted` (`!` in front for descending), or
-    /// [`MeListOrdersSort`](crate::MeListOrdersSort) values, checked when compiling. A filter on a property
-    /// the listed model does not have, or a sort or search it does not take, is refused before anything is
-    /// sent (`xp.` paths are free). Its own query parameters are methods of the request: `from`, `to`,
-    /// `search_type`.
+    /// [`MeListOrdersSort`] values, checked when compiling. A filter on a property the listed model does
+    /// not have, or a sort or search it does not take, is refused before anything is sent (`xp.` paths are
+    /// free). Its own query parameters are methods of the request: `from`, `to`, `search_type`.
     pub fn list_orders(&self) -> MeListOrders {
         self.client.call(&operations::ME_LIST_ORDERS).list_fields(&operations::ME_LIST_ORDERS_FIELDS).listing().into()
     }
@@ -480,10 +477,9 @@ impl MeApi {
     /// `FromCompanyID`, `ToCompanyID`, `FromUserID`, `Status`, `DateApproved`, `DateDeclined`,
     /// `DateCanceled`, `DateCompleted`, `LastUpdated`, `Subtotal`, `ShippingCost`, `TaxCost`, `Gratuity`,
     /// `Fees`, `PromotionDiscount`, `Total`, `IsSubmitted` (`!` in front for descending), or
-    /// [`MeListApprovableOrdersSort`](crate::MeListApprovableOrdersSort) values, checked when compiling. A
-    /// filter on a property the listed model does not have, or a sort or search it does not take, is
-    /// refused before anything is sent (`xp.` paths are free). Its own query parameters are methods of the
-    /// request: `from`, `to`.
+    /// [`MeListApprovableOrdersSort`] values, checked when compiling. A filter on a property the listed
+    /// model does not have, or a sort or search it does not take, is refused before anything is sent (`xp.`
+    /// paths are free). Its own query parameters are methods of the request: `from`, `to`.
     pub fn list_approvable_orders(&self) -> MeListApprovableOrders {
         self.client
             .call(&operations::ME_LIST_APPROVABLE_ORDERS)
@@ -503,10 +499,10 @@ impl MeApi {
     /// A list of [`BuyerProduct`](crate::models::BuyerProduct), with facets: `.options(&ListOptions)` for
     /// the page, search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of
     /// them. `search_on` takes `ID`, `Name`, `Description`. `sort_by` takes `OwnerID`, `Name`, `ID` (`!` in
-    /// front for descending), or [`MeListProductsSort`](crate::MeListProductsSort) values, checked when
-    /// compiling. A filter on a property the listed model does not have, or a sort or search it does not
-    /// take, is refused before anything is sent (`xp.` paths are free). Its own query parameters are
-    /// methods of the request: `catalog_id`, `category_id`, `depth`, `search_type`, `seller_id`.
+    /// front for descending), or [`MeListProductsSort`] values, checked when compiling. A filter on a
+    /// property the listed model does not have, or a sort or search it does not take, is refused before
+    /// anything is sent (`xp.` paths are free). Its own query parameters are methods of the request:
+    /// `catalog_id`, `category_id`, `depth`, `search_type`, `seller_id`.
     pub fn list_products(&self) -> MeListProducts {
         self.client
             .call(&operations::ME_LIST_PRODUCTS)
@@ -548,9 +544,9 @@ impl MeApi {
     /// A list of [`Spec`](crate::models::Spec): `.options(&ListOptions)` for the page, search, sort and
     /// filters, `.send()` for one page, `.pages()` or `.items()` for all of them. `search_on` takes `Name`,
     /// `ID`. `sort_by` takes `ListOrder`, `Name`, `ID` (`!` in front for descending), or
-    /// [`MeListSpecsSort`](crate::MeListSpecsSort) values, checked when compiling. A filter on a property
-    /// the listed model does not have, or a sort or search it does not take, is refused before anything is
-    /// sent (`xp.` paths are free). Its own query parameters are methods of the request: `catalog_id`.
+    /// [`MeListSpecsSort`] values, checked when compiling. A filter on a property the listed model does not
+    /// have, or a sort or search it does not take, is refused before anything is sent (`xp.` paths are
+    /// free). Its own query parameters are methods of the request: `catalog_id`.
     pub fn list_specs(&self, product_id: &str) -> MeListSpecs {
         self.client
             .call(&operations::ME_LIST_SPECS)
@@ -594,9 +590,9 @@ impl MeApi {
     /// A list of [`Variant`](crate::models::Variant): `.options(&ListOptions)` for the page, search, sort
     /// and filters, `.send()` for one page, `.pages()` or `.items()` for all of them. `search_on` takes
     /// `ID`, `Name`, `Description`. `sort_by` takes `ID`, `Name` (`!` in front for descending), or
-    /// [`MeListVariantsSort`](crate::MeListVariantsSort) values, checked when compiling. A filter on a
-    /// property the listed model does not have, or a sort or search it does not take, is refused before
-    /// anything is sent (`xp.` paths are free).
+    /// [`MeListVariantsSort`] values, checked when compiling. A filter on a property the listed model does
+    /// not have, or a sort or search it does not take, is refused before anything is sent (`xp.` paths are
+    /// free).
     pub fn list_variants(&self, product_id: &str) -> ListCall<models::Variant> {
         self.client
             .call(&operations::ME_LIST_VARIANTS)
@@ -636,9 +632,9 @@ impl MeApi {
     /// takes `ID`, `Name`, `Code`, `Description`, `FinePrint`, `EligibleExpression`, `ValueExpression`.
     /// `sort_by` takes `Name`, `ID`, `Code`, `StartDate`, `ExpirationDate`, `EligibleExpression`,
     /// `ValueExpression`, `CanCombine`, `AutoApply`, `Active`, `Priority` (`!` in front for descending), or
-    /// [`MeListPromotionsSort`](crate::MeListPromotionsSort) values, checked when compiling. A filter on a
-    /// property the listed model does not have, or a sort or search it does not take, is refused before
-    /// anything is sent (`xp.` paths are free).
+    /// [`MeListPromotionsSort`] values, checked when compiling. A filter on a property the listed model
+    /// does not have, or a sort or search it does not take, is refused before anything is sent (`xp.` paths
+    /// are free).
     pub fn list_promotions(&self) -> ListCall<models::Promotion> {
         self.client.call(&operations::ME_LIST_PROMOTIONS).list_fields(&operations::ME_LIST_PROMOTIONS_FIELDS).listing()
     }
@@ -692,9 +688,9 @@ impl MeApi {
     /// A list of [`BuyerSupplier`](crate::models::BuyerSupplier): `.options(&ListOptions)` for the page,
     /// search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them.
     /// `search_on` takes `ID`, `Name`. `sort_by` takes `Name`, `ID` (`!` in front for descending), or
-    /// [`MeListBuyerSellersSort`](crate::MeListBuyerSellersSort) values, checked when compiling. A filter
-    /// on a property the listed model does not have, or a sort or search it does not take, is refused
-    /// before anything is sent (`xp.` paths are free).
+    /// [`MeListBuyerSellersSort`] values, checked when compiling. A filter on a property the listed model
+    /// does not have, or a sort or search it does not take, is refused before anything is sent (`xp.` paths
+    /// are free).
     pub fn list_buyer_sellers(&self) -> ListCall<models::BuyerSupplier> {
         self.client
             .call(&operations::ME_LIST_BUYER_SELLERS)
@@ -714,10 +710,9 @@ impl MeApi {
     /// and filters, `.send()` for one page, `.pages()` or `.items()` for all of them. `search_on` takes
     /// `ID`, `BuyerID`, `Shipper`, `DateShipped`, `DateDelivered`, `TrackingNumber`. `sort_by` takes
     /// `DateShipped`, `OwnerID`, `ID`, `BuyerID`, `Shipper`, `DateDelivered`, `Cost` (`!` in front for
-    /// descending), or [`MeListShipmentsSort`](crate::MeListShipmentsSort) values, checked when compiling.
-    /// A filter on a property the listed model does not have, or a sort or search it does not take, is
-    /// refused before anything is sent (`xp.` paths are free). Its own query parameters are methods of the
-    /// request: `order_id`.
+    /// descending), or [`MeListShipmentsSort`] values, checked when compiling. A filter on a property the
+    /// listed model does not have, or a sort or search it does not take, is refused before anything is sent
+    /// (`xp.` paths are free). Its own query parameters are methods of the request: `order_id`.
     pub fn list_shipments(&self) -> MeListShipments {
         self.client
             .call(&operations::ME_LIST_SHIPMENTS)
@@ -759,10 +754,9 @@ impl MeApi {
     /// search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them.
     /// `search_on` takes `ID`, `BuyerID`, `Shipper`, `DateShipped`, `DateDelivered`, `TrackingNumber`.
     /// `sort_by` takes `OrderID`, `LineItemID` (`!` in front for descending), or
-    /// [`MeListShipmentItemsSort`](crate::MeListShipmentItemsSort) values, checked when compiling. A filter
-    /// on a property the listed model does not have, or a sort or search it does not take, is refused
-    /// before anything is sent (`xp.` paths are free). Its own query parameters are methods of the request:
-    /// `order_id`.
+    /// [`MeListShipmentItemsSort`] values, checked when compiling. A filter on a property the listed model
+    /// does not have, or a sort or search it does not take, is refused before anything is sent (`xp.` paths
+    /// are free). Its own query parameters are methods of the request: `order_id`.
     pub fn list_shipment_items(&self, shipment_id: &str) -> MeListShipmentItems {
         self.client
             .call(&operations::ME_LIST_SHIPMENT_ITEMS)
@@ -783,9 +777,9 @@ impl MeApi {
     /// A list of [`SpendingAccount`](crate::models::SpendingAccount): `.options(&ListOptions)` for the
     /// page, search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them.
     /// `search_on` takes `ID`, `Name`. `sort_by` takes `Name`, `ID` (`!` in front for descending), or
-    /// [`MeListSpendingAccountsSort`](crate::MeListSpendingAccountsSort) values, checked when compiling. A
-    /// filter on a property the listed model does not have, or a sort or search it does not take, is
-    /// refused before anything is sent (`xp.` paths are free).
+    /// [`MeListSpendingAccountsSort`] values, checked when compiling. A filter on a property the listed
+    /// model does not have, or a sort or search it does not take, is refused before anything is sent (`xp.`
+    /// paths are free).
     pub fn list_spending_accounts(&self) -> ListCall<models::SpendingAccount> {
         self.client
             .call(&operations::ME_LIST_SPENDING_ACCOUNTS)
@@ -821,9 +815,9 @@ impl MeApi {
     /// A list of [`UserGroup`](crate::models::UserGroup): `.options(&ListOptions)` for the page, search,
     /// sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them. `search_on`
     /// takes `ID`, `Name`, `Description`. `sort_by` takes `Name`, `ID` (`!` in front for descending), or
-    /// [`MeListUserGroupsSort`](crate::MeListUserGroupsSort) values, checked when compiling. A filter on a
-    /// property the listed model does not have, or a sort or search it does not take, is refused before
-    /// anything is sent (`xp.` paths are free).
+    /// [`MeListUserGroupsSort`] values, checked when compiling. A filter on a property the listed model
+    /// does not have, or a sort or search it does not take, is refused before anything is sent (`xp.` paths
+    /// are free).
     pub fn list_user_groups(&self) -> ListCall<models::UserGroup> {
         self.client
             .call(&operations::ME_LIST_USER_GROUPS)
@@ -841,10 +835,9 @@ impl MeApi {
     /// A list of [`GroupOrderInvitation`](crate::models::GroupOrderInvitation): `.options(&ListOptions)`
     /// for the page, search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of
     /// them. `search_on` takes `ID`, `Name`, `OrderID`, `OrderStatus`. `sort_by` takes `ID`, `Name`,
-    /// `OrderID`, `OrderStatus` (`!` in front for descending), or
-    /// [`MeListGroupOrderInvitationsSort`](crate::MeListGroupOrderInvitationsSort) values, checked when
-    /// compiling. A filter on a property the listed model does not have, or a sort or search it does not
-    /// take, is refused before anything is sent (`xp.` paths are free).
+    /// `OrderID`, `OrderStatus` (`!` in front for descending), or [`MeListGroupOrderInvitationsSort`]
+    /// values, checked when compiling. A filter on a property the listed model does not have, or a sort or
+    /// search it does not take, is refused before anything is sent (`xp.` paths are free).
     pub fn list_group_order_invitations(&self) -> ListCall<models::GroupOrderInvitation> {
         self.client
             .call(&operations::ME_LIST_GROUP_ORDER_INVITATIONS)
@@ -946,9 +939,9 @@ impl MeApi {
     /// A list of [`ProductCollection`](crate::models::ProductCollection): `.options(&ListOptions)` for the
     /// page, search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them.
     /// `search_on` takes `ID`, `Name`. `sort_by` takes `Name`, `ID` (`!` in front for descending), or
-    /// [`MeListProductCollectionsSort`](crate::MeListProductCollectionsSort) values, checked when
-    /// compiling. A filter on a property the listed model does not have, or a sort or search it does not
-    /// take, is refused before anything is sent (`xp.` paths are free).
+    /// [`MeListProductCollectionsSort`] values, checked when compiling. A filter on a property the listed
+    /// model does not have, or a sort or search it does not take, is refused before anything is sent (`xp.`
+    /// paths are free).
     pub fn list_product_collections(&self) -> ListCall<models::ProductCollection> {
         self.client
             .call(&operations::ME_LIST_PRODUCT_COLLECTIONS)
@@ -1138,11 +1131,10 @@ impl MeApi {
     /// A list of [`ProductCollectionInvitation`](crate::models::ProductCollectionInvitation):
     /// `.options(&ListOptions)` for the page, search, sort and filters, `.send()` for one page, `.pages()`
     /// or `.items()` for all of them. `search_on` takes `ID`, `Name`. `sort_by` takes `Name`, `ID` (`!` in
-    /// front for descending), or
-    /// [`MeListProductCollectionInvitationsSort`](crate::MeListProductCollectionInvitationsSort) values,
-    /// checked when compiling. A filter on a property the listed model does not have, or a sort or search
-    /// it does not take, is refused before anything is sent (`xp.` paths are free). Its own query
-    /// parameters are methods of the request: `search_type`.
+    /// front for descending), or [`MeListProductCollectionInvitationsSort`] values, checked when compiling.
+    /// A filter on a property the listed model does not have, or a sort or search it does not take, is
+    /// refused before anything is sent (`xp.` paths are free). Its own query parameters are methods of the
+    /// request: `search_type`.
     pub fn list_product_collection_invitations(
         &self,
         product_collection_id: &str,
@@ -1378,10 +1370,10 @@ impl MeApi {
     /// A list of [`InventoryRecord`](crate::models::InventoryRecord): `.options(&ListOptions)` for the
     /// page, search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them.
     /// `search_on` takes `ID`, `AddressID`. `sort_by` takes `ID`, `AddressID` (`!` in front for
-    /// descending), or [`MeListProductInventoryRecordsSort`](crate::MeListProductInventoryRecordsSort)
-    /// values, checked when compiling. A filter on a property the listed model does not have, or a sort or
-    /// search it does not take, is refused before anything is sent (`xp.` paths are free). Its own query
-    /// parameters are methods of the request: `include_address`.
+    /// descending), or [`MeListProductInventoryRecordsSort`] values, checked when compiling. A filter on a
+    /// property the listed model does not have, or a sort or search it does not take, is refused before
+    /// anything is sent (`xp.` paths are free). Its own query parameters are methods of the request:
+    /// `include_address`.
     pub fn list_product_inventory_records(&self, product_id: &str) -> MeListProductInventoryRecords {
         self.client
             .call(&operations::ME_LIST_PRODUCT_INVENTORY_RECORDS)
@@ -1407,9 +1399,9 @@ impl MeApi {
     /// A list of [`ProductSeller`](crate::models::ProductSeller): `.options(&ListOptions)` for the page,
     /// search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them.
     /// `search_on` takes `ID`, `Name`. `sort_by` takes `Name`, `ID` (`!` in front for descending), or
-    /// [`MeListProductSellersSort`](crate::MeListProductSellersSort) values, checked when compiling. A
-    /// filter on a property the listed model does not have, or a sort or search it does not take, is
-    /// refused before anything is sent (`xp.` paths are free).
+    /// [`MeListProductSellersSort`] values, checked when compiling. A filter on a property the listed model
+    /// does not have, or a sort or search it does not take, is refused before anything is sent (`xp.` paths
+    /// are free).
     pub fn list_product_sellers(&self, product_id: &str) -> ListCall<models::ProductSeller> {
         self.client
             .call(&operations::ME_LIST_PRODUCT_SELLERS)
@@ -1436,10 +1428,10 @@ impl MeApi {
     /// A list of [`InventoryRecord`](crate::models::InventoryRecord): `.options(&ListOptions)` for the
     /// page, search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them.
     /// `search_on` takes `ID`, `AddressID`. `sort_by` takes `ID`, `AddressID` (`!` in front for
-    /// descending), or [`MeListVariantInventoryRecordsSort`](crate::MeListVariantInventoryRecordsSort)
-    /// values, checked when compiling. A filter on a property the listed model does not have, or a sort or
-    /// search it does not take, is refused before anything is sent (`xp.` paths are free). Its own query
-    /// parameters are methods of the request: `include_address`.
+    /// descending), or [`MeListVariantInventoryRecordsSort`] values, checked when compiling. A filter on a
+    /// property the listed model does not have, or a sort or search it does not take, is refused before
+    /// anything is sent (`xp.` paths are free). Its own query parameters are methods of the request:
+    /// `include_address`.
     pub fn list_variant_inventory_records(&self, product_id: &str, variant_id: &str) -> MeListVariantInventoryRecords {
         self.client
             .call(&operations::ME_LIST_VARIANT_INVENTORY_RECORDS)
@@ -1460,10 +1452,9 @@ impl MeApi {
     /// search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them.
     /// `search_on` takes `ID`, `FromCompanyID`, `ToCompanyID`, `Interval`. `sort_by` takes `ID`,
     /// `Interval`, `NextOrderDate`, `LastOrderDate`, `DateCreated`, `EndDate`, `FromCompanyID`,
-    /// `FromUserID`, `ToCompanyID` (`!` in front for descending), or
-    /// [`MeListSubscriptionsSort`](crate::MeListSubscriptionsSort) values, checked when compiling. A filter
-    /// on a property the listed model does not have, or a sort or search it does not take, is refused
-    /// before anything is sent (`xp.` paths are free).
+    /// `FromUserID`, `ToCompanyID` (`!` in front for descending), or [`MeListSubscriptionsSort`] values,
+    /// checked when compiling. A filter on a property the listed model does not have, or a sort or search
+    /// it does not take, is refused before anything is sent (`xp.` paths are free).
     pub fn list_subscriptions(&self) -> ListCall<models::Subscription> {
         self.client
             .call(&operations::ME_LIST_SUBSCRIPTIONS)
@@ -1577,9 +1568,9 @@ impl MeApi {
     /// A list of [`LineItem`](crate::models::LineItem): `.options(&ListOptions)` for the page, search, sort
     /// and filters, `.send()` for one page, `.pages()` or `.items()` for all of them. `search_on` takes
     /// `ID`, `ProductID`. `sort_by` takes `DateAdded`, `ID`, `ProductID` (`!` in front for descending), or
-    /// [`MeListSubscriptionItemsSort`](crate::MeListSubscriptionItemsSort) values, checked when compiling.
-    /// A filter on a property the listed model does not have, or a sort or search it does not take, is
-    /// refused before anything is sent (`xp.` paths are free).
+    /// [`MeListSubscriptionItemsSort`] values, checked when compiling. A filter on a property the listed
+    /// model does not have, or a sort or search it does not take, is refused before anything is sent (`xp.`
+    /// paths are free).
     pub fn list_subscription_items(&self, subscription_id: &str) -> ListCall<models::LineItem> {
         self.client
             .call(&operations::ME_LIST_SUBSCRIPTION_ITEMS)

@@ -226,9 +226,9 @@ impl CartApi {
     /// `search_on` takes `ID`, `Name`, `Code`, `Description`, `FinePrint`, `EligibleExpression`,
     /// `ValueExpression`. `sort_by` takes `Name`, `ID`, `Code`, `StartDate`, `ExpirationDate`,
     /// `EligibleExpression`, `ValueExpression`, `CanCombine`, `AutoApply`, `Active`, `Priority` (`!` in
-    /// front for descending), or [`CartListEligiblePromotionsSort`](crate::CartListEligiblePromotionsSort)
-    /// values, checked when compiling. A filter on a property the listed model does not have, or a sort or
-    /// search it does not take, is refused before anything is sent (`xp.` paths are free).
+    /// front for descending), or [`CartListEligiblePromotionsSort`] values, checked when compiling. A
+    /// filter on a property the listed model does not have, or a sort or search it does not take, is
+    /// refused before anything is sent (`xp.` paths are free).
     pub fn list_eligible_promotions(&self) -> ListCall<models::EligiblePromotion> {
         self.client
             .call(&operations::CART_LIST_ELIGIBLE_PROMOTIONS)
@@ -278,9 +278,9 @@ impl CartApi {
     /// A list of [`LineItem`](crate::models::LineItem): `.options(&ListOptions)` for the page, search, sort
     /// and filters, `.send()` for one page, `.pages()` or `.items()` for all of them. `search_on` takes
     /// `ID`, `ProductID`. `sort_by` takes `DateAdded`, `ID`, `ProductID` (`!` in front for descending), or
-    /// [`CartListLineItemsSort`](crate::CartListLineItemsSort) values, checked when compiling. A filter on
-    /// a property the listed model does not have, or a sort or search it does not take, is refused before
-    /// anything is sent (`xp.` paths are free).
+    /// [`CartListLineItemsSort`] values, checked when compiling. A filter on a property the listed model
+    /// does not have, or a sort or search it does not take, is refused before anything is sent (`xp.` paths
+    /// are free).
     pub fn list_line_items(&self) -> ListCall<models::LineItem> {
         self.client
             .call(&operations::CART_LIST_LINE_ITEMS)
@@ -386,10 +386,9 @@ impl CartApi {
     /// A list of [`Payment`](crate::models::Payment): `.options(&ListOptions)` for the page, search, sort
     /// and filters, `.send()` for one page, `.pages()` or `.items()` for all of them. `search_on` takes
     /// `ID`, `Description`. `sort_by` takes `DateCreated`, `ID`, `Type`, `CreditCardID`,
-    /// `SpendingAccountID` (`!` in front for descending), or
-    /// [`CartListPaymentsSort`](crate::CartListPaymentsSort) values, checked when compiling. A filter on a
-    /// property the listed model does not have, or a sort or search it does not take, is refused before
-    /// anything is sent (`xp.` paths are free).
+    /// `SpendingAccountID` (`!` in front for descending), or [`CartListPaymentsSort`] values, checked when
+    /// compiling. A filter on a property the listed model does not have, or a sort or search it does not
+    /// take, is refused before anything is sent (`xp.` paths are free).
     pub fn list_payments(&self) -> ListCall<models::Payment> {
         self.client.call(&operations::CART_LIST_PAYMENTS).list_fields(&operations::CART_LIST_PAYMENTS_FIELDS).listing()
     }
@@ -515,10 +514,9 @@ impl CartApi {
     /// `search_on` takes `ID`, `Name`, `Code`, `Description`, `FinePrint`, `EligibleExpression`,
     /// `ValueExpression`. `sort_by` takes `Name`, `ID`, `Code`, `DateApplied`, `StartDate`,
     /// `ExpirationDate`, `EligibleExpression`, `ValueExpression`, `CanCombine`, `AutoApply`, `Active`,
-    /// `Priority` (`!` in front for descending), or
-    /// [`CartListPromotionsSort`](crate::CartListPromotionsSort) values, checked when compiling. A filter
-    /// on a property the listed model does not have, or a sort or search it does not take, is refused
-    /// before anything is sent (`xp.` paths are free).
+    /// `Priority` (`!` in front for descending), or [`CartListPromotionsSort`] values, checked when
+    /// compiling. A filter on a property the listed model does not have, or a sort or search it does not
+    /// take, is refused before anything is sent (`xp.` paths are free).
     pub fn list_promotions(&self) -> ListCall<models::OrderPromotion> {
         self.client
             .call(&operations::CART_LIST_PROMOTIONS)

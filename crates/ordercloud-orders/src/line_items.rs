@@ -37,10 +37,10 @@ impl LineItemsApi {
     /// A list of [`ExtendedLineItem`](crate::models::ExtendedLineItem): `.options(&ListOptions)` for the
     /// page, search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them.
     /// `search_on` takes `ID`, `ProductID`. `sort_by` takes `DateAdded`, `ID`, `ProductID` (`!` in front
-    /// for descending), or [`LineItemsListAcrossOrdersSort`](crate::LineItemsListAcrossOrdersSort) values,
-    /// checked when compiling. A filter on a property the listed model does not have, or a sort or search
-    /// it does not take, is refused before anything is sent (`xp.` paths are free). Its own query
-    /// parameters are methods of the request: `buyer_id`, `supplier_id`, `from`, `to`, `search_type`.
+    /// for descending), or [`LineItemsListAcrossOrdersSort`] values, checked when compiling. A filter on a
+    /// property the listed model does not have, or a sort or search it does not take, is refused before
+    /// anything is sent (`xp.` paths are free). Its own query parameters are methods of the request:
+    /// `buyer_id`, `supplier_id`, `from`, `to`, `search_type`.
     pub fn list_across_orders(&self, direction: models::OrderDirection) -> LineItemsListAcrossOrders {
         self.client
             .call(&operations::LINE_ITEMS_LIST_ACROSS_ORDERS)
@@ -64,9 +64,9 @@ impl LineItemsApi {
     /// A list of [`LineItem`](crate::models::LineItem): `.options(&ListOptions)` for the page, search, sort
     /// and filters, `.send()` for one page, `.pages()` or `.items()` for all of them. `search_on` takes
     /// `ID`, `ProductID`. `sort_by` takes `DateAdded`, `ID`, `ProductID` (`!` in front for descending), or
-    /// [`LineItemsListSort`](crate::LineItemsListSort) values, checked when compiling. A filter on a
-    /// property the listed model does not have, or a sort or search it does not take, is refused before
-    /// anything is sent (`xp.` paths are free).
+    /// [`LineItemsListSort`] values, checked when compiling. A filter on a property the listed model does
+    /// not have, or a sort or search it does not take, is refused before anything is sent (`xp.` paths are
+    /// free).
     pub fn list(&self, direction: models::OrderDirection, order_id: &str) -> ListCall<models::LineItem> {
         self.client
             .call(&operations::LINE_ITEMS_LIST)

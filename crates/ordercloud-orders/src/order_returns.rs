@@ -32,10 +32,9 @@ impl OrderReturnsApi {
     /// search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them.
     /// `search_on` takes `ID`, `OrderID`. `sort_by` takes `DateSubmitted`, `DateCreated`, `ID`, `OrderID`,
     /// `DateApproved`, `DateDeclined`, `DateCanceled`, `DateCompleted`, `LastUpdated` (`!` in front for
-    /// descending), or [`OrderReturnsListSort`](crate::OrderReturnsListSort) values, checked when
-    /// compiling. A filter on a property the listed model does not have, or a sort or search it does not
-    /// take, is refused before anything is sent (`xp.` paths are free). Its own query parameters are
-    /// methods of the request: `approvable`.
+    /// descending), or [`OrderReturnsListSort`] values, checked when compiling. A filter on a property the
+    /// listed model does not have, or a sort or search it does not take, is refused before anything is sent
+    /// (`xp.` paths are free). Its own query parameters are methods of the request: `approvable`.
     pub fn list(&self) -> OrderReturnsList {
         self.client
             .call(&operations::ORDER_RETURNS_LIST)
@@ -145,10 +144,9 @@ impl OrderReturnsApi {
     /// the page, search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of
     /// them. `search_on` takes `ApprovalRuleID`, `ApprovingGroupID`, `Approver`, `Comments`. `sort_by`
     /// takes `DateCreated`, `ApprovalRuleID`, `ApprovingGroupID`, `Status`, `DateCompleted`, `Approver`
-    /// (`!` in front for descending), or
-    /// [`OrderReturnsListApprovalsSort`](crate::OrderReturnsListApprovalsSort) values, checked when
-    /// compiling. A filter on a property the listed model does not have, or a sort or search it does not
-    /// take, is refused before anything is sent (`xp.` paths are free).
+    /// (`!` in front for descending), or [`OrderReturnsListApprovalsSort`] values, checked when compiling.
+    /// A filter on a property the listed model does not have, or a sort or search it does not take, is
+    /// refused before anything is sent (`xp.` paths are free).
     pub fn list_approvals(&self, return_id: &str) -> ListCall<models::OrderReturnApproval> {
         self.client
             .call(&operations::ORDER_RETURNS_LIST_APPROVALS)
@@ -247,9 +245,9 @@ impl OrderReturnsApi {
     /// filters, `.send()` for one page, `.pages()` or `.items()` for all of them. `search_on` takes `ID`,
     /// `Username`, `LastName`, `FirstName`, `Email`. `sort_by` takes `LastName`, `FirstName`, `Username`,
     /// `ID`, `Email`, `DateCreated`, `LastActive`, `PasswordLastSetDate` (`!` in front for descending), or
-    /// [`OrderReturnsListEligibleApproversSort`](crate::OrderReturnsListEligibleApproversSort) values,
-    /// checked when compiling. A filter on a property the listed model does not have, or a sort or search
-    /// it does not take, is refused before anything is sent (`xp.` paths are free).
+    /// [`OrderReturnsListEligibleApproversSort`] values, checked when compiling. A filter on a property the
+    /// listed model does not have, or a sort or search it does not take, is refused before anything is sent
+    /// (`xp.` paths are free).
     pub fn list_eligible_approvers(&self, return_id: &str) -> ListCall<models::User> {
         self.client
             .call(&operations::ORDER_RETURNS_LIST_ELIGIBLE_APPROVERS)

@@ -44,10 +44,10 @@ impl OrdersApi {
     /// `FromCompanyID`, `ToCompanyID`, `FromUserID`, `Status`, `DateApproved`, `DateDeclined`,
     /// `DateCanceled`, `DateCompleted`, `LastUpdated`, `Subtotal`, `ShippingCost`, `TaxCost`, `Gratuity`,
     /// `Fees`, `PromotionDiscount`, `Total`, `IsSubmitted` (`!` in front for descending), or
-    /// [`OrdersListSort`](crate::OrdersListSort) values, checked when compiling. A filter on a property the
-    /// listed model does not have, or a sort or search it does not take, is refused before anything is sent
-    /// (`xp.` paths are free). Its own query parameters are methods of the request: `buyer_id`,
-    /// `supplier_id`, `from`, `to`, `search_type`.
+    /// [`OrdersListSort`] values, checked when compiling. A filter on a property the listed model does not
+    /// have, or a sort or search it does not take, is refused before anything is sent (`xp.` paths are
+    /// free). Its own query parameters are methods of the request: `buyer_id`, `supplier_id`, `from`, `to`,
+    /// `search_type`.
     pub fn list(&self, direction: models::OrderDirection) -> OrdersList {
         self.client
             .call(&operations::ORDERS_LIST)
@@ -184,10 +184,9 @@ impl OrdersApi {
     /// search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them.
     /// `search_on` takes `ApprovalRuleID`, `ApprovingGroupID`, `Approver`, `Comments`. `sort_by` takes
     /// `DateCreated`, `AllowResubmit`, `ApprovalRuleID`, `ApprovingGroupID`, `Status`, `DateCompleted`,
-    /// `Approver` (`!` in front for descending), or
-    /// [`OrdersListApprovalsSort`](crate::OrdersListApprovalsSort) values, checked when compiling. A filter
-    /// on a property the listed model does not have, or a sort or search it does not take, is refused
-    /// before anything is sent (`xp.` paths are free).
+    /// `Approver` (`!` in front for descending), or [`OrdersListApprovalsSort`] values, checked when
+    /// compiling. A filter on a property the listed model does not have, or a sort or search it does not
+    /// take, is refused before anything is sent (`xp.` paths are free).
     pub fn list_approvals(&self, direction: models::OrderDirection, order_id: &str) -> ListCall<models::OrderApproval> {
         self.client
             .call(&operations::ORDERS_LIST_APPROVALS)
@@ -370,9 +369,9 @@ impl OrdersApi {
     /// filters, `.send()` for one page, `.pages()` or `.items()` for all of them. `search_on` takes `ID`,
     /// `Username`, `LastName`, `FirstName`, `Email`. `sort_by` takes `LastName`, `FirstName`, `Username`,
     /// `ID`, `Email`, `DateCreated`, `LastActive`, `PasswordLastSetDate` (`!` in front for descending), or
-    /// [`OrdersListEligibleApproversSort`](crate::OrdersListEligibleApproversSort) values, checked when
-    /// compiling. A filter on a property the listed model does not have, or a sort or search it does not
-    /// take, is refused before anything is sent (`xp.` paths are free).
+    /// [`OrdersListEligibleApproversSort`] values, checked when compiling. A filter on a property the
+    /// listed model does not have, or a sort or search it does not take, is refused before anything is sent
+    /// (`xp.` paths are free).
     pub fn list_eligible_approvers(&self, direction: models::OrderDirection, order_id: &str) -> ListCall<models::User> {
         self.client
             .call(&operations::ORDERS_LIST_ELIGIBLE_APPROVERS)
@@ -449,10 +448,9 @@ impl OrdersApi {
     /// `search_on` takes `ID`, `Name`, `Code`, `Description`, `FinePrint`, `EligibleExpression`,
     /// `ValueExpression`. `sort_by` takes `Name`, `ID`, `Code`, `DateApplied`, `StartDate`,
     /// `ExpirationDate`, `EligibleExpression`, `ValueExpression`, `CanCombine`, `AutoApply`, `Active`,
-    /// `Priority` (`!` in front for descending), or
-    /// [`OrdersListPromotionsSort`](crate::OrdersListPromotionsSort) values, checked when compiling. A
-    /// filter on a property the listed model does not have, or a sort or search it does not take, is
-    /// refused before anything is sent (`xp.` paths are free).
+    /// `Priority` (`!` in front for descending), or [`OrdersListPromotionsSort`] values, checked when
+    /// compiling. A filter on a property the listed model does not have, or a sort or search it does not
+    /// take, is refused before anything is sent (`xp.` paths are free).
     pub fn list_promotions(
         &self,
         direction: models::OrderDirection,
@@ -562,9 +560,9 @@ impl OrdersApi {
     /// and filters, `.send()` for one page, `.pages()` or `.items()` for all of them. `search_on` takes
     /// `ID`, `BuyerID`, `Shipper`, `DateShipped`, `DateDelivered`, `TrackingNumber`. `sort_by` takes
     /// `DateShipped`, `OwnerID`, `ID`, `BuyerID`, `Shipper`, `DateDelivered`, `Cost` (`!` in front for
-    /// descending), or [`OrdersListShipmentsSort`](crate::OrdersListShipmentsSort) values, checked when
-    /// compiling. A filter on a property the listed model does not have, or a sort or search it does not
-    /// take, is refused before anything is sent (`xp.` paths are free).
+    /// descending), or [`OrdersListShipmentsSort`] values, checked when compiling. A filter on a property
+    /// the listed model does not have, or a sort or search it does not take, is refused before anything is
+    /// sent (`xp.` paths are free).
     pub fn list_shipments(&self, direction: models::OrderDirection, order_id: &str) -> ListCall<models::Shipment> {
         self.client
             .call(&operations::ORDERS_LIST_SHIPMENTS)
@@ -732,10 +730,9 @@ impl OrdersApi {
     /// `search_on` takes `ID`, `Name`, `Code`, `Description`, `FinePrint`, `EligibleExpression`,
     /// `ValueExpression`. `sort_by` takes `Name`, `ID`, `Code`, `StartDate`, `ExpirationDate`,
     /// `EligibleExpression`, `ValueExpression`, `CanCombine`, `AutoApply`, `Active`, `Priority` (`!` in
-    /// front for descending), or
-    /// [`OrdersListEligiblePromotionsSort`](crate::OrdersListEligiblePromotionsSort) values, checked when
-    /// compiling. A filter on a property the listed model does not have, or a sort or search it does not
-    /// take, is refused before anything is sent (`xp.` paths are free).
+    /// front for descending), or [`OrdersListEligiblePromotionsSort`] values, checked when compiling. A
+    /// filter on a property the listed model does not have, or a sort or search it does not take, is
+    /// refused before anything is sent (`xp.` paths are free).
     pub fn list_eligible_promotions(
         &self,
         direction: models::OrderDirection,

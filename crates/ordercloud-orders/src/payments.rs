@@ -34,9 +34,9 @@ impl PaymentsApi {
     /// A list of [`Payment`](crate::models::Payment): `.options(&ListOptions)` for the page, search, sort
     /// and filters, `.send()` for one page, `.pages()` or `.items()` for all of them. `search_on` takes
     /// `ID`, `Description`. `sort_by` takes `DateCreated`, `ID`, `Type`, `CreditCardID`,
-    /// `SpendingAccountID` (`!` in front for descending), or [`PaymentsListSort`](crate::PaymentsListSort)
-    /// values, checked when compiling. A filter on a property the listed model does not have, or a sort or
-    /// search it does not take, is refused before anything is sent (`xp.` paths are free).
+    /// `SpendingAccountID` (`!` in front for descending), or [`PaymentsListSort`] values, checked when
+    /// compiling. A filter on a property the listed model does not have, or a sort or search it does not
+    /// take, is refused before anything is sent (`xp.` paths are free).
     pub fn list(&self, direction: models::OrderDirection, order_id: &str) -> ListCall<models::Payment> {
         self.client
             .call(&operations::PAYMENTS_LIST)

@@ -35,9 +35,9 @@ impl PromotionsApi {
     /// takes `ID`, `Name`, `Code`, `Description`, `FinePrint`, `EligibleExpression`, `ValueExpression`.
     /// `sort_by` takes `Name`, `ID`, `Code`, `StartDate`, `ExpirationDate`, `EligibleExpression`,
     /// `ValueExpression`, `CanCombine`, `AutoApply`, `Active`, `Priority` (`!` in front for descending), or
-    /// [`PromotionsListSort`](crate::PromotionsListSort) values, checked when compiling. A filter on a
-    /// property the listed model does not have, or a sort or search it does not take, is refused before
-    /// anything is sent (`xp.` paths are free).
+    /// [`PromotionsListSort`] values, checked when compiling. A filter on a property the listed model does
+    /// not have, or a sort or search it does not take, is refused before anything is sent (`xp.` paths are
+    /// free).
     pub fn list(&self) -> ListCall<models::Promotion> {
         self.client.call(&operations::PROMOTIONS_LIST).list_fields(&operations::PROMOTIONS_LIST_FIELDS).listing()
     }

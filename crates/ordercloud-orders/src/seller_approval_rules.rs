@@ -36,9 +36,9 @@ impl SellerApprovalRulesApi {
     /// the page, search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of
     /// them. `search_on` takes `ID`, `Name`, `Description`, `RuleExpression`. `sort_by` takes `Name`, `ID`,
     /// `ApprovingGroupID`, `RuleExpression` (`!` in front for descending), or
-    /// [`SellerApprovalRulesListSort`](crate::SellerApprovalRulesListSort) values, checked when compiling.
-    /// A filter on a property the listed model does not have, or a sort or search it does not take, is
-    /// refused before anything is sent (`xp.` paths are free).
+    /// [`SellerApprovalRulesListSort`] values, checked when compiling. A filter on a property the listed
+    /// model does not have, or a sort or search it does not take, is refused before anything is sent (`xp.`
+    /// paths are free).
     pub fn list(&self) -> ListCall<models::SellerApprovalRule> {
         self.client
             .call(&operations::SELLER_APPROVAL_RULES_LIST)

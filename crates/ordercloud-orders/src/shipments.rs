@@ -34,10 +34,9 @@ impl ShipmentsApi {
     /// and filters, `.send()` for one page, `.pages()` or `.items()` for all of them. `search_on` takes
     /// `ID`, `BuyerID`, `Shipper`, `DateShipped`, `DateDelivered`, `TrackingNumber`. `sort_by` takes
     /// `DateShipped`, `OwnerID`, `ID`, `BuyerID`, `Shipper`, `DateDelivered`, `Cost` (`!` in front for
-    /// descending), or [`ShipmentsListSort`](crate::ShipmentsListSort) values, checked when compiling. A
-    /// filter on a property the listed model does not have, or a sort or search it does not take, is
-    /// refused before anything is sent (`xp.` paths are free). Its own query parameters are methods of the
-    /// request: `order_id`.
+    /// descending), or [`ShipmentsListSort`] values, checked when compiling. A filter on a property the
+    /// listed model does not have, or a sort or search it does not take, is refused before anything is sent
+    /// (`xp.` paths are free). Its own query parameters are methods of the request: `order_id`.
     pub fn list(&self) -> ShipmentsList {
         self.client.call(&operations::SHIPMENTS_LIST).list_fields(&operations::SHIPMENTS_LIST_FIELDS).listing().into()
     }
@@ -135,10 +134,9 @@ impl ShipmentsApi {
     ///
     /// A list of [`ShipmentItem`](crate::models::ShipmentItem): `.options(&ListOptions)` for the page,
     /// search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them.
-    /// `sort_by` takes `OrderID`, `LineItemID` (`!` in front for descending), or
-    /// [`ShipmentsListItemsSort`](crate::ShipmentsListItemsSort) values, checked when compiling. A filter
-    /// on a property the listed model does not have, or a sort or search it does not take, is refused
-    /// before anything is sent (`xp.` paths are free).
+    /// `sort_by` takes `OrderID`, `LineItemID` (`!` in front for descending), or [`ShipmentsListItemsSort`]
+    /// values, checked when compiling. A filter on a property the listed model does not have, or a sort or
+    /// search it does not take, is refused before anything is sent (`xp.` paths are free).
     pub fn list_items(&self, shipment_id: &str) -> ListCall<models::ShipmentItem> {
         self.client
             .call(&operations::SHIPMENTS_LIST_ITEMS)

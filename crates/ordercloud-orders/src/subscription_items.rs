@@ -34,9 +34,9 @@ impl SubscriptionItemsApi {
     /// A list of [`LineItem`](crate::models::LineItem): `.options(&ListOptions)` for the page, search, sort
     /// and filters, `.send()` for one page, `.pages()` or `.items()` for all of them. `search_on` takes
     /// `ID`, `ProductID`. `sort_by` takes `DateAdded`, `ID`, `ProductID` (`!` in front for descending), or
-    /// [`SubscriptionItemsListSort`](crate::SubscriptionItemsListSort) values, checked when compiling. A
-    /// filter on a property the listed model does not have, or a sort or search it does not take, is
-    /// refused before anything is sent (`xp.` paths are free).
+    /// [`SubscriptionItemsListSort`] values, checked when compiling. A filter on a property the listed
+    /// model does not have, or a sort or search it does not take, is refused before anything is sent (`xp.`
+    /// paths are free).
     pub fn list(&self, subscription_id: &str) -> ListCall<models::LineItem> {
         self.client
             .call(&operations::SUBSCRIPTION_ITEMS_LIST)

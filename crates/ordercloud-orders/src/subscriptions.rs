@@ -31,10 +31,9 @@ impl SubscriptionsApi {
     /// search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them.
     /// `search_on` takes `ID`, `FromCompanyID`, `ToCompanyID`, `Interval`. `sort_by` takes `ID`,
     /// `Interval`, `NextOrderDate`, `LastOrderDate`, `DateCreated`, `EndDate`, `FromCompanyID`,
-    /// `FromUserID`, `ToCompanyID` (`!` in front for descending), or
-    /// [`SubscriptionsListSort`](crate::SubscriptionsListSort) values, checked when compiling. A filter on
-    /// a property the listed model does not have, or a sort or search it does not take, is refused before
-    /// anything is sent (`xp.` paths are free).
+    /// `FromUserID`, `ToCompanyID` (`!` in front for descending), or [`SubscriptionsListSort`] values,
+    /// checked when compiling. A filter on a property the listed model does not have, or a sort or search
+    /// it does not take, is refused before anything is sent (`xp.` paths are free).
     pub fn list(&self) -> ListCall<models::Subscription> {
         self.client.call(&operations::SUBSCRIPTIONS_LIST).list_fields(&operations::SUBSCRIPTIONS_LIST_FIELDS).listing()
     }

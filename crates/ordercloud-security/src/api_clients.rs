@@ -29,10 +29,9 @@ impl ApiClientsApi {
     /// A list of [`ApiClient`](crate::models::ApiClient): `.options(&ListOptions)` for the page, search,
     /// sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them. `search_on`
     /// takes `ID`, `AppName`, `DefaultContextUserName`. `sort_by` takes `ID`, `AppName`,
-    /// `DefaultContextUserName` (`!` in front for descending), or
-    /// [`ApiClientsListSort`](crate::ApiClientsListSort) values, checked when compiling. A filter on a
-    /// property the listed model does not have, or a sort or search it does not take, is refused before
-    /// anything is sent (`xp.` paths are free).
+    /// `DefaultContextUserName` (`!` in front for descending), or [`ApiClientsListSort`] values, checked
+    /// when compiling. A filter on a property the listed model does not have, or a sort or search it does
+    /// not take, is refused before anything is sent (`xp.` paths are free).
     pub fn list(&self) -> ListCall<models::ApiClient> {
         self.client.call(&operations::API_CLIENTS_LIST).list_fields(&operations::API_CLIENTS_LIST_FIELDS).listing()
     }
@@ -218,9 +217,9 @@ impl ApiClientsApi {
     /// A list of [`ApiClientSecret`](crate::models::ApiClientSecret): `.options(&ListOptions)` for the
     /// page, search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them.
     /// `search_on` takes `ID`. `sort_by` takes `ID` (`!` in front for descending), or
-    /// [`ApiClientsListSecretsSort`](crate::ApiClientsListSecretsSort) values, checked when compiling. A
-    /// filter on a property the listed model does not have, or a sort or search it does not take, is
-    /// refused before anything is sent (`xp.` paths are free).
+    /// [`ApiClientsListSecretsSort`] values, checked when compiling. A filter on a property the listed
+    /// model does not have, or a sort or search it does not take, is refused before anything is sent (`xp.`
+    /// paths are free).
     pub fn list_secrets(&self, api_client_id: &str) -> ListCall<models::ApiClientSecret> {
         self.client
             .call(&operations::API_CLIENTS_LIST_SECRETS)

@@ -42,9 +42,9 @@ impl ImpersonationConfigsApi {
     /// `BuyerID`, `GroupID`, `UserID`, `SecurityProfileID`, `ClientID`, `ID`. `sort_by` takes
     /// `ImpersonationBuyerID`, `ImpersonationGroupID`, `ImpersonationUserID`, `BuyerID`, `GroupID`,
     /// `UserID`, `SecurityProfileID`, `ClientID`, `ID` (`!` in front for descending), or
-    /// [`ImpersonationConfigsListSort`](crate::ImpersonationConfigsListSort) values, checked when
-    /// compiling. A filter on a property the listed model does not have, or a sort or search it does not
-    /// take, is refused before anything is sent (`xp.` paths are free).
+    /// [`ImpersonationConfigsListSort`] values, checked when compiling. A filter on a property the listed
+    /// model does not have, or a sort or search it does not take, is refused before anything is sent (`xp.`
+    /// paths are free).
     pub fn list(&self) -> ListCall<models::ImpersonationConfig> {
         self.client
             .call(&operations::IMPERSONATION_CONFIGS_LIST)

@@ -29,9 +29,9 @@ impl OpenIdConnectsApi {
     /// A list of [`OpenIdConnect`](crate::models::OpenIdConnect): `.options(&ListOptions)` for the page,
     /// search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them.
     /// `search_on` takes `ID`. `sort_by` takes `ID` (`!` in front for descending), or
-    /// [`OpenIdConnectsListSort`](crate::OpenIdConnectsListSort) values, checked when compiling. A filter
-    /// on a property the listed model does not have, or a sort or search it does not take, is refused
-    /// before anything is sent (`xp.` paths are free).
+    /// [`OpenIdConnectsListSort`] values, checked when compiling. A filter on a property the listed model
+    /// does not have, or a sort or search it does not take, is refused before anything is sent (`xp.` paths
+    /// are free).
     pub fn list(&self) -> ListCall<models::OpenIdConnect> {
         self.client
             .call(&operations::OPEN_ID_CONNECTS_LIST)

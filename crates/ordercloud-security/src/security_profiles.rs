@@ -30,9 +30,9 @@ impl SecurityProfilesApi {
     /// A list of [`SecurityProfile`](crate::models::SecurityProfile): `.options(&ListOptions)` for the
     /// page, search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them.
     /// `search_on` takes `ID`, `Name`. `sort_by` takes `ID`, `Name` (`!` in front for descending), or
-    /// [`SecurityProfilesListSort`](crate::SecurityProfilesListSort) values, checked when compiling. A
-    /// filter on a property the listed model does not have, or a sort or search it does not take, is
-    /// refused before anything is sent (`xp.` paths are free).
+    /// [`SecurityProfilesListSort`] values, checked when compiling. A filter on a property the listed model
+    /// does not have, or a sort or search it does not take, is refused before anything is sent (`xp.` paths
+    /// are free).
     pub fn list(&self) -> ListCall<models::SecurityProfile> {
         self.client
             .call(&operations::SECURITY_PROFILES_LIST)

@@ -34,9 +34,9 @@ impl AdminUsersApi {
     /// filters, `.send()` for one page, `.pages()` or `.items()` for all of them. `search_on` takes `ID`,
     /// `Username`, `LastName`, `FirstName`, `Email`. `sort_by` takes `LastName`, `FirstName`, `Username`,
     /// `ID`, `Email`, `DateCreated`, `LastActive`, `PasswordLastSetDate` (`!` in front for descending), or
-    /// [`AdminUsersListSort`](crate::AdminUsersListSort) values, checked when compiling. A filter on a
-    /// property the listed model does not have, or a sort or search it does not take, is refused before
-    /// anything is sent (`xp.` paths are free).
+    /// [`AdminUsersListSort`] values, checked when compiling. A filter on a property the listed model does
+    /// not have, or a sort or search it does not take, is refused before anything is sent (`xp.` paths are
+    /// free).
     pub fn list(&self) -> ListCall<models::User> {
         self.client.call(&operations::ADMIN_USERS_LIST).list_fields(&operations::ADMIN_USERS_LIST_FIELDS).listing()
     }

@@ -31,9 +31,9 @@ impl IncrementorsApi {
     /// A list of [`Incrementor`](crate::models::Incrementor): `.options(&ListOptions)` for the page,
     /// search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them.
     /// `search_on` takes `ID`, `Name`. `sort_by` takes `ID`, `Name` (`!` in front for descending), or
-    /// [`IncrementorsListSort`](crate::IncrementorsListSort) values, checked when compiling. A filter on a
-    /// property the listed model does not have, or a sort or search it does not take, is refused before
-    /// anything is sent (`xp.` paths are free).
+    /// [`IncrementorsListSort`] values, checked when compiling. A filter on a property the listed model
+    /// does not have, or a sort or search it does not take, is refused before anything is sent (`xp.` paths
+    /// are free).
     pub fn list(&self) -> ListCall<models::Incrementor> {
         self.client.call(&operations::INCREMENTORS_LIST).list_fields(&operations::INCREMENTORS_LIST_FIELDS).listing()
     }

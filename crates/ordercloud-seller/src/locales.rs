@@ -32,10 +32,9 @@ impl LocalesApi {
     ///
     /// A list of [`Locale`](crate::models::Locale): `.options(&ListOptions)` for the page, search, sort and
     /// filters, `.send()` for one page, `.pages()` or `.items()` for all of them. `search_on` takes `ID`,
-    /// `Currency`. `sort_by` takes `ID` (`!` in front for descending), or
-    /// [`LocalesListSort`](crate::LocalesListSort) values, checked when compiling. A filter on a property
-    /// the listed model does not have, or a sort or search it does not take, is refused before anything is
-    /// sent (`xp.` paths are free).
+    /// `Currency`. `sort_by` takes `ID` (`!` in front for descending), or [`LocalesListSort`] values,
+    /// checked when compiling. A filter on a property the listed model does not have, or a sort or search
+    /// it does not take, is refused before anything is sent (`xp.` paths are free).
     pub fn list(&self) -> ListCall<models::Locale> {
         self.client.call(&operations::LOCALES_LIST).list_fields(&operations::LOCALES_LIST_FIELDS).listing()
     }

@@ -29,9 +29,9 @@ impl WebhooksApi {
     /// A list of [`Webhook`](crate::models::Webhook): `.options(&ListOptions)` for the page, search, sort
     /// and filters, `.send()` for one page, `.pages()` or `.items()` for all of them. `search_on` takes
     /// `ID`, `Name`, `Description`, `Url`. `sort_by` takes `Name`, `ID` (`!` in front for descending), or
-    /// [`WebhooksListSort`](crate::WebhooksListSort) values, checked when compiling. A filter on a property
-    /// the listed model does not have, or a sort or search it does not take, is refused before anything is
-    /// sent (`xp.` paths are free).
+    /// [`WebhooksListSort`] values, checked when compiling. A filter on a property the listed model does
+    /// not have, or a sort or search it does not take, is refused before anything is sent (`xp.` paths are
+    /// free).
     pub fn list(&self) -> ListCall<models::Webhook> {
         self.client.call(&operations::WEBHOOKS_LIST).list_fields(&operations::WEBHOOKS_LIST_FIELDS).listing()
     }

@@ -29,9 +29,9 @@ impl XpIndicesApi {
     /// A list of [`XpIndex`](crate::models::XpIndex): `.options(&ListOptions)` for the page, search, sort
     /// and filters, `.send()` for one page, `.pages()` or `.items()` for all of them. `search_on` takes
     /// `ThingType`, `Key`. `sort_by` takes `ThingType`, `Key` (`!` in front for descending), or
-    /// [`XpIndicesListSort`](crate::XpIndicesListSort) values, checked when compiling. A filter on a
-    /// property the listed model does not have, or a sort or search it does not take, is refused before
-    /// anything is sent (`xp.` paths are free).
+    /// [`XpIndicesListSort`] values, checked when compiling. A filter on a property the listed model does
+    /// not have, or a sort or search it does not take, is refused before anything is sent (`xp.` paths are
+    /// free).
     pub fn list(&self) -> ListCall<models::XpIndex> {
         self.client.call(&operations::XP_INDICES_LIST).list_fields(&operations::XP_INDICES_LIST_FIELDS).listing()
     }

@@ -36,10 +36,9 @@ impl SupplierUsersApi {
     /// filters, `.send()` for one page, `.pages()` or `.items()` for all of them. `search_on` takes `ID`,
     /// `Username`, `LastName`, `FirstName`, `Email`. `sort_by` takes `LastName`, `FirstName`, `Username`,
     /// `ID`, `Email`, `DateCreated`, `LastActive`, `PasswordLastSetDate` (`!` in front for descending), or
-    /// [`SupplierUsersListSort`](crate::SupplierUsersListSort) values, checked when compiling. A filter on
-    /// a property the listed model does not have, or a sort or search it does not take, is refused before
-    /// anything is sent (`xp.` paths are free). Its own query parameters are methods of the request:
-    /// `user_group_id`.
+    /// [`SupplierUsersListSort`] values, checked when compiling. A filter on a property the listed model
+    /// does not have, or a sort or search it does not take, is refused before anything is sent (`xp.` paths
+    /// are free). Its own query parameters are methods of the request: `user_group_id`.
     pub fn list(&self, supplier_id: &str) -> SupplierUsersList {
         self.client
             .call(&operations::SUPPLIER_USERS_LIST)

@@ -29,9 +29,9 @@ impl SuppliersApi {
     /// A list of [`Supplier`](crate::models::Supplier): `.options(&ListOptions)` for the page, search, sort
     /// and filters, `.send()` for one page, `.pages()` or `.items()` for all of them. `search_on` takes
     /// `Name`, `ID`. `sort_by` takes `ID`, `Name`, `DateCreated` (`!` in front for descending), or
-    /// [`SuppliersListSort`](crate::SuppliersListSort) values, checked when compiling. A filter on a
-    /// property the listed model does not have, or a sort or search it does not take, is refused before
-    /// anything is sent (`xp.` paths are free).
+    /// [`SuppliersListSort`] values, checked when compiling. A filter on a property the listed model does
+    /// not have, or a sort or search it does not take, is refused before anything is sent (`xp.` paths are
+    /// free).
     pub fn list(&self) -> ListCall<models::Supplier> {
         self.client.call(&operations::SUPPLIERS_LIST).list_fields(&operations::SUPPLIERS_LIST_FIELDS).listing()
     }
@@ -134,9 +134,9 @@ impl SuppliersApi {
     /// A list of [`SupplierBuyer`](crate::models::SupplierBuyer): `.options(&ListOptions)` for the page,
     /// search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them.
     /// `search_on` takes `ID`, `Name`. `sort_by` takes `Name`, `ID` (`!` in front for descending), or
-    /// [`SuppliersListBuyersSort`](crate::SuppliersListBuyersSort) values, checked when compiling. A filter
-    /// on a property the listed model does not have, or a sort or search it does not take, is refused
-    /// before anything is sent (`xp.` paths are free).
+    /// [`SuppliersListBuyersSort`] values, checked when compiling. A filter on a property the listed model
+    /// does not have, or a sort or search it does not take, is refused before anything is sent (`xp.` paths
+    /// are free).
     pub fn list_buyers(&self, supplier_id: &str) -> ListCall<models::SupplierBuyer> {
         self.client
             .call(&operations::SUPPLIERS_LIST_BUYERS)

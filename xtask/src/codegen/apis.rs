@@ -409,8 +409,7 @@ fn method_doc(spec: &Spec, section: &Section, resource: &Resource, op: &Op) -> S
             if !sort.is_empty() {
                 write!(
                     text,
-                    " `sort_by` takes {} (`!` in front for descending), or [`{1}`](crate::{1}) values, checked when \
-                     compiling.",
+                    " `sort_by` takes {} (`!` in front for descending), or [`{1}`] values, checked when compiling.",
                     sort.join(", "),
                     sort_type(resource, op)
                 )
