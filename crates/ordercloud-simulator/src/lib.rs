@@ -83,6 +83,7 @@
 
 mod auth;
 mod callout;
+mod clock;
 mod control;
 mod delivery;
 mod dispatch;
@@ -742,7 +743,7 @@ impl Simulator {
 
     /// Moves the simulator's clock forward by `by` (codes and lockouts expire by it).
     pub fn advance(&self, by: Duration) {
-        self.lock().advance(by);
+        self.lock().clock.advance(by);
     }
 
     /// Whether `password` is the current password of `username` (for test assertions).

@@ -158,11 +158,10 @@ async fn roles_are_checked_and_other_actions_say_they_are_not_simulated() {
     let anonymous = BuyersApi::new(client(&simulator)).list().send().await.unwrap_err();
     assert_eq!(refusal(&anonymous).0, 401);
 
-    let unplayed =
-        OrdersApi::new(admin(&simulator)).approve(OrderDirection::Incoming, "o1", None).send().await.unwrap_err();
+    let unplayed = OrdersApi::new(admin(&simulator)).forward(OrderDirection::Incoming, "o1").send().await.unwrap_err();
     let (status, code, data) = refusal(&unplayed);
-    assert_eq!((status, code, data), (501, "Simulator.NotSimulated", json!({"Operation": "Orders.Approve"})));
-    assert!(unplayed.to_string().contains("Orders.Approve"), "{unplayed}");
+    assert_eq!((status, code, data), (501, "Simulator.NotSimulated", json!({"Operation": "Orders.Forward"})));
+    assert!(unplayed.to_string().contains("Orders.Forward"), "{unplayed}");
 }
 
 #[tokio::test]
