@@ -145,8 +145,16 @@ impl IntegrationEventHandler for Checkout {
             })
             .collect();
         let methods = vec![
-            ShipMethod::new().with_id("ground").with_name("Ground").with_cost(decimal!(9.50)).with_estimated_transit_days(5),
-            ShipMethod::new().with_id("express").with_name("Express").with_cost(decimal!(24.00)).with_estimated_transit_days(1),
+            ShipMethod::new()
+                .with_id("ground")
+                .with_name("Ground")
+                .with_cost(decimal!(9.50))
+                .with_estimated_transit_days(5),
+            ShipMethod::new()
+                .with_id("express")
+                .with_name("Express")
+                .with_cost(decimal!(24.00))
+                .with_estimated_transit_days(1),
         ];
         let estimate =
             ShipEstimate::new().with_id("one-parcel").with_ship_estimate_items(items).with_ship_methods(methods);
@@ -157,7 +165,9 @@ impl IntegrationEventHandler for Checkout {
         self.verified("/ordercalculate", payload.ordercloud_access_token.as_deref()).await?;
         let order = payload.order().ok_or_else(|| HandlerError::bad_request("Order.Missing", "no order"))?;
         let tax = (order.subtotal.unwrap_or_default() * decimal!(0.08)).round_dp(2);
-        Ok(OrderCalculateResponse::new().with_shipping_total(order.shipping_cost.unwrap_or_default()).with_tax_total(tax))
+        Ok(OrderCalculateResponse::new()
+            .with_shipping_total(order.shipping_cost.unwrap_or_default())
+            .with_tax_total(tax))
     }
 
     async fn order_submit(&self, payload: OrderSubmitPayload) -> Result<OrderSubmitResponse, HandlerError> {

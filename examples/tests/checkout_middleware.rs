@@ -46,7 +46,11 @@ async fn a_shopper_checks_out_and_the_middleware_sees_each_call_verified() {
     let (middleware, journey) = checkout::run(&base_url, &mut |line| said.push(line)).await.unwrap();
 
     assert_eq!(journey.refused_code, "Webhook.Blocked", "the pre-hook refused twelve of an item");
-    assert_eq!(journey.totals, [decimal!(99), decimal!(9.5), decimal!(7.92), decimal!(116.42)], "subtotal, shipping, tax and total as the middleware said");
+    assert_eq!(
+        journey.totals,
+        [decimal!(99), decimal!(9.5), decimal!(7.92), decimal!(116.42)],
+        "subtotal, shipping, tax and total as the middleware said"
+    );
     assert_eq!(journey.submitted.status.map(|status| status.as_str().to_owned()).as_deref(), Some("Open"));
     assert_eq!(journey.points, 116);
     assert_eq!(

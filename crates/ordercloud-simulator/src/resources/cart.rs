@@ -83,6 +83,7 @@ pub(crate) fn serve(
     params.extend(request.call.params.iter().cloned());
     let call = Call::of(index, params);
     let order = Request { call: &call, query: request.query, body: request.body.clone(), caller };
+    // Answered as the Cart's own operation is described (`as_described`).
     serve_operation(store, &order, clock, effects)
 }
 

@@ -60,6 +60,8 @@ pub(crate) struct Described {
     pub(crate) required: &'static [&'static str],
     /// The schema answered (of each item, for a list).
     pub(crate) answer: Option<&'static str>,
+    /// The status of its success.
+    pub(crate) status: u16,
     pub(crate) list: bool,
     /// Whether the list counts facets.
     pub(crate) facets: bool,
@@ -341,10 +343,29 @@ fn serve_inner(
     clock: &mut Clock,
     effects: &mut Vec<Effect>,
 ) -> Result<Reply, Reply> {
-    if request.call.op.cart.is_some() || request.call.op.id == "Cart.SetActiveCart" {
-        return cart::serve(store, request, clock, effects);
+    let op = request.call.op;
+    let reply = if op.cart.is_some() || op.id == "Cart.SetActiveCart" {
+        cart::serve(store, request, clock, effects)?
+    } else {
+        serve_operation(store, request, clock, effects)?
+    };
+    Ok(as_described(reply, op))
+}
+
+/// A success answered with the status the description gives the operation (the Cart's
+/// `Submit` is 200 where the order's is 201), and without a body when that is 204.
+fn as_described(mut reply: Reply, op: &Described) -> Reply {
+    if !reply.status.is_success() {
+        return reply;
     }
-    serve_operation(store, request, clock, effects)
+    if let Ok(status) = StatusCode::from_u16(op.status) {
+        reply.status = status;
+    }
+    if reply.status == StatusCode::NO_CONTENT {
+        reply.body = None;
+        reply.written = None;
+    }
+    reply
 }
 
 /// Serves an operation of the description (the Cart's stand in for these).
