@@ -185,14 +185,13 @@ fn subscriptions(
             fields.insert("FromCompanyID".to_owned(), json!(caller.buyer_id));
         }
     }
-    let admin = super::Request { call: &call, query: request.query, body, caller };
-    let mut reply = serve_operation(store, &admin, clock, effects)?;
     if call.op.id == "Subscriptions.List" {
         let query = list_query(request)?;
         let mine: Vec<Value> = store.list("subscriptions").filter(|subscription| own(subscription)).cloned().collect();
-        reply = Reply::ok(query.answer(mine, false));
+        return Ok(Reply::ok(query.answer(mine, false)));
     }
-    Ok(reply)
+    let admin = super::Request { call: &call, query: request.query, body, caller };
+    serve_operation(store, &admin, clock, effects)
 }
 
 /// The catalogs assigned to `buyer`.

@@ -9,9 +9,14 @@
 //!   request; a body missing a field the operation requires is `ValidationFailure`.
 //! - **Lists** with OrderCloud's paging, search, sort and filters (see [`query`]).
 //! - **Assignments**: saved, listed and deleted by the fields and path parameters given.
-//! - **The storefront's actions** (`Me.ListProducts` and the other views of the signed-in
-//!   user, orders with their line items and totals, `Orders.Submit`); every other action
+//! - **The storefront's actions**: the Cart ([`cart`]), the signed-in user's views
+//!   ([`me`]), orders with their line items, exact totals, addresses, submission and
+//!   approval ([`orders`]), promotions ([`promotions`]) and the rule expressions both use
+//!   ([`expression`]), and who may see which orders ([`access`]); every other action
 //!   answers 501 naming the operation.
+//!
+//! An operation is found through the generated route tree ([`route`]), in as many steps as
+//! the path has segments, whatever the number of operations.
 
 mod access;
 mod cart;

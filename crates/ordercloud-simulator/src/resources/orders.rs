@@ -105,7 +105,7 @@ pub(crate) fn serve(store: &mut Store, request: &Request<'_>, clock: &mut Clock)
             recompute_order(store, &order_id)?;
             Reply::ok(order_of(store, &order_id)?)
         }
-        "Orders.Submit" => Reply::created(submit(store, caller, &order_id, clock)?),
+        "Orders.Submit" => Reply::created(submit(store, &order_id, clock)?),
         "Orders.Validate" => {
             let order = store.get("orders", &order_id).ok_or_else(|| not_found("Order", &order_id))?;
             unsubmitted(order)?;
@@ -331,7 +331,7 @@ fn keep_owner(order: &mut Value, existing: &Value, caller: &Caller) {
 
 /// Submits the order: `Open`, or `AwaitingApproval` when an approval rule of its buyer
 /// holds for it; refused when it is not unsubmitted or has no line items.
-pub(crate) fn submit(store: &mut Store, caller: &Caller, order_id: &str, clock: &Clock) -> Result<Value, Reply> {
+pub(crate) fn submit(store: &mut Store, order_id: &str, clock: &Clock) -> Result<Value, Reply> {
     let mut order = store.get("orders", order_id).cloned().ok_or_else(|| not_found("Order", order_id))?;
     if order["Status"].as_str() != Some("Unsubmitted") {
         return Err(Reply::bad_request(
@@ -355,7 +355,6 @@ pub(crate) fn submit(store: &mut Store, caller: &Caller, order_id: &str, clock: 
     order["IsSubmitted"] = json!(true);
     order["DateSubmitted"] = json!(now);
     store.put("orders", order_id, order.clone());
-    let _ = caller;
     Ok(order)
 }
 
