@@ -3,8 +3,8 @@
 //! ORDERCLOUD_CLIENT_ID=... ORDERCLOUD_CLIENT_SECRET=... [ORDERCLOUD_SCOPE=FullAccess]
 //! [ORDERCLOUD_BASE_URL=...] cargo run --example client_credentials
 
-use ordercloud_auth::{AuthApi, TokenRequest};
-use ordercloud_examples::{client_from_env, client_id_from_env, masked, optional, required, run_example, validity};
+use ordercloud_auth::{Session, TokenRequest};
+use ordercloud_examples::{client_from_env, client_id_from_env, masked, optional, required, run_example};
 
 fn main() -> std::process::ExitCode {
     run_example(run())
@@ -15,15 +15,25 @@ async fn run() -> Result<(), String> {
     let secret = required("ORDERCLOUD_CLIENT_SECRET", "the API client's secret")?;
     let scope = optional("ORDERCLOUD_SCOPE").unwrap_or_else(|| "FullAccess".to_owned());
     let request = TokenRequest::client_credentials(client_id, secret).with_scope(scope.split_whitespace());
-    let token = AuthApi::new(client_from_env()?).token(&request).await.map_err(|error| error.to_string())?;
-    let claims = token.claims().unwrap_or_default();
+    // A Session signs in lazily: `new` sends nothing, and a wrong secret would only fail
+    // the first call. `sign_in` asks for the token now, so the credentials are checked here.
+    let session = Session::new(client_from_env()?, request);
+    session.sign_in().await.map_err(|error| error.to_string())?;
+    let claims = session.claims().unwrap_or_default();
+    let snapshot = session.snapshot();
+    let validity = match snapshot.expires_at().and_then(|at| at.duration_since(std::time::SystemTime::now()).ok()) {
+        Some(left) => format!("{} minutes", left.as_secs() / 60),
+        None => "until it is refused (no expires_in)".to_owned(),
+    };
     println!(
         "Access token {} for {} ({}), roles: {}, valid for {}",
-        masked(token.access_token()),
+        masked(snapshot.access_token()),
         claims.usr.as_deref().unwrap_or("?"),
         claims.usrtype.as_deref().unwrap_or("?"),
         claims.role.join(" "),
-        validity(&token)
+        validity
     );
+    // From here, session.client() is an ApiClient whose calls carry the token, renewed as
+    // it runs out.
     Ok(())
 }

@@ -1,8 +1,10 @@
 //! What the examples share: reading settings from the environment, and showing secrets
 //! safely; the backend of the `storefront_backend` example, [`storefront`]; the
-//! storefront's journey of the `storefront_journey` example, [`journey`]; and the middleware
-//! of the `checkout_middleware` example with its journey, [`checkout`].
+//! storefront's journey of the `storefront_journey` example, [`journey`]; the middleware of
+//! the `checkout_middleware` example with its journey, [`checkout`]; and the export and
+//! import of the `move_catalog` example, [`catalog_move`].
 
+pub mod catalog_move;
 pub mod checkout;
 pub mod journey;
 pub mod storefront;

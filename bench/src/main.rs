@@ -11,6 +11,10 @@
 //! (`request(GET, "/products").send_json`), and the generated `ProductsApi::list`, all
 //! answering that same struct.
 //!
+//! The walk rows fetch every product of a catalog of 10,000 from the same server, which
+//! answers those pages after 40 ms: `ProductsApi::list().pages().all_items()` one page at a
+//! time and with the default concurrency, against the ideal (pages / concurrency x latency).
+//!
 //! `ordercloud-bench [--quick]` prints a markdown table: calls per second (median of the
 //! rounds, the rounds of a group of rows alternating), the ratio to the group's raw row,
 //! p50/p99 latency, client CPU per call, TCP connections opened, and peak memory after 10k
@@ -27,6 +31,7 @@ mod measure;
 mod server;
 mod sessions;
 mod simulator;
+mod walk;
 
 use std::process::{Command, ExitCode, Stdio};
 
@@ -38,6 +43,7 @@ fn main() -> ExitCode {
         Some("sessions") => sessions::run(&args[1..]),
         Some("decode") => decode::run(),
         Some("decode-run") => decode::run_child(&args[1..]),
+        Some("walk") => walk::only(args.iter().any(|arg| arg == "--quick")),
         Some("simulator") => simulator::run(args.iter().any(|arg| arg == "--quick")),
         Some("simulator-serve") => simulator::serve(),
         _ => measure::run(args.iter().any(|arg| arg == "--quick")),

@@ -83,6 +83,7 @@ impl Clients {
                 .await
                 .map_err(|e| e.to_string())?,
             Which::ProductsList => self.products.list().send().await.map_err(|e| e.to_string())?,
+            Which::ProductsListAwait => self.products.list().await.map_err(|e| e.to_string())?,
             _ => return self.empty_call(which).await,
         };
         if page.items.len() == PAGE_ITEMS { Ok(()) } else { Err(format!("a page of {} products", page.items.len())) }
@@ -129,7 +130,9 @@ impl Clients {
                 let sent = self.raw.request(self.raw_request(body)?);
                 tokio::time::timeout(Duration::from_secs(30), sent).await.map_err(|e| e.to_string())?
             }
-            Which::RawList | Which::ListByHand | Which::ProductsList => return Err("not a 204 call".to_owned()),
+            Which::RawList | Which::ListByHand | Which::ProductsList | Which::ProductsListAwait => {
+                return Err("not a 204 call".to_owned());
+            }
         };
         let response = response.map_err(|e| e.to_string())?;
         let status = response.status();
@@ -160,6 +163,8 @@ enum Which {
     RawList,
     ListByHand,
     ProductsList,
+    /// The same call awaited without `send()`, through its boxed future.
+    ProductsListAwait,
 }
 
 /// Rows measured together: rounds alternate among its clients, and the first is the
@@ -191,6 +196,7 @@ const GROUPS: [Group; 2] = [
             (Which::RawList, "raw hyper-util + serde_json"),
             (Which::ListByHand, "request(GET, \"/products\").send_json"),
             (Which::ProductsList, "ProductsApi::list"),
+            (Which::ProductsListAwait, "ProductsApi::list().await"),
         ],
         calls: [(5_000, 10_000), (500, 1_000)],
     },
@@ -326,12 +332,12 @@ pub(crate) fn run(quick: bool) -> Result<(), String> {
     println!(
         "Peak memory (VmHWM) of a process making sequential SDK calls: {memory_10k} KiB after 10k calls, {memory_100k} KiB after 100k calls."
     );
-    Ok(())
+    runtime.block_on(crate::walk::run(server.port, if quick { 1 } else { 3 }))
 }
 
 /// In a child process: `calls` SDK calls, then print the peak resident memory.
 ///
-/// `memory <port> <calls> [raw|sdk|session|raw-list|list-by-hand|products-list]
+/// `memory <port> <calls> [raw|sdk|session|raw-list|list-by-hand|products-list|products-list-await]
 /// [sequential|concurrent]`: the optional arguments pick the client and mode, for running one
 /// of them under a profiler such as callgrind.
 pub(crate) fn memory(args: &[String]) -> Result<(), String> {
@@ -343,6 +349,7 @@ pub(crate) fn memory(args: &[String]) -> Result<(), String> {
         Some("raw-list") => Which::RawList,
         Some("list-by-hand") => Which::ListByHand,
         Some("products-list") => Which::ProductsList,
+        Some("products-list-await") => Which::ProductsListAwait,
         _ => Which::Sdk,
     };
     let mode = if args.get(3).is_some_and(|a| a == "concurrent") { Mode::Concurrent } else { Mode::Sequential };
@@ -370,7 +377,7 @@ fn memory_child(port: u16, calls: usize) -> Result<u64, String> {
 /// `(connections accepted, requests served)` from the server.
 ///
 /// The stats are fetched over a connection of their own, which the server counts too.
-fn stats(port: u16) -> Result<(u64, u64), String> {
+pub(crate) fn stats(port: u16) -> Result<(u64, u64), String> {
     let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).map_err(|e| e.to_string())?;
     stream
         .write_all(b"GET /stats HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
@@ -399,7 +406,7 @@ fn peak_memory_kib() -> Result<u64, String> {
         .ok_or_else(|| "no VmHWM in /proc/self/status".to_owned())
 }
 
-fn median(mut values: Vec<f64>) -> f64 {
+pub(crate) fn median(mut values: Vec<f64>) -> f64 {
     values.sort_by(f64::total_cmp);
     values.get(values.len() / 2).copied().unwrap_or(0.0)
 }

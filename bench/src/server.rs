@@ -1,6 +1,7 @@
 //! The loopback server: `GET /v1/products` answers a fixed page of 100 products (built once,
-//! [`product_page`]), `GET /stats` answers `<connections accepted> <requests served>`, and
-//! everything else 204; all with keep-alive.
+//! [`product_page`]), or with `catalogID=slow-40ms` a page of a catalog of 10,000 products
+//! 40 ms after the request ([`SlowCatalog`]); `GET /stats` answers `<connections accepted>
+//! <requests served>`, and everything else 204; all with keep-alive.
 
 use std::convert::Infallible;
 use std::sync::Arc;
@@ -25,6 +26,7 @@ pub(crate) fn serve() -> Result<(), String> {
         std::process::exit(0);
     });
     let page = product_page()?;
+    let catalog = Arc::new(SlowCatalog::new()?);
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| e.to_string())?;
     runtime.block_on(async {
         let listener = TcpListener::bind("127.0.0.1:0").await.map_err(|e| e.to_string())?;
@@ -35,17 +37,27 @@ pub(crate) fn serve() -> Result<(), String> {
             let (stream, _) = listener.accept().await.map_err(|e| e.to_string())?;
             let _ = stream.set_nodelay(true);
             connections.fetch_add(1, Ordering::Relaxed);
-            let (connections, requests, page) = (connections.clone(), requests.clone(), page.clone());
+            let (connections, requests, page, catalog) =
+                (connections.clone(), requests.clone(), page.clone(), catalog.clone());
             tokio::spawn(async move {
                 let service = service_fn(move |request: http::Request<hyper::body::Incoming>| {
                     let served = requests.fetch_add(1, Ordering::Relaxed);
+                    let mut delay = None;
                     let response = match (request.method(), request.uri().path()) {
                         (_, "/stats") => {
                             let stats = format!("{} {}", connections.load(Ordering::Relaxed), served);
                             http::Response::new(Full::new(Bytes::from(stats)))
                         }
                         (&http::Method::GET, PRODUCTS) => {
-                            let mut response = http::Response::new(Full::new(page.clone()));
+                            let query = request.uri().query().unwrap_or("");
+                            let body = match catalog.page(query) {
+                                Some(body) => {
+                                    delay = Some(SLOW_LATENCY);
+                                    body
+                                }
+                                None => page.clone(),
+                            };
+                            let mut response = http::Response::new(Full::new(body));
                             response.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
                             response
                         }
@@ -55,13 +67,78 @@ pub(crate) fn serve() -> Result<(), String> {
                             response
                         }
                     };
-                    async move { Ok::<_, Infallible>(response) }
+                    async move {
+                        if let Some(delay) = delay {
+                            tokio::time::sleep(delay).await;
+                        }
+                        Ok::<_, Infallible>(response)
+                    }
                 });
                 let _ =
                     hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(stream), service).await;
             });
         }
     })
+}
+
+/// How long the slow catalog takes to answer: an ordinary cloud round trip.
+pub(crate) const SLOW_LATENCY: std::time::Duration = std::time::Duration::from_millis(40);
+
+/// The catalog of the walk rows: 10,000 products (IDs `NW-TRAIL-00001`... in order), served
+/// as OrderCloud serves a list: `page` and `pageSize`, `sortBy=ID`, and `ID=>{last ID}`.
+pub(crate) struct SlowCatalog {
+    /// Each product's ID and its JSON.
+    products: Vec<(String, String)>,
+}
+
+/// The `catalogID` that asks for the slow catalog.
+pub(crate) const SLOW_CATALOG: &str = "slow-40ms";
+
+/// How many products the slow catalog holds.
+pub(crate) const SLOW_CATALOG_SIZE: usize = 10_000;
+
+impl SlowCatalog {
+    fn new() -> Result<Self, String> {
+        let products = (1..=SLOW_CATALOG_SIZE)
+            .map(|n| {
+                let product = product(n);
+                let json = serde_json::to_string(&product).map_err(|e| e.to_string())?;
+                Ok((product.id.unwrap_or_default(), json))
+            })
+            .collect::<Result<_, String>>()?;
+        Ok(Self { products })
+    }
+
+    /// The page a query of the slow catalog asks for, as JSON; `None` for another query.
+    fn page(&self, query: &str) -> Option<Bytes> {
+        let mut slow = false;
+        let (mut page, mut page_size, mut after) = (1usize, 20usize, None);
+        for pair in query.split('&') {
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            match name {
+                "catalogID" => slow = value == SLOW_CATALOG,
+                "page" => page = value.parse().ok()?,
+                "pageSize" => page_size = value.parse().ok()?,
+                // The products are in ID order already, so sortBy=ID changes nothing.
+                "ID" => after = Some(value.strip_prefix("%3E")?.to_owned()),
+                _ => {}
+            }
+        }
+        if !slow || page == 0 || page_size == 0 {
+            return None;
+        }
+        let first = after.map_or(0, |after| self.products.partition_point(|(id, _)| *id <= after));
+        let matching = &self.products[first..];
+        let items: Vec<&str> =
+            matching.iter().skip((page - 1) * page_size).take(page_size).map(|(_, json)| json.as_str()).collect();
+        let total = matching.len();
+        let body = format!(
+            r#"{{"Meta":{{"Facets":[],"Page":{page},"PageSize":{page_size},"TotalCount":{total},"TotalPages":{}}},"Items":[{}]}}"#,
+            total.div_ceil(page_size),
+            items.join(",")
+        );
+        Some(Bytes::from(body))
+    }
 }
 
 /// The answer to `GET /v1/products`: page 1 of 19 of a catalog of running shoes, 100

@@ -3,6 +3,7 @@
 use std::fmt;
 
 use ordercloud_models::REDACTED;
+use ordercloud_transport::Secret;
 
 /// A request for an access token: one grant, the API client, the roles wanted.
 ///
@@ -149,15 +150,15 @@ impl TokenRequest {
         fields
     }
 
-    /// Every secret the request holds, each with whether it counts in any letter case.
-    pub(crate) fn secrets(&self) -> Vec<(&str, bool)> {
+    /// Every secret the request holds.
+    pub(crate) fn secrets(&self) -> Vec<Secret> {
         let mut secrets = Vec::new();
         match &self.grant {
-            Grant::Password { password, .. } => secrets.push((password.as_str(), false)),
-            Grant::Refresh { refresh_token } => secrets.push((refresh_token.as_str(), true)),
+            Grant::Password { password, .. } => secrets.push(Secret::exact_case(password.as_str())),
+            Grant::Refresh { refresh_token } => secrets.push(Secret::any_case(refresh_token.as_str())),
             _ => {}
         }
-        secrets.extend(self.client_secret.as_deref().map(|secret| (secret, true)));
+        secrets.extend(self.client_secret.as_deref().map(Secret::any_case));
         secrets
     }
 }

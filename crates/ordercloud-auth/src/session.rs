@@ -8,7 +8,7 @@ use std::time::{Duration, SystemTime};
 use async_trait::async_trait;
 use ordercloud_models::REDACTED;
 use ordercloud_transport::http::HeaderValue;
-use ordercloud_transport::{ApiClient, Error, SessionEnd, TokenProvider, bearer_authorization};
+use ordercloud_transport::{ApiClient, Error, Secret, SessionEnd, TokenProvider, bearer_authorization};
 use tokio::time::Instant;
 
 use crate::api::AuthApi;
@@ -231,6 +231,30 @@ fn end_of(code: u8) -> Option<SessionEnd> {
 impl Session {
     /// A session that gets its tokens with `request` through `client`'s host: a service
     /// credential (client credentials, an integration user), whose grant it replays.
+    ///
+    /// **It signs in lazily**: `new` sends nothing, and the first call through
+    /// [`client`](Self::client) asks for the token. So a wrong client ID or secret does not
+    /// fail here: it fails that first call, with the token endpoint's refusal (`400
+    /// invalid_client`, say). To check the credentials at startup, sign in at once with
+    /// [`sign_in`](Self::sign_in):
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), ordercloud_transport::Error> {
+    /// use ordercloud_auth::{Session, TokenRequest};
+    /// use ordercloud_transport::{ApiClient, ErrorCategory, MockTransport};
+    ///
+    /// let mock = MockTransport::new();
+    /// mock.push_status(400, r#"{"error":"invalid_client","error_description":"Invalid client secret"}"#);
+    /// let client = ApiClient::builder().transport(mock.clone()).build()?;
+    ///
+    /// let session = Session::new(client, TokenRequest::client_credentials("my-client-id", "a-wrong-secret"));
+    /// assert!(mock.requests().is_empty(), "nothing sent yet");
+    /// let error = session.sign_in().await.unwrap_err(); // the eager path: fails here, at startup
+    /// assert_eq!(error.category(), ErrorCategory::Internal); // a misconfigured backend
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn new(client: ApiClient, request: TokenRequest) -> Self {
         Self::with_renewal(client, Renewal::Grant(Box::new(request)))
     }
@@ -264,6 +288,9 @@ impl Session {
     /// refresh token only, always the newest, and when that is refused, or there is none
     /// once the token runs out, the session has ended (see the type's docs). An empty token
     /// is refused.
+    ///
+    /// It sends nothing: the login that gave `token` was the sign-in, so a wrong password
+    /// fails there, at [`AuthApi::token`], never at a later call.
     ///
     /// ```
     /// # #[tokio::main(flavor = "current_thread")]
@@ -450,7 +477,10 @@ impl Session {
         client.with_token_provider(self.inner.clone())
     }
 
-    /// Gets a token now if none is at hand (to check credentials before any call, say).
+    /// Signs in now: gets a token if none is at hand, and fails with the token endpoint's
+    /// refusal if the credentials are wrong. A [`Session::new`] otherwise signs in at its
+    /// first call; call this at startup to check its credentials before any business call.
+    /// Calls made meanwhile wait for this one token request.
     pub async fn sign_in(&self) -> Result<(), Error> {
         self.inner.authorization(None).await.map(drop)
     }
@@ -538,15 +568,13 @@ impl Inner {
         }))
     }
 
-    /// Every secret of the session, as `(value, any_case)`: its grant's and its refresh token.
-    fn all_secrets(&self) -> Vec<(String, bool)> {
-        let mut secrets: Vec<(String, bool)> = match &self.renewal {
-            Renewal::Grant(request) => {
-                request.secrets().into_iter().map(|(value, any_case)| (value.to_owned(), any_case)).collect()
-            }
+    /// Every secret of the session: its grant's and its refresh token.
+    fn all_secrets(&self) -> Vec<Secret> {
+        let mut secrets = match &self.renewal {
+            Renewal::Grant(request) => request.secrets(),
             Renewal::RefreshOnly { .. } => Vec::new(),
         };
-        secrets.extend(self.current().and_then(|cached| cached.refresh_token.clone()).map(|token| (token, true)));
+        secrets.extend(self.current().and_then(|cached| cached.refresh_token.clone()).map(Secret::any_case));
         secrets
     }
 
@@ -556,7 +584,6 @@ impl Inner {
     /// user's session whose refresh token is refused, or missing, has ended.
     async fn fetch(&self, refresh_token: Option<&str>) -> Result<(AccessToken, Option<String>), Error> {
         let secrets = self.all_secrets();
-        let secrets: Vec<(&str, bool)> = secrets.iter().map(|(value, any_case)| (value.as_str(), *any_case)).collect();
         let auth = AuthApi::new(self.client.clone());
         let client_id = self.renewal.client_id();
         if let Some(refresh_token) = refresh_token {
@@ -661,7 +688,7 @@ impl TokenProvider for Inner {
         outcome
     }
 
-    fn secrets(&self) -> Vec<(String, bool)> {
+    fn secrets(&self) -> Vec<Secret> {
         self.all_secrets()
     }
 }

@@ -2,6 +2,10 @@
 //! expiry on virtual time, one renewal and one retry after 401 InvalidToken, no cached
 //! failure, and no secret in any output.
 
+mod common;
+
+use common::{is_token_request, token_json};
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
@@ -12,16 +16,8 @@ use ordercloud_transport::bytes::Bytes;
 use ordercloud_transport::http::{Method, Request, Response};
 use ordercloud_transport::{ApiClient, HttpTransport, MockTransport, Sleep, TransportError};
 
-fn token_json(token: &str, expires_in: u64, refresh: Option<&str>) -> String {
-    serde_json::json!({"access_token": token, "expires_in": expires_in, "refresh_token": refresh}).to_string()
-}
-
 fn login() -> TokenRequest {
     TokenRequest::password("my-client-id", "jdoe", "Passw0rd-Secret")
-}
-
-fn is_token_request(request: &ordercloud_transport::RecordedRequest) -> bool {
-    request.uri.path() == "/oauth/token"
 }
 
 /// Token requests wait at a gate until every API call has started, so they all queue for

@@ -2,6 +2,10 @@
 //! newest), ended when that is refused or missing, or when logged out; an ended session
 //! sends nothing. Snapshots, restore and the event hook.
 
+mod common;
+
+use common::{is_token_request, mock_client, token_json};
+
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
@@ -15,24 +19,12 @@ use ordercloud_transport::{
 
 const CLIENT: &str = "my-client-id";
 
-fn token_json(token: &str, expires_in: u64, refresh: Option<&str>) -> String {
-    serde_json::json!({"access_token": token, "expires_in": expires_in, "refresh_token": refresh}).to_string()
-}
-
 fn login(token: &str, expires_in: u64, refresh: Option<&str>) -> AccessToken {
     AccessToken::new(token, Some(Duration::from_secs(expires_in)), refresh.map(str::to_owned))
 }
 
-fn is_token_request(request: &RecordedRequest) -> bool {
-    request.uri.path() == "/oauth/token"
-}
-
 fn form(request: &RecordedRequest, name: &str) -> Option<String> {
     request.form_pairs().into_iter().find(|(key, _)| key == name).map(|(_, value)| value)
-}
-
-fn mock_client(mock: &MockTransport) -> ApiClient {
-    ApiClient::builder().transport(mock.clone()).build().unwrap()
 }
 
 async fn get_me(me: &ApiClient) -> Result<(), Error> {

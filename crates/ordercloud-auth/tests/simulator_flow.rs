@@ -1,28 +1,18 @@
 //! The auth crate against the simulator over real HTTP on 127.0.0.1: one-time-password
 //! logins, refresh tokens after expiry, client credentials and anonymous shoppers.
 
+mod common;
+
+use common::{simulator, simulator_client as client};
+
 use std::time::Duration;
 
 use ordercloud_auth::{AuthApi, Session, TokenRequest};
 use ordercloud_models::{ErrorCode, OneTimePasswordEventBody};
-use ordercloud_simulator::{SimApiClient, SimUser, Simulator};
-use ordercloud_transport::ApiClient;
+use ordercloud_simulator::SimApiClient;
 use ordercloud_transport::http::Method;
 
-const CLIENT: &str = "storefront-client";
-
-async fn simulator(client: SimApiClient) -> Simulator {
-    Simulator::builder()
-        .api_client(client)
-        .user(SimUser::new(CLIENT, "jdoe", "jdoe@example.com", "Old-Passw0rd1"))
-        .start()
-        .await
-        .unwrap()
-}
-
-fn client(simulator: &Simulator) -> ApiClient {
-    ApiClient::builder().base_url(simulator.base_url()).build().unwrap()
-}
+const CLIENT: &str = common::STOREFRONT;
 
 #[tokio::test]
 async fn a_one_time_password_logs_in_once() {

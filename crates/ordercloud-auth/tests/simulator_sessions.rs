@@ -3,6 +3,10 @@
 //! a restore after a "restart", and the token requests of 1,000 shoppers under load,
 //! counted with the simulator's request log.
 
+mod common;
+
+use common::{simulator, simulator_client as client};
+
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -12,24 +16,11 @@ use ordercloud_simulator::{SimApiClient, SimUser, Simulator};
 use ordercloud_transport::http::Method;
 use ordercloud_transport::{ApiClient, Error};
 
-const CLIENT: &str = "storefront-client";
+const CLIENT: &str = common::STOREFRONT;
 const LIFETIME: Duration = Duration::from_secs(600);
 
 fn refreshing() -> SimApiClient {
     SimApiClient::new(CLIENT).with_refresh_tokens(true).with_token_lifetime(LIFETIME)
-}
-
-async fn simulator(client: SimApiClient) -> Simulator {
-    Simulator::builder()
-        .api_client(client)
-        .user(SimUser::new(CLIENT, "jdoe", "jdoe@example.com", "Old-Passw0rd1"))
-        .start()
-        .await
-        .unwrap()
-}
-
-fn client(simulator: &Simulator) -> ApiClient {
-    ApiClient::builder().base_url(simulator.base_url()).build().unwrap()
 }
 
 async fn log_in(client: &ApiClient, username: &str, password: &str) -> Session {

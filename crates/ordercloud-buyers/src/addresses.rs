@@ -4,29 +4,24 @@
 //! Addresses are used for the purposes of billing and shipping an order. An address may belong to a
 //! list that can be shared among many users if appropriate.
 
-use ordercloud_transport::{ApiClient, Call, ListCall, operation_request};
+use ordercloud_transport::{Call, ListCall, api_handle, operation_request};
 
 use crate::models;
 use crate::operations;
 
-/// Addresses are used for the purposes of billing and shipping an order. An address may belong to a
-/// list that can be shared among many users if appropriate.
-///
-/// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
-/// parameters (in path order), then those the operation needs, then its body, and returns the call to
-/// send, whose other options are its methods.
-#[derive(Clone, Debug)]
-pub struct AddressesApi {
-    client: ApiClient,
+api_handle! {
+    /// Addresses are used for the purposes of billing and shipping an order. An address may belong to a
+    /// list that can be shared among many users if appropriate.
+    ///
+    /// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
+    /// parameters (in path order), then those the operation needs, then its body, and returns the call to
+    /// send (or to `.await`), whose other options are its methods.
+    pub struct AddressesApi;
+    /// Addresses through `client`: a session's client for signed-in calls.
+    fn new;
 }
 
 impl AddressesApi {
-    /// Addresses through `client`: a session's client for signed-in calls. Its calls name this crate in the
-    /// User-Agent.
-    pub fn new(client: ApiClient) -> Self {
-        Self { client: client.for_api_crate(crate::API_CRATE) }
-    }
-
     /// List addresses.
     ///
     /// `GET /v1/buyers/{buyerID}/addresses` (`Addresses.List`,
@@ -41,9 +36,16 @@ impl AddressesApi {
     /// and filters, `.send()` for one page, `.pages()` or `.items()` for all of them. `search_on` takes
     /// `ID`, `AddressName`, `CompanyName`, `City`, `Street1`, `Street2`, `LastName`, `FirstName`, `State`,
     /// `Zip`. `sort_by` takes `AddressName`, `ID`, `DateCreated`, `CompanyName`, `FirstName`, `LastName`,
-    /// `Street1`, `Street2`, `City`, `State`, `Zip`, `Country`, `Phone` (`!` in front for descending).
+    /// `Street1`, `Street2`, `City`, `State`, `Zip`, `Country`, `Phone` (`!` in front for descending), or
+    /// [`AddressesListSort`](crate::AddressesListSort) values, checked when compiling. A filter on a
+    /// property the listed model does not have, or a sort or search it does not take, is refused before
+    /// anything is sent (`xp.` paths are free).
     pub fn list(&self, buyer_id: &str) -> ListCall<models::Address> {
-        self.client.call(&operations::ADDRESSES_LIST).path_param(buyer_id).listing()
+        self.client
+            .call(&operations::ADDRESSES_LIST)
+            .list_fields(&operations::ADDRESSES_LIST_FIELDS)
+            .path_param(buyer_id)
+            .listing()
     }
 
     /// Create an address.
@@ -57,14 +59,18 @@ impl AddressesApi {
     /// # Arguments
     ///
     /// - `buyer_id`: ID of the buyer. Sent as one path segment, whatever it holds.
-    /// - the body: a [`Address`](crate::models::Address); without `Street1` or `City` or `Country` it is refused before anything is sent.
+    /// - the body: a [`Address`](crate::models::Address); without `Street1` or `City` or `Country` it is refused before anything is sent. So are `State` (US, CA) and `Zip` (US, CA) where its `Country` is one of those.
     ///
     /// Answers the [`Address`](crate::models::Address).
     pub fn create(&self, buyer_id: &str, address: &models::Address) -> Call<models::Address> {
         self.client
             .call(&operations::ADDRESSES_CREATE)
             .path_param(buyer_id)
-            .json_requiring(address, &["Street1", "City", "Country"])
+            .json_requiring_by_country(
+                address,
+                &["Street1", "City", "Country"],
+                &[("State", &["US", "CA"]), ("Zip", &["US", "CA"])],
+            )
             .returning()
     }
 
@@ -96,7 +102,7 @@ impl AddressesApi {
     ///
     /// - `buyer_id`: ID of the buyer. Sent as one path segment, whatever it holds.
     /// - `address_id`: ID of the address. Sent as one path segment, whatever it holds.
-    /// - the body: a [`Address`](crate::models::Address); without `Street1` or `City` or `Country` it is refused before anything is sent.
+    /// - the body: a [`Address`](crate::models::Address); without `Street1` or `City` or `Country` it is refused before anything is sent. So are `State` (US, CA) and `Zip` (US, CA) where its `Country` is one of those.
     ///
     /// Answers the [`Address`](crate::models::Address).
     pub fn save(&self, buyer_id: &str, address_id: &str, address: &models::Address) -> Call<models::Address> {
@@ -104,7 +110,11 @@ impl AddressesApi {
             .call(&operations::ADDRESSES_SAVE)
             .path_param(buyer_id)
             .path_param(address_id)
-            .json_requiring(address, &["Street1", "City", "Country"])
+            .json_requiring_by_country(
+                address,
+                &["Street1", "City", "Country"],
+                &[("State", &["US", "CA"]), ("Zip", &["US", "CA"])],
+            )
             .returning()
     }
 
@@ -179,13 +189,14 @@ impl AddressesApi {
     /// - `buyer_id`: ID of the buyer. Sent as one path segment, whatever it holds.
     ///
     /// A list of [`AddressAssignment`](crate::models::AddressAssignment): `.options(&ListOptions)` for the
-    /// page, search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them.
-    /// Its own query parameters are methods of the request: `address_id`, `user_id`, `user_group_id`,
-    /// `level`, `is_shipping`, `is_billing`.
+    /// page, search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them. A
+    /// filter on a property the listed model does not have, or a sort or search it does not take, is
+    /// refused before anything is sent (`xp.` paths are free). Its own query parameters are methods of the
+    /// request: `address_id`, `user_id`, `user_group_id`, `level`, `is_shipping`, `is_billing`.
     pub fn list_assignments(&self, buyer_id: &str) -> AddressesListAssignments {
         self.client
             .call(&operations::ADDRESSES_LIST_ASSIGNMENTS)
-            .own_query_parameters(&["addressID", "userID", "userGroupID", "level", "isShipping", "isBilling"])
+            .list_fields(&operations::ADDRESSES_LIST_ASSIGNMENTS_FIELDS)
             .path_param(buyer_id)
             .listing()
             .into()
@@ -209,6 +220,39 @@ impl AddressesApi {
             .path_param(buyer_id)
             .json_requiring(address_assignment, &["AddressID"])
             .returning_nothing()
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`AddressesApi::list`] sorts by:
+    /// `ListOptions::new().sort_by([AddressesListSort::AddressName.descending()])`.
+    pub enum AddressesListSort {
+        /// `AddressName`.
+        AddressName = "AddressName",
+        /// `ID`.
+        Id = "ID",
+        /// `DateCreated`.
+        DateCreated = "DateCreated",
+        /// `CompanyName`.
+        CompanyName = "CompanyName",
+        /// `FirstName`.
+        FirstName = "FirstName",
+        /// `LastName`.
+        LastName = "LastName",
+        /// `Street1`.
+        Street1 = "Street1",
+        /// `Street2`.
+        Street2 = "Street2",
+        /// `City`.
+        City = "City",
+        /// `State`.
+        State = "State",
+        /// `Zip`.
+        Zip = "Zip",
+        /// `Country`.
+        Country = "Country",
+        /// `Phone`.
+        Phone = "Phone",
     }
 }
 

@@ -7,32 +7,27 @@
 //! also available to control the triggers and timing for processing approvals whether parallel to
 //! another rule, or in succession of a previous rule.
 
-use ordercloud_transport::{ApiClient, Call, ListCall};
+use ordercloud_transport::{Call, ListCall, api_handle};
 
 use crate::models;
 use crate::operations;
 
-/// Approval rules are used to verify the integrity of an order. Common examples include orders
-/// requiring managerial approval, approval for orders that contain a specific product category,
-/// approval for quantity thresholds or approval for orders that exceed a specific price. Properties are
-/// also available to control the triggers and timing for processing approvals whether parallel to
-/// another rule, or in succession of a previous rule.
-///
-/// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
-/// parameters (in path order), then those the operation needs, then its body, and returns the call to
-/// send, whose other options are its methods.
-#[derive(Clone, Debug)]
-pub struct ApprovalRulesApi {
-    client: ApiClient,
+api_handle! {
+    /// Approval rules are used to verify the integrity of an order. Common examples include orders
+    /// requiring managerial approval, approval for orders that contain a specific product category,
+    /// approval for quantity thresholds or approval for orders that exceed a specific price. Properties are
+    /// also available to control the triggers and timing for processing approvals whether parallel to
+    /// another rule, or in succession of a previous rule.
+    ///
+    /// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
+    /// parameters (in path order), then those the operation needs, then its body, and returns the call to
+    /// send (or to `.await`), whose other options are its methods.
+    pub struct ApprovalRulesApi;
+    /// Approval Rules through `client`: a session's client for signed-in calls.
+    fn new;
 }
 
 impl ApprovalRulesApi {
-    /// Approval Rules through `client`: a session's client for signed-in calls. Its calls name this crate
-    /// in the User-Agent.
-    pub fn new(client: ApiClient) -> Self {
-        Self { client: client.for_api_crate(crate::API_CRATE) }
-    }
-
     /// List approval rules.
     ///
     /// `GET /v1/buyers/{buyerID}/approvalrules` (`ApprovalRules.List`,
@@ -46,9 +41,16 @@ impl ApprovalRulesApi {
     /// A list of [`ApprovalRule`](crate::models::ApprovalRule): `.options(&ListOptions)` for the page,
     /// search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them.
     /// `search_on` takes `ID`, `Name`, `Description`, `RuleExpression`. `sort_by` takes `Name`, `ID`,
-    /// `ApprovingGroupID`, `RuleExpression` (`!` in front for descending).
+    /// `ApprovingGroupID`, `RuleExpression` (`!` in front for descending), or
+    /// [`ApprovalRulesListSort`](crate::ApprovalRulesListSort) values, checked when compiling. A filter on
+    /// a property the listed model does not have, or a sort or search it does not take, is refused before
+    /// anything is sent (`xp.` paths are free).
     pub fn list(&self, buyer_id: &str) -> ListCall<models::ApprovalRule> {
-        self.client.call(&operations::APPROVAL_RULES_LIST).path_param(buyer_id).listing()
+        self.client
+            .call(&operations::APPROVAL_RULES_LIST)
+            .list_fields(&operations::APPROVAL_RULES_LIST_FIELDS)
+            .path_param(buyer_id)
+            .listing()
     }
 
     /// Create an approval rule.
@@ -163,5 +165,20 @@ impl ApprovalRulesApi {
             .path_param(approval_rule_id)
             .json(approval_rule)
             .returning()
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`ApprovalRulesApi::list`] sorts by:
+    /// `ListOptions::new().sort_by([ApprovalRulesListSort::Name.descending()])`.
+    pub enum ApprovalRulesListSort {
+        /// `Name`.
+        Name = "Name",
+        /// `ID`.
+        Id = "ID",
+        /// `ApprovingGroupID`.
+        ApprovingGroupId = "ApprovingGroupID",
+        /// `RuleExpression`.
+        RuleExpression = "RuleExpression",
     }
 }

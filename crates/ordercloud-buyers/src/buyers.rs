@@ -3,28 +3,23 @@
 //!
 //! Buyers, or customers, are the organizations that view the categories and products and place orders.
 
-use ordercloud_transport::{ApiClient, Call, ListCall};
+use ordercloud_transport::{Call, ListCall, api_handle};
 
 use crate::models;
 use crate::operations;
 
-/// Buyers, or customers, are the organizations that view the categories and products and place orders.
-///
-/// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
-/// parameters (in path order), then those the operation needs, then its body, and returns the call to
-/// send, whose other options are its methods.
-#[derive(Clone, Debug)]
-pub struct BuyersApi {
-    client: ApiClient,
+api_handle! {
+    /// Buyers, or customers, are the organizations that view the categories and products and place orders.
+    ///
+    /// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
+    /// parameters (in path order), then those the operation needs, then its body, and returns the call to
+    /// send (or to `.await`), whose other options are its methods.
+    pub struct BuyersApi;
+    /// Buyers through `client`: a session's client for signed-in calls.
+    fn new;
 }
 
 impl BuyersApi {
-    /// Buyers through `client`: a session's client for signed-in calls. Its calls name this crate in the
-    /// User-Agent.
-    pub fn new(client: ApiClient) -> Self {
-        Self { client: client.for_api_crate(crate::API_CRATE) }
-    }
-
     /// List buyers.
     ///
     /// `GET /v1/buyers` (`Buyers.List`,
@@ -33,9 +28,12 @@ impl BuyersApi {
     ///
     /// A list of [`Buyer`](crate::models::Buyer): `.options(&ListOptions)` for the page, search, sort and
     /// filters, `.send()` for one page, `.pages()` or `.items()` for all of them. `search_on` takes `Name`,
-    /// `ID`. `sort_by` takes `ID`, `Name`, `DateCreated` (`!` in front for descending).
+    /// `ID`. `sort_by` takes `ID`, `Name`, `DateCreated` (`!` in front for descending), or
+    /// [`BuyersListSort`](crate::BuyersListSort) values, checked when compiling. A filter on a property the
+    /// listed model does not have, or a sort or search it does not take, is refused before anything is sent
+    /// (`xp.` paths are free).
     pub fn list(&self) -> ListCall<models::Buyer> {
-        self.client.call(&operations::BUYERS_LIST).listing()
+        self.client.call(&operations::BUYERS_LIST).list_fields(&operations::BUYERS_LIST_FIELDS).listing()
     }
 
     /// Create a buyer.
@@ -131,8 +129,38 @@ impl BuyersApi {
     ///
     /// A list of [`BuyerSupplier`](crate::models::BuyerSupplier): `.options(&ListOptions)` for the page,
     /// search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them.
-    /// `search_on` takes `ID`, `Name`. `sort_by` takes `Name`, `ID` (`!` in front for descending).
+    /// `search_on` takes `ID`, `Name`. `sort_by` takes `Name`, `ID` (`!` in front for descending), or
+    /// [`BuyersListBuyerSellersSort`](crate::BuyersListBuyerSellersSort) values, checked when compiling. A
+    /// filter on a property the listed model does not have, or a sort or search it does not take, is
+    /// refused before anything is sent (`xp.` paths are free).
     pub fn list_buyer_sellers(&self, buyer_id: &str) -> ListCall<models::BuyerSupplier> {
-        self.client.call(&operations::BUYERS_LIST_BUYER_SELLERS).path_param(buyer_id).listing()
+        self.client
+            .call(&operations::BUYERS_LIST_BUYER_SELLERS)
+            .list_fields(&operations::BUYERS_LIST_BUYER_SELLERS_FIELDS)
+            .path_param(buyer_id)
+            .listing()
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`BuyersApi::list`] sorts by: `ListOptions::new().sort_by([BuyersListSort::Id.descending()])`.
+    pub enum BuyersListSort {
+        /// `ID`.
+        Id = "ID",
+        /// `Name`.
+        Name = "Name",
+        /// `DateCreated`.
+        DateCreated = "DateCreated",
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`BuyersApi::list_buyer_sellers`] sorts by:
+    /// `ListOptions::new().sort_by([BuyersListBuyerSellersSort::Name.descending()])`.
+    pub enum BuyersListBuyerSellersSort {
+        /// `Name`.
+        Name = "Name",
+        /// `ID`.
+        Id = "ID",
     }
 }

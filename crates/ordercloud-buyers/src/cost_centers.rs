@@ -5,30 +5,25 @@
 //! different names such as "allocation codes" or "charge back codes", but the basic purpose is the same
 //! - to allocate an expense back to someone or some department of an organization.
 
-use ordercloud_transport::{ApiClient, Call, ListCall, operation_request};
+use ordercloud_transport::{Call, ListCall, api_handle, operation_request};
 
 use crate::models;
 use crate::operations;
 
-/// A cost center is used to allocate organizational expenditures. Different businesses call these by
-/// different names such as "allocation codes" or "charge back codes", but the basic purpose is the same
-/// - to allocate an expense back to someone or some department of an organization.
-///
-/// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
-/// parameters (in path order), then those the operation needs, then its body, and returns the call to
-/// send, whose other options are its methods.
-#[derive(Clone, Debug)]
-pub struct CostCentersApi {
-    client: ApiClient,
+api_handle! {
+    /// A cost center is used to allocate organizational expenditures. Different businesses call these by
+    /// different names such as "allocation codes" or "charge back codes", but the basic purpose is the same
+    /// - to allocate an expense back to someone or some department of an organization.
+    ///
+    /// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
+    /// parameters (in path order), then those the operation needs, then its body, and returns the call to
+    /// send (or to `.await`), whose other options are its methods.
+    pub struct CostCentersApi;
+    /// Cost Centers through `client`: a session's client for signed-in calls.
+    fn new;
 }
 
 impl CostCentersApi {
-    /// Cost Centers through `client`: a session's client for signed-in calls. Its calls name this crate in
-    /// the User-Agent.
-    pub fn new(client: ApiClient) -> Self {
-        Self { client: client.for_api_crate(crate::API_CRATE) }
-    }
-
     /// List cost centers.
     ///
     /// `GET /v1/buyers/{buyerID}/costcenters` (`CostCenters.List`,
@@ -41,9 +36,16 @@ impl CostCentersApi {
     ///
     /// A list of [`CostCenter`](crate::models::CostCenter): `.options(&ListOptions)` for the page, search,
     /// sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them. `search_on`
-    /// takes `ID`, `Name`, `Description`. `sort_by` takes `Name`, `ID` (`!` in front for descending).
+    /// takes `ID`, `Name`, `Description`. `sort_by` takes `Name`, `ID` (`!` in front for descending), or
+    /// [`CostCentersListSort`](crate::CostCentersListSort) values, checked when compiling. A filter on a
+    /// property the listed model does not have, or a sort or search it does not take, is refused before
+    /// anything is sent (`xp.` paths are free).
     pub fn list(&self, buyer_id: &str) -> ListCall<models::CostCenter> {
-        self.client.call(&operations::COST_CENTERS_LIST).path_param(buyer_id).listing()
+        self.client
+            .call(&operations::COST_CENTERS_LIST)
+            .list_fields(&operations::COST_CENTERS_LIST_FIELDS)
+            .path_param(buyer_id)
+            .listing()
     }
 
     /// Create a cost center.
@@ -195,12 +197,13 @@ impl CostCentersApi {
     ///
     /// A list of [`CostCenterAssignment`](crate::models::CostCenterAssignment): `.options(&ListOptions)`
     /// for the page, search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of
-    /// them. Its own query parameters are methods of the request: `cost_center_id`, `user_id`,
-    /// `user_group_id`, `level`.
+    /// them. A filter on a property the listed model does not have, or a sort or search it does not take,
+    /// is refused before anything is sent (`xp.` paths are free). Its own query parameters are methods of
+    /// the request: `cost_center_id`, `user_id`, `user_group_id`, `level`.
     pub fn list_assignments(&self, buyer_id: &str) -> CostCentersListAssignments {
         self.client
             .call(&operations::COST_CENTERS_LIST_ASSIGNMENTS)
-            .own_query_parameters(&["costCenterID", "userID", "userGroupID", "level"])
+            .list_fields(&operations::COST_CENTERS_LIST_ASSIGNMENTS_FIELDS)
             .path_param(buyer_id)
             .listing()
             .into()
@@ -224,6 +227,17 @@ impl CostCentersApi {
             .path_param(buyer_id)
             .json_requiring(cost_center_assignment, &["CostCenterID"])
             .returning_nothing()
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`CostCentersApi::list`] sorts by:
+    /// `ListOptions::new().sort_by([CostCentersListSort::Name.descending()])`.
+    pub enum CostCentersListSort {
+        /// `Name`.
+        Name = "Name",
+        /// `ID`.
+        Id = "ID",
     }
 }
 

@@ -5,30 +5,25 @@
 //! cards for personal spend or group spending.
 //! Credit Cards may be saved and assigned to members of an organization for use during purchase.
 
-use ordercloud_transport::{ApiClient, Call, ListCall, operation_request};
+use ordercloud_transport::{Call, ListCall, api_handle, operation_request};
 
 use crate::models;
 use crate::operations;
 
-/// Credit cards are used as a payment method for an order. A user may have access to one or many credit
-/// cards for personal spend or group spending.
-/// Credit Cards may be saved and assigned to members of an organization for use during purchase.
-///
-/// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
-/// parameters (in path order), then those the operation needs, then its body, and returns the call to
-/// send, whose other options are its methods.
-#[derive(Clone, Debug)]
-pub struct CreditCardsApi {
-    client: ApiClient,
+api_handle! {
+    /// Credit cards are used as a payment method for an order. A user may have access to one or many credit
+    /// cards for personal spend or group spending.
+    /// Credit Cards may be saved and assigned to members of an organization for use during purchase.
+    ///
+    /// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
+    /// parameters (in path order), then those the operation needs, then its body, and returns the call to
+    /// send (or to `.await`), whose other options are its methods.
+    pub struct CreditCardsApi;
+    /// Credit Cards through `client`: a session's client for signed-in calls.
+    fn new;
 }
 
 impl CreditCardsApi {
-    /// Credit Cards through `client`: a session's client for signed-in calls. Its calls name this crate in
-    /// the User-Agent.
-    pub fn new(client: ApiClient) -> Self {
-        Self { client: client.for_api_crate(crate::API_CRATE) }
-    }
-
     /// List credit cards.
     ///
     /// `GET /v1/buyers/{buyerID}/creditcards` (`CreditCards.List`,
@@ -42,9 +37,16 @@ impl CreditCardsApi {
     /// A list of [`CreditCard`](crate::models::CreditCard): `.options(&ListOptions)` for the page, search,
     /// sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them. `search_on`
     /// takes `ID`, `CardholderName`, `CardType`, `ExpirationDate`. `sort_by` takes `ID`, `CardholderName`,
-    /// `CardType`, `ExpirationDate`, `DateCreated` (`!` in front for descending).
+    /// `CardType`, `ExpirationDate`, `DateCreated` (`!` in front for descending), or
+    /// [`CreditCardsListSort`](crate::CreditCardsListSort) values, checked when compiling. A filter on a
+    /// property the listed model does not have, or a sort or search it does not take, is refused before
+    /// anything is sent (`xp.` paths are free).
     pub fn list(&self, buyer_id: &str) -> ListCall<models::CreditCard> {
-        self.client.call(&operations::CREDIT_CARDS_LIST).path_param(buyer_id).listing()
+        self.client
+            .call(&operations::CREDIT_CARDS_LIST)
+            .list_fields(&operations::CREDIT_CARDS_LIST_FIELDS)
+            .path_param(buyer_id)
+            .listing()
     }
 
     /// Create a credit card.
@@ -192,12 +194,13 @@ impl CreditCardsApi {
     ///
     /// A list of [`CreditCardAssignment`](crate::models::CreditCardAssignment): `.options(&ListOptions)`
     /// for the page, search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of
-    /// them. Its own query parameters are methods of the request: `credit_card_id`, `user_id`,
-    /// `user_group_id`, `level`.
+    /// them. A filter on a property the listed model does not have, or a sort or search it does not take,
+    /// is refused before anything is sent (`xp.` paths are free). Its own query parameters are methods of
+    /// the request: `credit_card_id`, `user_id`, `user_group_id`, `level`.
     pub fn list_assignments(&self, buyer_id: &str) -> CreditCardsListAssignments {
         self.client
             .call(&operations::CREDIT_CARDS_LIST_ASSIGNMENTS)
-            .own_query_parameters(&["creditCardID", "userID", "userGroupID", "level"])
+            .list_fields(&operations::CREDIT_CARDS_LIST_ASSIGNMENTS_FIELDS)
             .path_param(buyer_id)
             .listing()
             .into()
@@ -221,6 +224,23 @@ impl CreditCardsApi {
             .path_param(buyer_id)
             .json_requiring(credit_card_assignment, &["CreditCardID"])
             .returning_nothing()
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`CreditCardsApi::list`] sorts by:
+    /// `ListOptions::new().sort_by([CreditCardsListSort::Id.descending()])`.
+    pub enum CreditCardsListSort {
+        /// `ID`.
+        Id = "ID",
+        /// `CardholderName`.
+        CardholderName = "CardholderName",
+        /// `CardType`.
+        CardType = "CardType",
+        /// `ExpirationDate`.
+        ExpirationDate = "ExpirationDate",
+        /// `DateCreated`.
+        DateCreated = "DateCreated",
     }
 }
 

@@ -72,25 +72,24 @@ pub mod spending_accounts;
 pub mod user_groups;
 pub mod users;
 
-pub use addresses::{AddressesApi, AddressesDeleteAssignment, AddressesListAssignments};
-pub use approval_rules::ApprovalRulesApi;
-pub use buyers::BuyersApi;
-pub use cost_centers::{CostCentersApi, CostCentersDeleteAssignment, CostCentersListAssignments};
-pub use credit_cards::{CreditCardsApi, CreditCardsDeleteAssignment, CreditCardsListAssignments};
+pub use addresses::{AddressesApi, AddressesDeleteAssignment, AddressesListAssignments, AddressesListSort};
+pub use approval_rules::{ApprovalRulesApi, ApprovalRulesListSort};
+pub use buyers::{BuyersApi, BuyersListBuyerSellersSort, BuyersListSort};
+pub use cost_centers::{CostCentersApi, CostCentersDeleteAssignment, CostCentersListAssignments, CostCentersListSort};
+pub use credit_cards::{CreditCardsApi, CreditCardsDeleteAssignment, CreditCardsListAssignments, CreditCardsListSort};
 pub use operations::OPERATIONS;
 pub use ordercloud_models::{
-    Decimal, Filter, ListOptions, ListPage, ListPageWithFacets, OtherFields, Patch, RawJson, Xp, decimal,
+    Decimal, Filter, ListOptions, ListPage, ListPageWithFacets, OtherFields, Patch, RawJson, Xp, decimal, xp,
 };
 #[cfg(feature = "mock")]
 pub use ordercloud_transport::MockTransport;
 pub use ordercloud_transport::{ApiClient, Call, Error, ListCall, PageItems, Pages};
-pub use product_collections::{ProductCollectionsApi, ProductCollectionsListEntries};
-pub use spending_accounts::{SpendingAccountsApi, SpendingAccountsDeleteAssignment, SpendingAccountsListAssignments};
-pub use user_groups::{UserGroupsApi, UserGroupsListUserAssignments};
-pub use users::{UsersApi, UsersList};
-
-/// `<name>/<version>`: this crate, in the User-Agent of its calls.
-const API_CRATE: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
+pub use product_collections::{ProductCollectionsApi, ProductCollectionsListEntries, ProductCollectionsListSort};
+pub use spending_accounts::{
+    SpendingAccountsApi, SpendingAccountsDeleteAssignment, SpendingAccountsListAssignments, SpendingAccountsListSort,
+};
+pub use user_groups::{UserGroupsApi, UserGroupsListSort, UserGroupsListUserAssignments};
+pub use users::{UsersApi, UsersList, UsersListAcrossBuyersSort, UsersListSort};
 
 /// The models this crate's operations take and answer, nested ones included.
 pub mod models {

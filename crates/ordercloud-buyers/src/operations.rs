@@ -2,6 +2,7 @@
 //! The operations of OrderCloud's Buyers section, as its API description names them: each method of
 //! this crate's handles calls one, and [`OPERATIONS`] lists them all.
 
+use ordercloud_models::ListFields;
 use ordercloud_transport::Operation;
 
 /// `Buyers.List`: List buyers `GET /buyers`.
@@ -10,6 +11,14 @@ pub const BUYERS_LIST: Operation = Operation {
     method: "GET",
     path: "/buyers",
     roles: &["FullAccess", "BuyerAdmin", "BuyerReader"],
+};
+
+/// What `Buyers.List` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const BUYERS_LIST_FIELDS: ListFields = ListFields {
+    own_parameters: &[],
+    sortable: &["ID", "Name", "DateCreated"],
+    searchable: &["Name", "ID"],
+    properties: &["ID", "Name", "DefaultCatalogID", "Active", "DateCreated", "xp"],
 };
 
 /// `Buyers.Create`: Create a buyer `POST /buyers`.
@@ -49,12 +58,46 @@ pub const BUYERS_LIST_BUYER_SELLERS: Operation = Operation {
     roles: &["FullAccess", "BuyerAdmin", "BuyerReader"],
 };
 
+/// What `Buyers.ListBuyerSellers` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const BUYERS_LIST_BUYER_SELLERS_FIELDS: ListFields = ListFields {
+    own_parameters: &[],
+    sortable: &["Name", "ID"],
+    searchable: &["ID", "Name"],
+    properties: &["ID", "Name"],
+};
+
 /// `Users.List`: List users `GET /buyers/{buyerID}/users`.
 pub const USERS_LIST: Operation = Operation {
     id: "Users.List",
     method: "GET",
     path: "/buyers/{buyerID}/users",
     roles: &["FullAccess", "BuyerUserAdmin", "BuyerUserReader"],
+};
+
+/// What `Users.List` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const USERS_LIST_FIELDS: ListFields = ListFields {
+    own_parameters: &["userGroupID"],
+    sortable: &["LastName", "FirstName", "Username", "ID", "Email", "DateCreated", "LastActive", "PasswordLastSetDate"],
+    searchable: &["ID", "Username", "LastName", "FirstName", "Email"],
+    properties: &[
+        "ID",
+        "Username",
+        "Password",
+        "FirstName",
+        "LastName",
+        "Email",
+        "Phone",
+        "TermsAccepted",
+        "Active",
+        "xp",
+        "AvailableRoles",
+        "Locale",
+        "DateCreated",
+        "PasswordLastSetDate",
+        "FailedLoginAttempts",
+        "CompanyID",
+        "LastActive",
+    ],
 };
 
 /// `Users.Create`: Create a user `POST /buyers/{buyerID}/users`.
@@ -140,12 +183,46 @@ pub const USERS_LIST_ACROSS_BUYERS: Operation = Operation {
     roles: &["FullAccess", "BuyerUserReader"],
 };
 
+/// What `Users.ListAcrossBuyers` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const USERS_LIST_ACROSS_BUYERS_FIELDS: ListFields = ListFields {
+    own_parameters: &[],
+    sortable: &["LastName", "FirstName", "Username", "ID", "Email", "DateCreated", "LastActive", "PasswordLastSetDate"],
+    searchable: &["ID", "Username", "LastName", "FirstName", "Email"],
+    properties: &[
+        "ID",
+        "Username",
+        "Password",
+        "FirstName",
+        "LastName",
+        "Email",
+        "Phone",
+        "TermsAccepted",
+        "Active",
+        "xp",
+        "AvailableRoles",
+        "Locale",
+        "DateCreated",
+        "PasswordLastSetDate",
+        "FailedLoginAttempts",
+        "CompanyID",
+        "LastActive",
+    ],
+};
+
 /// `UserGroups.List`: List user groups `GET /buyers/{buyerID}/usergroups`.
 pub const USER_GROUPS_LIST: Operation = Operation {
     id: "UserGroups.List",
     method: "GET",
     path: "/buyers/{buyerID}/usergroups",
     roles: &["FullAccess", "UserGroupAdmin", "UserGroupReader"],
+};
+
+/// What `UserGroups.List` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const USER_GROUPS_LIST_FIELDS: ListFields = ListFields {
+    own_parameters: &[],
+    sortable: &["Name", "ID"],
+    searchable: &["ID", "Name", "Description"],
+    properties: &["ID", "Name", "Description", "xp"],
 };
 
 /// `UserGroups.Create`: Create a user group `POST /buyers/{buyerID}/usergroups`.
@@ -207,6 +284,14 @@ pub const USER_GROUPS_LIST_USER_ASSIGNMENTS: Operation = Operation {
     roles: &["FullAccess", "UserGroupAdmin", "UserGroupReader"],
 };
 
+/// What `UserGroups.ListUserAssignments` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const USER_GROUPS_LIST_USER_ASSIGNMENTS_FIELDS: ListFields = ListFields {
+    own_parameters: &["userGroupID", "userID"],
+    sortable: &[],
+    searchable: &[],
+    properties: &["UserGroupID", "UserID"],
+};
+
 /// `UserGroups.SaveUserAssignment`: Create or update a user group user assignment `POST
 /// /buyers/{buyerID}/usergroups/assignments`.
 pub const USER_GROUPS_SAVE_USER_ASSIGNMENT: Operation = Operation {
@@ -222,6 +307,54 @@ pub const ADDRESSES_LIST: Operation = Operation {
     method: "GET",
     path: "/buyers/{buyerID}/addresses",
     roles: &["FullAccess", "AddressAdmin", "AddressReader"],
+};
+
+/// What `Addresses.List` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const ADDRESSES_LIST_FIELDS: ListFields = ListFields {
+    own_parameters: &[],
+    sortable: &[
+        "AddressName",
+        "ID",
+        "DateCreated",
+        "CompanyName",
+        "FirstName",
+        "LastName",
+        "Street1",
+        "Street2",
+        "City",
+        "State",
+        "Zip",
+        "Country",
+        "Phone",
+    ],
+    searchable: &[
+        "ID",
+        "AddressName",
+        "CompanyName",
+        "City",
+        "Street1",
+        "Street2",
+        "LastName",
+        "FirstName",
+        "State",
+        "Zip",
+    ],
+    properties: &[
+        "ID",
+        "DateCreated",
+        "CompanyName",
+        "FirstName",
+        "LastName",
+        "Street1",
+        "Street2",
+        "City",
+        "State",
+        "Zip",
+        "Country",
+        "Phone",
+        "AddressName",
+        "xp",
+    ],
 };
 
 /// `Addresses.Create`: Create an address `POST /buyers/{buyerID}/addresses`.
@@ -281,6 +414,14 @@ pub const ADDRESSES_LIST_ASSIGNMENTS: Operation = Operation {
     roles: &["FullAccess", "AddressAdmin", "AddressReader"],
 };
 
+/// What `Addresses.ListAssignments` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const ADDRESSES_LIST_ASSIGNMENTS_FIELDS: ListFields = ListFields {
+    own_parameters: &["addressID", "userID", "userGroupID", "level", "isShipping", "isBilling"],
+    sortable: &[],
+    searchable: &[],
+    properties: &["AddressID", "UserID", "UserGroupID", "IsShipping", "IsBilling"],
+};
+
 /// `Addresses.SaveAssignment`: Create or update an address assignment `POST
 /// /buyers/{buyerID}/addresses/assignments`.
 pub const ADDRESSES_SAVE_ASSIGNMENT: Operation = Operation {
@@ -296,6 +437,14 @@ pub const COST_CENTERS_LIST: Operation = Operation {
     method: "GET",
     path: "/buyers/{buyerID}/costcenters",
     roles: &["FullAccess", "CostCenterAdmin", "CostCenterReader"],
+};
+
+/// What `CostCenters.List` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const COST_CENTERS_LIST_FIELDS: ListFields = ListFields {
+    own_parameters: &[],
+    sortable: &["Name", "ID"],
+    searchable: &["ID", "Name", "Description"],
+    properties: &["ID", "Name", "Description", "xp"],
 };
 
 /// `CostCenters.Create`: Create a cost center `POST /buyers/{buyerID}/costcenters`.
@@ -358,6 +507,14 @@ pub const COST_CENTERS_LIST_ASSIGNMENTS: Operation = Operation {
     roles: &["FullAccess", "CostCenterAdmin", "CostCenterReader"],
 };
 
+/// What `CostCenters.ListAssignments` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const COST_CENTERS_LIST_ASSIGNMENTS_FIELDS: ListFields = ListFields {
+    own_parameters: &["costCenterID", "userID", "userGroupID", "level"],
+    sortable: &[],
+    searchable: &[],
+    properties: &["CostCenterID", "UserGroupID"],
+};
+
 /// `CostCenters.SaveAssignment`: Create or update a cost center assignment `POST
 /// /buyers/{buyerID}/costcenters/assignments`.
 pub const COST_CENTERS_SAVE_ASSIGNMENT: Operation = Operation {
@@ -373,6 +530,23 @@ pub const CREDIT_CARDS_LIST: Operation = Operation {
     method: "GET",
     path: "/buyers/{buyerID}/creditcards",
     roles: &["FullAccess", "CreditCardAdmin", "CreditCardReader"],
+};
+
+/// What `CreditCards.List` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const CREDIT_CARDS_LIST_FIELDS: ListFields = ListFields {
+    own_parameters: &[],
+    sortable: &["ID", "CardholderName", "CardType", "ExpirationDate", "DateCreated"],
+    searchable: &["ID", "CardholderName", "CardType", "ExpirationDate"],
+    properties: &[
+        "ID",
+        "Token",
+        "DateCreated",
+        "CardType",
+        "PartialAccountNumber",
+        "CardholderName",
+        "ExpirationDate",
+        "xp",
+    ],
 };
 
 /// `CreditCards.Create`: Create a credit card `POST /buyers/{buyerID}/creditcards`.
@@ -435,6 +609,14 @@ pub const CREDIT_CARDS_LIST_ASSIGNMENTS: Operation = Operation {
     roles: &["FullAccess", "CreditCardAdmin", "CreditCardReader"],
 };
 
+/// What `CreditCards.ListAssignments` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const CREDIT_CARDS_LIST_ASSIGNMENTS_FIELDS: ListFields = ListFields {
+    own_parameters: &["creditCardID", "userID", "userGroupID", "level"],
+    sortable: &[],
+    searchable: &[],
+    properties: &["CreditCardID", "UserID", "UserGroupID"],
+};
+
 /// `CreditCards.SaveAssignment`: Create or update a credit card assignment `POST
 /// /buyers/{buyerID}/creditcards/assignments`.
 pub const CREDIT_CARDS_SAVE_ASSIGNMENT: Operation = Operation {
@@ -450,6 +632,14 @@ pub const SPENDING_ACCOUNTS_LIST: Operation = Operation {
     method: "GET",
     path: "/buyers/{buyerID}/spendingaccounts",
     roles: &["FullAccess", "SpendingAccountAdmin", "SpendingAccountReader"],
+};
+
+/// What `SpendingAccounts.List` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const SPENDING_ACCOUNTS_LIST_FIELDS: ListFields = ListFields {
+    own_parameters: &[],
+    sortable: &["Name", "ID"],
+    searchable: &["ID", "Name"],
+    properties: &["ID", "Name", "Balance", "AllowAsPaymentMethod", "RedemptionCode", "StartDate", "EndDate", "xp"],
 };
 
 /// `SpendingAccounts.Create`: Create a spending account `POST /buyers/{buyerID}/spendingaccounts`.
@@ -514,6 +704,14 @@ pub const SPENDING_ACCOUNTS_LIST_ASSIGNMENTS: Operation = Operation {
     roles: &["FullAccess", "SpendingAccountAdmin", "SpendingAccountReader"],
 };
 
+/// What `SpendingAccounts.ListAssignments` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const SPENDING_ACCOUNTS_LIST_ASSIGNMENTS_FIELDS: ListFields = ListFields {
+    own_parameters: &["spendingAccountID", "userID", "userGroupID", "level"],
+    sortable: &[],
+    searchable: &[],
+    properties: &["SpendingAccountID", "UserID", "UserGroupID", "AllowExceed"],
+};
+
 /// `SpendingAccounts.SaveAssignment`: Create or update a spending account assignment `POST
 /// /buyers/{buyerID}/spendingaccounts/assignments`.
 pub const SPENDING_ACCOUNTS_SAVE_ASSIGNMENT: Operation = Operation {
@@ -529,6 +727,14 @@ pub const APPROVAL_RULES_LIST: Operation = Operation {
     method: "GET",
     path: "/buyers/{buyerID}/approvalrules",
     roles: &["FullAccess", "ApprovalRuleAdmin", "ApprovalRuleReader"],
+};
+
+/// What `ApprovalRules.List` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const APPROVAL_RULES_LIST_FIELDS: ListFields = ListFields {
+    own_parameters: &[],
+    sortable: &["Name", "ID", "ApprovingGroupID", "RuleExpression"],
+    searchable: &["ID", "Name", "Description", "RuleExpression"],
+    properties: &["ID", "Name", "Description", "ApprovingGroupID", "RuleExpression", "xp"],
 };
 
 /// `ApprovalRules.Create`: Create an approval rule `POST /buyers/{buyerID}/approvalrules`.
@@ -583,6 +789,14 @@ pub const PRODUCT_COLLECTIONS_LIST: Operation = Operation {
     roles: &[],
 };
 
+/// What `ProductCollections.List` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const PRODUCT_COLLECTIONS_LIST_FIELDS: ListFields = ListFields {
+    own_parameters: &[],
+    sortable: &["Name", "ID"],
+    searchable: &["ID", "Name"],
+    properties: &["ID", "Name", "xp", "AccessLevel"],
+};
+
 /// `ProductCollections.Get`: Retrieve a product collection `GET
 /// /buyers/{buyerID}/productcollections/{productCollectionID}`.
 pub const PRODUCT_COLLECTIONS_GET: Operation = Operation {
@@ -599,6 +813,41 @@ pub const PRODUCT_COLLECTIONS_LIST_ENTRIES: Operation = Operation {
     method: "GET",
     path: "/buyers/{buyerID}/productcollections/{productCollectionID}/products",
     roles: &[],
+};
+
+/// What `ProductCollections.ListEntries` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const PRODUCT_COLLECTIONS_LIST_ENTRIES_FIELDS: ListFields = ListFields {
+    own_parameters: &["searchType"],
+    sortable: &[],
+    searchable: &[],
+    properties: &[
+        "ListOrder",
+        "DateAdded",
+        "OwnerID",
+        "DefaultPriceScheduleID",
+        "AutoForward",
+        "ID",
+        "ParentID",
+        "IsParent",
+        "IsBundle",
+        "Name",
+        "Description",
+        "QuantityMultiplier",
+        "ShipWeight",
+        "ShipHeight",
+        "ShipWidth",
+        "ShipLength",
+        "Active",
+        "SpecCount",
+        "VariantCount",
+        "ShipFromAddressID",
+        "Inventory",
+        "DefaultSupplierID",
+        "AllSuppliersCanSell",
+        "Returnable",
+        "DateCreated",
+        "xp",
+    ],
 };
 
 /// Every operation of this crate, in the description's order.

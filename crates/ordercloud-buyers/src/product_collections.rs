@@ -4,28 +4,23 @@
 //! The ProductCollections resource of OrderCloud's Buyers section.
 
 use ordercloud_models::ListPageWithFacets;
-use ordercloud_transport::{ApiClient, Call, ListCall, operation_request};
+use ordercloud_transport::{Call, ListCall, api_handle, operation_request};
 
 use crate::models;
 use crate::operations;
 
-/// The ProductCollections resource of OrderCloud's Buyers section.
-///
-/// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
-/// parameters (in path order), then those the operation needs, then its body, and returns the call to
-/// send, whose other options are its methods.
-#[derive(Clone, Debug)]
-pub struct ProductCollectionsApi {
-    client: ApiClient,
+api_handle! {
+    /// The ProductCollections resource of OrderCloud's Buyers section.
+    ///
+    /// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
+    /// parameters (in path order), then those the operation needs, then its body, and returns the call to
+    /// send (or to `.await`), whose other options are its methods.
+    pub struct ProductCollectionsApi;
+    /// ProductCollections through `client`: a session's client for signed-in calls.
+    fn new;
 }
 
 impl ProductCollectionsApi {
-    /// ProductCollections through `client`: a session's client for signed-in calls. Its calls name this
-    /// crate in the User-Agent.
-    pub fn new(client: ApiClient) -> Self {
-        Self { client: client.for_api_crate(crate::API_CRATE) }
-    }
-
     /// List product collections.
     ///
     /// `GET /v1/buyers/{buyerID}/productcollections` (`ProductCollections.List`,
@@ -38,9 +33,16 @@ impl ProductCollectionsApi {
     ///
     /// A list of [`ProductCollection`](crate::models::ProductCollection): `.options(&ListOptions)` for the
     /// page, search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them.
-    /// `search_on` takes `ID`, `Name`. `sort_by` takes `Name`, `ID` (`!` in front for descending).
+    /// `search_on` takes `ID`, `Name`. `sort_by` takes `Name`, `ID` (`!` in front for descending), or
+    /// [`ProductCollectionsListSort`](crate::ProductCollectionsListSort) values, checked when compiling. A
+    /// filter on a property the listed model does not have, or a sort or search it does not take, is
+    /// refused before anything is sent (`xp.` paths are free).
     pub fn list(&self, buyer_id: &str) -> ListCall<models::ProductCollection> {
-        self.client.call(&operations::PRODUCT_COLLECTIONS_LIST).path_param(buyer_id).listing()
+        self.client
+            .call(&operations::PRODUCT_COLLECTIONS_LIST)
+            .list_fields(&operations::PRODUCT_COLLECTIONS_LIST_FIELDS)
+            .path_param(buyer_id)
+            .listing()
     }
 
     /// Retrieve a product collection.
@@ -77,15 +79,28 @@ impl ProductCollectionsApi {
     ///
     /// A list of [`ProductCollectionProduct`](crate::models::ProductCollectionProduct), with facets:
     /// `.options(&ListOptions)` for the page, search, sort and filters, `.send()` for one page, `.pages()`
-    /// or `.items()` for all of them. Its own query parameters are methods of the request: `search_type`.
+    /// or `.items()` for all of them. A filter on a property the listed model does not have, or a sort or
+    /// search it does not take, is refused before anything is sent (`xp.` paths are free). Its own query
+    /// parameters are methods of the request: `search_type`.
     pub fn list_entries(&self, buyer_id: &str, product_collection_id: &str) -> ProductCollectionsListEntries {
         self.client
             .call(&operations::PRODUCT_COLLECTIONS_LIST_ENTRIES)
-            .own_query_parameters(&["searchType"])
+            .list_fields(&operations::PRODUCT_COLLECTIONS_LIST_ENTRIES_FIELDS)
             .path_param(buyer_id)
             .path_param(product_collection_id)
             .listing_with_facets()
             .into()
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`ProductCollectionsApi::list`] sorts by:
+    /// `ListOptions::new().sort_by([ProductCollectionsListSort::Name.descending()])`.
+    pub enum ProductCollectionsListSort {
+        /// `Name`.
+        Name = "Name",
+        /// `ID`.
+        Id = "ID",
     }
 }
 

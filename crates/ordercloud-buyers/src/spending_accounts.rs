@@ -9,34 +9,29 @@
 //! transactions, but only one can be used as a payment method.
 //! When multiple Spending Accounts are used on a transaction each is deducted individually.
 
-use ordercloud_transport::{ApiClient, Call, ListCall, operation_request};
+use ordercloud_transport::{Call, ListCall, api_handle, operation_request};
 
 use crate::models;
 use crate::operations;
 
-/// Spending Accounts are funds given to users by a managing entity and are managed as part of a user's
-/// account. These funds are generally used as "corporate dollars", "rewards dollars", or "gift cards".
-/// They can be used to pay for all of or part of an order with parameters that control account
-/// expiration, balance available, balance renewal, user access and overdraft.
-/// Multiple spending accounts can be assigned to a member of an organization and applied to all
-/// transactions, but only one can be used as a payment method.
-/// When multiple Spending Accounts are used on a transaction each is deducted individually.
-///
-/// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
-/// parameters (in path order), then those the operation needs, then its body, and returns the call to
-/// send, whose other options are its methods.
-#[derive(Clone, Debug)]
-pub struct SpendingAccountsApi {
-    client: ApiClient,
+api_handle! {
+    /// Spending Accounts are funds given to users by a managing entity and are managed as part of a user's
+    /// account. These funds are generally used as "corporate dollars", "rewards dollars", or "gift cards".
+    /// They can be used to pay for all of or part of an order with parameters that control account
+    /// expiration, balance available, balance renewal, user access and overdraft.
+    /// Multiple spending accounts can be assigned to a member of an organization and applied to all
+    /// transactions, but only one can be used as a payment method.
+    /// When multiple Spending Accounts are used on a transaction each is deducted individually.
+    ///
+    /// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
+    /// parameters (in path order), then those the operation needs, then its body, and returns the call to
+    /// send (or to `.await`), whose other options are its methods.
+    pub struct SpendingAccountsApi;
+    /// Spending Accounts through `client`: a session's client for signed-in calls.
+    fn new;
 }
 
 impl SpendingAccountsApi {
-    /// Spending Accounts through `client`: a session's client for signed-in calls. Its calls name this
-    /// crate in the User-Agent.
-    pub fn new(client: ApiClient) -> Self {
-        Self { client: client.for_api_crate(crate::API_CRATE) }
-    }
-
     /// List spending accounts.
     ///
     /// `GET /v1/buyers/{buyerID}/spendingaccounts` (`SpendingAccounts.List`,
@@ -49,9 +44,16 @@ impl SpendingAccountsApi {
     ///
     /// A list of [`SpendingAccount`](crate::models::SpendingAccount): `.options(&ListOptions)` for the
     /// page, search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them.
-    /// `search_on` takes `ID`, `Name`. `sort_by` takes `Name`, `ID` (`!` in front for descending).
+    /// `search_on` takes `ID`, `Name`. `sort_by` takes `Name`, `ID` (`!` in front for descending), or
+    /// [`SpendingAccountsListSort`](crate::SpendingAccountsListSort) values, checked when compiling. A
+    /// filter on a property the listed model does not have, or a sort or search it does not take, is
+    /// refused before anything is sent (`xp.` paths are free).
     pub fn list(&self, buyer_id: &str) -> ListCall<models::SpendingAccount> {
-        self.client.call(&operations::SPENDING_ACCOUNTS_LIST).path_param(buyer_id).listing()
+        self.client
+            .call(&operations::SPENDING_ACCOUNTS_LIST)
+            .list_fields(&operations::SPENDING_ACCOUNTS_LIST_FIELDS)
+            .path_param(buyer_id)
+            .listing()
     }
 
     /// Create a spending account.
@@ -207,12 +209,13 @@ impl SpendingAccountsApi {
     ///
     /// A list of [`SpendingAccountAssignment`](crate::models::SpendingAccountAssignment):
     /// `.options(&ListOptions)` for the page, search, sort and filters, `.send()` for one page, `.pages()`
-    /// or `.items()` for all of them. Its own query parameters are methods of the request:
-    /// `spending_account_id`, `user_id`, `user_group_id`, `level`.
+    /// or `.items()` for all of them. A filter on a property the listed model does not have, or a sort or
+    /// search it does not take, is refused before anything is sent (`xp.` paths are free). Its own query
+    /// parameters are methods of the request: `spending_account_id`, `user_id`, `user_group_id`, `level`.
     pub fn list_assignments(&self, buyer_id: &str) -> SpendingAccountsListAssignments {
         self.client
             .call(&operations::SPENDING_ACCOUNTS_LIST_ASSIGNMENTS)
-            .own_query_parameters(&["spendingAccountID", "userID", "userGroupID", "level"])
+            .list_fields(&operations::SPENDING_ACCOUNTS_LIST_ASSIGNMENTS_FIELDS)
             .path_param(buyer_id)
             .listing()
             .into()
@@ -240,6 +243,17 @@ impl SpendingAccountsApi {
             .path_param(buyer_id)
             .json_requiring(spending_account_assignment, &["SpendingAccountID"])
             .returning_nothing()
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`SpendingAccountsApi::list`] sorts by:
+    /// `ListOptions::new().sort_by([SpendingAccountsListSort::Name.descending()])`.
+    pub enum SpendingAccountsListSort {
+        /// `Name`.
+        Name = "Name",
+        /// `ID`.
+        Id = "ID",
     }
 }
 

@@ -5,30 +5,25 @@
 //! users in groups, you can filter content, define order management rules, and manage changes much more
 //! easily than trying to account for individual users.
 
-use ordercloud_transport::{ApiClient, Call, ListCall, operation_request};
+use ordercloud_transport::{Call, ListCall, api_handle, operation_request};
 
 use crate::models;
 use crate::operations;
 
-/// User Groups are used to streamline the management of users within an application. By placing like
-/// users in groups, you can filter content, define order management rules, and manage changes much more
-/// easily than trying to account for individual users.
-///
-/// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
-/// parameters (in path order), then those the operation needs, then its body, and returns the call to
-/// send, whose other options are its methods.
-#[derive(Clone, Debug)]
-pub struct UserGroupsApi {
-    client: ApiClient,
+api_handle! {
+    /// User Groups are used to streamline the management of users within an application. By placing like
+    /// users in groups, you can filter content, define order management rules, and manage changes much more
+    /// easily than trying to account for individual users.
+    ///
+    /// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
+    /// parameters (in path order), then those the operation needs, then its body, and returns the call to
+    /// send (or to `.await`), whose other options are its methods.
+    pub struct UserGroupsApi;
+    /// User Groups through `client`: a session's client for signed-in calls.
+    fn new;
 }
 
 impl UserGroupsApi {
-    /// User Groups through `client`: a session's client for signed-in calls. Its calls name this crate in
-    /// the User-Agent.
-    pub fn new(client: ApiClient) -> Self {
-        Self { client: client.for_api_crate(crate::API_CRATE) }
-    }
-
     /// List user groups.
     ///
     /// `GET /v1/buyers/{buyerID}/usergroups` (`UserGroups.List`,
@@ -41,9 +36,16 @@ impl UserGroupsApi {
     ///
     /// A list of [`UserGroup`](crate::models::UserGroup): `.options(&ListOptions)` for the page, search,
     /// sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them. `search_on`
-    /// takes `ID`, `Name`, `Description`. `sort_by` takes `Name`, `ID` (`!` in front for descending).
+    /// takes `ID`, `Name`, `Description`. `sort_by` takes `Name`, `ID` (`!` in front for descending), or
+    /// [`UserGroupsListSort`](crate::UserGroupsListSort) values, checked when compiling. A filter on a
+    /// property the listed model does not have, or a sort or search it does not take, is refused before
+    /// anything is sent (`xp.` paths are free).
     pub fn list(&self, buyer_id: &str) -> ListCall<models::UserGroup> {
-        self.client.call(&operations::USER_GROUPS_LIST).path_param(buyer_id).listing()
+        self.client
+            .call(&operations::USER_GROUPS_LIST)
+            .list_fields(&operations::USER_GROUPS_LIST_FIELDS)
+            .path_param(buyer_id)
+            .listing()
     }
 
     /// Create a user group.
@@ -190,11 +192,13 @@ impl UserGroupsApi {
     ///
     /// A list of [`UserGroupAssignment`](crate::models::UserGroupAssignment): `.options(&ListOptions)` for
     /// the page, search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of
-    /// them. Its own query parameters are methods of the request: `user_group_id`, `user_id`.
+    /// them. A filter on a property the listed model does not have, or a sort or search it does not take,
+    /// is refused before anything is sent (`xp.` paths are free). Its own query parameters are methods of
+    /// the request: `user_group_id`, `user_id`.
     pub fn list_user_assignments(&self, buyer_id: &str) -> UserGroupsListUserAssignments {
         self.client
             .call(&operations::USER_GROUPS_LIST_USER_ASSIGNMENTS)
-            .own_query_parameters(&["userGroupID", "userID"])
+            .list_fields(&operations::USER_GROUPS_LIST_USER_ASSIGNMENTS_FIELDS)
             .path_param(buyer_id)
             .listing()
             .into()
@@ -222,6 +226,17 @@ impl UserGroupsApi {
             .path_param(buyer_id)
             .json_requiring(user_group_assignment, &["UserGroupID", "UserID"])
             .returning_nothing()
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`UserGroupsApi::list`] sorts by:
+    /// `ListOptions::new().sort_by([UserGroupsListSort::Name.descending()])`.
+    pub enum UserGroupsListSort {
+        /// `Name`.
+        Name = "Name",
+        /// `ID`.
+        Id = "ID",
     }
 }
 

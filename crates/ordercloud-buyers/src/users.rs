@@ -4,29 +4,24 @@
 //! A user is a person with access to the application. The properties of a user define who they are and
 //! what they are able to do with their login to the application.
 
-use ordercloud_transport::{ApiClient, Call, ListCall, operation_request};
+use ordercloud_transport::{Call, ListCall, api_handle, operation_request};
 
 use crate::models;
 use crate::operations;
 
-/// A user is a person with access to the application. The properties of a user define who they are and
-/// what they are able to do with their login to the application.
-///
-/// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
-/// parameters (in path order), then those the operation needs, then its body, and returns the call to
-/// send, whose other options are its methods.
-#[derive(Clone, Debug)]
-pub struct UsersApi {
-    client: ApiClient,
+api_handle! {
+    /// A user is a person with access to the application. The properties of a user define who they are and
+    /// what they are able to do with their login to the application.
+    ///
+    /// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
+    /// parameters (in path order), then those the operation needs, then its body, and returns the call to
+    /// send (or to `.await`), whose other options are its methods.
+    pub struct UsersApi;
+    /// Users through `client`: a session's client for signed-in calls.
+    fn new;
 }
 
 impl UsersApi {
-    /// Users through `client`: a session's client for signed-in calls. Its calls name this crate in the
-    /// User-Agent.
-    pub fn new(client: ApiClient) -> Self {
-        Self { client: client.for_api_crate(crate::API_CRATE) }
-    }
-
     /// List users.
     ///
     /// `GET /v1/buyers/{buyerID}/users` (`Users.List`,
@@ -40,12 +35,14 @@ impl UsersApi {
     /// A list of [`User`](crate::models::User): `.options(&ListOptions)` for the page, search, sort and
     /// filters, `.send()` for one page, `.pages()` or `.items()` for all of them. `search_on` takes `ID`,
     /// `Username`, `LastName`, `FirstName`, `Email`. `sort_by` takes `LastName`, `FirstName`, `Username`,
-    /// `ID`, `Email`, `DateCreated`, `LastActive`, `PasswordLastSetDate` (`!` in front for descending). Its
-    /// own query parameters are methods of the request: `user_group_id`.
+    /// `ID`, `Email`, `DateCreated`, `LastActive`, `PasswordLastSetDate` (`!` in front for descending), or
+    /// [`UsersListSort`](crate::UsersListSort) values, checked when compiling. A filter on a property the
+    /// listed model does not have, or a sort or search it does not take, is refused before anything is sent
+    /// (`xp.` paths are free). Its own query parameters are methods of the request: `user_group_id`.
     pub fn list(&self, buyer_id: &str) -> UsersList {
         self.client
             .call(&operations::USERS_LIST)
-            .own_query_parameters(&["userGroupID"])
+            .list_fields(&operations::USERS_LIST_FIELDS)
             .path_param(buyer_id)
             .listing()
             .into()
@@ -252,9 +249,15 @@ impl UsersApi {
     /// A list of [`User`](crate::models::User): `.options(&ListOptions)` for the page, search, sort and
     /// filters, `.send()` for one page, `.pages()` or `.items()` for all of them. `search_on` takes `ID`,
     /// `Username`, `LastName`, `FirstName`, `Email`. `sort_by` takes `LastName`, `FirstName`, `Username`,
-    /// `ID`, `Email`, `DateCreated`, `LastActive`, `PasswordLastSetDate` (`!` in front for descending).
+    /// `ID`, `Email`, `DateCreated`, `LastActive`, `PasswordLastSetDate` (`!` in front for descending), or
+    /// [`UsersListAcrossBuyersSort`](crate::UsersListAcrossBuyersSort) values, checked when compiling. A
+    /// filter on a property the listed model does not have, or a sort or search it does not take, is
+    /// refused before anything is sent (`xp.` paths are free).
     pub fn list_across_buyers(&self) -> ListCall<models::User> {
-        self.client.call(&operations::USERS_LIST_ACROSS_BUYERS).listing()
+        self.client
+            .call(&operations::USERS_LIST_ACROSS_BUYERS)
+            .list_fields(&operations::USERS_LIST_ACROSS_BUYERS_FIELDS)
+            .listing()
     }
 }
 
@@ -264,5 +267,51 @@ operation_request! {
     pub struct UsersList: list ListCall<models::User> {
         /// ID of the user group. (`userGroupID`)
         fn user_group_id(user_group_id: &str) => "userGroupID";
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`UsersApi::list`] sorts by:
+    /// `ListOptions::new().sort_by([UsersListSort::LastName.descending()])`.
+    pub enum UsersListSort {
+        /// `LastName`.
+        LastName = "LastName",
+        /// `FirstName`.
+        FirstName = "FirstName",
+        /// `Username`.
+        Username = "Username",
+        /// `ID`.
+        Id = "ID",
+        /// `Email`.
+        Email = "Email",
+        /// `DateCreated`.
+        DateCreated = "DateCreated",
+        /// `LastActive`.
+        LastActive = "LastActive",
+        /// `PasswordLastSetDate`.
+        PasswordLastSetDate = "PasswordLastSetDate",
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`UsersApi::list_across_buyers`] sorts by:
+    /// `ListOptions::new().sort_by([UsersListAcrossBuyersSort::LastName.descending()])`.
+    pub enum UsersListAcrossBuyersSort {
+        /// `LastName`.
+        LastName = "LastName",
+        /// `FirstName`.
+        FirstName = "FirstName",
+        /// `Username`.
+        Username = "Username",
+        /// `ID`.
+        Id = "ID",
+        /// `Email`.
+        Email = "Email",
+        /// `DateCreated`.
+        DateCreated = "DateCreated",
+        /// `LastActive`.
+        LastActive = "LastActive",
+        /// `PasswordLastSetDate`.
+        PasswordLastSetDate = "PasswordLastSetDate",
     }
 }

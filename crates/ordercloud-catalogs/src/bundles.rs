@@ -4,28 +4,23 @@
 //! The Bundles resource of OrderCloud's Product Catalogs section.
 
 use ordercloud_models::ListPageWithFacets;
-use ordercloud_transport::{ApiClient, Call, ListCall, operation_request};
+use ordercloud_transport::{Call, ListCall, api_handle, operation_request};
 
 use crate::models;
 use crate::operations;
 
-/// The Bundles resource of OrderCloud's Product Catalogs section.
-///
-/// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
-/// parameters (in path order), then those the operation needs, then its body, and returns the call to
-/// send, whose other options are its methods.
-#[derive(Clone, Debug)]
-pub struct BundlesApi {
-    client: ApiClient,
+api_handle! {
+    /// The Bundles resource of OrderCloud's Product Catalogs section.
+    ///
+    /// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
+    /// parameters (in path order), then those the operation needs, then its body, and returns the call to
+    /// send (or to `.await`), whose other options are its methods.
+    pub struct BundlesApi;
+    /// Bundles through `client`: a session's client for signed-in calls.
+    fn new;
 }
 
 impl BundlesApi {
-    /// Bundles through `client`: a session's client for signed-in calls. Its calls name this crate in the
-    /// User-Agent.
-    pub fn new(client: ApiClient) -> Self {
-        Self { client: client.for_api_crate(crate::API_CRATE) }
-    }
-
     /// List bundles.
     ///
     /// `GET /v1/bundles` (`Bundles.List`,
@@ -33,13 +28,14 @@ impl BundlesApi {
     /// it: not known: OrderCloud's reference pages at hand do not list them (see `spec/README.md`).
     ///
     /// A list of [`Bundle`](crate::models::Bundle), with facets: `.options(&ListOptions)` for the page,
-    /// search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them. Its own
-    /// query parameters are methods of the request: `catalog_id`, `category_id`, `supplier_id`,
-    /// `search_type`.
+    /// search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them. A filter
+    /// on a property the listed model does not have, or a sort or search it does not take, is refused
+    /// before anything is sent (`xp.` paths are free). Its own query parameters are methods of the request:
+    /// `catalog_id`, `category_id`, `supplier_id`, `search_type`.
     pub fn list(&self) -> BundlesList {
         self.client
             .call(&operations::BUNDLES_LIST)
-            .own_query_parameters(&["catalogID", "categoryID", "supplierID", "searchType"])
+            .list_fields(&operations::BUNDLES_LIST_FIELDS)
             .listing_with_facets()
             .into()
     }
@@ -175,13 +171,14 @@ impl BundlesApi {
     /// `spec/README.md`).
     ///
     /// A list of [`BundleAssignment`](crate::models::BundleAssignment): `.options(&ListOptions)` for the
-    /// page, search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them.
-    /// Its own query parameters are methods of the request: `bundle_id`, `buyer_id`, `user_id`,
-    /// `user_group_id`, `level`.
+    /// page, search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them. A
+    /// filter on a property the listed model does not have, or a sort or search it does not take, is
+    /// refused before anything is sent (`xp.` paths are free). Its own query parameters are methods of the
+    /// request: `bundle_id`, `buyer_id`, `user_id`, `user_group_id`, `level`.
     pub fn list_assignments(&self) -> BundlesListAssignments {
         self.client
             .call(&operations::BUNDLES_LIST_ASSIGNMENTS)
-            .own_query_parameters(&["bundleID", "buyerID", "userID", "userGroupID", "level"])
+            .list_fields(&operations::BUNDLES_LIST_ASSIGNMENTS_FIELDS)
             .listing()
             .into()
     }
@@ -214,12 +211,13 @@ impl BundlesApi {
     ///
     /// A list of [`BundleProductAssignment`](crate::models::BundleProductAssignment):
     /// `.options(&ListOptions)` for the page, search, sort and filters, `.send()` for one page, `.pages()`
-    /// or `.items()` for all of them. Its own query parameters are methods of the request: `bundle_id`,
-    /// `product_id`.
+    /// or `.items()` for all of them. A filter on a property the listed model does not have, or a sort or
+    /// search it does not take, is refused before anything is sent (`xp.` paths are free). Its own query
+    /// parameters are methods of the request: `bundle_id`, `product_id`.
     pub fn list_product_assignments(&self) -> BundlesListProductAssignments {
         self.client
             .call(&operations::BUNDLES_LIST_PRODUCT_ASSIGNMENTS)
-            .own_query_parameters(&["bundleID", "productID"])
+            .list_fields(&operations::BUNDLES_LIST_PRODUCT_ASSIGNMENTS_FIELDS)
             .listing()
             .into()
     }

@@ -5,30 +5,25 @@
 //! All buyers are issued and assigned a default catalog upon creation. Catalogs can be shared between
 //! buyers using assignments.
 
-use ordercloud_transport::{ApiClient, Call, ListCall, operation_request};
+use ordercloud_transport::{Call, ListCall, api_handle, operation_request};
 
 use crate::models;
 use crate::operations;
 
-/// A Catalog represents a group of categories used to group and place content for a specific audience.
-/// All buyers are issued and assigned a default catalog upon creation. Catalogs can be shared between
-/// buyers using assignments.
-///
-/// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
-/// parameters (in path order), then those the operation needs, then its body, and returns the call to
-/// send, whose other options are its methods.
-#[derive(Clone, Debug)]
-pub struct CatalogsApi {
-    client: ApiClient,
+api_handle! {
+    /// A Catalog represents a group of categories used to group and place content for a specific audience.
+    /// All buyers are issued and assigned a default catalog upon creation. Catalogs can be shared between
+    /// buyers using assignments.
+    ///
+    /// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
+    /// parameters (in path order), then those the operation needs, then its body, and returns the call to
+    /// send (or to `.await`), whose other options are its methods.
+    pub struct CatalogsApi;
+    /// Catalogs through `client`: a session's client for signed-in calls.
+    fn new;
 }
 
 impl CatalogsApi {
-    /// Catalogs through `client`: a session's client for signed-in calls. Its calls name this crate in the
-    /// User-Agent.
-    pub fn new(client: ApiClient) -> Self {
-        Self { client: client.for_api_crate(crate::API_CRATE) }
-    }
-
     /// List catalogs.
     ///
     /// `GET /v1/catalogs` (`Catalogs.List`,
@@ -37,9 +32,12 @@ impl CatalogsApi {
     ///
     /// A list of [`Catalog`](crate::models::Catalog): `.options(&ListOptions)` for the page, search, sort
     /// and filters, `.send()` for one page, `.pages()` or `.items()` for all of them. `search_on` takes
-    /// `ID`, `Name`, `Description`. `sort_by` takes `OwnerID`, `Name`, `ID` (`!` in front for descending).
+    /// `ID`, `Name`, `Description`. `sort_by` takes `OwnerID`, `Name`, `ID` (`!` in front for descending),
+    /// or [`CatalogsListSort`](crate::CatalogsListSort) values, checked when compiling. A filter on a
+    /// property the listed model does not have, or a sort or search it does not take, is refused before
+    /// anything is sent (`xp.` paths are free).
     pub fn list(&self) -> ListCall<models::Catalog> {
-        self.client.call(&operations::CATALOGS_LIST).listing()
+        self.client.call(&operations::CATALOGS_LIST).list_fields(&operations::CATALOGS_LIST_FIELDS).listing()
     }
 
     /// Create a catalog.
@@ -175,12 +173,14 @@ impl CatalogsApi {
     /// that grant it: `FullAccess`, `CatalogAdmin`, `CatalogReader`.
     ///
     /// A list of [`CatalogAssignment`](crate::models::CatalogAssignment): `.options(&ListOptions)` for the
-    /// page, search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them.
-    /// Its own query parameters are methods of the request: `catalog_id`, `buyer_id`.
+    /// page, search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them. A
+    /// filter on a property the listed model does not have, or a sort or search it does not take, is
+    /// refused before anything is sent (`xp.` paths are free). Its own query parameters are methods of the
+    /// request: `catalog_id`, `buyer_id`.
     pub fn list_assignments(&self) -> CatalogsListAssignments {
         self.client
             .call(&operations::CATALOGS_LIST_ASSIGNMENTS)
-            .own_query_parameters(&["catalogID", "buyerID"])
+            .list_fields(&operations::CATALOGS_LIST_ASSIGNMENTS_FIELDS)
             .listing()
             .into()
     }
@@ -211,12 +211,13 @@ impl CatalogsApi {
     ///
     /// A list of [`ProductCatalogAssignment`](crate::models::ProductCatalogAssignment):
     /// `.options(&ListOptions)` for the page, search, sort and filters, `.send()` for one page, `.pages()`
-    /// or `.items()` for all of them. Its own query parameters are methods of the request: `catalog_id`,
-    /// `product_id`.
+    /// or `.items()` for all of them. A filter on a property the listed model does not have, or a sort or
+    /// search it does not take, is refused before anything is sent (`xp.` paths are free). Its own query
+    /// parameters are methods of the request: `catalog_id`, `product_id`.
     pub fn list_product_assignments(&self) -> CatalogsListProductAssignments {
         self.client
             .call(&operations::CATALOGS_LIST_PRODUCT_ASSIGNMENTS)
-            .own_query_parameters(&["catalogID", "productID"])
+            .list_fields(&operations::CATALOGS_LIST_PRODUCT_ASSIGNMENTS_FIELDS)
             .listing()
             .into()
     }
@@ -269,12 +270,13 @@ impl CatalogsApi {
     ///
     /// A list of [`BundleCatalogAssignment`](crate::models::BundleCatalogAssignment):
     /// `.options(&ListOptions)` for the page, search, sort and filters, `.send()` for one page, `.pages()`
-    /// or `.items()` for all of them. Its own query parameters are methods of the request: `catalog_id`,
-    /// `bundle_id`.
+    /// or `.items()` for all of them. A filter on a property the listed model does not have, or a sort or
+    /// search it does not take, is refused before anything is sent (`xp.` paths are free). Its own query
+    /// parameters are methods of the request: `catalog_id`, `bundle_id`.
     pub fn list_bundle_assignments(&self) -> CatalogsListBundleAssignments {
         self.client
             .call(&operations::CATALOGS_LIST_BUNDLE_ASSIGNMENTS)
-            .own_query_parameters(&["catalogID", "bundleID"])
+            .list_fields(&operations::CATALOGS_LIST_BUNDLE_ASSIGNMENTS_FIELDS)
             .listing()
             .into()
     }
@@ -296,6 +298,19 @@ impl CatalogsApi {
             .call(&operations::CATALOGS_SAVE_BUNDLE_ASSIGNMENT)
             .json_requiring(bundle_catalog_assignment, &["CatalogID", "BundleID"])
             .returning_nothing()
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`CatalogsApi::list`] sorts by:
+    /// `ListOptions::new().sort_by([CatalogsListSort::OwnerId.descending()])`.
+    pub enum CatalogsListSort {
+        /// `OwnerID`.
+        OwnerId = "OwnerID",
+        /// `Name`.
+        Name = "Name",
+        /// `ID`.
+        Id = "ID",
     }
 }
 

@@ -4,29 +4,24 @@
 //! Categories are used within a catalog to group and place content for a specific audience. Content can
 //! be in the form of another category, nested categories, products or HTML.
 
-use ordercloud_transport::{ApiClient, Call, ListCall, operation_request};
+use ordercloud_transport::{Call, ListCall, api_handle, operation_request};
 
 use crate::models;
 use crate::operations;
 
-/// Categories are used within a catalog to group and place content for a specific audience. Content can
-/// be in the form of another category, nested categories, products or HTML.
-///
-/// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
-/// parameters (in path order), then those the operation needs, then its body, and returns the call to
-/// send, whose other options are its methods.
-#[derive(Clone, Debug)]
-pub struct CategoriesApi {
-    client: ApiClient,
+api_handle! {
+    /// Categories are used within a catalog to group and place content for a specific audience. Content can
+    /// be in the form of another category, nested categories, products or HTML.
+    ///
+    /// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
+    /// parameters (in path order), then those the operation needs, then its body, and returns the call to
+    /// send (or to `.await`), whose other options are its methods.
+    pub struct CategoriesApi;
+    /// Categories through `client`: a session's client for signed-in calls.
+    fn new;
 }
 
 impl CategoriesApi {
-    /// Categories through `client`: a session's client for signed-in calls. Its calls name this crate in
-    /// the User-Agent.
-    pub fn new(client: ApiClient) -> Self {
-        Self { client: client.for_api_crate(crate::API_CRATE) }
-    }
-
     /// List categories.
     ///
     /// `GET /v1/catalogs/{catalogID}/categories` (`Categories.List`,
@@ -39,12 +34,15 @@ impl CategoriesApi {
     ///
     /// A list of [`Category`](crate::models::Category): `.options(&ListOptions)` for the page, search, sort
     /// and filters, `.send()` for one page, `.pages()` or `.items()` for all of them. `search_on` takes
-    /// `ID`, `Name`, `Description`. `sort_by` takes `ID`, `Name` (`!` in front for descending). Its own
-    /// query parameters are methods of the request: `depth`.
+    /// `ID`, `Name`, `Description`. `sort_by` takes `ID`, `Name` (`!` in front for descending), or
+    /// [`CategoriesListSort`](crate::CategoriesListSort) values, checked when compiling. A filter on a
+    /// property the listed model does not have, or a sort or search it does not take, is refused before
+    /// anything is sent (`xp.` paths are free). Its own query parameters are methods of the request:
+    /// `depth`.
     pub fn list(&self, catalog_id: &str) -> CategoriesList {
         self.client
             .call(&operations::CATEGORIES_LIST)
-            .own_query_parameters(&["depth"])
+            .list_fields(&operations::CATEGORIES_LIST_FIELDS)
             .path_param(catalog_id)
             .listing()
             .into()
@@ -229,12 +227,13 @@ impl CategoriesApi {
     ///
     /// A list of [`CategoryAssignment`](crate::models::CategoryAssignment): `.options(&ListOptions)` for
     /// the page, search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of
-    /// them. Its own query parameters are methods of the request: `category_id`, `buyer_id`, `user_id`,
-    /// `user_group_id`, `level`.
+    /// them. A filter on a property the listed model does not have, or a sort or search it does not take,
+    /// is refused before anything is sent (`xp.` paths are free). Its own query parameters are methods of
+    /// the request: `category_id`, `buyer_id`, `user_id`, `user_group_id`, `level`.
     pub fn list_assignments(&self, catalog_id: &str) -> CategoriesListAssignments {
         self.client
             .call(&operations::CATEGORIES_LIST_ASSIGNMENTS)
-            .own_query_parameters(&["categoryID", "buyerID", "userID", "userGroupID", "level"])
+            .list_fields(&operations::CATEGORIES_LIST_ASSIGNMENTS_FIELDS)
             .path_param(catalog_id)
             .listing()
             .into()
@@ -272,12 +271,13 @@ impl CategoriesApi {
     ///
     /// A list of [`CategoryProductAssignment`](crate::models::CategoryProductAssignment):
     /// `.options(&ListOptions)` for the page, search, sort and filters, `.send()` for one page, `.pages()`
-    /// or `.items()` for all of them. Its own query parameters are methods of the request: `category_id`,
-    /// `product_id`.
+    /// or `.items()` for all of them. A filter on a property the listed model does not have, or a sort or
+    /// search it does not take, is refused before anything is sent (`xp.` paths are free). Its own query
+    /// parameters are methods of the request: `category_id`, `product_id`.
     pub fn list_product_assignments(&self, catalog_id: &str) -> CategoriesListProductAssignments {
         self.client
             .call(&operations::CATEGORIES_LIST_PRODUCT_ASSIGNMENTS)
-            .own_query_parameters(&["categoryID", "productID"])
+            .list_fields(&operations::CATEGORIES_LIST_PRODUCT_ASSIGNMENTS_FIELDS)
             .path_param(catalog_id)
             .listing()
             .into()
@@ -344,12 +344,13 @@ impl CategoriesApi {
     ///
     /// A list of [`CategoryBundleAssignment`](crate::models::CategoryBundleAssignment):
     /// `.options(&ListOptions)` for the page, search, sort and filters, `.send()` for one page, `.pages()`
-    /// or `.items()` for all of them. Its own query parameters are methods of the request: `category_id`,
-    /// `bundle_id`.
+    /// or `.items()` for all of them. A filter on a property the listed model does not have, or a sort or
+    /// search it does not take, is refused before anything is sent (`xp.` paths are free). Its own query
+    /// parameters are methods of the request: `category_id`, `bundle_id`.
     pub fn list_bundle_assignments(&self, catalog_id: &str) -> CategoriesListBundleAssignments {
         self.client
             .call(&operations::CATEGORIES_LIST_BUNDLE_ASSIGNMENTS)
-            .own_query_parameters(&["categoryID", "bundleID"])
+            .list_fields(&operations::CATEGORIES_LIST_BUNDLE_ASSIGNMENTS_FIELDS)
             .path_param(catalog_id)
             .listing()
             .into()
@@ -387,6 +388,17 @@ operation_request! {
     pub struct CategoriesList: list ListCall<models::Category> {
         /// Depth of the category. (`depth`)
         fn depth(depth: &str) => "depth";
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`CategoriesApi::list`] sorts by:
+    /// `ListOptions::new().sort_by([CategoriesListSort::Id.descending()])`.
+    pub enum CategoriesListSort {
+        /// `ID`.
+        Id = "ID",
+        /// `Name`.
+        Name = "Name",
     }
 }
 

@@ -5,30 +5,25 @@
 //! Inventory Records will prevent writing to Product.Inventory.QuantityAvailable, which will instead be
 //! a sum of inventories across all locations associated to the product.
 
-use ordercloud_transport::{ApiClient, Call, ListCall, operation_request};
+use ordercloud_transport::{Call, ListCall, api_handle, operation_request};
 
 use crate::models;
 use crate::operations;
 
-/// Inventory Records represent physical locations where inventory for a given product exists. Use of
-/// Inventory Records will prevent writing to Product.Inventory.QuantityAvailable, which will instead be
-/// a sum of inventories across all locations associated to the product.
-///
-/// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
-/// parameters (in path order), then those the operation needs, then its body, and returns the call to
-/// send, whose other options are its methods.
-#[derive(Clone, Debug)]
-pub struct InventoryRecordsApi {
-    client: ApiClient,
+api_handle! {
+    /// Inventory Records represent physical locations where inventory for a given product exists. Use of
+    /// Inventory Records will prevent writing to Product.Inventory.QuantityAvailable, which will instead be
+    /// a sum of inventories across all locations associated to the product.
+    ///
+    /// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
+    /// parameters (in path order), then those the operation needs, then its body, and returns the call to
+    /// send (or to `.await`), whose other options are its methods.
+    pub struct InventoryRecordsApi;
+    /// Inventory Records through `client`: a session's client for signed-in calls.
+    fn new;
 }
 
 impl InventoryRecordsApi {
-    /// Inventory Records through `client`: a session's client for signed-in calls. Its calls name this
-    /// crate in the User-Agent.
-    pub fn new(client: ApiClient) -> Self {
-        Self { client: client.for_api_crate(crate::API_CRATE) }
-    }
-
     /// List inventory records.
     ///
     /// `GET /v1/products/{productID}/inventoryrecords` (`InventoryRecords.List`,
@@ -42,11 +37,14 @@ impl InventoryRecordsApi {
     /// A list of [`InventoryRecord`](crate::models::InventoryRecord): `.options(&ListOptions)` for the
     /// page, search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them.
     /// `search_on` takes `ID`, `AddressID`. `sort_by` takes `ID`, `AddressID` (`!` in front for
-    /// descending). Its own query parameters are methods of the request: `include_address`.
+    /// descending), or [`InventoryRecordsListSort`](crate::InventoryRecordsListSort) values, checked when
+    /// compiling. A filter on a property the listed model does not have, or a sort or search it does not
+    /// take, is refused before anything is sent (`xp.` paths are free). Its own query parameters are
+    /// methods of the request: `include_address`.
     pub fn list(&self, product_id: &str) -> InventoryRecordsList {
         self.client
             .call(&operations::INVENTORY_RECORDS_LIST)
-            .own_query_parameters(&["includeAddress"])
+            .list_fields(&operations::INVENTORY_RECORDS_LIST_FIELDS)
             .path_param(product_id)
             .listing()
             .into()
@@ -189,11 +187,14 @@ impl InventoryRecordsApi {
     /// A list of [`InventoryRecord`](crate::models::InventoryRecord): `.options(&ListOptions)` for the
     /// page, search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them.
     /// `search_on` takes `ID`, `AddressID`. `sort_by` takes `ID`, `AddressID` (`!` in front for
-    /// descending). Its own query parameters are methods of the request: `include_address`.
+    /// descending), or [`InventoryRecordsListVariantSort`](crate::InventoryRecordsListVariantSort) values,
+    /// checked when compiling. A filter on a property the listed model does not have, or a sort or search
+    /// it does not take, is refused before anything is sent (`xp.` paths are free). Its own query
+    /// parameters are methods of the request: `include_address`.
     pub fn list_variant(&self, product_id: &str, variant_id: &str) -> InventoryRecordsListVariant {
         self.client
             .call(&operations::INVENTORY_RECORDS_LIST_VARIANT)
-            .own_query_parameters(&["includeAddress"])
+            .list_fields(&operations::INVENTORY_RECORDS_LIST_VARIANT_FIELDS)
             .path_param(product_id)
             .path_param(variant_id)
             .listing()
@@ -385,12 +386,14 @@ impl InventoryRecordsApi {
     ///
     /// A list of [`InventoryRecordAssignment`](crate::models::InventoryRecordAssignment):
     /// `.options(&ListOptions)` for the page, search, sort and filters, `.send()` for one page, `.pages()`
-    /// or `.items()` for all of them. Its own query parameters are methods of the request: `buyer_id`,
-    /// `inventory_record_id`, `user_id`, `user_group_id`, `level`.
+    /// or `.items()` for all of them. A filter on a property the listed model does not have, or a sort or
+    /// search it does not take, is refused before anything is sent (`xp.` paths are free). Its own query
+    /// parameters are methods of the request: `buyer_id`, `inventory_record_id`, `user_id`,
+    /// `user_group_id`, `level`.
     pub fn list_assignments(&self, product_id: &str) -> InventoryRecordsListAssignments {
         self.client
             .call(&operations::INVENTORY_RECORDS_LIST_ASSIGNMENTS)
-            .own_query_parameters(&["buyerID", "inventoryRecordID", "userID", "userGroupID", "level"])
+            .list_fields(&operations::INVENTORY_RECORDS_LIST_ASSIGNMENTS_FIELDS)
             .path_param(product_id)
             .listing()
             .into()
@@ -471,8 +474,10 @@ impl InventoryRecordsApi {
     ///
     /// A list of [`InventoryRecordAssignment`](crate::models::InventoryRecordAssignment):
     /// `.options(&ListOptions)` for the page, search, sort and filters, `.send()` for one page, `.pages()`
-    /// or `.items()` for all of them. Its own query parameters are methods of the request: `buyer_id`,
-    /// `inventory_record_id`, `user_id`, `user_group_id`, `level`.
+    /// or `.items()` for all of them. A filter on a property the listed model does not have, or a sort or
+    /// search it does not take, is refused before anything is sent (`xp.` paths are free). Its own query
+    /// parameters are methods of the request: `buyer_id`, `inventory_record_id`, `user_id`,
+    /// `user_group_id`, `level`.
     pub fn list_variant_assignments(
         &self,
         product_id: &str,
@@ -480,7 +485,7 @@ impl InventoryRecordsApi {
     ) -> InventoryRecordsListVariantAssignments {
         self.client
             .call(&operations::INVENTORY_RECORDS_LIST_VARIANT_ASSIGNMENTS)
-            .own_query_parameters(&["buyerID", "inventoryRecordID", "userID", "userGroupID", "level"])
+            .list_fields(&operations::INVENTORY_RECORDS_LIST_VARIANT_ASSIGNMENTS_FIELDS)
             .path_param(product_id)
             .path_param(variant_id)
             .listing()
@@ -526,12 +531,34 @@ operation_request! {
     }
 }
 
+ordercloud_models::sort_fields! {
+    /// What [`InventoryRecordsApi::list`] sorts by:
+    /// `ListOptions::new().sort_by([InventoryRecordsListSort::Id.descending()])`.
+    pub enum InventoryRecordsListSort {
+        /// `ID`.
+        Id = "ID",
+        /// `AddressID`.
+        AddressId = "AddressID",
+    }
+}
+
 operation_request! {
     /// The request of [`InventoryRecordsApi::list_variant`]: the call, with a method for each query
     /// parameter of `InventoryRecords.ListVariant`'s own.
     pub struct InventoryRecordsListVariant: list ListCall<models::InventoryRecord> {
         /// Include address of the inventory record. (`includeAddress`)
         fn include_address(include_address: bool) => "includeAddress";
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`InventoryRecordsApi::list_variant`] sorts by:
+    /// `ListOptions::new().sort_by([InventoryRecordsListVariantSort::Id.descending()])`.
+    pub enum InventoryRecordsListVariantSort {
+        /// `ID`.
+        Id = "ID",
+        /// `AddressID`.
+        AddressId = "AddressID",
     }
 }
 

@@ -75,33 +75,32 @@ pub use bundles::{
 };
 pub use catalogs::{
     CatalogsApi, CatalogsListAssignments, CatalogsListBundleAssignments, CatalogsListProductAssignments,
+    CatalogsListSort,
 };
 pub use categories::{
     CategoriesApi, CategoriesCreate, CategoriesDeleteAssignment, CategoriesList, CategoriesListAssignments,
-    CategoriesListBundleAssignments, CategoriesListProductAssignments, CategoriesPatch, CategoriesSave,
+    CategoriesListBundleAssignments, CategoriesListProductAssignments, CategoriesListSort, CategoriesPatch,
+    CategoriesSave,
 };
 pub use inventory_records::{
     InventoryRecordsApi, InventoryRecordsDeleteAssignment, InventoryRecordsDeleteVariantAssignment,
-    InventoryRecordsList, InventoryRecordsListAssignments, InventoryRecordsListVariant,
-    InventoryRecordsListVariantAssignments,
+    InventoryRecordsList, InventoryRecordsListAssignments, InventoryRecordsListSort, InventoryRecordsListVariant,
+    InventoryRecordsListVariantAssignments, InventoryRecordsListVariantSort,
 };
 pub use operations::OPERATIONS;
 pub use ordercloud_models::{
-    Decimal, Filter, ListOptions, ListPage, ListPageWithFacets, OtherFields, Patch, RawJson, Xp, decimal,
+    Decimal, Filter, ListOptions, ListPage, ListPageWithFacets, OtherFields, Patch, RawJson, Xp, decimal, xp,
 };
 #[cfg(feature = "mock")]
 pub use ordercloud_transport::MockTransport;
 pub use ordercloud_transport::{ApiClient, Call, Error, ListCall, PageItems, Pages};
-pub use price_schedules::PriceSchedulesApi;
-pub use product_facets::ProductFacetsApi;
+pub use price_schedules::{PriceSchedulesApi, PriceSchedulesListSort};
+pub use product_facets::{ProductFacetsApi, ProductFacetsListSort};
 pub use products::{
     ProductsApi, ProductsDeleteAssignment, ProductsGenerateVariants, ProductsList, ProductsListAssignments,
-    ProductsSaveSupplier,
+    ProductsListSort, ProductsListSpecsSort, ProductsListSuppliersSort, ProductsListVariantsSort, ProductsSaveSupplier,
 };
-pub use specs::SpecsApi;
-
-/// `<name>/<version>`: this crate, in the User-Agent of its calls.
-const API_CRATE: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
+pub use specs::{SpecsApi, SpecsListOptionsSort, SpecsListProductAssignmentsSort, SpecsListSort};
 
 /// The models this crate's operations take and answer, nested ones included.
 pub mod models {

@@ -2,6 +2,7 @@
 //! The operations of OrderCloud's Product Catalogs section, as its API description names them: each
 //! method of this crate's handles calls one, and [`OPERATIONS`] lists them all.
 
+use ordercloud_models::ListFields;
 use ordercloud_transport::Operation;
 
 /// `Catalogs.List`: List catalogs `GET /catalogs`.
@@ -10,6 +11,14 @@ pub const CATALOGS_LIST: Operation = Operation {
     method: "GET",
     path: "/catalogs",
     roles: &["FullAccess", "CatalogAdmin", "CatalogReader"],
+};
+
+/// What `Catalogs.List` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const CATALOGS_LIST_FIELDS: ListFields = ListFields {
+    own_parameters: &[],
+    sortable: &["OwnerID", "Name", "ID"],
+    searchable: &["ID", "Name", "Description"],
+    properties: &["ID", "OwnerID", "Name", "Description", "Active", "CategoryCount", "xp"],
 };
 
 /// `Catalogs.Create`: Create a catalog `POST /catalogs`.
@@ -73,6 +82,14 @@ pub const CATALOGS_LIST_ASSIGNMENTS: Operation = Operation {
     roles: &["FullAccess", "CatalogAdmin", "CatalogReader"],
 };
 
+/// What `Catalogs.ListAssignments` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const CATALOGS_LIST_ASSIGNMENTS_FIELDS: ListFields = ListFields {
+    own_parameters: &["catalogID", "buyerID"],
+    sortable: &[],
+    searchable: &[],
+    properties: &["CatalogID", "BuyerID", "ViewAllCategories", "ViewAllProducts"],
+};
+
 /// `Catalogs.SaveAssignment`: Create or update a catalog assignment `POST /catalogs/assignments`.
 pub const CATALOGS_SAVE_ASSIGNMENT: Operation = Operation {
     id: "Catalogs.SaveAssignment",
@@ -88,6 +105,14 @@ pub const CATALOGS_LIST_PRODUCT_ASSIGNMENTS: Operation = Operation {
     method: "GET",
     path: "/catalogs/productassignments",
     roles: &["FullAccess", "CatalogAdmin", "CatalogReader"],
+};
+
+/// What `Catalogs.ListProductAssignments` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const CATALOGS_LIST_PRODUCT_ASSIGNMENTS_FIELDS: ListFields = ListFields {
+    own_parameters: &["catalogID", "productID"],
+    sortable: &[],
+    searchable: &[],
+    properties: &["CatalogID", "ProductID"],
 };
 
 /// `Catalogs.SaveProductAssignment`: Create or update a catalog product assignment `POST
@@ -112,6 +137,14 @@ pub const CATALOGS_DELETE_BUNDLE_ASSIGNMENT: Operation = Operation {
 pub const CATALOGS_LIST_BUNDLE_ASSIGNMENTS: Operation =
     Operation { id: "Catalogs.ListBundleAssignments", method: "GET", path: "/catalogs/bundleassignments", roles: &[] };
 
+/// What `Catalogs.ListBundleAssignments` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const CATALOGS_LIST_BUNDLE_ASSIGNMENTS_FIELDS: ListFields = ListFields {
+    own_parameters: &["catalogID", "bundleID"],
+    sortable: &[],
+    searchable: &[],
+    properties: &["CatalogID", "BundleID"],
+};
+
 /// `Catalogs.SaveBundleAssignment`: Create or update a catalog bundle assignment `POST
 /// /catalogs/bundleassignments`.
 pub const CATALOGS_SAVE_BUNDLE_ASSIGNMENT: Operation =
@@ -123,6 +156,14 @@ pub const CATEGORIES_LIST: Operation = Operation {
     method: "GET",
     path: "/catalogs/{catalogID}/categories",
     roles: &["FullAccess", "CategoryAdmin", "CategoryReader"],
+};
+
+/// What `Categories.List` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const CATEGORIES_LIST_FIELDS: ListFields = ListFields {
+    own_parameters: &["depth"],
+    sortable: &["ID", "Name"],
+    searchable: &["ID", "Name", "Description"],
+    properties: &["ID", "Name", "Description", "ListOrder", "Active", "ParentID", "ChildCount", "xp"],
 };
 
 /// `Categories.Create`: Create a category `POST /catalogs/{catalogID}/categories`.
@@ -193,6 +234,14 @@ pub const CATEGORIES_LIST_ASSIGNMENTS: Operation = Operation {
     roles: &["FullAccess", "CategoryAdmin", "CategoryReader"],
 };
 
+/// What `Categories.ListAssignments` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const CATEGORIES_LIST_ASSIGNMENTS_FIELDS: ListFields = ListFields {
+    own_parameters: &["categoryID", "buyerID", "userID", "userGroupID", "level"],
+    sortable: &[],
+    searchable: &[],
+    properties: &["CategoryID", "BuyerID", "UserGroupID", "Visible", "ViewAllProducts"],
+};
+
 /// `Categories.SaveAssignment`: Create or update a category assignment `POST
 /// /catalogs/{catalogID}/categories/assignments`.
 pub const CATEGORIES_SAVE_ASSIGNMENT: Operation = Operation {
@@ -209,6 +258,14 @@ pub const CATEGORIES_LIST_PRODUCT_ASSIGNMENTS: Operation = Operation {
     method: "GET",
     path: "/catalogs/{catalogID}/categories/productassignments",
     roles: &["FullAccess", "CategoryAdmin", "CategoryReader"],
+};
+
+/// What `Categories.ListProductAssignments` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const CATEGORIES_LIST_PRODUCT_ASSIGNMENTS_FIELDS: ListFields = ListFields {
+    own_parameters: &["categoryID", "productID"],
+    sortable: &[],
+    searchable: &[],
+    properties: &["CategoryID", "ProductID", "ListOrder"],
 };
 
 /// `Categories.SaveProductAssignment`: Create or update a category product assignment `POST
@@ -238,6 +295,14 @@ pub const CATEGORIES_LIST_BUNDLE_ASSIGNMENTS: Operation = Operation {
     roles: &[],
 };
 
+/// What `Categories.ListBundleAssignments` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const CATEGORIES_LIST_BUNDLE_ASSIGNMENTS_FIELDS: ListFields = ListFields {
+    own_parameters: &["categoryID", "bundleID"],
+    sortable: &[],
+    searchable: &[],
+    properties: &["CategoryID", "BundleID", "ListOrder"],
+};
+
 /// `Categories.SaveBundleAssignment`: Create or update a category bundle assignment `POST
 /// /catalogs/{catalogID}/categories/bundleassignments`.
 pub const CATEGORIES_SAVE_BUNDLE_ASSIGNMENT: Operation = Operation {
@@ -253,6 +318,39 @@ pub const PRODUCTS_LIST: Operation = Operation {
     method: "GET",
     path: "/products",
     roles: &["FullAccess", "ProductAdmin", "ProductReader"],
+};
+
+/// What `Products.List` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const PRODUCTS_LIST_FIELDS: ListFields = ListFields {
+    own_parameters: &["catalogID", "categoryID", "supplierID", "searchType"],
+    sortable: &["OwnerID", "Name", "ID"],
+    searchable: &["ID", "Name", "Description"],
+    properties: &[
+        "OwnerID",
+        "DefaultPriceScheduleID",
+        "AutoForward",
+        "ID",
+        "Name",
+        "Description",
+        "QuantityMultiplier",
+        "ShipWeight",
+        "ShipHeight",
+        "ShipWidth",
+        "ShipLength",
+        "Active",
+        "SpecCount",
+        "VariantCount",
+        "ShipFromAddressID",
+        "Inventory",
+        "DefaultSupplierID",
+        "AllSuppliersCanSell",
+        "Returnable",
+        "xp",
+        "ParentID",
+        "IsParent",
+        "IsBundle",
+        "DateCreated",
+    ],
 };
 
 /// `Products.Create`: Create a product `POST /products`.
@@ -308,12 +406,41 @@ pub const PRODUCTS_LIST_SPECS: Operation = Operation {
     roles: &["FullAccess", "ProductAdmin", "ProductReader"],
 };
 
+/// What `Products.ListSpecs` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const PRODUCTS_LIST_SPECS_FIELDS: ListFields = ListFields {
+    own_parameters: &[],
+    sortable: &["ListOrder", "Name", "ID"],
+    searchable: &["Name", "ID"],
+    properties: &[
+        "OwnerID",
+        "ID",
+        "ListOrder",
+        "Name",
+        "DefaultValue",
+        "Required",
+        "AllowOpenText",
+        "DefaultOptionID",
+        "DefinesVariant",
+        "xp",
+        "OptionCount",
+        "Options",
+    ],
+};
+
 /// `Products.ListSuppliers`: List product suppliers `GET /products/{productID}/suppliers`.
 pub const PRODUCTS_LIST_SUPPLIERS: Operation = Operation {
     id: "Products.ListSuppliers",
     method: "GET",
     path: "/products/{productID}/suppliers",
     roles: &["FullAccess", "ProductAdmin", "ProductReader"],
+};
+
+/// What `Products.ListSuppliers` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const PRODUCTS_LIST_SUPPLIERS_FIELDS: ListFields = ListFields {
+    own_parameters: &[],
+    sortable: &["ID", "Name", "DateCreated"],
+    searchable: &["Name", "ID"],
+    properties: &["DefaultPriceScheduleID", "ID", "Name", "Active", "DateCreated", "AllBuyersCanOrder", "xp"],
 };
 
 /// `Products.SaveSupplier`: Create or update a product supplier `PUT
@@ -340,6 +467,26 @@ pub const PRODUCTS_LIST_VARIANTS: Operation = Operation {
     method: "GET",
     path: "/products/{productID}/variants",
     roles: &["FullAccess", "ProductAdmin", "ProductReader"],
+};
+
+/// What `Products.ListVariants` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const PRODUCTS_LIST_VARIANTS_FIELDS: ListFields = ListFields {
+    own_parameters: &[],
+    sortable: &["ID", "Name"],
+    searchable: &["ID", "Name", "Description"],
+    properties: &[
+        "ID",
+        "Name",
+        "Description",
+        "Active",
+        "ShipWeight",
+        "ShipHeight",
+        "ShipWidth",
+        "ShipLength",
+        "Inventory",
+        "Specs",
+        "xp",
+    ],
 };
 
 /// `Products.GetVariant`: Retrieve a product variant `GET /products/{productID}/variants/{variantID}`.
@@ -384,6 +531,14 @@ pub const PRODUCTS_LIST_ASSIGNMENTS: Operation = Operation {
     roles: &["FullAccess", "ProductAdmin", "ProductAssignmentAdmin", "ProductReader"],
 };
 
+/// What `Products.ListAssignments` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const PRODUCTS_LIST_ASSIGNMENTS_FIELDS: ListFields = ListFields {
+    own_parameters: &["productID", "priceScheduleID", "buyerID", "userID", "userGroupID", "level"],
+    sortable: &[],
+    searchable: &[],
+    properties: &["SellerID", "ProductID", "BuyerID", "UserGroupID", "PriceScheduleID"],
+};
+
 /// `Products.SaveAssignment`: Create or update a product assignment `POST /products/assignments`.
 pub const PRODUCTS_SAVE_ASSIGNMENT: Operation = Operation {
     id: "Products.SaveAssignment",
@@ -398,6 +553,30 @@ pub const PRICE_SCHEDULES_LIST: Operation = Operation {
     method: "GET",
     path: "/priceschedules",
     roles: &["FullAccess", "PriceScheduleAdmin", "PriceScheduleReader"],
+};
+
+/// What `PriceSchedules.List` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const PRICE_SCHEDULES_LIST_FIELDS: ListFields = ListFields {
+    own_parameters: &[],
+    sortable: &["Name", "ID", "OwnerID"],
+    searchable: &["ID", "Name", "ApplyTax", "Currency"],
+    properties: &[
+        "OwnerID",
+        "ID",
+        "Name",
+        "ApplyTax",
+        "ApplyShipping",
+        "MinQuantity",
+        "MaxQuantity",
+        "UseCumulativeQuantity",
+        "RestrictedQuantity",
+        "PriceBreaks",
+        "Currency",
+        "SaleStart",
+        "SaleEnd",
+        "IsOnSale",
+        "xp",
+    ],
 };
 
 /// `PriceSchedules.Create`: Create a price schedule `POST /priceschedules`.
@@ -466,6 +645,27 @@ pub const SPECS_LIST: Operation = Operation {
     roles: &["FullAccess", "ProductAdmin", "ProductReader"],
 };
 
+/// What `Specs.List` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const SPECS_LIST_FIELDS: ListFields = ListFields {
+    own_parameters: &[],
+    sortable: &["ListOrder", "Name", "ID"],
+    searchable: &["Name", "ID"],
+    properties: &[
+        "OwnerID",
+        "ID",
+        "ListOrder",
+        "Name",
+        "DefaultValue",
+        "Required",
+        "AllowOpenText",
+        "DefaultOptionID",
+        "DefinesVariant",
+        "xp",
+        "OptionCount",
+        "Options",
+    ],
+};
+
 /// `Specs.Create`: Create a spec `POST /specs`.
 pub const SPECS_CREATE: Operation =
     Operation { id: "Specs.Create", method: "POST", path: "/specs", roles: &["FullAccess", "ProductAdmin"] };
@@ -496,6 +696,14 @@ pub const SPECS_LIST_OPTIONS: Operation = Operation {
     method: "GET",
     path: "/specs/{specID}/options",
     roles: &["FullAccess", "ProductAdmin", "ProductReader"],
+};
+
+/// What `Specs.ListOptions` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const SPECS_LIST_OPTIONS_FIELDS: ListFields = ListFields {
+    own_parameters: &[],
+    sortable: &["ListOrder", "ID"],
+    searchable: &["Value", "ID"],
+    properties: &["ID", "Value", "ListOrder", "IsOpenText", "PriceMarkupType", "PriceMarkup", "xp"],
 };
 
 /// `Specs.CreateOption`: Create a spec option `POST /specs/{specID}/options`.
@@ -555,6 +763,14 @@ pub const SPECS_LIST_PRODUCT_ASSIGNMENTS: Operation = Operation {
     roles: &["FullAccess", "ProductAdmin", "ProductReader"],
 };
 
+/// What `Specs.ListProductAssignments` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const SPECS_LIST_PRODUCT_ASSIGNMENTS_FIELDS: ListFields = ListFields {
+    own_parameters: &[],
+    sortable: &["SpecID", "ProductID", "DefaultOptionID", "DefaultValue"],
+    searchable: &["SpecID", "ProductID"],
+    properties: &["SpecID", "ProductID", "DefaultValue", "DefaultOptionID"],
+};
+
 /// `Specs.SaveProductAssignment`: Create or update a spec product assignment `POST
 /// /specs/productassignments`.
 pub const SPECS_SAVE_PRODUCT_ASSIGNMENT: Operation = Operation {
@@ -570,6 +786,14 @@ pub const PRODUCT_FACETS_LIST: Operation = Operation {
     method: "GET",
     path: "/productfacets",
     roles: &["FullAccess", "ProductFacetAdmin", "ProductFacetReader"],
+};
+
+/// What `ProductFacets.List` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const PRODUCT_FACETS_LIST_FIELDS: ListFields = ListFields {
+    own_parameters: &[],
+    sortable: &["ListOrder", "ID", "Name", "XpPath"],
+    searchable: &["ID", "Name", "XpPath"],
+    properties: &["ID", "Name", "XpPath", "ListOrder", "MinCount", "xp"],
 };
 
 /// `ProductFacets.Create`: Create a product facet `POST /productfacets`.
@@ -618,6 +842,25 @@ pub const INVENTORY_RECORDS_LIST: Operation = Operation {
     method: "GET",
     path: "/products/{productID}/inventoryrecords",
     roles: &["FullAccess", "ProductAdmin", "ProductReader"],
+};
+
+/// What `InventoryRecords.List` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const INVENTORY_RECORDS_LIST_FIELDS: ListFields = ListFields {
+    own_parameters: &["includeAddress"],
+    sortable: &["ID", "AddressID"],
+    searchable: &["ID", "AddressID"],
+    properties: &[
+        "ID",
+        "OwnerID",
+        "Address",
+        "AddressID",
+        "OrderCanExceed",
+        "QuantityAvailable",
+        "LastUpdated",
+        "xp",
+        "AllowAllBuyers",
+        "NotificationPoint",
+    ],
 };
 
 /// `InventoryRecords.Create`: Create an inventory record `POST /products/{productID}/inventoryrecords`.
@@ -671,6 +914,25 @@ pub const INVENTORY_RECORDS_LIST_VARIANT: Operation = Operation {
     method: "GET",
     path: "/products/{productID}/variants/{variantID}/inventoryrecords",
     roles: &["FullAccess", "ProductAdmin", "ProductReader"],
+};
+
+/// What `InventoryRecords.ListVariant` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const INVENTORY_RECORDS_LIST_VARIANT_FIELDS: ListFields = ListFields {
+    own_parameters: &["includeAddress"],
+    sortable: &["ID", "AddressID"],
+    searchable: &["ID", "AddressID"],
+    properties: &[
+        "ID",
+        "OwnerID",
+        "Address",
+        "AddressID",
+        "OrderCanExceed",
+        "QuantityAvailable",
+        "LastUpdated",
+        "xp",
+        "AllowAllBuyers",
+        "NotificationPoint",
+    ],
 };
 
 /// `InventoryRecords.CreateVariant`: Create a new variant inventory record `POST
@@ -736,6 +998,14 @@ pub const INVENTORY_RECORDS_LIST_ASSIGNMENTS: Operation = Operation {
     roles: &[],
 };
 
+/// What `InventoryRecords.ListAssignments` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const INVENTORY_RECORDS_LIST_ASSIGNMENTS_FIELDS: ListFields = ListFields {
+    own_parameters: &["buyerID", "inventoryRecordID", "userID", "userGroupID", "level"],
+    sortable: &[],
+    searchable: &[],
+    properties: &["InventoryRecordID", "BuyerID", "UserGroupID"],
+};
+
 /// `InventoryRecords.SaveAssignment`: Create or update an inventory record assignment `POST
 /// /products/{productID}/inventoryrecords/assignments`.
 pub const INVENTORY_RECORDS_SAVE_ASSIGNMENT: Operation = Operation {
@@ -763,6 +1033,14 @@ pub const INVENTORY_RECORDS_LIST_VARIANT_ASSIGNMENTS: Operation = Operation {
     roles: &[],
 };
 
+/// What `InventoryRecords.ListVariantAssignments` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const INVENTORY_RECORDS_LIST_VARIANT_ASSIGNMENTS_FIELDS: ListFields = ListFields {
+    own_parameters: &["buyerID", "inventoryRecordID", "userID", "userGroupID", "level"],
+    sortable: &[],
+    searchable: &[],
+    properties: &["InventoryRecordID", "BuyerID", "UserGroupID"],
+};
+
 /// `InventoryRecords.SaveVariantAssignment`: Create or update an inventory record variant assignment
 /// `POST /products/{productID}/variants/{variantID}/inventoryrecords/assignments`.
 pub const INVENTORY_RECORDS_SAVE_VARIANT_ASSIGNMENT: Operation = Operation {
@@ -774,6 +1052,14 @@ pub const INVENTORY_RECORDS_SAVE_VARIANT_ASSIGNMENT: Operation = Operation {
 
 /// `Bundles.List`: List bundles `GET /bundles`.
 pub const BUNDLES_LIST: Operation = Operation { id: "Bundles.List", method: "GET", path: "/bundles", roles: &[] };
+
+/// What `Bundles.List` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const BUNDLES_LIST_FIELDS: ListFields = ListFields {
+    own_parameters: &["catalogID", "categoryID", "supplierID", "searchType"],
+    sortable: &[],
+    searchable: &[],
+    properties: &["ID", "OwnerID", "Name", "Description", "Active", "xp"],
+};
 
 /// `Bundles.Create`: Create a bundle `POST /bundles`.
 pub const BUNDLES_CREATE: Operation = Operation { id: "Bundles.Create", method: "POST", path: "/bundles", roles: &[] };
@@ -816,6 +1102,14 @@ pub const BUNDLES_DELETE_PRODUCT_ASSIGNMENT: Operation = Operation {
 pub const BUNDLES_LIST_ASSIGNMENTS: Operation =
     Operation { id: "Bundles.ListAssignments", method: "GET", path: "/bundles/assignments", roles: &[] };
 
+/// What `Bundles.ListAssignments` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const BUNDLES_LIST_ASSIGNMENTS_FIELDS: ListFields = ListFields {
+    own_parameters: &["bundleID", "buyerID", "userID", "userGroupID", "level"],
+    sortable: &[],
+    searchable: &[],
+    properties: &["SellerID", "BundleID", "BuyerID", "UserGroupID"],
+};
+
 /// `Bundles.SaveAssignment`: Create or update a bundle assignment `POST /bundles/assignments`.
 pub const BUNDLES_SAVE_ASSIGNMENT: Operation =
     Operation { id: "Bundles.SaveAssignment", method: "POST", path: "/bundles/assignments", roles: &[] };
@@ -823,6 +1117,14 @@ pub const BUNDLES_SAVE_ASSIGNMENT: Operation =
 /// `Bundles.ListProductAssignments`: List bundle product assignments `GET /bundles/productassignments`.
 pub const BUNDLES_LIST_PRODUCT_ASSIGNMENTS: Operation =
     Operation { id: "Bundles.ListProductAssignments", method: "GET", path: "/bundles/productassignments", roles: &[] };
+
+/// What `Bundles.ListProductAssignments` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const BUNDLES_LIST_PRODUCT_ASSIGNMENTS_FIELDS: ListFields = ListFields {
+    own_parameters: &["bundleID", "productID"],
+    sortable: &[],
+    searchable: &[],
+    properties: &["ProductID", "BundleID", "Required", "DefaultQuantity"],
+};
 
 /// `Bundles.SaveProductAssignment`: Create or update a bundle product assignment `POST
 /// /bundles/productassignments`.

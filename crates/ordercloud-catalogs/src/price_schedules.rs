@@ -5,30 +5,25 @@
 //! include quantity price breaks, min and max quantity per order, whether to apply tax or shipping
 //! calculations, or to what type of order the price schedule applies.
 
-use ordercloud_transport::{ApiClient, Call, ListCall};
+use ordercloud_transport::{Call, ListCall, api_handle};
 
 use crate::models;
 use crate::operations;
 
-/// Price schedules allow the same product to be sold across multiple channels. A price schedule may
-/// include quantity price breaks, min and max quantity per order, whether to apply tax or shipping
-/// calculations, or to what type of order the price schedule applies.
-///
-/// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
-/// parameters (in path order), then those the operation needs, then its body, and returns the call to
-/// send, whose other options are its methods.
-#[derive(Clone, Debug)]
-pub struct PriceSchedulesApi {
-    client: ApiClient,
+api_handle! {
+    /// Price schedules allow the same product to be sold across multiple channels. A price schedule may
+    /// include quantity price breaks, min and max quantity per order, whether to apply tax or shipping
+    /// calculations, or to what type of order the price schedule applies.
+    ///
+    /// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
+    /// parameters (in path order), then those the operation needs, then its body, and returns the call to
+    /// send (or to `.await`), whose other options are its methods.
+    pub struct PriceSchedulesApi;
+    /// Price Schedules through `client`: a session's client for signed-in calls.
+    fn new;
 }
 
 impl PriceSchedulesApi {
-    /// Price Schedules through `client`: a session's client for signed-in calls. Its calls name this crate
-    /// in the User-Agent.
-    pub fn new(client: ApiClient) -> Self {
-        Self { client: client.for_api_crate(crate::API_CRATE) }
-    }
-
     /// List price schedules.
     ///
     /// `GET /v1/priceschedules` (`PriceSchedules.List`,
@@ -38,9 +33,14 @@ impl PriceSchedulesApi {
     /// A list of [`PriceSchedule`](crate::models::PriceSchedule): `.options(&ListOptions)` for the page,
     /// search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them.
     /// `search_on` takes `ID`, `Name`, `ApplyTax`, `Currency`. `sort_by` takes `Name`, `ID`, `OwnerID` (`!`
-    /// in front for descending).
+    /// in front for descending), or [`PriceSchedulesListSort`](crate::PriceSchedulesListSort) values,
+    /// checked when compiling. A filter on a property the listed model does not have, or a sort or search
+    /// it does not take, is refused before anything is sent (`xp.` paths are free).
     pub fn list(&self) -> ListCall<models::PriceSchedule> {
-        self.client.call(&operations::PRICE_SCHEDULES_LIST).listing()
+        self.client
+            .call(&operations::PRICE_SCHEDULES_LIST)
+            .list_fields(&operations::PRICE_SCHEDULES_LIST_FIELDS)
+            .listing()
     }
 
     /// Create a price schedule.
@@ -178,5 +178,18 @@ impl PriceSchedulesApi {
             .path_param(price_schedule_id)
             .query("quantity", &quantity.to_string())
             .returning_nothing()
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`PriceSchedulesApi::list`] sorts by:
+    /// `ListOptions::new().sort_by([PriceSchedulesListSort::Name.descending()])`.
+    pub enum PriceSchedulesListSort {
+        /// `Name`.
+        Name = "Name",
+        /// `ID`.
+        Id = "ID",
+        /// `OwnerID`.
+        OwnerId = "OwnerID",
     }
 }

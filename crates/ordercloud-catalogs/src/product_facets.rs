@@ -6,31 +6,26 @@
 //! facet names, values, and counts. Counts represent the total results that would be returned should
 //! the current set be further filtered on that facet value.
 
-use ordercloud_transport::{ApiClient, Call, ListCall};
+use ordercloud_transport::{Call, ListCall, api_handle};
 
 use crate::models;
 use crate::operations;
 
-/// A product facet is an extended property (value on product.xp) designated to participate in faceted
-/// navigation. Buyer list endpoints for products will populate and return Meta.Facets, a collection of
-/// facet names, values, and counts. Counts represent the total results that would be returned should
-/// the current set be further filtered on that facet value.
-///
-/// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
-/// parameters (in path order), then those the operation needs, then its body, and returns the call to
-/// send, whose other options are its methods.
-#[derive(Clone, Debug)]
-pub struct ProductFacetsApi {
-    client: ApiClient,
+api_handle! {
+    /// A product facet is an extended property (value on product.xp) designated to participate in faceted
+    /// navigation. Buyer list endpoints for products will populate and return Meta.Facets, a collection of
+    /// facet names, values, and counts. Counts represent the total results that would be returned should
+    /// the current set be further filtered on that facet value.
+    ///
+    /// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
+    /// parameters (in path order), then those the operation needs, then its body, and returns the call to
+    /// send (or to `.await`), whose other options are its methods.
+    pub struct ProductFacetsApi;
+    /// Product Facets through `client`: a session's client for signed-in calls.
+    fn new;
 }
 
 impl ProductFacetsApi {
-    /// Product Facets through `client`: a session's client for signed-in calls. Its calls name this crate
-    /// in the User-Agent.
-    pub fn new(client: ApiClient) -> Self {
-        Self { client: client.for_api_crate(crate::API_CRATE) }
-    }
-
     /// List product facets.
     ///
     /// `GET /v1/productfacets` (`ProductFacets.List`,
@@ -40,9 +35,14 @@ impl ProductFacetsApi {
     /// A list of [`ProductFacet`](crate::models::ProductFacet): `.options(&ListOptions)` for the page,
     /// search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them.
     /// `search_on` takes `ID`, `Name`, `XpPath`. `sort_by` takes `ListOrder`, `ID`, `Name`, `XpPath` (`!`
-    /// in front for descending).
+    /// in front for descending), or [`ProductFacetsListSort`](crate::ProductFacetsListSort) values, checked
+    /// when compiling. A filter on a property the listed model does not have, or a sort or search it does
+    /// not take, is refused before anything is sent (`xp.` paths are free).
     pub fn list(&self) -> ListCall<models::ProductFacet> {
-        self.client.call(&operations::PRODUCT_FACETS_LIST).listing()
+        self.client
+            .call(&operations::PRODUCT_FACETS_LIST)
+            .list_fields(&operations::PRODUCT_FACETS_LIST_FIELDS)
+            .listing()
     }
 
     /// Create a product facet.
@@ -132,5 +132,20 @@ impl ProductFacetsApi {
         product_facet: &models::PartialProductFacet,
     ) -> Call<models::ProductFacet> {
         self.client.call(&operations::PRODUCT_FACETS_PATCH).path_param(product_facet_id).json(product_facet).returning()
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`ProductFacetsApi::list`] sorts by:
+    /// `ListOptions::new().sort_by([ProductFacetsListSort::ListOrder.descending()])`.
+    pub enum ProductFacetsListSort {
+        /// `ListOrder`.
+        ListOrder = "ListOrder",
+        /// `ID`.
+        Id = "ID",
+        /// `Name`.
+        Name = "Name",
+        /// `XpPath`.
+        XpPath = "XpPath",
     }
 }

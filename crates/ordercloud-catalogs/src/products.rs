@@ -9,33 +9,28 @@
 //! available and re-order notifications.
 
 use ordercloud_models::ListPageWithFacets;
-use ordercloud_transport::{ApiClient, Call, ListCall, operation_request};
+use ordercloud_transport::{Call, ListCall, api_handle, operation_request};
 
 use crate::models;
 use crate::operations;
 
-/// A Product represents a physical, digital, or abstract good that is offered for sale by a Marketplace
-/// Owner or Supplier and is purchase-able by Buyer Users via an Order.
-/// Products can be a static SKU or a version of a static SKU, known as a Variant. For example, a
-/// variant is often a size or color choice that drives a different product SKU.
-/// Products may also have inventory associated with them and various inventory attributes like quantity
-/// available and re-order notifications.
-///
-/// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
-/// parameters (in path order), then those the operation needs, then its body, and returns the call to
-/// send, whose other options are its methods.
-#[derive(Clone, Debug)]
-pub struct ProductsApi {
-    client: ApiClient,
+api_handle! {
+    /// A Product represents a physical, digital, or abstract good that is offered for sale by a Marketplace
+    /// Owner or Supplier and is purchase-able by Buyer Users via an Order.
+    /// Products can be a static SKU or a version of a static SKU, known as a Variant. For example, a
+    /// variant is often a size or color choice that drives a different product SKU.
+    /// Products may also have inventory associated with them and various inventory attributes like quantity
+    /// available and re-order notifications.
+    ///
+    /// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
+    /// parameters (in path order), then those the operation needs, then its body, and returns the call to
+    /// send (or to `.await`), whose other options are its methods.
+    pub struct ProductsApi;
+    /// Products through `client`: a session's client for signed-in calls.
+    fn new;
 }
 
 impl ProductsApi {
-    /// Products through `client`: a session's client for signed-in calls. Its calls name this crate in the
-    /// User-Agent.
-    pub fn new(client: ApiClient) -> Self {
-        Self { client: client.for_api_crate(crate::API_CRATE) }
-    }
-
     /// List products.
     ///
     /// `GET /v1/products` (`Products.List`,
@@ -45,12 +40,14 @@ impl ProductsApi {
     /// A list of [`Product`](crate::models::Product), with facets: `.options(&ListOptions)` for the page,
     /// search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them.
     /// `search_on` takes `ID`, `Name`, `Description`. `sort_by` takes `OwnerID`, `Name`, `ID` (`!` in front
-    /// for descending). Its own query parameters are methods of the request: `catalog_id`, `category_id`,
-    /// `supplier_id`, `search_type`.
+    /// for descending), or [`ProductsListSort`](crate::ProductsListSort) values, checked when compiling. A
+    /// filter on a property the listed model does not have, or a sort or search it does not take, is
+    /// refused before anything is sent (`xp.` paths are free). Its own query parameters are methods of the
+    /// request: `catalog_id`, `category_id`, `supplier_id`, `search_type`.
     pub fn list(&self) -> ProductsList {
         self.client
             .call(&operations::PRODUCTS_LIST)
-            .own_query_parameters(&["catalogID", "categoryID", "supplierID", "searchType"])
+            .list_fields(&operations::PRODUCTS_LIST_FIELDS)
             .listing_with_facets()
             .into()
     }
@@ -174,9 +171,16 @@ impl ProductsApi {
     ///
     /// A list of [`Spec`](crate::models::Spec): `.options(&ListOptions)` for the page, search, sort and
     /// filters, `.send()` for one page, `.pages()` or `.items()` for all of them. `search_on` takes `Name`,
-    /// `ID`. `sort_by` takes `ListOrder`, `Name`, `ID` (`!` in front for descending).
+    /// `ID`. `sort_by` takes `ListOrder`, `Name`, `ID` (`!` in front for descending), or
+    /// [`ProductsListSpecsSort`](crate::ProductsListSpecsSort) values, checked when compiling. A filter on
+    /// a property the listed model does not have, or a sort or search it does not take, is refused before
+    /// anything is sent (`xp.` paths are free).
     pub fn list_specs(&self, product_id: &str) -> ListCall<models::Spec> {
-        self.client.call(&operations::PRODUCTS_LIST_SPECS).path_param(product_id).listing()
+        self.client
+            .call(&operations::PRODUCTS_LIST_SPECS)
+            .list_fields(&operations::PRODUCTS_LIST_SPECS_FIELDS)
+            .path_param(product_id)
+            .listing()
     }
 
     /// List product suppliers.
@@ -192,9 +196,15 @@ impl ProductsApi {
     /// A list of [`ProductSupplier`](crate::models::ProductSupplier): `.options(&ListOptions)` for the
     /// page, search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them.
     /// `search_on` takes `Name`, `ID`. `sort_by` takes `ID`, `Name`, `DateCreated` (`!` in front for
-    /// descending).
+    /// descending), or [`ProductsListSuppliersSort`](crate::ProductsListSuppliersSort) values, checked when
+    /// compiling. A filter on a property the listed model does not have, or a sort or search it does not
+    /// take, is refused before anything is sent (`xp.` paths are free).
     pub fn list_suppliers(&self, product_id: &str) -> ListCall<models::ProductSupplier> {
-        self.client.call(&operations::PRODUCTS_LIST_SUPPLIERS).path_param(product_id).listing()
+        self.client
+            .call(&operations::PRODUCTS_LIST_SUPPLIERS)
+            .list_fields(&operations::PRODUCTS_LIST_SUPPLIERS_FIELDS)
+            .path_param(product_id)
+            .listing()
     }
 
     /// Create or update a product supplier.
@@ -251,9 +261,16 @@ impl ProductsApi {
     ///
     /// A list of [`Variant`](crate::models::Variant): `.options(&ListOptions)` for the page, search, sort
     /// and filters, `.send()` for one page, `.pages()` or `.items()` for all of them. `search_on` takes
-    /// `ID`, `Name`, `Description`. `sort_by` takes `ID`, `Name` (`!` in front for descending).
+    /// `ID`, `Name`, `Description`. `sort_by` takes `ID`, `Name` (`!` in front for descending), or
+    /// [`ProductsListVariantsSort`](crate::ProductsListVariantsSort) values, checked when compiling. A
+    /// filter on a property the listed model does not have, or a sort or search it does not take, is
+    /// refused before anything is sent (`xp.` paths are free).
     pub fn list_variants(&self, product_id: &str) -> ListCall<models::Variant> {
-        self.client.call(&operations::PRODUCTS_LIST_VARIANTS).path_param(product_id).listing()
+        self.client
+            .call(&operations::PRODUCTS_LIST_VARIANTS)
+            .list_fields(&operations::PRODUCTS_LIST_VARIANTS_FIELDS)
+            .path_param(product_id)
+            .listing()
     }
 
     /// Retrieve a product variant.
@@ -356,13 +373,14 @@ impl ProductsApi {
     /// that grant it: `FullAccess`, `ProductAdmin`, `ProductAssignmentAdmin`, `ProductReader`.
     ///
     /// A list of [`ProductAssignment`](crate::models::ProductAssignment): `.options(&ListOptions)` for the
-    /// page, search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them.
-    /// Its own query parameters are methods of the request: `product_id`, `price_schedule_id`, `buyer_id`,
-    /// `user_id`, `user_group_id`, `level`.
+    /// page, search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them. A
+    /// filter on a property the listed model does not have, or a sort or search it does not take, is
+    /// refused before anything is sent (`xp.` paths are free). Its own query parameters are methods of the
+    /// request: `product_id`, `price_schedule_id`, `buyer_id`, `user_id`, `user_group_id`, `level`.
     pub fn list_assignments(&self) -> ProductsListAssignments {
         self.client
             .call(&operations::PRODUCTS_LIST_ASSIGNMENTS)
-            .own_query_parameters(&["productID", "priceScheduleID", "buyerID", "userID", "userGroupID", "level"])
+            .list_fields(&operations::PRODUCTS_LIST_ASSIGNMENTS_FIELDS)
             .listing()
             .into()
     }
@@ -402,6 +420,19 @@ operation_request! {
     }
 }
 
+ordercloud_models::sort_fields! {
+    /// What [`ProductsApi::list`] sorts by:
+    /// `ListOptions::new().sort_by([ProductsListSort::OwnerId.descending()])`.
+    pub enum ProductsListSort {
+        /// `OwnerID`.
+        OwnerId = "OwnerID",
+        /// `Name`.
+        Name = "Name",
+        /// `ID`.
+        Id = "ID",
+    }
+}
+
 operation_request! {
     /// The request of [`ProductsApi::delete_assignment`]: the call, with a method for each query parameter
     /// of `Products.DeleteAssignment`'s own.
@@ -415,12 +446,49 @@ operation_request! {
     }
 }
 
+ordercloud_models::sort_fields! {
+    /// What [`ProductsApi::list_specs`] sorts by:
+    /// `ListOptions::new().sort_by([ProductsListSpecsSort::ListOrder.descending()])`.
+    pub enum ProductsListSpecsSort {
+        /// `ListOrder`.
+        ListOrder = "ListOrder",
+        /// `Name`.
+        Name = "Name",
+        /// `ID`.
+        Id = "ID",
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`ProductsApi::list_suppliers`] sorts by:
+    /// `ListOptions::new().sort_by([ProductsListSuppliersSort::Id.descending()])`.
+    pub enum ProductsListSuppliersSort {
+        /// `ID`.
+        Id = "ID",
+        /// `Name`.
+        Name = "Name",
+        /// `DateCreated`.
+        DateCreated = "DateCreated",
+    }
+}
+
 operation_request! {
     /// The request of [`ProductsApi::save_supplier`]: the call, with a method for each query parameter of
     /// `Products.SaveSupplier`'s own.
     pub struct ProductsSaveSupplier: call Call<()> {
         /// ID of the default price schedule. (`defaultPriceScheduleID`)
         fn default_price_schedule_id(default_price_schedule_id: &str) => "defaultPriceScheduleID";
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`ProductsApi::list_variants`] sorts by:
+    /// `ListOptions::new().sort_by([ProductsListVariantsSort::Id.descending()])`.
+    pub enum ProductsListVariantsSort {
+        /// `ID`.
+        Id = "ID",
+        /// `Name`.
+        Name = "Name",
     }
 }
 

@@ -7,32 +7,27 @@
 //! colors and 3 sizes and therefore have a total of 9 SKUs. **The OrderCloud platform will choose the
 //! correct SKU based on the user-selected color and size specs**.
 
-use ordercloud_transport::{ApiClient, Call, ListCall};
+use ordercloud_transport::{Call, ListCall, api_handle};
 
 use crate::models;
 use crate::operations;
 
-/// Specs are used to capture user input when adding a Product to an Order. At its simplest, a spec is a
-/// name/value pair. A spec value may have a price markup or markdown associated with it. In more
-/// advanced scenarios, specs can drive the product SKU. For example, a product may be available in 3
-/// colors and 3 sizes and therefore have a total of 9 SKUs. **The OrderCloud platform will choose the
-/// correct SKU based on the user-selected color and size specs**.
-///
-/// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
-/// parameters (in path order), then those the operation needs, then its body, and returns the call to
-/// send, whose other options are its methods.
-#[derive(Clone, Debug)]
-pub struct SpecsApi {
-    client: ApiClient,
+api_handle! {
+    /// Specs are used to capture user input when adding a Product to an Order. At its simplest, a spec is a
+    /// name/value pair. A spec value may have a price markup or markdown associated with it. In more
+    /// advanced scenarios, specs can drive the product SKU. For example, a product may be available in 3
+    /// colors and 3 sizes and therefore have a total of 9 SKUs. **The OrderCloud platform will choose the
+    /// correct SKU based on the user-selected color and size specs**.
+    ///
+    /// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
+    /// parameters (in path order), then those the operation needs, then its body, and returns the call to
+    /// send (or to `.await`), whose other options are its methods.
+    pub struct SpecsApi;
+    /// Specs through `client`: a session's client for signed-in calls.
+    fn new;
 }
 
 impl SpecsApi {
-    /// Specs through `client`: a session's client for signed-in calls. Its calls name this crate in the
-    /// User-Agent.
-    pub fn new(client: ApiClient) -> Self {
-        Self { client: client.for_api_crate(crate::API_CRATE) }
-    }
-
     /// List specs.
     ///
     /// `GET /v1/specs` (`Specs.List`,
@@ -41,9 +36,12 @@ impl SpecsApi {
     ///
     /// A list of [`Spec`](crate::models::Spec): `.options(&ListOptions)` for the page, search, sort and
     /// filters, `.send()` for one page, `.pages()` or `.items()` for all of them. `search_on` takes `Name`,
-    /// `ID`. `sort_by` takes `ListOrder`, `Name`, `ID` (`!` in front for descending).
+    /// `ID`. `sort_by` takes `ListOrder`, `Name`, `ID` (`!` in front for descending), or
+    /// [`SpecsListSort`](crate::SpecsListSort) values, checked when compiling. A filter on a property the
+    /// listed model does not have, or a sort or search it does not take, is refused before anything is sent
+    /// (`xp.` paths are free).
     pub fn list(&self) -> ListCall<models::Spec> {
-        self.client.call(&operations::SPECS_LIST).listing()
+        self.client.call(&operations::SPECS_LIST).list_fields(&operations::SPECS_LIST_FIELDS).listing()
     }
 
     /// Create a spec.
@@ -139,9 +137,16 @@ impl SpecsApi {
     ///
     /// A list of [`SpecOption`](crate::models::SpecOption): `.options(&ListOptions)` for the page, search,
     /// sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them. `search_on`
-    /// takes `Value`, `ID`. `sort_by` takes `ListOrder`, `ID` (`!` in front for descending).
+    /// takes `Value`, `ID`. `sort_by` takes `ListOrder`, `ID` (`!` in front for descending), or
+    /// [`SpecsListOptionsSort`](crate::SpecsListOptionsSort) values, checked when compiling. A filter on a
+    /// property the listed model does not have, or a sort or search it does not take, is refused before
+    /// anything is sent (`xp.` paths are free).
     pub fn list_options(&self, spec_id: &str) -> ListCall<models::SpecOption> {
-        self.client.call(&operations::SPECS_LIST_OPTIONS).path_param(spec_id).listing()
+        self.client
+            .call(&operations::SPECS_LIST_OPTIONS)
+            .list_fields(&operations::SPECS_LIST_OPTIONS_FIELDS)
+            .path_param(spec_id)
+            .listing()
     }
 
     /// Create a spec option.
@@ -282,9 +287,15 @@ impl SpecsApi {
     /// A list of [`SpecProductAssignment`](crate::models::SpecProductAssignment): `.options(&ListOptions)`
     /// for the page, search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of
     /// them. `search_on` takes `SpecID`, `ProductID`. `sort_by` takes `SpecID`, `ProductID`,
-    /// `DefaultOptionID`, `DefaultValue` (`!` in front for descending).
+    /// `DefaultOptionID`, `DefaultValue` (`!` in front for descending), or
+    /// [`SpecsListProductAssignmentsSort`](crate::SpecsListProductAssignmentsSort) values, checked when
+    /// compiling. A filter on a property the listed model does not have, or a sort or search it does not
+    /// take, is refused before anything is sent (`xp.` paths are free).
     pub fn list_product_assignments(&self) -> ListCall<models::SpecProductAssignment> {
-        self.client.call(&operations::SPECS_LIST_PRODUCT_ASSIGNMENTS).listing()
+        self.client
+            .call(&operations::SPECS_LIST_PRODUCT_ASSIGNMENTS)
+            .list_fields(&operations::SPECS_LIST_PRODUCT_ASSIGNMENTS_FIELDS)
+            .listing()
     }
 
     /// Create or update a spec product assignment.
@@ -303,5 +314,44 @@ impl SpecsApi {
             .call(&operations::SPECS_SAVE_PRODUCT_ASSIGNMENT)
             .json_requiring(spec_product_assignment, &["SpecID", "ProductID"])
             .returning_nothing()
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`SpecsApi::list`] sorts by:
+    /// `ListOptions::new().sort_by([SpecsListSort::ListOrder.descending()])`.
+    pub enum SpecsListSort {
+        /// `ListOrder`.
+        ListOrder = "ListOrder",
+        /// `Name`.
+        Name = "Name",
+        /// `ID`.
+        Id = "ID",
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`SpecsApi::list_options`] sorts by:
+    /// `ListOptions::new().sort_by([SpecsListOptionsSort::ListOrder.descending()])`.
+    pub enum SpecsListOptionsSort {
+        /// `ListOrder`.
+        ListOrder = "ListOrder",
+        /// `ID`.
+        Id = "ID",
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`SpecsApi::list_product_assignments`] sorts by:
+    /// `ListOptions::new().sort_by([SpecsListProductAssignmentsSort::SpecId.descending()])`.
+    pub enum SpecsListProductAssignmentsSort {
+        /// `SpecID`.
+        SpecId = "SpecID",
+        /// `ProductID`.
+        ProductId = "ProductID",
+        /// `DefaultOptionID`.
+        DefaultOptionId = "DefaultOptionID",
+        /// `DefaultValue`.
+        DefaultValue = "DefaultValue",
     }
 }

@@ -3,7 +3,7 @@
 //! a three-state PATCH and a DELETE answered 204.
 
 use ordercloud_catalogs::models::{PartialInventory, PartialProduct, Product};
-use ordercloud_catalogs::{ApiClient, CategoriesApi, Filter, ListOptions, ProductsApi};
+use ordercloud_catalogs::{ApiClient, CategoriesApi, Filter, ListOptions, ProductsApi, ProductsListSort};
 use ordercloud_transport::MockTransport;
 use ordercloud_transport::http::Method;
 use serde_json::{Value, json};
@@ -186,23 +186,32 @@ async fn a_get_then_a_put_sends_back_every_field_and_every_digit() {
 }
 
 #[tokio::test]
-async fn a_filter_named_like_a_parameter_sends_nothing() {
+async fn a_list_option_the_operation_does_not_take_sends_nothing() {
     let mock = MockTransport::new();
     let api = products(&mock);
+    let refused = |options: ListOptions| {
+        let api = api.clone();
+        async move { api.list().options(&options).send().await.unwrap_err().to_string() }
+    };
     let paged = ListOptions::new().page(2).filter_with(Filter::eq("page", 7));
-    let error = api.list().options(&paged).send().await.unwrap_err();
-    assert!(error.is_invalid_request() && error.to_string().contains("the filter on page"), "{error}");
+    assert!(refused(paged).await.contains("the filter on page"));
     let own = ListOptions::new().filter("CatalogID", "summer");
-    let error = api.list().options(&own).send().await.unwrap_err();
-    assert!(error.to_string().contains("the operation's query parameter"), "{error}");
+    assert!(refused(own).await.contains("the operation's query parameter"));
+    let typo = ListOptions::new().filter("Nmae", "Bike*");
+    assert!(refused(typo).await.contains("no such property"));
+    let sort = ListOptions::new().sort_by(["!Price"]);
+    assert!(refused(sort).await.ends_with("the list cannot be sorted by Price: it sorts by OwnerID, Name, ID"));
     assert!(mock.requests().is_empty());
-    // On a list without such a parameter, the same name is a property like any other.
-    mock.push_status(200, r#"{"Meta":{"Page":1,"TotalPages":1},"Items":[]}"#);
-    CategoriesApi::new(ApiClient::builder().transport(mock.clone()).build().unwrap())
-        .list("c1")
-        .options(&own)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(mock.requests()[0].uri.query(), Some("CatalogID=summer"));
+
+    // xp paths, nested properties and typed sorts go.
+    mock.push_status(200, r#"{"Meta":{"Page":1,"TotalPages":1,"Facets":[]},"Items":[]}"#);
+    let fine = ListOptions::new()
+        .filter("xp.Colour", "red")
+        .filter("Inventory.QuantityAvailable", ">0")
+        .sort_by([ProductsListSort::Name.descending(), ProductsListSort::Id.ascending()]);
+    api.list().options(&fine).send().await.unwrap();
+    assert_eq!(
+        mock.requests()[0].query_pairs(),
+        pairs(&[("sortBy", "!Name,ID"), ("xp.Colour", "red"), ("Inventory.QuantityAvailable", ">0")])
+    );
 }

@@ -3,28 +3,23 @@
 //!
 //! The DeliveryConfigurations resource of OrderCloud's Integrations section.
 
-use ordercloud_transport::{ApiClient, Call, ListCall};
+use ordercloud_transport::{Call, ListCall, api_handle};
 
 use crate::models;
 use crate::operations;
 
-/// The DeliveryConfigurations resource of OrderCloud's Integrations section.
-///
-/// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
-/// parameters (in path order), then those the operation needs, then its body, and returns the call to
-/// send, whose other options are its methods.
-#[derive(Clone, Debug)]
-pub struct DeliveryConfigurationsApi {
-    client: ApiClient,
+api_handle! {
+    /// The DeliveryConfigurations resource of OrderCloud's Integrations section.
+    ///
+    /// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
+    /// parameters (in path order), then those the operation needs, then its body, and returns the call to
+    /// send (or to `.await`), whose other options are its methods.
+    pub struct DeliveryConfigurationsApi;
+    /// DeliveryConfigurations through `client`: a session's client for signed-in calls.
+    fn new;
 }
 
 impl DeliveryConfigurationsApi {
-    /// DeliveryConfigurations through `client`: a session's client for signed-in calls. Its calls name this
-    /// crate in the User-Agent.
-    pub fn new(client: ApiClient) -> Self {
-        Self { client: client.for_api_crate(crate::API_CRATE) }
-    }
-
     /// List delivery configurations.
     ///
     /// `GET /v1/integrations/deliveryconfig` (`DeliveryConfigurations.List`,
@@ -34,9 +29,15 @@ impl DeliveryConfigurationsApi {
     ///
     /// A list of [`DeliveryConfig`](crate::models::DeliveryConfig): `.options(&ListOptions)` for the page,
     /// search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them.
-    /// `search_on` takes `ID`, `Name`. `sort_by` takes `ID`, `Name` (`!` in front for descending).
+    /// `search_on` takes `ID`, `Name`. `sort_by` takes `ID`, `Name` (`!` in front for descending), or
+    /// [`DeliveryConfigurationsListSort`](crate::DeliveryConfigurationsListSort) values, checked when
+    /// compiling. A filter on a property the listed model does not have, or a sort or search it does not
+    /// take, is refused before anything is sent (`xp.` paths are free).
     pub fn list(&self) -> ListCall<models::DeliveryConfig> {
-        self.client.call(&operations::DELIVERY_CONFIGURATIONS_LIST).listing()
+        self.client
+            .call(&operations::DELIVERY_CONFIGURATIONS_LIST)
+            .list_fields(&operations::DELIVERY_CONFIGURATIONS_LIST_FIELDS)
+            .listing()
     }
 
     /// Create a delivery configuration.
@@ -140,5 +141,16 @@ impl DeliveryConfigurationsApi {
             .path_param(delivery_config_id)
             .json(delivery_config)
             .returning()
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`DeliveryConfigurationsApi::list`] sorts by:
+    /// `ListOptions::new().sort_by([DeliveryConfigurationsListSort::Id.descending()])`.
+    pub enum DeliveryConfigurationsListSort {
+        /// `ID`.
+        Id = "ID",
+        /// `Name`.
+        Name = "Name",
     }
 }

@@ -3,28 +3,23 @@
 //!
 //! The Integration Events resource of OrderCloud's Integrations section.
 
-use ordercloud_transport::{ApiClient, Call, ListCall};
+use ordercloud_transport::{Call, ListCall, api_handle};
 
 use crate::models;
 use crate::operations;
 
-/// The Integration Events resource of OrderCloud's Integrations section.
-///
-/// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
-/// parameters (in path order), then those the operation needs, then its body, and returns the call to
-/// send, whose other options are its methods.
-#[derive(Clone, Debug)]
-pub struct IntegrationEventsApi {
-    client: ApiClient,
+api_handle! {
+    /// The Integration Events resource of OrderCloud's Integrations section.
+    ///
+    /// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
+    /// parameters (in path order), then those the operation needs, then its body, and returns the call to
+    /// send (or to `.await`), whose other options are its methods.
+    pub struct IntegrationEventsApi;
+    /// Integration Events through `client`: a session's client for signed-in calls.
+    fn new;
 }
 
 impl IntegrationEventsApi {
-    /// Integration Events through `client`: a session's client for signed-in calls. Its calls name this
-    /// crate in the User-Agent.
-    pub fn new(client: ApiClient) -> Self {
-        Self { client: client.for_api_crate(crate::API_CRATE) }
-    }
-
     /// List integration events.
     ///
     /// `GET /v1/integrationEvents` (`IntegrationEvents.List`,
@@ -34,9 +29,14 @@ impl IntegrationEventsApi {
     /// A list of [`IntegrationEvent`](crate::models::IntegrationEvent): `.options(&ListOptions)` for the
     /// page, search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them.
     /// `search_on` takes `ID`, `EventType`, `Name`. `sort_by` takes `ID`, `EventType`, `Name` (`!` in front
-    /// for descending).
+    /// for descending), or [`IntegrationEventsListSort`](crate::IntegrationEventsListSort) values, checked
+    /// when compiling. A filter on a property the listed model does not have, or a sort or search it does
+    /// not take, is refused before anything is sent (`xp.` paths are free).
     pub fn list(&self) -> ListCall<models::IntegrationEvent> {
-        self.client.call(&operations::INTEGRATION_EVENTS_LIST).listing()
+        self.client
+            .call(&operations::INTEGRATION_EVENTS_LIST)
+            .list_fields(&operations::INTEGRATION_EVENTS_LIST_FIELDS)
+            .listing()
     }
 
     /// Create an integration event.
@@ -224,5 +224,18 @@ impl IntegrationEventsApi {
             .path_param(direction.as_str())
             .path_param(order_id)
             .returning()
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`IntegrationEventsApi::list`] sorts by:
+    /// `ListOptions::new().sort_by([IntegrationEventsListSort::Id.descending()])`.
+    pub enum IntegrationEventsListSort {
+        /// `ID`.
+        Id = "ID",
+        /// `EventType`.
+        EventType = "EventType",
+        /// `Name`.
+        Name = "Name",
     }
 }

@@ -62,16 +62,19 @@ pub mod promotion_integrations;
 pub mod subscription_integrations;
 pub mod tracking_events;
 
-pub use delivery_configurations::DeliveryConfigurationsApi;
+pub use delivery_configurations::{DeliveryConfigurationsApi, DeliveryConfigurationsListSort};
 pub use entity_synchronization::EntitySynchronizationApi;
 pub use error_configs::ErrorConfigsApi;
-pub use integration_events::IntegrationEventsApi;
+pub use integration_events::{IntegrationEventsApi, IntegrationEventsListSort};
 pub use inventory_integrations::InventoryIntegrationsApi;
-pub use message_senders::{MessageSendersApi, MessageSendersDeleteAssignment, MessageSendersListAssignments};
+pub use message_senders::{
+    MessageSendersApi, MessageSendersDeleteAssignment, MessageSendersListAssignments,
+    MessageSendersListCCListenerAssignmentsSort, MessageSendersListSort,
+};
 pub use operations::OPERATIONS;
 pub use order_synchronization::OrderSynchronizationApi;
 pub use ordercloud_models::{
-    Decimal, Filter, ListOptions, ListPage, ListPageWithFacets, OtherFields, Patch, RawJson, Xp, decimal,
+    Decimal, Filter, ListOptions, ListPage, ListPageWithFacets, OtherFields, Patch, RawJson, Xp, decimal, xp,
 };
 #[cfg(feature = "mock")]
 pub use ordercloud_transport::MockTransport;
@@ -79,10 +82,7 @@ pub use ordercloud_transport::{ApiClient, Call, Error, ListCall, PageItems, Page
 pub use product_synchronization::ProductSynchronizationApi;
 pub use promotion_integrations::PromotionIntegrationsApi;
 pub use subscription_integrations::SubscriptionIntegrationsApi;
-pub use tracking_events::TrackingEventsApi;
-
-/// `<name>/<version>`: this crate, in the User-Agent of its calls.
-const API_CRATE: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
+pub use tracking_events::{TrackingEventsApi, TrackingEventsListSort};
 
 /// The models this crate's operations take and answer, nested ones included.
 pub mod models {

@@ -5,30 +5,25 @@
 //! handles a group of predefined MessageTypes, which can be assigned to the parties that should receive
 //! those emails.
 
-use ordercloud_transport::{ApiClient, Call, ListCall, operation_request};
+use ordercloud_transport::{Call, ListCall, api_handle, operation_request};
 
 use crate::models;
 use crate::operations;
 
-/// MessageSenders enable the delivery of event driven notifications to users. Each MessageSender
-/// handles a group of predefined MessageTypes, which can be assigned to the parties that should receive
-/// those emails.
-///
-/// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
-/// parameters (in path order), then those the operation needs, then its body, and returns the call to
-/// send, whose other options are its methods.
-#[derive(Clone, Debug)]
-pub struct MessageSendersApi {
-    client: ApiClient,
+api_handle! {
+    /// MessageSenders enable the delivery of event driven notifications to users. Each MessageSender
+    /// handles a group of predefined MessageTypes, which can be assigned to the parties that should receive
+    /// those emails.
+    ///
+    /// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
+    /// parameters (in path order), then those the operation needs, then its body, and returns the call to
+    /// send (or to `.await`), whose other options are its methods.
+    pub struct MessageSendersApi;
+    /// Message Senders through `client`: a session's client for signed-in calls.
+    fn new;
 }
 
 impl MessageSendersApi {
-    /// Message Senders through `client`: a session's client for signed-in calls. Its calls name this crate
-    /// in the User-Agent.
-    pub fn new(client: ApiClient) -> Self {
-        Self { client: client.for_api_crate(crate::API_CRATE) }
-    }
-
     /// List message senders.
     ///
     /// `GET /v1/messagesenders` (`MessageSenders.List`,
@@ -37,9 +32,15 @@ impl MessageSendersApi {
     ///
     /// A list of [`MessageSender`](crate::models::MessageSender): `.options(&ListOptions)` for the page,
     /// search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them.
-    /// `search_on` takes `ID`, `Name`. `sort_by` takes `ID`, `Name` (`!` in front for descending).
+    /// `search_on` takes `ID`, `Name`. `sort_by` takes `ID`, `Name` (`!` in front for descending), or
+    /// [`MessageSendersListSort`](crate::MessageSendersListSort) values, checked when compiling. A filter
+    /// on a property the listed model does not have, or a sort or search it does not take, is refused
+    /// before anything is sent (`xp.` paths are free).
     pub fn list(&self) -> ListCall<models::MessageSender> {
-        self.client.call(&operations::MESSAGE_SENDERS_LIST).listing()
+        self.client
+            .call(&operations::MESSAGE_SENDERS_LIST)
+            .list_fields(&operations::MESSAGE_SENDERS_LIST_FIELDS)
+            .listing()
     }
 
     /// Create a message sender.
@@ -166,12 +167,14 @@ impl MessageSendersApi {
     ///
     /// A list of [`MessageSenderAssignment`](crate::models::MessageSenderAssignment):
     /// `.options(&ListOptions)` for the page, search, sort and filters, `.send()` for one page, `.pages()`
-    /// or `.items()` for all of them. Its own query parameters are methods of the request: `buyer_id`,
-    /// `message_sender_id`, `user_id`, `user_group_id`, `level`, `supplier_id`.
+    /// or `.items()` for all of them. A filter on a property the listed model does not have, or a sort or
+    /// search it does not take, is refused before anything is sent (`xp.` paths are free). Its own query
+    /// parameters are methods of the request: `buyer_id`, `message_sender_id`, `user_id`, `user_group_id`,
+    /// `level`, `supplier_id`.
     pub fn list_assignments(&self) -> MessageSendersListAssignments {
         self.client
             .call(&operations::MESSAGE_SENDERS_LIST_ASSIGNMENTS)
-            .own_query_parameters(&["buyerID", "messageSenderID", "userID", "userGroupID", "level", "supplierID"])
+            .list_fields(&operations::MESSAGE_SENDERS_LIST_ASSIGNMENTS_FIELDS)
             .listing()
             .into()
     }
@@ -204,9 +207,15 @@ impl MessageSendersApi {
     /// `.options(&ListOptions)` for the page, search, sort and filters, `.send()` for one page, `.pages()`
     /// or `.items()` for all of them. `search_on` takes `BuyerID`, `UserGroupID`, `UserID`,
     /// `MessageConfigName`, `SupplierID`. `sort_by` takes `BuyerID`, `UserGroupID`, `UserID`,
-    /// `MessageConfigName`, `SupplierID` (`!` in front for descending).
+    /// `MessageConfigName`, `SupplierID` (`!` in front for descending), or
+    /// [`MessageSendersListCCListenerAssignmentsSort`](crate::MessageSendersListCCListenerAssignmentsSort)
+    /// values, checked when compiling. A filter on a property the listed model does not have, or a sort or
+    /// search it does not take, is refused before anything is sent (`xp.` paths are free).
     pub fn list_cc_listener_assignments(&self) -> ListCall<models::MessageCCListenerAssignment> {
-        self.client.call(&operations::MESSAGE_SENDERS_LIST_CC_LISTENER_ASSIGNMENTS).listing()
+        self.client
+            .call(&operations::MESSAGE_SENDERS_LIST_CC_LISTENER_ASSIGNMENTS)
+            .list_fields(&operations::MESSAGE_SENDERS_LIST_CC_LISTENER_ASSIGNMENTS_FIELDS)
+            .listing()
     }
 
     /// Create or update a message sender cc listener assignment.
@@ -228,6 +237,17 @@ impl MessageSendersApi {
             .call(&operations::MESSAGE_SENDERS_SAVE_CC_LISTENER_ASSIGNMENT)
             .json_requiring(message_cc_listener_assignment, &["MessageSenderAssignment", "MessageType"])
             .returning_nothing()
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`MessageSendersApi::list`] sorts by:
+    /// `ListOptions::new().sort_by([MessageSendersListSort::Id.descending()])`.
+    pub enum MessageSendersListSort {
+        /// `ID`.
+        Id = "ID",
+        /// `Name`.
+        Name = "Name",
     }
 }
 
@@ -262,5 +282,22 @@ operation_request! {
         fn level(level: models::PartyType) => "level";
         /// ID of the supplier. (`supplierID`)
         fn supplier_id(supplier_id: &str) => "supplierID";
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`MessageSendersApi::list_cc_listener_assignments`] sorts by:
+    /// `ListOptions::new().sort_by([MessageSendersListCCListenerAssignmentsSort::BuyerId.descending()])`.
+    pub enum MessageSendersListCCListenerAssignmentsSort {
+        /// `BuyerID`.
+        BuyerId = "BuyerID",
+        /// `UserGroupID`.
+        UserGroupId = "UserGroupID",
+        /// `UserID`.
+        UserId = "UserID",
+        /// `MessageConfigName`.
+        MessageConfigName = "MessageConfigName",
+        /// `SupplierID`.
+        SupplierId = "SupplierID",
     }
 }

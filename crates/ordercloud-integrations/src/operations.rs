@@ -2,6 +2,7 @@
 //! The operations of OrderCloud's Integrations section, as its API description names them: each method
 //! of this crate's handles calls one, and [`OPERATIONS`] lists them all.
 
+use ordercloud_models::ListFields;
 use ordercloud_transport::Operation;
 
 /// `MessageSenders.List`: List message senders `GET /messagesenders`.
@@ -10,6 +11,25 @@ pub const MESSAGE_SENDERS_LIST: Operation = Operation {
     method: "GET",
     path: "/messagesenders",
     roles: &["FullAccess", "MessageSenderAdmin", "MessageSenderReader"],
+};
+
+/// What `MessageSenders.List` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const MESSAGE_SENDERS_LIST_FIELDS: ListFields = ListFields {
+    own_parameters: &[],
+    sortable: &["ID", "Name"],
+    searchable: &["ID", "Name"],
+    properties: &[
+        "ID",
+        "Name",
+        "MessageTypes",
+        "Description",
+        "URL",
+        "ElevatedRoles",
+        "SharedKey",
+        "xp",
+        "DeliveryConfigID",
+        "AllowAllBuyers",
+    ],
 };
 
 /// `MessageSenders.Create`: Create a message sender `POST /messagesenders`.
@@ -69,6 +89,21 @@ pub const MESSAGE_SENDERS_LIST_ASSIGNMENTS: Operation = Operation {
     roles: &["FullAccess", "MessageConfigAssignmentAdmin", "MessageSenderAdmin"],
 };
 
+/// What `MessageSenders.ListAssignments` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const MESSAGE_SENDERS_LIST_ASSIGNMENTS_FIELDS: ListFields = ListFields {
+    own_parameters: &["buyerID", "messageSenderID", "userID", "userGroupID", "level", "supplierID"],
+    sortable: &[],
+    searchable: &[],
+    properties: &[
+        "MessageSenderID",
+        "BuyerID",
+        "SupplierID",
+        "UserGroupID",
+        "MessageConfigName",
+        "MessageConfigDescription",
+    ],
+};
+
 /// `MessageSenders.SaveAssignment`: Create or update a message sender assignment `POST
 /// /messagesenders/assignments`.
 pub const MESSAGE_SENDERS_SAVE_ASSIGNMENT: Operation = Operation {
@@ -87,6 +122,23 @@ pub const MESSAGE_SENDERS_LIST_CC_LISTENER_ASSIGNMENTS: Operation = Operation {
     roles: &["FullAccess", "MessageConfigAssignmentAdmin", "MessageSenderAdmin"],
 };
 
+/// What `MessageSenders.ListCCListenerAssignments` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const MESSAGE_SENDERS_LIST_CC_LISTENER_ASSIGNMENTS_FIELDS: ListFields = ListFields {
+    own_parameters: &[],
+    sortable: &["BuyerID", "UserGroupID", "UserID", "MessageConfigName", "SupplierID"],
+    searchable: &["BuyerID", "UserGroupID", "UserID", "MessageConfigName", "SupplierID"],
+    properties: &[
+        "MessageSenderAssignment",
+        "MessageConfigName",
+        "MessageConfigDescription",
+        "MessageType",
+        "BuyerID",
+        "SupplierID",
+        "UserGroupID",
+        "UserID",
+    ],
+};
+
 /// `MessageSenders.SaveCCListenerAssignment`: Create or update a message sender cc listener assignment
 /// `POST /messagesenders/CCListenerAssignments`.
 pub const MESSAGE_SENDERS_SAVE_CC_LISTENER_ASSIGNMENT: Operation = Operation {
@@ -102,6 +154,24 @@ pub const INTEGRATION_EVENTS_LIST: Operation = Operation {
     method: "GET",
     path: "/integrationEvents",
     roles: &["FullAccess", "IntegrationEventAdmin", "IntegrationEventReader"],
+};
+
+/// What `IntegrationEvents.List` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const INTEGRATION_EVENTS_LIST_FIELDS: ListFields = ListFields {
+    own_parameters: &[],
+    sortable: &["ID", "EventType", "Name"],
+    searchable: &["ID", "EventType", "Name"],
+    properties: &[
+        "ElevatedRoles",
+        "ID",
+        "ConfigData",
+        "EventType",
+        "CustomImplementationUrl",
+        "Name",
+        "HashKey",
+        "CustomAuthHeaderName",
+        "CustomAuthHeaderValue",
+    ],
 };
 
 /// `IntegrationEvents.Create`: Create an integration event `POST /integrationEvents`.
@@ -187,6 +257,14 @@ pub const INTEGRATION_EVENTS_GET_WORKSHEET: Operation = Operation {
 pub const TRACKING_EVENTS_LIST: Operation =
     Operation { id: "TrackingEvents.List", method: "GET", path: "/integrations/trackingEvents", roles: &[] };
 
+/// What `TrackingEvents.List` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const TRACKING_EVENTS_LIST_FIELDS: ListFields = ListFields {
+    own_parameters: &[],
+    sortable: &["ID", "EventType"],
+    searchable: &["ID", "EventType"],
+    properties: &["ID", "EventType", "ClientID", "Name", "ConfigData", "DeliveryConfigID"],
+};
+
 /// `TrackingEvents.Create`: Create a tracking event `POST /integrations/trackingEvents`.
 pub const TRACKING_EVENTS_CREATE: Operation = Operation {
     id: "TrackingEvents.Create",
@@ -224,6 +302,14 @@ pub const TRACKING_EVENTS_PATCH: Operation = Operation {
 /// `DeliveryConfigurations.List`: List delivery configurations `GET /integrations/deliveryconfig`.
 pub const DELIVERY_CONFIGURATIONS_LIST: Operation =
     Operation { id: "DeliveryConfigurations.List", method: "GET", path: "/integrations/deliveryconfig", roles: &[] };
+
+/// What `DeliveryConfigurations.List` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const DELIVERY_CONFIGURATIONS_LIST_FIELDS: ListFields = ListFields {
+    own_parameters: &[],
+    sortable: &["ID", "Name"],
+    searchable: &["ID", "Name"],
+    properties: &["ID", "Name", "Enabled", "DeliveryTargets"],
+};
 
 /// `DeliveryConfigurations.Create`: Create a delivery configuration `POST
 /// /integrations/deliveryconfig`.

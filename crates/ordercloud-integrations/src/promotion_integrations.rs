@@ -3,28 +3,23 @@
 //!
 //! The PromotionIntegrations resource of OrderCloud's Integrations section.
 
-use ordercloud_transport::{ApiClient, Call};
+use ordercloud_transport::{Call, api_handle};
 
 use crate::models;
 use crate::operations;
 
-/// The PromotionIntegrations resource of OrderCloud's Integrations section.
-///
-/// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
-/// parameters (in path order), then those the operation needs, then its body, and returns the call to
-/// send, whose other options are its methods.
-#[derive(Clone, Debug)]
-pub struct PromotionIntegrationsApi {
-    client: ApiClient,
+api_handle! {
+    /// The PromotionIntegrations resource of OrderCloud's Integrations section.
+    ///
+    /// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
+    /// parameters (in path order), then those the operation needs, then its body, and returns the call to
+    /// send (or to `.await`), whose other options are its methods.
+    pub struct PromotionIntegrationsApi;
+    /// PromotionIntegrations through `client`: a session's client for signed-in calls.
+    fn new;
 }
 
 impl PromotionIntegrationsApi {
-    /// PromotionIntegrations through `client`: a session's client for signed-in calls. Its calls name this
-    /// crate in the User-Agent.
-    pub fn new(client: ApiClient) -> Self {
-        Self { client: client.for_api_crate(crate::API_CRATE) }
-    }
-
     /// Retrieve a promotion integration.
     ///
     /// `GET /v1/integrations/promotion` (`PromotionIntegrations.Get`,

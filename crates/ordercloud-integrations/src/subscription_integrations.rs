@@ -3,28 +3,23 @@
 //!
 //! The SubscriptionIntegrations resource of OrderCloud's Integrations section.
 
-use ordercloud_transport::{ApiClient, Call};
+use ordercloud_transport::{Call, api_handle};
 
 use crate::models;
 use crate::operations;
 
-/// The SubscriptionIntegrations resource of OrderCloud's Integrations section.
-///
-/// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
-/// parameters (in path order), then those the operation needs, then its body, and returns the call to
-/// send, whose other options are its methods.
-#[derive(Clone, Debug)]
-pub struct SubscriptionIntegrationsApi {
-    client: ApiClient,
+api_handle! {
+    /// The SubscriptionIntegrations resource of OrderCloud's Integrations section.
+    ///
+    /// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
+    /// parameters (in path order), then those the operation needs, then its body, and returns the call to
+    /// send (or to `.await`), whose other options are its methods.
+    pub struct SubscriptionIntegrationsApi;
+    /// SubscriptionIntegrations through `client`: a session's client for signed-in calls.
+    fn new;
 }
 
 impl SubscriptionIntegrationsApi {
-    /// SubscriptionIntegrations through `client`: a session's client for signed-in calls. Its calls name
-    /// this crate in the User-Agent.
-    pub fn new(client: ApiClient) -> Self {
-        Self { client: client.for_api_crate(crate::API_CRATE) }
-    }
-
     /// Retrieve a subscription integration.
     ///
     /// `GET /v1/integrations/subscription` (`SubscriptionIntegrations.Get`,

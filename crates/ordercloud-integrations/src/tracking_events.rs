@@ -3,28 +3,23 @@
 //!
 //! The TrackingEvents resource of OrderCloud's Integrations section.
 
-use ordercloud_transport::{ApiClient, Call, ListCall};
+use ordercloud_transport::{Call, ListCall, api_handle};
 
 use crate::models;
 use crate::operations;
 
-/// The TrackingEvents resource of OrderCloud's Integrations section.
-///
-/// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
-/// parameters (in path order), then those the operation needs, then its body, and returns the call to
-/// send, whose other options are its methods.
-#[derive(Clone, Debug)]
-pub struct TrackingEventsApi {
-    client: ApiClient,
+api_handle! {
+    /// The TrackingEvents resource of OrderCloud's Integrations section.
+    ///
+    /// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
+    /// parameters (in path order), then those the operation needs, then its body, and returns the call to
+    /// send (or to `.await`), whose other options are its methods.
+    pub struct TrackingEventsApi;
+    /// TrackingEvents through `client`: a session's client for signed-in calls.
+    fn new;
 }
 
 impl TrackingEventsApi {
-    /// TrackingEvents through `client`: a session's client for signed-in calls. Its calls name this crate
-    /// in the User-Agent.
-    pub fn new(client: ApiClient) -> Self {
-        Self { client: client.for_api_crate(crate::API_CRATE) }
-    }
-
     /// List tracking events.
     ///
     /// `GET /v1/integrations/trackingEvents` (`TrackingEvents.List`,
@@ -34,9 +29,14 @@ impl TrackingEventsApi {
     /// A list of [`TrackingEvent`](crate::models::TrackingEvent): `.options(&ListOptions)` for the page,
     /// search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them.
     /// `search_on` takes `ID`, `EventType`. `sort_by` takes `ID`, `EventType` (`!` in front for
-    /// descending).
+    /// descending), or [`TrackingEventsListSort`](crate::TrackingEventsListSort) values, checked when
+    /// compiling. A filter on a property the listed model does not have, or a sort or search it does not
+    /// take, is refused before anything is sent (`xp.` paths are free).
     pub fn list(&self) -> ListCall<models::TrackingEvent> {
-        self.client.call(&operations::TRACKING_EVENTS_LIST).listing()
+        self.client
+            .call(&operations::TRACKING_EVENTS_LIST)
+            .list_fields(&operations::TRACKING_EVENTS_LIST_FIELDS)
+            .listing()
     }
 
     /// Create a tracking event.
@@ -123,5 +123,16 @@ impl TrackingEventsApi {
     /// Answers the [`TrackingEvent`](crate::models::TrackingEvent).
     pub fn patch(&self, event_id: &str, tracking_event: &models::PartialTrackingEvent) -> Call<models::TrackingEvent> {
         self.client.call(&operations::TRACKING_EVENTS_PATCH).path_param(event_id).json(tracking_event).returning()
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`TrackingEventsApi::list`] sorts by:
+    /// `ListOptions::new().sort_by([TrackingEventsListSort::Id.descending()])`.
+    pub enum TrackingEventsListSort {
+        /// `ID`.
+        Id = "ID",
+        /// `EventType`.
+        EventType = "EventType",
     }
 }

@@ -54,20 +54,23 @@ pub mod me;
 pub mod operations;
 
 pub use me::{
-    MeApi, MeGetProduct, MeGetSpec, MeListApprovableOrders, MeListCatalogs, MeListCategories, MeListOrders,
-    MeListProductCollectionEntries, MeListProductCollectionInvitations, MeListProductInventoryRecords, MeListProducts,
-    MeListShipmentItems, MeListShipments, MeListSpecs, MeListVariantInventoryRecords,
+    MeApi, MeGetProduct, MeGetSpec, MeListAddressesSort, MeListApprovableOrders, MeListApprovableOrdersSort,
+    MeListBuyerSellersSort, MeListCatalogs, MeListCatalogsSort, MeListCategories, MeListCategoriesSort,
+    MeListCostCentersSort, MeListCreditCardsSort, MeListGroupOrderInvitationsSort, MeListOrders, MeListOrdersSort,
+    MeListProductCollectionEntries, MeListProductCollectionInvitations, MeListProductCollectionInvitationsSort,
+    MeListProductCollectionsSort, MeListProductInventoryRecords, MeListProductInventoryRecordsSort,
+    MeListProductSellersSort, MeListProducts, MeListProductsSort, MeListPromotionsSort, MeListShipmentItems,
+    MeListShipmentItemsSort, MeListShipments, MeListShipmentsSort, MeListSpecs, MeListSpecsSort,
+    MeListSpendingAccountsSort, MeListSubscriptionItemsSort, MeListSubscriptionsSort, MeListUserGroupsSort,
+    MeListVariantInventoryRecords, MeListVariantInventoryRecordsSort, MeListVariantsSort,
 };
 pub use operations::OPERATIONS;
 pub use ordercloud_models::{
-    Decimal, Filter, ListOptions, ListPage, ListPageWithFacets, OtherFields, Patch, RawJson, Xp, decimal,
+    Decimal, Filter, ListOptions, ListPage, ListPageWithFacets, OtherFields, Patch, RawJson, Xp, decimal, xp,
 };
 #[cfg(feature = "mock")]
 pub use ordercloud_transport::MockTransport;
 pub use ordercloud_transport::{ApiClient, Call, Error, ListCall, PageItems, Pages};
-
-/// `<name>/<version>`: this crate, in the User-Agent of its calls.
-const API_CRATE: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
 
 /// The models this crate's operations take and answer, nested ones included.
 pub mod models {

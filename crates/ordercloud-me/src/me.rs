@@ -7,31 +7,26 @@
 //! own information.
 
 use ordercloud_models::ListPageWithFacets;
-use ordercloud_transport::{ApiClient, Call, ListCall, operation_request};
+use ordercloud_transport::{Call, ListCall, api_handle, operation_request};
 
 use crate::models;
 use crate::operations;
 
-/// "Me" is a container for read-only endpoints that return a filtered view of things that the current
-/// buyer user is allowed to see, i.e. things that they are assigned to either directly or as a member
-/// of a buyer organization or user group. It also provides ways for a user to update or change their
-/// own information.
-///
-/// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
-/// parameters (in path order), then those the operation needs, then its body, and returns the call to
-/// send, whose other options are its methods.
-#[derive(Clone, Debug)]
-pub struct MeApi {
-    client: ApiClient,
+api_handle! {
+    /// "Me" is a container for read-only endpoints that return a filtered view of things that the current
+    /// buyer user is allowed to see, i.e. things that they are assigned to either directly or as a member
+    /// of a buyer organization or user group. It also provides ways for a user to update or change their
+    /// own information.
+    ///
+    /// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
+    /// parameters (in path order), then those the operation needs, then its body, and returns the call to
+    /// send (or to `.await`), whose other options are its methods.
+    pub struct MeApi;
+    /// Me through `client`: a session's client for signed-in calls.
+    fn new;
 }
 
 impl MeApi {
-    /// Me through `client`: a session's client for signed-in calls. Its calls name this crate in the
-    /// User-Agent.
-    pub fn new(client: ApiClient) -> Self {
-        Self { client: client.for_api_crate(crate::API_CRATE) }
-    }
-
     /// Get the currently authenticated user.
     ///
     /// `GET /v1/me` (`Me.Get`, [reference](https://ordercloud.io/api-reference/me-and-my-stuff/me/get)).
@@ -90,9 +85,11 @@ impl MeApi {
     /// `search_on` takes `ID`, `AddressName`, `CompanyName`, `City`, `Street1`, `Street2`, `LastName`,
     /// `FirstName`, `State`, `Zip`. `sort_by` takes `AddressName`, `ID`, `DateCreated`, `CompanyName`,
     /// `FirstName`, `LastName`, `Street1`, `Street2`, `City`, `State`, `Zip`, `Country`, `Phone` (`!` in
-    /// front for descending).
+    /// front for descending), or [`MeListAddressesSort`](crate::MeListAddressesSort) values, checked when
+    /// compiling. A filter on a property the listed model does not have, or a sort or search it does not
+    /// take, is refused before anything is sent (`xp.` paths are free).
     pub fn list_addresses(&self) -> ListCall<models::BuyerAddress> {
-        self.client.call(&operations::ME_LIST_ADDRESSES).listing()
+        self.client.call(&operations::ME_LIST_ADDRESSES).list_fields(&operations::ME_LIST_ADDRESSES_FIELDS).listing()
     }
 
     /// Create an address.
@@ -106,13 +103,17 @@ impl MeApi {
     ///
     /// # Arguments
     ///
-    /// - the body: a [`BuyerAddress`](crate::models::BuyerAddress); without `Street1` or `City` or `Country` it is refused before anything is sent.
+    /// - the body: a [`BuyerAddress`](crate::models::BuyerAddress); without `Street1` or `City` or `Country` it is refused before anything is sent. So are `State` (US, CA) and `Zip` (US, CA) where its `Country` is one of those.
     ///
     /// Answers the [`BuyerAddress`](crate::models::BuyerAddress).
     pub fn create_address(&self, buyer_address: &models::BuyerAddress) -> Call<models::BuyerAddress> {
         self.client
             .call(&operations::ME_CREATE_ADDRESS)
-            .json_requiring(buyer_address, &["Street1", "City", "Country"])
+            .json_requiring_by_country(
+                buyer_address,
+                &["Street1", "City", "Country"],
+                &[("State", &["US", "CA"]), ("Zip", &["US", "CA"])],
+            )
             .returning()
     }
 
@@ -144,14 +145,18 @@ impl MeApi {
     /// # Arguments
     ///
     /// - `address_id`: ID of the address. Sent as one path segment, whatever it holds.
-    /// - the body: a [`BuyerAddress`](crate::models::BuyerAddress); without `Street1` or `City` or `Country` it is refused before anything is sent.
+    /// - the body: a [`BuyerAddress`](crate::models::BuyerAddress); without `Street1` or `City` or `Country` it is refused before anything is sent. So are `State` (US, CA) and `Zip` (US, CA) where its `Country` is one of those.
     ///
     /// Answers the [`BuyerAddress`](crate::models::BuyerAddress).
     pub fn save_address(&self, address_id: &str, buyer_address: &models::BuyerAddress) -> Call<models::BuyerAddress> {
         self.client
             .call(&operations::ME_SAVE_ADDRESS)
             .path_param(address_id)
-            .json_requiring(buyer_address, &["Street1", "City", "Country"])
+            .json_requiring_by_country(
+                buyer_address,
+                &["Street1", "City", "Country"],
+                &[("State", &["US", "CA"]), ("Zip", &["US", "CA"])],
+            )
             .returning()
     }
 
@@ -200,10 +205,17 @@ impl MeApi {
     ///
     /// A list of [`Catalog`](crate::models::Catalog): `.options(&ListOptions)` for the page, search, sort
     /// and filters, `.send()` for one page, `.pages()` or `.items()` for all of them. `search_on` takes
-    /// `ID`, `Name`, `Description`. `sort_by` takes `OwnerID`, `Name`, `ID` (`!` in front for descending).
-    /// Its own query parameters are methods of the request: `seller_id`.
+    /// `ID`, `Name`, `Description`. `sort_by` takes `OwnerID`, `Name`, `ID` (`!` in front for descending),
+    /// or [`MeListCatalogsSort`](crate::MeListCatalogsSort) values, checked when compiling. A filter on a
+    /// property the listed model does not have, or a sort or search it does not take, is refused before
+    /// anything is sent (`xp.` paths are free). Its own query parameters are methods of the request:
+    /// `seller_id`.
     pub fn list_catalogs(&self) -> MeListCatalogs {
-        self.client.call(&operations::ME_LIST_CATALOGS).own_query_parameters(&["sellerID"]).listing().into()
+        self.client
+            .call(&operations::ME_LIST_CATALOGS)
+            .list_fields(&operations::ME_LIST_CATALOGS_FIELDS)
+            .listing()
+            .into()
     }
 
     /// Retrieve a catalog.
@@ -233,12 +245,15 @@ impl MeApi {
     ///
     /// A list of [`Category`](crate::models::Category): `.options(&ListOptions)` for the page, search, sort
     /// and filters, `.send()` for one page, `.pages()` or `.items()` for all of them. `search_on` takes
-    /// `ID`, `Name`, `Description`. `sort_by` takes `ID`, `Name` (`!` in front for descending). Its own
-    /// query parameters are methods of the request: `depth`, `catalog_id`, `product_id`.
+    /// `ID`, `Name`, `Description`. `sort_by` takes `ID`, `Name` (`!` in front for descending), or
+    /// [`MeListCategoriesSort`](crate::MeListCategoriesSort) values, checked when compiling. A filter on a
+    /// property the listed model does not have, or a sort or search it does not take, is refused before
+    /// anything is sent (`xp.` paths are free). Its own query parameters are methods of the request:
+    /// `depth`, `catalog_id`, `product_id`.
     pub fn list_categories(&self) -> MeListCategories {
         self.client
             .call(&operations::ME_LIST_CATEGORIES)
-            .own_query_parameters(&["depth", "catalogID", "productID"])
+            .list_fields(&operations::ME_LIST_CATEGORIES_FIELDS)
             .listing()
             .into()
     }
@@ -275,9 +290,15 @@ impl MeApi {
     ///
     /// A list of [`CostCenter`](crate::models::CostCenter): `.options(&ListOptions)` for the page, search,
     /// sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them. `search_on`
-    /// takes `ID`, `Name`, `Description`. `sort_by` takes `Name`, `ID` (`!` in front for descending).
+    /// takes `ID`, `Name`, `Description`. `sort_by` takes `Name`, `ID` (`!` in front for descending), or
+    /// [`MeListCostCentersSort`](crate::MeListCostCentersSort) values, checked when compiling. A filter on
+    /// a property the listed model does not have, or a sort or search it does not take, is refused before
+    /// anything is sent (`xp.` paths are free).
     pub fn list_cost_centers(&self) -> ListCall<models::CostCenter> {
-        self.client.call(&operations::ME_LIST_COST_CENTERS).listing()
+        self.client
+            .call(&operations::ME_LIST_COST_CENTERS)
+            .list_fields(&operations::ME_LIST_COST_CENTERS_FIELDS)
+            .listing()
     }
 
     /// List credit cards visible to this user.
@@ -291,9 +312,15 @@ impl MeApi {
     /// A list of [`BuyerCreditCard`](crate::models::BuyerCreditCard): `.options(&ListOptions)` for the
     /// page, search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them.
     /// `search_on` takes `ID`, `CardholderName`, `CardType`, `ExpirationDate`, `Editable`. `sort_by` takes
-    /// `ID`, `CardholderName`, `CardType`, `ExpirationDate`, `DateCreated` (`!` in front for descending).
+    /// `ID`, `CardholderName`, `CardType`, `ExpirationDate`, `DateCreated` (`!` in front for descending),
+    /// or [`MeListCreditCardsSort`](crate::MeListCreditCardsSort) values, checked when compiling. A filter
+    /// on a property the listed model does not have, or a sort or search it does not take, is refused
+    /// before anything is sent (`xp.` paths are free).
     pub fn list_credit_cards(&self) -> ListCall<models::BuyerCreditCard> {
-        self.client.call(&operations::ME_LIST_CREDIT_CARDS).listing()
+        self.client
+            .call(&operations::ME_LIST_CREDIT_CARDS)
+            .list_fields(&operations::ME_LIST_CREDIT_CARDS_FIELDS)
+            .listing()
     }
 
     /// Create a credit card.
@@ -409,14 +436,13 @@ impl MeApi {
     /// `FromCompanyID`, `ToCompanyID`, `Comments`. `sort_by` takes `DateSubmitted`, `DateCreated`, `ID`,
     /// `FromCompanyID`, `ToCompanyID`, `FromUserID`, `Status`, `DateApproved`, `DateDeclined`,
     /// `DateCanceled`, `DateCompleted`, `LastUpdated`, `Subtotal`, `ShippingCost`, `TaxCost`, `Gratuity`,
-    /// `Fees`, `PromotionDiscount`, `Total`, `IsSubmitted` (`!` in front for descending). Its own query
-    /// parameters are methods of the request: `from`, `to`, `search_type`.
+    /// `Fees`, `PromotionDiscount`, `Total`, `IsSubmitted` (`!` in front for descending), or
+    /// [`MeListOrdersSort`](crate::MeListOrdersSort) values, checked when compiling. A filter on a property
+    /// the listed model does not have, or a sort or search it does not take, is refused before anything is
+    /// sent (`xp.` paths are free). Its own query parameters are methods of the request: `from`, `to`,
+    /// `search_type`.
     pub fn list_orders(&self) -> MeListOrders {
-        self.client
-            .call(&operations::ME_LIST_ORDERS)
-            .own_query_parameters(&["from", "to", "searchType"])
-            .listing()
-            .into()
+        self.client.call(&operations::ME_LIST_ORDERS).list_fields(&operations::ME_LIST_ORDERS_FIELDS).listing().into()
     }
 
     /// Transfer an anon user order If a user begins an order as the anonymous shopper and later logs in,
@@ -453,10 +479,17 @@ impl MeApi {
     /// `FromCompanyID`, `ToCompanyID`, `Comments`. `sort_by` takes `DateSubmitted`, `DateCreated`, `ID`,
     /// `FromCompanyID`, `ToCompanyID`, `FromUserID`, `Status`, `DateApproved`, `DateDeclined`,
     /// `DateCanceled`, `DateCompleted`, `LastUpdated`, `Subtotal`, `ShippingCost`, `TaxCost`, `Gratuity`,
-    /// `Fees`, `PromotionDiscount`, `Total`, `IsSubmitted` (`!` in front for descending). Its own query
-    /// parameters are methods of the request: `from`, `to`.
+    /// `Fees`, `PromotionDiscount`, `Total`, `IsSubmitted` (`!` in front for descending), or
+    /// [`MeListApprovableOrdersSort`](crate::MeListApprovableOrdersSort) values, checked when compiling. A
+    /// filter on a property the listed model does not have, or a sort or search it does not take, is
+    /// refused before anything is sent (`xp.` paths are free). Its own query parameters are methods of the
+    /// request: `from`, `to`.
     pub fn list_approvable_orders(&self) -> MeListApprovableOrders {
-        self.client.call(&operations::ME_LIST_APPROVABLE_ORDERS).own_query_parameters(&["from", "to"]).listing().into()
+        self.client
+            .call(&operations::ME_LIST_APPROVABLE_ORDERS)
+            .list_fields(&operations::ME_LIST_APPROVABLE_ORDERS_FIELDS)
+            .listing()
+            .into()
     }
 
     /// List products visible to this user.
@@ -470,12 +503,14 @@ impl MeApi {
     /// A list of [`BuyerProduct`](crate::models::BuyerProduct), with facets: `.options(&ListOptions)` for
     /// the page, search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of
     /// them. `search_on` takes `ID`, `Name`, `Description`. `sort_by` takes `OwnerID`, `Name`, `ID` (`!` in
-    /// front for descending). Its own query parameters are methods of the request: `catalog_id`,
-    /// `category_id`, `depth`, `search_type`, `seller_id`.
+    /// front for descending), or [`MeListProductsSort`](crate::MeListProductsSort) values, checked when
+    /// compiling. A filter on a property the listed model does not have, or a sort or search it does not
+    /// take, is refused before anything is sent (`xp.` paths are free). Its own query parameters are
+    /// methods of the request: `catalog_id`, `category_id`, `depth`, `search_type`, `seller_id`.
     pub fn list_products(&self) -> MeListProducts {
         self.client
             .call(&operations::ME_LIST_PRODUCTS)
-            .own_query_parameters(&["catalogID", "categoryID", "depth", "searchType", "sellerID"])
+            .list_fields(&operations::ME_LIST_PRODUCTS_FIELDS)
             .listing_with_facets()
             .into()
     }
@@ -512,12 +547,14 @@ impl MeApi {
     ///
     /// A list of [`Spec`](crate::models::Spec): `.options(&ListOptions)` for the page, search, sort and
     /// filters, `.send()` for one page, `.pages()` or `.items()` for all of them. `search_on` takes `Name`,
-    /// `ID`. `sort_by` takes `ListOrder`, `Name`, `ID` (`!` in front for descending). Its own query
-    /// parameters are methods of the request: `catalog_id`.
+    /// `ID`. `sort_by` takes `ListOrder`, `Name`, `ID` (`!` in front for descending), or
+    /// [`MeListSpecsSort`](crate::MeListSpecsSort) values, checked when compiling. A filter on a property
+    /// the listed model does not have, or a sort or search it does not take, is refused before anything is
+    /// sent (`xp.` paths are free). Its own query parameters are methods of the request: `catalog_id`.
     pub fn list_specs(&self, product_id: &str) -> MeListSpecs {
         self.client
             .call(&operations::ME_LIST_SPECS)
-            .own_query_parameters(&["catalogID"])
+            .list_fields(&operations::ME_LIST_SPECS_FIELDS)
             .path_param(product_id)
             .listing()
             .into()
@@ -556,9 +593,16 @@ impl MeApi {
     ///
     /// A list of [`Variant`](crate::models::Variant): `.options(&ListOptions)` for the page, search, sort
     /// and filters, `.send()` for one page, `.pages()` or `.items()` for all of them. `search_on` takes
-    /// `ID`, `Name`, `Description`. `sort_by` takes `ID`, `Name` (`!` in front for descending).
+    /// `ID`, `Name`, `Description`. `sort_by` takes `ID`, `Name` (`!` in front for descending), or
+    /// [`MeListVariantsSort`](crate::MeListVariantsSort) values, checked when compiling. A filter on a
+    /// property the listed model does not have, or a sort or search it does not take, is refused before
+    /// anything is sent (`xp.` paths are free).
     pub fn list_variants(&self, product_id: &str) -> ListCall<models::Variant> {
-        self.client.call(&operations::ME_LIST_VARIANTS).path_param(product_id).listing()
+        self.client
+            .call(&operations::ME_LIST_VARIANTS)
+            .list_fields(&operations::ME_LIST_VARIANTS_FIELDS)
+            .path_param(product_id)
+            .listing()
     }
 
     /// Retrieve a variant.
@@ -591,9 +635,12 @@ impl MeApi {
     /// sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them. `search_on`
     /// takes `ID`, `Name`, `Code`, `Description`, `FinePrint`, `EligibleExpression`, `ValueExpression`.
     /// `sort_by` takes `Name`, `ID`, `Code`, `StartDate`, `ExpirationDate`, `EligibleExpression`,
-    /// `ValueExpression`, `CanCombine`, `AutoApply`, `Active`, `Priority` (`!` in front for descending).
+    /// `ValueExpression`, `CanCombine`, `AutoApply`, `Active`, `Priority` (`!` in front for descending), or
+    /// [`MeListPromotionsSort`](crate::MeListPromotionsSort) values, checked when compiling. A filter on a
+    /// property the listed model does not have, or a sort or search it does not take, is refused before
+    /// anything is sent (`xp.` paths are free).
     pub fn list_promotions(&self) -> ListCall<models::Promotion> {
-        self.client.call(&operations::ME_LIST_PROMOTIONS).listing()
+        self.client.call(&operations::ME_LIST_PROMOTIONS).list_fields(&operations::ME_LIST_PROMOTIONS_FIELDS).listing()
     }
 
     /// Retrieve a promotion.
@@ -644,9 +691,15 @@ impl MeApi {
     ///
     /// A list of [`BuyerSupplier`](crate::models::BuyerSupplier): `.options(&ListOptions)` for the page,
     /// search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them.
-    /// `search_on` takes `ID`, `Name`. `sort_by` takes `Name`, `ID` (`!` in front for descending).
+    /// `search_on` takes `ID`, `Name`. `sort_by` takes `Name`, `ID` (`!` in front for descending), or
+    /// [`MeListBuyerSellersSort`](crate::MeListBuyerSellersSort) values, checked when compiling. A filter
+    /// on a property the listed model does not have, or a sort or search it does not take, is refused
+    /// before anything is sent (`xp.` paths are free).
     pub fn list_buyer_sellers(&self) -> ListCall<models::BuyerSupplier> {
-        self.client.call(&operations::ME_LIST_BUYER_SELLERS).listing()
+        self.client
+            .call(&operations::ME_LIST_BUYER_SELLERS)
+            .list_fields(&operations::ME_LIST_BUYER_SELLERS_FIELDS)
+            .listing()
     }
 
     /// List shipments visible to this user.
@@ -661,9 +714,16 @@ impl MeApi {
     /// and filters, `.send()` for one page, `.pages()` or `.items()` for all of them. `search_on` takes
     /// `ID`, `BuyerID`, `Shipper`, `DateShipped`, `DateDelivered`, `TrackingNumber`. `sort_by` takes
     /// `DateShipped`, `OwnerID`, `ID`, `BuyerID`, `Shipper`, `DateDelivered`, `Cost` (`!` in front for
-    /// descending). Its own query parameters are methods of the request: `order_id`.
+    /// descending), or [`MeListShipmentsSort`](crate::MeListShipmentsSort) values, checked when compiling.
+    /// A filter on a property the listed model does not have, or a sort or search it does not take, is
+    /// refused before anything is sent (`xp.` paths are free). Its own query parameters are methods of the
+    /// request: `order_id`.
     pub fn list_shipments(&self) -> MeListShipments {
-        self.client.call(&operations::ME_LIST_SHIPMENTS).own_query_parameters(&["orderID"]).listing().into()
+        self.client
+            .call(&operations::ME_LIST_SHIPMENTS)
+            .list_fields(&operations::ME_LIST_SHIPMENTS_FIELDS)
+            .listing()
+            .into()
     }
 
     /// Retrieve a shipment.
@@ -698,12 +758,15 @@ impl MeApi {
     /// A list of [`ShipmentItem`](crate::models::ShipmentItem): `.options(&ListOptions)` for the page,
     /// search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them.
     /// `search_on` takes `ID`, `BuyerID`, `Shipper`, `DateShipped`, `DateDelivered`, `TrackingNumber`.
-    /// `sort_by` takes `OrderID`, `LineItemID` (`!` in front for descending). Its own query parameters are
-    /// methods of the request: `order_id`.
+    /// `sort_by` takes `OrderID`, `LineItemID` (`!` in front for descending), or
+    /// [`MeListShipmentItemsSort`](crate::MeListShipmentItemsSort) values, checked when compiling. A filter
+    /// on a property the listed model does not have, or a sort or search it does not take, is refused
+    /// before anything is sent (`xp.` paths are free). Its own query parameters are methods of the request:
+    /// `order_id`.
     pub fn list_shipment_items(&self, shipment_id: &str) -> MeListShipmentItems {
         self.client
             .call(&operations::ME_LIST_SHIPMENT_ITEMS)
-            .own_query_parameters(&["orderID"])
+            .list_fields(&operations::ME_LIST_SHIPMENT_ITEMS_FIELDS)
             .path_param(shipment_id)
             .listing()
             .into()
@@ -719,9 +782,15 @@ impl MeApi {
     ///
     /// A list of [`SpendingAccount`](crate::models::SpendingAccount): `.options(&ListOptions)` for the
     /// page, search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them.
-    /// `search_on` takes `ID`, `Name`. `sort_by` takes `Name`, `ID` (`!` in front for descending).
+    /// `search_on` takes `ID`, `Name`. `sort_by` takes `Name`, `ID` (`!` in front for descending), or
+    /// [`MeListSpendingAccountsSort`](crate::MeListSpendingAccountsSort) values, checked when compiling. A
+    /// filter on a property the listed model does not have, or a sort or search it does not take, is
+    /// refused before anything is sent (`xp.` paths are free).
     pub fn list_spending_accounts(&self) -> ListCall<models::SpendingAccount> {
-        self.client.call(&operations::ME_LIST_SPENDING_ACCOUNTS).listing()
+        self.client
+            .call(&operations::ME_LIST_SPENDING_ACCOUNTS)
+            .list_fields(&operations::ME_LIST_SPENDING_ACCOUNTS_FIELDS)
+            .listing()
     }
 
     /// Retrieve a spending account.
@@ -751,9 +820,15 @@ impl MeApi {
     ///
     /// A list of [`UserGroup`](crate::models::UserGroup): `.options(&ListOptions)` for the page, search,
     /// sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them. `search_on`
-    /// takes `ID`, `Name`, `Description`. `sort_by` takes `Name`, `ID` (`!` in front for descending).
+    /// takes `ID`, `Name`, `Description`. `sort_by` takes `Name`, `ID` (`!` in front for descending), or
+    /// [`MeListUserGroupsSort`](crate::MeListUserGroupsSort) values, checked when compiling. A filter on a
+    /// property the listed model does not have, or a sort or search it does not take, is refused before
+    /// anything is sent (`xp.` paths are free).
     pub fn list_user_groups(&self) -> ListCall<models::UserGroup> {
-        self.client.call(&operations::ME_LIST_USER_GROUPS).listing()
+        self.client
+            .call(&operations::ME_LIST_USER_GROUPS)
+            .list_fields(&operations::ME_LIST_USER_GROUPS_FIELDS)
+            .listing()
     }
 
     /// List group order invitations visible to this user.
@@ -766,9 +841,15 @@ impl MeApi {
     /// A list of [`GroupOrderInvitation`](crate::models::GroupOrderInvitation): `.options(&ListOptions)`
     /// for the page, search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of
     /// them. `search_on` takes `ID`, `Name`, `OrderID`, `OrderStatus`. `sort_by` takes `ID`, `Name`,
-    /// `OrderID`, `OrderStatus` (`!` in front for descending).
+    /// `OrderID`, `OrderStatus` (`!` in front for descending), or
+    /// [`MeListGroupOrderInvitationsSort`](crate::MeListGroupOrderInvitationsSort) values, checked when
+    /// compiling. A filter on a property the listed model does not have, or a sort or search it does not
+    /// take, is refused before anything is sent (`xp.` paths are free).
     pub fn list_group_order_invitations(&self) -> ListCall<models::GroupOrderInvitation> {
-        self.client.call(&operations::ME_LIST_GROUP_ORDER_INVITATIONS).listing()
+        self.client
+            .call(&operations::ME_LIST_GROUP_ORDER_INVITATIONS)
+            .list_fields(&operations::ME_LIST_GROUP_ORDER_INVITATIONS_FIELDS)
+            .listing()
     }
 
     /// Create a group order invitation.
@@ -864,9 +945,15 @@ impl MeApi {
     ///
     /// A list of [`ProductCollection`](crate::models::ProductCollection): `.options(&ListOptions)` for the
     /// page, search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them.
-    /// `search_on` takes `ID`, `Name`. `sort_by` takes `Name`, `ID` (`!` in front for descending).
+    /// `search_on` takes `ID`, `Name`. `sort_by` takes `Name`, `ID` (`!` in front for descending), or
+    /// [`MeListProductCollectionsSort`](crate::MeListProductCollectionsSort) values, checked when
+    /// compiling. A filter on a property the listed model does not have, or a sort or search it does not
+    /// take, is refused before anything is sent (`xp.` paths are free).
     pub fn list_product_collections(&self) -> ListCall<models::ProductCollection> {
-        self.client.call(&operations::ME_LIST_PRODUCT_COLLECTIONS).listing()
+        self.client
+            .call(&operations::ME_LIST_PRODUCT_COLLECTIONS)
+            .list_fields(&operations::ME_LIST_PRODUCT_COLLECTIONS_FIELDS)
+            .listing()
     }
 
     /// Create a product collection.
@@ -1051,14 +1138,18 @@ impl MeApi {
     /// A list of [`ProductCollectionInvitation`](crate::models::ProductCollectionInvitation):
     /// `.options(&ListOptions)` for the page, search, sort and filters, `.send()` for one page, `.pages()`
     /// or `.items()` for all of them. `search_on` takes `ID`, `Name`. `sort_by` takes `Name`, `ID` (`!` in
-    /// front for descending). Its own query parameters are methods of the request: `search_type`.
+    /// front for descending), or
+    /// [`MeListProductCollectionInvitationsSort`](crate::MeListProductCollectionInvitationsSort) values,
+    /// checked when compiling. A filter on a property the listed model does not have, or a sort or search
+    /// it does not take, is refused before anything is sent (`xp.` paths are free). Its own query
+    /// parameters are methods of the request: `search_type`.
     pub fn list_product_collection_invitations(
         &self,
         product_collection_id: &str,
     ) -> MeListProductCollectionInvitations {
         self.client
             .call(&operations::ME_LIST_PRODUCT_COLLECTION_INVITATIONS)
-            .own_query_parameters(&["searchType"])
+            .list_fields(&operations::ME_LIST_PRODUCT_COLLECTION_INVITATIONS_FIELDS)
             .path_param(product_collection_id)
             .listing()
             .into()
@@ -1232,12 +1323,13 @@ impl MeApi {
     ///
     /// A list of [`ProductCollectionBuyerProduct`](crate::models::ProductCollectionBuyerProduct), with
     /// facets: `.options(&ListOptions)` for the page, search, sort and filters, `.send()` for one page,
-    /// `.pages()` or `.items()` for all of them. Its own query parameters are methods of the request:
-    /// `search_type`.
+    /// `.pages()` or `.items()` for all of them. A filter on a property the listed model does not have, or
+    /// a sort or search it does not take, is refused before anything is sent (`xp.` paths are free). Its
+    /// own query parameters are methods of the request: `search_type`.
     pub fn list_product_collection_entries(&self, product_collection_id: &str) -> MeListProductCollectionEntries {
         self.client
             .call(&operations::ME_LIST_PRODUCT_COLLECTION_ENTRIES)
-            .own_query_parameters(&["searchType"])
+            .list_fields(&operations::ME_LIST_PRODUCT_COLLECTION_ENTRIES_FIELDS)
             .path_param(product_collection_id)
             .listing_with_facets()
             .into()
@@ -1286,11 +1378,14 @@ impl MeApi {
     /// A list of [`InventoryRecord`](crate::models::InventoryRecord): `.options(&ListOptions)` for the
     /// page, search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them.
     /// `search_on` takes `ID`, `AddressID`. `sort_by` takes `ID`, `AddressID` (`!` in front for
-    /// descending). Its own query parameters are methods of the request: `include_address`.
+    /// descending), or [`MeListProductInventoryRecordsSort`](crate::MeListProductInventoryRecordsSort)
+    /// values, checked when compiling. A filter on a property the listed model does not have, or a sort or
+    /// search it does not take, is refused before anything is sent (`xp.` paths are free). Its own query
+    /// parameters are methods of the request: `include_address`.
     pub fn list_product_inventory_records(&self, product_id: &str) -> MeListProductInventoryRecords {
         self.client
             .call(&operations::ME_LIST_PRODUCT_INVENTORY_RECORDS)
-            .own_query_parameters(&["includeAddress"])
+            .list_fields(&operations::ME_LIST_PRODUCT_INVENTORY_RECORDS_FIELDS)
             .path_param(product_id)
             .listing()
             .into()
@@ -1311,9 +1406,16 @@ impl MeApi {
     ///
     /// A list of [`ProductSeller`](crate::models::ProductSeller): `.options(&ListOptions)` for the page,
     /// search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them.
-    /// `search_on` takes `ID`, `Name`. `sort_by` takes `Name`, `ID` (`!` in front for descending).
+    /// `search_on` takes `ID`, `Name`. `sort_by` takes `Name`, `ID` (`!` in front for descending), or
+    /// [`MeListProductSellersSort`](crate::MeListProductSellersSort) values, checked when compiling. A
+    /// filter on a property the listed model does not have, or a sort or search it does not take, is
+    /// refused before anything is sent (`xp.` paths are free).
     pub fn list_product_sellers(&self, product_id: &str) -> ListCall<models::ProductSeller> {
-        self.client.call(&operations::ME_LIST_PRODUCT_SELLERS).path_param(product_id).listing()
+        self.client
+            .call(&operations::ME_LIST_PRODUCT_SELLERS)
+            .list_fields(&operations::ME_LIST_PRODUCT_SELLERS_FIELDS)
+            .path_param(product_id)
+            .listing()
     }
 
     /// List variant inventory records visible to this user.
@@ -1334,11 +1436,14 @@ impl MeApi {
     /// A list of [`InventoryRecord`](crate::models::InventoryRecord): `.options(&ListOptions)` for the
     /// page, search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them.
     /// `search_on` takes `ID`, `AddressID`. `sort_by` takes `ID`, `AddressID` (`!` in front for
-    /// descending). Its own query parameters are methods of the request: `include_address`.
+    /// descending), or [`MeListVariantInventoryRecordsSort`](crate::MeListVariantInventoryRecordsSort)
+    /// values, checked when compiling. A filter on a property the listed model does not have, or a sort or
+    /// search it does not take, is refused before anything is sent (`xp.` paths are free). Its own query
+    /// parameters are methods of the request: `include_address`.
     pub fn list_variant_inventory_records(&self, product_id: &str, variant_id: &str) -> MeListVariantInventoryRecords {
         self.client
             .call(&operations::ME_LIST_VARIANT_INVENTORY_RECORDS)
-            .own_query_parameters(&["includeAddress"])
+            .list_fields(&operations::ME_LIST_VARIANT_INVENTORY_RECORDS_FIELDS)
             .path_param(product_id)
             .path_param(variant_id)
             .listing()
@@ -1355,9 +1460,15 @@ impl MeApi {
     /// search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them.
     /// `search_on` takes `ID`, `FromCompanyID`, `ToCompanyID`, `Interval`. `sort_by` takes `ID`,
     /// `Interval`, `NextOrderDate`, `LastOrderDate`, `DateCreated`, `EndDate`, `FromCompanyID`,
-    /// `FromUserID`, `ToCompanyID` (`!` in front for descending).
+    /// `FromUserID`, `ToCompanyID` (`!` in front for descending), or
+    /// [`MeListSubscriptionsSort`](crate::MeListSubscriptionsSort) values, checked when compiling. A filter
+    /// on a property the listed model does not have, or a sort or search it does not take, is refused
+    /// before anything is sent (`xp.` paths are free).
     pub fn list_subscriptions(&self) -> ListCall<models::Subscription> {
-        self.client.call(&operations::ME_LIST_SUBSCRIPTIONS).listing()
+        self.client
+            .call(&operations::ME_LIST_SUBSCRIPTIONS)
+            .list_fields(&operations::ME_LIST_SUBSCRIPTIONS_FIELDS)
+            .listing()
     }
 
     /// Create a subscription.
@@ -1465,9 +1576,16 @@ impl MeApi {
     ///
     /// A list of [`LineItem`](crate::models::LineItem): `.options(&ListOptions)` for the page, search, sort
     /// and filters, `.send()` for one page, `.pages()` or `.items()` for all of them. `search_on` takes
-    /// `ID`, `ProductID`. `sort_by` takes `DateAdded`, `ID`, `ProductID` (`!` in front for descending).
+    /// `ID`, `ProductID`. `sort_by` takes `DateAdded`, `ID`, `ProductID` (`!` in front for descending), or
+    /// [`MeListSubscriptionItemsSort`](crate::MeListSubscriptionItemsSort) values, checked when compiling.
+    /// A filter on a property the listed model does not have, or a sort or search it does not take, is
+    /// refused before anything is sent (`xp.` paths are free).
     pub fn list_subscription_items(&self, subscription_id: &str) -> ListCall<models::LineItem> {
-        self.client.call(&operations::ME_LIST_SUBSCRIPTION_ITEMS).path_param(subscription_id).listing()
+        self.client
+            .call(&operations::ME_LIST_SUBSCRIPTION_ITEMS)
+            .list_fields(&operations::ME_LIST_SUBSCRIPTION_ITEMS_FIELDS)
+            .path_param(subscription_id)
+            .listing()
     }
 
     /// Create a subscription item.
@@ -1664,12 +1782,58 @@ impl MeApi {
     }
 }
 
+ordercloud_models::sort_fields! {
+    /// What [`MeApi::list_addresses`] sorts by:
+    /// `ListOptions::new().sort_by([MeListAddressesSort::AddressName.descending()])`.
+    pub enum MeListAddressesSort {
+        /// `AddressName`.
+        AddressName = "AddressName",
+        /// `ID`.
+        Id = "ID",
+        /// `DateCreated`.
+        DateCreated = "DateCreated",
+        /// `CompanyName`.
+        CompanyName = "CompanyName",
+        /// `FirstName`.
+        FirstName = "FirstName",
+        /// `LastName`.
+        LastName = "LastName",
+        /// `Street1`.
+        Street1 = "Street1",
+        /// `Street2`.
+        Street2 = "Street2",
+        /// `City`.
+        City = "City",
+        /// `State`.
+        State = "State",
+        /// `Zip`.
+        Zip = "Zip",
+        /// `Country`.
+        Country = "Country",
+        /// `Phone`.
+        Phone = "Phone",
+    }
+}
+
 operation_request! {
     /// The request of [`MeApi::list_catalogs`]: the call, with a method for each query parameter of
     /// `Me.ListCatalogs`'s own.
     pub struct MeListCatalogs: list ListCall<models::Catalog> {
         /// ID of the seller. (`sellerID`)
         fn seller_id(seller_id: &str) => "sellerID";
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`MeApi::list_catalogs`] sorts by:
+    /// `ListOptions::new().sort_by([MeListCatalogsSort::OwnerId.descending()])`.
+    pub enum MeListCatalogsSort {
+        /// `OwnerID`.
+        OwnerId = "OwnerID",
+        /// `Name`.
+        Name = "Name",
+        /// `ID`.
+        Id = "ID",
     }
 }
 
@@ -1685,6 +1849,45 @@ operation_request! {
         fn catalog_id(catalog_id: &str) => "catalogID";
         /// ID of the product. (`productID`)
         fn product_id(product_id: &str) => "productID";
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`MeApi::list_categories`] sorts by:
+    /// `ListOptions::new().sort_by([MeListCategoriesSort::Id.descending()])`.
+    pub enum MeListCategoriesSort {
+        /// `ID`.
+        Id = "ID",
+        /// `Name`.
+        Name = "Name",
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`MeApi::list_cost_centers`] sorts by:
+    /// `ListOptions::new().sort_by([MeListCostCentersSort::Name.descending()])`.
+    pub enum MeListCostCentersSort {
+        /// `Name`.
+        Name = "Name",
+        /// `ID`.
+        Id = "ID",
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`MeApi::list_credit_cards`] sorts by:
+    /// `ListOptions::new().sort_by([MeListCreditCardsSort::Id.descending()])`.
+    pub enum MeListCreditCardsSort {
+        /// `ID`.
+        Id = "ID",
+        /// `CardholderName`.
+        CardholderName = "CardholderName",
+        /// `CardType`.
+        CardType = "CardType",
+        /// `ExpirationDate`.
+        ExpirationDate = "ExpirationDate",
+        /// `DateCreated`.
+        DateCreated = "DateCreated",
     }
 }
 
@@ -1704,6 +1907,53 @@ operation_request! {
     }
 }
 
+ordercloud_models::sort_fields! {
+    /// What [`MeApi::list_orders`] sorts by:
+    /// `ListOptions::new().sort_by([MeListOrdersSort::DateSubmitted.descending()])`.
+    pub enum MeListOrdersSort {
+        /// `DateSubmitted`.
+        DateSubmitted = "DateSubmitted",
+        /// `DateCreated`.
+        DateCreated = "DateCreated",
+        /// `ID`.
+        Id = "ID",
+        /// `FromCompanyID`.
+        FromCompanyId = "FromCompanyID",
+        /// `ToCompanyID`.
+        ToCompanyId = "ToCompanyID",
+        /// `FromUserID`.
+        FromUserId = "FromUserID",
+        /// `Status`.
+        Status = "Status",
+        /// `DateApproved`.
+        DateApproved = "DateApproved",
+        /// `DateDeclined`.
+        DateDeclined = "DateDeclined",
+        /// `DateCanceled`.
+        DateCanceled = "DateCanceled",
+        /// `DateCompleted`.
+        DateCompleted = "DateCompleted",
+        /// `LastUpdated`.
+        LastUpdated = "LastUpdated",
+        /// `Subtotal`.
+        Subtotal = "Subtotal",
+        /// `ShippingCost`.
+        ShippingCost = "ShippingCost",
+        /// `TaxCost`.
+        TaxCost = "TaxCost",
+        /// `Gratuity`.
+        Gratuity = "Gratuity",
+        /// `Fees`.
+        Fees = "Fees",
+        /// `PromotionDiscount`.
+        PromotionDiscount = "PromotionDiscount",
+        /// `Total`.
+        Total = "Total",
+        /// `IsSubmitted`.
+        IsSubmitted = "IsSubmitted",
+    }
+}
+
 operation_request! {
     /// The request of [`MeApi::list_approvable_orders`]: the call, with a method for each query parameter
     /// of `Me.ListApprovableOrders`'s own.
@@ -1714,6 +1964,53 @@ operation_request! {
         /// Upper bound of date range that the order was created (if outgoing) or submitted (if incoming).
         /// (`to`)
         fn to(to: &str) => "to";
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`MeApi::list_approvable_orders`] sorts by:
+    /// `ListOptions::new().sort_by([MeListApprovableOrdersSort::DateSubmitted.descending()])`.
+    pub enum MeListApprovableOrdersSort {
+        /// `DateSubmitted`.
+        DateSubmitted = "DateSubmitted",
+        /// `DateCreated`.
+        DateCreated = "DateCreated",
+        /// `ID`.
+        Id = "ID",
+        /// `FromCompanyID`.
+        FromCompanyId = "FromCompanyID",
+        /// `ToCompanyID`.
+        ToCompanyId = "ToCompanyID",
+        /// `FromUserID`.
+        FromUserId = "FromUserID",
+        /// `Status`.
+        Status = "Status",
+        /// `DateApproved`.
+        DateApproved = "DateApproved",
+        /// `DateDeclined`.
+        DateDeclined = "DateDeclined",
+        /// `DateCanceled`.
+        DateCanceled = "DateCanceled",
+        /// `DateCompleted`.
+        DateCompleted = "DateCompleted",
+        /// `LastUpdated`.
+        LastUpdated = "LastUpdated",
+        /// `Subtotal`.
+        Subtotal = "Subtotal",
+        /// `ShippingCost`.
+        ShippingCost = "ShippingCost",
+        /// `TaxCost`.
+        TaxCost = "TaxCost",
+        /// `Gratuity`.
+        Gratuity = "Gratuity",
+        /// `Fees`.
+        Fees = "Fees",
+        /// `PromotionDiscount`.
+        PromotionDiscount = "PromotionDiscount",
+        /// `Total`.
+        Total = "Total",
+        /// `IsSubmitted`.
+        IsSubmitted = "IsSubmitted",
     }
 }
 
@@ -1737,6 +2034,19 @@ operation_request! {
     }
 }
 
+ordercloud_models::sort_fields! {
+    /// What [`MeApi::list_products`] sorts by:
+    /// `ListOptions::new().sort_by([MeListProductsSort::OwnerId.descending()])`.
+    pub enum MeListProductsSort {
+        /// `OwnerID`.
+        OwnerId = "OwnerID",
+        /// `Name`.
+        Name = "Name",
+        /// `ID`.
+        Id = "ID",
+    }
+}
+
 operation_request! {
     /// The request of [`MeApi::get_product`]: the call, with a method for each query parameter of
     /// `Me.GetProduct`'s own.
@@ -1755,12 +2065,76 @@ operation_request! {
     }
 }
 
+ordercloud_models::sort_fields! {
+    /// What [`MeApi::list_specs`] sorts by:
+    /// `ListOptions::new().sort_by([MeListSpecsSort::ListOrder.descending()])`.
+    pub enum MeListSpecsSort {
+        /// `ListOrder`.
+        ListOrder = "ListOrder",
+        /// `Name`.
+        Name = "Name",
+        /// `ID`.
+        Id = "ID",
+    }
+}
+
 operation_request! {
     /// The request of [`MeApi::get_spec`]: the call, with a method for each query parameter of
     /// `Me.GetSpec`'s own.
     pub struct MeGetSpec: call Call<models::Spec> {
         /// ID of the catalog. (`catalogID`)
         fn catalog_id(catalog_id: &str) => "catalogID";
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`MeApi::list_variants`] sorts by:
+    /// `ListOptions::new().sort_by([MeListVariantsSort::Id.descending()])`.
+    pub enum MeListVariantsSort {
+        /// `ID`.
+        Id = "ID",
+        /// `Name`.
+        Name = "Name",
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`MeApi::list_promotions`] sorts by:
+    /// `ListOptions::new().sort_by([MeListPromotionsSort::Name.descending()])`.
+    pub enum MeListPromotionsSort {
+        /// `Name`.
+        Name = "Name",
+        /// `ID`.
+        Id = "ID",
+        /// `Code`.
+        Code = "Code",
+        /// `StartDate`.
+        StartDate = "StartDate",
+        /// `ExpirationDate`.
+        ExpirationDate = "ExpirationDate",
+        /// `EligibleExpression`.
+        EligibleExpression = "EligibleExpression",
+        /// `ValueExpression`.
+        ValueExpression = "ValueExpression",
+        /// `CanCombine`.
+        CanCombine = "CanCombine",
+        /// `AutoApply`.
+        AutoApply = "AutoApply",
+        /// `Active`.
+        Active = "Active",
+        /// `Priority`.
+        Priority = "Priority",
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`MeApi::list_buyer_sellers`] sorts by:
+    /// `ListOptions::new().sort_by([MeListBuyerSellersSort::Name.descending()])`.
+    pub enum MeListBuyerSellersSort {
+        /// `Name`.
+        Name = "Name",
+        /// `ID`.
+        Id = "ID",
     }
 }
 
@@ -1773,6 +2147,27 @@ operation_request! {
     }
 }
 
+ordercloud_models::sort_fields! {
+    /// What [`MeApi::list_shipments`] sorts by:
+    /// `ListOptions::new().sort_by([MeListShipmentsSort::DateShipped.descending()])`.
+    pub enum MeListShipmentsSort {
+        /// `DateShipped`.
+        DateShipped = "DateShipped",
+        /// `OwnerID`.
+        OwnerId = "OwnerID",
+        /// `ID`.
+        Id = "ID",
+        /// `BuyerID`.
+        BuyerId = "BuyerID",
+        /// `Shipper`.
+        Shipper = "Shipper",
+        /// `DateDelivered`.
+        DateDelivered = "DateDelivered",
+        /// `Cost`.
+        Cost = "Cost",
+    }
+}
+
 operation_request! {
     /// The request of [`MeApi::list_shipment_items`]: the call, with a method for each query parameter of
     /// `Me.ListShipmentItems`'s own.
@@ -1782,12 +2177,82 @@ operation_request! {
     }
 }
 
+ordercloud_models::sort_fields! {
+    /// What [`MeApi::list_shipment_items`] sorts by:
+    /// `ListOptions::new().sort_by([MeListShipmentItemsSort::OrderId.descending()])`.
+    pub enum MeListShipmentItemsSort {
+        /// `OrderID`.
+        OrderId = "OrderID",
+        /// `LineItemID`.
+        LineItemId = "LineItemID",
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`MeApi::list_spending_accounts`] sorts by:
+    /// `ListOptions::new().sort_by([MeListSpendingAccountsSort::Name.descending()])`.
+    pub enum MeListSpendingAccountsSort {
+        /// `Name`.
+        Name = "Name",
+        /// `ID`.
+        Id = "ID",
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`MeApi::list_user_groups`] sorts by:
+    /// `ListOptions::new().sort_by([MeListUserGroupsSort::Name.descending()])`.
+    pub enum MeListUserGroupsSort {
+        /// `Name`.
+        Name = "Name",
+        /// `ID`.
+        Id = "ID",
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`MeApi::list_group_order_invitations`] sorts by:
+    /// `ListOptions::new().sort_by([MeListGroupOrderInvitationsSort::Id.descending()])`.
+    pub enum MeListGroupOrderInvitationsSort {
+        /// `ID`.
+        Id = "ID",
+        /// `Name`.
+        Name = "Name",
+        /// `OrderID`.
+        OrderId = "OrderID",
+        /// `OrderStatus`.
+        OrderStatus = "OrderStatus",
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`MeApi::list_product_collections`] sorts by:
+    /// `ListOptions::new().sort_by([MeListProductCollectionsSort::Name.descending()])`.
+    pub enum MeListProductCollectionsSort {
+        /// `Name`.
+        Name = "Name",
+        /// `ID`.
+        Id = "ID",
+    }
+}
+
 operation_request! {
     /// The request of [`MeApi::list_product_collection_invitations`]: the call, with a method for each
     /// query parameter of `Me.ListProductCollectionInvitations`'s own.
     pub struct MeListProductCollectionInvitations: list ListCall<models::ProductCollectionInvitation> {
         /// Type of search to perform. (`searchType`)
         fn search_type(search_type: models::SearchType) => "searchType";
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`MeApi::list_product_collection_invitations`] sorts by:
+    /// `ListOptions::new().sort_by([MeListProductCollectionInvitationsSort::Name.descending()])`.
+    pub enum MeListProductCollectionInvitationsSort {
+        /// `Name`.
+        Name = "Name",
+        /// `ID`.
+        Id = "ID",
     }
 }
 
@@ -1809,11 +2274,82 @@ operation_request! {
     }
 }
 
+ordercloud_models::sort_fields! {
+    /// What [`MeApi::list_product_inventory_records`] sorts by:
+    /// `ListOptions::new().sort_by([MeListProductInventoryRecordsSort::Id.descending()])`.
+    pub enum MeListProductInventoryRecordsSort {
+        /// `ID`.
+        Id = "ID",
+        /// `AddressID`.
+        AddressId = "AddressID",
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`MeApi::list_product_sellers`] sorts by:
+    /// `ListOptions::new().sort_by([MeListProductSellersSort::Name.descending()])`.
+    pub enum MeListProductSellersSort {
+        /// `Name`.
+        Name = "Name",
+        /// `ID`.
+        Id = "ID",
+    }
+}
+
 operation_request! {
     /// The request of [`MeApi::list_variant_inventory_records`]: the call, with a method for each query
     /// parameter of `Me.ListVariantInventoryRecords`'s own.
     pub struct MeListVariantInventoryRecords: list ListCall<models::InventoryRecord> {
         /// Include address of the inventory record. (`includeAddress`)
         fn include_address(include_address: bool) => "includeAddress";
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`MeApi::list_variant_inventory_records`] sorts by:
+    /// `ListOptions::new().sort_by([MeListVariantInventoryRecordsSort::Id.descending()])`.
+    pub enum MeListVariantInventoryRecordsSort {
+        /// `ID`.
+        Id = "ID",
+        /// `AddressID`.
+        AddressId = "AddressID",
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`MeApi::list_subscriptions`] sorts by:
+    /// `ListOptions::new().sort_by([MeListSubscriptionsSort::Id.descending()])`.
+    pub enum MeListSubscriptionsSort {
+        /// `ID`.
+        Id = "ID",
+        /// `Interval`.
+        Interval = "Interval",
+        /// `NextOrderDate`.
+        NextOrderDate = "NextOrderDate",
+        /// `LastOrderDate`.
+        LastOrderDate = "LastOrderDate",
+        /// `DateCreated`.
+        DateCreated = "DateCreated",
+        /// `EndDate`.
+        EndDate = "EndDate",
+        /// `FromCompanyID`.
+        FromCompanyId = "FromCompanyID",
+        /// `FromUserID`.
+        FromUserId = "FromUserID",
+        /// `ToCompanyID`.
+        ToCompanyId = "ToCompanyID",
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`MeApi::list_subscription_items`] sorts by:
+    /// `ListOptions::new().sort_by([MeListSubscriptionItemsSort::DateAdded.descending()])`.
+    pub enum MeListSubscriptionItemsSort {
+        /// `DateAdded`.
+        DateAdded = "DateAdded",
+        /// `ID`.
+        Id = "ID",
+        /// `ProductID`.
+        ProductId = "ProductID",
     }
 }

@@ -2,6 +2,7 @@
 //! The operations of OrderCloud's Me and My Stuff section, as its API description names them: each
 //! method of this crate's handles calls one, and [`OPERATIONS`] lists them all.
 
+use ordercloud_models::ListFields;
 use ordercloud_transport::Operation;
 
 /// `Me.Get`: Get the currently authenticated user `GET /me`.
@@ -22,6 +23,57 @@ pub const ME_LIST_ADDRESSES: Operation = Operation {
     method: "GET",
     path: "/me/addresses",
     roles: &["FullAccess", "MeAddressAdmin", "Shopper"],
+};
+
+/// What `Me.ListAddresses` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const ME_LIST_ADDRESSES_FIELDS: ListFields = ListFields {
+    own_parameters: &[],
+    sortable: &[
+        "AddressName",
+        "ID",
+        "DateCreated",
+        "CompanyName",
+        "FirstName",
+        "LastName",
+        "Street1",
+        "Street2",
+        "City",
+        "State",
+        "Zip",
+        "Country",
+        "Phone",
+    ],
+    searchable: &[
+        "ID",
+        "AddressName",
+        "CompanyName",
+        "City",
+        "Street1",
+        "Street2",
+        "LastName",
+        "FirstName",
+        "State",
+        "Zip",
+    ],
+    properties: &[
+        "ID",
+        "Shipping",
+        "Billing",
+        "Editable",
+        "DateCreated",
+        "CompanyName",
+        "FirstName",
+        "LastName",
+        "Street1",
+        "Street2",
+        "City",
+        "State",
+        "Zip",
+        "Country",
+        "Phone",
+        "AddressName",
+        "xp",
+    ],
 };
 
 /// `Me.CreateAddress`: Create an address `POST /me/addresses`.
@@ -68,6 +120,14 @@ pub const ME_PATCH_ADDRESS: Operation = Operation {
 pub const ME_LIST_CATALOGS: Operation =
     Operation { id: "Me.ListCatalogs", method: "GET", path: "/me/catalogs", roles: &["FullAccess", "Shopper"] };
 
+/// What `Me.ListCatalogs` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const ME_LIST_CATALOGS_FIELDS: ListFields = ListFields {
+    own_parameters: &["sellerID"],
+    sortable: &["OwnerID", "Name", "ID"],
+    searchable: &["ID", "Name", "Description"],
+    properties: &["ID", "OwnerID", "Name", "Description", "Active", "CategoryCount", "xp"],
+};
+
 /// `Me.GetCatalog`: Retrieve a catalog `GET /me/catalogs/{catalogID}`.
 pub const ME_GET_CATALOG: Operation = Operation {
     id: "Me.GetCatalog",
@@ -79,6 +139,14 @@ pub const ME_GET_CATALOG: Operation = Operation {
 /// `Me.ListCategories`: List categories visible to this user `GET /me/categories`.
 pub const ME_LIST_CATEGORIES: Operation =
     Operation { id: "Me.ListCategories", method: "GET", path: "/me/categories", roles: &["FullAccess", "Shopper"] };
+
+/// What `Me.ListCategories` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const ME_LIST_CATEGORIES_FIELDS: ListFields = ListFields {
+    own_parameters: &["depth", "catalogID", "productID"],
+    sortable: &["ID", "Name"],
+    searchable: &["ID", "Name", "Description"],
+    properties: &["ID", "Name", "Description", "ListOrder", "Active", "ParentID", "ChildCount", "xp"],
+};
 
 /// `Me.GetCategory`: Retrieve a category `GET /me/categories/{categoryID}`.
 pub const ME_GET_CATEGORY: Operation = Operation {
@@ -92,12 +160,38 @@ pub const ME_GET_CATEGORY: Operation = Operation {
 pub const ME_LIST_COST_CENTERS: Operation =
     Operation { id: "Me.ListCostCenters", method: "GET", path: "/me/costcenters", roles: &["FullAccess", "Shopper"] };
 
+/// What `Me.ListCostCenters` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const ME_LIST_COST_CENTERS_FIELDS: ListFields = ListFields {
+    own_parameters: &[],
+    sortable: &["Name", "ID"],
+    searchable: &["ID", "Name", "Description"],
+    properties: &["ID", "Name", "Description", "xp"],
+};
+
 /// `Me.ListCreditCards`: List credit cards visible to this user `GET /me/creditcards`.
 pub const ME_LIST_CREDIT_CARDS: Operation = Operation {
     id: "Me.ListCreditCards",
     method: "GET",
     path: "/me/creditcards",
     roles: &["FullAccess", "MeCreditCardAdmin", "Shopper"],
+};
+
+/// What `Me.ListCreditCards` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const ME_LIST_CREDIT_CARDS_FIELDS: ListFields = ListFields {
+    own_parameters: &[],
+    sortable: &["ID", "CardholderName", "CardType", "ExpirationDate", "DateCreated"],
+    searchable: &["ID", "CardholderName", "CardType", "ExpirationDate", "Editable"],
+    properties: &[
+        "ID",
+        "Editable",
+        "Token",
+        "DateCreated",
+        "CardType",
+        "PartialAccountNumber",
+        "CardholderName",
+        "ExpirationDate",
+        "xp",
+    ],
 };
 
 /// `Me.CreateCreditCard`: Create a credit card `POST /me/creditcards`.
@@ -145,6 +239,65 @@ pub const ME_PATCH_CREDIT_CARD: Operation = Operation {
 pub const ME_LIST_ORDERS: Operation =
     Operation { id: "Me.ListOrders", method: "GET", path: "/me/orders", roles: &["FullAccess", "Shopper"] };
 
+/// What `Me.ListOrders` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const ME_LIST_ORDERS_FIELDS: ListFields = ListFields {
+    own_parameters: &["from", "to", "searchType"],
+    sortable: &[
+        "DateSubmitted",
+        "DateCreated",
+        "ID",
+        "FromCompanyID",
+        "ToCompanyID",
+        "FromUserID",
+        "Status",
+        "DateApproved",
+        "DateDeclined",
+        "DateCanceled",
+        "DateCompleted",
+        "LastUpdated",
+        "Subtotal",
+        "ShippingCost",
+        "TaxCost",
+        "Gratuity",
+        "Fees",
+        "PromotionDiscount",
+        "Total",
+        "IsSubmitted",
+    ],
+    searchable: &["ID", "FromCompanyID", "ToCompanyID", "Comments"],
+    properties: &[
+        "ID",
+        "FromUser",
+        "FromCompanyID",
+        "ToCompanyID",
+        "FromUserID",
+        "BillingAddressID",
+        "BillingAddress",
+        "ShippingAddressID",
+        "Comments",
+        "LineItemCount",
+        "Status",
+        "DateCreated",
+        "DateSubmitted",
+        "DateApproved",
+        "DateDeclined",
+        "DateCanceled",
+        "DateCompleted",
+        "LastUpdated",
+        "Subtotal",
+        "ShippingCost",
+        "TaxCost",
+        "PromotionDiscount",
+        "Currency",
+        "Total",
+        "IsSubmitted",
+        "xp",
+        "Gratuity",
+        "Fees",
+        "SubscriptionID",
+    ],
+};
+
 /// `Me.TransferAnonUserOrder`: Transfer an anon user order If a user begins an order as the anonymous
 /// shopper and later logs in, use this endpoint to transfer that order to them. `PUT /me/orders`.
 pub const ME_TRANSFER_ANON_USER_ORDER: Operation =
@@ -159,9 +312,99 @@ pub const ME_LIST_APPROVABLE_ORDERS: Operation = Operation {
     roles: &["FullAccess", "Shopper"],
 };
 
+/// What `Me.ListApprovableOrders` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const ME_LIST_APPROVABLE_ORDERS_FIELDS: ListFields = ListFields {
+    own_parameters: &["from", "to"],
+    sortable: &[
+        "DateSubmitted",
+        "DateCreated",
+        "ID",
+        "FromCompanyID",
+        "ToCompanyID",
+        "FromUserID",
+        "Status",
+        "DateApproved",
+        "DateDeclined",
+        "DateCanceled",
+        "DateCompleted",
+        "LastUpdated",
+        "Subtotal",
+        "ShippingCost",
+        "TaxCost",
+        "Gratuity",
+        "Fees",
+        "PromotionDiscount",
+        "Total",
+        "IsSubmitted",
+    ],
+    searchable: &["ID", "FromCompanyID", "ToCompanyID", "Comments"],
+    properties: &[
+        "ID",
+        "FromUser",
+        "FromCompanyID",
+        "ToCompanyID",
+        "FromUserID",
+        "BillingAddressID",
+        "BillingAddress",
+        "ShippingAddressID",
+        "Comments",
+        "LineItemCount",
+        "Status",
+        "DateCreated",
+        "DateSubmitted",
+        "DateApproved",
+        "DateDeclined",
+        "DateCanceled",
+        "DateCompleted",
+        "LastUpdated",
+        "Subtotal",
+        "ShippingCost",
+        "TaxCost",
+        "PromotionDiscount",
+        "Currency",
+        "Total",
+        "IsSubmitted",
+        "xp",
+        "Gratuity",
+        "Fees",
+        "SubscriptionID",
+    ],
+};
+
 /// `Me.ListProducts`: List products visible to this user `GET /me/products`.
 pub const ME_LIST_PRODUCTS: Operation =
     Operation { id: "Me.ListProducts", method: "GET", path: "/me/products", roles: &["FullAccess", "Shopper"] };
+
+/// What `Me.ListProducts` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const ME_LIST_PRODUCTS_FIELDS: ListFields = ListFields {
+    own_parameters: &["catalogID", "categoryID", "depth", "searchType", "sellerID"],
+    sortable: &["OwnerID", "Name", "ID"],
+    searchable: &["ID", "Name", "Description"],
+    properties: &[
+        "PriceSchedule",
+        "ID",
+        "Name",
+        "Description",
+        "QuantityMultiplier",
+        "ShipWeight",
+        "ShipHeight",
+        "ShipWidth",
+        "ShipLength",
+        "Active",
+        "SpecCount",
+        "VariantCount",
+        "ShipFromAddressID",
+        "Inventory",
+        "DefaultSupplierID",
+        "AllSuppliersCanSell",
+        "Returnable",
+        "xp",
+        "ParentID",
+        "IsParent",
+        "IsBundle",
+        "DateCreated",
+    ],
+};
 
 /// `Me.GetProduct`: Retrieve a product `GET /me/products/{productID}`.
 pub const ME_GET_PRODUCT: Operation = Operation {
@@ -177,6 +420,27 @@ pub const ME_LIST_SPECS: Operation = Operation {
     method: "GET",
     path: "/me/products/{productID}/specs",
     roles: &["FullAccess", "Shopper"],
+};
+
+/// What `Me.ListSpecs` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const ME_LIST_SPECS_FIELDS: ListFields = ListFields {
+    own_parameters: &["catalogID"],
+    sortable: &["ListOrder", "Name", "ID"],
+    searchable: &["Name", "ID"],
+    properties: &[
+        "OwnerID",
+        "ID",
+        "ListOrder",
+        "Name",
+        "DefaultValue",
+        "Required",
+        "AllowOpenText",
+        "DefaultOptionID",
+        "DefinesVariant",
+        "xp",
+        "OptionCount",
+        "Options",
+    ],
 };
 
 /// `Me.GetSpec`: Retrieve a spec `GET /me/products/{productID}/specs/{specID}`.
@@ -195,6 +459,26 @@ pub const ME_LIST_VARIANTS: Operation = Operation {
     roles: &["FullAccess", "Shopper"],
 };
 
+/// What `Me.ListVariants` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const ME_LIST_VARIANTS_FIELDS: ListFields = ListFields {
+    own_parameters: &[],
+    sortable: &["ID", "Name"],
+    searchable: &["ID", "Name", "Description"],
+    properties: &[
+        "ID",
+        "Name",
+        "Description",
+        "Active",
+        "ShipWeight",
+        "ShipHeight",
+        "ShipWidth",
+        "ShipLength",
+        "Inventory",
+        "Specs",
+        "xp",
+    ],
+};
+
 /// `Me.GetVariant`: Retrieve a variant `GET /me/products/{productID}/variants/{variantID}`.
 pub const ME_GET_VARIANT: Operation = Operation {
     id: "Me.GetVariant",
@@ -206,6 +490,51 @@ pub const ME_GET_VARIANT: Operation = Operation {
 /// `Me.ListPromotions`: List promotions visible to this user `GET /me/promotions`.
 pub const ME_LIST_PROMOTIONS: Operation =
     Operation { id: "Me.ListPromotions", method: "GET", path: "/me/promotions", roles: &["FullAccess", "Shopper"] };
+
+/// What `Me.ListPromotions` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const ME_LIST_PROMOTIONS_FIELDS: ListFields = ListFields {
+    own_parameters: &[],
+    sortable: &[
+        "Name",
+        "ID",
+        "Code",
+        "StartDate",
+        "ExpirationDate",
+        "EligibleExpression",
+        "ValueExpression",
+        "CanCombine",
+        "AutoApply",
+        "Active",
+        "Priority",
+    ],
+    searchable: &["ID", "Name", "Code", "Description", "FinePrint", "EligibleExpression", "ValueExpression"],
+    properties: &[
+        "ID",
+        "LineItemLevel",
+        "Code",
+        "Name",
+        "RedemptionLimit",
+        "RedemptionLimitPerUser",
+        "RedemptionCount",
+        "Description",
+        "FinePrint",
+        "StartDate",
+        "ExpirationDate",
+        "EligibleExpression",
+        "ValueExpression",
+        "CanCombine",
+        "AllowAllBuyers",
+        "OwnerID",
+        "xp",
+        "QuantityLimitPerOrder",
+        "ItemLimitPerOrder",
+        "ItemSortBy",
+        "AutoApply",
+        "Active",
+        "UseIntegration",
+        "Priority",
+    ],
+};
 
 /// `Me.GetPromotion`: Retrieve a promotion `GET /me/promotions/{promotionID}`.
 pub const ME_GET_PROMOTION: Operation = Operation {
@@ -224,9 +553,40 @@ pub const ME_REGISTER: Operation =
 pub const ME_LIST_BUYER_SELLERS: Operation =
     Operation { id: "Me.ListBuyerSellers", method: "GET", path: "/me/sellers", roles: &["FullAccess", "Shopper"] };
 
+/// What `Me.ListBuyerSellers` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const ME_LIST_BUYER_SELLERS_FIELDS: ListFields = ListFields {
+    own_parameters: &[],
+    sortable: &["Name", "ID"],
+    searchable: &["ID", "Name"],
+    properties: &["ID", "Name"],
+};
+
 /// `Me.ListShipments`: List shipments visible to this user `GET /me/shipments`.
 pub const ME_LIST_SHIPMENTS: Operation =
     Operation { id: "Me.ListShipments", method: "GET", path: "/me/shipments", roles: &["FullAccess", "Shopper"] };
+
+/// What `Me.ListShipments` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const ME_LIST_SHIPMENTS_FIELDS: ListFields = ListFields {
+    own_parameters: &["orderID"],
+    sortable: &["DateShipped", "OwnerID", "ID", "BuyerID", "Shipper", "DateDelivered", "Cost"],
+    searchable: &["ID", "BuyerID", "Shipper", "DateShipped", "DateDelivered", "TrackingNumber"],
+    properties: &[
+        "ID",
+        "BuyerID",
+        "Shipper",
+        "DateShipped",
+        "DateDelivered",
+        "TrackingNumber",
+        "Cost",
+        "OwnerID",
+        "xp",
+        "Account",
+        "FromAddressID",
+        "ToAddressID",
+        "FromAddress",
+        "ToAddress",
+    ],
+};
 
 /// `Me.GetShipment`: Retrieve a shipment `GET /me/shipments/{shipmentID}`.
 pub const ME_GET_SHIPMENT: Operation = Operation {
@@ -245,12 +605,39 @@ pub const ME_LIST_SHIPMENT_ITEMS: Operation = Operation {
     roles: &["FullAccess", "Shopper"],
 };
 
+/// What `Me.ListShipmentItems` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const ME_LIST_SHIPMENT_ITEMS_FIELDS: ListFields = ListFields {
+    own_parameters: &["orderID"],
+    sortable: &["OrderID", "LineItemID"],
+    searchable: &["ID", "BuyerID", "Shipper", "DateShipped", "DateDelivered", "TrackingNumber"],
+    properties: &[
+        "OrderID",
+        "LineItemID",
+        "QuantityShipped",
+        "UnitPrice",
+        "CostCenter",
+        "DateNeeded",
+        "Product",
+        "Variant",
+        "Specs",
+        "xp",
+    ],
+};
+
 /// `Me.ListSpendingAccounts`: List spending accounts visible to this user `GET /me/spendingAccounts`.
 pub const ME_LIST_SPENDING_ACCOUNTS: Operation = Operation {
     id: "Me.ListSpendingAccounts",
     method: "GET",
     path: "/me/spendingAccounts",
     roles: &["FullAccess", "Shopper"],
+};
+
+/// What `Me.ListSpendingAccounts` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const ME_LIST_SPENDING_ACCOUNTS_FIELDS: ListFields = ListFields {
+    own_parameters: &[],
+    sortable: &["Name", "ID"],
+    searchable: &["ID", "Name"],
+    properties: &["ID", "Name", "Balance", "AllowAsPaymentMethod", "RedemptionCode", "StartDate", "EndDate", "xp"],
 };
 
 /// `Me.GetSpendingAccount`: Retrieve a spending account `GET /me/spendingaccounts/{spendingAccountID}`.
@@ -265,10 +652,26 @@ pub const ME_GET_SPENDING_ACCOUNT: Operation = Operation {
 pub const ME_LIST_USER_GROUPS: Operation =
     Operation { id: "Me.ListUserGroups", method: "GET", path: "/me/usergroups", roles: &[] };
 
+/// What `Me.ListUserGroups` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const ME_LIST_USER_GROUPS_FIELDS: ListFields = ListFields {
+    own_parameters: &[],
+    sortable: &["Name", "ID"],
+    searchable: &["ID", "Name", "Description"],
+    properties: &["ID", "Name", "Description", "xp"],
+};
+
 /// `Me.ListGroupOrderInvitations`: List group order invitations visible to this user `GET
 /// /me/orderinvitations`.
 pub const ME_LIST_GROUP_ORDER_INVITATIONS: Operation =
     Operation { id: "Me.ListGroupOrderInvitations", method: "GET", path: "/me/orderinvitations", roles: &[] };
+
+/// What `Me.ListGroupOrderInvitations` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const ME_LIST_GROUP_ORDER_INVITATIONS_FIELDS: ListFields = ListFields {
+    own_parameters: &[],
+    sortable: &["ID", "Name", "OrderID", "OrderStatus"],
+    searchable: &["ID", "Name", "OrderID", "OrderStatus"],
+    properties: &["ID", "ExpirationDate", "Name", "OrderID", "OrderStatus", "xp"],
+};
 
 /// `Me.CreateGroupOrderInvitation`: Create a group order invitation `POST /me/orderinvitations`.
 pub const ME_CREATE_GROUP_ORDER_INVITATION: Operation = Operation {
@@ -309,6 +712,14 @@ pub const ME_PATCH_GROUP_ORDER_INVITATION: Operation = Operation {
 /// /me/productcollections`.
 pub const ME_LIST_PRODUCT_COLLECTIONS: Operation =
     Operation { id: "Me.ListProductCollections", method: "GET", path: "/me/productcollections", roles: &[] };
+
+/// What `Me.ListProductCollections` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const ME_LIST_PRODUCT_COLLECTIONS_FIELDS: ListFields = ListFields {
+    own_parameters: &[],
+    sortable: &["Name", "ID"],
+    searchable: &["ID", "Name"],
+    properties: &["ID", "Name", "xp", "AccessLevel"],
+};
 
 /// `Me.CreateProductCollection`: Create a product collection `POST /me/productcollections`.
 pub const ME_CREATE_PRODUCT_COLLECTION: Operation =
@@ -377,6 +788,14 @@ pub const ME_LIST_PRODUCT_COLLECTION_INVITATIONS: Operation = Operation {
     roles: &[],
 };
 
+/// What `Me.ListProductCollectionInvitations` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const ME_LIST_PRODUCT_COLLECTION_INVITATIONS_FIELDS: ListFields = ListFields {
+    own_parameters: &["searchType"],
+    sortable: &["Name", "ID"],
+    searchable: &["ID", "Name"],
+    properties: &["ID", "Name", "Admin", "Accepted", "ExpirationDate", "xp"],
+};
+
 /// `Me.CreateProductCollectionInvitation`: Create a product collection invitation `POST
 /// /me/productcollections/{productCollectionID}/invitations`.
 pub const ME_CREATE_PRODUCT_COLLECTION_INVITATION: Operation = Operation {
@@ -440,6 +859,39 @@ pub const ME_LIST_PRODUCT_COLLECTION_ENTRIES: Operation = Operation {
     roles: &[],
 };
 
+/// What `Me.ListProductCollectionEntries` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const ME_LIST_PRODUCT_COLLECTION_ENTRIES_FIELDS: ListFields = ListFields {
+    own_parameters: &["searchType"],
+    sortable: &[],
+    searchable: &[],
+    properties: &[
+        "ListOrder",
+        "DateAdded",
+        "PriceSchedule",
+        "ID",
+        "ParentID",
+        "IsParent",
+        "IsBundle",
+        "Name",
+        "Description",
+        "QuantityMultiplier",
+        "ShipWeight",
+        "ShipHeight",
+        "ShipWidth",
+        "ShipLength",
+        "Active",
+        "SpecCount",
+        "VariantCount",
+        "ShipFromAddressID",
+        "Inventory",
+        "DefaultSupplierID",
+        "AllSuppliersCanSell",
+        "Returnable",
+        "DateCreated",
+        "xp",
+    ],
+};
+
 /// `Me.SaveProductCollectionEntry`: Create or update a product collection entry `POST
 /// /me/productcollections/{productCollectionID}/products`.
 pub const ME_SAVE_PRODUCT_COLLECTION_ENTRY: Operation = Operation {
@@ -458,10 +910,37 @@ pub const ME_LIST_PRODUCT_INVENTORY_RECORDS: Operation = Operation {
     roles: &[],
 };
 
+/// What `Me.ListProductInventoryRecords` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const ME_LIST_PRODUCT_INVENTORY_RECORDS_FIELDS: ListFields = ListFields {
+    own_parameters: &["includeAddress"],
+    sortable: &["ID", "AddressID"],
+    searchable: &["ID", "AddressID"],
+    properties: &[
+        "ID",
+        "OwnerID",
+        "Address",
+        "AddressID",
+        "OrderCanExceed",
+        "QuantityAvailable",
+        "LastUpdated",
+        "xp",
+        "AllowAllBuyers",
+        "NotificationPoint",
+    ],
+};
+
 /// `Me.ListProductSellers`: List product sellers visible to this user `GET
 /// /me/products/{productID}/sellers`.
 pub const ME_LIST_PRODUCT_SELLERS: Operation =
     Operation { id: "Me.ListProductSellers", method: "GET", path: "/me/products/{productID}/sellers", roles: &[] };
+
+/// What `Me.ListProductSellers` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const ME_LIST_PRODUCT_SELLERS_FIELDS: ListFields = ListFields {
+    own_parameters: &[],
+    sortable: &["Name", "ID"],
+    searchable: &["ID", "Name"],
+    properties: &["PriceSchedule", "ID", "Name"],
+};
 
 /// `Me.ListVariantInventoryRecords`: List variant inventory records visible to this user `GET
 /// /me/products/{productID}/variants/{variantID}/inventoryrecords`.
@@ -472,12 +951,67 @@ pub const ME_LIST_VARIANT_INVENTORY_RECORDS: Operation = Operation {
     roles: &[],
 };
 
+/// What `Me.ListVariantInventoryRecords` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const ME_LIST_VARIANT_INVENTORY_RECORDS_FIELDS: ListFields = ListFields {
+    own_parameters: &["includeAddress"],
+    sortable: &["ID", "AddressID"],
+    searchable: &["ID", "AddressID"],
+    properties: &[
+        "ID",
+        "OwnerID",
+        "Address",
+        "AddressID",
+        "OrderCanExceed",
+        "QuantityAvailable",
+        "LastUpdated",
+        "xp",
+        "AllowAllBuyers",
+        "NotificationPoint",
+    ],
+};
+
 /// `Me.ListSubscriptions`: List subscriptions visible to this user `GET /me/subscriptions`.
 pub const ME_LIST_SUBSCRIPTIONS: Operation = Operation {
     id: "Me.ListSubscriptions",
     method: "GET",
     path: "/me/subscriptions",
     roles: &["FullAccess", "MeSubscriptionAdmin", "Shopper"],
+};
+
+/// What `Me.ListSubscriptions` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const ME_LIST_SUBSCRIPTIONS_FIELDS: ListFields = ListFields {
+    own_parameters: &[],
+    sortable: &[
+        "ID",
+        "Interval",
+        "NextOrderDate",
+        "LastOrderDate",
+        "DateCreated",
+        "EndDate",
+        "FromCompanyID",
+        "FromUserID",
+        "ToCompanyID",
+    ],
+    searchable: &["ID", "FromCompanyID", "ToCompanyID", "Interval"],
+    properties: &[
+        "ID",
+        "Frequency",
+        "Interval",
+        "NextOrderDate",
+        "LastOrderDate",
+        "NotificationDate",
+        "DateCreated",
+        "EndDate",
+        "Active",
+        "FromCompanyID",
+        "FromUserID",
+        "ToCompanyID",
+        "Payment",
+        "BillingAddressID",
+        "ShippingAddressID",
+        "ProjectedSubtotal",
+        "xp",
+    ],
 };
 
 /// `Me.CreateSubscription`: Create a subscription `POST /me/subscriptions`.
@@ -515,6 +1049,45 @@ pub const ME_LIST_SUBSCRIPTION_ITEMS: Operation = Operation {
     method: "GET",
     path: "/me/subscriptions/{subscriptionID}/items",
     roles: &[],
+};
+
+/// What `Me.ListSubscriptionItems` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const ME_LIST_SUBSCRIPTION_ITEMS_FIELDS: ListFields = ListFields {
+    own_parameters: &[],
+    sortable: &["DateAdded", "ID", "ProductID"],
+    searchable: &["ID", "ProductID"],
+    properties: &[
+        "ID",
+        "ProductID",
+        "Quantity",
+        "DateAdded",
+        "QuantityShipped",
+        "UnitPrice",
+        "PromotionDiscount",
+        "LineTotal",
+        "LineSubtotal",
+        "CostCenter",
+        "DateNeeded",
+        "ShippingAccount",
+        "ShippingAddressID",
+        "ShipFromAddressID",
+        "Product",
+        "Variant",
+        "ShippingAddress",
+        "ShipFromAddress",
+        "SupplierID",
+        "InventoryRecordID",
+        "PriceScheduleID",
+        "PriceOverridden",
+        "Specs",
+        "xp",
+        "BundleItemID",
+        "IsBundle",
+        "IsOnSale",
+        "IncomingOrderID",
+        "OutgoingOrderID",
+        "InvitationID",
+    ],
 };
 
 /// `Me.CreateSubscriptionItem`: Create a subscription item `POST

@@ -59,8 +59,8 @@ pub mod resources;
 
 pub use common::{
     ApiError, Decimal, DecimalError, Environment, ErrorCode, ErrorResponse, Filter, FilterError, FilterValue,
-    ListFacet, ListFacetValue, ListMeta, ListOptions, ListPage, ListPageWithFacets, MetaWithFacets, OtherFields, Patch,
-    REDACTED, RawJson, Xp, skip_read_only, to_request_body,
+    ListFacet, ListFacetValue, ListFields, ListMeta, ListOptions, ListPage, ListPageWithFacets, MetaWithFacets,
+    OtherFields, Patch, REDACTED, RawJson, SortBy, Xp, skip_read_only, to_request_body,
 };
 pub use forgotten_credentials::{
     OneTimePasswordRequest, PasswordRequirements, PasswordReset, PasswordResetRequest, TokenPasswordReset,
@@ -70,8 +70,9 @@ pub use message_sender::{
     OneTimePasswordEventBody,
 };
 
-/// What [`open_enum!`] expands to refers to; not part of the API.
+/// What [`open_enum!`] and [`xp!`] expand to refer to; not part of the API.
 #[doc(hidden)]
 pub mod __private {
     pub use serde;
+    pub use serde_json::json;
 }

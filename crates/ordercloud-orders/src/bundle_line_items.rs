@@ -3,28 +3,23 @@
 //!
 //! The BundleLineItems resource of OrderCloud's Orders and Fulfillment section.
 
-use ordercloud_transport::{ApiClient, Call};
+use ordercloud_transport::{Call, api_handle};
 
 use crate::models;
 use crate::operations;
 
-/// The BundleLineItems resource of OrderCloud's Orders and Fulfillment section.
-///
-/// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
-/// parameters (in path order), then those the operation needs, then its body, and returns the call to
-/// send, whose other options are its methods.
-#[derive(Clone, Debug)]
-pub struct BundleLineItemsApi {
-    client: ApiClient,
+api_handle! {
+    /// The BundleLineItems resource of OrderCloud's Orders and Fulfillment section.
+    ///
+    /// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
+    /// parameters (in path order), then those the operation needs, then its body, and returns the call to
+    /// send (or to `.await`), whose other options are its methods.
+    pub struct BundleLineItemsApi;
+    /// BundleLineItems through `client`: a session's client for signed-in calls.
+    fn new;
 }
 
 impl BundleLineItemsApi {
-    /// BundleLineItems through `client`: a session's client for signed-in calls. Its calls name this crate
-    /// in the User-Agent.
-    pub fn new(client: ApiClient) -> Self {
-        Self { client: client.for_api_crate(crate::API_CRATE) }
-    }
-
     /// Create a bundle line item.
     ///
     /// `POST /v1/orders/{direction}/{orderID}/bundles/{bundleID}` (`BundleLineItems.Create`,

@@ -3,28 +3,23 @@
 //!
 //! The Cart resource of OrderCloud's Orders and Fulfillment section.
 
-use ordercloud_transport::{ApiClient, Call, ListCall};
+use ordercloud_transport::{Call, ListCall, api_handle};
 
 use crate::models;
 use crate::operations;
 
-/// The Cart resource of OrderCloud's Orders and Fulfillment section.
-///
-/// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
-/// parameters (in path order), then those the operation needs, then its body, and returns the call to
-/// send, whose other options are its methods.
-#[derive(Clone, Debug)]
-pub struct CartApi {
-    client: ApiClient,
+api_handle! {
+    /// The Cart resource of OrderCloud's Orders and Fulfillment section.
+    ///
+    /// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
+    /// parameters (in path order), then those the operation needs, then its body, and returns the call to
+    /// send (or to `.await`), whose other options are its methods.
+    pub struct CartApi;
+    /// Cart through `client`: a session's client for signed-in calls.
+    fn new;
 }
 
 impl CartApi {
-    /// Cart through `client`: a session's client for signed-in calls. Its calls name this crate in the
-    /// User-Agent.
-    pub fn new(client: ApiClient) -> Self {
-        Self { client: client.for_api_crate(crate::API_CRATE) }
-    }
-
     /// Retrieve a cart.
     ///
     /// `GET /v1/cart` (`Cart.Get`,
@@ -128,13 +123,17 @@ impl CartApi {
     ///
     /// # Arguments
     ///
-    /// - the body: a [`Address`](crate::models::Address); without `Street1` or `City` or `Country` it is refused before anything is sent.
+    /// - the body: a [`Address`](crate::models::Address); without `Street1` or `City` or `Country` it is refused before anything is sent. So are `State` (US, CA) and `Zip` (US, CA) where its `Country` is one of those.
     ///
     /// Answers the [`Order`](crate::models::Order).
     pub fn set_billing_address(&self, address: &models::Address) -> Call<models::Order> {
         self.client
             .call(&operations::CART_SET_BILLING_ADDRESS)
-            .json_requiring(address, &["Street1", "City", "Country"])
+            .json_requiring_by_country(
+                address,
+                &["Street1", "City", "Country"],
+                &[("State", &["US", "CA"]), ("Zip", &["US", "CA"])],
+            )
             .returning()
     }
 
@@ -227,9 +226,14 @@ impl CartApi {
     /// `search_on` takes `ID`, `Name`, `Code`, `Description`, `FinePrint`, `EligibleExpression`,
     /// `ValueExpression`. `sort_by` takes `Name`, `ID`, `Code`, `StartDate`, `ExpirationDate`,
     /// `EligibleExpression`, `ValueExpression`, `CanCombine`, `AutoApply`, `Active`, `Priority` (`!` in
-    /// front for descending).
+    /// front for descending), or [`CartListEligiblePromotionsSort`](crate::CartListEligiblePromotionsSort)
+    /// values, checked when compiling. A filter on a property the listed model does not have, or a sort or
+    /// search it does not take, is refused before anything is sent (`xp.` paths are free).
     pub fn list_eligible_promotions(&self) -> ListCall<models::EligiblePromotion> {
-        self.client.call(&operations::CART_LIST_ELIGIBLE_PROMOTIONS).listing()
+        self.client
+            .call(&operations::CART_LIST_ELIGIBLE_PROMOTIONS)
+            .list_fields(&operations::CART_LIST_ELIGIBLE_PROMOTIONS_FIELDS)
+            .listing()
     }
 
     /// Estimate shipping cost.
@@ -273,9 +277,15 @@ impl CartApi {
     ///
     /// A list of [`LineItem`](crate::models::LineItem): `.options(&ListOptions)` for the page, search, sort
     /// and filters, `.send()` for one page, `.pages()` or `.items()` for all of them. `search_on` takes
-    /// `ID`, `ProductID`. `sort_by` takes `DateAdded`, `ID`, `ProductID` (`!` in front for descending).
+    /// `ID`, `ProductID`. `sort_by` takes `DateAdded`, `ID`, `ProductID` (`!` in front for descending), or
+    /// [`CartListLineItemsSort`](crate::CartListLineItemsSort) values, checked when compiling. A filter on
+    /// a property the listed model does not have, or a sort or search it does not take, is refused before
+    /// anything is sent (`xp.` paths are free).
     pub fn list_line_items(&self) -> ListCall<models::LineItem> {
-        self.client.call(&operations::CART_LIST_LINE_ITEMS).listing()
+        self.client
+            .call(&operations::CART_LIST_LINE_ITEMS)
+            .list_fields(&operations::CART_LIST_LINE_ITEMS_FIELDS)
+            .listing()
     }
 
     /// Create a cart line item.
@@ -376,9 +386,12 @@ impl CartApi {
     /// A list of [`Payment`](crate::models::Payment): `.options(&ListOptions)` for the page, search, sort
     /// and filters, `.send()` for one page, `.pages()` or `.items()` for all of them. `search_on` takes
     /// `ID`, `Description`. `sort_by` takes `DateCreated`, `ID`, `Type`, `CreditCardID`,
-    /// `SpendingAccountID` (`!` in front for descending).
+    /// `SpendingAccountID` (`!` in front for descending), or
+    /// [`CartListPaymentsSort`](crate::CartListPaymentsSort) values, checked when compiling. A filter on a
+    /// property the listed model does not have, or a sort or search it does not take, is refused before
+    /// anything is sent (`xp.` paths are free).
     pub fn list_payments(&self) -> ListCall<models::Payment> {
-        self.client.call(&operations::CART_LIST_PAYMENTS).listing()
+        self.client.call(&operations::CART_LIST_PAYMENTS).list_fields(&operations::CART_LIST_PAYMENTS_FIELDS).listing()
     }
 
     /// Create a cart payment.
@@ -502,9 +515,15 @@ impl CartApi {
     /// `search_on` takes `ID`, `Name`, `Code`, `Description`, `FinePrint`, `EligibleExpression`,
     /// `ValueExpression`. `sort_by` takes `Name`, `ID`, `Code`, `DateApplied`, `StartDate`,
     /// `ExpirationDate`, `EligibleExpression`, `ValueExpression`, `CanCombine`, `AutoApply`, `Active`,
-    /// `Priority` (`!` in front for descending).
+    /// `Priority` (`!` in front for descending), or
+    /// [`CartListPromotionsSort`](crate::CartListPromotionsSort) values, checked when compiling. A filter
+    /// on a property the listed model does not have, or a sort or search it does not take, is refused
+    /// before anything is sent (`xp.` paths are free).
     pub fn list_promotions(&self) -> ListCall<models::OrderPromotion> {
-        self.client.call(&operations::CART_LIST_PROMOTIONS).listing()
+        self.client
+            .call(&operations::CART_LIST_PROMOTIONS)
+            .list_fields(&operations::CART_LIST_PROMOTIONS_FIELDS)
+            .listing()
     }
 
     /// Add a promotion.
@@ -582,13 +601,17 @@ impl CartApi {
     ///
     /// # Arguments
     ///
-    /// - the body: a [`Address`](crate::models::Address); without `Street1` or `City` or `Country` it is refused before anything is sent.
+    /// - the body: a [`Address`](crate::models::Address); without `Street1` or `City` or `Country` it is refused before anything is sent. So are `State` (US, CA) and `Zip` (US, CA) where its `Country` is one of those.
     ///
     /// Answers the [`Order`](crate::models::Order).
     pub fn set_shipping_address(&self, address: &models::Address) -> Call<models::Order> {
         self.client
             .call(&operations::CART_SET_SHIPPING_ADDRESS)
-            .json_requiring(address, &["Street1", "City", "Country"])
+            .json_requiring_by_country(
+                address,
+                &["Street1", "City", "Country"],
+                &[("State", &["US", "CA"]), ("Zip", &["US", "CA"])],
+            )
             .returning()
     }
 
@@ -642,5 +665,95 @@ impl CartApi {
     /// Answers the [`OrderWorksheet`](crate::models::OrderWorksheet).
     pub fn get_order_worksheet(&self) -> Call<models::OrderWorksheet> {
         self.client.call(&operations::CART_GET_ORDER_WORKSHEET).returning()
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`CartApi::list_eligible_promotions`] sorts by:
+    /// `ListOptions::new().sort_by([CartListEligiblePromotionsSort::Name.descending()])`.
+    pub enum CartListEligiblePromotionsSort {
+        /// `Name`.
+        Name = "Name",
+        /// `ID`.
+        Id = "ID",
+        /// `Code`.
+        Code = "Code",
+        /// `StartDate`.
+        StartDate = "StartDate",
+        /// `ExpirationDate`.
+        ExpirationDate = "ExpirationDate",
+        /// `EligibleExpression`.
+        EligibleExpression = "EligibleExpression",
+        /// `ValueExpression`.
+        ValueExpression = "ValueExpression",
+        /// `CanCombine`.
+        CanCombine = "CanCombine",
+        /// `AutoApply`.
+        AutoApply = "AutoApply",
+        /// `Active`.
+        Active = "Active",
+        /// `Priority`.
+        Priority = "Priority",
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`CartApi::list_line_items`] sorts by:
+    /// `ListOptions::new().sort_by([CartListLineItemsSort::DateAdded.descending()])`.
+    pub enum CartListLineItemsSort {
+        /// `DateAdded`.
+        DateAdded = "DateAdded",
+        /// `ID`.
+        Id = "ID",
+        /// `ProductID`.
+        ProductId = "ProductID",
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`CartApi::list_payments`] sorts by:
+    /// `ListOptions::new().sort_by([CartListPaymentsSort::DateCreated.descending()])`.
+    pub enum CartListPaymentsSort {
+        /// `DateCreated`.
+        DateCreated = "DateCreated",
+        /// `ID`.
+        Id = "ID",
+        /// `Type`.
+        Type = "Type",
+        /// `CreditCardID`.
+        CreditCardId = "CreditCardID",
+        /// `SpendingAccountID`.
+        SpendingAccountId = "SpendingAccountID",
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`CartApi::list_promotions`] sorts by:
+    /// `ListOptions::new().sort_by([CartListPromotionsSort::Name.descending()])`.
+    pub enum CartListPromotionsSort {
+        /// `Name`.
+        Name = "Name",
+        /// `ID`.
+        Id = "ID",
+        /// `Code`.
+        Code = "Code",
+        /// `DateApplied`.
+        DateApplied = "DateApplied",
+        /// `StartDate`.
+        StartDate = "StartDate",
+        /// `ExpirationDate`.
+        ExpirationDate = "ExpirationDate",
+        /// `EligibleExpression`.
+        EligibleExpression = "EligibleExpression",
+        /// `ValueExpression`.
+        ValueExpression = "ValueExpression",
+        /// `CanCombine`.
+        CanCombine = "CanCombine",
+        /// `AutoApply`.
+        AutoApply = "AutoApply",
+        /// `Active`.
+        Active = "Active",
+        /// `Priority`.
+        Priority = "Priority",
     }
 }

@@ -81,27 +81,32 @@ pub mod subscriptions;
 
 pub use bundle_line_items::BundleLineItemsApi;
 pub use bundle_subscription_items::BundleSubscriptionItemsApi;
-pub use cart::CartApi;
+pub use cart::{
+    CartApi, CartListEligiblePromotionsSort, CartListLineItemsSort, CartListPaymentsSort, CartListPromotionsSort,
+};
 pub use group_orders::GroupOrdersApi;
-pub use line_items::{LineItemsApi, LineItemsListAcrossOrders};
+pub use line_items::{LineItemsApi, LineItemsListAcrossOrders, LineItemsListAcrossOrdersSort, LineItemsListSort};
 pub use operations::OPERATIONS;
-pub use order_returns::{OrderReturnsApi, OrderReturnsList};
+pub use order_returns::{
+    OrderReturnsApi, OrderReturnsList, OrderReturnsListApprovalsSort, OrderReturnsListEligibleApproversSort,
+    OrderReturnsListSort,
+};
 pub use ordercloud_models::{
-    Decimal, Filter, ListOptions, ListPage, ListPageWithFacets, OtherFields, Patch, RawJson, Xp, decimal,
+    Decimal, Filter, ListOptions, ListPage, ListPageWithFacets, OtherFields, Patch, RawJson, Xp, decimal, xp,
 };
 #[cfg(feature = "mock")]
 pub use ordercloud_transport::MockTransport;
 pub use ordercloud_transport::{ApiClient, Call, Error, ListCall, PageItems, Pages};
-pub use orders::{OrdersApi, OrdersList};
-pub use payments::PaymentsApi;
-pub use promotions::{PromotionsApi, PromotionsDeleteAssignment, PromotionsListAssignments};
-pub use seller_approval_rules::SellerApprovalRulesApi;
-pub use shipments::{ShipmentsApi, ShipmentsList};
-pub use subscription_items::SubscriptionItemsApi;
-pub use subscriptions::SubscriptionsApi;
-
-/// `<name>/<version>`: this crate, in the User-Agent of its calls.
-const API_CRATE: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
+pub use orders::{
+    OrdersApi, OrdersList, OrdersListApprovalsSort, OrdersListEligibleApproversSort, OrdersListEligiblePromotionsSort,
+    OrdersListPromotionsSort, OrdersListShipmentsSort, OrdersListSort,
+};
+pub use payments::{PaymentsApi, PaymentsListSort};
+pub use promotions::{PromotionsApi, PromotionsDeleteAssignment, PromotionsListAssignments, PromotionsListSort};
+pub use seller_approval_rules::{SellerApprovalRulesApi, SellerApprovalRulesListSort};
+pub use shipments::{ShipmentsApi, ShipmentsList, ShipmentsListItemsSort, ShipmentsListSort};
+pub use subscription_items::{SubscriptionItemsApi, SubscriptionItemsListSort};
+pub use subscriptions::{SubscriptionsApi, SubscriptionsListSort};
 
 /// The models this crate's operations take and answer, nested ones included.
 pub mod models {

@@ -5,30 +5,25 @@
 //! a quantity. A line item may also include Spec values, a Cost Center, shipping details, date needed,
 //! and other custom information.
 
-use ordercloud_transport::{ApiClient, Call, ListCall, operation_request};
+use ordercloud_transport::{Call, ListCall, api_handle, operation_request};
 
 use crate::models;
 use crate::operations;
 
-/// A Line Item represents a single line on an Order. At a minimum, it contains a single Product SKU and
-/// a quantity. A line item may also include Spec values, a Cost Center, shipping details, date needed,
-/// and other custom information.
-///
-/// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
-/// parameters (in path order), then those the operation needs, then its body, and returns the call to
-/// send, whose other options are its methods.
-#[derive(Clone, Debug)]
-pub struct LineItemsApi {
-    client: ApiClient,
+api_handle! {
+    /// A Line Item represents a single line on an Order. At a minimum, it contains a single Product SKU and
+    /// a quantity. A line item may also include Spec values, a Cost Center, shipping details, date needed,
+    /// and other custom information.
+    ///
+    /// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
+    /// parameters (in path order), then those the operation needs, then its body, and returns the call to
+    /// send (or to `.await`), whose other options are its methods.
+    pub struct LineItemsApi;
+    /// Line Items through `client`: a session's client for signed-in calls.
+    fn new;
 }
 
 impl LineItemsApi {
-    /// Line Items through `client`: a session's client for signed-in calls. Its calls name this crate in
-    /// the User-Agent.
-    pub fn new(client: ApiClient) -> Self {
-        Self { client: client.for_api_crate(crate::API_CRATE) }
-    }
-
     /// List line item across orders.
     ///
     /// `GET /v1/lineitems/{direction}` (`LineItems.ListAcrossOrders`,
@@ -42,12 +37,14 @@ impl LineItemsApi {
     /// A list of [`ExtendedLineItem`](crate::models::ExtendedLineItem): `.options(&ListOptions)` for the
     /// page, search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them.
     /// `search_on` takes `ID`, `ProductID`. `sort_by` takes `DateAdded`, `ID`, `ProductID` (`!` in front
-    /// for descending). Its own query parameters are methods of the request: `buyer_id`, `supplier_id`,
-    /// `from`, `to`, `search_type`.
+    /// for descending), or [`LineItemsListAcrossOrdersSort`](crate::LineItemsListAcrossOrdersSort) values,
+    /// checked when compiling. A filter on a property the listed model does not have, or a sort or search
+    /// it does not take, is refused before anything is sent (`xp.` paths are free). Its own query
+    /// parameters are methods of the request: `buyer_id`, `supplier_id`, `from`, `to`, `search_type`.
     pub fn list_across_orders(&self, direction: models::OrderDirection) -> LineItemsListAcrossOrders {
         self.client
             .call(&operations::LINE_ITEMS_LIST_ACROSS_ORDERS)
-            .own_query_parameters(&["buyerID", "supplierID", "from", "to", "searchType"])
+            .list_fields(&operations::LINE_ITEMS_LIST_ACROSS_ORDERS_FIELDS)
             .path_param(direction.as_str())
             .listing()
             .into()
@@ -66,9 +63,17 @@ impl LineItemsApi {
     ///
     /// A list of [`LineItem`](crate::models::LineItem): `.options(&ListOptions)` for the page, search, sort
     /// and filters, `.send()` for one page, `.pages()` or `.items()` for all of them. `search_on` takes
-    /// `ID`, `ProductID`. `sort_by` takes `DateAdded`, `ID`, `ProductID` (`!` in front for descending).
+    /// `ID`, `ProductID`. `sort_by` takes `DateAdded`, `ID`, `ProductID` (`!` in front for descending), or
+    /// [`LineItemsListSort`](crate::LineItemsListSort) values, checked when compiling. A filter on a
+    /// property the listed model does not have, or a sort or search it does not take, is refused before
+    /// anything is sent (`xp.` paths are free).
     pub fn list(&self, direction: models::OrderDirection, order_id: &str) -> ListCall<models::LineItem> {
-        self.client.call(&operations::LINE_ITEMS_LIST).path_param(direction.as_str()).path_param(order_id).listing()
+        self.client
+            .call(&operations::LINE_ITEMS_LIST)
+            .list_fields(&operations::LINE_ITEMS_LIST_FIELDS)
+            .path_param(direction.as_str())
+            .path_param(order_id)
+            .listing()
     }
 
     /// Create a line item.
@@ -222,7 +227,7 @@ impl LineItemsApi {
     /// - `direction`: Direction of the order, from the current user's perspective. Possible values: incoming, outgoing, all.
     /// - `order_id`: ID of the order. Sent as one path segment, whatever it holds.
     /// - `line_item_id`: ID of the line item. Sent as one path segment, whatever it holds.
-    /// - the body: a [`Address`](crate::models::Address); without `Street1` or `City` or `Country` it is refused before anything is sent.
+    /// - the body: a [`Address`](crate::models::Address); without `Street1` or `City` or `Country` it is refused before anything is sent. So are `State` (US, CA) and `Zip` (US, CA) where its `Country` is one of those.
     ///
     /// Answers the [`LineItem`](crate::models::LineItem).
     pub fn set_shipping_address(
@@ -237,7 +242,11 @@ impl LineItemsApi {
             .path_param(direction.as_str())
             .path_param(order_id)
             .path_param(line_item_id)
-            .json_requiring(address, &["Street1", "City", "Country"])
+            .json_requiring_by_country(
+                address,
+                &["Street1", "City", "Country"],
+                &[("State", &["US", "CA"]), ("Zip", &["US", "CA"])],
+            )
             .returning()
     }
 
@@ -292,5 +301,31 @@ operation_request! {
         /// Type of search to perform. Possible values: AnyTerm (default), AllTermsAnyField, AllTermsSameField,
         /// ExactPhrase, ExactPhrasePrefix. (`searchType`)
         fn search_type(search_type: models::SearchType) => "searchType";
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`LineItemsApi::list_across_orders`] sorts by:
+    /// `ListOptions::new().sort_by([LineItemsListAcrossOrdersSort::DateAdded.descending()])`.
+    pub enum LineItemsListAcrossOrdersSort {
+        /// `DateAdded`.
+        DateAdded = "DateAdded",
+        /// `ID`.
+        Id = "ID",
+        /// `ProductID`.
+        ProductId = "ProductID",
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`LineItemsApi::list`] sorts by:
+    /// `ListOptions::new().sort_by([LineItemsListSort::DateAdded.descending()])`.
+    pub enum LineItemsListSort {
+        /// `DateAdded`.
+        DateAdded = "DateAdded",
+        /// `ID`.
+        Id = "ID",
+        /// `ProductID`.
+        ProductId = "ProductID",
     }
 }

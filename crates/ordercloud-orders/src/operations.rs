@@ -2,6 +2,7 @@
 //! The operations of OrderCloud's Orders and Fulfillment section, as its API description names them:
 //! each method of this crate's handles calls one, and [`OPERATIONS`] lists them all.
 
+use ordercloud_models::ListFields;
 use ordercloud_transport::Operation;
 
 /// `Orders.List`: List orders `GET /orders/{direction}`.
@@ -10,6 +11,65 @@ pub const ORDERS_LIST: Operation = Operation {
     method: "GET",
     path: "/orders/{direction}",
     roles: &["FullAccess", "OrderAdmin", "OrderReader"],
+};
+
+/// What `Orders.List` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const ORDERS_LIST_FIELDS: ListFields = ListFields {
+    own_parameters: &["buyerID", "supplierID", "from", "to", "searchType"],
+    sortable: &[
+        "DateSubmitted",
+        "DateCreated",
+        "ID",
+        "FromCompanyID",
+        "ToCompanyID",
+        "FromUserID",
+        "Status",
+        "DateApproved",
+        "DateDeclined",
+        "DateCanceled",
+        "DateCompleted",
+        "LastUpdated",
+        "Subtotal",
+        "ShippingCost",
+        "TaxCost",
+        "Gratuity",
+        "Fees",
+        "PromotionDiscount",
+        "Total",
+        "IsSubmitted",
+    ],
+    searchable: &["ID", "FromCompanyID", "ToCompanyID", "Comments"],
+    properties: &[
+        "ID",
+        "FromUser",
+        "FromCompanyID",
+        "ToCompanyID",
+        "FromUserID",
+        "BillingAddressID",
+        "BillingAddress",
+        "ShippingAddressID",
+        "Comments",
+        "LineItemCount",
+        "Status",
+        "DateCreated",
+        "DateSubmitted",
+        "DateApproved",
+        "DateDeclined",
+        "DateCanceled",
+        "DateCompleted",
+        "LastUpdated",
+        "Subtotal",
+        "ShippingCost",
+        "TaxCost",
+        "PromotionDiscount",
+        "Currency",
+        "Total",
+        "IsSubmitted",
+        "xp",
+        "Gratuity",
+        "Fees",
+        "SubscriptionID",
+    ],
 };
 
 /// `Orders.Create`: Create an order `POST /orders/{direction}`.
@@ -58,6 +118,31 @@ pub const ORDERS_LIST_APPROVALS: Operation = Operation {
     method: "GET",
     path: "/orders/{direction}/{orderID}/approvals",
     roles: &["FullAccess", "OrderAdmin", "Shopper", "OrderReader"],
+};
+
+/// What `Orders.ListApprovals` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const ORDERS_LIST_APPROVALS_FIELDS: ListFields = ListFields {
+    own_parameters: &[],
+    sortable: &[
+        "DateCreated",
+        "AllowResubmit",
+        "ApprovalRuleID",
+        "ApprovingGroupID",
+        "Status",
+        "DateCompleted",
+        "Approver",
+    ],
+    searchable: &["ApprovalRuleID", "ApprovingGroupID", "Approver", "Comments"],
+    properties: &[
+        "AllowResubmit",
+        "ApprovalRuleID",
+        "ApprovingGroupID",
+        "Status",
+        "DateCreated",
+        "DateCompleted",
+        "Approver",
+        "Comments",
+    ],
 };
 
 /// `Orders.Approve`: Approve an order `POST /orders/{direction}/{orderID}/approve`.
@@ -119,6 +204,32 @@ pub const ORDERS_LIST_ELIGIBLE_APPROVERS: Operation = Operation {
     roles: &["FullAccess", "OrderAdmin", "Shopper", "OrderReader"],
 };
 
+/// What `Orders.ListEligibleApprovers` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const ORDERS_LIST_ELIGIBLE_APPROVERS_FIELDS: ListFields = ListFields {
+    own_parameters: &[],
+    sortable: &["LastName", "FirstName", "Username", "ID", "Email", "DateCreated", "LastActive", "PasswordLastSetDate"],
+    searchable: &["ID", "Username", "LastName", "FirstName", "Email"],
+    properties: &[
+        "ID",
+        "Username",
+        "Password",
+        "FirstName",
+        "LastName",
+        "Email",
+        "Phone",
+        "TermsAccepted",
+        "Active",
+        "xp",
+        "AvailableRoles",
+        "Locale",
+        "DateCreated",
+        "PasswordLastSetDate",
+        "FailedLoginAttempts",
+        "CompanyID",
+        "LastActive",
+    ],
+};
+
 /// `Orders.Forward`: Forward an order Creates and submits 0 or more outgoing Orders to Suppliers, one
 /// for each unique Product.DefaultSupplierID on this Order. `POST
 /// /orders/{direction}/{orderID}/forward`.
@@ -144,6 +255,56 @@ pub const ORDERS_LIST_PROMOTIONS: Operation = Operation {
     method: "GET",
     path: "/orders/{direction}/{orderID}/promotions",
     roles: &["FullAccess", "OrderAdmin", "Shopper", "OrderReader"],
+};
+
+/// What `Orders.ListPromotions` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const ORDERS_LIST_PROMOTIONS_FIELDS: ListFields = ListFields {
+    own_parameters: &[],
+    sortable: &[
+        "Name",
+        "ID",
+        "Code",
+        "DateApplied",
+        "StartDate",
+        "ExpirationDate",
+        "EligibleExpression",
+        "ValueExpression",
+        "CanCombine",
+        "AutoApply",
+        "Active",
+        "Priority",
+    ],
+    searchable: &["ID", "Name", "Code", "Description", "FinePrint", "EligibleExpression", "ValueExpression"],
+    properties: &[
+        "Amount",
+        "LineItemID",
+        "ID",
+        "LineItemLevel",
+        "Code",
+        "Name",
+        "RedemptionLimit",
+        "RedemptionLimitPerUser",
+        "RedemptionCount",
+        "Description",
+        "FinePrint",
+        "StartDate",
+        "ExpirationDate",
+        "EligibleExpression",
+        "ValueExpression",
+        "CanCombine",
+        "AllowAllBuyers",
+        "OwnerID",
+        "xp",
+        "AmountOverridden",
+        "DateApplied",
+        "QuantityLimitPerOrder",
+        "ItemLimitPerOrder",
+        "ItemSortBy",
+        "AutoApply",
+        "Active",
+        "UseIntegration",
+        "Priority",
+    ],
 };
 
 /// `Orders.AddPromotion`: Add a promotion to an order `POST
@@ -179,6 +340,29 @@ pub const ORDERS_LIST_SHIPMENTS: Operation = Operation {
     method: "GET",
     path: "/orders/{direction}/{orderID}/shipments",
     roles: &["FullAccess", "OrderAdmin", "ShipmentReader"],
+};
+
+/// What `Orders.ListShipments` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const ORDERS_LIST_SHIPMENTS_FIELDS: ListFields = ListFields {
+    own_parameters: &[],
+    sortable: &["DateShipped", "OwnerID", "ID", "BuyerID", "Shipper", "DateDelivered", "Cost"],
+    searchable: &["ID", "BuyerID", "Shipper", "DateShipped", "DateDelivered", "TrackingNumber"],
+    properties: &[
+        "ID",
+        "BuyerID",
+        "Shipper",
+        "DateShipped",
+        "DateDelivered",
+        "TrackingNumber",
+        "Cost",
+        "OwnerID",
+        "xp",
+        "Account",
+        "FromAddressID",
+        "ToAddressID",
+        "FromAddress",
+        "ToAddress",
+    ],
 };
 
 /// `Orders.SetShippingAddress`: Set a shipping address `PUT /orders/{direction}/{orderID}/shipto`.
@@ -243,6 +427,52 @@ pub const ORDERS_LIST_ELIGIBLE_PROMOTIONS: Operation = Operation {
     roles: &["FullAccess", "OrderAdmin", "Shopper"],
 };
 
+/// What `Orders.ListEligiblePromotions` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const ORDERS_LIST_ELIGIBLE_PROMOTIONS_FIELDS: ListFields = ListFields {
+    own_parameters: &[],
+    sortable: &[
+        "Name",
+        "ID",
+        "Code",
+        "StartDate",
+        "ExpirationDate",
+        "EligibleExpression",
+        "ValueExpression",
+        "CanCombine",
+        "AutoApply",
+        "Active",
+        "Priority",
+    ],
+    searchable: &["ID", "Name", "Code", "Description", "FinePrint", "EligibleExpression", "ValueExpression"],
+    properties: &[
+        "Amount",
+        "ID",
+        "LineItemLevel",
+        "Code",
+        "Name",
+        "RedemptionLimit",
+        "RedemptionLimitPerUser",
+        "RedemptionCount",
+        "QuantityLimitPerOrder",
+        "ItemLimitPerOrder",
+        "ItemSortBy",
+        "Description",
+        "FinePrint",
+        "StartDate",
+        "ExpirationDate",
+        "EligibleExpression",
+        "ValueExpression",
+        "CanCombine",
+        "AllowAllBuyers",
+        "OwnerID",
+        "AutoApply",
+        "Active",
+        "UseIntegration",
+        "Priority",
+        "xp",
+    ],
+};
+
 /// `Orders.RefreshPromotions`: Refresh promotions on an order Re-calculates promotion discounts,
 /// removes promotions that are no longer valid, and adds eligible promotions where AutoApply=true (up
 /// to limit of 100) `POST /orders/{direction}/{orderID}/refreshpromotions`.
@@ -261,12 +491,92 @@ pub const LINE_ITEMS_LIST_ACROSS_ORDERS: Operation = Operation {
     roles: &["FullAccess", "OrderAdmin", "OrderReader"],
 };
 
+/// What `LineItems.ListAcrossOrders` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const LINE_ITEMS_LIST_ACROSS_ORDERS_FIELDS: ListFields = ListFields {
+    own_parameters: &["buyerID", "supplierID", "from", "to", "searchType"],
+    sortable: &["DateAdded", "ID", "ProductID"],
+    searchable: &["ID", "ProductID"],
+    properties: &[
+        "OrderID",
+        "Order",
+        "ID",
+        "ProductID",
+        "Quantity",
+        "DateAdded",
+        "QuantityShipped",
+        "UnitPrice",
+        "PromotionDiscount",
+        "LineTotal",
+        "LineSubtotal",
+        "CostCenter",
+        "DateNeeded",
+        "ShippingAccount",
+        "ShippingAddressID",
+        "ShipFromAddressID",
+        "Product",
+        "Variant",
+        "ShippingAddress",
+        "ShipFromAddress",
+        "SupplierID",
+        "InventoryRecordID",
+        "PriceScheduleID",
+        "PriceOverridden",
+        "Specs",
+        "xp",
+        "BundleItemID",
+        "IsBundle",
+        "IsOnSale",
+        "IncomingOrderID",
+        "OutgoingOrderID",
+        "InvitationID",
+    ],
+};
+
 /// `LineItems.List`: List line items `GET /orders/{direction}/{orderID}/lineitems`.
 pub const LINE_ITEMS_LIST: Operation = Operation {
     id: "LineItems.List",
     method: "GET",
     path: "/orders/{direction}/{orderID}/lineitems",
     roles: &["FullAccess", "OrderAdmin", "Shopper", "OrderReader"],
+};
+
+/// What `LineItems.List` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const LINE_ITEMS_LIST_FIELDS: ListFields = ListFields {
+    own_parameters: &[],
+    sortable: &["DateAdded", "ID", "ProductID"],
+    searchable: &["ID", "ProductID"],
+    properties: &[
+        "ID",
+        "ProductID",
+        "Quantity",
+        "DateAdded",
+        "QuantityShipped",
+        "UnitPrice",
+        "PromotionDiscount",
+        "LineTotal",
+        "LineSubtotal",
+        "CostCenter",
+        "DateNeeded",
+        "ShippingAccount",
+        "ShippingAddressID",
+        "ShipFromAddressID",
+        "Product",
+        "Variant",
+        "ShippingAddress",
+        "ShipFromAddress",
+        "SupplierID",
+        "InventoryRecordID",
+        "PriceScheduleID",
+        "PriceOverridden",
+        "Specs",
+        "xp",
+        "BundleItemID",
+        "IsBundle",
+        "IsOnSale",
+        "IncomingOrderID",
+        "OutgoingOrderID",
+        "InvitationID",
+    ],
 };
 
 /// `LineItems.Create`: Create a line item `POST /orders/{direction}/{orderID}/lineitems`.
@@ -338,6 +648,51 @@ pub const PROMOTIONS_LIST: Operation = Operation {
     roles: &["FullAccess", "PromotionAdmin", "PromotionReader"],
 };
 
+/// What `Promotions.List` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const PROMOTIONS_LIST_FIELDS: ListFields = ListFields {
+    own_parameters: &[],
+    sortable: &[
+        "Name",
+        "ID",
+        "Code",
+        "StartDate",
+        "ExpirationDate",
+        "EligibleExpression",
+        "ValueExpression",
+        "CanCombine",
+        "AutoApply",
+        "Active",
+        "Priority",
+    ],
+    searchable: &["ID", "Name", "Code", "Description", "FinePrint", "EligibleExpression", "ValueExpression"],
+    properties: &[
+        "ID",
+        "LineItemLevel",
+        "Code",
+        "Name",
+        "RedemptionLimit",
+        "RedemptionLimitPerUser",
+        "RedemptionCount",
+        "Description",
+        "FinePrint",
+        "StartDate",
+        "ExpirationDate",
+        "EligibleExpression",
+        "ValueExpression",
+        "CanCombine",
+        "AllowAllBuyers",
+        "OwnerID",
+        "xp",
+        "QuantityLimitPerOrder",
+        "ItemLimitPerOrder",
+        "ItemSortBy",
+        "AutoApply",
+        "Active",
+        "UseIntegration",
+        "Priority",
+    ],
+};
+
 /// `Promotions.Create`: Create a promotion `POST /promotions`.
 pub const PROMOTIONS_CREATE: Operation = Operation {
     id: "Promotions.Create",
@@ -395,6 +750,14 @@ pub const PROMOTIONS_LIST_ASSIGNMENTS: Operation = Operation {
     roles: &["FullAccess", "PromotionAdmin", "PromotionReader"],
 };
 
+/// What `Promotions.ListAssignments` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const PROMOTIONS_LIST_ASSIGNMENTS_FIELDS: ListFields = ListFields {
+    own_parameters: &["buyerID", "promotionID", "userID", "userGroupID", "level"],
+    sortable: &[],
+    searchable: &[],
+    properties: &["PromotionID", "BuyerID", "UserGroupID"],
+};
+
 /// `Promotions.SaveAssignment`: Create or update a promotion assignment `POST /promotions/assignments`.
 pub const PROMOTIONS_SAVE_ASSIGNMENT: Operation = Operation {
     id: "Promotions.SaveAssignment",
@@ -409,6 +772,27 @@ pub const PAYMENTS_LIST: Operation = Operation {
     method: "GET",
     path: "/orders/{direction}/{orderID}/payments",
     roles: &["FullAccess", "OrderAdmin", "Shopper", "OrderReader"],
+};
+
+/// What `Payments.List` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const PAYMENTS_LIST_FIELDS: ListFields = ListFields {
+    own_parameters: &[],
+    sortable: &["DateCreated", "ID", "Type", "CreditCardID", "SpendingAccountID"],
+    searchable: &["ID", "Description"],
+    properties: &[
+        "ID",
+        "Type",
+        "DateCreated",
+        "CreditCardID",
+        "SpendingAccountID",
+        "Description",
+        "Currency",
+        "Amount",
+        "Accepted",
+        "OrderReturnID",
+        "xp",
+        "Transactions",
+    ],
 };
 
 /// `Payments.Create`: Create a payment `POST /orders/{direction}/{orderID}/payments`.
@@ -470,6 +854,29 @@ pub const SHIPMENTS_LIST: Operation = Operation {
     roles: &["FullAccess", "ShipmentAdmin", "ShipmentReader"],
 };
 
+/// What `Shipments.List` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const SHIPMENTS_LIST_FIELDS: ListFields = ListFields {
+    own_parameters: &["orderID"],
+    sortable: &["DateShipped", "OwnerID", "ID", "BuyerID", "Shipper", "DateDelivered", "Cost"],
+    searchable: &["ID", "BuyerID", "Shipper", "DateShipped", "DateDelivered", "TrackingNumber"],
+    properties: &[
+        "ID",
+        "BuyerID",
+        "Shipper",
+        "DateShipped",
+        "DateDelivered",
+        "TrackingNumber",
+        "Cost",
+        "OwnerID",
+        "xp",
+        "Account",
+        "FromAddressID",
+        "ToAddressID",
+        "FromAddress",
+        "ToAddress",
+    ],
+};
+
 /// `Shipments.Create`: Create a shipment `POST /shipments`.
 pub const SHIPMENTS_CREATE: Operation =
     Operation { id: "Shipments.Create", method: "POST", path: "/shipments", roles: &["FullAccess", "ShipmentAdmin"] };
@@ -512,6 +919,25 @@ pub const SHIPMENTS_LIST_ITEMS: Operation = Operation {
     method: "GET",
     path: "/shipments/{shipmentID}/items",
     roles: &["FullAccess", "ShipmentAdmin", "ShipmentReader"],
+};
+
+/// What `Shipments.ListItems` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const SHIPMENTS_LIST_ITEMS_FIELDS: ListFields = ListFields {
+    own_parameters: &[],
+    sortable: &["OrderID", "LineItemID"],
+    searchable: &[],
+    properties: &[
+        "OrderID",
+        "LineItemID",
+        "QuantityShipped",
+        "UnitPrice",
+        "CostCenter",
+        "DateNeeded",
+        "Product",
+        "Variant",
+        "Specs",
+        "xp",
+    ],
 };
 
 /// `Shipments.SaveItem`: Create or update a shipment item `POST /shipments/{shipmentID}/items`.
@@ -568,6 +994,40 @@ pub const ORDER_RETURNS_LIST: Operation = Operation {
     roles: &["FullAccess", "OrderAdmin", "Shopper", "OrderReader"],
 };
 
+/// What `OrderReturns.List` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const ORDER_RETURNS_LIST_FIELDS: ListFields = ListFields {
+    own_parameters: &["approvable"],
+    sortable: &[
+        "DateSubmitted",
+        "DateCreated",
+        "ID",
+        "OrderID",
+        "DateApproved",
+        "DateDeclined",
+        "DateCanceled",
+        "DateCompleted",
+        "LastUpdated",
+    ],
+    searchable: &["ID", "OrderID"],
+    properties: &[
+        "ID",
+        "OrderID",
+        "PaymentIDs",
+        "Status",
+        "DateCreated",
+        "DateSubmitted",
+        "DateApproved",
+        "DateDeclined",
+        "DateCanceled",
+        "DateCompleted",
+        "LastUpdated",
+        "RefundAmount",
+        "Comments",
+        "ItemsToReturn",
+        "xp",
+    ],
+};
+
 /// `OrderReturns.Create`: Create an order return `POST /orderreturns`.
 pub const ORDER_RETURNS_CREATE: Operation = Operation {
     id: "OrderReturns.Create",
@@ -616,6 +1076,23 @@ pub const ORDER_RETURNS_LIST_APPROVALS: Operation = Operation {
     roles: &["FullAccess", "OrderAdmin", "Shopper", "OrderReader"],
 };
 
+/// What `OrderReturns.ListApprovals` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const ORDER_RETURNS_LIST_APPROVALS_FIELDS: ListFields = ListFields {
+    own_parameters: &[],
+    sortable: &["DateCreated", "ApprovalRuleID", "ApprovingGroupID", "Status", "DateCompleted", "Approver"],
+    searchable: &["ApprovalRuleID", "ApprovingGroupID", "Approver", "Comments"],
+    properties: &[
+        "OrderReturnID",
+        "ApprovalRuleID",
+        "ApprovingGroupID",
+        "Status",
+        "DateCreated",
+        "DateCompleted",
+        "Approver",
+        "Comments",
+    ],
+};
+
 /// `OrderReturns.Approve`: Approve an order return `POST /orderreturns/{returnID}/approve`.
 pub const ORDER_RETURNS_APPROVE: Operation = Operation {
     id: "OrderReturns.Approve",
@@ -659,6 +1136,32 @@ pub const ORDER_RETURNS_LIST_ELIGIBLE_APPROVERS: Operation = Operation {
     roles: &["FullAccess", "OrderAdmin", "OrderReader"],
 };
 
+/// What `OrderReturns.ListEligibleApprovers` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const ORDER_RETURNS_LIST_ELIGIBLE_APPROVERS_FIELDS: ListFields = ListFields {
+    own_parameters: &[],
+    sortable: &["LastName", "FirstName", "Username", "ID", "Email", "DateCreated", "LastActive", "PasswordLastSetDate"],
+    searchable: &["ID", "Username", "LastName", "FirstName", "Email"],
+    properties: &[
+        "ID",
+        "Username",
+        "Password",
+        "FirstName",
+        "LastName",
+        "Email",
+        "Phone",
+        "TermsAccepted",
+        "Active",
+        "xp",
+        "AvailableRoles",
+        "Locale",
+        "DateCreated",
+        "PasswordLastSetDate",
+        "FailedLoginAttempts",
+        "CompanyID",
+        "LastActive",
+    ],
+};
+
 /// `OrderReturns.DeleteItem`: Delete an order return item `DELETE
 /// /orderreturns/{returnID}/items/{lineItemID}`.
 pub const ORDER_RETURNS_DELETE_ITEM: Operation = Operation {
@@ -682,6 +1185,14 @@ pub const SELLER_APPROVAL_RULES_LIST: Operation = Operation {
     method: "GET",
     path: "/approvalrules",
     roles: &["FullAccess", "OrderAdmin", "ApprovalRuleReader"],
+};
+
+/// What `SellerApprovalRules.List` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const SELLER_APPROVAL_RULES_LIST_FIELDS: ListFields = ListFields {
+    own_parameters: &[],
+    sortable: &["Name", "ID", "ApprovingGroupID", "RuleExpression"],
+    searchable: &["ID", "Name", "Description", "RuleExpression"],
+    properties: &["OwnerID", "ApprovalType", "ID", "Name", "Description", "ApprovingGroupID", "RuleExpression", "xp"],
 };
 
 /// `SellerApprovalRules.Create`: Create a seller approval rule `POST /approvalrules`.
@@ -786,6 +1297,52 @@ pub const CART_CALCULATE: Operation =
 pub const CART_LIST_ELIGIBLE_PROMOTIONS: Operation =
     Operation { id: "Cart.ListEligiblePromotions", method: "GET", path: "/cart/eligiblepromotions", roles: &[] };
 
+/// What `Cart.ListEligiblePromotions` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const CART_LIST_ELIGIBLE_PROMOTIONS_FIELDS: ListFields = ListFields {
+    own_parameters: &[],
+    sortable: &[
+        "Name",
+        "ID",
+        "Code",
+        "StartDate",
+        "ExpirationDate",
+        "EligibleExpression",
+        "ValueExpression",
+        "CanCombine",
+        "AutoApply",
+        "Active",
+        "Priority",
+    ],
+    searchable: &["ID", "Name", "Code", "Description", "FinePrint", "EligibleExpression", "ValueExpression"],
+    properties: &[
+        "Amount",
+        "ID",
+        "LineItemLevel",
+        "Code",
+        "Name",
+        "RedemptionLimit",
+        "RedemptionLimitPerUser",
+        "RedemptionCount",
+        "QuantityLimitPerOrder",
+        "ItemLimitPerOrder",
+        "ItemSortBy",
+        "Description",
+        "FinePrint",
+        "StartDate",
+        "ExpirationDate",
+        "EligibleExpression",
+        "ValueExpression",
+        "CanCombine",
+        "AllowAllBuyers",
+        "OwnerID",
+        "AutoApply",
+        "Active",
+        "UseIntegration",
+        "Priority",
+        "xp",
+    ],
+};
+
 /// `Cart.EstimateShipping`: Estimate shipping cost `POST /cart/estimateshipping`.
 pub const CART_ESTIMATE_SHIPPING: Operation =
     Operation { id: "Cart.EstimateShipping", method: "POST", path: "/cart/estimateshipping", roles: &[] };
@@ -797,6 +1354,45 @@ pub const CART_PATCH_FROM_USER: Operation =
 /// `Cart.ListLineItems`: List cart line items `GET /cart/lineitems`.
 pub const CART_LIST_LINE_ITEMS: Operation =
     Operation { id: "Cart.ListLineItems", method: "GET", path: "/cart/lineitems", roles: &[] };
+
+/// What `Cart.ListLineItems` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const CART_LIST_LINE_ITEMS_FIELDS: ListFields = ListFields {
+    own_parameters: &[],
+    sortable: &["DateAdded", "ID", "ProductID"],
+    searchable: &["ID", "ProductID"],
+    properties: &[
+        "ID",
+        "ProductID",
+        "Quantity",
+        "DateAdded",
+        "QuantityShipped",
+        "UnitPrice",
+        "PromotionDiscount",
+        "LineTotal",
+        "LineSubtotal",
+        "CostCenter",
+        "DateNeeded",
+        "ShippingAccount",
+        "ShippingAddressID",
+        "ShipFromAddressID",
+        "Product",
+        "Variant",
+        "ShippingAddress",
+        "ShipFromAddress",
+        "SupplierID",
+        "InventoryRecordID",
+        "PriceScheduleID",
+        "PriceOverridden",
+        "Specs",
+        "xp",
+        "BundleItemID",
+        "IsBundle",
+        "IsOnSale",
+        "IncomingOrderID",
+        "OutgoingOrderID",
+        "InvitationID",
+    ],
+};
 
 /// `Cart.CreateLineItem`: Create a cart line item `POST /cart/lineitems`.
 pub const CART_CREATE_LINE_ITEM: Operation =
@@ -821,6 +1417,27 @@ pub const CART_PATCH_LINE_ITEM: Operation =
 /// `Cart.ListPayments`: List cart payments `GET /cart/payments`.
 pub const CART_LIST_PAYMENTS: Operation =
     Operation { id: "Cart.ListPayments", method: "GET", path: "/cart/payments", roles: &[] };
+
+/// What `Cart.ListPayments` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const CART_LIST_PAYMENTS_FIELDS: ListFields = ListFields {
+    own_parameters: &[],
+    sortable: &["DateCreated", "ID", "Type", "CreditCardID", "SpendingAccountID"],
+    searchable: &["ID", "Description"],
+    properties: &[
+        "ID",
+        "Type",
+        "DateCreated",
+        "CreditCardID",
+        "SpendingAccountID",
+        "Description",
+        "Currency",
+        "Amount",
+        "Accepted",
+        "OrderReturnID",
+        "xp",
+        "Transactions",
+    ],
+};
 
 /// `Cart.CreatePayment`: Create a cart payment `POST /cart/payments`.
 pub const CART_CREATE_PAYMENT: Operation =
@@ -867,6 +1484,56 @@ pub const CART_DELETE_PAYMENT_TRANSACTION: Operation = Operation {
 /// `Cart.ListPromotions`: List cart promotions `GET /cart/promotions`.
 pub const CART_LIST_PROMOTIONS: Operation =
     Operation { id: "Cart.ListPromotions", method: "GET", path: "/cart/promotions", roles: &[] };
+
+/// What `Cart.ListPromotions` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const CART_LIST_PROMOTIONS_FIELDS: ListFields = ListFields {
+    own_parameters: &[],
+    sortable: &[
+        "Name",
+        "ID",
+        "Code",
+        "DateApplied",
+        "StartDate",
+        "ExpirationDate",
+        "EligibleExpression",
+        "ValueExpression",
+        "CanCombine",
+        "AutoApply",
+        "Active",
+        "Priority",
+    ],
+    searchable: &["ID", "Name", "Code", "Description", "FinePrint", "EligibleExpression", "ValueExpression"],
+    properties: &[
+        "Amount",
+        "LineItemID",
+        "ID",
+        "LineItemLevel",
+        "Code",
+        "Name",
+        "RedemptionLimit",
+        "RedemptionLimitPerUser",
+        "RedemptionCount",
+        "Description",
+        "FinePrint",
+        "StartDate",
+        "ExpirationDate",
+        "EligibleExpression",
+        "ValueExpression",
+        "CanCombine",
+        "AllowAllBuyers",
+        "OwnerID",
+        "xp",
+        "AmountOverridden",
+        "DateApplied",
+        "QuantityLimitPerOrder",
+        "ItemLimitPerOrder",
+        "ItemSortBy",
+        "AutoApply",
+        "Active",
+        "UseIntegration",
+        "Priority",
+    ],
+};
 
 /// `Cart.AddPromotion`: Add a promotion `POST /cart/promotions/{promoCode}`.
 pub const CART_ADD_PROMOTION: Operation = Operation {
@@ -965,6 +1632,45 @@ pub const SUBSCRIPTION_ITEMS_LIST: Operation = Operation {
     roles: &[],
 };
 
+/// What `SubscriptionItems.List` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const SUBSCRIPTION_ITEMS_LIST_FIELDS: ListFields = ListFields {
+    own_parameters: &[],
+    sortable: &["DateAdded", "ID", "ProductID"],
+    searchable: &["ID", "ProductID"],
+    properties: &[
+        "ID",
+        "ProductID",
+        "Quantity",
+        "DateAdded",
+        "QuantityShipped",
+        "UnitPrice",
+        "PromotionDiscount",
+        "LineTotal",
+        "LineSubtotal",
+        "CostCenter",
+        "DateNeeded",
+        "ShippingAccount",
+        "ShippingAddressID",
+        "ShipFromAddressID",
+        "Product",
+        "Variant",
+        "ShippingAddress",
+        "ShipFromAddress",
+        "SupplierID",
+        "InventoryRecordID",
+        "PriceScheduleID",
+        "PriceOverridden",
+        "Specs",
+        "xp",
+        "BundleItemID",
+        "IsBundle",
+        "IsOnSale",
+        "IncomingOrderID",
+        "OutgoingOrderID",
+        "InvitationID",
+    ],
+};
+
 /// `SubscriptionItems.Create`: Create a subscription item `POST /subscriptions/{subscriptionID}/items`.
 pub const SUBSCRIPTION_ITEMS_CREATE: Operation = Operation {
     id: "SubscriptionItems.Create",
@@ -1012,6 +1718,42 @@ pub const SUBSCRIPTION_ITEMS_PATCH: Operation = Operation {
 /// `Subscriptions.List`: List subscriptions `GET /subscriptions`.
 pub const SUBSCRIPTIONS_LIST: Operation =
     Operation { id: "Subscriptions.List", method: "GET", path: "/subscriptions", roles: &[] };
+
+/// What `Subscriptions.List` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const SUBSCRIPTIONS_LIST_FIELDS: ListFields = ListFields {
+    own_parameters: &[],
+    sortable: &[
+        "ID",
+        "Interval",
+        "NextOrderDate",
+        "LastOrderDate",
+        "DateCreated",
+        "EndDate",
+        "FromCompanyID",
+        "FromUserID",
+        "ToCompanyID",
+    ],
+    searchable: &["ID", "FromCompanyID", "ToCompanyID", "Interval"],
+    properties: &[
+        "ID",
+        "Frequency",
+        "Interval",
+        "NextOrderDate",
+        "LastOrderDate",
+        "NotificationDate",
+        "DateCreated",
+        "EndDate",
+        "Active",
+        "FromCompanyID",
+        "FromUserID",
+        "ToCompanyID",
+        "Payment",
+        "BillingAddressID",
+        "ShippingAddressID",
+        "ProjectedSubtotal",
+        "xp",
+    ],
+};
 
 /// `Subscriptions.Create`: Create a subscription `POST /subscriptions`.
 pub const SUBSCRIPTIONS_CREATE: Operation = Operation {

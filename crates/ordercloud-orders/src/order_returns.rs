@@ -4,29 +4,24 @@
 //! An OrderReturn represents a transaction between two parties. It can be a record of physical items
 //! being returned, or simply a credit being issued not tied to the return of an item.
 
-use ordercloud_transport::{ApiClient, Call, ListCall, operation_request};
+use ordercloud_transport::{Call, ListCall, api_handle, operation_request};
 
 use crate::models;
 use crate::operations;
 
-/// An OrderReturn represents a transaction between two parties. It can be a record of physical items
-/// being returned, or simply a credit being issued not tied to the return of an item.
-///
-/// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
-/// parameters (in path order), then those the operation needs, then its body, and returns the call to
-/// send, whose other options are its methods.
-#[derive(Clone, Debug)]
-pub struct OrderReturnsApi {
-    client: ApiClient,
+api_handle! {
+    /// An OrderReturn represents a transaction between two parties. It can be a record of physical items
+    /// being returned, or simply a credit being issued not tied to the return of an item.
+    ///
+    /// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
+    /// parameters (in path order), then those the operation needs, then its body, and returns the call to
+    /// send (or to `.await`), whose other options are its methods.
+    pub struct OrderReturnsApi;
+    /// Order Returns through `client`: a session's client for signed-in calls.
+    fn new;
 }
 
 impl OrderReturnsApi {
-    /// Order Returns through `client`: a session's client for signed-in calls. Its calls name this crate in
-    /// the User-Agent.
-    pub fn new(client: ApiClient) -> Self {
-        Self { client: client.for_api_crate(crate::API_CRATE) }
-    }
-
     /// List order returns.
     ///
     /// `GET /v1/orderreturns` (`OrderReturns.List`,
@@ -37,9 +32,16 @@ impl OrderReturnsApi {
     /// search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them.
     /// `search_on` takes `ID`, `OrderID`. `sort_by` takes `DateSubmitted`, `DateCreated`, `ID`, `OrderID`,
     /// `DateApproved`, `DateDeclined`, `DateCanceled`, `DateCompleted`, `LastUpdated` (`!` in front for
-    /// descending). Its own query parameters are methods of the request: `approvable`.
+    /// descending), or [`OrderReturnsListSort`](crate::OrderReturnsListSort) values, checked when
+    /// compiling. A filter on a property the listed model does not have, or a sort or search it does not
+    /// take, is refused before anything is sent (`xp.` paths are free). Its own query parameters are
+    /// methods of the request: `approvable`.
     pub fn list(&self) -> OrderReturnsList {
-        self.client.call(&operations::ORDER_RETURNS_LIST).own_query_parameters(&["approvable"]).listing().into()
+        self.client
+            .call(&operations::ORDER_RETURNS_LIST)
+            .list_fields(&operations::ORDER_RETURNS_LIST_FIELDS)
+            .listing()
+            .into()
     }
 
     /// Create an order return.
@@ -143,9 +145,16 @@ impl OrderReturnsApi {
     /// the page, search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of
     /// them. `search_on` takes `ApprovalRuleID`, `ApprovingGroupID`, `Approver`, `Comments`. `sort_by`
     /// takes `DateCreated`, `ApprovalRuleID`, `ApprovingGroupID`, `Status`, `DateCompleted`, `Approver`
-    /// (`!` in front for descending).
+    /// (`!` in front for descending), or
+    /// [`OrderReturnsListApprovalsSort`](crate::OrderReturnsListApprovalsSort) values, checked when
+    /// compiling. A filter on a property the listed model does not have, or a sort or search it does not
+    /// take, is refused before anything is sent (`xp.` paths are free).
     pub fn list_approvals(&self, return_id: &str) -> ListCall<models::OrderReturnApproval> {
-        self.client.call(&operations::ORDER_RETURNS_LIST_APPROVALS).path_param(return_id).listing()
+        self.client
+            .call(&operations::ORDER_RETURNS_LIST_APPROVALS)
+            .list_fields(&operations::ORDER_RETURNS_LIST_APPROVALS_FIELDS)
+            .path_param(return_id)
+            .listing()
     }
 
     /// Approve an order return.
@@ -237,9 +246,16 @@ impl OrderReturnsApi {
     /// A list of [`User`](crate::models::User): `.options(&ListOptions)` for the page, search, sort and
     /// filters, `.send()` for one page, `.pages()` or `.items()` for all of them. `search_on` takes `ID`,
     /// `Username`, `LastName`, `FirstName`, `Email`. `sort_by` takes `LastName`, `FirstName`, `Username`,
-    /// `ID`, `Email`, `DateCreated`, `LastActive`, `PasswordLastSetDate` (`!` in front for descending).
+    /// `ID`, `Email`, `DateCreated`, `LastActive`, `PasswordLastSetDate` (`!` in front for descending), or
+    /// [`OrderReturnsListEligibleApproversSort`](crate::OrderReturnsListEligibleApproversSort) values,
+    /// checked when compiling. A filter on a property the listed model does not have, or a sort or search
+    /// it does not take, is refused before anything is sent (`xp.` paths are free).
     pub fn list_eligible_approvers(&self, return_id: &str) -> ListCall<models::User> {
-        self.client.call(&operations::ORDER_RETURNS_LIST_ELIGIBLE_APPROVERS).path_param(return_id).listing()
+        self.client
+            .call(&operations::ORDER_RETURNS_LIST_ELIGIBLE_APPROVERS)
+            .list_fields(&operations::ORDER_RETURNS_LIST_ELIGIBLE_APPROVERS_FIELDS)
+            .path_param(return_id)
+            .listing()
     }
 
     /// Delete an order return item.
@@ -284,5 +300,72 @@ operation_request! {
     pub struct OrderReturnsList: list ListCall<models::OrderReturn> {
         /// Only returns orders awaiting the user's approval if true. (`approvable`)
         fn approvable(approvable: bool) => "approvable";
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`OrderReturnsApi::list`] sorts by:
+    /// `ListOptions::new().sort_by([OrderReturnsListSort::DateSubmitted.descending()])`.
+    pub enum OrderReturnsListSort {
+        /// `DateSubmitted`.
+        DateSubmitted = "DateSubmitted",
+        /// `DateCreated`.
+        DateCreated = "DateCreated",
+        /// `ID`.
+        Id = "ID",
+        /// `OrderID`.
+        OrderId = "OrderID",
+        /// `DateApproved`.
+        DateApproved = "DateApproved",
+        /// `DateDeclined`.
+        DateDeclined = "DateDeclined",
+        /// `DateCanceled`.
+        DateCanceled = "DateCanceled",
+        /// `DateCompleted`.
+        DateCompleted = "DateCompleted",
+        /// `LastUpdated`.
+        LastUpdated = "LastUpdated",
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`OrderReturnsApi::list_approvals`] sorts by:
+    /// `ListOptions::new().sort_by([OrderReturnsListApprovalsSort::DateCreated.descending()])`.
+    pub enum OrderReturnsListApprovalsSort {
+        /// `DateCreated`.
+        DateCreated = "DateCreated",
+        /// `ApprovalRuleID`.
+        ApprovalRuleId = "ApprovalRuleID",
+        /// `ApprovingGroupID`.
+        ApprovingGroupId = "ApprovingGroupID",
+        /// `Status`.
+        Status = "Status",
+        /// `DateCompleted`.
+        DateCompleted = "DateCompleted",
+        /// `Approver`.
+        Approver = "Approver",
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`OrderReturnsApi::list_eligible_approvers`] sorts by:
+    /// `ListOptions::new().sort_by([OrderReturnsListEligibleApproversSort::LastName.descending()])`.
+    pub enum OrderReturnsListEligibleApproversSort {
+        /// `LastName`.
+        LastName = "LastName",
+        /// `FirstName`.
+        FirstName = "FirstName",
+        /// `Username`.
+        Username = "Username",
+        /// `ID`.
+        Id = "ID",
+        /// `Email`.
+        Email = "Email",
+        /// `DateCreated`.
+        DateCreated = "DateCreated",
+        /// `LastActive`.
+        LastActive = "LastActive",
+        /// `PasswordLastSetDate`.
+        PasswordLastSetDate = "PasswordLastSetDate",
     }
 }

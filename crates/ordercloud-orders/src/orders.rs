@@ -7,32 +7,27 @@
 //! Ship, etc. These actions transform the state of the order and often trigger external events such as
 //! financial transactions.
 
-use ordercloud_transport::{ApiClient, Call, ListCall, operation_request};
+use ordercloud_transport::{Call, ListCall, api_handle, operation_request};
 
 use crate::models;
 use crate::operations;
 
-/// An Order represents a business transaction between two parties. It typically consists of a
-/// collection of Line Items, a Payment Method, Tax and Shipping information, etc. The OrderCloud
-/// platform defines various "actions" that can be performed against Orders, such as Submit, Approve,
-/// Ship, etc. These actions transform the state of the order and often trigger external events such as
-/// financial transactions.
-///
-/// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
-/// parameters (in path order), then those the operation needs, then its body, and returns the call to
-/// send, whose other options are its methods.
-#[derive(Clone, Debug)]
-pub struct OrdersApi {
-    client: ApiClient,
+api_handle! {
+    /// An Order represents a business transaction between two parties. It typically consists of a
+    /// collection of Line Items, a Payment Method, Tax and Shipping information, etc. The OrderCloud
+    /// platform defines various "actions" that can be performed against Orders, such as Submit, Approve,
+    /// Ship, etc. These actions transform the state of the order and often trigger external events such as
+    /// financial transactions.
+    ///
+    /// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
+    /// parameters (in path order), then those the operation needs, then its body, and returns the call to
+    /// send (or to `.await`), whose other options are its methods.
+    pub struct OrdersApi;
+    /// Orders through `client`: a session's client for signed-in calls.
+    fn new;
 }
 
 impl OrdersApi {
-    /// Orders through `client`: a session's client for signed-in calls. Its calls name this crate in the
-    /// User-Agent.
-    pub fn new(client: ApiClient) -> Self {
-        Self { client: client.for_api_crate(crate::API_CRATE) }
-    }
-
     /// List orders.
     ///
     /// `GET /v1/orders/{direction}` (`Orders.List`,
@@ -48,12 +43,15 @@ impl OrdersApi {
     /// `FromCompanyID`, `ToCompanyID`, `Comments`. `sort_by` takes `DateSubmitted`, `DateCreated`, `ID`,
     /// `FromCompanyID`, `ToCompanyID`, `FromUserID`, `Status`, `DateApproved`, `DateDeclined`,
     /// `DateCanceled`, `DateCompleted`, `LastUpdated`, `Subtotal`, `ShippingCost`, `TaxCost`, `Gratuity`,
-    /// `Fees`, `PromotionDiscount`, `Total`, `IsSubmitted` (`!` in front for descending). Its own query
-    /// parameters are methods of the request: `buyer_id`, `supplier_id`, `from`, `to`, `search_type`.
+    /// `Fees`, `PromotionDiscount`, `Total`, `IsSubmitted` (`!` in front for descending), or
+    /// [`OrdersListSort`](crate::OrdersListSort) values, checked when compiling. A filter on a property the
+    /// listed model does not have, or a sort or search it does not take, is refused before anything is sent
+    /// (`xp.` paths are free). Its own query parameters are methods of the request: `buyer_id`,
+    /// `supplier_id`, `from`, `to`, `search_type`.
     pub fn list(&self, direction: models::OrderDirection) -> OrdersList {
         self.client
             .call(&operations::ORDERS_LIST)
-            .own_query_parameters(&["buyerID", "supplierID", "from", "to", "searchType"])
+            .list_fields(&operations::ORDERS_LIST_FIELDS)
             .path_param(direction.as_str())
             .listing()
             .into()
@@ -186,10 +184,14 @@ impl OrdersApi {
     /// search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them.
     /// `search_on` takes `ApprovalRuleID`, `ApprovingGroupID`, `Approver`, `Comments`. `sort_by` takes
     /// `DateCreated`, `AllowResubmit`, `ApprovalRuleID`, `ApprovingGroupID`, `Status`, `DateCompleted`,
-    /// `Approver` (`!` in front for descending).
+    /// `Approver` (`!` in front for descending), or
+    /// [`OrdersListApprovalsSort`](crate::OrdersListApprovalsSort) values, checked when compiling. A filter
+    /// on a property the listed model does not have, or a sort or search it does not take, is refused
+    /// before anything is sent (`xp.` paths are free).
     pub fn list_approvals(&self, direction: models::OrderDirection, order_id: &str) -> ListCall<models::OrderApproval> {
         self.client
             .call(&operations::ORDERS_LIST_APPROVALS)
+            .list_fields(&operations::ORDERS_LIST_APPROVALS_FIELDS)
             .path_param(direction.as_str())
             .path_param(order_id)
             .listing()
@@ -237,7 +239,7 @@ impl OrdersApi {
     ///
     /// - `direction`: Direction of the order, from the current user's perspective. Possible values: incoming, outgoing, all.
     /// - `order_id`: ID of the order. Sent as one path segment, whatever it holds.
-    /// - the body: a [`Address`](crate::models::Address); without `Street1` or `City` or `Country` it is refused before anything is sent.
+    /// - the body: a [`Address`](crate::models::Address); without `Street1` or `City` or `Country` it is refused before anything is sent. So are `State` (US, CA) and `Zip` (US, CA) where its `Country` is one of those.
     ///
     /// Answers the [`Order`](crate::models::Order).
     pub fn set_billing_address(
@@ -250,7 +252,11 @@ impl OrdersApi {
             .call(&operations::ORDERS_SET_BILLING_ADDRESS)
             .path_param(direction.as_str())
             .path_param(order_id)
-            .json_requiring(address, &["Street1", "City", "Country"])
+            .json_requiring_by_country(
+                address,
+                &["Street1", "City", "Country"],
+                &[("State", &["US", "CA"]), ("Zip", &["US", "CA"])],
+            )
             .returning()
     }
 
@@ -363,10 +369,14 @@ impl OrdersApi {
     /// A list of [`User`](crate::models::User): `.options(&ListOptions)` for the page, search, sort and
     /// filters, `.send()` for one page, `.pages()` or `.items()` for all of them. `search_on` takes `ID`,
     /// `Username`, `LastName`, `FirstName`, `Email`. `sort_by` takes `LastName`, `FirstName`, `Username`,
-    /// `ID`, `Email`, `DateCreated`, `LastActive`, `PasswordLastSetDate` (`!` in front for descending).
+    /// `ID`, `Email`, `DateCreated`, `LastActive`, `PasswordLastSetDate` (`!` in front for descending), or
+    /// [`OrdersListEligibleApproversSort`](crate::OrdersListEligibleApproversSort) values, checked when
+    /// compiling. A filter on a property the listed model does not have, or a sort or search it does not
+    /// take, is refused before anything is sent (`xp.` paths are free).
     pub fn list_eligible_approvers(&self, direction: models::OrderDirection, order_id: &str) -> ListCall<models::User> {
         self.client
             .call(&operations::ORDERS_LIST_ELIGIBLE_APPROVERS)
+            .list_fields(&operations::ORDERS_LIST_ELIGIBLE_APPROVERS_FIELDS)
             .path_param(direction.as_str())
             .path_param(order_id)
             .listing()
@@ -439,7 +449,10 @@ impl OrdersApi {
     /// `search_on` takes `ID`, `Name`, `Code`, `Description`, `FinePrint`, `EligibleExpression`,
     /// `ValueExpression`. `sort_by` takes `Name`, `ID`, `Code`, `DateApplied`, `StartDate`,
     /// `ExpirationDate`, `EligibleExpression`, `ValueExpression`, `CanCombine`, `AutoApply`, `Active`,
-    /// `Priority` (`!` in front for descending).
+    /// `Priority` (`!` in front for descending), or
+    /// [`OrdersListPromotionsSort`](crate::OrdersListPromotionsSort) values, checked when compiling. A
+    /// filter on a property the listed model does not have, or a sort or search it does not take, is
+    /// refused before anything is sent (`xp.` paths are free).
     pub fn list_promotions(
         &self,
         direction: models::OrderDirection,
@@ -447,6 +460,7 @@ impl OrdersApi {
     ) -> ListCall<models::OrderPromotion> {
         self.client
             .call(&operations::ORDERS_LIST_PROMOTIONS)
+            .list_fields(&operations::ORDERS_LIST_PROMOTIONS_FIELDS)
             .path_param(direction.as_str())
             .path_param(order_id)
             .listing()
@@ -548,10 +562,13 @@ impl OrdersApi {
     /// and filters, `.send()` for one page, `.pages()` or `.items()` for all of them. `search_on` takes
     /// `ID`, `BuyerID`, `Shipper`, `DateShipped`, `DateDelivered`, `TrackingNumber`. `sort_by` takes
     /// `DateShipped`, `OwnerID`, `ID`, `BuyerID`, `Shipper`, `DateDelivered`, `Cost` (`!` in front for
-    /// descending).
+    /// descending), or [`OrdersListShipmentsSort`](crate::OrdersListShipmentsSort) values, checked when
+    /// compiling. A filter on a property the listed model does not have, or a sort or search it does not
+    /// take, is refused before anything is sent (`xp.` paths are free).
     pub fn list_shipments(&self, direction: models::OrderDirection, order_id: &str) -> ListCall<models::Shipment> {
         self.client
             .call(&operations::ORDERS_LIST_SHIPMENTS)
+            .list_fields(&operations::ORDERS_LIST_SHIPMENTS_FIELDS)
             .path_param(direction.as_str())
             .path_param(order_id)
             .listing()
@@ -571,7 +588,7 @@ impl OrdersApi {
     ///
     /// - `direction`: Direction of the order, from the current user's perspective. Possible values: incoming, outgoing, all.
     /// - `order_id`: ID of the order. Sent as one path segment, whatever it holds.
-    /// - the body: a [`Address`](crate::models::Address); without `Street1` or `City` or `Country` it is refused before anything is sent.
+    /// - the body: a [`Address`](crate::models::Address); without `Street1` or `City` or `Country` it is refused before anything is sent. So are `State` (US, CA) and `Zip` (US, CA) where its `Country` is one of those.
     ///
     /// Answers the [`Order`](crate::models::Order).
     pub fn set_shipping_address(
@@ -584,7 +601,11 @@ impl OrdersApi {
             .call(&operations::ORDERS_SET_SHIPPING_ADDRESS)
             .path_param(direction.as_str())
             .path_param(order_id)
-            .json_requiring(address, &["Street1", "City", "Country"])
+            .json_requiring_by_country(
+                address,
+                &["Street1", "City", "Country"],
+                &[("State", &["US", "CA"]), ("Zip", &["US", "CA"])],
+            )
             .returning()
     }
 
@@ -711,7 +732,10 @@ impl OrdersApi {
     /// `search_on` takes `ID`, `Name`, `Code`, `Description`, `FinePrint`, `EligibleExpression`,
     /// `ValueExpression`. `sort_by` takes `Name`, `ID`, `Code`, `StartDate`, `ExpirationDate`,
     /// `EligibleExpression`, `ValueExpression`, `CanCombine`, `AutoApply`, `Active`, `Priority` (`!` in
-    /// front for descending).
+    /// front for descending), or
+    /// [`OrdersListEligiblePromotionsSort`](crate::OrdersListEligiblePromotionsSort) values, checked when
+    /// compiling. A filter on a property the listed model does not have, or a sort or search it does not
+    /// take, is refused before anything is sent (`xp.` paths are free).
     pub fn list_eligible_promotions(
         &self,
         direction: models::OrderDirection,
@@ -719,6 +743,7 @@ impl OrdersApi {
     ) -> ListCall<models::EligiblePromotion> {
         self.client
             .call(&operations::ORDERS_LIST_ELIGIBLE_PROMOTIONS)
+            .list_fields(&operations::ORDERS_LIST_ELIGIBLE_PROMOTIONS_FIELDS)
             .path_param(direction.as_str())
             .path_param(order_id)
             .listing()
@@ -765,5 +790,177 @@ operation_request! {
         /// Type of search to perform. Possible values: AnyTerm (default), AllTermsAnyField, AllTermsSameField,
         /// ExactPhrase, ExactPhrasePrefix. (`searchType`)
         fn search_type(search_type: models::SearchType) => "searchType";
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`OrdersApi::list`] sorts by:
+    /// `ListOptions::new().sort_by([OrdersListSort::DateSubmitted.descending()])`.
+    pub enum OrdersListSort {
+        /// `DateSubmitted`.
+        DateSubmitted = "DateSubmitted",
+        /// `DateCreated`.
+        DateCreated = "DateCreated",
+        /// `ID`.
+        Id = "ID",
+        /// `FromCompanyID`.
+        FromCompanyId = "FromCompanyID",
+        /// `ToCompanyID`.
+        ToCompanyId = "ToCompanyID",
+        /// `FromUserID`.
+        FromUserId = "FromUserID",
+        /// `Status`.
+        Status = "Status",
+        /// `DateApproved`.
+        DateApproved = "DateApproved",
+        /// `DateDeclined`.
+        DateDeclined = "DateDeclined",
+        /// `DateCanceled`.
+        DateCanceled = "DateCanceled",
+        /// `DateCompleted`.
+        DateCompleted = "DateCompleted",
+        /// `LastUpdated`.
+        LastUpdated = "LastUpdated",
+        /// `Subtotal`.
+        Subtotal = "Subtotal",
+        /// `ShippingCost`.
+        ShippingCost = "ShippingCost",
+        /// `TaxCost`.
+        TaxCost = "TaxCost",
+        /// `Gratuity`.
+        Gratuity = "Gratuity",
+        /// `Fees`.
+        Fees = "Fees",
+        /// `PromotionDiscount`.
+        PromotionDiscount = "PromotionDiscount",
+        /// `Total`.
+        Total = "Total",
+        /// `IsSubmitted`.
+        IsSubmitted = "IsSubmitted",
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`OrdersApi::list_approvals`] sorts by:
+    /// `ListOptions::new().sort_by([OrdersListApprovalsSort::DateCreated.descending()])`.
+    pub enum OrdersListApprovalsSort {
+        /// `DateCreated`.
+        DateCreated = "DateCreated",
+        /// `AllowResubmit`.
+        AllowResubmit = "AllowResubmit",
+        /// `ApprovalRuleID`.
+        ApprovalRuleId = "ApprovalRuleID",
+        /// `ApprovingGroupID`.
+        ApprovingGroupId = "ApprovingGroupID",
+        /// `Status`.
+        Status = "Status",
+        /// `DateCompleted`.
+        DateCompleted = "DateCompleted",
+        /// `Approver`.
+        Approver = "Approver",
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`OrdersApi::list_eligible_approvers`] sorts by:
+    /// `ListOptions::new().sort_by([OrdersListEligibleApproversSort::LastName.descending()])`.
+    pub enum OrdersListEligibleApproversSort {
+        /// `LastName`.
+        LastName = "LastName",
+        /// `FirstName`.
+        FirstName = "FirstName",
+        /// `Username`.
+        Username = "Username",
+        /// `ID`.
+        Id = "ID",
+        /// `Email`.
+        Email = "Email",
+        /// `DateCreated`.
+        DateCreated = "DateCreated",
+        /// `LastActive`.
+        LastActive = "LastActive",
+        /// `PasswordLastSetDate`.
+        PasswordLastSetDate = "PasswordLastSetDate",
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`OrdersApi::list_promotions`] sorts by:
+    /// `ListOptions::new().sort_by([OrdersListPromotionsSort::Name.descending()])`.
+    pub enum OrdersListPromotionsSort {
+        /// `Name`.
+        Name = "Name",
+        /// `ID`.
+        Id = "ID",
+        /// `Code`.
+        Code = "Code",
+        /// `DateApplied`.
+        DateApplied = "DateApplied",
+        /// `StartDate`.
+        StartDate = "StartDate",
+        /// `ExpirationDate`.
+        ExpirationDate = "ExpirationDate",
+        /// `EligibleExpression`.
+        EligibleExpression = "EligibleExpression",
+        /// `ValueExpression`.
+        ValueExpression = "ValueExpression",
+        /// `CanCombine`.
+        CanCombine = "CanCombine",
+        /// `AutoApply`.
+        AutoApply = "AutoApply",
+        /// `Active`.
+        Active = "Active",
+        /// `Priority`.
+        Priority = "Priority",
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`OrdersApi::list_shipments`] sorts by:
+    /// `ListOptions::new().sort_by([OrdersListShipmentsSort::DateShipped.descending()])`.
+    pub enum OrdersListShipmentsSort {
+        /// `DateShipped`.
+        DateShipped = "DateShipped",
+        /// `OwnerID`.
+        OwnerId = "OwnerID",
+        /// `ID`.
+        Id = "ID",
+        /// `BuyerID`.
+        BuyerId = "BuyerID",
+        /// `Shipper`.
+        Shipper = "Shipper",
+        /// `DateDelivered`.
+        DateDelivered = "DateDelivered",
+        /// `Cost`.
+        Cost = "Cost",
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`OrdersApi::list_eligible_promotions`] sorts by:
+    /// `ListOptions::new().sort_by([OrdersListEligiblePromotionsSort::Name.descending()])`.
+    pub enum OrdersListEligiblePromotionsSort {
+        /// `Name`.
+        Name = "Name",
+        /// `ID`.
+        Id = "ID",
+        /// `Code`.
+        Code = "Code",
+        /// `StartDate`.
+        StartDate = "StartDate",
+        /// `ExpirationDate`.
+        ExpirationDate = "ExpirationDate",
+        /// `EligibleExpression`.
+        EligibleExpression = "EligibleExpression",
+        /// `ValueExpression`.
+        ValueExpression = "ValueExpression",
+        /// `CanCombine`.
+        CanCombine = "CanCombine",
+        /// `AutoApply`.
+        AutoApply = "AutoApply",
+        /// `Active`.
+        Active = "Active",
+        /// `Priority`.
+        Priority = "Priority",
     }
 }

@@ -3,28 +3,23 @@
 //!
 //! The Payments resource of OrderCloud's Orders and Fulfillment section.
 
-use ordercloud_transport::{ApiClient, Call, ListCall};
+use ordercloud_transport::{Call, ListCall, api_handle};
 
 use crate::models;
 use crate::operations;
 
-/// The Payments resource of OrderCloud's Orders and Fulfillment section.
-///
-/// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
-/// parameters (in path order), then those the operation needs, then its body, and returns the call to
-/// send, whose other options are its methods.
-#[derive(Clone, Debug)]
-pub struct PaymentsApi {
-    client: ApiClient,
+api_handle! {
+    /// The Payments resource of OrderCloud's Orders and Fulfillment section.
+    ///
+    /// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
+    /// parameters (in path order), then those the operation needs, then its body, and returns the call to
+    /// send (or to `.await`), whose other options are its methods.
+    pub struct PaymentsApi;
+    /// Payments through `client`: a session's client for signed-in calls.
+    fn new;
 }
 
 impl PaymentsApi {
-    /// Payments through `client`: a session's client for signed-in calls. Its calls name this crate in the
-    /// User-Agent.
-    pub fn new(client: ApiClient) -> Self {
-        Self { client: client.for_api_crate(crate::API_CRATE) }
-    }
-
     /// List payments.
     ///
     /// `GET /v1/orders/{direction}/{orderID}/payments` (`Payments.List`,
@@ -39,9 +34,16 @@ impl PaymentsApi {
     /// A list of [`Payment`](crate::models::Payment): `.options(&ListOptions)` for the page, search, sort
     /// and filters, `.send()` for one page, `.pages()` or `.items()` for all of them. `search_on` takes
     /// `ID`, `Description`. `sort_by` takes `DateCreated`, `ID`, `Type`, `CreditCardID`,
-    /// `SpendingAccountID` (`!` in front for descending).
+    /// `SpendingAccountID` (`!` in front for descending), or [`PaymentsListSort`](crate::PaymentsListSort)
+    /// values, checked when compiling. A filter on a property the listed model does not have, or a sort or
+    /// search it does not take, is refused before anything is sent (`xp.` paths are free).
     pub fn list(&self, direction: models::OrderDirection, order_id: &str) -> ListCall<models::Payment> {
-        self.client.call(&operations::PAYMENTS_LIST).path_param(direction.as_str()).path_param(order_id).listing()
+        self.client
+            .call(&operations::PAYMENTS_LIST)
+            .list_fields(&operations::PAYMENTS_LIST_FIELDS)
+            .path_param(direction.as_str())
+            .path_param(order_id)
+            .listing()
     }
 
     /// Create a payment.
@@ -210,5 +212,22 @@ impl PaymentsApi {
             .path_param(payment_id)
             .path_param(transaction_id)
             .returning_nothing()
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`PaymentsApi::list`] sorts by:
+    /// `ListOptions::new().sort_by([PaymentsListSort::DateCreated.descending()])`.
+    pub enum PaymentsListSort {
+        /// `DateCreated`.
+        DateCreated = "DateCreated",
+        /// `ID`.
+        Id = "ID",
+        /// `Type`.
+        Type = "Type",
+        /// `CreditCardID`.
+        CreditCardId = "CreditCardID",
+        /// `SpendingAccountID`.
+        SpendingAccountId = "SpendingAccountID",
     }
 }

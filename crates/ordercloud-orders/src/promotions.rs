@@ -5,30 +5,25 @@
 //! rules that can be applied for available dates, occurences and value.
 //! Promotions can be assigned to Products, Categories, Buyers, UserGroups and Users for redemption.
 
-use ordercloud_transport::{ApiClient, Call, ListCall, operation_request};
+use ordercloud_transport::{Call, ListCall, api_handle, operation_request};
 
 use crate::models;
 use crate::operations;
 
-/// Promotions are used to reduce the cost of a line item or an order. Promotions can have redemption
-/// rules that can be applied for available dates, occurences and value.
-/// Promotions can be assigned to Products, Categories, Buyers, UserGroups and Users for redemption.
-///
-/// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
-/// parameters (in path order), then those the operation needs, then its body, and returns the call to
-/// send, whose other options are its methods.
-#[derive(Clone, Debug)]
-pub struct PromotionsApi {
-    client: ApiClient,
+api_handle! {
+    /// Promotions are used to reduce the cost of a line item or an order. Promotions can have redemption
+    /// rules that can be applied for available dates, occurences and value.
+    /// Promotions can be assigned to Products, Categories, Buyers, UserGroups and Users for redemption.
+    ///
+    /// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
+    /// parameters (in path order), then those the operation needs, then its body, and returns the call to
+    /// send (or to `.await`), whose other options are its methods.
+    pub struct PromotionsApi;
+    /// Promotions through `client`: a session's client for signed-in calls.
+    fn new;
 }
 
 impl PromotionsApi {
-    /// Promotions through `client`: a session's client for signed-in calls. Its calls name this crate in
-    /// the User-Agent.
-    pub fn new(client: ApiClient) -> Self {
-        Self { client: client.for_api_crate(crate::API_CRATE) }
-    }
-
     /// List promotions.
     ///
     /// `GET /v1/promotions` (`Promotions.List`,
@@ -39,9 +34,12 @@ impl PromotionsApi {
     /// sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them. `search_on`
     /// takes `ID`, `Name`, `Code`, `Description`, `FinePrint`, `EligibleExpression`, `ValueExpression`.
     /// `sort_by` takes `Name`, `ID`, `Code`, `StartDate`, `ExpirationDate`, `EligibleExpression`,
-    /// `ValueExpression`, `CanCombine`, `AutoApply`, `Active`, `Priority` (`!` in front for descending).
+    /// `ValueExpression`, `CanCombine`, `AutoApply`, `Active`, `Priority` (`!` in front for descending), or
+    /// [`PromotionsListSort`](crate::PromotionsListSort) values, checked when compiling. A filter on a
+    /// property the listed model does not have, or a sort or search it does not take, is refused before
+    /// anything is sent (`xp.` paths are free).
     pub fn list(&self) -> ListCall<models::Promotion> {
-        self.client.call(&operations::PROMOTIONS_LIST).listing()
+        self.client.call(&operations::PROMOTIONS_LIST).list_fields(&operations::PROMOTIONS_LIST_FIELDS).listing()
     }
 
     /// Create a promotion.
@@ -162,12 +160,13 @@ impl PromotionsApi {
     ///
     /// A list of [`PromotionAssignment`](crate::models::PromotionAssignment): `.options(&ListOptions)` for
     /// the page, search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of
-    /// them. Its own query parameters are methods of the request: `buyer_id`, `promotion_id`, `user_id`,
-    /// `user_group_id`, `level`.
+    /// them. A filter on a property the listed model does not have, or a sort or search it does not take,
+    /// is refused before anything is sent (`xp.` paths are free). Its own query parameters are methods of
+    /// the request: `buyer_id`, `promotion_id`, `user_id`, `user_group_id`, `level`.
     pub fn list_assignments(&self) -> PromotionsListAssignments {
         self.client
             .call(&operations::PROMOTIONS_LIST_ASSIGNMENTS)
-            .own_query_parameters(&["buyerID", "promotionID", "userID", "userGroupID", "level"])
+            .list_fields(&operations::PROMOTIONS_LIST_ASSIGNMENTS_FIELDS)
             .listing()
             .into()
     }
@@ -188,6 +187,35 @@ impl PromotionsApi {
             .call(&operations::PROMOTIONS_SAVE_ASSIGNMENT)
             .json_requiring(promotion_assignment, &["PromotionID", "BuyerID"])
             .returning_nothing()
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`PromotionsApi::list`] sorts by:
+    /// `ListOptions::new().sort_by([PromotionsListSort::Name.descending()])`.
+    pub enum PromotionsListSort {
+        /// `Name`.
+        Name = "Name",
+        /// `ID`.
+        Id = "ID",
+        /// `Code`.
+        Code = "Code",
+        /// `StartDate`.
+        StartDate = "StartDate",
+        /// `ExpirationDate`.
+        ExpirationDate = "ExpirationDate",
+        /// `EligibleExpression`.
+        EligibleExpression = "EligibleExpression",
+        /// `ValueExpression`.
+        ValueExpression = "ValueExpression",
+        /// `CanCombine`.
+        CanCombine = "CanCombine",
+        /// `AutoApply`.
+        AutoApply = "AutoApply",
+        /// `Active`.
+        Active = "Active",
+        /// `Priority`.
+        Priority = "Priority",
     }
 }
 

@@ -6,31 +6,26 @@
 //! items to return. Properties are also available to control the triggers and timing for processing
 //! approvals whether parallel to another rule, or in succession of a previous rule.
 
-use ordercloud_transport::{ApiClient, Call, ListCall};
+use ordercloud_transport::{Call, ListCall, api_handle};
 
 use crate::models;
 use crate::operations;
 
-/// Order return approval rules are used to verify the integrity of an order return. Common examples
-/// include order returns exceeding a specified refund amount or order returns that contain no physical
-/// items to return. Properties are also available to control the triggers and timing for processing
-/// approvals whether parallel to another rule, or in succession of a previous rule.
-///
-/// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
-/// parameters (in path order), then those the operation needs, then its body, and returns the call to
-/// send, whose other options are its methods.
-#[derive(Clone, Debug)]
-pub struct SellerApprovalRulesApi {
-    client: ApiClient,
+api_handle! {
+    /// Order return approval rules are used to verify the integrity of an order return. Common examples
+    /// include order returns exceeding a specified refund amount or order returns that contain no physical
+    /// items to return. Properties are also available to control the triggers and timing for processing
+    /// approvals whether parallel to another rule, or in succession of a previous rule.
+    ///
+    /// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
+    /// parameters (in path order), then those the operation needs, then its body, and returns the call to
+    /// send (or to `.await`), whose other options are its methods.
+    pub struct SellerApprovalRulesApi;
+    /// Seller Approval Rules through `client`: a session's client for signed-in calls.
+    fn new;
 }
 
 impl SellerApprovalRulesApi {
-    /// Seller Approval Rules through `client`: a session's client for signed-in calls. Its calls name this
-    /// crate in the User-Agent.
-    pub fn new(client: ApiClient) -> Self {
-        Self { client: client.for_api_crate(crate::API_CRATE) }
-    }
-
     /// List seller approval rules.
     ///
     /// `GET /v1/approvalrules` (`SellerApprovalRules.List`,
@@ -40,9 +35,15 @@ impl SellerApprovalRulesApi {
     /// A list of [`SellerApprovalRule`](crate::models::SellerApprovalRule): `.options(&ListOptions)` for
     /// the page, search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of
     /// them. `search_on` takes `ID`, `Name`, `Description`, `RuleExpression`. `sort_by` takes `Name`, `ID`,
-    /// `ApprovingGroupID`, `RuleExpression` (`!` in front for descending).
+    /// `ApprovingGroupID`, `RuleExpression` (`!` in front for descending), or
+    /// [`SellerApprovalRulesListSort`](crate::SellerApprovalRulesListSort) values, checked when compiling.
+    /// A filter on a property the listed model does not have, or a sort or search it does not take, is
+    /// refused before anything is sent (`xp.` paths are free).
     pub fn list(&self) -> ListCall<models::SellerApprovalRule> {
-        self.client.call(&operations::SELLER_APPROVAL_RULES_LIST).listing()
+        self.client
+            .call(&operations::SELLER_APPROVAL_RULES_LIST)
+            .list_fields(&operations::SELLER_APPROVAL_RULES_LIST_FIELDS)
+            .listing()
     }
 
     /// Create a seller approval rule.
@@ -143,5 +144,20 @@ impl SellerApprovalRulesApi {
             .path_param(approval_rule_id)
             .json(seller_approval_rule)
             .returning()
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`SellerApprovalRulesApi::list`] sorts by:
+    /// `ListOptions::new().sort_by([SellerApprovalRulesListSort::Name.descending()])`.
+    pub enum SellerApprovalRulesListSort {
+        /// `Name`.
+        Name = "Name",
+        /// `ID`.
+        Id = "ID",
+        /// `ApprovingGroupID`.
+        ApprovingGroupId = "ApprovingGroupID",
+        /// `RuleExpression`.
+        RuleExpression = "RuleExpression",
     }
 }

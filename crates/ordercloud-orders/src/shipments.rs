@@ -5,30 +5,25 @@
 //! packaged and delivered to the Buyer as a single unit. It is typically created by the Marketplace
 //! Owner after the Order is submitted as part of the fulfillment process.
 
-use ordercloud_transport::{ApiClient, Call, ListCall, operation_request};
+use ordercloud_transport::{Call, ListCall, api_handle, operation_request};
 
 use crate::models;
 use crate::operations;
 
-/// A Shipment is a grouping of one or more Line Items from one or more Orders that is physically
-/// packaged and delivered to the Buyer as a single unit. It is typically created by the Marketplace
-/// Owner after the Order is submitted as part of the fulfillment process.
-///
-/// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
-/// parameters (in path order), then those the operation needs, then its body, and returns the call to
-/// send, whose other options are its methods.
-#[derive(Clone, Debug)]
-pub struct ShipmentsApi {
-    client: ApiClient,
+api_handle! {
+    /// A Shipment is a grouping of one or more Line Items from one or more Orders that is physically
+    /// packaged and delivered to the Buyer as a single unit. It is typically created by the Marketplace
+    /// Owner after the Order is submitted as part of the fulfillment process.
+    ///
+    /// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
+    /// parameters (in path order), then those the operation needs, then its body, and returns the call to
+    /// send (or to `.await`), whose other options are its methods.
+    pub struct ShipmentsApi;
+    /// Shipments through `client`: a session's client for signed-in calls.
+    fn new;
 }
 
 impl ShipmentsApi {
-    /// Shipments through `client`: a session's client for signed-in calls. Its calls name this crate in the
-    /// User-Agent.
-    pub fn new(client: ApiClient) -> Self {
-        Self { client: client.for_api_crate(crate::API_CRATE) }
-    }
-
     /// List shipments.
     ///
     /// `GET /v1/shipments` (`Shipments.List`,
@@ -39,9 +34,12 @@ impl ShipmentsApi {
     /// and filters, `.send()` for one page, `.pages()` or `.items()` for all of them. `search_on` takes
     /// `ID`, `BuyerID`, `Shipper`, `DateShipped`, `DateDelivered`, `TrackingNumber`. `sort_by` takes
     /// `DateShipped`, `OwnerID`, `ID`, `BuyerID`, `Shipper`, `DateDelivered`, `Cost` (`!` in front for
-    /// descending). Its own query parameters are methods of the request: `order_id`.
+    /// descending), or [`ShipmentsListSort`](crate::ShipmentsListSort) values, checked when compiling. A
+    /// filter on a property the listed model does not have, or a sort or search it does not take, is
+    /// refused before anything is sent (`xp.` paths are free). Its own query parameters are methods of the
+    /// request: `order_id`.
     pub fn list(&self) -> ShipmentsList {
-        self.client.call(&operations::SHIPMENTS_LIST).own_query_parameters(&["orderID"]).listing().into()
+        self.client.call(&operations::SHIPMENTS_LIST).list_fields(&operations::SHIPMENTS_LIST_FIELDS).listing().into()
     }
 
     /// Create a shipment.
@@ -137,9 +135,16 @@ impl ShipmentsApi {
     ///
     /// A list of [`ShipmentItem`](crate::models::ShipmentItem): `.options(&ListOptions)` for the page,
     /// search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them.
-    /// `sort_by` takes `OrderID`, `LineItemID` (`!` in front for descending).
+    /// `sort_by` takes `OrderID`, `LineItemID` (`!` in front for descending), or
+    /// [`ShipmentsListItemsSort`](crate::ShipmentsListItemsSort) values, checked when compiling. A filter
+    /// on a property the listed model does not have, or a sort or search it does not take, is refused
+    /// before anything is sent (`xp.` paths are free).
     pub fn list_items(&self, shipment_id: &str) -> ListCall<models::ShipmentItem> {
-        self.client.call(&operations::SHIPMENTS_LIST_ITEMS).path_param(shipment_id).listing()
+        self.client
+            .call(&operations::SHIPMENTS_LIST_ITEMS)
+            .list_fields(&operations::SHIPMENTS_LIST_ITEMS_FIELDS)
+            .path_param(shipment_id)
+            .listing()
     }
 
     /// Create or update a shipment item.
@@ -219,14 +224,18 @@ impl ShipmentsApi {
     /// # Arguments
     ///
     /// - `shipment_id`: ID of the shipment. Sent as one path segment, whatever it holds.
-    /// - the body: a [`Address`](crate::models::Address); without `Street1` or `City` or `Country` it is refused before anything is sent.
+    /// - the body: a [`Address`](crate::models::Address); without `Street1` or `City` or `Country` it is refused before anything is sent. So are `State` (US, CA) and `Zip` (US, CA) where its `Country` is one of those.
     ///
     /// Answers the [`Shipment`](crate::models::Shipment).
     pub fn set_ship_from_address(&self, shipment_id: &str, address: &models::Address) -> Call<models::Shipment> {
         self.client
             .call(&operations::SHIPMENTS_SET_SHIP_FROM_ADDRESS)
             .path_param(shipment_id)
-            .json_requiring(address, &["Street1", "City", "Country"])
+            .json_requiring_by_country(
+                address,
+                &["Street1", "City", "Country"],
+                &[("State", &["US", "CA"]), ("Zip", &["US", "CA"])],
+            )
             .returning()
     }
 
@@ -243,14 +252,18 @@ impl ShipmentsApi {
     /// # Arguments
     ///
     /// - `shipment_id`: ID of the shipment. Sent as one path segment, whatever it holds.
-    /// - the body: a [`Address`](crate::models::Address); without `Street1` or `City` or `Country` it is refused before anything is sent.
+    /// - the body: a [`Address`](crate::models::Address); without `Street1` or `City` or `Country` it is refused before anything is sent. So are `State` (US, CA) and `Zip` (US, CA) where its `Country` is one of those.
     ///
     /// Answers the [`Shipment`](crate::models::Shipment).
     pub fn set_ship_to_address(&self, shipment_id: &str, address: &models::Address) -> Call<models::Shipment> {
         self.client
             .call(&operations::SHIPMENTS_SET_SHIP_TO_ADDRESS)
             .path_param(shipment_id)
-            .json_requiring(address, &["Street1", "City", "Country"])
+            .json_requiring_by_country(
+                address,
+                &["Street1", "City", "Country"],
+                &[("State", &["US", "CA"]), ("Zip", &["US", "CA"])],
+            )
             .returning()
     }
 }
@@ -261,5 +274,37 @@ operation_request! {
     pub struct ShipmentsList: list ListCall<models::Shipment> {
         /// ID of the order. (`orderID`)
         fn order_id(order_id: &str) => "orderID";
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`ShipmentsApi::list`] sorts by:
+    /// `ListOptions::new().sort_by([ShipmentsListSort::DateShipped.descending()])`.
+    pub enum ShipmentsListSort {
+        /// `DateShipped`.
+        DateShipped = "DateShipped",
+        /// `OwnerID`.
+        OwnerId = "OwnerID",
+        /// `ID`.
+        Id = "ID",
+        /// `BuyerID`.
+        BuyerId = "BuyerID",
+        /// `Shipper`.
+        Shipper = "Shipper",
+        /// `DateDelivered`.
+        DateDelivered = "DateDelivered",
+        /// `Cost`.
+        Cost = "Cost",
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`ShipmentsApi::list_items`] sorts by:
+    /// `ListOptions::new().sort_by([ShipmentsListItemsSort::OrderId.descending()])`.
+    pub enum ShipmentsListItemsSort {
+        /// `OrderID`.
+        OrderId = "OrderID",
+        /// `LineItemID`.
+        LineItemId = "LineItemID",
     }
 }

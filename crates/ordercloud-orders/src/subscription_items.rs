@@ -3,28 +3,23 @@
 //!
 //! The SubscriptionItems resource of OrderCloud's Orders and Fulfillment section.
 
-use ordercloud_transport::{ApiClient, Call, ListCall};
+use ordercloud_transport::{Call, ListCall, api_handle};
 
 use crate::models;
 use crate::operations;
 
-/// The SubscriptionItems resource of OrderCloud's Orders and Fulfillment section.
-///
-/// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
-/// parameters (in path order), then those the operation needs, then its body, and returns the call to
-/// send, whose other options are its methods.
-#[derive(Clone, Debug)]
-pub struct SubscriptionItemsApi {
-    client: ApiClient,
+api_handle! {
+    /// The SubscriptionItems resource of OrderCloud's Orders and Fulfillment section.
+    ///
+    /// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
+    /// parameters (in path order), then those the operation needs, then its body, and returns the call to
+    /// send (or to `.await`), whose other options are its methods.
+    pub struct SubscriptionItemsApi;
+    /// SubscriptionItems through `client`: a session's client for signed-in calls.
+    fn new;
 }
 
 impl SubscriptionItemsApi {
-    /// SubscriptionItems through `client`: a session's client for signed-in calls. Its calls name this
-    /// crate in the User-Agent.
-    pub fn new(client: ApiClient) -> Self {
-        Self { client: client.for_api_crate(crate::API_CRATE) }
-    }
-
     /// List subscription items.
     ///
     /// `GET /v1/subscriptions/{subscriptionID}/items` (`SubscriptionItems.List`,
@@ -38,9 +33,16 @@ impl SubscriptionItemsApi {
     ///
     /// A list of [`LineItem`](crate::models::LineItem): `.options(&ListOptions)` for the page, search, sort
     /// and filters, `.send()` for one page, `.pages()` or `.items()` for all of them. `search_on` takes
-    /// `ID`, `ProductID`. `sort_by` takes `DateAdded`, `ID`, `ProductID` (`!` in front for descending).
+    /// `ID`, `ProductID`. `sort_by` takes `DateAdded`, `ID`, `ProductID` (`!` in front for descending), or
+    /// [`SubscriptionItemsListSort`](crate::SubscriptionItemsListSort) values, checked when compiling. A
+    /// filter on a property the listed model does not have, or a sort or search it does not take, is
+    /// refused before anything is sent (`xp.` paths are free).
     pub fn list(&self, subscription_id: &str) -> ListCall<models::LineItem> {
-        self.client.call(&operations::SUBSCRIPTION_ITEMS_LIST).path_param(subscription_id).listing()
+        self.client
+            .call(&operations::SUBSCRIPTION_ITEMS_LIST)
+            .list_fields(&operations::SUBSCRIPTION_ITEMS_LIST_FIELDS)
+            .path_param(subscription_id)
+            .listing()
     }
 
     /// Create a subscription item.
@@ -161,5 +163,18 @@ impl SubscriptionItemsApi {
             .path_param(subscription_item_id)
             .json(line_item)
             .returning()
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`SubscriptionItemsApi::list`] sorts by:
+    /// `ListOptions::new().sort_by([SubscriptionItemsListSort::DateAdded.descending()])`.
+    pub enum SubscriptionItemsListSort {
+        /// `DateAdded`.
+        DateAdded = "DateAdded",
+        /// `ID`.
+        Id = "ID",
+        /// `ProductID`.
+        ProductId = "ProductID",
     }
 }

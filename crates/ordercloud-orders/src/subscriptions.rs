@@ -3,28 +3,23 @@
 //!
 //! The Subscriptions resource of OrderCloud's Orders and Fulfillment section.
 
-use ordercloud_transport::{ApiClient, Call, ListCall};
+use ordercloud_transport::{Call, ListCall, api_handle};
 
 use crate::models;
 use crate::operations;
 
-/// The Subscriptions resource of OrderCloud's Orders and Fulfillment section.
-///
-/// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
-/// parameters (in path order), then those the operation needs, then its body, and returns the call to
-/// send, whose other options are its methods.
-#[derive(Clone, Debug)]
-pub struct SubscriptionsApi {
-    client: ApiClient,
+api_handle! {
+    /// The Subscriptions resource of OrderCloud's Orders and Fulfillment section.
+    ///
+    /// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
+    /// parameters (in path order), then those the operation needs, then its body, and returns the call to
+    /// send (or to `.await`), whose other options are its methods.
+    pub struct SubscriptionsApi;
+    /// Subscriptions through `client`: a session's client for signed-in calls.
+    fn new;
 }
 
 impl SubscriptionsApi {
-    /// Subscriptions through `client`: a session's client for signed-in calls. Its calls name this crate in
-    /// the User-Agent.
-    pub fn new(client: ApiClient) -> Self {
-        Self { client: client.for_api_crate(crate::API_CRATE) }
-    }
-
     /// List subscriptions.
     ///
     /// `GET /v1/subscriptions` (`Subscriptions.List`,
@@ -36,9 +31,12 @@ impl SubscriptionsApi {
     /// search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them.
     /// `search_on` takes `ID`, `FromCompanyID`, `ToCompanyID`, `Interval`. `sort_by` takes `ID`,
     /// `Interval`, `NextOrderDate`, `LastOrderDate`, `DateCreated`, `EndDate`, `FromCompanyID`,
-    /// `FromUserID`, `ToCompanyID` (`!` in front for descending).
+    /// `FromUserID`, `ToCompanyID` (`!` in front for descending), or
+    /// [`SubscriptionsListSort`](crate::SubscriptionsListSort) values, checked when compiling. A filter on
+    /// a property the listed model does not have, or a sort or search it does not take, is refused before
+    /// anything is sent (`xp.` paths are free).
     pub fn list(&self) -> ListCall<models::Subscription> {
-        self.client.call(&operations::SUBSCRIPTIONS_LIST).listing()
+        self.client.call(&operations::SUBSCRIPTIONS_LIST).list_fields(&operations::SUBSCRIPTIONS_LIST_FIELDS).listing()
     }
 
     /// Create a subscription.
@@ -131,5 +129,30 @@ impl SubscriptionsApi {
         subscription: &models::PartialSubscription,
     ) -> Call<models::Subscription> {
         self.client.call(&operations::SUBSCRIPTIONS_PATCH).path_param(subscription_id).json(subscription).returning()
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`SubscriptionsApi::list`] sorts by:
+    /// `ListOptions::new().sort_by([SubscriptionsListSort::Id.descending()])`.
+    pub enum SubscriptionsListSort {
+        /// `ID`.
+        Id = "ID",
+        /// `Interval`.
+        Interval = "Interval",
+        /// `NextOrderDate`.
+        NextOrderDate = "NextOrderDate",
+        /// `LastOrderDate`.
+        LastOrderDate = "LastOrderDate",
+        /// `DateCreated`.
+        DateCreated = "DateCreated",
+        /// `EndDate`.
+        EndDate = "EndDate",
+        /// `FromCompanyID`.
+        FromCompanyId = "FromCompanyID",
+        /// `FromUserID`.
+        FromUserId = "FromUserID",
+        /// `ToCompanyID`.
+        ToCompanyId = "ToCompanyID",
     }
 }

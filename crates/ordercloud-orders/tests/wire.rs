@@ -55,3 +55,18 @@ async fn a_line_item_needs_its_product() {
     assert_eq!(line.send().await.unwrap().quantity, Some(0));
     assert_eq!(mock.requests()[0].body_json::<Value>().unwrap(), json!({"ProductID": "bike", "Quantity": 0}));
 }
+
+#[tokio::test]
+async fn an_address_in_the_us_needs_its_state_and_zip() {
+    use ordercloud_orders::models::Address;
+    let mock = MockTransport::new();
+    let orders = OrdersApi::new(client(&mock));
+    let reno = Address::new().with_street1("1 Main St").with_city("Reno").with_country("US").with_zip("89501");
+    let error = orders.set_shipping_address(OrderDirection::Outgoing, "o1", &reno).send().await.unwrap_err();
+    assert!(error.to_string().ends_with("the body of Orders.SetShippingAddress needs State in US"), "{error}");
+    assert!(mock.requests().is_empty());
+    mock.push_status(200, r#"{"ID":"o1"}"#);
+    let lyon = Address::new().with_street1("1 Rue de la République").with_city("Lyon").with_country("FR");
+    orders.set_shipping_address(OrderDirection::Outgoing, "o1", &lyon).send().await.unwrap();
+    assert_eq!(mock.requests().len(), 1);
+}

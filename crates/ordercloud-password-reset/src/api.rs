@@ -2,30 +2,20 @@
 
 use crate::operations;
 use ordercloud_models::{OneTimePasswordRequest, PasswordReset, PasswordResetRequest, TokenPasswordReset};
-use ordercloud_transport::{ApiClient, Error};
+use ordercloud_transport::{Error, api_handle};
 
-/// The forgotten-credentials endpoints of OrderCloud.
-///
-/// Cheap to clone (it holds an [`ApiClient`], itself shared). The forgotten-credentials
-/// calls need no access token and never send one; [`change_password`](Self::change_password)
-/// is the signed-in user's, with the client's token (a session's client).
-#[derive(Clone, Debug)]
-pub struct PasswordResetApi {
-    client: ApiClient,
+api_handle! {
+    /// The forgotten-credentials endpoints of OrderCloud.
+    ///
+    /// Cheap to clone (it holds an [`ApiClient`](ordercloud_transport::ApiClient), itself shared). The forgotten-credentials
+    /// calls need no access token and never send one; [`change_password`](Self::change_password)
+    /// is the signed-in user's, with the client's token (a session's client).
+    pub struct PasswordResetApi;
+    /// The endpoints, called through `client`.
+    fn new;
 }
 
 impl PasswordResetApi {
-    /// The endpoints, called through `client`; their calls name this crate in the
-    /// User-Agent.
-    pub fn new(client: ApiClient) -> Self {
-        Self { client: client.for_api_crate(concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"))) }
-    }
-
-    /// The client calls go through.
-    pub fn client(&self) -> &ApiClient {
-        &self.client
-    }
-
     /// Asks OrderCloud to email the user a verification code: `POST /v1/password/reset`.
     ///
     /// Succeeds whether or not the user exists (OrderCloud does not reveal accounts). The

@@ -3,28 +3,23 @@
 //!
 //! The Api Clients resource of OrderCloud's Authentication and Authorization section.
 
-use ordercloud_transport::{ApiClient, Call, ListCall, operation_request};
+use ordercloud_transport::{Call, ListCall, api_handle, operation_request};
 
 use crate::models;
 use crate::operations;
 
-/// The Api Clients resource of OrderCloud's Authentication and Authorization section.
-///
-/// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
-/// parameters (in path order), then those the operation needs, then its body, and returns the call to
-/// send, whose other options are its methods.
-#[derive(Clone, Debug)]
-pub struct ApiClientsApi {
-    client: ApiClient,
+api_handle! {
+    /// The Api Clients resource of OrderCloud's Authentication and Authorization section.
+    ///
+    /// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
+    /// parameters (in path order), then those the operation needs, then its body, and returns the call to
+    /// send (or to `.await`), whose other options are its methods.
+    pub struct ApiClientsApi;
+    /// Api Clients through `client`: a session's client for signed-in calls.
+    fn new;
 }
 
 impl ApiClientsApi {
-    /// Api Clients through `client`: a session's client for signed-in calls. Its calls name this crate in
-    /// the User-Agent.
-    pub fn new(client: ApiClient) -> Self {
-        Self { client: client.for_api_crate(crate::API_CRATE) }
-    }
-
     /// List API clients.
     ///
     /// `GET /v1/apiclients` (`ApiClients.List`,
@@ -34,9 +29,12 @@ impl ApiClientsApi {
     /// A list of [`ApiClient`](crate::models::ApiClient): `.options(&ListOptions)` for the page, search,
     /// sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them. `search_on`
     /// takes `ID`, `AppName`, `DefaultContextUserName`. `sort_by` takes `ID`, `AppName`,
-    /// `DefaultContextUserName` (`!` in front for descending).
+    /// `DefaultContextUserName` (`!` in front for descending), or
+    /// [`ApiClientsListSort`](crate::ApiClientsListSort) values, checked when compiling. A filter on a
+    /// property the listed model does not have, or a sort or search it does not take, is refused before
+    /// anything is sent (`xp.` paths are free).
     pub fn list(&self) -> ListCall<models::ApiClient> {
-        self.client.call(&operations::API_CLIENTS_LIST).listing()
+        self.client.call(&operations::API_CLIENTS_LIST).list_fields(&operations::API_CLIENTS_LIST_FIELDS).listing()
     }
 
     /// Create an API client.
@@ -135,12 +133,13 @@ impl ApiClientsApi {
     ///
     /// A list of [`ApiClientAssignment`](crate::models::ApiClientAssignment): `.options(&ListOptions)` for
     /// the page, search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of
-    /// them. Its own query parameters are methods of the request: `api_client_id`, `buyer_id`,
-    /// `supplier_id`.
+    /// them. A filter on a property the listed model does not have, or a sort or search it does not take,
+    /// is refused before anything is sent (`xp.` paths are free). Its own query parameters are methods of
+    /// the request: `api_client_id`, `buyer_id`, `supplier_id`.
     pub fn list_assignments(&self) -> ApiClientsListAssignments {
         self.client
             .call(&operations::API_CLIENTS_LIST_ASSIGNMENTS)
-            .own_query_parameters(&["apiClientID", "buyerID", "supplierID"])
+            .list_fields(&operations::API_CLIENTS_LIST_ASSIGNMENTS_FIELDS)
             .listing()
             .into()
     }
@@ -218,9 +217,16 @@ impl ApiClientsApi {
     ///
     /// A list of [`ApiClientSecret`](crate::models::ApiClientSecret): `.options(&ListOptions)` for the
     /// page, search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them.
-    /// `search_on` takes `ID`. `sort_by` takes `ID` (`!` in front for descending).
+    /// `search_on` takes `ID`. `sort_by` takes `ID` (`!` in front for descending), or
+    /// [`ApiClientsListSecretsSort`](crate::ApiClientsListSecretsSort) values, checked when compiling. A
+    /// filter on a property the listed model does not have, or a sort or search it does not take, is
+    /// refused before anything is sent (`xp.` paths are free).
     pub fn list_secrets(&self, api_client_id: &str) -> ListCall<models::ApiClientSecret> {
-        self.client.call(&operations::API_CLIENTS_LIST_SECRETS).path_param(api_client_id).listing()
+        self.client
+            .call(&operations::API_CLIENTS_LIST_SECRETS)
+            .list_fields(&operations::API_CLIENTS_LIST_SECRETS_FIELDS)
+            .path_param(api_client_id)
+            .listing()
     }
 
     /// Create an API client secret.
@@ -317,6 +323,19 @@ impl ApiClientsApi {
     }
 }
 
+ordercloud_models::sort_fields! {
+    /// What [`ApiClientsApi::list`] sorts by:
+    /// `ListOptions::new().sort_by([ApiClientsListSort::Id.descending()])`.
+    pub enum ApiClientsListSort {
+        /// `ID`.
+        Id = "ID",
+        /// `AppName`.
+        AppName = "AppName",
+        /// `DefaultContextUserName`.
+        DefaultContextUserName = "DefaultContextUserName",
+    }
+}
+
 operation_request! {
     /// The request of [`ApiClientsApi::list_assignments`]: the call, with a method for each query parameter
     /// of `ApiClients.ListAssignments`'s own.
@@ -327,5 +346,14 @@ operation_request! {
         fn buyer_id(buyer_id: &str) => "buyerID";
         /// ID of the supplier. (`supplierID`)
         fn supplier_id(supplier_id: &str) => "supplierID";
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`ApiClientsApi::list_secrets`] sorts by:
+    /// `ListOptions::new().sort_by([ApiClientsListSecretsSort::Id.descending()])`.
+    pub enum ApiClientsListSecretsSort {
+        /// `ID`.
+        Id = "ID",
     }
 }

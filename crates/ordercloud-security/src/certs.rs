@@ -3,31 +3,26 @@
 //!
 //! The Certs resource of OrderCloud's Authentication and Authorization section.
 
-use ordercloud_transport::{ApiClient, Call};
+use ordercloud_transport::{Call, api_handle};
 
 use crate::models;
 use crate::operations;
 
-/// The Certs resource of OrderCloud's Authentication and Authorization section.
-///
-/// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
-/// parameters (in path order), then those the operation needs, then its body, and returns the call to
-/// send, whose other options are its methods.
-#[derive(Clone, Debug)]
-pub struct CertsApi {
-    client: ApiClient,
+api_handle! {
+    /// The Certs resource of OrderCloud's Authentication and Authorization section.
+    ///
+    /// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
+    /// parameters (in path order), then those the operation needs, then its body, and returns the call to
+    /// send (or to `.await`), whose other options are its methods.
+    pub struct CertsApi;
+    /// Certs through `client`: a session's client for signed-in calls.
+    fn new;
 }
 
 impl CertsApi {
-    /// Certs through `client`: a session's client for signed-in calls. Its calls name this crate in the
-    /// User-Agent.
-    pub fn new(client: ApiClient) -> Self {
-        Self { client: client.for_api_crate(crate::API_CRATE) }
-    }
-
     /// Get a single cert public key.
     ///
-    /// `GET /v1/oauth/certs/{ID}` (`Certs.GetPublicKey`,
+    /// `GET /oauth/certs/{ID}` (`Certs.GetPublicKey`,
     /// [reference](https://ordercloud.io/api-reference/authentication-and-authorization/certs/get-public-key)).
     /// Roles that grant it: none: it is anonymous.
     ///

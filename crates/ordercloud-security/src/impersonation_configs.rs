@@ -8,33 +8,28 @@
 //! If you're a buyer user with the BuyerImpersonation role you can impersonate any other buyer user
 //! within the same buyer company as long as an applicable Impersonation Config has been created.
 
-use ordercloud_transport::{ApiClient, Call, ListCall};
+use ordercloud_transport::{Call, ListCall, api_handle};
 
 use crate::models;
 use crate::operations;
 
-/// ImpersonationConfigs allow users to make API calls on behalf of a buyer user, which we refer to as
-/// impersonation.
-/// If you're a marketplace owner user with the BuyerImpersonation role you can impersonate any buyer
-/// user under your organization as long as an applicable Impersonation Config has been created.
-/// If you're a buyer user with the BuyerImpersonation role you can impersonate any other buyer user
-/// within the same buyer company as long as an applicable Impersonation Config has been created.
-///
-/// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
-/// parameters (in path order), then those the operation needs, then its body, and returns the call to
-/// send, whose other options are its methods.
-#[derive(Clone, Debug)]
-pub struct ImpersonationConfigsApi {
-    client: ApiClient,
+api_handle! {
+    /// ImpersonationConfigs allow users to make API calls on behalf of a buyer user, which we refer to as
+    /// impersonation.
+    /// If you're a marketplace owner user with the BuyerImpersonation role you can impersonate any buyer
+    /// user under your organization as long as an applicable Impersonation Config has been created.
+    /// If you're a buyer user with the BuyerImpersonation role you can impersonate any other buyer user
+    /// within the same buyer company as long as an applicable Impersonation Config has been created.
+    ///
+    /// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
+    /// parameters (in path order), then those the operation needs, then its body, and returns the call to
+    /// send (or to `.await`), whose other options are its methods.
+    pub struct ImpersonationConfigsApi;
+    /// Impersonation Configs through `client`: a session's client for signed-in calls.
+    fn new;
 }
 
 impl ImpersonationConfigsApi {
-    /// Impersonation Configs through `client`: a session's client for signed-in calls. Its calls name this
-    /// crate in the User-Agent.
-    pub fn new(client: ApiClient) -> Self {
-        Self { client: client.for_api_crate(crate::API_CRATE) }
-    }
-
     /// List impersonation configs.
     ///
     /// `GET /v1/impersonationconfig` (`ImpersonationConfigs.List`,
@@ -46,9 +41,15 @@ impl ImpersonationConfigsApi {
     /// them. `search_on` takes `ImpersonationBuyerID`, `ImpersonationGroupID`, `ImpersonationUserID`,
     /// `BuyerID`, `GroupID`, `UserID`, `SecurityProfileID`, `ClientID`, `ID`. `sort_by` takes
     /// `ImpersonationBuyerID`, `ImpersonationGroupID`, `ImpersonationUserID`, `BuyerID`, `GroupID`,
-    /// `UserID`, `SecurityProfileID`, `ClientID`, `ID` (`!` in front for descending).
+    /// `UserID`, `SecurityProfileID`, `ClientID`, `ID` (`!` in front for descending), or
+    /// [`ImpersonationConfigsListSort`](crate::ImpersonationConfigsListSort) values, checked when
+    /// compiling. A filter on a property the listed model does not have, or a sort or search it does not
+    /// take, is refused before anything is sent (`xp.` paths are free).
     pub fn list(&self) -> ListCall<models::ImpersonationConfig> {
-        self.client.call(&operations::IMPERSONATION_CONFIGS_LIST).listing()
+        self.client
+            .call(&operations::IMPERSONATION_CONFIGS_LIST)
+            .list_fields(&operations::IMPERSONATION_CONFIGS_LIST_FIELDS)
+            .listing()
     }
 
     /// Create an impersonation config.
@@ -152,5 +153,30 @@ impl ImpersonationConfigsApi {
             .path_param(impersonation_config_id)
             .json(impersonation_config)
             .returning()
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`ImpersonationConfigsApi::list`] sorts by:
+    /// `ListOptions::new().sort_by([ImpersonationConfigsListSort::ImpersonationBuyerId.descending()])`.
+    pub enum ImpersonationConfigsListSort {
+        /// `ImpersonationBuyerID`.
+        ImpersonationBuyerId = "ImpersonationBuyerID",
+        /// `ImpersonationGroupID`.
+        ImpersonationGroupId = "ImpersonationGroupID",
+        /// `ImpersonationUserID`.
+        ImpersonationUserId = "ImpersonationUserID",
+        /// `BuyerID`.
+        BuyerId = "BuyerID",
+        /// `GroupID`.
+        GroupId = "GroupID",
+        /// `UserID`.
+        UserId = "UserID",
+        /// `SecurityProfileID`.
+        SecurityProfileId = "SecurityProfileID",
+        /// `ClientID`.
+        ClientId = "ClientID",
+        /// `ID`.
+        Id = "ID",
     }
 }

@@ -62,21 +62,20 @@ pub mod open_id_connects;
 pub mod operations;
 pub mod security_profiles;
 
-pub use api_clients::{ApiClientsApi, ApiClientsListAssignments};
+pub use api_clients::{ApiClientsApi, ApiClientsListAssignments, ApiClientsListSecretsSort, ApiClientsListSort};
 pub use certs::CertsApi;
-pub use impersonation_configs::ImpersonationConfigsApi;
-pub use open_id_connects::OpenIdConnectsApi;
+pub use impersonation_configs::{ImpersonationConfigsApi, ImpersonationConfigsListSort};
+pub use open_id_connects::{OpenIdConnectsApi, OpenIdConnectsListSort};
 pub use operations::OPERATIONS;
 pub use ordercloud_models::{
-    Decimal, Filter, ListOptions, ListPage, ListPageWithFacets, OtherFields, Patch, RawJson, Xp, decimal,
+    Decimal, Filter, ListOptions, ListPage, ListPageWithFacets, OtherFields, Patch, RawJson, Xp, decimal, xp,
 };
 #[cfg(feature = "mock")]
 pub use ordercloud_transport::MockTransport;
 pub use ordercloud_transport::{ApiClient, Call, Error, ListCall, PageItems, Pages};
-pub use security_profiles::{SecurityProfilesApi, SecurityProfilesDeleteAssignment, SecurityProfilesListAssignments};
-
-/// `<name>/<version>`: this crate, in the User-Agent of its calls.
-const API_CRATE: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
+pub use security_profiles::{
+    SecurityProfilesApi, SecurityProfilesDeleteAssignment, SecurityProfilesListAssignments, SecurityProfilesListSort,
+};
 
 /// The models this crate's operations take and answer, nested ones included.
 pub mod models {

@@ -3,28 +3,23 @@
 //!
 //! The Open Id Connects resource of OrderCloud's Authentication and Authorization section.
 
-use ordercloud_transport::{ApiClient, Call, ListCall};
+use ordercloud_transport::{Call, ListCall, api_handle};
 
 use crate::models;
 use crate::operations;
 
-/// The Open Id Connects resource of OrderCloud's Authentication and Authorization section.
-///
-/// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
-/// parameters (in path order), then those the operation needs, then its body, and returns the call to
-/// send, whose other options are its methods.
-#[derive(Clone, Debug)]
-pub struct OpenIdConnectsApi {
-    client: ApiClient,
+api_handle! {
+    /// The Open Id Connects resource of OrderCloud's Authentication and Authorization section.
+    ///
+    /// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
+    /// parameters (in path order), then those the operation needs, then its body, and returns the call to
+    /// send (or to `.await`), whose other options are its methods.
+    pub struct OpenIdConnectsApi;
+    /// Open Id Connects through `client`: a session's client for signed-in calls.
+    fn new;
 }
 
 impl OpenIdConnectsApi {
-    /// Open Id Connects through `client`: a session's client for signed-in calls. Its calls name this crate
-    /// in the User-Agent.
-    pub fn new(client: ApiClient) -> Self {
-        Self { client: client.for_api_crate(crate::API_CRATE) }
-    }
-
     /// List OpenID Connects.
     ///
     /// `GET /v1/openidconnects` (`OpenIdConnects.List`,
@@ -33,9 +28,15 @@ impl OpenIdConnectsApi {
     ///
     /// A list of [`OpenIdConnect`](crate::models::OpenIdConnect): `.options(&ListOptions)` for the page,
     /// search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them.
-    /// `search_on` takes `ID`. `sort_by` takes `ID` (`!` in front for descending).
+    /// `search_on` takes `ID`. `sort_by` takes `ID` (`!` in front for descending), or
+    /// [`OpenIdConnectsListSort`](crate::OpenIdConnectsListSort) values, checked when compiling. A filter
+    /// on a property the listed model does not have, or a sort or search it does not take, is refused
+    /// before anything is sent (`xp.` paths are free).
     pub fn list(&self) -> ListCall<models::OpenIdConnect> {
-        self.client.call(&operations::OPEN_ID_CONNECTS_LIST).listing()
+        self.client
+            .call(&operations::OPEN_ID_CONNECTS_LIST)
+            .list_fields(&operations::OPEN_ID_CONNECTS_LIST_FIELDS)
+            .listing()
     }
 
     /// Create an OpenID Connect.
@@ -152,5 +153,14 @@ impl OpenIdConnectsApi {
             .path_param(openidconnect_id)
             .json(open_id_connect)
             .returning()
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`OpenIdConnectsApi::list`] sorts by:
+    /// `ListOptions::new().sort_by([OpenIdConnectsListSort::Id.descending()])`.
+    pub enum OpenIdConnectsListSort {
+        /// `ID`.
+        Id = "ID",
     }
 }

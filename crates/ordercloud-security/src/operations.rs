@@ -2,6 +2,7 @@
 //! The operations of OrderCloud's Authentication and Authorization section, as its API description
 //! names them: each method of this crate's handles calls one, and [`OPERATIONS`] lists them all.
 
+use ordercloud_models::ListFields;
 use ordercloud_transport::Operation;
 
 /// `SecurityProfiles.List`: List security profiles `GET /securityprofiles`.
@@ -10,6 +11,14 @@ pub const SECURITY_PROFILES_LIST: Operation = Operation {
     method: "GET",
     path: "/securityprofiles",
     roles: &["FullAccess", "SecurityProfileAdmin", "SetSecurityProfile", "SecurityProfileReader"],
+};
+
+/// What `SecurityProfiles.List` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const SECURITY_PROFILES_LIST_FIELDS: ListFields = ListFields {
+    own_parameters: &[],
+    sortable: &["ID", "Name"],
+    searchable: &["ID", "Name"],
+    properties: &["ID", "Name", "Roles", "CustomRoles", "PasswordConfig", "IsExternalRoleGroup"],
 };
 
 /// `SecurityProfiles.Create`: Create a security profile `POST /securityprofiles`.
@@ -72,6 +81,14 @@ pub const SECURITY_PROFILES_LIST_ASSIGNMENTS: Operation = Operation {
     roles: &["FullAccess", "SecurityProfileAdmin", "SetSecurityProfile"],
 };
 
+/// What `SecurityProfiles.ListAssignments` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const SECURITY_PROFILES_LIST_ASSIGNMENTS_FIELDS: ListFields = ListFields {
+    own_parameters: &["buyerID", "supplierID", "securityProfileID", "userID", "userGroupID", "commerceRole", "level"],
+    sortable: &[],
+    searchable: &[],
+    properties: &["SecurityProfileID", "BuyerID", "SupplierID", "UserID", "UserGroupID"],
+};
+
 /// `SecurityProfiles.SaveAssignment`: Create or update a security profile assignment `POST
 /// /securityprofiles/assignments`.
 pub const SECURITY_PROFILES_SAVE_ASSIGNMENT: Operation = Operation {
@@ -87,6 +104,44 @@ pub const IMPERSONATION_CONFIGS_LIST: Operation = Operation {
     method: "GET",
     path: "/impersonationconfig",
     roles: &["FullAccess", "SetSecurityProfile"],
+};
+
+/// What `ImpersonationConfigs.List` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const IMPERSONATION_CONFIGS_LIST_FIELDS: ListFields = ListFields {
+    own_parameters: &[],
+    sortable: &[
+        "ImpersonationBuyerID",
+        "ImpersonationGroupID",
+        "ImpersonationUserID",
+        "BuyerID",
+        "GroupID",
+        "UserID",
+        "SecurityProfileID",
+        "ClientID",
+        "ID",
+    ],
+    searchable: &[
+        "ImpersonationBuyerID",
+        "ImpersonationGroupID",
+        "ImpersonationUserID",
+        "BuyerID",
+        "GroupID",
+        "UserID",
+        "SecurityProfileID",
+        "ClientID",
+        "ID",
+    ],
+    properties: &[
+        "ID",
+        "ImpersonationBuyerID",
+        "ImpersonationGroupID",
+        "ImpersonationUserID",
+        "BuyerID",
+        "GroupID",
+        "UserID",
+        "SecurityProfileID",
+        "ClientID",
+    ],
 };
 
 /// `ImpersonationConfigs.Create`: Create an impersonation config `POST /impersonationconfig`.
@@ -145,6 +200,28 @@ pub const OPEN_ID_CONNECTS_LIST: Operation = Operation {
     roles: &["FullAccess", "OpenIDConnectAdmin", "OpenIDConnectReader"],
 };
 
+/// What `OpenIdConnects.List` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const OPEN_ID_CONNECTS_LIST_FIELDS: ListFields = ListFields {
+    own_parameters: &[],
+    sortable: &["ID"],
+    searchable: &["ID"],
+    properties: &[
+        "ID",
+        "OrderCloudApiClientID",
+        "ConnectClientID",
+        "ConnectClientSecret",
+        "AppStartUrl",
+        "AuthorizationEndpoint",
+        "TokenEndpoint",
+        "UrlEncoded",
+        "IntegrationEventID",
+        "CallSyncUserIntegrationEvent",
+        "IntegrationEventName",
+        "AdditionalIdpScopes",
+        "CustomErrorUrl",
+    ],
+};
+
 /// `OpenIdConnects.Create`: Create an OpenID Connect `POST /openidconnects`.
 pub const OPEN_ID_CONNECTS_CREATE: Operation = Operation {
     id: "OpenIdConnects.Create",
@@ -192,6 +269,40 @@ pub const API_CLIENTS_LIST: Operation = Operation {
     method: "GET",
     path: "/apiclients",
     roles: &["FullAccess", "ApiClientAdmin", "ApiClientReader"],
+};
+
+/// What `ApiClients.List` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const API_CLIENTS_LIST_FIELDS: ListFields = ListFields {
+    own_parameters: &[],
+    sortable: &["ID", "AppName", "DefaultContextUserName"],
+    searchable: &["ID", "AppName", "DefaultContextUserName"],
+    properties: &[
+        "ID",
+        "ClientSecret",
+        "AccessTokenDuration",
+        "Active",
+        "AppName",
+        "RefreshTokenDuration",
+        "DefaultContextUserName",
+        "xp",
+        "AllowAnyBuyer",
+        "AllowAnySupplier",
+        "AllowSeller",
+        "IsAnonBuyer",
+        "AssignedBuyerCount",
+        "AssignedSupplierCount",
+        "OrderCheckoutIntegrationEventID",
+        "OrderCheckoutIntegrationEventName",
+        "OrderReturnIntegrationEventID",
+        "OrderReturnIntegrationEventName",
+        "MinimumRequiredRoles",
+        "MinimumRequiredCustomRoles",
+        "MaximumGrantedRoles",
+        "MaximumGrantedCustomRoles",
+        "AnonymousTokenDuration",
+        "AddToCartIntegrationEventID",
+        "AddToCartIntegrationEventName",
+    ],
 };
 
 /// `ApiClients.Create`: Create an API client `POST /apiclients`.
@@ -242,6 +353,14 @@ pub const API_CLIENTS_LIST_ASSIGNMENTS: Operation = Operation {
     roles: &["FullAccess", "ApiClientAdmin", "ApiClientReader"],
 };
 
+/// What `ApiClients.ListAssignments` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const API_CLIENTS_LIST_ASSIGNMENTS_FIELDS: ListFields = ListFields {
+    own_parameters: &["apiClientID", "buyerID", "supplierID"],
+    sortable: &[],
+    searchable: &[],
+    properties: &["ApiClientID", "BuyerID", "SupplierID"],
+};
+
 /// `ApiClients.SaveAssignment`: Create or update an API client assignment `POST
 /// /apiclients/assignments`.
 pub const API_CLIENTS_SAVE_ASSIGNMENT: Operation = Operation {
@@ -272,6 +391,14 @@ pub const API_CLIENTS_DELETE_SUPPLIER_ASSIGNMENT: Operation = Operation {
 /// `ApiClients.ListSecrets`: List API client secrets `GET /apiclients/{apiClientID}/secrets`.
 pub const API_CLIENTS_LIST_SECRETS: Operation =
     Operation { id: "ApiClients.ListSecrets", method: "GET", path: "/apiclients/{apiClientID}/secrets", roles: &[] };
+
+/// What `ApiClients.ListSecrets` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const API_CLIENTS_LIST_SECRETS_FIELDS: ListFields = ListFields {
+    own_parameters: &[],
+    sortable: &["ID"],
+    searchable: &["ID"],
+    properties: &["ID", "Name", "Expiration"],
+};
 
 /// `ApiClients.CreateSecret`: Create an API client secret `POST /apiclients/{apiClientID}/secrets`.
 pub const API_CLIENTS_CREATE_SECRET: Operation = Operation {

@@ -3,28 +3,23 @@
 //!
 //! The Security Profiles resource of OrderCloud's Authentication and Authorization section.
 
-use ordercloud_transport::{ApiClient, Call, ListCall, operation_request};
+use ordercloud_transport::{Call, ListCall, api_handle, operation_request};
 
 use crate::models;
 use crate::operations;
 
-/// The Security Profiles resource of OrderCloud's Authentication and Authorization section.
-///
-/// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
-/// parameters (in path order), then those the operation needs, then its body, and returns the call to
-/// send, whose other options are its methods.
-#[derive(Clone, Debug)]
-pub struct SecurityProfilesApi {
-    client: ApiClient,
+api_handle! {
+    /// The Security Profiles resource of OrderCloud's Authentication and Authorization section.
+    ///
+    /// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
+    /// parameters (in path order), then those the operation needs, then its body, and returns the call to
+    /// send (or to `.await`), whose other options are its methods.
+    pub struct SecurityProfilesApi;
+    /// Security Profiles through `client`: a session's client for signed-in calls.
+    fn new;
 }
 
 impl SecurityProfilesApi {
-    /// Security Profiles through `client`: a session's client for signed-in calls. Its calls name this
-    /// crate in the User-Agent.
-    pub fn new(client: ApiClient) -> Self {
-        Self { client: client.for_api_crate(crate::API_CRATE) }
-    }
-
     /// List security profiles.
     ///
     /// `GET /v1/securityprofiles` (`SecurityProfiles.List`,
@@ -34,9 +29,15 @@ impl SecurityProfilesApi {
     ///
     /// A list of [`SecurityProfile`](crate::models::SecurityProfile): `.options(&ListOptions)` for the
     /// page, search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them.
-    /// `search_on` takes `ID`, `Name`. `sort_by` takes `ID`, `Name` (`!` in front for descending).
+    /// `search_on` takes `ID`, `Name`. `sort_by` takes `ID`, `Name` (`!` in front for descending), or
+    /// [`SecurityProfilesListSort`](crate::SecurityProfilesListSort) values, checked when compiling. A
+    /// filter on a property the listed model does not have, or a sort or search it does not take, is
+    /// refused before anything is sent (`xp.` paths are free).
     pub fn list(&self) -> ListCall<models::SecurityProfile> {
-        self.client.call(&operations::SECURITY_PROFILES_LIST).listing()
+        self.client
+            .call(&operations::SECURITY_PROFILES_LIST)
+            .list_fields(&operations::SECURITY_PROFILES_LIST_FIELDS)
+            .listing()
     }
 
     /// Create a security profile.
@@ -165,20 +166,14 @@ impl SecurityProfilesApi {
     ///
     /// A list of [`SecurityProfileAssignment`](crate::models::SecurityProfileAssignment):
     /// `.options(&ListOptions)` for the page, search, sort and filters, `.send()` for one page, `.pages()`
-    /// or `.items()` for all of them. Its own query parameters are methods of the request: `buyer_id`,
-    /// `supplier_id`, `security_profile_id`, `user_id`, `user_group_id`, `commerce_role`, `level`.
+    /// or `.items()` for all of them. A filter on a property the listed model does not have, or a sort or
+    /// search it does not take, is refused before anything is sent (`xp.` paths are free). Its own query
+    /// parameters are methods of the request: `buyer_id`, `supplier_id`, `security_profile_id`, `user_id`,
+    /// `user_group_id`, `commerce_role`, `level`.
     pub fn list_assignments(&self) -> SecurityProfilesListAssignments {
         self.client
             .call(&operations::SECURITY_PROFILES_LIST_ASSIGNMENTS)
-            .own_query_parameters(&[
-                "buyerID",
-                "supplierID",
-                "securityProfileID",
-                "userID",
-                "userGroupID",
-                "commerceRole",
-                "level",
-            ])
+            .list_fields(&operations::SECURITY_PROFILES_LIST_ASSIGNMENTS_FIELDS)
             .listing()
             .into()
     }
@@ -199,6 +194,17 @@ impl SecurityProfilesApi {
             .call(&operations::SECURITY_PROFILES_SAVE_ASSIGNMENT)
             .json_requiring(security_profile_assignment, &["SecurityProfileID"])
             .returning_nothing()
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`SecurityProfilesApi::list`] sorts by:
+    /// `ListOptions::new().sort_by([SecurityProfilesListSort::Id.descending()])`.
+    pub enum SecurityProfilesListSort {
+        /// `ID`.
+        Id = "ID",
+        /// `Name`.
+        Name = "Name",
     }
 }
 

@@ -3,28 +3,23 @@
 //!
 //! The Admin Addresses resource of OrderCloud's Seller section.
 
-use ordercloud_transport::{ApiClient, Call, ListCall};
+use ordercloud_transport::{Call, ListCall, api_handle};
 
 use crate::models;
 use crate::operations;
 
-/// The Admin Addresses resource of OrderCloud's Seller section.
-///
-/// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
-/// parameters (in path order), then those the operation needs, then its body, and returns the call to
-/// send, whose other options are its methods.
-#[derive(Clone, Debug)]
-pub struct AdminAddressesApi {
-    client: ApiClient,
+api_handle! {
+    /// The Admin Addresses resource of OrderCloud's Seller section.
+    ///
+    /// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
+    /// parameters (in path order), then those the operation needs, then its body, and returns the call to
+    /// send (or to `.await`), whose other options are its methods.
+    pub struct AdminAddressesApi;
+    /// Admin Addresses through `client`: a session's client for signed-in calls.
+    fn new;
 }
 
 impl AdminAddressesApi {
-    /// Admin Addresses through `client`: a session's client for signed-in calls. Its calls name this crate
-    /// in the User-Agent.
-    pub fn new(client: ApiClient) -> Self {
-        Self { client: client.for_api_crate(crate::API_CRATE) }
-    }
-
     /// List admin addresses.
     ///
     /// `GET /v1/addresses` (`AdminAddresses.List`,
@@ -35,9 +30,15 @@ impl AdminAddressesApi {
     /// and filters, `.send()` for one page, `.pages()` or `.items()` for all of them. `search_on` takes
     /// `ID`, `AddressName`, `CompanyName`, `City`, `Street1`, `Street2`, `LastName`, `FirstName`, `State`,
     /// `Zip`. `sort_by` takes `AddressName`, `ID`, `DateCreated`, `CompanyName`, `FirstName`, `LastName`,
-    /// `Street1`, `Street2`, `City`, `State`, `Zip`, `Country`, `Phone` (`!` in front for descending).
+    /// `Street1`, `Street2`, `City`, `State`, `Zip`, `Country`, `Phone` (`!` in front for descending), or
+    /// [`AdminAddressesListSort`](crate::AdminAddressesListSort) values, checked when compiling. A filter
+    /// on a property the listed model does not have, or a sort or search it does not take, is refused
+    /// before anything is sent (`xp.` paths are free).
     pub fn list(&self) -> ListCall<models::Address> {
-        self.client.call(&operations::ADMIN_ADDRESSES_LIST).listing()
+        self.client
+            .call(&operations::ADMIN_ADDRESSES_LIST)
+            .list_fields(&operations::ADMIN_ADDRESSES_LIST_FIELDS)
+            .listing()
     }
 
     /// Create an admin address.
@@ -50,13 +51,17 @@ impl AdminAddressesApi {
     ///
     /// # Arguments
     ///
-    /// - the body: a [`Address`](crate::models::Address); without `Street1` or `City` or `Country` it is refused before anything is sent.
+    /// - the body: a [`Address`](crate::models::Address); without `Street1` or `City` or `Country` it is refused before anything is sent. So are `State` (US, CA) and `Zip` (US, CA) where its `Country` is one of those.
     ///
     /// Answers the [`Address`](crate::models::Address).
     pub fn create(&self, address: &models::Address) -> Call<models::Address> {
         self.client
             .call(&operations::ADMIN_ADDRESSES_CREATE)
-            .json_requiring(address, &["Street1", "City", "Country"])
+            .json_requiring_by_country(
+                address,
+                &["Street1", "City", "Country"],
+                &[("State", &["US", "CA"]), ("Zip", &["US", "CA"])],
+            )
             .returning()
     }
 
@@ -86,14 +91,18 @@ impl AdminAddressesApi {
     /// # Arguments
     ///
     /// - `address_id`: ID of the address. Sent as one path segment, whatever it holds.
-    /// - the body: a [`Address`](crate::models::Address); without `Street1` or `City` or `Country` it is refused before anything is sent.
+    /// - the body: a [`Address`](crate::models::Address); without `Street1` or `City` or `Country` it is refused before anything is sent. So are `State` (US, CA) and `Zip` (US, CA) where its `Country` is one of those.
     ///
     /// Answers the [`Address`](crate::models::Address).
     pub fn save(&self, address_id: &str, address: &models::Address) -> Call<models::Address> {
         self.client
             .call(&operations::ADMIN_ADDRESSES_SAVE)
             .path_param(address_id)
-            .json_requiring(address, &["Street1", "City", "Country"])
+            .json_requiring_by_country(
+                address,
+                &["Street1", "City", "Country"],
+                &[("State", &["US", "CA"]), ("Zip", &["US", "CA"])],
+            )
             .returning()
     }
 
@@ -126,5 +135,38 @@ impl AdminAddressesApi {
     /// Answers the [`Address`](crate::models::Address).
     pub fn patch(&self, address_id: &str, address: &models::PartialAddress) -> Call<models::Address> {
         self.client.call(&operations::ADMIN_ADDRESSES_PATCH).path_param(address_id).json(address).returning()
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`AdminAddressesApi::list`] sorts by:
+    /// `ListOptions::new().sort_by([AdminAddressesListSort::AddressName.descending()])`.
+    pub enum AdminAddressesListSort {
+        /// `AddressName`.
+        AddressName = "AddressName",
+        /// `ID`.
+        Id = "ID",
+        /// `DateCreated`.
+        DateCreated = "DateCreated",
+        /// `CompanyName`.
+        CompanyName = "CompanyName",
+        /// `FirstName`.
+        FirstName = "FirstName",
+        /// `LastName`.
+        LastName = "LastName",
+        /// `Street1`.
+        Street1 = "Street1",
+        /// `Street2`.
+        Street2 = "Street2",
+        /// `City`.
+        City = "City",
+        /// `State`.
+        State = "State",
+        /// `Zip`.
+        Zip = "Zip",
+        /// `Country`.
+        Country = "Country",
+        /// `Phone`.
+        Phone = "Phone",
     }
 }

@@ -3,28 +3,23 @@
 //!
 //! The Admin User Groups resource of OrderCloud's Seller section.
 
-use ordercloud_transport::{ApiClient, Call, ListCall, operation_request};
+use ordercloud_transport::{Call, ListCall, api_handle, operation_request};
 
 use crate::models;
 use crate::operations;
 
-/// The Admin User Groups resource of OrderCloud's Seller section.
-///
-/// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
-/// parameters (in path order), then those the operation needs, then its body, and returns the call to
-/// send, whose other options are its methods.
-#[derive(Clone, Debug)]
-pub struct AdminUserGroupsApi {
-    client: ApiClient,
+api_handle! {
+    /// The Admin User Groups resource of OrderCloud's Seller section.
+    ///
+    /// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
+    /// parameters (in path order), then those the operation needs, then its body, and returns the call to
+    /// send (or to `.await`), whose other options are its methods.
+    pub struct AdminUserGroupsApi;
+    /// Admin User Groups through `client`: a session's client for signed-in calls.
+    fn new;
 }
 
 impl AdminUserGroupsApi {
-    /// Admin User Groups through `client`: a session's client for signed-in calls. Its calls name this
-    /// crate in the User-Agent.
-    pub fn new(client: ApiClient) -> Self {
-        Self { client: client.for_api_crate(crate::API_CRATE) }
-    }
-
     /// List admin user groups.
     ///
     /// `GET /v1/usergroups` (`AdminUserGroups.List`,
@@ -33,9 +28,15 @@ impl AdminUserGroupsApi {
     ///
     /// A list of [`UserGroup`](crate::models::UserGroup): `.options(&ListOptions)` for the page, search,
     /// sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them. `search_on`
-    /// takes `ID`, `Name`, `Description`. `sort_by` takes `Name`, `ID` (`!` in front for descending).
+    /// takes `ID`, `Name`, `Description`. `sort_by` takes `Name`, `ID` (`!` in front for descending), or
+    /// [`AdminUserGroupsListSort`](crate::AdminUserGroupsListSort) values, checked when compiling. A filter
+    /// on a property the listed model does not have, or a sort or search it does not take, is refused
+    /// before anything is sent (`xp.` paths are free).
     pub fn list(&self) -> ListCall<models::UserGroup> {
-        self.client.call(&operations::ADMIN_USER_GROUPS_LIST).listing()
+        self.client
+            .call(&operations::ADMIN_USER_GROUPS_LIST)
+            .list_fields(&operations::ADMIN_USER_GROUPS_LIST_FIELDS)
+            .listing()
     }
 
     /// Create an admin user group.
@@ -151,11 +152,13 @@ impl AdminUserGroupsApi {
     ///
     /// A list of [`UserGroupAssignment`](crate::models::UserGroupAssignment): `.options(&ListOptions)` for
     /// the page, search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of
-    /// them. Its own query parameters are methods of the request: `user_group_id`, `user_id`.
+    /// them. A filter on a property the listed model does not have, or a sort or search it does not take,
+    /// is refused before anything is sent (`xp.` paths are free). Its own query parameters are methods of
+    /// the request: `user_group_id`, `user_id`.
     pub fn list_user_assignments(&self) -> AdminUserGroupsListUserAssignments {
         self.client
             .call(&operations::ADMIN_USER_GROUPS_LIST_USER_ASSIGNMENTS)
-            .own_query_parameters(&["userGroupID", "userID"])
+            .list_fields(&operations::ADMIN_USER_GROUPS_LIST_USER_ASSIGNMENTS_FIELDS)
             .listing()
             .into()
     }
@@ -176,6 +179,17 @@ impl AdminUserGroupsApi {
             .call(&operations::ADMIN_USER_GROUPS_SAVE_USER_ASSIGNMENT)
             .json_requiring(user_group_assignment, &["UserGroupID", "UserID"])
             .returning_nothing()
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`AdminUserGroupsApi::list`] sorts by:
+    /// `ListOptions::new().sort_by([AdminUserGroupsListSort::Name.descending()])`.
+    pub enum AdminUserGroupsListSort {
+        /// `Name`.
+        Name = "Name",
+        /// `ID`.
+        Id = "ID",
     }
 }
 

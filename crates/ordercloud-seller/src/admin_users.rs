@@ -5,30 +5,25 @@
 //! users, creating catalogs, processing orders or creating products. These users are not specific to a
 //! buyer company.
 
-use ordercloud_transport::{ApiClient, Call, ListCall};
+use ordercloud_transport::{Call, ListCall, api_handle};
 
 use crate::models;
 use crate::operations;
 
-/// Users on an Organization level are users that have administrative access to things like adding
-/// users, creating catalogs, processing orders or creating products. These users are not specific to a
-/// buyer company.
-///
-/// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
-/// parameters (in path order), then those the operation needs, then its body, and returns the call to
-/// send, whose other options are its methods.
-#[derive(Clone, Debug)]
-pub struct AdminUsersApi {
-    client: ApiClient,
+api_handle! {
+    /// Users on an Organization level are users that have administrative access to things like adding
+    /// users, creating catalogs, processing orders or creating products. These users are not specific to a
+    /// buyer company.
+    ///
+    /// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
+    /// parameters (in path order), then those the operation needs, then its body, and returns the call to
+    /// send (or to `.await`), whose other options are its methods.
+    pub struct AdminUsersApi;
+    /// Admin Users through `client`: a session's client for signed-in calls.
+    fn new;
 }
 
 impl AdminUsersApi {
-    /// Admin Users through `client`: a session's client for signed-in calls. Its calls name this crate in
-    /// the User-Agent.
-    pub fn new(client: ApiClient) -> Self {
-        Self { client: client.for_api_crate(crate::API_CRATE) }
-    }
-
     /// List admin users.
     ///
     /// `GET /v1/adminusers` (`AdminUsers.List`,
@@ -38,9 +33,12 @@ impl AdminUsersApi {
     /// A list of [`User`](crate::models::User): `.options(&ListOptions)` for the page, search, sort and
     /// filters, `.send()` for one page, `.pages()` or `.items()` for all of them. `search_on` takes `ID`,
     /// `Username`, `LastName`, `FirstName`, `Email`. `sort_by` takes `LastName`, `FirstName`, `Username`,
-    /// `ID`, `Email`, `DateCreated`, `LastActive`, `PasswordLastSetDate` (`!` in front for descending).
+    /// `ID`, `Email`, `DateCreated`, `LastActive`, `PasswordLastSetDate` (`!` in front for descending), or
+    /// [`AdminUsersListSort`](crate::AdminUsersListSort) values, checked when compiling. A filter on a
+    /// property the listed model does not have, or a sort or search it does not take, is refused before
+    /// anything is sent (`xp.` paths are free).
     pub fn list(&self) -> ListCall<models::User> {
-        self.client.call(&operations::ADMIN_USERS_LIST).listing()
+        self.client.call(&operations::ADMIN_USERS_LIST).list_fields(&operations::ADMIN_USERS_LIST_FIELDS).listing()
     }
 
     /// Create an admin user.
@@ -161,5 +159,28 @@ impl AdminUsersApi {
     /// Answers nothing (`204 No Content`).
     pub fn unlock_user_account(&self, user_id: &str) -> Call<()> {
         self.client.call(&operations::ADMIN_USERS_UNLOCK_USER_ACCOUNT).path_param(user_id).returning_nothing()
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`AdminUsersApi::list`] sorts by:
+    /// `ListOptions::new().sort_by([AdminUsersListSort::LastName.descending()])`.
+    pub enum AdminUsersListSort {
+        /// `LastName`.
+        LastName = "LastName",
+        /// `FirstName`.
+        FirstName = "FirstName",
+        /// `Username`.
+        Username = "Username",
+        /// `ID`.
+        Id = "ID",
+        /// `Email`.
+        Email = "Email",
+        /// `DateCreated`.
+        DateCreated = "DateCreated",
+        /// `LastActive`.
+        LastActive = "LastActive",
+        /// `PasswordLastSetDate`.
+        PasswordLastSetDate = "PasswordLastSetDate",
     }
 }

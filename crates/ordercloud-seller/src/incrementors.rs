@@ -4,29 +4,24 @@
 //! An incrementor is used to add an atomically incremented number to your object IDs. For example,
 //! "aprefix-{myIncrementorID}", will yield an order ID of aprefix-10010.
 
-use ordercloud_transport::{ApiClient, Call, ListCall};
+use ordercloud_transport::{Call, ListCall, api_handle};
 
 use crate::models;
 use crate::operations;
 
-/// An incrementor is used to add an atomically incremented number to your object IDs. For example,
-/// "aprefix-{myIncrementorID}", will yield an order ID of aprefix-10010.
-///
-/// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
-/// parameters (in path order), then those the operation needs, then its body, and returns the call to
-/// send, whose other options are its methods.
-#[derive(Clone, Debug)]
-pub struct IncrementorsApi {
-    client: ApiClient,
+api_handle! {
+    /// An incrementor is used to add an atomically incremented number to your object IDs. For example,
+    /// "aprefix-{myIncrementorID}", will yield an order ID of aprefix-10010.
+    ///
+    /// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
+    /// parameters (in path order), then those the operation needs, then its body, and returns the call to
+    /// send (or to `.await`), whose other options are its methods.
+    pub struct IncrementorsApi;
+    /// Incrementors through `client`: a session's client for signed-in calls.
+    fn new;
 }
 
 impl IncrementorsApi {
-    /// Incrementors through `client`: a session's client for signed-in calls. Its calls name this crate in
-    /// the User-Agent.
-    pub fn new(client: ApiClient) -> Self {
-        Self { client: client.for_api_crate(crate::API_CRATE) }
-    }
-
     /// List incrementors.
     ///
     /// `GET /v1/incrementors` (`Incrementors.List`,
@@ -35,9 +30,12 @@ impl IncrementorsApi {
     ///
     /// A list of [`Incrementor`](crate::models::Incrementor): `.options(&ListOptions)` for the page,
     /// search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them.
-    /// `search_on` takes `ID`, `Name`. `sort_by` takes `ID`, `Name` (`!` in front for descending).
+    /// `search_on` takes `ID`, `Name`. `sort_by` takes `ID`, `Name` (`!` in front for descending), or
+    /// [`IncrementorsListSort`](crate::IncrementorsListSort) values, checked when compiling. A filter on a
+    /// property the listed model does not have, or a sort or search it does not take, is refused before
+    /// anything is sent (`xp.` paths are free).
     pub fn list(&self) -> ListCall<models::Incrementor> {
-        self.client.call(&operations::INCREMENTORS_LIST).listing()
+        self.client.call(&operations::INCREMENTORS_LIST).list_fields(&operations::INCREMENTORS_LIST_FIELDS).listing()
     }
 
     /// Create an incrementor.
@@ -126,5 +124,16 @@ impl IncrementorsApi {
     /// Answers the [`Incrementor`](crate::models::Incrementor).
     pub fn patch(&self, incrementor_id: &str, incrementor: &models::PartialIncrementor) -> Call<models::Incrementor> {
         self.client.call(&operations::INCREMENTORS_PATCH).path_param(incrementor_id).json(incrementor).returning()
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`IncrementorsApi::list`] sorts by:
+    /// `ListOptions::new().sort_by([IncrementorsListSort::Id.descending()])`.
+    pub enum IncrementorsListSort {
+        /// `ID`.
+        Id = "ID",
+        /// `Name`.
+        Name = "Name",
     }
 }

@@ -60,23 +60,20 @@ pub mod operations;
 pub mod webhooks;
 pub mod xp_indices;
 
-pub use admin_addresses::AdminAddressesApi;
-pub use admin_user_groups::{AdminUserGroupsApi, AdminUserGroupsListUserAssignments};
-pub use admin_users::AdminUsersApi;
-pub use incrementors::IncrementorsApi;
-pub use locales::{LocalesApi, LocalesDeleteAssignment, LocalesListAssignments};
+pub use admin_addresses::{AdminAddressesApi, AdminAddressesListSort};
+pub use admin_user_groups::{AdminUserGroupsApi, AdminUserGroupsListSort, AdminUserGroupsListUserAssignments};
+pub use admin_users::{AdminUsersApi, AdminUsersListSort};
+pub use incrementors::{IncrementorsApi, IncrementorsListSort};
+pub use locales::{LocalesApi, LocalesDeleteAssignment, LocalesListAssignments, LocalesListSort};
 pub use operations::OPERATIONS;
 pub use ordercloud_models::{
-    Decimal, Filter, ListOptions, ListPage, ListPageWithFacets, OtherFields, Patch, RawJson, Xp, decimal,
+    Decimal, Filter, ListOptions, ListPage, ListPageWithFacets, OtherFields, Patch, RawJson, Xp, decimal, xp,
 };
 #[cfg(feature = "mock")]
 pub use ordercloud_transport::MockTransport;
 pub use ordercloud_transport::{ApiClient, Call, Error, ListCall, PageItems, Pages};
-pub use webhooks::WebhooksApi;
-pub use xp_indices::XpIndicesApi;
-
-/// `<name>/<version>`: this crate, in the User-Agent of its calls.
-const API_CRATE: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
+pub use webhooks::{WebhooksApi, WebhooksListSort};
+pub use xp_indices::{XpIndicesApi, XpIndicesListSort};
 
 /// The models this crate's operations take and answer, nested ones included.
 pub mod models {

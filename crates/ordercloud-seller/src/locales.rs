@@ -5,30 +5,25 @@
 //! can be assigned to Buyers or Buyer UserGroups.Duplicate Currency/Language combinations not
 //! permitted.
 
-use ordercloud_transport::{ApiClient, Call, ListCall, operation_request};
+use ordercloud_transport::{Call, ListCall, api_handle, operation_request};
 
 use crate::models;
 use crate::operations;
 
-/// Locales are used to facilitate multi-currency product pricing and ordering in a marketplace. They
-/// can be assigned to Buyers or Buyer UserGroups.Duplicate Currency/Language combinations not
-/// permitted.
-///
-/// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
-/// parameters (in path order), then those the operation needs, then its body, and returns the call to
-/// send, whose other options are its methods.
-#[derive(Clone, Debug)]
-pub struct LocalesApi {
-    client: ApiClient,
+api_handle! {
+    /// Locales are used to facilitate multi-currency product pricing and ordering in a marketplace. They
+    /// can be assigned to Buyers or Buyer UserGroups.Duplicate Currency/Language combinations not
+    /// permitted.
+    ///
+    /// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
+    /// parameters (in path order), then those the operation needs, then its body, and returns the call to
+    /// send (or to `.await`), whose other options are its methods.
+    pub struct LocalesApi;
+    /// Locales through `client`: a session's client for signed-in calls.
+    fn new;
 }
 
 impl LocalesApi {
-    /// Locales through `client`: a session's client for signed-in calls. Its calls name this crate in the
-    /// User-Agent.
-    pub fn new(client: ApiClient) -> Self {
-        Self { client: client.for_api_crate(crate::API_CRATE) }
-    }
-
     /// List locales.
     ///
     /// `GET /v1/locales` (`Locales.List`,
@@ -37,9 +32,12 @@ impl LocalesApi {
     ///
     /// A list of [`Locale`](crate::models::Locale): `.options(&ListOptions)` for the page, search, sort and
     /// filters, `.send()` for one page, `.pages()` or `.items()` for all of them. `search_on` takes `ID`,
-    /// `Currency`. `sort_by` takes `ID` (`!` in front for descending).
+    /// `Currency`. `sort_by` takes `ID` (`!` in front for descending), or
+    /// [`LocalesListSort`](crate::LocalesListSort) values, checked when compiling. A filter on a property
+    /// the listed model does not have, or a sort or search it does not take, is refused before anything is
+    /// sent (`xp.` paths are free).
     pub fn list(&self) -> ListCall<models::Locale> {
-        self.client.call(&operations::LOCALES_LIST).listing()
+        self.client.call(&operations::LOCALES_LIST).list_fields(&operations::LOCALES_LIST_FIELDS).listing()
     }
 
     /// Create a locale.
@@ -156,13 +154,14 @@ impl LocalesApi {
     /// that grant it: `FullAccess`, `LocaleAdmin`, `LocaleReader`.
     ///
     /// A list of [`LocaleAssignment`](crate::models::LocaleAssignment): `.options(&ListOptions)` for the
-    /// page, search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them.
-    /// Its own query parameters are methods of the request: `buyer_id`, `locale_id`, `user_id`,
-    /// `user_group_id`, `level`.
+    /// page, search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them. A
+    /// filter on a property the listed model does not have, or a sort or search it does not take, is
+    /// refused before anything is sent (`xp.` paths are free). Its own query parameters are methods of the
+    /// request: `buyer_id`, `locale_id`, `user_id`, `user_group_id`, `level`.
     pub fn list_assignments(&self) -> LocalesListAssignments {
         self.client
             .call(&operations::LOCALES_LIST_ASSIGNMENTS)
-            .own_query_parameters(&["buyerID", "localeID", "userID", "userGroupID", "level"])
+            .list_fields(&operations::LOCALES_LIST_ASSIGNMENTS_FIELDS)
             .listing()
             .into()
     }
@@ -186,6 +185,15 @@ impl LocalesApi {
             .call(&operations::LOCALES_SAVE_ASSIGNMENT)
             .json_requiring(locale_assignment, &["LocaleID", "BuyerID"])
             .returning_nothing()
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`LocalesApi::list`] sorts by:
+    /// `ListOptions::new().sort_by([LocalesListSort::Id.descending()])`.
+    pub enum LocalesListSort {
+        /// `ID`.
+        Id = "ID",
     }
 }
 

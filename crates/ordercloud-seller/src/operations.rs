@@ -2,6 +2,7 @@
 //! The operations of OrderCloud's Seller section, as its API description names them: each method of
 //! this crate's handles calls one, and [`OPERATIONS`] lists them all.
 
+use ordercloud_models::ListFields;
 use ordercloud_transport::Operation;
 
 /// `AdminUsers.List`: List admin users `GET /adminusers`.
@@ -10,6 +11,32 @@ pub const ADMIN_USERS_LIST: Operation = Operation {
     method: "GET",
     path: "/adminusers",
     roles: &["FullAccess", "AdminUserAdmin", "AdminUserReader"],
+};
+
+/// What `AdminUsers.List` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const ADMIN_USERS_LIST_FIELDS: ListFields = ListFields {
+    own_parameters: &[],
+    sortable: &["LastName", "FirstName", "Username", "ID", "Email", "DateCreated", "LastActive", "PasswordLastSetDate"],
+    searchable: &["ID", "Username", "LastName", "FirstName", "Email"],
+    properties: &[
+        "ID",
+        "Username",
+        "Password",
+        "FirstName",
+        "LastName",
+        "Email",
+        "Phone",
+        "TermsAccepted",
+        "Active",
+        "xp",
+        "AvailableRoles",
+        "Locale",
+        "DateCreated",
+        "PasswordLastSetDate",
+        "FailedLoginAttempts",
+        "CompanyID",
+        "LastActive",
+    ],
 };
 
 /// `AdminUsers.Create`: Create an admin user `POST /adminusers`.
@@ -67,6 +94,14 @@ pub const ADMIN_USER_GROUPS_LIST: Operation = Operation {
     method: "GET",
     path: "/usergroups",
     roles: &["FullAccess", "AdminUserGroupAdmin", "AdminUserGroupReader"],
+};
+
+/// What `AdminUserGroups.List` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const ADMIN_USER_GROUPS_LIST_FIELDS: ListFields = ListFields {
+    own_parameters: &[],
+    sortable: &["Name", "ID"],
+    searchable: &["ID", "Name", "Description"],
+    properties: &["ID", "Name", "Description", "xp"],
 };
 
 /// `AdminUserGroups.Create`: Create an admin user group `POST /usergroups`.
@@ -127,6 +162,14 @@ pub const ADMIN_USER_GROUPS_LIST_USER_ASSIGNMENTS: Operation = Operation {
     roles: &["FullAccess", "AdminUserGroupAdmin", "AdminUserGroupReader"],
 };
 
+/// What `AdminUserGroups.ListUserAssignments` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const ADMIN_USER_GROUPS_LIST_USER_ASSIGNMENTS_FIELDS: ListFields = ListFields {
+    own_parameters: &["userGroupID", "userID"],
+    sortable: &[],
+    searchable: &[],
+    properties: &["UserGroupID", "UserID"],
+};
+
 /// `AdminUserGroups.SaveUserAssignment`: Create or update an admin user group user assignment `POST
 /// /usergroups/assignments`.
 pub const ADMIN_USER_GROUPS_SAVE_USER_ASSIGNMENT: Operation = Operation {
@@ -142,6 +185,54 @@ pub const ADMIN_ADDRESSES_LIST: Operation = Operation {
     method: "GET",
     path: "/addresses",
     roles: &["FullAccess", "AdminAddressAdmin", "AdminAddressReader"],
+};
+
+/// What `AdminAddresses.List` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const ADMIN_ADDRESSES_LIST_FIELDS: ListFields = ListFields {
+    own_parameters: &[],
+    sortable: &[
+        "AddressName",
+        "ID",
+        "DateCreated",
+        "CompanyName",
+        "FirstName",
+        "LastName",
+        "Street1",
+        "Street2",
+        "City",
+        "State",
+        "Zip",
+        "Country",
+        "Phone",
+    ],
+    searchable: &[
+        "ID",
+        "AddressName",
+        "CompanyName",
+        "City",
+        "Street1",
+        "Street2",
+        "LastName",
+        "FirstName",
+        "State",
+        "Zip",
+    ],
+    properties: &[
+        "ID",
+        "DateCreated",
+        "CompanyName",
+        "FirstName",
+        "LastName",
+        "Street1",
+        "Street2",
+        "City",
+        "State",
+        "Zip",
+        "Country",
+        "Phone",
+        "AddressName",
+        "xp",
+    ],
 };
 
 /// `AdminAddresses.Create`: Create an admin address `POST /addresses`.
@@ -192,6 +283,14 @@ pub const INCREMENTORS_LIST: Operation = Operation {
     roles: &["FullAccess", "IncrementorAdmin", "IncrementorReader"],
 };
 
+/// What `Incrementors.List` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const INCREMENTORS_LIST_FIELDS: ListFields = ListFields {
+    own_parameters: &[],
+    sortable: &["ID", "Name"],
+    searchable: &["ID", "Name"],
+    properties: &["ID", "Name", "LastNumber", "LeftPaddingCount"],
+};
+
 /// `Incrementors.Create`: Create an incrementor `POST /incrementors`.
 pub const INCREMENTORS_CREATE: Operation = Operation {
     id: "Incrementors.Create",
@@ -238,6 +337,14 @@ pub const LOCALES_LIST: Operation = Operation {
     method: "GET",
     path: "/locales",
     roles: &["FullAccess", "LocaleAdmin", "LocaleReader"],
+};
+
+/// What `Locales.List` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const LOCALES_LIST_FIELDS: ListFields = ListFields {
+    own_parameters: &[],
+    sortable: &["ID"],
+    searchable: &["ID", "Currency"],
+    properties: &["ID", "OwnerID", "Currency", "Language"],
 };
 
 /// `Locales.Create`: Create a locale `POST /locales`.
@@ -288,6 +395,14 @@ pub const LOCALES_LIST_ASSIGNMENTS: Operation = Operation {
     roles: &["FullAccess", "LocaleAdmin", "LocaleReader"],
 };
 
+/// What `Locales.ListAssignments` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const LOCALES_LIST_ASSIGNMENTS_FIELDS: ListFields = ListFields {
+    own_parameters: &["buyerID", "localeID", "userID", "userGroupID", "level"],
+    sortable: &[],
+    searchable: &[],
+    properties: &["LocaleID", "BuyerID", "UserGroupID"],
+};
+
 /// `Locales.SaveAssignment`: Create or update a locale assignment `POST /locales/assignments`.
 pub const LOCALES_SAVE_ASSIGNMENT: Operation = Operation {
     id: "Locales.SaveAssignment",
@@ -302,6 +417,28 @@ pub const WEBHOOKS_LIST: Operation = Operation {
     method: "GET",
     path: "/webhooks",
     roles: &["FullAccess", "WebhookAdmin", "WebhookReader"],
+};
+
+/// What `Webhooks.List` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const WEBHOOKS_LIST_FIELDS: ListFields = ListFields {
+    own_parameters: &[],
+    sortable: &["Name", "ID"],
+    searchable: &["ID", "Name", "Description", "Url"],
+    properties: &[
+        "ID",
+        "Name",
+        "Description",
+        "Url",
+        "HashKey",
+        "ElevatedRoles",
+        "ConfigData",
+        "BeforeProcessRequest",
+        "ApiClientIDs",
+        "WebhookRoutes",
+        "DeliveryConfigID",
+        "CustomAuthHeaderName",
+        "CustomAuthHeaderValue",
+    ],
 };
 
 /// `Webhooks.Create`: Create a webhook `POST /webhooks`.
@@ -343,6 +480,14 @@ pub const WEBHOOKS_PATCH: Operation = Operation {
 /// `XpIndices.List`: List XP indices `GET /xpindices`.
 pub const XP_INDICES_LIST: Operation =
     Operation { id: "XpIndices.List", method: "GET", path: "/xpindices", roles: &["FullAccess", "XpIndexAdmin"] };
+
+/// What `XpIndices.List` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const XP_INDICES_LIST_FIELDS: ListFields = ListFields {
+    own_parameters: &[],
+    sortable: &["ThingType", "Key"],
+    searchable: &["ThingType", "Key"],
+    properties: &["ThingType", "Key"],
+};
 
 /// `XpIndices.Put`: Create or update an xp index `PUT /xpindices`.
 pub const XP_INDICES_PUT: Operation =

@@ -3,28 +3,23 @@
 //!
 //! The Webhooks resource of OrderCloud's Seller section.
 
-use ordercloud_transport::{ApiClient, Call, ListCall};
+use ordercloud_transport::{Call, ListCall, api_handle};
 
 use crate::models;
 use crate::operations;
 
-/// The Webhooks resource of OrderCloud's Seller section.
-///
-/// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
-/// parameters (in path order), then those the operation needs, then its body, and returns the call to
-/// send, whose other options are its methods.
-#[derive(Clone, Debug)]
-pub struct WebhooksApi {
-    client: ApiClient,
+api_handle! {
+    /// The Webhooks resource of OrderCloud's Seller section.
+    ///
+    /// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
+    /// parameters (in path order), then those the operation needs, then its body, and returns the call to
+    /// send (or to `.await`), whose other options are its methods.
+    pub struct WebhooksApi;
+    /// Webhooks through `client`: a session's client for signed-in calls.
+    fn new;
 }
 
 impl WebhooksApi {
-    /// Webhooks through `client`: a session's client for signed-in calls. Its calls name this crate in the
-    /// User-Agent.
-    pub fn new(client: ApiClient) -> Self {
-        Self { client: client.for_api_crate(crate::API_CRATE) }
-    }
-
     /// List webhooks.
     ///
     /// `GET /v1/webhooks` (`Webhooks.List`,
@@ -33,9 +28,12 @@ impl WebhooksApi {
     ///
     /// A list of [`Webhook`](crate::models::Webhook): `.options(&ListOptions)` for the page, search, sort
     /// and filters, `.send()` for one page, `.pages()` or `.items()` for all of them. `search_on` takes
-    /// `ID`, `Name`, `Description`, `Url`. `sort_by` takes `Name`, `ID` (`!` in front for descending).
+    /// `ID`, `Name`, `Description`, `Url`. `sort_by` takes `Name`, `ID` (`!` in front for descending), or
+    /// [`WebhooksListSort`](crate::WebhooksListSort) values, checked when compiling. A filter on a property
+    /// the listed model does not have, or a sort or search it does not take, is refused before anything is
+    /// sent (`xp.` paths are free).
     pub fn list(&self) -> ListCall<models::Webhook> {
-        self.client.call(&operations::WEBHOOKS_LIST).listing()
+        self.client.call(&operations::WEBHOOKS_LIST).list_fields(&operations::WEBHOOKS_LIST_FIELDS).listing()
     }
 
     /// Create a webhook.
@@ -121,5 +119,16 @@ impl WebhooksApi {
     /// Answers the [`Webhook`](crate::models::Webhook).
     pub fn patch(&self, webhook_id: &str, webhook: &models::PartialWebhook) -> Call<models::Webhook> {
         self.client.call(&operations::WEBHOOKS_PATCH).path_param(webhook_id).json(webhook).returning()
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`WebhooksApi::list`] sorts by:
+    /// `ListOptions::new().sort_by([WebhooksListSort::Name.descending()])`.
+    pub enum WebhooksListSort {
+        /// `Name`.
+        Name = "Name",
+        /// `ID`.
+        Id = "ID",
     }
 }

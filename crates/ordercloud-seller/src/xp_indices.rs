@@ -3,28 +3,23 @@
 //!
 //! The Xp Indices resource of OrderCloud's Seller section.
 
-use ordercloud_transport::{ApiClient, Call, ListCall};
+use ordercloud_transport::{Call, ListCall, api_handle};
 
 use crate::models;
 use crate::operations;
 
-/// The Xp Indices resource of OrderCloud's Seller section.
-///
-/// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
-/// parameters (in path order), then those the operation needs, then its body, and returns the call to
-/// send, whose other options are its methods.
-#[derive(Clone, Debug)]
-pub struct XpIndicesApi {
-    client: ApiClient,
+api_handle! {
+    /// The Xp Indices resource of OrderCloud's Seller section.
+    ///
+    /// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
+    /// parameters (in path order), then those the operation needs, then its body, and returns the call to
+    /// send (or to `.await`), whose other options are its methods.
+    pub struct XpIndicesApi;
+    /// Xp Indices through `client`: a session's client for signed-in calls.
+    fn new;
 }
 
 impl XpIndicesApi {
-    /// Xp Indices through `client`: a session's client for signed-in calls. Its calls name this crate in
-    /// the User-Agent.
-    pub fn new(client: ApiClient) -> Self {
-        Self { client: client.for_api_crate(crate::API_CRATE) }
-    }
-
     /// List XP indices.
     ///
     /// `GET /v1/xpindices` (`XpIndices.List`,
@@ -33,9 +28,12 @@ impl XpIndicesApi {
     ///
     /// A list of [`XpIndex`](crate::models::XpIndex): `.options(&ListOptions)` for the page, search, sort
     /// and filters, `.send()` for one page, `.pages()` or `.items()` for all of them. `search_on` takes
-    /// `ThingType`, `Key`. `sort_by` takes `ThingType`, `Key` (`!` in front for descending).
+    /// `ThingType`, `Key`. `sort_by` takes `ThingType`, `Key` (`!` in front for descending), or
+    /// [`XpIndicesListSort`](crate::XpIndicesListSort) values, checked when compiling. A filter on a
+    /// property the listed model does not have, or a sort or search it does not take, is refused before
+    /// anything is sent (`xp.` paths are free).
     pub fn list(&self) -> ListCall<models::XpIndex> {
-        self.client.call(&operations::XP_INDICES_LIST).listing()
+        self.client.call(&operations::XP_INDICES_LIST).list_fields(&operations::XP_INDICES_LIST_FIELDS).listing()
     }
 
     /// Create or update an xp index.
@@ -71,5 +69,16 @@ impl XpIndicesApi {
             .path_param(thing_type.as_str())
             .path_param(key)
             .returning_nothing()
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`XpIndicesApi::list`] sorts by:
+    /// `ListOptions::new().sort_by([XpIndicesListSort::ThingType.descending()])`.
+    pub enum XpIndicesListSort {
+        /// `ThingType`.
+        ThingType = "ThingType",
+        /// `Key`.
+        Key = "Key",
     }
 }

@@ -12,7 +12,8 @@
 //!   (only the fields sent; `null` clears) and deleted, under parents that must exist, the
 //!   read-only fields the server's; lists with `page`, `pageSize` (20, at most 100),
 //!   `search` and `searchOn`, `sortBy` (`!` descending) and filters on any property and
-//!   `xp`; assignments; the roles of OrderCloud's API reference, or of the simulator's
+//!   `xp` (text compared without regard to letter case, so `sortBy=ID` with `ID=>{last}`
+//!   pages by Last ID); `Products.List` by `catalogID`; assignments; the roles of OrderCloud's API reference, or of the simulator's
 //!   documented rules where the reference gives none (403 `Auth.InsufficientRoles`).
 //! - **The storefront**: the Cart as OrderCloud documents it (each operation standing for
 //!   the order operation of the user's active cart: an empty cart with a null ID, line items

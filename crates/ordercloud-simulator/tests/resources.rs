@@ -112,7 +112,7 @@ async fn lists_page_search_sort_and_filter_as_ordercloud_does() {
     let meta = &first.meta;
     assert_eq!((meta.page, meta.page_size, meta.total_count, meta.total_pages), (1, 20, 45, 3));
     let last = products.list().options(&ListOptions::new().page(3)).send().await.unwrap();
-    assert_eq!((last.items.len(), last.meta.item_range), (5, vec![41, 45]));
+    assert_eq!((last.items.len(), last.meta.list.item_range), (5, vec![41, 45]));
 
     let too_big = products.list().options(&ListOptions::new().page_size(101)).send().await.unwrap_err();
     assert_eq!(refusal(&too_big).1, "List.InvalidPageSize");
@@ -224,4 +224,34 @@ async fn a_buyer_user_saves_themselves_and_users_of_two_buyers_stay_apart() {
     simulator.create_resource("/adminusers", admin_user).unwrap();
     let shown = simulator.resources().to_string();
     assert!(!shown.contains("Passw0rd"), "{shown}");
+}
+
+#[tokio::test]
+async fn a_catalogs_products_are_walked_past_page_30_by_last_id_and_found_by_id() {
+    // 3,100 products in one catalog (31 pages of 100), 50 in another; IDs in both letter cases.
+    let id = |n: usize| if n % 2 == 0 { format!("P-{n:04}") } else { format!("p-{n:04}") };
+    let mut builder = Simulator::builder()
+        .api_client(SimApiClient::new(ADMIN).with_secret(SECRET).with_roles(["FullAccess"]))
+        .resource("/catalogs", json!({"ID": "summer", "Name": "Summer"}))
+        .resource("/catalogs", json!({"ID": "winter", "Name": "Winter"}));
+    for n in 0..3_150 {
+        let catalog = if n < 3_100 { "summer" } else { "winter" };
+        builder = builder
+            .resource("/products", json!({"ID": id(n), "Name": format!("Product {n}")}))
+            .resource("/catalogs/productassignments", json!({"CatalogID": catalog, "ProductID": id(n)}));
+    }
+    let simulator = builder.start().await.unwrap();
+    let products = ProductsApi::new(admin(&simulator));
+
+    let all =
+        products.list().catalog_id("summer").options(&ListOptions::new().page_size(100)).pages().all_items().await;
+    let found: Vec<String> = all.unwrap().into_iter().map(|product| product.id.unwrap()).collect();
+    assert_eq!(found, (0..3_100).map(id).collect::<Vec<_>>(), "every product of the catalog once, in ID order");
+
+    // By ID, through the same list: those of the other catalog are missing.
+    let asked: Vec<String> = (3_000..3_150).rev().map(id).collect();
+    let by_id = products.list().catalog_id("summer").by_id(asked.clone()).send().await.unwrap();
+    let found: Vec<String> = by_id.items.into_iter().map(|product| product.id.unwrap()).collect();
+    assert_eq!(found, asked[50..]);
+    assert_eq!(by_id.missing, asked[..50]);
 }

@@ -58,18 +58,17 @@ pub mod suppliers;
 
 pub use operations::OPERATIONS;
 pub use ordercloud_models::{
-    Decimal, Filter, ListOptions, ListPage, ListPageWithFacets, OtherFields, Patch, RawJson, Xp, decimal,
+    Decimal, Filter, ListOptions, ListPage, ListPageWithFacets, OtherFields, Patch, RawJson, Xp, decimal, xp,
 };
 #[cfg(feature = "mock")]
 pub use ordercloud_transport::MockTransport;
 pub use ordercloud_transport::{ApiClient, Call, Error, ListCall, PageItems, Pages};
-pub use supplier_addresses::SupplierAddressesApi;
-pub use supplier_user_groups::{SupplierUserGroupsApi, SupplierUserGroupsListUserAssignments};
-pub use supplier_users::{SupplierUsersApi, SupplierUsersList};
-pub use suppliers::SuppliersApi;
-
-/// `<name>/<version>`: this crate, in the User-Agent of its calls.
-const API_CRATE: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
+pub use supplier_addresses::{SupplierAddressesApi, SupplierAddressesListSort};
+pub use supplier_user_groups::{
+    SupplierUserGroupsApi, SupplierUserGroupsListSort, SupplierUserGroupsListUserAssignments,
+};
+pub use supplier_users::{SupplierUsersApi, SupplierUsersList, SupplierUsersListSort};
+pub use suppliers::{SuppliersApi, SuppliersListBuyersSort, SuppliersListSort};
 
 /// The models this crate's operations take and answer, nested ones included.
 pub mod models {

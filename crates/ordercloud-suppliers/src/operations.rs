@@ -2,6 +2,7 @@
 //! The operations of OrderCloud's Suppliers section, as its API description names them: each method of
 //! this crate's handles calls one, and [`OPERATIONS`] lists them all.
 
+use ordercloud_models::ListFields;
 use ordercloud_transport::Operation;
 
 /// `Suppliers.List`: List suppliers `GET /suppliers`.
@@ -10,6 +11,14 @@ pub const SUPPLIERS_LIST: Operation = Operation {
     method: "GET",
     path: "/suppliers",
     roles: &["FullAccess", "SupplierAdmin", "SupplierReader"],
+};
+
+/// What `Suppliers.List` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const SUPPLIERS_LIST_FIELDS: ListFields = ListFields {
+    own_parameters: &[],
+    sortable: &["ID", "Name", "DateCreated"],
+    searchable: &["Name", "ID"],
+    properties: &["ID", "Name", "Active", "DateCreated", "AllBuyersCanOrder", "xp"],
 };
 
 /// `Suppliers.Create`: Create a supplier `POST /suppliers`.
@@ -56,6 +65,14 @@ pub const SUPPLIERS_LIST_BUYERS: Operation = Operation {
     roles: &["FullAccess", "SupplierAdmin", "SupplierReader"],
 };
 
+/// What `Suppliers.ListBuyers` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const SUPPLIERS_LIST_BUYERS_FIELDS: ListFields = ListFields {
+    own_parameters: &[],
+    sortable: &["Name", "ID"],
+    searchable: &["ID", "Name"],
+    properties: &["ID", "Name"],
+};
+
 /// `Suppliers.SaveBuyer`: Create or update a supplier buyer `PUT
 /// /suppliers/{supplierID}/buyers/{buyerID}`.
 pub const SUPPLIERS_SAVE_BUYER: Operation = Operation {
@@ -79,6 +96,32 @@ pub const SUPPLIER_USERS_LIST: Operation = Operation {
     method: "GET",
     path: "/suppliers/{supplierID}/users",
     roles: &["FullAccess", "SupplierUserAdmin", "SupplierUserReader"],
+};
+
+/// What `SupplierUsers.List` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const SUPPLIER_USERS_LIST_FIELDS: ListFields = ListFields {
+    own_parameters: &["userGroupID"],
+    sortable: &["LastName", "FirstName", "Username", "ID", "Email", "DateCreated", "LastActive", "PasswordLastSetDate"],
+    searchable: &["ID", "Username", "LastName", "FirstName", "Email"],
+    properties: &[
+        "ID",
+        "Username",
+        "Password",
+        "FirstName",
+        "LastName",
+        "Email",
+        "Phone",
+        "TermsAccepted",
+        "Active",
+        "xp",
+        "AvailableRoles",
+        "Locale",
+        "DateCreated",
+        "PasswordLastSetDate",
+        "FailedLoginAttempts",
+        "CompanyID",
+        "LastActive",
+    ],
 };
 
 /// `SupplierUsers.Create`: Create a supplier user `POST /suppliers/{supplierID}/users`.
@@ -148,6 +191,14 @@ pub const SUPPLIER_USER_GROUPS_LIST: Operation = Operation {
     roles: &["FullAccess", "SupplierUserGroupAdmin", "SupplierUserGroupReader"],
 };
 
+/// What `SupplierUserGroups.List` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const SUPPLIER_USER_GROUPS_LIST_FIELDS: ListFields = ListFields {
+    own_parameters: &[],
+    sortable: &["Name", "ID"],
+    searchable: &["ID", "Name", "Description"],
+    properties: &["ID", "Name", "Description", "xp"],
+};
+
 /// `SupplierUserGroups.Create`: Create a supplier user group `POST /suppliers/{supplierID}/usergroups`.
 pub const SUPPLIER_USER_GROUPS_CREATE: Operation = Operation {
     id: "SupplierUserGroups.Create",
@@ -210,6 +261,14 @@ pub const SUPPLIER_USER_GROUPS_LIST_USER_ASSIGNMENTS: Operation = Operation {
     roles: &["FullAccess", "SupplierUserGroupAdmin", "SupplierUserGroupReader"],
 };
 
+/// What `SupplierUserGroups.ListUserAssignments` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const SUPPLIER_USER_GROUPS_LIST_USER_ASSIGNMENTS_FIELDS: ListFields = ListFields {
+    own_parameters: &["userGroupID", "userID"],
+    sortable: &[],
+    searchable: &[],
+    properties: &["UserGroupID", "UserID"],
+};
+
 /// `SupplierUserGroups.SaveUserAssignment`: Create or update a supplier user group user assignment
 /// `POST /suppliers/{supplierID}/usergroups/assignments`.
 pub const SUPPLIER_USER_GROUPS_SAVE_USER_ASSIGNMENT: Operation = Operation {
@@ -225,6 +284,54 @@ pub const SUPPLIER_ADDRESSES_LIST: Operation = Operation {
     method: "GET",
     path: "/suppliers/{supplierID}/addresses",
     roles: &["FullAccess", "SupplierAddressAdmin", "SupplierAddressReader"],
+};
+
+/// What `SupplierAddresses.List` takes: its own query parameters, sorts, searches and the listed model's properties.
+pub const SUPPLIER_ADDRESSES_LIST_FIELDS: ListFields = ListFields {
+    own_parameters: &[],
+    sortable: &[
+        "AddressName",
+        "ID",
+        "DateCreated",
+        "CompanyName",
+        "FirstName",
+        "LastName",
+        "Street1",
+        "Street2",
+        "City",
+        "State",
+        "Zip",
+        "Country",
+        "Phone",
+    ],
+    searchable: &[
+        "ID",
+        "AddressName",
+        "CompanyName",
+        "City",
+        "Street1",
+        "Street2",
+        "LastName",
+        "FirstName",
+        "State",
+        "Zip",
+    ],
+    properties: &[
+        "ID",
+        "DateCreated",
+        "CompanyName",
+        "FirstName",
+        "LastName",
+        "Street1",
+        "Street2",
+        "City",
+        "State",
+        "Zip",
+        "Country",
+        "Phone",
+        "AddressName",
+        "xp",
+    ],
 };
 
 /// `SupplierAddresses.Create`: Create a supplier address `POST /suppliers/{supplierID}/addresses`.

@@ -3,28 +3,23 @@
 //!
 //! The Supplier Addresses resource of OrderCloud's Suppliers section.
 
-use ordercloud_transport::{ApiClient, Call, ListCall};
+use ordercloud_transport::{Call, ListCall, api_handle};
 
 use crate::models;
 use crate::operations;
 
-/// The Supplier Addresses resource of OrderCloud's Suppliers section.
-///
-/// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
-/// parameters (in path order), then those the operation needs, then its body, and returns the call to
-/// send, whose other options are its methods.
-#[derive(Clone, Debug)]
-pub struct SupplierAddressesApi {
-    client: ApiClient,
+api_handle! {
+    /// The Supplier Addresses resource of OrderCloud's Suppliers section.
+    ///
+    /// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
+    /// parameters (in path order), then those the operation needs, then its body, and returns the call to
+    /// send (or to `.await`), whose other options are its methods.
+    pub struct SupplierAddressesApi;
+    /// Supplier Addresses through `client`: a session's client for signed-in calls.
+    fn new;
 }
 
 impl SupplierAddressesApi {
-    /// Supplier Addresses through `client`: a session's client for signed-in calls. Its calls name this
-    /// crate in the User-Agent.
-    pub fn new(client: ApiClient) -> Self {
-        Self { client: client.for_api_crate(crate::API_CRATE) }
-    }
-
     /// List supplier addresses.
     ///
     /// `GET /v1/suppliers/{supplierID}/addresses` (`SupplierAddresses.List`,
@@ -39,9 +34,16 @@ impl SupplierAddressesApi {
     /// and filters, `.send()` for one page, `.pages()` or `.items()` for all of them. `search_on` takes
     /// `ID`, `AddressName`, `CompanyName`, `City`, `Street1`, `Street2`, `LastName`, `FirstName`, `State`,
     /// `Zip`. `sort_by` takes `AddressName`, `ID`, `DateCreated`, `CompanyName`, `FirstName`, `LastName`,
-    /// `Street1`, `Street2`, `City`, `State`, `Zip`, `Country`, `Phone` (`!` in front for descending).
+    /// `Street1`, `Street2`, `City`, `State`, `Zip`, `Country`, `Phone` (`!` in front for descending), or
+    /// [`SupplierAddressesListSort`](crate::SupplierAddressesListSort) values, checked when compiling. A
+    /// filter on a property the listed model does not have, or a sort or search it does not take, is
+    /// refused before anything is sent (`xp.` paths are free).
     pub fn list(&self, supplier_id: &str) -> ListCall<models::Address> {
-        self.client.call(&operations::SUPPLIER_ADDRESSES_LIST).path_param(supplier_id).listing()
+        self.client
+            .call(&operations::SUPPLIER_ADDRESSES_LIST)
+            .list_fields(&operations::SUPPLIER_ADDRESSES_LIST_FIELDS)
+            .path_param(supplier_id)
+            .listing()
     }
 
     /// Create a supplier address.
@@ -55,14 +57,18 @@ impl SupplierAddressesApi {
     /// # Arguments
     ///
     /// - `supplier_id`: ID of the supplier. Sent as one path segment, whatever it holds.
-    /// - the body: a [`Address`](crate::models::Address); without `Street1` or `City` or `Country` it is refused before anything is sent.
+    /// - the body: a [`Address`](crate::models::Address); without `Street1` or `City` or `Country` it is refused before anything is sent. So are `State` (US, CA) and `Zip` (US, CA) where its `Country` is one of those.
     ///
     /// Answers the [`Address`](crate::models::Address).
     pub fn create(&self, supplier_id: &str, address: &models::Address) -> Call<models::Address> {
         self.client
             .call(&operations::SUPPLIER_ADDRESSES_CREATE)
             .path_param(supplier_id)
-            .json_requiring(address, &["Street1", "City", "Country"])
+            .json_requiring_by_country(
+                address,
+                &["Street1", "City", "Country"],
+                &[("State", &["US", "CA"]), ("Zip", &["US", "CA"])],
+            )
             .returning()
     }
 
@@ -94,7 +100,7 @@ impl SupplierAddressesApi {
     ///
     /// - `supplier_id`: ID of the supplier. Sent as one path segment, whatever it holds.
     /// - `address_id`: ID of the address. Sent as one path segment, whatever it holds.
-    /// - the body: a [`Address`](crate::models::Address); without `Street1` or `City` or `Country` it is refused before anything is sent.
+    /// - the body: a [`Address`](crate::models::Address); without `Street1` or `City` or `Country` it is refused before anything is sent. So are `State` (US, CA) and `Zip` (US, CA) where its `Country` is one of those.
     ///
     /// Answers the [`Address`](crate::models::Address).
     pub fn save(&self, supplier_id: &str, address_id: &str, address: &models::Address) -> Call<models::Address> {
@@ -102,7 +108,11 @@ impl SupplierAddressesApi {
             .call(&operations::SUPPLIER_ADDRESSES_SAVE)
             .path_param(supplier_id)
             .path_param(address_id)
-            .json_requiring(address, &["Street1", "City", "Country"])
+            .json_requiring_by_country(
+                address,
+                &["Street1", "City", "Country"],
+                &[("State", &["US", "CA"]), ("Zip", &["US", "CA"])],
+            )
             .returning()
     }
 
@@ -151,5 +161,38 @@ impl SupplierAddressesApi {
             .path_param(address_id)
             .json(address)
             .returning()
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`SupplierAddressesApi::list`] sorts by:
+    /// `ListOptions::new().sort_by([SupplierAddressesListSort::AddressName.descending()])`.
+    pub enum SupplierAddressesListSort {
+        /// `AddressName`.
+        AddressName = "AddressName",
+        /// `ID`.
+        Id = "ID",
+        /// `DateCreated`.
+        DateCreated = "DateCreated",
+        /// `CompanyName`.
+        CompanyName = "CompanyName",
+        /// `FirstName`.
+        FirstName = "FirstName",
+        /// `LastName`.
+        LastName = "LastName",
+        /// `Street1`.
+        Street1 = "Street1",
+        /// `Street2`.
+        Street2 = "Street2",
+        /// `City`.
+        City = "City",
+        /// `State`.
+        State = "State",
+        /// `Zip`.
+        Zip = "Zip",
+        /// `Country`.
+        Country = "Country",
+        /// `Phone`.
+        Phone = "Phone",
     }
 }

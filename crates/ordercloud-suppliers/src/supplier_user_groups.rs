@@ -5,30 +5,25 @@
 //! users in groups, you can filter content, define order management rules, and manage changes much more
 //! easily than trying to account for individual users.
 
-use ordercloud_transport::{ApiClient, Call, ListCall, operation_request};
+use ordercloud_transport::{Call, ListCall, api_handle, operation_request};
 
 use crate::models;
 use crate::operations;
 
-/// User Groups are used to streamline the management of users within an application. By placing like
-/// users in groups, you can filter content, define order management rules, and manage changes much more
-/// easily than trying to account for individual users.
-///
-/// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
-/// parameters (in path order), then those the operation needs, then its body, and returns the call to
-/// send, whose other options are its methods.
-#[derive(Clone, Debug)]
-pub struct SupplierUserGroupsApi {
-    client: ApiClient,
+api_handle! {
+    /// User Groups are used to streamline the management of users within an application. By placing like
+    /// users in groups, you can filter content, define order management rules, and manage changes much more
+    /// easily than trying to account for individual users.
+    ///
+    /// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
+    /// parameters (in path order), then those the operation needs, then its body, and returns the call to
+    /// send (or to `.await`), whose other options are its methods.
+    pub struct SupplierUserGroupsApi;
+    /// Supplier User Groups through `client`: a session's client for signed-in calls.
+    fn new;
 }
 
 impl SupplierUserGroupsApi {
-    /// Supplier User Groups through `client`: a session's client for signed-in calls. Its calls name this
-    /// crate in the User-Agent.
-    pub fn new(client: ApiClient) -> Self {
-        Self { client: client.for_api_crate(crate::API_CRATE) }
-    }
-
     /// List supplier user groups.
     ///
     /// `GET /v1/suppliers/{supplierID}/usergroups` (`SupplierUserGroups.List`,
@@ -41,9 +36,16 @@ impl SupplierUserGroupsApi {
     ///
     /// A list of [`UserGroup`](crate::models::UserGroup): `.options(&ListOptions)` for the page, search,
     /// sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them. `search_on`
-    /// takes `ID`, `Name`, `Description`. `sort_by` takes `Name`, `ID` (`!` in front for descending).
+    /// takes `ID`, `Name`, `Description`. `sort_by` takes `Name`, `ID` (`!` in front for descending), or
+    /// [`SupplierUserGroupsListSort`](crate::SupplierUserGroupsListSort) values, checked when compiling. A
+    /// filter on a property the listed model does not have, or a sort or search it does not take, is
+    /// refused before anything is sent (`xp.` paths are free).
     pub fn list(&self, supplier_id: &str) -> ListCall<models::UserGroup> {
-        self.client.call(&operations::SUPPLIER_USER_GROUPS_LIST).path_param(supplier_id).listing()
+        self.client
+            .call(&operations::SUPPLIER_USER_GROUPS_LIST)
+            .list_fields(&operations::SUPPLIER_USER_GROUPS_LIST_FIELDS)
+            .path_param(supplier_id)
+            .listing()
     }
 
     /// Create a supplier user group.
@@ -199,11 +201,13 @@ impl SupplierUserGroupsApi {
     ///
     /// A list of [`UserGroupAssignment`](crate::models::UserGroupAssignment): `.options(&ListOptions)` for
     /// the page, search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of
-    /// them. Its own query parameters are methods of the request: `user_group_id`, `user_id`.
+    /// them. A filter on a property the listed model does not have, or a sort or search it does not take,
+    /// is refused before anything is sent (`xp.` paths are free). Its own query parameters are methods of
+    /// the request: `user_group_id`, `user_id`.
     pub fn list_user_assignments(&self, supplier_id: &str) -> SupplierUserGroupsListUserAssignments {
         self.client
             .call(&operations::SUPPLIER_USER_GROUPS_LIST_USER_ASSIGNMENTS)
-            .own_query_parameters(&["userGroupID", "userID"])
+            .list_fields(&operations::SUPPLIER_USER_GROUPS_LIST_USER_ASSIGNMENTS_FIELDS)
             .path_param(supplier_id)
             .listing()
             .into()
@@ -231,6 +235,17 @@ impl SupplierUserGroupsApi {
             .path_param(supplier_id)
             .json_requiring(user_group_assignment, &["UserGroupID", "UserID"])
             .returning_nothing()
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`SupplierUserGroupsApi::list`] sorts by:
+    /// `ListOptions::new().sort_by([SupplierUserGroupsListSort::Name.descending()])`.
+    pub enum SupplierUserGroupsListSort {
+        /// `Name`.
+        Name = "Name",
+        /// `ID`.
+        Id = "ID",
     }
 }
 

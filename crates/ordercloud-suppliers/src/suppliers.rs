@@ -3,28 +3,23 @@
 //!
 //! Suppliers can own, supply, and/or distribute products within the marketplace.
 
-use ordercloud_transport::{ApiClient, Call, ListCall};
+use ordercloud_transport::{Call, ListCall, api_handle};
 
 use crate::models;
 use crate::operations;
 
-/// Suppliers can own, supply, and/or distribute products within the marketplace.
-///
-/// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
-/// parameters (in path order), then those the operation needs, then its body, and returns the call to
-/// send, whose other options are its methods.
-#[derive(Clone, Debug)]
-pub struct SuppliersApi {
-    client: ApiClient,
+api_handle! {
+    /// Suppliers can own, supply, and/or distribute products within the marketplace.
+    ///
+    /// Made with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the path's
+    /// parameters (in path order), then those the operation needs, then its body, and returns the call to
+    /// send (or to `.await`), whose other options are its methods.
+    pub struct SuppliersApi;
+    /// Suppliers through `client`: a session's client for signed-in calls.
+    fn new;
 }
 
 impl SuppliersApi {
-    /// Suppliers through `client`: a session's client for signed-in calls. Its calls name this crate in the
-    /// User-Agent.
-    pub fn new(client: ApiClient) -> Self {
-        Self { client: client.for_api_crate(crate::API_CRATE) }
-    }
-
     /// List suppliers.
     ///
     /// `GET /v1/suppliers` (`Suppliers.List`,
@@ -33,9 +28,12 @@ impl SuppliersApi {
     ///
     /// A list of [`Supplier`](crate::models::Supplier): `.options(&ListOptions)` for the page, search, sort
     /// and filters, `.send()` for one page, `.pages()` or `.items()` for all of them. `search_on` takes
-    /// `Name`, `ID`. `sort_by` takes `ID`, `Name`, `DateCreated` (`!` in front for descending).
+    /// `Name`, `ID`. `sort_by` takes `ID`, `Name`, `DateCreated` (`!` in front for descending), or
+    /// [`SuppliersListSort`](crate::SuppliersListSort) values, checked when compiling. A filter on a
+    /// property the listed model does not have, or a sort or search it does not take, is refused before
+    /// anything is sent (`xp.` paths are free).
     pub fn list(&self) -> ListCall<models::Supplier> {
-        self.client.call(&operations::SUPPLIERS_LIST).listing()
+        self.client.call(&operations::SUPPLIERS_LIST).list_fields(&operations::SUPPLIERS_LIST_FIELDS).listing()
     }
 
     /// Create a supplier.
@@ -135,9 +133,16 @@ impl SuppliersApi {
     ///
     /// A list of [`SupplierBuyer`](crate::models::SupplierBuyer): `.options(&ListOptions)` for the page,
     /// search, sort and filters, `.send()` for one page, `.pages()` or `.items()` for all of them.
-    /// `search_on` takes `ID`, `Name`. `sort_by` takes `Name`, `ID` (`!` in front for descending).
+    /// `search_on` takes `ID`, `Name`. `sort_by` takes `Name`, `ID` (`!` in front for descending), or
+    /// [`SuppliersListBuyersSort`](crate::SuppliersListBuyersSort) values, checked when compiling. A filter
+    /// on a property the listed model does not have, or a sort or search it does not take, is refused
+    /// before anything is sent (`xp.` paths are free).
     pub fn list_buyers(&self, supplier_id: &str) -> ListCall<models::SupplierBuyer> {
-        self.client.call(&operations::SUPPLIERS_LIST_BUYERS).path_param(supplier_id).listing()
+        self.client
+            .call(&operations::SUPPLIERS_LIST_BUYERS)
+            .list_fields(&operations::SUPPLIERS_LIST_BUYERS_FIELDS)
+            .path_param(supplier_id)
+            .listing()
     }
 
     /// Create or update a supplier buyer.
@@ -178,5 +183,29 @@ impl SuppliersApi {
             .path_param(supplier_id)
             .path_param(buyer_id)
             .returning_nothing()
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`SuppliersApi::list`] sorts by:
+    /// `ListOptions::new().sort_by([SuppliersListSort::Id.descending()])`.
+    pub enum SuppliersListSort {
+        /// `ID`.
+        Id = "ID",
+        /// `Name`.
+        Name = "Name",
+        /// `DateCreated`.
+        DateCreated = "DateCreated",
+    }
+}
+
+ordercloud_models::sort_fields! {
+    /// What [`SuppliersApi::list_buyers`] sorts by:
+    /// `ListOptions::new().sort_by([SuppliersListBuyersSort::Name.descending()])`.
+    pub enum SuppliersListBuyersSort {
+        /// `Name`.
+        Name = "Name",
+        /// `ID`.
+        Id = "ID",
     }
 }

@@ -73,17 +73,18 @@
 //! [`listing_with_facets`](crate::ApiRequest::listing_with_facets) (a [`ListCall`](crate::ListCall),
 //! which takes `ListOptions` and walks its pages). Optional query parameters of an operation's
 //! own are methods of its request type, declared with
-//! [`operation_request!`](crate::operation_request). The API handle names the crate in the
-//! User-Agent with [`ApiClient::for_api_crate`](crate::ApiClient::for_api_crate).
+//! [`operation_request!`](crate::operation_request). The API handle is one
+//! [`api_handle!`](crate::api_handle) line, which also names the crate in the User-Agent.
+//! A call is sent by awaiting it.
 //!
 //! This whole example, the crate and its use, is compiled and run by `cargo test`. The
-//! crate itself is the part down to "using it": 78 lines of routes and models and 5 of
-//! plumbing (the handle's struct, its constructor and one import line).
+//! crate itself is the part down to "using it": routes and models, and for plumbing only
+//! the imports and the handle's [`api_handle!`](crate::api_handle).
 //!
 //! ```
 //! // ---- models ----
 //! use ordercloud_models::{ListPageWithFacets, Patch, Xp, skip_read_only};
-//! use ordercloud_transport::{ApiClient, Call, ListCall, Operation, operation_request};
+//! use ordercloud_transport::{Call, ListCall, Operation, api_handle, operation_request};
 //! use serde::{Deserialize, Serialize};
 //!
 //! /// A product.
@@ -152,16 +153,12 @@
 //!     }
 //! }
 //!
-//! /// Products.
-//! #[derive(Clone, Debug)]
-//! pub struct ProductsApi {
-//!     client: ApiClient,
+//! api_handle! {
+//!     /// Products.
+//!     pub struct ProductsApi;
 //! }
 //!
 //! impl ProductsApi {
-//!     pub fn new(client: ApiClient) -> Self {
-//!         Self { client: client.for_api_crate("my-catalogs/0.1.0") }
-//!     }
 //!     /// `GET /products/{productID}`
 //!     pub fn get(&self, product_id: &str) -> Call<Product> {
 //!         self.client.call(&GET).path_param(product_id).returning()
@@ -193,7 +190,7 @@
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! use ordercloud_auth::{Session, TokenRequest};
 //! use ordercloud_models::{Filter, ListOptions};
-//! use ordercloud_transport::MockTransport;
+//! use ordercloud_transport::{ApiClient, MockTransport};
 //! use serde_json::json;
 //!
 //! let mock = MockTransport::new();
@@ -216,23 +213,23 @@
 //!     #[serde(rename = "Color")]
 //!     color: String,
 //! }
-//! let bike = products.get("p/1").send().await?;
+//! let bike = products.get("p/1").await?;
 //! let xp = bike.xp.as_ref().unwrap();
 //! assert_eq!(xp.to_value()["Sizes"][0], "S");
 //! assert_eq!(xp.get::<ProductXp>()?.color, "red");
 //!
 //! // POST with typed xp; a missing required field is refused before anything is sent.
 //! let helmet = Product::new().with_id("p2").with_name("Helmet").with_xp(Xp::new(&ProductXp { color: "blue".into() })?);
-//! products.create(&helmet).send().await?;
-//! let nameless = products.create(&Product::new().with_id("p3")).send().await.unwrap_err();
+//! products.create(&helmet).await?;
+//! let nameless = products.create(&Product::new().with_id("p3")).await.unwrap_err();
 //! assert!(nameless.is_invalid_request() && nameless.to_string().contains("needs Name"));
 //!
 //! // PUT of what was read: the read-only DateCreated is not sent.
-//! products.save("p/1", &bike).send().await?;
+//! products.save("p/1", &bike).await?;
 //! // PATCH: set the name, clear the description, leave the rest.
 //! let partial = PartialProduct { name: "Bike 2".into(), description: Patch::Null, ..Default::default() };
-//! products.patch("p/1", &partial).send().await?;
-//! products.delete("p/1").send().await?;
+//! products.patch("p/1", &partial).await?;
+//! products.delete("p/1").await?;
 //!
 //! // A list with facets and typed filters, walked as a stream.
 //! let options = ListOptions::new().page_size(1).filter_with(Filter::ge("PriceSchedule.PriceBreaks.Price", 10)).filter_with(Filter::eq("Active", true));
@@ -246,7 +243,9 @@
 //! let requests = mock.requests();
 //! assert_eq!(requests[1].uri.path(), "/v1/products/p%2F1");
 //! assert_eq!(requests[1].header("authorization"), Some("Bearer t-1"));
-//! assert!(requests[1].header("user-agent").unwrap().contains(" my-catalogs/0.1.0"));
+//! // The handle named its crate (here, this doc test's) in the User-Agent.
+//! let crate_name = format!(" {}/{}", env!("CARGO_PKG_NAME"), env!("CARGO_PKG_VERSION"));
+//! assert!(requests[1].header("user-agent").unwrap().contains(&crate_name));
 //! assert_eq!(requests[2].body_json::<serde_json::Value>()?, json!({"ID": "p2", "Name": "Helmet", "xp": {"Color": "blue"}}));
 //! assert_eq!(requests[3].body_json::<serde_json::Value>()?, json!({"ID": "p/1", "Name": "Bike", "xp": {"Color": "red", "Sizes": ["S"]}}));
 //! assert_eq!(requests[4].body_json::<serde_json::Value>()?, json!({"Name": "Bike 2", "Description": null}));

@@ -17,6 +17,10 @@
 //!   [`ListCall`] whose [`Pages`] (of [`ListPage`](ordercloud_models::ListPage) or
 //!   [`ListPageWithFacets`](ordercloud_models::ListPageWithFacets)) own themselves, end
 //!   whatever the server does, and stream their items ([`PageItems`]).
+//! - Moving data: [`Pages`] keep up to 8 pages in flight, in order, and go on by Last ID
+//!   past page 30; [`ListCall::by_id`] gets many objects by ID in requests under
+//!   OrderCloud's URL limit; [`Bulk`] runs many calls at once with progress. They run in
+//!   the task that awaits them: nothing is spawned.
 //!
 //! Writing a crate for another OrderCloud area? Read the [guide].
 //!
@@ -71,12 +75,15 @@ pub use error::{
     ConfigError, DecodeError, Error, ErrorCategory, InvalidRequest, PaginationError, PaginationErrorKind,
     ResponseError, SessionEnd, SessionExpired, TransportError, TransportErrorKind,
 };
-pub use runtime::call::{Call, ListCall};
+pub use runtime::bulk::{Bulk, BulkFailure, BulkProgress, BulkReport, StopHandle};
+pub use runtime::by_id::{ByIdCall, FoundById, MAX_URL_LENGTH};
+pub use runtime::call::{Call, CallFuture, ListCall};
 pub use runtime::client::{ApiClient, ApiClientBuilder, DEFAULT_MAX_IN_FLIGHT, DEFAULT_TIMEOUT, USER_AGENT};
 pub use runtime::operation::Operation;
-pub use runtime::pages::{ListEnvelope, PageItems, Pages};
+pub use runtime::pages::{DEFAULT_CONCURRENCY, ListEnvelope, PageItems, Pages};
 pub use runtime::request::{ApiRequest, ApiResponse};
 pub use runtime::retry::RetryPolicy;
+pub use runtime::secrets::Secret;
 pub use runtime::token_provider::{TokenProvider, bearer_authorization};
 #[cfg(feature = "hyper")]
 pub use stack::hyper::{
@@ -103,6 +110,7 @@ pub use async_trait::async_trait;
 /// What [`operation_request!`] expands to refers to; not part of the API.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::runtime::call::Answer;
+    pub use crate::runtime::by_id::ListById;
+    pub use crate::runtime::call::{Answer, MapRequest};
     pub use ordercloud_models::ListOptions;
 }

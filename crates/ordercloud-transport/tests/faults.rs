@@ -125,7 +125,7 @@ async fn a_connection_closed_in_the_headers_is_an_io_error() {
             .await;
     let error = post(&server.client(transport())).await.unwrap_err();
     assert_eq!(kind(&error), Some(TransportErrorKind::Io), "{error:?}");
-    assert!(error.to_string().starts_with("request failed: the connection failed during the request"), "{error}");
+    assert_eq!(error.to_string(), "the connection failed during the request");
     assert_eq!(server.requests(), 1);
 }
 
@@ -223,7 +223,19 @@ async fn a_refused_connection_is_retried_then_reported_as_retryable() {
     let error = post(&client).await.unwrap_err();
     assert_eq!(kind(&error), Some(TransportErrorKind::Connect), "{error:?}");
     assert!(error.is_retryable());
-    assert!(error.to_string().starts_with("request failed: could not connect to the server"), "{error}");
+    let chain = chain(&error);
+    assert_eq!(chain[0], "could not connect to the server");
+    assert!(chain.last().unwrap().to_lowercase().contains("refused"), "the root cause is kept: {chain:?}");
+    let whole = chain.join(": ");
+    assert_eq!(whole.matches("could not connect").count(), 1, "each cause said once: {whole}");
+    assert_eq!(whole.to_lowercase().matches("refused").count(), 1, "each cause said once: {whole}");
+}
+
+/// The error's text, then each cause's, as a chain printer (`anyhow`'s `{:#}`) shows them.
+fn chain(error: &Error) -> Vec<String> {
+    std::iter::successors(Some(error as &dyn std::error::Error), |error| error.source())
+        .map(ToString::to_string)
+        .collect()
 }
 
 #[tokio::test]
@@ -342,7 +354,8 @@ fn a_call_with_no_tokio_runtime_is_an_error_not_a_panic() {
         panic!("the call should end at once");
     };
     assert_eq!(kind(&error), Some(TransportErrorKind::Runtime), "{error:?}");
-    assert!(error.to_string().contains("tokio runtime"), "{error}");
+    assert_eq!(error.to_string(), "the async runtime the HTTP transport needs is not running");
+    assert!(chain(&error)[1].contains("tokio runtime"), "{error:#?}");
     assert!(matches!(&error, Error::Transport(transport) if transport.kind().request_not_sent()));
 }
 

@@ -98,7 +98,8 @@ async fn a_failed_page_is_asked_for_again_and_an_empty_page_ends_the_walk() {
         .push_json(200, &page(2, 9, &["b"]))
         .push_json(200, &page(3, 9, &[]));
     let client = client(&mock);
-    let mut pages = client.request(Method::GET, "/x").pages::<String>();
+    // One page at a time, so the script's answers go to the pages in order.
+    let mut pages = client.request(Method::GET, "/x").pages::<String>().concurrency(1);
     assert_eq!(pages.next_page().await.unwrap().unwrap().items, ["a"]);
     assert!(matches!(pages.next_page().await, Err(Error::Transport(_))));
     assert_eq!(pages.next_page().await.unwrap().unwrap().items, ["b"]);
@@ -141,17 +142,21 @@ async fn a_server_that_ignores_the_page_asked_for_ends_the_walk() {
     // Always page 1, claiming 4294967295 pages.
     let mock = endless(|_| r#"{"Meta":{"Page":1,"TotalPages":4294967295},"Items":["a"]}"#.to_owned());
     let ignoring = client(&mock);
-    let mut pages = ignoring.request(Method::GET, "/products").pages::<String>();
-    assert_eq!(pages.next_page().await.unwrap().unwrap().items, ["a"]);
-    let error = pages.next_page().await.unwrap_err();
-    let Error::Pagination(pagination) = &error else { panic!("{error:?}") };
-    assert_eq!(pagination.kind(), PaginationErrorKind::WrongPageNumber { asked: 2, answered: 1 });
-    assert!(pages.next_page().await.unwrap().is_none(), "the walk has ended");
-    assert_eq!(mock.requests().len(), 2);
+    for (concurrency, requests) in [(1, 2), (8, 9)] {
+        let mut pages = ignoring.request(Method::GET, "/products").pages::<String>().concurrency(concurrency);
+        let before = mock.requests().len();
+        assert_eq!(pages.next_page().await.unwrap().unwrap().items, ["a"]);
+        let error = pages.next_page().await.unwrap_err();
+        let Error::Pagination(pagination) = &error else { panic!("{error:?}") };
+        assert_eq!(pagination.kind(), PaginationErrorKind::WrongPageNumber { asked: 2, answered: 1 });
+        assert!(pages.next_page().await.unwrap().is_none(), "the walk has ended");
+        assert_eq!(mock.requests().len() - before, requests, "the first page, then {concurrency} at once");
+    }
 
     // The same page with no page number at all.
     let mock = endless(|_| r#"{"Meta":{"TotalPages":4294967295},"Items":["a"]}"#.to_owned());
-    let error = client(&mock).request(Method::GET, "/products").pages::<String>().all_items().await.unwrap_err();
+    let pages = client(&mock).request(Method::GET, "/products").pages::<String>().concurrency(1);
+    let error = pages.all_items().await.unwrap_err();
     assert!(matches!(&error, Error::Pagination(p) if p.kind() == PaginationErrorKind::RepeatedPage && p.pages() == 2));
     assert_eq!(mock.requests().len(), 2);
 }

@@ -210,6 +210,35 @@ async fn operations_with_query_parameters_of_their_own() {
 }
 
 #[tokio::test]
+async fn every_call_is_a_future_and_shares_its_options() {
+    let mock = MockTransport::new();
+    mock.push_json(200, &json!({"ID": "p/1"}))
+        .push_json(200, &page(1, 1, &[7]))
+        .push_json(200, &page(1, 1, &[8]))
+        .push_status(204, "")
+        .push_api_error(404, "NotFound", "Product not found: gone");
+    let client = client(&mock);
+    let product: Product = client.call(&GET).path_param("p/1").returning().query("depth", 2).await.unwrap();
+    assert_eq!(product.id.as_deref(), Some("p/1"));
+    let first: ListPage<u32> = client.call(&LIST).listing().timeout(Duration::from_secs(3)).await.unwrap();
+    assert_eq!(first.items, [7]);
+    let own = ListProducts::from(client.call(&LIST).listing()).catalog_id("c1").bearer_token("t-1").await.unwrap();
+    assert_eq!(own.items, [8]);
+    DeletePriceBreak::from(client.call(&DELETE).path_param("p1").returning_nothing()).quantity(2).await.unwrap();
+    let error = client.call(&GET).path_param("gone").returning::<Product>().await.unwrap_err();
+    assert!(error.is_not_found() && !error.is_conflict() && !error.is_forbidden(), "{error}");
+    let requests = mock.requests();
+    assert_eq!(requests[0].uri.query(), Some("depth=2"));
+    assert_eq!(requests[2].uri.query(), Some("catalogID=c1"));
+    assert_eq!(requests[2].header("authorization"), Some("Bearer t-1"));
+    assert_eq!(requests[3].uri.query(), Some("quantity=2"));
+    // A future that can move to another task.
+    fn sendable<F: std::future::IntoFuture<IntoFuture: Send + 'static>>(_: &F) {}
+    sendable(&client.call(&GET).path_param("p").returning::<Product>());
+    sendable(&client.call(&LIST).listing::<u32>());
+}
+
+#[tokio::test]
 async fn each_api_crate_names_itself_between_the_sdk_and_the_application() {
     let mock = MockTransport::new();
     mock.push_status(204, "").push_status(204, "").push_status(204, "");

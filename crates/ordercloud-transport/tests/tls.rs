@@ -17,13 +17,20 @@ use tokio::net::TcpListener;
 
 const TRUSTED_CA: &[u8] = include_bytes!("certs/trusted-ca.pem");
 
+/// rustls' ring provider, whose constructor rustls 0.23.48 deprecates without a successor
+/// in 0.23.
+#[allow(deprecated)]
+fn ring_provider() -> rustls::crypto::CryptoProvider {
+    rustls::crypto::ring::default_provider()
+}
+
 /// Serves HTTPS on 127.0.0.1 with the named certificate; answers 204 and counts requests.
 async fn tls_server(name: &str) -> (u16, Arc<AtomicUsize>) {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/certs");
     let chain: Vec<CertificateDer<'static>> =
         CertificateDer::pem_file_iter(format!("{dir}/{name}-server.pem")).unwrap().collect::<Result<_, _>>().unwrap();
     let key = PrivateKeyDer::from_pem_file(format!("{dir}/{name}-server.key")).unwrap();
-    let config = rustls::ServerConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+    let config = rustls::ServerConfig::builder_with_provider(Arc::new(ring_provider()))
         .with_safe_default_protocol_versions()
         .unwrap()
         .with_no_client_auth()

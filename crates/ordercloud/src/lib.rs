@@ -37,28 +37,77 @@
 //! ```
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
-pub use ordercloud_auth as auth;
-#[cfg(feature = "buyers")]
-pub use ordercloud_buyers as buyers;
-#[cfg(feature = "catalogs")]
-pub use ordercloud_catalogs as catalogs;
-#[cfg(feature = "integrations")]
-pub use ordercloud_integrations as integrations;
-#[cfg(feature = "me")]
-pub use ordercloud_me as me;
-pub use ordercloud_models as models;
-#[cfg(feature = "orders")]
-pub use ordercloud_orders as orders;
-pub use ordercloud_password_reset as password_reset;
+pub mod models {
+    //! Every model: those of every resource (`ordercloud::models::Product`), with the
+    //! sections' features, and what every area shares (`Decimal`, `Xp`, `ListOptions`, the
+    //! error body...): `ordercloud-models`.
+    #[cfg(any(
+        feature = "security",
+        feature = "seller",
+        feature = "buyers",
+        feature = "suppliers",
+        feature = "catalogs",
+        feature = "orders",
+        feature = "me",
+        feature = "integrations"
+    ))]
+    pub use ordercloud_models::resources::*;
+    pub use ordercloud_models::*;
+}
+pub mod auth {
+    //! Signing in and sessions: `ordercloud-auth`.
+    pub use ordercloud_auth::*;
+}
+pub mod password_reset {
+    //! Forgotten passwords and usernames: `ordercloud-password-reset`.
+    pub use ordercloud_password_reset::*;
+}
+pub mod transport {
+    //! The runtime every call goes through: `ordercloud-transport`.
+    pub use ordercloud_transport::*;
+}
 #[cfg(feature = "security")]
-pub use ordercloud_security as security;
+pub mod security {
+    //! OrderCloud's Authentication and Authorization section: `ordercloud-security`.
+    pub use ordercloud_security::*;
+}
 #[cfg(feature = "seller")]
-pub use ordercloud_seller as seller;
+pub mod seller {
+    //! OrderCloud's Seller section: `ordercloud-seller`.
+    pub use ordercloud_seller::*;
+}
+#[cfg(feature = "buyers")]
+pub mod buyers {
+    //! OrderCloud's Buyers section: `ordercloud-buyers`.
+    pub use ordercloud_buyers::*;
+}
 #[cfg(feature = "suppliers")]
-pub use ordercloud_suppliers as suppliers;
-pub use ordercloud_transport as transport;
+pub mod suppliers {
+    //! OrderCloud's Suppliers section: `ordercloud-suppliers`.
+    pub use ordercloud_suppliers::*;
+}
+#[cfg(feature = "catalogs")]
+pub mod catalogs {
+    //! OrderCloud's Product Catalogs section: `ordercloud-catalogs`.
+    pub use ordercloud_catalogs::*;
+}
+#[cfg(feature = "orders")]
+pub mod orders {
+    //! OrderCloud's Orders and Fulfillment section: `ordercloud-orders`.
+    pub use ordercloud_orders::*;
+}
+#[cfg(feature = "me")]
+pub mod me {
+    //! OrderCloud's Me and My Stuff section: `ordercloud-me`.
+    pub use ordercloud_me::*;
+}
+#[cfg(feature = "integrations")]
+pub mod integrations {
+    //! OrderCloud's Integrations section: `ordercloud-integrations`.
+    pub use ordercloud_integrations::*;
+}
 
 pub use ordercloud_models::{
-    Decimal, Filter, ListOptions, ListPage, ListPageWithFacets, OtherFields, Patch, RawJson, Xp, decimal,
+    Decimal, ErrorCode, Filter, ListOptions, ListPage, ListPageWithFacets, OtherFields, Patch, RawJson, Xp, decimal, xp,
 };
-pub use ordercloud_transport::{ApiClient, Error, Region, RetryPolicy};
+pub use ordercloud_transport::{ApiClient, Error, ErrorCategory, Region, RetryPolicy};

@@ -120,7 +120,7 @@ fn resource_file(spec: &Spec, section: &Section, resource: &Resource) -> String 
     let lists = resource.operations.iter().any(|op| matches!(op.answer, Answer::List { .. }));
     let calls = resource.operations.iter().any(|op| !matches!(op.answer, Answer::List { .. }));
     let wrapped = resource.operations.iter().any(|op| !op.optional_query.is_empty());
-    let mut uses = vec!["ApiClient"];
+    let mut uses = vec!["api_handle"];
     if calls {
         uses.push("Call");
     }
@@ -154,28 +154,24 @@ fn resource_file(spec: &Spec, section: &Section, resource: &Resource) -> String 
     }
     out.push_str("use crate::operations;\n\n");
 
+    // `api_handle!` writes the struct, `new` and `client()`.
+    out.push_str("api_handle! {\n");
     out.push_str(&doc(
         &format!(
             "{about}\n\nMade with [`new`](Self::new); cheap to clone. Each method is one operation: it takes the \
              path's parameters (in path order), then those the operation needs, then its body, and \
-             returns the call to send, whose other options are its methods."
-        ),
-        "",
-    ));
-    writeln!(out, "#[derive(Clone, Debug)]\npub struct {api} {{\n    client: ApiClient,\n}}\n").ok();
-    writeln!(out, "impl {api} {{").ok();
-    out.push_str(&doc(
-        &format!(
-            "{} through `client`: a session's client for signed-in calls. Its calls name this crate in the User-Agent.",
-            resource.tag
+             returns the call to send (or to `.await`), whose other options are its methods."
         ),
         "    ",
     ));
-    out.push_str("    pub fn new(client: ApiClient) -> Self {\n        Self { client: client.for_api_crate(crate::API_CRATE) }\n    }\n");
+    writeln!(out, "    pub struct {api};").ok();
+    out.push_str(&doc(&format!("{} through `client`: a session's client for signed-in calls.", resource.tag), "    "));
+    out.push_str("    fn new;\n}\n\n");
+    writeln!(out, "impl {api} {{").ok();
     let mut requests = String::new();
     for op in &resource.operations {
         out.push('\n');
-        out.push_str(&doc(&method_doc(section, resource, op), "    "));
+        out.push_str(&doc(&method_doc(spec, section, resource, op), "    "));
         let mut arguments = vec!["&self".to_owned()];
         for param in op.path_params.iter().chain(&op.required_query) {
             arguments.push(format!("{}: {}", ident(&param.rust), param_type(param)));
@@ -190,11 +186,7 @@ fn resource_file(spec: &Spec, section: &Section, resource: &Resource) -> String 
         writeln!(out, "    pub fn {}({}) -> {returns} {{", method(op), arguments.join(", ")).ok();
         let mut chain = format!("        self.client\n            .call(&operations::{})", constant(op));
         if matches!(op.answer, Answer::List { .. }) {
-            let own: Vec<String> =
-                op.required_query.iter().chain(&op.optional_query).map(|param| format!("\"{}\"", param.name)).collect();
-            if !own.is_empty() {
-                write!(chain, "\n            .own_query_parameters(&[{}])", own.join(", ")).ok();
-            }
+            write!(chain, "\n            .list_fields(&operations::{}_FIELDS)", constant(op)).ok();
         }
         for param in &op.path_params {
             write!(chain, "\n            .path_param({})", param_text(param)).ok();
@@ -207,7 +199,29 @@ fn resource_file(spec: &Spec, section: &Section, resource: &Resource) -> String 
         }
         if let Some(body) = &op.body {
             let argument = ident(&snake_case(&body.schema));
-            if body.optional {
+            let by_country: Vec<String> = spec
+                .schema(&body.schema)
+                .filter(|_| !body.partial && !body.optional)
+                .map(|schema| &schema.properties[..])
+                .unwrap_or(&[])
+                .iter()
+                .filter(|property| !property.required_for_countries.is_empty())
+                .map(|property| {
+                    let countries: Vec<String> =
+                        property.required_for_countries.iter().map(|country| format!("\"{country}\"")).collect();
+                    format!("(\"{}\", &[{}])", property.json, countries.join(", "))
+                })
+                .collect();
+            if !by_country.is_empty() {
+                let required: Vec<String> = body.required.iter().map(|field| format!("\"{field}\"")).collect();
+                write!(
+                    chain,
+                    "\n            .json_requiring_by_country({argument}, &[{}], &[{}])",
+                    required.join(", "),
+                    by_country.join(", ")
+                )
+                .ok();
+            } else if body.optional {
                 write!(chain, "\n            .optional_json({argument})").ok();
             } else if body.required.is_empty() {
                 write!(chain, "\n            .json({argument})").ok();
@@ -229,18 +243,93 @@ fn resource_file(spec: &Spec, section: &Section, resource: &Resource) -> String 
         if !op.optional_query.is_empty() {
             requests.push_str(&request_declaration(resource, op, &answer));
         }
+        if let Some(declaration) = sort_declaration(resource, op) {
+            requests.push_str(&declaration);
+        }
     }
     out.push_str("}\n");
     out.push_str(&requests);
     out
 }
 
-fn method_doc(section: &Section, resource: &Resource, op: &Op) -> String {
+/// What a list operation takes, as the `ListFields` its options are checked against.
+fn list_fields(spec: &Spec, op: &Op, item: &str) -> String {
+    let quoted =
+        |names: &mut dyn Iterator<Item = &str>| names.map(|name| format!("\"{name}\"")).collect::<Vec<_>>().join(", ");
+    let own = quoted(&mut op.required_query.iter().chain(&op.optional_query).map(|param| param.name.as_str()));
+    let properties = spec.schema(item).map(|schema| schema.properties.iter().map(|property| property.json.as_str()));
+    let properties = properties.map_or(String::new(), |mut names| quoted(&mut names));
+    format!(
+        "ListFields {{ own_parameters: &[{own}], sortable: &[{}], searchable: &[{}], properties: &[{properties}] }}",
+        quoted(&mut sortable(op).into_iter()),
+        quoted(&mut op.search_on.iter().map(String::as_str)),
+    )
+}
+
+/// The properties a list sorts by, each once.
+fn sortable(op: &Op) -> Vec<&str> {
+    let mut properties: Vec<&str> = Vec::new();
+    for value in &op.sort_by {
+        let property = value.trim_start_matches('!');
+        if !properties.contains(&property) {
+            properties.push(property);
+        }
+    }
+    properties
+}
+
+/// The enum of what a list sorts by: `ProductsListSort`.
+fn sort_type(resource: &Resource, op: &Op) -> String {
+    format!("{}{}Sort", resource.name, op.name)
+}
+
+/// The declaration of a list's sort enum, if it sorts by named properties.
+fn sort_declaration(resource: &Resource, op: &Op) -> Option<String> {
+    let properties = sortable(op);
+    if properties.is_empty() {
+        return None;
+    }
+    let mut out = String::from("\nordercloud_models::sort_fields! {\n");
+    out.push_str(&doc(
+        &format!(
+            "What [`{}Api::{}`] sorts by: `ListOptions::new().sort_by([{}::{}.descending()])`.",
+            resource.name,
+            method(op).trim_start_matches("r#"),
+            sort_type(resource, op),
+            variant(properties[0])
+        ),
+        "    ",
+    ));
+    writeln!(out, "    pub enum {} {{", sort_type(resource, op)).ok();
+    for property in properties {
+        writeln!(out, "        /// `{property}`.\n        {} = \"{property}\",", variant(property)).ok();
+    }
+    out.push_str("    }\n}\n");
+    Some(out)
+}
+
+/// `OwnerID` as the variant `OwnerId`.
+fn variant(property: &str) -> String {
+    snake_case(property)
+        .split('_')
+        .filter(|word| !word.is_empty())
+        .map(|word| {
+            let mut characters = word.chars();
+            characters
+                .next()
+                .map_or(String::new(), |first| first.to_ascii_uppercase().to_string() + characters.as_str())
+        })
+        .collect()
+}
+
+fn method_doc(spec: &Spec, section: &Section, resource: &Resource, op: &Op) -> String {
     let mut text = if op.summary.is_empty() { format!("{}.", op.id) } else { ensure_period(&op.summary) };
     write!(
         text,
-        "\n\n`{} /v1{}` (`{}`, [reference]({})). Roles that grant it: {}.",
+        "\n\n`{} {}{}` (`{}`, [reference]({})). Roles that grant it: {}.",
         op.method,
+        // OrderCloud serves its OAuth endpoints from the host's root, the rest under `/v1`.
+        if op.path.starts_with("/oauth/") { "" } else { "/v1" },
         op.path,
         op.id,
         reference(section, resource, op),
@@ -284,6 +373,18 @@ fn method_doc(section: &Section, resource: &Resource, op: &Op) -> String {
                 )
                 .ok();
             }
+            let by_country: Vec<String> = spec
+                .schema(&body.schema)
+                .filter(|_| !body.partial && !body.optional)
+                .map(|schema| &schema.properties[..])
+                .unwrap_or(&[])
+                .iter()
+                .filter(|property| !property.required_for_countries.is_empty())
+                .map(|property| format!("`{}` ({})", property.json, property.required_for_countries.join(", ")))
+                .collect();
+            if !by_country.is_empty() {
+                write!(text, " So are {} where its `Country` is one of those.", by_country.join(" and ")).ok();
+            }
         }
     }
     match &op.answer {
@@ -304,11 +405,21 @@ fn method_doc(section: &Section, resource: &Resource, op: &Op) -> String {
                 let values: Vec<String> = op.search_on.iter().map(|value| format!("`{value}`")).collect();
                 write!(text, " `search_on` takes {}.", values.join(", ")).ok();
             }
-            let sort: Vec<String> =
-                op.sort_by.iter().filter(|value| !value.starts_with('!')).map(|value| format!("`{value}`")).collect();
+            let sort: Vec<String> = sortable(op).iter().map(|value| format!("`{value}`")).collect();
             if !sort.is_empty() {
-                write!(text, " `sort_by` takes {} (`!` in front for descending).", sort.join(", ")).ok();
+                write!(
+                    text,
+                    " `sort_by` takes {} (`!` in front for descending), or [`{1}`](crate::{1}) values, checked when \
+                     compiling.",
+                    sort.join(", "),
+                    sort_type(resource, op)
+                )
+                .ok();
             }
+            text.push_str(
+                " A filter on a property the listed model does not have, or a sort or search it does not take, is \
+                 refused before anything is sent (`xp.` paths are free).",
+            );
         }
     }
     if !op.optional_query.is_empty() {
@@ -350,7 +461,13 @@ fn operations(spec: &Spec, section: &Section) -> String {
         ),
         "//!",
     ));
-    out.push_str("\nuse ordercloud_transport::Operation;\n");
+    let lists = section
+        .resources
+        .iter()
+        .flat_map(|resource| &resource.operations)
+        .any(|op| matches!(op.answer, Answer::List { .. }));
+    out.push_str(if lists { "\nuse ordercloud_models::ListFields;\n" } else { "\n" });
+    out.push_str("use ordercloud_transport::Operation;\n");
     let mut all = Vec::new();
     for resource in &section.resources {
         for op in &resource.operations {
@@ -367,6 +484,16 @@ fn operations(spec: &Spec, section: &Section) -> String {
                 roles.join(", ")
             )
             .ok();
+            if let Answer::List { item, .. } = &op.answer {
+                writeln!(
+                    out,
+                    "\n/// What `{}` takes: its own query parameters, sorts, searches and the listed model's properties.\npub const {}_FIELDS: ListFields = {};",
+                    op.id,
+                    constant(op),
+                    list_fields(spec, op, item)
+                )
+                .ok();
+            }
             all.push(constant(op));
         }
     }
@@ -465,17 +592,18 @@ fn front_page(spec: &Spec, section: &Section) -> String {
             if !op.optional_query.is_empty() {
                 names.push(request_type(resource, op));
             }
+            if !sortable(op).is_empty() {
+                names.push(sort_type(resource, op));
+            }
         }
         writeln!(out, "pub use {}::{{{}}};", resource.module, names.join(", ")).ok();
     }
     out.push_str(
         "pub use operations::OPERATIONS;\n\
-         pub use ordercloud_models::{Decimal, Filter, ListOptions, ListPage, ListPageWithFacets, OtherFields, Patch, RawJson, Xp, decimal};\n\
+         pub use ordercloud_models::{Decimal, Filter, ListOptions, ListPage, ListPageWithFacets, OtherFields, Patch, RawJson, Xp, decimal, xp};\n\
          #[cfg(feature = \"mock\")]\n\
          pub use ordercloud_transport::MockTransport;\n\
          pub use ordercloud_transport::{ApiClient, Call, Error, ListCall, PageItems, Pages};\n\n\
-         /// `<name>/<version>`: this crate, in the User-Agent of its calls.\n\
-         const API_CRATE: &str = concat!(env!(\"CARGO_PKG_NAME\"), \"/\", env!(\"CARGO_PKG_VERSION\"));\n\n\
          /// The models this crate's operations take and answer, nested ones included.\n\
          pub mod models {\n",
     );
@@ -663,12 +791,36 @@ fn facade(spec: &Spec) -> String {
     );
     out.push_str(&doc(&text, "//!"));
     out.push_str("#![cfg_attr(docsrs, feature(doc_cfg))]\n\n");
-    out.push_str(
-        "pub use ordercloud_auth as auth;\npub use ordercloud_models as models;\npub use ordercloud_password_reset as password_reset;\npub use ordercloud_transport as transport;\n",
-    );
-    for section in &spec.sections {
-        writeln!(out, "#[cfg(feature = \"{0}\")]\npub use ordercloud_{0} as {0};", section.suffix).ok();
+    // Modules that re-export each crate, rather than the crates renamed: the compiler then
+    // names a type by its path here (`ordercloud::models::Product`), not by a crate the
+    // user never named (`ordercloud::ordercloud_catalogs::models::Product`).
+    let any_section: Vec<String> =
+        spec.sections.iter().map(|section| format!("feature = \"{}\"", section.suffix)).collect();
+    writeln!(
+        out,
+        "pub mod models {{\n    //! Every model: those of every resource (`ordercloud::models::Product`), with the\n    //! sections' features, and what every area shares (`Decimal`, `Xp`, `ListOptions`, the\n    //! error body...): `ordercloud-models`.\n    pub use ordercloud_models::*;\n    #[cfg(any({}))]\n    pub use ordercloud_models::resources::*;\n}}",
+        any_section.join(", ")
+    )
+    .ok();
+    let crates = [
+        ("auth", "Signing in and sessions: `ordercloud-auth`."),
+        ("password_reset", "Forgotten passwords and usernames: `ordercloud-password-reset`."),
+        ("transport", "The runtime every call goes through: `ordercloud-transport`."),
+    ];
+    for (module, about) in crates {
+        writeln!(out, "pub mod {module} {{\n    //! {about}\n    pub use ordercloud_{module}::*;\n}}").ok();
     }
-    out.push_str("\npub use ordercloud_models::{Decimal, Filter, ListOptions, ListPage, ListPageWithFacets, OtherFields, Patch, RawJson, Xp, decimal};\npub use ordercloud_transport::{ApiClient, Error, Region, RetryPolicy};\n");
+    for section in &spec.sections {
+        writeln!(
+            out,
+            "#[cfg(feature = \"{0}\")]\npub mod {0} {{\n    //! OrderCloud's {1} section: `ordercloud-{0}`.\n    pub use ordercloud_{0}::*;\n}}",
+            section.suffix, section.title
+        )
+        .ok();
+    }
+    out.push_str(
+        "\npub use ordercloud_models::{Decimal, ErrorCode, Filter, ListOptions, ListPage, ListPageWithFacets, OtherFields, Patch, RawJson, Xp, decimal, xp};\n\
+         pub use ordercloud_transport::{ApiClient, Error, ErrorCategory, Region, RetryPolicy};\n",
+    );
     out
 }

@@ -28,6 +28,7 @@ pub(crate) const HAND_WRITTEN_SCHEMAS: &[(&str, &str)] = &[
     ("MessageType", "crate::MessageType"),
     ("PasswordReset", "crate::PasswordReset"),
     ("PasswordResetRequest", "crate::PasswordResetRequest"),
+    ("OneTimePasswordRequest", "crate::OneTimePasswordRequest"),
     ("TokenPasswordReset", "crate::TokenPasswordReset"),
 ];
 
@@ -174,6 +175,9 @@ pub(crate) struct Property {
     pub(crate) secret: bool,
     /// A nested object OrderCloud takes in its partial form (`x-partial`).
     pub(crate) partial: bool,
+    /// The countries in which a body must hold it (`x-required-for-countries`: an address's
+    /// `State` and `Zip` in the US and Canada).
+    pub(crate) required_for_countries: Vec<String>,
     pub(crate) max_length: Option<u64>,
     pub(crate) default: Option<String>,
 }
@@ -240,6 +244,14 @@ impl Spec {
                         || property.is_true("writeOnly")
                         || SECRET_FIELDS.contains(&json.as_str()),
                     partial: property.is_true("x-partial"),
+                    required_for_countries: property
+                        .get("x-required-for-countries")
+                        .map(Json::as_array)
+                        .unwrap_or(&[])
+                        .iter()
+                        .filter_map(Json::as_str)
+                        .map(str::to_owned)
+                        .collect(),
                     max_length: match property.get("maxLength") {
                         Some(Json::Number(length)) => Some(*length as u64),
                         _ => None,

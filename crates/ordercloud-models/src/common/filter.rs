@@ -219,7 +219,9 @@ fn written(value: &FilterValue) -> Result<String, FilterErrorReason> {
     }
 }
 
-/// A [`Filter`] whose value OrderCloud's filter syntax cannot express exactly.
+/// A list option that cannot be sent: a [`Filter`] whose value OrderCloud's filter syntax
+/// cannot express exactly, a filter named like a parameter, or a filter, sort or search on a
+/// property the listed model does not have.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FilterError {
     field: String,
@@ -238,6 +240,12 @@ enum FilterErrorReason {
     ListParameter,
     /// Named like one of the operation's own query parameters.
     OwnParameter,
+    /// A filter on a property the listed model does not have.
+    UnknownProperty,
+    /// A sort by a property the list does not sort by; the ones it does.
+    UnknownSort(&'static [&'static str]),
+    /// A search in a property the list does not search; the ones it does.
+    UnknownSearch(&'static [&'static str]),
 }
 
 impl FilterError {
@@ -255,11 +263,37 @@ impl FilterError {
     pub(crate) fn own_parameter(field: &str) -> Self {
         Self { field: field.to_owned(), reason: FilterErrorReason::OwnParameter }
     }
+
+    /// A filter on `field`, which the listed model does not have.
+    pub(crate) fn unknown_property(field: &str) -> Self {
+        Self { field: field.to_owned(), reason: FilterErrorReason::UnknownProperty }
+    }
+
+    /// A sort by `field`, which the list does not sort by: it sorts by `sortable`.
+    pub(crate) fn unknown_sort(field: &str, sortable: &'static [&'static str]) -> Self {
+        Self { field: field.to_owned(), reason: FilterErrorReason::UnknownSort(sortable) }
+    }
+
+    /// A search in `field`, which the list does not search: it searches `searchable`.
+    pub(crate) fn unknown_search(field: &str, searchable: &'static [&'static str]) -> Self {
+        Self { field: field.to_owned(), reason: FilterErrorReason::UnknownSearch(searchable) }
+    }
 }
 
 impl fmt::Display for FilterError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let field = &self.field;
         let reason = match self.reason {
+            FilterErrorReason::UnknownSort(sortable) => {
+                return write!(f, "the list cannot be sorted by {field}: it sorts by {}", sortable.join(", "));
+            }
+            FilterErrorReason::UnknownSearch(searchable) => {
+                return write!(f, "the list cannot be searched in {field}: it searches {}", searchable.join(", "));
+            }
+            FilterErrorReason::UnknownProperty => {
+                "the listed model has no such property (one this version does not know can be sent with the \
+                 call's query(name, value))"
+            }
             FilterErrorReason::EmptyField => "the property name is empty",
             FilterErrorReason::EmptyValue => "an empty value matches nothing exactly",
             FilterErrorReason::NoValues => "any_of needs at least one value",
@@ -273,7 +307,7 @@ impl fmt::Display for FilterError {
                 "OrderCloud would read it as the operation's query parameter of that name; set that with its method"
             }
         };
-        write!(f, "the filter on {} cannot be sent: {reason}", self.field)
+        write!(f, "the filter on {field} cannot be sent: {reason}")
     }
 }
 
@@ -323,6 +357,8 @@ mod tests {
             let error = filter.clone().into_pair().unwrap_err();
             assert_eq!(error.field(), "Name", "{filter:?}");
             assert!(error.to_string().starts_with("the filter on Name cannot be sent: "), "{error}");
+            // The whole reason is on the line: there is no cause to say again.
+            assert!(std::error::Error::source(&error).is_none());
         }
         assert!(Filter::eq(" ", 1).into_pair().is_err());
     }

@@ -118,50 +118,55 @@ impl<T> From<ListPageWithFacets<T>> for ListPage<T> {
 }
 
 /// [`ListMeta`] with the list's facets: what each facet's values count across the whole
-/// list (not just this page). Every field is lenient, as [`ListMeta`]'s are.
+/// list (not just this page). Every field is lenient, as [`ListMeta`]'s are, and
+/// [`ListMeta`]'s are read through it (`meta.total_count`) as well as from
+/// [`list`](Self::list).
+///
+/// ```
+/// use ordercloud_models::{ListMeta, MetaWithFacets};
+///
+/// let meta: MetaWithFacets = serde_json::from_str(r#"{"Page":2,"TotalPages":3,"Facets":[{"Name":"Color"}]}"#)?;
+/// assert_eq!((meta.page, meta.total_pages, meta.facets[0].name.as_str()), (2, 3, "Color"));
+/// let plain: ListMeta = meta.into();
+/// assert_eq!(plain.page, 2);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct MetaWithFacets {
+    /// Where this page stands in the whole list, as every list's `Meta` says.
+    #[serde(flatten)]
+    pub list: ListMeta,
     /// The facets, each with its values and their counts.
     #[serde(rename = "Facets", default, deserialize_with = "null_as_default")]
     pub facets: Vec<ListFacet>,
-    /// This page's number, from 1.
-    #[serde(rename = "Page", default, deserialize_with = "null_as_default")]
-    pub page: u32,
-    /// How many items a page holds at most.
-    #[serde(rename = "PageSize", default, deserialize_with = "null_as_default")]
-    pub page_size: u32,
-    /// How many items the whole list holds.
-    #[serde(rename = "TotalCount", default, deserialize_with = "null_as_default")]
-    pub total_count: u64,
-    /// How many pages the whole list has.
-    #[serde(rename = "TotalPages", default, deserialize_with = "null_as_default")]
-    pub total_pages: u32,
-    /// The positions of this page's first and last items in the whole list.
-    #[serde(rename = "ItemRange", default, deserialize_with = "null_as_default")]
-    pub item_range: Vec<u64>,
-    /// Where the next page starts, for lists paged by key rather than by number.
-    #[serde(rename = "NextPageKey", default, skip_serializing_if = "Option::is_none")]
-    pub next_page_key: Option<String>,
 }
 
 impl MetaWithFacets {
     /// Metadata of page `page` of `total_pages`, with `facets`.
     pub fn new(page: u32, page_size: u32, total_count: u64, total_pages: u32, facets: Vec<ListFacet>) -> Self {
-        Self { facets, page, page_size, total_count, total_pages, ..Self::default() }
+        Self { list: ListMeta::new(page, page_size, total_count, total_pages), facets }
+    }
+}
+
+/// [`ListMeta`]'s fields, read through the facets' metadata.
+impl std::ops::Deref for MetaWithFacets {
+    type Target = ListMeta;
+
+    fn deref(&self) -> &ListMeta {
+        &self.list
+    }
+}
+
+impl std::ops::DerefMut for MetaWithFacets {
+    fn deref_mut(&mut self) -> &mut ListMeta {
+        &mut self.list
     }
 }
 
 impl From<MetaWithFacets> for ListMeta {
     fn from(meta: MetaWithFacets) -> Self {
-        Self {
-            page: meta.page,
-            page_size: meta.page_size,
-            total_count: meta.total_count,
-            total_pages: meta.total_pages,
-            item_range: meta.item_range,
-            next_page_key: meta.next_page_key,
-        }
+        meta.list
     }
 }
 
@@ -197,6 +202,122 @@ pub struct ListFacetValue {
 
 /// The query parameters every list operation takes, which a filter cannot be named like.
 const LIST_PARAMETERS: &[&str] = &["page", "pageSize", "search", "searchOn", "sortBy", "pageKey"];
+
+/// What one list operation takes, to check a list's options against before sending: its
+/// own query parameters, the properties it sorts by and searches in, and the listed model's
+/// properties. An empty list means "not known": anything goes. Generated list operations
+/// give theirs to the transport ([`check_against`](ListOptions::check_against)).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ListFields {
+    /// The operation's own query parameters (`catalogID`...), which no filter may be named
+    /// like.
+    pub own_parameters: &'static [&'static str],
+    /// The properties it sorts by.
+    pub sortable: &'static [&'static str],
+    /// The properties it searches in.
+    pub searchable: &'static [&'static str],
+    /// The listed model's properties, which filters may be on (and `xp.` paths).
+    pub properties: &'static [&'static str],
+}
+
+impl ListFields {
+    /// Nothing known about the list: only the list parameters' names are refused to filters.
+    pub const ANY: Self = Self { own_parameters: &[], sortable: &[], searchable: &[], properties: &[] };
+}
+
+/// A property to sort a list by, and in which direction: what a generated sort enum's
+/// [`ascending`](crate::sort_fields!) and `descending` give, for
+/// [`ListOptions::sort_by`] (which takes it as its text, `!` in front for descending).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct SortBy {
+    property: &'static str,
+    descending: bool,
+}
+
+impl SortBy {
+    /// By `property`, ascending.
+    pub const fn ascending(property: &'static str) -> Self {
+        Self { property, descending: false }
+    }
+
+    /// By `property`, descending.
+    pub const fn descending(property: &'static str) -> Self {
+        Self { property, descending: true }
+    }
+}
+
+impl From<SortBy> for String {
+    /// `Name`, or `!Name` for descending.
+    fn from(sort: SortBy) -> String {
+        if sort.descending { format!("!{}", sort.property) } else { sort.property.to_owned() }
+    }
+}
+
+/// Declares the properties a list sorts by as an enum, so a sort is checked when compiling:
+/// `ListOptions::new().sort_by([ProductsListSort::Name.descending()])`. Generated list
+/// operations declare theirs (`ProductsListSort`...).
+///
+/// ```
+/// use ordercloud_models::{ListOptions, sort_fields};
+///
+/// sort_fields! {
+///     /// What `Products.List` sorts by.
+///     pub enum ProductsListSort {
+///         /// `Name`.
+///         Name = "Name",
+///         /// `ID`.
+///         Id = "ID",
+///     }
+/// }
+///
+/// let options = ListOptions::new().sort_by([ProductsListSort::Name.descending(), ProductsListSort::Id.ascending()]);
+/// assert_eq!(options.sort_by, ["!Name", "ID"]);
+/// assert_eq!(ProductsListSort::ALL.len(), 2);
+/// ```
+#[macro_export]
+macro_rules! sort_fields {
+    (
+        $(#[$meta:meta])*
+        $vis:vis enum $name:ident {
+            $( $(#[$variant_meta:meta])* $variant:ident = $property:literal, )*
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        $vis enum $name {
+            $( $(#[$variant_meta])* $variant, )*
+        }
+
+        impl $name {
+            /// Every property, as OrderCloud names them.
+            pub const ALL: &'static [&'static str] = &[$($property),*];
+
+            /// The property, as OrderCloud names it.
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $( Self::$variant => $property, )*
+                }
+            }
+
+            /// Sorted by it, ascending.
+            pub const fn ascending(self) -> $crate::SortBy {
+                $crate::SortBy::ascending(self.as_str())
+            }
+
+            /// Sorted by it, descending.
+            pub const fn descending(self) -> $crate::SortBy {
+                $crate::SortBy::descending(self.as_str())
+            }
+        }
+
+        impl ::core::convert::From<$name> for ::std::string::String {
+            /// The property, sorted ascending.
+            fn from(property: $name) -> ::std::string::String {
+                property.as_str().to_owned()
+            }
+        }
+    };
+}
 
 /// The options of a list call: page, page size, search, sort and filters.
 ///
@@ -311,13 +432,15 @@ impl ListOptions {
     /// `searchOn`, `sortBy`, `pageKey`, in any letter case, as OrderCloud reads names), which
     /// OrderCloud would take for that parameter.
     pub fn check(&self) -> Result<(), FilterError> {
-        self.check_against(&[])
+        self.check_against(&ListFields::ANY)
     }
 
-    /// Like [`check`](Self::check), and also refuses a filter named like one of
-    /// `own_parameters`, the operation's own query parameters (`catalogID` on
-    /// `Products.List`...): the transport checks with them before sending.
-    pub fn check_against(&self, own_parameters: &[&str]) -> Result<(), FilterError> {
+    /// Like [`check`](Self::check), against what one list operation takes (`fields`, which
+    /// generated list operations give the transport): also refuses a filter named like one
+    /// of the operation's own query parameters (`catalogID` on `Products.List`...), a filter
+    /// on a property the listed model does not have (`xp.` paths are free), and a sort or a
+    /// search on a property the list does not sort or search.
+    pub fn check_against(&self, fields: &ListFields) -> Result<(), FilterError> {
         if let Some(invalid) = &self.invalid {
             return Err(invalid.clone());
         }
@@ -326,8 +449,27 @@ impl ListOptions {
             if named(LIST_PARAMETERS, field) {
                 return Err(FilterError::list_parameter(field));
             }
-            if named(own_parameters, field) {
+            if named(fields.own_parameters, field) {
                 return Err(FilterError::own_parameter(field));
+            }
+            // `Inventory.QuantityAvailable` is a property of `Inventory`; `xp.` anything goes.
+            let property = field.split('.').next().unwrap_or(field);
+            if !fields.properties.is_empty()
+                && !property.eq_ignore_ascii_case("xp")
+                && !named(fields.properties, property)
+            {
+                return Err(FilterError::unknown_property(field));
+            }
+        }
+        for sort in &self.sort_by {
+            let property = sort.strip_prefix('!').unwrap_or(sort);
+            if !fields.sortable.is_empty() && !named(fields.sortable, property) {
+                return Err(FilterError::unknown_sort(property, fields.sortable));
+            }
+        }
+        for property in &self.search_on {
+            if !fields.searchable.is_empty() && !named(fields.searchable, property) {
+                return Err(FilterError::unknown_search(property, fields.searchable));
             }
         }
         Ok(())
@@ -361,6 +503,19 @@ fn null_as_default<'de, D: Deserializer<'de>, T: Default + Deserialize<'de>>(des
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn facet_meta_is_list_meta_and_facets_and_as_lenient() {
+        let text =
+            r#"{"Page":null,"PageSize":20,"TotalCount":41,"TotalPages":3,"ItemRange":null,"Facets":null,"Other":1}"#;
+        let meta: MetaWithFacets = serde_json::from_str(text).unwrap();
+        assert_eq!(meta.list, ListMeta::new(0, 20, 41, 3));
+        assert!(meta.facets.is_empty());
+        let meta = MetaWithFacets::new(2, 20, 41, 3, vec![ListFacet::default()]);
+        let again: MetaWithFacets = serde_json::from_value(serde_json::to_value(&meta).unwrap()).unwrap();
+        assert_eq!(again, meta);
+        assert_eq!(serde_json::to_value(&meta).unwrap()["TotalCount"], 41);
+    }
 
     #[test]
     fn meta_is_lenient() {
@@ -406,9 +561,32 @@ mod tests {
         }
         let own = ListOptions::new().filter("catalogid", "c1");
         assert!(own.check().is_ok(), "a property for lists without such a parameter");
-        let error = own.check_against(&["catalogID", "categoryID"]).unwrap_err();
+        let products = ListFields {
+            own_parameters: &["catalogID", "categoryID"],
+            sortable: &["OwnerID", "Name", "ID"],
+            searchable: &["ID", "Name", "Description"],
+            properties: &["ID", "Name", "Inventory", "xp"],
+        };
+        let error = own.check_against(&products).unwrap_err();
         assert_eq!(error.field(), "catalogid");
         assert!(error.to_string().contains("the operation's query parameter"), "{error}");
-        assert!(ListOptions::new().filter("Pages", "2").filter("xp.page", "1").check_against(&["catalogID"]).is_ok());
+        let fine = ListOptions::new()
+            .filter("name", "Bike*")
+            .filter("Inventory.QuantityAvailable", ">0")
+            .filter("xp.Anything.Deep", "1")
+            .sort_by(["!name", "ID"])
+            .search_on(["Description"]);
+        assert_eq!(fine.check_against(&products), Ok(()));
+        let typo = ListOptions::new().filter("Nmae", "Bike");
+        assert!(typo.check_against(&products).unwrap_err().to_string().contains("no such property"));
+        assert!(typo.check().is_ok(), "nothing known: any property goes");
+        assert_eq!(
+            ListOptions::new().sort_by(["!Price"]).check_against(&products).unwrap_err().to_string(),
+            "the list cannot be sorted by Price: it sorts by OwnerID, Name, ID"
+        );
+        assert_eq!(
+            ListOptions::new().search_on(["xp.Color"]).check_against(&products).unwrap_err().to_string(),
+            "the list cannot be searched in xp.Color: it searches ID, Name, Description"
+        );
     }
 }

@@ -21,7 +21,9 @@ pub use decimal::{Decimal, DecimalError, MAX_SCALE};
 pub use environment::Environment;
 pub use error::{ApiError, ErrorCode, ErrorResponse};
 pub use filter::{Filter, FilterError, FilterValue};
-pub use list::{ListFacet, ListFacetValue, ListMeta, ListOptions, ListPage, ListPageWithFacets, MetaWithFacets};
+pub use list::{
+    ListFacet, ListFacetValue, ListFields, ListMeta, ListOptions, ListPage, ListPageWithFacets, MetaWithFacets, SortBy,
+};
 pub use other_fields::OtherFields;
 pub use patch::Patch;
 pub use raw_json::{RawJson, Xp};

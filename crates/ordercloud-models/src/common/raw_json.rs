@@ -18,8 +18,11 @@ use serde_json::value::RawValue;
 /// - Untyped: [`to_value`](Self::to_value) (a `serde_json::Value`), or
 ///   [`as_json`](Self::as_json) (the text).
 /// - Typed, reading: [`get::<T>()`](Self::get), into any `Deserialize` type of yours.
-/// - Typed, writing: [`RawJson::new(&value)`](Self::new), from any `Serialize` type; or
-///   `RawJson::from(serde_json::json!({...}))`.
+/// - Writing, without `serde_json` in your manifest and without a fallible call:
+///   [`xp!`](crate::xp) with JSON's own syntax (`xp!({"Color": "red", "Sizes": ["S"]})`),
+///   or [`RawJson::from_pairs`] for a flat object.
+/// - Typed, writing: [`RawJson::new(&value)`](Self::new), from any `Serialize` type (it
+///   fails only for a type whose `Serialize` does, such as a map with non-string keys).
 ///
 /// Two values are equal when they hold the same JSON (key order and spacing aside).
 ///
@@ -52,6 +55,45 @@ pub struct RawJson(Box<RawValue>);
 pub type Xp = RawJson;
 
 impl RawJson {
+    /// A JSON object of `pairs`, in their order: a name, and a value that converts into
+    /// JSON (a string, a number, a `bool`, an `Option` of one, a `Vec` of one...). A name
+    /// given twice keeps its last value. It cannot fail.
+    ///
+    /// ```
+    /// use ordercloud_models::Xp;
+    ///
+    /// let xp = Xp::from_pairs([("Color", "red"), ("Material", "steel")]);
+    /// assert_eq!(xp.as_json(), r#"{"Color":"red","Material":"steel"}"#);
+    /// let counts = Xp::from_pairs([("Stock", 3), ("Reserved", 0)]);
+    /// assert_eq!(counts.as_json(), r#"{"Stock":3,"Reserved":0}"#);
+    /// ```
+    pub fn from_pairs<K: Into<String>, V: Into<Value>>(pairs: impl IntoIterator<Item = (K, V)>) -> Self {
+        let mut text = String::from("{");
+        let mut seen: Vec<String> = Vec::new();
+        let mut entries: Vec<(String, Value)> = Vec::new();
+        for (name, value) in pairs {
+            let name = name.into();
+            match seen.iter().position(|known| *known == name) {
+                Some(at) => entries[at].1 = value.into(),
+                None => {
+                    seen.push(name.clone());
+                    entries.push((name, value.into()));
+                }
+            }
+        }
+        for (at, (name, value)) in entries.iter().enumerate() {
+            if at > 0 {
+                text.push(',');
+            }
+            // A string and a Value always serialize.
+            text.push_str(&serde_json::to_string(name).unwrap_or_default());
+            text.push(':');
+            text.push_str(&serde_json::to_string(value).unwrap_or_else(|_| "null".to_owned()));
+        }
+        text.push('}');
+        Self(RawValue::from_string(text).unwrap_or_else(|_| RawValue::NULL.to_owned()))
+    }
+
     /// `value` as JSON: typed extended properties for a request body.
     pub fn new<T: Serialize + ?Sized>(value: &T) -> Result<Self, serde_json::Error> {
         serde_json::value::to_raw_value(value).map(Self)
@@ -83,6 +125,28 @@ impl RawJson {
                 .and_then(|inner| inner.strip_suffix('}'))
                 .is_some_and(|inner| inner.trim().is_empty())
     }
+}
+
+/// Extended properties ([`Xp`], a [`RawJson`]) written in JSON's own syntax, without
+/// `serde_json` in your manifest and without a fallible call: any JSON literal, with Rust
+/// expressions as values.
+///
+/// ```
+/// use ordercloud_models::{Xp, xp};
+///
+/// let size = "M";
+/// let written: Xp = xp!({"Color": "red", "Sizes": ["S", size], "Stock": 3, "Featured": true, "Note": null});
+/// let read: serde_json::Value = serde_json::from_str(written.as_json())?;
+/// assert_eq!((read["Sizes"][1].as_str(), read["Stock"].as_u64(), read["Note"].is_null()), (Some("M"), Some(3), true));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+///
+/// Through the facade crate it is `ordercloud::models::xp!`.
+#[macro_export]
+macro_rules! xp {
+    ($($json:tt)+) => {
+        $crate::RawJson::from($crate::__private::json!($($json)+))
+    };
 }
 
 impl Default for RawJson {
@@ -141,6 +205,21 @@ mod tests {
         assert_eq!(format!("{xp:?}"), text);
         let from_value: RawJson = serde_json::from_value(json!({"a": 1})).unwrap();
         assert_eq!(from_value.get::<Value>().unwrap(), json!({"a": 1}));
+    }
+
+    #[test]
+    fn pairs_and_the_macro_write_objects_that_cannot_fail() {
+        let xp = RawJson::from_pairs([
+            ("A \"quoted\" name", json!(1)),
+            ("B", json!([true, null])),
+            ("A \"quoted\" name", json!(2)),
+        ]);
+        assert_eq!(xp.to_value(), json!({"A \"quoted\" name": 2, "B": [true, null]}));
+        assert_eq!(xp.as_json(), r#"{"A \"quoted\" name":2,"B":[true,null]}"#);
+        assert_eq!(RawJson::from_pairs(Vec::<(String, Value)>::new()).as_json(), "{}");
+        assert!(RawJson::from_pairs([("x", f64::NAN)]).to_value()["x"].is_null(), "a NaN is JSON null");
+        let written = crate::xp!({"Color": "red", "Nested": {"Depth": 2}});
+        assert_eq!(written, RawJson::from(json!({"Nested": {"Depth": 2}, "Color": "red"})));
     }
 
     #[test]

@@ -66,9 +66,11 @@ pub enum ReceiveError {
         /// The column (from 1) where reading failed.
         column: usize,
     },
-    /// The body is a signed payload of a kind this function does not handle (an order
-    /// email, say); the text is the `MessageType` as sent (empty when missing).
-    UnknownMessageType(String),
+    /// The body is a signed payload of a type this function reads no typed body for: an
+    /// order or return email, say (a type [`MessageType`] knows or not), or none at all
+    /// (`None`). Parse such a payload yourself, as a
+    /// [`MessageSenderPayload`] of your own event body.
+    UnhandledMessageType(Option<MessageType>),
 }
 
 impl ReceiveError {
@@ -87,11 +89,11 @@ impl fmt::Display for ReceiveError {
             Self::UnparsableBody { line, column } => {
                 write!(f, "the signed body is not a message-sender payload (at line {line}, column {column})")
             }
-            Self::UnknownMessageType(kind) if kind.is_empty() => f.write_str("the signed payload has no MessageType"),
-            Self::UnknownMessageType(kind) => {
+            Self::UnhandledMessageType(None) => f.write_str("the signed payload has no MessageType"),
+            Self::UnhandledMessageType(Some(kind)) => {
                 let shown: String =
-                    kind.chars().take(64).map(|c| if c.is_control() { '\u{FFFD}' } else { c }).collect();
-                write!(f, "the signed payload's MessageType {shown:?} is not one this receiver handles")
+                    kind.as_str().chars().take(64).map(|c| if c.is_control() { '\u{FFFD}' } else { c }).collect();
+                write!(f, "the signed payload's MessageType {shown:?} is not one this receiver reads")
             }
         }
     }
@@ -135,8 +137,7 @@ pub fn receive_message(body: &[u8], x_oc_hash: Option<&str>, shared_key: &[u8]) 
         Some(MessageType::ForgottenPassword) => typed(envelope).map(SenderMessage::ForgottenPassword),
         Some(MessageType::ForgottenUsername) => typed(envelope).map(SenderMessage::ForgottenUsername),
         Some(MessageType::OneTimePassword) => typed(envelope).map(SenderMessage::OneTimePassword),
-        Some(other) => Err(ReceiveError::UnknownMessageType(other.as_str().to_owned())),
-        None => Err(ReceiveError::UnknownMessageType(String::new())),
+        other => Err(ReceiveError::UnhandledMessageType(other)),
     }
 }
 
@@ -220,13 +221,34 @@ mod tests {
         let order = br#"{"MessageType":"OrderSubmitted","EventBody":{}}"#;
         assert_eq!(
             receive_message(order, Some(&signed(order)), KEY),
-            Err(ReceiveError::UnknownMessageType("OrderSubmitted".into()))
+            Err(ReceiveError::UnhandledMessageType(Some(MessageType::OrderSubmitted)))
+        );
+        let unknown = br#"{"MessageType":"SomethingNew"}"#;
+        let error = receive_message(unknown, Some(&signed(unknown)), KEY).unwrap_err();
+        assert_eq!(error, ReceiveError::UnhandledMessageType(Some(MessageType::Other("SomethingNew".into()))));
+        assert_eq!(
+            error.to_string(),
+            "the signed payload's MessageType \"SomethingNew\" is not one this receiver reads"
         );
         let none = b"{}";
-        assert_eq!(
-            receive_message(none, Some(&signed(none)), KEY),
-            Err(ReceiveError::UnknownMessageType(String::new()))
-        );
+        assert_eq!(receive_message(none, Some(&signed(none)), KEY), Err(ReceiveError::UnhandledMessageType(None)));
+    }
+
+    #[test]
+    fn every_error_says_it_all_on_one_line_with_no_cause() {
+        let errors = [
+            ReceiveError::EmptyKey,
+            ReceiveError::MissingSignature,
+            ReceiveError::BadSignature,
+            ReceiveError::UnparsableBody { line: 1, column: 2 },
+            ReceiveError::UnhandledMessageType(None),
+            ReceiveError::UnhandledMessageType(Some(MessageType::Other("A\nB".into()))),
+        ];
+        for error in errors {
+            assert!(std::error::Error::source(&error).is_none(), "{error:?}");
+            let text = error.to_string();
+            assert!(!text.is_empty() && !text.chars().any(char::is_control), "{text:?}");
+        }
     }
 
     #[test]

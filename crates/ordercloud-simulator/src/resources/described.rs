@@ -631,8 +631,6 @@ const INVENTORY_INTEGRATION_FIELDS: &[&str] = &["DeliveryConfigID", "LimitNotifi
 const INVENTORY_INTEGRATION_READ_ONLY: &[&str] = &[];
 const INVENTORY_RECORD_ASSIGNMENT_FIELDS: &[&str] = &["InventoryRecordID", "BuyerID", "UserGroupID"];
 const INVENTORY_RECORD_ASSIGNMENT_READ_ONLY: &[&str] = &[];
-const ONE_TIME_PASSWORD_REQUEST_FIELDS: &[&str] = &["ClientID", "Username", "Email"];
-const ONE_TIME_PASSWORD_REQUEST_READ_ONLY: &[&str] = &[];
 const ORDER_SYNC_CONFIG_FIELDS: &[&str] = &["DeliveryConfigID", "ConfigData"];
 const ORDER_SYNC_CONFIG_READ_ONLY: &[&str] = &[];
 const PRODUCT_COLLECTION_FIELDS: &[&str] = &["ID", "Name", "xp", "AccessLevel"];
@@ -10142,8 +10140,8 @@ pub(crate) const OPERATIONS: &[Described] = &[
         roles: &[],
         roles_from: RolesFrom::Rule,
         body: Some("OneTimePasswordRequest"),
-        fields: ONE_TIME_PASSWORD_REQUEST_FIELDS,
-        read_only: ONE_TIME_PASSWORD_REQUEST_READ_ONLY,
+        fields: &[],
+        read_only: &[],
         required: &["ClientID"],
         answer: None,
         status: 204,

@@ -594,8 +594,30 @@ pub(crate) fn parents_exist(store: &Store, place: &Place) -> Result<(), Reply> {
 fn list(store: &Store, request: &Request<'_>, place: &Place) -> Result<Reply, Reply> {
     parents_exist(store, place)?;
     let query = list_query(request)?;
-    let items = store.list(&place.collection).cloned().map(output);
+    let in_catalog = products_in_catalog(store, request);
+    let items = store
+        .list(&place.collection)
+        .filter(|item| {
+            in_catalog.as_ref().is_none_or(|ids| item["ID"].as_str().is_some_and(|id| ids.contains(&id.to_lowercase())))
+        })
+        .cloned()
+        .map(output);
     Ok(Reply::ok(query.answer(items, request.call.op.facets)))
+}
+
+/// For `Products.List` with `catalogID`, the IDs (in lower case) of the products assigned to
+/// that catalog.
+fn products_in_catalog(store: &Store, request: &Request<'_>) -> Option<std::collections::HashSet<String>> {
+    if request.call.op.id != "Products.List" {
+        return None;
+    }
+    let (_, catalog) = request.query.iter().find(|(name, _)| name.eq_ignore_ascii_case("catalogID"))?;
+    let in_catalog = [("CatalogID".to_owned(), catalog.clone())];
+    let ids = store
+        .assignments("ProductCatalogAssignment", &in_catalog)
+        .filter_map(|assignment| assignment.body["ProductID"].as_str().map(str::to_lowercase))
+        .collect();
+    Some(ids)
 }
 
 /// The list options of `request`, its operation's own parameters aside.

@@ -160,13 +160,14 @@ fn holds(value: Option<&Value>, condition: &str) -> bool {
     })
 }
 
-/// `value` against `bound`: as numbers when both are numbers, else as text (RFC 3339 dates
-/// compare in order as text).
+/// `value` against `bound`: as numbers when both are numbers, else as text without regard to
+/// letter case, as `sortBy` orders it, so `ID=>{last}` goes on where a page sorted by ID
+/// ended (RFC 3339 dates compare in order as text).
 fn compare_text(value: Option<&Value>, bound: &str) -> Option<Ordering> {
     let value = value?;
     match (value.as_f64(), bound.parse::<f64>()) {
         (Some(number), Ok(bound)) => number.partial_cmp(&bound),
-        _ => text(value).map(|text| text.as_str().cmp(bound)),
+        _ => text(value).map(|text| text.to_lowercase().cmp(&bound.to_lowercase())),
     }
 }
 
@@ -241,6 +242,27 @@ mod tests {
         assert_eq!(ids(&[("xp.color", "*")]), ["a", "b"], "any letter case");
         assert_eq!(ids(&[("DateCreated", "!<2026-02-01"), ("DateCreated", "<2026-03-01")]), ["b"], "a range: and");
         assert_eq!(ids(&[("catalogID", "summer")]), ["a", "b", "c"], "an operation's own parameter is no filter");
+    }
+
+    #[test]
+    fn the_last_id_walk_sorts_and_filters_ids_alike() {
+        let items: Vec<Value> = ["b", "A", "c", "D", "e"].iter().map(|id| json!({"ID": id})).collect();
+        let walk = |after: Option<&str>| {
+            let mut pairs = vec![("sortBy".to_owned(), "ID".to_owned()), ("pageSize".to_owned(), "2".to_owned())];
+            pairs.extend(after.map(|after| ("ID".to_owned(), format!(">{after}"))));
+            let answer = ListQuery::parse(&pairs, &[]).unwrap().answer(items.clone(), false);
+            let ids: Vec<String> = answer["Items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|item| item["ID"].as_str().unwrap().to_owned())
+                .collect();
+            (ids, answer["Meta"]["TotalPages"].as_u64().unwrap())
+        };
+        assert_eq!(walk(None), (vec!["A".to_owned(), "b".to_owned()], 3));
+        assert_eq!(walk(Some("b")), (vec!["c".to_owned(), "D".to_owned()], 2), "after b, in the order sortBy gives");
+        assert_eq!(walk(Some("D")), (vec!["e".to_owned()], 1));
+        assert_eq!(ids(&[("ID", "a|C")]), ["a", "c"], "any of, in any letter case");
     }
 
     #[test]

@@ -25,6 +25,8 @@ pub(crate) struct Store {
 pub(crate) struct Assignment {
     pub(crate) body: Value,
     scope: Vec<(String, String)>,
+    /// Its IDs and scope, sorted, lower case: an assignment with the same replaces it.
+    identity: Vec<(String, String)>,
 }
 
 impl Store {
@@ -63,25 +65,19 @@ impl Store {
 
     /// Saves an assignment: one with the same IDs (and scope) is replaced.
     pub(crate) fn assign(&mut self, schema: &str, body: Value, scope: Vec<(String, String)>) {
-        let identity = |assignment: &Assignment| {
-            let mut ids: Vec<(String, String)> = assignment
-                .body
-                .as_object()
-                .into_iter()
-                .flatten()
-                // A price schedule is what an assignment gives, not who it is for.
-                .filter(|(key, _)| key.ends_with("ID") && key.as_str() != "PriceScheduleID")
-                .map(|(key, value)| (key.to_lowercase(), value.to_string().to_lowercase()))
-                .collect();
-            ids.extend(assignment.scope.iter().cloned());
-            ids.sort();
-            ids
-        };
-        let new = Assignment { body, scope };
-        let key = identity(&new);
+        let mut identity: Vec<(String, String)> = body
+            .as_object()
+            .into_iter()
+            .flatten()
+            // A price schedule is what an assignment gives, not who it is for.
+            .filter(|(key, _)| key.ends_with("ID") && key.as_str() != "PriceScheduleID")
+            .map(|(key, value)| (key.to_lowercase(), value.to_string().to_lowercase()))
+            .collect();
+        identity.extend(scope.iter().cloned());
+        identity.sort();
         let list = self.assignments.entry(schema.to_owned()).or_default();
-        list.retain(|existing| identity(existing) != key);
-        list.push(new);
+        list.retain(|existing| existing.identity != identity);
+        list.push(Assignment { body, scope, identity });
     }
 
     /// The assignments of `schema` that every `(name, value)` condition holds for: the field

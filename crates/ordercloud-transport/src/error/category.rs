@@ -281,7 +281,8 @@ mod tests {
             let error = Error::session_expired(end);
             assert!(error.is_session_expired() && !error.is_retryable() && !error.is_timeout());
             assert_eq!((error.status(), error.session_end()), (None, Some(end)));
-            assert!(std::error::Error::source(&error).is_some_and(|source| source.is::<crate::SessionExpired>()));
+            assert!(matches!(&error, Error::SessionExpired(expired) if expired.reason() == end));
+            assert!(std::error::Error::source(&error).is_none(), "an ended session has no cause to say");
         }
         assert!(!coded(401, "InvalidToken").is_session_expired());
     }

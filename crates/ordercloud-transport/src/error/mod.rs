@@ -33,14 +33,32 @@ pub use transport::{TransportError, TransportErrorKind};
 /// ([`SessionExpired`](Self::SessionExpired)), lost in transport ([`Transport`](Self::Transport)), answered
 /// with a non-2xx status ([`Response`](Self::Response)), or answered 2xx with a body that did
 /// not decode ([`Decode`](Self::Decode)). The helpers answer the usual questions without
-/// matching, and [`category`](Self::category) sorts every error into what a web handler
-/// answers. [`source()`](StdError::source) is the variant's own error, so a chain can be
-/// downcast to [`ResponseError`] or [`TransportError`].
+/// matching ([`status`](Self::status), [`is_not_found`](Self::is_not_found),
+/// [`is_retryable`](Self::is_retryable)...), and [`category`](Self::category) sorts every
+/// error into what a web handler answers.
 ///
 /// `Display` is one line a person can act on: control characters are replaced, and it never
 /// contains the request URL, the body sent, or a token, password or verification code the
 /// call sent, in any encoding a server is likely to echo. Neither does `Debug`, nor any error
 /// in the `source()` chain.
+///
+/// **Causes are said once.** Every error type of this SDK follows one rule: its `Display`
+/// says what its own level adds, and [`source()`](StdError::source) returns the cause, whose
+/// text the `Display` does not repeat. `Error` adds nothing to its variant: it shows the
+/// variant's text and returns the variant's cause (a refused connection's `io::Error`, a
+/// body's serialization error...), so `anyhow`'s `{:#}` or any chain printer says each cause
+/// once. `{}` alone gives this level's line; match on the variant to reach
+/// [`ResponseError`] or [`TransportError`].
+///
+/// ```
+/// use std::error::Error as _;
+/// use ordercloud_transport::{Error, TransportError, TransportErrorKind};
+///
+/// let refused = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "Connection refused");
+/// let error = Error::from(TransportError::new(TransportErrorKind::Connect, refused));
+/// assert_eq!(error.to_string(), "could not connect to the server");
+/// assert_eq!(error.source().unwrap().to_string(), "Connection refused");
+/// ```
 ///
 /// ```
 /// # async fn example(api: ordercloud_transport::ApiClient) {
@@ -139,6 +157,60 @@ impl Error {
         }
     }
 
+    /// Whether the server answered `404 Not Found`: the object (or one its path goes
+    /// through) does not exist, or the token's user may not see it.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), ordercloud_transport::Error> {
+    /// use ordercloud_transport::{ApiClient, MockTransport, http::Method};
+    ///
+    /// let mock = MockTransport::new();
+    /// mock.push_api_error(404, "NotFound", "Product not found: missing");
+    /// let client = ApiClient::builder().transport(mock).build()?;
+    /// match client.request(Method::GET, "/products/missing").send_empty().await {
+    ///     Err(error) if error.is_not_found() => println!("no such product"),
+    ///     other => other?,
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn is_not_found(&self) -> bool {
+        self.answered(StatusCode::NOT_FOUND)
+    }
+
+    /// Whether the server answered `401 Unauthorized`: no token, or one it refused (after
+    /// a session's one renewal).
+    pub fn is_unauthorized(&self) -> bool {
+        self.answered(StatusCode::UNAUTHORIZED)
+    }
+
+    /// Whether the server answered `403 Forbidden`: the token lacks a role the call needs.
+    pub fn is_forbidden(&self) -> bool {
+        self.answered(StatusCode::FORBIDDEN)
+    }
+
+    /// Whether the server answered `409 Conflict`: an object with that ID exists already.
+    pub fn is_conflict(&self) -> bool {
+        self.answered(StatusCode::CONFLICT)
+    }
+
+    /// Whether the server answered `429 Too Many Requests` (after the client's own
+    /// retries).
+    pub fn is_rate_limited(&self) -> bool {
+        self.answered(StatusCode::TOO_MANY_REQUESTS)
+    }
+
+    /// Whether the server answered with a `5xx` status: it failed, or a gateway before it.
+    pub fn is_server_error(&self) -> bool {
+        matches!(self, Self::Response(error) if error.status().is_server_error())
+    }
+
+    /// Whether the server answered a non-2xx `status`.
+    fn answered(&self, status: StatusCode) -> bool {
+        matches!(self, Self::Response(error) if error.status() == status)
+    }
+
     /// The first OrderCloud `ErrorCode` of the error body, when there is one.
     pub fn error_code(&self) -> Option<&ErrorCode> {
         match self {
@@ -171,10 +243,8 @@ impl Error {
     /// request may have been processed (for a reset request, an email may be on its way).
     pub fn is_retryable(&self) -> bool {
         match self {
-            Self::Transport(error) => {
-                matches!(error.kind(), TransportErrorKind::Connect | TransportErrorKind::QueueTimeout)
-            }
-            Self::Response(error) => error.status() == StatusCode::TOO_MANY_REQUESTS,
+            Self::Transport(error) => crate::runtime::retry::retryable_failure(error.kind()),
+            Self::Response(error) => crate::runtime::retry::retryable_status(error.status()),
             _ => false,
         }
     }
@@ -218,23 +288,10 @@ impl Error {
     }
 }
 
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Error {
+    /// The variant's own error, whose text and cause are this error's.
+    fn variant(&self) -> &(dyn StdError + 'static) {
         match self {
-            Self::InvalidRequest(error) => write!(f, "invalid request, nothing was sent: {error}"),
-            Self::Config(error) => write!(f, "invalid configuration, nothing was sent: {error}"),
-            Self::Transport(error) => write!(f, "request failed: {error}"),
-            Self::Response(error) => fmt::Display::fmt(error, f),
-            Self::Decode(error) => fmt::Display::fmt(error, f),
-            Self::Pagination(error) => fmt::Display::fmt(error, f),
-            Self::SessionExpired(error) => fmt::Display::fmt(error, f),
-        }
-    }
-}
-
-impl StdError for Error {
-    fn source(&self) -> Option<&(dyn StdError + 'static)> {
-        Some(match self {
             Self::InvalidRequest(error) => error,
             Self::Config(error) => error,
             Self::Transport(error) => error,
@@ -242,7 +299,21 @@ impl StdError for Error {
             Self::Decode(error) => error.as_ref(),
             Self::Pagination(error) => error,
             Self::SessionExpired(error) => error,
-        })
+        }
+    }
+}
+
+/// The variant's text: `Error` adds nothing to it.
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self.variant(), f)
+    }
+}
+
+/// The variant's cause, not the variant itself, whose text `Display` already shows.
+impl StdError for Error {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        self.variant().source()
     }
 }
 
@@ -281,7 +352,9 @@ impl Described {
     }
 }
 
-/// A request refused before it was sent, for its own arguments.
+/// A request refused before it was sent, for its own arguments: `Display` is
+/// `invalid request, nothing was sent: ` and the [`message`](Self::message); `source()` is
+/// the cause, when there is one (a body's serialization error, a refused filter).
 #[derive(Clone, Debug)]
 pub struct InvalidRequest(Described);
 
@@ -294,7 +367,7 @@ impl InvalidRequest {
 
 impl fmt::Display for InvalidRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0.message)
+        write!(f, "invalid request, nothing was sent: {}", self.0.message)
     }
 }
 
@@ -304,7 +377,9 @@ impl StdError for InvalidRequest {
     }
 }
 
-/// A client or transport configured wrongly; nothing was sent.
+/// A client or transport configured wrongly; nothing was sent. `Display` is
+/// `invalid configuration, nothing was sent: ` and the [`message`](Self::message);
+/// `source()` is the cause, when there is one (a certificate that does not parse).
 #[derive(Clone, Debug)]
 pub struct ConfigError(Described);
 
@@ -317,7 +392,7 @@ impl ConfigError {
 
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0.message)
+        write!(f, "invalid configuration, nothing was sent: {}", self.0.message)
     }
 }
 

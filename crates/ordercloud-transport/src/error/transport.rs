@@ -90,18 +90,20 @@ impl TransportError {
                 }))
     }
 
-    /// This error with its causes replaced by their text without `secrets`, when any cause
-    /// shows one in its `Display` or `Debug` (a transport of the caller's own may quote the
-    /// request's URL, and with it a code sent in the path). Untouched otherwise, so the
-    /// causes can still be downcast.
-    pub(crate) fn without_secrets(self, secrets: &[crate::text::Secret<'_>]) -> Self {
+    /// This error with its causes replaced by their text, on one clean line and without
+    /// `secrets`, when any cause shows a secret in its `Display` or `Debug` (a transport of
+    /// the caller's own may quote the request's URL, and with it a code sent in the path) or
+    /// is not one clean line. Untouched otherwise, so the causes can still be downcast.
+    pub(crate) fn cleaned(self, secrets: &[crate::text::Secret<'_>]) -> Self {
         let shows_secret = |text: &str| crate::text::shows_secret(text, secrets);
+        let texts: Vec<String> = self.chain().map(|error| error.to_string()).collect();
         let debug = self.source.as_ref().map(|source| format!("{source:?}")).unwrap_or_default();
-        if !self.chain().any(|error| shows_secret(&error.to_string())) && !shows_secret(&debug) {
+        let unclean = |text: &String| shows_secret(text) || crate::text::one_line(text) != *text;
+        if !texts.iter().any(unclean) && !shows_secret(&debug) {
             return self;
         }
-        let root = self.chain().last().map(|root| root.to_string()).unwrap_or_default();
-        let shown = crate::text::safe_snippet(&root, secrets).unwrap_or_else(|| crate::text::WITHHELD.to_owned());
+        let shown =
+            crate::text::safe_snippet(&texts.join(": "), secrets).unwrap_or_else(|| crate::text::WITHHELD.to_owned());
         Self { kind: self.kind, source: Some(Arc::new(Scrubbed(shown))) }
     }
 
@@ -111,18 +113,10 @@ impl TransportError {
     }
 }
 
+/// What failed, by its kind; the cause ("Connection refused") is `source()`'s.
 impl fmt::Display for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.kind.describe())?;
-        // The innermost cause is usually the one a person can act on ("Connection refused"),
-        // kept on one line.
-        if let Some(root) = self.chain().last() {
-            let root = crate::text::one_line(&root.to_string());
-            if !root.is_empty() {
-                write!(f, " ({})", crate::text::truncate(&root, crate::text::SNIPPET_CHARS))?;
-            }
-        }
-        Ok(())
+        f.write_str(self.kind.describe())
     }
 }
 
@@ -138,7 +132,8 @@ impl StdError for TransportError {
     }
 }
 
-/// A cause whose own text showed a secret of the call: that text without it.
+/// Causes whose text showed a secret of the call or was not one clean line: that text, on
+/// one line and without it.
 #[derive(Debug)]
 struct Scrubbed(String);
 
@@ -156,7 +151,7 @@ pub(crate) struct Elapsed(pub(crate) Duration);
 
 impl fmt::Display for Elapsed {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "no complete answer within {:?}", self.0)
+        write!(f, "the call was given {:?}", self.0)
     }
 }
 
@@ -167,23 +162,26 @@ mod tests {
     use super::*;
 
     #[test]
-    fn display_names_the_kind_and_the_root_cause() {
+    fn display_names_the_kind_and_source_gives_the_cause() {
         let io = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "Connection refused");
         let error = TransportError::new(TransportErrorKind::Connect, io);
-        assert_eq!(error.to_string(), "could not connect to the server (Connection refused)");
-        assert!(error.source().is_some());
+        assert_eq!(error.to_string(), "could not connect to the server");
+        assert_eq!(error.source().map(ToString::to_string).as_deref(), Some("Connection refused"));
         assert!(!error.is_timeout());
         assert!(error.kind().request_not_sent());
+        assert!(TransportError::from_kind(TransportErrorKind::Io).source().is_none());
     }
 
     #[test]
-    fn display_is_one_line() {
-        let error = TransportError::new(TransportErrorKind::Io, "broken\n  pipe\r\n");
-        assert_eq!(error.to_string(), "the connection failed during the request (broken pipe)");
-        let error = TransportError::new(TransportErrorKind::Io, " \n");
+    fn causes_that_are_not_one_clean_line_are_cleaned() {
+        let error = TransportError::new(TransportErrorKind::Io, "broken\n  pipe\r\n").cleaned(&[]);
         assert_eq!(error.to_string(), "the connection failed during the request");
-        let error = TransportError::new(TransportErrorKind::Io, "a\u{1b}[2Jb\u{202e}c");
-        assert_eq!(error.to_string(), "the connection failed during the request (a\u{FFFD}[2Jb\u{FFFD}c)");
+        assert_eq!(error.source().unwrap().to_string(), "broken pipe");
+        let error = TransportError::new(TransportErrorKind::Io, "a\u{1b}[2Jb\u{202e}c").cleaned(&[]);
+        assert_eq!(error.source().unwrap().to_string(), "a\u{FFFD}[2Jb\u{FFFD}c");
+        let io = std::io::Error::new(std::io::ErrorKind::TimedOut, "connect");
+        let clean = TransportError::new(TransportErrorKind::Connect, io).cleaned(&[]);
+        assert!(clean.source().unwrap().downcast_ref::<std::io::Error>().is_some(), "a clean cause is kept as it is");
     }
 
     #[test]

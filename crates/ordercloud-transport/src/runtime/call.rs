@@ -2,8 +2,10 @@
 //! returns it; and `operation_request!`, for operations with query parameters of their own.
 
 use std::fmt;
+use std::future::{Future, IntoFuture};
 use std::marker::PhantomData;
-use std::time::Duration;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 
 use ordercloud_models::{ListOptions, ListPage, ListPageWithFacets};
 use serde::de::DeserializeOwned;
@@ -39,7 +41,7 @@ impl ApiRequest {
 }
 
 /// A call of one operation that answers `T` (`()` for `204 No Content`): what a generated
-/// method returns. Options first, then [`send`](Self::send).
+/// method returns. Options first, then `.await` it (or [`send`](Self::send) it: the same).
 ///
 /// ```
 /// # #[tokio::main(flavor = "current_thread")]
@@ -58,7 +60,6 @@ impl ApiRequest {
 ///     .path_param("p/1")
 ///     .returning()
 ///     .timeout(Duration::from_secs(5))
-///     .send()
 ///     .await?;
 /// assert_eq!(product["Name"], "Bike");
 /// assert_eq!(mock.requests()[0].uri.path(), "/v1/products/p%2F1");
@@ -72,22 +73,7 @@ pub struct Call<T> {
 }
 
 impl<T> Call<T> {
-    /// Adds the query parameter `name=value` (the operation's own parameters have methods
-    /// of their own; this is for the rest).
-    pub fn query(self, name: &str, value: impl fmt::Display) -> Self {
-        Self { request: self.request.query(name, &value.to_string()), ..self }
-    }
-
-    /// Gives this call `timeout` instead of the client's.
-    pub fn timeout(self, timeout: Duration) -> Self {
-        Self { request: self.request.timeout(timeout), ..self }
-    }
-
-    /// Sends `token` as this call's bearer token, whatever the client's (to act as another
-    /// user for one call, say).
-    pub fn bearer_token(self, token: &str) -> Self {
-        Self { request: self.request.bearer_token(token), ..self }
-    }
+    crate::__call_options!();
 
     /// The request underneath, for anything else [`ApiRequest`] offers (extra headers, a
     /// body of another shape).
@@ -95,7 +81,7 @@ impl<T> Call<T> {
         self.request
     }
 
-    /// Sends the call; the answer's body as `T`.
+    /// Sends the call; the answer's body as `T`. Awaiting the call does the same.
     pub async fn send(self) -> Result<T, Error> {
         self.send_response().await.map(|response| response.body)
     }
@@ -104,6 +90,22 @@ impl<T> Call<T> {
     pub async fn send_response(self) -> Result<ApiResponse<T>, Error> {
         let decode = self.decode;
         self.request.send_with(decode).await.map(|(response, _)| response)
+    }
+}
+
+impl<T> MapRequest for Call<T> {
+    fn map_request(self, map: impl FnOnce(ApiRequest) -> ApiRequest) -> Self {
+        Self { request: map(self.request), ..self }
+    }
+}
+
+/// `call.await` sends it: the same as [`send`](Call::send).
+impl<T: Send + 'static> IntoFuture for Call<T> {
+    type Output = Result<T, Error>;
+    type IntoFuture = CallFuture<T>;
+
+    fn into_future(self) -> CallFuture<T> {
+        CallFuture(Box::pin(self.send()))
     }
 }
 
@@ -157,28 +159,15 @@ impl<T, P: ListEnvelope<Item = T>> ListCall<T, P> {
         Self { request: self.request.list_options(options), ..self }
     }
 
-    /// Adds the query parameter `name=value` (the operation's own parameters have methods
-    /// of their own; this is for the rest).
-    pub fn query(self, name: &str, value: impl fmt::Display) -> Self {
-        Self { request: self.request.query(name, &value.to_string()), ..self }
-    }
-
-    /// Gives each page's call `timeout` instead of the client's.
-    pub fn timeout(self, timeout: Duration) -> Self {
-        Self { request: self.request.timeout(timeout), ..self }
-    }
-
-    /// Sends `token` as the bearer token of each page's call, whatever the client's.
-    pub fn bearer_token(self, token: &str) -> Self {
-        Self { request: self.request.bearer_token(token), ..self }
-    }
+    crate::__call_options!();
 
     /// The request underneath, for anything else [`ApiRequest`] offers.
     pub fn into_request(self) -> ApiRequest {
         self.request
     }
 
-    /// Fetches the one page the options ask for (the first by default).
+    /// Fetches the one page the options ask for (the first by default). Awaiting the call
+    /// does the same.
     pub async fn send(self) -> Result<P, Error> {
         self.request.send_decoded::<P>().await.map(|(response, _)| response.body)
     }
@@ -192,6 +181,22 @@ impl<T, P: ListEnvelope<Item = T>> ListCall<T, P> {
     /// [`Pages::items`].
     pub fn items(self) -> PageItems<T, P> {
         self.pages().items()
+    }
+}
+
+impl<T, P> MapRequest for ListCall<T, P> {
+    fn map_request(self, map: impl FnOnce(ApiRequest) -> ApiRequest) -> Self {
+        Self { request: map(self.request), ..self }
+    }
+}
+
+/// `list_call.await` fetches one page: the same as [`send`](ListCall::send).
+impl<T: 'static, P: ListEnvelope<Item = T> + Send + 'static> IntoFuture for ListCall<T, P> {
+    type Output = Result<P, Error>;
+    type IntoFuture = CallFuture<P>;
+
+    fn into_future(self) -> CallFuture<P> {
+        CallFuture(Box::pin(self.send()))
     }
 }
 
@@ -251,20 +256,7 @@ macro_rules! operation_request {
                 }
             )*
 
-            /// Adds the query parameter `name=value`.
-            pub fn query(self, name: &str, value: impl ::core::fmt::Display) -> Self {
-                Self(self.0.query(name, value))
-            }
-
-            /// Gives this call `timeout` instead of the client's.
-            pub fn timeout(self, timeout: ::core::time::Duration) -> Self {
-                Self(self.0.timeout(timeout))
-            }
-
-            /// Sends `token` as this call's bearer token, whatever the client's.
-            pub fn bearer_token(self, token: &str) -> Self {
-                Self(self.0.bearer_token(token))
-            }
+            $crate::__call_options!();
 
             /// The call underneath.
             pub fn into_inner(self) -> $inner {
@@ -272,6 +264,22 @@ macro_rules! operation_request {
             }
 
             $crate::operation_request!(@$kind $inner);
+        }
+
+        impl $crate::__private::MapRequest for $name {
+            fn map_request(self, map: impl ::core::ops::FnOnce($crate::ApiRequest) -> $crate::ApiRequest) -> Self {
+                Self($crate::__private::MapRequest::map_request(self.0, map))
+            }
+        }
+
+        /// Awaiting the call sends it, as `send` does.
+        impl ::core::future::IntoFuture for $name {
+            type Output = <$inner as ::core::future::IntoFuture>::Output;
+            type IntoFuture = <$inner as ::core::future::IntoFuture>::IntoFuture;
+
+            fn into_future(self) -> Self::IntoFuture {
+                ::core::future::IntoFuture::into_future(self.0)
+            }
         }
     };
     (@call $inner:ty) => {
@@ -300,7 +308,81 @@ macro_rules! operation_request {
         pub fn items(self) -> <$inner as $crate::__private::Answer>::Items {
             self.0.items()
         }
+
+        /// The objects of this list whose IDs are `ids`, in the order asked, with the IDs
+        /// not found: see [`ListCall::by_id`]($crate::ListCall::by_id).
+        pub fn by_id<I: IntoIterator<Item = S>, S: Into<String>>(self, ids: I) -> <$inner as $crate::__private::ListById>::Call {
+            $crate::__private::ListById::list_by_id(self.0, ids.into_iter().map(Into::into).collect())
+        }
     };
+}
+
+/// The options every call has, whatever it answers: written once here, for [`Call`],
+/// [`ListCall`] and each [`operation_request!`] type, which give the request to change
+/// through [`MapRequest`].
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __call_options {
+    () => {
+        /// Adds the query parameter `name=value` (the operation's own parameters have
+        /// methods of their own; this is for the rest).
+        pub fn query(self, name: &str, value: impl ::core::fmt::Display) -> Self {
+            let value = ::std::string::ToString::to_string(&value);
+            $crate::__private::MapRequest::map_request(self, |request| request.query(name, &value))
+        }
+
+        /// Gives this call (each page's call, for a list) `timeout` instead of the client's.
+        pub fn timeout(self, timeout: ::core::time::Duration) -> Self {
+            $crate::__private::MapRequest::map_request(self, |request| request.timeout(timeout))
+        }
+
+        /// Sends `token` as this call's bearer token (each page's, for a list), whatever the
+        /// client's: to act as another user for one call, say.
+        pub fn bearer_token(self, token: &str) -> Self {
+            $crate::__private::MapRequest::map_request(self, |request| request.bearer_token(token))
+        }
+    };
+}
+
+/// A call whose request can be changed: what [`__call_options!`](crate::__call_options)
+/// builds on.
+#[doc(hidden)]
+pub trait MapRequest: Sized {
+    /// This call with its request changed by `map`.
+    fn map_request(self, map: impl FnOnce(ApiRequest) -> ApiRequest) -> Self;
+}
+
+/// What awaiting a [`Call`] or a [`ListCall`] gives: the call on its way, ending with its
+/// answer (the same as its `send()`).
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), ordercloud_transport::Error> {
+/// use ordercloud_transport::{ApiClient, MockTransport, http::Method};
+///
+/// let mock = MockTransport::new();
+/// mock.push_status(200, r#"{"ID":"p-1"}"#);
+/// let client = ApiClient::builder().transport(mock).build()?;
+/// let product: serde_json::Value = client.request(Method::GET, "/products/p-1").returning().await?;
+/// assert_eq!(product["ID"], "p-1");
+/// # Ok(())
+/// # }
+/// ```
+#[must_use = "a call does nothing until it is awaited"]
+pub struct CallFuture<T>(Pin<Box<dyn Future<Output = Result<T, Error>> + Send>>);
+
+impl<T> Future for CallFuture<T> {
+    type Output = Result<T, Error>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        self.0.as_mut().poll(cx)
+    }
+}
+
+impl<T> fmt::Debug for CallFuture<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("CallFuture")
+    }
 }
 
 /// Names of what a call answers, so [`operation_request!`] can spell its methods' types.

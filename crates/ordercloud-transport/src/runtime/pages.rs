@@ -1,18 +1,33 @@
-//! `Pages`: a list endpoint walked page by page, and `PageItems`, the same walk as a stream
-//! of items.
+//! `Pages`: a list endpoint walked page by page, several pages in flight, by Last ID past
+//! page 30; and `PageItems`, the same walk as a stream of items.
 
 use std::collections::{HashSet, VecDeque};
 use std::future::Future;
 use std::hash::{BuildHasher, RandomState};
 use std::marker::PhantomData;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::task::{Context, Poll};
 
-use ordercloud_models::{ListMeta, ListPage, ListPageWithFacets, MetaWithFacets};
+use bytes::Bytes;
+use http::Response;
+use ordercloud_models::{Filter, ListMeta, ListPage, ListPageWithFacets};
+use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
-use crate::error::{Error, PaginationError, PaginationErrorKind};
+use crate::error::{Error, PaginationError, PaginationErrorKind, json_text};
+use crate::runtime::flight::Woken;
 use crate::runtime::request::{ApiRequest, PageAt};
+use crate::runtime::secrets::Secrets;
+use crate::runtime::send::decode_answer;
+
+/// How many requests a walk over pages, a fetch by ID or a bulk run has in flight at once,
+/// unless told otherwise.
+pub const DEFAULT_CONCURRENCY: usize = 8;
+
+/// The last page a walk asks for by number, when it can go on by Last ID instead: OrderCloud
+/// recommends the "Last ID" method past page 30.
+const LAST_PAGE_BY_NUMBER: u32 = 30;
 
 /// A page of a list endpoint's answer, whatever its shape: [`ListPage`], or
 /// [`ListPageWithFacets`] for the lists that count facets. [`Pages`] walks either.
@@ -57,7 +72,7 @@ impl<T: DeserializeOwned> ListEnvelope for ListPageWithFacets<T> {
     type Item = T;
 
     fn position(&self) -> (u32, u32, Option<&str>) {
-        let MetaWithFacets { page, total_pages, next_page_key, .. } = &self.meta;
+        let ListMeta { page, total_pages, next_page_key, .. } = &self.meta.list;
         (*page, *total_pages, next_page_key.as_deref())
     }
 
@@ -71,7 +86,8 @@ impl<T: DeserializeOwned> ListEnvelope for ListPageWithFacets<T> {
 }
 
 impl ApiRequest {
-    /// Walks a list endpoint page by page, each page fetched when asked for: see [`Pages`].
+    /// Walks a list endpoint page by page, fetched as they are asked for (several in flight
+    /// after the first): see [`Pages`].
     pub fn pages<T: DeserializeOwned>(self) -> Pages<T> {
         Pages::new(self)
     }
@@ -83,22 +99,43 @@ impl ApiRequest {
     }
 }
 
-/// A list endpoint walked lazily, one request per page, from
-/// [`ApiRequest::pages`] (pages of [`ListPage`]) or [`ApiRequest::pages_with_facets`] (pages
-/// of [`ListPageWithFacets`]).
+/// A list endpoint walked lazily, from [`ApiRequest::pages`] (pages of [`ListPage`]) or
+/// [`ApiRequest::pages_with_facets`] (pages of [`ListPageWithFacets`]), or a list call's
+/// [`pages`](crate::ListCall::pages).
 ///
 /// The first page is the one the request's [`ListOptions`](ordercloud_models::ListOptions)
 /// name (the first, by default); every later request is the same, with only the page
 /// changed, so other query parameters (`depth`, `catalogID`...) go with every page. After
-/// each page it goes on with the `NextPageKey` the server gave (sent as `pageKey`), or else
-/// with the next page number up to `TotalPages`; it stops after the last page, or at a page
-/// with no items. A failed page is returned as the error and is asked for again by the next
-/// call, so nothing is skipped.
+/// the first page it goes on with the `NextPageKey` the server gave (sent as `pageKey`), one
+/// page at a time, or else with the next page numbers up to `TotalPages`, up to
+/// [`concurrency`](Self::concurrency) of them in flight at once (8 by default); it stops
+/// after the last page, or at a page with no items. Pages come back in order whatever order
+/// their answers arrive in, and each answer is read when its turn comes; at most
+/// `concurrency` pages are in flight or waiting for their turn.
 ///
-/// A walk always ends: a server that gives the key of a page already fetched, answers a
-/// page exactly as it answered an earlier one, or answers another page number than the one
-/// asked for (as one that ignores `page` does) ends it with an [`Error::Pagination`] that
-/// says which, after the pages it had returned.
+/// **Past page 30.** OrderCloud recommends its "Last ID" method over page numbers past page
+/// 30. When the first page says the list has more than 30 pages, and the walk starts at the
+/// first page, the caller gave no `sortBy` and every item has an `ID`, the walk starts over
+/// in ID order (`sortBy=ID`): pages 1 to 30, then pages 1 to 30 of the items after the last
+/// ID seen (`ID=>{last ID}`), and so on, so no page past 30 is ever asked for. The first page
+/// is then asked for twice (its first answer, in the list's own order, is not returned), and
+/// the items come in ID order. Each page's `Meta` is the server's answer to its request, so
+/// in this walk it counts from the last ID. A list sorted by the caller, started at a later
+/// page or without IDs is walked by page numbers to its end, as asked; so is the rest of a
+/// window whose last ID cannot be written as a filter.
+///
+/// A failed page is returned as the error and is asked for again by the next call, so
+/// nothing is skipped; the pages after it that were fetched ahead keep their answers.
+///
+/// A walk always ends: a server that gives the key (or last ID) of a page already fetched,
+/// answers a page exactly as it answered an earlier one, or answers another page number than
+/// the one asked for (as one that ignores `page` does) ends it with an
+/// [`Error::Pagination`] that says which, after the pages it had returned.
+///
+/// The requests run inside the task that awaits the walk, on whatever runtime the transport
+/// uses; nothing is spawned. Pages fetched ahead move on only while the walk is awaited (or
+/// its [`items`](Self::items) polled), so if handling one page can take longer than a call's
+/// timeout, keep `concurrency(1)`.
 ///
 /// `Pages` borrows nothing: it can be returned from a function or moved into a spawned
 /// task. [`next_page`](Self::next_page) gives each page with its meta,
@@ -133,77 +170,117 @@ impl ApiRequest {
 #[must_use = "pages are fetched only when asked for"]
 pub struct Pages<T, P = ListPage<T>> {
     template: ApiRequest,
-    /// The page to fetch next; `None` once the list is done.
-    next: Option<Option<PageAt>>,
     /// An error found while building the request, returned by the first `next_page`.
     error: Option<Error>,
-    /// The page keys asked for so far.
+    concurrency: usize,
+    /// The pages to return next, in order: asked for, in flight, or answered.
+    queue: VecDeque<Slot>,
+    walk: Walk,
+    /// The order of the pages being planned: the list's own, or by ID after a last ID.
+    order: Order,
+    /// The last page number queued in the current run of numbers.
+    planned: u32,
+    /// The last page number of the current run, as the latest answer gives it.
+    end: u32,
+    /// The highest page number the current run may ask for.
+    limit: u32,
+    /// The page keys, and the last IDs, asked for so far.
     keys: HashSet<String>,
     /// A hash of each page's body so far.
     bodies: HashSet<u64>,
     /// A hasher keyed for this walk, so a server cannot aim at collisions.
     hasher: RandomState,
     fetched: u32,
+    woken: Woken,
     pages: PhantomData<fn() -> (T, P)>,
+}
+
+/// How the walk goes on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Walk {
+    /// The first page is yet to be read.
+    First,
+    /// By page number.
+    Numbers,
+    /// By page number in ID order, 30 pages at a time after each last ID.
+    LastId,
+    /// By the server's page keys, one at a time.
+    Keys,
+    Done,
+}
+
+/// The order a request asks for.
+#[derive(Clone, Debug)]
+enum Order {
+    /// The list's own (or the caller's `sortBy`).
+    AsGiven,
+    /// `sortBy=ID`, and `ID=>{after}` after the first window.
+    ById { after: Option<Arc<str>> },
+}
+
+/// An answer as it came, read when its page's turn comes.
+type Answer = Result<(Response<Bytes>, Secrets), Error>;
+
+/// One page of the walk: what it asks for, and how far it got.
+struct Slot {
+    page: Option<PageAt>,
+    order: Order,
+    state: SlotState,
+}
+
+enum SlotState {
+    Waiting,
+    Sent(Pin<Box<dyn Future<Output = Answer> + Send>>),
+    /// Boxed: most slots are waiting or in flight.
+    Answered(Box<Answer>),
+}
+
+/// What reading a page's answer came to.
+enum Settled<P> {
+    Page(P),
+    Error(Error),
+    /// The first page of a list walked by Last ID, fetched again in ID order.
+    Skipped,
 }
 
 impl<T, P: ListEnvelope<Item = T>> Pages<T, P> {
     pub(crate) fn new(mut request: ApiRequest) -> Self {
         let (first, error) = request.take_page_and_error();
+        let mut queue = VecDeque::new();
+        if error.is_none() {
+            queue.push_back(Slot { page: first, order: Order::AsGiven, state: SlotState::Waiting });
+        }
         Self {
             template: request,
-            next: Some(first),
             error,
+            concurrency: DEFAULT_CONCURRENCY,
+            queue,
+            walk: Walk::First,
+            order: Order::AsGiven,
+            planned: 0,
+            end: 0,
+            limit: u32::MAX,
             keys: HashSet::new(),
             bodies: HashSet::new(),
             hasher: RandomState::new(),
             fetched: 0,
+            woken: Woken::new(),
             pages: PhantomData,
         }
     }
 
-    /// Fetches the next page; `None` once the list is done.
-    pub async fn next_page(&mut self) -> Result<Option<P>, Error> {
-        if let Some(error) = self.error.take() {
-            self.next = None;
-            return Err(error);
-        }
-        let Some(at) = self.next.clone() else { return Ok(None) };
-        let (response, body) = self.template.duplicate(at.clone()).send_decoded::<P>().await?;
-        let page = response.body;
-        self.fetched = self.fetched.saturating_add(1);
-        let (page_number, total_pages, next_key) = page.position();
-        let number = match at {
-            Some(PageAt::Number(number)) if page_number != 0 && page_number != number => {
-                return self.stop(PaginationErrorKind::WrongPageNumber { asked: number, answered: page_number });
-            }
-            Some(PageAt::Number(number)) => number,
-            Some(PageAt::Key(_)) => page_number,
-            None => page_number.max(1),
-        };
-        if !self.bodies.insert(self.hasher.hash_one(&body)) {
-            return self.stop(PaginationErrorKind::RepeatedPage);
-        }
-        self.next = match next_key.filter(|key| !key.is_empty()) {
-            _ if page.is_empty() => None,
-            Some(key) if matches!(&at, Some(PageAt::Key(asked)) if asked == key) || self.keys.contains(key) => {
-                return self.stop(PaginationErrorKind::RepeatedPageKey);
-            }
-            Some(key) => {
-                self.keys.insert(key.to_owned());
-                Some(Some(PageAt::Key(key.to_owned())))
-            }
-            None if matches!(at, Some(PageAt::Key(_))) => None,
-            None if number < total_pages => Some(Some(PageAt::Number(number + 1))),
-            None => None,
-        };
-        Ok(Some(page))
+    /// How many pages may be in flight (or fetched and waiting for their turn) at once, after
+    /// the first: 8 by default ([`DEFAULT_CONCURRENCY`]); `1` walks one page at a time, and
+    /// `0` counts as `1`. Lists paged by key, and the first page, are always fetched alone.
+    /// The client's own limit on calls in flight still holds.
+    pub fn concurrency(mut self, concurrency: usize) -> Self {
+        self.concurrency = concurrency.max(1);
+        self
     }
 
-    /// Ends the walk with a pagination error.
-    fn stop<R>(&mut self, kind: PaginationErrorKind) -> Result<R, Error> {
-        self.next = None;
-        Err(Error::Pagination(PaginationError::new(kind, self.fetched)))
+    /// Fetches the next page; `None` once the list is done.
+    pub async fn next_page(&mut self) -> Result<Option<P>, Error> {
+        std::future::poll_fn(|cx| self.poll_next_page(cx)).await
     }
 
     /// Fetches every remaining page and returns their items, in order.
@@ -215,10 +292,11 @@ impl<T, P: ListEnvelope<Item = T>> Pages<T, P> {
         Ok(items)
     }
 
-    /// The items of every remaining page as a stream, fetched lazily, one request per page
-    /// when the items before are used up, by the same rules as
-    /// [`next_page`](Self::next_page). A failed page is one `Err` item; polling again asks
-    /// for that page again, and after an [`Error::Pagination`] the stream ends.
+    /// The items of every remaining page as a stream, fetched lazily by the same rules as
+    /// [`next_page`](Self::next_page): while the items of one page are used, the next pages
+    /// are fetched, at most [`concurrency`](Self::concurrency) of them, so memory holds no
+    /// more than those pages and the one being used. A failed page is one `Err` item; polling
+    /// again asks for that page again, and after an [`Error::Pagination`] the stream ends.
     ///
     /// ```
     /// # #[tokio::main(flavor = "current_thread")]
@@ -241,40 +319,246 @@ impl<T, P: ListEnvelope<Item = T>> Pages<T, P> {
     /// # }
     /// ```
     pub fn items(self) -> PageItems<T, P> {
-        PageItems { pages: Some(self), buffered: VecDeque::new(), fetching: None }
+        PageItems { pages: Some(self), buffered: VecDeque::new() }
     }
+
+    /// The next page, when its turn has come.
+    fn poll_next_page(&mut self, cx: &mut Context<'_>) -> Poll<Result<Option<P>, Error>> {
+        if let Some(error) = self.error.take() {
+            self.finish();
+            return Poll::Ready(Err(error));
+        }
+        loop {
+            self.fill();
+            let Some(front) = self.queue.front() else { return Poll::Ready(Ok(None)) };
+            if matches!(front.state, SlotState::Answered(_)) {
+                let Some(Slot { page, order, state: SlotState::Answered(answer) }) = self.queue.pop_front() else {
+                    continue;
+                };
+                match self.settle(page, order, *answer) {
+                    Settled::Page(page) => return Poll::Ready(Ok(Some(page))),
+                    Settled::Error(error) => return Poll::Ready(Err(error)),
+                    Settled::Skipped => continue,
+                }
+            }
+            if !self.advance(cx) {
+                return Poll::Pending;
+            }
+        }
+    }
+
+    /// Sends the pages whose place has come, and polls those in flight if one of them was
+    /// woken; whether one was answered.
+    fn advance(&mut self, cx: &Context<'_>) -> bool {
+        self.fill();
+        for slot in self.queue.iter_mut().take(self.concurrency) {
+            if matches!(slot.state, SlotState::Waiting) {
+                let request = page_request(&self.template, slot.page.clone(), &slot.order);
+                slot.state = SlotState::Sent(Box::pin(request.execute()));
+                self.woken.mark();
+            }
+        }
+        if !self.woken.take(cx) {
+            return false;
+        }
+        let mut context = Context::from_waker(self.woken.waker());
+        let mut answered = false;
+        for slot in &mut self.queue {
+            if let SlotState::Sent(fetch) = &mut slot.state {
+                if let Poll::Ready(answer) = fetch.as_mut().poll(&mut context) {
+                    slot.state = SlotState::Answered(Box::new(answer));
+                    answered = true;
+                }
+            }
+        }
+        answered
+    }
+
+    /// Queues the planned pages whose place has come.
+    fn fill(&mut self) {
+        while self.queue.len() < self.concurrency && self.planned < self.end {
+            self.planned += 1;
+            let page = Some(PageAt::Number(self.planned));
+            self.queue.push_back(Slot { page, order: self.order.clone(), state: SlotState::Waiting });
+        }
+    }
+
+    /// Reads the answer of the page whose turn it is, and plans what comes after it.
+    fn settle(&mut self, at: Option<PageAt>, order: Order, answer: Answer) -> Settled<P> {
+        let decoded = answer.and_then(|(response, secrets)| {
+            decode_answer(response, secrets, |body| serde_json::from_slice::<P>(json_text(body)))
+        });
+        let (page, body) = match decoded {
+            Ok((response, body)) => (response.body, body),
+            Err(error) => {
+                // Asked for again by the next call.
+                self.queue.push_front(Slot { page: at, order, state: SlotState::Waiting });
+                return Settled::Error(error);
+            }
+        };
+        self.fetched = self.fetched.saturating_add(1);
+        let (page_number, total_pages, next_key) = page.position();
+        let next_key = next_key.filter(|key| !key.is_empty()).map(str::to_owned);
+        let number = match at {
+            Some(PageAt::Number(number)) if page_number != 0 && page_number != number => {
+                return self.stop(PaginationErrorKind::WrongPageNumber { asked: number, answered: page_number });
+            }
+            Some(PageAt::Number(number)) => number,
+            Some(PageAt::Key(_)) => page_number,
+            None => page_number.max(1),
+        };
+        if self.walk == Walk::First {
+            self.walk = Walk::Numbers;
+            self.planned = number;
+            if next_key.is_none()
+                && number == 1
+                && total_pages > LAST_PAGE_BY_NUMBER
+                && !page.is_empty()
+                && !has_query_parameter(&self.template.query, "sortBy")
+                && every_item_has_an_id(&body)
+            {
+                self.walk = Walk::LastId;
+                self.begin_window(None, total_pages);
+                return Settled::Skipped;
+            }
+        }
+        if !self.bodies.insert(self.hasher.hash_one(&body)) {
+            return self.stop(PaginationErrorKind::RepeatedPage);
+        }
+        if page.is_empty() {
+            self.finish();
+            return Settled::Page(page);
+        }
+        let asked_key = matches!(&at, Some(PageAt::Key(_)));
+        match next_key {
+            Some(key) => {
+                if matches!(&at, Some(PageAt::Key(asked)) if *asked == key) || self.keys.contains(&key) {
+                    return self.stop(PaginationErrorKind::RepeatedPageKey);
+                }
+                self.keys.insert(key.clone());
+                self.walk = Walk::Keys;
+                self.end = self.planned;
+                self.queue.clear();
+                self.queue.push_back(Slot { page: Some(PageAt::Key(key)), order, state: SlotState::Waiting });
+            }
+            None if asked_key || number >= total_pages => self.finish(),
+            None if self.walk == Walk::LastId && number >= self.limit => match last_id(&body) {
+                Some(after) if self.keys.contains(&after) => return self.stop(PaginationErrorKind::RepeatedPageKey),
+                Some(after) => {
+                    self.keys.insert(after.clone());
+                    self.queue.clear();
+                    self.begin_window(Some(after.into()), total_pages - number);
+                }
+                None => {
+                    // The last ID cannot be written as a filter: the rest by number.
+                    self.limit = u32::MAX;
+                    self.plan(total_pages);
+                }
+            },
+            None => self.plan(total_pages),
+        }
+        Settled::Page(page)
+    }
+
+    /// Starts a window of the Last ID walk: pages 1 to 30 (or `total_pages`) in ID order,
+    /// after `after` when given.
+    fn begin_window(&mut self, after: Option<Arc<str>>, total_pages: u32) {
+        self.order = Order::ById { after };
+        self.planned = 0;
+        self.limit = LAST_PAGE_BY_NUMBER;
+        self.plan(total_pages);
+    }
+
+    /// Goes on with the pages after the last one queued, up to `total_pages` (and the
+    /// window's end); they are queued as their place comes.
+    fn plan(&mut self, total_pages: u32) {
+        self.end = total_pages.min(self.limit);
+    }
+
+    /// Ends the walk with a pagination error.
+    fn stop(&mut self, kind: PaginationErrorKind) -> Settled<P> {
+        self.finish();
+        Settled::Error(Error::Pagination(PaginationError::new(kind, self.fetched)))
+    }
+
+    /// Ends the walk; any page still in flight is dropped.
+    fn finish(&mut self) {
+        self.walk = Walk::Done;
+        self.end = self.planned;
+        self.queue.clear();
+    }
+}
+
+/// The request of one page: the walk's request, at `page`, in `order`.
+fn page_request(template: &ApiRequest, page: Option<PageAt>, order: &Order) -> ApiRequest {
+    let request = template.duplicate(page);
+    match order {
+        Order::AsGiven => request,
+        Order::ById { after: None } => request.query("sortBy", "ID"),
+        Order::ById { after: Some(after) } => request.query("sortBy", "ID").query("ID", &format!(">{after}")),
+    }
+}
+
+/// Whether the encoded `query` has a parameter called `name` (in any letter case, as
+/// OrderCloud reads them).
+pub(crate) fn has_query_parameter(query: &str, name: &str) -> bool {
+    query.split('&').any(|pair| pair.split('=').next().is_some_and(|key| key.eq_ignore_ascii_case(name)))
+}
+
+/// The `ID` of each item of a list's answer, and nothing else of it.
+#[derive(Deserialize)]
+struct ItemIds {
+    #[serde(rename = "Items", default)]
+    items: Vec<ItemId>,
+}
+
+#[derive(Deserialize)]
+struct ItemId {
+    #[serde(rename = "ID", default)]
+    id: Option<String>,
+}
+
+fn item_ids(body: &[u8]) -> Option<Vec<Option<String>>> {
+    serde_json::from_slice::<ItemIds>(json_text(body))
+        .ok()
+        .map(|ids| ids.items.into_iter().map(|item| item.id).collect())
+}
+
+/// Whether every item of the answer `body` has a text `ID`, so the list can be sorted by it.
+fn every_item_has_an_id(body: &[u8]) -> bool {
+    item_ids(body).is_some_and(|ids| ids.iter().all(|id| id.as_deref().is_some_and(|id| !id.is_empty())))
+}
+
+/// The `ID` of the answer's last item, if it can be written in a filter (`ID=>{id}`).
+fn last_id(body: &[u8]) -> Option<String> {
+    let id = item_ids(body)?.pop()??;
+    Filter::gt("ID", id.as_str()).into_pair().is_ok().then_some(id)
 }
 
 impl<T, P> std::fmt::Debug for Pages<T, P> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Pages")
             .field("request", &self.template)
-            .field("next", &self.next)
+            .field("walk", &self.walk)
+            .field("concurrency", &self.concurrency)
+            .field("queued", &self.queue.len())
             .field("error", &self.error)
             .field("fetched", &self.fetched)
             .finish_non_exhaustive()
     }
 }
 
-/// The page being fetched, with the walk it came from.
-type Fetching<T, P> = Pin<Box<dyn Future<Output = (Pages<T, P>, Result<Option<P>, Error>)> + Send>>;
-
 /// The items of a list across its pages, as a `futures_core::Stream`: from
 /// [`Pages::items`]. `Send + 'static` when the items are, so it can be returned, moved into
 /// a spawned task, or used with any stream combinators.
 #[must_use = "streams do nothing unless polled"]
 pub struct PageItems<T, P = ListPage<T>> {
-    /// The walk, while no page is being fetched; `None` once it is done.
+    /// The walk; `None` once it is done.
     pages: Option<Pages<T, P>>,
     buffered: VecDeque<T>,
-    fetching: Option<Fetching<T, P>>,
 }
 
-impl<T, P> PageItems<T, P>
-where
-    T: Send + 'static,
-    P: ListEnvelope<Item = T> + Send + 'static,
-{
+impl<T, P: ListEnvelope<Item = T>> PageItems<T, P> {
     /// The next item, fetching the next page when the items before are used up; `None`
     /// once the list is done. The same as the stream's next item, without needing a
     /// `futures` crate to ask for it.
@@ -283,48 +567,32 @@ where
     }
 }
 
-// Nothing in a `PageItems` is ever pinned in place: the page being fetched is boxed, and
-// the items are plain values moved out one by one.
+// Nothing in a `PageItems` is ever pinned in place: the pages in flight are boxed, and the
+// items are plain values moved out one by one.
 impl<T, P> Unpin for PageItems<T, P> {}
 
-impl<T, P> futures_core::Stream for PageItems<T, P>
-where
-    T: Send + 'static,
-    P: ListEnvelope<Item = T> + Send + 'static,
-{
+impl<T, P: ListEnvelope<Item = T>> futures_core::Stream for PageItems<T, P> {
     type Item = Result<T, Error>;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = self.get_mut();
         loop {
             if let Some(item) = this.buffered.pop_front() {
+                // The pages fetched ahead move on while this page's items are used.
+                if let Some(pages) = &mut this.pages {
+                    pages.advance(cx);
+                }
                 return Poll::Ready(Some(Ok(item)));
             }
-            let fetching = match &mut this.fetching {
-                Some(fetching) => fetching,
-                None => {
-                    let Some(mut pages) = this.pages.take() else { return Poll::Ready(None) };
-                    this.fetching.insert(Box::pin(async move {
-                        let page = pages.next_page().await;
-                        (pages, page)
-                    }))
-                }
-            };
-            let (pages, page) = match fetching.as_mut().poll(cx) {
-                Poll::Ready(done) => done,
+            let Some(pages) = &mut this.pages else { return Poll::Ready(None) };
+            match pages.poll_next_page(cx) {
                 Poll::Pending => return Poll::Pending,
-            };
-            this.fetching = None;
-            match page {
-                Ok(Some(page)) => {
-                    this.buffered.extend(page.into_items());
-                    this.pages = Some(pages);
+                Poll::Ready(Ok(Some(page))) => this.buffered.extend(page.into_items()),
+                Poll::Ready(Ok(None)) => {
+                    this.pages = None;
+                    return Poll::Ready(None);
                 }
-                Ok(None) => return Poll::Ready(None),
-                Err(error) => {
-                    this.pages = Some(pages);
-                    return Poll::Ready(Some(Err(error)));
-                }
+                Poll::Ready(Err(error)) => return Poll::Ready(Some(Err(error))),
             }
         }
     }
@@ -332,10 +600,6 @@ where
 
 impl<T, P> std::fmt::Debug for PageItems<T, P> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("PageItems")
-            .field("pages", &self.pages)
-            .field("buffered", &self.buffered.len())
-            .field("fetching", &self.fetching.is_some())
-            .finish()
+        f.debug_struct("PageItems").field("pages", &self.pages).field("buffered", &self.buffered.len()).finish()
     }
 }

@@ -6,7 +6,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use http::header::{self, HeaderMap, HeaderValue};
 use http::{Method, StatusCode};
-use ordercloud_models::ListOptions;
+use ordercloud_models::{ListFields, ListOptions};
 use serde::Serialize;
 use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
 
@@ -14,7 +14,7 @@ use crate::address::encode::{push_encoded, push_form_encoded};
 use crate::error::Error;
 use crate::runtime::client::{ApiClient, Shared};
 use crate::runtime::operation::Operation;
-use crate::runtime::secrets::SecretValue;
+use crate::runtime::secrets::Secret;
 use crate::runtime::token_provider::{TokenProvider, bearer};
 use crate::timeout::checked_timeout;
 
@@ -96,9 +96,9 @@ pub struct ApiRequest {
     pub(crate) provider: Option<Arc<dyn TokenProvider>>,
     pub(crate) timeout: Duration,
     /// Values kept out of error text: secret parameters, tokens, passwords.
-    pub(crate) secrets: Vec<SecretValue>,
-    /// The operation's own query parameters, which no list filter may be named like.
-    pub(crate) own_query: &'static [&'static str],
+    pub(crate) secrets: Vec<Secret>,
+    /// What the list operation takes, which its options are checked against.
+    pub(crate) list_fields: &'static ListFields,
     pub(crate) error: Option<Error>,
 }
 
@@ -125,8 +125,9 @@ impl ApiClient {
         ApiRequest::new(self, method, route, false)
     }
 
-    /// Starts a call of a described operation: its method, its path (after `/v1`) and its
-    /// ID as the call's name in traces, from `operation`.
+    /// Starts a call of a described operation: its method, its path (after `/v1`, or after
+    /// the host for a route outside it, see [`Operation::path`]) and its ID as the call's
+    /// name in traces, from `operation`.
     ///
     /// ```
     /// use ordercloud_transport::{ApiClient, Operation};
@@ -140,7 +141,8 @@ impl ApiClient {
     /// # }
     /// ```
     pub fn call(&self, operation: &'static Operation) -> ApiRequest {
-        let mut request = ApiRequest::new(self, Method::GET, operation.path, true).operation(operation.id);
+        let mut request =
+            ApiRequest::new(self, Method::GET, operation.path, operation.is_versioned()).operation(operation.id);
         match Method::from_bytes(operation.method.as_bytes()) {
             Ok(method) => request.method = method,
             Err(_) => {
@@ -171,7 +173,7 @@ impl ApiRequest {
             provider: client.provider.clone(),
             timeout: client.timeout,
             secrets: Vec::new(),
-            own_query: &[],
+            list_fields: &ListFields::ANY,
             error,
         }
     }
@@ -209,7 +211,7 @@ impl ApiRequest {
     /// Like [`path_param`](Self::path_param), for a secret such as a verification code: it is
     /// also scrubbed from the text of any error this call returns.
     pub fn secret_path_param(mut self, value: &str) -> Self {
-        self.secrets.push(SecretValue::any_case(value));
+        self.secrets.push(Secret::any_case(value));
         self.path_param(value)
     }
 
@@ -225,24 +227,26 @@ impl ApiRequest {
         self
     }
 
-    /// Names the operation's own query parameters (`catalogID` on `Products.List`...), set or
-    /// not: [`list_options`](Self::list_options) then refuses a filter named like one of them,
-    /// which OrderCloud would read as that parameter. Generated list operations name theirs.
-    pub fn own_query_parameters(mut self, names: &'static [&'static str]) -> Self {
-        self.own_query = names;
+    /// What the list operation takes: its own query parameters (`catalogID` on
+    /// `Products.List`...), the properties it sorts by and searches in, and the listed
+    /// model's properties. [`list_options`](Self::list_options) then refuses a filter named
+    /// like one of its parameters (which OrderCloud would read as that parameter) or on a
+    /// property the model does not have (`xp.` paths are free), and a sort or search it does
+    /// not take. Generated list operations give theirs.
+    pub fn list_fields(mut self, fields: &'static ListFields) -> Self {
+        self.list_fields = fields;
         self
     }
 
     /// Adds a list call's options to the query: `page`, `pageSize`, `search`, `searchOn`,
     /// `sortBy` and each filter, every name and value encoded like [`query`](Self::query)'s.
-    /// With [`pages`](Self::pages), the page given here is the first one fetched. A filter
-    /// that cannot be sent is refused when the call is sent, naming its property: a typed
-    /// filter that could not be written, or one named like a list parameter or one of the
-    /// operation's [own query parameters](Self::own_query_parameters)
-    /// ([`ListOptions::check_against`]).
+    /// With [`pages`](Self::pages), the page given here is the first one fetched. An option
+    /// that cannot be sent is refused when the call is sent, naming it: a typed filter that
+    /// could not be written, a filter named like a list parameter, and what the operation's
+    /// [fields](Self::list_fields) do not take ([`ListOptions::check_against`]).
     pub fn list_options(mut self, options: &ListOptions) -> Self {
-        if let Err(error) = options.check_against(self.own_query) {
-            self.error.get_or_insert(Error::invalid_with(error.to_string(), error));
+        if let Err(error) = options.check_against(self.list_fields) {
+            self.error.get_or_insert(Error::invalid(error.to_string()));
         }
         for (name, value) in options.query_pairs_without_page() {
             self = self.query(name, &value);
@@ -307,6 +311,51 @@ impl ApiRequest {
         request
     }
 
+    /// Like [`json_requiring`](Self::json_requiring), where some fields are required only in
+    /// some countries: `for_countries` pairs such a field with the `Country` codes that need
+    /// it. OrderCloud requires an address's `State` and `Zip` in the US and Canada:
+    ///
+    /// ```
+    /// # fn main() -> Result<(), ordercloud_transport::Error> {
+    /// use ordercloud_transport::ApiClient;
+    /// use ordercloud_transport::http::Method;
+    ///
+    /// let client = ApiClient::builder().build()?;
+    /// let rule: &[(&str, &[&str])] = &[("State", &["US", "CA"]), ("Zip", &["US", "CA"])];
+    /// let address = serde_json::json!({"Street1": "1 Main St", "City": "Reno", "Country": "US", "Zip": "89501"});
+    /// let request = client.request(Method::POST, "/addresses").json_requiring_by_country(&address, &["Street1"], rule);
+    /// assert!(format!("{request:?}").contains("needs State in US"));
+    /// let abroad = serde_json::json!({"Street1": "1 Rue", "City": "Lyon", "Country": "FR"});
+    /// let request = client.request(Method::POST, "/addresses").json_requiring_by_country(&abroad, &["Street1"], rule);
+    /// assert!(!format!("{request:?}").contains("needs"));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn json_requiring_by_country<T: Serialize + ?Sized>(
+        self,
+        body: &T,
+        required: &[&str],
+        for_countries: &[(&str, &[&str])],
+    ) -> Self {
+        let mut request = self.json_requiring(body, required);
+        if request.error.is_none() && !for_countries.is_empty() {
+            let body = request.body.as_deref().unwrap_or_default();
+            let country = text_field(body, "Country");
+            let present = present_fields(body);
+            let needed = for_countries.iter().find(|(field, countries)| {
+                country
+                    .as_deref()
+                    .is_some_and(|country| countries.iter().any(|code| code.eq_ignore_ascii_case(country)))
+                    && !present.iter().any(|name| name == field)
+            });
+            if let (Some((missing, _)), Some(country)) = (needed, country) {
+                request.error =
+                    Some(Error::invalid(format!("the body of {} needs {missing} in {country}", request.operation)));
+            }
+        }
+        request
+    }
+
     /// Sends `pairs` as a form with `Content-Type: application/x-www-form-urlencoded`, each
     /// name and value encoded (a space as `+`). Mark secret values with
     /// [`redact`](Self::redact).
@@ -343,7 +392,7 @@ impl ApiRequest {
     /// Like [`header`](Self::header), for a secret (an API key, a signature): the value is
     /// marked sensitive, so HTTP/2 stacks never index it, and scrubbed from any error text.
     pub fn secret_header(mut self, name: &str, value: &str) -> Self {
-        self.secrets.push(SecretValue::any_case(value));
+        self.secrets.push(Secret::any_case(value));
         self.push_header(name, value, true);
         self
     }
@@ -380,7 +429,7 @@ impl ApiRequest {
     /// Sends `token` as `Authorization: Bearer <token>` for this call only, whatever token
     /// the client has. An empty token is refused.
     pub fn bearer_token(mut self, token: &str) -> Self {
-        self.secrets.push(SecretValue::any_case(token));
+        self.secrets.push(Secret::any_case(token));
         match bearer(token) {
             Ok(value) => {
                 self.authorization = Some(value);
@@ -417,14 +466,21 @@ impl ApiRequest {
     /// call returns, in every encoding a server is likely to echo it in; it counts in its own
     /// letter case only, so a server's own words are not mistaken for it.
     pub fn redact(mut self, value: &str) -> Self {
-        self.secrets.push(SecretValue::exact_case(value));
+        self.secrets.push(Secret::exact_case(value));
         self
     }
 
     /// Like [`redact`](Self::redact), for a code, key or token, which counts in any letter
     /// case.
     pub fn redact_token(mut self, value: &str) -> Self {
-        self.secrets.push(SecretValue::any_case(value));
+        self.secrets.push(Secret::any_case(value));
+        self
+    }
+
+    /// Keeps `secret` out of the text of any error this call returns, counted as it says
+    /// ([`redact`](Self::redact) and [`redact_token`](Self::redact_token) in one).
+    pub fn redact_secret(mut self, secret: &Secret) -> Self {
+        self.secrets.push(secret.clone());
         self
     }
 
@@ -448,7 +504,7 @@ impl ApiRequest {
             provider: self.provider.clone(),
             timeout: self.timeout,
             secrets: self.secrets.clone(),
-            own_query: self.own_query,
+            list_fields: self.list_fields,
             error: None,
         }
     }
@@ -504,6 +560,12 @@ pub struct ApiResponse<T> {
 
 /// The top-level fields of a JSON object that hold something other than `null`; empty for
 /// any other JSON.
+/// The text of the top-level field `name` of a JSON object, if it is text.
+fn text_field(body: &[u8], name: &str) -> Option<String> {
+    let object: serde_json::Map<String, serde_json::Value> = serde_json::from_slice(body).ok()?;
+    object.get(name)?.as_str().map(str::to_owned)
+}
+
 fn present_fields(body: &[u8]) -> Vec<String> {
     struct Fields;
     impl<'de> Visitor<'de> for Fields {

@@ -11,9 +11,10 @@ use crate::error::{TransportError, TransportErrorKind};
 
 /// Which failed calls the client sends again, and after how long.
 ///
-/// The default retries only what provably did not take effect, at most twice: a connection
-/// that could not be established, and a `429 Too Many Requests` (honouring `Retry-After`, in
-/// seconds or as an HTTP date). It never retries a timeout, a connection lost after the
+/// The default retries only what provably did not take effect, at most twice: a request
+/// never sent (no connection could be established, or a transport says its turn never
+/// came), and a `429 Too Many Requests` (honouring `Retry-After`, in seconds or as an HTTP
+/// date). That is the rule [`Error::is_retryable`](crate::Error::is_retryable) answers by. It never retries a timeout, a connection lost after the
 /// request started, or a 5xx, because the server may have acted: a retried
 /// `POST /password/reset` would send a second email. Retrying 502/503/504 for idempotent
 /// methods (`GET`, `PUT`, `DELETE`, `HEAD`, `OPTIONS`) is opt-in.
@@ -87,7 +88,7 @@ impl RetryPolicy {
 
     /// After `retries` retries, whether a transport failure is retried, and the wait.
     pub(crate) fn after_failure(&self, retries: u32, error: &TransportError) -> Option<Duration> {
-        (retries < self.max_retries && error.kind() == TransportErrorKind::Connect).then(|| self.backoff(retries))
+        (retries < self.max_retries && retryable_failure(error.kind())).then(|| self.backoff(retries))
     }
 
     /// After `retries` retries, whether a non-2xx answer is retried, and the wait.
@@ -103,9 +104,7 @@ impl RetryPolicy {
         }
         let server_error =
             matches!(status, StatusCode::BAD_GATEWAY | StatusCode::SERVICE_UNAVAILABLE | StatusCode::GATEWAY_TIMEOUT);
-        if status == StatusCode::TOO_MANY_REQUESTS
-            || (server_error && self.idempotent_server_errors && is_idempotent(method))
-        {
+        if retryable_status(status) || (server_error && self.idempotent_server_errors && is_idempotent(method)) {
             let retry_after = headers
                 .get(http::header::RETRY_AFTER)
                 .and_then(|value| value.to_str().ok())
@@ -122,6 +121,20 @@ impl RetryPolicy {
         // In f64 the largest durations round up past Duration::MAX: keep `full` then.
         Duration::try_from_secs_f64(full.as_secs_f64() * (0.5 + 0.5 * random_fraction())).unwrap_or(full)
     }
+}
+
+/// The one rule of what may be sent again, which the policy retries by and
+/// [`Error::is_retryable`](crate::Error::is_retryable) answers: a failure that proves the
+/// request was not sent ([`TransportErrorKind::request_not_sent`]), unless sending it again
+/// must fail the same way (a TLS handshake refused, no async runtime).
+pub(crate) fn retryable_failure(kind: TransportErrorKind) -> bool {
+    kind.request_not_sent() && !matches!(kind, TransportErrorKind::Tls | TransportErrorKind::Runtime)
+}
+
+/// The status of the same rule: `429 Too Many Requests`, which OrderCloud answers before
+/// doing anything. (5xx answers may have taken effect: retrying them is the policy's opt-in.)
+pub(crate) fn retryable_status(status: StatusCode) -> bool {
+    status == StatusCode::TOO_MANY_REQUESTS
 }
 
 fn is_idempotent(method: &Method) -> bool {
@@ -213,6 +226,8 @@ mod tests {
         assert!(policy.after_failure(0, &timeout).is_none());
         assert!(policy.after_failure(0, &io).is_none());
         assert!(policy.after_failure(0, &TransportError::from_kind(TransportErrorKind::Tls)).is_none());
+        assert!(policy.after_failure(0, &TransportError::from_kind(TransportErrorKind::Runtime)).is_none());
+        assert!(policy.after_failure(0, &TransportError::from_kind(TransportErrorKind::QueueTimeout)).is_some());
         let none = HeaderMap::new();
         assert!(policy.after_status(0, &Method::POST, StatusCode::TOO_MANY_REQUESTS, &none).is_some());
         for status in [500, 502, 503, 504] {
@@ -220,6 +235,34 @@ mod tests {
             assert!(policy.after_status(0, &Method::PUT, status, &none).is_none());
         }
         assert!(RetryPolicy::none().after_failure(0, &connect).is_none());
+    }
+
+    #[test]
+    fn the_policy_and_is_retryable_follow_one_rule() {
+        use crate::error::Error;
+        let policy = RetryPolicy::default();
+        let kinds = [
+            TransportErrorKind::Connect,
+            TransportErrorKind::Tls,
+            TransportErrorKind::Timeout,
+            TransportErrorKind::Io,
+            TransportErrorKind::InvalidResponse,
+            TransportErrorKind::BodyTooLarge,
+            TransportErrorKind::QueueTimeout,
+            TransportErrorKind::Runtime,
+            TransportErrorKind::Other,
+        ];
+        for kind in kinds {
+            let error = TransportError::from_kind(kind);
+            let retried = policy.after_failure(0, &error).is_some();
+            assert_eq!(retried, Error::from(error).is_retryable(), "{kind:?}");
+            assert!(!retried || kind.request_not_sent(), "{kind:?} may have been sent");
+        }
+        for status in [400, 401, 404, 408, 409, 429, 500, 502, 503, 504] {
+            let status = StatusCode::from_u16(status).unwrap();
+            let retried = policy.after_status(0, &Method::POST, status, &HeaderMap::new()).is_some();
+            assert_eq!(retried, retryable_status(status), "{status}");
+        }
     }
 
     #[test]

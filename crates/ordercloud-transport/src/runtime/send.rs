@@ -58,14 +58,8 @@ impl ApiRequest {
         self,
         decode: impl FnOnce(&[u8]) -> Result<T, serde_json::Error>,
     ) -> Result<(ApiResponse<T>, Bytes), Error> {
-        let (response, mut secrets) = self.execute().await?;
-        let (parts, body) = response.into_parts();
-        match decode(&body) {
-            Ok(decoded) => Ok((ApiResponse { status: parts.status, headers: parts.headers, body: decoded }, body)),
-            Err(source) => {
-                Err(Error::Decode(Box::new(DecodeError::new(parts.status, body, &source, &secrets.as_strs()))))
-            }
-        }
+        let (response, secrets) = self.execute().await?;
+        decode_answer(response, secrets, decode)
     }
 
     /// Sends the request; a 2xx answer comes back with the call's secrets, for scrubbing a
@@ -134,7 +128,7 @@ impl ApiRequest {
                 Err(TransportError::new(TransportErrorKind::QueueTimeout, Elapsed(self.timeout)).into())
             }
             None => Err(TransportError::new(TransportErrorKind::Timeout, Elapsed(self.timeout)).into()),
-            Some(Err(Error::Transport(error))) => Err(Error::Transport(error.without_secrets(&secrets.as_strs()))),
+            Some(Err(Error::Transport(error))) => Err(Error::Transport(error.cleaned(&secrets.as_strs()))),
             Some(Err(error)) => Err(error),
             Some(Ok(response)) => {
                 span.record("status", response.status().as_u16());
@@ -148,6 +142,20 @@ impl ApiRequest {
                 }
             }
         }
+    }
+}
+
+/// Reads a 2xx answer's body with `decode`, as [`ApiRequest::send_with`] does; for an answer
+/// fetched before it is read (a page fetched ahead of its turn).
+pub(crate) fn decode_answer<T>(
+    response: Response<Bytes>,
+    mut secrets: Secrets,
+    decode: impl FnOnce(&[u8]) -> Result<T, serde_json::Error>,
+) -> Result<(ApiResponse<T>, Bytes), Error> {
+    let (parts, body) = response.into_parts();
+    match decode(&body) {
+        Ok(decoded) => Ok((ApiResponse { status: parts.status, headers: parts.headers, body: decoded }, body)),
+        Err(source) => Err(Error::Decode(Box::new(DecodeError::new(parts.status, body, &source, &secrets.as_strs())))),
     }
 }
 

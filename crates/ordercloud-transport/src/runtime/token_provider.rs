@@ -6,6 +6,7 @@ use async_trait::async_trait;
 use http::HeaderValue;
 
 use crate::error::Error;
+use crate::runtime::secrets::Secret;
 
 /// Supplies the `Authorization` value of each call: the hook behind `ordercloud-auth`'s
 /// `Session`, which fetches, caches and renews tokens.
@@ -38,9 +39,8 @@ pub trait TokenProvider: Send + Sync + fmt::Debug {
 
     /// The secrets behind the tokens (a password, a client secret, a refresh token), which
     /// the client also keeps out of the text of every error of a call made with this
-    /// provider, as `(value, any_case)`: a password counts in its own letter case, a code or
-    /// token in any. Asked only when a call fails. Default: none.
-    fn secrets(&self) -> Vec<(String, bool)> {
+    /// provider. Asked only when a call fails. Default: none.
+    fn secrets(&self) -> Vec<Secret> {
         Vec::new()
     }
 }

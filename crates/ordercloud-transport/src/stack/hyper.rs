@@ -31,7 +31,8 @@ pub const DEFAULT_MAX_CONNECTIONS: usize = 64;
 pub const DEFAULT_POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// The production transport: hyper-util's pooled HTTP/1.1 client over rustls with the ring
-/// provider, on tokio.
+/// provider (or the process-wide provider an application installed with rustls'
+/// `CryptoProvider::install_default`), on tokio.
 ///
 /// Connections are kept alive and reused, and idle ones really expire (the pool has a
 /// timer). Connecting has its own timeout. Response bodies are read up to a limit. Trusted
@@ -113,13 +114,12 @@ impl HttpTransport for HyperTransport {
 /// A body in one piece is kept as it came, without a copy; pieces are gathered into one
 /// buffer sized by the declared length, so a body costs its own size once, not twice.
 async fn read_body(mut body: Incoming, limit: usize) -> Result<Bytes, TransportError> {
-    let too_large = |what: &str| {
-        TransportError::new(TransportErrorKind::BodyTooLarge, format!("{what} exceeds the limit of {limit} bytes"))
-    };
+    let too_large =
+        |what: &str| TransportError::new(TransportErrorKind::BodyTooLarge, format!("{limit} bytes at most; {what}"));
     // hyper reports a declared Content-Length as the body's size hint.
     let declared = body.size_hint().lower();
     if declared > limit as u64 {
-        return Err(too_large("the declared Content-Length"));
+        return Err(too_large(&format!("its Content-Length says {declared}")));
     }
     // A 204, or any answer declared empty, has nothing to read.
     if body.is_end_stream() {
@@ -132,7 +132,7 @@ async fn read_body(mut body: Incoming, limit: usize) -> Result<Bytes, TransportE
         let Ok(data) = frame.into_data() else { continue };
         let length = first.as_ref().map_or(0, Bytes::len) + gathered.len() + data.len();
         if length > limit {
-            return Err(too_large("the response body"));
+            return Err(too_large("more arrived"));
         }
         match first.take() {
             None if gathered.is_empty() => first = Some(data),
@@ -318,7 +318,7 @@ impl HyperTransportBuilder {
                 "no trusted root certificates: enable the webpki-roots or native-roots feature, or add one",
             ));
         }
-        let tls = rustls::ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+        let tls = rustls::ClientConfig::builder_with_provider(crypto_provider())
             .with_safe_default_protocol_versions()
             .map_err(|source| Error::config_with("the TLS configuration is not valid", source))?
             .with_root_certificates(roots)
@@ -341,4 +341,21 @@ impl HyperTransportBuilder {
             .build(https);
         Ok(HyperTransport { client, max_response_bytes: self.max_response_bytes, connect_timeout, pool_idle_timeout })
     }
+}
+
+/// The TLS provider: the one the application installed for the whole process, if any
+/// (rustls asks libraries to honour it; an application that wants post-quantum key exchange
+/// installs aws-lc-rs's), else ring, named explicitly so that no build ever needs aws-lc-rs
+/// and cmake.
+fn crypto_provider() -> Arc<rustls::crypto::CryptoProvider> {
+    rustls::crypto::CryptoProvider::get_default().cloned().unwrap_or_else(|| Arc::new(ring_provider()))
+}
+
+/// rustls' ring provider. rustls 0.23.48 deprecates its constructor because ring has no
+/// post-quantum key exchange, yet gives no other way to build it in 0.23 (its successor,
+/// the `rustls-ring` crate, is for rustls 0.24); so this one call allows the deprecation,
+/// rather than every build of a dependent project warning about it.
+#[allow(deprecated)]
+fn ring_provider() -> rustls::crypto::CryptoProvider {
+    rustls::crypto::ring::default_provider()
 }

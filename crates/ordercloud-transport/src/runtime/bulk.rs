@@ -1,0 +1,247 @@
+//! `Bulk`: one call per input, a bounded number in flight, with progress, the failures kept
+//! with their inputs, and a way to stop early.
+
+use std::fmt;
+use std::future::{Future, IntoFuture, poll_fn};
+use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::task::{Context, Poll};
+
+use crate::runtime::flight::Woken;
+use crate::runtime::pages::DEFAULT_CONCURRENCY;
+
+/// Many calls at once: one per input, at most [`concurrency`](Self::concurrency) in flight
+/// (8 by default), with progress after each call, and every failure kept with its input.
+///
+/// Each call is whatever the closure given to [`run`](Self::run) makes of its input: a
+/// generated call (`products.save(&product.id, &product).send()`), or an `async` block of
+/// several. The runner sends nothing again: each call retries as its client's
+/// [`RetryPolicy`](crate::RetryPolicy) says, which is only where the request provably did not
+/// take effect (a connection never made, a `429`), so a `POST` is never sent twice. A call
+/// that fails is reported with its input; trying it again is the caller's decision, who
+/// knows whether it is safe (a `PUT` is; a `POST` may have created something).
+///
+/// It stops starting calls once its [`StopHandle`] is stopped (from the progress callback,
+/// another task or a signal handler) or after [`stop_after_failures`](Self::stop_after_failures)
+/// failures; the calls in flight then finish, and the inputs never started come back in the
+/// report. The calls run inside the task that awaits [`run`](Self::run), on any runtime;
+/// nothing is spawned.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), ordercloud_transport::Error> {
+/// use ordercloud_transport::{ApiClient, Bulk, MockTransport, http::Method};
+///
+/// let mock = MockTransport::new();
+/// mock.push_status(200, r#"{"ID":"a"}"#).push_status(409, r#"{"Errors":[{"ErrorCode":"IdExists"}]}"#).push_status(200, r#"{"ID":"c"}"#);
+/// let client = ApiClient::builder().transport(mock.clone()).build()?;
+///
+/// let report = Bulk::new(["a", "b", "c"])
+///     .concurrency(1)
+///     .on_progress(|progress| eprint!("\r{} done, {} failed, {} to go", progress.done, progress.failed, progress.remaining))
+///     .run(|id| {
+///         client.request(Method::POST, "/products").json(&serde_json::json!({ "ID": id })).send_json::<serde_json::Value>()
+///     })
+///     .await;
+/// assert_eq!(report.succeeded.len(), 2);
+/// assert_eq!(report.failed[0].input, "b");
+/// assert_eq!(report.failed[0].error.status().map(|status| status.as_u16()), Some(409));
+/// # Ok(())
+/// # }
+/// ```
+#[must_use = "nothing is sent until the bulk is run"]
+pub struct Bulk<It, G = fn(BulkProgress)> {
+    inputs: It,
+    concurrency: usize,
+    stop: StopHandle,
+    stop_after_failures: Option<usize>,
+    progress: G,
+}
+
+impl<It: Iterator> Bulk<It> {
+    /// A run over `inputs`, taken one at a time as calls start (an iterator is never
+    /// collected ahead).
+    pub fn new<I: IntoIterator<IntoIter = It>>(inputs: I) -> Self {
+        Self {
+            inputs: inputs.into_iter(),
+            concurrency: DEFAULT_CONCURRENCY,
+            stop: StopHandle::default(),
+            stop_after_failures: None,
+            progress: |_| {},
+        }
+    }
+}
+
+impl<It: Iterator, G: FnMut(BulkProgress)> Bulk<It, G> {
+    /// How many calls may be in flight at once: 8 by default; `0` counts as `1`. The
+    /// client's own limit on calls in flight still holds.
+    pub fn concurrency(mut self, concurrency: usize) -> Self {
+        self.concurrency = concurrency.max(1);
+        self
+    }
+
+    /// Stops starting calls once `failures` calls have failed (`0` counts as `1`).
+    pub fn stop_after_failures(mut self, failures: usize) -> Self {
+        self.stop_after_failures = Some(failures.max(1));
+        self
+    }
+
+    /// A handle that stops this run from starting more calls, from anywhere.
+    pub fn stop_handle(&self) -> StopHandle {
+        self.stop.clone()
+    }
+
+    /// Calls `progress` after each call ends, with how many succeeded, failed and remain.
+    pub fn on_progress<H: FnMut(BulkProgress)>(self, progress: H) -> Bulk<It, H> {
+        Bulk {
+            inputs: self.inputs,
+            concurrency: self.concurrency,
+            stop: self.stop,
+            stop_after_failures: self.stop_after_failures,
+            progress,
+        }
+    }
+
+    /// Makes a call of each input with `call` and runs them, at most
+    /// [`concurrency`](Self::concurrency) at once; the report once every call started has
+    /// ended. `call` gets each input by reference and returns the call (a future, or
+    /// anything that turns into one), which must not borrow the input: it is kept for the
+    /// report.
+    pub async fn run<F, C, O, E>(self, mut call: F) -> BulkReport<It::Item, O, E>
+    where
+        F: FnMut(&It::Item) -> C,
+        C: IntoFuture<Output = Result<O, E>>,
+    {
+        let Bulk { mut inputs, concurrency, stop, stop_after_failures, mut progress } = self;
+        let mut running: Vec<Running<It::Item, C::IntoFuture>> = Vec::with_capacity(concurrency);
+        let mut succeeded: Vec<(usize, O)> = Vec::new();
+        let mut failed: Vec<BulkFailure<It::Item, E>> = Vec::new();
+        let mut started = 0;
+        let woken = Woken::new();
+        poll_fn(|cx| {
+            loop {
+                while running.len() < concurrency && !stop.is_stopped() {
+                    let Some(input) = inputs.next() else { break };
+                    let future = Box::pin(call(&input).into_future());
+                    running.push(Running { index: started, input, future });
+                    started += 1;
+                    woken.mark();
+                }
+                if running.is_empty() {
+                    return Poll::Ready(());
+                }
+                if !woken.take(cx) {
+                    return Poll::Pending;
+                }
+                let mut context = Context::from_waker(woken.waker());
+                let before = running.len();
+                let mut at = 0;
+                while at < running.len() {
+                    let Poll::Ready(outcome) = running[at].future.as_mut().poll(&mut context) else {
+                        at += 1;
+                        continue;
+                    };
+                    let Running { index, input, .. } = running.swap_remove(at);
+                    match outcome {
+                        Ok(output) => succeeded.push((index, output)),
+                        Err(error) => {
+                            failed.push(BulkFailure { index, input, error });
+                            if stop_after_failures.is_some_and(|most| failed.len() >= most) {
+                                stop.stop();
+                            }
+                        }
+                    }
+                    let remaining = running.len() + if stop.is_stopped() { 0 } else { inputs.size_hint().0 };
+                    progress(BulkProgress { done: succeeded.len(), failed: failed.len(), remaining });
+                }
+                if running.len() == before {
+                    return Poll::Pending;
+                }
+            }
+        })
+        .await;
+        let stopped = stop.is_stopped();
+        let not_started: Vec<It::Item> = if stopped { inputs.collect() } else { Vec::new() };
+        succeeded.sort_by_key(|(index, _)| *index);
+        failed.sort_by_key(|failure| failure.index);
+        BulkReport {
+            succeeded: succeeded.into_iter().map(|(_, output)| output).collect(),
+            failed,
+            not_started,
+            stopped,
+        }
+    }
+}
+
+/// A call in flight, with its input.
+struct Running<I, F> {
+    index: usize,
+    input: I,
+    future: Pin<Box<F>>,
+}
+
+impl<It, G> fmt::Debug for Bulk<It, G> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Bulk")
+            .field("concurrency", &self.concurrency)
+            .field("stopped", &self.stop.is_stopped())
+            .field("stop_after_failures", &self.stop_after_failures)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Where a [`Bulk`] run stands, after one of its calls ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct BulkProgress {
+    /// The calls that succeeded so far.
+    pub done: usize,
+    /// The calls that failed so far.
+    pub failed: usize,
+    /// The calls not ended yet: in flight, and (for inputs that know their number, such as a
+    /// `Vec`'s) not started; none are left to start once the run is stopped.
+    pub remaining: usize,
+}
+
+/// A [`Bulk`] call that failed: its input, its place among the inputs, and its error.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct BulkFailure<I, E> {
+    /// The input's place among the inputs, from 0.
+    pub index: usize,
+    /// The input the call was made of.
+    pub input: I,
+    /// Why the call failed.
+    pub error: E,
+}
+
+/// What a [`Bulk`] run did.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct BulkReport<I, O, E> {
+    /// What each call that succeeded answered, in the order of the inputs.
+    pub succeeded: Vec<O>,
+    /// Each call that failed, with its input, in the order of the inputs.
+    pub failed: Vec<BulkFailure<I, E>>,
+    /// The inputs never started because the run was stopped, in order.
+    pub not_started: Vec<I>,
+    /// Whether the run was stopped (by its [`StopHandle`] or by too many failures).
+    pub stopped: bool,
+}
+
+/// Stops a [`Bulk`] run from starting more calls; cheap to clone, usable from any thread.
+#[derive(Clone, Debug, Default)]
+pub struct StopHandle(Arc<AtomicBool>);
+
+impl StopHandle {
+    /// Starts no more calls; those in flight finish.
+    pub fn stop(&self) {
+        self.0.store(true, Ordering::Release);
+    }
+
+    /// Whether [`stop`](Self::stop) was called.
+    pub fn is_stopped(&self) -> bool {
+        self.0.load(Ordering::Acquire)
+    }
+}

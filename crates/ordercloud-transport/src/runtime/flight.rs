@@ -1,0 +1,154 @@
+//! Several requests in flight inside one task, without spawning: how pages, objects by ID
+//! and bulk calls run concurrently on any async runtime (or none in particular).
+//!
+//! The futures are polled by the task that awaits them. [`Woken`] is the waker they are
+//! polled with: it notes that one of them was woken and wakes the task, so the task polls
+//! them again only when one of them can have moved on.
+
+use std::future::{Future, poll_fn};
+use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::task::{Context, Poll, Wake, Waker};
+
+/// The waker of the futures a task runs at once.
+pub(crate) struct Woken {
+    flag: Arc<Flag>,
+    waker: Waker,
+}
+
+struct Flag {
+    /// Whether one of the futures was woken (or started) since the task last looked.
+    woken: AtomicBool,
+    /// The task's own waker, from its latest poll.
+    task: Mutex<Option<Waker>>,
+}
+
+impl Wake for Flag {
+    fn wake(self: Arc<Self>) {
+        self.wake_by_ref();
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        self.woken.store(true, Ordering::Release);
+        let task = self.task.lock().unwrap_or_else(PoisonError::into_inner).clone();
+        if let Some(task) = task {
+            task.wake();
+        }
+    }
+}
+
+impl Woken {
+    pub(crate) fn new() -> Self {
+        let flag = Arc::new(Flag { woken: AtomicBool::new(false), task: Mutex::new(None) });
+        let waker = Waker::from(flag.clone());
+        Self { flag, waker }
+    }
+
+    /// Notes that a future was started, so the next [`take`](Self::take) polls it.
+    pub(crate) fn mark(&self) {
+        self.flag.woken.store(true, Ordering::Release);
+    }
+
+    /// Makes `cx`'s task the one to wake, then says whether a future was woken (or started)
+    /// since the last call, and clears that.
+    pub(crate) fn take(&self, cx: &Context<'_>) -> bool {
+        {
+            let mut task = self.flag.task.lock().unwrap_or_else(PoisonError::into_inner);
+            if !task.as_ref().is_some_and(|task| task.will_wake(cx.waker())) {
+                *task = Some(cx.waker().clone());
+            }
+        }
+        self.flag.woken.swap(false, Ordering::AcqRel)
+    }
+
+    /// The waker to poll the futures with.
+    pub(crate) fn waker(&self) -> &Waker {
+        &self.waker
+    }
+}
+
+/// Runs `futures`, at most `limit` at once, and returns their outputs in their order; the
+/// first error ends it, and the futures still running are dropped.
+pub(crate) async fn try_join_ordered<F, T, E>(futures: impl IntoIterator<Item = F>, limit: usize) -> Result<Vec<T>, E>
+where
+    F: Future<Output = Result<T, E>>,
+{
+    let limit = limit.max(1);
+    let mut waiting = futures.into_iter();
+    let mut running: Vec<(usize, Pin<Box<F>>)> = Vec::with_capacity(limit);
+    let mut outputs: Vec<Option<T>> = Vec::new();
+    let woken = Woken::new();
+    poll_fn(|cx| {
+        loop {
+            while running.len() < limit {
+                let Some(future) = waiting.next() else { break };
+                running.push((outputs.len(), Box::pin(future)));
+                outputs.push(None);
+                woken.mark();
+            }
+            if running.is_empty() {
+                return Poll::Ready(Ok(outputs.drain(..).flatten().collect()));
+            }
+            if !woken.take(cx) {
+                return Poll::Pending;
+            }
+            let mut context = Context::from_waker(woken.waker());
+            let before = running.len();
+            let mut index = 0;
+            while index < running.len() {
+                match running[index].1.as_mut().poll(&mut context) {
+                    Poll::Ready(Ok(output)) => {
+                        outputs[running[index].0] = Some(output);
+                        running.swap_remove(index);
+                    }
+                    Poll::Ready(Err(error)) => return Poll::Ready(Err(error)),
+                    Poll::Pending => index += 1,
+                }
+            }
+            if running.len() == before {
+                return Poll::Pending;
+            }
+        }
+    })
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A future that is pending the first `polls` times it is polled (waking itself), then
+    /// ready with `value`.
+    struct Ready {
+        polls: usize,
+        value: Result<u32, &'static str>,
+    }
+
+    impl Future for Ready {
+        type Output = Result<u32, &'static str>;
+
+        fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+            if self.polls == 0 {
+                return Poll::Ready(self.value);
+            }
+            self.polls -= 1;
+            cx.waker().wake_by_ref();
+            Poll::Pending
+        }
+    }
+
+    #[tokio::test]
+    async fn outputs_come_in_order_whatever_order_they_finish_in() {
+        let futures = (0..10u32).map(|n| Ready { polls: (10 - n as usize) % 4, value: Ok(n) });
+        assert_eq!(try_join_ordered(futures, 3).await, Ok((0..10).collect::<Vec<_>>()));
+        let none: Vec<Ready> = Vec::new();
+        assert_eq!(try_join_ordered(none, 0).await, Ok(Vec::new()));
+    }
+
+    #[tokio::test]
+    async fn the_first_error_ends_it() {
+        let futures = (0..10u32).map(|n| Ready { polls: 1, value: if n == 4 { Err("four") } else { Ok(n) } });
+        assert_eq!(try_join_ordered(futures, 2).await, Err("four"));
+    }
+}
