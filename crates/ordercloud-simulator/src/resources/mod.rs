@@ -423,6 +423,9 @@ fn objects(
     effects: &mut Vec<Effect>,
 ) -> Result<Reply, Reply> {
     let op = request.call.op;
+    if place.item.is_none() && !op.list && matches!(op.method, "GET" | "PUT" | "PATCH" | "DELETE") {
+        return singleton(store, request, place, clock);
+    }
     match (op.method, &place.item) {
         ("GET", None) if op.list => list(store, request, place),
         ("POST", None) if op.body.is_some() => {
@@ -463,6 +466,37 @@ fn objects(
             Ok(Reply::no_content())
         }
         _ => Err(not_simulated(op)),
+    }
+}
+
+/// A resource there is one of, at a path with no ID (`/integrations/ErrorConfig`, the
+/// marketplace's configurations): got, saved (created or replaced), patched and deleted
+/// whole; `NotFound` before it is saved.
+fn singleton(store: &mut Store, request: &Request<'_>, place: &Place, clock: &Clock) -> Result<Reply, Reply> {
+    /// The key the one object is kept under.
+    const ONE: &str = "configuration";
+    let op = request.call.op;
+    let absent = || not_found(op.answer.or(op.body).unwrap_or("Object"), "");
+    parents_exist(store, place)?;
+    match op.method {
+        "GET" => store.get(&place.collection, ONE).cloned().map(|object| Reply::ok(output(object))).ok_or_else(absent),
+        "PUT" => {
+            let body = body_object(request)?;
+            required(op, &body)?;
+            let existing = store.get(&place.collection, ONE).cloned();
+            let mut object = without(body, op.read_only);
+            keep_read_only(&mut object, existing.as_ref(), op, clock);
+            store.put(&place.collection, ONE, Value::Object(object.clone()));
+            Ok(Reply::ok(output(Value::Object(object))))
+        }
+        "PATCH" => {
+            store.get(&place.collection, ONE).ok_or_else(absent)?;
+            Ok(Reply::ok(output(patch(store, &place.collection, op, ONE, body_object(request)?)?)))
+        }
+        _ => match store.remove(&place.collection, ONE) {
+            true => Ok(Reply::no_content()),
+            false => Err(absent()),
+        },
     }
 }
 
