@@ -83,9 +83,18 @@ pub(crate) fn amount(expression: &str, scope: Scope<'_>) -> Result<Decimal, Unsu
     evaluate(expression, scope)?.number()
 }
 
+/// The most characters an expression may have (OrderCloud's limit for a rule is 400), and
+/// the deepest nesting of parentheses, calls and `not`s: beyond either the expression is
+/// refused, so no expression exhausts the stack.
+const MOST_CHARACTERS: usize = 4000;
+const DEEPEST: usize = 64;
+
 fn evaluate(expression: &str, scope: Scope<'_>) -> Result<Val, Unsupported> {
+    if expression.len() > MOST_CHARACTERS {
+        return Err(Unsupported(format!("an expression of more than {MOST_CHARACTERS} characters")));
+    }
     let tokens = tokens(expression)?;
-    let mut parser = Parser { tokens: &tokens, at: 0, scope };
+    let mut parser = Parser { tokens: &tokens, at: 0, scope, depth: 0 };
     let value = parser.or()?;
     match parser.tokens.get(parser.at) {
         None => Ok(value),
@@ -144,6 +153,8 @@ struct Parser<'t, 's> {
     tokens: &'t [Token],
     at: usize,
     scope: Scope<'s>,
+    /// How deep in parentheses, calls and `not`s the parser is.
+    depth: usize,
 }
 
 impl Parser<'_, '_> {
@@ -171,6 +182,16 @@ impl Parser<'_, '_> {
     }
 
     fn or(&mut self) -> Result<Val, Unsupported> {
+        self.depth += 1;
+        if self.depth > DEEPEST {
+            return Err(Unsupported(format!("nested more than {DEEPEST} deep")));
+        }
+        let value = self.or_inner();
+        self.depth -= 1;
+        value
+    }
+
+    fn or_inner(&mut self) -> Result<Val, Unsupported> {
         let mut value = self.and()?;
         while self.keyword("or") {
             let right = self.and()?;
@@ -189,10 +210,12 @@ impl Parser<'_, '_> {
     }
 
     fn not(&mut self) -> Result<Val, Unsupported> {
-        if self.keyword("not") {
-            return Ok(Val::Bool(!self.not()?.truthy()));
+        let mut negations = 0usize;
+        while self.keyword("not") {
+            negations += 1;
         }
-        self.comparison()
+        let value = self.comparison()?;
+        Ok(if negations == 0 { value } else { Val::Bool(value.truthy() == (negations % 2 == 0)) })
     }
 
     fn comparison(&mut self) -> Result<Val, Unsupported> {
@@ -242,11 +265,16 @@ impl Parser<'_, '_> {
     }
 
     fn unary(&mut self) -> Result<Val, Unsupported> {
-        if self.symbol(&["-"]).is_some() {
-            let number = self.unary()?.number()?;
-            return number.checked_neg().map(Val::Number).ok_or_else(|| Unsupported("a number too large".to_owned()));
+        let mut negations = 0usize;
+        while self.symbol(&["-"]).is_some() {
+            negations += 1;
         }
-        self.primary()
+        let value = self.primary()?;
+        if negations % 2 == 0 {
+            return Ok(value);
+        }
+        let number = value.number()?;
+        number.checked_neg().map(Val::Number).ok_or_else(|| Unsupported("a number too large".to_owned()))
     }
 
     fn primary(&mut self) -> Result<Val, Unsupported> {
@@ -468,5 +496,50 @@ mod tests {
             let error = check(expression).unwrap_err();
             assert!(error.0.contains(named), "{expression}: {}", error.0);
         }
+    }
+
+    #[test]
+    fn no_expression_makes_it_panic() {
+        const PIECES: [&str; 22] = [
+            "order.Total",
+            "items.any(",
+            "items.quantity(",
+            ")",
+            "(",
+            "'a*'",
+            "'é",
+            "’",
+            "=",
+            "<=",
+            "and",
+            "not",
+            "*",
+            "/",
+            "%",
+            "-",
+            ".5",
+            "1e",
+            "min(",
+            ",",
+            "ProductID",
+            "item.",
+        ];
+        let (order, items) = order();
+        for a in PIECES {
+            for b in PIECES {
+                for c in PIECES {
+                    let expression = format!("{a} {b}{c}");
+                    let scope = Scope { order: &order, items: &items, item: None };
+                    let _ = holds(&expression, scope);
+                    let _ = amount(&expression, Scope { items: &[], ..scope });
+                }
+            }
+        }
+        let deep = format!("{}1{}", "(".repeat(100_000), ")".repeat(100_000));
+        assert!(holds(&deep, Scope { order: &order, items: &items, item: None }).unwrap_err().0.contains("characters"));
+        let nested = format!("{}1{}", "(".repeat(1000), ")".repeat(1000));
+        assert!(amount(&nested, Scope { order: &order, items: &items, item: None }).unwrap_err().0.contains("deep"));
+        let negations = format!("{}true", "not ".repeat(999));
+        assert_eq!(holds(&negations, Scope { order: &order, items: &items, item: None }), Ok(false));
     }
 }

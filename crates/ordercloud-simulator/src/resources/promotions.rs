@@ -148,9 +148,11 @@ fn available(store: &Store, caller: &Caller, now: &str) -> Vec<Value> {
 /// Whether `now` is on or after the promotion's start and before its expiration (the dates
 /// compared to the second, their time zones aside).
 fn within_dates(promotion: &Value, now: &str) -> bool {
-    let date =
-        |field: &str| promotion[field].as_str().filter(|date| !date.is_empty()).map(|date| &date[..date.len().min(19)]);
-    let now = &now[..now.len().min(19)];
+    // To the second: the first 19 characters (`2027-06-01T00:00:00`), or the whole text when
+    // it is shorter or not of that form.
+    let second = |date: &str| date.get(..19).unwrap_or(date).to_owned();
+    let date = |field: &str| promotion[field].as_str().filter(|date| !date.is_empty()).map(second);
+    let now = second(now);
     date("StartDate").is_none_or(|start| start <= now) && date("ExpirationDate").is_none_or(|end| now < end)
 }
 
@@ -310,4 +312,21 @@ pub(crate) fn check_still_eligible(store: &Store, order_id: &str) -> Result<(), 
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_compare_to_the_second_whatever_their_text() {
+        let promotion = json!({"StartDate": "2027-06-01T00:00:00+00:00", "ExpirationDate": "2027-07-01T00:00:00Z"});
+        assert!(within_dates(&promotion, "2027-06-15T12:00:00Z"));
+        assert!(!within_dates(&promotion, "2027-05-31T23:59:59Z"));
+        assert!(!within_dates(&promotion, "2027-07-01T00:00:00Z"));
+        // Text that is no date, a multi-byte character at the cut included: compared as text,
+        // no panic.
+        let odd = json!({"StartDate": "2027-06-01T00:00:0é", "ExpirationDate": "2027-06-0é"});
+        assert!(!within_dates(&odd, "2027-06-15T12:00:00Z"));
+    }
 }
