@@ -10,13 +10,17 @@
 //! | `POST /api/login` `{"username","password"}` | logs in (a password or a one-time password); sets the `sid` cookie |
 //! | `GET /api/me` | the signed-in shopper |
 //! | `POST /api/me/password` `{"password"}` | changes the signed-in shopper's password |
+//! | `GET /api/cart` | the signed-in shopper's cart: its lines and total |
+//! | `POST /api/cart/items` `{"product","quantity"}` | adds to the cart; the cart |
+//! | `POST /api/cart/submit` | submits the cart: the order's status and total |
 //! | `POST /api/logout` | ends the session |
 //!
 //! The pattern: a login makes a [`Session::from_login`], which keeps no password and renews
 //! with its refresh token only. Each session is saved in a [`SessionStore`] (Redis or a
 //! database in production) when it starts and whenever it renews ([`Session::on_event`]), so
 //! another instance, or this one after a restart, [restores](Session::restore) it. Every
-//! OrderCloud error becomes an answer in one place, by [`Error::category`].
+//! OrderCloud error becomes an answer in one place, by [`Error::category`]. The cart is
+//! OrderCloud's Cart, as OrderCloud recommends for a shopper: the backend keeps no order ID.
 //!
 //! With several instances, send each shopper's requests to one of them (sticky sessions);
 //! the store then serves restarts and failover. A refresh token works once, so two instances
@@ -34,6 +38,8 @@ use hyper::header::{CONTENT_TYPE, COOKIE, HeaderMap, HeaderValue, SET_COOKIE};
 use hyper::service::service_fn;
 use hyper::{Method, Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
+use ordercloud::orders::CartApi;
+use ordercloud::orders::models::LineItem;
 use ordercloud_auth::{AuthApi, Session, SessionEvent, SessionSnapshot, TokenRequest};
 use ordercloud_models::{OneTimePasswordRequest, PasswordReset, PasswordResetRequest, TokenPasswordReset};
 use ordercloud_password_reset::{ErrorExt, PasswordResetApi};
@@ -157,6 +163,9 @@ impl Storefront {
             (&Method::POST, "/api/login") => self.log_in(&body).await,
             (&Method::GET, "/api/me") => self.me(&parts.headers).await,
             (&Method::POST, "/api/me/password") => self.change_password(&parts.headers, &body).await,
+            (&Method::GET, "/api/cart") => self.cart(&parts.headers).await,
+            (&Method::POST, "/api/cart/items") => self.add_to_cart(&parts.headers, &body).await,
+            (&Method::POST, "/api/cart/submit") => self.check_out(&parts.headers).await,
             (&Method::POST, "/api/logout") => Ok(self.log_out(&parts.headers)),
             _ => Err(Reply::refused(StatusCode::NOT_FOUND, "not_found")),
         };
@@ -205,6 +214,25 @@ impl Storefront {
         let new_password = TokenPasswordReset::new(field(body, "password")?);
         PasswordResetApi::new(session.client()).change_password(&new_password).await?;
         Ok(Reply::done())
+    }
+
+    async fn cart(&self, headers: &HeaderMap) -> Result<Reply, Reply> {
+        let cart = CartApi::new(self.session(headers)?.client());
+        Ok(Reply::json(StatusCode::OK, cart_summary(&cart).await?))
+    }
+
+    async fn add_to_cart(&self, headers: &HeaderMap, body: &Value) -> Result<Reply, Reply> {
+        let cart = CartApi::new(self.session(headers)?.client());
+        let quantity = body["quantity"].as_i64().and_then(|quantity| i32::try_from(quantity).ok()).unwrap_or(1);
+        let line = LineItem::new().with_product_id(field(body, "product")?).with_quantity(quantity);
+        cart.create_line_item(&line).send().await?; // OrderCloud starts the cart if there is none
+        Ok(Reply::json(StatusCode::OK, cart_summary(&cart).await?))
+    }
+
+    async fn check_out(&self, headers: &HeaderMap) -> Result<Reply, Reply> {
+        let order = CartApi::new(self.session(headers)?.client()).submit().send().await?;
+        let status = order.status.as_ref().map(|status| status.as_str().to_owned());
+        Ok(Reply::json(StatusCode::OK, json!({ "status": status, "total": money(order.total) })))
     }
 
     fn log_out(&self, headers: &HeaderMap) -> Reply {
@@ -263,6 +291,26 @@ impl Storefront {
     fn password_reset(&self) -> PasswordResetApi {
         PasswordResetApi::new(self.client.clone())
     }
+}
+
+/// The cart as the browser shows it: each line's product, quantity and total, and the
+/// cart's total. Before the first line item OrderCloud answers an empty cart with no ID.
+async fn cart_summary(cart: &CartApi) -> Result<Value, Error> {
+    let order = cart.get().send().await?;
+    let lines = match order.id {
+        Some(_) => cart.list_line_items().send().await?.items,
+        None => Vec::new(),
+    };
+    let items: Vec<Value> = lines
+        .iter()
+        .map(|line| json!({ "product": line.product_id, "quantity": line.quantity, "total": money(line.line_total) }))
+        .collect();
+    Ok(json!({ "items": items, "total": money(order.total) }))
+}
+
+/// An amount as the browser shows it: `99.00`.
+fn money(amount: Option<ordercloud_models::Decimal>) -> String {
+    format!("{:.2}", amount.unwrap_or_default())
 }
 
 /// A string field of the JSON body, or a 400.

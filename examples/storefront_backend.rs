@@ -1,6 +1,7 @@
 //! A storefront backend on plain hyper, built on the SDK: forgotten and reset passwords,
-//! logins (one-time passwords too), the shopper's details, a password change, logout, with
-//! sessions that renew with their refresh token only and survive a restart of the backend.
+//! logins (one-time passwords too), the shopper's details, the cart and its checkout, a
+//! password change, logout, with sessions that renew with their refresh token only and
+//! survive a restart of the backend.
 //! The backend itself is `ordercloud_examples::storefront`; this walks a shopper through it.
 //!
 //! `cargo run --example storefront_backend` starts the embedded simulator (its API client
@@ -34,12 +35,7 @@ async fn run() -> Result<(), String> {
     if let Some(port) = optional("STOREFRONT_PORT") {
         return serve_real_marketplace(&port).await;
     }
-    let simulator = Simulator::builder()
-        .api_client(SimApiClient::new(CLIENT_ID).with_refresh_tokens(true).with_token_lifetime(TOKEN_LIFETIME))
-        .user(SimUser::new(CLIENT_ID, "jdoe", "jdoe@example.com", "Old-Passw0rd1"))
-        .start()
-        .await
-        .map_err(|error| format!("could not start the simulator: {error}"))?;
+    let simulator = marketplace().start().await.map_err(|error| format!("could not start the simulator: {error}"))?;
     let client = ApiClient::builder().base_url(simulator.base_url()).build().map_err(|error| error.to_string())?;
     let store = SessionStore::default();
     let backend = start(client.clone(), store.clone()).await?;
@@ -74,7 +70,12 @@ async fn run() -> Result<(), String> {
     show(&mut browser, Method::GET, "/api/me", Value::Null).await?;
     println!("   OrderCloud saw {}", token_requests(&simulator));
 
-    println!("\n6. jdoe changes the password, then logs out.");
+    println!("\n6. jdoe fills the cart and checks out; the cart is OrderCloud's, not the backend's.");
+    show(&mut browser, Method::GET, "/api/cart", Value::Null).await?;
+    show(&mut browser, Method::POST, "/api/cart/items", json!({"product": "helmet", "quantity": 2})).await?;
+    show(&mut browser, Method::POST, "/api/cart/submit", Value::Null).await?;
+
+    println!("\n7. jdoe changes the password, then logs out.");
     show(&mut browser, Method::POST, "/api/me/password", json!({"password": "Changed-Passw0rd2"})).await?;
     let mut other_tab = browser.clone();
     show(&mut browser, Method::POST, "/api/logout", Value::Null).await?;
@@ -84,7 +85,7 @@ async fn run() -> Result<(), String> {
     let sent = simulator.requests().total() - before;
     println!("   OrderCloud saw {sent} requests for it; {} sessions are stored", store.len());
 
-    println!("\n7. Next time, jdoe logs in with a one-time password; it works once.");
+    println!("\n8. Next time, jdoe logs in with a one-time password; it works once.");
     show(&mut browser, Method::POST, "/api/otp", json!({"username": "jdoe"})).await?;
     let otp = simulator.last_message_to("jdoe@example.com").and_then(|message| message.one_time_password());
     let otp = otp.and_then(|body| body.one_time_password).ok_or("no one-time password")?;
@@ -93,6 +94,29 @@ async fn run() -> Result<(), String> {
 
     println!("\nDone: every refusal answered by its category, one token request per login or renewal.");
     Ok(())
+}
+
+/// The embedded simulator's marketplace: the storefront's API client (refresh tokens,
+/// 10-minute access tokens, shoppers of the buyer `retail`), the shopper jdoe, and a helmet
+/// in the buyer's catalog at 59 (49.50 from two).
+fn marketplace() -> ordercloud_simulator::SimulatorBuilder {
+    Simulator::builder()
+        .api_client(
+            SimApiClient::new(CLIENT_ID)
+                .with_refresh_tokens(true)
+                .with_token_lifetime(TOKEN_LIFETIME)
+                .with_buyer("retail"),
+        )
+        .user(SimUser::new(CLIENT_ID, "jdoe", "jdoe@example.com", "Old-Passw0rd1"))
+        .resource("/buyers", json!({"ID": "retail", "Name": "Retail", "Active": true}))
+        .resource("/catalogs", json!({"ID": "summer", "Name": "Summer"}))
+        .resource("/catalogs/assignments", json!({"CatalogID": "summer", "BuyerID": "retail"}))
+        .resource("/catalogs/productassignments", json!({"CatalogID": "summer", "ProductID": "helmet"}))
+        .resource(
+            "/priceschedules",
+            json!({"ID": "helmet", "Name": "Helmet", "PriceBreaks": [{"Quantity": 1, "Price": 59}, {"Quantity": 2, "Price": 49.5}]}),
+        )
+        .resource("/products", json!({"ID": "helmet", "Name": "Helmet", "Active": true, "DefaultPriceScheduleID": "helmet"}))
 }
 
 /// A running backend; dropping it stops serving (its sessions stay in the store).

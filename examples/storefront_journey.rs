@@ -1,6 +1,8 @@
-//! A storefront's whole journey on a local OrderCloud, with the generated SDK: sign in
-//! anonymously, list a catalog's products with filters, register, add line items, submit
-//! the order, forget the password, reset it from the email's link, sign in again.
+//! A storefront's whole journey on a local OrderCloud, with the generated SDK and the Cart:
+//! browse anonymously with a filter, fill the cart and change a line, estimate shipping and
+//! calculate tax (the storefront's checkout integration answers), register and keep the
+//! cart, sign in, ship it and submit it, then forget the password, reset it from the
+//! email's link and sign in again.
 //!
 //! Against the simulator program, in another terminal:
 //!

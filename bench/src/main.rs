@@ -22,11 +22,15 @@
 //!
 //! `ordercloud-bench sessions [N]` prints the resident memory per shopper's session, for N
 //! sessions (10,000 by default) restored from snapshots.
+//!
+//! `ordercloud-bench simulator [--quick]` prints how many product GETs a second the
+//! simulator answers over 8 connections.
 
 mod decode;
 mod measure;
 mod server;
 mod sessions;
+mod simulator;
 mod walk;
 
 use std::process::{Command, ExitCode, Stdio};
@@ -40,6 +44,8 @@ fn main() -> ExitCode {
         Some("decode") => decode::run(),
         Some("decode-run") => decode::run_child(&args[1..]),
         Some("walk") => walk::only(args.iter().any(|arg| arg == "--quick")),
+        Some("simulator") => simulator::run(args.iter().any(|arg| arg == "--quick")),
+        Some("simulator-serve") => simulator::serve(),
         _ => measure::run(args.iter().any(|arg| arg == "--quick")),
     };
     match outcome {

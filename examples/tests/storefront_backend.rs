@@ -1,6 +1,6 @@
 //! The `storefront_backend` example's backend, served in-process on 127.0.0.1 against the
-//! simulator: forgot -> reset -> login -> /me -> renewal -> restart -> logout -> /me
-//! refused, with what OrderCloud saw counted by the simulator's request log.
+//! simulator: forgot -> reset -> login -> /me -> renewal -> restart -> the cart -> logout ->
+//! /me refused, with what OrderCloud saw counted by the simulator's request log.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -31,9 +31,24 @@ async fn call(browser: &mut Browser, method: Method, path: &str, body: Value) ->
 async fn a_shopper_resets_logs_in_is_renewed_survives_a_restart_and_logs_out() {
     let simulator = Simulator::builder()
         .api_client(
-            SimApiClient::new(CLIENT_ID).with_refresh_tokens(true).with_token_lifetime(Duration::from_secs(600)),
+            SimApiClient::new(CLIENT_ID)
+                .with_refresh_tokens(true)
+                .with_token_lifetime(Duration::from_secs(600))
+                .with_buyer("retail"),
         )
         .user(SimUser::new(CLIENT_ID, "jdoe", "jdoe@example.com", "Old-Passw0rd1"))
+        .resource("/buyers", json!({"ID": "retail", "Name": "Retail", "Active": true}))
+        .resource("/catalogs", json!({"ID": "summer", "Name": "Summer"}))
+        .resource("/catalogs/assignments", json!({"CatalogID": "summer", "BuyerID": "retail"}))
+        .resource("/catalogs/productassignments", json!({"CatalogID": "summer", "ProductID": "bottle"}))
+        .resource(
+            "/priceschedules",
+            json!({"ID": "bottle", "Name": "Bottle", "PriceBreaks": [{"Quantity": 1, "Price": 19.99}]}),
+        )
+        .resource(
+            "/products",
+            json!({"ID": "bottle", "Name": "Bottle", "Active": true, "DefaultPriceScheduleID": "bottle"}),
+        )
         .start()
         .await
         .unwrap();
@@ -84,6 +99,19 @@ async fn a_shopper_resets_logs_in_is_renewed_survives_a_restart_and_logs_out() {
     simulator.advance(Duration::from_secs(601));
     assert_eq!(call(&mut browser, Method::GET, "/api/me", Value::Null).await.0, StatusCode::OK);
     assert_eq!(simulator.requests().count_with_status("POST", "/oauth/token", 200), 3);
+
+    // The cart, through the session: empty, three bottles at 19.99 to the cent, submitted.
+    let (status, cart) = call(&mut browser, Method::GET, "/api/cart", Value::Null).await;
+    assert_eq!((status, cart), (StatusCode::OK, json!({"items": [], "total": "0.00"})));
+    let three = json!({"product": "bottle", "quantity": 3});
+    let (status, cart) = call(&mut browser, Method::POST, "/api/cart/items", three).await;
+    assert_eq!((status, cart["total"].as_str()), (StatusCode::OK, Some("59.97")), "{cart}");
+    let unknown = json!({"product": "tent", "quantity": 1});
+    let (status, refused) = call(&mut browser, Method::POST, "/api/cart/items", unknown).await;
+    assert_eq!((status, refused["error"].as_str()), (StatusCode::NOT_FOUND, Some("not_found")));
+    let (status, order) = call(&mut browser, Method::POST, "/api/cart/submit", Value::Null).await;
+    assert_eq!((status, order), (StatusCode::OK, json!({"status": "Open", "total": "59.97"})));
+    assert_eq!(call(&mut browser, Method::GET, "/api/cart", Value::Null).await.1["items"], json!([]), "a new cart");
 
     // A password change through the session; then logout, and the old cookie is refused
     // without a single request to OrderCloud.

@@ -1,5 +1,5 @@
-//! `cargo xtask bench`: builds the benchmark in release and runs it: the calls, then the
-//! decode rows.
+//! `cargo xtask bench`: builds the benchmark in release and runs it: the calls, the decode
+//! rows, then the simulator's requests per second.
 
 use crate::run;
 
@@ -10,5 +10,9 @@ pub(crate) fn run_bench(args: &[String]) -> Result<(), String> {
     let quick: Vec<&str> = args.iter().map(String::as_str).filter(|arg| *arg == "--quick").collect();
     run("bench", &binary, &quick, &[])?;
     // The decode rows: instructions per page under callgrind where valgrind is present.
-    run("bench decode", &binary, &["decode"], &[])
+    run("bench decode", &binary, &["decode"], &[])?;
+    // The simulator answering a product GET over 8 connections.
+    let mut simulator = vec!["simulator"];
+    simulator.extend(&quick);
+    run("bench simulator", &binary, &simulator, &[])
 }

@@ -17,6 +17,7 @@ use serde_json::{Value, json};
 use crate::incoming::{Incoming, form_pairs};
 use crate::keys;
 use crate::reply::{Reply, locked_out, oauth_error};
+use crate::resources::Company;
 use crate::state::{CODE_LIFETIME, GrantKind, State, TokenFacts};
 
 /// How long a refresh token lives: OrderCloud's longest `RefreshTokenDuration` is days; the
@@ -64,11 +65,12 @@ pub(crate) fn token(state: &mut State, request: &Incoming<'_>) -> Reply {
             requested.iter().filter(|role| allowed.contains(role)).cloned().collect()
         }
     };
-    let (subject, roles, buyer_id) = match field("grant_type").as_deref() {
+    let (subject, roles, company) = match field("grant_type").as_deref() {
         Some("password") => {
             match password_grant(state, &client.client_id, field("username").as_deref(), field("password").as_deref()) {
-                Ok((username, buyer)) => {
-                    (Subject::User(username), granted(&client.roles), buyer.or(client.buyer_id.clone()))
+                Ok((username, company)) => {
+                    let company = company.or_else(|| client.buyer_id.clone().map(Company::Buyer));
+                    (Subject::User(username), granted(&client.roles), company)
                 }
                 Err(reply) => return reply,
             }
@@ -77,8 +79,8 @@ pub(crate) fn token(state: &mut State, request: &Incoming<'_>) -> Reply {
             (Subject::Integration, granted(&client.roles), None)
         }
         Some("client_credentials") if client.anonymous_shopping => {
-            let id = field("anonuserid").unwrap_or_else(|| format!("anon-{:08x}", state.random() as u32));
-            (Subject::Anonymous(id), granted(&client.roles), client.buyer_id.clone())
+            let id = field("anonuserid").unwrap_or_else(|| format!("anon-{:08x}", state.clock.random() as u32));
+            (Subject::Anonymous(id), granted(&client.roles), client.buyer_id.clone().map(Company::Buyer))
         }
         Some("client_credentials") => {
             return oauth_error(
@@ -99,7 +101,7 @@ pub(crate) fn token(state: &mut State, request: &Incoming<'_>) -> Reply {
                 // The same holder, anonymous or not, and never more roles than it had.
                 Some((username, facts)) => {
                     let subject = if facts.anonymous { Subject::Anonymous(username) } else { Subject::User(username) };
-                    (subject, granted(&facts.roles), facts.buyer_id)
+                    (subject, granted(&facts.roles), facts.company())
                 }
                 None => {
                     return oauth_error(
@@ -127,8 +129,10 @@ pub(crate) fn token(state: &mut State, request: &Incoming<'_>) -> Reply {
     };
     let username = subject.username(&client.client_id);
     let anonymous = matches!(subject, Subject::Anonymous(_));
-    let user_type = if matches!(subject, Subject::Integration) { "admin" } else { "buyer" };
-    let facts = TokenFacts { roles, buyer_id, anonymous, user_type };
+    let facts = match subject {
+        Subject::Integration => TokenFacts { roles, user_type: "admin", ..TokenFacts::default() },
+        _ => TokenFacts::of(roles, company, anonymous),
+    };
     let lifetime = client.token_lifetime;
     let access_token = access_token(state, &client.client_id, &username, facts.clone(), lifetime, true);
     let refresh_token = client.refresh_tokens.then(|| {
@@ -151,7 +155,7 @@ pub(crate) fn token_for(
     buyer_id: Option<String>,
 ) -> Option<String> {
     let client = state.client(client_id)?.clone();
-    let facts = TokenFacts { roles: client.roles.clone(), buyer_id, anonymous: false, user_type: "buyer" };
+    let facts = TokenFacts::of(client.roles.clone(), buyer_id.map(Company::Buyer), false);
     Some(access_token(state, client_id, username, facts, client.token_lifetime, true))
 }
 
@@ -176,13 +180,8 @@ pub(crate) fn integration_token(state: &mut State, holder: &Holder, elevated_rol
 pub(crate) fn portal_token(state: &mut State, client_id: &str, username: &str) -> Option<String> {
     let client = state.client(client_id)?.clone();
     let record = state.find_user(client_id, Some(username), None)?;
-    let (username, buyer) = (record.user.username.clone(), record.buyer_id.clone());
-    let facts = TokenFacts {
-        roles: client.roles.clone(),
-        buyer_id: buyer.or(client.buyer_id),
-        anonymous: false,
-        user_type: "buyer",
-    };
+    let (username, company) = (record.user.username.clone(), record.company.clone());
+    let facts = TokenFacts::of(client.roles.clone(), company.or(client.buyer_id.map(Company::Buyer)), false);
     Some(access_token(state, client_id, &username, facts, client.token_lifetime, false))
 }
 
@@ -208,12 +207,7 @@ fn access_token(
 /// good for one `POST /v1/me/password` within the code's lifetime.
 pub(crate) fn renewal_token(state: &mut State, client_id: &str, username: &str) -> String {
     let claims = claims(state, username, client_id, "buyer", &[PASSWORD_RESET_ROLE.to_owned()], CODE_LIFETIME);
-    let facts = TokenFacts {
-        roles: vec![PASSWORD_RESET_ROLE.to_owned()],
-        buyer_id: None,
-        anonymous: false,
-        user_type: "buyer",
-    };
+    let facts = TokenFacts::of(vec![PASSWORD_RESET_ROLE.to_owned()], None, false);
     state.keep(GrantKind::RenewalToken, keys::sign(&claims, true), client_id, username, CODE_LIFETIME, facts)
 }
 
@@ -227,7 +221,7 @@ fn claims(
     roles: &[String],
     lifetime: Duration,
 ) -> Value {
-    let now = state.unix_now();
+    let now = state.clock.unix_now();
     let api_url = state.token_audience();
     json!({
         "usr": username,
@@ -238,7 +232,7 @@ fn claims(
         "aud": api_url,
         "exp": now.saturating_add(lifetime.as_secs()),
         "nbf": now,
-        "jti": format!("{:016x}", state.random()),
+        "jti": format!("{:016x}", state.clock.random()),
     })
 }
 
@@ -260,13 +254,13 @@ impl Subject {
 
 /// Checks a username with its password or a live one-time password (which it spends);
 /// failures count toward the lockout, as wrong passwords do. The username and the user's
-/// buyer.
+/// company.
 fn password_grant(
     state: &mut State,
     client_id: &str,
     username: Option<&str>,
     password: Option<&str>,
-) -> Result<(String, Option<String>), Reply> {
+) -> Result<(String, Option<Company>), Reply> {
     let (Some(username), Some(password)) = (username.filter(|u| !u.is_empty()), password.filter(|p| !p.is_empty()))
     else {
         return Err(oauth_error(
@@ -275,20 +269,20 @@ fn password_grant(
             "The username and password are required",
         ));
     };
-    let now = state.now();
+    let now = state.clock.now();
     let refused = || Reply::bad_request(ErrorCode::AuthInvalidUsernameOrPassword, "Invalid username or password");
     let Some(record) = state.find_user(client_id, Some(username), None) else { return Err(refused()) };
     if record.is_locked(now) {
         return Err(locked_out());
     }
-    let (username, buyer) = (record.user.username.clone(), record.buyer_id.clone());
+    let (username, company) = (record.user.username.clone(), record.company.clone());
     if !record.user.password.is_empty() && record.user.password == password {
         record.failed_attempts = 0;
-        return Ok((username, buyer));
+        return Ok((username, company));
     }
     if let Some(grant) = state.live_one_time_password(client_id, &username, password) {
         grant.used = true;
-        return Ok((username, buyer));
+        return Ok((username, company));
     }
     if let Some(record) = state.find_user(client_id, Some(&username), None) {
         record.fail(now);
@@ -310,6 +304,7 @@ pub(crate) fn grant_type(body: &[u8]) -> &'static str {
 }
 
 /// Who holds a live access token.
+#[derive(Clone)]
 pub(crate) struct Holder {
     pub(crate) client_id: String,
     pub(crate) username: String,

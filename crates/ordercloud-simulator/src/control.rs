@@ -32,7 +32,7 @@ pub(crate) fn handle(state: &mut State, request: &Incoming<'_>, route: &[&str]) 
                 .find_map(|(name, value)| (name == "seconds").then(|| value.parse::<u64>().ok()).flatten());
             match seconds {
                 Some(seconds) => {
-                    state.advance(Duration::from_secs(seconds));
+                    state.clock.advance(Duration::from_secs(seconds));
                     Reply::ok(json!({"AdvancedSeconds": seconds}))
                 }
                 None => invalid("advance takes ?seconds=N, a whole number of seconds"),

@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use crate::auth::Holder;
 use crate::callout::{self, Answer, Callout, CalloutKind, Outgoing, PendingCallout};
+use crate::clock::Clock;
 use crate::hooks::{self, Report, Webhook};
 use crate::incoming::Incoming;
 use crate::integration_events::{self, Event, Step, order_of};
@@ -53,6 +54,8 @@ enum Need {
 /// and the integration event its operation calls.
 struct Plan {
     call: Call,
+    /// The order the call is about: the one its path names, or the caller's cart.
+    order_id: Option<String>,
     holder: Holder,
     token: String,
     pre_hooks: Vec<Webhook>,
@@ -73,7 +76,15 @@ fn plan(state: &mut State, request: &Incoming<'_>) -> Option<Plan> {
     let token = request.bearer()?;
     let holder = routes::authorized(state, request, &call)?;
     let (pre_hooks, post_hooks) = hooks::matching(&state.store, call.op.method, call.op.path, &holder.client_id);
-    let need = match call.op.id {
+    // A Cart operation calls what the order operation it stands for calls, on the cart.
+    let (target, order_id) = match call.op.cart {
+        Some(index) => {
+            let user = routes::caller(state, holder.clone()).user_id;
+            (resources::operation(index), user.and_then(|user| resources::active_cart(&state.store, &user)))
+        }
+        None => (call.op, order_of(&call.params)),
+    };
+    let need = match target.id {
         "IntegrationEvents.EstimateShipping" => Some(Need::Checkout(Step::ShippingRates)),
         "IntegrationEvents.Calculate" => Some(Need::Checkout(Step::Calculate)),
         "Orders.Submit" => Some(Need::Checkout(Step::Submit)),
@@ -90,7 +101,7 @@ fn plan(state: &mut State, request: &Incoming<'_>) -> Option<Plan> {
     if pre_hooks.is_empty() && post_hooks.is_empty() && event.is_none() {
         return None;
     }
-    Some(Plan { call, holder, token, pre_hooks, post_hooks, event })
+    Some(Plan { call, order_id, holder, token, pre_hooks, post_hooks, event })
 }
 
 impl Plan {
@@ -98,7 +109,7 @@ impl Plan {
         let (timeout, date, log_id) = {
             let mut locked = lock(state);
             let log_id = log_id(&mut locked);
-            (locked.callout_timeout, locked.now_text(), log_id)
+            (locked.callout_timeout, locked.clock.now_text(), log_id)
         };
         let query = request.query_pairs();
         let report = Report {
@@ -142,7 +153,7 @@ impl Plan {
         need: Need,
         timeout: std::time::Duration,
     ) -> Reply {
-        let order_id = order_of(&self.call.params).unwrap_or_default();
+        let order_id = self.order_id.clone().unwrap_or_default();
         match need {
             Need::Checkout(Step::Submit) => {
                 // The order is submitted, then the event hears of it.
@@ -182,11 +193,13 @@ impl Plan {
                 self.counted(&mut locked, request, reply)
             }
             Need::AddToCart => {
+                // The Cart's line item may start the cart: no order is needed before.
+                let cart = self.call.op.cart.is_some();
                 let outgoing = {
                     let mut locked = lock(state);
                     locked.request_api_url = request.api_url();
                     let line = request.json_value().ok().flatten();
-                    line.filter(|_| locked.store.contains("orders", &order_id))
+                    line.filter(|_| cart || locked.store.contains("orders", &order_id))
                         .and_then(|line| event.add_to_cart_call(&mut locked, &self.holder, &line))
                 };
                 // No such order, or no product named: refused as any other request.
@@ -197,6 +210,13 @@ impl Plan {
                     Err(reply) => self.counted(&mut locked, request, reply),
                     Ok((price, product)) => {
                         let mut reply = routes::handle(&mut locked, request);
+                        let order_id = match cart {
+                            true => {
+                                let user = routes::caller(&mut locked, self.holder.clone()).user_id;
+                                user.and_then(|user| resources::active_cart(&locked.store, &user)).unwrap_or_default()
+                            }
+                            false => order_id,
+                        };
                         if reply.status.is_success() {
                             integration_events::price_added_line(
                                 &mut locked.store,
@@ -248,16 +268,13 @@ impl Plan {
 }
 
 /// Runs `work` on the store with the simulator's clock, as the resources are served.
-fn with_store<T>(state: &mut State, work: impl FnOnce(&mut resources::store::Store, &mut State) -> T) -> T {
-    let mut store = std::mem::take(&mut state.store);
-    let result = work(&mut store, state);
-    state.store = store;
-    result
+fn with_store<T>(state: &mut State, work: impl FnOnce(&mut resources::store::Store, &mut Clock) -> T) -> T {
+    work(&mut state.store, &mut state.clock)
 }
 
 /// A log ID, as OrderCloud gives each call one: a GUID.
 fn log_id(state: &mut State) -> String {
-    let (high, low) = (state.random(), state.random());
+    let (high, low) = (state.clock.random(), state.clock.random());
     format!(
         "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
         high >> 32,

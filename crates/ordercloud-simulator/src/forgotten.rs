@@ -100,7 +100,7 @@ pub(crate) fn reset(state: &mut State, code: &str, reset: PasswordReset) -> Repl
     if reset.username.trim().is_empty() {
         return Reply::bad_request(ErrorCode::PasswordResetMissingUsername, "Username is required");
     }
-    let now = state.now();
+    let now = state.clock.now();
     let username = reset.username.clone();
     if state.find_user(&reset.client_id, Some(&username), None).is_some_and(|record| record.is_locked(now)) {
         return locked_out();
@@ -191,7 +191,7 @@ pub(crate) fn reset_by_token(state: &mut State, token: &str, reset: TokenPasswor
     let Some((client_id, username)) = renewal.or_else(signed_in) else {
         return invalid_token();
     };
-    let now = state.now();
+    let now = state.clock.now();
     if state.find_user(&client_id, Some(&username), None).is_some_and(|record| record.is_locked(now)) {
         return locked_out();
     }

@@ -118,22 +118,11 @@ pub(crate) fn with_field_names(value: Value, fields: &[&str]) -> Value {
     }
 }
 
-/// Decodes `%XX` escapes; `None` when an escape is malformed or the result is not UTF-8.
+/// Decodes `%XX` escapes with the transport's decoder, the one the client encodes with the
+/// inverse of (an escape that is not two hex digits stays as written); `None` when the
+/// result is not UTF-8.
 pub(crate) fn percent_decode(text: &str) -> Option<String> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut index = 0;
-    while index < bytes.len() {
-        if bytes[index] == b'%' {
-            let hex = std::str::from_utf8(bytes.get(index + 1..index + 3)?).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            index += 3;
-        } else {
-            out.push(bytes[index]);
-            index += 1;
-        }
-    }
-    String::from_utf8(out).ok()
+    String::from_utf8(ordercloud_transport::encode::decode(text)).ok()
 }
 
 /// A form value: `+` as a space, then `%XX` decoded.
@@ -159,12 +148,13 @@ mod tests {
     use serde_json::json;
 
     #[test]
-    fn percent_decoding_is_strict() {
+    fn percent_decoding_is_the_transports() {
         assert_eq!(percent_decode("a%20b%2Fc%C3%B3"), Some("a b/có".to_owned()));
         assert_eq!(percent_decode("plus+stays"), Some("plus+stays".to_owned()));
-        for bad in ["%", "%2", "%zz", "%FF"] {
-            assert_eq!(percent_decode(bad), None, "{bad}");
+        for kept in ["%", "%2", "%zz", "100%"] {
+            assert_eq!(percent_decode(kept).as_deref(), Some(kept), "a malformed escape stays as written");
         }
+        assert_eq!(percent_decode("%FF"), None, "not UTF-8");
     }
 
     #[test]

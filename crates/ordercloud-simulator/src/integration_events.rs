@@ -15,13 +15,15 @@
 //! `IntegrationEvent.Failed`.
 
 use http::StatusCode;
+use ordercloud_models::Decimal;
 use serde_json::{Value, json};
 
 use crate::auth::{self, Holder};
 use crate::callout::{Answer, Outgoing};
+use crate::clock::Clock;
 use crate::reply::Reply;
 use crate::resources::store::Store;
-use crate::resources::{self, Clock, Request, not_found};
+use crate::resources::{self, Request, money, not_found};
 use crate::state::State;
 
 /// The environment the simulator says it is.
@@ -113,12 +115,7 @@ impl Event {
     pub(crate) fn add_to_cart_call(&self, state: &mut State, holder: &Holder, line: &Value) -> Option<Outgoing> {
         let product_id = line.get("ProductID").and_then(Value::as_str)?.to_owned();
         let buyer_id = holder.facts.buyer_id.clone();
-        let user =
-            state.find_user(&holder.client_id, Some(&holder.username), None).map(|record| record.user.id.clone());
-        let stored = buyer_id.as_ref().zip(user).and_then(|(buyer, user)| {
-            state.store.get(&format!("buyers/{}/users", buyer.to_lowercase()), &user).cloned().map(resources::output)
-        });
-        let buyer_user = stored.unwrap_or_else(|| json!({"ID": holder.username, "Username": holder.username}));
+        let buyer_user = crate::routes::caller(state, holder.clone()).profile(&state.store);
         let token = auth::integration_token(state, holder, &self.elevated_roles);
         let payload = json!({
             "ProductID": product_id, "Quantity": line.get("Quantity"), "BuyerID": buyer_id,
@@ -129,12 +126,14 @@ impl Event {
     }
 }
 
-/// The worksheet of `order_id`: the order, its line items, its promotions (none) and the
-/// answers of its checkout event.
+/// The worksheet of `order_id`: the order, its line items, its promotions and the answers
+/// of its checkout event.
 pub(crate) fn worksheet(store: &Store, order_id: &str) -> Option<Value> {
     let order = store.get("orders", order_id)?.clone();
     let lines: Vec<Value> = store.list(&line_items(order_id)).cloned().map(resources::output).collect();
-    let mut worksheet = json!({"Order": resources::output(order), "LineItems": lines, "OrderPromotions": []});
+    let promotions: Vec<Value> =
+        store.list(&format!("orders/{}/promotions", order_id.to_lowercase())).cloned().collect();
+    let mut worksheet = json!({"Order": resources::output(order), "LineItems": lines, "OrderPromotions": promotions});
     if let Some(Value::Object(answers)) = store.get(&answers_of(order_id), "worksheet") {
         for (field, answer) in answers {
             worksheet[field] = answer.clone();
@@ -165,7 +164,7 @@ fn keep_answer(store: &mut Store, order_id: &str, field: &str, answer: Value) {
 /// worksheet.
 pub(crate) fn apply(
     store: &mut Store,
-    clock: &mut dyn Clock,
+    clock: &mut Clock,
     order_id: &str,
     step: Step,
     answer: &Result<Answer, String>,
@@ -193,18 +192,24 @@ pub(crate) fn apply(
             }
             let cost = selected_cost(&response);
             keep_answer(store, order_id, step.field(), response);
-            set_order(store, order_id, &[("ShippingCost", Some(cost))]);
+            if let Err(reply) = set_order(store, order_id, &[("ShippingCost", cost)]) {
+                return reply;
+            }
         }
         Step::Calculate => {
             for line in response["LineItemOverrides"].as_array().into_iter().flatten() {
-                let (Some(id), Some(price)) = (line["LineItemID"].as_str(), line["UnitPrice"].as_f64()) else {
+                let (Some(id), Some(price)) = (line["LineItemID"].as_str(), money::read(line.get("UnitPrice"))) else {
                     continue;
                 };
-                price_line(store, order_id, id, price);
+                if let Err(reply) = price_line(store, order_id, id, price) {
+                    return reply;
+                }
             }
-            let (shipping, tax) = (response["ShippingTotal"].as_f64(), response["TaxTotal"].as_f64());
+            let (shipping, tax) = (money::read(response.get("ShippingTotal")), money::read(response.get("TaxTotal")));
             keep_answer(store, order_id, step.field(), response);
-            set_order(store, order_id, &[("ShippingCost", shipping), ("TaxCost", tax)]);
+            if let Err(reply) = set_order(store, order_id, &[("ShippingCost", shipping), ("TaxCost", tax)]) {
+                return reply;
+            }
         }
         Step::Submit => keep_answer(store, order_id, step.field(), response),
     }
@@ -213,11 +218,12 @@ pub(crate) fn apply(
 
 /// The price the `/addtocart` answer gives, when it gives one: its `UnitPrice`, and its
 /// `Product` (for an ad hoc product).
-pub(crate) fn add_to_cart_price(answer: &Result<Answer, String>) -> Result<(Option<f64>, Option<Value>), Reply> {
+pub(crate) fn add_to_cart_price(answer: &Result<Answer, String>) -> Result<(Option<Decimal>, Option<Value>), Reply> {
     match answer.as_ref().ok().and_then(Answer::json).filter(Value::is_object) {
-        Some(answer) => {
-            Ok((answer["UnitPrice"].as_f64(), answer.get("Product").filter(|product| product.is_object()).cloned()))
-        }
+        Some(answer) => Ok((
+            money::read(answer.get("UnitPrice")),
+            answer.get("Product").filter(|product| product.is_object()).cloned(),
+        )),
         None => {
             let data = match answer {
                 Ok(answer) => json!({"Status": answer.status, "Body": answer.text()}),
@@ -239,7 +245,7 @@ pub(crate) fn price_added_line(
     store: &mut Store,
     order_id: &str,
     reply: &mut Reply,
-    price: Option<f64>,
+    price: Option<Decimal>,
     product: Option<Value>,
 ) {
     let Some(id) = reply.body.as_ref().and_then(|line| line["ID"].as_str()).map(str::to_owned) else { return };
@@ -250,49 +256,51 @@ pub(crate) fn price_added_line(
         }
     }
     if let Some(price) = price {
-        price_line(store, order_id, &id, price);
-        resources::recompute_order(store, order_id);
+        let priced = price_line(store, order_id, &id, price).and_then(|()| resources::recompute_order(store, order_id));
+        if let Err(refused) = priced {
+            *reply = refused;
+            return;
+        }
     }
     if let Some(line) = store.get(&line_items(order_id), &id) {
         reply.body = Some(resources::output(line.clone()));
     }
 }
 
-/// Sets the unit price of a line item, and its subtotal and total.
-fn price_line(store: &mut Store, order_id: &str, line_id: &str, price: f64) {
-    let Some(mut line) = store.get(&line_items(order_id), line_id).cloned() else { return };
-    let quantity = line["Quantity"].as_f64().unwrap_or(0.0);
-    line["UnitPrice"] = json!(price);
-    line["LineSubtotal"] = json!(price * quantity);
-    line["LineTotal"] = json!(price * quantity);
+/// Sets the unit price of a line item, as an integration set it, and its subtotal and
+/// total.
+fn price_line(store: &mut Store, order_id: &str, line_id: &str, price: Decimal) -> Result<(), Reply> {
+    let Some(mut line) = store.get(&line_items(order_id), line_id).cloned() else { return Ok(()) };
+    let subtotal = money::mul(price, money::or_zero(line.get("Quantity")))?;
+    line["UnitPrice"] = money::number(price);
+    line["LineSubtotal"] = money::number(subtotal);
+    line["LineTotal"] = money::number(subtotal);
+    line["PriceOverridden"] = json!(true);
     store.put(&line_items(order_id), line_id, line);
+    Ok(())
 }
 
 /// Sets the order's `fields` (those given) and its totals again.
-fn set_order(store: &mut Store, order_id: &str, fields: &[(&str, Option<f64>)]) {
+fn set_order(store: &mut Store, order_id: &str, fields: &[(&str, Option<Decimal>)]) -> Result<(), Reply> {
     if let Some(mut order) = store.get("orders", order_id).cloned() {
         for (field, value) in fields {
             if let Some(value) = value {
-                order[*field] = json!(value);
+                order[*field] = money::number(*value);
             }
         }
         store.put("orders", order_id, order);
     }
-    resources::recompute_order(store, order_id);
+    resources::recompute_order(store, order_id)
 }
 
 /// The cost of the ship methods selected in a `ShipEstimateResponse`.
-fn selected_cost(response: &Value) -> f64 {
-    response["ShipEstimates"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|estimate| {
-            let selected = estimate["SelectedShipMethodID"].as_str()?;
-            let methods = estimate["ShipMethods"].as_array()?;
-            methods.iter().find(|method| method["ID"].as_str() == Some(selected))?["Cost"].as_f64()
-        })
-        .sum()
+fn selected_cost(response: &Value) -> Option<Decimal> {
+    let costs = response["ShipEstimates"].as_array().into_iter().flatten().filter_map(|estimate| {
+        let selected = estimate["SelectedShipMethodID"].as_str()?;
+        let methods = estimate["ShipMethods"].as_array()?;
+        money::read(methods.iter().find(|method| method["ID"].as_str() == Some(selected))?.get("Cost"))
+    });
+    money::sum(costs).ok()
 }
 
 fn worksheet_reply(store: &Store, order_id: &str) -> Reply {
@@ -355,7 +363,7 @@ fn select_ship_methods(store: &mut Store, order_id: &str, body: Option<&Value>) 
     }
     let cost = selected_cost(&response);
     keep_answer(store, order_id, "ShipEstimateResponse", response);
-    set_order(store, order_id, &[("ShippingCost", Some(cost))]);
+    set_order(store, order_id, &[("ShippingCost", cost)])?;
     Ok(worksheet_reply(store, order_id))
 }
 

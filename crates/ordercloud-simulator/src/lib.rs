@@ -5,20 +5,30 @@
 //! [`Simulator::start`] binds 127.0.0.1 on a random port (or [`host`](SimulatorBuilder::host)
 //! and [`port`](SimulatorBuilder::port)) and serves over real HTTP:
 //!
-//! - **Every operation of the description** (`described.rs`, generated from the vendored
-//!   description): objects created (an ID generated when none is given, `IdExists` for a
-//!   taken one), got (`NotFound` with `ObjectType` and `ObjectID`), saved, patched (only the
-//!   fields sent; `null` clears) and deleted, under parents that must exist, the read-only
-//!   fields the server's; lists with `page`, `pageSize` (20, at most 100), `search` and
-//!   `searchOn`, `sortBy` (`!` descending) and filters on any property and `xp` (text compared
-//!   without regard to letter case, so `sortBy=ID` with `ID=>{last}` pages by Last ID);
-//!   `Products.List` by `catalogID`; assignments;
-//!   the description's roles (403 `Auth.InsufficientRoles`).
-//! - **The storefront's actions**: what the signed-in user sees (`Me.ListProducts` and the
-//!   other views of the catalogs assigned to their buyer, their orders), `Me.Register`,
-//!   orders created for the caller, line items priced from the price schedules with the
-//!   order's totals kept, and `Orders.Submit`. Every other action answers 501
+//! - **Every operation of today's description** (`described.rs`, generated from the
+//!   committed description, routed through a generated route tree in as many steps as the
+//!   path has segments): objects created (an ID generated when none is given, `IdExists`
+//!   for a taken one), got (`NotFound` with `ObjectType` and `ObjectID`), saved, patched
+//!   (only the fields sent; `null` clears) and deleted, under parents that must exist, the
+//!   read-only fields the server's; lists with `page`, `pageSize` (20, at most 100),
+//!   `search` and `searchOn`, `sortBy` (`!` descending) and filters on any property and
+//!   `xp` (text compared without regard to letter case, so `sortBy=ID` with `ID=>{last}`
+//!   pages by Last ID); `Products.List` by `catalogID`; assignments; the roles of OrderCloud's API reference, or of the simulator's
+//!   documented rules where the reference gives none (403 `Auth.InsufficientRoles`).
+//! - **The storefront**: the Cart as OrderCloud documents it (each operation standing for
+//!   the order operation of the user's active cart: an empty cart with a null ID, line items
+//!   starting it, `SetActiveCart`, a submit starting the next); what the signed-in user sees
+//!   (`Me.ListProducts` and the other views of the catalogs assigned to their buyer, their
+//!   orders, product collections, subscriptions and promotions); `Me.Register` keeping the
+//!   anonymous shopper's cart; orders created for the caller, line items priced from the
+//!   price schedules with the order's totals kept exactly ([`Decimal`](ordercloud_models::Decimal)),
+//!   ship-to and bill-to, promotions and approval rules (OrderCloud's rule expressions),
+//!   `Submit`, `Approve` and `Decline`. Every other action answers 501
 //!   `Simulator.NotSimulated` naming the operation.
+//! - **Who may see which orders**, as OrderCloud decides: a buyer user their own (their
+//!   buyer's with `OrderReader`), an approver those awaiting their group, a supplier user
+//!   those to their supplier, the marketplace's integration every one; for anybody else an
+//!   order and all under it are `404 NotFound`, and lists hold only what may be seen.
 //! - **Sign-in** at `POST /oauth/token`: passwords (or a live one-time password, spent),
 //!   client credentials (in the form or by HTTP Basic), anonymous shoppers and refresh tokens
 //!   for the clients that issue them ([`SimApiClient`]); a token gets the roles asked for that
@@ -34,7 +44,7 @@
 //!   changing nothing), a post-hook after it succeeded; the `OrderCheckout` integration
 //!   event of the shopper's API client (`OrderCheckoutIntegrationEventID`, settable with
 //!   `ApiClients.Patch`) on `IntegrationEvents.EstimateShipping`, `.Calculate` and
-//!   `Orders.Submit`, with its answers put where OrderCloud puts them (the worksheet, the
+//!   `Orders.Submit` (and the Cart's), with its answers put where OrderCloud puts them (the worksheet, the
 //!   order's costs, the line items' prices; `.GetWorksheet` and `.SelectShipmethods` work
 //!   on them), and the `AddToCart` event (`AddToCartIntegrationEventID`) before a line item
 //!   is added. Each call has a [timeout](SimulatorBuilder::callout_timeout) and is recorded
@@ -85,6 +95,7 @@
 
 mod auth;
 mod callout;
+mod clock;
 mod control;
 mod delivery;
 mod dispatch;
@@ -744,7 +755,7 @@ impl Simulator {
 
     /// Moves the simulator's clock forward by `by` (codes and lockouts expire by it).
     pub fn advance(&self, by: Duration) {
-        self.lock().advance(by);
+        self.lock().clock.advance(by);
     }
 
     /// Whether `password` is the current password of `username` (for test assertions).

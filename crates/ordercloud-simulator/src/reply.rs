@@ -1,6 +1,7 @@
 //! Answers: a status and an OrderCloud-shaped JSON body, and the errors every part of the
 //! simulator gives.
 
+use bytes::Bytes;
 use http::StatusCode;
 use ordercloud_models::{ApiError, ErrorCode, ErrorResponse};
 use serde_json::{Value, json};
@@ -10,13 +11,30 @@ use serde_json::{Value, json};
 pub(crate) struct Reply {
     pub(crate) status: StatusCode,
     pub(crate) body: Option<Value>,
+    /// The body already written as JSON, for an answer nothing reads again before it is
+    /// sent (a stored object, written straight from the store).
+    pub(crate) written: Option<Bytes>,
     /// `(name, value)` of headers beyond the usual ones (`Allow`, say).
     pub(crate) headers: Vec<(&'static str, String)>,
 }
 
 impl Reply {
     pub(crate) fn new(status: StatusCode, body: Option<Value>) -> Self {
-        Self { status, body, headers: Vec::new() }
+        Self { status, body, written: None, headers: Vec::new() }
+    }
+
+    /// 200 with a body already written as JSON.
+    pub(crate) fn ok_written(json: Bytes) -> Self {
+        Self { status: StatusCode::OK, body: None, written: Some(json), headers: Vec::new() }
+    }
+
+    /// The body as JSON bytes, if there is one.
+    pub(crate) fn json_bytes(&self) -> Option<Bytes> {
+        match (&self.written, &self.body) {
+            (Some(written), _) => Some(written.clone()),
+            (None, Some(body)) => Some(serde_json::to_vec(body).map_or_else(|_| Bytes::new(), Bytes::from)),
+            (None, None) => None,
+        }
     }
 
     pub(crate) fn no_content() -> Self {

@@ -2,8 +2,6 @@
 //! token endpoint, every other operation of OrderCloud's API description (after the
 //! token's roles are checked), and the control routes. Each request is counted by route.
 
-use std::sync::OnceLock;
-
 use http::{Method, StatusCode};
 use ordercloud_models::ErrorCode;
 use serde_json::{Value, json};
@@ -12,7 +10,7 @@ use crate::auth::{self, Holder};
 use crate::forgotten::{self, FIELDS};
 use crate::incoming::{Incoming, percent_decode};
 use crate::reply::{Reply, insufficient_roles, invalid_token, unknown_route, wrong_method};
-use crate::resources::{self, Call, Caller, Route};
+use crate::resources::{self, Call, Caller, CallerKind, RolesFrom, Route};
 use crate::state::State;
 
 /// The route a request counts under when it matches none of the simulator's.
@@ -53,9 +51,12 @@ fn certs(path: &str) -> Reply {
 /// `call`'s operation takes (or it takes none).
 pub(crate) fn authorized(state: &mut State, request: &Incoming<'_>, call: &Call) -> Option<Holder> {
     let holder = request.bearer().and_then(|token| auth::signed_in(state, &token))?;
-    let allowed =
-        call.op.roles.is_empty() || holder.facts.roles.iter().any(|role| call.op.roles.contains(&role.as_str()));
-    allowed.then_some(holder)
+    granted(call, &holder).then_some(holder)
+}
+
+/// Whether `holder` has one of the roles `call`'s operation takes (or it takes none).
+fn granted(call: &Call, holder: &Holder) -> bool {
+    call.op.roles.is_empty() || holder.facts.roles.iter().any(|role| call.op.roles.contains(&role.as_str()))
 }
 
 /// A request under `/v1` (`path` is the rest): its route template and answer.
@@ -99,57 +100,84 @@ fn api(state: &mut State, request: &Incoming<'_>, path: &str) -> (&'static str, 
 
 /// `/v1` and the operation's path template, as the request log counts it.
 pub(crate) fn label(call: &Call) -> &'static str {
-    static LABELS: OnceLock<Vec<String>> = OnceLock::new();
-    let labels = LABELS.get_or_init(|| resources::operations().map(|op| format!("/v1{}", op.path)).collect());
-    labels.get(call.index).map_or(OTHER_ROUTE, String::as_str)
+    call.op.label
 }
 
 /// An operation of the description: the token's roles checked, then served from the
 /// resources.
 fn described(state: &mut State, request: &Incoming<'_>, call: &Call) -> Result<Reply, Reply> {
     let holder = request.bearer().and_then(|token| auth::signed_in(state, &token));
-    if !call.op.roles.is_empty() || !call.op.roles_known {
+    if !call.op.roles.is_empty() || call.op.roles_from == RolesFrom::Unknown {
         let holder = holder.as_ref().ok_or_else(invalid_token)?;
-        let granted =
-            call.op.roles.is_empty() || holder.facts.roles.iter().any(|role| call.op.roles.contains(&role.as_str()));
-        if !granted {
+        if !granted(call, holder) {
             return Err(insufficient_roles(call.op.roles, &holder.facts.roles));
         }
     }
-    let body = request.json_value()?.map(|body| resources::with_schema_names(body, call.op.body));
-    if call.op.id == "Me.Register" {
-        return register(state, holder.as_ref(), call, body);
+    let body = request.json_value()?.map(|body| resources::with_schema_names(body, call.op));
+    match call.op.id {
+        "Me.Register" => return register(state, holder.as_ref(), call, body),
+        "Me.TransferAnonUserOrder" => return transfer_anonymous_orders(state, holder, request),
+        _ => {}
     }
-    let (user_id, profile) = match &holder {
-        Some(holder) => profile(state, holder),
-        None => (None, None),
+    let caller = match holder {
+        Some(holder) => caller(state, holder),
+        None => Caller { kind: CallerKind::Buyer, ..Caller::seed() },
     };
-    let buyer_id = holder.as_ref().and_then(|holder| holder.facts.buyer_id.clone());
-    let caller = Caller { user_id: user_id.as_deref(), buyer_id: buyer_id.as_deref(), profile };
     let query = request.query_pairs();
     let served = resources::Request { call, query: &query, body, caller: &caller };
-    let mut store = std::mem::take(&mut state.store);
-    let (reply, effects) = resources::serve(&mut store, &served, state);
-    state.store = store;
+    let (reply, effects) = resources::serve(&mut state.store, &served, &mut state.clock);
     state.apply(effects);
     Ok(reply)
 }
 
-/// The signed-in user's ID and what `GET /v1/me` shows of them.
-fn profile(state: &mut State, holder: &Holder) -> (Option<String>, Option<Value>) {
-    let Some(record) = state.find_user(&holder.client_id, Some(&holder.username), None) else {
-        // An anonymous shopper, or an integration's own context.
-        let profile = json!({"ID": holder.username, "Username": holder.username, "Active": true});
-        return (Some(holder.username.clone()), Some(profile));
+/// Who `holder` is, for the resources: the user's ID (a stored user's, or the username of
+/// an anonymous shopper or an integration's context), organization and roles. Their
+/// profile is built only when an operation shows it.
+pub(crate) fn caller(state: &mut State, holder: Holder) -> Caller {
+    let kind = match holder.facts.user_type {
+        "admin" => CallerKind::Admin,
+        "supplier" => CallerKind::Supplier,
+        _ => CallerKind::Buyer,
     };
-    let (id, buyer) = (record.user.id.clone(), record.buyer_id.clone());
-    let minimal = json!({
-        "ID": record.user.id, "Username": record.user.username, "Email": record.user.email,
-        "FirstName": record.user.first_name, "Active": true,
-    });
-    let stored =
-        buyer.and_then(|buyer| state.store.get(&format!("buyers/{}/users", buyer.to_lowercase()), &id).cloned());
-    (Some(id), Some(stored.map_or(minimal, resources::output)))
+    let (user_id, contact) = match state.find_user(&holder.client_id, Some(&holder.username), None) {
+        Some(record) => {
+            let contact = record.company.is_none().then(|| (record.user.email.clone(), record.user.first_name.clone()));
+            (record.user.id.clone(), contact)
+        }
+        None => (holder.username.clone(), None),
+    };
+    Caller {
+        kind,
+        user_id: Some(user_id),
+        username: holder.username,
+        buyer_id: holder.facts.buyer_id,
+        supplier_id: holder.facts.supplier_id,
+        roles: holder.facts.roles,
+        anonymous: holder.facts.anonymous,
+        contact,
+    }
+}
+
+/// `PUT /v1/me/orders?anonUserToken=..`: the orders an anonymous shopper started (their
+/// token in the query) become the signed-in user's, their cart too.
+fn transfer_anonymous_orders(
+    state: &mut State,
+    holder: Option<Holder>,
+    request: &Incoming<'_>,
+) -> Result<Reply, Reply> {
+    let holder = holder.ok_or_else(invalid_token)?;
+    let token = request.query_pairs().into_iter().find(|(name, _)| name.eq_ignore_ascii_case("anonUserToken"));
+    let anonymous = token.and_then(|(_, token)| auth::signed_in(state, &token)).filter(|anon| anon.facts.anonymous);
+    let anonymous = anonymous.ok_or_else(|| {
+        Reply::bad_request("Order.InvalidAnonUserToken", "anonUserToken is not the live token of an anonymous shopper")
+    })?;
+    if holder.facts.anonymous {
+        return Err(Reply::bad_request("User.IsTemp", "The current user is an anonymous shopper."));
+    }
+    let caller = caller(state, holder);
+    let profile = caller.profile(&state.store);
+    state.store.transfer_orders(&anonymous.username, caller.user_id.as_deref().unwrap_or_default(), &profile);
+    Ok(Reply::no_content())
 }
 
 /// `PUT /v1/me/register`: an anonymous shopper becomes a user of their buyer, and gets a
@@ -176,7 +204,7 @@ fn register(state: &mut State, holder: Option<&Holder>, call: &Call, body: Optio
         .map_err(|body| Reply::new(StatusCode::BAD_REQUEST, Some(body)))?;
     let user_id = created["ID"].as_str().unwrap_or_default().to_owned();
     let anonymous_id = holder.username.clone();
-    state.store.transfer_orders(&anonymous_id, &user_id);
+    state.store.transfer_orders(&anonymous_id, &user_id, &created);
     let token = auth::token_for(state, &holder.client_id, &username, Some(buyer)).ok_or_else(invalid_token)?;
     Ok(Reply::ok(json!({"access_token": token})))
 }

@@ -146,9 +146,9 @@ async fn answer(
         }
         Err(_) => Reply::bad_request(ErrorCode::InvalidRequestBody, "The request body is too large or was cut off"),
     };
-    let mut response = match &reply.body {
+    let mut response = match reply.json_bytes() {
         Some(body) => {
-            let mut response = Response::new(Full::new(Bytes::from(body.to_string())));
+            let mut response = Response::new(Full::new(body));
             response
                 .headers_mut()
                 .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json; charset=utf-8"));

@@ -2,19 +2,18 @@
 //! outbox and the request log. Every lookup is by key, and what expires is pruned as the
 //! simulator goes, so a long session's memory stays flat.
 
-use std::collections::hash_map::RandomState;
 use std::collections::{BTreeMap, HashMap, VecDeque};
-use std::hash::{BuildHasher, Hasher};
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use bytes::Bytes;
 use ordercloud_models::MessageSenderPayload;
 use serde_json::Value;
 
 use crate::callout::{Callout, PendingCallout};
+use crate::clock::Clock;
 use crate::resources::store::Store;
-use crate::resources::{self, Clock, Effect};
+use crate::resources::{self, Company, Effect};
 use crate::{Delivery, DeliveryOutcome, OutboxMessage, SimApiClient, SimMessageSender, SimUser};
 
 /// How long a verification code (and its renewal token) stays valid.
@@ -90,11 +89,8 @@ pub(crate) struct State {
     /// How many requests each route answered, by method, grant type and status; bounded,
     /// since every part of the key comes from a fixed set.
     pub(crate) requests: HashMap<RequestKey, u64>,
-    started: Instant,
-    /// The wall-clock time at `started`, in Unix seconds, for tokens' `exp` and `nbf`.
-    started_unix: u64,
-    offset: Duration,
-    counter: u64,
+    /// The simulator's clock (real time plus every advance) and its random numbers.
+    pub(crate) clock: Clock,
     seed_problem: Option<String>,
 }
 
@@ -117,9 +113,9 @@ pub(crate) struct RequestKey {
 /// A user who signs in, with what the simulator keeps of their sign-ins.
 pub(crate) struct UserRecord {
     pub(crate) user: SimUser,
-    /// The buyer organization of a buyer user (one the API's resources hold), who signs in
-    /// through any of the simulator's clients.
-    pub(crate) buyer_id: Option<String>,
+    /// The buyer or supplier organization of a user the API's resources hold, who signs in
+    /// through any of the simulator's clients; none for a user of the builder or `--user`.
+    pub(crate) company: Option<Company>,
     pub(crate) failed_attempts: u32,
     pub(crate) locked_until: Option<Duration>,
 }
@@ -128,7 +124,7 @@ impl UserRecord {
     /// The client part of the index keys: the user's client, or none for a buyer user, who
     /// signs in through any client.
     fn client_key(&self) -> String {
-        if self.buyer_id.is_some() { String::new() } else { self.user.client_id.clone() }
+        if self.company.is_some() { String::new() } else { self.user.client_id.clone() }
     }
 
     fn username_key(&self) -> (String, String) {
@@ -139,10 +135,9 @@ impl UserRecord {
         (self.client_key(), self.user.email.to_lowercase())
     }
 
-    /// Whether this is the user `user_id` of the buyer `buyer_id`.
-    fn is_buyer_user(&self, buyer_id: &str, user_id: &str) -> bool {
-        self.buyer_id.as_deref().is_some_and(|buyer| buyer.eq_ignore_ascii_case(buyer_id))
-            && self.user.id.eq_ignore_ascii_case(user_id)
+    /// Whether this is the user `user_id` of `company`.
+    fn is_company_user(&self, company: &Company, user_id: &str) -> bool {
+        self.company.as_ref().is_some_and(|own| own.same(company)) && self.user.id.eq_ignore_ascii_case(user_id)
     }
 }
 
@@ -165,9 +160,30 @@ pub(crate) struct Grant {
 pub(crate) struct TokenFacts {
     pub(crate) roles: Vec<String>,
     pub(crate) buyer_id: Option<String>,
+    /// The supplier of a supplier user.
+    pub(crate) supplier_id: Option<String>,
     pub(crate) anonymous: bool,
-    /// The token's `usrtype`: `buyer`, or `admin` for an integration's own context.
+    /// The token's `usrtype`: `buyer`, `supplier`, or `admin` for an integration's own
+    /// context.
     pub(crate) user_type: &'static str,
+}
+
+impl TokenFacts {
+    /// The facts of a user's token: a buyer user's (anonymous or not), a supplier user's, or,
+    /// with no company, a user of no organization (`buyer`, as OrderCloud's buyer users).
+    pub(crate) fn of(roles: Vec<String>, company: Option<Company>, anonymous: bool) -> Self {
+        let (buyer_id, supplier_id, user_type) = match company {
+            Some(Company::Buyer(id)) => (Some(id), None, "buyer"),
+            Some(Company::Supplier(id)) => (None, Some(id), "supplier"),
+            None => (None, None, "buyer"),
+        };
+        Self { roles, buyer_id, supplier_id, anonymous, user_type }
+    }
+
+    /// The organization the token's user belongs to.
+    pub(crate) fn company(&self) -> Option<Company> {
+        self.supplier_id.clone().map(Company::Supplier).or_else(|| self.buyer_id.clone().map(Company::Buyer))
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -206,10 +222,7 @@ impl State {
             api_url: "http://127.0.0.1".to_owned(),
             request_api_url: None,
             requests: HashMap::new(),
-            started: Instant::now(),
-            started_unix: SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |since| since.as_secs()),
-            offset: Duration::ZERO,
-            counter: 0,
+            clock: Clock::new(),
             seed: Seed::default(),
             seed_problem: None,
         };
@@ -254,7 +267,7 @@ impl State {
         if !self.knows_client(&user.client_id) {
             self.add_client(SimApiClient::new(&user.client_id));
         }
-        self.put_user(UserRecord { user, buyer_id: None, failed_attempts: 0, locked_until: None });
+        self.put_user(UserRecord { user, company: None, failed_attempts: 0, locked_until: None });
     }
 
     /// Adds or replaces a user record, keeping the indexes.
@@ -274,9 +287,9 @@ impl State {
         }
     }
 
-    /// Removes the user `user_id` of `buyer_id`, keeping the indexes.
-    fn remove_buyer_user(&mut self, buyer_id: &str, user_id: &str) {
-        self.users.retain(|record| !record.is_buyer_user(buyer_id, user_id));
+    /// Removes the user `user_id` of `company`, keeping the indexes.
+    fn remove_company_user(&mut self, company: &Company, user_id: &str) {
+        self.users.retain(|record| !record.is_company_user(company, user_id));
         self.reindex();
     }
 
@@ -287,19 +300,19 @@ impl State {
         self.by_email = self.users.iter().enumerate().map(|(index, record)| (record.email_key(), index)).collect();
     }
 
-    /// Keeps what a resource change means for the users who sign in: a buyer user saved
-    /// (its password, when the change sent one, kept here and never in the resource) or
-    /// deleted.
+    /// Keeps what a resource change means for the users who sign in: a buyer or supplier
+    /// user saved (its password, when the change sent one, kept here and never in the
+    /// resource) or deleted.
     pub(crate) fn apply(&mut self, effects: Vec<Effect>) {
         for effect in effects {
             match effect {
-                Effect::UserSaved { buyer_id, user } => self.save_buyer_user(&buyer_id, user),
-                Effect::UserDeleted { buyer_id, user_id } => self.remove_buyer_user(&buyer_id, &user_id),
+                Effect::UserSaved { company, user } => self.save_company_user(&company, user),
+                Effect::UserDeleted { company, user_id } => self.remove_company_user(&company, &user_id),
             }
         }
     }
 
-    fn save_buyer_user(&mut self, buyer_id: &str, mut user: Value) {
+    fn save_company_user(&mut self, company: &Company, mut user: Value) {
         let text = |name: &str| user.get(name).and_then(Value::as_str).unwrap_or_default().to_owned();
         let (id, username, email, first_name) =
             (text("ID"), text("Username"), text("Email"), user["FirstName"].as_str().map(str::to_owned));
@@ -307,12 +320,11 @@ impl State {
             .as_object_mut()
             .and_then(|fields| fields.remove("Password"))
             .and_then(|value| value.as_str().map(str::to_owned));
-        let collection = format!("buyers/{}/users", buyer_id.to_lowercase());
-        self.store.put(&collection, &id, user);
+        self.store.put(&company.users(), &id, user);
         if username.is_empty() {
             return;
         }
-        let existing = self.users.iter().position(|record| record.is_buyer_user(buyer_id, &id));
+        let existing = self.users.iter().position(|record| record.is_company_user(company, &id));
         let (password, failed_attempts, locked_until) = match existing.map(|index| &self.users[index]) {
             Some(record) => {
                 (password.unwrap_or_else(|| record.user.password.clone()), record.failed_attempts, record.locked_until)
@@ -320,12 +332,12 @@ impl State {
             None => (password.unwrap_or_default(), 0, None),
         };
         if existing.is_some() {
-            self.remove_buyer_user(buyer_id, &id);
+            self.remove_company_user(company, &id);
         }
         let mut sim = SimUser::new("", &username, &email, &password);
         sim.id = id;
         sim.first_name = first_name;
-        self.put_user(UserRecord { user: sim, buyer_id: Some(buyer_id.to_owned()), failed_attempts, locked_until });
+        self.put_user(UserRecord { user: sim, company: Some(company.clone()), failed_attempts, locked_until });
     }
 
     /// Creates `object` at `path` (after `/v1`) as a seed does: through the API's own
@@ -335,31 +347,14 @@ impl State {
             resources::Route::Found(call) => call,
             _ => return Err(serde_json::json!({"Path": path, "Error": "no operation creates objects at this path"})),
         };
-        let caller = resources::Caller { user_id: None, buyer_id: None, profile: None };
+        let caller = resources::Caller::seed();
         let request = resources::Request { call: &call, query: &[], body: Some(object), caller: &caller };
-        let mut store = std::mem::take(&mut self.store);
-        let (reply, effects) = resources::serve(&mut store, &request, self);
-        self.store = store;
+        let (reply, effects) = resources::serve(&mut self.store, &request, &mut self.clock);
         self.apply(effects);
         match reply.status.is_success() {
             true => Ok(reply.body.unwrap_or(Value::Null)),
             false => Err(reply.body.unwrap_or(Value::Null)),
         }
-    }
-
-    /// The simulated time since the simulator started: real time plus every `advance`.
-    /// Saturating, so no advance or lifetime, however large, overflows it.
-    pub(crate) fn now(&self) -> Duration {
-        self.started.elapsed().saturating_add(self.offset)
-    }
-
-    pub(crate) fn advance(&mut self, by: Duration) {
-        self.offset = self.offset.saturating_add(by);
-    }
-
-    /// The simulated time in Unix seconds.
-    pub(crate) fn unix_now(&self) -> u64 {
-        self.started_unix.saturating_add(self.now().as_secs())
     }
 
     pub(crate) fn knows_client(&self, client_id: &str) -> bool {
@@ -394,7 +389,7 @@ impl State {
             "AccessTokenDuration": minutes(client.token_lifetime),
             "RefreshTokenDuration": if client.refresh_tokens { minutes(crate::auth::REFRESH_TOKEN_LIFETIME) } else { 0 },
             "IsAnonBuyer": client.anonymous_shopping,
-            "DateCreated": self.now_text(),
+            "DateCreated": self.clock.now_text(),
         });
         self.store.put("apiclients", &client.client_id, object);
     }
@@ -434,11 +429,13 @@ impl State {
     ) -> String {
         loop {
             let secret = match kind {
-                GrantKind::OneTimePassword => format!("{:06}", self.random() % 1_000_000),
-                GrantKind::VerificationCode => format!("{:016x}{:08x}", self.random(), self.random() as u32),
-                GrantKind::RefreshToken => format!("rt.{:016x}{:016x}", self.random(), self.random()),
+                GrantKind::OneTimePassword => format!("{:06}", self.clock.random() % 1_000_000),
+                GrantKind::VerificationCode => {
+                    format!("{:016x}{:08x}", self.clock.random(), self.clock.random() as u32)
+                }
+                GrantKind::RefreshToken => format!("rt.{:016x}{:016x}", self.clock.random(), self.clock.random()),
                 GrantKind::RenewalToken | GrantKind::AccessToken => {
-                    format!("{:016x}{:016x}", self.random(), self.random())
+                    format!("{:016x}{:016x}", self.clock.random(), self.clock.random())
                 }
             };
             if self.grants.contains_key(grant_key(kind, client_id, username, &secret).as_str()) {
@@ -460,7 +457,7 @@ impl State {
     ) -> String {
         self.issued += 1;
         let number = self.issued;
-        let now = self.now();
+        let now = self.clock.now();
         // What the clock has passed goes first, soonest first: O(log n) a grant.
         while let Some(entry) = self.by_expiry.first_entry().filter(|entry| entry.key().0 <= now) {
             let key = entry.remove();
@@ -510,7 +507,7 @@ impl State {
     }
 
     fn live(&mut self, kind: GrantKind, key: String) -> Option<&mut Grant> {
-        let now = self.now();
+        let now = self.clock.now();
         self.grants.get_mut(key.as_str()).filter(|grant| grant.kind == kind && !grant.used && grant.expires > now)
     }
 
@@ -591,37 +588,6 @@ impl State {
         let key = RequestKey { method, route, grant_type, status: status.as_u16() };
         *self.requests.entry(key).or_insert(0) += 1;
     }
-
-    pub(crate) fn random(&mut self) -> u64 {
-        self.counter += 1;
-        let mut hasher = RandomState::new().build_hasher();
-        hasher.write_u64(self.counter);
-        hasher.finish()
-    }
-
-    /// Now as RFC 3339 text, on the simulator's clock.
-    pub(crate) fn now_text(&self) -> String {
-        httpdate_rfc3339(self.unix_now())
-    }
-}
-
-impl Clock for State {
-    fn now(&self) -> String {
-        self.now_text()
-    }
-
-    fn new_id(&mut self) -> String {
-        const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-        let (mut a, mut b) = (self.random(), self.random());
-        (0..22)
-            .map(|index| {
-                let source = if index < 11 { &mut a } else { &mut b };
-                let character = ALPHABET[(*source & 63) as usize];
-                *source >>= 6;
-                char::from(character)
-            })
-            .collect()
-    }
 }
 
 /// The key a grant is kept under: its secret, or for a one-time password (six digits, which
@@ -631,23 +597,6 @@ fn grant_key(kind: GrantKind, client_id: &str, username: &str, secret: &str) -> 
         GrantKind::OneTimePassword => format!("otp\u{0}{client_id}\u{0}{}\u{0}{secret}", username.to_lowercase()),
         _ => secret.to_owned(),
     }
-}
-
-/// Unix seconds as RFC 3339 UTC text (`2026-12-03T10:00:00Z`).
-fn httpdate_rfc3339(unix: u64) -> String {
-    let days = unix / 86_400;
-    let seconds = unix % 86_400;
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days as i64 + 719_468;
-    let era = z.div_euclid(146_097);
-    let day_of_era = z.rem_euclid(146_097);
-    let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let month_index = (5 * day_of_year + 2) / 153;
-    let day = day_of_year - (153 * month_index + 2) / 5 + 1;
-    let month = if month_index < 10 { month_index + 3 } else { month_index - 9 };
-    let year = year_of_era + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z", seconds / 3600, seconds % 3600 / 60, seconds % 60)
 }
 
 impl UserRecord {
@@ -670,13 +619,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn dates_are_rfc3339() {
-        assert_eq!(httpdate_rfc3339(0), "1970-01-01T00:00:00Z");
-        assert_eq!(httpdate_rfc3339(951_782_400), "2000-02-29T00:00:00Z");
-        assert_eq!(httpdate_rfc3339(1_796_294_096), "2026-12-03T10:34:56Z");
-    }
-
-    #[test]
     fn expired_grants_are_dropped_as_the_clock_passes_them() {
         let mut state = State::new(Seed::default(), None);
         let short = state.issue(GrantKind::OneTimePassword, "c", "u", Duration::from_secs(60));
@@ -684,7 +626,7 @@ mod tests {
         for _ in 0..1000 {
             state.issue(GrantKind::VerificationCode, "c", "u", Duration::from_secs(30));
         }
-        state.advance(Duration::from_secs(61));
+        state.clock.advance(Duration::from_secs(61));
         state.issue(GrantKind::VerificationCode, "c", "u", Duration::from_secs(30));
         // The one just issued and the token are left; the code behind the token went too.
         assert_eq!(state.grants_kept(), 2);

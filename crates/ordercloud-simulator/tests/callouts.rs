@@ -491,3 +491,70 @@ async fn seeded_api_clients_are_api_objects_without_their_secret() {
     simulator.add_user(added);
     assert_eq!(call(&simulator, "GET", "/v1/apiclients/late-client", Some(&admin), None).await.0, 200);
 }
+
+#[tokio::test]
+async fn the_cart_calls_out_as_the_order_it_stands_for() {
+    let simulator = marketplace(Duration::from_secs(5)).await;
+    let (url, calls) = receiver(Arc::new(|path, _| {
+        let answer = match path.rsplit('/').next().unwrap_or_default() {
+            "addtocart" => json!({"UnitPrice": 19.99}),
+            "shippingrates" => json!({"ShipEstimates": [{"ID": "all", "ShipEstimateItems": [], "ShipMethods": [
+                {"ID": "ground", "Name": "Ground", "Cost": 4.99}]}]}),
+            "ordercalculate" => json!({"ShippingTotal": 4.99, "TaxTotal": 4.8, "LineItemOverrides": []}),
+            "ordersubmit" => json!({}),
+            "hook" => json!({"proceed": true}),
+            _ => return Some((404, "{}".to_owned())),
+        };
+        Some((200, answer.to_string()))
+    }))
+    .await;
+    let admin = admin_token(&simulator).await;
+    for (event, kind) in [("checkout", "OrderCheckout"), ("pricing", "AddToCart")] {
+        let event = json!({"ID": event, "Name": event, "EventType": kind, "CustomImplementationUrl": url, "HashKey": EVENT_KEY});
+        assert_eq!(call(&simulator, "POST", "/v1/integrationEvents", Some(&admin), Some(event)).await.0, 201);
+    }
+    let assign = json!({"OrderCheckoutIntegrationEventID": "checkout", "AddToCartIntegrationEventID": "pricing"});
+    call(&simulator, "PATCH", &format!("/v1/apiclients/{SHOP}"), Some(&admin), Some(assign)).await;
+    // Webhooks name the Cart's own routes.
+    let webhook = json!({
+        "ID": "cart-hooks", "Name": "Cart", "Url": format!("{url}/hook"), "HashKey": HOOK_KEY,
+        "BeforeProcessRequest": true, "ApiClientIDs": [SHOP],
+        "WebhookRoutes": [{"Route": "v1/cart/submit", "Verb": "POST"}],
+    });
+    assert_eq!(call(&simulator, "POST", "/v1/webhooks", Some(&admin), Some(webhook)).await.0, 201);
+
+    let shopper = shopper_token(&simulator).await;
+    let line = json!({"ProductID": "p1", "Quantity": 3});
+    let (status, line) = call(&simulator, "POST", "/v1/cart/lineitems", Some(&shopper), Some(line)).await;
+    assert_eq!((status, line["LineSubtotal"].as_f64()), (201, Some(59.97)), "priced by /addtocart: {line}");
+    let (status, worksheet) = call(&simulator, "POST", "/v1/cart/estimateshipping", Some(&shopper), None).await;
+    assert_eq!((status, worksheet["ShipEstimateResponse"]["Succeeded"].as_bool()), (200, Some(true)));
+    let selection = json!({"ShipMethodSelections": [{"ShipEstimateID": "all", "ShipMethodID": "ground"}]});
+    let (status, _) = call(&simulator, "POST", "/v1/cart/shipmethods", Some(&shopper), Some(selection)).await;
+    assert_eq!(status, 200);
+    let (status, worksheet) = call(&simulator, "POST", "/v1/cart/calculate", Some(&shopper), None).await;
+    assert_eq!(status, 200);
+    assert_eq!(worksheet["Order"]["Total"].as_f64(), Some(69.76), "59.97 + 4.99 + 4.80, exactly: {worksheet}");
+    let order_id = worksheet["Order"]["ID"].as_str().unwrap().to_owned();
+    let (status, submitted) = call(&simulator, "POST", "/v1/cart/submit", Some(&shopper), None).await;
+    assert_eq!((status, submitted["Status"].as_str()), (200, Some("Open")));
+    let (_, next) = call(&simulator, "GET", "/v1/cart", Some(&shopper), None).await;
+    assert_eq!(next["ID"], Value::Null, "a new cart");
+
+    let calls = calls.lock().unwrap().clone();
+    let paths: Vec<&str> = calls.iter().map(|call| call.path.as_str()).collect();
+    assert_eq!(
+        paths,
+        [
+            "/middleware/addtocart",
+            "/middleware/shippingrates",
+            "/middleware/ordercalculate",
+            "/middleware/hook",
+            "/middleware/ordersubmit"
+        ]
+    );
+    assert!(calls[4].signed_with(EVENT_KEY) && calls[3].signed_with(HOOK_KEY));
+    assert_eq!(calls[4].body["OrderWorksheet"]["Order"]["ID"].as_str(), Some(order_id.as_str()));
+    assert_eq!(calls[3].body["Route"], "v1/cart/submit");
+    assert_eq!(simulator.requests().count("POST", "/v1/cart/submit"), 1);
+}

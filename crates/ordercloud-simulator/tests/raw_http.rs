@@ -52,7 +52,7 @@ async fn malformed_requests_get_ordercloud_errors() {
             400,
             "PasswordReset.MissingUsername",
         ),
-        (request("PUT", "/v1/password/reset/%zz", "application/json", "{}"), 404, "NotFound"),
+        (request("PUT", "/v1/password/reset/%FF", "application/json", "{}"), 404, "NotFound"),
         (
             request("POST", "/v1/password/onetimepassword", "application/json", r#"{"ClientID":"c"}"#),
             400,

@@ -11,6 +11,7 @@ use ordercloud::me::MeApi;
 use ordercloud::me::models::MeUser;
 use ordercloud::orders::OrdersApi;
 use ordercloud::orders::models::OrderDirection;
+use ordercloud::transport::http::Method;
 use ordercloud::{ApiClient, Error, Filter, ListOptions, Xp};
 use ordercloud_simulator::{SimApiClient, Simulator};
 use serde_json::json;
@@ -158,11 +159,10 @@ async fn roles_are_checked_and_other_actions_say_they_are_not_simulated() {
     let anonymous = BuyersApi::new(client(&simulator)).list().send().await.unwrap_err();
     assert_eq!(refusal(&anonymous).0, 401);
 
-    let unplayed =
-        OrdersApi::new(admin(&simulator)).approve(OrderDirection::Incoming, "o1", None).send().await.unwrap_err();
+    let unplayed = OrdersApi::new(admin(&simulator)).forward(OrderDirection::Incoming, "o1").send().await.unwrap_err();
     let (status, code, data) = refusal(&unplayed);
-    assert_eq!((status, code, data), (501, "Simulator.NotSimulated", json!({"Operation": "Orders.Approve"})));
-    assert!(unplayed.to_string().contains("Orders.Approve"), "{unplayed}");
+    assert_eq!((status, code, data), (501, "Simulator.NotSimulated", json!({"Operation": "Orders.Forward"})));
+    assert!(unplayed.to_string().contains("Orders.Forward"), "{unplayed}");
 }
 
 #[tokio::test]
@@ -255,4 +255,29 @@ async fn a_catalogs_products_are_walked_past_page_30_by_last_id_and_found_by_id(
     let found: Vec<String> = by_id.items.into_iter().map(|product| product.id.unwrap()).collect();
     assert_eq!(found, asked[50..]);
     assert_eq!(by_id.missing, asked[..50]);
+}
+
+#[tokio::test]
+async fn the_marketplaces_configurations_are_one_of_each() {
+    let simulator = simulator().await;
+    let admin = admin(&simulator);
+    let path = "/integrations/ErrorConfig";
+    let missing = admin.request(Method::GET, path).send_empty().await.unwrap_err();
+    assert_eq!(refusal(&missing).0, 404);
+    let saved: serde_json::Value = admin
+        .request(Method::PUT, path)
+        .json(&json!({"DeliveryConfigID": "d1", "xp": {"Team": "ops"}}))
+        .send_json()
+        .await
+        .unwrap();
+    assert_eq!(saved["DeliveryConfigID"], "d1");
+    let patched: serde_json::Value =
+        admin.request(Method::PATCH, path).json(&json!({"xp": {"On": true}})).send_json().await.unwrap();
+    assert_eq!(patched["xp"], json!({"Team": "ops", "On": true}));
+    let got: serde_json::Value = admin.request(Method::GET, path).send_json().await.unwrap();
+    assert_eq!(got, patched);
+    admin.request(Method::DELETE, path).send_empty().await.unwrap();
+    assert_eq!(refusal(&admin.request(Method::GET, path).send_empty().await.unwrap_err()).0, 404);
+    let unplayed = admin.request(Method::POST, "/integrations/productsync/sync").send_empty().await.unwrap_err();
+    assert_eq!(refusal(&unplayed).1, "Simulator.NotSimulated");
 }

@@ -113,6 +113,8 @@ pub(crate) struct Op {
     pub(crate) optional_query: Vec<Param>,
     pub(crate) body: Option<Body>,
     pub(crate) answer: Answer,
+    /// The status of its success (`200`, `201`, `204`).
+    pub(crate) status: u16,
     /// For list operations: the properties `searchOn` and `sortBy` take.
     pub(crate) search_on: Vec<String>,
     pub(crate) sort_by: Vec<String>,
@@ -389,6 +391,7 @@ fn op(id: &str, method: &str, path: &str, operation: &Json) -> Result<Op, String
         optional_query: Vec::new(),
         body: None,
         answer: Answer::Nothing,
+        status: 200,
         search_on: Vec::new(),
         sort_by: Vec::new(),
     };
@@ -449,14 +452,14 @@ fn op(id: &str, method: &str, path: &str, operation: &Json) -> Result<Op, String
         let optional = matches!(body.get("required"), Some(Json::Bool(false)));
         op.body = Some(Body { schema: name, partial: op.method == "PATCH", optional, required });
     }
-    let success = operation
+    let (status, success) = operation
         .get("responses")
         .map(Json::members)
         .unwrap_or(&[])
         .iter()
         .find(|(status, _)| status.starts_with('2'))
-        .map(|(_, response)| response)
         .ok_or("no success answer")?;
+    op.status = status.parse().map_err(|_| format!("the success status {status} is not a number"))?;
     op.answer = match success.get("content").and_then(|c| c.get("application/json")).and_then(|c| c.get("schema")) {
         None => Answer::Nothing,
         Some(schema) => match reference(schema) {

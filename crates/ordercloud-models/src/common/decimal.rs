@@ -183,6 +183,10 @@ impl Decimal {
         while i < bytes.len() {
             let byte = bytes[i];
             if byte.is_ascii_digit() {
+                // A 19th digit would overflow the `i64`: the long way reads it.
+                if count == 18 {
+                    return None;
+                }
                 digits = digits * 10 + (byte - b'0') as i64;
                 count += 1;
                 if point {
@@ -191,9 +195,6 @@ impl Decimal {
             } else if byte == b'.' && !point && i > start && i + 1 < bytes.len() {
                 point = true;
             } else {
-                return None;
-            }
-            if count > 18 {
                 return None;
             }
             i += 1;
@@ -733,6 +734,8 @@ mod tests {
             "170141183460469231731687303715884105727",
             "-170141183460469231731687303715884105728",
             "1.00000000000000000000000000000000000001",
+            "9999999999999999999",
+            "-99999999999999999999.99",
         ] {
             let decimal: Decimal = serde_json::from_str(text).unwrap();
             assert_eq!(serde_json::to_string(&decimal).unwrap(), text, "{text}");

@@ -9,24 +9,35 @@
 //!   request; a body missing a field the operation requires is `ValidationFailure`.
 //! - **Lists** with OrderCloud's paging, search, sort and filters (see [`query`]).
 //! - **Assignments**: saved, listed and deleted by the fields and path parameters given.
-//! - **The storefront's actions** (`Me.ListProducts` and the other views of the signed-in
-//!   user, orders with their line items and totals, `Orders.Submit`); every other action
+//! - **The storefront's actions**: the Cart ([`cart`]), the signed-in user's views
+//!   ([`me`]), orders with their line items, exact totals, addresses, submission and
+//!   approval ([`orders`]), promotions ([`promotions`]) and the rule expressions both use
+//!   ([`expression`]), and who may see which orders ([`access`]); every other action
 //!   answers 501 naming the operation.
+//!
+//! An operation is found through the generated route tree ([`route`]), in as many steps as
+//! the path has segments, whatever the number of operations.
 
-mod actions;
+mod access;
+mod cart;
 mod described;
+pub(crate) mod expression;
+mod me;
+pub(crate) mod money;
+mod orders;
+mod promotions;
 pub(crate) mod query;
 pub(crate) mod store;
-
-use std::sync::OnceLock;
 
 use http::{Method, StatusCode};
 use ordercloud_models::ErrorCode;
 use serde_json::{Map, Value, json};
 
+use crate::clock::Clock;
 use crate::reply::Reply;
 pub(crate) use crate::reply::{invalid_token, not_found};
-pub(crate) use actions::recompute_order;
+pub(crate) use cart::active_cart;
+pub(crate) use orders::recompute_order;
 use query::{ListQuery, without};
 use store::Store;
 
@@ -37,18 +48,25 @@ pub(crate) struct Described {
     pub(crate) method: &'static str,
     /// The path after `/v1`, `{name}` for each parameter.
     pub(crate) path: &'static str,
+    /// `/v1` and the path: the route the request log counts it under.
+    pub(crate) label: &'static str,
     /// The roles any one of which grants it; none for an anonymous operation, or for one
     /// whose roles are not known.
     pub(crate) roles: &'static [&'static str],
-    /// Whether `roles` are known. An operation whose roles OrderCloud's reference did not
-    /// give takes any signed-in caller, never an anonymous one.
-    pub(crate) roles_known: bool,
+    /// Where `roles` come from.
+    pub(crate) roles_from: RolesFrom,
     /// The schema of the body.
     pub(crate) body: Option<&'static str>,
+    /// The body schema's fields, by their exact names.
+    pub(crate) fields: &'static [&'static str],
+    /// The body schema's read-only fields, which the server sets and a request never does.
+    pub(crate) read_only: &'static [&'static str],
     /// The fields the body must hold.
     pub(crate) required: &'static [&'static str],
     /// The schema answered (of each item, for a list).
     pub(crate) answer: Option<&'static str>,
+    /// The status of its success.
+    pub(crate) status: u16,
     pub(crate) list: bool,
     /// Whether the list counts facets.
     pub(crate) facets: bool,
@@ -57,6 +75,44 @@ pub(crate) struct Described {
     /// Whether it lists, gets, creates, saves, patches or deletes stored objects; otherwise it
     /// is an action, served only if simulated.
     pub(crate) stored: bool,
+    /// The path's parameters, `{name}`, in path order.
+    pub(crate) params: &'static [&'static str],
+    /// The query parameters it takes besides the list options (which filters are not).
+    pub(crate) query: &'static [&'static str],
+    /// The parents the path names, outermost first.
+    pub(crate) parents: &'static [Parent],
+    /// For an operation of the Cart, the index of the order operation it stands for.
+    pub(crate) cart: Option<usize>,
+}
+
+/// Where an operation's roles come from.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum RolesFrom {
+    /// OrderCloud's API reference.
+    Reference,
+    /// A rule of the simulator's, for an operation the reference gives no roles for
+    /// (docs/local-ordercloud.md lists them).
+    Rule,
+    /// Not known: any signed-in caller may call it.
+    Unknown,
+}
+
+/// A parent a path names: its parameter and the schema stored there.
+pub(crate) struct Parent {
+    /// `{buyerID}`.
+    pub(crate) param: &'static str,
+    /// `Buyer`.
+    pub(crate) schema: &'static str,
+}
+
+/// A node of the route tree.
+pub(crate) struct Node {
+    /// The literal segments after it, lower case and in order, and the node each leads to.
+    pub(crate) literals: &'static [(&'static str, usize)],
+    /// The node after a parameter.
+    pub(crate) param: Option<usize>,
+    /// The operations whose path ends here, by index.
+    pub(crate) operations: &'static [usize],
 }
 
 /// The path parameter naming the point of view of an order operation, not a stored parent.
@@ -65,10 +121,20 @@ const DIRECTION: &str = "{direction}";
 /// An operation found for a request, with its path parameters' values.
 pub(crate) struct Call {
     pub(crate) op: &'static Described,
-    /// Its place in [`operations`].
-    pub(crate) index: usize,
     /// `(name, value)` of each path parameter, in path order, decoded.
     pub(crate) params: Vec<(&'static str, String)>,
+}
+
+impl Call {
+    /// The call of the operation at `index` with `params`.
+    pub(crate) fn of(index: usize, params: Vec<(&'static str, String)>) -> Self {
+        Self { op: &described::OPERATIONS[index], params }
+    }
+
+    /// The value of the path parameter `name` (`{orderID}`).
+    pub(crate) fn param(&self, name: &str) -> Option<&str> {
+        self.params.iter().find(|(key, _)| *key == name).map(|(_, value)| value.as_str())
+    }
 }
 
 /// What a request's method and path find among the described operations.
@@ -79,100 +145,172 @@ pub(crate) enum Route {
     Unknown,
 }
 
-/// Finds the operation of `method` and `path` (after `/v1`, its segments still encoded): the
-/// one with the most literal segments when several match.
+/// Finds the operation of `method` and `path` (after `/v1`, its segments still encoded) in
+/// the route tree, a step a segment: at each, a literal segment (in any letter case) before
+/// a parameter, going back to the parameter when the literal leads nowhere.
 pub(crate) fn route(method: &Method, path: &str) -> Route {
-    let segments: Vec<Option<String>> =
-        path.trim_matches('/').split('/').map(crate::incoming::percent_decode).collect();
-    if segments.iter().any(Option::is_none) {
-        return Route::Unknown;
-    }
-    let segments: Vec<String> = segments.into_iter().flatten().collect();
-    let mut best: Option<(usize, Call)> = None;
+    let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+    let mut values = Vec::with_capacity(segments.len());
     let mut methods = Vec::new();
-    for (index, (op, template)) in described::OPERATIONS.iter().zip(templates()).enumerate() {
-        let Some(params) = matches(&template.parts, &segments) else { continue };
-        if !op.method.eq_ignore_ascii_case(method.as_str()) {
-            methods.push(op.method);
-            continue;
-        }
-        if best.as_ref().is_none_or(|(most, _)| template.literals > *most) {
-            best = Some((template.literals, Call { op, index, params }));
-        }
+    let Some(index) = walk(0, &segments, &mut values, method.as_str(), &mut methods) else {
+        return if methods.is_empty() { Route::Unknown } else { Route::WrongMethod(methods) };
+    };
+    let op = &described::OPERATIONS[index];
+    let mut params = Vec::with_capacity(values.len());
+    for (name, value) in op.params.iter().zip(values) {
+        // A value that is not UTF-8 names nothing.
+        let Ok(value) = String::from_utf8(ordercloud_transport::encode::decode(value)) else { return Route::Unknown };
+        params.push((*name, value));
     }
-    match best {
-        Some((_, call)) => Route::Found(call),
-        None if !methods.is_empty() => Route::WrongMethod(methods),
-        None => Route::Unknown,
-    }
+    Route::Found(Call { op, params })
 }
 
-/// An operation's path, split once.
-struct Template {
-    parts: Vec<&'static str>,
-    /// How many of its segments are literal, not parameters.
-    literals: usize,
-}
-
-/// The path of each operation of [`described::OPERATIONS`], in the same order, split into
-/// segments the first time a request is routed.
-fn templates() -> &'static [Template] {
-    static TEMPLATES: OnceLock<Vec<Template>> = OnceLock::new();
-    TEMPLATES.get_or_init(|| {
-        described::OPERATIONS
-            .iter()
-            .map(|op| {
-                let parts: Vec<&'static str> = op.path.trim_matches('/').split('/').collect();
-                let literals = parts.iter().filter(|part| !part.starts_with('{')).count();
-                Template { parts, literals }
-            })
-            .collect()
-    })
-}
-
-/// The path parameters of the template `parts` in `segments`, if it matches.
-fn matches(parts: &[&'static str], segments: &[String]) -> Option<Vec<(&'static str, String)>> {
-    if parts.len() != segments.len() {
-        return None;
-    }
-    let mut params = Vec::new();
-    for (part, segment) in parts.iter().zip(segments) {
-        if part.starts_with('{') {
-            if segment.is_empty() {
-                return None;
+/// The operation for `method` at the end of `segments` from `node`, the parameters' values
+/// (still encoded) in `values`; the methods of the paths that match but not the method in
+/// `methods`.
+fn walk<'a>(
+    node: usize,
+    segments: &[&'a str],
+    values: &mut Vec<&'a str>,
+    method: &str,
+    methods: &mut Vec<&'static str>,
+) -> Option<usize> {
+    let node = &described::ROUTES[node];
+    let Some((segment, rest)) = segments.split_first() else {
+        for &index in node.operations {
+            let op = &described::OPERATIONS[index];
+            if op.method == method {
+                return Some(index);
             }
-            params.push((*part, segment.clone()));
-        } else if !part.eq_ignore_ascii_case(segment) {
-            return None;
+            methods.push(op.method);
+        }
+        return None;
+    };
+    let literal = node
+        .literals
+        .binary_search_by(|(literal, _)| literal.bytes().cmp(segment.bytes().map(|byte| byte.to_ascii_lowercase())));
+    if let Ok(found) = literal {
+        if let Some(index) = walk(node.literals[found].1, rest, values, method, methods) {
+            return Some(index);
         }
     }
-    Some(params)
+    let next = node.param.filter(|_| !segment.is_empty())?;
+    values.push(segment);
+    let found = walk(next, rest, values, method, methods);
+    if found.is_none() {
+        values.pop();
+    }
+    found
+}
+
+/// An organization users belong to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Company {
+    Buyer(String),
+    Supplier(String),
+}
+
+impl Company {
+    /// The collection of its users: `buyers/{id}/users`.
+    pub(crate) fn users(&self) -> String {
+        match self {
+            Self::Buyer(id) => format!("buyers/{}/users", id.to_lowercase()),
+            Self::Supplier(id) => format!("suppliers/{}/users", id.to_lowercase()),
+        }
+    }
+
+    /// Whether `other` is the same organization, its ID in any letter case.
+    pub(crate) fn same(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Self::Buyer(a), Self::Buyer(b)) | (Self::Supplier(a), Self::Supplier(b)) => a.eq_ignore_ascii_case(b),
+            _ => false,
+        }
+    }
+}
+
+/// What kind of caller a request has.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum CallerKind {
+    /// The simulator itself, creating what it is seeded with: every right.
+    Seed,
+    /// An integration's own context (client credentials): the marketplace owner's rights.
+    Admin,
+    /// A buyer user, anonymous shoppers included.
+    Buyer,
+    /// A supplier user.
+    Supplier,
 }
 
 /// Who is calling, as their token says.
-pub(crate) struct Caller<'a> {
-    /// The user's ID (a buyer user, or an anonymous shopper's).
-    pub(crate) user_id: Option<&'a str>,
+pub(crate) struct Caller {
+    pub(crate) kind: CallerKind,
+    /// The user's ID (a user's, or an anonymous shopper's).
+    pub(crate) user_id: Option<String>,
+    /// The username, or the anonymous shopper's ID.
+    pub(crate) username: String,
     /// The user's buyer organization, when known.
-    pub(crate) buyer_id: Option<&'a str>,
-    /// What `GET /v1/me` shows of the user.
-    pub(crate) profile: Option<Value>,
+    pub(crate) buyer_id: Option<String>,
+    /// A supplier user's supplier.
+    pub(crate) supplier_id: Option<String>,
+    /// The token's roles.
+    pub(crate) roles: Vec<String>,
+    pub(crate) anonymous: bool,
+    /// The email address and first name of a user no resource holds (added with `SimUser`).
+    pub(crate) contact: Option<(String, Option<String>)>,
 }
 
-/// What the store needs from the simulator: its clock and fresh IDs.
-pub(crate) trait Clock {
-    /// Now, as RFC 3339 text on the simulator's clock.
-    fn now(&self) -> String;
-    /// A new object ID, as OrderCloud makes them (22 URL-safe characters).
-    fn new_id(&mut self) -> String;
+impl Caller {
+    /// The simulator creating what it is seeded with.
+    pub(crate) fn seed() -> Self {
+        Self {
+            kind: CallerKind::Seed,
+            user_id: None,
+            username: String::new(),
+            buyer_id: None,
+            supplier_id: None,
+            roles: Vec::new(),
+            anonymous: false,
+            contact: None,
+        }
+    }
+
+    /// Whether the token has any of `roles`.
+    pub(crate) fn has_any(&self, roles: &[&str]) -> bool {
+        self.roles.iter().any(|role| roles.contains(&role.as_str()))
+    }
+
+    /// Whether the caller acts for the marketplace owner (or is the seed).
+    pub(crate) fn is_admin(&self) -> bool {
+        matches!(self.kind, CallerKind::Seed | CallerKind::Admin)
+    }
+
+    /// What `GET /v1/me` shows of the caller: a stored user as stored, else what the
+    /// simulator knows. Built when asked for.
+    pub(crate) fn profile(&self, store: &Store) -> Value {
+        let company = match (&self.buyer_id, &self.supplier_id) {
+            (_, Some(supplier)) => Some(Company::Supplier(supplier.clone())),
+            (Some(buyer), None) => Some(Company::Buyer(buyer.clone())),
+            (None, None) => None,
+        };
+        let stored = company
+            .zip(self.user_id.as_deref())
+            .and_then(|(company, id)| store.get(&company.users(), id).cloned().map(output));
+        stored.unwrap_or_else(|| {
+            let (email, first_name) = self.contact.clone().unzip();
+            json!({
+                "ID": self.user_id.as_deref().unwrap_or(&self.username), "Username": self.username,
+                "Email": email, "FirstName": first_name.flatten(), "Active": true,
+            })
+        })
+    }
 }
 
-/// What changed that the rest of the simulator keeps too: a buyer user (who can sign in
-/// and reset a password) created, changed or deleted.
+/// What changed that the rest of the simulator keeps too: a buyer or supplier user (who
+/// can sign in and reset a password) created, changed or deleted.
 #[derive(Debug)]
 pub(crate) enum Effect {
-    UserSaved { buyer_id: String, user: Value },
-    UserDeleted { buyer_id: String, user_id: String },
+    UserSaved { company: Company, user: Value },
+    UserDeleted { company: Company, user_id: String },
 }
 
 /// A request to serve.
@@ -180,11 +318,23 @@ pub(crate) struct Request<'a> {
     pub(crate) call: &'a Call,
     pub(crate) query: &'a [(String, String)],
     pub(crate) body: Option<Value>,
-    pub(crate) caller: &'a Caller<'a>,
+    pub(crate) caller: &'a Caller,
+}
+
+impl Request<'_> {
+    /// A query parameter's value.
+    pub(crate) fn param(&self, name: &str) -> Option<&str> {
+        self.query.iter().find(|(key, _)| key.eq_ignore_ascii_case(name)).map(|(_, value)| value.as_str())
+    }
+
+    /// A path parameter's value (`{orderID}`), or empty.
+    pub(crate) fn path_value(&self, name: &str) -> String {
+        self.call.param(name).unwrap_or_default().to_owned()
+    }
 }
 
 /// Serves `request` from `store`; what else changed comes back as effects.
-pub(crate) fn serve(store: &mut Store, request: &Request<'_>, clock: &mut dyn Clock) -> (Reply, Vec<Effect>) {
+pub(crate) fn serve(store: &mut Store, request: &Request<'_>, clock: &mut Clock) -> (Reply, Vec<Effect>) {
     let mut effects = Vec::new();
     let reply = match serve_inner(store, request, clock, &mut effects) {
         Ok(reply) | Err(reply) => reply,
@@ -195,14 +345,62 @@ pub(crate) fn serve(store: &mut Store, request: &Request<'_>, clock: &mut dyn Cl
 fn serve_inner(
     store: &mut Store,
     request: &Request<'_>,
-    clock: &mut dyn Clock,
+    clock: &mut Clock,
     effects: &mut Vec<Effect>,
 ) -> Result<Reply, Reply> {
     let op = request.call.op;
+    let reply = if op.cart.is_some() || op.id == "Cart.SetActiveCart" {
+        cart::serve(store, request, clock, effects)?
+    } else {
+        serve_operation(store, request, clock, effects)?
+    };
+    Ok(as_described(reply, op))
+}
+
+/// A success answered with the status the description gives the operation (the Cart's
+/// `Submit` is 200 where the order's is 201), and without a body when that is 204.
+fn as_described(mut reply: Reply, op: &Described) -> Reply {
+    if !reply.status.is_success() {
+        return reply;
+    }
+    if let Ok(status) = StatusCode::from_u16(op.status) {
+        reply.status = status;
+    }
+    if reply.status == StatusCode::NO_CONTENT {
+        reply.body = None;
+        reply.written = None;
+    }
+    reply
+}
+
+/// Serves an operation of the description (the Cart's stand in for these).
+fn serve_operation(
+    store: &mut Store,
+    request: &Request<'_>,
+    clock: &mut Clock,
+    effects: &mut Vec<Effect>,
+) -> Result<Reply, Reply> {
+    let op = request.call.op;
+    // An order's own operations (its line items, payments, promotions, worksheet...) only
+    // for those who may see it.
+    access::check_order(store, request)?;
     if let Some(schema) = op.assignment {
         return assignment(store, request, schema);
     }
-    if let Some(reply) = actions::serve(store, request, clock, effects)? {
+    if let Some(answer) = crate::integration_events::serve(store, request) {
+        return answer;
+    }
+    if op.id == "Certs.GetPublicKey" {
+        let id = request.path_value("{ID}");
+        return crate::keys::public_key(&id).map(Reply::ok).ok_or_else(|| not_found("PublicKey", &id));
+    }
+    if let Some(reply) = me::serve(store, request, clock, effects)? {
+        return Ok(reply);
+    }
+    if let Some(reply) = orders::serve(store, request, clock)? {
+        return Ok(reply);
+    }
+    if let Some(reply) = promotions::serve(store, request, clock)? {
         return Ok(reply);
     }
     if !op.stored {
@@ -211,7 +409,7 @@ fn serve_inner(
     let place = Place::of(request)?;
     let reply = objects(store, request, &place, clock, effects)?;
     if let Some(order_id) = place.order_of_line_items().filter(|_| op.method != "GET") {
-        actions::recompute_order(store, &order_id);
+        recompute_order(store, &order_id)?;
     }
     Ok(reply)
 }
@@ -221,10 +419,13 @@ fn objects(
     store: &mut Store,
     request: &Request<'_>,
     place: &Place,
-    clock: &mut dyn Clock,
+    clock: &mut Clock,
     effects: &mut Vec<Effect>,
 ) -> Result<Reply, Reply> {
     let op = request.call.op;
+    if place.item.is_none() && !op.list && matches!(op.method, "GET" | "PUT" | "PATCH" | "DELETE") {
+        return singleton(store, request, place, clock);
+    }
     match (op.method, &place.item) {
         ("GET", None) if op.list => list(store, request, place),
         ("POST", None) if op.body.is_some() => {
@@ -235,37 +436,22 @@ fn objects(
         }
         ("GET", Some(id)) if op.answer.is_some() => {
             parents_exist(store, place)?;
-            store
-                .get(&place.collection, id)
-                .cloned()
-                .map(|object| Reply::ok(output(object)))
-                .ok_or_else(|| missing(op, id))
+            // Written from the store as it is, without a copy.
+            let object = store.get(&place.collection, id).ok_or_else(|| missing(op, id))?;
+            let json = serde_json::to_vec(&Output(object)).map_err(|_| missing(op, id))?;
+            Ok(Reply::ok_written(json.into()))
         }
         ("PUT", Some(id)) if op.body.is_some() => {
             let body = body_object(request)?;
             parents_exist(store, place)?;
-            required(op, &body)?;
-            let existing = store.get(&place.collection, id).cloned();
-            let mut object = without(body, read_only(op.body));
-            let target = object.get("ID").and_then(Value::as_str).unwrap_or(id).to_owned();
-            object.insert("ID".to_owned(), Value::String(target.clone()));
-            keep_read_only(&mut object, existing.as_ref(), op.body, clock);
-            if !target.eq_ignore_ascii_case(id) {
-                store.remove(&place.collection, id);
-            }
-            let object = Value::Object(object);
-            store.put(&place.collection, &target, object.clone());
+            let object = save(store, place, op, id, body, clock)?;
             effects.extend(user_effect(place, &object));
             Ok(Reply::ok(output(object)))
         }
         ("PATCH", Some(id)) if op.body.is_some() => {
             let body = body_object(request)?;
             parents_exist(store, place)?;
-            let mut object = store.get(&place.collection, id).cloned().ok_or_else(|| missing(op, id))?;
-            if let Value::Object(fields) = &mut object {
-                store::merge(fields, without(body, read_only(op.body)));
-            }
-            store.put(&place.collection, id, object.clone());
+            let object = patch(store, &place.collection, op, id, body)?;
             effects.extend(user_effect(place, &object));
             Ok(Reply::ok(output(object)))
         }
@@ -274,13 +460,84 @@ fn objects(
             if !store.remove(&place.collection, id) {
                 return Err(missing(op, id));
             }
-            if let Some(buyer_id) = place.buyer_of_users() {
-                effects.push(Effect::UserDeleted { buyer_id, user_id: id.clone() });
+            if let Some(company) = place.company_of_users() {
+                effects.push(Effect::UserDeleted { company, user_id: id.clone() });
             }
             Ok(Reply::no_content())
         }
         _ => Err(not_simulated(op)),
     }
+}
+
+/// A resource there is one of, at a path with no ID (`/integrations/ErrorConfig`, the
+/// marketplace's configurations): got, saved (created or replaced), patched and deleted
+/// whole; `NotFound` before it is saved.
+fn singleton(store: &mut Store, request: &Request<'_>, place: &Place, clock: &Clock) -> Result<Reply, Reply> {
+    /// The key the one object is kept under.
+    const ONE: &str = "configuration";
+    let op = request.call.op;
+    let absent = || not_found(op.answer.or(op.body).unwrap_or("Object"), "");
+    parents_exist(store, place)?;
+    match op.method {
+        "GET" => store.get(&place.collection, ONE).cloned().map(|object| Reply::ok(output(object))).ok_or_else(absent),
+        "PUT" => {
+            let body = body_object(request)?;
+            required(op, &body)?;
+            let existing = store.get(&place.collection, ONE).cloned();
+            let mut object = without(body, op.read_only);
+            keep_read_only(&mut object, existing.as_ref(), op, clock);
+            store.put(&place.collection, ONE, Value::Object(object.clone()));
+            Ok(Reply::ok(output(Value::Object(object))))
+        }
+        "PATCH" => {
+            store.get(&place.collection, ONE).ok_or_else(absent)?;
+            Ok(Reply::ok(output(patch(store, &place.collection, op, ONE, body_object(request)?)?)))
+        }
+        _ => match store.remove(&place.collection, ONE) {
+            true => Ok(Reply::no_content()),
+            false => Err(absent()),
+        },
+    }
+}
+
+/// Replaces the object `id` of `place` with `body` (creating it when there is none): its
+/// read-only fields the server's, an `ID` in the body moving it.
+pub(crate) fn save(
+    store: &mut Store,
+    place: &Place,
+    op: &Described,
+    id: &str,
+    body: Map<String, Value>,
+    clock: &Clock,
+) -> Result<Value, Reply> {
+    required(op, &body)?;
+    let existing = store.get(&place.collection, id).cloned();
+    let mut object = without(body, op.read_only);
+    let target = object.get("ID").and_then(Value::as_str).unwrap_or(id).to_owned();
+    object.insert("ID".to_owned(), Value::String(target.clone()));
+    keep_read_only(&mut object, existing.as_ref(), op, clock);
+    if !target.eq_ignore_ascii_case(id) {
+        store.remove(&place.collection, id);
+    }
+    let object = Value::Object(object);
+    store.put(&place.collection, &target, object.clone());
+    Ok(object)
+}
+
+/// Merges `body` into the object `id` of `collection`, as OrderCloud's PATCH does.
+pub(crate) fn patch(
+    store: &mut Store,
+    collection: &str,
+    op: &Described,
+    id: &str,
+    body: Map<String, Value>,
+) -> Result<Value, Reply> {
+    let mut object = store.get(collection, id).cloned().ok_or_else(|| missing(op, id))?;
+    if let Value::Object(fields) = &mut object {
+        store::merge(fields, without(body, op.read_only));
+    }
+    store.put(collection, id, object.clone());
+    Ok(object)
 }
 
 /// Where an operation's objects are: the collection, the item's ID for an item operation,
@@ -295,13 +552,12 @@ pub(crate) struct Place {
 impl Place {
     /// The place of `request`'s operation. A personal path (`/me/...`) is the signed-in user's
     /// own collection.
-    fn of(request: &Request<'_>) -> Result<Self, Reply> {
+    pub(crate) fn of(request: &Request<'_>) -> Result<Self, Reply> {
         let op = request.call.op;
         let parts: Vec<&str> = op.path.trim_matches('/').split('/').filter(|part| *part != DIRECTION).collect();
-        let mut values = request.call.params.iter().filter(|(name, _)| *name != DIRECTION).map(|(_, value)| value);
         let mut collection = String::new();
         if parts.first() == Some(&"me") {
-            let user = request.caller.user_id.ok_or_else(invalid_token)?;
+            let user = request.caller.user_id.as_deref().ok_or_else(invalid_token)?;
             collection = format!("me:{}", user.to_lowercase());
         }
         let mut parents = Vec::new();
@@ -309,13 +565,19 @@ impl Place {
         let last = parts.len().saturating_sub(1);
         for (index, part) in parts.iter().enumerate() {
             if part.starts_with('{') {
-                let value = values.next().cloned().unwrap_or_default();
-                if index == last && matches!(op.method, "GET" | "PUT" | "PATCH" | "DELETE") && !op.list {
-                    item = Some(value);
-                } else {
-                    parents.push((collection.clone(), value.clone(), schema_of(&parts[..=index])));
-                    collection.push('/');
-                    collection.push_str(&value.to_lowercase());
+                let value = request.path_value(part);
+                match op.parents.iter().find(|parent| parent.param == *part) {
+                    Some(parent) => {
+                        parents.push((collection.clone(), value.clone(), parent.schema));
+                        collection.push('/');
+                        collection.push_str(&value.to_lowercase());
+                    }
+                    None if index == last => item = Some(value),
+                    // A parameter of an action's path that names no stored parent.
+                    None => {
+                        collection.push('/');
+                        collection.push_str(&value.to_lowercase());
+                    }
                 }
             } else if *part != "me" {
                 if !collection.is_empty() {
@@ -328,7 +590,7 @@ impl Place {
     }
 
     /// The order whose line items this place holds (`orders/{orderID}/lineitems`).
-    fn order_of_line_items(&self) -> Option<String> {
+    pub(crate) fn order_of_line_items(&self) -> Option<String> {
         let mut parts = self.collection.split('/');
         match (parts.next(), parts.next(), parts.next(), parts.next()) {
             (Some("orders"), Some(order), Some("lineitems"), None) => Some(order.to_owned()),
@@ -336,34 +598,21 @@ impl Place {
         }
     }
 
-    /// The buyer whose users this place holds (`buyers/{buyerID}/users`).
-    fn buyer_of_users(&self) -> Option<String> {
+    /// The organization whose users this place holds (`buyers/{buyerID}/users`,
+    /// `suppliers/{supplierID}/users`).
+    fn company_of_users(&self) -> Option<Company> {
         let mut parts = self.collection.split('/');
-        match (parts.next(), parts.next(), parts.next(), parts.next()) {
-            (Some("buyers"), Some(buyer), Some("users"), None) => {
-                self.parents.first().map(|(_, id, _)| id.clone()).or(Some(buyer.to_owned()))
-            }
+        let (kind, _, users, end) = (parts.next(), parts.next(), parts.next(), parts.next());
+        let id = self.parents.first().map(|(_, id, _)| id.clone())?;
+        match (kind, users, end) {
+            (Some("buyers"), Some("users"), None) => Some(Company::Buyer(id)),
+            (Some("suppliers"), Some("users"), None) => Some(Company::Supplier(id)),
             _ => None,
         }
     }
 }
 
-/// The schema stored at the path `parts` (`buyers/{buyerID}`), as its get operation answers;
-/// `Object` when none says.
-fn schema_of(parts: &[&str]) -> &'static str {
-    let path = format!("/{}", parts.join("/"));
-    described::OPERATIONS
-        .iter()
-        .find(|op| op.method == "GET" && !op.list && op.path.eq_ignore_ascii_case(&path))
-        .or_else(|| {
-            let with_direction = path.replacen("/orders/", "/orders/{direction}/", 1);
-            described::OPERATIONS.iter().find(|op| op.method == "GET" && !op.list && op.path == with_direction)
-        })
-        .and_then(|op| op.answer)
-        .unwrap_or("Object")
-}
-
-fn parents_exist(store: &Store, place: &Place) -> Result<(), Reply> {
+pub(crate) fn parents_exist(store: &Store, place: &Place) -> Result<(), Reply> {
     for (collection, id, schema) in &place.parents {
         // What a personal collection holds is the user's own, with no stored parent.
         if collection.starts_with("me:") {
@@ -407,25 +656,8 @@ fn products_in_catalog(store: &Store, request: &Request<'_>) -> Option<std::coll
 
 /// The list options of `request`, its operation's own parameters aside.
 pub(crate) fn list_query(request: &Request<'_>) -> Result<ListQuery, Reply> {
-    let own = own_parameters(request.call.op);
-    ListQuery::parse(request.query, &own).map_err(|error| Reply::bad_request(error.code, &error.message))
-}
-
-/// The query parameters an operation takes besides the list options (which filters are not).
-fn own_parameters(op: &Described) -> Vec<&'static str> {
-    match op.id {
-        "Products.List" => vec!["catalogID", "categoryID", "supplierID"],
-        "Me.ListProducts" => vec!["catalogID", "categoryID", "sellerID"],
-        "Me.ListCategories" => vec!["catalogID", "productID"],
-        "Me.ListSpecs" | "Me.GetCategory" | "Me.GetSpec" => vec!["catalogID"],
-        "Orders.List" | "Me.ListOrders" | "LineItems.ListAcrossOrders" | "Me.ListApprovableOrders" => {
-            vec!["buyerID", "supplierID", "from", "to"]
-        }
-        "Users.List" | "SupplierUsers.List" => vec!["userGroupID"],
-        "Shipments.List" | "Me.ListShipments" | "Me.ListShipmentItems" => vec!["orderID"],
-        "OrderReturns.List" => vec!["approvable"],
-        _ => Vec::new(),
-    }
+    ListQuery::parse(request.query, request.call.op.query)
+        .map_err(|error| Reply::bad_request(error.code, &error.message))
 }
 
 /// Creates `body` in `place`'s collection: its ID given or generated, its read-only fields the
@@ -435,11 +667,11 @@ pub(crate) fn create(
     place: &Place,
     op: &Described,
     body: Map<String, Value>,
-    clock: &mut dyn Clock,
+    clock: &mut Clock,
 ) -> Result<Value, Reply> {
     parents_exist(store, place)?;
     required(op, &body)?;
-    let mut object = without(body, read_only(op.body));
+    let mut object = without(body, op.read_only);
     let id = match object.get("ID").and_then(Value::as_str).filter(|id| !id.is_empty()) {
         Some(id) => id.to_owned(),
         None => clock.new_id(),
@@ -453,7 +685,7 @@ pub(crate) fn create(
         ));
     }
     object.insert("ID".to_owned(), Value::String(id.clone()));
-    keep_read_only(&mut object, None, op.body, clock);
+    keep_read_only(&mut object, None, op, clock);
     let object = Value::Object(object);
     store.put(&place.collection, &id, object.clone());
     Ok(object)
@@ -461,28 +693,20 @@ pub(crate) fn create(
 
 /// Sets the read-only fields the server keeps: those of `existing`, and a new object's
 /// `DateCreated`.
-fn keep_read_only(object: &mut Map<String, Value>, existing: Option<&Value>, schema: Option<&str>, clock: &dyn Clock) {
-    let fields = read_only(schema);
+fn keep_read_only(object: &mut Map<String, Value>, existing: Option<&Value>, op: &Described, clock: &Clock) {
     match existing.and_then(Value::as_object) {
         Some(existing) => {
-            for field in fields {
+            for field in op.read_only {
                 if let Some(value) = existing.get(*field) {
                     object.insert((*field).to_owned(), value.clone());
                 }
             }
         }
-        None if fields.contains(&"DateCreated") => {
-            object.insert("DateCreated".to_owned(), Value::String(clock.now()));
+        None if op.read_only.contains(&"DateCreated") => {
+            object.insert("DateCreated".to_owned(), Value::String(clock.now_text()));
         }
         None => {}
     }
-}
-
-/// The read-only fields of `schema`.
-pub(crate) fn read_only(schema: Option<&str>) -> &'static [&'static str] {
-    schema
-        .and_then(|schema| described::READ_ONLY.iter().find(|(name, _)| *name == schema))
-        .map_or(&[], |(_, fields)| fields)
 }
 
 /// The fields of `body` the operation requires but lacks, as OrderCloud refuses them.
@@ -515,6 +739,23 @@ pub(crate) fn body_object(request: &Request<'_>) -> Result<Map<String, Value>, R
     }
 }
 
+/// An object written as answered, from where it is: write-only fields (a password) are
+/// never sent back.
+struct Output<'a>(&'a Value);
+
+impl serde::Serialize for Output<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let Value::Object(fields) = self.0 else { return self.0.serialize(serializer) };
+        let shown = fields.iter().filter(|(key, _)| !key.eq_ignore_ascii_case("Password"));
+        let mut map = serializer.serialize_map(None)?;
+        for (key, value) in shown {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
 /// An object as answered: write-only fields (a password) are never sent back.
 pub(crate) fn output(object: Value) -> Value {
     match object {
@@ -524,7 +765,7 @@ pub(crate) fn output(object: Value) -> Value {
 }
 
 fn user_effect(place: &Place, object: &Value) -> Option<Effect> {
-    place.buyer_of_users().map(|buyer_id| Effect::UserSaved { buyer_id, user: object.clone() })
+    place.company_of_users().map(|company| Effect::UserSaved { company, user: object.clone() })
 }
 
 /// Saves, lists or deletes assignments of `schema`, by the fields and path parameters given.
@@ -581,7 +822,7 @@ fn assignment(store: &mut Store, request: &Request<'_>, schema: &str) -> Result<
     }
 }
 
-fn missing(op: &Described, id: &str) -> Reply {
+pub(crate) fn missing(op: &Described, id: &str) -> Reply {
     not_found(op.answer.or(op.body).unwrap_or("Object"), id)
 }
 
@@ -612,17 +853,81 @@ pub(crate) fn dump(store: &Store) -> Value {
     })
 }
 
+/// The operation at `index` of the table.
+pub(crate) fn operation(index: usize) -> &'static Described {
+    &described::OPERATIONS[index]
+}
+
 /// Every operation of the description.
+#[cfg(test)]
 pub(crate) fn operations() -> impl Iterator<Item = &'static Described> {
     described::OPERATIONS.iter()
 }
 
-/// `body` with its top-level property names in `schema`'s letter case when they match one
-/// in another (OrderCloud reads JSON property names in any case); others as they are.
-pub(crate) fn with_schema_names(body: Value, schema: Option<&str>) -> Value {
-    let fields = schema.and_then(|schema| described::FIELDS.iter().find(|(name, _)| *name == schema));
-    match fields {
-        Some((_, fields)) => crate::incoming::with_field_names(body, fields),
-        None => body,
+/// `body` with its top-level property names in the letter case of `op`'s body schema when
+/// they match one in another (OrderCloud reads JSON property names in any case); others as
+/// they are.
+pub(crate) fn with_schema_names(body: Value, op: &Described) -> Value {
+    crate::incoming::with_field_names(body, op.fields)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The path of `op` with each parameter given a value that is no literal anywhere.
+    fn concrete(op: &Described) -> String {
+        op.path.split('/').map(|part| if part.starts_with('{') { "x-1" } else { part }).collect::<Vec<_>>().join("/")
+    }
+
+    #[test]
+    fn every_operation_is_found_at_its_own_path_in_any_letter_case() {
+        for op in operations() {
+            let method = Method::from_bytes(op.method.as_bytes()).unwrap();
+            for path in [concrete(op), concrete(op).to_uppercase().replace("X-1", "x-1")] {
+                match route(&method, &path) {
+                    Route::Found(call) => {
+                        assert_eq!(call.op.id, op.id, "{} {path}", op.method);
+                        assert!(call.params.iter().all(|(_, value)| value == "x-1"), "{path}");
+                        assert_eq!(call.params.len(), op.params.len());
+                    }
+                    _ => panic!("{} {path} is not routed", op.method),
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_literal_comes_before_a_parameter_and_the_parameter_after_a_dead_end() {
+        let found = |method: Method, path: &str| match route(&method, path) {
+            Route::Found(call) => (call.op.id, call.params.into_iter().map(|(_, value)| value).collect::<Vec<_>>()),
+            _ => panic!("{path} is not routed"),
+        };
+        assert_eq!(found(Method::PUT, "/cart/shipto").0, "Cart.SetShippingAddress");
+        assert_eq!(found(Method::PUT, "/cart/o-1"), ("Cart.SetActiveCart", vec!["o-1".to_owned()]));
+        // `assignments` is a literal under /catalogs, but a catalog may be named so too.
+        assert_eq!(found(Method::GET, "/catalogs/assignments").0, "Catalogs.ListAssignments");
+        assert_eq!(found(Method::GET, "/catalogs/assignments/categories").0, "Categories.List");
+        assert_eq!(found(Method::GET, "/products/a%20b%2Fc"), ("Products.Get", vec!["a b/c".to_owned()]));
+        match route(&Method::DELETE, "/me/register") {
+            Route::WrongMethod(methods) => assert_eq!(methods, ["PUT"]),
+            _ => panic!("DELETE /me/register"),
+        }
+        for unknown in ["", "/", "/nothing", "/products//specs", "/products/%FF"] {
+            assert!(matches!(route(&Method::GET, unknown), Route::Unknown), "{unknown:?}");
+        }
+    }
+
+    #[test]
+    fn roles_the_reference_does_not_give_come_from_the_rules() {
+        let op = |id: &str| operations().find(|op| op.id == id).unwrap();
+        assert_eq!(
+            (op("Cart.Submit").roles, op("Cart.Submit").roles_from),
+            (&["FullAccess", "Shopper"][..], RolesFrom::Rule)
+        );
+        assert_eq!(op("Orders.Get").roles_from, RolesFrom::Reference);
+        assert_eq!(op("Bundles.Create").roles, ["FullAccess", "BundleAdmin"]);
+        assert_eq!(op("Me.RevokeTokens").roles_from, RolesFrom::Unknown);
+        assert!(operations().filter(|op| op.roles_from == RolesFrom::Unknown).count() <= 2);
     }
 }
