@@ -84,6 +84,14 @@ fn plan(state: &mut State, request: &Incoming<'_>) -> Option<Plan> {
         }
         None => (call.op, order_of(&call.params)),
     };
+    // Who may see the order: an order the caller may not see is answered as any other
+    // request (404), never handed to a middleware or changed by its answer.
+    if call.op.cart.is_none() {
+        let caller = routes::caller(state, holder.clone());
+        if !resources::may_call_on_order(&state.store, &call, &caller) {
+            return None;
+        }
+    }
     let need = match target.id {
         "IntegrationEvents.EstimateShipping" => Some(Need::Checkout(Step::ShippingRates)),
         "IntegrationEvents.Calculate" => Some(Need::Checkout(Step::Calculate)),

@@ -558,3 +558,43 @@ async fn the_cart_calls_out_as_the_order_it_stands_for() {
     assert_eq!(calls[3].body["Route"], "v1/cart/submit");
     assert_eq!(simulator.requests().count("POST", "/v1/cart/submit"), 1);
 }
+
+#[tokio::test]
+async fn another_buyers_order_is_never_handed_to_a_middleware() {
+    const OTHER: &str = "shop-b2";
+    let simulator = Simulator::builder()
+        .api_client(SimApiClient::new(ADMIN).with_secret(SECRET).with_roles(["FullAccess"]))
+        .api_client(SimApiClient::new(SHOP).with_roles(["Shopper", "MeAdmin"]).with_buyer("b1"))
+        .api_client(SimApiClient::new(OTHER).with_roles(["Shopper", "MeAdmin"]).with_buyer("b2"))
+        .resource("/buyers", json!({"ID": "b1", "Name": "Buyer", "Active": true}))
+        .resource("/buyers", json!({"ID": "b2", "Name": "Other buyer", "Active": true}))
+        .resource("/buyers/b1/users", json!({"ID": "u1", "Username": "jdoe", "FirstName": "Jo", "LastName": "Doe", "Email": "jdoe@example.com", "Password": "Old-Passw0rd1", "Active": true}))
+        .resource("/buyers/b2/users", json!({"ID": "u2", "Username": "mallory", "FirstName": "Mal", "LastName": "Lory", "Email": "m@example.com", "Password": "Old-Passw0rd1", "Active": true}))
+        .resource("/priceschedules", json!({"ID": "p1", "Name": "P1", "PriceBreaks": [{"Quantity": 1, "Price": 50.0}]}))
+        .resource("/products", json!({"ID": "p1", "Name": "Product", "Active": true, "DefaultPriceScheduleID": "p1"}))
+        .start()
+        .await
+        .unwrap();
+    let (url, calls) =
+        receiver(Arc::new(|_, _| Some((200, r#"{"ShippingTotal": 1, "TaxTotal": 1}"#.to_owned())))).await;
+    let admin = admin_token(&simulator).await;
+    let event = json!({"ID": "checkout", "Name": "C", "EventType": "OrderCheckout", "CustomImplementationUrl": url, "HashKey": EVENT_KEY});
+    call(&simulator, "POST", "/v1/integrationEvents", Some(&admin), Some(event)).await;
+    for client in [SHOP, OTHER] {
+        let assign = json!({"OrderCheckoutIntegrationEventID": "checkout"});
+        call(&simulator, "PATCH", &format!("/v1/apiclients/{client}"), Some(&admin), Some(assign)).await;
+    }
+    let jdoe = shopper_token(&simulator).await;
+    let (order_id, _) = order_with_a_line(&simulator, &jdoe).await;
+    let mallory =
+        token(&simulator, &format!("grant_type=password&client_id={OTHER}&username=mallory&password=Old-Passw0rd1"))
+            .await;
+    for step in ["calculate", "estimateshipping"] {
+        let path = format!("/v1/orders/Outgoing/{order_id}/{step}");
+        let (status, answer) = call(&simulator, "POST", &path, Some(&mallory), None).await;
+        assert_eq!((status, answer["Errors"][0]["ErrorCode"].as_str()), (404, Some("NotFound")), "{step}: {answer}");
+    }
+    assert!(calls.lock().unwrap().is_empty(), "the middleware heard nothing of another buyer's order");
+    let (status, order) = call(&simulator, "GET", &format!("/v1/orders/Outgoing/{order_id}"), Some(&jdoe), None).await;
+    assert_eq!((status, order["TaxCost"].as_f64()), (200, Some(0.0)), "{order}");
+}

@@ -314,6 +314,13 @@ pub(crate) enum Effect {
 }
 
 /// A request to serve.
+/// Whether `caller` may make `call` on the order it names, if it names one (`access`'s rule,
+/// for a request that is handled outside `serve`: the integration events).
+pub(crate) fn may_call_on_order(store: &Store, call: &Call, caller: &Caller) -> bool {
+    let request = Request { call, query: &[], body: None, caller };
+    access::check_order(store, &request).is_ok()
+}
+
 pub(crate) struct Request<'a> {
     pub(crate) call: &'a Call,
     pub(crate) query: &'a [(String, String)],
