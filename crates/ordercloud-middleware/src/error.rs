@@ -43,17 +43,23 @@ pub enum VerifyError {
     /// OrderCloud refused the token when asked (a token without `kid`, checked with
     /// `GET /v1/me`), or says its user is not active.
     Rejected,
-    /// OrderCloud could not be asked (a key or `GET /v1/me` failed in transport or with a
-    /// server error): not the token's fault. Not cached; the next call asks again.
+    /// OrderCloud could not be asked (a key or `GET /v1/me` failed in transport, with a
+    /// server error, or was rate limited): not the token's fault. Remembered for
+    /// [`UNAVAILABLE_LIFETIME`](crate::UNAVAILABLE_LIFETIME), so a failing call is not
+    /// repeated by every request.
     Unavailable(ordercloud_transport::Error),
+    /// More key IDs, or tokens without one, came to be looked up than
+    /// [`LOOKUPS_PER_SECOND`](crate::LOOKUPS_PER_SECOND) allows: a storm of made-up tokens
+    /// does not become a storm of calls to OrderCloud. Not the token's fault: try again.
+    TooManyLookups,
 }
 
 impl VerifyError {
-    /// The status a service answers with: `503` for [`Unavailable`](Self::Unavailable),
-    /// `401` for the rest.
+    /// The status a service answers with: `503` for [`Unavailable`](Self::Unavailable) and
+    /// [`TooManyLookups`](Self::TooManyLookups), `401` for the rest.
     pub fn status(&self) -> StatusCode {
         match self {
-            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Unavailable(_) | Self::TooManyLookups => StatusCode::SERVICE_UNAVAILABLE,
             _ => StatusCode::UNAUTHORIZED,
         }
     }
@@ -62,7 +68,7 @@ impl VerifyError {
     /// refused token, or `ServiceUnavailable`.
     pub fn error_code(&self) -> &'static str {
         match self {
-            Self::Unavailable(_) => "ServiceUnavailable",
+            Self::Unavailable(_) | Self::TooManyLookups => "ServiceUnavailable",
             _ => "InvalidToken",
         }
     }
@@ -88,6 +94,7 @@ impl fmt::Display for VerifyError {
             Self::BadSignature => f.write_str("the access token's signature does not verify"),
             Self::Rejected => f.write_str("OrderCloud refused the access token"),
             Self::Unavailable(_) => f.write_str("OrderCloud could not be asked to verify the access token"),
+            Self::TooManyLookups => f.write_str("too many new keys and tokens to look up with OrderCloud just now"),
         }
     }
 }

@@ -85,7 +85,7 @@ pub use ordercloud_transport::{ApiClient, Error};
 pub use signed::{DEFAULT_BODY_LIMIT, HashKey, OC_HASH_HEADER, SignedBodyError};
 pub use verified::VerifiedToken;
 pub use verifier::{
-    CACHE_CAPACITY, DEFAULT_LEEWAY, KEY_LIFETIME, ME_LIFETIME, TokenVerifier, UNAVAILABLE_LIFETIME,
+    CACHE_CAPACITY, DEFAULT_LEEWAY, KEY_LIFETIME, LOOKUPS_PER_SECOND, ME_LIFETIME, TokenVerifier, UNAVAILABLE_LIFETIME,
     UNKNOWN_KEY_LIFETIME,
 };
 pub use webhook::{PreHookResponse, WebhookMessage, WebhookPayload};

@@ -34,6 +34,14 @@ pub const UNAVAILABLE_LIFETIME: Duration = Duration::from_secs(5);
 /// How long OrderCloud's word on a token without a key ID (`GET /v1/me`) is kept.
 pub const ME_LIFETIME: Duration = Duration::from_secs(60);
 
+/// The most calls to OrderCloud the verifier makes in a second to look up a key ID or a
+/// token without one; beyond, a token that needs one is [`VerifyError::TooManyLookups`].
+/// Tokens whose key is already kept cost no call.
+pub const LOOKUPS_PER_SECOND: u32 = 20;
+
+/// How long a lookup refused for the budget is remembered for its key ID or token.
+const TOO_MANY_LIFETIME: Duration = Duration::from_secs(1);
+
 /// The most key IDs, and the most tokens checked with `GET /v1/me`, remembered at once.
 pub const CACHE_CAPACITY: usize = 1024;
 
@@ -95,6 +103,21 @@ enum Allowed {
 struct Caches {
     keys: FlightCache<RsaKey, VerifyErrorKind>,
     me: FlightCache<(), VerifyErrorKind>,
+    /// The lookups made in the current second: its start and how many.
+    lookups: std::sync::Mutex<(std::time::Instant, u32)>,
+}
+
+impl Caches {
+    /// Whether one more lookup fits in this second's budget (and counts it).
+    fn take_lookup(&self) -> bool {
+        let mut lookups = self.lookups.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let now = std::time::Instant::now();
+        if now.duration_since(lookups.0) >= Duration::from_secs(1) {
+            *lookups = (now, 0);
+        }
+        lookups.1 += 1;
+        lookups.1 <= LOOKUPS_PER_SECOND
+    }
 }
 
 /// A failure kept in a cache: what every caller that finds it gets.
@@ -103,6 +126,7 @@ enum VerifyErrorKind {
     UnknownKey,
     Rejected,
     Unavailable(Error),
+    TooManyLookups,
 }
 
 impl From<VerifyErrorKind> for VerifyError {
@@ -111,6 +135,7 @@ impl From<VerifyErrorKind> for VerifyError {
             VerifyErrorKind::UnknownKey => Self::UnknownKey,
             VerifyErrorKind::Rejected => Self::Rejected,
             VerifyErrorKind::Unavailable(error) => Self::Unavailable(error),
+            VerifyErrorKind::TooManyLookups => Self::TooManyLookups,
         }
     }
 }
@@ -130,7 +155,11 @@ impl TokenVerifier {
             audiences: vec![root],
             leeway: DEFAULT_LEEWAY,
         };
-        let caches = Caches { keys: FlightCache::new(CACHE_CAPACITY), me: FlightCache::new(CACHE_CAPACITY) };
+        let caches = Caches {
+            keys: FlightCache::new(CACHE_CAPACITY),
+            me: FlightCache::new(CACHE_CAPACITY),
+            lookups: std::sync::Mutex::new((std::time::Instant::now(), 0)),
+        };
         Self { config: Arc::new(config), caches: Arc::new(caches) }
     }
 
@@ -248,6 +277,9 @@ impl TokenVerifier {
 
     /// `GET {host}/oauth/certs/{kid}`, anonymous, and how long to keep what it says.
     async fn fetch_key(&self, kid: &str) -> (Result<RsaKey, VerifyErrorKind>, Duration) {
+        if !self.caches.take_lookup() {
+            return (Err(VerifyErrorKind::TooManyLookups), TOO_MANY_LIFETIME);
+        }
         let answer = self
             .config
             .client
@@ -279,6 +311,9 @@ impl TokenVerifier {
             #[serde(rename = "Active", default)]
             active: Option<bool>,
         }
+        if !self.caches.take_lookup() {
+            return (Err(VerifyErrorKind::TooManyLookups), TOO_MANY_LIFETIME);
+        }
         let answer = self
             .config
             .client
@@ -290,9 +325,7 @@ impl TokenVerifier {
         match answer {
             Ok(me) if me.active != Some(false) => (Ok(()), ME_LIFETIME),
             Ok(_) => (Err(VerifyErrorKind::Rejected), ME_LIFETIME),
-            Err(error)
-                if error.status().is_some_and(|status| status.is_client_error()) || error.is_invalid_request() =>
-            {
+            Err(error) if refuses_the_token(&error) || error.is_invalid_request() => {
                 (Err(VerifyErrorKind::Rejected), ME_LIFETIME)
             }
             Err(error) => (Err(VerifyErrorKind::Unavailable(error)), UNAVAILABLE_LIFETIME),
@@ -312,11 +345,18 @@ impl fmt::Debug for TokenVerifier {
     }
 }
 
-/// Whether OrderCloud refused the key request for what it asked (a 4xx: no such key), or
-/// answered something that is no key (a 2xx that does not read), or nothing could be asked
-/// (a key ID that cannot be a path segment): the key ID is unknown, not OrderCloud down.
+/// Whether OrderCloud refused the key request for what it asked (a 4xx but a rate limit or
+/// a timeout: no such key), or answered something that is no key (a 2xx that does not
+/// read), or nothing could be asked (a key ID that cannot be a path segment): the key ID is
+/// unknown, not OrderCloud down.
 fn is_refusal(error: &Error) -> bool {
-    error.is_invalid_request() || error.status().is_some_and(|status| status.is_client_error() || status.is_success())
+    error.is_invalid_request() || refuses_the_token(error) || error.status().is_some_and(|status| status.is_success())
+}
+
+/// Whether an answer is a 4xx about the request itself: not `408` or `429`, which say to
+/// come back later and are kept as [`VerifyError::Unavailable`].
+fn refuses_the_token(error: &Error) -> bool {
+    error.status().is_some_and(|status| status.is_client_error() && status.as_u16() != 408 && status.as_u16() != 429)
 }
 
 /// The API's URL without `/v1`: `https://sandboxapi.ordercloud.io`.
