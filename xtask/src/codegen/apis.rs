@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 use super::examples::example;
 use super::models::{ensure_period, named};
 use super::names::{ident, kebab_case, screaming, snake_case};
-use super::spec::{Answer, Op, Param, ParamKind, Resource, Section, Spec, Ty};
+use super::spec::{Answer, Body, Op, Param, ParamKind, Property, Resource, Section, Spec, Ty};
 use super::{Files, doc, header};
 
 pub(crate) fn write(spec: &Spec, files: &mut Files) {
@@ -199,13 +199,7 @@ fn resource_file(spec: &Spec, section: &Section, resource: &Resource) -> String 
         }
         if let Some(body) = &op.body {
             let argument = ident(&snake_case(&body.schema));
-            let by_country: Vec<String> = spec
-                .schema(&body.schema)
-                .filter(|_| !body.partial && !body.optional)
-                .map(|schema| &schema.properties[..])
-                .unwrap_or(&[])
-                .iter()
-                .filter(|property| !property.required_for_countries.is_empty())
+            let by_country: Vec<String> = required_by_country(spec, body)
                 .map(|property| {
                     let countries: Vec<String> =
                         property.required_for_countries.iter().map(|country| format!("\"{country}\"")).collect();
@@ -250,6 +244,14 @@ fn resource_file(spec: &Spec, section: &Section, resource: &Resource) -> String 
     out.push_str("}\n");
     out.push_str(&requests);
     out
+}
+
+/// The fields of a whole body (not a PATCH's, not an optional one) that some countries
+/// require (`x-required-for-countries`).
+fn required_by_country<'a>(spec: &'a Spec, body: &Body) -> impl Iterator<Item = &'a Property> {
+    let checked = !body.partial && !body.optional;
+    let properties = spec.schema(&body.schema).filter(|_| checked).map_or(&[][..], |schema| &schema.properties[..]);
+    properties.iter().filter(|property| !property.required_for_countries.is_empty())
 }
 
 /// What a list operation takes, as the `ListFields` its options are checked against.
@@ -373,13 +375,7 @@ fn method_doc(spec: &Spec, section: &Section, resource: &Resource, op: &Op) -> S
                 )
                 .ok();
             }
-            let by_country: Vec<String> = spec
-                .schema(&body.schema)
-                .filter(|_| !body.partial && !body.optional)
-                .map(|schema| &schema.properties[..])
-                .unwrap_or(&[])
-                .iter()
-                .filter(|property| !property.required_for_countries.is_empty())
+            let by_country: Vec<String> = required_by_country(spec, body)
                 .map(|property| format!("`{}` ({})", property.json, property.required_for_countries.join(", ")))
                 .collect();
             if !by_country.is_empty() {
@@ -616,7 +612,11 @@ fn manifest(spec: &Spec, section: &Section) -> String {
     let mut out = header(spec, "#");
     let handles: Vec<&str> = section.resources.iter().map(|resource| resource.tag.as_str()).collect();
     let description = format!("OrderCloud's {} API for Rust: {}", section.title, handles.join(", "));
-    let description = if description.len() > 200 { format!("{}...", &description[..197]) } else { description };
+    let description = if description.chars().count() > 200 {
+        format!("{}...", description.chars().take(197).collect::<String>())
+    } else {
+        description
+    };
     write!(
         out,
         r#"[package]

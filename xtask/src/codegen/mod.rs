@@ -37,6 +37,16 @@ pub(crate) fn header(spec: &Spec, comment: &str) -> String {
     )
 }
 
+/// `text` as a Rust raw string literal, with enough `#`s that nothing in it ends the
+/// literal early (`r#"..."#`, or `r##"..."##` for text holding `"#`).
+pub(crate) fn raw_string(text: &str) -> String {
+    let mut hashes = String::from("#");
+    while text.contains(&format!("\"{hashes}")) {
+        hashes.push('#');
+    }
+    format!("r{hashes}\"{text}\"{hashes}")
+}
+
 /// `text` as doc comment lines (`///`, or `//!` for a module), each prefixed with
 /// `indent`, wrapped at about 100 characters; blank lines stay paragraph breaks.
 pub(crate) fn doc(text: &str, indent: &str) -> String {

@@ -8,15 +8,12 @@ use std::fmt::Write as _;
 
 use super::apis::method;
 use super::names::ident;
-use super::spec::{Op, ParamKind, Spec};
-use super::{Files, header};
+use super::spec::{LIST_PARAMETERS, Op, ParamKind, Spec};
+use super::{Files, header, raw_string};
 use crate::json::Json;
 
 const RECORDING: &str = "spec/today/recorded.json";
 const FILE: &str = "crates/ordercloud/tests/recorded/calls.rs";
-
-/// The list options the JS SDK takes beside an operation's own query parameters.
-const LIST_OPTIONS: &[&str] = &["page", "pageSize", "search", "searchOn", "sortBy", "filters"];
 
 pub(crate) fn write(spec: &Spec, files: &mut Files, description_sha256: &str) -> Result<(), String> {
     let text = std::fs::read_to_string(RECORDING).map_err(|error| format!("could not read {RECORDING}: {error}"))?;
@@ -88,8 +85,8 @@ fn call(suffix: &str, resource: &str, op: &Op, args: &Json) -> Result<String, St
             Some(json) => {
                 let model = if body.partial { format!("Partial{}", body.schema) } else { body.schema.clone() };
                 format!(
-                    "&serde_json::from_str::<ordercloud_{suffix}::models::{model}>(r#\"{}\"#).unwrap()",
-                    json.compact()
+                    "&serde_json::from_str::<ordercloud_{suffix}::models::{model}>({}).unwrap()",
+                    raw_string(&json.compact())
                 )
             }
             None if body.optional => String::new(),
@@ -109,7 +106,7 @@ fn call(suffix: &str, resource: &str, op: &Op, args: &Json) -> Result<String, St
         }
     }
     let options: Vec<String> =
-        LIST_OPTIONS.iter().filter_map(|name| Some(list_option(name, query.get(name)?))).collect();
+        LIST_PARAMETERS.iter().filter_map(|name| Some(list_option(name, query.get(name)?))).collect();
     if !options.is_empty() {
         write!(out, ".options(&ListOptions::new(){})", options.concat()).ok();
     }

@@ -7,7 +7,7 @@
 use std::fmt::Write as _;
 
 use super::spec::{Property, Schema, Spec, Ty};
-use super::{Files, header};
+use super::{Files, header, raw_string};
 
 pub(crate) const FILE: &str = "crates/ordercloud-models/tests/round_trip.rs";
 
@@ -57,14 +57,21 @@ pub(crate) fn write(spec: &Spec, files: &mut Files) {
             .map(|property| format!("\"{}\"", property.json))
             .collect();
         let secrets = secrets.join(", ");
-        writeln!(out, "    round_trip::<{0}>(\"{0}\", r#\"{sample}\"#, r#\"{body}\"#, &[{secrets}]);", schema.name)
-            .ok();
+        writeln!(
+            out,
+            "    round_trip::<{0}>(\"{0}\", {1}, {2}, &[{secrets}]);",
+            schema.name,
+            raw_string(&sample),
+            raw_string(&body)
+        )
+        .ok();
         if spec.partials.contains(&schema.name) {
             let sample = partial_object(spec, schema, DEPTH);
             writeln!(
                 out,
-                "    round_trip::<Partial{0}>(\"Partial{0}\", r#\"{sample}\"#, r#\"{sample}\"#, &[{secrets}]);",
-                schema.name
+                "    round_trip::<Partial{0}>(\"Partial{0}\", {1}, {1}, &[{secrets}]);",
+                schema.name,
+                raw_string(&sample)
             )
             .ok();
         }

@@ -53,7 +53,7 @@ const SECRET_FIELDS: &[&str] = &[
 ];
 
 /// The standard query parameters of a list operation, which `ListOptions` carries.
-const LIST_PARAMETERS: &[&str] = &["search", "searchOn", "sortBy", "page", "pageSize", "filters"];
+pub(crate) const LIST_PARAMETERS: &[&str] = &["search", "searchOn", "sortBy", "page", "pageSize", "filters"];
 
 pub(crate) struct Spec {
     pub(crate) version: String,
@@ -380,7 +380,8 @@ fn op(id: &str, method: &str, path: &str, operation: &Json) -> Result<Op, String
         summary: prose(operation.text("summary")),
         description: prose(operation.text("description")),
         roles,
-        roles_known: !operation.is_true("x-roles-unknown"),
+        // No `security` at all says nothing of roles: never take it for anonymous.
+        roles_known: operation.get("security").is_some() && !operation.is_true("x-roles-unknown"),
         reference: operation
             .get("externalDocs")
             .and_then(|docs| docs.get("url"))

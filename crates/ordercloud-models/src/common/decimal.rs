@@ -389,8 +389,13 @@ impl Decimal {
 
     /// `self * other`, or `None` on overflow.
     pub fn checked_mul(self, other: Self) -> Option<Self> {
-        let mut mantissa = self.mantissa().checked_mul(other.mantissa())?;
-        let mut scale = u32::from(self.scale_u8()) + u32::from(other.scale_u8());
+        // Trailing zeros carry no value: `1.000…0 * 1.000…0` fits once they are dropped.
+        let (left, right) = match self.mantissa().checked_mul(other.mantissa()) {
+            Some(_) => (self, other),
+            None => (self.normalize(), other.normalize()),
+        };
+        let mut mantissa = left.mantissa().checked_mul(right.mantissa())?;
+        let mut scale = u32::from(left.scale_u8()) + u32::from(right.scale_u8());
         while scale > MAX_SCALE && mantissa % 10 == 0 {
             mantissa /= 10;
             scale -= 1;
@@ -799,6 +804,8 @@ mod tests {
         let tiny = Decimal::new(1, 38);
         assert_eq!(tiny.checked_mul(tiny), None);
         assert_eq!(d("100").checked_mul(tiny), Some(Decimal::new(1, 36)));
+        let one = d("1.00000000000000000000");
+        assert_eq!(one.checked_mul(one), Some(Decimal::ONE));
     }
 
     #[test]

@@ -80,6 +80,8 @@ pub enum FilterValue {
     Integer(i64),
     /// A number.
     Number(f64),
+    /// A decimal, written with exactly its digits (money: `Filter::ge("Price", decimal!(19.99))`).
+    Decimal(crate::Decimal),
     /// A boolean.
     Bool(bool),
 }
@@ -98,6 +100,7 @@ filter_value_from! {
     Text: &str, String, &String;
     Integer: i8, i16, i32, i64, u8, u16, u32;
     Number: f32, f64;
+    Decimal: crate::Decimal;
     Bool: bool;
 }
 
@@ -215,6 +218,7 @@ fn written(value: &FilterValue) -> Result<String, FilterErrorReason> {
         FilterValue::Integer(number) => Ok(number.to_string()),
         FilterValue::Number(number) if !number.is_finite() => Err(FilterErrorReason::NotFinite),
         FilterValue::Number(number) => Ok(number.to_string()),
+        FilterValue::Decimal(decimal) => Ok(decimal.to_string()),
         FilterValue::Bool(flag) => Ok(flag.to_string()),
     }
 }
@@ -324,6 +328,7 @@ mod tests {
     #[test]
     fn each_operator_is_written_as_ordercloud_reads_it() {
         let value = |filter: Filter| pair(filter).1;
+        assert_eq!(value(Filter::ge("Price", crate::decimal!(19.990))), "!<19.990");
         assert_eq!(value(Filter::eq("ID", "p-1")), "p-1");
         assert_eq!(value(Filter::ne("Active", false)), "!false");
         assert_eq!(value(Filter::gt("Price", 0)), ">0");

@@ -132,11 +132,12 @@ impl OtherFields {
         self.count += 1;
     }
 
-    /// Writes each field into `map`; a name among `known` (the model's own fields, in any
-    /// case, as OrderCloud reads names) is an error.
+    /// Writes each field into `map`; a name among `known` (the model's own fields, spelt as
+    /// they are) is an error. A name in another letter case (`name`, read from a browser's
+    /// JSON) is written back as it came.
     pub(crate) fn write<M: SerializeMap>(&self, map: &mut M, model: &str, known: &[&str]) -> Result<(), M::Error> {
         for (name, json) in self.iter() {
-            if known.iter().any(|known| known.eq_ignore_ascii_case(name)) {
+            if known.contains(&name) {
                 return Err(M::Error::custom(format_args!(
                     "{model}.{name} is set as an other field, but it is a field of {model}: set it through its member"
                 )));
@@ -174,16 +175,43 @@ fn is_secret_name(name: &str) -> bool {
 }
 
 impl fmt::Debug for OtherFields {
+    /// Names and values; a value whose name, or the name of anything nested in it, says it
+    /// is a secret prints redacted.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut map = f.debug_map();
         for (name, json) in self.iter() {
             if is_secret_name(name) {
                 map.entry(&name, &Redacted);
             } else {
-                map.entry(&name, &format_args!("{json}"));
+                match serde_json::from_str::<serde_json::Value>(json) {
+                    Ok(mut value) => {
+                        redact_nested(&mut value);
+                        map.entry(&name, &format_args!("{value}"));
+                    }
+                    Err(_) => {
+                        map.entry(&name, &format_args!("{json}"));
+                    }
+                }
             }
         }
         map.finish()
+    }
+}
+
+/// Replaces the values of secret-named members at any depth with [`REDACTED`](crate::REDACTED).
+fn redact_nested(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(members) => {
+            for (name, member) in members.iter_mut() {
+                if is_secret_name(name) {
+                    *member = serde_json::Value::String(crate::REDACTED.to_owned());
+                } else {
+                    redact_nested(member);
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(redact_nested),
+        _ => {}
     }
 }
 
@@ -232,6 +260,14 @@ mod tests {
         assert!(debug.contains(r#""ParentID": "p-1""#), "{debug}");
         assert!(!debug.contains("hunter2"), "{debug}");
         assert_eq!(debug.matches(crate::REDACTED).count(), 6);
+    }
+
+    #[test]
+    fn nested_secrets_are_not_shown_either() {
+        let mut fields = OtherFields::new();
+        fields.push("Config", r#"{"Endpoint":"https://x","Auth":{"ClientSecret":"hunter2-nested"}}"#);
+        let debug = format!("{fields:?}");
+        assert!(!debug.contains("hunter2") && debug.contains("https://x"), "{debug}");
     }
 
     #[test]

@@ -61,7 +61,10 @@ impl<'de> Visitor<'de> for RawVisitor {
         map.next_value_seed(TextSeed)
     }
 
-    /// Another format: the value itself, written as JSON.
+    /// Another format: the value itself, written as JSON. What [`serialize_raw`] wrote in
+    /// such a format (a struct holding the text) reads back as the value that text holds,
+    /// since `serde_json::Value` reads the protocol's struct so; its numbers then have the
+    /// digits an `f64` keeps.
     fn visit_newtype_struct<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
         let value: serde_json::Value = serde::Deserialize::deserialize(deserializer)?;
         Ok(RawText::Owned(value.to_string()))
@@ -172,6 +175,40 @@ mod tests {
         // A `Value` has lost the digits already; its text is what it holds.
         let value = serde_json::json!({"b": [1, "x"]});
         assert_eq!(serde_json::from_value::<Kept>(value).unwrap().0, r#"{"b":[1,"x"]}"#);
+    }
+
+    /// A format that knows nothing of the protocol: it hands values over as they are.
+    struct OtherFormat(serde_json::Value);
+
+    impl<'de> Deserializer<'de> for OtherFormat {
+        type Error = serde_json::Error;
+
+        fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+            self.0.deserialize_any(visitor)
+        }
+
+        fn deserialize_newtype_struct<V: Visitor<'de>>(
+            self,
+            _: &'static str,
+            visitor: V,
+        ) -> Result<V::Value, Self::Error> {
+            visitor.visit_newtype_struct(self.0)
+        }
+
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf option unit
+            unit_struct seq tuple tuple_struct map struct enum identifier ignored_any
+        }
+    }
+
+    #[test]
+    fn another_format_gives_its_values_and_its_raw_values_back() {
+        let plain = Kept::deserialize(OtherFormat(serde_json::json!({"a": [1, "x"]}))).unwrap();
+        assert_eq!(plain.0, r#"{"a":[1,"x"]}"#);
+        // What serialize_raw writes in a format without the protocol (a struct of the text)
+        // reads back as the value, not as that struct.
+        let stored = serde_json::json!({ RAW_VALUE: r#"{"Slug":"red-shirt"}"# });
+        assert_eq!(Kept::deserialize(OtherFormat(stored)).unwrap().0, r#"{"Slug":"red-shirt"}"#);
     }
 
     #[test]

@@ -14,11 +14,11 @@ async fn security_security_profiles(client: &ApiClient, mock: &MockTransport, re
         .list()
         .options(
             &ListOptions::new()
-                .page(2)
-                .page_size(5)
                 .search("blue shirt")
                 .search_on(["ID", "Name"])
                 .sort_by(["ID", "!Name"])
+                .page(2)
+                .page_size(5)
                 .filter("xp.Color", "blue"),
         )
         .send()
@@ -76,11 +76,11 @@ async fn security_impersonation_configs(client: &ApiClient, mock: &MockTransport
         .list()
         .options(
             &ListOptions::new()
-                .page(2)
-                .page_size(5)
                 .search("blue shirt")
                 .search_on(["ImpersonationBuyerID", "ImpersonationGroupID"])
                 .sort_by(["ImpersonationBuyerID", "!ImpersonationGroupID"])
+                .page(2)
+                .page_size(5)
                 .filter("xp.Color", "blue"),
         )
         .send()
@@ -117,11 +117,11 @@ async fn security_open_id_connects(client: &ApiClient, mock: &MockTransport, rec
         .list()
         .options(
             &ListOptions::new()
-                .page(2)
-                .page_size(5)
                 .search("blue shirt")
                 .search_on(["ID"])
                 .sort_by(["ID"])
+                .page(2)
+                .page_size(5)
                 .filter("xp.Color", "blue"),
         )
         .send()
@@ -149,11 +149,11 @@ async fn security_api_clients(client: &ApiClient, mock: &MockTransport, recordin
         .list()
         .options(
             &ListOptions::new()
-                .page(2)
-                .page_size(5)
                 .search("blue shirt")
                 .search_on(["ID", "AppName"])
                 .sort_by(["ID", "!AppName"])
+                .page(2)
+                .page_size(5)
                 .filter("xp.Color", "blue"),
         )
         .send()
@@ -207,11 +207,11 @@ async fn security_api_clients(client: &ApiClient, mock: &MockTransport, recordin
         .list_secrets("id-1")
         .options(
             &ListOptions::new()
-                .page(2)
-                .page_size(5)
                 .search("blue shirt")
                 .search_on(["ID"])
                 .sort_by(["ID"])
+                .page(2)
+                .page_size(5)
                 .filter("xp.Color", "blue"),
         )
         .send()
@@ -262,11 +262,11 @@ async fn seller_admin_users(client: &ApiClient, mock: &MockTransport, recording:
         .list()
         .options(
             &ListOptions::new()
-                .page(2)
-                .page_size(5)
                 .search("blue shirt")
                 .search_on(["ID", "Username"])
                 .sort_by(["LastName", "!FirstName"])
+                .page(2)
+                .page_size(5)
                 .filter("xp.Color", "blue"),
         )
         .send()
@@ -302,11 +302,11 @@ async fn seller_admin_user_groups(client: &ApiClient, mock: &MockTransport, reco
         .list()
         .options(
             &ListOptions::new()
-                .page(2)
-                .page_size(5)
                 .search("blue shirt")
                 .search_on(["ID", "Name"])
                 .sort_by(["Name", "!ID"])
+                .page(2)
+                .page_size(5)
                 .filter("xp.Color", "blue"),
         )
         .send()
@@ -360,11 +360,11 @@ async fn seller_admin_addresses(client: &ApiClient, mock: &MockTransport, record
         .list()
         .options(
             &ListOptions::new()
-                .page(2)
-                .page_size(5)
                 .search("blue shirt")
                 .search_on(["ID", "AddressName"])
                 .sort_by(["AddressName", "!ID"])
+                .page(2)
+                .page_size(5)
                 .filter("xp.Color", "blue"),
         )
         .send()
@@ -392,11 +392,11 @@ async fn seller_incrementors(client: &ApiClient, mock: &MockTransport, recording
         .list()
         .options(
             &ListOptions::new()
-                .page(2)
-                .page_size(5)
                 .search("blue shirt")
                 .search_on(["ID", "Name"])
                 .sort_by(["ID", "!Name"])
+                .page(2)
+                .page_size(5)
                 .filter("xp.Color", "blue"),
         )
         .send()
@@ -449,11 +449,11 @@ async fn seller_locales(client: &ApiClient, mock: &MockTransport, recording: &mu
         .list()
         .options(
             &ListOptions::new()
-                .page(2)
-                .page_size(5)
                 .search("blue shirt")
                 .search_on(["ID", "Currency"])
                 .sort_by(["ID"])
+                .page(2)
+                .page_size(5)
                 .filter("xp.Color", "blue"),
         )
         .send()
@@ -537,11 +537,11 @@ async fn seller_webhooks(client: &ApiClient, mock: &MockTransport, recording: &m
         .list()
         .options(
             &ListOptions::new()
-                .page(2)
-                .page_size(5)
                 .search("blue shirt")
                 .search_on(["ID", "Name"])
                 .sort_by(["Name", "!ID"])
+                .page(2)
+                .page_size(5)
                 .filter("xp.Color", "blue"),
         )
         .send()
@@ -565,11 +565,11 @@ async fn seller_xp_indices(client: &ApiClient, mock: &MockTransport, recording: 
         .list()
         .options(
             &ListOptions::new()
-                .page(2)
-                .page_size(5)
                 .search("blue shirt")
                 .search_on(["ThingType", "Key"])
                 .sort_by(["ThingType", "!Key"])
+                .page(2)
+                .page_size(5)
                 .filter("xp.Color", "blue"),
         )
         .send()
@@ -598,11 +598,11 @@ async fn buyers_buyers(client: &ApiClient, mock: &MockTransport, recording: &mut
         .list()
         .options(
             &ListOptions::new()
-                .page(2)
-                .page_size(5)
                 .search("blue shirt")
                 .search_on(["Name", "ID"])
                 .sort_by(["ID", "!Name"])
+                .page(2)
+                .page_size(5)
                 .filter("xp.Color", "blue"),
         )
         .send()
@@ -623,11 +623,11 @@ async fn buyers_buyers(client: &ApiClient, mock: &MockTransport, recording: &mut
         .list_buyer_sellers("id-1")
         .options(
             &ListOptions::new()
-                .page(2)
-                .page_size(5)
                 .search("blue shirt")
                 .search_on(["ID", "Name"])
                 .sort_by(["Name", "!ID"])
+                .page(2)
+                .page_size(5)
                 .filter("xp.Color", "blue"),
         )
         .send()
@@ -642,11 +642,11 @@ async fn buyers_users(client: &ApiClient, mock: &MockTransport, recording: &mut 
         .user_group_id("q-userGroupID")
         .options(
             &ListOptions::new()
-                .page(2)
-                .page_size(5)
                 .search("blue shirt")
                 .search_on(["ID", "Username"])
                 .sort_by(["LastName", "!FirstName"])
+                .page(2)
+                .page_size(5)
                 .filter("xp.Color", "blue"),
         )
         .send()
@@ -698,11 +698,11 @@ async fn buyers_users(client: &ApiClient, mock: &MockTransport, recording: &mut 
         .list_across_buyers()
         .options(
             &ListOptions::new()
-                .page(2)
-                .page_size(5)
                 .search("blue shirt")
                 .search_on(["ID", "Username"])
                 .sort_by(["LastName", "!FirstName"])
+                .page(2)
+                .page_size(5)
                 .filter("xp.Color", "blue"),
         )
         .send()
@@ -716,11 +716,11 @@ async fn buyers_user_groups(client: &ApiClient, mock: &MockTransport, recording:
         .list("id-1")
         .options(
             &ListOptions::new()
-                .page(2)
-                .page_size(5)
                 .search("blue shirt")
                 .search_on(["ID", "Name"])
                 .sort_by(["Name", "!ID"])
+                .page(2)
+                .page_size(5)
                 .filter("xp.Color", "blue"),
         )
         .send()
@@ -775,11 +775,11 @@ async fn buyers_addresses(client: &ApiClient, mock: &MockTransport, recording: &
         .list("id-1")
         .options(
             &ListOptions::new()
-                .page(2)
-                .page_size(5)
                 .search("blue shirt")
                 .search_on(["ID", "AddressName"])
                 .sort_by(["AddressName", "!ID"])
+                .page(2)
+                .page_size(5)
                 .filter("xp.Color", "blue"),
         )
         .send()
@@ -826,11 +826,11 @@ async fn buyers_cost_centers(client: &ApiClient, mock: &MockTransport, recording
         .list("id-1")
         .options(
             &ListOptions::new()
-                .page(2)
-                .page_size(5)
                 .search("blue shirt")
                 .search_on(["ID", "Name"])
                 .sort_by(["Name", "!ID"])
+                .page(2)
+                .page_size(5)
                 .filter("xp.Color", "blue"),
         )
         .send()
@@ -889,11 +889,11 @@ async fn buyers_credit_cards(client: &ApiClient, mock: &MockTransport, recording
         .list("id-1")
         .options(
             &ListOptions::new()
-                .page(2)
-                .page_size(5)
                 .search("blue shirt")
                 .search_on(["ID", "CardholderName"])
                 .sort_by(["ID", "!CardholderName"])
+                .page(2)
+                .page_size(5)
                 .filter("xp.Color", "blue"),
         )
         .send()
@@ -952,11 +952,11 @@ async fn buyers_spending_accounts(client: &ApiClient, mock: &MockTransport, reco
         .list("id-1")
         .options(
             &ListOptions::new()
-                .page(2)
-                .page_size(5)
                 .search("blue shirt")
                 .search_on(["ID", "Name"])
                 .sort_by(["Name", "!ID"])
+                .page(2)
+                .page_size(5)
                 .filter("xp.Color", "blue"),
         )
         .send()
@@ -1009,11 +1009,11 @@ async fn buyers_approval_rules(client: &ApiClient, mock: &MockTransport, recordi
         .list("id-1")
         .options(
             &ListOptions::new()
-                .page(2)
-                .page_size(5)
                 .search("blue shirt")
                 .search_on(["ID", "Name"])
                 .sort_by(["Name", "!ID"])
+                .page(2)
+                .page_size(5)
                 .filter("xp.Color", "blue"),
         )
         .send()
@@ -1045,11 +1045,11 @@ async fn buyers_product_collections(client: &ApiClient, mock: &MockTransport, re
         .list("id-1")
         .options(
             &ListOptions::new()
-                .page(2)
-                .page_size(5)
                 .search("blue shirt")
                 .search_on(["ID", "Name"])
                 .sort_by(["Name", "!ID"])
+                .page(2)
+                .page_size(5)
                 .filter("xp.Color", "blue"),
         )
         .send()
@@ -1067,11 +1067,11 @@ async fn buyers_product_collections(client: &ApiClient, mock: &MockTransport, re
         .search_type(ordercloud_buyers::models::SearchType::from("AnyTerm"))
         .options(
             &ListOptions::new()
-                .page(2)
-                .page_size(5)
                 .search("blue shirt")
                 .search_on(["ID"])
                 .sort_by(["ID", "!Name"])
+                .page(2)
+                .page_size(5)
                 .filter("xp.Color", "blue"),
         )
         .send()
@@ -1085,11 +1085,11 @@ async fn suppliers_suppliers(client: &ApiClient, mock: &MockTransport, recording
         .list()
         .options(
             &ListOptions::new()
-                .page(2)
-                .page_size(5)
                 .search("blue shirt")
                 .search_on(["Name", "ID"])
                 .sort_by(["ID", "!Name"])
+                .page(2)
+                .page_size(5)
                 .filter("xp.Color", "blue"),
         )
         .send()
@@ -1110,11 +1110,11 @@ async fn suppliers_suppliers(client: &ApiClient, mock: &MockTransport, recording
         .list_buyers("id-1")
         .options(
             &ListOptions::new()
-                .page(2)
-                .page_size(5)
                 .search("blue shirt")
                 .search_on(["ID", "Name"])
                 .sort_by(["Name", "!ID"])
+                .page(2)
+                .page_size(5)
                 .filter("xp.Color", "blue"),
         )
         .send()
@@ -1141,11 +1141,11 @@ async fn suppliers_supplier_users(client: &ApiClient, mock: &MockTransport, reco
         .user_group_id("q-userGroupID")
         .options(
             &ListOptions::new()
-                .page(2)
-                .page_size(5)
                 .search("blue shirt")
                 .search_on(["ID", "Username"])
                 .sort_by(["LastName", "!FirstName"])
+                .page(2)
+                .page_size(5)
                 .filter("xp.Color", "blue"),
         )
         .send()
@@ -1189,11 +1189,11 @@ async fn suppliers_supplier_user_groups(client: &ApiClient, mock: &MockTransport
         .list("id-1")
         .options(
             &ListOptions::new()
-                .page(2)
-                .page_size(5)
                 .search("blue shirt")
                 .search_on(["ID", "Name"])
                 .sort_by(["Name", "!ID"])
+                .page(2)
+                .page_size(5)
                 .filter("xp.Color", "blue"),
         )
         .send()
@@ -1252,11 +1252,11 @@ async fn suppliers_supplier_addresses(client: &ApiClient, mock: &MockTransport, 
         .list("id-1")
         .options(
             &ListOptions::new()
-                .page(2)
-                .page_size(5)
                 .search("blue shirt")
                 .search_on(["ID", "AddressName"])
                 .sort_by(["AddressName", "!ID"])
+                .page(2)
+                .page_size(5)
                 .filter("xp.Color", "blue"),
         )
         .send()
@@ -1288,11 +1288,11 @@ async fn catalogs_catalogs(client: &ApiClient, mock: &MockTransport, recording: 
         .list()
         .options(
             &ListOptions::new()
-                .page(2)
-                .page_size(5)
                 .search("blue shirt")
                 .search_on(["ID", "Name"])
                 .sort_by(["OwnerID", "!Name"])
+                .page(2)
+                .page_size(5)
                 .filter("xp.Color", "blue"),
         )
         .send()
@@ -1386,11 +1386,11 @@ async fn catalogs_categories(client: &ApiClient, mock: &MockTransport, recording
         .depth("q-depth")
         .options(
             &ListOptions::new()
-                .page(2)
-                .page_size(5)
                 .search("blue shirt")
                 .search_on(["ID", "Name"])
                 .sort_by(["ID", "!Name"])
+                .page(2)
+                .page_size(5)
                 .filter("xp.Color", "blue"),
         )
         .send()
@@ -1498,11 +1498,11 @@ async fn catalogs_products(client: &ApiClient, mock: &MockTransport, recording: 
         .search_type(ordercloud_catalogs::models::SearchType::from("AnyTerm"))
         .options(
             &ListOptions::new()
-                .page(2)
-                .page_size(5)
                 .search("blue shirt")
                 .search_on(["ID", "Name"])
                 .sort_by(["OwnerID", "!Name"])
+                .page(2)
+                .page_size(5)
                 .filter("xp.Color", "blue"),
         )
         .send()
@@ -1532,11 +1532,11 @@ async fn catalogs_products(client: &ApiClient, mock: &MockTransport, recording: 
         .list_specs("id-1")
         .options(
             &ListOptions::new()
-                .page(2)
-                .page_size(5)
                 .search("blue shirt")
                 .search_on(["Name", "ID"])
                 .sort_by(["ListOrder", "!Name"])
+                .page(2)
+                .page_size(5)
                 .filter("xp.Color", "blue"),
         )
         .send()
@@ -1547,11 +1547,11 @@ async fn catalogs_products(client: &ApiClient, mock: &MockTransport, recording: 
         .list_suppliers("id-1")
         .options(
             &ListOptions::new()
-                .page(2)
-                .page_size(5)
                 .search("blue shirt")
                 .search_on(["Name", "ID"])
                 .sort_by(["ID", "!Name"])
+                .page(2)
+                .page_size(5)
                 .filter("xp.Color", "blue"),
         )
         .send()
@@ -1575,11 +1575,11 @@ async fn catalogs_products(client: &ApiClient, mock: &MockTransport, recording: 
         .list_variants("id-1")
         .options(
             &ListOptions::new()
-                .page(2)
-                .page_size(5)
                 .search("blue shirt")
                 .search_on(["ID", "Name"])
                 .sort_by(["ID", "!Name"])
+                .page(2)
+                .page_size(5)
                 .filter("xp.Color", "blue"),
         )
         .send()
@@ -1630,11 +1630,11 @@ async fn catalogs_price_schedules(client: &ApiClient, mock: &MockTransport, reco
         .list()
         .options(
             &ListOptions::new()
-                .page(2)
-                .page_size(5)
                 .search("blue shirt")
                 .search_on(["ID", "Name"])
                 .sort_by(["Name", "!ID"])
+                .page(2)
+                .page_size(5)
                 .filter("xp.Color", "blue"),
         )
         .send()
@@ -1680,11 +1680,11 @@ async fn catalogs_specs(client: &ApiClient, mock: &MockTransport, recording: &mu
         .list()
         .options(
             &ListOptions::new()
-                .page(2)
-                .page_size(5)
                 .search("blue shirt")
                 .search_on(["Name", "ID"])
                 .sort_by(["ListOrder", "!Name"])
+                .page(2)
+                .page_size(5)
                 .filter("xp.Color", "blue"),
         )
         .send()
@@ -1705,11 +1705,11 @@ async fn catalogs_specs(client: &ApiClient, mock: &MockTransport, recording: &mu
         .list_options("id-1")
         .options(
             &ListOptions::new()
-                .page(2)
-                .page_size(5)
                 .search("blue shirt")
                 .search_on(["Value", "ID"])
                 .sort_by(["ListOrder", "!ID"])
+                .page(2)
+                .page_size(5)
                 .filter("xp.Color", "blue"),
         )
         .send()
@@ -1744,11 +1744,11 @@ async fn catalogs_specs(client: &ApiClient, mock: &MockTransport, recording: &mu
         .list_product_assignments()
         .options(
             &ListOptions::new()
-                .page(2)
-                .page_size(5)
                 .search("blue shirt")
                 .search_on(["SpecID", "ProductID"])
                 .sort_by(["SpecID", "!ProductID"])
+                .page(2)
+                .page_size(5)
                 .filter("xp.Color", "blue"),
         )
         .send()
@@ -1764,11 +1764,11 @@ async fn catalogs_product_facets(client: &ApiClient, mock: &MockTransport, recor
         .list()
         .options(
             &ListOptions::new()
-                .page(2)
-                .page_size(5)
                 .search("blue shirt")
                 .search_on(["ID", "Name"])
                 .sort_by(["ListOrder", "!ID"])
+                .page(2)
+                .page_size(5)
                 .filter("xp.Color", "blue"),
         )
         .send()
@@ -1797,11 +1797,11 @@ async fn catalogs_inventory_records(client: &ApiClient, mock: &MockTransport, re
         .include_address(true)
         .options(
             &ListOptions::new()
-                .page(2)
-                .page_size(5)
                 .search("blue shirt")
                 .search_on(["ID", "AddressID"])
                 .sort_by(["ID", "!AddressID"])
+                .page(2)
+                .page_size(5)
                 .filter("xp.Color", "blue"),
         )
         .send()
@@ -1831,11 +1831,11 @@ async fn catalogs_inventory_records(client: &ApiClient, mock: &MockTransport, re
         .include_address(true)
         .options(
             &ListOptions::new()
-                .page(2)
-                .page_size(5)
                 .search("blue shirt")
                 .search_on(["ID", "AddressID"])
                 .sort_by(["ID", "!AddressID"])
+                .page(2)
+                .page_size(5)
                 .filter("xp.Color", "blue"),
         )
         .send()
@@ -1915,11 +1915,11 @@ async fn catalogs_bundles(client: &ApiClient, mock: &MockTransport, recording: &
         .search_type(ordercloud_catalogs::models::SearchType::from("AnyTerm"))
         .options(
             &ListOptions::new()
-                .page(2)
-                .page_size(5)
                 .search("blue shirt")
                 .search_on(["ID"])
                 .sort_by(["ID", "!Name"])
+                .page(2)
+                .page_size(5)
                 .filter("xp.Color", "blue"),
         )
         .send()
@@ -1997,11 +1997,11 @@ async fn orders_orders(client: &ApiClient, mock: &MockTransport, recording: &mut
         .search_type(ordercloud_orders::models::SearchType::from("AnyTerm"))
         .options(
             &ListOptions::new()
-                .page(2)
-                .page_size(5)
                 .search("blue shirt")
                 .search_on(["ID", "FromCompanyID"])
                 .sort_by(["DateSubmitted", "!DateCreated"])
+                .page(2)
+                .page_size(5)
                 .filter("xp.Color", "blue"),
         )
         .send()
@@ -2030,11 +2030,11 @@ async fn orders_orders(client: &ApiClient, mock: &MockTransport, recording: &mut
         .list_approvals(ordercloud_orders::models::OrderDirection::from("Incoming"), "id-2")
         .options(
             &ListOptions::new()
-                .page(2)
-                .page_size(5)
                 .search("blue shirt")
                 .search_on(["ApprovalRuleID", "ApprovingGroupID"])
                 .sort_by(["DateCreated", "!AllowResubmit"])
+                .page(2)
+                .page_size(5)
                 .filter("xp.Color", "blue"),
         )
         .send()
@@ -2091,11 +2091,11 @@ async fn orders_orders(client: &ApiClient, mock: &MockTransport, recording: &mut
         .list_eligible_approvers(ordercloud_orders::models::OrderDirection::from("Incoming"), "id-2")
         .options(
             &ListOptions::new()
-                .page(2)
-                .page_size(5)
                 .search("blue shirt")
                 .search_on(["ID", "Username"])
                 .sort_by(["LastName", "!FirstName"])
+                .page(2)
+                .page_size(5)
                 .filter("xp.Color", "blue"),
         )
         .send()
@@ -2114,11 +2114,11 @@ async fn orders_orders(client: &ApiClient, mock: &MockTransport, recording: &mut
         .list_promotions(ordercloud_orders::models::OrderDirection::from("Incoming"), "id-2")
         .options(
             &ListOptions::new()
-                .page(2)
-                .page_size(5)
                 .search("blue shirt")
                 .search_on(["ID", "Name"])
                 .sort_by(["Name", "!ID"])
+                .page(2)
+                .page_size(5)
                 .filter("xp.Color", "blue"),
         )
         .send()
@@ -2143,11 +2143,11 @@ async fn orders_orders(client: &ApiClient, mock: &MockTransport, recording: &mut
         .list_shipments(ordercloud_orders::models::OrderDirection::from("Incoming"), "id-2")
         .options(
             &ListOptions::new()
-                .page(2)
-                .page_size(5)
                 .search("blue shirt")
                 .search_on(["ID", "BuyerID"])
                 .sort_by(["DateShipped", "!OwnerID"])
+                .page(2)
+                .page_size(5)
                 .filter("xp.Color", "blue"),
         )
         .send()
@@ -2186,11 +2186,11 @@ async fn orders_orders(client: &ApiClient, mock: &MockTransport, recording: &mut
         .list_eligible_promotions(ordercloud_orders::models::OrderDirection::from("Incoming"), "id-2")
         .options(
             &ListOptions::new()
-                .page(2)
-                .page_size(5)
                 .search("blue shirt")
                 .search_on(["ID", "Name"])
                 .sort_by(["Name", "!ID"])
+                .page(2)
+                .page_size(5)
                 .filter("xp.Color", "blue"),
         )
         .send()
@@ -2215,11 +2215,11 @@ async fn orders_line_items(client: &ApiClient, mock: &MockTransport, recording: 
         .search_type(ordercloud_orders::models::SearchType::from("AnyTerm"))
         .options(
             &ListOptions::new()
-                .page(2)
-                .page_size(5)
                 .search("blue shirt")
                 .search_on(["ID", "ProductID"])
                 .sort_by(["DateAdded", "!ID"])
+                .page(2)
+                .page_size(5)
                 .filter("xp.Color", "blue"),
         )
         .send()
@@ -2230,11 +2230,11 @@ async fn orders_line_items(client: &ApiClient, mock: &MockTransport, recording: 
         .list(ordercloud_orders::models::OrderDirection::from("Incoming"), "id-2")
         .options(
             &ListOptions::new()
-                .page(2)
-                .page_size(5)
                 .search("blue shirt")
                 .search_on(["ID", "ProductID"])
                 .sort_by(["DateAdded", "!ID"])
+                .page(2)
+                .page_size(5)
                 .filter("xp.Color", "blue"),
         )
         .send()
@@ -2270,11 +2270,11 @@ async fn orders_promotions(client: &ApiClient, mock: &MockTransport, recording: 
         .list()
         .options(
             &ListOptions::new()
-                .page(2)
-                .page_size(5)
                 .search("blue shirt")
                 .search_on(["ID", "Name"])
                 .sort_by(["Name", "!ID"])
+                .page(2)
+                .page_size(5)
                 .filter("xp.Color", "blue"),
         )
         .send()
@@ -2329,11 +2329,11 @@ async fn orders_payments(client: &ApiClient, mock: &MockTransport, recording: &m
         .list(ordercloud_orders::models::OrderDirection::from("Incoming"), "id-2")
         .options(
             &ListOptions::new()
-                .page(2)
-                .page_size(5)
                 .search("blue shirt")
                 .search_on(["ID", "Description"])
                 .sort_by(["DateCreated", "!ID"])
+                .page(2)
+                .page_size(5)
                 .filter("xp.Color", "blue"),
         )
         .send()
@@ -2372,11 +2372,11 @@ async fn orders_shipments(client: &ApiClient, mock: &MockTransport, recording: &
         .order_id("q-orderID")
         .options(
             &ListOptions::new()
-                .page(2)
-                .page_size(5)
                 .search("blue shirt")
                 .search_on(["ID", "BuyerID"])
                 .sort_by(["DateShipped", "!OwnerID"])
+                .page(2)
+                .page_size(5)
                 .filter("xp.Color", "blue"),
         )
         .send()
@@ -2397,11 +2397,11 @@ async fn orders_shipments(client: &ApiClient, mock: &MockTransport, recording: &
         .list_items("id-1")
         .options(
             &ListOptions::new()
-                .page(2)
-                .page_size(5)
                 .search("blue shirt")
                 .search_on(["ID"])
                 .sort_by(["OrderID", "!LineItemID"])
+                .page(2)
+                .page_size(5)
                 .filter("xp.Color", "blue"),
         )
         .send()
@@ -2444,11 +2444,11 @@ async fn orders_order_returns(client: &ApiClient, mock: &MockTransport, recordin
         .approvable(true)
         .options(
             &ListOptions::new()
-                .page(2)
-                .page_size(5)
                 .search("blue shirt")
                 .search_on(["ID", "OrderID"])
                 .sort_by(["DateSubmitted", "!DateCreated"])
+                .page(2)
+                .page_size(5)
                 .filter("xp.Color", "blue"),
         )
         .send()
@@ -2469,11 +2469,11 @@ async fn orders_order_returns(client: &ApiClient, mock: &MockTransport, recordin
         .list_approvals("id-1")
         .options(
             &ListOptions::new()
-                .page(2)
-                .page_size(5)
                 .search("blue shirt")
                 .search_on(["ApprovalRuleID", "ApprovingGroupID"])
                 .sort_by(["DateCreated", "!ApprovalRuleID"])
+                .page(2)
+                .page_size(5)
                 .filter("xp.Color", "blue"),
         )
         .send()
@@ -2516,11 +2516,11 @@ async fn orders_order_returns(client: &ApiClient, mock: &MockTransport, recordin
         .list_eligible_approvers("id-1")
         .options(
             &ListOptions::new()
-                .page(2)
-                .page_size(5)
                 .search("blue shirt")
                 .search_on(["ID", "Username"])
                 .sort_by(["LastName", "!FirstName"])
+                .page(2)
+                .page_size(5)
                 .filter("xp.Color", "blue"),
         )
         .send()
@@ -2542,11 +2542,11 @@ async fn orders_seller_approval_rules(client: &ApiClient, mock: &MockTransport, 
         .list()
         .options(
             &ListOptions::new()
-                .page(2)
-                .page_size(5)
                 .search("blue shirt")
                 .search_on(["ID", "Name"])
                 .sort_by(["Name", "!ID"])
+                .page(2)
+                .page_size(5)
                 .filter("xp.Color", "blue"),
         )
         .send()
@@ -2604,11 +2604,11 @@ async fn orders_cart(client: &ApiClient, mock: &MockTransport, recording: &mut R
         .list_eligible_promotions()
         .options(
             &ListOptions::new()
-                .page(2)
-                .page_size(5)
                 .search("blue shirt")
                 .search_on(["ID", "Name"])
                 .sort_by(["Name", "!ID"])
+                .page(2)
+                .page_size(5)
                 .filter("xp.Color", "blue"),
         )
         .send()
@@ -2623,11 +2623,11 @@ async fn orders_cart(client: &ApiClient, mock: &MockTransport, recording: &mut R
         .list_line_items()
         .options(
             &ListOptions::new()
-                .page(2)
-                .page_size(5)
                 .search("blue shirt")
                 .search_on(["ID", "ProductID"])
                 .sort_by(["DateAdded", "!ID"])
+                .page(2)
+                .page_size(5)
                 .filter("xp.Color", "blue"),
         )
         .send()
@@ -2648,11 +2648,11 @@ async fn orders_cart(client: &ApiClient, mock: &MockTransport, recording: &mut R
         .list_payments()
         .options(
             &ListOptions::new()
-                .page(2)
-                .page_size(5)
                 .search("blue shirt")
                 .search_on(["ID", "Description"])
                 .sort_by(["DateCreated", "!ID"])
+                .page(2)
+                .page_size(5)
                 .filter("xp.Color", "blue"),
         )
         .send()
@@ -2679,11 +2679,11 @@ async fn orders_cart(client: &ApiClient, mock: &MockTransport, recording: &mut R
         .list_promotions()
         .options(
             &ListOptions::new()
-                .page(2)
-                .page_size(5)
                 .search("blue shirt")
                 .search_on(["ID", "Name"])
                 .sort_by(["Name", "!ID"])
+                .page(2)
+                .page_size(5)
                 .filter("xp.Color", "blue"),
         )
         .send()
@@ -2750,11 +2750,11 @@ async fn orders_subscription_items(client: &ApiClient, mock: &MockTransport, rec
         .list("id-1")
         .options(
             &ListOptions::new()
-                .page(2)
-                .page_size(5)
                 .search("blue shirt")
                 .search_on(["ID", "ProductID"])
                 .sort_by(["DateAdded", "!ID"])
+                .page(2)
+                .page_size(5)
                 .filter("xp.Color", "blue"),
         )
         .send()
@@ -2786,11 +2786,11 @@ async fn orders_subscriptions(client: &ApiClient, mock: &MockTransport, recordin
         .list()
         .options(
             &ListOptions::new()
-                .page(2)
-                .page_size(5)
                 .search("blue shirt")
                 .search_on(["ID", "FromCompanyID"])
                 .sort_by(["ID", "!Interval"])
+                .page(2)
+                .page_size(5)
                 .filter("xp.Color", "blue"),
         )
         .send()
@@ -2820,11 +2820,11 @@ async fn me_me(client: &ApiClient, mock: &MockTransport, recording: &mut Recordi
         .list_addresses()
         .options(
             &ListOptions::new()
-                .page(2)
-                .page_size(5)
                 .search("blue shirt")
                 .search_on(["ID", "AddressName"])
                 .sort_by(["AddressName", "!ID"])
+                .page(2)
+                .page_size(5)
                 .filter("xp.Color", "blue"),
         )
         .send()
@@ -2846,11 +2846,11 @@ async fn me_me(client: &ApiClient, mock: &MockTransport, recording: &mut Recordi
         .seller_id("q-sellerID")
         .options(
             &ListOptions::new()
-                .page(2)
-                .page_size(5)
                 .search("blue shirt")
                 .search_on(["ID", "Name"])
                 .sort_by(["OwnerID", "!Name"])
+                .page(2)
+                .page_size(5)
                 .filter("xp.Color", "blue"),
         )
         .send()
@@ -2866,11 +2866,11 @@ async fn me_me(client: &ApiClient, mock: &MockTransport, recording: &mut Recordi
         .product_id("q-productID")
         .options(
             &ListOptions::new()
-                .page(2)
-                .page_size(5)
                 .search("blue shirt")
                 .search_on(["ID", "Name"])
                 .sort_by(["ID", "!Name"])
+                .page(2)
+                .page_size(5)
                 .filter("xp.Color", "blue"),
         )
         .send()
@@ -2883,11 +2883,11 @@ async fn me_me(client: &ApiClient, mock: &MockTransport, recording: &mut Recordi
         .list_cost_centers()
         .options(
             &ListOptions::new()
-                .page(2)
-                .page_size(5)
                 .search("blue shirt")
                 .search_on(["ID", "Name"])
                 .sort_by(["Name", "!ID"])
+                .page(2)
+                .page_size(5)
                 .filter("xp.Color", "blue"),
         )
         .send()
@@ -2898,11 +2898,11 @@ async fn me_me(client: &ApiClient, mock: &MockTransport, recording: &mut Recordi
         .list_credit_cards()
         .options(
             &ListOptions::new()
-                .page(2)
-                .page_size(5)
                 .search("blue shirt")
                 .search_on(["ID", "CardholderName"])
                 .sort_by(["ID", "!CardholderName"])
+                .page(2)
+                .page_size(5)
                 .filter("xp.Color", "blue"),
         )
         .send()
@@ -2926,11 +2926,11 @@ async fn me_me(client: &ApiClient, mock: &MockTransport, recording: &mut Recordi
         .search_type(ordercloud_me::models::SearchType::from("AnyTerm"))
         .options(
             &ListOptions::new()
-                .page(2)
-                .page_size(5)
                 .search("blue shirt")
                 .search_on(["ID", "FromCompanyID"])
                 .sort_by(["DateSubmitted", "!DateCreated"])
+                .page(2)
+                .page_size(5)
                 .filter("xp.Color", "blue"),
         )
         .send()
@@ -2949,11 +2949,11 @@ async fn me_me(client: &ApiClient, mock: &MockTransport, recording: &mut Recordi
         .to("q-to")
         .options(
             &ListOptions::new()
-                .page(2)
-                .page_size(5)
                 .search("blue shirt")
                 .search_on(["ID", "FromCompanyID"])
                 .sort_by(["DateSubmitted", "!DateCreated"])
+                .page(2)
+                .page_size(5)
                 .filter("xp.Color", "blue"),
         )
         .send()
@@ -2969,11 +2969,11 @@ async fn me_me(client: &ApiClient, mock: &MockTransport, recording: &mut Recordi
         .seller_id("q-sellerID")
         .options(
             &ListOptions::new()
-                .page(2)
-                .page_size(5)
                 .search("blue shirt")
                 .search_on(["ID", "Name"])
                 .sort_by(["OwnerID", "!Name"])
+                .page(2)
+                .page_size(5)
                 .filter("xp.Color", "blue"),
         )
         .send()
@@ -2992,11 +2992,11 @@ async fn me_me(client: &ApiClient, mock: &MockTransport, recording: &mut Recordi
         .catalog_id("q-catalogID")
         .options(
             &ListOptions::new()
-                .page(2)
-                .page_size(5)
                 .search("blue shirt")
                 .search_on(["Name", "ID"])
                 .sort_by(["ListOrder", "!Name"])
+                .page(2)
+                .page_size(5)
                 .filter("xp.Color", "blue"),
         )
         .send()
@@ -3014,11 +3014,11 @@ async fn me_me(client: &ApiClient, mock: &MockTransport, recording: &mut Recordi
         .list_variants("id-1")
         .options(
             &ListOptions::new()
-                .page(2)
-                .page_size(5)
                 .search("blue shirt")
                 .search_on(["ID", "Name"])
                 .sort_by(["ID", "!Name"])
+                .page(2)
+                .page_size(5)
                 .filter("xp.Color", "blue"),
         )
         .send()
@@ -3031,11 +3031,11 @@ async fn me_me(client: &ApiClient, mock: &MockTransport, recording: &mut Recordi
         .list_promotions()
         .options(
             &ListOptions::new()
-                .page(2)
-                .page_size(5)
                 .search("blue shirt")
                 .search_on(["ID", "Name"])
                 .sort_by(["Name", "!ID"])
+                .page(2)
+                .page_size(5)
                 .filter("xp.Color", "blue"),
         )
         .send()
@@ -3050,11 +3050,11 @@ async fn me_me(client: &ApiClient, mock: &MockTransport, recording: &mut Recordi
         .list_buyer_sellers()
         .options(
             &ListOptions::new()
-                .page(2)
-                .page_size(5)
                 .search("blue shirt")
                 .search_on(["ID", "Name"])
                 .sort_by(["Name", "!ID"])
+                .page(2)
+                .page_size(5)
                 .filter("xp.Color", "blue"),
         )
         .send()
@@ -3066,11 +3066,11 @@ async fn me_me(client: &ApiClient, mock: &MockTransport, recording: &mut Recordi
         .order_id("q-orderID")
         .options(
             &ListOptions::new()
-                .page(2)
-                .page_size(5)
                 .search("blue shirt")
                 .search_on(["ID", "BuyerID"])
                 .sort_by(["DateShipped", "!OwnerID"])
+                .page(2)
+                .page_size(5)
                 .filter("xp.Color", "blue"),
         )
         .send()
@@ -3084,11 +3084,11 @@ async fn me_me(client: &ApiClient, mock: &MockTransport, recording: &mut Recordi
         .order_id("q-orderID")
         .options(
             &ListOptions::new()
-                .page(2)
-                .page_size(5)
                 .search("blue shirt")
                 .search_on(["ID", "BuyerID"])
                 .sort_by(["OrderID", "!LineItemID"])
+                .page(2)
+                .page_size(5)
                 .filter("xp.Color", "blue"),
         )
         .send()
@@ -3099,11 +3099,11 @@ async fn me_me(client: &ApiClient, mock: &MockTransport, recording: &mut Recordi
         .list_spending_accounts()
         .options(
             &ListOptions::new()
-                .page(2)
-                .page_size(5)
                 .search("blue shirt")
                 .search_on(["ID", "Name"])
                 .sort_by(["Name", "!ID"])
+                .page(2)
+                .page_size(5)
                 .filter("xp.Color", "blue"),
         )
         .send()
@@ -3116,11 +3116,11 @@ async fn me_me(client: &ApiClient, mock: &MockTransport, recording: &mut Recordi
         .list_user_groups()
         .options(
             &ListOptions::new()
-                .page(2)
-                .page_size(5)
                 .search("blue shirt")
                 .search_on(["ID", "Name"])
                 .sort_by(["Name", "!ID"])
+                .page(2)
+                .page_size(5)
                 .filter("xp.Color", "blue"),
         )
         .send()
@@ -3131,11 +3131,11 @@ async fn me_me(client: &ApiClient, mock: &MockTransport, recording: &mut Recordi
         .list_group_order_invitations()
         .options(
             &ListOptions::new()
-                .page(2)
-                .page_size(5)
                 .search("blue shirt")
                 .search_on(["ID", "Name"])
                 .sort_by(["ID", "!Name"])
+                .page(2)
+                .page_size(5)
                 .filter("xp.Color", "blue"),
         )
         .send()
@@ -3162,11 +3162,11 @@ async fn me_me(client: &ApiClient, mock: &MockTransport, recording: &mut Recordi
         .list_product_collections()
         .options(
             &ListOptions::new()
-                .page(2)
-                .page_size(5)
                 .search("blue shirt")
                 .search_on(["ID", "Name"])
                 .sort_by(["Name", "!ID"])
+                .page(2)
+                .page_size(5)
                 .filter("xp.Color", "blue"),
         )
         .send()
@@ -3237,11 +3237,11 @@ async fn me_me(client: &ApiClient, mock: &MockTransport, recording: &mut Recordi
         .search_type(ordercloud_me::models::SearchType::from("AnyTerm"))
         .options(
             &ListOptions::new()
-                .page(2)
-                .page_size(5)
                 .search("blue shirt")
                 .search_on(["ID", "Name"])
                 .sort_by(["Name", "!ID"])
+                .page(2)
+                .page_size(5)
                 .filter("xp.Color", "blue"),
         )
         .send()
@@ -3281,11 +3281,11 @@ async fn me_me(client: &ApiClient, mock: &MockTransport, recording: &mut Recordi
         .search_type(ordercloud_me::models::SearchType::from("AnyTerm"))
         .options(
             &ListOptions::new()
-                .page(2)
-                .page_size(5)
                 .search("blue shirt")
                 .search_on(["ID"])
                 .sort_by(["ID", "!Name"])
+                .page(2)
+                .page_size(5)
                 .filter("xp.Color", "blue"),
         )
         .send()
@@ -3309,11 +3309,11 @@ async fn me_me(client: &ApiClient, mock: &MockTransport, recording: &mut Recordi
         .include_address(true)
         .options(
             &ListOptions::new()
-                .page(2)
-                .page_size(5)
                 .search("blue shirt")
                 .search_on(["ID", "AddressID"])
                 .sort_by(["ID", "!AddressID"])
+                .page(2)
+                .page_size(5)
                 .filter("xp.Color", "blue"),
         )
         .send()
@@ -3324,11 +3324,11 @@ async fn me_me(client: &ApiClient, mock: &MockTransport, recording: &mut Recordi
         .list_product_sellers("id-1")
         .options(
             &ListOptions::new()
-                .page(2)
-                .page_size(5)
                 .search("blue shirt")
                 .search_on(["ID", "Name"])
                 .sort_by(["Name", "!ID"])
+                .page(2)
+                .page_size(5)
                 .filter("xp.Color", "blue"),
         )
         .send()
@@ -3340,11 +3340,11 @@ async fn me_me(client: &ApiClient, mock: &MockTransport, recording: &mut Recordi
         .include_address(true)
         .options(
             &ListOptions::new()
-                .page(2)
-                .page_size(5)
                 .search("blue shirt")
                 .search_on(["ID", "AddressID"])
                 .sort_by(["ID", "!AddressID"])
+                .page(2)
+                .page_size(5)
                 .filter("xp.Color", "blue"),
         )
         .send()
@@ -3355,11 +3355,11 @@ async fn me_me(client: &ApiClient, mock: &MockTransport, recording: &mut Recordi
         .list_subscriptions()
         .options(
             &ListOptions::new()
-                .page(2)
-                .page_size(5)
                 .search("blue shirt")
                 .search_on(["ID", "FromCompanyID"])
                 .sort_by(["ID", "!Interval"])
+                .page(2)
+                .page_size(5)
                 .filter("xp.Color", "blue"),
         )
         .send()
@@ -3380,11 +3380,11 @@ async fn me_me(client: &ApiClient, mock: &MockTransport, recording: &mut Recordi
         .list_subscription_items("id-1")
         .options(
             &ListOptions::new()
-                .page(2)
-                .page_size(5)
                 .search("blue shirt")
                 .search_on(["ID", "ProductID"])
                 .sort_by(["DateAdded", "!ID"])
+                .page(2)
+                .page_size(5)
                 .filter("xp.Color", "blue"),
         )
         .send()
@@ -3426,11 +3426,11 @@ async fn integrations_message_senders(client: &ApiClient, mock: &MockTransport, 
         .list()
         .options(
             &ListOptions::new()
-                .page(2)
-                .page_size(5)
                 .search("blue shirt")
                 .search_on(["ID", "Name"])
                 .sort_by(["ID", "!Name"])
+                .page(2)
+                .page_size(5)
                 .filter("xp.Color", "blue"),
         )
         .send()
@@ -3484,11 +3484,11 @@ async fn integrations_message_senders(client: &ApiClient, mock: &MockTransport, 
         .list_cc_listener_assignments()
         .options(
             &ListOptions::new()
-                .page(2)
-                .page_size(5)
                 .search("blue shirt")
                 .search_on(["BuyerID", "UserGroupID"])
                 .sort_by(["BuyerID", "!UserGroupID"])
+                .page(2)
+                .page_size(5)
                 .filter("xp.Color", "blue"),
         )
         .send()
@@ -3504,11 +3504,11 @@ async fn integrations_integration_events(client: &ApiClient, mock: &MockTranspor
         .list()
         .options(
             &ListOptions::new()
-                .page(2)
-                .page_size(5)
                 .search("blue shirt")
                 .search_on(["ID", "EventType"])
                 .sort_by(["ID", "!EventType"])
+                .page(2)
+                .page_size(5)
                 .filter("xp.Color", "blue"),
         )
         .send()
@@ -3560,11 +3560,11 @@ async fn integrations_tracking_events(client: &ApiClient, mock: &MockTransport, 
         .list()
         .options(
             &ListOptions::new()
-                .page(2)
-                .page_size(5)
                 .search("blue shirt")
                 .search_on(["ID", "EventType"])
                 .sort_by(["ID", "!EventType"])
+                .page(2)
+                .page_size(5)
                 .filter("xp.Color", "blue"),
         )
         .send()
@@ -3596,11 +3596,11 @@ async fn integrations_delivery_configurations(client: &ApiClient, mock: &MockTra
         .list()
         .options(
             &ListOptions::new()
-                .page(2)
-                .page_size(5)
                 .search("blue shirt")
                 .search_on(["ID", "Name"])
                 .sort_by(["ID", "!Name"])
+                .page(2)
+                .page_size(5)
                 .filter("xp.Color", "blue"),
         )
         .send()
