@@ -110,6 +110,15 @@ pub(crate) fn set_active(store: &mut Store, user: &str, order_id: &str) {
     store.put(CARTS, user, json!({"OrderID": order_id}));
 }
 
+/// After the order `from` was renamed `to`: each user who chose it as their cart keeps it.
+pub(crate) fn renamed(store: &mut Store, from: &str, to: &str) {
+    for cart in store.list_mut(CARTS) {
+        if cart["OrderID"].as_str().is_some_and(|id| id.eq_ignore_ascii_case(from)) {
+            cart["OrderID"] = json!(to);
+        }
+    }
+}
+
 /// `PUT /cart/{orderID}`: one of the user's own unsubmitted orders becomes their cart.
 fn set_active_cart(store: &mut Store, request: &Request<'_>, user: &str) -> Result<Reply, Reply> {
     let caller = request.caller;

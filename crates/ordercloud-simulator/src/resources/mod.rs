@@ -508,7 +508,9 @@ fn singleton(store: &mut Store, request: &Request<'_>, place: &Place, clock: &Cl
 }
 
 /// Replaces the object `id` of `place` with `body` (creating it when there is none): its
-/// read-only fields the server's, an `ID` in the body moving it.
+/// read-only fields the server's, an `ID` in the body moving it, with every collection under
+/// it (an order's line items, payments...). Moving it onto an ID another object has is 409
+/// `IdExists`, as creating it there is; nothing changes.
 pub(crate) fn save(
     store: &mut Store,
     place: &Place,
@@ -520,11 +522,15 @@ pub(crate) fn save(
     required(op, &body)?;
     let existing = store.get(&place.collection, id).cloned();
     let mut object = without(body, op.read_only);
-    let target = object.get("ID").and_then(Value::as_str).unwrap_or(id).to_owned();
+    let target = object.get("ID").and_then(Value::as_str).filter(|target| !target.is_empty()).unwrap_or(id).to_owned();
+    let moved = !target.eq_ignore_ascii_case(id);
+    if moved && store.contains(&place.collection, &target) {
+        return Err(id_exists(op, &target));
+    }
     object.insert("ID".to_owned(), Value::String(target.clone()));
     keep_read_only(&mut object, existing.as_ref(), op, clock);
-    if !target.eq_ignore_ascii_case(id) {
-        store.remove(&place.collection, id);
+    if moved {
+        store.rename(&place.collection, id, &target);
     }
     let object = Value::Object(object);
     store.put(&place.collection, &target, object.clone());
@@ -684,18 +690,23 @@ pub(crate) fn create(
         None => clock.new_id(),
     };
     if store.contains(&place.collection, &id) {
-        return Err(Reply::error_with(
-            StatusCode::CONFLICT,
-            "IdExists",
-            &format!("An object with ID {id} already exists"),
-            json!({"ObjectType": op.body.unwrap_or("Object"), "ObjectID": id}),
-        ));
+        return Err(id_exists(op, &id));
     }
     object.insert("ID".to_owned(), Value::String(id.clone()));
     keep_read_only(&mut object, None, op, clock);
     let object = Value::Object(object);
     store.put(&place.collection, &id, object.clone());
     Ok(object)
+}
+
+/// 409 `IdExists`: another object of the collection has the ID `id`.
+fn id_exists(op: &Described, id: &str) -> Reply {
+    Reply::error_with(
+        StatusCode::CONFLICT,
+        "IdExists",
+        &format!("An object with ID {id} already exists"),
+        json!({"ObjectType": op.body.unwrap_or("Object"), "ObjectID": id}),
+    )
 }
 
 /// Sets the read-only fields the server keeps: those of `existing`, and a new object's

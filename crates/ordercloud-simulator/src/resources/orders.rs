@@ -82,6 +82,9 @@ pub(crate) fn serve(store: &mut Store, request: &Request<'_>, clock: &mut Clock)
                     keep_owner(&mut order, &existing, caller);
                     let id = order["ID"].as_str().unwrap_or(&order_id).to_owned();
                     store.put("orders", &id, order);
+                    if !id.eq_ignore_ascii_case(&order_id) {
+                        cart::renamed(store, &order_id, &id);
+                    }
                     recompute_order(store, &id)?;
                     Reply::ok(order_of(store, &id)?)
                 }
