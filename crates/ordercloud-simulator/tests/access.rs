@@ -213,6 +213,10 @@ async fn an_order_over_the_rule_waits_for_an_approver_of_its_group() {
     assert_eq!(call(&simulator, "POST", &format!("{path}/approve"), &dora, Some(json!({}))).await.0, 404);
     assert_eq!(call(&simulator, "POST", &format!("{path}/approve"), &ann, Some(json!({}))).await.0, 404, "not her own");
     assert_eq!(call(&simulator, "GET", &path, &carl, None).await.0, 200);
+    // An anonymous shopper given Carl's ID is in no group.
+    let impostor = anonymous(&simulator, "carl").await;
+    assert!(ids(&call(&simulator, "GET", "/v1/me/orders/approvable", &impostor, None).await.1).is_empty());
+    assert_eq!(call(&simulator, "POST", &format!("{path}/approve"), &impostor, Some(json!({}))).await.0, 404);
     let (status, approved) =
         call(&simulator, "POST", &format!("{path}/approve"), &carl, Some(json!({"Comments": "fine"}))).await;
     assert_eq!((status, approved["Status"].as_str()), (201, Some("Open")), "{approved}");
@@ -242,7 +246,8 @@ async fn a_rule_the_simulator_does_not_evaluate_says_so() {
 
 /// An anonymous shopper's token through `anonymous-b1`, with the ID `anonymous_id`.
 async fn anonymous(simulator: &Simulator, anonymous_id: &str) -> String {
-    token_for(simulator, &format!("grant_type=client_credentials&client_id=anonymous-b1&anonuserid={anonymous_id}")).await
+    token_for(simulator, &format!("grant_type=client_credentials&client_id=anonymous-b1&anonuserid={anonymous_id}"))
+        .await
 }
 
 #[tokio::test]
@@ -270,6 +275,8 @@ async fn an_anonymous_shopper_who_takes_a_users_id_is_not_that_user() {
     assert_eq!((status, &me["Email"], &me["FirstName"]), (200, &Value::Null, &Value::Null), "{me}");
     let (status, _) = call(&simulator, "PATCH", "/v1/me", &impostor, Some(json!({"FirstName": "Mallory"}))).await;
     assert_eq!(status, 404, "an anonymous shopper has no stored user to change");
+    let (status, refused) = call(&simulator, "GET", "/v1/me/subscriptions", &impostor, None).await;
+    assert_eq!((status, &refused["Errors"][0]["ErrorCode"]), (400, &json!("User.IsTemp")), "{refused}");
 
     // What the shopper starts is theirs, not Ann's; Ann's order is as she left it.
     let line = json!({"ProductID": "p1", "Quantity": 1});
@@ -283,6 +290,16 @@ async fn an_anonymous_shopper_who_takes_a_users_id_is_not_that_user() {
     assert_eq!((status, &order["Status"], &order["Comments"]), (200, &json!("Unsubmitted"), &Value::Null));
     let (_, me) = call(&simulator, "GET", "/v1/me", &ann, None).await;
     assert_eq!(me["FirstName"], "ann");
+
+    // Carl signs in and takes over what the shopper started, and nothing of Ann's.
+    let theirs = theirs["ID"].as_str().unwrap();
+    let carl = token(&simulator, "shop", Some("carl")).await;
+    let transfer = format!("/v1/me/orders?anonUserToken={impostor}");
+    assert_eq!(call(&simulator, "PUT", &transfer, &carl, None).await.0, 204);
+    assert_eq!(ids(&call(&simulator, "GET", "/v1/me/orders", &carl, None).await.1), [theirs]);
+    assert_eq!(call(&simulator, "GET", "/v1/cart", &carl, None).await.1["ID"], theirs);
+    assert_eq!(ids(&call(&simulator, "GET", "/v1/me/orders", &ann, None).await.1), [id.as_str()]);
+    assert!(ids(&call(&simulator, "GET", "/v1/me/orders", &impostor, None).await.1).is_empty());
 }
 
 #[tokio::test]
@@ -348,7 +365,10 @@ async fn an_order_is_never_renamed_onto_another_and_a_renamed_one_keeps_its_line
 
     // Renamed to a free ID, the order keeps its line items and stays Ann's cart.
     let (status, renamed) = call(&simulator, "PUT", "/v1/cart", &ann, Some(json!({"ID": "ann-renamed"}))).await;
-    assert_eq!((status, renamed["ID"].as_str(), renamed["LineItemCount"].as_u64()), (200, Some("ann-renamed"), Some(1)));
+    assert_eq!(
+        (status, renamed["ID"].as_str(), renamed["LineItemCount"].as_u64()),
+        (200, Some("ann-renamed"), Some(1))
+    );
     let (_, cart) = call(&simulator, "GET", "/v1/cart", &ann, None).await;
     assert_eq!((cart["ID"].as_str(), cart["Subtotal"].as_u64()), (Some("ann-renamed"), Some(120)));
     let (_, lines) = call(&simulator, "GET", "/v1/cart/lineitems", &ann, None).await;

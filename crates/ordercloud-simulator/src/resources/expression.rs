@@ -191,7 +191,11 @@ enum Node {
     /// An odd number of `-`s before an operand.
     Negate(Box<Node>),
     /// `items.<function>(<condition>)`; `slot` is where its value is kept once known.
-    Items { function: ItemsFunction, condition: Option<Box<Node>>, slot: usize },
+    Items {
+        function: ItemsFunction,
+        condition: Option<Box<Node>>,
+        slot: usize,
+    },
     /// `min(a, b)` (`true`) or `max(a, b)`.
     MinMax(bool, Box<Node>, Box<Node>),
 }

@@ -123,25 +123,6 @@ impl Store {
         before - list.len()
     }
 
-    /// Gives the user `to` (whose profile is `user`) the orders from `from` (an anonymous
-    /// shopper who registered or signed in), and their cart.
-    pub(crate) fn transfer_orders(&mut self, from: &str, to: &str, user: &Value) {
-        for order in self.collections.get_mut("orders").into_iter().flat_map(BTreeMap::values_mut) {
-            if order["FromUserID"].as_str().is_some_and(|user| user.eq_ignore_ascii_case(from)) {
-                order["FromUserID"] = Value::String(to.to_owned());
-                let mut profile = user.clone();
-                if let Value::Object(fields) = &mut profile {
-                    fields.remove("Password");
-                }
-                order["FromUser"] = profile;
-            }
-        }
-        let cart = self.collections.get_mut("carts").and_then(|carts| carts.remove(&from.to_lowercase()));
-        if let Some(cart) = cart {
-            self.put("carts", to, cart);
-        }
-    }
-
     /// Every assignment, for the simulator's own control route.
     pub(crate) fn all_assignments(&self) -> impl Iterator<Item = (&String, &Vec<Assignment>)> {
         self.assignments.iter()
