@@ -79,8 +79,8 @@ fn plan(state: &mut State, request: &Incoming<'_>) -> Option<Plan> {
     // A Cart operation calls what the order operation it stands for calls, on the cart.
     let (target, order_id) = match call.op.cart {
         Some(index) => {
-            let user = routes::caller(state, holder.clone()).user_id;
-            (resources::operation(index), user.and_then(|user| resources::active_cart(&state.store, &user)))
+            let caller = routes::caller(state, holder.clone());
+            (resources::operation(index), resources::active_cart(&state.store, &caller))
         }
         None => (call.op, order_of(&call.params)),
     };
@@ -220,8 +220,8 @@ impl Plan {
                         let mut reply = routes::handle(&mut locked, request);
                         let order_id = match cart {
                             true => {
-                                let user = routes::caller(&mut locked, self.holder.clone()).user_id;
-                                user.and_then(|user| resources::active_cart(&locked.store, &user)).unwrap_or_default()
+                                let caller = routes::caller(&mut locked, self.holder.clone());
+                                resources::active_cart(&locked.store, &caller).unwrap_or_default()
                             }
                             false => order_id,
                         };

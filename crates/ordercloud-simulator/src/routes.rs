@@ -132,14 +132,20 @@ fn described(state: &mut State, request: &Incoming<'_>, call: &Call) -> Result<R
 
 /// Who `holder` is, for the resources: the user's ID (a stored user's, or the username of
 /// an anonymous shopper or an integration's context), organization and roles. Their
-/// profile is built only when an operation shows it.
+/// profile is built only when an operation shows it. An anonymous shopper is never looked
+/// up among the users: the ID they asked for (`anonuserid`) may be any user's, and they
+/// are not that user ([`Caller::own_key`] keeps them apart).
 pub(crate) fn caller(state: &mut State, holder: Holder) -> Caller {
     let kind = match holder.facts.user_type {
         "admin" => CallerKind::Admin,
         "supplier" => CallerKind::Supplier,
         _ => CallerKind::Buyer,
     };
-    let (user_id, contact) = match state.find_user(&holder.client_id, Some(&holder.username), None) {
+    let record = match holder.facts.anonymous {
+        true => None,
+        false => state.find_user(&holder.client_id, Some(&holder.username), None),
+    };
+    let (user_id, contact) = match record {
         Some(record) => {
             let contact = record.company.is_none().then(|| (record.user.email.clone(), record.user.first_name.clone()));
             (record.user.id.clone(), contact)
@@ -174,9 +180,10 @@ fn transfer_anonymous_orders(
     if holder.facts.anonymous {
         return Err(Reply::bad_request("User.IsTemp", "The current user is an anonymous shopper."));
     }
-    let caller = caller(state, holder);
-    let profile = caller.profile(&state.store);
-    state.store.transfer_orders(&anonymous.username, caller.user_id.as_deref().unwrap_or_default(), &profile);
+    let anonymous = caller(state, anonymous);
+    let user = caller(state, holder);
+    let profile = user.profile(&state.store);
+    resources::transfer_orders(&mut state.store, &anonymous, &user, &profile);
     Ok(Reply::no_content())
 }
 
@@ -202,9 +209,9 @@ fn register(state: &mut State, holder: Option<&Holder>, call: &Call, body: Optio
     let created = state
         .create_resource(&format!("/buyers/{buyer}/users"), Value::Object(user))
         .map_err(|body| Reply::new(StatusCode::BAD_REQUEST, Some(body)))?;
-    let user_id = created["ID"].as_str().unwrap_or_default().to_owned();
-    let anonymous_id = holder.username.clone();
-    state.store.transfer_orders(&anonymous_id, &user_id, &created);
     let token = auth::token_for(state, &holder.client_id, &username, Some(buyer)).ok_or_else(invalid_token)?;
+    let user = auth::signed_in(state, &token).ok_or_else(invalid_token)?;
+    let (anonymous, user) = (caller(state, holder.clone()), caller(state, user));
+    resources::transfer_orders(&mut state.store, &anonymous, &user, &created);
     Ok(Reply::ok(json!({"access_token": token})))
 }

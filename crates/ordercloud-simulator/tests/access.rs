@@ -34,6 +34,11 @@ async fn token(simulator: &Simulator, client: &str, username: Option<&str>) -> S
         Some(username) => format!("grant_type=password&client_id={client}&username={username}&password={PASSWORD}"),
         None => format!("grant_type=client_credentials&client_id={client}&client_secret=secret"),
     };
+    token_for(simulator, &form).await
+}
+
+/// The access token the token endpoint answers `form` with.
+async fn token_for(simulator: &Simulator, form: &str) -> String {
     let mut stream = TcpStream::connect(simulator.address()).await.unwrap();
     let request = format!(
         "POST /oauth/token HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{form}",
@@ -43,21 +48,28 @@ async fn token(simulator: &Simulator, client: &str, username: Option<&str>) -> S
     let mut answer = String::new();
     stream.read_to_string(&mut answer).await.unwrap();
     let body: Value = serde_json::from_str(answer.split_once("\r\n\r\n").unwrap().1).unwrap();
-    body["access_token"].as_str().unwrap_or_else(|| panic!("no token for {username:?}: {answer}")).to_owned()
+    body["access_token"].as_str().unwrap_or_else(|| panic!("no token for {form}: {answer}")).to_owned()
 }
 
 fn user(id: &str) -> Value {
-    json!({"ID": id, "Username": id, "FirstName": id, "LastName": "Doe", "Email": format!("{id}@example.com"),
-           "Password": PASSWORD, "Active": true})
+    user_named(id, id)
 }
 
-/// Two buyers (`b1` with `ann`, `carl` and `dora`; `b2` with `bob`), a supplier `s1` with
-/// `sam`, a product at 60, and API clients whose roles differ: `shop` (Shopper), `reader`
-/// (Shopper and OrderReader), `admin-of-orders` (Shopper and OrderAdmin), `supply`
-/// (OrderReader) and `integration` (FullAccess, client credentials).
+fn user_named(id: &str, username: &str) -> Value {
+    json!({"ID": id, "Username": username, "FirstName": username, "LastName": "Doe",
+           "Email": format!("{username}@example.com"), "Password": PASSWORD, "Active": true})
+}
+
+/// Two buyers (`b1` with `ann`, `carl` and `dora`; `b2` with `bob`, and `ann` again, whose
+/// username is `ann-of-b2`), a supplier `s1` with `sam`, a product at 60, and API clients
+/// whose roles differ: `shop` (Shopper), `reader` (Shopper and OrderReader),
+/// `admin-of-orders` (Shopper and OrderAdmin), `supply` (OrderReader), `integration`
+/// (FullAccess, client credentials) and `anonymous-b1` (Shopper, for `b1`'s anonymous
+/// shoppers).
 async fn marketplace() -> Simulator {
     let mut builder = Simulator::builder()
         .api_client(SimApiClient::new("shop").with_roles(["Shopper", "MeAdmin"]))
+        .api_client(SimApiClient::new("anonymous-b1").with_roles(["Shopper", "MeAdmin"]).with_buyer("b1"))
         .api_client(SimApiClient::new("reader").with_roles(["Shopper", "OrderReader"]))
         .api_client(SimApiClient::new("admin-of-orders").with_roles(["Shopper", "OrderAdmin"]))
         .api_client(SimApiClient::new("supply").with_roles(["OrderReader"]))
@@ -67,6 +79,7 @@ async fn marketplace() -> Simulator {
         .resource("/suppliers", json!({"ID": "s1", "Name": "S1", "Active": true}))
         .resource("/suppliers/s1/users", user("sam"))
         .resource("/buyers/b2/users", user("bob"))
+        .resource("/buyers/b2/users", user_named("ann", "ann-of-b2"))
         .resource("/priceschedules", json!({"ID": "p1", "Name": "P1", "PriceBreaks": [{"Quantity": 1, "Price": 60}]}))
         .resource("/products", json!({"ID": "p1", "Name": "Product", "Active": true, "DefaultPriceScheduleID": "p1"}));
     for id in ["ann", "carl", "dora"] {
@@ -200,6 +213,10 @@ async fn an_order_over_the_rule_waits_for_an_approver_of_its_group() {
     assert_eq!(call(&simulator, "POST", &format!("{path}/approve"), &dora, Some(json!({}))).await.0, 404);
     assert_eq!(call(&simulator, "POST", &format!("{path}/approve"), &ann, Some(json!({}))).await.0, 404, "not her own");
     assert_eq!(call(&simulator, "GET", &path, &carl, None).await.0, 200);
+    // An anonymous shopper given Carl's ID is in no group.
+    let impostor = anonymous(&simulator, "carl").await;
+    assert!(ids(&call(&simulator, "GET", "/v1/me/orders/approvable", &impostor, None).await.1).is_empty());
+    assert_eq!(call(&simulator, "POST", &format!("{path}/approve"), &impostor, Some(json!({}))).await.0, 404);
     let (status, approved) =
         call(&simulator, "POST", &format!("{path}/approve"), &carl, Some(json!({"Comments": "fine"}))).await;
     assert_eq!((status, approved["Status"].as_str()), (201, Some("Open")), "{approved}");
@@ -225,4 +242,138 @@ async fn a_rule_the_simulator_does_not_evaluate_says_so() {
     let (status, refused) = call(&simulator, "POST", &format!("/v1/orders/Outgoing/{id}/submit"), &ann, None).await;
     assert_eq!((status, refused["Errors"][0]["ErrorCode"].as_str()), (501, Some("Simulator.NotSimulated")));
     assert!(refused["Errors"][0]["Message"].as_str().unwrap().contains("incategory"), "{refused}");
+}
+
+/// An anonymous shopper's token through `anonymous-b1`, with the ID `anonymous_id`.
+async fn anonymous(simulator: &Simulator, anonymous_id: &str) -> String {
+    token_for(simulator, &format!("grant_type=client_credentials&client_id=anonymous-b1&anonuserid={anonymous_id}"))
+        .await
+}
+
+#[tokio::test]
+async fn an_anonymous_shopper_who_takes_a_users_id_is_not_that_user() {
+    let simulator = marketplace().await;
+    let ann = token(&simulator, "shop", Some("ann")).await;
+    let id = order(&simulator, &ann).await;
+    let path = format!("/v1/orders/Outgoing/{id}");
+    let impostor = anonymous(&simulator, "ann").await;
+
+    // Not Ann's cart, orders or profile.
+    let (status, cart) = call(&simulator, "GET", "/v1/cart", &impostor, None).await;
+    assert_eq!((status, &cart["ID"]), (200, &Value::Null), "{cart}");
+    assert!(ids(&call(&simulator, "GET", "/v1/me/orders", &impostor, None).await.1).is_empty());
+    for (method, rest, body) in [
+        ("GET", "", None),
+        ("PATCH", "", Some(json!({"Comments": "mine now"}))),
+        ("POST", "/submit", None),
+        ("GET", "/lineitems", None),
+    ] {
+        let (status, refused) = call(&simulator, method, &format!("{path}{rest}"), &impostor, body).await;
+        assert_eq!(status, 404, "{method} {rest}: {refused}");
+    }
+    let (status, me) = call(&simulator, "GET", "/v1/me", &impostor, None).await;
+    assert_eq!((status, &me["Email"], &me["FirstName"]), (200, &Value::Null, &Value::Null), "{me}");
+    let (status, _) = call(&simulator, "PATCH", "/v1/me", &impostor, Some(json!({"FirstName": "Mallory"}))).await;
+    assert_eq!(status, 404, "an anonymous shopper has no stored user to change");
+    let (status, refused) = call(&simulator, "GET", "/v1/me/subscriptions", &impostor, None).await;
+    assert_eq!((status, &refused["Errors"][0]["ErrorCode"]), (400, &json!("User.IsTemp")), "{refused}");
+
+    // What the shopper starts is theirs, not Ann's; Ann's order is as she left it.
+    let line = json!({"ProductID": "p1", "Quantity": 1});
+    assert_eq!(call(&simulator, "POST", "/v1/cart/lineitems", &impostor, Some(line)).await.0, 201);
+    let (_, theirs) = call(&simulator, "GET", "/v1/cart", &impostor, None).await;
+    assert_ne!(theirs["ID"].as_str(), Some(id.as_str()));
+    assert_eq!(ids(&call(&simulator, "GET", "/v1/me/orders", &ann, None).await.1), [id.as_str()]);
+    let (_, cart) = call(&simulator, "GET", "/v1/cart", &ann, None).await;
+    assert_eq!(cart["ID"].as_str(), Some(id.as_str()));
+    let (status, order) = call(&simulator, "GET", &path, &ann, None).await;
+    assert_eq!((status, &order["Status"], &order["Comments"]), (200, &json!("Unsubmitted"), &Value::Null));
+    let (_, me) = call(&simulator, "GET", "/v1/me", &ann, None).await;
+    assert_eq!(me["FirstName"], "ann");
+
+    // Carl signs in and takes over what the shopper started, and nothing of Ann's.
+    let theirs = theirs["ID"].as_str().unwrap();
+    let carl = token(&simulator, "shop", Some("carl")).await;
+    let transfer = format!("/v1/me/orders?anonUserToken={impostor}");
+    assert_eq!(call(&simulator, "PUT", &transfer, &carl, None).await.0, 204);
+    assert_eq!(ids(&call(&simulator, "GET", "/v1/me/orders", &carl, None).await.1), [theirs]);
+    assert_eq!(call(&simulator, "GET", "/v1/cart", &carl, None).await.1["ID"], theirs);
+    assert_eq!(ids(&call(&simulator, "GET", "/v1/me/orders", &ann, None).await.1), [id.as_str()]);
+    assert!(ids(&call(&simulator, "GET", "/v1/me/orders", &impostor, None).await.1).is_empty());
+}
+
+#[tokio::test]
+async fn the_same_user_id_in_another_buyer_is_another_user() {
+    let simulator = marketplace().await;
+    let ann = token(&simulator, "shop", Some("ann")).await;
+    let id = order(&simulator, &ann).await;
+    let path = format!("/v1/orders/Outgoing/{id}");
+    let collection = json!({"ID": "wishlist", "Name": "Wish list"});
+    assert_eq!(call(&simulator, "POST", "/v1/me/productcollections", &ann, Some(collection)).await.0, 201);
+    // `ann` of b2 has Ann's user ID, in another buyer.
+    let other = token(&simulator, "shop", Some("ann-of-b2")).await;
+    let (_, me) = call(&simulator, "GET", "/v1/me", &other, None).await;
+    assert_eq!((me["ID"].as_str(), me["Username"].as_str()), (Some("ann"), Some("ann-of-b2")));
+
+    for (method, rest, body) in [
+        ("GET", "", None),
+        ("PATCH", "", Some(json!({"Comments": "mine now"}))),
+        ("PUT", "", Some(json!({"Comments": "mine now"}))),
+        ("POST", "/submit", None),
+        ("GET", "/lineitems", None),
+        ("DELETE", "", None),
+    ] {
+        let (status, refused) = call(&simulator, method, &format!("{path}{rest}"), &other, body).await;
+        assert_eq!(status, 404, "{method} {rest}: {refused}");
+    }
+    assert!(ids(&call(&simulator, "GET", "/v1/me/orders", &other, None).await.1).is_empty());
+    let (_, cart) = call(&simulator, "GET", "/v1/cart", &other, None).await;
+    assert_eq!(cart["ID"], Value::Null, "{cart}");
+    assert_eq!(call(&simulator, "PUT", &format!("/v1/cart/{id}"), &other, None).await.0, 404);
+    let (_, lists) = call(&simulator, "GET", "/v1/me/productcollections", &other, None).await;
+    assert_eq!(lists["Meta"]["TotalCount"], 0, "{lists}");
+
+    // Each one's orders and cart are their own.
+    let theirs = order(&simulator, &other).await;
+    assert_eq!(ids(&call(&simulator, "GET", "/v1/me/orders", &ann, None).await.1), [id.as_str()]);
+    assert_eq!(ids(&call(&simulator, "GET", "/v1/me/orders", &other, None).await.1), [theirs.as_str()]);
+    let (_, cart) = call(&simulator, "GET", "/v1/cart", &ann, None).await;
+    assert_eq!(cart["ID"].as_str(), Some(id.as_str()));
+    let (status, order) = call(&simulator, "GET", &path, &ann, None).await;
+    assert_eq!((status, &order["Status"], &order["Comments"]), (200, &json!("Unsubmitted"), &Value::Null));
+}
+
+#[tokio::test]
+async fn an_order_is_never_renamed_onto_another_and_a_renamed_one_keeps_its_line_items() {
+    let simulator = marketplace().await;
+    let bob = token(&simulator, "shop", Some("bob")).await;
+    let bobs = order(&simulator, &bob).await;
+    let ann = token(&simulator, "shop", Some("ann")).await;
+    let id = order(&simulator, &ann).await;
+
+    for path in ["/v1/cart".to_owned(), format!("/v1/orders/Outgoing/{id}")] {
+        let (status, refused) = call(&simulator, "PUT", &path, &ann, Some(json!({"ID": bobs}))).await;
+        assert_eq!(status, 409, "{path}: {refused}");
+        assert_eq!(refused["Errors"][0]["ErrorCode"], "IdExists", "{path}");
+    }
+    // Bob's order is still Bob's, with its line item; Ann's is where it was.
+    let (status, order) = call(&simulator, "GET", &format!("/v1/orders/Outgoing/{bobs}"), &bob, None).await;
+    assert_eq!((status, order["FromUserID"].as_str(), order["LineItemCount"].as_u64()), (200, Some("bob"), Some(1)));
+    let (_, lines) = call(&simulator, "GET", &format!("/v1/orders/Outgoing/{bobs}/lineitems"), &bob, None).await;
+    assert_eq!(lines["Meta"]["TotalCount"], 1);
+    assert_eq!(call(&simulator, "GET", &format!("/v1/orders/Outgoing/{id}"), &ann, None).await.0, 200);
+
+    // Renamed to a free ID, the order keeps its line items and stays Ann's cart.
+    let (status, renamed) = call(&simulator, "PUT", "/v1/cart", &ann, Some(json!({"ID": "ann-renamed"}))).await;
+    assert_eq!(
+        (status, renamed["ID"].as_str(), renamed["LineItemCount"].as_u64()),
+        (200, Some("ann-renamed"), Some(1))
+    );
+    let (_, cart) = call(&simulator, "GET", "/v1/cart", &ann, None).await;
+    assert_eq!((cart["ID"].as_str(), cart["Subtotal"].as_u64()), (Some("ann-renamed"), Some(120)));
+    let (_, lines) = call(&simulator, "GET", "/v1/cart/lineitems", &ann, None).await;
+    assert_eq!(lines["Meta"]["TotalCount"], 1);
+    assert_eq!(call(&simulator, "GET", &format!("/v1/orders/Outgoing/{id}"), &ann, None).await.0, 404);
+    let (status, submitted) = call(&simulator, "POST", "/v1/orders/Outgoing/ann-renamed/submit", &ann, None).await;
+    assert_eq!((status, submitted["Status"].as_str()), (201, Some("Open")), "{submitted}");
 }

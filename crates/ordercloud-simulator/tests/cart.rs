@@ -251,3 +251,46 @@ async fn product_collections_and_subscriptions_are_the_users_own() {
     let listed: serde_json::Value = call(&lou, Method::GET, "/me/subscriptions").send_json().await.unwrap();
     assert_eq!(listed["Meta"]["TotalCount"], 0);
 }
+
+/// A cart of one helmet and one bottle (78.99), and the promotion `code` with these
+/// expressions added to it: the order's discount, or the refusal.
+async fn discount_of(simulator: &Simulator, code: &str, eligible: &str, value: &str) -> Result<Decimal, Error> {
+    let promotion = json!({"ID": code, "Code": code, "Name": code, "EligibleExpression": eligible,
+                           "ValueExpression": value, "AllowAllBuyers": true, "CanCombine": false});
+    simulator.create_resource("/promotions", promotion).unwrap();
+    let cart = CartApi::new(anonymous(simulator).await.0.client());
+    for product in ["helmet", "bottle"] {
+        cart.create_line_item(&LineItem::new().with_product_id(product).with_quantity(1)).send().await.unwrap();
+    }
+    cart.add_promotion(code).send().await?;
+    Ok(cart.get().send().await?.promotion_discount.unwrap_or_default())
+}
+
+#[tokio::test]
+async fn a_deeply_nested_promotion_is_read_once_not_once_per_item_per_level() {
+    let simulator = marketplace().await;
+    // 36 `items.any(` deep over two line items: 2^36 readings of the innermost condition when
+    // each level reads its condition again for each item. A generous bound only keeps a
+    // frozen simulator from hanging the test run.
+    let eligible = format!("{}ProductID = 'helmet'{}", "items.any(".repeat(36), ")".repeat(36));
+    let added = tokio::time::timeout(
+        std::time::Duration::from_secs(120),
+        discount_of(&simulator, "deep", &eligible, "items.count(items.all(items.any(ProductID = 'bottle')))"),
+    )
+    .await
+    .expect("the simulator froze on a nested expression");
+    assert_eq!(added.unwrap(), decimal!(2), "eligible, and both items counted");
+}
+
+#[tokio::test]
+async fn division_and_remainder_in_promotions_are_exact() {
+    let simulator = marketplace().await;
+    // 78.99 / 0.1 is 789.9 and 78.99 % 0.1 is 0.09, exactly; in `f64` neither holds.
+    let eligible = "order.Subtotal / 0.1 = 789.9 and order.Subtotal % 0.1 = 0.09 and 0.3 / 0.1 = 3";
+    assert_eq!(discount_of(&simulator, "exact", eligible, "order.Subtotal / 3").await.unwrap(), decimal!(26.33));
+    // A third to ten places, rounded half away from zero; then the discount to the cent.
+    let eligible = "1 / 3 = 0.3333333333 and 2 / 3 = 0.6666666667 and -2 / 3 = -0.6666666667 and 7.5 % -2 = 1.5";
+    assert_eq!(discount_of(&simulator, "thirds", eligible, "2 / 3").await.unwrap(), decimal!(0.67));
+    let refused = discount_of(&simulator, "by-zero", "", "order.Subtotal % 0").await.unwrap_err();
+    assert_eq!(status(&refused), (501, "Simulator.NotSimulated".to_owned()));
+}

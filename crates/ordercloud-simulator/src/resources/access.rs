@@ -2,8 +2,10 @@
 //! sources):
 //!
 //! - The marketplace owner's context (an integration's client credentials) sees every order.
-//! - A buyer user sees their own orders (`FromUserID`), outgoing: a buyer has no incoming
-//!   orders. With `OrderReader` (or `OrderAdmin`, `FullAccess`) they also read every order
+//! - A buyer user sees their own orders, outgoing: a buyer has no incoming orders. Their own
+//!   are those whose `FromUserID` is their ID and `FromCompanyID` their buyer (a user ID is
+//!   unique only within its buyer), and that an anonymous shopper started if and only if
+//!   the caller is one: an anonymous shopper given a user's ID is not that user. With `OrderReader` (or `OrderAdmin`, `FullAccess`) they also read every order
 //!   of their buyer (`FromCompanyID`), and with `OrderAdmin` (or `FullAccess`) change them.
 //!   As an approver (a member of the user group an approval rule of the order names) they
 //!   read an order awaiting approval, and approve or decline it.
@@ -14,7 +16,7 @@
 //! itself, its line items, payments, promotions, worksheet and every action on it; lists
 //! hold only what the caller may see.
 
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use super::store::Store;
 use super::{Caller, CallerKind, Request, not_found};
@@ -42,7 +44,7 @@ pub(crate) fn may(store: &Store, caller: &Caller, order: &Value, direction: Opti
             if incoming {
                 return false;
             }
-            let own = same(field("FromUserID"), caller.user_id.as_deref());
+            let own = own(store, caller, order);
             let company = same(field("FromCompanyID"), caller.buyer_id.as_deref());
             match need {
                 Need::Read => {
@@ -61,9 +63,40 @@ pub(crate) fn may(store: &Store, caller: &Caller, order: &Value, direction: Opti
     }
 }
 
+/// Whether `order` is the caller's own: from their ID in their organization, and started
+/// by an anonymous shopper exactly when the caller is one.
+pub(crate) fn own(store: &Store, caller: &Caller, order: &Value) -> bool {
+    let anonymous = order.get("ID").and_then(Value::as_str).is_some_and(|id| started_anonymously(store, id));
+    caller.is_from(order) && anonymous == caller.anonymous
+}
+
+/// Where the mark of an order an anonymous shopper started is kept: under the order, so it
+/// goes with it when it is deleted or renamed.
+fn anonymous_mark(order_id: &str) -> String {
+    format!("orders/{}/anonymous", order_id.to_lowercase())
+}
+
+/// Whether an anonymous shopper started the order (and it was not given to a user since).
+pub(crate) fn started_anonymously(store: &Store, order_id: &str) -> bool {
+    store.contains(&anonymous_mark(order_id), "shopper")
+}
+
+/// Marks the order as started by an anonymous shopper, or (`false`) as a user's.
+pub(crate) fn mark_anonymous(store: &mut Store, order_id: &str, anonymous: bool) {
+    match anonymous {
+        true => store.put(&anonymous_mark(order_id), "shopper", json!({"Anonymous": true})),
+        false => {
+            store.remove(&anonymous_mark(order_id), "shopper");
+        }
+    }
+}
+
 /// Whether `caller` may approve `order`: it awaits approval, and one of its pending
-/// approvals names a user group the caller is a member of.
+/// approvals names a user group the caller is a member of (never an anonymous shopper's).
 pub(crate) fn approver(store: &Store, caller: &Caller, order: &Value) -> bool {
+    if caller.anonymous {
+        return false;
+    }
     let (Some(user), Some(buyer), Some(id)) =
         (caller.user_id.as_deref(), caller.buyer_id.as_deref(), order.get("ID").and_then(Value::as_str))
     else {

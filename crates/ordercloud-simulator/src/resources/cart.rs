@@ -10,17 +10,19 @@
 //!   or the from-user) starts a new cart; `Cart.Submit` is refused as an order without line
 //!   items is, and any other operation answers `404 NotFound` for the order.
 //! - Only for buyer users (anonymous shoppers included); an anonymous shopper has one cart.
+//! - Each user's cart is their own, kept by [`Caller::own_key`]: the same user ID in another
+//!   buyer, or an anonymous shopper given a user's ID, is another user.
 
 use http::StatusCode;
 use serde_json::{Value, json};
 
 use super::orders::create_order;
 use super::store::Store;
-use super::{Call, CallerKind, Effect, Request, access, body_object, list_query, not_found, serve_operation};
+use super::{Call, Caller, CallerKind, Effect, Request, access, body_object, list_query, not_found, serve_operation};
 use crate::clock::Clock;
 use crate::reply::Reply;
 
-/// Where each user's chosen cart is kept: `{"OrderID": ..}` by user ID.
+/// Where each user's chosen cart is kept: `{"OrderID": ..}` by [`Caller::own_key`].
 const CARTS: &str = "carts";
 
 /// The operations that start a cart when the user has none.
@@ -43,8 +45,8 @@ pub(crate) fn serve(
 ) -> Result<Reply, Reply> {
     let caller = request.caller;
     let op = request.call.op;
-    let user = match (caller.kind, caller.user_id.as_deref()) {
-        (CallerKind::Buyer, Some(user)) => user.to_owned(),
+    match (caller.kind, caller.own_key()) {
+        (CallerKind::Buyer, Some(_)) => {}
         _ => {
             return Err(Reply::error(
                 StatusCode::FORBIDDEN,
@@ -54,9 +56,9 @@ pub(crate) fn serve(
         }
     };
     if op.id == "Cart.SetActiveCart" {
-        return set_active_cart(store, request, &user);
+        return set_active_cart(store, request);
     }
-    let order_id = match active_cart(store, &user) {
+    let order_id = match active_cart(store, caller) {
         Some(order_id) => order_id,
         None => match op.id {
             "Cart.Get" => return Ok(Reply::ok(empty_cart(request))),
@@ -87,14 +89,12 @@ pub(crate) fn serve(
     serve_operation(store, &order, clock, effects)
 }
 
-/// The user's active cart: the order they chose, while it is still an unsubmitted order of
-/// theirs, else their newest unsubmitted order.
-pub(crate) fn active_cart(store: &Store, user: &str) -> Option<String> {
-    let open = |order: &Value| {
-        order["FromUserID"].as_str().is_some_and(|from| from.eq_ignore_ascii_case(user))
-            && order["Status"].as_str() == Some("Unsubmitted")
-    };
-    let chosen = store.get(CARTS, user).and_then(|cart| cart["OrderID"].as_str());
+/// The caller's active cart: the order they chose, while it is still an unsubmitted order
+/// of their own, else their newest unsubmitted order.
+pub(crate) fn active_cart(store: &Store, caller: &Caller) -> Option<String> {
+    let open = |order: &Value| order["Status"].as_str() == Some("Unsubmitted") && access::own(store, caller, order);
+    let key = caller.own_key()?;
+    let chosen = store.get(CARTS, &key).and_then(|cart| cart["OrderID"].as_str());
     if let Some(id) = chosen.filter(|id| store.get("orders", id).is_some_and(open)) {
         return Some(id.to_owned());
     }
@@ -105,13 +105,34 @@ pub(crate) fn active_cart(store: &Store, user: &str) -> Option<String> {
         .and_then(|order| order["ID"].as_str().map(str::to_owned))
 }
 
-/// Makes `order_id` the user's active cart.
-pub(crate) fn set_active(store: &mut Store, user: &str, order_id: &str) {
-    store.put(CARTS, user, json!({"OrderID": order_id}));
+/// Makes `order_id` the caller's active cart.
+pub(crate) fn set_active(store: &mut Store, caller: &Caller, order_id: &str) {
+    if let Some(key) = caller.own_key() {
+        store.put(CARTS, &key, json!({"OrderID": order_id}));
+    }
+}
+
+/// The cart `from` chose becomes the one `to` chose (an anonymous shopper's, when they
+/// registered or signed in).
+pub(crate) fn hand_over(store: &mut Store, from: &Caller, to: &Caller) {
+    let (Some(from), Some(to)) = (from.own_key(), to.own_key()) else { return };
+    if let Some(cart) = store.get(CARTS, &from).cloned() {
+        store.remove(CARTS, &from);
+        store.put(CARTS, &to, cart);
+    }
+}
+
+/// After the order `from` was renamed `to`: each user who chose it as their cart keeps it.
+pub(crate) fn renamed(store: &mut Store, from: &str, to: &str) {
+    for cart in store.list_mut(CARTS) {
+        if cart["OrderID"].as_str().is_some_and(|id| id.eq_ignore_ascii_case(from)) {
+            cart["OrderID"] = json!(to);
+        }
+    }
 }
 
 /// `PUT /cart/{orderID}`: one of the user's own unsubmitted orders becomes their cart.
-fn set_active_cart(store: &mut Store, request: &Request<'_>, user: &str) -> Result<Reply, Reply> {
+fn set_active_cart(store: &mut Store, request: &Request<'_>) -> Result<Reply, Reply> {
     let caller = request.caller;
     if caller.anonymous {
         return Err(Reply::bad_request(
@@ -121,8 +142,7 @@ fn set_active_cart(store: &mut Store, request: &Request<'_>, user: &str) -> Resu
     }
     let order_id = request.path_value("{orderID}");
     let order = store.get("orders", &order_id).ok_or_else(|| not_found("Order", &order_id))?;
-    let own = order["FromUserID"].as_str().is_some_and(|from| from.eq_ignore_ascii_case(user));
-    if !own || !access::may(store, caller, order, Some("Outgoing"), access::Need::Write) {
+    if !access::own(store, caller, order) || !access::may(store, caller, order, Some("Outgoing"), access::Need::Write) {
         return Err(not_found("Order", &order_id));
     }
     if order["Status"].as_str() != Some("Unsubmitted") {
@@ -131,7 +151,7 @@ fn set_active_cart(store: &mut Store, request: &Request<'_>, user: &str) -> Resu
             "Only an unsubmitted order can be the cart.",
         ));
     }
-    set_active(store, user, &order_id);
+    set_active(store, caller, &order_id);
     Ok(Reply::no_content())
 }
 

@@ -13,6 +13,15 @@
 //! none; `min(a, b)` and `max(a, b)`. Anything else (`product.incategory`, the array
 //! functions...) is an [`Unsupported`] error naming it, which the simulator answers as not
 //! simulated; nothing in an expression makes it panic.
+//!
+//! Arithmetic is exact: `+`, `-` and `*` as [`Decimal`]s are, `/` to ten digits after the
+//! point (rounded half away from zero: `2 / 3` is 0.6666666667, `0.3 / 0.1` is 3) and `%`
+//! exactly, with the sign of the dividend ([`money::divide`], [`money::remainder`]).
+//!
+//! An expression is parsed once into a tree, then computed. An `items` function's value
+//! does not depend on the item around it (its condition reads its own), so it is computed
+//! once however deeply it is nested; and one evaluation takes at most [`MOST_STEPS`] steps,
+//! so no expression holds the simulator (whose state is locked meanwhile) for long.
 
 use std::cmp::Ordering;
 
@@ -89,15 +98,28 @@ pub(crate) fn amount(expression: &str, scope: Scope<'_>) -> Result<Decimal, Unsu
 const MOST_CHARACTERS: usize = 4000;
 const DEEPEST: usize = 64;
 
+/// The most steps one evaluation takes (a step is one part of the expression computed once:
+/// an `items` function's condition takes a step a part for each line item): beyond it the
+/// expression is refused, so no expression holds the simulator for long, however many line
+/// items the order has.
+const MOST_STEPS: usize = 1_000_000;
+
+/// Parses `expression` once, then computes it in `scope`.
 fn evaluate(expression: &str, scope: Scope<'_>) -> Result<Val, Unsupported> {
+    let (tree, items_calls) = parse(expression)?;
+    Evaluation::new(scope, items_calls).value(&tree, scope.item)
+}
+
+/// The tree of `expression`, and how many `items` functions it has.
+fn parse(expression: &str) -> Result<(Node, usize), Unsupported> {
     if expression.len() > MOST_CHARACTERS {
         return Err(Unsupported(format!("an expression of more than {MOST_CHARACTERS} characters")));
     }
     let tokens = tokens(expression)?;
-    let mut parser = Parser { tokens: &tokens, at: 0, scope, depth: 0 };
-    let value = parser.or()?;
+    let mut parser = Parser { tokens: &tokens, at: 0, depth: 0, items_calls: 0 };
+    let tree = parser.or()?;
     match parser.tokens.get(parser.at) {
-        None => Ok(value),
+        None => Ok((tree, parser.items_calls)),
         Some(token) => Err(Unsupported(format!("unexpected {token:?}"))),
     }
 }
@@ -149,15 +171,54 @@ fn tokens(text: &str) -> Result<Vec<Token>, Unsupported> {
     Ok(tokens)
 }
 
-struct Parser<'t, 's> {
-    tokens: &'t [Token],
-    at: usize,
-    scope: Scope<'s>,
-    /// How deep in parentheses, calls and `not`s the parser is.
-    depth: usize,
+/// An expression, parsed: what each part computes, in the order it is written. A chain of
+/// operators of one precedence is one node, so the tree is only as deep as the nesting.
+#[derive(Debug)]
+enum Node {
+    /// A number, a text, `true`, `false` or `null`.
+    Literal(Val),
+    /// `order.X`, `item.X`, or in an `items` function a property of the item.
+    Path(String),
+    /// Two or more operands of `or`.
+    Or(Vec<Node>),
+    /// Two or more operands of `and`.
+    And(Vec<Node>),
+    /// An odd (`true`) or even (`false`) number of `not`s before an operand.
+    Not(bool, Box<Node>),
+    Compare(Box<Node>, &'static str, Box<Node>),
+    /// An operand, then `+`, `-`, `*`, `/` or `%` and another, left to right.
+    Arithmetic(Box<Node>, Vec<(&'static str, Node)>),
+    /// An odd number of `-`s before an operand.
+    Negate(Box<Node>),
+    /// `items.<function>(<condition>)`; `slot` is where its value is kept once known.
+    Items {
+        function: ItemsFunction,
+        condition: Option<Box<Node>>,
+        slot: usize,
+    },
+    /// `min(a, b)` (`true`) or `max(a, b)`.
+    MinMax(bool, Box<Node>, Box<Node>),
 }
 
-impl Parser<'_, '_> {
+#[derive(Clone, Copy, Debug)]
+enum ItemsFunction {
+    Any,
+    All,
+    Count,
+    Quantity,
+    Total,
+}
+
+struct Parser<'t> {
+    tokens: &'t [Token],
+    at: usize,
+    /// How deep in parentheses, calls and `not`s the parser is.
+    depth: usize,
+    /// How many `items` functions were read.
+    items_calls: usize,
+}
+
+impl Parser<'_> {
     fn peek(&self) -> Option<&Token> {
         self.tokens.get(self.at)
     }
@@ -181,131 +242,250 @@ impl Parser<'_, '_> {
         self.symbol(&[symbol]).map(drop).ok_or_else(|| Unsupported(format!("{symbol} expected")))
     }
 
-    fn or(&mut self) -> Result<Val, Unsupported> {
+    fn or(&mut self) -> Result<Node, Unsupported> {
         self.depth += 1;
         if self.depth > DEEPEST {
             return Err(Unsupported(format!("nested more than {DEEPEST} deep")));
         }
-        let value = self.or_inner();
+        let node = self.or_inner();
         self.depth -= 1;
-        value
+        node
     }
 
-    fn or_inner(&mut self) -> Result<Val, Unsupported> {
-        let mut value = self.and()?;
+    fn or_inner(&mut self) -> Result<Node, Unsupported> {
+        let mut operands = vec![self.and()?];
         while self.keyword("or") {
-            let right = self.and()?;
-            value = Val::Bool(value.truthy() || right.truthy());
+            operands.push(self.and()?);
         }
-        Ok(value)
+        Ok(if operands.len() == 1 { operands.remove(0) } else { Node::Or(operands) })
     }
 
-    fn and(&mut self) -> Result<Val, Unsupported> {
-        let mut value = self.not()?;
+    fn and(&mut self) -> Result<Node, Unsupported> {
+        let mut operands = vec![self.not()?];
         while self.keyword("and") {
-            let right = self.not()?;
-            value = Val::Bool(value.truthy() && right.truthy());
+            operands.push(self.not()?);
         }
-        Ok(value)
+        Ok(if operands.len() == 1 { operands.remove(0) } else { Node::And(operands) })
     }
 
-    fn not(&mut self) -> Result<Val, Unsupported> {
+    fn not(&mut self) -> Result<Node, Unsupported> {
         let mut negations = 0usize;
         while self.keyword("not") {
             negations += 1;
         }
-        let value = self.comparison()?;
-        Ok(if negations == 0 { value } else { Val::Bool(value.truthy() == (negations % 2 == 0)) })
+        let node = self.comparison()?;
+        Ok(if negations == 0 { node } else { Node::Not(negations % 2 == 1, Box::new(node)) })
     }
 
-    fn comparison(&mut self) -> Result<Val, Unsupported> {
-        let left = self.sum()?;
+    fn comparison(&mut self) -> Result<Node, Unsupported> {
+        let left = self.arithmetic(&["+", "-"])?;
         let Some(operator) = self.symbol(&["=", "!=", "<>", "<", "<=", ">", ">="]) else { return Ok(left) };
-        let right = self.sum()?;
-        Ok(Val::Bool(match operator {
-            "=" => equal(&left, &right),
-            "!=" | "<>" => !equal(&left, &right),
-            _ => {
-                let ordering = compare(&left, &right)?;
-                match operator {
-                    "<" => ordering.is_lt(),
-                    "<=" => ordering.is_le(),
-                    ">" => ordering.is_gt(),
-                    _ => ordering.is_ge(),
-                }
-            }
-        }))
+        let right = self.arithmetic(&["+", "-"])?;
+        Ok(Node::Compare(Box::new(left), operator, Box::new(right)))
     }
 
-    fn sum(&mut self) -> Result<Val, Unsupported> {
-        let mut value = self.product()?;
-        while let Some(operator) = self.symbol(&["+", "-"]) {
-            let (left, right) = (value.number()?, self.product()?.number()?);
-            let result = if operator == "+" { left.checked_add(right) } else { left.checked_sub(right) };
-            value = Val::Number(result.ok_or_else(|| Unsupported("a number too large".to_owned()))?);
+    /// A sum (`operators` `+` and `-`, of products) or a product (`*`, `/` and `%`, of
+    /// signed operands).
+    fn arithmetic(&mut self, operators: &[&'static str]) -> Result<Node, Unsupported> {
+        let sum = operators.contains(&"+");
+        let operand = |parser: &mut Self| if sum { parser.arithmetic(&["*", "/", "%"]) } else { parser.unary() };
+        let first = operand(self)?;
+        let mut rest = Vec::new();
+        while let Some(operator) = self.symbol(operators) {
+            rest.push((operator, operand(self)?));
         }
-        Ok(value)
+        Ok(if rest.is_empty() { first } else { Node::Arithmetic(Box::new(first), rest) })
     }
 
-    fn product(&mut self) -> Result<Val, Unsupported> {
-        let mut value = self.unary()?;
-        while let Some(operator) = self.symbol(&["*", "/", "%"]) {
-            let (left, right) = (value.number()?, self.unary()?.number()?);
-            let result = match operator {
-                "*" => left.checked_mul(right),
-                // Division and remainder through `f64`: exact enough for money rounded to
-                // cents, and a division by zero is none.
-                _ if right == Decimal::ZERO => None,
-                "/" => Decimal::try_from(left.to_f64() / right.to_f64()).ok(),
-                _ => Decimal::try_from(left.to_f64() % right.to_f64()).ok(),
-            };
-            value = Val::Number(result.ok_or_else(|| Unsupported(format!("{operator} gives no number here")))?);
-        }
-        Ok(value)
-    }
-
-    fn unary(&mut self) -> Result<Val, Unsupported> {
+    fn unary(&mut self) -> Result<Node, Unsupported> {
         let mut negations = 0usize;
         while self.symbol(&["-"]).is_some() {
             negations += 1;
         }
-        let value = self.primary()?;
-        if negations % 2 == 0 {
-            return Ok(value);
-        }
-        let number = value.number()?;
-        number.checked_neg().map(Val::Number).ok_or_else(|| Unsupported("a number too large".to_owned()))
+        let node = self.primary()?;
+        Ok(if negations % 2 == 0 { node } else { Node::Negate(Box::new(node)) })
     }
 
-    fn primary(&mut self) -> Result<Val, Unsupported> {
+    fn primary(&mut self) -> Result<Node, Unsupported> {
         let token =
             self.tokens.get(self.at).cloned().ok_or_else(|| Unsupported("the expression ends early".to_owned()))?;
         self.at += 1;
         match token {
-            Token::Number(number) => Ok(Val::Number(number)),
-            Token::Text(text) => Ok(Val::Text(text)),
+            Token::Number(number) => Ok(Node::Literal(Val::Number(number))),
+            Token::Text(text) => Ok(Node::Literal(Val::Text(text))),
             Token::Symbol("(") => {
-                let value = self.or()?;
+                let node = self.or()?;
                 self.expect(")")?;
-                Ok(value)
+                Ok(node)
             }
             Token::Symbol(symbol) => Err(Unsupported(format!("unexpected {symbol}"))),
             Token::Name(name) if self.symbol(&["("]).is_some() => self.function(&name),
-            Token::Name(name) => match name.to_ascii_lowercase().as_str() {
-                "true" => Ok(Val::Bool(true)),
-                "false" => Ok(Val::Bool(false)),
-                "null" => Ok(Val::Null),
-                _ => self.path(&name),
-            },
+            Token::Name(name) => Ok(match name.to_ascii_lowercase().as_str() {
+                "true" => Node::Literal(Val::Bool(true)),
+                "false" => Node::Literal(Val::Bool(false)),
+                "null" => Node::Literal(Val::Null),
+                _ => Node::Path(name),
+            }),
         }
     }
 
+    /// A function call, its `(` read.
+    fn function(&mut self, name: &str) -> Result<Node, Unsupported> {
+        let lower = name.to_ascii_lowercase();
+        if let Some(function) = lower.strip_prefix("items.") {
+            let function = match function {
+                "any" => ItemsFunction::Any,
+                "all" => ItemsFunction::All,
+                "count" => ItemsFunction::Count,
+                "quantity" => ItemsFunction::Quantity,
+                "total" => ItemsFunction::Total,
+                other => return Err(Unsupported(format!("items.{other}()"))),
+            };
+            let condition = match self.symbol(&[")"]) {
+                Some(_) => None,
+                None => {
+                    let condition = self.or()?;
+                    self.expect(")")?;
+                    Some(Box::new(condition))
+                }
+            };
+            let slot = self.items_calls;
+            self.items_calls += 1;
+            return Ok(Node::Items { function, condition, slot });
+        }
+        match lower.as_str() {
+            "min" | "max" => {
+                let first = self.or()?;
+                self.expect(",")?;
+                let second = self.or()?;
+                self.expect(")")?;
+                Ok(Node::MinMax(lower == "min", Box::new(first), Box::new(second)))
+            }
+            _ => Err(Unsupported(format!("{name}()"))),
+        }
+    }
+}
+
+/// One computation of a parsed expression for an order and its line items.
+struct Evaluation<'s> {
+    order: &'s Value,
+    items: &'s [Value],
+    /// The value of each `items` function, by slot, once computed: it reads its own item
+    /// for each line item, never the item around it, so it is the same wherever it is met.
+    known: Vec<Option<Val>>,
+    steps: usize,
+}
+
+impl<'s> Evaluation<'s> {
+    fn new(scope: Scope<'s>, items_calls: usize) -> Self {
+        Self { order: scope.order, items: scope.items, known: vec![None; items_calls], steps: 0 }
+    }
+
+    /// What `node` computes, `item` the line item in question (if any).
+    fn value(&mut self, node: &Node, item: Option<&'s Value>) -> Result<Val, Unsupported> {
+        self.steps += 1;
+        if self.steps > MOST_STEPS {
+            return Err(Unsupported(format!(
+                "an evaluation of more than {MOST_STEPS} steps (the expression's parts, each once for every \
+                 line item an items function reads it for)"
+            )));
+        }
+        match node {
+            Node::Literal(value) => Ok(value.clone()),
+            Node::Path(name) => self.path(name, item),
+            Node::Or(operands) | Node::And(operands) => {
+                let or = matches!(node, Node::Or(_));
+                // Every operand is computed, so one that cannot be is named whatever the others.
+                let mut result = !or;
+                for operand in operands {
+                    let truthy = self.value(operand, item)?.truthy();
+                    result = if or { result || truthy } else { result && truthy };
+                }
+                Ok(Val::Bool(result))
+            }
+            Node::Not(odd, operand) => Ok(Val::Bool(self.value(operand, item)?.truthy() != *odd)),
+            Node::Compare(left, operator, right) => {
+                let (left, right) = (self.value(left, item)?, self.value(right, item)?);
+                Ok(Val::Bool(match *operator {
+                    "=" => equal(&left, &right),
+                    "!=" | "<>" => !equal(&left, &right),
+                    _ => {
+                        let ordering = compare(&left, &right)?;
+                        match *operator {
+                            "<" => ordering.is_lt(),
+                            "<=" => ordering.is_le(),
+                            ">" => ordering.is_gt(),
+                            _ => ordering.is_ge(),
+                        }
+                    }
+                }))
+            }
+            Node::Arithmetic(first, rest) => {
+                let mut value = self.value(first, item)?;
+                for (operator, operand) in rest {
+                    let left = value.number()?;
+                    let right = self.value(operand, item)?.number()?;
+                    value = Val::Number(arithmetic(operator, left, right)?);
+                }
+                Ok(value)
+            }
+            Node::Negate(operand) => {
+                let number = self.value(operand, item)?.number()?;
+                number.checked_neg().map(Val::Number).ok_or_else(|| Unsupported("a number too large".to_owned()))
+            }
+            Node::Items { function, condition, slot } => {
+                if let Some(Some(known)) = self.known.get(*slot) {
+                    return Ok(known.clone());
+                }
+                let value = self.items(*function, condition.as_deref())?;
+                if let Some(known) = self.known.get_mut(*slot) {
+                    *known = Some(value.clone());
+                }
+                Ok(value)
+            }
+            Node::MinMax(min, first, second) => {
+                let first = self.value(first, item)?.number()?;
+                let second = self.value(second, item)?.number()?;
+                Ok(Val::Number(if *min { first.min(second) } else { first.max(second) }))
+            }
+        }
+    }
+
+    /// `items.<function>(condition)`: the condition computed for each line item (none holds
+    /// for every one).
+    fn items(&mut self, function: ItemsFunction, condition: Option<&Node>) -> Result<Val, Unsupported> {
+        let items = self.items;
+        let (mut any, mut all, mut count) = (false, true, 0u32);
+        let (mut quantity, mut total) = (Decimal::ZERO, Decimal::ZERO);
+        for item in items {
+            let matched = match condition {
+                None => true,
+                Some(condition) => self.value(condition, Some(item))?.truthy(),
+            };
+            if matched {
+                any = true;
+                count += 1;
+                quantity = quantity.checked_add(money::or_zero(item.get("Quantity"))).unwrap_or(quantity);
+                total = total.checked_add(money::or_zero(item.get("LineSubtotal"))).unwrap_or(total);
+            } else {
+                all = false;
+            }
+        }
+        Ok(match function {
+            ItemsFunction::Any => Val::Bool(any),
+            ItemsFunction::All => Val::Bool(all),
+            ItemsFunction::Count => Val::Number(Decimal::from(count)),
+            ItemsFunction::Quantity => Val::Number(quantity),
+            ItemsFunction::Total => Val::Number(total),
+        })
+    }
+
     /// `order.X`, `item.X`, or inside an `items` function a property of the item.
-    fn path(&self, name: &str) -> Result<Val, Unsupported> {
+    fn path(&self, name: &str, item: Option<&Value>) -> Result<Val, Unsupported> {
         let (head, rest) = name.split_once('.').unwrap_or((name, ""));
         let root = match head.to_ascii_lowercase().as_str() {
-            "order" => Some(self.scope.order),
-            "item" => self.scope.item,
+            "order" => Some(self.order),
+            "item" => item,
             _ => None,
         };
         match (root, rest) {
@@ -314,85 +494,28 @@ impl Parser<'_, '_> {
             (None, _) if head.eq_ignore_ascii_case("item") => {
                 Err(Unsupported(format!("{name}: no line item is in question here")))
             }
-            (None, _) => match self.scope.item {
+            (None, _) => match item {
                 Some(item) => Ok(Val::of(lookup(item, name))),
                 None => Err(Unsupported(format!("{name} names nothing the simulator knows"))),
             },
         }
     }
+}
 
-    /// A function call, its `(` read.
-    fn function(&mut self, name: &str) -> Result<Val, Unsupported> {
-        let lower = name.to_ascii_lowercase();
-        if let Some(function) = lower.strip_prefix("items.") {
-            // The condition is evaluated for each item: read it once per item.
-            let start = self.at;
-            let mut end = start;
-            let (mut any, mut all, mut count) = (false, true, 0u32);
-            let (mut quantity, mut total) = (Decimal::ZERO, Decimal::ZERO);
-            for item in self.scope.items {
-                self.at = start;
-                let scope = self.scope;
-                self.scope = Scope { item: Some(item), ..scope };
-                let matched = if matches!(self.peek(), Some(Token::Symbol(")"))) { true } else { self.or()?.truthy() };
-                self.scope = scope;
-                end = self.at;
-                if matched {
-                    any = true;
-                    count += 1;
-                    quantity = quantity.checked_add(money::or_zero(item.get("Quantity"))).unwrap_or(quantity);
-                    total = total.checked_add(money::or_zero(item.get("LineSubtotal"))).unwrap_or(total);
-                } else {
-                    all = false;
-                }
-            }
-            if self.scope.items.is_empty() {
-                // Nothing to evaluate the condition on: skip it.
-                self.skip_to_close()?;
-            } else {
-                self.at = end;
-                self.expect(")")?;
-            }
-            return match function {
-                "any" => Ok(Val::Bool(any)),
-                "all" => Ok(Val::Bool(all)),
-                "count" => Ok(Val::Number(Decimal::from(count))),
-                "quantity" => Ok(Val::Number(quantity)),
-                "total" => Ok(Val::Number(total)),
-                other => Err(Unsupported(format!("items.{other}()"))),
-            };
-        }
-        match lower.as_str() {
-            "min" | "max" => {
-                let first = self.or()?.number()?;
-                self.expect(",")?;
-                let second = self.or()?.number()?;
-                self.expect(")")?;
-                let smaller = first.min(second);
-                Ok(Val::Number(if lower == "min" { smaller } else { first.max(second) }))
-            }
-            _ => Err(Unsupported(format!("{name}()"))),
-        }
+/// `left operator right`, exactly: a quotient to [`money::QUOTIENT_PLACES`] digits after the
+/// point, a remainder with the sign of `left`.
+fn arithmetic(operator: &str, left: Decimal, right: Decimal) -> Result<Decimal, Unsupported> {
+    if matches!(operator, "/" | "%") && right.is_zero() {
+        return Err(Unsupported(format!("{operator} by zero")));
     }
-
-    /// Past the `)` closing the call whose `(` was just read.
-    fn skip_to_close(&mut self) -> Result<(), Unsupported> {
-        let mut depth = 1;
-        while let Some(token) = self.tokens.get(self.at) {
-            self.at += 1;
-            match token {
-                Token::Symbol("(") => depth += 1,
-                Token::Symbol(")") => {
-                    depth -= 1;
-                    if depth == 0 {
-                        return Ok(());
-                    }
-                }
-                _ => {}
-            }
-        }
-        Err(Unsupported(") expected".to_owned()))
-    }
+    let result = match operator {
+        "+" => left.checked_add(right),
+        "-" => left.checked_sub(right),
+        "*" => left.checked_mul(right),
+        "/" => money::divide(left, right),
+        _ => money::remainder(left, right),
+    };
+    result.ok_or_else(|| Unsupported(format!("{left} {operator} {right} is a number too large")))
 }
 
 /// `=`: numbers by value, text in any letter case with `*` for any text, the rest alike.
@@ -479,6 +602,39 @@ mod tests {
         );
         assert_eq!(value("min(order.Subtotal * 0.5, 100) + 0.1 + 0.2"), Ok(decimal!(100.3)));
         assert_eq!(value("-(2 - 5) % 2"), Ok(decimal!(1)));
+        assert_eq!(value("0.3 / 0.1"), Ok(decimal!(3)), "not 2.9999999999999996");
+        assert_eq!(value("0.3 % 0.1"), Ok(decimal!(0)), "not 0.09999999999999998");
+        assert_eq!(value("order.Subtotal / 3"), Ok(decimal!(332.6666666667)), "ten places, half away from zero");
+        assert_eq!(value("-7.5 % 2"), Ok(decimal!(-1.5)), "the dividend's sign");
+    }
+
+    #[test]
+    fn a_nested_items_function_is_computed_once_not_once_per_item_around_it() {
+        let (order, items) = order();
+        let scope = Scope { order: &order, items: &items, item: None };
+        let nested = format!("{}ProductID = 'helmet'{}", "items.any(".repeat(60), ")".repeat(60));
+        let (tree, items_calls) = parse(&nested).unwrap();
+        let mut evaluation = Evaluation::new(scope, items_calls);
+        assert_eq!(evaluation.value(&tree, None), Ok(Val::Bool(true)));
+        // Each level once, its condition (the level below, known after the first item) for
+        // each of the two items: not 2^60.
+        assert!(evaluation.steps <= 60 * 3 + 6, "{} steps", evaluation.steps);
+        let counted = "items.count(items.all(ProductID = 'helmet') or ProductID = 'helmet')";
+        assert_eq!(value(counted), Ok(decimal!(1)));
+        assert_eq!(check("items.all(items.any(item.ProductID = 'helmet'))"), Ok(true));
+    }
+
+    #[test]
+    fn an_evaluation_over_its_steps_is_refused_with_its_reason() {
+        let (order, _) = order();
+        let items: Vec<Value> = (0..2000).map(|at| json!({"ProductID": format!("p{at}"), "Quantity": 1})).collect();
+        // 601 parts, each read for each of 2000 items.
+        let condition = vec!["ProductID = 'x'"; 200].join(" or ");
+        let expression = format!("items.count({condition})");
+        let error = amount(&expression, Scope { order: &order, items: &items, item: None }).unwrap_err();
+        assert!(error.0.contains("more than 1000000 steps"), "{}", error.0);
+        let fewer = &items[..1000];
+        assert_eq!(amount(&expression, Scope { order: &order, items: fewer, item: None }), Ok(Decimal::ZERO));
     }
 
     #[test]
@@ -487,7 +643,10 @@ mod tests {
             ("product.incategory('bikes')", "product.incategory()"),
             ("order.xp.Tags.contains('a')", "order.xp.Tags.contains()"),
             ("order.Total >", "ends early"),
-            ("order.Total / 0", "/ gives no number"),
+            ("order.Total / 0", "/ by zero"),
+            ("order.Total % (1 - 1)", "% by zero"),
+            ("items.first()", "items.first()"),
+            ("items.any(", "ends early"),
             ("'open", "unterminated"),
             ("order.Total # 2", "'#'"),
             ("(order.Total", ") expected"),

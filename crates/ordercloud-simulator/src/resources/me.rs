@@ -35,15 +35,9 @@ pub(crate) fn serve(
         }
         "Me.Patch" | "Me.Save" => {
             // Only a user stored under their buyer can change themselves; a user added with
-            // `--user` or `SimUser` has no stored object.
+            // `--user` or `SimUser`, or an anonymous shopper, has no stored object.
             let user = caller.user_id.as_deref().ok_or_else(super::invalid_token)?;
-            let company = caller
-                .supplier_id
-                .clone()
-                .map(super::Company::Supplier)
-                .or(buyer.map(|buyer| super::Company::Buyer(buyer.to_owned())));
-            let stored =
-                company.and_then(|company| store.get(&company.users(), user).cloned().map(|found| (company, found)));
+            let stored = caller.stored_user(store).map(|(company, found)| (company, found.clone()));
             let (company, mut stored) = stored.ok_or_else(|| not_found("User", user))?;
             let body = body_object(request)?;
             if op.id == "Me.Save" {
@@ -142,9 +136,9 @@ pub(crate) fn serve(
 
 /// The entries of the caller's product collection the path names, which must exist.
 fn own_collection(store: &Store, request: &Request<'_>) -> Result<String, Reply> {
-    let user = request.caller.user_id.as_deref().ok_or_else(super::invalid_token)?.to_lowercase();
+    let owner = request.caller.own_key().ok_or_else(super::invalid_token)?;
     let id = request.path_value("{productCollectionID}");
-    let collections = format!("me:{user}/productcollections");
+    let collections = format!("me:{owner}/productcollections");
     if !store.contains(&collections, &id) {
         return Err(not_found("ProductCollection", &id));
     }
@@ -152,8 +146,9 @@ fn own_collection(store: &Store, request: &Request<'_>) -> Result<String, Reply>
 }
 
 /// `/me/subscriptions...`: the marketplace's subscriptions (`/subscriptions...`) from the
-/// caller, served as those are: one of another user is `NotFound`, a new one is from the
-/// caller, and the list holds the caller's own.
+/// caller (their ID in their organization), served as those are: one of another user is
+/// `NotFound`, a new one is from the caller, and the list holds the caller's own. An
+/// anonymous shopper has none: 400 `User.IsTemp`, as for the other things only a user has.
 fn subscriptions(
     store: &mut Store,
     request: &Request<'_>,
@@ -162,8 +157,13 @@ fn subscriptions(
 ) -> Result<Reply, Reply> {
     let caller = request.caller;
     let user = caller.user_id.as_deref().ok_or_else(super::invalid_token)?;
-    let own =
-        |subscription: &Value| subscription["FromUserID"].as_str().is_some_and(|from| from.eq_ignore_ascii_case(user));
+    if caller.anonymous {
+        return Err(Reply::bad_request(
+            "User.IsTemp",
+            "An anonymous shopper has no subscriptions: register or sign in first.",
+        ));
+    }
+    let own = |subscription: &Value| caller.is_from(subscription);
     if let Some(id) = request.call.param("{subscriptionID}") {
         if !store.get("subscriptions", id).is_some_and(own) {
             return Err(not_found("Subscription", id));
@@ -182,7 +182,7 @@ fn subscriptions(
     if call.op.id == "Subscriptions.Create" {
         if let Some(Value::Object(fields)) = &mut body {
             fields.insert("FromUserID".to_owned(), json!(user));
-            fields.insert("FromCompanyID".to_owned(), json!(caller.buyer_id));
+            fields.insert("FromCompanyID".to_owned(), json!(caller.company().map(|company| company.id().to_owned())));
         }
     }
     if call.op.id == "Subscriptions.List" {

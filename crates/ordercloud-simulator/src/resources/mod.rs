@@ -38,6 +38,7 @@ use crate::reply::Reply;
 pub(crate) use crate::reply::{invalid_token, not_found};
 pub(crate) use cart::active_cart;
 pub(crate) use orders::recompute_order;
+pub(crate) use orders::transfer_orders;
 use query::{ListQuery, without};
 use store::Store;
 
@@ -219,6 +220,13 @@ impl Company {
         }
     }
 
+    /// Its ID.
+    pub(crate) fn id(&self) -> &str {
+        match self {
+            Self::Buyer(id) | Self::Supplier(id) => id,
+        }
+    }
+
     /// Whether `other` is the same organization, its ID in any letter case.
     pub(crate) fn same(&self, other: &Self) -> bool {
         match (self, other) {
@@ -244,7 +252,7 @@ pub(crate) enum CallerKind {
 /// Who is calling, as their token says.
 pub(crate) struct Caller {
     pub(crate) kind: CallerKind,
-    /// The user's ID (a user's, or an anonymous shopper's).
+    /// The user's ID (a user's, or an anonymous shopper's: see [`Caller::own_key`]).
     pub(crate) user_id: Option<String>,
     /// The username, or the anonymous shopper's ID.
     pub(crate) username: String,
@@ -284,17 +292,63 @@ impl Caller {
         matches!(self.kind, CallerKind::Seed | CallerKind::Admin)
     }
 
-    /// What `GET /v1/me` shows of the caller: a stored user as stored, else what the
-    /// simulator knows. Built when asked for.
-    pub(crate) fn profile(&self, store: &Store) -> Value {
-        let company = match (&self.buyer_id, &self.supplier_id) {
+    /// The caller's organization: their supplier, else their buyer.
+    pub(crate) fn company(&self) -> Option<Company> {
+        match (&self.buyer_id, &self.supplier_id) {
             (_, Some(supplier)) => Some(Company::Supplier(supplier.clone())),
             (Some(buyer), None) => Some(Company::Buyer(buyer.clone())),
             (None, None) => None,
+        }
+    }
+
+    /// The stored user the caller is, and their organization: none for an anonymous shopper
+    /// (whatever ID they were given, they are no stored user) or a user no resource holds.
+    pub(crate) fn stored_user<'s>(&self, store: &'s Store) -> Option<(Company, &'s Value)> {
+        if self.anonymous {
+            return None;
+        }
+        let (company, id) = self.company().zip(self.user_id.as_deref())?;
+        let user = store.get(&company.users(), id)?;
+        Some((company, user))
+    }
+
+    /// Whether `record` (an order, a subscription) is from the caller: its `FromUserID` is
+    /// the caller's ID and its `FromCompanyID` their organization (user IDs are unique only
+    /// within an organization). Whether an anonymous shopper started it is for the caller
+    /// of this to check.
+    pub(crate) fn is_from(&self, record: &Value) -> bool {
+        let field = |name: &str| record.get(name).and_then(Value::as_str).filter(|value| !value.is_empty());
+        let user = self.user_id.as_deref().zip(field("FromUserID")).is_some_and(|(a, b)| a.eq_ignore_ascii_case(b));
+        let company = match (self.company(), field("FromCompanyID")) {
+            (Some(company), Some(from)) => company.id().eq_ignore_ascii_case(from),
+            (None, None) => true,
+            _ => false,
         };
-        let stored = company
-            .zip(self.user_id.as_deref())
-            .and_then(|(company, id)| store.get(&company.users(), id).cloned().map(output));
+        user && company
+    }
+
+    /// The key of what is the caller's own (their cart, their `/me` collections): their
+    /// organization, their ID, and whether they are an anonymous shopper, so that neither
+    /// the same user ID in two organizations nor an anonymous shopper given a user's ID
+    /// share anything. `None` without a user ID.
+    pub(crate) fn own_key(&self) -> Option<String> {
+        // Each part with `%`, `:` and `/` escaped: no two callers have the same key, and it
+        // is one segment of a collection's path.
+        let part = |text: &str| text.to_lowercase().replace('%', "%25").replace(':', "%3a").replace('/', "%2f");
+        let user = self.user_id.as_deref()?;
+        let (kind, company) = match self.company() {
+            Some(Company::Buyer(id)) => ("buyer", id),
+            Some(Company::Supplier(id)) => ("supplier", id),
+            None => ("none", String::new()),
+        };
+        let who = if self.anonymous { "anonymous" } else { "user" };
+        Some(format!("{who}:{kind}:{}:{}", part(&company), part(user)))
+    }
+
+    /// What `GET /v1/me` shows of the caller: a stored user as stored, else what the
+    /// simulator knows. Built when asked for.
+    pub(crate) fn profile(&self, store: &Store) -> Value {
+        let stored = self.stored_user(store).map(|(_, user)| output(user.clone()));
         stored.unwrap_or_else(|| {
             let (email, first_name) = self.contact.clone().unzip();
             json!({
@@ -508,7 +562,9 @@ fn singleton(store: &mut Store, request: &Request<'_>, place: &Place, clock: &Cl
 }
 
 /// Replaces the object `id` of `place` with `body` (creating it when there is none): its
-/// read-only fields the server's, an `ID` in the body moving it.
+/// read-only fields the server's, an `ID` in the body moving it, with every collection under
+/// it (an order's line items, payments...). Moving it onto an ID another object has is 409
+/// `IdExists`, as creating it there is; nothing changes.
 pub(crate) fn save(
     store: &mut Store,
     place: &Place,
@@ -520,11 +576,15 @@ pub(crate) fn save(
     required(op, &body)?;
     let existing = store.get(&place.collection, id).cloned();
     let mut object = without(body, op.read_only);
-    let target = object.get("ID").and_then(Value::as_str).unwrap_or(id).to_owned();
+    let target = object.get("ID").and_then(Value::as_str).filter(|target| !target.is_empty()).unwrap_or(id).to_owned();
+    let moved = !target.eq_ignore_ascii_case(id);
+    if moved && store.contains(&place.collection, &target) {
+        return Err(id_exists(op, &target));
+    }
     object.insert("ID".to_owned(), Value::String(target.clone()));
     keep_read_only(&mut object, existing.as_ref(), op, clock);
-    if !target.eq_ignore_ascii_case(id) {
-        store.remove(&place.collection, id);
+    if moved {
+        store.rename(&place.collection, id, &target);
     }
     let object = Value::Object(object);
     store.put(&place.collection, &target, object.clone());
@@ -564,8 +624,8 @@ impl Place {
         let parts: Vec<&str> = op.path.trim_matches('/').split('/').filter(|part| *part != DIRECTION).collect();
         let mut collection = String::new();
         if parts.first() == Some(&"me") {
-            let user = request.caller.user_id.as_deref().ok_or_else(invalid_token)?;
-            collection = format!("me:{}", user.to_lowercase());
+            let owner = request.caller.own_key().ok_or_else(invalid_token)?;
+            collection = format!("me:{owner}");
         }
         let mut parents = Vec::new();
         let mut item = None;
@@ -684,18 +744,23 @@ pub(crate) fn create(
         None => clock.new_id(),
     };
     if store.contains(&place.collection, &id) {
-        return Err(Reply::error_with(
-            StatusCode::CONFLICT,
-            "IdExists",
-            &format!("An object with ID {id} already exists"),
-            json!({"ObjectType": op.body.unwrap_or("Object"), "ObjectID": id}),
-        ));
+        return Err(id_exists(op, &id));
     }
     object.insert("ID".to_owned(), Value::String(id.clone()));
     keep_read_only(&mut object, None, op, clock);
     let object = Value::Object(object);
     store.put(&place.collection, &id, object.clone());
     Ok(object)
+}
+
+/// 409 `IdExists`: another object of the collection has the ID `id`.
+fn id_exists(op: &Described, id: &str) -> Reply {
+    Reply::error_with(
+        StatusCode::CONFLICT,
+        "IdExists",
+        &format!("An object with ID {id} already exists"),
+        json!({"ObjectType": op.body.unwrap_or("Object"), "ObjectID": id}),
+    )
 }
 
 /// Sets the read-only fields the server keeps: those of `existing`, and a new object's
@@ -923,6 +988,37 @@ mod tests {
         for unknown in ["", "/", "/nothing", "/products//specs", "/products/%FF"] {
             assert!(matches!(route(&Method::GET, unknown), Route::Unknown), "{unknown:?}");
         }
+    }
+
+    #[test]
+    fn no_two_callers_share_an_own_key() {
+        let caller = |buyer: Option<&str>, supplier: Option<&str>, user: &str, anonymous: bool| Caller {
+            kind: CallerKind::Buyer,
+            user_id: Some(user.to_owned()),
+            username: user.to_owned(),
+            buyer_id: buyer.map(str::to_owned),
+            supplier_id: supplier.map(str::to_owned),
+            roles: Vec::new(),
+            anonymous,
+            contact: None,
+        };
+        let keys = [
+            caller(Some("b1"), None, "u1", false),
+            caller(Some("b2"), None, "u1", false),
+            caller(Some("b1"), None, "u1", true),
+            caller(None, Some("b1"), "u1", false),
+            caller(None, None, "u1", false),
+            caller(Some("a:b"), None, "c", false),
+            caller(Some("a"), None, "b:c", false),
+            caller(Some("a/b"), None, "c", false),
+            caller(Some("a%3ab"), None, "c", false),
+        ]
+        .map(|caller| caller.own_key().unwrap());
+        for (at, key) in keys.iter().enumerate() {
+            assert!(!keys[at + 1..].contains(key), "{key}");
+            assert!(!key.contains('/'), "{key} is one segment");
+        }
+        assert_eq!(caller(Some("B1"), None, "U1", false).own_key(), caller(Some("b1"), None, "u1", false).own_key());
     }
 
     #[test]

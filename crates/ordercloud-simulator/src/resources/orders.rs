@@ -42,12 +42,8 @@ pub(crate) fn serve(store: &mut Store, request: &Request<'_>, clock: &mut Clock)
         }
         "Me.ListOrders" => {
             let query = list_query(request)?;
-            let user = caller.user_id.as_deref().unwrap_or_default();
-            let orders: Vec<Value> = store
-                .list("orders")
-                .filter(|order| order["FromUserID"].as_str().is_some_and(|from| from.eq_ignore_ascii_case(user)))
-                .cloned()
-                .collect();
+            let orders: Vec<Value> =
+                store.list("orders").filter(|order| access::own(store, caller, order)).cloned().collect();
             Reply::ok(query.answer(orders, false))
         }
         "Me.ListApprovableOrders" => {
@@ -81,7 +77,11 @@ pub(crate) fn serve(store: &mut Store, request: &Request<'_>, clock: &mut Clock)
                     let mut order = save(store, &place, op, &order_id, body, clock)?;
                     keep_owner(&mut order, &existing, caller);
                     let id = order["ID"].as_str().unwrap_or(&order_id).to_owned();
+                    given_to_user(store, &id, &existing, &order);
                     store.put("orders", &id, order);
+                    if !id.eq_ignore_ascii_case(&order_id) {
+                        cart::renamed(store, &order_id, &id);
+                    }
                     recompute_order(store, &id)?;
                     Reply::ok(order_of(store, &id)?)
                 }
@@ -94,6 +94,7 @@ pub(crate) fn serve(store: &mut Store, request: &Request<'_>, clock: &mut Clock)
             let billing = body.get("BillingAddressID").and_then(Value::as_str).map(str::to_owned);
             let mut order = patch(store, "orders", op, &order_id, body)?;
             keep_owner(&mut order, &existing, caller);
+            given_to_user(store, &order_id, &existing, &order);
             if let Some(id) = billing {
                 order["BillingAddress"] = saved_address(store, caller, &id)?;
             }
@@ -300,10 +301,31 @@ pub(crate) fn create_order(
     }
     let id = order["ID"].as_str().unwrap_or_default().to_owned();
     store.put("orders", &id, order.clone());
-    if let (CallerKind::Buyer, Some(user)) = (caller.kind, caller.user_id.as_deref()) {
-        cart::set_active(store, user, &id);
+    access::mark_anonymous(store, &id, caller.anonymous);
+    if caller.kind == CallerKind::Buyer {
+        cart::set_active(store, caller, &id);
     }
     Ok(order)
+}
+
+/// The orders `anonymous` (an anonymous shopper who registered or signed in) started become
+/// `user`'s (`profile` their `FromUser`), and so does their cart.
+pub(crate) fn transfer_orders(store: &mut Store, anonymous: &Caller, user: &Caller, profile: &Value) {
+    let started: Vec<String> = store
+        .list("orders")
+        .filter(|order| access::own(store, anonymous, order))
+        .filter_map(|order| order["ID"].as_str().map(str::to_owned))
+        .collect();
+    let company = user.company().map(|company| company.id().to_owned());
+    for id in started {
+        let Some(mut order) = store.get("orders", &id).cloned() else { continue };
+        order["FromUserID"] = json!(user.user_id);
+        order["FromCompanyID"] = json!(company);
+        order["FromUser"] = output(profile.clone());
+        store.put("orders", &id, order);
+        access::mark_anonymous(store, &id, false);
+    }
+    cart::hand_over(store, anonymous, user);
 }
 
 /// The index of `Orders.Create` in the table.
@@ -326,6 +348,15 @@ fn keep_owner(order: &mut Value, existing: &Value, caller: &Caller) {
                 }
             }
         }
+    }
+}
+
+/// After an admin changed whom `existing` is from (`FromUserID`, `FromCompanyID`), it is
+/// the order of the user named there, no longer one an anonymous shopper started.
+fn given_to_user(store: &mut Store, order_id: &str, existing: &Value, order: &Value) {
+    let from = |order: &Value, field: &str| order.get(field).and_then(Value::as_str).map(str::to_lowercase);
+    if ["FromUserID", "FromCompanyID"].iter().any(|field| from(existing, field) != from(order, field)) {
+        access::mark_anonymous(store, order_id, false);
     }
 }
 
@@ -414,8 +445,7 @@ fn saved_address_set(field: &str) -> Reply {
 /// The saved address `id` the caller may use: their own (`/me/addresses`), or one of their
 /// buyer's.
 fn saved_address(store: &Store, caller: &Caller, id: &str) -> Result<Value, Reply> {
-    let own =
-        caller.user_id.as_deref().and_then(|user| store.get(&format!("me:{}/addresses", user.to_lowercase()), id));
+    let own = caller.own_key().and_then(|owner| store.get(&format!("me:{owner}/addresses"), id));
     let buyer = caller
         .buyer_id
         .as_deref()

@@ -125,6 +125,8 @@ fn available(store: &Store, caller: &Caller, now: &str) -> Vec<Value> {
         store.assignments("PromotionAssignment", &to_buyer).any(|assignment| {
             match assignment.body.get("UserGroupID").and_then(Value::as_str) {
                 None => true,
+                // An anonymous shopper is a member of no user group, whatever ID they have.
+                Some(_) if caller.anonymous => false,
                 Some(group) => caller.user_id.as_deref().is_some_and(|user| {
                     let member = [
                         ("UserGroupID".to_owned(), group.to_owned()),

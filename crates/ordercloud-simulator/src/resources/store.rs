@@ -53,9 +53,34 @@ impl Store {
         removed.is_some()
     }
 
+    /// Moves the object `from` of `collection`, with every collection under it, to `to`
+    /// (where nothing is: the caller checked). Whether it was there.
+    pub(crate) fn rename(&mut self, collection: &str, from: &str, to: &str) -> bool {
+        let (from, to) = (from.to_lowercase(), to.to_lowercase());
+        let Some(object) = self.collections.get_mut(collection).and_then(|objects| objects.remove(&from)) else {
+            return false;
+        };
+        self.put(collection, &to, object);
+        let (old, new) = (format!("{collection}/{from}/"), format!("{collection}/{to}/"));
+        // Nothing can be under an object that is not there; whatever is goes.
+        self.collections.retain(|key, _| !key.starts_with(&new));
+        let moved: Vec<CollectionKey> = self.collections.keys().filter(|key| key.starts_with(&old)).cloned().collect();
+        for key in moved {
+            if let Some(objects) = self.collections.remove(&key) {
+                self.collections.insert(format!("{new}{}", &key[old.len()..]), objects);
+            }
+        }
+        true
+    }
+
     /// The objects of a collection, in ID order.
     pub(crate) fn list(&self, collection: &str) -> impl Iterator<Item = &Value> {
         self.collections.get(collection).into_iter().flat_map(BTreeMap::values)
+    }
+
+    /// The objects of a collection, to change in place.
+    pub(crate) fn list_mut(&mut self, collection: &str) -> impl Iterator<Item = &mut Value> {
+        self.collections.get_mut(collection).into_iter().flat_map(BTreeMap::values_mut)
     }
 
     /// Every collection, for the simulator's own control route.
@@ -96,25 +121,6 @@ impl Store {
         let before = list.len();
         list.retain(|assignment| !assignment.meets(conditions));
         before - list.len()
-    }
-
-    /// Gives the user `to` (whose profile is `user`) the orders from `from` (an anonymous
-    /// shopper who registered or signed in), and their cart.
-    pub(crate) fn transfer_orders(&mut self, from: &str, to: &str, user: &Value) {
-        for order in self.collections.get_mut("orders").into_iter().flat_map(BTreeMap::values_mut) {
-            if order["FromUserID"].as_str().is_some_and(|user| user.eq_ignore_ascii_case(from)) {
-                order["FromUserID"] = Value::String(to.to_owned());
-                let mut profile = user.clone();
-                if let Value::Object(fields) = &mut profile {
-                    fields.remove("Password");
-                }
-                order["FromUser"] = profile;
-            }
-        }
-        let cart = self.collections.get_mut("carts").and_then(|carts| carts.remove(&from.to_lowercase()));
-        if let Some(cart) = cart {
-            self.put("carts", to, cart);
-        }
     }
 
     /// Every assignment, for the simulator's own control route.
@@ -170,6 +176,24 @@ mod tests {
         assert!(store.remove("buyers", "b1"));
         assert_eq!(store.list("buyers/b1/users").count(), 0);
         assert!(!store.remove("buyers", "b1"));
+    }
+
+    #[test]
+    fn a_renamed_object_takes_what_is_under_it_and_nothing_of_another() {
+        let mut store = Store::default();
+        store.put("orders", "A", json!({"ID": "A"}));
+        store.put("orders/a/lineitems", "l1", json!({"ID": "l1"}));
+        store.put("orders/a/lineitems/l1/extra", "x", json!({}));
+        store.put("orders/ab/lineitems", "l2", json!({"ID": "l2"}));
+        store.put("orders/b/lineitems", "stale", json!({"ID": "stale"}));
+        assert!(store.rename("orders", "a", "B"));
+        assert!(!store.contains("orders", "a") && store.contains("orders", "b"));
+        let lines: Vec<&Value> = store.list("orders/b/lineitems").collect();
+        assert_eq!(lines, [&json!({"ID": "l1"})]);
+        assert_eq!(store.list("orders/b/lineitems/l1/extra").count(), 1);
+        assert_eq!(store.list("orders/a/lineitems").count(), 0);
+        assert_eq!(store.list("orders/ab/lineitems").count(), 1, "another order's");
+        assert!(!store.rename("orders", "a", "c"));
     }
 
     #[test]
