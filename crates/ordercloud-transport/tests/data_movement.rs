@@ -32,6 +32,16 @@ struct State {
     gate: Option<usize>,
     /// Page numbers that fail (500) the first time they are asked for.
     failing_pages: Mutex<BTreeSet<u32>>,
+    /// Page numbers answered with a status (404, 503...) every time they are asked for.
+    broken_pages: HashMap<u32, u16>,
+    /// Page numbers answered 200 with a body that is not a list page.
+    garbled_pages: BTreeSet<u32>,
+    /// A server that ignores `sortBy`, or the `ID` filter (`a|b` and `>x` alike).
+    ignores_sort: bool,
+    ignores_id_filter: bool,
+    /// What the answers' `Meta` claims as `TotalPages`, and as `NextPageKey`, instead of the truth.
+    claimed_total_pages: Option<u32>,
+    claimed_next_page_key: Option<String>,
     /// Product IDs whose creation fails (500), and those answered 429 once.
     failing_ids: BTreeSet<String>,
     throttled_ids: Mutex<BTreeSet<String>>,
@@ -178,15 +188,23 @@ fn list(state: &State, pairs: &[(String, String)], page: u32) -> http::Response<
     if state.failing_pages.lock().unwrap().remove(&page) {
         return json_response(500, &json!({"Errors": [{"ErrorCode": "ServerError"}]}));
     }
+    if let Some(status) = state.broken_pages.get(&page) {
+        return json_response(*status, &json!({"Errors": [{"ErrorCode": "NotFound"}]}));
+    }
+    if state.garbled_pages.contains(&page) {
+        return json_response(200, &json!({"Meta": "garbled", "Items": 7}));
+    }
     let mut items: Vec<&Value> = state.items.iter().collect();
     let mut page_size = 20;
     for (name, value) in pairs {
         match name.as_str() {
             "pageSize" => page_size = value.parse().unwrap(),
+            "sortBy" if state.ignores_sort => {}
             "sortBy" if value == "ID" => items.sort_by_key(|item| item["ID"].as_str().unwrap().to_lowercase()),
             "sortBy" if value == "!ID" => {
                 items.sort_by_key(|item| std::cmp::Reverse(item["ID"].as_str().unwrap().to_lowercase()));
             }
+            "ID" if state.ignores_id_filter => {}
             "ID" => match value.strip_prefix('>') {
                 Some(after) => items.retain(|item| item["ID"].as_str().unwrap().to_lowercase() > after.to_lowercase()),
                 None => {
@@ -200,8 +218,11 @@ fn list(state: &State, pairs: &[(String, String)], page: u32) -> http::Response<
     let total = items.len();
     let start = (page as usize - 1) * page_size;
     let page_items: Vec<&Value> = items.into_iter().skip(start).take(page_size).collect();
-    let meta =
-        json!({"Page": page, "PageSize": page_size, "TotalCount": total, "TotalPages": total.div_ceil(page_size)});
+    let total_pages = state.claimed_total_pages.map_or(total.div_ceil(page_size), |claimed| claimed as usize);
+    let meta = json!({
+        "Page": page, "PageSize": page_size, "TotalCount": total, "TotalPages": total_pages,
+        "NextPageKey": state.claimed_next_page_key,
+    });
     json_response(200, &json!({"Meta": meta, "Items": page_items}))
 }
 
@@ -488,4 +509,42 @@ async fn a_bulk_run_stops_after_too_many_failures_or_when_told() {
     assert!((10..=12).contains(&report.succeeded.len()), "{}", report.succeeded.len());
     assert_eq!(report.succeeded.len() + report.not_started.len(), 100);
     assert_eq!(server.requests().len(), report.succeeded.len());
+}
+
+#[tokio::test]
+async fn objects_by_id_take_one_request_per_group_whatever_the_server_answers() {
+    // A server that ignores the ID filter, claims 40,000 pages and a next page key: each
+    // group is one request, and only the objects asked for are kept.
+    let server = Server::start(State {
+        items: catalog(1_000),
+        ignores_id_filter: true,
+        claimed_total_pages: Some(40_000),
+        claimed_next_page_key: Some("next".to_owned()),
+        ..State::default()
+    })
+    .await;
+    let client = server.client();
+    let asked: Vec<String> = (0..250).map(|n| format!("p{:05}", n * 4)).collect();
+    let found = client.call(&LIST_PRODUCTS).listing::<Value>().by_id(asked.clone()).send().await.unwrap();
+    let requests = server.requests();
+    assert_eq!(requests.len(), 3, "250 IDs, 100 to a page: three requests, no second page");
+    assert!(requests.iter().all(|(_, url)| !url.contains("page=") && !url.contains("pageKey")), "{requests:?}");
+    // Each answer is the list's first page: of it, only what its request asked for.
+    let first_page: Vec<String> = ids(&server.state.items[..100]);
+    let expected: Vec<&String> = asked.iter().filter(|id| first_page.contains(id)).collect();
+    assert!(!expected.is_empty());
+    assert_eq!(ids(&found.items).iter().collect::<Vec<_>>(), expected, "only the objects asked for, in order");
+    assert_eq!(found.items.len() + found.missing.len(), asked.len());
+}
+
+#[tokio::test]
+async fn an_id_refused_by_id_is_named_at_its_place_in_the_callers_ids() {
+    let server = Server::start(State::default()).await;
+    let client = server.client();
+    let long = "x".repeat(MAX_URL_LENGTH);
+    let ids = ["a", "A", "b", "B", long.as_str()];
+    let refused = client.call(&LIST_PRODUCTS).listing::<Value>().by_id(ids).send().await.unwrap_err();
+    assert!(refused.is_invalid_request());
+    assert!(refused.to_string().contains("ids[4] cannot be looked up"), "{refused}");
+    assert!(server.requests().is_empty(), "nothing sent");
 }
