@@ -446,7 +446,7 @@ async fn bulk_calls_hold_the_bound_report_progress_and_keep_failures_with_their_
         .run(|id| post_product(&client, id))
         .await;
     assert!(server.most_in_flight() <= 6);
-    assert!(!report.stopped && report.not_started.is_empty());
+    assert!(!report.stopped && report.not_started.len() == 0);
     let failed: Vec<&String> = report.failed.iter().map(|failure| &failure.input).collect();
     assert_eq!(failed, failing.iter().collect::<Vec<_>>(), "each failure with its input, in order");
     assert!(report.failed.iter().all(|failure| failure.error.status().map(|s| s.as_u16()) == Some(500)));
@@ -487,8 +487,9 @@ async fn a_bulk_run_stops_after_too_many_failures_or_when_told() {
         Bulk::new(inputs.clone()).concurrency(2).stop_after_failures(3).run(|id| post_product(&client, id)).await;
     assert!(report.stopped);
     assert!((3..=4).contains(&report.failed.len()), "the calls in flight finish: {}", report.failed.len());
-    assert_eq!(report.failed.len() + report.not_started.len(), 100, "every input accounted for");
-    assert_eq!(report.not_started[0], inputs[report.failed.len()]);
+    let not_started: Vec<String> = report.not_started.collect();
+    assert_eq!(report.failed.len() + not_started.len(), 100, "every input accounted for");
+    assert_eq!(not_started[0], inputs[report.failed.len()]);
     assert_eq!(server.requests().len(), report.failed.len());
 
     // Stopped by a handle, from the progress callback.
@@ -547,4 +548,37 @@ async fn an_id_refused_by_id_is_named_at_its_place_in_the_callers_ids() {
     assert!(refused.is_invalid_request());
     assert!(refused.to_string().contains("ids[4] cannot be looked up"), "{refused}");
     assert!(server.requests().is_empty(), "nothing sent");
+}
+
+#[tokio::test]
+async fn a_stopped_bulk_run_hands_back_the_inputs_it_never_started_unread() {
+    // Endless inputs: the run stops after two failures, and the rest is never read.
+    let failing: BTreeSet<String> = (0..10).map(|n| format!("e{n}")).collect();
+    let server = Server::start(State { failing_ids: failing, ..State::default() }).await;
+    let client = server.client();
+    let read = Arc::new(AtomicUsize::new(0));
+    let counted = read.clone();
+    let endless = (0..).map(move |n| {
+        counted.fetch_add(1, Ordering::SeqCst);
+        format!("e{n}")
+    });
+    let mut report = Bulk::new(endless).concurrency(2).stop_after_failures(2).run(|id| post_product(&client, id)).await;
+    assert!(report.stopped);
+    let started = report.failed.len();
+    assert!((2..=3).contains(&started), "{started}");
+    assert_eq!(read.load(Ordering::SeqCst), started, "no input read but those started");
+    assert_eq!(report.not_started.size_hint(), (usize::MAX, None));
+    assert!(format!("{report:?}").contains("not_started: at least"), "{report:?}");
+    // The rest, in order, from where the run stopped.
+    assert_eq!(report.not_started.next(), Some(format!("e{started}")));
+
+    // A run that was not stopped has nothing left; a Vec's rest knows its length.
+    let inputs: Vec<String> = (0..5).map(|n| format!("f{n}")).collect();
+    let report = Bulk::new(inputs.clone()).run(|id| post_product(&client, id)).await;
+    assert!(!report.stopped && report.not_started.len() == 0);
+    let bulk = Bulk::new(inputs).concurrency(1);
+    bulk.stop_handle().stop();
+    let report = bulk.run(|id| post_product(&client, id)).await;
+    assert_eq!(report.not_started.len(), 5);
+    assert_eq!(report.not_started.collect::<Vec<_>>(), ["f0", "f1", "f2", "f3", "f4"]);
 }
