@@ -14,7 +14,7 @@ use http_body_util::Full;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
 use ordercloud_models::ListOptions;
-use ordercloud_transport::{ApiClient, Bulk, Error, MAX_URL_LENGTH, Operation, StopHandle};
+use ordercloud_transport::{ApiClient, Bulk, Error, MAX_URL_LENGTH, Operation, PaginationErrorKind, StopHandle};
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
 
@@ -512,6 +512,80 @@ async fn a_bulk_run_stops_after_too_many_failures_or_when_told() {
     assert_eq!(server.requests().len(), report.succeeded.len());
 }
 
+/// Every item of a walk that skips its errors, and the errors skipped.
+async fn skipping_errors(pages: ordercloud_transport::Pages<Value>) -> (Vec<Value>, Vec<Error>) {
+    let mut stream = pages.items();
+    let (mut items, mut errors) = (Vec::new(), Vec::new());
+    while let Some(item) = stream.next().await {
+        match item {
+            Ok(item) => items.push(item),
+            Err(error) => errors.push(error),
+        }
+        assert!(errors.len() <= 10, "the walk keeps failing: {errors:?}");
+    }
+    (items, errors)
+}
+
+#[tokio::test]
+async fn a_page_that_cannot_pass_ends_the_walk_after_its_error() {
+    // A page that is not there, and one whose body never decodes: asked for once each, and
+    // a caller that skips errors is not caught in a loop.
+    for (broken_pages, garbled_pages) in
+        [(HashMap::from([(3, 404)]), BTreeSet::new()), (HashMap::new(), BTreeSet::from([3]))]
+    {
+        let server =
+            Server::start(State { items: catalog(1_000), broken_pages, garbled_pages, ..State::default() }).await;
+        let client = server.client();
+        let pages = products(&client, &ListOptions::new().page_size(100)).pages().concurrency(4);
+        let (items, errors) = skipping_errors(pages).await;
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(matches!(errors[0].status().map(|s| s.as_u16()), Some(404) | Some(200)), "{:?}", errors[0]);
+        assert_eq!(ids(&items), ids(&server.state.items[..200]), "the pages before it, then the end");
+        let asked = pages_asked(&server.requests());
+        assert_eq!(asked.iter().filter(|page| **page == 3).count(), 1, "asked for once");
+        assert!(asked.len() <= 3 + 4, "no page asked for after the walk ended: {asked:?}");
+    }
+
+    // An error that may pass (503) is asked for again, but not forever: five times in all.
+    let server =
+        Server::start(State { items: catalog(1_000), broken_pages: HashMap::from([(2, 503)]), ..State::default() })
+            .await;
+    let client = server.client();
+    let (items, errors) = skipping_errors(products(&client, &ListOptions::new().page_size(100)).pages()).await;
+    assert_eq!(errors.len(), 5);
+    assert!(errors.iter().all(|error| error.status().map(|s| s.as_u16()) == Some(503)));
+    assert_eq!(items.len(), 100);
+    assert_eq!(pages_asked(&server.requests()).iter().filter(|page| **page == 2).count(), 5);
+}
+
+#[tokio::test]
+async fn a_server_that_does_not_sort_by_id_ends_the_last_id_walk() {
+    let server = Server::start(State { items: catalog(3_500), ignores_sort: true, ..State::default() }).await;
+    let client = server.client();
+    let error = products(&client, &ListOptions::new().page_size(100)).pages().all_items().await.unwrap_err();
+    let Error::Pagination(pagination) = &error else { panic!("{error:?}") };
+    assert_eq!(pagination.kind(), PaginationErrorKind::OutOfOrder);
+    // The first answer, in the list's own order, is not returned and not counted.
+    assert_eq!(pagination.pages(), 1);
+    assert!(error.to_string().contains("not in increasing order"), "{error}");
+
+    // Sorted, but the ID filter ignored after page 30: the next window starts over, and
+    // ends the walk after the 30 pages returned.
+    let server = Server::start(State { items: catalog(3_500), ignores_id_filter: true, ..State::default() }).await;
+    let client = server.client();
+    let mut stream = products(&client, &ListOptions::new().page_size(100)).items();
+    let mut count = 0;
+    let error = loop {
+        match stream.next().await.unwrap() {
+            Ok(_) => count += 1,
+            Err(error) => break error,
+        }
+    };
+    assert_eq!(count, 3_000);
+    assert!(matches!(error, Error::Pagination(_)), "{error:?}");
+    assert!(stream.next().await.is_none());
+}
+
 #[tokio::test]
 async fn objects_by_id_take_one_request_per_group_whatever_the_server_answers() {
     // A server that ignores the ID filter, claims 40,000 pages and a next page key: each
@@ -581,4 +655,74 @@ async fn a_stopped_bulk_run_hands_back_the_inputs_it_never_started_unread() {
     let report = bulk.run(|id| post_product(&client, id)).await;
     assert_eq!(report.not_started.len(), 5);
     assert_eq!(report.not_started.collect::<Vec<_>>(), ["f0", "f1", "f2", "f3", "f4"]);
+}
+
+/// A transport whose pages after the second are answered only once released, and whose
+/// timers run out when told: a walk left alone longer than a call's timeout, without waiting
+/// for one.
+#[derive(Debug)]
+struct LeftAlone {
+    released: tokio::sync::watch::Sender<bool>,
+    /// Each expiry ends the timers started before it.
+    expiries: tokio::sync::watch::Sender<u32>,
+    asked: Mutex<Vec<u32>>,
+}
+
+#[ordercloud_transport::async_trait]
+impl ordercloud_transport::HttpTransport for LeftAlone {
+    async fn send(
+        &self,
+        request: http::Request<Bytes>,
+    ) -> Result<http::Response<Bytes>, ordercloud_transport::TransportError> {
+        let pairs = query_pairs(request.uri().query().unwrap_or(""));
+        let page: u32 = pairs.iter().find(|(name, _)| name == "page").map_or(1, |(_, value)| value.parse().unwrap());
+        let first_time = {
+            let mut asked = self.asked.lock().unwrap();
+            asked.push(page);
+            asked.iter().filter(|asked| **asked == page).count() == 1
+        };
+        if page == 3 && first_time {
+            // Answered while the walk is not polled; its body is still being read when the
+            // walk is polled again, after the call's time ran out.
+            let _ = self.released.subscribe().wait_for(|released| *released).await;
+            tokio::task::yield_now().await;
+        }
+        let items: Vec<String> = (0..10).map(|n| format!("p{page}-{n}")).collect();
+        let meta = json!({"Page": page, "PageSize": 10, "TotalCount": 40, "TotalPages": 4});
+        let body = json!({"Meta": meta, "Items": items}).to_string();
+        Ok(http::Response::builder().status(200).body(Bytes::from(body)).unwrap())
+    }
+
+    fn sleep(&self, _: Duration) -> ordercloud_transport::Sleep {
+        let mut expiries = self.expiries.subscribe();
+        let started = *expiries.borrow();
+        Box::pin(async move {
+            let _ = expiries.wait_for(|expiry| *expiry > started).await;
+        })
+    }
+}
+
+#[tokio::test]
+async fn a_page_fetched_ahead_that_timed_out_while_the_walk_was_left_alone_is_asked_for_again() {
+    let transport = Arc::new(LeftAlone {
+        released: tokio::sync::watch::Sender::new(false),
+        expiries: tokio::sync::watch::Sender::new(0),
+        asked: Mutex::new(Vec::new()),
+    });
+    let client = ApiClient::builder().transport(transport.clone()).build().unwrap();
+    let mut pages = client.request(http::Method::GET, "/products").pages::<String>().concurrency(2);
+    assert_eq!(pages.next_page().await.unwrap().unwrap().items[0], "p1-0");
+    // Page 2 comes back while page 3 is still in flight.
+    assert_eq!(pages.next_page().await.unwrap().unwrap().items[0], "p2-0");
+    assert_eq!(*transport.asked.lock().unwrap(), [1, 2, 3]);
+    // Left alone: page 3's answer arrives, and its call's time runs out.
+    transport.released.send_replace(true);
+    transport.expiries.send_modify(|expiry| *expiry += 1);
+    let third = pages.next_page().await.expect("asked for again, not an error");
+    assert_eq!(third.unwrap().items[0], "p3-0");
+    assert_eq!(pages.next_page().await.unwrap().unwrap().items[0], "p4-0");
+    assert!(pages.next_page().await.unwrap().is_none());
+    let mut asked = transport.asked.lock().unwrap().clone();
+    asked.sort_unstable();
+    assert_eq!(asked, [1, 2, 3, 3, 4], "page 3 asked for twice");
 }
