@@ -110,18 +110,18 @@ pub async fn export(
     Ok(written)
 }
 
-/// What an import did: for each line that failed, its text (or why it could not be read)
-/// and why it failed.
-pub type Imported = BulkReport<std::io::Result<String>, String, String>;
+/// What an import of the lines of `B` did: for each line that failed, its text (or why it
+/// could not be read) and why it failed.
+pub type Imported<B> = BulkReport<std::io::Lines<B>, String, String>;
 
 /// Saves each product of the JSON lines of `input` into `client`'s marketplace and assigns
 /// it to `catalog` (saved first), eight products at once, calling `progress` after each.
-pub async fn import(
+pub async fn import<B: BufRead>(
     client: &ApiClient,
     catalog: &str,
-    input: impl BufRead,
+    input: B,
     progress: impl FnMut(BulkProgress),
-) -> Result<Imported, String> {
+) -> Result<Imported<B>, String> {
     let catalogs = CatalogsApi::new(client.clone());
     let products = ProductsApi::new(client.clone());
     let summer = Catalog::new().with_id(catalog).with_name("Summer 2027");

@@ -14,7 +14,7 @@ use http_body_util::Full;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
 use ordercloud_models::ListOptions;
-use ordercloud_transport::{ApiClient, Bulk, Error, MAX_URL_LENGTH, Operation, StopHandle};
+use ordercloud_transport::{ApiClient, Bulk, Error, MAX_URL_LENGTH, Operation, PaginationErrorKind, StopHandle};
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
 
@@ -32,6 +32,16 @@ struct State {
     gate: Option<usize>,
     /// Page numbers that fail (500) the first time they are asked for.
     failing_pages: Mutex<BTreeSet<u32>>,
+    /// Page numbers answered with a status (404, 503...) every time they are asked for.
+    broken_pages: HashMap<u32, u16>,
+    /// Page numbers answered 200 with a body that is not a list page.
+    garbled_pages: BTreeSet<u32>,
+    /// A server that ignores `sortBy`, or the `ID` filter (`a|b` and `>x` alike).
+    ignores_sort: bool,
+    ignores_id_filter: bool,
+    /// What the answers' `Meta` claims as `TotalPages`, and as `NextPageKey`, instead of the truth.
+    claimed_total_pages: Option<u32>,
+    claimed_next_page_key: Option<String>,
     /// Product IDs whose creation fails (500), and those answered 429 once.
     failing_ids: BTreeSet<String>,
     throttled_ids: Mutex<BTreeSet<String>>,
@@ -178,15 +188,23 @@ fn list(state: &State, pairs: &[(String, String)], page: u32) -> http::Response<
     if state.failing_pages.lock().unwrap().remove(&page) {
         return json_response(500, &json!({"Errors": [{"ErrorCode": "ServerError"}]}));
     }
+    if let Some(status) = state.broken_pages.get(&page) {
+        return json_response(*status, &json!({"Errors": [{"ErrorCode": "NotFound"}]}));
+    }
+    if state.garbled_pages.contains(&page) {
+        return json_response(200, &json!({"Meta": "garbled", "Items": 7}));
+    }
     let mut items: Vec<&Value> = state.items.iter().collect();
     let mut page_size = 20;
     for (name, value) in pairs {
         match name.as_str() {
             "pageSize" => page_size = value.parse().unwrap(),
+            "sortBy" if state.ignores_sort => {}
             "sortBy" if value == "ID" => items.sort_by_key(|item| item["ID"].as_str().unwrap().to_lowercase()),
             "sortBy" if value == "!ID" => {
                 items.sort_by_key(|item| std::cmp::Reverse(item["ID"].as_str().unwrap().to_lowercase()));
             }
+            "ID" if state.ignores_id_filter => {}
             "ID" => match value.strip_prefix('>') {
                 Some(after) => items.retain(|item| item["ID"].as_str().unwrap().to_lowercase() > after.to_lowercase()),
                 None => {
@@ -200,8 +218,11 @@ fn list(state: &State, pairs: &[(String, String)], page: u32) -> http::Response<
     let total = items.len();
     let start = (page as usize - 1) * page_size;
     let page_items: Vec<&Value> = items.into_iter().skip(start).take(page_size).collect();
-    let meta =
-        json!({"Page": page, "PageSize": page_size, "TotalCount": total, "TotalPages": total.div_ceil(page_size)});
+    let total_pages = state.claimed_total_pages.map_or(total.div_ceil(page_size), |claimed| claimed as usize);
+    let meta = json!({
+        "Page": page, "PageSize": page_size, "TotalCount": total, "TotalPages": total_pages,
+        "NextPageKey": state.claimed_next_page_key,
+    });
     json_response(200, &json!({"Meta": meta, "Items": page_items}))
 }
 
@@ -425,7 +446,7 @@ async fn bulk_calls_hold_the_bound_report_progress_and_keep_failures_with_their_
         .run(|id| post_product(&client, id))
         .await;
     assert!(server.most_in_flight() <= 6);
-    assert!(!report.stopped && report.not_started.is_empty());
+    assert!(!report.stopped && report.not_started.len() == 0);
     let failed: Vec<&String> = report.failed.iter().map(|failure| &failure.input).collect();
     assert_eq!(failed, failing.iter().collect::<Vec<_>>(), "each failure with its input, in order");
     assert!(report.failed.iter().all(|failure| failure.error.status().map(|s| s.as_u16()) == Some(500)));
@@ -466,8 +487,9 @@ async fn a_bulk_run_stops_after_too_many_failures_or_when_told() {
         Bulk::new(inputs.clone()).concurrency(2).stop_after_failures(3).run(|id| post_product(&client, id)).await;
     assert!(report.stopped);
     assert!((3..=4).contains(&report.failed.len()), "the calls in flight finish: {}", report.failed.len());
-    assert_eq!(report.failed.len() + report.not_started.len(), 100, "every input accounted for");
-    assert_eq!(report.not_started[0], inputs[report.failed.len()]);
+    let not_started: Vec<String> = report.not_started.collect();
+    assert_eq!(report.failed.len() + not_started.len(), 100, "every input accounted for");
+    assert_eq!(not_started[0], inputs[report.failed.len()]);
     assert_eq!(server.requests().len(), report.failed.len());
 
     // Stopped by a handle, from the progress callback.
@@ -488,4 +510,219 @@ async fn a_bulk_run_stops_after_too_many_failures_or_when_told() {
     assert!((10..=12).contains(&report.succeeded.len()), "{}", report.succeeded.len());
     assert_eq!(report.succeeded.len() + report.not_started.len(), 100);
     assert_eq!(server.requests().len(), report.succeeded.len());
+}
+
+/// Every item of a walk that skips its errors, and the errors skipped.
+async fn skipping_errors(pages: ordercloud_transport::Pages<Value>) -> (Vec<Value>, Vec<Error>) {
+    let mut stream = pages.items();
+    let (mut items, mut errors) = (Vec::new(), Vec::new());
+    while let Some(item) = stream.next().await {
+        match item {
+            Ok(item) => items.push(item),
+            Err(error) => errors.push(error),
+        }
+        assert!(errors.len() <= 10, "the walk keeps failing: {errors:?}");
+    }
+    (items, errors)
+}
+
+#[tokio::test]
+async fn a_page_that_cannot_pass_ends_the_walk_after_its_error() {
+    // A page that is not there, and one whose body never decodes: asked for once each, and
+    // a caller that skips errors is not caught in a loop.
+    for (broken_pages, garbled_pages) in
+        [(HashMap::from([(3, 404)]), BTreeSet::new()), (HashMap::new(), BTreeSet::from([3]))]
+    {
+        let server =
+            Server::start(State { items: catalog(1_000), broken_pages, garbled_pages, ..State::default() }).await;
+        let client = server.client();
+        let pages = products(&client, &ListOptions::new().page_size(100)).pages().concurrency(4);
+        let (items, errors) = skipping_errors(pages).await;
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(matches!(errors[0].status().map(|s| s.as_u16()), Some(404) | Some(200)), "{:?}", errors[0]);
+        assert_eq!(ids(&items), ids(&server.state.items[..200]), "the pages before it, then the end");
+        let asked = pages_asked(&server.requests());
+        assert_eq!(asked.iter().filter(|page| **page == 3).count(), 1, "asked for once");
+        assert!(asked.len() <= 3 + 4, "no page asked for after the walk ended: {asked:?}");
+    }
+
+    // An error that may pass (503) is asked for again, but not forever: five times in all.
+    let server =
+        Server::start(State { items: catalog(1_000), broken_pages: HashMap::from([(2, 503)]), ..State::default() })
+            .await;
+    let client = server.client();
+    let (items, errors) = skipping_errors(products(&client, &ListOptions::new().page_size(100)).pages()).await;
+    assert_eq!(errors.len(), 5);
+    assert!(errors.iter().all(|error| error.status().map(|s| s.as_u16()) == Some(503)));
+    assert_eq!(items.len(), 100);
+    assert_eq!(pages_asked(&server.requests()).iter().filter(|page| **page == 2).count(), 5);
+}
+
+#[tokio::test]
+async fn a_server_that_does_not_sort_by_id_ends_the_last_id_walk() {
+    let server = Server::start(State { items: catalog(3_500), ignores_sort: true, ..State::default() }).await;
+    let client = server.client();
+    let error = products(&client, &ListOptions::new().page_size(100)).pages().all_items().await.unwrap_err();
+    let Error::Pagination(pagination) = &error else { panic!("{error:?}") };
+    assert_eq!(pagination.kind(), PaginationErrorKind::OutOfOrder);
+    // The first answer, in the list's own order, is not returned and not counted.
+    assert_eq!(pagination.pages(), 1);
+    assert!(error.to_string().contains("not in increasing order"), "{error}");
+
+    // Sorted, but the ID filter ignored after page 30: the next window starts over, and
+    // ends the walk after the 30 pages returned.
+    let server = Server::start(State { items: catalog(3_500), ignores_id_filter: true, ..State::default() }).await;
+    let client = server.client();
+    let mut stream = products(&client, &ListOptions::new().page_size(100)).items();
+    let mut count = 0;
+    let error = loop {
+        match stream.next().await.unwrap() {
+            Ok(_) => count += 1,
+            Err(error) => break error,
+        }
+    };
+    assert_eq!(count, 3_000);
+    assert!(matches!(error, Error::Pagination(_)), "{error:?}");
+    assert!(stream.next().await.is_none());
+}
+
+#[tokio::test]
+async fn objects_by_id_take_one_request_per_group_whatever_the_server_answers() {
+    // A server that ignores the ID filter, claims 40,000 pages and a next page key: each
+    // group is one request, and only the objects asked for are kept.
+    let server = Server::start(State {
+        items: catalog(1_000),
+        ignores_id_filter: true,
+        claimed_total_pages: Some(40_000),
+        claimed_next_page_key: Some("next".to_owned()),
+        ..State::default()
+    })
+    .await;
+    let client = server.client();
+    let asked: Vec<String> = (0..250).map(|n| format!("p{:05}", n * 4)).collect();
+    let found = client.call(&LIST_PRODUCTS).listing::<Value>().by_id(asked.clone()).send().await.unwrap();
+    let requests = server.requests();
+    assert_eq!(requests.len(), 3, "250 IDs, 100 to a page: three requests, no second page");
+    assert!(requests.iter().all(|(_, url)| !url.contains("page=") && !url.contains("pageKey")), "{requests:?}");
+    // Each answer is the list's first page: of it, only what its request asked for.
+    let first_page: Vec<String> = ids(&server.state.items[..100]);
+    let expected: Vec<&String> = asked.iter().filter(|id| first_page.contains(id)).collect();
+    assert!(!expected.is_empty());
+    assert_eq!(ids(&found.items).iter().collect::<Vec<_>>(), expected, "only the objects asked for, in order");
+    assert_eq!(found.items.len() + found.missing.len(), asked.len());
+}
+
+#[tokio::test]
+async fn an_id_refused_by_id_is_named_at_its_place_in_the_callers_ids() {
+    let server = Server::start(State::default()).await;
+    let client = server.client();
+    let long = "x".repeat(MAX_URL_LENGTH);
+    let ids = ["a", "A", "b", "B", long.as_str()];
+    let refused = client.call(&LIST_PRODUCTS).listing::<Value>().by_id(ids).send().await.unwrap_err();
+    assert!(refused.is_invalid_request());
+    assert!(refused.to_string().contains("ids[4] cannot be looked up"), "{refused}");
+    assert!(server.requests().is_empty(), "nothing sent");
+}
+
+#[tokio::test]
+async fn a_stopped_bulk_run_hands_back_the_inputs_it_never_started_unread() {
+    // Endless inputs: the run stops after two failures, and the rest is never read.
+    let failing: BTreeSet<String> = (0..10).map(|n| format!("e{n}")).collect();
+    let server = Server::start(State { failing_ids: failing, ..State::default() }).await;
+    let client = server.client();
+    let read = Arc::new(AtomicUsize::new(0));
+    let counted = read.clone();
+    let endless = (0..).map(move |n| {
+        counted.fetch_add(1, Ordering::SeqCst);
+        format!("e{n}")
+    });
+    let mut report = Bulk::new(endless).concurrency(2).stop_after_failures(2).run(|id| post_product(&client, id)).await;
+    assert!(report.stopped);
+    let started = report.failed.len();
+    assert!((2..=3).contains(&started), "{started}");
+    assert_eq!(read.load(Ordering::SeqCst), started, "no input read but those started");
+    assert_eq!(report.not_started.size_hint(), (usize::MAX, None));
+    assert!(format!("{report:?}").contains("not_started: at least"), "{report:?}");
+    // The rest, in order, from where the run stopped.
+    assert_eq!(report.not_started.next(), Some(format!("e{started}")));
+
+    // A run that was not stopped has nothing left; a Vec's rest knows its length.
+    let inputs: Vec<String> = (0..5).map(|n| format!("f{n}")).collect();
+    let report = Bulk::new(inputs.clone()).run(|id| post_product(&client, id)).await;
+    assert!(!report.stopped && report.not_started.len() == 0);
+    let bulk = Bulk::new(inputs).concurrency(1);
+    bulk.stop_handle().stop();
+    let report = bulk.run(|id| post_product(&client, id)).await;
+    assert_eq!(report.not_started.len(), 5);
+    assert_eq!(report.not_started.collect::<Vec<_>>(), ["f0", "f1", "f2", "f3", "f4"]);
+}
+
+/// A transport whose pages after the second are answered only once released, and whose
+/// timers run out when told: a walk left alone longer than a call's timeout, without waiting
+/// for one.
+#[derive(Debug)]
+struct LeftAlone {
+    released: tokio::sync::watch::Sender<bool>,
+    /// Each expiry ends the timers started before it.
+    expiries: tokio::sync::watch::Sender<u32>,
+    asked: Mutex<Vec<u32>>,
+}
+
+#[ordercloud_transport::async_trait]
+impl ordercloud_transport::HttpTransport for LeftAlone {
+    async fn send(
+        &self,
+        request: http::Request<Bytes>,
+    ) -> Result<http::Response<Bytes>, ordercloud_transport::TransportError> {
+        let pairs = query_pairs(request.uri().query().unwrap_or(""));
+        let page: u32 = pairs.iter().find(|(name, _)| name == "page").map_or(1, |(_, value)| value.parse().unwrap());
+        let first_time = {
+            let mut asked = self.asked.lock().unwrap();
+            asked.push(page);
+            asked.iter().filter(|asked| **asked == page).count() == 1
+        };
+        if page == 3 && first_time {
+            // Answered while the walk is not polled; its body is still being read when the
+            // walk is polled again, after the call's time ran out.
+            let _ = self.released.subscribe().wait_for(|released| *released).await;
+            tokio::task::yield_now().await;
+        }
+        let items: Vec<String> = (0..10).map(|n| format!("p{page}-{n}")).collect();
+        let meta = json!({"Page": page, "PageSize": 10, "TotalCount": 40, "TotalPages": 4});
+        let body = json!({"Meta": meta, "Items": items}).to_string();
+        Ok(http::Response::builder().status(200).body(Bytes::from(body)).unwrap())
+    }
+
+    fn sleep(&self, _: Duration) -> ordercloud_transport::Sleep {
+        let mut expiries = self.expiries.subscribe();
+        let started = *expiries.borrow();
+        Box::pin(async move {
+            let _ = expiries.wait_for(|expiry| *expiry > started).await;
+        })
+    }
+}
+
+#[tokio::test]
+async fn a_page_fetched_ahead_that_timed_out_while_the_walk_was_left_alone_is_asked_for_again() {
+    let transport = Arc::new(LeftAlone {
+        released: tokio::sync::watch::Sender::new(false),
+        expiries: tokio::sync::watch::Sender::new(0),
+        asked: Mutex::new(Vec::new()),
+    });
+    let client = ApiClient::builder().transport(transport.clone()).build().unwrap();
+    let mut pages = client.request(http::Method::GET, "/products").pages::<String>().concurrency(2);
+    assert_eq!(pages.next_page().await.unwrap().unwrap().items[0], "p1-0");
+    // Page 2 comes back while page 3 is still in flight.
+    assert_eq!(pages.next_page().await.unwrap().unwrap().items[0], "p2-0");
+    assert_eq!(*transport.asked.lock().unwrap(), [1, 2, 3]);
+    // Left alone: page 3's answer arrives, and its call's time runs out.
+    transport.released.send_replace(true);
+    transport.expiries.send_modify(|expiry| *expiry += 1);
+    let third = pages.next_page().await.expect("asked for again, not an error");
+    assert_eq!(third.unwrap().items[0], "p3-0");
+    assert_eq!(pages.next_page().await.unwrap().unwrap().items[0], "p4-0");
+    assert!(pages.next_page().await.unwrap().is_none());
+    let mut asked = transport.asked.lock().unwrap().clone();
+    asked.sort_unstable();
+    assert_eq!(asked, [1, 2, 3, 3, 4], "page 3 asked for twice");
 }

@@ -138,6 +138,28 @@ async fn pages_whose_keys_cycle_end_with_a_pagination_error() {
 }
 
 #[tokio::test]
+async fn a_page_key_too_long_for_a_url_ends_the_walk() {
+    for (length, requests) in [(4096, 2), (5000, 1)] {
+        let key = "k".repeat(length);
+        let mock = MockTransport::new();
+        mock.push_status(200, format!(r#"{{"Meta":{{"NextPageKey":"{key}"}},"Items":[1]}}"#))
+            .push_status(200, r#"{"Meta":{},"Items":[2]}"#);
+        let walk = client(&mock).request(Method::GET, "/products").pages::<u32>().all_items().await;
+        assert_eq!(mock.requests().len(), requests, "{length}");
+        if length > 4096 {
+            let error = walk.unwrap_err();
+            let Error::Pagination(pagination) = &error else { panic!("{error:?}") };
+            assert_eq!(pagination.kind(), PaginationErrorKind::PageKeyTooLong { length });
+            assert_eq!(pagination.pages(), 1);
+            assert!(error.to_string().contains("a page key of 5000 bytes"), "{error}");
+        } else {
+            assert_eq!(walk.unwrap(), [1, 2]);
+            assert_eq!(mock.requests()[1].query_pairs(), [("pageKey".to_owned(), key)]);
+        }
+    }
+}
+
+#[tokio::test]
 async fn a_server_that_ignores_the_page_asked_for_ends_the_walk() {
     // Always page 1, claiming 4294967295 pages.
     let mock = endless(|_| r#"{"Meta":{"Page":1,"TotalPages":4294967295},"Items":["a"]}"#.to_owned());

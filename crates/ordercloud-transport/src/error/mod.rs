@@ -93,8 +93,9 @@ pub enum Error {
     Response(Box<ResponseError>),
     /// The server answered 2xx, but the body is not what the endpoint returns.
     Decode(Box<DecodeError>),
-    /// A list's pages do not end: the server answered a page it had already given, or
-    /// another page than the one asked for; see [`Pages`](crate::Pages).
+    /// A list's pages do not end, or cannot be followed: the server answered a page it had
+    /// already given or another page than the one asked for, gave a page key too long for
+    /// a URL, or (walking by last ID) IDs out of order; see [`Pages`](crate::Pages).
     Pagination(PaginationError),
     /// The call's session has ended (logged out, or its refresh token refused or missing):
     /// nothing was sent, and the user must sign in again. See

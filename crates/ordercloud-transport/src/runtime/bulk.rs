@@ -3,6 +3,7 @@
 
 use std::fmt;
 use std::future::{Future, IntoFuture, poll_fn};
+use std::iter::Fuse;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -24,9 +25,12 @@ use crate::runtime::pages::DEFAULT_CONCURRENCY;
 ///
 /// It stops starting calls once its [`StopHandle`] is stopped (from the progress callback,
 /// another task or a signal handler) or after [`stop_after_failures`](Self::stop_after_failures)
-/// failures; the calls in flight then finish, and the inputs never started come back in the
-/// report. The calls run inside the task that awaits [`run`](Self::run), on any runtime;
-/// nothing is spawned.
+/// failures; the calls in flight then finish. The inputs never started are not read: the
+/// report hands back the rest of the input iterator as
+/// [`not_started`](BulkReport::not_started), to count (`.len()` for a `Vec`'s), collect,
+/// save or run again (`Bulk::new(report.not_started)`), so an endless or huge input costs
+/// nothing once stopped. The calls run inside the task that awaits [`run`](Self::run), on
+/// any runtime; nothing is spawned.
 ///
 /// ```
 /// # #[tokio::main(flavor = "current_thread")]
@@ -52,7 +56,7 @@ use crate::runtime::pages::DEFAULT_CONCURRENCY;
 /// ```
 #[must_use = "nothing is sent until the bulk is run"]
 pub struct Bulk<It, G = fn(BulkProgress)> {
-    inputs: It,
+    inputs: Fuse<It>,
     concurrency: usize,
     stop: StopHandle,
     stop_after_failures: Option<usize>,
@@ -64,7 +68,7 @@ impl<It: Iterator> Bulk<It> {
     /// collected ahead).
     pub fn new<I: IntoIterator<IntoIter = It>>(inputs: I) -> Self {
         Self {
-            inputs: inputs.into_iter(),
+            inputs: inputs.into_iter().fuse(),
             concurrency: DEFAULT_CONCURRENCY,
             stop: StopHandle::default(),
             stop_after_failures: None,
@@ -108,7 +112,7 @@ impl<It: Iterator, G: FnMut(BulkProgress)> Bulk<It, G> {
     /// ended. `call` gets each input by reference and returns the call (a future, or
     /// anything that turns into one), which must not borrow the input: it is kept for the
     /// report.
-    pub async fn run<F, C, O, E>(self, mut call: F) -> BulkReport<It::Item, O, E>
+    pub async fn run<F, C, O, E>(self, mut call: F) -> BulkReport<It, O, E>
     where
         F: FnMut(&It::Item) -> C,
         C: IntoFuture<Output = Result<O, E>>,
@@ -152,7 +156,9 @@ impl<It: Iterator, G: FnMut(BulkProgress)> Bulk<It, G> {
                             }
                         }
                     }
-                    let remaining = running.len() + if stop.is_stopped() { 0 } else { inputs.size_hint().0 };
+                    // An endless input says `usize::MAX`.
+                    let to_start = if stop.is_stopped() { 0 } else { inputs.size_hint().0 };
+                    let remaining = running.len().saturating_add(to_start);
                     progress(BulkProgress { done: succeeded.len(), failed: failed.len(), remaining });
                 }
                 if running.len() == before {
@@ -161,15 +167,13 @@ impl<It: Iterator, G: FnMut(BulkProgress)> Bulk<It, G> {
             }
         })
         .await;
-        let stopped = stop.is_stopped();
-        let not_started: Vec<It::Item> = if stopped { inputs.collect() } else { Vec::new() };
         succeeded.sort_by_key(|(index, _)| *index);
         failed.sort_by_key(|failure| failure.index);
         BulkReport {
             succeeded: succeeded.into_iter().map(|(_, output)| output).collect(),
             failed,
-            not_started,
-            stopped,
+            not_started: inputs,
+            stopped: stop.is_stopped(),
         }
     }
 }
@@ -200,7 +204,8 @@ pub struct BulkProgress {
     /// The calls that failed so far.
     pub failed: usize,
     /// The calls not ended yet: in flight, and (for inputs that know their number, such as a
-    /// `Vec`'s) not started; none are left to start once the run is stopped.
+    /// `Vec`'s) not started; none are left to start once the run is stopped. `usize::MAX`
+    /// for endless inputs.
     pub remaining: usize,
 }
 
@@ -216,18 +221,49 @@ pub struct BulkFailure<I, E> {
     pub error: E,
 }
 
-/// What a [`Bulk`] run did.
-#[derive(Debug)]
+/// What a [`Bulk`] run over the inputs of the iterator `It` did.
 #[non_exhaustive]
-pub struct BulkReport<I, O, E> {
+pub struct BulkReport<It: Iterator, O, E> {
     /// What each call that succeeded answered, in the order of the inputs.
     pub succeeded: Vec<O>,
     /// Each call that failed, with its input, in the order of the inputs.
-    pub failed: Vec<BulkFailure<I, E>>,
-    /// The inputs never started because the run was stopped, in order.
-    pub not_started: Vec<I>,
+    pub failed: Vec<BulkFailure<It::Item, E>>,
+    /// The inputs never started, in order: the rest of the input iterator, handed back
+    /// unread. Empty unless the run was stopped (it is fused: once it has ended, it stays
+    /// ended). Count them with `.len()` when the inputs know their number (a `Vec`'s, a
+    /// range), collect them, or run them later with `Bulk::new(report.not_started)`.
+    pub not_started: Fuse<It>,
     /// Whether the run was stopped (by its [`StopHandle`] or by too many failures).
     pub stopped: bool,
+}
+
+impl<It: Iterator, O: fmt::Debug, E: fmt::Debug> fmt::Debug for BulkReport<It, O, E>
+where
+    It::Item: fmt::Debug,
+{
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The inputs not started are never read to print them: only their count, as far
+        // as the iterator tells it.
+        f.debug_struct("BulkReport")
+            .field("succeeded", &self.succeeded)
+            .field("failed", &self.failed)
+            .field("not_started", &NotStarted(self.not_started.size_hint()))
+            .field("stopped", &self.stopped)
+            .finish()
+    }
+}
+
+/// How many inputs were not started, as an iterator's size hint tells it.
+struct NotStarted((usize, Option<usize>));
+
+impl fmt::Debug for NotStarted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            (low, Some(high)) if low == high => write!(f, "{low} inputs"),
+            (low, Some(high)) => write!(f, "{low} to {high} inputs"),
+            (low, None) => write!(f, "at least {low} inputs"),
+        }
+    }
 }
 
 /// Stops a [`Bulk`] run from starting more calls; cheap to clone, usable from any thread.

@@ -1,6 +1,7 @@
 //! `Pages`: a list endpoint walked page by page, several pages in flight, by Last ID past
 //! page 30; and `PageItems`, the same walk as a stream of items.
 
+use std::cmp::Ordering;
 use std::collections::{HashSet, VecDeque};
 use std::future::Future;
 use std::hash::{BuildHasher, RandomState};
@@ -15,7 +16,7 @@ use ordercloud_models::{Filter, ListMeta, ListPage, ListPageWithFacets};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
-use crate::error::{Error, PaginationError, PaginationErrorKind, json_text};
+use crate::error::{Error, PaginationError, PaginationErrorKind, TransportErrorKind, json_text};
 use crate::runtime::flight::Woken;
 use crate::runtime::request::{ApiRequest, PageAt};
 use crate::runtime::secrets::Secrets;
@@ -28,6 +29,14 @@ pub const DEFAULT_CONCURRENCY: usize = 8;
 /// The last page a walk asks for by number, when it can go on by Last ID instead: OrderCloud
 /// recommends the "Last ID" method past page 30.
 const LAST_PAGE_BY_NUMBER: u32 = 30;
+
+/// The longest page key (or last ID) the walk sends on, in bytes: each becomes part of the
+/// next URL, and OrderCloud answers no URL longer than 2,086 characters.
+pub(crate) const MAX_PAGE_KEY_LENGTH: usize = 4096;
+
+/// How many times a page that fails with an error that may pass is asked for, in all;
+/// after that many failures the walk ends.
+const MOST_ATTEMPTS_PER_PAGE: u32 = 5;
 
 /// A page of a list endpoint's answer, whatever its shape: [`ListPage`], or
 /// [`ListPageWithFacets`] for the lists that count facets. [`Pages`] walks either.
@@ -117,25 +126,41 @@ impl ApiRequest {
 /// 30. When the first page says the list has more than 30 pages, and the walk starts at the
 /// first page, the caller gave no `sortBy` and every item has an `ID`, the walk starts over
 /// in ID order (`sortBy=ID`): pages 1 to 30, then pages 1 to 30 of the items after the last
-/// ID seen (`ID=>{last ID}`), and so on, so no page past 30 is ever asked for. The first page
-/// is then asked for twice (its first answer, in the list's own order, is not returned), and
-/// the items come in ID order. Each page's `Meta` is the server's answer to its request, so
-/// in this walk it counts from the last ID. A list sorted by the caller, started at a later
-/// page or without IDs is walked by page numbers to its end, as asked; so is the rest of a
-/// window whose last ID cannot be written as a filter.
+/// ID seen (`ID=>{last ID}`), and so on. The first page is then asked for twice (its first
+/// answer, in the list's own order, is not returned), and the items come in ID order. Each
+/// page's `Meta` is the server's answer to its request, so in this walk it counts from the
+/// last ID. Inside each window of 30 pages the IDs must come in increasing order, after the
+/// window's last ID; a server that answers otherwise (one that ignores `sortBy=ID` or the
+/// `ID` filter) ends the walk with an [`Error::Pagination`]. IDs are compared only where
+/// every usual order agrees (ASCII letters and digits, ordinal or without regard to letter
+/// case); where the server's collation decides (`-`, `_`, letters outside ASCII), its order
+/// is trusted. A list sorted by the caller, started at a later page or without IDs is
+/// walked by page numbers to its end, as asked; so is the rest of a window whose last ID
+/// cannot be written as a filter (such as one holding `*` or `|`): there pages past 30 are
+/// asked for.
 ///
-/// A failed page is returned as the error and is asked for again by the next call, so
-/// nothing is skipped; the pages after it that were fetched ahead keep their answers.
+/// **Errors.** A failed page is returned as the error in its turn; the pages after it that
+/// were fetched ahead keep their answers. When the error may pass (a timeout, a connection
+/// that failed, a `429` or a `5xx` answer), the next call asks for the page again, so
+/// nothing is skipped, up to 5 times in all. Any other error (a `404`, a body that does not
+/// decode), or a fifth failure of the same page, ends the walk after it is returned, so a
+/// caller that skips errors does not ask for the same page forever.
 ///
 /// A walk always ends: a server that gives the key (or last ID) of a page already fetched,
-/// answers a page exactly as it answered an earlier one, or answers another page number than
-/// the one asked for (as one that ignores `page` does) ends it with an
-/// [`Error::Pagination`] that says which, after the pages it had returned.
+/// answers a page exactly as it answered an earlier one, answers another page number than
+/// the one asked for (as one that ignores `page` does), or gives a page key (or last ID)
+/// longer than 4,096 bytes ends it with an [`Error::Pagination`] that says which, after the
+/// pages it had returned.
 ///
-/// The requests run inside the task that awaits the walk, on whatever runtime the transport
-/// uses; nothing is spawned. Pages fetched ahead move on only while the walk is awaited (or
-/// its [`items`](Self::items) polled), so if handling one page can take longer than a call's
-/// timeout, keep `concurrency(1)`.
+/// **Pages fetched ahead.** The requests run inside the task that awaits the walk, on
+/// whatever runtime the transport uses; nothing is spawned. Pages fetched ahead move on only
+/// while the walk is awaited (or its [`items`](Self::items) polled). Meanwhile each holds a
+/// place among the client's calls in flight
+/// ([`max_in_flight`](crate::ApiClientBuilder::max_in_flight)), and its call's timeout keeps
+/// running. A page that was in flight when the walk last returned, and whose time ran out,
+/// is asked for again once without an error; still, if handling one page can take longer
+/// than a call's timeout, or other calls of the same client must not wait behind the walk,
+/// keep `concurrency(1)`: then no page is in flight while the walk is not awaited.
 ///
 /// `Pages` borrows nothing: it can be returned from a function or moved into a spawned
 /// task. [`next_page`](Self::next_page) gives each page with its meta,
@@ -184,12 +209,16 @@ pub struct Pages<T, P = ListPage<T>> {
     end: u32,
     /// The highest page number the current run may ask for.
     limit: u32,
-    /// The page keys, and the last IDs, asked for so far.
-    keys: HashSet<String>,
+    /// A hash of each page key, and of each last ID, asked for so far.
+    keys: HashSet<u64>,
     /// A hash of each page's body so far.
     bodies: HashSet<u64>,
     /// A hasher keyed for this walk, so a server cannot aim at collisions.
     hasher: RandomState,
+    /// In the Last ID walk, the last ID seen in the current window (at first, the one it
+    /// starts after): the next must come after it.
+    window_last: Option<String>,
+    /// The pages read so far (the first page of the Last ID walk, not returned, aside).
     fetched: u32,
     woken: Woken,
     pages: PhantomData<fn() -> (T, P)>,
@@ -226,6 +255,19 @@ struct Slot {
     page: Option<PageAt>,
     order: Order,
     state: SlotState,
+    /// How many times this page failed so far.
+    failures: u32,
+    /// Whether this page's request was in flight while the walk was left alone (after it
+    /// returned a page or an item, until it was polled again).
+    idle: bool,
+    /// Whether this page was already asked for again after its time ran out while idle.
+    excused: bool,
+}
+
+impl Slot {
+    fn new(page: Option<PageAt>, order: Order) -> Self {
+        Self { page, order, state: SlotState::Waiting, failures: 0, idle: false, excused: false }
+    }
 }
 
 enum SlotState {
@@ -239,7 +281,8 @@ enum SlotState {
 enum Settled<P> {
     Page(P),
     Error(Error),
-    /// The first page of a list walked by Last ID, fetched again in ID order.
+    /// Nothing to return yet: the first page of a list walked by Last ID (fetched again in
+    /// ID order), or a page asked for again.
     Skipped,
 }
 
@@ -248,7 +291,7 @@ impl<T, P: ListEnvelope<Item = T>> Pages<T, P> {
         let (first, error) = request.take_page_and_error();
         let mut queue = VecDeque::new();
         if error.is_none() {
-            queue.push_back(Slot { page: first, order: Order::AsGiven, state: SlotState::Waiting });
+            queue.push_back(Slot::new(first, Order::AsGiven));
         }
         Self {
             template: request,
@@ -263,6 +306,7 @@ impl<T, P: ListEnvelope<Item = T>> Pages<T, P> {
             keys: HashSet::new(),
             bodies: HashSet::new(),
             hasher: RandomState::new(),
+            window_last: None,
             fetched: 0,
             woken: Woken::new(),
             pages: PhantomData,
@@ -295,8 +339,9 @@ impl<T, P: ListEnvelope<Item = T>> Pages<T, P> {
     /// The items of every remaining page as a stream, fetched lazily by the same rules as
     /// [`next_page`](Self::next_page): while the items of one page are used, the next pages
     /// are fetched, at most [`concurrency`](Self::concurrency) of them, so memory holds no
-    /// more than those pages and the one being used. A failed page is one `Err` item; polling
-    /// again asks for that page again, and after an [`Error::Pagination`] the stream ends.
+    /// more than those pages and the one being used. A failed page is one `Err` item;
+    /// polling again asks for that page again when the error may pass, and otherwise (as
+    /// after an [`Error::Pagination`]) the stream ends: see [`Pages`].
     ///
     /// ```
     /// # #[tokio::main(flavor = "current_thread")]
@@ -332,17 +377,30 @@ impl<T, P: ListEnvelope<Item = T>> Pages<T, P> {
             self.fill();
             let Some(front) = self.queue.front() else { return Poll::Ready(Ok(None)) };
             if matches!(front.state, SlotState::Answered(_)) {
-                let Some(Slot { page, order, state: SlotState::Answered(answer) }) = self.queue.pop_front() else {
+                let Some(mut slot) = self.queue.pop_front() else { continue };
+                let SlotState::Answered(answer) = std::mem::replace(&mut slot.state, SlotState::Waiting) else {
                     continue;
                 };
-                match self.settle(page, order, *answer) {
-                    Settled::Page(page) => return Poll::Ready(Ok(Some(page))),
-                    Settled::Error(error) => return Poll::Ready(Err(error)),
+                let settled = match self.settle(slot, *answer) {
+                    Settled::Page(page) => Ok(Some(page)),
+                    Settled::Error(error) => Err(error),
                     Settled::Skipped => continue,
-                }
+                };
+                self.leave();
+                return Poll::Ready(settled);
             }
             if !self.advance(cx) {
                 return Poll::Pending;
+            }
+        }
+    }
+
+    /// Notes that the walk hands control back to its caller: the requests in flight wait,
+    /// their time running, until it is polled again.
+    fn leave(&mut self) {
+        for slot in &mut self.queue {
+            if matches!(slot.state, SlotState::Sent(_)) {
+                slot.idle = true;
             }
         }
     }
@@ -378,27 +436,27 @@ impl<T, P: ListEnvelope<Item = T>> Pages<T, P> {
     fn fill(&mut self) {
         while self.queue.len() < self.concurrency && self.planned < self.end {
             self.planned += 1;
-            let page = Some(PageAt::Number(self.planned));
-            self.queue.push_back(Slot { page, order: self.order.clone(), state: SlotState::Waiting });
+            self.queue.push_back(Slot::new(Some(PageAt::Number(self.planned)), self.order.clone()));
         }
     }
 
     /// Reads the answer of the page whose turn it is, and plans what comes after it.
-    fn settle(&mut self, at: Option<PageAt>, order: Order, answer: Answer) -> Settled<P> {
+    fn settle(&mut self, slot: Slot, answer: Answer) -> Settled<P> {
         let decoded = answer.and_then(|(response, secrets)| {
             decode_answer(response, secrets, |body| serde_json::from_slice::<P>(json_text(body)))
         });
         let (page, body) = match decoded {
             Ok((response, body)) => (response.body, body),
-            Err(error) => {
-                // Asked for again by the next call.
-                self.queue.push_front(Slot { page: at, order, state: SlotState::Waiting });
-                return Settled::Error(error);
-            }
+            Err(error) => return self.failed(slot, error),
         };
+        let Slot { page: at, order, .. } = slot;
         self.fetched = self.fetched.saturating_add(1);
         let (page_number, total_pages, next_key) = page.position();
-        let next_key = next_key.filter(|key| !key.is_empty()).map(str::to_owned);
+        let next_key = next_key.filter(|key| !key.is_empty());
+        if let Some(key) = next_key.filter(|key| key.len() > MAX_PAGE_KEY_LENGTH) {
+            return self.stop(PaginationErrorKind::PageKeyTooLong { length: key.len() });
+        }
+        let next_key = next_key.map(str::to_owned);
         let number = match at {
             Some(PageAt::Number(number)) if page_number != 0 && page_number != number => {
                 return self.stop(PaginationErrorKind::WrongPageNumber { asked: number, answered: page_number });
@@ -417,6 +475,8 @@ impl<T, P: ListEnvelope<Item = T>> Pages<T, P> {
                 && !has_query_parameter(&self.template.query, "sortBy")
                 && every_item_has_an_id(&body)
             {
+                // This answer is not returned: the walk starts over in ID order.
+                self.fetched -= 1;
                 self.walk = Walk::LastId;
                 self.begin_window(None, total_pages);
                 return Settled::Skipped;
@@ -425,6 +485,19 @@ impl<T, P: ListEnvelope<Item = T>> Pages<T, P> {
         if !self.bodies.insert(self.hasher.hash_one(&body)) {
             return self.stop(PaginationErrorKind::RepeatedPage);
         }
+        // In ID order (the Last ID walk), each page's IDs, checked against the window's.
+        let ids = match order {
+            Order::ById { .. } => item_ids(&body),
+            Order::AsGiven => None,
+        };
+        if let Some(ids) = &ids {
+            if !in_id_order(self.window_last.as_deref(), ids) {
+                return self.stop(PaginationErrorKind::OutOfOrder);
+            }
+            if let Some(last) = ids.iter().rev().flatten().next() {
+                self.window_last = Some(last.clone());
+            }
+        }
         if page.is_empty() {
             self.finish();
             return Settled::Page(page);
@@ -432,22 +505,27 @@ impl<T, P: ListEnvelope<Item = T>> Pages<T, P> {
         let asked_key = matches!(&at, Some(PageAt::Key(_)));
         match next_key {
             Some(key) => {
-                if matches!(&at, Some(PageAt::Key(asked)) if *asked == key) || self.keys.contains(&key) {
+                let repeated = matches!(&at, Some(PageAt::Key(asked)) if *asked == key);
+                if repeated || !self.keys.insert(self.hasher.hash_one(key.as_str())) {
                     return self.stop(PaginationErrorKind::RepeatedPageKey);
                 }
-                self.keys.insert(key.clone());
                 self.walk = Walk::Keys;
                 self.end = self.planned;
                 self.queue.clear();
-                self.queue.push_back(Slot { page: Some(PageAt::Key(key)), order, state: SlotState::Waiting });
+                self.queue.push_back(Slot::new(Some(PageAt::Key(key)), order));
             }
             None if asked_key || number >= total_pages => self.finish(),
-            None if self.walk == Walk::LastId && number >= self.limit => match last_id(&body) {
-                Some(after) if self.keys.contains(&after) => return self.stop(PaginationErrorKind::RepeatedPageKey),
+            None if self.walk == Walk::LastId && number >= self.limit => match ids.as_deref().and_then(last_id) {
+                Some(after) if after.len() > MAX_PAGE_KEY_LENGTH => {
+                    return self.stop(PaginationErrorKind::PageKeyTooLong { length: after.len() });
+                }
+                Some(after) if !self.keys.insert(self.hasher.hash_one(after)) => {
+                    return self.stop(PaginationErrorKind::RepeatedPageKey);
+                }
                 Some(after) => {
-                    self.keys.insert(after.clone());
+                    let after = after.into();
                     self.queue.clear();
-                    self.begin_window(Some(after.into()), total_pages - number);
+                    self.begin_window(Some(after), total_pages - number);
                 }
                 None => {
                     // The last ID cannot be written as a filter: the rest by number.
@@ -460,9 +538,33 @@ impl<T, P: ListEnvelope<Item = T>> Pages<T, P> {
         Settled::Page(page)
     }
 
+    /// A page that failed with `error`: asked for again when the error may pass, else the
+    /// walk ends after it.
+    fn failed(&mut self, mut slot: Slot, error: Error) -> Settled<P> {
+        slot.state = SlotState::Waiting;
+        if error.is_timeout() && slot.idle && !slot.excused {
+            // Its time ran out while the walk was left alone, not while it was awaited:
+            // asked for again at once, this once.
+            slot.idle = false;
+            slot.excused = true;
+            self.queue.push_front(slot);
+            return Settled::Skipped;
+        }
+        slot.idle = false;
+        slot.failures += 1;
+        if may_pass(&error) && slot.failures < MOST_ATTEMPTS_PER_PAGE {
+            // Asked for again by the next call.
+            self.queue.push_front(slot);
+        } else {
+            self.finish();
+        }
+        Settled::Error(error)
+    }
+
     /// Starts a window of the Last ID walk: pages 1 to 30 (or `total_pages`) in ID order,
     /// after `after` when given.
     fn begin_window(&mut self, after: Option<Arc<str>>, total_pages: u32) {
+        self.window_last = after.as_deref().map(str::to_owned);
         self.order = Order::ById { after };
         self.planned = 0;
         self.limit = LAST_PAGE_BY_NUMBER;
@@ -529,10 +631,69 @@ fn every_item_has_an_id(body: &[u8]) -> bool {
     item_ids(body).is_some_and(|ids| ids.iter().all(|id| id.as_deref().is_some_and(|id| !id.is_empty())))
 }
 
-/// The `ID` of the answer's last item, if it can be written in a filter (`ID=>{id}`).
-fn last_id(body: &[u8]) -> Option<String> {
-    let id = item_ids(body)?.pop()??;
-    Filter::gt("ID", id.as_str()).into_pair().is_ok().then_some(id)
+/// The `ID` of a page's last item (of its `ids`), if it can be written in a filter
+/// (`ID=>{id}`).
+fn last_id(ids: &[Option<String>]) -> Option<&str> {
+    let id = ids.last()?.as_deref()?;
+    Filter::gt("ID", id).into_pair().is_ok().then_some(id)
+}
+
+/// Whether `ids` (those of a page's items that have one) increase, each after the one
+/// before and the first after `after`, as far as can be told: see [`id_order`].
+fn in_id_order(after: Option<&str>, ids: &[Option<String>]) -> bool {
+    let mut before = after;
+    for id in ids.iter().flatten() {
+        if before.is_some_and(|before| id_order(before, id).is_some_and(Ordering::is_ge)) {
+            return false;
+        }
+        before = Some(id);
+    }
+    true
+}
+
+/// How `a` compares with `b` in every order a server may sort IDs in: ordinal, or without
+/// regard to letter case (with `-` ignored, or punctuation before digits, as collations
+/// do). `None` where those orders may disagree: at a first difference that is not two ASCII
+/// letters or digits that compare alike with and without letter case, or where one ID
+/// continues the other with anything but an ASCII letter or digit. Equal only when the
+/// same.
+fn id_order(a: &str, b: &str) -> Option<Ordering> {
+    let decided = |c: char| c.is_ascii_alphanumeric();
+    let (mut left, mut right) = (a.chars(), b.chars());
+    loop {
+        match (left.next(), right.next()) {
+            (None, None) => return Some(Ordering::Equal),
+            (None, Some(next)) => return decided(next).then_some(Ordering::Less),
+            (Some(next), None) => return decided(next).then_some(Ordering::Greater),
+            (Some(x), Some(y)) if x == y => {}
+            (Some(x), Some(y)) => {
+                if !(decided(x) && decided(y)) {
+                    return None;
+                }
+                let ordinal = x.cmp(&y);
+                return (x.to_ascii_lowercase().cmp(&y.to_ascii_lowercase()) == ordinal).then_some(ordinal);
+            }
+        }
+    }
+}
+
+/// Whether a page that failed with `error` may succeed when asked for again: a timeout, a
+/// failed connection, a `429`, a `408` or a `5xx`. Not an answer that does not decode, any
+/// other status, a body over the limit, a TLS failure, nor an invalid request.
+fn may_pass(error: &Error) -> bool {
+    match error {
+        Error::Transport(error) => !matches!(
+            error.kind(),
+            TransportErrorKind::BodyTooLarge | TransportErrorKind::Tls | TransportErrorKind::Runtime
+        ),
+        Error::Response(error) => {
+            let status = error.status();
+            status.is_server_error()
+                || status == http::StatusCode::TOO_MANY_REQUESTS
+                || status == http::StatusCode::REQUEST_TIMEOUT
+        }
+        _ => false,
+    }
 }
 
 impl<T, P> std::fmt::Debug for Pages<T, P> {
@@ -578,9 +739,11 @@ impl<T, P: ListEnvelope<Item = T>> futures_core::Stream for PageItems<T, P> {
         let this = self.get_mut();
         loop {
             if let Some(item) = this.buffered.pop_front() {
-                // The pages fetched ahead move on while this page's items are used.
+                // The pages fetched ahead move on while this page's items are used, and wait
+                // while the caller does something else.
                 if let Some(pages) = &mut this.pages {
                     pages.advance(cx);
+                    pages.leave();
                 }
                 return Poll::Ready(Some(Ok(item)));
             }
@@ -601,5 +764,61 @@ impl<T, P: ListEnvelope<Item = T>> futures_core::Stream for PageItems<T, P> {
 impl<T, P> std::fmt::Debug for PageItems<T, P> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("PageItems").field("pages", &self.pages).field("buffered", &self.buffered.len()).finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ids(ids: &[&str]) -> Vec<Option<String>> {
+        ids.iter().map(|id| Some((*id).to_owned())).collect()
+    }
+
+    #[test]
+    fn ids_are_compared_only_where_every_usual_order_agrees() {
+        assert_eq!(id_order("p00001", "p00002"), Some(Ordering::Less));
+        assert_eq!(id_order("p2", "p10"), Some(Ordering::Greater));
+        assert_eq!(id_order("abc", "ab"), Some(Ordering::Greater));
+        assert_eq!(id_order("ab", "abc"), Some(Ordering::Less));
+        assert_eq!(id_order("a", "a"), Some(Ordering::Equal));
+        // Digits before letters, and letters of the same case, in every order.
+        assert_eq!(id_order("a9", "aa"), Some(Ordering::Less));
+        assert_eq!(id_order("aB", "aC"), Some(Ordering::Less));
+        // `b` after `A` both with and without letter case.
+        assert_eq!(id_order("b", "A"), Some(Ordering::Greater));
+        // Where collations disagree: letter case, `-` (ignored by some), `_`, other letters.
+        assert_eq!(id_order("B", "a"), None);
+        assert_eq!(id_order("A", "a"), None);
+        assert_eq!(id_order("a-c", "ab"), None);
+        assert_eq!(id_order("a_1", "a1"), None);
+        assert_eq!(id_order("ab", "ab-"), None);
+        assert_eq!(id_order("é", "f"), None);
+    }
+
+    #[test]
+    fn a_window_must_increase_after_its_last_id() {
+        assert!(in_id_order(None, &ids(&["a", "b", "c"])));
+        assert!(in_id_order(Some("a"), &ids(&["b", "c"])));
+        assert!(in_id_order(Some("a"), &[]));
+        // Items without an ID, and pairs a collation decides, pass.
+        assert!(in_id_order(Some("a"), &[Some("b".to_owned()), None, Some("c".to_owned())]));
+        assert!(in_id_order(Some("ab"), &ids(&["a-c", "ad"])));
+        assert!(!in_id_order(Some("b"), &ids(&["a", "c"])), "not after the window's last ID");
+        assert!(!in_id_order(Some("b"), &ids(&["b", "c"])), "the last ID again");
+        assert!(!in_id_order(None, &ids(&["a", "c", "b"])), "not increasing");
+        assert!(!in_id_order(None, &ids(&["a", "a"])), "twice");
+    }
+
+    #[test]
+    fn what_may_pass_is_asked_for_again() {
+        use crate::error::TransportError;
+        let transport = |kind| Error::from(TransportError::from_kind(kind));
+        assert!(may_pass(&transport(TransportErrorKind::Timeout)));
+        assert!(may_pass(&transport(TransportErrorKind::Io)));
+        assert!(may_pass(&transport(TransportErrorKind::Connect)));
+        assert!(!may_pass(&transport(TransportErrorKind::BodyTooLarge)));
+        assert!(!may_pass(&transport(TransportErrorKind::Tls)));
+        assert!(!may_pass(&Error::invalid("no")));
     }
 }

@@ -301,14 +301,7 @@ impl ApiRequest {
     /// # }
     /// ```
     pub fn json_requiring<T: Serialize + ?Sized>(self, body: &T, required: &[&str]) -> Self {
-        let mut request = self.json(body);
-        if request.error.is_none() && !required.is_empty() {
-            let present = request.body.as_deref().map(present_fields).unwrap_or_default();
-            if let Some(missing) = required.iter().find(|name| !present.iter().any(|field| field == *name)) {
-                request.error = Some(Error::invalid(format!("the body of {} needs {missing}", request.operation)));
-            }
-        }
-        request
+        self.json_requiring_by_country(body, required, &[])
     }
 
     /// Like [`json_requiring`](Self::json_requiring), where some fields are required only in
@@ -337,21 +330,24 @@ impl ApiRequest {
         required: &[&str],
         for_countries: &[(&str, &[&str])],
     ) -> Self {
-        let mut request = self.json_requiring(body, required);
-        if request.error.is_none() && !for_countries.is_empty() {
-            let body = request.body.as_deref().unwrap_or_default();
-            let country = text_field(body, "Country");
-            let present = present_fields(body);
-            let needed = for_countries.iter().find(|(field, countries)| {
-                country
-                    .as_deref()
-                    .is_some_and(|country| countries.iter().any(|code| code.eq_ignore_ascii_case(country)))
-                    && !present.iter().any(|name| name == field)
-            });
-            if let (Some((missing, _)), Some(country)) = (needed, country) {
-                request.error =
-                    Some(Error::invalid(format!("the body of {} needs {missing} in {country}", request.operation)));
-            }
+        let mut request = self.json(body);
+        if request.error.is_some() || (required.is_empty() && for_countries.is_empty()) {
+            return request;
+        }
+        // The body is read once, for both checks.
+        let TopLevel { present, country } = request.body.as_deref().map(TopLevel::read).unwrap_or_default();
+        let has = |field: &str| present.iter().any(|name| name == field);
+        if let Some(missing) = required.iter().find(|name| !has(name)) {
+            request.error = Some(Error::invalid(format!("the body of {} needs {missing}", request.operation)));
+            return request;
+        }
+        let Some(country) = country else { return request };
+        let needed = for_countries
+            .iter()
+            .find(|(field, countries)| countries.iter().any(|code| code.eq_ignore_ascii_case(&country)) && !has(field));
+        if let Some((missing, _)) = needed {
+            request.error =
+                Some(Error::invalid(format!("the body of {} needs {missing} in {country}", request.operation)));
         }
         request
     }
@@ -558,30 +554,43 @@ pub struct ApiResponse<T> {
     pub body: T,
 }
 
-/// The top-level fields of a JSON object that hold something other than `null`; empty for
-/// any other JSON.
-/// The text of the top-level field `name` of a JSON object, if it is text.
-fn text_field(body: &[u8], name: &str) -> Option<String> {
-    let object: serde_json::Map<String, serde_json::Value> = serde_json::from_slice(body).ok()?;
-    object.get(name)?.as_str().map(str::to_owned)
+/// What the required-field checks read of a JSON body, in one pass.
+#[derive(Default)]
+struct TopLevel {
+    /// The top-level fields of a JSON object that hold something other than `null`.
+    present: Vec<String>,
+    /// The top-level `Country`, if it is text.
+    country: Option<String>,
 }
 
-fn present_fields(body: &[u8]) -> Vec<String> {
-    struct Fields;
-    impl<'de> Visitor<'de> for Fields {
-        type Value = Vec<String>;
-        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str("a JSON object")
-        }
-        fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Vec<String>, M::Error> {
-            let mut present = Vec::new();
-            while let Some(name) = map.next_key::<std::borrow::Cow<'de, str>>()? {
-                if map.next_value::<Option<IgnoredAny>>()?.is_some() {
-                    present.push(name.into_owned());
-                }
+impl TopLevel {
+    /// The top-level fields of the JSON object `body`; nothing for any other JSON.
+    fn read(body: &[u8]) -> Self {
+        struct Fields;
+        impl<'de> Visitor<'de> for Fields {
+            type Value = TopLevel;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON object")
             }
-            Ok(present)
+            fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<TopLevel, M::Error> {
+                let mut fields = TopLevel::default();
+                while let Some(name) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                    let present = if name == "Country" {
+                        let value = map.next_value::<serde_json::Value>()?;
+                        if let serde_json::Value::String(country) = &value {
+                            fields.country = Some(country.clone());
+                        }
+                        !value.is_null()
+                    } else {
+                        map.next_value::<Option<IgnoredAny>>()?.is_some()
+                    };
+                    if present {
+                        fields.present.push(name.into_owned());
+                    }
+                }
+                Ok(fields)
+            }
         }
+        serde_json::Deserializer::from_slice(body).deserialize_map(Fields).unwrap_or_default()
     }
-    serde_json::Deserializer::from_slice(body).deserialize_map(Fields).unwrap_or_default()
 }
