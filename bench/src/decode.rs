@@ -3,10 +3,10 @@
 //! fields read by a plain `#[derive(Deserialize)]` struct, which drops unknown fields and
 //! reads decimals as `f64`.
 //!
-//! The page is the list rows' page with five fields on every product that the 2022
-//! description does not know (as OrderCloud sends today: `ParentID`, `IsParent`, `IsBundle`,
-//! `DateCreated` and an object), so the generated model keeps them and the plain one skips
-//! them.
+//! The page is the list rows' page with today's fields set (`ParentID`, `IsParent`,
+//! `IsBundle`, `DateCreated`, which both read) and five fields on every product that no
+//! description knows (text, a flag, a number, a list and an object), so the generated model
+//! keeps them and the plain one skips them.
 //!
 //! `ordercloud-bench decode` prints the rows; `ordercloud-bench decode-run <which> <pages>`
 //! decodes the page `pages` times in a child process (the one callgrind counts).
@@ -33,12 +33,17 @@ pub(crate) fn page_with_unknown_fields() -> Result<Vec<u8>, String> {
         item.insert("IsParent".into(), Value::from(n % 4 == 0));
         item.insert("IsBundle".into(), Value::from(false));
         item.insert("DateCreated".into(), Value::from(format!("2025-02-{:02}T08:00:00.000+00:00", 1 + n % 28)));
+        // Fields no description knows.
+        item.insert("Badge".into(), Value::from(format!("new-{}", n % 3)));
+        item.insert("Featured".into(), Value::from(n % 7 == 0));
+        item.insert("Rank".into(), Value::from(n));
+        item.insert("Channels".into(), serde_json::json!(["web", "app"]));
         item.insert("Seo".into(), serde_json::json!({"Slug": format!("ridge-runner-{n}"), "Indexed": true}));
     }
     serde_json::to_vec(&page).map_err(|e| e.to_string())
 }
 
-/// The 2022 `Product` as a plain derive reads it: unknown fields skipped, decimals `f64`.
+/// Today's `Product` as a plain derive reads it: unknown fields skipped, decimals `f64`.
 #[derive(Deserialize)]
 #[allow(dead_code, non_snake_case)]
 struct PlainProduct {
@@ -62,9 +67,13 @@ struct PlainProduct {
     AllSuppliersCanSell: Option<bool>,
     Returnable: Option<bool>,
     xp: Option<ordercloud_models::Xp>,
+    ParentID: Option<String>,
+    IsParent: Option<bool>,
+    IsBundle: Option<bool>,
+    DateCreated: Option<String>,
 }
 
-/// The 2022 `Inventory`, plainly derived.
+/// Today's `Inventory`, plainly derived.
 #[derive(Deserialize)]
 #[allow(dead_code, non_snake_case)]
 struct PlainInventory {
