@@ -5,6 +5,8 @@
 use ordercloud_models::ListFields;
 use ordercloud_transport::Operation;
 
+use crate::models;
+
 /// `Buyers.List`: List buyers `GET /buyers`.
 pub const BUYERS_LIST: Operation = Operation {
     id: "Buyers.List",
@@ -18,7 +20,7 @@ pub const BUYERS_LIST_FIELDS: ListFields = ListFields {
     own_parameters: &[],
     sortable: &["ID", "Name", "DateCreated"],
     searchable: &["Name", "ID"],
-    properties: &["ID", "Name", "DefaultCatalogID", "Active", "DateCreated", "xp"],
+    properties: models::Buyer::FIELD_NAMES,
 };
 
 /// `Buyers.Create`: Create a buyer `POST /buyers`.
@@ -63,7 +65,7 @@ pub const BUYERS_LIST_BUYER_SELLERS_FIELDS: ListFields = ListFields {
     own_parameters: &[],
     sortable: &["Name", "ID"],
     searchable: &["ID", "Name"],
-    properties: &["ID", "Name"],
+    properties: models::BuyerSupplier::FIELD_NAMES,
 };
 
 /// `Users.List`: List users `GET /buyers/{buyerID}/users`.
@@ -79,25 +81,7 @@ pub const USERS_LIST_FIELDS: ListFields = ListFields {
     own_parameters: &["userGroupID"],
     sortable: &["LastName", "FirstName", "Username", "ID", "Email", "DateCreated", "LastActive", "PasswordLastSetDate"],
     searchable: &["ID", "Username", "LastName", "FirstName", "Email"],
-    properties: &[
-        "ID",
-        "Username",
-        "Password",
-        "FirstName",
-        "LastName",
-        "Email",
-        "Phone",
-        "TermsAccepted",
-        "Active",
-        "xp",
-        "AvailableRoles",
-        "Locale",
-        "DateCreated",
-        "PasswordLastSetDate",
-        "FailedLoginAttempts",
-        "CompanyID",
-        "LastActive",
-    ],
+    properties: models::User::FIELD_NAMES,
 };
 
 /// `Users.Create`: Create a user `POST /buyers/{buyerID}/users`.
@@ -188,25 +172,7 @@ pub const USERS_LIST_ACROSS_BUYERS_FIELDS: ListFields = ListFields {
     own_parameters: &[],
     sortable: &["LastName", "FirstName", "Username", "ID", "Email", "DateCreated", "LastActive", "PasswordLastSetDate"],
     searchable: &["ID", "Username", "LastName", "FirstName", "Email"],
-    properties: &[
-        "ID",
-        "Username",
-        "Password",
-        "FirstName",
-        "LastName",
-        "Email",
-        "Phone",
-        "TermsAccepted",
-        "Active",
-        "xp",
-        "AvailableRoles",
-        "Locale",
-        "DateCreated",
-        "PasswordLastSetDate",
-        "FailedLoginAttempts",
-        "CompanyID",
-        "LastActive",
-    ],
+    properties: models::User::FIELD_NAMES,
 };
 
 /// `UserGroups.List`: List user groups `GET /buyers/{buyerID}/usergroups`.
@@ -222,7 +188,7 @@ pub const USER_GROUPS_LIST_FIELDS: ListFields = ListFields {
     own_parameters: &[],
     sortable: &["Name", "ID"],
     searchable: &["ID", "Name", "Description"],
-    properties: &["ID", "Name", "Description", "xp"],
+    properties: models::UserGroup::FIELD_NAMES,
 };
 
 /// `UserGroups.Create`: Create a user group `POST /buyers/{buyerID}/usergroups`.
@@ -289,7 +255,7 @@ pub const USER_GROUPS_LIST_USER_ASSIGNMENTS_FIELDS: ListFields = ListFields {
     own_parameters: &["userGroupID", "userID"],
     sortable: &[],
     searchable: &[],
-    properties: &["UserGroupID", "UserID"],
+    properties: models::UserGroupAssignment::FIELD_NAMES,
 };
 
 /// `UserGroups.SaveUserAssignment`: Create or update a user group user assignment `POST
@@ -339,22 +305,7 @@ pub const ADDRESSES_LIST_FIELDS: ListFields = ListFields {
         "State",
         "Zip",
     ],
-    properties: &[
-        "ID",
-        "DateCreated",
-        "CompanyName",
-        "FirstName",
-        "LastName",
-        "Street1",
-        "Street2",
-        "City",
-        "State",
-        "Zip",
-        "Country",
-        "Phone",
-        "AddressName",
-        "xp",
-    ],
+    properties: models::Address::FIELD_NAMES,
 };
 
 /// `Addresses.Create`: Create an address `POST /buyers/{buyerID}/addresses`.
@@ -419,7 +370,7 @@ pub const ADDRESSES_LIST_ASSIGNMENTS_FIELDS: ListFields = ListFields {
     own_parameters: &["addressID", "userID", "userGroupID", "level", "isShipping", "isBilling"],
     sortable: &[],
     searchable: &[],
-    properties: &["AddressID", "UserID", "UserGroupID", "IsShipping", "IsBilling"],
+    properties: models::AddressAssignment::FIELD_NAMES,
 };
 
 /// `Addresses.SaveAssignment`: Create or update an address assignment `POST
@@ -444,7 +395,7 @@ pub const COST_CENTERS_LIST_FIELDS: ListFields = ListFields {
     own_parameters: &[],
     sortable: &["Name", "ID"],
     searchable: &["ID", "Name", "Description"],
-    properties: &["ID", "Name", "Description", "xp"],
+    properties: models::CostCenter::FIELD_NAMES,
 };
 
 /// `CostCenters.Create`: Create a cost center `POST /buyers/{buyerID}/costcenters`.
@@ -512,7 +463,7 @@ pub const COST_CENTERS_LIST_ASSIGNMENTS_FIELDS: ListFields = ListFields {
     own_parameters: &["costCenterID", "userID", "userGroupID", "level"],
     sortable: &[],
     searchable: &[],
-    properties: &["CostCenterID", "UserGroupID"],
+    properties: models::CostCenterAssignment::FIELD_NAMES,
 };
 
 /// `CostCenters.SaveAssignment`: Create or update a cost center assignment `POST
@@ -537,16 +488,7 @@ pub const CREDIT_CARDS_LIST_FIELDS: ListFields = ListFields {
     own_parameters: &[],
     sortable: &["ID", "CardholderName", "CardType", "ExpirationDate", "DateCreated"],
     searchable: &["ID", "CardholderName", "CardType", "ExpirationDate"],
-    properties: &[
-        "ID",
-        "Token",
-        "DateCreated",
-        "CardType",
-        "PartialAccountNumber",
-        "CardholderName",
-        "ExpirationDate",
-        "xp",
-    ],
+    properties: models::CreditCard::FIELD_NAMES,
 };
 
 /// `CreditCards.Create`: Create a credit card `POST /buyers/{buyerID}/creditcards`.
@@ -614,7 +556,7 @@ pub const CREDIT_CARDS_LIST_ASSIGNMENTS_FIELDS: ListFields = ListFields {
     own_parameters: &["creditCardID", "userID", "userGroupID", "level"],
     sortable: &[],
     searchable: &[],
-    properties: &["CreditCardID", "UserID", "UserGroupID"],
+    properties: models::CreditCardAssignment::FIELD_NAMES,
 };
 
 /// `CreditCards.SaveAssignment`: Create or update a credit card assignment `POST
@@ -639,7 +581,7 @@ pub const SPENDING_ACCOUNTS_LIST_FIELDS: ListFields = ListFields {
     own_parameters: &[],
     sortable: &["Name", "ID"],
     searchable: &["ID", "Name"],
-    properties: &["ID", "Name", "Balance", "AllowAsPaymentMethod", "RedemptionCode", "StartDate", "EndDate", "xp"],
+    properties: models::SpendingAccount::FIELD_NAMES,
 };
 
 /// `SpendingAccounts.Create`: Create a spending account `POST /buyers/{buyerID}/spendingaccounts`.
@@ -709,7 +651,7 @@ pub const SPENDING_ACCOUNTS_LIST_ASSIGNMENTS_FIELDS: ListFields = ListFields {
     own_parameters: &["spendingAccountID", "userID", "userGroupID", "level"],
     sortable: &[],
     searchable: &[],
-    properties: &["SpendingAccountID", "UserID", "UserGroupID", "AllowExceed"],
+    properties: models::SpendingAccountAssignment::FIELD_NAMES,
 };
 
 /// `SpendingAccounts.SaveAssignment`: Create or update a spending account assignment `POST
@@ -734,7 +676,7 @@ pub const APPROVAL_RULES_LIST_FIELDS: ListFields = ListFields {
     own_parameters: &[],
     sortable: &["Name", "ID", "ApprovingGroupID", "RuleExpression"],
     searchable: &["ID", "Name", "Description", "RuleExpression"],
-    properties: &["ID", "Name", "Description", "ApprovingGroupID", "RuleExpression", "xp"],
+    properties: models::ApprovalRule::FIELD_NAMES,
 };
 
 /// `ApprovalRules.Create`: Create an approval rule `POST /buyers/{buyerID}/approvalrules`.
@@ -794,7 +736,7 @@ pub const PRODUCT_COLLECTIONS_LIST_FIELDS: ListFields = ListFields {
     own_parameters: &[],
     sortable: &["Name", "ID"],
     searchable: &["ID", "Name"],
-    properties: &["ID", "Name", "xp", "AccessLevel"],
+    properties: models::ProductCollection::FIELD_NAMES,
 };
 
 /// `ProductCollections.Get`: Retrieve a product collection `GET
@@ -820,34 +762,7 @@ pub const PRODUCT_COLLECTIONS_LIST_ENTRIES_FIELDS: ListFields = ListFields {
     own_parameters: &["searchType"],
     sortable: &[],
     searchable: &[],
-    properties: &[
-        "ListOrder",
-        "DateAdded",
-        "OwnerID",
-        "DefaultPriceScheduleID",
-        "AutoForward",
-        "ID",
-        "ParentID",
-        "IsParent",
-        "IsBundle",
-        "Name",
-        "Description",
-        "QuantityMultiplier",
-        "ShipWeight",
-        "ShipHeight",
-        "ShipWidth",
-        "ShipLength",
-        "Active",
-        "SpecCount",
-        "VariantCount",
-        "ShipFromAddressID",
-        "Inventory",
-        "DefaultSupplierID",
-        "AllSuppliersCanSell",
-        "Returnable",
-        "DateCreated",
-        "xp",
-    ],
+    properties: models::ProductCollectionProduct::FIELD_NAMES,
 };
 
 /// Every operation of this crate, in the description's order.

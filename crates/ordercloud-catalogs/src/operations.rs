@@ -5,6 +5,8 @@
 use ordercloud_models::ListFields;
 use ordercloud_transport::Operation;
 
+use crate::models;
+
 /// `Catalogs.List`: List catalogs `GET /catalogs`.
 pub const CATALOGS_LIST: Operation = Operation {
     id: "Catalogs.List",
@@ -18,7 +20,7 @@ pub const CATALOGS_LIST_FIELDS: ListFields = ListFields {
     own_parameters: &[],
     sortable: &["OwnerID", "Name", "ID"],
     searchable: &["ID", "Name", "Description"],
-    properties: &["ID", "OwnerID", "Name", "Description", "Active", "CategoryCount", "xp"],
+    properties: models::Catalog::FIELD_NAMES,
 };
 
 /// `Catalogs.Create`: Create a catalog `POST /catalogs`.
@@ -87,7 +89,7 @@ pub const CATALOGS_LIST_ASSIGNMENTS_FIELDS: ListFields = ListFields {
     own_parameters: &["catalogID", "buyerID"],
     sortable: &[],
     searchable: &[],
-    properties: &["CatalogID", "BuyerID", "ViewAllCategories", "ViewAllProducts"],
+    properties: models::CatalogAssignment::FIELD_NAMES,
 };
 
 /// `Catalogs.SaveAssignment`: Create or update a catalog assignment `POST /catalogs/assignments`.
@@ -112,7 +114,7 @@ pub const CATALOGS_LIST_PRODUCT_ASSIGNMENTS_FIELDS: ListFields = ListFields {
     own_parameters: &["catalogID", "productID"],
     sortable: &[],
     searchable: &[],
-    properties: &["CatalogID", "ProductID"],
+    properties: models::ProductCatalogAssignment::FIELD_NAMES,
 };
 
 /// `Catalogs.SaveProductAssignment`: Create or update a catalog product assignment `POST
@@ -142,7 +144,7 @@ pub const CATALOGS_LIST_BUNDLE_ASSIGNMENTS_FIELDS: ListFields = ListFields {
     own_parameters: &["catalogID", "bundleID"],
     sortable: &[],
     searchable: &[],
-    properties: &["CatalogID", "BundleID"],
+    properties: models::BundleCatalogAssignment::FIELD_NAMES,
 };
 
 /// `Catalogs.SaveBundleAssignment`: Create or update a catalog bundle assignment `POST
@@ -163,7 +165,7 @@ pub const CATEGORIES_LIST_FIELDS: ListFields = ListFields {
     own_parameters: &["depth"],
     sortable: &["ID", "Name"],
     searchable: &["ID", "Name", "Description"],
-    properties: &["ID", "Name", "Description", "ListOrder", "Active", "ParentID", "ChildCount", "xp"],
+    properties: models::Category::FIELD_NAMES,
 };
 
 /// `Categories.Create`: Create a category `POST /catalogs/{catalogID}/categories`.
@@ -239,7 +241,7 @@ pub const CATEGORIES_LIST_ASSIGNMENTS_FIELDS: ListFields = ListFields {
     own_parameters: &["categoryID", "buyerID", "userID", "userGroupID", "level"],
     sortable: &[],
     searchable: &[],
-    properties: &["CategoryID", "BuyerID", "UserGroupID", "Visible", "ViewAllProducts"],
+    properties: models::CategoryAssignment::FIELD_NAMES,
 };
 
 /// `Categories.SaveAssignment`: Create or update a category assignment `POST
@@ -265,7 +267,7 @@ pub const CATEGORIES_LIST_PRODUCT_ASSIGNMENTS_FIELDS: ListFields = ListFields {
     own_parameters: &["categoryID", "productID"],
     sortable: &[],
     searchable: &[],
-    properties: &["CategoryID", "ProductID", "ListOrder"],
+    properties: models::CategoryProductAssignment::FIELD_NAMES,
 };
 
 /// `Categories.SaveProductAssignment`: Create or update a category product assignment `POST
@@ -300,7 +302,7 @@ pub const CATEGORIES_LIST_BUNDLE_ASSIGNMENTS_FIELDS: ListFields = ListFields {
     own_parameters: &["categoryID", "bundleID"],
     sortable: &[],
     searchable: &[],
-    properties: &["CategoryID", "BundleID", "ListOrder"],
+    properties: models::CategoryBundleAssignment::FIELD_NAMES,
 };
 
 /// `Categories.SaveBundleAssignment`: Create or update a category bundle assignment `POST
@@ -325,32 +327,7 @@ pub const PRODUCTS_LIST_FIELDS: ListFields = ListFields {
     own_parameters: &["catalogID", "categoryID", "supplierID", "searchType"],
     sortable: &["OwnerID", "Name", "ID"],
     searchable: &["ID", "Name", "Description"],
-    properties: &[
-        "OwnerID",
-        "DefaultPriceScheduleID",
-        "AutoForward",
-        "ID",
-        "Name",
-        "Description",
-        "QuantityMultiplier",
-        "ShipWeight",
-        "ShipHeight",
-        "ShipWidth",
-        "ShipLength",
-        "Active",
-        "SpecCount",
-        "VariantCount",
-        "ShipFromAddressID",
-        "Inventory",
-        "DefaultSupplierID",
-        "AllSuppliersCanSell",
-        "Returnable",
-        "xp",
-        "ParentID",
-        "IsParent",
-        "IsBundle",
-        "DateCreated",
-    ],
+    properties: models::Product::FIELD_NAMES,
 };
 
 /// `Products.Create`: Create a product `POST /products`.
@@ -411,20 +388,7 @@ pub const PRODUCTS_LIST_SPECS_FIELDS: ListFields = ListFields {
     own_parameters: &[],
     sortable: &["ListOrder", "Name", "ID"],
     searchable: &["Name", "ID"],
-    properties: &[
-        "OwnerID",
-        "ID",
-        "ListOrder",
-        "Name",
-        "DefaultValue",
-        "Required",
-        "AllowOpenText",
-        "DefaultOptionID",
-        "DefinesVariant",
-        "xp",
-        "OptionCount",
-        "Options",
-    ],
+    properties: models::Spec::FIELD_NAMES,
 };
 
 /// `Products.ListSuppliers`: List product suppliers `GET /products/{productID}/suppliers`.
@@ -440,7 +404,7 @@ pub const PRODUCTS_LIST_SUPPLIERS_FIELDS: ListFields = ListFields {
     own_parameters: &[],
     sortable: &["ID", "Name", "DateCreated"],
     searchable: &["Name", "ID"],
-    properties: &["DefaultPriceScheduleID", "ID", "Name", "Active", "DateCreated", "AllBuyersCanOrder", "xp"],
+    properties: models::ProductSupplier::FIELD_NAMES,
 };
 
 /// `Products.SaveSupplier`: Create or update a product supplier `PUT
@@ -474,19 +438,7 @@ pub const PRODUCTS_LIST_VARIANTS_FIELDS: ListFields = ListFields {
     own_parameters: &[],
     sortable: &["ID", "Name"],
     searchable: &["ID", "Name", "Description"],
-    properties: &[
-        "ID",
-        "Name",
-        "Description",
-        "Active",
-        "ShipWeight",
-        "ShipHeight",
-        "ShipWidth",
-        "ShipLength",
-        "Inventory",
-        "Specs",
-        "xp",
-    ],
+    properties: models::Variant::FIELD_NAMES,
 };
 
 /// `Products.GetVariant`: Retrieve a product variant `GET /products/{productID}/variants/{variantID}`.
@@ -536,7 +488,7 @@ pub const PRODUCTS_LIST_ASSIGNMENTS_FIELDS: ListFields = ListFields {
     own_parameters: &["productID", "priceScheduleID", "buyerID", "userID", "userGroupID", "level"],
     sortable: &[],
     searchable: &[],
-    properties: &["SellerID", "ProductID", "BuyerID", "UserGroupID", "PriceScheduleID"],
+    properties: models::ProductAssignment::FIELD_NAMES,
 };
 
 /// `Products.SaveAssignment`: Create or update a product assignment `POST /products/assignments`.
@@ -560,23 +512,7 @@ pub const PRICE_SCHEDULES_LIST_FIELDS: ListFields = ListFields {
     own_parameters: &[],
     sortable: &["Name", "ID", "OwnerID"],
     searchable: &["ID", "Name", "ApplyTax", "Currency"],
-    properties: &[
-        "OwnerID",
-        "ID",
-        "Name",
-        "ApplyTax",
-        "ApplyShipping",
-        "MinQuantity",
-        "MaxQuantity",
-        "UseCumulativeQuantity",
-        "RestrictedQuantity",
-        "PriceBreaks",
-        "Currency",
-        "SaleStart",
-        "SaleEnd",
-        "IsOnSale",
-        "xp",
-    ],
+    properties: models::PriceSchedule::FIELD_NAMES,
 };
 
 /// `PriceSchedules.Create`: Create a price schedule `POST /priceschedules`.
@@ -650,20 +586,7 @@ pub const SPECS_LIST_FIELDS: ListFields = ListFields {
     own_parameters: &[],
     sortable: &["ListOrder", "Name", "ID"],
     searchable: &["Name", "ID"],
-    properties: &[
-        "OwnerID",
-        "ID",
-        "ListOrder",
-        "Name",
-        "DefaultValue",
-        "Required",
-        "AllowOpenText",
-        "DefaultOptionID",
-        "DefinesVariant",
-        "xp",
-        "OptionCount",
-        "Options",
-    ],
+    properties: models::Spec::FIELD_NAMES,
 };
 
 /// `Specs.Create`: Create a spec `POST /specs`.
@@ -703,7 +626,7 @@ pub const SPECS_LIST_OPTIONS_FIELDS: ListFields = ListFields {
     own_parameters: &[],
     sortable: &["ListOrder", "ID"],
     searchable: &["Value", "ID"],
-    properties: &["ID", "Value", "ListOrder", "IsOpenText", "PriceMarkupType", "PriceMarkup", "xp"],
+    properties: models::SpecOption::FIELD_NAMES,
 };
 
 /// `Specs.CreateOption`: Create a spec option `POST /specs/{specID}/options`.
@@ -768,7 +691,7 @@ pub const SPECS_LIST_PRODUCT_ASSIGNMENTS_FIELDS: ListFields = ListFields {
     own_parameters: &[],
     sortable: &["SpecID", "ProductID", "DefaultOptionID", "DefaultValue"],
     searchable: &["SpecID", "ProductID"],
-    properties: &["SpecID", "ProductID", "DefaultValue", "DefaultOptionID"],
+    properties: models::SpecProductAssignment::FIELD_NAMES,
 };
 
 /// `Specs.SaveProductAssignment`: Create or update a spec product assignment `POST
@@ -793,7 +716,7 @@ pub const PRODUCT_FACETS_LIST_FIELDS: ListFields = ListFields {
     own_parameters: &[],
     sortable: &["ListOrder", "ID", "Name", "XpPath"],
     searchable: &["ID", "Name", "XpPath"],
-    properties: &["ID", "Name", "XpPath", "ListOrder", "MinCount", "xp"],
+    properties: models::ProductFacet::FIELD_NAMES,
 };
 
 /// `ProductFacets.Create`: Create a product facet `POST /productfacets`.
@@ -849,18 +772,7 @@ pub const INVENTORY_RECORDS_LIST_FIELDS: ListFields = ListFields {
     own_parameters: &["includeAddress"],
     sortable: &["ID", "AddressID"],
     searchable: &["ID", "AddressID"],
-    properties: &[
-        "ID",
-        "OwnerID",
-        "Address",
-        "AddressID",
-        "OrderCanExceed",
-        "QuantityAvailable",
-        "LastUpdated",
-        "xp",
-        "AllowAllBuyers",
-        "NotificationPoint",
-    ],
+    properties: models::InventoryRecord::FIELD_NAMES,
 };
 
 /// `InventoryRecords.Create`: Create an inventory record `POST /products/{productID}/inventoryrecords`.
@@ -921,18 +833,7 @@ pub const INVENTORY_RECORDS_LIST_VARIANT_FIELDS: ListFields = ListFields {
     own_parameters: &["includeAddress"],
     sortable: &["ID", "AddressID"],
     searchable: &["ID", "AddressID"],
-    properties: &[
-        "ID",
-        "OwnerID",
-        "Address",
-        "AddressID",
-        "OrderCanExceed",
-        "QuantityAvailable",
-        "LastUpdated",
-        "xp",
-        "AllowAllBuyers",
-        "NotificationPoint",
-    ],
+    properties: models::InventoryRecord::FIELD_NAMES,
 };
 
 /// `InventoryRecords.CreateVariant`: Create a new variant inventory record `POST
@@ -1003,7 +904,7 @@ pub const INVENTORY_RECORDS_LIST_ASSIGNMENTS_FIELDS: ListFields = ListFields {
     own_parameters: &["buyerID", "inventoryRecordID", "userID", "userGroupID", "level"],
     sortable: &[],
     searchable: &[],
-    properties: &["InventoryRecordID", "BuyerID", "UserGroupID"],
+    properties: models::InventoryRecordAssignment::FIELD_NAMES,
 };
 
 /// `InventoryRecords.SaveAssignment`: Create or update an inventory record assignment `POST
@@ -1038,7 +939,7 @@ pub const INVENTORY_RECORDS_LIST_VARIANT_ASSIGNMENTS_FIELDS: ListFields = ListFi
     own_parameters: &["buyerID", "inventoryRecordID", "userID", "userGroupID", "level"],
     sortable: &[],
     searchable: &[],
-    properties: &["InventoryRecordID", "BuyerID", "UserGroupID"],
+    properties: models::InventoryRecordAssignment::FIELD_NAMES,
 };
 
 /// `InventoryRecords.SaveVariantAssignment`: Create or update an inventory record variant assignment
@@ -1058,7 +959,7 @@ pub const BUNDLES_LIST_FIELDS: ListFields = ListFields {
     own_parameters: &["catalogID", "categoryID", "supplierID", "searchType"],
     sortable: &[],
     searchable: &[],
-    properties: &["ID", "OwnerID", "Name", "Description", "Active", "xp"],
+    properties: models::Bundle::FIELD_NAMES,
 };
 
 /// `Bundles.Create`: Create a bundle `POST /bundles`.
@@ -1107,7 +1008,7 @@ pub const BUNDLES_LIST_ASSIGNMENTS_FIELDS: ListFields = ListFields {
     own_parameters: &["bundleID", "buyerID", "userID", "userGroupID", "level"],
     sortable: &[],
     searchable: &[],
-    properties: &["SellerID", "BundleID", "BuyerID", "UserGroupID"],
+    properties: models::BundleAssignment::FIELD_NAMES,
 };
 
 /// `Bundles.SaveAssignment`: Create or update a bundle assignment `POST /bundles/assignments`.
@@ -1123,7 +1024,7 @@ pub const BUNDLES_LIST_PRODUCT_ASSIGNMENTS_FIELDS: ListFields = ListFields {
     own_parameters: &["bundleID", "productID"],
     sortable: &[],
     searchable: &[],
-    properties: &["ProductID", "BundleID", "Required", "DefaultQuantity"],
+    properties: models::BundleProductAssignment::FIELD_NAMES,
 };
 
 /// `Bundles.SaveProductAssignment`: Create or update a bundle product assignment `POST

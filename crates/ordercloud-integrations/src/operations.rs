@@ -5,6 +5,8 @@
 use ordercloud_models::ListFields;
 use ordercloud_transport::Operation;
 
+use crate::models;
+
 /// `MessageSenders.List`: List message senders `GET /messagesenders`.
 pub const MESSAGE_SENDERS_LIST: Operation = Operation {
     id: "MessageSenders.List",
@@ -18,18 +20,7 @@ pub const MESSAGE_SENDERS_LIST_FIELDS: ListFields = ListFields {
     own_parameters: &[],
     sortable: &["ID", "Name"],
     searchable: &["ID", "Name"],
-    properties: &[
-        "ID",
-        "Name",
-        "MessageTypes",
-        "Description",
-        "URL",
-        "ElevatedRoles",
-        "SharedKey",
-        "xp",
-        "DeliveryConfigID",
-        "AllowAllBuyers",
-    ],
+    properties: models::MessageSender::FIELD_NAMES,
 };
 
 /// `MessageSenders.Create`: Create a message sender `POST /messagesenders`.
@@ -94,14 +85,7 @@ pub const MESSAGE_SENDERS_LIST_ASSIGNMENTS_FIELDS: ListFields = ListFields {
     own_parameters: &["buyerID", "messageSenderID", "userID", "userGroupID", "level", "supplierID"],
     sortable: &[],
     searchable: &[],
-    properties: &[
-        "MessageSenderID",
-        "BuyerID",
-        "SupplierID",
-        "UserGroupID",
-        "MessageConfigName",
-        "MessageConfigDescription",
-    ],
+    properties: models::MessageSenderAssignment::FIELD_NAMES,
 };
 
 /// `MessageSenders.SaveAssignment`: Create or update a message sender assignment `POST
@@ -127,16 +111,7 @@ pub const MESSAGE_SENDERS_LIST_CC_LISTENER_ASSIGNMENTS_FIELDS: ListFields = List
     own_parameters: &[],
     sortable: &["BuyerID", "UserGroupID", "UserID", "MessageConfigName", "SupplierID"],
     searchable: &["BuyerID", "UserGroupID", "UserID", "MessageConfigName", "SupplierID"],
-    properties: &[
-        "MessageSenderAssignment",
-        "MessageConfigName",
-        "MessageConfigDescription",
-        "MessageType",
-        "BuyerID",
-        "SupplierID",
-        "UserGroupID",
-        "UserID",
-    ],
+    properties: models::MessageCCListenerAssignment::FIELD_NAMES,
 };
 
 /// `MessageSenders.SaveCCListenerAssignment`: Create or update a message sender cc listener assignment
@@ -161,17 +136,7 @@ pub const INTEGRATION_EVENTS_LIST_FIELDS: ListFields = ListFields {
     own_parameters: &[],
     sortable: &["ID", "EventType", "Name"],
     searchable: &["ID", "EventType", "Name"],
-    properties: &[
-        "ElevatedRoles",
-        "ID",
-        "ConfigData",
-        "EventType",
-        "CustomImplementationUrl",
-        "Name",
-        "HashKey",
-        "CustomAuthHeaderName",
-        "CustomAuthHeaderValue",
-    ],
+    properties: models::IntegrationEvent::FIELD_NAMES,
 };
 
 /// `IntegrationEvents.Create`: Create an integration event `POST /integrationEvents`.
@@ -262,7 +227,7 @@ pub const TRACKING_EVENTS_LIST_FIELDS: ListFields = ListFields {
     own_parameters: &[],
     sortable: &["ID", "EventType"],
     searchable: &["ID", "EventType"],
-    properties: &["ID", "EventType", "ClientID", "Name", "ConfigData", "DeliveryConfigID"],
+    properties: models::TrackingEvent::FIELD_NAMES,
 };
 
 /// `TrackingEvents.Create`: Create a tracking event `POST /integrations/trackingEvents`.
@@ -308,7 +273,7 @@ pub const DELIVERY_CONFIGURATIONS_LIST_FIELDS: ListFields = ListFields {
     own_parameters: &[],
     sortable: &["ID", "Name"],
     searchable: &["ID", "Name"],
-    properties: &["ID", "Name", "Enabled", "DeliveryTargets"],
+    properties: models::DeliveryConfig::FIELD_NAMES,
 };
 
 /// `DeliveryConfigurations.Create`: Create a delivery configuration `POST

@@ -5,6 +5,8 @@
 use ordercloud_models::ListFields;
 use ordercloud_transport::Operation;
 
+use crate::models;
+
 /// `Me.Get`: Get the currently authenticated user `GET /me`.
 pub const ME_GET: Operation = Operation { id: "Me.Get", method: "GET", path: "/me", roles: &[] };
 
@@ -55,25 +57,7 @@ pub const ME_LIST_ADDRESSES_FIELDS: ListFields = ListFields {
         "State",
         "Zip",
     ],
-    properties: &[
-        "ID",
-        "Shipping",
-        "Billing",
-        "Editable",
-        "DateCreated",
-        "CompanyName",
-        "FirstName",
-        "LastName",
-        "Street1",
-        "Street2",
-        "City",
-        "State",
-        "Zip",
-        "Country",
-        "Phone",
-        "AddressName",
-        "xp",
-    ],
+    properties: models::BuyerAddress::FIELD_NAMES,
 };
 
 /// `Me.CreateAddress`: Create an address `POST /me/addresses`.
@@ -125,7 +109,7 @@ pub const ME_LIST_CATALOGS_FIELDS: ListFields = ListFields {
     own_parameters: &["sellerID"],
     sortable: &["OwnerID", "Name", "ID"],
     searchable: &["ID", "Name", "Description"],
-    properties: &["ID", "OwnerID", "Name", "Description", "Active", "CategoryCount", "xp"],
+    properties: models::Catalog::FIELD_NAMES,
 };
 
 /// `Me.GetCatalog`: Retrieve a catalog `GET /me/catalogs/{catalogID}`.
@@ -145,7 +129,7 @@ pub const ME_LIST_CATEGORIES_FIELDS: ListFields = ListFields {
     own_parameters: &["depth", "catalogID", "productID"],
     sortable: &["ID", "Name"],
     searchable: &["ID", "Name", "Description"],
-    properties: &["ID", "Name", "Description", "ListOrder", "Active", "ParentID", "ChildCount", "xp"],
+    properties: models::Category::FIELD_NAMES,
 };
 
 /// `Me.GetCategory`: Retrieve a category `GET /me/categories/{categoryID}`.
@@ -165,7 +149,7 @@ pub const ME_LIST_COST_CENTERS_FIELDS: ListFields = ListFields {
     own_parameters: &[],
     sortable: &["Name", "ID"],
     searchable: &["ID", "Name", "Description"],
-    properties: &["ID", "Name", "Description", "xp"],
+    properties: models::CostCenter::FIELD_NAMES,
 };
 
 /// `Me.ListCreditCards`: List credit cards visible to this user `GET /me/creditcards`.
@@ -181,17 +165,7 @@ pub const ME_LIST_CREDIT_CARDS_FIELDS: ListFields = ListFields {
     own_parameters: &[],
     sortable: &["ID", "CardholderName", "CardType", "ExpirationDate", "DateCreated"],
     searchable: &["ID", "CardholderName", "CardType", "ExpirationDate", "Editable"],
-    properties: &[
-        "ID",
-        "Editable",
-        "Token",
-        "DateCreated",
-        "CardType",
-        "PartialAccountNumber",
-        "CardholderName",
-        "ExpirationDate",
-        "xp",
-    ],
+    properties: models::BuyerCreditCard::FIELD_NAMES,
 };
 
 /// `Me.CreateCreditCard`: Create a credit card `POST /me/creditcards`.
@@ -265,37 +239,7 @@ pub const ME_LIST_ORDERS_FIELDS: ListFields = ListFields {
         "IsSubmitted",
     ],
     searchable: &["ID", "FromCompanyID", "ToCompanyID", "Comments"],
-    properties: &[
-        "ID",
-        "FromUser",
-        "FromCompanyID",
-        "ToCompanyID",
-        "FromUserID",
-        "BillingAddressID",
-        "BillingAddress",
-        "ShippingAddressID",
-        "Comments",
-        "LineItemCount",
-        "Status",
-        "DateCreated",
-        "DateSubmitted",
-        "DateApproved",
-        "DateDeclined",
-        "DateCanceled",
-        "DateCompleted",
-        "LastUpdated",
-        "Subtotal",
-        "ShippingCost",
-        "TaxCost",
-        "PromotionDiscount",
-        "Currency",
-        "Total",
-        "IsSubmitted",
-        "xp",
-        "Gratuity",
-        "Fees",
-        "SubscriptionID",
-    ],
+    properties: models::Order::FIELD_NAMES,
 };
 
 /// `Me.TransferAnonUserOrder`: Transfer an anon user order If a user begins an order as the anonymous
@@ -338,37 +282,7 @@ pub const ME_LIST_APPROVABLE_ORDERS_FIELDS: ListFields = ListFields {
         "IsSubmitted",
     ],
     searchable: &["ID", "FromCompanyID", "ToCompanyID", "Comments"],
-    properties: &[
-        "ID",
-        "FromUser",
-        "FromCompanyID",
-        "ToCompanyID",
-        "FromUserID",
-        "BillingAddressID",
-        "BillingAddress",
-        "ShippingAddressID",
-        "Comments",
-        "LineItemCount",
-        "Status",
-        "DateCreated",
-        "DateSubmitted",
-        "DateApproved",
-        "DateDeclined",
-        "DateCanceled",
-        "DateCompleted",
-        "LastUpdated",
-        "Subtotal",
-        "ShippingCost",
-        "TaxCost",
-        "PromotionDiscount",
-        "Currency",
-        "Total",
-        "IsSubmitted",
-        "xp",
-        "Gratuity",
-        "Fees",
-        "SubscriptionID",
-    ],
+    properties: models::Order::FIELD_NAMES,
 };
 
 /// `Me.ListProducts`: List products visible to this user `GET /me/products`.
@@ -380,30 +294,7 @@ pub const ME_LIST_PRODUCTS_FIELDS: ListFields = ListFields {
     own_parameters: &["catalogID", "categoryID", "depth", "searchType", "sellerID"],
     sortable: &["OwnerID", "Name", "ID"],
     searchable: &["ID", "Name", "Description"],
-    properties: &[
-        "PriceSchedule",
-        "ID",
-        "Name",
-        "Description",
-        "QuantityMultiplier",
-        "ShipWeight",
-        "ShipHeight",
-        "ShipWidth",
-        "ShipLength",
-        "Active",
-        "SpecCount",
-        "VariantCount",
-        "ShipFromAddressID",
-        "Inventory",
-        "DefaultSupplierID",
-        "AllSuppliersCanSell",
-        "Returnable",
-        "xp",
-        "ParentID",
-        "IsParent",
-        "IsBundle",
-        "DateCreated",
-    ],
+    properties: models::BuyerProduct::FIELD_NAMES,
 };
 
 /// `Me.GetProduct`: Retrieve a product `GET /me/products/{productID}`.
@@ -427,20 +318,7 @@ pub const ME_LIST_SPECS_FIELDS: ListFields = ListFields {
     own_parameters: &["catalogID"],
     sortable: &["ListOrder", "Name", "ID"],
     searchable: &["Name", "ID"],
-    properties: &[
-        "OwnerID",
-        "ID",
-        "ListOrder",
-        "Name",
-        "DefaultValue",
-        "Required",
-        "AllowOpenText",
-        "DefaultOptionID",
-        "DefinesVariant",
-        "xp",
-        "OptionCount",
-        "Options",
-    ],
+    properties: models::Spec::FIELD_NAMES,
 };
 
 /// `Me.GetSpec`: Retrieve a spec `GET /me/products/{productID}/specs/{specID}`.
@@ -464,19 +342,7 @@ pub const ME_LIST_VARIANTS_FIELDS: ListFields = ListFields {
     own_parameters: &[],
     sortable: &["ID", "Name"],
     searchable: &["ID", "Name", "Description"],
-    properties: &[
-        "ID",
-        "Name",
-        "Description",
-        "Active",
-        "ShipWeight",
-        "ShipHeight",
-        "ShipWidth",
-        "ShipLength",
-        "Inventory",
-        "Specs",
-        "xp",
-    ],
+    properties: models::Variant::FIELD_NAMES,
 };
 
 /// `Me.GetVariant`: Retrieve a variant `GET /me/products/{productID}/variants/{variantID}`.
@@ -508,32 +374,7 @@ pub const ME_LIST_PROMOTIONS_FIELDS: ListFields = ListFields {
         "Priority",
     ],
     searchable: &["ID", "Name", "Code", "Description", "FinePrint", "EligibleExpression", "ValueExpression"],
-    properties: &[
-        "ID",
-        "LineItemLevel",
-        "Code",
-        "Name",
-        "RedemptionLimit",
-        "RedemptionLimitPerUser",
-        "RedemptionCount",
-        "Description",
-        "FinePrint",
-        "StartDate",
-        "ExpirationDate",
-        "EligibleExpression",
-        "ValueExpression",
-        "CanCombine",
-        "AllowAllBuyers",
-        "OwnerID",
-        "xp",
-        "QuantityLimitPerOrder",
-        "ItemLimitPerOrder",
-        "ItemSortBy",
-        "AutoApply",
-        "Active",
-        "UseIntegration",
-        "Priority",
-    ],
+    properties: models::Promotion::FIELD_NAMES,
 };
 
 /// `Me.GetPromotion`: Retrieve a promotion `GET /me/promotions/{promotionID}`.
@@ -558,7 +399,7 @@ pub const ME_LIST_BUYER_SELLERS_FIELDS: ListFields = ListFields {
     own_parameters: &[],
     sortable: &["Name", "ID"],
     searchable: &["ID", "Name"],
-    properties: &["ID", "Name"],
+    properties: models::BuyerSupplier::FIELD_NAMES,
 };
 
 /// `Me.ListShipments`: List shipments visible to this user `GET /me/shipments`.
@@ -570,22 +411,7 @@ pub const ME_LIST_SHIPMENTS_FIELDS: ListFields = ListFields {
     own_parameters: &["orderID"],
     sortable: &["DateShipped", "OwnerID", "ID", "BuyerID", "Shipper", "DateDelivered", "Cost"],
     searchable: &["ID", "BuyerID", "Shipper", "DateShipped", "DateDelivered", "TrackingNumber"],
-    properties: &[
-        "ID",
-        "BuyerID",
-        "Shipper",
-        "DateShipped",
-        "DateDelivered",
-        "TrackingNumber",
-        "Cost",
-        "OwnerID",
-        "xp",
-        "Account",
-        "FromAddressID",
-        "ToAddressID",
-        "FromAddress",
-        "ToAddress",
-    ],
+    properties: models::Shipment::FIELD_NAMES,
 };
 
 /// `Me.GetShipment`: Retrieve a shipment `GET /me/shipments/{shipmentID}`.
@@ -610,18 +436,7 @@ pub const ME_LIST_SHIPMENT_ITEMS_FIELDS: ListFields = ListFields {
     own_parameters: &["orderID"],
     sortable: &["OrderID", "LineItemID"],
     searchable: &["ID", "BuyerID", "Shipper", "DateShipped", "DateDelivered", "TrackingNumber"],
-    properties: &[
-        "OrderID",
-        "LineItemID",
-        "QuantityShipped",
-        "UnitPrice",
-        "CostCenter",
-        "DateNeeded",
-        "Product",
-        "Variant",
-        "Specs",
-        "xp",
-    ],
+    properties: models::ShipmentItem::FIELD_NAMES,
 };
 
 /// `Me.ListSpendingAccounts`: List spending accounts visible to this user `GET /me/spendingAccounts`.
@@ -637,7 +452,7 @@ pub const ME_LIST_SPENDING_ACCOUNTS_FIELDS: ListFields = ListFields {
     own_parameters: &[],
     sortable: &["Name", "ID"],
     searchable: &["ID", "Name"],
-    properties: &["ID", "Name", "Balance", "AllowAsPaymentMethod", "RedemptionCode", "StartDate", "EndDate", "xp"],
+    properties: models::SpendingAccount::FIELD_NAMES,
 };
 
 /// `Me.GetSpendingAccount`: Retrieve a spending account `GET /me/spendingaccounts/{spendingAccountID}`.
@@ -657,7 +472,7 @@ pub const ME_LIST_USER_GROUPS_FIELDS: ListFields = ListFields {
     own_parameters: &[],
     sortable: &["Name", "ID"],
     searchable: &["ID", "Name", "Description"],
-    properties: &["ID", "Name", "Description", "xp"],
+    properties: models::UserGroup::FIELD_NAMES,
 };
 
 /// `Me.ListGroupOrderInvitations`: List group order invitations visible to this user `GET
@@ -670,7 +485,7 @@ pub const ME_LIST_GROUP_ORDER_INVITATIONS_FIELDS: ListFields = ListFields {
     own_parameters: &[],
     sortable: &["ID", "Name", "OrderID", "OrderStatus"],
     searchable: &["ID", "Name", "OrderID", "OrderStatus"],
-    properties: &["ID", "ExpirationDate", "Name", "OrderID", "OrderStatus", "xp"],
+    properties: models::GroupOrderInvitation::FIELD_NAMES,
 };
 
 /// `Me.CreateGroupOrderInvitation`: Create a group order invitation `POST /me/orderinvitations`.
@@ -718,7 +533,7 @@ pub const ME_LIST_PRODUCT_COLLECTIONS_FIELDS: ListFields = ListFields {
     own_parameters: &[],
     sortable: &["Name", "ID"],
     searchable: &["ID", "Name"],
-    properties: &["ID", "Name", "xp", "AccessLevel"],
+    properties: models::ProductCollection::FIELD_NAMES,
 };
 
 /// `Me.CreateProductCollection`: Create a product collection `POST /me/productcollections`.
@@ -793,7 +608,7 @@ pub const ME_LIST_PRODUCT_COLLECTION_INVITATIONS_FIELDS: ListFields = ListFields
     own_parameters: &["searchType"],
     sortable: &["Name", "ID"],
     searchable: &["ID", "Name"],
-    properties: &["ID", "Name", "Admin", "Accepted", "ExpirationDate", "xp"],
+    properties: models::ProductCollectionInvitation::FIELD_NAMES,
 };
 
 /// `Me.CreateProductCollectionInvitation`: Create a product collection invitation `POST
@@ -864,32 +679,7 @@ pub const ME_LIST_PRODUCT_COLLECTION_ENTRIES_FIELDS: ListFields = ListFields {
     own_parameters: &["searchType"],
     sortable: &[],
     searchable: &[],
-    properties: &[
-        "ListOrder",
-        "DateAdded",
-        "PriceSchedule",
-        "ID",
-        "ParentID",
-        "IsParent",
-        "IsBundle",
-        "Name",
-        "Description",
-        "QuantityMultiplier",
-        "ShipWeight",
-        "ShipHeight",
-        "ShipWidth",
-        "ShipLength",
-        "Active",
-        "SpecCount",
-        "VariantCount",
-        "ShipFromAddressID",
-        "Inventory",
-        "DefaultSupplierID",
-        "AllSuppliersCanSell",
-        "Returnable",
-        "DateCreated",
-        "xp",
-    ],
+    properties: models::ProductCollectionBuyerProduct::FIELD_NAMES,
 };
 
 /// `Me.SaveProductCollectionEntry`: Create or update a product collection entry `POST
@@ -915,18 +705,7 @@ pub const ME_LIST_PRODUCT_INVENTORY_RECORDS_FIELDS: ListFields = ListFields {
     own_parameters: &["includeAddress"],
     sortable: &["ID", "AddressID"],
     searchable: &["ID", "AddressID"],
-    properties: &[
-        "ID",
-        "OwnerID",
-        "Address",
-        "AddressID",
-        "OrderCanExceed",
-        "QuantityAvailable",
-        "LastUpdated",
-        "xp",
-        "AllowAllBuyers",
-        "NotificationPoint",
-    ],
+    properties: models::InventoryRecord::FIELD_NAMES,
 };
 
 /// `Me.ListProductSellers`: List product sellers visible to this user `GET
@@ -939,7 +718,7 @@ pub const ME_LIST_PRODUCT_SELLERS_FIELDS: ListFields = ListFields {
     own_parameters: &[],
     sortable: &["Name", "ID"],
     searchable: &["ID", "Name"],
-    properties: &["PriceSchedule", "ID", "Name"],
+    properties: models::ProductSeller::FIELD_NAMES,
 };
 
 /// `Me.ListVariantInventoryRecords`: List variant inventory records visible to this user `GET
@@ -956,18 +735,7 @@ pub const ME_LIST_VARIANT_INVENTORY_RECORDS_FIELDS: ListFields = ListFields {
     own_parameters: &["includeAddress"],
     sortable: &["ID", "AddressID"],
     searchable: &["ID", "AddressID"],
-    properties: &[
-        "ID",
-        "OwnerID",
-        "Address",
-        "AddressID",
-        "OrderCanExceed",
-        "QuantityAvailable",
-        "LastUpdated",
-        "xp",
-        "AllowAllBuyers",
-        "NotificationPoint",
-    ],
+    properties: models::InventoryRecord::FIELD_NAMES,
 };
 
 /// `Me.ListSubscriptions`: List subscriptions visible to this user `GET /me/subscriptions`.
@@ -993,25 +761,7 @@ pub const ME_LIST_SUBSCRIPTIONS_FIELDS: ListFields = ListFields {
         "ToCompanyID",
     ],
     searchable: &["ID", "FromCompanyID", "ToCompanyID", "Interval"],
-    properties: &[
-        "ID",
-        "Frequency",
-        "Interval",
-        "NextOrderDate",
-        "LastOrderDate",
-        "NotificationDate",
-        "DateCreated",
-        "EndDate",
-        "Active",
-        "FromCompanyID",
-        "FromUserID",
-        "ToCompanyID",
-        "Payment",
-        "BillingAddressID",
-        "ShippingAddressID",
-        "ProjectedSubtotal",
-        "xp",
-    ],
+    properties: models::Subscription::FIELD_NAMES,
 };
 
 /// `Me.CreateSubscription`: Create a subscription `POST /me/subscriptions`.
@@ -1056,38 +806,7 @@ pub const ME_LIST_SUBSCRIPTION_ITEMS_FIELDS: ListFields = ListFields {
     own_parameters: &[],
     sortable: &["DateAdded", "ID", "ProductID"],
     searchable: &["ID", "ProductID"],
-    properties: &[
-        "ID",
-        "ProductID",
-        "Quantity",
-        "DateAdded",
-        "QuantityShipped",
-        "UnitPrice",
-        "PromotionDiscount",
-        "LineTotal",
-        "LineSubtotal",
-        "CostCenter",
-        "DateNeeded",
-        "ShippingAccount",
-        "ShippingAddressID",
-        "ShipFromAddressID",
-        "Product",
-        "Variant",
-        "ShippingAddress",
-        "ShipFromAddress",
-        "SupplierID",
-        "InventoryRecordID",
-        "PriceScheduleID",
-        "PriceOverridden",
-        "Specs",
-        "xp",
-        "BundleItemID",
-        "IsBundle",
-        "IsOnSale",
-        "IncomingOrderID",
-        "OutgoingOrderID",
-        "InvitationID",
-    ],
+    properties: models::LineItem::FIELD_NAMES,
 };
 
 /// `Me.CreateSubscriptionItem`: Create a subscription item `POST

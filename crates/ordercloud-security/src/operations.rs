@@ -5,6 +5,8 @@
 use ordercloud_models::ListFields;
 use ordercloud_transport::Operation;
 
+use crate::models;
+
 /// `SecurityProfiles.List`: List security profiles `GET /securityprofiles`.
 pub const SECURITY_PROFILES_LIST: Operation = Operation {
     id: "SecurityProfiles.List",
@@ -18,7 +20,7 @@ pub const SECURITY_PROFILES_LIST_FIELDS: ListFields = ListFields {
     own_parameters: &[],
     sortable: &["ID", "Name"],
     searchable: &["ID", "Name"],
-    properties: &["ID", "Name", "Roles", "CustomRoles", "PasswordConfig", "IsExternalRoleGroup"],
+    properties: models::SecurityProfile::FIELD_NAMES,
 };
 
 /// `SecurityProfiles.Create`: Create a security profile `POST /securityprofiles`.
@@ -86,7 +88,7 @@ pub const SECURITY_PROFILES_LIST_ASSIGNMENTS_FIELDS: ListFields = ListFields {
     own_parameters: &["buyerID", "supplierID", "securityProfileID", "userID", "userGroupID", "commerceRole", "level"],
     sortable: &[],
     searchable: &[],
-    properties: &["SecurityProfileID", "BuyerID", "SupplierID", "UserID", "UserGroupID"],
+    properties: models::SecurityProfileAssignment::FIELD_NAMES,
 };
 
 /// `SecurityProfiles.SaveAssignment`: Create or update a security profile assignment `POST
@@ -131,17 +133,7 @@ pub const IMPERSONATION_CONFIGS_LIST_FIELDS: ListFields = ListFields {
         "ClientID",
         "ID",
     ],
-    properties: &[
-        "ID",
-        "ImpersonationBuyerID",
-        "ImpersonationGroupID",
-        "ImpersonationUserID",
-        "BuyerID",
-        "GroupID",
-        "UserID",
-        "SecurityProfileID",
-        "ClientID",
-    ],
+    properties: models::ImpersonationConfig::FIELD_NAMES,
 };
 
 /// `ImpersonationConfigs.Create`: Create an impersonation config `POST /impersonationconfig`.
@@ -205,21 +197,7 @@ pub const OPEN_ID_CONNECTS_LIST_FIELDS: ListFields = ListFields {
     own_parameters: &[],
     sortable: &["ID"],
     searchable: &["ID"],
-    properties: &[
-        "ID",
-        "OrderCloudApiClientID",
-        "ConnectClientID",
-        "ConnectClientSecret",
-        "AppStartUrl",
-        "AuthorizationEndpoint",
-        "TokenEndpoint",
-        "UrlEncoded",
-        "IntegrationEventID",
-        "CallSyncUserIntegrationEvent",
-        "IntegrationEventName",
-        "AdditionalIdpScopes",
-        "CustomErrorUrl",
-    ],
+    properties: models::OpenIdConnect::FIELD_NAMES,
 };
 
 /// `OpenIdConnects.Create`: Create an OpenID Connect `POST /openidconnects`.
@@ -276,33 +254,7 @@ pub const API_CLIENTS_LIST_FIELDS: ListFields = ListFields {
     own_parameters: &[],
     sortable: &["ID", "AppName", "DefaultContextUserName"],
     searchable: &["ID", "AppName", "DefaultContextUserName"],
-    properties: &[
-        "ID",
-        "ClientSecret",
-        "AccessTokenDuration",
-        "Active",
-        "AppName",
-        "RefreshTokenDuration",
-        "DefaultContextUserName",
-        "xp",
-        "AllowAnyBuyer",
-        "AllowAnySupplier",
-        "AllowSeller",
-        "IsAnonBuyer",
-        "AssignedBuyerCount",
-        "AssignedSupplierCount",
-        "OrderCheckoutIntegrationEventID",
-        "OrderCheckoutIntegrationEventName",
-        "OrderReturnIntegrationEventID",
-        "OrderReturnIntegrationEventName",
-        "MinimumRequiredRoles",
-        "MinimumRequiredCustomRoles",
-        "MaximumGrantedRoles",
-        "MaximumGrantedCustomRoles",
-        "AnonymousTokenDuration",
-        "AddToCartIntegrationEventID",
-        "AddToCartIntegrationEventName",
-    ],
+    properties: models::ApiClient::FIELD_NAMES,
 };
 
 /// `ApiClients.Create`: Create an API client `POST /apiclients`.
@@ -358,7 +310,7 @@ pub const API_CLIENTS_LIST_ASSIGNMENTS_FIELDS: ListFields = ListFields {
     own_parameters: &["apiClientID", "buyerID", "supplierID"],
     sortable: &[],
     searchable: &[],
-    properties: &["ApiClientID", "BuyerID", "SupplierID"],
+    properties: models::ApiClientAssignment::FIELD_NAMES,
 };
 
 /// `ApiClients.SaveAssignment`: Create or update an API client assignment `POST
@@ -397,7 +349,7 @@ pub const API_CLIENTS_LIST_SECRETS_FIELDS: ListFields = ListFields {
     own_parameters: &[],
     sortable: &["ID"],
     searchable: &["ID"],
-    properties: &["ID", "Name", "Expiration"],
+    properties: models::ApiClientSecret::FIELD_NAMES,
 };
 
 /// `ApiClients.CreateSecret`: Create an API client secret `POST /apiclients/{apiClientID}/secrets`.

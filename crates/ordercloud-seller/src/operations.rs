@@ -5,6 +5,8 @@
 use ordercloud_models::ListFields;
 use ordercloud_transport::Operation;
 
+use crate::models;
+
 /// `AdminUsers.List`: List admin users `GET /adminusers`.
 pub const ADMIN_USERS_LIST: Operation = Operation {
     id: "AdminUsers.List",
@@ -18,25 +20,7 @@ pub const ADMIN_USERS_LIST_FIELDS: ListFields = ListFields {
     own_parameters: &[],
     sortable: &["LastName", "FirstName", "Username", "ID", "Email", "DateCreated", "LastActive", "PasswordLastSetDate"],
     searchable: &["ID", "Username", "LastName", "FirstName", "Email"],
-    properties: &[
-        "ID",
-        "Username",
-        "Password",
-        "FirstName",
-        "LastName",
-        "Email",
-        "Phone",
-        "TermsAccepted",
-        "Active",
-        "xp",
-        "AvailableRoles",
-        "Locale",
-        "DateCreated",
-        "PasswordLastSetDate",
-        "FailedLoginAttempts",
-        "CompanyID",
-        "LastActive",
-    ],
+    properties: models::User::FIELD_NAMES,
 };
 
 /// `AdminUsers.Create`: Create an admin user `POST /adminusers`.
@@ -101,7 +85,7 @@ pub const ADMIN_USER_GROUPS_LIST_FIELDS: ListFields = ListFields {
     own_parameters: &[],
     sortable: &["Name", "ID"],
     searchable: &["ID", "Name", "Description"],
-    properties: &["ID", "Name", "Description", "xp"],
+    properties: models::UserGroup::FIELD_NAMES,
 };
 
 /// `AdminUserGroups.Create`: Create an admin user group `POST /usergroups`.
@@ -167,7 +151,7 @@ pub const ADMIN_USER_GROUPS_LIST_USER_ASSIGNMENTS_FIELDS: ListFields = ListField
     own_parameters: &["userGroupID", "userID"],
     sortable: &[],
     searchable: &[],
-    properties: &["UserGroupID", "UserID"],
+    properties: models::UserGroupAssignment::FIELD_NAMES,
 };
 
 /// `AdminUserGroups.SaveUserAssignment`: Create or update an admin user group user assignment `POST
@@ -217,22 +201,7 @@ pub const ADMIN_ADDRESSES_LIST_FIELDS: ListFields = ListFields {
         "State",
         "Zip",
     ],
-    properties: &[
-        "ID",
-        "DateCreated",
-        "CompanyName",
-        "FirstName",
-        "LastName",
-        "Street1",
-        "Street2",
-        "City",
-        "State",
-        "Zip",
-        "Country",
-        "Phone",
-        "AddressName",
-        "xp",
-    ],
+    properties: models::Address::FIELD_NAMES,
 };
 
 /// `AdminAddresses.Create`: Create an admin address `POST /addresses`.
@@ -288,7 +257,7 @@ pub const INCREMENTORS_LIST_FIELDS: ListFields = ListFields {
     own_parameters: &[],
     sortable: &["ID", "Name"],
     searchable: &["ID", "Name"],
-    properties: &["ID", "Name", "LastNumber", "LeftPaddingCount"],
+    properties: models::Incrementor::FIELD_NAMES,
 };
 
 /// `Incrementors.Create`: Create an incrementor `POST /incrementors`.
@@ -344,7 +313,7 @@ pub const LOCALES_LIST_FIELDS: ListFields = ListFields {
     own_parameters: &[],
     sortable: &["ID"],
     searchable: &["ID", "Currency"],
-    properties: &["ID", "OwnerID", "Currency", "Language"],
+    properties: models::Locale::FIELD_NAMES,
 };
 
 /// `Locales.Create`: Create a locale `POST /locales`.
@@ -400,7 +369,7 @@ pub const LOCALES_LIST_ASSIGNMENTS_FIELDS: ListFields = ListFields {
     own_parameters: &["buyerID", "localeID", "userID", "userGroupID", "level"],
     sortable: &[],
     searchable: &[],
-    properties: &["LocaleID", "BuyerID", "UserGroupID"],
+    properties: models::LocaleAssignment::FIELD_NAMES,
 };
 
 /// `Locales.SaveAssignment`: Create or update a locale assignment `POST /locales/assignments`.
@@ -424,21 +393,7 @@ pub const WEBHOOKS_LIST_FIELDS: ListFields = ListFields {
     own_parameters: &[],
     sortable: &["Name", "ID"],
     searchable: &["ID", "Name", "Description", "Url"],
-    properties: &[
-        "ID",
-        "Name",
-        "Description",
-        "Url",
-        "HashKey",
-        "ElevatedRoles",
-        "ConfigData",
-        "BeforeProcessRequest",
-        "ApiClientIDs",
-        "WebhookRoutes",
-        "DeliveryConfigID",
-        "CustomAuthHeaderName",
-        "CustomAuthHeaderValue",
-    ],
+    properties: models::Webhook::FIELD_NAMES,
 };
 
 /// `Webhooks.Create`: Create a webhook `POST /webhooks`.
@@ -486,7 +441,7 @@ pub const XP_INDICES_LIST_FIELDS: ListFields = ListFields {
     own_parameters: &[],
     sortable: &["ThingType", "Key"],
     searchable: &["ThingType", "Key"],
-    properties: &["ThingType", "Key"],
+    properties: models::XpIndex::FIELD_NAMES,
 };
 
 /// `XpIndices.Put`: Create or update an xp index `PUT /xpindices`.

@@ -5,6 +5,8 @@
 use ordercloud_models::ListFields;
 use ordercloud_transport::Operation;
 
+use crate::models;
+
 /// `Suppliers.List`: List suppliers `GET /suppliers`.
 pub const SUPPLIERS_LIST: Operation = Operation {
     id: "Suppliers.List",
@@ -18,7 +20,7 @@ pub const SUPPLIERS_LIST_FIELDS: ListFields = ListFields {
     own_parameters: &[],
     sortable: &["ID", "Name", "DateCreated"],
     searchable: &["Name", "ID"],
-    properties: &["ID", "Name", "Active", "DateCreated", "AllBuyersCanOrder", "xp"],
+    properties: models::Supplier::FIELD_NAMES,
 };
 
 /// `Suppliers.Create`: Create a supplier `POST /suppliers`.
@@ -70,7 +72,7 @@ pub const SUPPLIERS_LIST_BUYERS_FIELDS: ListFields = ListFields {
     own_parameters: &[],
     sortable: &["Name", "ID"],
     searchable: &["ID", "Name"],
-    properties: &["ID", "Name"],
+    properties: models::SupplierBuyer::FIELD_NAMES,
 };
 
 /// `Suppliers.SaveBuyer`: Create or update a supplier buyer `PUT
@@ -103,25 +105,7 @@ pub const SUPPLIER_USERS_LIST_FIELDS: ListFields = ListFields {
     own_parameters: &["userGroupID"],
     sortable: &["LastName", "FirstName", "Username", "ID", "Email", "DateCreated", "LastActive", "PasswordLastSetDate"],
     searchable: &["ID", "Username", "LastName", "FirstName", "Email"],
-    properties: &[
-        "ID",
-        "Username",
-        "Password",
-        "FirstName",
-        "LastName",
-        "Email",
-        "Phone",
-        "TermsAccepted",
-        "Active",
-        "xp",
-        "AvailableRoles",
-        "Locale",
-        "DateCreated",
-        "PasswordLastSetDate",
-        "FailedLoginAttempts",
-        "CompanyID",
-        "LastActive",
-    ],
+    properties: models::User::FIELD_NAMES,
 };
 
 /// `SupplierUsers.Create`: Create a supplier user `POST /suppliers/{supplierID}/users`.
@@ -196,7 +180,7 @@ pub const SUPPLIER_USER_GROUPS_LIST_FIELDS: ListFields = ListFields {
     own_parameters: &[],
     sortable: &["Name", "ID"],
     searchable: &["ID", "Name", "Description"],
-    properties: &["ID", "Name", "Description", "xp"],
+    properties: models::UserGroup::FIELD_NAMES,
 };
 
 /// `SupplierUserGroups.Create`: Create a supplier user group `POST /suppliers/{supplierID}/usergroups`.
@@ -266,7 +250,7 @@ pub const SUPPLIER_USER_GROUPS_LIST_USER_ASSIGNMENTS_FIELDS: ListFields = ListFi
     own_parameters: &["userGroupID", "userID"],
     sortable: &[],
     searchable: &[],
-    properties: &["UserGroupID", "UserID"],
+    properties: models::UserGroupAssignment::FIELD_NAMES,
 };
 
 /// `SupplierUserGroups.SaveUserAssignment`: Create or update a supplier user group user assignment
@@ -316,22 +300,7 @@ pub const SUPPLIER_ADDRESSES_LIST_FIELDS: ListFields = ListFields {
         "State",
         "Zip",
     ],
-    properties: &[
-        "ID",
-        "DateCreated",
-        "CompanyName",
-        "FirstName",
-        "LastName",
-        "Street1",
-        "Street2",
-        "City",
-        "State",
-        "Zip",
-        "Country",
-        "Phone",
-        "AddressName",
-        "xp",
-    ],
+    properties: models::Address::FIELD_NAMES,
 };
 
 /// `SupplierAddresses.Create`: Create a supplier address `POST /suppliers/{supplierID}/addresses`.

@@ -259,10 +259,13 @@ fn list_fields(spec: &Spec, op: &Op, item: &str) -> String {
     let quoted =
         |names: &mut dyn Iterator<Item = &str>| names.map(|name| format!("\"{name}\"")).collect::<Vec<_>>().join(", ");
     let own = quoted(&mut op.required_query.iter().chain(&op.optional_query).map(|param| param.name.as_str()));
-    let properties = spec.schema(item).map(|schema| schema.properties.iter().map(|property| property.json.as_str()));
-    let properties = properties.map_or(String::new(), |mut names| quoted(&mut names));
+    // The listed model's properties are its `FIELD_NAMES`; a hand-written model's are not known.
+    let properties = match spec.schema(item) {
+        Some(_) => format!("models::{item}::FIELD_NAMES"),
+        None => "&[]".to_owned(),
+    };
     format!(
-        "ListFields {{ own_parameters: &[{own}], sortable: &[{}], searchable: &[{}], properties: &[{properties}] }}",
+        "ListFields {{ own_parameters: &[{own}], sortable: &[{}], searchable: &[{}], properties: {properties} }}",
         quoted(&mut sortable(op).into_iter()),
         quoted(&mut op.search_on.iter().map(String::as_str)),
     )
@@ -463,6 +466,9 @@ fn operations(spec: &Spec, section: &Section) -> String {
         .any(|op| matches!(op.answer, Answer::List { .. }));
     out.push_str(if lists { "\nuse ordercloud_models::ListFields;\n" } else { "\n" });
     out.push_str("use ordercloud_transport::Operation;\n");
+    if lists {
+        out.push_str("\nuse crate::models;\n");
+    }
     let mut all = Vec::new();
     for resource in &section.resources {
         for op in &resource.operations {

@@ -193,7 +193,13 @@ fn schema_file(spec: &Spec, schema: &Schema) -> String {
     ));
     let all: Vec<&Property> = schema.properties.iter().collect();
     out.push_str(&model_struct(name, &all, secret, false, spec));
-    writeln!(out, "\nimpl {name} {{\n    /// A `{name}` with no field set.\n    pub fn new() -> Self {{\n        Self::default()\n    }}").ok();
+    let names: Vec<String> = schema.properties.iter().map(|property| format!("\"{}\"", property.json)).collect();
+    writeln!(
+        out,
+        "\nimpl {name} {{\n    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.\n    pub const FIELD_NAMES: &'static [&'static str] = &[{}];\n\n    /// A `{name}` with no field set.\n    pub fn new() -> Self {{\n        Self::default()\n    }}",
+        names.join(", ")
+    )
+    .ok();
     for property in schema.properties.iter().filter(|property| !property.read_only) {
         let field = ident(&property.rust);
         let setter = format!("with_{}", property.rust);
@@ -276,10 +282,15 @@ fn model_struct(name: &str, properties: &[&Property], secret: bool, partial: boo
 
 /// How a model reads and writes its fields by their JSON names.
 fn fields_impl(name: &str, properties: &[&Property], partial: bool) -> String {
-    let names: Vec<String> = properties.iter().map(|property| format!("\"{}\"", property.json)).collect();
+    // A model's own fields are its public `FIELD_NAMES`; a partial form's, its writable ones.
+    let fields = if partial {
+        let names: Vec<String> = properties.iter().map(|property| format!("\"{}\"", property.json)).collect();
+        format!("&[{}]", names.join(", "))
+    } else {
+        "Self::FIELD_NAMES".to_owned()
+    };
     let mut out = format!(
-        "\nimpl Fields for {name} {{\n    const NAME: &'static str = \"{name}\";\n    const FIELDS: &'static [&'static str] = &[{}];\n\n",
-        names.join(", ")
+        "\nimpl Fields for {name} {{\n    const NAME: &'static str = \"{name}\";\n    const FIELDS: &'static [&'static str] = {fields};\n\n"
     );
     out.push_str(
         "    #[inline(always)]\n    fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {\n        match name {\n",

@@ -28,6 +28,9 @@ pub struct AccessToken {
 }
 
 impl AccessToken {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] = &["access_token", "expires_in", "token_type", "refresh_token"];
+
     /// A `AccessToken` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -72,7 +75,7 @@ impl AccessToken {
 
 impl Fields for AccessToken {
     const NAME: &'static str = "AccessToken";
-    const FIELDS: &'static [&'static str] = &["access_token", "expires_in", "token_type", "refresh_token"];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

@@ -22,6 +22,9 @@ pub struct AccessTokenBasic {
 }
 
 impl AccessTokenBasic {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] = &["access_token"];
+
     /// A `AccessTokenBasic` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -45,7 +48,7 @@ impl AccessTokenBasic {
 
 impl Fields for AccessTokenBasic {
     const NAME: &'static str = "AccessTokenBasic";
-    const FIELDS: &'static [&'static str] = &["access_token"];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

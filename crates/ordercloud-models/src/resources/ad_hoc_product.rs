@@ -43,6 +43,21 @@ pub struct AdHocProduct {
 }
 
 impl AdHocProduct {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] = &[
+        "ID",
+        "Name",
+        "Description",
+        "QuantityMultiplier",
+        "ShipWeight",
+        "ShipHeight",
+        "ShipWidth",
+        "ShipLength",
+        "DefaultSupplierID",
+        "Returnable",
+        "xp",
+    ];
+
     /// A `AdHocProduct` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -136,19 +151,7 @@ impl AdHocProduct {
 
 impl Fields for AdHocProduct {
     const NAME: &'static str = "AdHocProduct";
-    const FIELDS: &'static [&'static str] = &[
-        "ID",
-        "Name",
-        "Description",
-        "QuantityMultiplier",
-        "ShipWeight",
-        "ShipHeight",
-        "ShipWidth",
-        "ShipLength",
-        "DefaultSupplierID",
-        "Returnable",
-        "xp",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

@@ -88,6 +88,36 @@ pub struct AddedPromo {
 }
 
 impl AddedPromo {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] = &[
+        "LineItemID",
+        "Amount",
+        "ID",
+        "LineItemLevel",
+        "Code",
+        "Name",
+        "RedemptionLimit",
+        "RedemptionLimitPerUser",
+        "RedemptionCount",
+        "QuantityLimitPerOrder",
+        "ItemLimitPerOrder",
+        "ItemSortBy",
+        "Description",
+        "FinePrint",
+        "StartDate",
+        "ExpirationDate",
+        "EligibleExpression",
+        "ValueExpression",
+        "CanCombine",
+        "AllowAllBuyers",
+        "OwnerID",
+        "AutoApply",
+        "Active",
+        "UseIntegration",
+        "Priority",
+        "xp",
+    ];
+
     /// A `AddedPromo` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -279,34 +309,7 @@ impl AddedPromo {
 
 impl Fields for AddedPromo {
     const NAME: &'static str = "AddedPromo";
-    const FIELDS: &'static [&'static str] = &[
-        "LineItemID",
-        "Amount",
-        "ID",
-        "LineItemLevel",
-        "Code",
-        "Name",
-        "RedemptionLimit",
-        "RedemptionLimitPerUser",
-        "RedemptionCount",
-        "QuantityLimitPerOrder",
-        "ItemLimitPerOrder",
-        "ItemSortBy",
-        "Description",
-        "FinePrint",
-        "StartDate",
-        "ExpirationDate",
-        "EligibleExpression",
-        "ValueExpression",
-        "CanCombine",
-        "AllowAllBuyers",
-        "OwnerID",
-        "AutoApply",
-        "Active",
-        "UseIntegration",
-        "Priority",
-        "xp",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

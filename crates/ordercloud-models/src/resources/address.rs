@@ -49,6 +49,24 @@ pub struct Address {
 }
 
 impl Address {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] = &[
+        "ID",
+        "DateCreated",
+        "CompanyName",
+        "FirstName",
+        "LastName",
+        "Street1",
+        "Street2",
+        "City",
+        "State",
+        "Zip",
+        "Country",
+        "Phone",
+        "AddressName",
+        "xp",
+    ];
+
     /// A `Address` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -156,22 +174,7 @@ impl Address {
 
 impl Fields for Address {
     const NAME: &'static str = "Address";
-    const FIELDS: &'static [&'static str] = &[
-        "ID",
-        "DateCreated",
-        "CompanyName",
-        "FirstName",
-        "LastName",
-        "Street1",
-        "Street2",
-        "City",
-        "State",
-        "Zip",
-        "Country",
-        "Phone",
-        "AddressName",
-        "xp",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

@@ -30,6 +30,9 @@ pub struct AddressAssignment {
 }
 
 impl AddressAssignment {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] = &["AddressID", "UserID", "UserGroupID", "IsShipping", "IsBilling"];
+
     /// A `AddressAssignment` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -81,7 +84,7 @@ impl AddressAssignment {
 
 impl Fields for AddressAssignment {
     const NAME: &'static str = "AddressAssignment";
-    const FIELDS: &'static [&'static str] = &["AddressID", "UserID", "UserGroupID", "IsShipping", "IsBilling"];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

@@ -90,6 +90,35 @@ pub struct ApiClient {
 }
 
 impl ApiClient {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] = &[
+        "ID",
+        "ClientSecret",
+        "AccessTokenDuration",
+        "Active",
+        "AppName",
+        "RefreshTokenDuration",
+        "DefaultContextUserName",
+        "xp",
+        "AllowAnyBuyer",
+        "AllowAnySupplier",
+        "AllowSeller",
+        "IsAnonBuyer",
+        "AssignedBuyerCount",
+        "AssignedSupplierCount",
+        "OrderCheckoutIntegrationEventID",
+        "OrderCheckoutIntegrationEventName",
+        "OrderReturnIntegrationEventID",
+        "OrderReturnIntegrationEventName",
+        "MinimumRequiredRoles",
+        "MinimumRequiredCustomRoles",
+        "MaximumGrantedRoles",
+        "MaximumGrantedCustomRoles",
+        "AnonymousTokenDuration",
+        "AddToCartIntegrationEventID",
+        "AddToCartIntegrationEventName",
+    ];
+
     /// A `ApiClient` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -239,33 +268,7 @@ impl ApiClient {
 
 impl Fields for ApiClient {
     const NAME: &'static str = "ApiClient";
-    const FIELDS: &'static [&'static str] = &[
-        "ID",
-        "ClientSecret",
-        "AccessTokenDuration",
-        "Active",
-        "AppName",
-        "RefreshTokenDuration",
-        "DefaultContextUserName",
-        "xp",
-        "AllowAnyBuyer",
-        "AllowAnySupplier",
-        "AllowSeller",
-        "IsAnonBuyer",
-        "AssignedBuyerCount",
-        "AssignedSupplierCount",
-        "OrderCheckoutIntegrationEventID",
-        "OrderCheckoutIntegrationEventName",
-        "OrderReturnIntegrationEventID",
-        "OrderReturnIntegrationEventName",
-        "MinimumRequiredRoles",
-        "MinimumRequiredCustomRoles",
-        "MaximumGrantedRoles",
-        "MaximumGrantedCustomRoles",
-        "AnonymousTokenDuration",
-        "AddToCartIntegrationEventID",
-        "AddToCartIntegrationEventName",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

@@ -26,6 +26,9 @@ pub struct ApiClientAssignment {
 }
 
 impl ApiClientAssignment {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] = &["ApiClientID", "BuyerID", "SupplierID"];
+
     /// A `ApiClientAssignment` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -63,7 +66,7 @@ impl ApiClientAssignment {
 
 impl Fields for ApiClientAssignment {
     const NAME: &'static str = "ApiClientAssignment";
-    const FIELDS: &'static [&'static str] = &["ApiClientID", "BuyerID", "SupplierID"];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

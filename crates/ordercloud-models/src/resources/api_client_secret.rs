@@ -26,6 +26,9 @@ pub struct ApiClientSecret {
 }
 
 impl ApiClientSecret {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] = &["ID", "Name", "Expiration"];
+
     /// A `ApiClientSecret` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -63,7 +66,7 @@ impl ApiClientSecret {
 
 impl Fields for ApiClientSecret {
     const NAME: &'static str = "ApiClientSecret";
-    const FIELDS: &'static [&'static str] = &["ID", "Name", "Expiration"];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

@@ -29,6 +29,9 @@ pub struct ApiClientSecretCreateResponse {
 }
 
 impl ApiClientSecretCreateResponse {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] = &["ClientSecret", "ID", "Name", "Expiration"];
+
     /// A `ApiClientSecretCreateResponse` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -66,7 +69,7 @@ impl ApiClientSecretCreateResponse {
 
 impl Fields for ApiClientSecretCreateResponse {
     const NAME: &'static str = "ApiClientSecretCreateResponse";
-    const FIELDS: &'static [&'static str] = &["ClientSecret", "ID", "Name", "Expiration"];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

@@ -22,6 +22,9 @@ pub struct ApprovalInfo {
 }
 
 impl ApprovalInfo {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] = &["Comments"];
+
     /// A `ApprovalInfo` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -45,7 +48,7 @@ impl ApprovalInfo {
 
 impl Fields for ApprovalInfo {
     const NAME: &'static str = "ApprovalInfo";
-    const FIELDS: &'static [&'static str] = &["Comments"];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

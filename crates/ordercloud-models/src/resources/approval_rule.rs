@@ -34,6 +34,10 @@ pub struct ApprovalRule {
 }
 
 impl ApprovalRule {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] =
+        &["ID", "Name", "Description", "ApprovingGroupID", "RuleExpression", "xp"];
+
     /// A `ApprovalRule` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -92,7 +96,7 @@ impl ApprovalRule {
 
 impl Fields for ApprovalRule {
     const NAME: &'static str = "ApprovalRule";
-    const FIELDS: &'static [&'static str] = &["ID", "Name", "Description", "ApprovingGroupID", "RuleExpression", "xp"];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

@@ -34,6 +34,9 @@ pub struct Bundle {
 }
 
 impl Bundle {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] = &["ID", "OwnerID", "Name", "Description", "Active", "xp"];
+
     /// A `Bundle` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -92,7 +95,7 @@ impl Bundle {
 
 impl Fields for Bundle {
     const NAME: &'static str = "Bundle";
-    const FIELDS: &'static [&'static str] = &["ID", "OwnerID", "Name", "Description", "Active", "xp"];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

@@ -29,6 +29,9 @@ pub struct BundleAssignment {
 }
 
 impl BundleAssignment {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] = &["SellerID", "BundleID", "BuyerID", "UserGroupID"];
+
     /// A `BundleAssignment` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -73,7 +76,7 @@ impl BundleAssignment {
 
 impl Fields for BundleAssignment {
     const NAME: &'static str = "BundleAssignment";
-    const FIELDS: &'static [&'static str] = &["SellerID", "BundleID", "BuyerID", "UserGroupID"];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

@@ -23,6 +23,9 @@ pub struct BundleItems {
 }
 
 impl BundleItems {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] = &["LineItems"];
+
     /// A `BundleItems` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -46,7 +49,7 @@ impl BundleItems {
 
 impl Fields for BundleItems {
     const NAME: &'static str = "BundleItems";
-    const FIELDS: &'static [&'static str] = &["LineItems"];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

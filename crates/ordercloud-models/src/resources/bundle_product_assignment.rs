@@ -28,6 +28,9 @@ pub struct BundleProductAssignment {
 }
 
 impl BundleProductAssignment {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] = &["ProductID", "BundleID", "Required", "DefaultQuantity"];
+
     /// A `BundleProductAssignment` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -72,7 +75,7 @@ impl BundleProductAssignment {
 
 impl Fields for BundleProductAssignment {
     const NAME: &'static str = "BundleProductAssignment";
-    const FIELDS: &'static [&'static str] = &["ProductID", "BundleID", "Required", "DefaultQuantity"];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

@@ -34,6 +34,9 @@ pub struct Buyer {
 }
 
 impl Buyer {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] = &["ID", "Name", "DefaultCatalogID", "Active", "DateCreated", "xp"];
+
     /// A `Buyer` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -85,7 +88,7 @@ impl Buyer {
 
 impl Fields for Buyer {
     const NAME: &'static str = "Buyer";
-    const FIELDS: &'static [&'static str] = &["ID", "Name", "DefaultCatalogID", "Active", "DateCreated", "xp"];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

@@ -58,6 +58,27 @@ pub struct BuyerAddress {
 }
 
 impl BuyerAddress {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] = &[
+        "ID",
+        "Shipping",
+        "Billing",
+        "Editable",
+        "DateCreated",
+        "CompanyName",
+        "FirstName",
+        "LastName",
+        "Street1",
+        "Street2",
+        "City",
+        "State",
+        "Zip",
+        "Country",
+        "Phone",
+        "AddressName",
+        "xp",
+    ];
+
     /// A `BuyerAddress` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -172,25 +193,7 @@ impl BuyerAddress {
 
 impl Fields for BuyerAddress {
     const NAME: &'static str = "BuyerAddress";
-    const FIELDS: &'static [&'static str] = &[
-        "ID",
-        "Shipping",
-        "Billing",
-        "Editable",
-        "DateCreated",
-        "CompanyName",
-        "FirstName",
-        "LastName",
-        "Street1",
-        "Street2",
-        "City",
-        "State",
-        "Zip",
-        "Country",
-        "Phone",
-        "AddressName",
-        "xp",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

@@ -41,6 +41,19 @@ pub struct BuyerCreditCard {
 }
 
 impl BuyerCreditCard {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] = &[
+        "ID",
+        "Editable",
+        "Token",
+        "DateCreated",
+        "CardType",
+        "PartialAccountNumber",
+        "CardholderName",
+        "ExpirationDate",
+        "xp",
+    ];
+
     /// A `BuyerCreditCard` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -99,17 +112,7 @@ impl BuyerCreditCard {
 
 impl Fields for BuyerCreditCard {
     const NAME: &'static str = "BuyerCreditCard";
-    const FIELDS: &'static [&'static str] = &[
-        "ID",
-        "Editable",
-        "Token",
-        "DateCreated",
-        "CardType",
-        "PartialAccountNumber",
-        "CardholderName",
-        "ExpirationDate",
-        "xp",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

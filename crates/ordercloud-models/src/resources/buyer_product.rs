@@ -72,6 +72,32 @@ pub struct BuyerProduct {
 }
 
 impl BuyerProduct {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] = &[
+        "PriceSchedule",
+        "ID",
+        "Name",
+        "Description",
+        "QuantityMultiplier",
+        "ShipWeight",
+        "ShipHeight",
+        "ShipWidth",
+        "ShipLength",
+        "Active",
+        "SpecCount",
+        "VariantCount",
+        "ShipFromAddressID",
+        "Inventory",
+        "DefaultSupplierID",
+        "AllSuppliersCanSell",
+        "Returnable",
+        "xp",
+        "ParentID",
+        "IsParent",
+        "IsBundle",
+        "DateCreated",
+    ];
+
     /// A `BuyerProduct` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -207,30 +233,7 @@ impl BuyerProduct {
 
 impl Fields for BuyerProduct {
     const NAME: &'static str = "BuyerProduct";
-    const FIELDS: &'static [&'static str] = &[
-        "PriceSchedule",
-        "ID",
-        "Name",
-        "Description",
-        "QuantityMultiplier",
-        "ShipWeight",
-        "ShipHeight",
-        "ShipWidth",
-        "ShipLength",
-        "Active",
-        "SpecCount",
-        "VariantCount",
-        "ShipFromAddressID",
-        "Inventory",
-        "DefaultSupplierID",
-        "AllSuppliersCanSell",
-        "Returnable",
-        "xp",
-        "ParentID",
-        "IsParent",
-        "IsBundle",
-        "DateCreated",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

@@ -36,6 +36,10 @@ pub struct Catalog {
 }
 
 impl Catalog {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] =
+        &["ID", "OwnerID", "Name", "Description", "Active", "CategoryCount", "xp"];
+
     /// A `Catalog` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -94,7 +98,7 @@ impl Catalog {
 
 impl Fields for Catalog {
     const NAME: &'static str = "Catalog";
-    const FIELDS: &'static [&'static str] = &["ID", "OwnerID", "Name", "Description", "Active", "CategoryCount", "xp"];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

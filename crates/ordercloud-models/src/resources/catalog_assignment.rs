@@ -28,6 +28,9 @@ pub struct CatalogAssignment {
 }
 
 impl CatalogAssignment {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] = &["CatalogID", "BuyerID", "ViewAllCategories", "ViewAllProducts"];
+
     /// A `CatalogAssignment` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -72,7 +75,7 @@ impl CatalogAssignment {
 
 impl Fields for CatalogAssignment {
     const NAME: &'static str = "CatalogAssignment";
-    const FIELDS: &'static [&'static str] = &["CatalogID", "BuyerID", "ViewAllCategories", "ViewAllProducts"];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

@@ -37,6 +37,10 @@ pub struct Category {
 }
 
 impl Category {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] =
+        &["ID", "Name", "Description", "ListOrder", "Active", "ParentID", "ChildCount", "xp"];
+
     /// A `Category` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -102,8 +106,7 @@ impl Category {
 
 impl Fields for Category {
     const NAME: &'static str = "Category";
-    const FIELDS: &'static [&'static str] =
-        &["ID", "Name", "Description", "ListOrder", "Active", "ParentID", "ChildCount", "xp"];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

@@ -30,6 +30,10 @@ pub struct CategoryAssignment {
 }
 
 impl CategoryAssignment {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] =
+        &["CategoryID", "BuyerID", "UserGroupID", "Visible", "ViewAllProducts"];
+
     /// A `CategoryAssignment` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -81,7 +85,7 @@ impl CategoryAssignment {
 
 impl Fields for CategoryAssignment {
     const NAME: &'static str = "CategoryAssignment";
-    const FIELDS: &'static [&'static str] = &["CategoryID", "BuyerID", "UserGroupID", "Visible", "ViewAllProducts"];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

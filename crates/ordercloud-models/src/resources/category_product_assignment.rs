@@ -26,6 +26,9 @@ pub struct CategoryProductAssignment {
 }
 
 impl CategoryProductAssignment {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] = &["CategoryID", "ProductID", "ListOrder"];
+
     /// A `CategoryProductAssignment` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -63,7 +66,7 @@ impl CategoryProductAssignment {
 
 impl Fields for CategoryProductAssignment {
     const NAME: &'static str = "CategoryProductAssignment";
-    const FIELDS: &'static [&'static str] = &["CategoryID", "ProductID", "ListOrder"];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

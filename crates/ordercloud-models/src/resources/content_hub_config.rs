@@ -28,6 +28,9 @@ pub struct ContentHubConfig {
 }
 
 impl ContentHubConfig {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] = &["ApiKey", "Endpoint", "TargetSchemaName", "ConfigData"];
+
     /// A `ContentHubConfig` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -72,7 +75,7 @@ impl ContentHubConfig {
 
 impl Fields for ContentHubConfig {
     const NAME: &'static str = "ContentHubConfig";
-    const FIELDS: &'static [&'static str] = &["ApiKey", "Endpoint", "TargetSchemaName", "ConfigData"];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

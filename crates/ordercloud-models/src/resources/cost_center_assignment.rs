@@ -24,6 +24,9 @@ pub struct CostCenterAssignment {
 }
 
 impl CostCenterAssignment {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] = &["CostCenterID", "UserGroupID"];
+
     /// A `CostCenterAssignment` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -54,7 +57,7 @@ impl CostCenterAssignment {
 
 impl Fields for CostCenterAssignment {
     const NAME: &'static str = "CostCenterAssignment";
-    const FIELDS: &'static [&'static str] = &["CostCenterID", "UserGroupID"];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

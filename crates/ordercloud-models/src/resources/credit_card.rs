@@ -39,6 +39,10 @@ pub struct CreditCard {
 }
 
 impl CreditCard {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] =
+        &["ID", "Token", "DateCreated", "CardType", "PartialAccountNumber", "CardholderName", "ExpirationDate", "xp"];
+
     /// A `CreditCard` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -104,8 +108,7 @@ impl CreditCard {
 
 impl Fields for CreditCard {
     const NAME: &'static str = "CreditCard";
-    const FIELDS: &'static [&'static str] =
-        &["ID", "Token", "DateCreated", "CardType", "PartialAccountNumber", "CardholderName", "ExpirationDate", "xp"];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

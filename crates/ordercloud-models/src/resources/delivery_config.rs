@@ -29,6 +29,9 @@ pub struct DeliveryConfig {
 }
 
 impl DeliveryConfig {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] = &["ID", "Name", "Enabled", "DeliveryTargets"];
+
     /// A `DeliveryConfig` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -73,7 +76,7 @@ impl DeliveryConfig {
 
 impl Fields for DeliveryConfig {
     const NAME: &'static str = "DeliveryConfig";
-    const FIELDS: &'static [&'static str] = &["ID", "Name", "Enabled", "DeliveryTargets"];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

@@ -53,6 +53,23 @@ pub struct DeliveryTargets {
 }
 
 impl DeliveryTargets {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] = &[
+        "Kafka",
+        "Http",
+        "SearchIngestion",
+        "SendEvent",
+        "DiscoverEvent",
+        "EventHub",
+        "AzureBlob",
+        "AzureTable",
+        "CosmosDb",
+        "Mailchimp",
+        "MessageSender",
+        "ContentHub",
+        "Mandrill",
+    ];
+
     /// A `DeliveryTargets` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -160,21 +177,7 @@ impl DeliveryTargets {
 
 impl Fields for DeliveryTargets {
     const NAME: &'static str = "DeliveryTargets";
-    const FIELDS: &'static [&'static str] = &[
-        "Kafka",
-        "Http",
-        "SearchIngestion",
-        "SendEvent",
-        "DiscoverEvent",
-        "EventHub",
-        "AzureBlob",
-        "AzureTable",
-        "CosmosDb",
-        "Mailchimp",
-        "MessageSender",
-        "ContentHub",
-        "Mandrill",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

@@ -26,6 +26,9 @@ pub struct DiscoverEvent {
 }
 
 impl DiscoverEvent {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] = &["ClientID", "ApiKey", "ServiceEndpoint"];
+
     /// A `DiscoverEvent` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -63,7 +66,7 @@ impl DiscoverEvent {
 
 impl Fields for DiscoverEvent {
     const NAME: &'static str = "DiscoverEvent";
-    const FIELDS: &'static [&'static str] = &["ClientID", "ApiKey", "ServiceEndpoint"];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

@@ -86,6 +86,35 @@ pub struct EligiblePromotion {
 }
 
 impl EligiblePromotion {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] = &[
+        "Amount",
+        "ID",
+        "LineItemLevel",
+        "Code",
+        "Name",
+        "RedemptionLimit",
+        "RedemptionLimitPerUser",
+        "RedemptionCount",
+        "QuantityLimitPerOrder",
+        "ItemLimitPerOrder",
+        "ItemSortBy",
+        "Description",
+        "FinePrint",
+        "StartDate",
+        "ExpirationDate",
+        "EligibleExpression",
+        "ValueExpression",
+        "CanCombine",
+        "AllowAllBuyers",
+        "OwnerID",
+        "AutoApply",
+        "Active",
+        "UseIntegration",
+        "Priority",
+        "xp",
+    ];
+
     /// A `EligiblePromotion` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -263,33 +292,7 @@ impl EligiblePromotion {
 
 impl Fields for EligiblePromotion {
     const NAME: &'static str = "EligiblePromotion";
-    const FIELDS: &'static [&'static str] = &[
-        "Amount",
-        "ID",
-        "LineItemLevel",
-        "Code",
-        "Name",
-        "RedemptionLimit",
-        "RedemptionLimitPerUser",
-        "RedemptionCount",
-        "QuantityLimitPerOrder",
-        "ItemLimitPerOrder",
-        "ItemSortBy",
-        "Description",
-        "FinePrint",
-        "StartDate",
-        "ExpirationDate",
-        "EligibleExpression",
-        "ValueExpression",
-        "CanCombine",
-        "AllowAllBuyers",
-        "OwnerID",
-        "AutoApply",
-        "Active",
-        "UseIntegration",
-        "Priority",
-        "xp",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

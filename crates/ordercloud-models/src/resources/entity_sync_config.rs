@@ -28,6 +28,10 @@ pub struct EntitySyncConfig {
 }
 
 impl EntitySyncConfig {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] =
+        &["DeliveryConfigID", "SyncEntityChanged", "SyncEntityDeleted", "Paused"];
+
     /// A `EntitySyncConfig` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -72,7 +76,7 @@ impl EntitySyncConfig {
 
 impl Fields for EntitySyncConfig {
     const NAME: &'static str = "EntitySyncConfig";
-    const FIELDS: &'static [&'static str] = &["DeliveryConfigID", "SyncEntityChanged", "SyncEntityDeleted", "Paused"];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

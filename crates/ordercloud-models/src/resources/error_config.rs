@@ -22,6 +22,9 @@ pub struct ErrorConfig {
 }
 
 impl ErrorConfig {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] = &["DeliveryConfigID"];
+
     /// A `ErrorConfig` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -45,7 +48,7 @@ impl ErrorConfig {
 
 impl Fields for ErrorConfig {
     const NAME: &'static str = "ErrorConfig";
-    const FIELDS: &'static [&'static str] = &["DeliveryConfigID"];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

@@ -100,6 +100,42 @@ pub struct ExtendedLineItem {
 }
 
 impl ExtendedLineItem {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] = &[
+        "OrderID",
+        "Order",
+        "ID",
+        "ProductID",
+        "Quantity",
+        "DateAdded",
+        "QuantityShipped",
+        "UnitPrice",
+        "PromotionDiscount",
+        "LineTotal",
+        "LineSubtotal",
+        "CostCenter",
+        "DateNeeded",
+        "ShippingAccount",
+        "ShippingAddressID",
+        "ShipFromAddressID",
+        "Product",
+        "Variant",
+        "ShippingAddress",
+        "ShipFromAddress",
+        "SupplierID",
+        "InventoryRecordID",
+        "PriceScheduleID",
+        "PriceOverridden",
+        "Specs",
+        "xp",
+        "BundleItemID",
+        "IsBundle",
+        "IsOnSale",
+        "IncomingOrderID",
+        "OutgoingOrderID",
+        "InvitationID",
+    ];
+
     /// A `ExtendedLineItem` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -214,40 +250,7 @@ impl ExtendedLineItem {
 
 impl Fields for ExtendedLineItem {
     const NAME: &'static str = "ExtendedLineItem";
-    const FIELDS: &'static [&'static str] = &[
-        "OrderID",
-        "Order",
-        "ID",
-        "ProductID",
-        "Quantity",
-        "DateAdded",
-        "QuantityShipped",
-        "UnitPrice",
-        "PromotionDiscount",
-        "LineTotal",
-        "LineSubtotal",
-        "CostCenter",
-        "DateNeeded",
-        "ShippingAccount",
-        "ShippingAddressID",
-        "ShipFromAddressID",
-        "Product",
-        "Variant",
-        "ShippingAddress",
-        "ShipFromAddress",
-        "SupplierID",
-        "InventoryRecordID",
-        "PriceScheduleID",
-        "PriceOverridden",
-        "Specs",
-        "xp",
-        "BundleItemID",
-        "IsBundle",
-        "IsOnSale",
-        "IncomingOrderID",
-        "OutgoingOrderID",
-        "InvitationID",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

@@ -103,6 +103,40 @@ pub struct ExtendedOrder {
 }
 
 impl ExtendedOrder {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] = &[
+        "LineItems",
+        "ID",
+        "FromUser",
+        "FromCompanyID",
+        "ToCompanyID",
+        "FromUserID",
+        "BillingAddressID",
+        "BillingAddress",
+        "ShippingAddressID",
+        "Comments",
+        "LineItemCount",
+        "Status",
+        "DateCreated",
+        "DateSubmitted",
+        "DateApproved",
+        "DateDeclined",
+        "DateCanceled",
+        "DateCompleted",
+        "LastUpdated",
+        "Subtotal",
+        "ShippingCost",
+        "TaxCost",
+        "PromotionDiscount",
+        "Currency",
+        "Total",
+        "IsSubmitted",
+        "xp",
+        "Gratuity",
+        "Fees",
+        "SubscriptionID",
+    ];
+
     /// A `ExtendedOrder` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -203,38 +237,7 @@ impl ExtendedOrder {
 
 impl Fields for ExtendedOrder {
     const NAME: &'static str = "ExtendedOrder";
-    const FIELDS: &'static [&'static str] = &[
-        "LineItems",
-        "ID",
-        "FromUser",
-        "FromCompanyID",
-        "ToCompanyID",
-        "FromUserID",
-        "BillingAddressID",
-        "BillingAddress",
-        "ShippingAddressID",
-        "Comments",
-        "LineItemCount",
-        "Status",
-        "DateCreated",
-        "DateSubmitted",
-        "DateApproved",
-        "DateDeclined",
-        "DateCanceled",
-        "DateCompleted",
-        "LastUpdated",
-        "Subtotal",
-        "ShippingCost",
-        "TaxCost",
-        "PromotionDiscount",
-        "Currency",
-        "Total",
-        "IsSubmitted",
-        "xp",
-        "Gratuity",
-        "Fees",
-        "SubscriptionID",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

@@ -36,6 +36,9 @@ pub struct GroupOrderInvitation {
 }
 
 impl GroupOrderInvitation {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] = &["ID", "ExpirationDate", "Name", "OrderID", "OrderStatus", "xp"];
+
     /// A `GroupOrderInvitation` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -80,7 +83,7 @@ impl GroupOrderInvitation {
 
 impl Fields for GroupOrderInvitation {
     const NAME: &'static str = "GroupOrderInvitation";
-    const FIELDS: &'static [&'static str] = &["ID", "ExpirationDate", "Name", "OrderID", "OrderStatus", "xp"];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

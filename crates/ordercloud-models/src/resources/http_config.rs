@@ -29,6 +29,10 @@ pub struct HttpConfig {
 }
 
 impl HttpConfig {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] =
+        &["Endpoint", "Secret", "CustomAuthHeaderName", "CustomAuthHeaderValue"];
+
     /// A `HttpConfig` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -73,7 +77,7 @@ impl HttpConfig {
 
 impl Fields for HttpConfig {
     const NAME: &'static str = "HttpConfig";
-    const FIELDS: &'static [&'static str] = &["Endpoint", "Secret", "CustomAuthHeaderName", "CustomAuthHeaderValue"];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

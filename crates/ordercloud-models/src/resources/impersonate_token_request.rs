@@ -27,6 +27,9 @@ pub struct ImpersonateTokenRequest {
 }
 
 impl ImpersonateTokenRequest {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] = &["ClientID", "Roles", "CustomRoles"];
+
     /// A `ImpersonateTokenRequest` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -64,7 +67,7 @@ impl ImpersonateTokenRequest {
 
 impl Fields for ImpersonateTokenRequest {
     const NAME: &'static str = "ImpersonateTokenRequest";
-    const FIELDS: &'static [&'static str] = &["ClientID", "Roles", "CustomRoles"];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

@@ -40,6 +40,19 @@ pub struct ImpersonationConfig {
 }
 
 impl ImpersonationConfig {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] = &[
+        "ID",
+        "ImpersonationBuyerID",
+        "ImpersonationGroupID",
+        "ImpersonationUserID",
+        "BuyerID",
+        "GroupID",
+        "UserID",
+        "SecurityProfileID",
+        "ClientID",
+    ];
+
     /// A `ImpersonationConfig` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -119,17 +132,7 @@ impl ImpersonationConfig {
 
 impl Fields for ImpersonationConfig {
     const NAME: &'static str = "ImpersonationConfig";
-    const FIELDS: &'static [&'static str] = &[
-        "ID",
-        "ImpersonationBuyerID",
-        "ImpersonationGroupID",
-        "ImpersonationUserID",
-        "BuyerID",
-        "GroupID",
-        "UserID",
-        "SecurityProfileID",
-        "ClientID",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

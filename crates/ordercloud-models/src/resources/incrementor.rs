@@ -31,6 +31,9 @@ pub struct Incrementor {
 }
 
 impl Incrementor {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] = &["ID", "Name", "LastNumber", "LeftPaddingCount"];
+
     /// A `Incrementor` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -75,7 +78,7 @@ impl Incrementor {
 
 impl Fields for Incrementor {
     const NAME: &'static str = "Incrementor";
-    const FIELDS: &'static [&'static str] = &["ID", "Name", "LastNumber", "LeftPaddingCount"];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

@@ -45,6 +45,19 @@ pub struct IntegrationEvent {
 }
 
 impl IntegrationEvent {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] = &[
+        "ElevatedRoles",
+        "ID",
+        "ConfigData",
+        "EventType",
+        "CustomImplementationUrl",
+        "Name",
+        "HashKey",
+        "CustomAuthHeaderName",
+        "CustomAuthHeaderValue",
+    ];
+
     /// A `IntegrationEvent` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -124,17 +137,7 @@ impl IntegrationEvent {
 
 impl Fields for IntegrationEvent {
     const NAME: &'static str = "IntegrationEvent";
-    const FIELDS: &'static [&'static str] = &[
-        "ElevatedRoles",
-        "ID",
-        "ConfigData",
-        "EventType",
-        "CustomImplementationUrl",
-        "Name",
-        "HashKey",
-        "CustomAuthHeaderName",
-        "CustomAuthHeaderValue",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

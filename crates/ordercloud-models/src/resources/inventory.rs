@@ -38,6 +38,10 @@ pub struct Inventory {
 }
 
 impl Inventory {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] =
+        &["Enabled", "NotificationPoint", "VariantLevelTracking", "OrderCanExceed", "QuantityAvailable", "LastUpdated"];
+
     /// A `Inventory` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -89,8 +93,7 @@ impl Inventory {
 
 impl Fields for Inventory {
     const NAME: &'static str = "Inventory";
-    const FIELDS: &'static [&'static str] =
-        &["Enabled", "NotificationPoint", "VariantLevelTracking", "OrderCanExceed", "QuantityAvailable", "LastUpdated"];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

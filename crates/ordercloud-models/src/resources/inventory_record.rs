@@ -45,6 +45,20 @@ pub struct InventoryRecord {
 }
 
 impl InventoryRecord {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] = &[
+        "ID",
+        "OwnerID",
+        "Address",
+        "AddressID",
+        "OrderCanExceed",
+        "QuantityAvailable",
+        "LastUpdated",
+        "xp",
+        "AllowAllBuyers",
+        "NotificationPoint",
+    ];
+
     /// A `InventoryRecord` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -117,18 +131,7 @@ impl InventoryRecord {
 
 impl Fields for InventoryRecord {
     const NAME: &'static str = "InventoryRecord";
-    const FIELDS: &'static [&'static str] = &[
-        "ID",
-        "OwnerID",
-        "Address",
-        "AddressID",
-        "OrderCanExceed",
-        "QuantityAvailable",
-        "LastUpdated",
-        "xp",
-        "AllowAllBuyers",
-        "NotificationPoint",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

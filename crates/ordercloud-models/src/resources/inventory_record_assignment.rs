@@ -26,6 +26,9 @@ pub struct InventoryRecordAssignment {
 }
 
 impl InventoryRecordAssignment {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] = &["InventoryRecordID", "BuyerID", "UserGroupID"];
+
     /// A `InventoryRecordAssignment` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -63,7 +66,7 @@ impl InventoryRecordAssignment {
 
 impl Fields for InventoryRecordAssignment {
     const NAME: &'static str = "InventoryRecordAssignment";
-    const FIELDS: &'static [&'static str] = &["InventoryRecordID", "BuyerID", "UserGroupID"];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

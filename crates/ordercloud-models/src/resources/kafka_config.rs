@@ -28,6 +28,9 @@ pub struct KafkaConfig {
 }
 
 impl KafkaConfig {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] = &["BootstrapServers", "SaslUsername", "SaslPassword", "Topic"];
+
     /// A `KafkaConfig` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -72,7 +75,7 @@ impl KafkaConfig {
 
 impl Fields for KafkaConfig {
     const NAME: &'static str = "KafkaConfig";
-    const FIELDS: &'static [&'static str] = &["BootstrapServers", "SaslUsername", "SaslPassword", "Topic"];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

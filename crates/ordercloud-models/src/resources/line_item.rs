@@ -95,6 +95,40 @@ pub struct LineItem {
 }
 
 impl LineItem {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] = &[
+        "ID",
+        "ProductID",
+        "Quantity",
+        "DateAdded",
+        "QuantityShipped",
+        "UnitPrice",
+        "PromotionDiscount",
+        "LineTotal",
+        "LineSubtotal",
+        "CostCenter",
+        "DateNeeded",
+        "ShippingAccount",
+        "ShippingAddressID",
+        "ShipFromAddressID",
+        "Product",
+        "Variant",
+        "ShippingAddress",
+        "ShipFromAddress",
+        "SupplierID",
+        "InventoryRecordID",
+        "PriceScheduleID",
+        "PriceOverridden",
+        "Specs",
+        "xp",
+        "BundleItemID",
+        "IsBundle",
+        "IsOnSale",
+        "IncomingOrderID",
+        "OutgoingOrderID",
+        "InvitationID",
+    ];
+
     /// A `LineItem` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -195,38 +229,7 @@ impl LineItem {
 
 impl Fields for LineItem {
     const NAME: &'static str = "LineItem";
-    const FIELDS: &'static [&'static str] = &[
-        "ID",
-        "ProductID",
-        "Quantity",
-        "DateAdded",
-        "QuantityShipped",
-        "UnitPrice",
-        "PromotionDiscount",
-        "LineTotal",
-        "LineSubtotal",
-        "CostCenter",
-        "DateNeeded",
-        "ShippingAccount",
-        "ShippingAddressID",
-        "ShipFromAddressID",
-        "Product",
-        "Variant",
-        "ShippingAddress",
-        "ShipFromAddress",
-        "SupplierID",
-        "InventoryRecordID",
-        "PriceScheduleID",
-        "PriceOverridden",
-        "Specs",
-        "xp",
-        "BundleItemID",
-        "IsBundle",
-        "IsOnSale",
-        "IncomingOrderID",
-        "OutgoingOrderID",
-        "InvitationID",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

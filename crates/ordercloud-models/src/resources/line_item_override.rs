@@ -33,6 +33,10 @@ pub struct LineItemOverride {
 }
 
 impl LineItemOverride {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] =
+        &["LineItemID", "UnitPrice", "PromotionOverrides", "Product", "InventoryRecordID", "Remove"];
+
     /// A `LineItemOverride` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -91,8 +95,7 @@ impl LineItemOverride {
 
 impl Fields for LineItemOverride {
     const NAME: &'static str = "LineItemOverride";
-    const FIELDS: &'static [&'static str] =
-        &["LineItemID", "UnitPrice", "PromotionOverrides", "Product", "InventoryRecordID", "Remove"];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

@@ -45,6 +45,22 @@ pub struct LineItemProduct {
 }
 
 impl LineItemProduct {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] = &[
+        "ID",
+        "Name",
+        "Description",
+        "Returnable",
+        "QuantityMultiplier",
+        "ShipWeight",
+        "ShipHeight",
+        "ShipWidth",
+        "ShipLength",
+        "DefaultSupplierID",
+        "xp",
+        "ParentID",
+    ];
+
     /// A `LineItemProduct` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -145,20 +161,7 @@ impl LineItemProduct {
 
 impl Fields for LineItemProduct {
     const NAME: &'static str = "LineItemProduct";
-    const FIELDS: &'static [&'static str] = &[
-        "ID",
-        "Name",
-        "Description",
-        "Returnable",
-        "QuantityMultiplier",
-        "ShipWeight",
-        "ShipHeight",
-        "ShipWidth",
-        "ShipLength",
-        "DefaultSupplierID",
-        "xp",
-        "ParentID",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

@@ -34,6 +34,10 @@ pub struct LineItemSpec {
 }
 
 impl LineItemSpec {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] =
+        &["SpecID", "Name", "OptionID", "Value", "PriceMarkupType", "PriceMarkup"];
+
     /// A `LineItemSpec` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -85,7 +89,7 @@ impl LineItemSpec {
 
 impl Fields for LineItemSpec {
     const NAME: &'static str = "LineItemSpec";
-    const FIELDS: &'static [&'static str] = &["SpecID", "Name", "OptionID", "Value", "PriceMarkupType", "PriceMarkup"];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

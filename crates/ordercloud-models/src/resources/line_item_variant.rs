@@ -37,6 +37,10 @@ pub struct LineItemVariant {
 }
 
 impl LineItemVariant {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] =
+        &["ID", "Name", "Description", "ShipWeight", "ShipHeight", "ShipWidth", "ShipLength", "xp"];
+
     /// A `LineItemVariant` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -109,8 +113,7 @@ impl LineItemVariant {
 
 impl Fields for LineItemVariant {
     const NAME: &'static str = "LineItemVariant";
-    const FIELDS: &'static [&'static str] =
-        &["ID", "Name", "Description", "ShipWeight", "ShipHeight", "ShipWidth", "ShipLength", "xp"];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

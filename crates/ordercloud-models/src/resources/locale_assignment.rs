@@ -26,6 +26,9 @@ pub struct LocaleAssignment {
 }
 
 impl LocaleAssignment {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] = &["LocaleID", "BuyerID", "UserGroupID"];
+
     /// A `LocaleAssignment` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -63,7 +66,7 @@ impl LocaleAssignment {
 
 impl Fields for LocaleAssignment {
     const NAME: &'static str = "LocaleAssignment";
-    const FIELDS: &'static [&'static str] = &["LocaleID", "BuyerID", "UserGroupID"];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

@@ -22,6 +22,9 @@ pub struct MandrillConfig {
 }
 
 impl MandrillConfig {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] = &["ApiKey"];
+
     /// A `MandrillConfig` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -45,7 +48,7 @@ impl MandrillConfig {
 
 impl Fields for MandrillConfig {
     const NAME: &'static str = "MandrillConfig";
-    const FIELDS: &'static [&'static str] = &["ApiKey"];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

@@ -25,6 +25,9 @@ pub struct MeBuyer {
 }
 
 impl MeBuyer {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] = &["ID", "DefaultCatalogID"];
+
     /// A `MeBuyer` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -41,7 +44,7 @@ impl MeBuyer {
 
 impl Fields for MeBuyer {
     const NAME: &'static str = "MeBuyer";
-    const FIELDS: &'static [&'static str] = &["ID", "DefaultCatalogID"];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

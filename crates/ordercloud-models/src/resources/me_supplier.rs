@@ -23,6 +23,9 @@ pub struct MeSupplier {
 }
 
 impl MeSupplier {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] = &["ID"];
+
     /// A `MeSupplier` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -39,7 +42,7 @@ impl MeSupplier {
 
 impl Fields for MeSupplier {
     const NAME: &'static str = "MeSupplier";
-    const FIELDS: &'static [&'static str] = &["ID"];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

@@ -65,6 +65,29 @@ pub struct MeUser {
 }
 
 impl MeUser {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] = &[
+        "Buyer",
+        "Supplier",
+        "Seller",
+        "ID",
+        "Username",
+        "Password",
+        "FirstName",
+        "LastName",
+        "Email",
+        "Phone",
+        "TermsAccepted",
+        "Active",
+        "xp",
+        "AvailableRoles",
+        "Locale",
+        "DateCreated",
+        "PasswordLastSetDate",
+        "CompanyID",
+        "LastActive",
+    ];
+
     /// A `MeUser` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -151,27 +174,7 @@ impl MeUser {
 
 impl Fields for MeUser {
     const NAME: &'static str = "MeUser";
-    const FIELDS: &'static [&'static str] = &[
-        "Buyer",
-        "Supplier",
-        "Seller",
-        "ID",
-        "Username",
-        "Password",
-        "FirstName",
-        "LastName",
-        "Email",
-        "Phone",
-        "TermsAccepted",
-        "Active",
-        "xp",
-        "AvailableRoles",
-        "Locale",
-        "DateCreated",
-        "PasswordLastSetDate",
-        "CompanyID",
-        "LastActive",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

@@ -47,6 +47,18 @@ pub struct MessageCCListenerAssignment {
 }
 
 impl MessageCCListenerAssignment {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] = &[
+        "MessageSenderAssignment",
+        "MessageConfigName",
+        "MessageConfigDescription",
+        "MessageType",
+        "BuyerID",
+        "SupplierID",
+        "UserGroupID",
+        "UserID",
+    ];
+
     /// A `MessageCCListenerAssignment` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -105,16 +117,7 @@ impl MessageCCListenerAssignment {
 
 impl Fields for MessageCCListenerAssignment {
     const NAME: &'static str = "MessageCCListenerAssignment";
-    const FIELDS: &'static [&'static str] = &[
-        "MessageSenderAssignment",
-        "MessageConfigName",
-        "MessageConfigDescription",
-        "MessageType",
-        "BuyerID",
-        "SupplierID",
-        "UserGroupID",
-        "UserID",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

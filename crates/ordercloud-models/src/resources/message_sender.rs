@@ -45,6 +45,20 @@ pub struct MessageSender {
 }
 
 impl MessageSender {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] = &[
+        "ID",
+        "Name",
+        "MessageTypes",
+        "Description",
+        "URL",
+        "ElevatedRoles",
+        "SharedKey",
+        "xp",
+        "DeliveryConfigID",
+        "AllowAllBuyers",
+    ];
+
     /// A `MessageSender` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -131,18 +145,7 @@ impl MessageSender {
 
 impl Fields for MessageSender {
     const NAME: &'static str = "MessageSender";
-    const FIELDS: &'static [&'static str] = &[
-        "ID",
-        "Name",
-        "MessageTypes",
-        "Description",
-        "URL",
-        "ElevatedRoles",
-        "SharedKey",
-        "xp",
-        "DeliveryConfigID",
-        "AllowAllBuyers",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

@@ -34,6 +34,10 @@ pub struct MessageSenderAssignment {
 }
 
 impl MessageSenderAssignment {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] =
+        &["MessageSenderID", "BuyerID", "SupplierID", "UserGroupID", "MessageConfigName", "MessageConfigDescription"];
+
     /// A `MessageSenderAssignment` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -78,8 +82,7 @@ impl MessageSenderAssignment {
 
 impl Fields for MessageSenderAssignment {
     const NAME: &'static str = "MessageSenderAssignment";
-    const FIELDS: &'static [&'static str] =
-        &["MessageSenderID", "BuyerID", "SupplierID", "UserGroupID", "MessageConfigName", "MessageConfigDescription"];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

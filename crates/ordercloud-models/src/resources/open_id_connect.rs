@@ -56,6 +56,23 @@ pub struct OpenIdConnect {
 }
 
 impl OpenIdConnect {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] = &[
+        "ID",
+        "OrderCloudApiClientID",
+        "ConnectClientID",
+        "ConnectClientSecret",
+        "AppStartUrl",
+        "AuthorizationEndpoint",
+        "TokenEndpoint",
+        "UrlEncoded",
+        "IntegrationEventID",
+        "CallSyncUserIntegrationEvent",
+        "IntegrationEventName",
+        "AdditionalIdpScopes",
+        "CustomErrorUrl",
+    ];
+
     /// A `OpenIdConnect` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -156,21 +173,7 @@ impl OpenIdConnect {
 
 impl Fields for OpenIdConnect {
     const NAME: &'static str = "OpenIdConnect";
-    const FIELDS: &'static [&'static str] = &[
-        "ID",
-        "OrderCloudApiClientID",
-        "ConnectClientID",
-        "ConnectClientSecret",
-        "AppStartUrl",
-        "AuthorizationEndpoint",
-        "TokenEndpoint",
-        "UrlEncoded",
-        "IntegrationEventID",
-        "CallSyncUserIntegrationEvent",
-        "IntegrationEventName",
-        "AdditionalIdpScopes",
-        "CustomErrorUrl",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

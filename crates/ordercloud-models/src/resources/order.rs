@@ -98,6 +98,39 @@ pub struct Order {
 }
 
 impl Order {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] = &[
+        "ID",
+        "FromUser",
+        "FromCompanyID",
+        "ToCompanyID",
+        "FromUserID",
+        "BillingAddressID",
+        "BillingAddress",
+        "ShippingAddressID",
+        "Comments",
+        "LineItemCount",
+        "Status",
+        "DateCreated",
+        "DateSubmitted",
+        "DateApproved",
+        "DateDeclined",
+        "DateCanceled",
+        "DateCompleted",
+        "LastUpdated",
+        "Subtotal",
+        "ShippingCost",
+        "TaxCost",
+        "PromotionDiscount",
+        "Currency",
+        "Total",
+        "IsSubmitted",
+        "xp",
+        "Gratuity",
+        "Fees",
+        "SubscriptionID",
+    ];
+
     /// A `Order` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -191,37 +224,7 @@ impl Order {
 
 impl Fields for Order {
     const NAME: &'static str = "Order";
-    const FIELDS: &'static [&'static str] = &[
-        "ID",
-        "FromUser",
-        "FromCompanyID",
-        "ToCompanyID",
-        "FromUserID",
-        "BillingAddressID",
-        "BillingAddress",
-        "ShippingAddressID",
-        "Comments",
-        "LineItemCount",
-        "Status",
-        "DateCreated",
-        "DateSubmitted",
-        "DateApproved",
-        "DateDeclined",
-        "DateCanceled",
-        "DateCompleted",
-        "LastUpdated",
-        "Subtotal",
-        "ShippingCost",
-        "TaxCost",
-        "PromotionDiscount",
-        "Currency",
-        "Total",
-        "IsSubmitted",
-        "xp",
-        "Gratuity",
-        "Fees",
-        "SubscriptionID",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

@@ -41,6 +41,18 @@ pub struct OrderApproval {
 }
 
 impl OrderApproval {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] = &[
+        "AllowResubmit",
+        "ApprovalRuleID",
+        "ApprovingGroupID",
+        "Status",
+        "DateCreated",
+        "DateCompleted",
+        "Approver",
+        "Comments",
+    ];
+
     /// A `OrderApproval` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -57,16 +69,7 @@ impl OrderApproval {
 
 impl Fields for OrderApproval {
     const NAME: &'static str = "OrderApproval";
-    const FIELDS: &'static [&'static str] = &[
-        "AllowResubmit",
-        "ApprovalRuleID",
-        "ApprovingGroupID",
-        "Status",
-        "DateCreated",
-        "DateCompleted",
-        "Approver",
-        "Comments",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

@@ -25,6 +25,9 @@ pub struct OrderApprovalInfo {
 }
 
 impl OrderApprovalInfo {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] = &["AllowResubmit", "Comments"];
+
     /// A `OrderApprovalInfo` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -55,7 +58,7 @@ impl OrderApprovalInfo {
 
 impl Fields for OrderApprovalInfo {
     const NAME: &'static str = "OrderApprovalInfo";
-    const FIELDS: &'static [&'static str] = &["AllowResubmit", "Comments"];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

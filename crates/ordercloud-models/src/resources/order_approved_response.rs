@@ -28,6 +28,9 @@ pub struct OrderApprovedResponse {
 }
 
 impl OrderApprovedResponse {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] = &["HttpStatusCode", "UnhandledErrorBody", "xp", "Succeeded"];
+
     /// A `OrderApprovedResponse` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -72,7 +75,7 @@ impl OrderApprovedResponse {
 
 impl Fields for OrderApprovedResponse {
     const NAME: &'static str = "OrderApprovedResponse";
-    const FIELDS: &'static [&'static str] = &["HttpStatusCode", "UnhandledErrorBody", "xp", "Succeeded"];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

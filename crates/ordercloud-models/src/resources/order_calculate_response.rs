@@ -37,6 +37,18 @@ pub struct OrderCalculateResponse {
 }
 
 impl OrderCalculateResponse {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] = &[
+        "LineItemOverrides",
+        "ShippingTotal",
+        "TaxTotal",
+        "HttpStatusCode",
+        "UnhandledErrorBody",
+        "xp",
+        "FeeTotal",
+        "Succeeded",
+    ];
+
     /// A `OrderCalculateResponse` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -109,16 +121,7 @@ impl OrderCalculateResponse {
 
 impl Fields for OrderCalculateResponse {
     const NAME: &'static str = "OrderCalculateResponse";
-    const FIELDS: &'static [&'static str] = &[
-        "LineItemOverrides",
-        "ShippingTotal",
-        "TaxTotal",
-        "HttpStatusCode",
-        "UnhandledErrorBody",
-        "xp",
-        "FeeTotal",
-        "Succeeded",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

@@ -96,6 +96,38 @@ pub struct OrderPromotion {
 }
 
 impl OrderPromotion {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] = &[
+        "Amount",
+        "LineItemID",
+        "ID",
+        "LineItemLevel",
+        "Code",
+        "Name",
+        "RedemptionLimit",
+        "RedemptionLimitPerUser",
+        "RedemptionCount",
+        "Description",
+        "FinePrint",
+        "StartDate",
+        "ExpirationDate",
+        "EligibleExpression",
+        "ValueExpression",
+        "CanCombine",
+        "AllowAllBuyers",
+        "OwnerID",
+        "xp",
+        "AmountOverridden",
+        "DateApplied",
+        "QuantityLimitPerOrder",
+        "ItemLimitPerOrder",
+        "ItemSortBy",
+        "AutoApply",
+        "Active",
+        "UseIntegration",
+        "Priority",
+    ];
+
     /// A `OrderPromotion` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -273,36 +305,7 @@ impl OrderPromotion {
 
 impl Fields for OrderPromotion {
     const NAME: &'static str = "OrderPromotion";
-    const FIELDS: &'static [&'static str] = &[
-        "Amount",
-        "LineItemID",
-        "ID",
-        "LineItemLevel",
-        "Code",
-        "Name",
-        "RedemptionLimit",
-        "RedemptionLimitPerUser",
-        "RedemptionCount",
-        "Description",
-        "FinePrint",
-        "StartDate",
-        "ExpirationDate",
-        "EligibleExpression",
-        "ValueExpression",
-        "CanCombine",
-        "AllowAllBuyers",
-        "OwnerID",
-        "xp",
-        "AmountOverridden",
-        "DateApplied",
-        "QuantityLimitPerOrder",
-        "ItemLimitPerOrder",
-        "ItemSortBy",
-        "AutoApply",
-        "Active",
-        "UseIntegration",
-        "Priority",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

@@ -63,6 +63,25 @@ pub struct OrderReturn {
 }
 
 impl OrderReturn {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] = &[
+        "ID",
+        "OrderID",
+        "PaymentIDs",
+        "Status",
+        "DateCreated",
+        "DateSubmitted",
+        "DateApproved",
+        "DateDeclined",
+        "DateCanceled",
+        "DateCompleted",
+        "LastUpdated",
+        "RefundAmount",
+        "Comments",
+        "ItemsToReturn",
+        "xp",
+    ];
+
     /// A `OrderReturn` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -121,23 +140,7 @@ impl OrderReturn {
 
 impl Fields for OrderReturn {
     const NAME: &'static str = "OrderReturn";
-    const FIELDS: &'static [&'static str] = &[
-        "ID",
-        "OrderID",
-        "PaymentIDs",
-        "Status",
-        "DateCreated",
-        "DateSubmitted",
-        "DateApproved",
-        "DateDeclined",
-        "DateCanceled",
-        "DateCompleted",
-        "LastUpdated",
-        "RefundAmount",
-        "Comments",
-        "ItemsToReturn",
-        "xp",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

@@ -42,6 +42,18 @@ pub struct OrderReturnApproval {
 }
 
 impl OrderReturnApproval {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] = &[
+        "OrderReturnID",
+        "ApprovalRuleID",
+        "ApprovingGroupID",
+        "Status",
+        "DateCreated",
+        "DateCompleted",
+        "Approver",
+        "Comments",
+    ];
+
     /// A `OrderReturnApproval` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -65,16 +77,7 @@ impl OrderReturnApproval {
 
 impl Fields for OrderReturnApproval {
     const NAME: &'static str = "OrderReturnApproval";
-    const FIELDS: &'static [&'static str] = &[
-        "OrderReturnID",
-        "ApprovalRuleID",
-        "ApprovingGroupID",
-        "Status",
-        "DateCreated",
-        "DateCompleted",
-        "Approver",
-        "Comments",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

@@ -28,6 +28,9 @@ pub struct OrderReturnItem {
 }
 
 impl OrderReturnItem {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] = &["LineItemID", "Quantity", "RefundAmount", "Comments"];
+
     /// A `OrderReturnItem` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -72,7 +75,7 @@ impl OrderReturnItem {
 
 impl Fields for OrderReturnItem {
     const NAME: &'static str = "OrderReturnItem";
-    const FIELDS: &'static [&'static str] = &["LineItemID", "Quantity", "RefundAmount", "Comments"];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

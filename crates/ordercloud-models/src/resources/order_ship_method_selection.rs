@@ -23,6 +23,9 @@ pub struct OrderShipMethodSelection {
 }
 
 impl OrderShipMethodSelection {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] = &["ShipMethodSelections"];
+
     /// A `OrderShipMethodSelection` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -46,7 +49,7 @@ impl OrderShipMethodSelection {
 
 impl Fields for OrderShipMethodSelection {
     const NAME: &'static str = "OrderShipMethodSelection";
-    const FIELDS: &'static [&'static str] = &["ShipMethodSelections"];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

@@ -59,6 +59,26 @@ pub struct OrderUser {
 }
 
 impl OrderUser {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] = &[
+        "ID",
+        "CompanyID",
+        "Username",
+        "Password",
+        "FirstName",
+        "LastName",
+        "Email",
+        "Phone",
+        "TermsAccepted",
+        "Active",
+        "xp",
+        "AvailableRoles",
+        "Locale",
+        "DateCreated",
+        "LastActive",
+        "PasswordLastSetDate",
+    ];
+
     /// A `OrderUser` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -145,24 +165,7 @@ impl OrderUser {
 
 impl Fields for OrderUser {
     const NAME: &'static str = "OrderUser";
-    const FIELDS: &'static [&'static str] = &[
-        "ID",
-        "CompanyID",
-        "Username",
-        "Password",
-        "FirstName",
-        "LastName",
-        "Email",
-        "Phone",
-        "TermsAccepted",
-        "Active",
-        "xp",
-        "AvailableRoles",
-        "Locale",
-        "DateCreated",
-        "LastActive",
-        "PasswordLastSetDate",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

@@ -44,6 +44,20 @@ pub struct OrderWorksheet {
 }
 
 impl OrderWorksheet {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] = &[
+        "Order",
+        "LineItems",
+        "OrderPromotions",
+        "ShipEstimateResponse",
+        "OrderCalculateResponse",
+        "OrderSubmitResponse",
+        "OrderSubmitForApprovalResponse",
+        "OrderApprovedResponse",
+        "Subscription",
+        "SubscriptionIntegrationResponse",
+    ];
+
     /// A `OrderWorksheet` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -130,18 +144,7 @@ impl OrderWorksheet {
 
 impl Fields for OrderWorksheet {
     const NAME: &'static str = "OrderWorksheet";
-    const FIELDS: &'static [&'static str] = &[
-        "Order",
-        "LineItems",
-        "OrderPromotions",
-        "ShipEstimateResponse",
-        "OrderCalculateResponse",
-        "OrderSubmitResponse",
-        "OrderSubmitForApprovalResponse",
-        "OrderApprovedResponse",
-        "Subscription",
-        "SubscriptionIntegrationResponse",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

@@ -45,6 +45,21 @@ pub struct PasswordConfig {
 }
 
 impl PasswordConfig {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] = &[
+        "LimitPasswordReuse",
+        "MaxConsecutiveDupeChars",
+        "MaximumPasswordAge",
+        "MinimumPasswordAge",
+        "AllowedFailedAttempts",
+        "LockoutDuration",
+        "UpperCaseRequired",
+        "LowerCaseRequired",
+        "SpecialCharacterRequired",
+        "NumericRequired",
+        "MinimumCharacterCount",
+    ];
+
     /// A `PasswordConfig` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -138,19 +153,7 @@ impl PasswordConfig {
 
 impl Fields for PasswordConfig {
     const NAME: &'static str = "PasswordConfig";
-    const FIELDS: &'static [&'static str] = &[
-        "LimitPasswordReuse",
-        "MaxConsecutiveDupeChars",
-        "MaximumPasswordAge",
-        "MinimumPasswordAge",
-        "AllowedFailedAttempts",
-        "LockoutDuration",
-        "UpperCaseRequired",
-        "LowerCaseRequired",
-        "SpecialCharacterRequired",
-        "NumericRequired",
-        "MinimumCharacterCount",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

@@ -48,6 +48,22 @@ pub struct Payment {
 }
 
 impl Payment {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] = &[
+        "ID",
+        "Type",
+        "DateCreated",
+        "CreditCardID",
+        "SpendingAccountID",
+        "Description",
+        "Currency",
+        "Amount",
+        "Accepted",
+        "OrderReturnID",
+        "xp",
+        "Transactions",
+    ];
+
     /// A `Payment` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -127,20 +143,7 @@ impl Payment {
 
 impl Fields for Payment {
     const NAME: &'static str = "Payment";
-    const FIELDS: &'static [&'static str] = &[
-        "ID",
-        "Type",
-        "DateCreated",
-        "CreditCardID",
-        "SpendingAccountID",
-        "Description",
-        "Currency",
-        "Amount",
-        "Accepted",
-        "OrderReturnID",
-        "xp",
-        "Transactions",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

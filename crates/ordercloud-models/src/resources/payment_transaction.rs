@@ -42,6 +42,10 @@ pub struct PaymentTransaction {
 }
 
 impl PaymentTransaction {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] =
+        &["ID", "Type", "DateExecuted", "Currency", "Amount", "Succeeded", "ResultCode", "ResultMessage", "xp"];
+
     /// A `PaymentTransaction` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -121,8 +125,7 @@ impl PaymentTransaction {
 
 impl Fields for PaymentTransaction {
     const NAME: &'static str = "PaymentTransaction";
-    const FIELDS: &'static [&'static str] =
-        &["ID", "Type", "DateExecuted", "Currency", "Amount", "Succeeded", "ResultCode", "ResultMessage", "xp"];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

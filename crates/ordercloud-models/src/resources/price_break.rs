@@ -33,6 +33,10 @@ pub struct PriceBreak {
 }
 
 impl PriceBreak {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] =
+        &["Quantity", "Price", "SalePrice", "SubscriptionPrice", "BundlePrice"];
+
     /// A `PriceBreak` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -84,7 +88,7 @@ impl PriceBreak {
 
 impl Fields for PriceBreak {
     const NAME: &'static str = "PriceBreak";
-    const FIELDS: &'static [&'static str] = &["Quantity", "Price", "SalePrice", "SubscriptionPrice", "BundlePrice"];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

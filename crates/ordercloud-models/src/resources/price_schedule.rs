@@ -62,6 +62,25 @@ pub struct PriceSchedule {
 }
 
 impl PriceSchedule {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] = &[
+        "OwnerID",
+        "ID",
+        "Name",
+        "ApplyTax",
+        "ApplyShipping",
+        "MinQuantity",
+        "MaxQuantity",
+        "UseCumulativeQuantity",
+        "RestrictedQuantity",
+        "PriceBreaks",
+        "Currency",
+        "SaleStart",
+        "SaleEnd",
+        "IsOnSale",
+        "xp",
+    ];
+
     /// A `PriceSchedule` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -176,23 +195,7 @@ impl PriceSchedule {
 
 impl Fields for PriceSchedule {
     const NAME: &'static str = "PriceSchedule";
-    const FIELDS: &'static [&'static str] = &[
-        "OwnerID",
-        "ID",
-        "Name",
-        "ApplyTax",
-        "ApplyShipping",
-        "MinQuantity",
-        "MaxQuantity",
-        "UseCumulativeQuantity",
-        "RestrictedQuantity",
-        "PriceBreaks",
-        "Currency",
-        "SaleStart",
-        "SaleEnd",
-        "IsOnSale",
-        "xp",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

@@ -80,6 +80,34 @@ pub struct Product {
 }
 
 impl Product {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] = &[
+        "OwnerID",
+        "DefaultPriceScheduleID",
+        "AutoForward",
+        "ID",
+        "Name",
+        "Description",
+        "QuantityMultiplier",
+        "ShipWeight",
+        "ShipHeight",
+        "ShipWidth",
+        "ShipLength",
+        "Active",
+        "SpecCount",
+        "VariantCount",
+        "ShipFromAddressID",
+        "Inventory",
+        "DefaultSupplierID",
+        "AllSuppliersCanSell",
+        "Returnable",
+        "xp",
+        "ParentID",
+        "IsParent",
+        "IsBundle",
+        "DateCreated",
+    ];
+
     /// A `Product` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -236,32 +264,7 @@ impl Product {
 
 impl Fields for Product {
     const NAME: &'static str = "Product";
-    const FIELDS: &'static [&'static str] = &[
-        "OwnerID",
-        "DefaultPriceScheduleID",
-        "AutoForward",
-        "ID",
-        "Name",
-        "Description",
-        "QuantityMultiplier",
-        "ShipWeight",
-        "ShipHeight",
-        "ShipWidth",
-        "ShipLength",
-        "Active",
-        "SpecCount",
-        "VariantCount",
-        "ShipFromAddressID",
-        "Inventory",
-        "DefaultSupplierID",
-        "AllSuppliersCanSell",
-        "Returnable",
-        "xp",
-        "ParentID",
-        "IsParent",
-        "IsBundle",
-        "DateCreated",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

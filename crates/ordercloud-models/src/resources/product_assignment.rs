@@ -31,6 +31,10 @@ pub struct ProductAssignment {
 }
 
 impl ProductAssignment {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] =
+        &["SellerID", "ProductID", "BuyerID", "UserGroupID", "PriceScheduleID"];
+
     /// A `ProductAssignment` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -82,7 +86,7 @@ impl ProductAssignment {
 
 impl Fields for ProductAssignment {
     const NAME: &'static str = "ProductAssignment";
-    const FIELDS: &'static [&'static str] = &["SellerID", "ProductID", "BuyerID", "UserGroupID", "PriceScheduleID"];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

@@ -24,6 +24,9 @@ pub struct ProductCatalogAssignment {
 }
 
 impl ProductCatalogAssignment {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] = &["CatalogID", "ProductID"];
+
     /// A `ProductCatalogAssignment` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -54,7 +57,7 @@ impl ProductCatalogAssignment {
 
 impl Fields for ProductCatalogAssignment {
     const NAME: &'static str = "ProductCatalogAssignment";
-    const FIELDS: &'static [&'static str] = &["CatalogID", "ProductID"];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

@@ -29,6 +29,9 @@ pub struct ProductCollection {
 }
 
 impl ProductCollection {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] = &["ID", "Name", "xp", "AccessLevel"];
+
     /// A `ProductCollection` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -73,7 +76,7 @@ impl ProductCollection {
 
 impl Fields for ProductCollection {
     const NAME: &'static str = "ProductCollection";
-    const FIELDS: &'static [&'static str] = &["ID", "Name", "xp", "AccessLevel"];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

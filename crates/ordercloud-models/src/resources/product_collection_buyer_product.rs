@@ -76,6 +76,34 @@ pub struct ProductCollectionBuyerProduct {
 }
 
 impl ProductCollectionBuyerProduct {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] = &[
+        "ListOrder",
+        "DateAdded",
+        "PriceSchedule",
+        "ID",
+        "ParentID",
+        "IsParent",
+        "IsBundle",
+        "Name",
+        "Description",
+        "QuantityMultiplier",
+        "ShipWeight",
+        "ShipHeight",
+        "ShipWidth",
+        "ShipLength",
+        "Active",
+        "SpecCount",
+        "VariantCount",
+        "ShipFromAddressID",
+        "Inventory",
+        "DefaultSupplierID",
+        "AllSuppliersCanSell",
+        "Returnable",
+        "DateCreated",
+        "xp",
+    ];
+
     /// A `ProductCollectionBuyerProduct` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -225,32 +253,7 @@ impl ProductCollectionBuyerProduct {
 
 impl Fields for ProductCollectionBuyerProduct {
     const NAME: &'static str = "ProductCollectionBuyerProduct";
-    const FIELDS: &'static [&'static str] = &[
-        "ListOrder",
-        "DateAdded",
-        "PriceSchedule",
-        "ID",
-        "ParentID",
-        "IsParent",
-        "IsBundle",
-        "Name",
-        "Description",
-        "QuantityMultiplier",
-        "ShipWeight",
-        "ShipHeight",
-        "ShipWidth",
-        "ShipLength",
-        "Active",
-        "SpecCount",
-        "VariantCount",
-        "ShipFromAddressID",
-        "Inventory",
-        "DefaultSupplierID",
-        "AllSuppliersCanSell",
-        "Returnable",
-        "DateCreated",
-        "xp",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

@@ -24,6 +24,9 @@ pub struct ProductCollectionEntry {
 }
 
 impl ProductCollectionEntry {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] = &["ProductID", "ListOrder"];
+
     /// A `ProductCollectionEntry` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -54,7 +57,7 @@ impl ProductCollectionEntry {
 
 impl Fields for ProductCollectionEntry {
     const NAME: &'static str = "ProductCollectionEntry";
-    const FIELDS: &'static [&'static str] = &["ProductID", "ListOrder"];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

@@ -35,6 +35,9 @@ pub struct ProductCollectionInvitation {
 }
 
 impl ProductCollectionInvitation {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] = &["ID", "Name", "Admin", "Accepted", "ExpirationDate", "xp"];
+
     /// A `ProductCollectionInvitation` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -79,7 +82,7 @@ impl ProductCollectionInvitation {
 
 impl Fields for ProductCollectionInvitation {
     const NAME: &'static str = "ProductCollectionInvitation";
-    const FIELDS: &'static [&'static str] = &["ID", "Name", "Admin", "Accepted", "ExpirationDate", "xp"];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

@@ -83,6 +83,36 @@ pub struct ProductCollectionProduct {
 }
 
 impl ProductCollectionProduct {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] = &[
+        "ListOrder",
+        "DateAdded",
+        "OwnerID",
+        "DefaultPriceScheduleID",
+        "AutoForward",
+        "ID",
+        "ParentID",
+        "IsParent",
+        "IsBundle",
+        "Name",
+        "Description",
+        "QuantityMultiplier",
+        "ShipWeight",
+        "ShipHeight",
+        "ShipWidth",
+        "ShipLength",
+        "Active",
+        "SpecCount",
+        "VariantCount",
+        "ShipFromAddressID",
+        "Inventory",
+        "DefaultSupplierID",
+        "AllSuppliersCanSell",
+        "Returnable",
+        "DateCreated",
+        "xp",
+    ];
+
     /// A `ProductCollectionProduct` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -253,34 +283,7 @@ impl ProductCollectionProduct {
 
 impl Fields for ProductCollectionProduct {
     const NAME: &'static str = "ProductCollectionProduct";
-    const FIELDS: &'static [&'static str] = &[
-        "ListOrder",
-        "DateAdded",
-        "OwnerID",
-        "DefaultPriceScheduleID",
-        "AutoForward",
-        "ID",
-        "ParentID",
-        "IsParent",
-        "IsBundle",
-        "Name",
-        "Description",
-        "QuantityMultiplier",
-        "ShipWeight",
-        "ShipHeight",
-        "ShipWidth",
-        "ShipLength",
-        "Active",
-        "SpecCount",
-        "VariantCount",
-        "ShipFromAddressID",
-        "Inventory",
-        "DefaultSupplierID",
-        "AllSuppliersCanSell",
-        "Returnable",
-        "DateCreated",
-        "xp",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

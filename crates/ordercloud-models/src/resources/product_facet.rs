@@ -35,6 +35,9 @@ pub struct ProductFacet {
 }
 
 impl ProductFacet {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] = &["ID", "Name", "XpPath", "ListOrder", "MinCount", "xp"];
+
     /// A `ProductFacet` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -93,7 +96,7 @@ impl ProductFacet {
 
 impl Fields for ProductFacet {
     const NAME: &'static str = "ProductFacet";
-    const FIELDS: &'static [&'static str] = &["ID", "Name", "XpPath", "ListOrder", "MinCount", "xp"];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

@@ -27,6 +27,9 @@ pub struct ProductSeller {
 }
 
 impl ProductSeller {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] = &["PriceSchedule", "ID", "Name"];
+
     /// A `ProductSeller` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -64,7 +67,7 @@ impl ProductSeller {
 
 impl Fields for ProductSeller {
     const NAME: &'static str = "ProductSeller";
-    const FIELDS: &'static [&'static str] = &["PriceSchedule", "ID", "Name"];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

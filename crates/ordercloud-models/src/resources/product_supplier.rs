@@ -37,6 +37,10 @@ pub struct ProductSupplier {
 }
 
 impl ProductSupplier {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] =
+        &["DefaultPriceScheduleID", "ID", "Name", "Active", "DateCreated", "AllBuyersCanOrder", "xp"];
+
     /// A `ProductSupplier` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -95,8 +99,7 @@ impl ProductSupplier {
 
 impl Fields for ProductSupplier {
     const NAME: &'static str = "ProductSupplier";
-    const FIELDS: &'static [&'static str] =
-        &["DefaultPriceScheduleID", "ID", "Name", "Active", "DateCreated", "AllBuyersCanOrder", "xp"];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

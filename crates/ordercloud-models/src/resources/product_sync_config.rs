@@ -32,6 +32,16 @@ pub struct ProductSyncConfig {
 }
 
 impl ProductSyncConfig {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] = &[
+        "SyncProductChanged",
+        "SyncProductDeleted",
+        "DeliveryConfigID",
+        "ConfigData",
+        "Paused",
+        "ExcludePriceSchedules",
+    ];
+
     /// A `ProductSyncConfig` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -90,14 +100,7 @@ impl ProductSyncConfig {
 
 impl Fields for ProductSyncConfig {
     const NAME: &'static str = "ProductSyncConfig";
-    const FIELDS: &'static [&'static str] = &[
-        "SyncProductChanged",
-        "SyncProductDeleted",
-        "DeliveryConfigID",
-        "ConfigData",
-        "Paused",
-        "ExcludePriceSchedules",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

@@ -85,6 +85,34 @@ pub struct Promotion {
 }
 
 impl Promotion {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] = &[
+        "ID",
+        "LineItemLevel",
+        "Code",
+        "Name",
+        "RedemptionLimit",
+        "RedemptionLimitPerUser",
+        "RedemptionCount",
+        "Description",
+        "FinePrint",
+        "StartDate",
+        "ExpirationDate",
+        "EligibleExpression",
+        "ValueExpression",
+        "CanCombine",
+        "AllowAllBuyers",
+        "OwnerID",
+        "xp",
+        "QuantityLimitPerOrder",
+        "ItemLimitPerOrder",
+        "ItemSortBy",
+        "AutoApply",
+        "Active",
+        "UseIntegration",
+        "Priority",
+    ];
+
     /// A `Promotion` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -262,32 +290,7 @@ impl Promotion {
 
 impl Fields for Promotion {
     const NAME: &'static str = "Promotion";
-    const FIELDS: &'static [&'static str] = &[
-        "ID",
-        "LineItemLevel",
-        "Code",
-        "Name",
-        "RedemptionLimit",
-        "RedemptionLimitPerUser",
-        "RedemptionCount",
-        "Description",
-        "FinePrint",
-        "StartDate",
-        "ExpirationDate",
-        "EligibleExpression",
-        "ValueExpression",
-        "CanCombine",
-        "AllowAllBuyers",
-        "OwnerID",
-        "xp",
-        "QuantityLimitPerOrder",
-        "ItemLimitPerOrder",
-        "ItemSortBy",
-        "AutoApply",
-        "Active",
-        "UseIntegration",
-        "Priority",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

@@ -26,6 +26,9 @@ pub struct PromotionAssignment {
 }
 
 impl PromotionAssignment {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] = &["PromotionID", "BuyerID", "UserGroupID"];
+
     /// A `PromotionAssignment` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -63,7 +66,7 @@ impl PromotionAssignment {
 
 impl Fields for PromotionAssignment {
     const NAME: &'static str = "PromotionAssignment";
-    const FIELDS: &'static [&'static str] = &["PromotionID", "BuyerID", "UserGroupID"];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

@@ -30,6 +30,10 @@ pub struct PromotionIntegration {
 }
 
 impl PromotionIntegration {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] =
+        &["HashKey", "Url", "CustomAuthHeaderName", "CustomAuthHeaderValue"];
+
     /// A `PromotionIntegration` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -74,7 +78,7 @@ impl PromotionIntegration {
 
 impl Fields for PromotionIntegration {
     const NAME: &'static str = "PromotionIntegration";
-    const FIELDS: &'static [&'static str] = &["HashKey", "Url", "CustomAuthHeaderName", "CustomAuthHeaderValue"];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

@@ -32,6 +32,9 @@ pub struct PublicKey {
 }
 
 impl PublicKey {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] = &["kty", "n", "e", "alg", "use", "kid"];
+
     /// A `PublicKey` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -90,7 +93,7 @@ impl PublicKey {
 
 impl Fields for PublicKey {
     const NAME: &'static str = "PublicKey";
-    const FIELDS: &'static [&'static str] = &["kty", "n", "e", "alg", "use", "kid"];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

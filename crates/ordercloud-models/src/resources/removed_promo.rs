@@ -92,6 +92,38 @@ pub struct RemovedPromo {
 }
 
 impl RemovedPromo {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] = &[
+        "ErrorCode",
+        "Reason",
+        "LineItemID",
+        "Amount",
+        "ID",
+        "LineItemLevel",
+        "Code",
+        "Name",
+        "RedemptionLimit",
+        "RedemptionLimitPerUser",
+        "RedemptionCount",
+        "QuantityLimitPerOrder",
+        "ItemLimitPerOrder",
+        "ItemSortBy",
+        "Description",
+        "FinePrint",
+        "StartDate",
+        "ExpirationDate",
+        "EligibleExpression",
+        "ValueExpression",
+        "CanCombine",
+        "AllowAllBuyers",
+        "OwnerID",
+        "AutoApply",
+        "Active",
+        "UseIntegration",
+        "Priority",
+        "xp",
+    ];
+
     /// A `RemovedPromo` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -297,36 +329,7 @@ impl RemovedPromo {
 
 impl Fields for RemovedPromo {
     const NAME: &'static str = "RemovedPromo";
-    const FIELDS: &'static [&'static str] = &[
-        "ErrorCode",
-        "Reason",
-        "LineItemID",
-        "Amount",
-        "ID",
-        "LineItemLevel",
-        "Code",
-        "Name",
-        "RedemptionLimit",
-        "RedemptionLimitPerUser",
-        "RedemptionCount",
-        "QuantityLimitPerOrder",
-        "ItemLimitPerOrder",
-        "ItemSortBy",
-        "Description",
-        "FinePrint",
-        "StartDate",
-        "ExpirationDate",
-        "EligibleExpression",
-        "ValueExpression",
-        "CanCombine",
-        "AllowAllBuyers",
-        "OwnerID",
-        "AutoApply",
-        "Active",
-        "UseIntegration",
-        "Priority",
-        "xp",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

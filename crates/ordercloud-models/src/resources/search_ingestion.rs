@@ -33,6 +33,9 @@ pub struct SearchIngestion {
 }
 
 impl SearchIngestion {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] = &["Domain", "Source", "Endpoint", "Entity", "ApiKey", "Content"];
+
     /// A `SearchIngestion` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -91,7 +94,7 @@ impl SearchIngestion {
 
 impl Fields for SearchIngestion {
     const NAME: &'static str = "SearchIngestion";
-    const FIELDS: &'static [&'static str] = &["Domain", "Source", "Endpoint", "Entity", "ApiKey", "Content"];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

@@ -28,6 +28,9 @@ pub struct SearchIngestionHttpContent {
 }
 
 impl SearchIngestionHttpContent {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] = &["Endpoint", "CustomAuthHeaderName", "CustomAuthHeaderValue"];
+
     /// A `SearchIngestionHttpContent` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -65,7 +68,7 @@ impl SearchIngestionHttpContent {
 
 impl Fields for SearchIngestionHttpContent {
     const NAME: &'static str = "SearchIngestionHttpContent";
-    const FIELDS: &'static [&'static str] = &["Endpoint", "CustomAuthHeaderName", "CustomAuthHeaderValue"];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

@@ -36,6 +36,10 @@ pub struct SecurityProfile {
 }
 
 impl SecurityProfile {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] =
+        &["ID", "Name", "Roles", "CustomRoles", "PasswordConfig", "IsExternalRoleGroup"];
+
     /// A `SecurityProfile` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -87,8 +91,7 @@ impl SecurityProfile {
 
 impl Fields for SecurityProfile {
     const NAME: &'static str = "SecurityProfile";
-    const FIELDS: &'static [&'static str] =
-        &["ID", "Name", "Roles", "CustomRoles", "PasswordConfig", "IsExternalRoleGroup"];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

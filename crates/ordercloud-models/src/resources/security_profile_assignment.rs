@@ -30,6 +30,10 @@ pub struct SecurityProfileAssignment {
 }
 
 impl SecurityProfileAssignment {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] =
+        &["SecurityProfileID", "BuyerID", "SupplierID", "UserID", "UserGroupID"];
+
     /// A `SecurityProfileAssignment` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -81,7 +85,7 @@ impl SecurityProfileAssignment {
 
 impl Fields for SecurityProfileAssignment {
     const NAME: &'static str = "SecurityProfileAssignment";
-    const FIELDS: &'static [&'static str] = &["SecurityProfileID", "BuyerID", "SupplierID", "UserID", "UserGroupID"];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

@@ -41,6 +41,10 @@ pub struct SellerApprovalRule {
 }
 
 impl SellerApprovalRule {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] =
+        &["OwnerID", "ApprovalType", "ID", "Name", "Description", "ApprovingGroupID", "RuleExpression", "xp"];
+
     /// A `SellerApprovalRule` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -113,8 +117,7 @@ impl SellerApprovalRule {
 
 impl Fields for SellerApprovalRule {
     const NAME: &'static str = "SellerApprovalRule";
-    const FIELDS: &'static [&'static str] =
-        &["OwnerID", "ApprovalType", "ID", "Name", "Description", "ApprovingGroupID", "RuleExpression", "xp"];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

@@ -31,6 +31,10 @@ pub struct ShipEstimate {
 }
 
 impl ShipEstimate {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] =
+        &["ID", "xp", "SelectedShipMethodID", "ShipEstimateItems", "ShipMethods"];
+
     /// A `ShipEstimate` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -82,7 +86,7 @@ impl ShipEstimate {
 
 impl Fields for ShipEstimate {
     const NAME: &'static str = "ShipEstimate";
-    const FIELDS: &'static [&'static str] = &["ID", "xp", "SelectedShipMethodID", "ShipEstimateItems", "ShipMethods"];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

@@ -31,6 +31,10 @@ pub struct ShipEstimateResponse {
 }
 
 impl ShipEstimateResponse {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] =
+        &["ShipEstimates", "HttpStatusCode", "UnhandledErrorBody", "xp", "Succeeded"];
+
     /// A `ShipEstimateResponse` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -82,8 +86,7 @@ impl ShipEstimateResponse {
 
 impl Fields for ShipEstimateResponse {
     const NAME: &'static str = "ShipEstimateResponse";
-    const FIELDS: &'static [&'static str] =
-        &["ShipEstimates", "HttpStatusCode", "UnhandledErrorBody", "xp", "Succeeded"];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

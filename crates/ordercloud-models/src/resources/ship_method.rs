@@ -30,6 +30,9 @@ pub struct ShipMethod {
 }
 
 impl ShipMethod {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] = &["ID", "Name", "Cost", "EstimatedTransitDays", "xp"];
+
     /// A `ShipMethod` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -81,7 +84,7 @@ impl ShipMethod {
 
 impl Fields for ShipMethod {
     const NAME: &'static str = "ShipMethod";
-    const FIELDS: &'static [&'static str] = &["ID", "Name", "Cost", "EstimatedTransitDays", "xp"];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

@@ -53,6 +53,24 @@ pub struct Shipment {
 }
 
 impl Shipment {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] = &[
+        "ID",
+        "BuyerID",
+        "Shipper",
+        "DateShipped",
+        "DateDelivered",
+        "TrackingNumber",
+        "Cost",
+        "OwnerID",
+        "xp",
+        "Account",
+        "FromAddressID",
+        "ToAddressID",
+        "FromAddress",
+        "ToAddress",
+    ];
+
     /// A `Shipment` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -153,22 +171,7 @@ impl Shipment {
 
 impl Fields for Shipment {
     const NAME: &'static str = "Shipment";
-    const FIELDS: &'static [&'static str] = &[
-        "ID",
-        "BuyerID",
-        "Shipper",
-        "DateShipped",
-        "DateDelivered",
-        "TrackingNumber",
-        "Cost",
-        "OwnerID",
-        "xp",
-        "Account",
-        "FromAddressID",
-        "ToAddressID",
-        "FromAddress",
-        "ToAddress",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

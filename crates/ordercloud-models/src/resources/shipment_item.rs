@@ -43,6 +43,20 @@ pub struct ShipmentItem {
 }
 
 impl ShipmentItem {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] = &[
+        "OrderID",
+        "LineItemID",
+        "QuantityShipped",
+        "UnitPrice",
+        "CostCenter",
+        "DateNeeded",
+        "Product",
+        "Variant",
+        "Specs",
+        "xp",
+    ];
+
     /// A `ShipmentItem` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -80,18 +94,7 @@ impl ShipmentItem {
 
 impl Fields for ShipmentItem {
     const NAME: &'static str = "ShipmentItem";
-    const FIELDS: &'static [&'static str] = &[
-        "OrderID",
-        "LineItemID",
-        "QuantityShipped",
-        "UnitPrice",
-        "CostCenter",
-        "DateNeeded",
-        "Product",
-        "Variant",
-        "Specs",
-        "xp",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

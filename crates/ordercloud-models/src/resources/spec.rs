@@ -49,6 +49,22 @@ pub struct Spec {
 }
 
 impl Spec {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] = &[
+        "OwnerID",
+        "ID",
+        "ListOrder",
+        "Name",
+        "DefaultValue",
+        "Required",
+        "AllowOpenText",
+        "DefaultOptionID",
+        "DefinesVariant",
+        "xp",
+        "OptionCount",
+        "Options",
+    ];
+
     /// A `Spec` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -135,20 +151,7 @@ impl Spec {
 
 impl Fields for Spec {
     const NAME: &'static str = "Spec";
-    const FIELDS: &'static [&'static str] = &[
-        "OwnerID",
-        "ID",
-        "ListOrder",
-        "Name",
-        "DefaultValue",
-        "Required",
-        "AllowOpenText",
-        "DefaultOptionID",
-        "DefinesVariant",
-        "xp",
-        "OptionCount",
-        "Options",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

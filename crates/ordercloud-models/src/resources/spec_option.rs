@@ -36,6 +36,10 @@ pub struct SpecOption {
 }
 
 impl SpecOption {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] =
+        &["ID", "Value", "ListOrder", "IsOpenText", "PriceMarkupType", "PriceMarkup", "xp"];
+
     /// A `SpecOption` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -101,8 +105,7 @@ impl SpecOption {
 
 impl Fields for SpecOption {
     const NAME: &'static str = "SpecOption";
-    const FIELDS: &'static [&'static str] =
-        &["ID", "Value", "ListOrder", "IsOpenText", "PriceMarkupType", "PriceMarkup", "xp"];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

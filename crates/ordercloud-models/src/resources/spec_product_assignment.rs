@@ -30,6 +30,9 @@ pub struct SpecProductAssignment {
 }
 
 impl SpecProductAssignment {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] = &["SpecID", "ProductID", "DefaultValue", "DefaultOptionID"];
+
     /// A `SpecProductAssignment` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -74,7 +77,7 @@ impl SpecProductAssignment {
 
 impl Fields for SpecProductAssignment {
     const NAME: &'static str = "SpecProductAssignment";
-    const FIELDS: &'static [&'static str] = &["SpecID", "ProductID", "DefaultValue", "DefaultOptionID"];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

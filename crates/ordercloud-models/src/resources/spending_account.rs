@@ -37,6 +37,10 @@ pub struct SpendingAccount {
 }
 
 impl SpendingAccount {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] =
+        &["ID", "Name", "Balance", "AllowAsPaymentMethod", "RedemptionCode", "StartDate", "EndDate", "xp"];
+
     /// A `SpendingAccount` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -109,8 +113,7 @@ impl SpendingAccount {
 
 impl Fields for SpendingAccount {
     const NAME: &'static str = "SpendingAccount";
-    const FIELDS: &'static [&'static str] =
-        &["ID", "Name", "Balance", "AllowAsPaymentMethod", "RedemptionCode", "StartDate", "EndDate", "xp"];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

@@ -29,6 +29,9 @@ pub struct SpendingAccountAssignment {
 }
 
 impl SpendingAccountAssignment {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] = &["SpendingAccountID", "UserID", "UserGroupID", "AllowExceed"];
+
     /// A `SpendingAccountAssignment` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -73,7 +76,7 @@ impl SpendingAccountAssignment {
 
 impl Fields for SpendingAccountAssignment {
     const NAME: &'static str = "SpendingAccountAssignment";
-    const FIELDS: &'static [&'static str] = &["SpendingAccountID", "UserID", "UserGroupID", "AllowExceed"];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

@@ -67,6 +67,27 @@ pub struct Subscription {
 }
 
 impl Subscription {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] = &[
+        "ID",
+        "Frequency",
+        "Interval",
+        "NextOrderDate",
+        "LastOrderDate",
+        "NotificationDate",
+        "DateCreated",
+        "EndDate",
+        "Active",
+        "FromCompanyID",
+        "FromUserID",
+        "ToCompanyID",
+        "Payment",
+        "BillingAddressID",
+        "ShippingAddressID",
+        "ProjectedSubtotal",
+        "xp",
+    ];
+
     /// A `Subscription` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -174,25 +195,7 @@ impl Subscription {
 
 impl Fields for Subscription {
     const NAME: &'static str = "Subscription";
-    const FIELDS: &'static [&'static str] = &[
-        "ID",
-        "Frequency",
-        "Interval",
-        "NextOrderDate",
-        "LastOrderDate",
-        "NotificationDate",
-        "DateCreated",
-        "EndDate",
-        "Active",
-        "FromCompanyID",
-        "FromUserID",
-        "ToCompanyID",
-        "Payment",
-        "BillingAddressID",
-        "ShippingAddressID",
-        "ProjectedSubtotal",
-        "xp",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

@@ -42,6 +42,19 @@ pub struct SubscriptionIntegration {
 }
 
 impl SubscriptionIntegration {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] = &[
+        "ApiClientID",
+        "HashKey",
+        "ElevatedRoles",
+        "Active",
+        "NotificationDays",
+        "Url",
+        "xp",
+        "CustomAuthHeaderName",
+        "CustomAuthHeaderValue",
+    ];
+
     /// A `SubscriptionIntegration` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -121,17 +134,7 @@ impl SubscriptionIntegration {
 
 impl Fields for SubscriptionIntegration {
     const NAME: &'static str = "SubscriptionIntegration";
-    const FIELDS: &'static [&'static str] = &[
-        "ApiClientID",
-        "HashKey",
-        "ElevatedRoles",
-        "Active",
-        "NotificationDays",
-        "Url",
-        "xp",
-        "CustomAuthHeaderName",
-        "CustomAuthHeaderValue",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

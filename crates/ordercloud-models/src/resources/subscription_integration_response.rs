@@ -28,6 +28,9 @@ pub struct SubscriptionIntegrationResponse {
 }
 
 impl SubscriptionIntegrationResponse {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] = &["HttpStatusCode", "UnhandledErrorBody", "xp", "Succeeded"];
+
     /// A `SubscriptionIntegrationResponse` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -72,7 +75,7 @@ impl SubscriptionIntegrationResponse {
 
 impl Fields for SubscriptionIntegrationResponse {
     const NAME: &'static str = "SubscriptionIntegrationResponse";
-    const FIELDS: &'static [&'static str] = &["HttpStatusCode", "UnhandledErrorBody", "xp", "Succeeded"];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

@@ -28,6 +28,9 @@ pub struct SubscriptionPayment {
 }
 
 impl SubscriptionPayment {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] = &["Type", "CreditCardID", "SpendingAccountID"];
+
     /// A `SubscriptionPayment` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -65,7 +68,7 @@ impl SubscriptionPayment {
 
 impl Fields for SubscriptionPayment {
     const NAME: &'static str = "SubscriptionPayment";
-    const FIELDS: &'static [&'static str] = &["Type", "CreditCardID", "SpendingAccountID"];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

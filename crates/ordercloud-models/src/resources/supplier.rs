@@ -34,6 +34,10 @@ pub struct Supplier {
 }
 
 impl Supplier {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] =
+        &["ID", "Name", "Active", "DateCreated", "AllBuyersCanOrder", "xp"];
+
     /// A `Supplier` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -85,7 +89,7 @@ impl Supplier {
 
 impl Fields for Supplier {
     const NAME: &'static str = "Supplier";
-    const FIELDS: &'static [&'static str] = &["ID", "Name", "Active", "DateCreated", "AllBuyersCanOrder", "xp"];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

@@ -24,6 +24,9 @@ pub struct SupplierBuyer {
 }
 
 impl SupplierBuyer {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] = &["ID", "Name"];
+
     /// A `SupplierBuyer` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -54,7 +57,7 @@ impl SupplierBuyer {
 
 impl Fields for SupplierBuyer {
     const NAME: &'static str = "SupplierBuyer";
-    const FIELDS: &'static [&'static str] = &["ID", "Name"];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

@@ -22,6 +22,9 @@ pub struct SyncBuyer {
 }
 
 impl SyncBuyer {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] = &["BuyerID"];
+
     /// A `SyncBuyer` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -45,7 +48,7 @@ impl SyncBuyer {
 
 impl Fields for SyncBuyer {
     const NAME: &'static str = "SyncBuyer";
-    const FIELDS: &'static [&'static str] = &["BuyerID"];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

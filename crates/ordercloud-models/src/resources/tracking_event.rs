@@ -34,6 +34,10 @@ pub struct TrackingEvent {
 }
 
 impl TrackingEvent {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] =
+        &["ID", "EventType", "ClientID", "Name", "ConfigData", "DeliveryConfigID"];
+
     /// A `TrackingEvent` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -92,7 +96,7 @@ impl TrackingEvent {
 
 impl Fields for TrackingEvent {
     const NAME: &'static str = "TrackingEvent";
-    const FIELDS: &'static [&'static str] = &["ID", "EventType", "ClientID", "Name", "ConfigData", "DeliveryConfigID"];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

@@ -63,6 +63,27 @@ pub struct User {
 }
 
 impl User {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] = &[
+        "ID",
+        "Username",
+        "Password",
+        "FirstName",
+        "LastName",
+        "Email",
+        "Phone",
+        "TermsAccepted",
+        "Active",
+        "xp",
+        "AvailableRoles",
+        "Locale",
+        "DateCreated",
+        "PasswordLastSetDate",
+        "FailedLoginAttempts",
+        "CompanyID",
+        "LastActive",
+    ];
+
     /// A `User` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -149,25 +170,7 @@ impl User {
 
 impl Fields for User {
     const NAME: &'static str = "User";
-    const FIELDS: &'static [&'static str] = &[
-        "ID",
-        "Username",
-        "Password",
-        "FirstName",
-        "LastName",
-        "Email",
-        "Phone",
-        "TermsAccepted",
-        "Active",
-        "xp",
-        "AvailableRoles",
-        "Locale",
-        "DateCreated",
-        "PasswordLastSetDate",
-        "FailedLoginAttempts",
-        "CompanyID",
-        "LastActive",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

@@ -43,6 +43,21 @@ pub struct Variant {
 }
 
 impl Variant {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] = &[
+        "ID",
+        "Name",
+        "Description",
+        "Active",
+        "ShipWeight",
+        "ShipHeight",
+        "ShipWidth",
+        "ShipLength",
+        "Inventory",
+        "Specs",
+        "xp",
+    ];
+
     /// A `Variant` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -129,19 +144,7 @@ impl Variant {
 
 impl Fields for Variant {
     const NAME: &'static str = "Variant";
-    const FIELDS: &'static [&'static str] = &[
-        "ID",
-        "Name",
-        "Description",
-        "Active",
-        "ShipWeight",
-        "ShipHeight",
-        "ShipWidth",
-        "ShipLength",
-        "Inventory",
-        "Specs",
-        "xp",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

@@ -27,6 +27,9 @@ pub struct VariantInventory {
 }
 
 impl VariantInventory {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] = &["QuantityAvailable", "LastUpdated", "NotificationPoint"];
+
     /// A `VariantInventory` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -57,7 +60,7 @@ impl VariantInventory {
 
 impl Fields for VariantInventory {
     const NAME: &'static str = "VariantInventory";
-    const FIELDS: &'static [&'static str] = &["QuantityAvailable", "LastUpdated", "NotificationPoint"];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

@@ -23,6 +23,9 @@ pub struct VariantOverrides {
 }
 
 impl VariantOverrides {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] = &["Active"];
+
     /// A `VariantOverrides` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -46,7 +49,7 @@ impl VariantOverrides {
 
 impl Fields for VariantOverrides {
     const NAME: &'static str = "VariantOverrides";
-    const FIELDS: &'static [&'static str] = &["Active"];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

@@ -51,6 +51,23 @@ pub struct Webhook {
 }
 
 impl Webhook {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] = &[
+        "ID",
+        "Name",
+        "Description",
+        "Url",
+        "HashKey",
+        "ElevatedRoles",
+        "ConfigData",
+        "BeforeProcessRequest",
+        "ApiClientIDs",
+        "WebhookRoutes",
+        "DeliveryConfigID",
+        "CustomAuthHeaderName",
+        "CustomAuthHeaderValue",
+    ];
+
     /// A `Webhook` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -158,21 +175,7 @@ impl Webhook {
 
 impl Fields for Webhook {
     const NAME: &'static str = "Webhook";
-    const FIELDS: &'static [&'static str] = &[
-        "ID",
-        "Name",
-        "Description",
-        "Url",
-        "HashKey",
-        "ElevatedRoles",
-        "ConfigData",
-        "BeforeProcessRequest",
-        "ApiClientIDs",
-        "WebhookRoutes",
-        "DeliveryConfigID",
-        "CustomAuthHeaderName",
-        "CustomAuthHeaderValue",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {

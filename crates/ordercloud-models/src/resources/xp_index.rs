@@ -29,6 +29,9 @@ pub struct XpIndex {
 }
 
 impl XpIndex {
+    /// The JSON names of its fields, in order: the properties a list of them can be filtered on.
+    pub const FIELD_NAMES: &'static [&'static str] = &["ThingType", "Key"];
+
     /// A `XpIndex` with no field set.
     pub fn new() -> Self {
         Self::default()
@@ -59,7 +62,7 @@ impl XpIndex {
 
 impl Fields for XpIndex {
     const NAME: &'static str = "XpIndex";
-    const FIELDS: &'static [&'static str] = &["ThingType", "Key"];
+    const FIELDS: &'static [&'static str] = Self::FIELD_NAMES;
 
     #[inline(always)]
     fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
