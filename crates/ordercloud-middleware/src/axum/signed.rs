@@ -52,9 +52,9 @@ pub(crate) async fn read_body(headers: &HeaderMap, body: Body, limit: usize) -> 
         return Err(SignedBodyError::TooLarge { limit }.into());
     }
     ::axum::body::to_bytes(body, limit).await.map_err(|error| {
-        let too_large = std::error::Error::source(&error)
-            .is_some_and(|source| source.is::<http_body_util::LengthLimitError>())
-            || error.to_string().contains("length limit");
+        // The limit's error, wherever it stands in the chain of causes.
+        let too_large = std::iter::successors(std::error::Error::source(&error), |source| source.source())
+            .any(|source| source.is::<http_body_util::LengthLimitError>());
         if too_large {
             SignedBodyError::TooLarge { limit }.into()
         } else {
