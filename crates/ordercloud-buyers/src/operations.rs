@@ -18,7 +18,7 @@ pub const BUYERS_LIST: Operation = Operation {
 /// What `Buyers.List` takes: its own query parameters, sorts, searches and the listed model's properties.
 pub const BUYERS_LIST_FIELDS: ListFields = ListFields {
     own_parameters: &[],
-    sortable: &["ID", "Name", "DateCreated"],
+    sortable: crate::buyers::BuyersListSort::ALL,
     searchable: &["Name", "ID"],
     properties: models::Buyer::FIELD_NAMES,
 };
@@ -63,7 +63,7 @@ pub const BUYERS_LIST_BUYER_SELLERS: Operation = Operation {
 /// What `Buyers.ListBuyerSellers` takes: its own query parameters, sorts, searches and the listed model's properties.
 pub const BUYERS_LIST_BUYER_SELLERS_FIELDS: ListFields = ListFields {
     own_parameters: &[],
-    sortable: &["Name", "ID"],
+    sortable: crate::buyers::BuyersListBuyerSellersSort::ALL,
     searchable: &["ID", "Name"],
     properties: models::BuyerSupplier::FIELD_NAMES,
 };
@@ -79,7 +79,7 @@ pub const USERS_LIST: Operation = Operation {
 /// What `Users.List` takes: its own query parameters, sorts, searches and the listed model's properties.
 pub const USERS_LIST_FIELDS: ListFields = ListFields {
     own_parameters: &["userGroupID"],
-    sortable: &["LastName", "FirstName", "Username", "ID", "Email", "DateCreated", "LastActive", "PasswordLastSetDate"],
+    sortable: crate::users::UsersListSort::ALL,
     searchable: &["ID", "Username", "LastName", "FirstName", "Email"],
     properties: models::User::FIELD_NAMES,
 };
@@ -170,7 +170,7 @@ pub const USERS_LIST_ACROSS_BUYERS: Operation = Operation {
 /// What `Users.ListAcrossBuyers` takes: its own query parameters, sorts, searches and the listed model's properties.
 pub const USERS_LIST_ACROSS_BUYERS_FIELDS: ListFields = ListFields {
     own_parameters: &[],
-    sortable: &["LastName", "FirstName", "Username", "ID", "Email", "DateCreated", "LastActive", "PasswordLastSetDate"],
+    sortable: crate::users::UsersListAcrossBuyersSort::ALL,
     searchable: &["ID", "Username", "LastName", "FirstName", "Email"],
     properties: models::User::FIELD_NAMES,
 };
@@ -186,7 +186,7 @@ pub const USER_GROUPS_LIST: Operation = Operation {
 /// What `UserGroups.List` takes: its own query parameters, sorts, searches and the listed model's properties.
 pub const USER_GROUPS_LIST_FIELDS: ListFields = ListFields {
     own_parameters: &[],
-    sortable: &["Name", "ID"],
+    sortable: crate::user_groups::UserGroupsListSort::ALL,
     searchable: &["ID", "Name", "Description"],
     properties: models::UserGroup::FIELD_NAMES,
 };
@@ -278,21 +278,7 @@ pub const ADDRESSES_LIST: Operation = Operation {
 /// What `Addresses.List` takes: its own query parameters, sorts, searches and the listed model's properties.
 pub const ADDRESSES_LIST_FIELDS: ListFields = ListFields {
     own_parameters: &[],
-    sortable: &[
-        "AddressName",
-        "ID",
-        "DateCreated",
-        "CompanyName",
-        "FirstName",
-        "LastName",
-        "Street1",
-        "Street2",
-        "City",
-        "State",
-        "Zip",
-        "Country",
-        "Phone",
-    ],
+    sortable: crate::addresses::AddressesListSort::ALL,
     searchable: &[
         "ID",
         "AddressName",
@@ -393,7 +379,7 @@ pub const COST_CENTERS_LIST: Operation = Operation {
 /// What `CostCenters.List` takes: its own query parameters, sorts, searches and the listed model's properties.
 pub const COST_CENTERS_LIST_FIELDS: ListFields = ListFields {
     own_parameters: &[],
-    sortable: &["Name", "ID"],
+    sortable: crate::cost_centers::CostCentersListSort::ALL,
     searchable: &["ID", "Name", "Description"],
     properties: models::CostCenter::FIELD_NAMES,
 };
@@ -486,7 +472,7 @@ pub const CREDIT_CARDS_LIST: Operation = Operation {
 /// What `CreditCards.List` takes: its own query parameters, sorts, searches and the listed model's properties.
 pub const CREDIT_CARDS_LIST_FIELDS: ListFields = ListFields {
     own_parameters: &[],
-    sortable: &["ID", "CardholderName", "CardType", "ExpirationDate", "DateCreated"],
+    sortable: crate::credit_cards::CreditCardsListSort::ALL,
     searchable: &["ID", "CardholderName", "CardType", "ExpirationDate"],
     properties: models::CreditCard::FIELD_NAMES,
 };
@@ -579,7 +565,7 @@ pub const SPENDING_ACCOUNTS_LIST: Operation = Operation {
 /// What `SpendingAccounts.List` takes: its own query parameters, sorts, searches and the listed model's properties.
 pub const SPENDING_ACCOUNTS_LIST_FIELDS: ListFields = ListFields {
     own_parameters: &[],
-    sortable: &["Name", "ID"],
+    sortable: crate::spending_accounts::SpendingAccountsListSort::ALL,
     searchable: &["ID", "Name"],
     properties: models::SpendingAccount::FIELD_NAMES,
 };
@@ -674,7 +660,7 @@ pub const APPROVAL_RULES_LIST: Operation = Operation {
 /// What `ApprovalRules.List` takes: its own query parameters, sorts, searches and the listed model's properties.
 pub const APPROVAL_RULES_LIST_FIELDS: ListFields = ListFields {
     own_parameters: &[],
-    sortable: &["Name", "ID", "ApprovingGroupID", "RuleExpression"],
+    sortable: crate::approval_rules::ApprovalRulesListSort::ALL,
     searchable: &["ID", "Name", "Description", "RuleExpression"],
     properties: models::ApprovalRule::FIELD_NAMES,
 };
@@ -734,7 +720,7 @@ pub const PRODUCT_COLLECTIONS_LIST: Operation = Operation {
 /// What `ProductCollections.List` takes: its own query parameters, sorts, searches and the listed model's properties.
 pub const PRODUCT_COLLECTIONS_LIST_FIELDS: ListFields = ListFields {
     own_parameters: &[],
-    sortable: &["Name", "ID"],
+    sortable: crate::product_collections::ProductCollectionsListSort::ALL,
     searchable: &["ID", "Name"],
     properties: models::ProductCollection::FIELD_NAMES,
 };

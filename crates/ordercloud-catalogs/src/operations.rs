@@ -18,7 +18,7 @@ pub const CATALOGS_LIST: Operation = Operation {
 /// What `Catalogs.List` takes: its own query parameters, sorts, searches and the listed model's properties.
 pub const CATALOGS_LIST_FIELDS: ListFields = ListFields {
     own_parameters: &[],
-    sortable: &["OwnerID", "Name", "ID"],
+    sortable: crate::catalogs::CatalogsListSort::ALL,
     searchable: &["ID", "Name", "Description"],
     properties: models::Catalog::FIELD_NAMES,
 };
@@ -163,7 +163,7 @@ pub const CATEGORIES_LIST: Operation = Operation {
 /// What `Categories.List` takes: its own query parameters, sorts, searches and the listed model's properties.
 pub const CATEGORIES_LIST_FIELDS: ListFields = ListFields {
     own_parameters: &["depth"],
-    sortable: &["ID", "Name"],
+    sortable: crate::categories::CategoriesListSort::ALL,
     searchable: &["ID", "Name", "Description"],
     properties: models::Category::FIELD_NAMES,
 };
@@ -325,7 +325,7 @@ pub const PRODUCTS_LIST: Operation = Operation {
 /// What `Products.List` takes: its own query parameters, sorts, searches and the listed model's properties.
 pub const PRODUCTS_LIST_FIELDS: ListFields = ListFields {
     own_parameters: &["catalogID", "categoryID", "supplierID", "searchType"],
-    sortable: &["OwnerID", "Name", "ID"],
+    sortable: crate::products::ProductsListSort::ALL,
     searchable: &["ID", "Name", "Description"],
     properties: models::Product::FIELD_NAMES,
 };
@@ -386,7 +386,7 @@ pub const PRODUCTS_LIST_SPECS: Operation = Operation {
 /// What `Products.ListSpecs` takes: its own query parameters, sorts, searches and the listed model's properties.
 pub const PRODUCTS_LIST_SPECS_FIELDS: ListFields = ListFields {
     own_parameters: &[],
-    sortable: &["ListOrder", "Name", "ID"],
+    sortable: crate::products::ProductsListSpecsSort::ALL,
     searchable: &["Name", "ID"],
     properties: models::Spec::FIELD_NAMES,
 };
@@ -402,7 +402,7 @@ pub const PRODUCTS_LIST_SUPPLIERS: Operation = Operation {
 /// What `Products.ListSuppliers` takes: its own query parameters, sorts, searches and the listed model's properties.
 pub const PRODUCTS_LIST_SUPPLIERS_FIELDS: ListFields = ListFields {
     own_parameters: &[],
-    sortable: &["ID", "Name", "DateCreated"],
+    sortable: crate::products::ProductsListSuppliersSort::ALL,
     searchable: &["Name", "ID"],
     properties: models::ProductSupplier::FIELD_NAMES,
 };
@@ -436,7 +436,7 @@ pub const PRODUCTS_LIST_VARIANTS: Operation = Operation {
 /// What `Products.ListVariants` takes: its own query parameters, sorts, searches and the listed model's properties.
 pub const PRODUCTS_LIST_VARIANTS_FIELDS: ListFields = ListFields {
     own_parameters: &[],
-    sortable: &["ID", "Name"],
+    sortable: crate::products::ProductsListVariantsSort::ALL,
     searchable: &["ID", "Name", "Description"],
     properties: models::Variant::FIELD_NAMES,
 };
@@ -510,7 +510,7 @@ pub const PRICE_SCHEDULES_LIST: Operation = Operation {
 /// What `PriceSchedules.List` takes: its own query parameters, sorts, searches and the listed model's properties.
 pub const PRICE_SCHEDULES_LIST_FIELDS: ListFields = ListFields {
     own_parameters: &[],
-    sortable: &["Name", "ID", "OwnerID"],
+    sortable: crate::price_schedules::PriceSchedulesListSort::ALL,
     searchable: &["ID", "Name", "ApplyTax", "Currency"],
     properties: models::PriceSchedule::FIELD_NAMES,
 };
@@ -584,7 +584,7 @@ pub const SPECS_LIST: Operation = Operation {
 /// What `Specs.List` takes: its own query parameters, sorts, searches and the listed model's properties.
 pub const SPECS_LIST_FIELDS: ListFields = ListFields {
     own_parameters: &[],
-    sortable: &["ListOrder", "Name", "ID"],
+    sortable: crate::specs::SpecsListSort::ALL,
     searchable: &["Name", "ID"],
     properties: models::Spec::FIELD_NAMES,
 };
@@ -624,7 +624,7 @@ pub const SPECS_LIST_OPTIONS: Operation = Operation {
 /// What `Specs.ListOptions` takes: its own query parameters, sorts, searches and the listed model's properties.
 pub const SPECS_LIST_OPTIONS_FIELDS: ListFields = ListFields {
     own_parameters: &[],
-    sortable: &["ListOrder", "ID"],
+    sortable: crate::specs::SpecsListOptionsSort::ALL,
     searchable: &["Value", "ID"],
     properties: models::SpecOption::FIELD_NAMES,
 };
@@ -689,7 +689,7 @@ pub const SPECS_LIST_PRODUCT_ASSIGNMENTS: Operation = Operation {
 /// What `Specs.ListProductAssignments` takes: its own query parameters, sorts, searches and the listed model's properties.
 pub const SPECS_LIST_PRODUCT_ASSIGNMENTS_FIELDS: ListFields = ListFields {
     own_parameters: &[],
-    sortable: &["SpecID", "ProductID", "DefaultOptionID", "DefaultValue"],
+    sortable: crate::specs::SpecsListProductAssignmentsSort::ALL,
     searchable: &["SpecID", "ProductID"],
     properties: models::SpecProductAssignment::FIELD_NAMES,
 };
@@ -714,7 +714,7 @@ pub const PRODUCT_FACETS_LIST: Operation = Operation {
 /// What `ProductFacets.List` takes: its own query parameters, sorts, searches and the listed model's properties.
 pub const PRODUCT_FACETS_LIST_FIELDS: ListFields = ListFields {
     own_parameters: &[],
-    sortable: &["ListOrder", "ID", "Name", "XpPath"],
+    sortable: crate::product_facets::ProductFacetsListSort::ALL,
     searchable: &["ID", "Name", "XpPath"],
     properties: models::ProductFacet::FIELD_NAMES,
 };
@@ -770,7 +770,7 @@ pub const INVENTORY_RECORDS_LIST: Operation = Operation {
 /// What `InventoryRecords.List` takes: its own query parameters, sorts, searches and the listed model's properties.
 pub const INVENTORY_RECORDS_LIST_FIELDS: ListFields = ListFields {
     own_parameters: &["includeAddress"],
-    sortable: &["ID", "AddressID"],
+    sortable: crate::inventory_records::InventoryRecordsListSort::ALL,
     searchable: &["ID", "AddressID"],
     properties: models::InventoryRecord::FIELD_NAMES,
 };
@@ -831,7 +831,7 @@ pub const INVENTORY_RECORDS_LIST_VARIANT: Operation = Operation {
 /// What `InventoryRecords.ListVariant` takes: its own query parameters, sorts, searches and the listed model's properties.
 pub const INVENTORY_RECORDS_LIST_VARIANT_FIELDS: ListFields = ListFields {
     own_parameters: &["includeAddress"],
-    sortable: &["ID", "AddressID"],
+    sortable: crate::inventory_records::InventoryRecordsListVariantSort::ALL,
     searchable: &["ID", "AddressID"],
     properties: models::InventoryRecord::FIELD_NAMES,
 };

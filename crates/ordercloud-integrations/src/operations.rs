@@ -18,7 +18,7 @@ pub const MESSAGE_SENDERS_LIST: Operation = Operation {
 /// What `MessageSenders.List` takes: its own query parameters, sorts, searches and the listed model's properties.
 pub const MESSAGE_SENDERS_LIST_FIELDS: ListFields = ListFields {
     own_parameters: &[],
-    sortable: &["ID", "Name"],
+    sortable: crate::message_senders::MessageSendersListSort::ALL,
     searchable: &["ID", "Name"],
     properties: models::MessageSender::FIELD_NAMES,
 };
@@ -109,7 +109,7 @@ pub const MESSAGE_SENDERS_LIST_CC_LISTENER_ASSIGNMENTS: Operation = Operation {
 /// What `MessageSenders.ListCCListenerAssignments` takes: its own query parameters, sorts, searches and the listed model's properties.
 pub const MESSAGE_SENDERS_LIST_CC_LISTENER_ASSIGNMENTS_FIELDS: ListFields = ListFields {
     own_parameters: &[],
-    sortable: &["BuyerID", "UserGroupID", "UserID", "MessageConfigName", "SupplierID"],
+    sortable: crate::message_senders::MessageSendersListCCListenerAssignmentsSort::ALL,
     searchable: &["BuyerID", "UserGroupID", "UserID", "MessageConfigName", "SupplierID"],
     properties: models::MessageCCListenerAssignment::FIELD_NAMES,
 };
@@ -134,7 +134,7 @@ pub const INTEGRATION_EVENTS_LIST: Operation = Operation {
 /// What `IntegrationEvents.List` takes: its own query parameters, sorts, searches and the listed model's properties.
 pub const INTEGRATION_EVENTS_LIST_FIELDS: ListFields = ListFields {
     own_parameters: &[],
-    sortable: &["ID", "EventType", "Name"],
+    sortable: crate::integration_events::IntegrationEventsListSort::ALL,
     searchable: &["ID", "EventType", "Name"],
     properties: models::IntegrationEvent::FIELD_NAMES,
 };
@@ -225,7 +225,7 @@ pub const TRACKING_EVENTS_LIST: Operation =
 /// What `TrackingEvents.List` takes: its own query parameters, sorts, searches and the listed model's properties.
 pub const TRACKING_EVENTS_LIST_FIELDS: ListFields = ListFields {
     own_parameters: &[],
-    sortable: &["ID", "EventType"],
+    sortable: crate::tracking_events::TrackingEventsListSort::ALL,
     searchable: &["ID", "EventType"],
     properties: models::TrackingEvent::FIELD_NAMES,
 };
@@ -271,7 +271,7 @@ pub const DELIVERY_CONFIGURATIONS_LIST: Operation =
 /// What `DeliveryConfigurations.List` takes: its own query parameters, sorts, searches and the listed model's properties.
 pub const DELIVERY_CONFIGURATIONS_LIST_FIELDS: ListFields = ListFields {
     own_parameters: &[],
-    sortable: &["ID", "Name"],
+    sortable: crate::delivery_configurations::DeliveryConfigurationsListSort::ALL,
     searchable: &["ID", "Name"],
     properties: models::DeliveryConfig::FIELD_NAMES,
 };

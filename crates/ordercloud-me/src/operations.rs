@@ -30,21 +30,7 @@ pub const ME_LIST_ADDRESSES: Operation = Operation {
 /// What `Me.ListAddresses` takes: its own query parameters, sorts, searches and the listed model's properties.
 pub const ME_LIST_ADDRESSES_FIELDS: ListFields = ListFields {
     own_parameters: &[],
-    sortable: &[
-        "AddressName",
-        "ID",
-        "DateCreated",
-        "CompanyName",
-        "FirstName",
-        "LastName",
-        "Street1",
-        "Street2",
-        "City",
-        "State",
-        "Zip",
-        "Country",
-        "Phone",
-    ],
+    sortable: crate::me::MeListAddressesSort::ALL,
     searchable: &[
         "ID",
         "AddressName",
@@ -107,7 +93,7 @@ pub const ME_LIST_CATALOGS: Operation =
 /// What `Me.ListCatalogs` takes: its own query parameters, sorts, searches and the listed model's properties.
 pub const ME_LIST_CATALOGS_FIELDS: ListFields = ListFields {
     own_parameters: &["sellerID"],
-    sortable: &["OwnerID", "Name", "ID"],
+    sortable: crate::me::MeListCatalogsSort::ALL,
     searchable: &["ID", "Name", "Description"],
     properties: models::Catalog::FIELD_NAMES,
 };
@@ -127,7 +113,7 @@ pub const ME_LIST_CATEGORIES: Operation =
 /// What `Me.ListCategories` takes: its own query parameters, sorts, searches and the listed model's properties.
 pub const ME_LIST_CATEGORIES_FIELDS: ListFields = ListFields {
     own_parameters: &["depth", "catalogID", "productID"],
-    sortable: &["ID", "Name"],
+    sortable: crate::me::MeListCategoriesSort::ALL,
     searchable: &["ID", "Name", "Description"],
     properties: models::Category::FIELD_NAMES,
 };
@@ -147,7 +133,7 @@ pub const ME_LIST_COST_CENTERS: Operation =
 /// What `Me.ListCostCenters` takes: its own query parameters, sorts, searches and the listed model's properties.
 pub const ME_LIST_COST_CENTERS_FIELDS: ListFields = ListFields {
     own_parameters: &[],
-    sortable: &["Name", "ID"],
+    sortable: crate::me::MeListCostCentersSort::ALL,
     searchable: &["ID", "Name", "Description"],
     properties: models::CostCenter::FIELD_NAMES,
 };
@@ -163,7 +149,7 @@ pub const ME_LIST_CREDIT_CARDS: Operation = Operation {
 /// What `Me.ListCreditCards` takes: its own query parameters, sorts, searches and the listed model's properties.
 pub const ME_LIST_CREDIT_CARDS_FIELDS: ListFields = ListFields {
     own_parameters: &[],
-    sortable: &["ID", "CardholderName", "CardType", "ExpirationDate", "DateCreated"],
+    sortable: crate::me::MeListCreditCardsSort::ALL,
     searchable: &["ID", "CardholderName", "CardType", "ExpirationDate", "Editable"],
     properties: models::BuyerCreditCard::FIELD_NAMES,
 };
@@ -216,28 +202,7 @@ pub const ME_LIST_ORDERS: Operation =
 /// What `Me.ListOrders` takes: its own query parameters, sorts, searches and the listed model's properties.
 pub const ME_LIST_ORDERS_FIELDS: ListFields = ListFields {
     own_parameters: &["from", "to", "searchType"],
-    sortable: &[
-        "DateSubmitted",
-        "DateCreated",
-        "ID",
-        "FromCompanyID",
-        "ToCompanyID",
-        "FromUserID",
-        "Status",
-        "DateApproved",
-        "DateDeclined",
-        "DateCanceled",
-        "DateCompleted",
-        "LastUpdated",
-        "Subtotal",
-        "ShippingCost",
-        "TaxCost",
-        "Gratuity",
-        "Fees",
-        "PromotionDiscount",
-        "Total",
-        "IsSubmitted",
-    ],
+    sortable: crate::me::MeListOrdersSort::ALL,
     searchable: &["ID", "FromCompanyID", "ToCompanyID", "Comments"],
     properties: models::Order::FIELD_NAMES,
 };
@@ -259,28 +224,7 @@ pub const ME_LIST_APPROVABLE_ORDERS: Operation = Operation {
 /// What `Me.ListApprovableOrders` takes: its own query parameters, sorts, searches and the listed model's properties.
 pub const ME_LIST_APPROVABLE_ORDERS_FIELDS: ListFields = ListFields {
     own_parameters: &["from", "to"],
-    sortable: &[
-        "DateSubmitted",
-        "DateCreated",
-        "ID",
-        "FromCompanyID",
-        "ToCompanyID",
-        "FromUserID",
-        "Status",
-        "DateApproved",
-        "DateDeclined",
-        "DateCanceled",
-        "DateCompleted",
-        "LastUpdated",
-        "Subtotal",
-        "ShippingCost",
-        "TaxCost",
-        "Gratuity",
-        "Fees",
-        "PromotionDiscount",
-        "Total",
-        "IsSubmitted",
-    ],
+    sortable: crate::me::MeListApprovableOrdersSort::ALL,
     searchable: &["ID", "FromCompanyID", "ToCompanyID", "Comments"],
     properties: models::Order::FIELD_NAMES,
 };
@@ -292,7 +236,7 @@ pub const ME_LIST_PRODUCTS: Operation =
 /// What `Me.ListProducts` takes: its own query parameters, sorts, searches and the listed model's properties.
 pub const ME_LIST_PRODUCTS_FIELDS: ListFields = ListFields {
     own_parameters: &["catalogID", "categoryID", "depth", "searchType", "sellerID"],
-    sortable: &["OwnerID", "Name", "ID"],
+    sortable: crate::me::MeListProductsSort::ALL,
     searchable: &["ID", "Name", "Description"],
     properties: models::BuyerProduct::FIELD_NAMES,
 };
@@ -316,7 +260,7 @@ pub const ME_LIST_SPECS: Operation = Operation {
 /// What `Me.ListSpecs` takes: its own query parameters, sorts, searches and the listed model's properties.
 pub const ME_LIST_SPECS_FIELDS: ListFields = ListFields {
     own_parameters: &["catalogID"],
-    sortable: &["ListOrder", "Name", "ID"],
+    sortable: crate::me::MeListSpecsSort::ALL,
     searchable: &["Name", "ID"],
     properties: models::Spec::FIELD_NAMES,
 };
@@ -340,7 +284,7 @@ pub const ME_LIST_VARIANTS: Operation = Operation {
 /// What `Me.ListVariants` takes: its own query parameters, sorts, searches and the listed model's properties.
 pub const ME_LIST_VARIANTS_FIELDS: ListFields = ListFields {
     own_parameters: &[],
-    sortable: &["ID", "Name"],
+    sortable: crate::me::MeListVariantsSort::ALL,
     searchable: &["ID", "Name", "Description"],
     properties: models::Variant::FIELD_NAMES,
 };
@@ -360,19 +304,7 @@ pub const ME_LIST_PROMOTIONS: Operation =
 /// What `Me.ListPromotions` takes: its own query parameters, sorts, searches and the listed model's properties.
 pub const ME_LIST_PROMOTIONS_FIELDS: ListFields = ListFields {
     own_parameters: &[],
-    sortable: &[
-        "Name",
-        "ID",
-        "Code",
-        "StartDate",
-        "ExpirationDate",
-        "EligibleExpression",
-        "ValueExpression",
-        "CanCombine",
-        "AutoApply",
-        "Active",
-        "Priority",
-    ],
+    sortable: crate::me::MeListPromotionsSort::ALL,
     searchable: &["ID", "Name", "Code", "Description", "FinePrint", "EligibleExpression", "ValueExpression"],
     properties: models::Promotion::FIELD_NAMES,
 };
@@ -397,7 +329,7 @@ pub const ME_LIST_BUYER_SELLERS: Operation =
 /// What `Me.ListBuyerSellers` takes: its own query parameters, sorts, searches and the listed model's properties.
 pub const ME_LIST_BUYER_SELLERS_FIELDS: ListFields = ListFields {
     own_parameters: &[],
-    sortable: &["Name", "ID"],
+    sortable: crate::me::MeListBuyerSellersSort::ALL,
     searchable: &["ID", "Name"],
     properties: models::BuyerSupplier::FIELD_NAMES,
 };
@@ -409,7 +341,7 @@ pub const ME_LIST_SHIPMENTS: Operation =
 /// What `Me.ListShipments` takes: its own query parameters, sorts, searches and the listed model's properties.
 pub const ME_LIST_SHIPMENTS_FIELDS: ListFields = ListFields {
     own_parameters: &["orderID"],
-    sortable: &["DateShipped", "OwnerID", "ID", "BuyerID", "Shipper", "DateDelivered", "Cost"],
+    sortable: crate::me::MeListShipmentsSort::ALL,
     searchable: &["ID", "BuyerID", "Shipper", "DateShipped", "DateDelivered", "TrackingNumber"],
     properties: models::Shipment::FIELD_NAMES,
 };
@@ -434,7 +366,7 @@ pub const ME_LIST_SHIPMENT_ITEMS: Operation = Operation {
 /// What `Me.ListShipmentItems` takes: its own query parameters, sorts, searches and the listed model's properties.
 pub const ME_LIST_SHIPMENT_ITEMS_FIELDS: ListFields = ListFields {
     own_parameters: &["orderID"],
-    sortable: &["OrderID", "LineItemID"],
+    sortable: crate::me::MeListShipmentItemsSort::ALL,
     searchable: &["ID", "BuyerID", "Shipper", "DateShipped", "DateDelivered", "TrackingNumber"],
     properties: models::ShipmentItem::FIELD_NAMES,
 };
@@ -450,7 +382,7 @@ pub const ME_LIST_SPENDING_ACCOUNTS: Operation = Operation {
 /// What `Me.ListSpendingAccounts` takes: its own query parameters, sorts, searches and the listed model's properties.
 pub const ME_LIST_SPENDING_ACCOUNTS_FIELDS: ListFields = ListFields {
     own_parameters: &[],
-    sortable: &["Name", "ID"],
+    sortable: crate::me::MeListSpendingAccountsSort::ALL,
     searchable: &["ID", "Name"],
     properties: models::SpendingAccount::FIELD_NAMES,
 };
@@ -470,7 +402,7 @@ pub const ME_LIST_USER_GROUPS: Operation =
 /// What `Me.ListUserGroups` takes: its own query parameters, sorts, searches and the listed model's properties.
 pub const ME_LIST_USER_GROUPS_FIELDS: ListFields = ListFields {
     own_parameters: &[],
-    sortable: &["Name", "ID"],
+    sortable: crate::me::MeListUserGroupsSort::ALL,
     searchable: &["ID", "Name", "Description"],
     properties: models::UserGroup::FIELD_NAMES,
 };
@@ -483,7 +415,7 @@ pub const ME_LIST_GROUP_ORDER_INVITATIONS: Operation =
 /// What `Me.ListGroupOrderInvitations` takes: its own query parameters, sorts, searches and the listed model's properties.
 pub const ME_LIST_GROUP_ORDER_INVITATIONS_FIELDS: ListFields = ListFields {
     own_parameters: &[],
-    sortable: &["ID", "Name", "OrderID", "OrderStatus"],
+    sortable: crate::me::MeListGroupOrderInvitationsSort::ALL,
     searchable: &["ID", "Name", "OrderID", "OrderStatus"],
     properties: models::GroupOrderInvitation::FIELD_NAMES,
 };
@@ -531,7 +463,7 @@ pub const ME_LIST_PRODUCT_COLLECTIONS: Operation =
 /// What `Me.ListProductCollections` takes: its own query parameters, sorts, searches and the listed model's properties.
 pub const ME_LIST_PRODUCT_COLLECTIONS_FIELDS: ListFields = ListFields {
     own_parameters: &[],
-    sortable: &["Name", "ID"],
+    sortable: crate::me::MeListProductCollectionsSort::ALL,
     searchable: &["ID", "Name"],
     properties: models::ProductCollection::FIELD_NAMES,
 };
@@ -606,7 +538,7 @@ pub const ME_LIST_PRODUCT_COLLECTION_INVITATIONS: Operation = Operation {
 /// What `Me.ListProductCollectionInvitations` takes: its own query parameters, sorts, searches and the listed model's properties.
 pub const ME_LIST_PRODUCT_COLLECTION_INVITATIONS_FIELDS: ListFields = ListFields {
     own_parameters: &["searchType"],
-    sortable: &["Name", "ID"],
+    sortable: crate::me::MeListProductCollectionInvitationsSort::ALL,
     searchable: &["ID", "Name"],
     properties: models::ProductCollectionInvitation::FIELD_NAMES,
 };
@@ -703,7 +635,7 @@ pub const ME_LIST_PRODUCT_INVENTORY_RECORDS: Operation = Operation {
 /// What `Me.ListProductInventoryRecords` takes: its own query parameters, sorts, searches and the listed model's properties.
 pub const ME_LIST_PRODUCT_INVENTORY_RECORDS_FIELDS: ListFields = ListFields {
     own_parameters: &["includeAddress"],
-    sortable: &["ID", "AddressID"],
+    sortable: crate::me::MeListProductInventoryRecordsSort::ALL,
     searchable: &["ID", "AddressID"],
     properties: models::InventoryRecord::FIELD_NAMES,
 };
@@ -716,7 +648,7 @@ pub const ME_LIST_PRODUCT_SELLERS: Operation =
 /// What `Me.ListProductSellers` takes: its own query parameters, sorts, searches and the listed model's properties.
 pub const ME_LIST_PRODUCT_SELLERS_FIELDS: ListFields = ListFields {
     own_parameters: &[],
-    sortable: &["Name", "ID"],
+    sortable: crate::me::MeListProductSellersSort::ALL,
     searchable: &["ID", "Name"],
     properties: models::ProductSeller::FIELD_NAMES,
 };
@@ -733,7 +665,7 @@ pub const ME_LIST_VARIANT_INVENTORY_RECORDS: Operation = Operation {
 /// What `Me.ListVariantInventoryRecords` takes: its own query parameters, sorts, searches and the listed model's properties.
 pub const ME_LIST_VARIANT_INVENTORY_RECORDS_FIELDS: ListFields = ListFields {
     own_parameters: &["includeAddress"],
-    sortable: &["ID", "AddressID"],
+    sortable: crate::me::MeListVariantInventoryRecordsSort::ALL,
     searchable: &["ID", "AddressID"],
     properties: models::InventoryRecord::FIELD_NAMES,
 };
@@ -749,17 +681,7 @@ pub const ME_LIST_SUBSCRIPTIONS: Operation = Operation {
 /// What `Me.ListSubscriptions` takes: its own query parameters, sorts, searches and the listed model's properties.
 pub const ME_LIST_SUBSCRIPTIONS_FIELDS: ListFields = ListFields {
     own_parameters: &[],
-    sortable: &[
-        "ID",
-        "Interval",
-        "NextOrderDate",
-        "LastOrderDate",
-        "DateCreated",
-        "EndDate",
-        "FromCompanyID",
-        "FromUserID",
-        "ToCompanyID",
-    ],
+    sortable: crate::me::MeListSubscriptionsSort::ALL,
     searchable: &["ID", "FromCompanyID", "ToCompanyID", "Interval"],
     properties: models::Subscription::FIELD_NAMES,
 };
@@ -804,7 +726,7 @@ pub const ME_LIST_SUBSCRIPTION_ITEMS: Operation = Operation {
 /// What `Me.ListSubscriptionItems` takes: its own query parameters, sorts, searches and the listed model's properties.
 pub const ME_LIST_SUBSCRIPTION_ITEMS_FIELDS: ListFields = ListFields {
     own_parameters: &[],
-    sortable: &["DateAdded", "ID", "ProductID"],
+    sortable: crate::me::MeListSubscriptionItemsSort::ALL,
     searchable: &["ID", "ProductID"],
     properties: models::LineItem::FIELD_NAMES,
 };

@@ -18,28 +18,7 @@ pub const ORDERS_LIST: Operation = Operation {
 /// What `Orders.List` takes: its own query parameters, sorts, searches and the listed model's properties.
 pub const ORDERS_LIST_FIELDS: ListFields = ListFields {
     own_parameters: &["buyerID", "supplierID", "from", "to", "searchType"],
-    sortable: &[
-        "DateSubmitted",
-        "DateCreated",
-        "ID",
-        "FromCompanyID",
-        "ToCompanyID",
-        "FromUserID",
-        "Status",
-        "DateApproved",
-        "DateDeclined",
-        "DateCanceled",
-        "DateCompleted",
-        "LastUpdated",
-        "Subtotal",
-        "ShippingCost",
-        "TaxCost",
-        "Gratuity",
-        "Fees",
-        "PromotionDiscount",
-        "Total",
-        "IsSubmitted",
-    ],
+    sortable: crate::orders::OrdersListSort::ALL,
     searchable: &["ID", "FromCompanyID", "ToCompanyID", "Comments"],
     properties: models::Order::FIELD_NAMES,
 };
@@ -95,15 +74,7 @@ pub const ORDERS_LIST_APPROVALS: Operation = Operation {
 /// What `Orders.ListApprovals` takes: its own query parameters, sorts, searches and the listed model's properties.
 pub const ORDERS_LIST_APPROVALS_FIELDS: ListFields = ListFields {
     own_parameters: &[],
-    sortable: &[
-        "DateCreated",
-        "AllowResubmit",
-        "ApprovalRuleID",
-        "ApprovingGroupID",
-        "Status",
-        "DateCompleted",
-        "Approver",
-    ],
+    sortable: crate::orders::OrdersListApprovalsSort::ALL,
     searchable: &["ApprovalRuleID", "ApprovingGroupID", "Approver", "Comments"],
     properties: models::OrderApproval::FIELD_NAMES,
 };
@@ -170,7 +141,7 @@ pub const ORDERS_LIST_ELIGIBLE_APPROVERS: Operation = Operation {
 /// What `Orders.ListEligibleApprovers` takes: its own query parameters, sorts, searches and the listed model's properties.
 pub const ORDERS_LIST_ELIGIBLE_APPROVERS_FIELDS: ListFields = ListFields {
     own_parameters: &[],
-    sortable: &["LastName", "FirstName", "Username", "ID", "Email", "DateCreated", "LastActive", "PasswordLastSetDate"],
+    sortable: crate::orders::OrdersListEligibleApproversSort::ALL,
     searchable: &["ID", "Username", "LastName", "FirstName", "Email"],
     properties: models::User::FIELD_NAMES,
 };
@@ -205,20 +176,7 @@ pub const ORDERS_LIST_PROMOTIONS: Operation = Operation {
 /// What `Orders.ListPromotions` takes: its own query parameters, sorts, searches and the listed model's properties.
 pub const ORDERS_LIST_PROMOTIONS_FIELDS: ListFields = ListFields {
     own_parameters: &[],
-    sortable: &[
-        "Name",
-        "ID",
-        "Code",
-        "DateApplied",
-        "StartDate",
-        "ExpirationDate",
-        "EligibleExpression",
-        "ValueExpression",
-        "CanCombine",
-        "AutoApply",
-        "Active",
-        "Priority",
-    ],
+    sortable: crate::orders::OrdersListPromotionsSort::ALL,
     searchable: &["ID", "Name", "Code", "Description", "FinePrint", "EligibleExpression", "ValueExpression"],
     properties: models::OrderPromotion::FIELD_NAMES,
 };
@@ -261,7 +219,7 @@ pub const ORDERS_LIST_SHIPMENTS: Operation = Operation {
 /// What `Orders.ListShipments` takes: its own query parameters, sorts, searches and the listed model's properties.
 pub const ORDERS_LIST_SHIPMENTS_FIELDS: ListFields = ListFields {
     own_parameters: &[],
-    sortable: &["DateShipped", "OwnerID", "ID", "BuyerID", "Shipper", "DateDelivered", "Cost"],
+    sortable: crate::orders::OrdersListShipmentsSort::ALL,
     searchable: &["ID", "BuyerID", "Shipper", "DateShipped", "DateDelivered", "TrackingNumber"],
     properties: models::Shipment::FIELD_NAMES,
 };
@@ -331,19 +289,7 @@ pub const ORDERS_LIST_ELIGIBLE_PROMOTIONS: Operation = Operation {
 /// What `Orders.ListEligiblePromotions` takes: its own query parameters, sorts, searches and the listed model's properties.
 pub const ORDERS_LIST_ELIGIBLE_PROMOTIONS_FIELDS: ListFields = ListFields {
     own_parameters: &[],
-    sortable: &[
-        "Name",
-        "ID",
-        "Code",
-        "StartDate",
-        "ExpirationDate",
-        "EligibleExpression",
-        "ValueExpression",
-        "CanCombine",
-        "AutoApply",
-        "Active",
-        "Priority",
-    ],
+    sortable: crate::orders::OrdersListEligiblePromotionsSort::ALL,
     searchable: &["ID", "Name", "Code", "Description", "FinePrint", "EligibleExpression", "ValueExpression"],
     properties: models::EligiblePromotion::FIELD_NAMES,
 };
@@ -369,7 +315,7 @@ pub const LINE_ITEMS_LIST_ACROSS_ORDERS: Operation = Operation {
 /// What `LineItems.ListAcrossOrders` takes: its own query parameters, sorts, searches and the listed model's properties.
 pub const LINE_ITEMS_LIST_ACROSS_ORDERS_FIELDS: ListFields = ListFields {
     own_parameters: &["buyerID", "supplierID", "from", "to", "searchType"],
-    sortable: &["DateAdded", "ID", "ProductID"],
+    sortable: crate::line_items::LineItemsListAcrossOrdersSort::ALL,
     searchable: &["ID", "ProductID"],
     properties: models::ExtendedLineItem::FIELD_NAMES,
 };
@@ -385,7 +331,7 @@ pub const LINE_ITEMS_LIST: Operation = Operation {
 /// What `LineItems.List` takes: its own query parameters, sorts, searches and the listed model's properties.
 pub const LINE_ITEMS_LIST_FIELDS: ListFields = ListFields {
     own_parameters: &[],
-    sortable: &["DateAdded", "ID", "ProductID"],
+    sortable: crate::line_items::LineItemsListSort::ALL,
     searchable: &["ID", "ProductID"],
     properties: models::LineItem::FIELD_NAMES,
 };
@@ -462,19 +408,7 @@ pub const PROMOTIONS_LIST: Operation = Operation {
 /// What `Promotions.List` takes: its own query parameters, sorts, searches and the listed model's properties.
 pub const PROMOTIONS_LIST_FIELDS: ListFields = ListFields {
     own_parameters: &[],
-    sortable: &[
-        "Name",
-        "ID",
-        "Code",
-        "StartDate",
-        "ExpirationDate",
-        "EligibleExpression",
-        "ValueExpression",
-        "CanCombine",
-        "AutoApply",
-        "Active",
-        "Priority",
-    ],
+    sortable: crate::promotions::PromotionsListSort::ALL,
     searchable: &["ID", "Name", "Code", "Description", "FinePrint", "EligibleExpression", "ValueExpression"],
     properties: models::Promotion::FIELD_NAMES,
 };
@@ -563,7 +497,7 @@ pub const PAYMENTS_LIST: Operation = Operation {
 /// What `Payments.List` takes: its own query parameters, sorts, searches and the listed model's properties.
 pub const PAYMENTS_LIST_FIELDS: ListFields = ListFields {
     own_parameters: &[],
-    sortable: &["DateCreated", "ID", "Type", "CreditCardID", "SpendingAccountID"],
+    sortable: crate::payments::PaymentsListSort::ALL,
     searchable: &["ID", "Description"],
     properties: models::Payment::FIELD_NAMES,
 };
@@ -630,7 +564,7 @@ pub const SHIPMENTS_LIST: Operation = Operation {
 /// What `Shipments.List` takes: its own query parameters, sorts, searches and the listed model's properties.
 pub const SHIPMENTS_LIST_FIELDS: ListFields = ListFields {
     own_parameters: &["orderID"],
-    sortable: &["DateShipped", "OwnerID", "ID", "BuyerID", "Shipper", "DateDelivered", "Cost"],
+    sortable: crate::shipments::ShipmentsListSort::ALL,
     searchable: &["ID", "BuyerID", "Shipper", "DateShipped", "DateDelivered", "TrackingNumber"],
     properties: models::Shipment::FIELD_NAMES,
 };
@@ -682,7 +616,7 @@ pub const SHIPMENTS_LIST_ITEMS: Operation = Operation {
 /// What `Shipments.ListItems` takes: its own query parameters, sorts, searches and the listed model's properties.
 pub const SHIPMENTS_LIST_ITEMS_FIELDS: ListFields = ListFields {
     own_parameters: &[],
-    sortable: &["OrderID", "LineItemID"],
+    sortable: crate::shipments::ShipmentsListItemsSort::ALL,
     searchable: &[],
     properties: models::ShipmentItem::FIELD_NAMES,
 };
@@ -744,17 +678,7 @@ pub const ORDER_RETURNS_LIST: Operation = Operation {
 /// What `OrderReturns.List` takes: its own query parameters, sorts, searches and the listed model's properties.
 pub const ORDER_RETURNS_LIST_FIELDS: ListFields = ListFields {
     own_parameters: &["approvable"],
-    sortable: &[
-        "DateSubmitted",
-        "DateCreated",
-        "ID",
-        "OrderID",
-        "DateApproved",
-        "DateDeclined",
-        "DateCanceled",
-        "DateCompleted",
-        "LastUpdated",
-    ],
+    sortable: crate::order_returns::OrderReturnsListSort::ALL,
     searchable: &["ID", "OrderID"],
     properties: models::OrderReturn::FIELD_NAMES,
 };
@@ -810,7 +734,7 @@ pub const ORDER_RETURNS_LIST_APPROVALS: Operation = Operation {
 /// What `OrderReturns.ListApprovals` takes: its own query parameters, sorts, searches and the listed model's properties.
 pub const ORDER_RETURNS_LIST_APPROVALS_FIELDS: ListFields = ListFields {
     own_parameters: &[],
-    sortable: &["DateCreated", "ApprovalRuleID", "ApprovingGroupID", "Status", "DateCompleted", "Approver"],
+    sortable: crate::order_returns::OrderReturnsListApprovalsSort::ALL,
     searchable: &["ApprovalRuleID", "ApprovingGroupID", "Approver", "Comments"],
     properties: models::OrderReturnApproval::FIELD_NAMES,
 };
@@ -861,7 +785,7 @@ pub const ORDER_RETURNS_LIST_ELIGIBLE_APPROVERS: Operation = Operation {
 /// What `OrderReturns.ListEligibleApprovers` takes: its own query parameters, sorts, searches and the listed model's properties.
 pub const ORDER_RETURNS_LIST_ELIGIBLE_APPROVERS_FIELDS: ListFields = ListFields {
     own_parameters: &[],
-    sortable: &["LastName", "FirstName", "Username", "ID", "Email", "DateCreated", "LastActive", "PasswordLastSetDate"],
+    sortable: crate::order_returns::OrderReturnsListEligibleApproversSort::ALL,
     searchable: &["ID", "Username", "LastName", "FirstName", "Email"],
     properties: models::User::FIELD_NAMES,
 };
@@ -894,7 +818,7 @@ pub const SELLER_APPROVAL_RULES_LIST: Operation = Operation {
 /// What `SellerApprovalRules.List` takes: its own query parameters, sorts, searches and the listed model's properties.
 pub const SELLER_APPROVAL_RULES_LIST_FIELDS: ListFields = ListFields {
     own_parameters: &[],
-    sortable: &["Name", "ID", "ApprovingGroupID", "RuleExpression"],
+    sortable: crate::seller_approval_rules::SellerApprovalRulesListSort::ALL,
     searchable: &["ID", "Name", "Description", "RuleExpression"],
     properties: models::SellerApprovalRule::FIELD_NAMES,
 };
@@ -1004,19 +928,7 @@ pub const CART_LIST_ELIGIBLE_PROMOTIONS: Operation =
 /// What `Cart.ListEligiblePromotions` takes: its own query parameters, sorts, searches and the listed model's properties.
 pub const CART_LIST_ELIGIBLE_PROMOTIONS_FIELDS: ListFields = ListFields {
     own_parameters: &[],
-    sortable: &[
-        "Name",
-        "ID",
-        "Code",
-        "StartDate",
-        "ExpirationDate",
-        "EligibleExpression",
-        "ValueExpression",
-        "CanCombine",
-        "AutoApply",
-        "Active",
-        "Priority",
-    ],
+    sortable: crate::cart::CartListEligiblePromotionsSort::ALL,
     searchable: &["ID", "Name", "Code", "Description", "FinePrint", "EligibleExpression", "ValueExpression"],
     properties: models::EligiblePromotion::FIELD_NAMES,
 };
@@ -1036,7 +948,7 @@ pub const CART_LIST_LINE_ITEMS: Operation =
 /// What `Cart.ListLineItems` takes: its own query parameters, sorts, searches and the listed model's properties.
 pub const CART_LIST_LINE_ITEMS_FIELDS: ListFields = ListFields {
     own_parameters: &[],
-    sortable: &["DateAdded", "ID", "ProductID"],
+    sortable: crate::cart::CartListLineItemsSort::ALL,
     searchable: &["ID", "ProductID"],
     properties: models::LineItem::FIELD_NAMES,
 };
@@ -1068,7 +980,7 @@ pub const CART_LIST_PAYMENTS: Operation =
 /// What `Cart.ListPayments` takes: its own query parameters, sorts, searches and the listed model's properties.
 pub const CART_LIST_PAYMENTS_FIELDS: ListFields = ListFields {
     own_parameters: &[],
-    sortable: &["DateCreated", "ID", "Type", "CreditCardID", "SpendingAccountID"],
+    sortable: crate::cart::CartListPaymentsSort::ALL,
     searchable: &["ID", "Description"],
     properties: models::Payment::FIELD_NAMES,
 };
@@ -1122,20 +1034,7 @@ pub const CART_LIST_PROMOTIONS: Operation =
 /// What `Cart.ListPromotions` takes: its own query parameters, sorts, searches and the listed model's properties.
 pub const CART_LIST_PROMOTIONS_FIELDS: ListFields = ListFields {
     own_parameters: &[],
-    sortable: &[
-        "Name",
-        "ID",
-        "Code",
-        "DateApplied",
-        "StartDate",
-        "ExpirationDate",
-        "EligibleExpression",
-        "ValueExpression",
-        "CanCombine",
-        "AutoApply",
-        "Active",
-        "Priority",
-    ],
+    sortable: crate::cart::CartListPromotionsSort::ALL,
     searchable: &["ID", "Name", "Code", "Description", "FinePrint", "EligibleExpression", "ValueExpression"],
     properties: models::OrderPromotion::FIELD_NAMES,
 };
@@ -1240,7 +1139,7 @@ pub const SUBSCRIPTION_ITEMS_LIST: Operation = Operation {
 /// What `SubscriptionItems.List` takes: its own query parameters, sorts, searches and the listed model's properties.
 pub const SUBSCRIPTION_ITEMS_LIST_FIELDS: ListFields = ListFields {
     own_parameters: &[],
-    sortable: &["DateAdded", "ID", "ProductID"],
+    sortable: crate::subscription_items::SubscriptionItemsListSort::ALL,
     searchable: &["ID", "ProductID"],
     properties: models::LineItem::FIELD_NAMES,
 };
@@ -1296,17 +1195,7 @@ pub const SUBSCRIPTIONS_LIST: Operation =
 /// What `Subscriptions.List` takes: its own query parameters, sorts, searches and the listed model's properties.
 pub const SUBSCRIPTIONS_LIST_FIELDS: ListFields = ListFields {
     own_parameters: &[],
-    sortable: &[
-        "ID",
-        "Interval",
-        "NextOrderDate",
-        "LastOrderDate",
-        "DateCreated",
-        "EndDate",
-        "FromCompanyID",
-        "FromUserID",
-        "ToCompanyID",
-    ],
+    sortable: crate::subscriptions::SubscriptionsListSort::ALL,
     searchable: &["ID", "FromCompanyID", "ToCompanyID", "Interval"],
     properties: models::Subscription::FIELD_NAMES,
 };

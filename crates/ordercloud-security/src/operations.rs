@@ -18,7 +18,7 @@ pub const SECURITY_PROFILES_LIST: Operation = Operation {
 /// What `SecurityProfiles.List` takes: its own query parameters, sorts, searches and the listed model's properties.
 pub const SECURITY_PROFILES_LIST_FIELDS: ListFields = ListFields {
     own_parameters: &[],
-    sortable: &["ID", "Name"],
+    sortable: crate::security_profiles::SecurityProfilesListSort::ALL,
     searchable: &["ID", "Name"],
     properties: models::SecurityProfile::FIELD_NAMES,
 };
@@ -111,17 +111,7 @@ pub const IMPERSONATION_CONFIGS_LIST: Operation = Operation {
 /// What `ImpersonationConfigs.List` takes: its own query parameters, sorts, searches and the listed model's properties.
 pub const IMPERSONATION_CONFIGS_LIST_FIELDS: ListFields = ListFields {
     own_parameters: &[],
-    sortable: &[
-        "ImpersonationBuyerID",
-        "ImpersonationGroupID",
-        "ImpersonationUserID",
-        "BuyerID",
-        "GroupID",
-        "UserID",
-        "SecurityProfileID",
-        "ClientID",
-        "ID",
-    ],
+    sortable: crate::impersonation_configs::ImpersonationConfigsListSort::ALL,
     searchable: &[
         "ImpersonationBuyerID",
         "ImpersonationGroupID",
@@ -195,7 +185,7 @@ pub const OPEN_ID_CONNECTS_LIST: Operation = Operation {
 /// What `OpenIdConnects.List` takes: its own query parameters, sorts, searches and the listed model's properties.
 pub const OPEN_ID_CONNECTS_LIST_FIELDS: ListFields = ListFields {
     own_parameters: &[],
-    sortable: &["ID"],
+    sortable: crate::open_id_connects::OpenIdConnectsListSort::ALL,
     searchable: &["ID"],
     properties: models::OpenIdConnect::FIELD_NAMES,
 };
@@ -252,7 +242,7 @@ pub const API_CLIENTS_LIST: Operation = Operation {
 /// What `ApiClients.List` takes: its own query parameters, sorts, searches and the listed model's properties.
 pub const API_CLIENTS_LIST_FIELDS: ListFields = ListFields {
     own_parameters: &[],
-    sortable: &["ID", "AppName", "DefaultContextUserName"],
+    sortable: crate::api_clients::ApiClientsListSort::ALL,
     searchable: &["ID", "AppName", "DefaultContextUserName"],
     properties: models::ApiClient::FIELD_NAMES,
 };
@@ -347,7 +337,7 @@ pub const API_CLIENTS_LIST_SECRETS: Operation =
 /// What `ApiClients.ListSecrets` takes: its own query parameters, sorts, searches and the listed model's properties.
 pub const API_CLIENTS_LIST_SECRETS_FIELDS: ListFields = ListFields {
     own_parameters: &[],
-    sortable: &["ID"],
+    sortable: crate::api_clients::ApiClientsListSecretsSort::ALL,
     searchable: &["ID"],
     properties: models::ApiClientSecret::FIELD_NAMES,
 };

@@ -18,7 +18,7 @@ pub const ADMIN_USERS_LIST: Operation = Operation {
 /// What `AdminUsers.List` takes: its own query parameters, sorts, searches and the listed model's properties.
 pub const ADMIN_USERS_LIST_FIELDS: ListFields = ListFields {
     own_parameters: &[],
-    sortable: &["LastName", "FirstName", "Username", "ID", "Email", "DateCreated", "LastActive", "PasswordLastSetDate"],
+    sortable: crate::admin_users::AdminUsersListSort::ALL,
     searchable: &["ID", "Username", "LastName", "FirstName", "Email"],
     properties: models::User::FIELD_NAMES,
 };
@@ -83,7 +83,7 @@ pub const ADMIN_USER_GROUPS_LIST: Operation = Operation {
 /// What `AdminUserGroups.List` takes: its own query parameters, sorts, searches and the listed model's properties.
 pub const ADMIN_USER_GROUPS_LIST_FIELDS: ListFields = ListFields {
     own_parameters: &[],
-    sortable: &["Name", "ID"],
+    sortable: crate::admin_user_groups::AdminUserGroupsListSort::ALL,
     searchable: &["ID", "Name", "Description"],
     properties: models::UserGroup::FIELD_NAMES,
 };
@@ -174,21 +174,7 @@ pub const ADMIN_ADDRESSES_LIST: Operation = Operation {
 /// What `AdminAddresses.List` takes: its own query parameters, sorts, searches and the listed model's properties.
 pub const ADMIN_ADDRESSES_LIST_FIELDS: ListFields = ListFields {
     own_parameters: &[],
-    sortable: &[
-        "AddressName",
-        "ID",
-        "DateCreated",
-        "CompanyName",
-        "FirstName",
-        "LastName",
-        "Street1",
-        "Street2",
-        "City",
-        "State",
-        "Zip",
-        "Country",
-        "Phone",
-    ],
+    sortable: crate::admin_addresses::AdminAddressesListSort::ALL,
     searchable: &[
         "ID",
         "AddressName",
@@ -255,7 +241,7 @@ pub const INCREMENTORS_LIST: Operation = Operation {
 /// What `Incrementors.List` takes: its own query parameters, sorts, searches and the listed model's properties.
 pub const INCREMENTORS_LIST_FIELDS: ListFields = ListFields {
     own_parameters: &[],
-    sortable: &["ID", "Name"],
+    sortable: crate::incrementors::IncrementorsListSort::ALL,
     searchable: &["ID", "Name"],
     properties: models::Incrementor::FIELD_NAMES,
 };
@@ -311,7 +297,7 @@ pub const LOCALES_LIST: Operation = Operation {
 /// What `Locales.List` takes: its own query parameters, sorts, searches and the listed model's properties.
 pub const LOCALES_LIST_FIELDS: ListFields = ListFields {
     own_parameters: &[],
-    sortable: &["ID"],
+    sortable: crate::locales::LocalesListSort::ALL,
     searchable: &["ID", "Currency"],
     properties: models::Locale::FIELD_NAMES,
 };
@@ -391,7 +377,7 @@ pub const WEBHOOKS_LIST: Operation = Operation {
 /// What `Webhooks.List` takes: its own query parameters, sorts, searches and the listed model's properties.
 pub const WEBHOOKS_LIST_FIELDS: ListFields = ListFields {
     own_parameters: &[],
-    sortable: &["Name", "ID"],
+    sortable: crate::webhooks::WebhooksListSort::ALL,
     searchable: &["ID", "Name", "Description", "Url"],
     properties: models::Webhook::FIELD_NAMES,
 };
@@ -439,7 +425,7 @@ pub const XP_INDICES_LIST: Operation =
 /// What `XpIndices.List` takes: its own query parameters, sorts, searches and the listed model's properties.
 pub const XP_INDICES_LIST_FIELDS: ListFields = ListFields {
     own_parameters: &[],
-    sortable: &["ThingType", "Key"],
+    sortable: crate::xp_indices::XpIndicesListSort::ALL,
     searchable: &["ThingType", "Key"],
     properties: models::XpIndex::FIELD_NAMES,
 };

@@ -18,7 +18,7 @@ pub const SUPPLIERS_LIST: Operation = Operation {
 /// What `Suppliers.List` takes: its own query parameters, sorts, searches and the listed model's properties.
 pub const SUPPLIERS_LIST_FIELDS: ListFields = ListFields {
     own_parameters: &[],
-    sortable: &["ID", "Name", "DateCreated"],
+    sortable: crate::suppliers::SuppliersListSort::ALL,
     searchable: &["Name", "ID"],
     properties: models::Supplier::FIELD_NAMES,
 };
@@ -70,7 +70,7 @@ pub const SUPPLIERS_LIST_BUYERS: Operation = Operation {
 /// What `Suppliers.ListBuyers` takes: its own query parameters, sorts, searches and the listed model's properties.
 pub const SUPPLIERS_LIST_BUYERS_FIELDS: ListFields = ListFields {
     own_parameters: &[],
-    sortable: &["Name", "ID"],
+    sortable: crate::suppliers::SuppliersListBuyersSort::ALL,
     searchable: &["ID", "Name"],
     properties: models::SupplierBuyer::FIELD_NAMES,
 };
@@ -103,7 +103,7 @@ pub const SUPPLIER_USERS_LIST: Operation = Operation {
 /// What `SupplierUsers.List` takes: its own query parameters, sorts, searches and the listed model's properties.
 pub const SUPPLIER_USERS_LIST_FIELDS: ListFields = ListFields {
     own_parameters: &["userGroupID"],
-    sortable: &["LastName", "FirstName", "Username", "ID", "Email", "DateCreated", "LastActive", "PasswordLastSetDate"],
+    sortable: crate::supplier_users::SupplierUsersListSort::ALL,
     searchable: &["ID", "Username", "LastName", "FirstName", "Email"],
     properties: models::User::FIELD_NAMES,
 };
@@ -178,7 +178,7 @@ pub const SUPPLIER_USER_GROUPS_LIST: Operation = Operation {
 /// What `SupplierUserGroups.List` takes: its own query parameters, sorts, searches and the listed model's properties.
 pub const SUPPLIER_USER_GROUPS_LIST_FIELDS: ListFields = ListFields {
     own_parameters: &[],
-    sortable: &["Name", "ID"],
+    sortable: crate::supplier_user_groups::SupplierUserGroupsListSort::ALL,
     searchable: &["ID", "Name", "Description"],
     properties: models::UserGroup::FIELD_NAMES,
 };
@@ -273,21 +273,7 @@ pub const SUPPLIER_ADDRESSES_LIST: Operation = Operation {
 /// What `SupplierAddresses.List` takes: its own query parameters, sorts, searches and the listed model's properties.
 pub const SUPPLIER_ADDRESSES_LIST_FIELDS: ListFields = ListFields {
     own_parameters: &[],
-    sortable: &[
-        "AddressName",
-        "ID",
-        "DateCreated",
-        "CompanyName",
-        "FirstName",
-        "LastName",
-        "Street1",
-        "Street2",
-        "City",
-        "State",
-        "Zip",
-        "Country",
-        "Phone",
-    ],
+    sortable: crate::supplier_addresses::SupplierAddressesListSort::ALL,
     searchable: &[
         "ID",
         "AddressName",

@@ -254,8 +254,9 @@ fn required_by_country<'a>(spec: &'a Spec, body: &Body) -> impl Iterator<Item = 
     properties.iter().filter(|property| !property.required_for_countries.is_empty())
 }
 
-/// What a list operation takes, as the `ListFields` its options are checked against.
-fn list_fields(spec: &Spec, op: &Op, item: &str) -> String {
+/// What a list operation takes, as the `ListFields` its options are checked against. What it
+/// sorts by is its sort enum's `ALL`, so the names are written once.
+fn list_fields(spec: &Spec, resource: &Resource, op: &Op, item: &str) -> String {
     let quoted =
         |names: &mut dyn Iterator<Item = &str>| names.map(|name| format!("\"{name}\"")).collect::<Vec<_>>().join(", ");
     let own = quoted(&mut op.required_query.iter().chain(&op.optional_query).map(|param| param.name.as_str()));
@@ -264,9 +265,13 @@ fn list_fields(spec: &Spec, op: &Op, item: &str) -> String {
         Some(_) => format!("models::{item}::FIELD_NAMES"),
         None => "&[]".to_owned(),
     };
+    let sortable = if sortable(op).is_empty() {
+        "&[]".to_owned()
+    } else {
+        format!("crate::{}::{}::ALL", resource.module, sort_type(resource, op))
+    };
     format!(
-        "ListFields {{ own_parameters: &[{own}], sortable: &[{}], searchable: &[{}], properties: {properties} }}",
-        quoted(&mut sortable(op).into_iter()),
+        "ListFields {{ own_parameters: &[{own}], sortable: {sortable}, searchable: &[{}], properties: {properties} }}",
         quoted(&mut op.search_on.iter().map(String::as_str)),
     )
 }
@@ -491,7 +496,7 @@ fn operations(spec: &Spec, section: &Section) -> String {
                     "\n/// What `{}` takes: its own query parameters, sorts, searches and the listed model's properties.\npub const {}_FIELDS: ListFields = {};",
                     op.id,
                     constant(op),
-                    list_fields(spec, op, item)
+                    list_fields(spec, resource, op, item)
                 )
                 .ok();
             }
