@@ -33,18 +33,12 @@ impl Recording {
     fn read() -> Self {
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../spec/today/recorded.json");
         let recording: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-        let sent = recording["operations"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|entry| (entry["id"].as_str().unwrap().to_owned(), entry["sent"].clone()))
-            .collect();
-        let args = recording["operations"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|entry| (entry["id"].as_str().unwrap().to_owned(), entry["args"].clone()))
-            .collect();
+        let (mut sent, mut args) = (BTreeMap::new(), BTreeMap::new());
+        for entry in recording["operations"].as_array().unwrap() {
+            let id = entry["id"].as_str().unwrap();
+            sent.insert(id.to_owned(), entry["sent"].clone());
+            args.insert(id.to_owned(), entry["args"].clone());
+        }
         Self { sent, args, checked: 0, differences: Vec::new(), seen: 0 }
     }
 
