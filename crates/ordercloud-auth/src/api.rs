@@ -5,8 +5,9 @@ use ordercloud_transport::{Error, Operation, Secret, api_handle};
 use crate::grant::TokenRequest;
 use crate::token::AccessToken;
 
-/// The token endpoint: `POST /oauth/token`, at the host's root (outside `/v1`, so its path
-/// starts with `/..`), anonymous. OrderCloud's API description does not list it.
+/// The token endpoint: `POST /oauth/token`, at the host's root (outside `/v1`, as every
+/// `/oauth/` path: [`Operation::is_versioned`]), anonymous. OrderCloud's API description does
+/// not list it.
 pub const TOKEN: Operation = Operation { id: "Auth.Token", method: "POST", path: "/oauth/token", roles: &[] };
 
 /// Every operation of this crate.
