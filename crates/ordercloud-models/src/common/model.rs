@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use super::other_fields::OtherFields;
 use super::patch::Patch;
 use super::raw_text::CaptureRaw;
-use super::request_body::in_request_body;
+use super::request_body::skip_read_only;
 
 /// A generated model: its own fields, and the others.
 pub(crate) trait Fields: Default {
@@ -86,7 +86,7 @@ pub(crate) fn read_only<M: SerializeMap, V: Serialize>(
     name: &str,
     value: &Option<V>,
 ) -> Result<(), M::Error> {
-    if value.is_none() || in_request_body() { Ok(()) } else { map.serialize_entry(name, value) }
+    if skip_read_only(value) { Ok(()) } else { map.serialize_entry(name, value) }
 }
 
 /// Reads the value of a field into `slot`.
