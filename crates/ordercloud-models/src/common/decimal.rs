@@ -686,7 +686,7 @@ impl<'de> Deserialize<'de> for Decimal {
     /// A JSON number, digit for digit; text, `true` or an object is an error.
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let text = CaptureRaw.deserialize(deserializer)?;
-        Self::parse(text.as_str()).map_err(|error| {
+        Self::parse(&text).map_err(|error| {
             serde::de::Error::custom(format_args!("{error}: expected a JSON number with at most 38 digits"))
         })
     }

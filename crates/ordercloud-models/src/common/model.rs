@@ -7,6 +7,7 @@
 //! the fields it does not know, which a derive would skip; `#[serde(flatten)]` into a map
 //! costs about twice that, and cannot keep a value's text.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::marker::PhantomData;
 
@@ -109,34 +110,20 @@ impl<'de, T: Fields> Visitor<'de> for ModelVisitor<T> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
         let mut model = T::default();
         while let Some(name) = map.next_key_seed(NameSeed)? {
-            if !model.read_field(name.as_str(), &mut map)? {
+            if !model.read_field(&name, &mut map)? {
                 let json = map.next_value_seed(CaptureRaw)?;
-                model.others_mut().push(name.as_str(), json.as_str());
+                model.others_mut().push(&name, &json);
             }
         }
         Ok(model)
     }
 }
 
-/// A field's name: borrowed from the input where it can be.
-enum Name<'de> {
-    Borrowed(&'de str),
-    Owned(String),
-}
-
-impl Name<'_> {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Borrowed(name) => name,
-            Self::Owned(name) => name,
-        }
-    }
-}
-
+/// Reads a field's name: borrowed from the input where it can be, else owned.
 struct NameSeed;
 
 impl<'de> DeserializeSeed<'de> for NameSeed {
-    type Value = Name<'de>;
+    type Value = Cow<'de, str>;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
         deserializer.deserialize_str(self)
@@ -144,7 +131,7 @@ impl<'de> DeserializeSeed<'de> for NameSeed {
 }
 
 impl<'de> Visitor<'de> for NameSeed {
-    type Value = Name<'de>;
+    type Value = Cow<'de, str>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a field name")
@@ -152,15 +139,15 @@ impl<'de> Visitor<'de> for NameSeed {
 
     #[inline]
     fn visit_borrowed_str<E: de::Error>(self, name: &'de str) -> Result<Self::Value, E> {
-        Ok(Name::Borrowed(name))
+        Ok(Cow::Borrowed(name))
     }
 
     fn visit_str<E: de::Error>(self, name: &str) -> Result<Self::Value, E> {
-        Ok(Name::Owned(name.to_owned()))
+        Ok(Cow::Owned(name.to_owned()))
     }
 
     fn visit_string<E: de::Error>(self, name: String) -> Result<Self::Value, E> {
-        Ok(Name::Owned(name))
+        Ok(Cow::Owned(name))
     }
 }
 

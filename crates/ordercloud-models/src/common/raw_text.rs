@@ -10,6 +10,7 @@
 //! written as JSON text, which is what such formats can carry. The tests pin the protocol
 //! for every `serde_json` input.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
@@ -18,26 +19,12 @@ use serde::ser::{SerializeStruct, Serializer};
 /// The name `serde_json` gives raw values, on both sides.
 const RAW_VALUE: &str = "$serde_json::private::RawValue";
 
-/// JSON text received: borrowed from the input where it could be, else owned.
-pub(crate) enum RawText<'de> {
-    Borrowed(&'de str),
-    Owned(String),
-}
-
-impl RawText<'_> {
-    pub(crate) fn as_str(&self) -> &str {
-        match self {
-            Self::Borrowed(text) => text,
-            Self::Owned(text) => text,
-        }
-    }
-}
-
-/// Reads the next value of a deserializer as its JSON text.
+/// Reads the next value of a deserializer as its JSON text: borrowed from the input where it
+/// can be, else owned.
 pub(crate) struct CaptureRaw;
 
 impl<'de> DeserializeSeed<'de> for CaptureRaw {
-    type Value = RawText<'de>;
+    type Value = Cow<'de, str>;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
         deserializer.deserialize_newtype_struct(RAW_VALUE, RawVisitor)
@@ -47,7 +34,7 @@ impl<'de> DeserializeSeed<'de> for CaptureRaw {
 struct RawVisitor;
 
 impl<'de> Visitor<'de> for RawVisitor {
-    type Value = RawText<'de>;
+    type Value = Cow<'de, str>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("any JSON value")
@@ -67,7 +54,7 @@ impl<'de> Visitor<'de> for RawVisitor {
     /// digits an `f64` keeps.
     fn visit_newtype_struct<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
         let value: serde_json::Value = serde::Deserialize::deserialize(deserializer)?;
-        Ok(RawText::Owned(value.to_string()))
+        Ok(Cow::Owned(value.to_string()))
     }
 }
 
@@ -98,7 +85,7 @@ impl Visitor<'_> for ProtocolKey {
 struct TextSeed;
 
 impl<'de> DeserializeSeed<'de> for TextSeed {
-    type Value = RawText<'de>;
+    type Value = Cow<'de, str>;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
         deserializer.deserialize_str(self)
@@ -106,22 +93,22 @@ impl<'de> DeserializeSeed<'de> for TextSeed {
 }
 
 impl<'de> Visitor<'de> for TextSeed {
-    type Value = RawText<'de>;
+    type Value = Cow<'de, str>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("raw JSON text")
     }
 
     fn visit_borrowed_str<E: de::Error>(self, text: &'de str) -> Result<Self::Value, E> {
-        Ok(RawText::Borrowed(text))
+        Ok(Cow::Borrowed(text))
     }
 
     fn visit_str<E: de::Error>(self, text: &str) -> Result<Self::Value, E> {
-        Ok(RawText::Owned(text.to_owned()))
+        Ok(Cow::Owned(text.to_owned()))
     }
 
     fn visit_string<E: de::Error>(self, text: String) -> Result<Self::Value, E> {
-        Ok(RawText::Owned(text))
+        Ok(Cow::Owned(text))
     }
 }
 
@@ -144,7 +131,7 @@ mod tests {
 
     impl<'de> Deserialize<'de> for Kept {
         fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-            CaptureRaw.deserialize(deserializer).map(|text| Kept(text.as_str().to_owned()))
+            CaptureRaw.deserialize(deserializer).map(|text| Kept(text.into_owned()))
         }
     }
 
@@ -159,7 +146,7 @@ mod tests {
 
     impl<'de> Deserialize<'de> for Borrowed {
         fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-            CaptureRaw.deserialize(deserializer).map(|text| Borrowed(matches!(text, RawText::Borrowed(_))))
+            CaptureRaw.deserialize(deserializer).map(|text| Borrowed(matches!(text, Cow::Borrowed(_))))
         }
     }
 
