@@ -7,17 +7,16 @@
 //! the fields it does not know, which a derive would skip; `#[serde(flatten)]` into a map
 //! costs about twice that, and cannot keep a value's text.
 
-use std::borrow::Cow;
 use std::fmt;
 use std::marker::PhantomData;
 
-use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
+use serde::de::{Deserializer, MapAccess, Visitor};
 use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 
 use super::other_fields::OtherFields;
 use super::patch::Patch;
-use super::raw_text::CaptureRaw;
+use super::raw_text::{CaptureRaw, StrSeed};
 use super::request_body::skip_read_only;
 
 /// A generated model: its own fields, and the others.
@@ -109,45 +108,13 @@ impl<'de, T: Fields> Visitor<'de> for ModelVisitor<T> {
     #[inline]
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
         let mut model = T::default();
-        while let Some(name) = map.next_key_seed(NameSeed)? {
+        while let Some(name) = map.next_key_seed(StrSeed)? {
             if !model.read_field(&name, &mut map)? {
                 let json = map.next_value_seed(CaptureRaw)?;
                 model.others_mut().push(&name, &json);
             }
         }
         Ok(model)
-    }
-}
-
-/// Reads a field's name: borrowed from the input where it can be, else owned.
-struct NameSeed;
-
-impl<'de> DeserializeSeed<'de> for NameSeed {
-    type Value = Cow<'de, str>;
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-        deserializer.deserialize_str(self)
-    }
-}
-
-impl<'de> Visitor<'de> for NameSeed {
-    type Value = Cow<'de, str>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a field name")
-    }
-
-    #[inline]
-    fn visit_borrowed_str<E: de::Error>(self, name: &'de str) -> Result<Self::Value, E> {
-        Ok(Cow::Borrowed(name))
-    }
-
-    fn visit_str<E: de::Error>(self, name: &str) -> Result<Self::Value, E> {
-        Ok(Cow::Owned(name.to_owned()))
-    }
-
-    fn visit_string<E: de::Error>(self, name: String) -> Result<Self::Value, E> {
-        Ok(Cow::Owned(name))
     }
 }
 

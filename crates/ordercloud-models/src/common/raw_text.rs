@@ -45,7 +45,7 @@ impl<'de> Visitor<'de> for RawVisitor {
         if map.next_key_seed(ProtocolKey)?.is_none() {
             return Err(de::Error::invalid_type(de::Unexpected::Map, &self));
         }
-        map.next_value_seed(TextSeed)
+        map.next_value_seed(StrSeed)
     }
 
     /// Another format: the value itself, written as JSON. What [`serialize_raw`] wrote in
@@ -81,10 +81,11 @@ impl Visitor<'_> for ProtocolKey {
     }
 }
 
-/// The text of the protocol's one entry.
-struct TextSeed;
+/// A string, borrowed from the input where it can be, else owned: the text of the protocol's
+/// one entry, and a model's field names.
+pub(crate) struct StrSeed;
 
-impl<'de> DeserializeSeed<'de> for TextSeed {
+impl<'de> DeserializeSeed<'de> for StrSeed {
     type Value = Cow<'de, str>;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
@@ -92,13 +93,14 @@ impl<'de> DeserializeSeed<'de> for TextSeed {
     }
 }
 
-impl<'de> Visitor<'de> for TextSeed {
+impl<'de> Visitor<'de> for StrSeed {
     type Value = Cow<'de, str>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("raw JSON text")
+        f.write_str("a string")
     }
 
+    #[inline]
     fn visit_borrowed_str<E: de::Error>(self, text: &'de str) -> Result<Self::Value, E> {
         Ok(Cow::Borrowed(text))
     }
