@@ -389,13 +389,13 @@ impl Decimal {
 
     /// `self * other`, or `None` on overflow.
     pub fn checked_mul(self, other: Self) -> Option<Self> {
-        // Trailing zeros carry no value: `1.000…0 * 1.000…0` fits once they are dropped.
-        let (left, right) = match self.mantissa().checked_mul(other.mantissa()) {
-            Some(_) => (self, other),
-            None => (self.normalize(), other.normalize()),
+        let product = |left: Self, right: Self| {
+            let scale = u32::from(left.scale_u8()) + u32::from(right.scale_u8());
+            Some((left.mantissa().checked_mul(right.mantissa())?, scale))
         };
-        let mut mantissa = left.mantissa().checked_mul(right.mantissa())?;
-        let mut scale = u32::from(left.scale_u8()) + u32::from(right.scale_u8());
+        // Trailing zeros carry no value: `1.000…0 * 1.000…0` fits once they are dropped.
+        let (mut mantissa, mut scale) =
+            product(self, other).or_else(|| product(self.normalize(), other.normalize()))?;
         while scale > MAX_SCALE && mantissa % 10 == 0 {
             mantissa /= 10;
             scale -= 1;
@@ -686,7 +686,7 @@ impl<'de> Deserialize<'de> for Decimal {
     /// A JSON number, digit for digit; text, `true` or an object is an error.
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let text = CaptureRaw.deserialize(deserializer)?;
-        Self::parse(text.as_str()).map_err(|error| {
+        Self::parse(&text).map_err(|error| {
             serde::de::Error::custom(format_args!("{error}: expected a JSON number with at most 38 digits"))
         })
     }

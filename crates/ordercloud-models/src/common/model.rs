@@ -10,14 +10,14 @@
 use std::fmt;
 use std::marker::PhantomData;
 
-use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
+use serde::de::{Deserializer, MapAccess, Visitor};
 use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 
 use super::other_fields::OtherFields;
 use super::patch::Patch;
-use super::raw_text::CaptureRaw;
-use super::request_body::in_request_body;
+use super::raw_text::{CaptureRaw, StrSeed};
+use super::request_body::skip_read_only;
 
 /// A generated model: its own fields, and the others.
 pub(crate) trait Fields: Default {
@@ -86,7 +86,7 @@ pub(crate) fn read_only<M: SerializeMap, V: Serialize>(
     name: &str,
     value: &Option<V>,
 ) -> Result<(), M::Error> {
-    if value.is_none() || in_request_body() { Ok(()) } else { map.serialize_entry(name, value) }
+    if skip_read_only(value) { Ok(()) } else { map.serialize_entry(name, value) }
 }
 
 /// Reads the value of a field into `slot`.
@@ -108,59 +108,13 @@ impl<'de, T: Fields> Visitor<'de> for ModelVisitor<T> {
     #[inline]
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
         let mut model = T::default();
-        while let Some(name) = map.next_key_seed(NameSeed)? {
-            if !model.read_field(name.as_str(), &mut map)? {
+        while let Some(name) = map.next_key_seed(StrSeed)? {
+            if !model.read_field(&name, &mut map)? {
                 let json = map.next_value_seed(CaptureRaw)?;
-                model.others_mut().push(name.as_str(), json.as_str());
+                model.others_mut().push(&name, &json);
             }
         }
         Ok(model)
-    }
-}
-
-/// A field's name: borrowed from the input where it can be.
-enum Name<'de> {
-    Borrowed(&'de str),
-    Owned(String),
-}
-
-impl Name<'_> {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Borrowed(name) => name,
-            Self::Owned(name) => name,
-        }
-    }
-}
-
-struct NameSeed;
-
-impl<'de> DeserializeSeed<'de> for NameSeed {
-    type Value = Name<'de>;
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-        deserializer.deserialize_str(self)
-    }
-}
-
-impl<'de> Visitor<'de> for NameSeed {
-    type Value = Name<'de>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a field name")
-    }
-
-    #[inline]
-    fn visit_borrowed_str<E: de::Error>(self, name: &'de str) -> Result<Self::Value, E> {
-        Ok(Name::Borrowed(name))
-    }
-
-    fn visit_str<E: de::Error>(self, name: &str) -> Result<Self::Value, E> {
-        Ok(Name::Owned(name.to_owned()))
-    }
-
-    fn visit_string<E: de::Error>(self, name: String) -> Result<Self::Value, E> {
-        Ok(Name::Owned(name))
     }
 }
 

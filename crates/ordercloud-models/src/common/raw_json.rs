@@ -68,19 +68,15 @@ impl RawJson {
     /// assert_eq!(counts.as_json(), r#"{"Stock":3,"Reserved":0}"#);
     /// ```
     pub fn from_pairs<K: Into<String>, V: Into<Value>>(pairs: impl IntoIterator<Item = (K, V)>) -> Self {
-        let mut text = String::from("{");
-        let mut seen: Vec<String> = Vec::new();
         let mut entries: Vec<(String, Value)> = Vec::new();
         for (name, value) in pairs {
             let name = name.into();
-            match seen.iter().position(|known| *known == name) {
-                Some(at) => entries[at].1 = value.into(),
-                None => {
-                    seen.push(name.clone());
-                    entries.push((name, value.into()));
-                }
+            match entries.iter_mut().find(|(known, _)| *known == name) {
+                Some(entry) => entry.1 = value.into(),
+                None => entries.push((name, value.into())),
             }
         }
+        let mut text = String::from("{");
         for (at, (name, value)) in entries.iter().enumerate() {
             if at > 0 {
                 text.push(',');

@@ -10,6 +10,7 @@
 //! written as JSON text, which is what such formats can carry. The tests pin the protocol
 //! for every `serde_json` input.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
@@ -18,26 +19,12 @@ use serde::ser::{SerializeStruct, Serializer};
 /// The name `serde_json` gives raw values, on both sides.
 const RAW_VALUE: &str = "$serde_json::private::RawValue";
 
-/// JSON text received: borrowed from the input where it could be, else owned.
-pub(crate) enum RawText<'de> {
-    Borrowed(&'de str),
-    Owned(String),
-}
-
-impl RawText<'_> {
-    pub(crate) fn as_str(&self) -> &str {
-        match self {
-            Self::Borrowed(text) => text,
-            Self::Owned(text) => text,
-        }
-    }
-}
-
-/// Reads the next value of a deserializer as its JSON text.
+/// Reads the next value of a deserializer as its JSON text: borrowed from the input where it
+/// can be, else owned.
 pub(crate) struct CaptureRaw;
 
 impl<'de> DeserializeSeed<'de> for CaptureRaw {
-    type Value = RawText<'de>;
+    type Value = Cow<'de, str>;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
         deserializer.deserialize_newtype_struct(RAW_VALUE, RawVisitor)
@@ -47,7 +34,7 @@ impl<'de> DeserializeSeed<'de> for CaptureRaw {
 struct RawVisitor;
 
 impl<'de> Visitor<'de> for RawVisitor {
-    type Value = RawText<'de>;
+    type Value = Cow<'de, str>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("any JSON value")
@@ -58,7 +45,7 @@ impl<'de> Visitor<'de> for RawVisitor {
         if map.next_key_seed(ProtocolKey)?.is_none() {
             return Err(de::Error::invalid_type(de::Unexpected::Map, &self));
         }
-        map.next_value_seed(TextSeed)
+        map.next_value_seed(StrSeed)
     }
 
     /// Another format: the value itself, written as JSON. What [`serialize_raw`] wrote in
@@ -67,7 +54,7 @@ impl<'de> Visitor<'de> for RawVisitor {
     /// digits an `f64` keeps.
     fn visit_newtype_struct<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
         let value: serde_json::Value = serde::Deserialize::deserialize(deserializer)?;
-        Ok(RawText::Owned(value.to_string()))
+        Ok(Cow::Owned(value.to_string()))
     }
 }
 
@@ -94,34 +81,36 @@ impl Visitor<'_> for ProtocolKey {
     }
 }
 
-/// The text of the protocol's one entry.
-struct TextSeed;
+/// A string, borrowed from the input where it can be, else owned: the text of the protocol's
+/// one entry, and a model's field names.
+pub(crate) struct StrSeed;
 
-impl<'de> DeserializeSeed<'de> for TextSeed {
-    type Value = RawText<'de>;
+impl<'de> DeserializeSeed<'de> for StrSeed {
+    type Value = Cow<'de, str>;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
         deserializer.deserialize_str(self)
     }
 }
 
-impl<'de> Visitor<'de> for TextSeed {
-    type Value = RawText<'de>;
+impl<'de> Visitor<'de> for StrSeed {
+    type Value = Cow<'de, str>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("raw JSON text")
+        f.write_str("a string")
     }
 
+    #[inline]
     fn visit_borrowed_str<E: de::Error>(self, text: &'de str) -> Result<Self::Value, E> {
-        Ok(RawText::Borrowed(text))
+        Ok(Cow::Borrowed(text))
     }
 
     fn visit_str<E: de::Error>(self, text: &str) -> Result<Self::Value, E> {
-        Ok(RawText::Owned(text.to_owned()))
+        Ok(Cow::Owned(text.to_owned()))
     }
 
     fn visit_string<E: de::Error>(self, text: String) -> Result<Self::Value, E> {
-        Ok(RawText::Owned(text))
+        Ok(Cow::Owned(text))
     }
 }
 
@@ -144,7 +133,7 @@ mod tests {
 
     impl<'de> Deserialize<'de> for Kept {
         fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-            CaptureRaw.deserialize(deserializer).map(|text| Kept(text.as_str().to_owned()))
+            CaptureRaw.deserialize(deserializer).map(|text| Kept(text.into_owned()))
         }
     }
 
@@ -159,7 +148,7 @@ mod tests {
 
     impl<'de> Deserialize<'de> for Borrowed {
         fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-            CaptureRaw.deserialize(deserializer).map(|text| Borrowed(matches!(text, RawText::Borrowed(_))))
+            CaptureRaw.deserialize(deserializer).map(|text| Borrowed(matches!(text, Cow::Borrowed(_))))
         }
     }
 

@@ -48,10 +48,5 @@ pub fn to_request_body<T: serde::Serialize + ?Sized>(value: &T) -> Result<Vec<u8
 /// read-only field: it is left out when it has no value, and always in a request body
 /// ([`to_request_body`]).
 pub fn skip_read_only<T>(value: &Option<T>) -> bool {
-    value.is_none() || in_request_body()
-}
-
-/// Whether a request body is being serialized on this thread, by [`to_request_body`].
-pub(crate) fn in_request_body() -> bool {
-    IN_REQUEST_BODY.with(Cell::get)
+    value.is_none() || IN_REQUEST_BODY.with(Cell::get)
 }
