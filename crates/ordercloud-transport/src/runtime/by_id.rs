@@ -14,7 +14,7 @@ use crate::address::encode::push_encoded;
 use crate::error::{Error, json_text};
 use crate::runtime::call::ListCall;
 use crate::runtime::flight::try_join_ordered;
-use crate::runtime::pages::{DEFAULT_CONCURRENCY, ListEnvelope, has_query_parameter};
+use crate::runtime::pages::{DEFAULT_CONCURRENCY, ListEnvelope};
 use crate::runtime::request::ApiRequest;
 
 /// The longest URL OrderCloud answers, in characters, from `https://` to the end of the
@@ -216,9 +216,6 @@ fn chunks(request: &ApiRequest, asked: &[(String, usize)], per_request: usize) -
 /// The value of the first parameter called `name` (in any letter case) of the encoded
 /// `query`, still encoded.
 fn query_value<'a>(query: &'a str, name: &str) -> Option<&'a str> {
-    if !has_query_parameter(query, name) {
-        return None;
-    }
     query.split('&').find_map(|pair| {
         let (key, value) = pair.split_once('=')?;
         key.eq_ignore_ascii_case(name).then_some(value)

@@ -603,7 +603,7 @@ fn page_request(template: &ApiRequest, page: Option<PageAt>, order: &Order) -> A
 
 /// Whether the encoded `query` has a parameter called `name` (in any letter case, as
 /// OrderCloud reads them).
-pub(crate) fn has_query_parameter(query: &str, name: &str) -> bool {
+fn has_query_parameter(query: &str, name: &str) -> bool {
     query.split('&').any(|pair| pair.split('=').next().is_some_and(|key| key.eq_ignore_ascii_case(name)))
 }
 
