@@ -182,8 +182,7 @@ fn distinct(ids: Vec<String>) -> Result<Vec<(String, usize)>, Error> {
 /// group's URL (`request`'s, with `&ID=` and the group) at most [`MAX_URL_LENGTH`]
 /// characters.
 fn chunks(request: &ApiRequest, asked: &[(String, usize)], per_request: usize) -> Result<Vec<Range<usize>>, Error> {
-    let base = &request.shared.base;
-    let origin = base.as_string().len() - base.path_buffer(0, true).len();
+    let origin = request.shared.base.origin_len();
     let query = if request.query.is_empty() { 0 } else { request.query.len() + 1 };
     let fixed = origin + request.path.len() + query + "?ID=".len();
     let room = MAX_URL_LENGTH.saturating_sub(fixed);
