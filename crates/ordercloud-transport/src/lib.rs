@@ -110,7 +110,6 @@ pub use async_trait::async_trait;
 /// What [`operation_request!`] expands to refers to; not part of the API.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::runtime::by_id::ListById;
     pub use crate::runtime::call::{Answer, MapRequest};
     pub use ordercloud_models::ListOptions;
 }

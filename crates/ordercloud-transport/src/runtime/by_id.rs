@@ -250,21 +250,6 @@ fn found_in<T: DeserializeOwned>(
     Ok(found)
 }
 
-/// The `by_id` of the list calls [`operation_request!`](crate::operation_request) declares.
-#[doc(hidden)]
-pub trait ListById {
-    type Call;
-    fn list_by_id(self, ids: Vec<String>) -> Self::Call;
-}
-
-impl<T: DeserializeOwned, P: ListEnvelope<Item = T>> ListById for ListCall<T, P> {
-    type Call = ByIdCall<T>;
-
-    fn list_by_id(self, ids: Vec<String>) -> ByIdCall<T> {
-        self.by_id(ids)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
