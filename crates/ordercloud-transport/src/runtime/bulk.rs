@@ -8,8 +8,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::task::Poll;
 
-use crate::runtime::flight::Flight;
-use crate::runtime::pages::DEFAULT_CONCURRENCY;
+use crate::runtime::flight::{DEFAULT_CONCURRENCY, Flight};
 
 /// Many calls at once: one per input, at most [`concurrency`](Self::concurrency) in flight
 /// (8 by default), with progress after each call, and every failure kept with its input.

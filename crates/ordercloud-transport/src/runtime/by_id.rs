@@ -13,8 +13,8 @@ use serde_json::value::RawValue;
 use crate::address::encode::push_encoded;
 use crate::error::{Error, json_text};
 use crate::runtime::call::ListCall;
-use crate::runtime::flight::try_join_ordered;
-use crate::runtime::pages::{DEFAULT_CONCURRENCY, ListEnvelope};
+use crate::runtime::flight::{DEFAULT_CONCURRENCY, try_join_ordered};
+use crate::runtime::pages::ListEnvelope;
 use crate::runtime::request::ApiRequest;
 
 /// The longest URL OrderCloud answers, in characters, from `https://` to the end of the

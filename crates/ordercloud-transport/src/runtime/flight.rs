@@ -13,6 +13,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Context, Poll, Wake, Waker};
 
+/// How many requests a walk over pages, a fetch by ID or a bulk run has in flight at once,
+/// unless told otherwise.
+pub const DEFAULT_CONCURRENCY: usize = 8;
+
 /// The waker of the futures a task runs at once.
 pub(crate) struct Woken {
     flag: Arc<Flag>,

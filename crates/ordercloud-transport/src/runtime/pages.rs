@@ -17,14 +17,10 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
 use crate::error::{Error, PaginationError, PaginationErrorKind, TransportErrorKind, json_text};
-use crate::runtime::flight::Woken;
+use crate::runtime::flight::{DEFAULT_CONCURRENCY, Woken};
 use crate::runtime::request::{ApiRequest, PageAt};
 use crate::runtime::secrets::Secrets;
 use crate::runtime::send::decode_answer;
-
-/// How many requests a walk over pages, a fetch by ID or a bulk run has in flight at once,
-/// unless told otherwise.
-pub const DEFAULT_CONCURRENCY: usize = 8;
 
 /// The last page a walk asks for by number, when it can go on by Last ID instead: OrderCloud
 /// recommends the "Last ID" method past page 30.
