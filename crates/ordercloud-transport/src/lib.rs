@@ -79,8 +79,9 @@ pub use runtime::bulk::{Bulk, BulkFailure, BulkProgress, BulkReport, StopHandle}
 pub use runtime::by_id::{ByIdCall, FoundById, MAX_URL_LENGTH};
 pub use runtime::call::{Call, CallFuture, ListCall};
 pub use runtime::client::{ApiClient, ApiClientBuilder, DEFAULT_MAX_IN_FLIGHT, DEFAULT_TIMEOUT, USER_AGENT};
+pub use runtime::flight::DEFAULT_CONCURRENCY;
 pub use runtime::operation::Operation;
-pub use runtime::pages::{DEFAULT_CONCURRENCY, ListEnvelope, PageItems, Pages};
+pub use runtime::pages::{ListEnvelope, PageItems, Pages};
 pub use runtime::request::{ApiRequest, ApiResponse};
 pub use runtime::retry::RetryPolicy;
 pub use runtime::secrets::Secret;
@@ -110,7 +111,6 @@ pub use async_trait::async_trait;
 /// What [`operation_request!`] expands to refers to; not part of the API.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::runtime::by_id::ListById;
     pub use crate::runtime::call::{Answer, MapRequest};
     pub use ordercloud_models::ListOptions;
 }

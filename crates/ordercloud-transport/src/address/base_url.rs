@@ -103,6 +103,11 @@ impl BaseUrl {
         format!("{}://{}{}", self.scheme, self.authority, self.prefix)
     }
 
+    /// The length of `scheme://authority`, which every URL of this base starts with.
+    pub(crate) fn origin_len(&self) -> usize {
+        self.scheme.as_str().len() + "://".len() + self.authority.as_str().len()
+    }
+
     /// A path of the API, starting with this base's prefix (with `/v1` when `versioned`,
     /// else the host's root or the gateway's path) and room for `extra` more bytes.
     pub(crate) fn path_buffer(&self, extra: usize, versioned: bool) -> String {

@@ -2,15 +2,13 @@
 //! with their inputs, and a way to stop early.
 
 use std::fmt;
-use std::future::{Future, IntoFuture, poll_fn};
+use std::future::{IntoFuture, poll_fn};
 use std::iter::Fuse;
-use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::task::{Context, Poll};
+use std::task::Poll;
 
-use crate::runtime::flight::Woken;
-use crate::runtime::pages::DEFAULT_CONCURRENCY;
+use crate::runtime::flight::{DEFAULT_CONCURRENCY, Flight};
 
 /// Many calls at once: one per input, at most [`concurrency`](Self::concurrency) in flight
 /// (8 by default), with progress after each call, and every failure kept with its input.
@@ -118,35 +116,26 @@ impl<It: Iterator, G: FnMut(BulkProgress)> Bulk<It, G> {
         C: IntoFuture<Output = Result<O, E>>,
     {
         let Bulk { mut inputs, concurrency, stop, stop_after_failures, mut progress } = self;
-        let mut running: Vec<Running<It::Item, C::IntoFuture>> = Vec::with_capacity(concurrency);
+        let mut running = Flight::with_capacity(concurrency);
         let mut succeeded: Vec<(usize, O)> = Vec::new();
         let mut failed: Vec<BulkFailure<It::Item, E>> = Vec::new();
         let mut started = 0;
-        let woken = Woken::new();
         poll_fn(|cx| {
             loop {
                 while running.len() < concurrency && !stop.is_stopped() {
                     let Some(input) = inputs.next() else { break };
-                    let future = Box::pin(call(&input).into_future());
-                    running.push(Running { index: started, input, future });
+                    let future = call(&input).into_future();
+                    running.push((started, input), future);
                     started += 1;
-                    woken.mark();
                 }
                 if running.is_empty() {
                     return Poll::Ready(());
                 }
-                if !woken.take(cx) {
+                if !running.woken(cx) {
                     return Poll::Pending;
                 }
-                let mut context = Context::from_waker(woken.waker());
                 let before = running.len();
-                let mut at = 0;
-                while at < running.len() {
-                    let Poll::Ready(outcome) = running[at].future.as_mut().poll(&mut context) else {
-                        at += 1;
-                        continue;
-                    };
-                    let Running { index, input, .. } = running.swap_remove(at);
+                while let Some(((index, input), outcome)) = running.next_ended() {
                     match outcome {
                         Ok(output) => succeeded.push((index, output)),
                         Err(error) => {
@@ -176,13 +165,6 @@ impl<It: Iterator, G: FnMut(BulkProgress)> Bulk<It, G> {
             stopped: stop.is_stopped(),
         }
     }
-}
-
-/// A call in flight, with its input.
-struct Running<I, F> {
-    index: usize,
-    input: I,
-    future: Pin<Box<F>>,
 }
 
 impl<It, G> fmt::Debug for Bulk<It, G> {

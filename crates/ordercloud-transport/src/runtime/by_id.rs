@@ -13,8 +13,8 @@ use serde_json::value::RawValue;
 use crate::address::encode::push_encoded;
 use crate::error::{Error, json_text};
 use crate::runtime::call::ListCall;
-use crate::runtime::flight::try_join_ordered;
-use crate::runtime::pages::{DEFAULT_CONCURRENCY, ListEnvelope, has_query_parameter};
+use crate::runtime::flight::{DEFAULT_CONCURRENCY, try_join_ordered};
+use crate::runtime::pages::ListEnvelope;
 use crate::runtime::request::ApiRequest;
 
 /// The longest URL OrderCloud answers, in characters, from `https://` to the end of the
@@ -182,8 +182,7 @@ fn distinct(ids: Vec<String>) -> Result<Vec<(String, usize)>, Error> {
 /// group's URL (`request`'s, with `&ID=` and the group) at most [`MAX_URL_LENGTH`]
 /// characters.
 fn chunks(request: &ApiRequest, asked: &[(String, usize)], per_request: usize) -> Result<Vec<Range<usize>>, Error> {
-    let base = &request.shared.base;
-    let origin = base.as_string().len() - base.path_buffer(0, true).len();
+    let origin = request.shared.base.origin_len();
     let query = if request.query.is_empty() { 0 } else { request.query.len() + 1 };
     let fixed = origin + request.path.len() + query + "?ID=".len();
     let room = MAX_URL_LENGTH.saturating_sub(fixed);
@@ -216,9 +215,6 @@ fn chunks(request: &ApiRequest, asked: &[(String, usize)], per_request: usize) -
 /// The value of the first parameter called `name` (in any letter case) of the encoded
 /// `query`, still encoded.
 fn query_value<'a>(query: &'a str, name: &str) -> Option<&'a str> {
-    if !has_query_parameter(query, name) {
-        return None;
-    }
     query.split('&').find_map(|pair| {
         let (key, value) = pair.split_once('=')?;
         key.eq_ignore_ascii_case(name).then_some(value)
@@ -252,21 +248,6 @@ fn found_in<T: DeserializeOwned>(
         }
     }
     Ok(found)
-}
-
-/// The `by_id` of the list calls [`operation_request!`](crate::operation_request) declares.
-#[doc(hidden)]
-pub trait ListById {
-    type Call;
-    fn list_by_id(self, ids: Vec<String>) -> Self::Call;
-}
-
-impl<T: DeserializeOwned, P: ListEnvelope<Item = T>> ListById for ListCall<T, P> {
-    type Call = ByIdCall<T>;
-
-    fn list_by_id(self, ids: Vec<String>) -> ByIdCall<T> {
-        self.by_id(ids)
-    }
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@ use ordercloud_models::{ListOptions, ListPage, ListPageWithFacets};
 use serde::de::DeserializeOwned;
 
 use crate::error::{Error, json_text};
+use crate::runtime::by_id::ByIdCall;
 use crate::runtime::pages::{ListEnvelope, PageItems, Pages};
 use crate::runtime::request::{ApiRequest, ApiResponse};
 
@@ -311,8 +312,8 @@ macro_rules! operation_request {
 
         /// The objects of this list whose IDs are `ids`, in the order asked, with the IDs
         /// not found: see [`ListCall::by_id`]($crate::ListCall::by_id).
-        pub fn by_id<I: IntoIterator<Item = S>, S: Into<String>>(self, ids: I) -> <$inner as $crate::__private::ListById>::Call {
-            $crate::__private::ListById::list_by_id(self.0, ids.into_iter().map(Into::into).collect())
+        pub fn by_id<I: IntoIterator<Item = S>, S: Into<String>>(self, ids: I) -> <$inner as $crate::__private::Answer>::ById {
+            self.0.by_id(ids)
         }
     };
 }
@@ -391,16 +392,19 @@ pub trait Answer {
     type Output;
     type Pages;
     type Items;
+    type ById;
 }
 
 impl<T> Answer for Call<T> {
     type Output = T;
     type Pages = ();
     type Items = ();
+    type ById = ();
 }
 
 impl<T, P> Answer for ListCall<T, P> {
     type Output = P;
     type Pages = Pages<T, P>;
     type Items = PageItems<T, P>;
+    type ById = ByIdCall<T>;
 }

@@ -3,13 +3,19 @@
 //!
 //! The futures are polled by the task that awaits them. [`Woken`] is the waker they are
 //! polled with: it notes that one of them was woken and wakes the task, so the task polls
-//! them again only when one of them can have moved on.
+//! them again only when one of them can have moved on. [`Flight`] runs a set of futures
+//! that way, each with a key (the bulk runner's, [`try_join_ordered`]'s); a walk over pages
+//! polls its own queue with a [`Woken`].
 
 use std::future::{Future, poll_fn};
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Context, Poll, Wake, Waker};
+
+/// How many requests a walk over pages, a fetch by ID or a bulk run has in flight at once,
+/// unless told otherwise.
+pub const DEFAULT_CONCURRENCY: usize = 8;
 
 /// The waker of the futures a task runs at once.
 pub(crate) struct Woken {
@@ -68,6 +74,58 @@ impl Woken {
     }
 }
 
+/// Futures run at once inside one task, each with a key (its place, its input): polled
+/// with a [`Woken`], so only after one of them was woken or started.
+pub(crate) struct Flight<K, F> {
+    running: Vec<(K, Pin<Box<F>>)>,
+    woken: Woken,
+    /// How far [`next_ended`](Self::next_ended) has polled `running` since the latest wake.
+    polled: usize,
+}
+
+impl<K, F: Future> Flight<K, F> {
+    pub(crate) fn with_capacity(capacity: usize) -> Self {
+        Self { running: Vec::with_capacity(capacity), woken: Woken::new(), polled: 0 }
+    }
+
+    /// How many futures are running.
+    pub(crate) fn len(&self) -> usize {
+        self.running.len()
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.running.is_empty()
+    }
+
+    /// Starts `future`, with `key`: the next [`next_ended`](Self::next_ended) polls it.
+    pub(crate) fn push(&mut self, key: K, future: F) {
+        self.running.push((key, Box::pin(future)));
+        self.woken.mark();
+    }
+
+    /// Makes `cx`'s task the one to wake, then says whether a future was woken (or started)
+    /// since the last call: if so, [`next_ended`](Self::next_ended) polls them all again.
+    pub(crate) fn woken(&mut self, cx: &Context<'_>) -> bool {
+        let woken = self.woken.take(cx);
+        self.polled = if woken { 0 } else { self.running.len() };
+        woken
+    }
+
+    /// Polls the futures not polled since the latest wake, up to the next one that ends:
+    /// its key and output; `None` once all were polled.
+    pub(crate) fn next_ended(&mut self) -> Option<(K, F::Output)> {
+        let mut context = Context::from_waker(self.woken.waker());
+        while self.polled < self.running.len() {
+            if let Poll::Ready(output) = self.running[self.polled].1.as_mut().poll(&mut context) {
+                let (key, _) = self.running.swap_remove(self.polled);
+                return Some((key, output));
+            }
+            self.polled += 1;
+        }
+        None
+    }
+}
+
 /// Runs `futures`, at most `limit` at once, and returns their outputs in their order; the
 /// first error ends it, and the futures still running are dropped.
 pub(crate) async fn try_join_ordered<F, T, E>(futures: impl IntoIterator<Item = F>, limit: usize) -> Result<Vec<T>, E>
@@ -76,34 +134,26 @@ where
 {
     let limit = limit.max(1);
     let mut waiting = futures.into_iter();
-    let mut running: Vec<(usize, Pin<Box<F>>)> = Vec::with_capacity(limit);
+    let mut running = Flight::with_capacity(limit);
     let mut outputs: Vec<Option<T>> = Vec::new();
-    let woken = Woken::new();
     poll_fn(|cx| {
         loop {
             while running.len() < limit {
                 let Some(future) = waiting.next() else { break };
-                running.push((outputs.len(), Box::pin(future)));
+                running.push(outputs.len(), future);
                 outputs.push(None);
-                woken.mark();
             }
             if running.is_empty() {
                 return Poll::Ready(Ok(outputs.drain(..).flatten().collect()));
             }
-            if !woken.take(cx) {
+            if !running.woken(cx) {
                 return Poll::Pending;
             }
-            let mut context = Context::from_waker(woken.waker());
             let before = running.len();
-            let mut index = 0;
-            while index < running.len() {
-                match running[index].1.as_mut().poll(&mut context) {
-                    Poll::Ready(Ok(output)) => {
-                        outputs[running[index].0] = Some(output);
-                        running.swap_remove(index);
-                    }
-                    Poll::Ready(Err(error)) => return Poll::Ready(Err(error)),
-                    Poll::Pending => index += 1,
+            while let Some((at, output)) = running.next_ended() {
+                match output {
+                    Ok(output) => outputs[at] = Some(output),
+                    Err(error) => return Poll::Ready(Err(error)),
                 }
             }
             if running.len() == before {

@@ -5,7 +5,7 @@ pub(crate) mod bulk;
 pub(crate) mod by_id;
 pub(crate) mod call;
 pub(crate) mod client;
-mod flight;
+pub(crate) mod flight;
 mod handle;
 pub(crate) mod operation;
 pub(crate) mod pages;

@@ -17,14 +17,10 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
 use crate::error::{Error, PaginationError, PaginationErrorKind, TransportErrorKind, json_text};
-use crate::runtime::flight::Woken;
+use crate::runtime::flight::{DEFAULT_CONCURRENCY, Woken};
 use crate::runtime::request::{ApiRequest, PageAt};
 use crate::runtime::secrets::Secrets;
 use crate::runtime::send::decode_answer;
-
-/// How many requests a walk over pages, a fetch by ID or a bulk run has in flight at once,
-/// unless told otherwise.
-pub const DEFAULT_CONCURRENCY: usize = 8;
 
 /// The last page a walk asks for by number, when it can go on by Last ID instead: OrderCloud
 /// recommends the "Last ID" method past page 30.
@@ -603,7 +599,7 @@ fn page_request(template: &ApiRequest, page: Option<PageAt>, order: &Order) -> A
 
 /// Whether the encoded `query` has a parameter called `name` (in any letter case, as
 /// OrderCloud reads them).
-pub(crate) fn has_query_parameter(query: &str, name: &str) -> bool {
+fn has_query_parameter(query: &str, name: &str) -> bool {
     query.split('&').any(|pair| pair.split('=').next().is_some_and(|key| key.eq_ignore_ascii_case(name)))
 }
 
