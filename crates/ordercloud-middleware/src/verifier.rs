@@ -201,8 +201,7 @@ impl TokenVerifier {
             Some(kid) => jwt.verify(&self.key(kid).await?)?,
             None => self.ask_ordercloud(access_token).await?,
         }
-        let key_id = jwt.key_id.clone();
-        VerifiedToken::new(access_token, jwt.claims, key_id).ok_or(VerifyError::Malformed)
+        VerifiedToken::new(access_token, jwt.claims, jwt.key_id).ok_or(VerifyError::Malformed)
     }
 
     /// The claims every OrderCloud token has, the clock, the issuer, the audience and the
