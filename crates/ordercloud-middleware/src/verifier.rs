@@ -226,14 +226,14 @@ impl TokenVerifier {
         if !config.issuers.iter().any(|accepted| accepted.eq_ignore_ascii_case(trimmed(issuer))) {
             return Err(VerifyError::WrongIssuer);
         }
-        let audiences: Vec<&str> = match claims.other.get("aud") {
-            Some(Value::String(audience)) => vec![audience.as_str()],
-            Some(Value::Array(audiences)) => audiences.iter().filter_map(Value::as_str).collect(),
+        let ours =
+            |audience: &str| config.audiences.iter().any(|accepted| accepted.eq_ignore_ascii_case(trimmed(audience)));
+        let for_us = match claims.other.get("aud") {
+            Some(Value::String(audience)) => ours(audience),
+            Some(Value::Array(audiences)) => audiences.iter().filter_map(Value::as_str).any(ours),
             _ => return Err(VerifyError::MissingClaim("aud")),
         };
-        let ours =
-            |audience: &&str| config.audiences.iter().any(|accepted| accepted.eq_ignore_ascii_case(trimmed(audience)));
-        if !audiences.iter().any(ours) {
+        if !for_us {
             return Err(VerifyError::WrongAudience);
         }
         let allowed = match &config.allowed {
