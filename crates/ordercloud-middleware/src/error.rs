@@ -11,7 +11,7 @@ use http::StatusCode;
 /// ([`status`](Self::status), [`error_code`](Self::error_code)); only
 /// [`Unavailable`](Self::Unavailable), where OrderCloud could not be asked, is not the
 /// token's fault (`503`).
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum VerifyError {
     /// No token was given (an empty string, or no `Authorization: Bearer` header).

@@ -42,12 +42,12 @@ impl<'a> Jwt<'a> {
             return Err(VerifyError::Malformed);
         }
         let mut parts = token.split('.');
-        let (Some(header), Some(payload), Some(signature), None) =
+        let (Some(header_part), Some(payload), Some(signature), None) =
             (parts.next(), parts.next(), parts.next(), parts.next())
         else {
             return Err(VerifyError::Malformed);
         };
-        let header: Header = serde_json::from_slice(&decode(header)?).map_err(|_| VerifyError::Malformed)?;
+        let header: Header = serde_json::from_slice(&decode(header_part)?).map_err(|_| VerifyError::Malformed)?;
         match header.alg.as_deref() {
             Some(RS256) => {}
             Some(other) => return Err(VerifyError::UnsupportedAlgorithm(shown(other, 16))),
@@ -61,8 +61,8 @@ impl<'a> Jwt<'a> {
         if signature.is_empty() {
             return Err(VerifyError::BadSignature);
         }
-        let signed = token.len() - signature_len(token);
-        Ok(Self { key_id: header.kid, claims, signing_input: &token.as_bytes()[..signed], signature })
+        let signing_input = &token.as_bytes()[..header_part.len() + 1 + payload.len()];
+        Ok(Self { key_id: header.kid, claims, signing_input, signature })
     }
 
     /// Whether the signature is this token's under `key`, RS256 (RSASSA-PKCS1-v1_5 with
@@ -72,11 +72,6 @@ impl<'a> Jwt<'a> {
             .verify(&RSA_PKCS1_2048_8192_SHA256, self.signing_input, &self.signature)
             .map_err(|_| VerifyError::BadSignature)
     }
-}
-
-/// The length of `.signature` at the end of `token`.
-fn signature_len(token: &str) -> usize {
-    token.rfind('.').map_or(0, |dot| token.len() - dot)
 }
 
 /// One base64url part, without padding, as JWS writes them.

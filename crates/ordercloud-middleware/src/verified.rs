@@ -14,10 +14,8 @@ use ordercloud_models::REDACTED;
 #[derive(Clone)]
 pub struct VerifiedToken {
     token: String,
+    /// The claims, with a username, a client ID and a user type (checked by `new`).
     claims: TokenClaims,
-    username: String,
-    client_id: String,
-    user_type: String,
     key_id: Option<String>,
 }
 
@@ -25,30 +23,28 @@ impl VerifiedToken {
     /// The verified `token` with its claims, which have a username, a client ID and a user
     /// type.
     pub(crate) fn new(token: &str, claims: TokenClaims, key_id: Option<String>) -> Option<Self> {
-        let username = claims.usr.clone()?;
-        let client_id = claims.cid.clone()?;
-        let user_type = match claims.usrtype.as_deref()? {
-            "admin" => "seller".to_owned(),
-            other => other.to_owned(),
-        };
-        Some(Self { token: token.to_owned(), claims, username, client_id, user_type, key_id })
+        let complete = claims.usr.is_some() && claims.cid.is_some() && claims.usrtype.is_some();
+        complete.then(|| Self { token: token.to_owned(), claims, key_id })
     }
 
     /// The username (the `usr` claim); an anonymous shopper's generated ID for one.
     pub fn username(&self) -> &str {
-        &self.username
+        self.claims.usr.as_deref().unwrap_or_default()
     }
 
     /// The API client the token was issued through (the `cid` claim).
     pub fn client_id(&self) -> &str {
-        &self.client_id
+        self.claims.cid.as_deref().unwrap_or_default()
     }
 
     /// The kind of user: `buyer`, `seller` or `supplier`. OrderCloud's `usrtype` claim says
     /// `admin` for the marketplace owner's users, given here as `seller`; a kind this
     /// version does not know is given as the claim says it.
     pub fn user_type(&self) -> &str {
-        &self.user_type
+        match self.claims.usrtype.as_deref().unwrap_or_default() {
+            "admin" => "seller",
+            other => other,
+        }
     }
 
     /// The roles granted (the `role` claim), OrderCloud's and custom roles alike.
@@ -111,9 +107,9 @@ impl VerifiedToken {
 impl fmt::Debug for VerifiedToken {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("VerifiedToken")
-            .field("username", &self.username)
-            .field("client_id", &self.client_id)
-            .field("user_type", &self.user_type)
+            .field("username", &self.username())
+            .field("client_id", &self.client_id())
+            .field("user_type", &self.user_type())
             .field("roles", &self.claims.role)
             .field("key_id", &self.key_id)
             .field("access_token", &REDACTED)

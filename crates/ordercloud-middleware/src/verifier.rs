@@ -101,8 +101,8 @@ enum Allowed {
 }
 
 struct Caches {
-    keys: FlightCache<RsaKey, VerifyErrorKind>,
-    me: FlightCache<(), VerifyErrorKind>,
+    keys: FlightCache<RsaKey, VerifyError>,
+    me: FlightCache<(), VerifyError>,
     /// The lookups made in the current second: its start and how many.
     lookups: std::sync::Mutex<(std::time::Instant, u32)>,
 }
@@ -117,26 +117,6 @@ impl Caches {
         }
         lookups.1 += 1;
         lookups.1 <= LOOKUPS_PER_SECOND
-    }
-}
-
-/// A failure kept in a cache: what every caller that finds it gets.
-#[derive(Clone)]
-enum VerifyErrorKind {
-    UnknownKey,
-    Rejected,
-    Unavailable(Error),
-    TooManyLookups,
-}
-
-impl From<VerifyErrorKind> for VerifyError {
-    fn from(kind: VerifyErrorKind) -> Self {
-        match kind {
-            VerifyErrorKind::UnknownKey => Self::UnknownKey,
-            VerifyErrorKind::Rejected => Self::Rejected,
-            VerifyErrorKind::Unavailable(error) => Self::Unavailable(error),
-            VerifyErrorKind::TooManyLookups => Self::TooManyLookups,
-        }
     }
 }
 
@@ -221,8 +201,7 @@ impl TokenVerifier {
             Some(kid) => jwt.verify(&self.key(kid).await?)?,
             None => self.ask_ordercloud(access_token).await?,
         }
-        let key_id = jwt.key_id.clone();
-        VerifiedToken::new(access_token, jwt.claims, key_id).ok_or(VerifyError::Malformed)
+        VerifiedToken::new(access_token, jwt.claims, jwt.key_id).ok_or(VerifyError::Malformed)
     }
 
     /// The claims every OrderCloud token has, the clock, the issuer, the audience and the
@@ -247,14 +226,14 @@ impl TokenVerifier {
         if !config.issuers.iter().any(|accepted| accepted.eq_ignore_ascii_case(trimmed(issuer))) {
             return Err(VerifyError::WrongIssuer);
         }
-        let audiences: Vec<&str> = match claims.other.get("aud") {
-            Some(Value::String(audience)) => vec![audience.as_str()],
-            Some(Value::Array(audiences)) => audiences.iter().filter_map(Value::as_str).collect(),
+        let ours =
+            |audience: &str| config.audiences.iter().any(|accepted| accepted.eq_ignore_ascii_case(trimmed(audience)));
+        let for_us = match claims.other.get("aud") {
+            Some(Value::String(audience)) => ours(audience),
+            Some(Value::Array(audiences)) => audiences.iter().filter_map(Value::as_str).any(ours),
             _ => return Err(VerifyError::MissingClaim("aud")),
         };
-        let ours =
-            |audience: &&str| config.audiences.iter().any(|accepted| accepted.eq_ignore_ascii_case(trimmed(audience)));
-        if !audiences.iter().any(ours) {
+        if !for_us {
             return Err(VerifyError::WrongAudience);
         }
         let allowed = match &config.allowed {
@@ -272,13 +251,13 @@ impl TokenVerifier {
         if kid.is_empty() || kid.len() > MAX_KEY_ID_BYTES {
             return Err(VerifyError::UnknownKey);
         }
-        self.caches.keys.get(kid, || self.fetch_key(kid)).await.map_err(VerifyError::from)
+        self.caches.keys.get(kid, || self.fetch_key(kid)).await
     }
 
     /// `GET {host}/oauth/certs/{kid}`, anonymous, and how long to keep what it says.
-    async fn fetch_key(&self, kid: &str) -> (Result<RsaKey, VerifyErrorKind>, Duration) {
+    async fn fetch_key(&self, kid: &str) -> (Result<RsaKey, VerifyError>, Duration) {
         if !self.caches.take_lookup() {
-            return (Err(VerifyErrorKind::TooManyLookups), TOO_MANY_LIFETIME);
+            return (Err(VerifyError::TooManyLookups), TOO_MANY_LIFETIME);
         }
         let answer = self
             .config
@@ -292,27 +271,27 @@ impl TokenVerifier {
         match answer {
             Ok(jwk) => match RsaKey::from_jwk(&jwk, kid) {
                 Some(key) => (Ok(key), KEY_LIFETIME),
-                None => (Err(VerifyErrorKind::UnknownKey), UNKNOWN_KEY_LIFETIME),
+                None => (Err(VerifyError::UnknownKey), UNKNOWN_KEY_LIFETIME),
             },
-            Err(error) if is_refusal(&error) => (Err(VerifyErrorKind::UnknownKey), UNKNOWN_KEY_LIFETIME),
-            Err(error) => (Err(VerifyErrorKind::Unavailable(error)), UNAVAILABLE_LIFETIME),
+            Err(error) if is_refusal(&error) => (Err(VerifyError::UnknownKey), UNKNOWN_KEY_LIFETIME),
+            Err(error) => (Err(VerifyError::Unavailable(error)), UNAVAILABLE_LIFETIME),
         }
     }
 
     /// Whether OrderCloud takes the token: `GET /v1/me` with it answers an active user.
     async fn ask_ordercloud(&self, access_token: &str) -> Result<(), VerifyError> {
         let key = fingerprint(access_token);
-        self.caches.me.get(&key, || self.get_me(access_token)).await.map_err(VerifyError::from)
+        self.caches.me.get(&key, || self.get_me(access_token)).await
     }
 
-    async fn get_me(&self, access_token: &str) -> (Result<(), VerifyErrorKind>, Duration) {
+    async fn get_me(&self, access_token: &str) -> (Result<(), VerifyError>, Duration) {
         #[derive(Deserialize)]
         struct Me {
             #[serde(rename = "Active", default)]
             active: Option<bool>,
         }
         if !self.caches.take_lookup() {
-            return (Err(VerifyErrorKind::TooManyLookups), TOO_MANY_LIFETIME);
+            return (Err(VerifyError::TooManyLookups), TOO_MANY_LIFETIME);
         }
         let answer = self
             .config
@@ -324,11 +303,11 @@ impl TokenVerifier {
             .await;
         match answer {
             Ok(me) if me.active != Some(false) => (Ok(()), ME_LIFETIME),
-            Ok(_) => (Err(VerifyErrorKind::Rejected), ME_LIFETIME),
+            Ok(_) => (Err(VerifyError::Rejected), ME_LIFETIME),
             Err(error) if refuses_the_token(&error) || error.is_invalid_request() => {
-                (Err(VerifyErrorKind::Rejected), ME_LIFETIME)
+                (Err(VerifyError::Rejected), ME_LIFETIME)
             }
-            Err(error) => (Err(VerifyErrorKind::Unavailable(error)), UNAVAILABLE_LIFETIME),
+            Err(error) => (Err(VerifyError::Unavailable(error)), UNAVAILABLE_LIFETIME),
         }
     }
 }

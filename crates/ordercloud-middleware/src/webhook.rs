@@ -7,7 +7,7 @@ use std::fmt;
 use ordercloud_models::RawJson;
 use serde::{Deserialize, Serialize};
 
-use crate::redact::Secret;
+use crate::redact::{Secret, Shown};
 
 /// What OrderCloud POSTs to a webhook's URL, as its documentation shows it and the .NET
 /// SDK types it (`WebhookPayload<TRequest, TResponse, TRouteParams, TConfigData>`).
@@ -66,8 +66,10 @@ pub struct WebhookPayload<B = RawJson, R = RawJson, C = RawJson> {
     pub config_data: Option<C>,
 }
 
-/// The request or the response of the call a webhook reports.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// The request or the response of the call a webhook reports. `Debug` shows a typed body
+/// as itself and raw JSON (a raw body, the headers) by its size only: a body may carry a
+/// password, the headers a token.
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct WebhookMessage<B = RawJson> {
     /// The body, read as `B`; `None` when there was none.
@@ -76,6 +78,15 @@ pub struct WebhookMessage<B = RawJson> {
     /// The headers, as OrderCloud passes them (often `null`).
     #[serde(rename = "Headers", default, skip_serializing_if = "Option::is_none")]
     pub headers: Option<RawJson>,
+}
+
+impl<B: fmt::Debug + 'static> fmt::Debug for WebhookMessage<B> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WebhookMessage")
+            .field("body", &Shown(&self.body))
+            .field("headers", &Shown(&self.headers))
+            .finish()
+    }
 }
 
 impl<B, R, C> fmt::Debug for WebhookPayload<B, R, C> {
@@ -153,6 +164,17 @@ mod tests {
         assert_eq!(payload.request.as_ref().unwrap().body.as_ref().unwrap().to_value()["Name"], "New");
         assert!(payload.response.as_ref().unwrap().body.is_none(), "null is no body");
         assert!(!format!("{payload:?}").contains("token-secret"));
+        let json =
+            r#"{"Body":{"Username":"ada","Password":"pw-secret"},"Headers":{"Authorization":"Bearer tok-secret"}}"#;
+        let message: WebhookMessage = serde_json::from_str(json).unwrap();
+        let shown = format!("{message:?}");
+        assert!(!shown.contains("secret") && shown.contains("bytes, redacted"), "{shown}");
+        let typed: WebhookMessage<ordercloud_models::resources::User> = serde_json::from_str(json).unwrap();
+        let shown = format!("{typed:?}");
+        assert!(
+            !shown.contains("secret") && shown.contains("ada"),
+            "a typed body shows, its secrets redacted: {shown}"
+        );
         let minimal: WebhookPayload = serde_json::from_str("{}").unwrap();
         assert!(minimal.route.is_none() && minimal.request.is_none());
     }

@@ -8,7 +8,7 @@ use ::axum::response::{IntoResponse, Response};
 use ::axum::routing::post;
 use http::HeaderMap;
 
-use super::signed::{read_body, signature};
+use super::signed::signed_body;
 use crate::events::{IntegrationEvent, IntegrationEventHandler, answer_integration_event};
 use crate::signed::HashKey;
 
@@ -55,12 +55,10 @@ async fn answer<H: IntegrationEventHandler>(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    let signature = match signature(&headers) {
-        Ok(signature) => signature,
-        Err(rejection) => return rejection.into_response(),
-    };
-    match read_body(&headers, body, key.body_limit()).await {
-        Ok(bytes) => answer_integration_event(handler, event, &bytes, Some(signature), key).await.map(Body::from),
+    match signed_body(&headers, body, key).await {
+        Ok((signature, bytes)) => {
+            answer_integration_event(handler, event, &bytes, Some(signature), key).await.map(Body::from)
+        }
         Err(rejection) => rejection.into_response(),
     }
 }

@@ -32,21 +32,26 @@ where
     async fn from_request(request: Request, state: &S) -> Result<Self, Rejection> {
         let key = HashKey::from_ref(state);
         let (parts, body) = request.into_parts();
-        let signature = signature(&parts.headers)?;
-        let bytes = read_body(&parts.headers, body, key.body_limit()).await?;
+        let (signature, bytes) = signed_body(&parts.headers, body, &key).await?;
         Ok(Self(key.verify(&bytes, Some(signature))?))
     }
 }
 
-/// The `X-oc-hash` header, refused before the body is read when there is none.
-pub(crate) fn signature(headers: &HeaderMap) -> Result<&str, Rejection> {
-    let value = headers.get(OC_HASH_HEADER).and_then(|value| value.to_str().ok()).map(str::trim);
-    value.filter(|value| !value.is_empty()).ok_or_else(|| SignedBodyError::MissingSignature.into())
+/// The `X-oc-hash` header and the raw body, not yet verified: a call without the header is
+/// refused before its body is read, and the body is read up to `key`'s limit.
+pub(crate) async fn signed_body<'h>(
+    headers: &'h HeaderMap,
+    body: Body,
+    key: &HashKey,
+) -> Result<(&'h str, bytes::Bytes), Rejection> {
+    let signature = headers.get(OC_HASH_HEADER).and_then(|value| value.to_str().ok()).map(str::trim);
+    let signature = signature.filter(|value| !value.is_empty()).ok_or(SignedBodyError::MissingSignature)?;
+    Ok((signature, read_body(headers, body, key.body_limit()).await?))
 }
 
 /// The body, at most `limit` bytes: a larger declared length is refused unread, a longer
 /// body as soon as it passes the limit.
-pub(crate) async fn read_body(headers: &HeaderMap, body: Body, limit: usize) -> Result<bytes::Bytes, Rejection> {
+async fn read_body(headers: &HeaderMap, body: Body, limit: usize) -> Result<bytes::Bytes, Rejection> {
     let declared = headers.get(CONTENT_LENGTH).and_then(|value| value.to_str().ok()?.trim().parse::<u64>().ok());
     if declared.is_some_and(|length| length > limit as u64) {
         return Err(SignedBodyError::TooLarge { limit }.into());

@@ -7,11 +7,12 @@ use ordercloud_models::resources::{LineItem, OpenIdConnect, Order, OrderReturn, 
 use ordercloud_models::{Environment, RawJson};
 use serde::{Deserialize, Serialize};
 
-use crate::redact::Secret;
+use crate::redact::{Secret, Shown};
 
 /// What an `OrderCheckout` integration event receives on each of its routes: the order's
 /// worksheet, the environment, a token to call OrderCloud back with, and the event's
-/// `ConfigData` (`C`, raw JSON unless given). The JavaScript SDK names it per route:
+/// `ConfigData` (`C`, raw JSON unless given; `Debug` shows raw JSON by its size only, as it
+/// may hold a provider's key). The JavaScript SDK names it per route:
 /// [`ShipEstimatePayload`], [`OrderCalculatePayload`], [`OrderSubmitPayload`],
 /// [`OrderSubmitForApprovalPayload`], [`OrderApprovedPayload`].
 ///
@@ -67,13 +68,13 @@ impl<C> OrderCheckoutPayload<C> {
     }
 }
 
-impl<C: fmt::Debug> fmt::Debug for OrderCheckoutPayload<C> {
+impl<C: fmt::Debug + 'static> fmt::Debug for OrderCheckoutPayload<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("OrderCheckoutPayload")
             .field("order_worksheet", &self.order_worksheet)
             .field("environment", &self.environment)
             .field("ordercloud_access_token", &Secret::of(&self.ordercloud_access_token))
-            .field("config_data", &self.config_data)
+            .field("config_data", &Shown(&self.config_data))
             .finish()
     }
 }
@@ -123,7 +124,7 @@ pub struct AddToCartPayload<C = RawJson> {
     pub config_data: Option<C>,
 }
 
-impl<C: fmt::Debug> fmt::Debug for AddToCartPayload<C> {
+impl<C: fmt::Debug + 'static> fmt::Debug for AddToCartPayload<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("AddToCartPayload")
             .field("product_id", &self.product_id)
@@ -132,7 +133,7 @@ impl<C: fmt::Debug> fmt::Debug for AddToCartPayload<C> {
             .field("seller_id", &self.seller_id)
             .field("environment", &self.environment)
             .field("ordercloud_access_token", &Secret::of(&self.ordercloud_access_token))
-            .field("config_data", &self.config_data)
+            .field("config_data", &Shown(&self.config_data))
             .finish_non_exhaustive()
     }
 }
@@ -162,14 +163,14 @@ pub struct OpenIdConnectPayload<C = RawJson> {
     pub config_data: Option<C>,
 }
 
-impl<C: fmt::Debug> fmt::Debug for OpenIdConnectPayload<C> {
+impl<C: fmt::Debug + 'static> fmt::Debug for OpenIdConnectPayload<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("OpenIdConnectPayload")
             .field("open_id_connect", &self.open_id_connect.as_ref().map(|_| "OpenIdConnect"))
             .field("token_response", &self.token_response)
             .field("environment", &self.environment)
             .field("ordercloud_access_token", &Secret::of(&self.ordercloud_access_token))
-            .field("config_data", &self.config_data)
+            .field("config_data", &Shown(&self.config_data))
             .finish_non_exhaustive()
     }
 }
@@ -203,11 +204,12 @@ mod tests {
     #[test]
     fn payloads_read_their_json_names_and_hide_tokens() {
         let json = r#"{"ProductID":"p1","Quantity":2,"BuyerID":"b1","BuyerUser":{"ID":"u1"},"SellerID":"s",
-            "Environment":"Sandbox","OrderCloudAccessToken":"tok-secret","ConfigData":null}"#;
+            "Environment":"Sandbox","OrderCloudAccessToken":"tok-secret","ConfigData":{"TaxApiKey":"key-secret"}}"#;
         let payload: AddToCartPayload = serde_json::from_str(json).unwrap();
         assert_eq!((payload.product_id.as_deref(), payload.quantity), (Some("p1"), Some(2)));
         assert_eq!(payload.buyer_user.as_ref().and_then(|user| user.id.as_deref()), Some("u1"));
-        assert!(!format!("{payload:?}").contains("tok-secret"));
+        let shown = format!("{payload:?}");
+        assert!(!shown.contains("secret") && shown.contains("bytes, redacted"), "{shown}");
 
         let json = r#"{"ExistingUser":{"Username":"ada"},"TokenResponse":{"id_token":"id-secret","access_token":"at-secret"},
             "OrderCloudAccessToken":"oc-secret"}"#;
