@@ -5,8 +5,7 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use ordercloud_models::resources::PublicKey;
-use ordercloud_transport::http::Method;
-use ordercloud_transport::{ApiClient, Error};
+use ordercloud_transport::{ApiClient, Error, Operation};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -15,6 +14,13 @@ use crate::error::{VerifyError, shown};
 use crate::jwk::RsaKey;
 use crate::jwt::Jwt;
 use crate::verified::VerifiedToken;
+
+/// `Certs.GetPublicKey`, at the host's root as every `/oauth/` path: the key of a `kid`.
+const GET_PUBLIC_KEY: Operation =
+    Operation { id: "Certs.GetPublicKey", method: "GET", path: "/oauth/certs/{ID}", roles: &[] };
+
+/// `Me.Get`, with the token being verified: whether OrderCloud takes a token without `kid`.
+const GET_ME: Operation = Operation { id: "Me.Get", method: "GET", path: "/me", roles: &[] };
 
 /// How far a token's `exp` and `nbf` may be off the clock by default.
 pub const DEFAULT_LEEWAY: Duration = Duration::from_secs(30);
@@ -259,15 +265,8 @@ impl TokenVerifier {
         if !self.caches.take_lookup() {
             return (Err(VerifyError::TooManyLookups), TOO_MANY_LIFETIME);
         }
-        let answer = self
-            .config
-            .client
-            .request_unversioned(Method::GET, "/oauth/certs/{ID}")
-            .operation("Certs.GetPublicKey")
-            .path_param(kid)
-            .without_token()
-            .send_json::<PublicKey>()
-            .await;
+        let answer =
+            self.config.client.call(&GET_PUBLIC_KEY).path_param(kid).without_token().send_json::<PublicKey>().await;
         match answer {
             Ok(jwk) => match RsaKey::from_jwk(&jwk, kid) {
                 Some(key) => (Ok(key), KEY_LIFETIME),
@@ -293,14 +292,7 @@ impl TokenVerifier {
         if !self.caches.take_lookup() {
             return (Err(VerifyError::TooManyLookups), TOO_MANY_LIFETIME);
         }
-        let answer = self
-            .config
-            .client
-            .request(Method::GET, "/me")
-            .operation("Me.Get")
-            .bearer_token(access_token)
-            .send_json::<Me>()
-            .await;
+        let answer = self.config.client.call(&GET_ME).bearer_token(access_token).send_json::<Me>().await;
         match answer {
             Ok(me) if me.active != Some(false) => (Ok(()), ME_LIFETIME),
             Ok(_) => (Err(VerifyError::Rejected), ME_LIFETIME),
