@@ -9,6 +9,7 @@ use super::js::{JsAnswer, JsOperation, JsParam, JsSdk};
 use super::report::{OperationLine, Report};
 use super::roles::Roles;
 use super::schemas::{Models, reference_schema, shape, union};
+use super::text::quoted_union;
 use super::{array, object, text};
 use crate::json::Json;
 
@@ -574,7 +575,7 @@ impl Builder<'_> {
                     }
                 },
             };
-            if let Some(values) = js.and_then(|js| union_values(&js.ty)) {
+            if let Some(values) = js.and_then(|js| quoted_union(&js.ty)) {
                 extra.push(("x-enum-subset".to_owned(), array(values.iter().map(|v| text(v)))));
             }
             if let (Some(js), Some(arg)) = (js, dotnet) {
@@ -657,7 +658,7 @@ impl Builder<'_> {
 
     /// The schema of a path or query parameter from its JS type (and its C# type).
     fn parameter_type(&self, param: &JsParam, dotnet: Option<&str>) -> Result<Json, String> {
-        if union_values(&param.ty).is_some() {
+        if quoted_union(&param.ty).is_some() {
             let ty = dotnet.map(|ty| ty.trim_end_matches('?')).filter(|ty| self.models.is_enum(ty));
             let ty = ty.ok_or_else(|| format!("{}: values {} that .NET does not name", param.name, param.ty))?;
             return Ok(reference_schema(ty));
@@ -867,13 +868,6 @@ fn known_summaries(chosen: &[(&JsOperation, Option<&OldOperation<'_>>, Option<&D
     known
 }
 
-/// The values of a string union type: `'Group' | 'Company'`.
-fn union_values(ty: &str) -> Option<Vec<String>> {
-    ty.split(" | ")
-        .map(|item| item.strip_prefix('\'').and_then(|item| item.strip_suffix('\'')).map(str::to_owned))
-        .collect()
-}
-
 /// The operations in paths: 2022's paths in 2022's order, each with its methods in 2022's
 /// order, then the new ones in the JS SDK's order.
 fn paths(built: Vec<(String, String, String, Json)>, old: &[OldOperation<'_>]) -> Result<Json, String> {
@@ -1024,7 +1018,5 @@ mod tests {
         assert_eq!(route("oauth/certs/{ID}"), "/oauth/certs/{}");
         assert_eq!(route("/buyers/{buyerID}/users/{userID}"), route("/buyers/{id}/users/{ID}"));
         assert_eq!(path_names("/orders/{direction}/{orderID}"), ["direction", "orderID"]);
-        assert_eq!(union_values("'Group' | 'Company'"), Some(vec!["Group".to_owned(), "Company".to_owned()]));
-        assert_eq!(union_values("string"), None);
     }
 }

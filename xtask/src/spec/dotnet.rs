@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use super::text::{closing, split_top, xml_element};
+use super::text::{closing, resolve, split_top, xml_element};
 
 /// How .NET's docs mark what is in beta.
 pub(crate) const BETA: &str = "Features in beta are subject to change and are not available in production.";
@@ -262,23 +262,6 @@ fn operation(class: &str, line: &str) -> Result<DotnetOperation, String> {
         summary: String::new(),
         beta: false,
     })
-}
-
-/// `ty` with the type parameters in `bounds` replaced by their bounds.
-fn resolve(ty: &str, bounds: &BTreeMap<String, String>) -> String {
-    let mut out = String::new();
-    let mut word = String::new();
-    for character in ty.chars().chain(std::iter::once(' ')) {
-        if character.is_ascii_alphanumeric() || character == '_' {
-            word.push(character);
-            continue;
-        }
-        out.push_str(bounds.get(&word).map_or(word.as_str(), String::as_str));
-        word.clear();
-        out.push(character);
-    }
-    out.pop();
-    out
 }
 
 /// The models (the partial and generic subclasses left out) and enums of `Models.cs`.
