@@ -8,7 +8,7 @@ use super::dotnet::{DotnetOperation, DotnetSdk};
 use super::js::{JsAnswer, JsOperation, JsParam, JsSdk};
 use super::report::{OperationLine, Report};
 use super::roles::Roles;
-use super::schemas::{Models, reference_schema, shape, union};
+use super::schemas::{Models, reference_schema, shape, sorted, union};
 use super::text::quoted_union;
 use super::{array, object, text};
 use crate::json::Json;
@@ -148,8 +148,7 @@ pub(crate) fn describe(inputs: &Inputs<'_>) -> Result<(Json, Report), String> {
     let mut roots = BTreeSet::new();
     let mut built: Vec<(String, String, String, Json)> = Vec::new();
     for (op, old, dotnet) in &chosen {
-        let builder =
-            Builder { op, dotnet: *dotnet, old: *old, models: &models, roles: inputs.roles, inputs, known: &known };
+        let builder = Builder { op, dotnet: *dotnet, old: *old, models: &models, inputs, known: &known };
         let tag = tags.tag_of(&op.class).to_owned();
         let operation = builder.operation(&tag, &mut report).map_err(|error| format!("{}: {error}", op.id()))?;
         if let Some(body) = &op.body {
@@ -244,13 +243,10 @@ impl Tags {
         let mut old_tag_of: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
         for (op, old_op) in chosen {
             let slug = op.slug.as_deref().ok_or_else(|| format!("{}: no doc slug, so no section", op.id()))?;
-            let first = slug.split('/').next().unwrap_or("");
-            let (_, id, _) = SECTIONS
-                .iter()
-                .find(|(slug, _, _)| *slug == first)
-                .ok_or_else(|| format!("{}: the doc slug {slug} names an unknown section", op.id()))?;
+            let id =
+                section_id(slug).ok_or_else(|| format!("{}: the doc slug {slug} names an unknown section", op.id()))?;
             match section_of.get(&op.class) {
-                Some(section) if section != id => {
+                Some(section) if *section != id => {
                     return Err(format!("{}: the class {} spans sections {section} and {id}", op.id(), op.class));
                 }
                 Some(_) => {}
@@ -349,7 +345,6 @@ struct Builder<'a> {
     dotnet: Option<&'a DotnetOperation>,
     old: Option<&'a OldOperation<'a>>,
     models: &'a Models<'a>,
-    roles: &'a Roles,
     inputs: &'a Inputs<'a>,
     /// Summaries an unsplit text may start with.
     known: &'a BTreeSet<String>,
@@ -415,7 +410,7 @@ impl Builder<'_> {
         ));
         report.operations.push(OperationLine {
             resource: op.class.clone(),
-            section: section_title(op.slug.as_deref()),
+            section: op.slug.as_deref().and_then(section_id).unwrap_or(""),
             new: self.old.is_none(),
             roles_from,
         });
@@ -448,7 +443,8 @@ impl Builder<'_> {
     fn roles(&self, report: &mut Report) -> (Vec<String>, &'static str) {
         let id = self.op.id();
         let old = self.old.map(OldOperation::roles);
-        if let Some((roles, _)) = self.roles.operations.get(&id) {
+        let table = self.inputs.roles;
+        if let Some((roles, _)) = table.operations.get(&id) {
             if let Some(old) = old.filter(|old| sorted(old) != sorted(roles)) {
                 report.roles_changed.push(format!("{id}: 2022 {}; the API reference {}", list(&old), list(roles)));
             }
@@ -457,7 +453,7 @@ impl Builder<'_> {
         match old {
             Some(old) => (old, "2022"),
             None => {
-                let unlisted = self.roles.present && !self.roles.not_found.contains(&id);
+                let unlisted = table.present && !table.not_found.contains(&id);
                 report.roles_unknown.push(if unlisted { format!("{id} (not in the roles table)") } else { id });
                 (Vec::new(), "unknown")
             }
@@ -527,8 +523,6 @@ impl Builder<'_> {
             }
             if self.old.is_some() && old.is_none() {
                 missing.push("2022");
-            }
-            if self.old.is_some() && old.is_none() {
                 report.note("Query parameters new since 2022", format!("{id}: {name}"));
             }
             if js.is_none() || (self.dotnet.is_some() && dotnet.is_none()) {
@@ -940,15 +934,10 @@ fn scopes(old: &Json, js: &JsSdk, paths: &Json) -> Vec<String> {
     out
 }
 
-fn section_title(slug: Option<&str>) -> &'static str {
-    let first = slug.and_then(|slug| slug.split('/').next()).unwrap_or("");
-    SECTIONS.iter().find(|(slug, _, _)| *slug == first).map_or("", |(_, id, _)| id)
-}
-
-fn sorted(values: &[String]) -> Vec<String> {
-    let mut values = values.to_vec();
-    values.sort();
-    values
+/// The `x-id` of the section a doc slug's first part names.
+fn section_id(slug: &str) -> Option<&'static str> {
+    let first = slug.split('/').next().unwrap_or("");
+    SECTIONS.iter().find(|(slug, _, _)| *slug == first).map(|(_, id, _)| *id)
 }
 
 fn list(values: &[String]) -> String {

@@ -599,7 +599,8 @@ fn union_appended(lists: &[Vec<String>]) -> Vec<String> {
     out
 }
 
-fn sorted(values: &[String]) -> Vec<String> {
+/// `values` in order, to compare two lists as sets.
+pub(crate) fn sorted(values: &[String]) -> Vec<String> {
     let mut values = values.to_vec();
     values.sort();
     values
