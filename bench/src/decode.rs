@@ -20,6 +20,7 @@ use ordercloud_models::resources::Product;
 use serde::Deserialize;
 use serde_json::Value;
 
+use crate::measure::median;
 use crate::server::product_page;
 
 /// The page, with the unknown fields added to every product.
@@ -152,7 +153,7 @@ pub(crate) fn run() -> Result<(), String> {
         println!("|---|---:|---:|");
         let mut plain = 0.0;
         for (which, label) in rows {
-            let mut rounds: Vec<f64> = (0..15)
+            let rounds: Vec<f64> = (0..15)
                 .map(|_| {
                     let start = Instant::now();
                     for _ in 0..200 {
@@ -161,8 +162,7 @@ pub(crate) fn run() -> Result<(), String> {
                     Ok(start.elapsed().as_secs_f64() / 200.0)
                 })
                 .collect::<Result<_, String>>()?;
-            rounds.sort_by(f64::total_cmp);
-            let per_page = rounds[rounds.len() / 2];
+            let per_page = median(rounds);
             if matches!(which, Which::Plain) {
                 plain = per_page;
             }
