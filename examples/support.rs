@@ -112,10 +112,11 @@ pub fn run_example(body: impl std::future::Future<Output = Result<(), String>>) 
     }
 }
 
-/// How long `token` is valid, for a person: `600 minutes`, or why it is not known.
-pub fn validity(token: &ordercloud_auth::AccessToken) -> String {
-    match token.expires_in() {
-        Some(lifetime) => format!("{} minutes", lifetime.as_secs() / 60),
+/// How long a token is valid, from what is `left` of its lifetime, for a person:
+/// `600 minutes`, or why it is not known.
+pub fn validity(left: Option<std::time::Duration>) -> String {
+    match left {
+        Some(left) => format!("{} minutes", left.as_secs() / 60),
         None => "until it is refused (no expires_in)".to_owned(),
     }
 }
