@@ -16,6 +16,7 @@ pub mod storefront;
 pub struct ReadmeSnippets;
 
 use ordercloud_password_reset::{Error, ErrorExt};
+use ordercloud_simulator::Simulator;
 use ordercloud_transport::ApiClient;
 use tracing_subscriber::fmt::format::FmtSpan;
 use tracing_subscriber::layer::SubscriberExt;
@@ -118,5 +119,18 @@ pub fn validity(left: Option<std::time::Duration>) -> String {
     match left {
         Some(left) => format!("{} minutes", left.as_secs() / 60),
         None => "until it is refused (no expires_in)".to_owned(),
+    }
+}
+
+/// The OrderCloud an example plays against: `ORDERCLOUD_BASE_URL` when set, else a
+/// simulator started here (kept running while the second value lives).
+pub async fn base_url_or_simulator() -> Result<(String, Option<Simulator>), String> {
+    match optional("ORDERCLOUD_BASE_URL") {
+        Some(base_url) => Ok((base_url, None)),
+        None => {
+            let simulator =
+                Simulator::start().await.map_err(|error| format!("could not start the simulator: {error}"))?;
+            Ok((simulator.base_url(), Some(simulator)))
+        }
     }
 }
