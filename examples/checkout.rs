@@ -14,6 +14,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use axum::Router;
 use axum::extract::{FromRef, State};
 use axum::routing::{get, post};
+use ordercloud::ApiClient;
 use ordercloud::auth::{AuthApi, Session, TokenRequest};
 use ordercloud::integrations::IntegrationEventsApi;
 use ordercloud::integrations::models::{IntegrationEvent, IntegrationEventType};
@@ -25,7 +26,6 @@ use ordercloud::security::models::PartialApiClient;
 use ordercloud::seller::WebhooksApi;
 use ordercloud::seller::models::{ApiRole, Webhook, WebhookRoute};
 use ordercloud::transport::http::Method;
-use ordercloud::{ApiClient, Error};
 use ordercloud_middleware::axum::{ShopperRole, Signed, Verified, integration_event_routes};
 use ordercloud_middleware::models::resources::{
     OrderCalculateResponse, OrderSubmitResponse, ShipEstimate, ShipEstimateItem, ShipEstimateResponse, ShipMethod,
@@ -37,6 +37,8 @@ use ordercloud_middleware::{
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
+
+use crate::{reset_and_seed, step};
 
 /// The marketplace the journey starts from: the storefront's API client (shoppers of the
 /// buyer `retail`), the middleware's own client (client credentials, `FullAccess`), the
@@ -291,7 +293,7 @@ pub struct Journey {
 /// middleware (with what it saw) and the journey.
 pub async fn run(base_url: &str, say: &mut dyn FnMut(String)) -> Result<(Middleware, Journey), String> {
     let client = ApiClient::builder().base_url(base_url).build().map_err(|error| error.to_string())?;
-    seed(&client).await?;
+    reset_and_seed(&client, MARKETPLACE, "checkout_marketplace.json").await?;
     let middleware = Middleware::start(base_url).await?;
     register(base_url, &middleware).await?;
     say(format!(
@@ -381,25 +383,4 @@ pub async fn run(base_url: &str, say: &mut dyn FnMut(String)) -> Result<(Middlew
         say(format!("   {line}"));
     }
     Ok((middleware, Journey { refused_code, totals, submitted, points }))
-}
-
-/// Resets the simulator and seeds the marketplace, over its control routes.
-async fn seed(client: &ApiClient) -> Result<(), String> {
-    client
-        .request_unversioned(Method::POST, "/_simulator/reset")
-        .send_empty()
-        .await
-        .map_err(step("reset the simulator"))?;
-    let seed: Value =
-        serde_json::from_str(MARKETPLACE).map_err(|error| format!("checkout_marketplace.json: {error}"))?;
-    client
-        .request_unversioned(Method::POST, "/_simulator/seed")
-        .json(&seed)
-        .send_empty()
-        .await
-        .map_err(step("seed the simulator"))
-}
-
-fn step(what: &'static str) -> impl Fn(Error) -> String {
-    move |error| format!("could not {what}: {error}")
 }
