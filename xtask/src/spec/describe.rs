@@ -8,7 +8,7 @@ use super::dotnet::{DotnetOperation, DotnetSdk};
 use super::js::{JsAnswer, JsOperation, JsParam, JsSdk};
 use super::report::{OperationLine, Report};
 use super::roles::Roles;
-use super::schemas::{Models, reference_schema, shape, sorted, union};
+use super::schemas::{Models, float, int32, reference_schema, shape, sorted, union};
 use super::text::quoted_union;
 use super::{array, object, text};
 use crate::json::Json;
@@ -658,10 +658,8 @@ impl Builder<'_> {
             return Ok(reference_schema(ty));
         }
         let schema = match param.ty.as_str() {
-            "number" if dotnet.map(|ty| ty.trim_end_matches('?')) != Some("decimal") => {
-                object(vec![("type", text("integer")), ("format", text("int32"))])
-            }
-            "number" => object(vec![("type", text("number")), ("format", text("float"))]),
+            "number" if dotnet.map(|ty| ty.trim_end_matches('?')) != Some("decimal") => int32(),
+            "number" => float(),
             _ => self.models.js_type(&param.ty, dotnet)?,
         };
         Ok(schema)
