@@ -628,9 +628,7 @@ impl Builder<'_> {
         match (map.get(&id), old_values) {
             (Some(Some(values)), old) => {
                 if let Some(old) = old.filter(|old| sorted(old) != sorted(values)) {
-                    let added: Vec<&String> = values.iter().filter(|v| !old.contains(v)).collect();
-                    let gone: Vec<&String> = old.iter().filter(|v| !values.contains(v)).collect();
-                    report.list_values_changed.push(format!("{id} {name}: {}", changes(&added, &gone)));
+                    report.list_values_changed.push(format!("{id} {name}: {}", changes(values, &old)));
                 }
                 (values.clone(), Some("js"))
             }
@@ -730,9 +728,7 @@ impl Builder<'_> {
             }
         };
         if let Some(old) = old_required.filter(|old| !partial && sorted(old) != sorted(&required)) {
-            let added: Vec<&String> = required.iter().filter(|f| !old.contains(f)).collect();
-            let gone: Vec<&String> = old.iter().filter(|f| !required.contains(f)).collect();
-            report.required_changed.push(format!("{id}: {}", changes(&added, &gone)));
+            report.required_changed.push(format!("{id}: {}", changes(&required, &old)));
         }
         for field in &required {
             if !self.models.has_field(&model, field) {
@@ -942,15 +938,18 @@ fn list(values: &[String]) -> String {
     if values.is_empty() { "none".to_owned() } else { values.join(", ") }
 }
 
-/// `added A, B; gone C`.
-fn changes(added: &[&String], gone: &[&String]) -> String {
-    let join = |values: &[&String]| values.iter().map(|value| value.as_str()).collect::<Vec<_>>().join(", ");
+/// What `now` has that `before` lacks and the reverse: `added A, B; gone C`.
+fn changes(now: &[String], before: &[String]) -> String {
+    let missing_from = |values: &[String], other: &[String]| {
+        values.iter().filter(|value| !other.contains(value)).map(String::as_str).collect::<Vec<_>>().join(", ")
+    };
+    let (added, gone) = (missing_from(now, before), missing_from(before, now));
     let mut parts = Vec::new();
     if !added.is_empty() {
-        parts.push(format!("added {}", join(added)));
+        parts.push(format!("added {added}"));
     }
     if !gone.is_empty() {
-        parts.push(format!("gone {}", join(gone)));
+        parts.push(format!("gone {gone}"));
     }
     parts.join("; ")
 }
