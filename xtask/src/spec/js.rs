@@ -8,7 +8,8 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use super::text::{
-    closing, is_identifier, quoted_union, resolve, split_top, strip_block_comments, unwrap, without_arguments,
+    closing, is_identifier, normalized, quoted_union, resolve, split_top, strip_block_comments, unwrap,
+    without_arguments,
 };
 
 /// Classes of the package written by hand, not generated from OrderCloud's description:
@@ -143,8 +144,7 @@ pub(crate) fn read(root: &Path) -> Result<JsSdk, String> {
 
 fn read_text(path: &Path) -> Result<String, String> {
     let text = std::fs::read_to_string(path).map_err(|error| format!("could not read {}: {error}", path.display()))?;
-    // The package is built on Windows: CRLF line ends.
-    Ok(text.replace("\r\n", "\n"))
+    Ok(normalized(&text))
 }
 
 fn sorted_files(directory: &Path) -> Result<Vec<String>, String> {

@@ -3,6 +3,12 @@
 
 use std::collections::BTreeMap;
 
+/// `text` as the scans read it: without a byte-order mark, with `\n` line ends (the SDKs
+/// are built on Windows).
+pub(crate) fn normalized(text: &str) -> String {
+    text.trim_start_matches('\u{feff}').replace("\r\n", "\n")
+}
+
 /// The index of the bracket closing the one at `open` (`(`, `[`, `{` or `<`), counting
 /// every kind of bracket; `None` when it is not closed. Quoted text is skipped.
 pub(crate) fn closing(text: &str, open: usize) -> Option<usize> {
