@@ -14,6 +14,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use axum::Router;
 use axum::extract::{FromRef, State};
 use axum::routing::{get, post};
+use ordercloud::ApiClient;
 use ordercloud::auth::{AuthApi, Session, TokenRequest};
 use ordercloud::integrations::IntegrationEventsApi;
 use ordercloud::integrations::models::{IntegrationEvent, IntegrationEventType};
@@ -25,7 +26,6 @@ use ordercloud::security::models::PartialApiClient;
 use ordercloud::seller::WebhooksApi;
 use ordercloud::seller::models::{ApiRole, Webhook, WebhookRoute};
 use ordercloud::transport::http::Method;
-use ordercloud::{ApiClient, Error};
 use ordercloud_middleware::axum::{ShopperRole, Signed, Verified, integration_event_routes};
 use ordercloud_middleware::models::resources::{
     OrderCalculateResponse, OrderSubmitResponse, ShipEstimate, ShipEstimateItem, ShipEstimateResponse, ShipMethod,
@@ -37,6 +37,8 @@ use ordercloud_middleware::{
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
+
+use crate::{reset_and_seed, step};
 
 /// The marketplace the journey starts from: the storefront's API client (shoppers of the
 /// buyer `retail`), the middleware's own client (client credentials, `FullAccess`), the
@@ -205,10 +207,9 @@ pub struct Middleware {
 }
 
 impl Middleware {
-    /// Serves on 127.0.0.1 (any free port) for the OrderCloud at `base_url`: its tokens,
+    /// Serves on 127.0.0.1 (any free port) for the OrderCloud `client` calls: its tokens,
     /// webhooks and events.
-    pub async fn start(base_url: &str) -> Result<Self, String> {
-        let client = ApiClient::builder().base_url(base_url).build().map_err(|error| error.to_string())?;
+    pub async fn start(client: ApiClient) -> Result<Self, String> {
         let seen = Seen::default();
         let state = AppState {
             verifier: TokenVerifier::new(client).allow_client_ids([STOREFRONT]),
@@ -237,12 +238,12 @@ impl Drop for Middleware {
     }
 }
 
-/// Registers the middleware with the OrderCloud at `base_url`, with the middleware's own
+/// Registers the middleware with the OrderCloud `client` calls, with the middleware's own
 /// client credentials: the line items' pre-hook for the storefront's client, the checkout
 /// integration event, and that event assigned to the storefront's client.
-pub async fn register(base_url: &str, middleware: &Middleware) -> Result<(), String> {
-    let client = ApiClient::builder().base_url(base_url).build().map_err(|error| error.to_string())?;
-    let admin = Session::new(client, TokenRequest::client_credentials(MIDDLEWARE_CLIENT, MIDDLEWARE_SECRET)).client();
+pub async fn register(client: &ApiClient, middleware: &Middleware) -> Result<(), String> {
+    let admin =
+        Session::new(client.clone(), TokenRequest::client_credentials(MIDDLEWARE_CLIENT, MIDDLEWARE_SECRET)).client();
     let webhook = Webhook::new()
         .with_id("line-items")
         .with_name("At most ten of an item")
@@ -291,9 +292,9 @@ pub struct Journey {
 /// middleware (with what it saw) and the journey.
 pub async fn run(base_url: &str, say: &mut dyn FnMut(String)) -> Result<(Middleware, Journey), String> {
     let client = ApiClient::builder().base_url(base_url).build().map_err(|error| error.to_string())?;
-    seed(&client).await?;
-    let middleware = Middleware::start(base_url).await?;
-    register(base_url, &middleware).await?;
+    reset_and_seed(&client, MARKETPLACE, "checkout_marketplace.json").await?;
+    let middleware = Middleware::start(client.clone()).await?;
+    register(&client, &middleware).await?;
     say(format!(
         "A middleware at http://{}, registered with the simulator: a pre-hook and the checkout event.",
         middleware.address
@@ -318,7 +319,8 @@ pub async fn run(base_url: &str, say: &mut dyn FnMut(String)) -> Result<(Middlew
         .create(OrderDirection::Outgoing, &order_id, &twelve)
         .send()
         .await
-        .expect_err("the pre-hook refuses twelve");
+        .err()
+        .ok_or("the pre-hook let a line of twelve through")?;
     let refused_code = refused.error_code().map(|code| code.as_str().to_owned()).unwrap_or_default();
     let reason = refused.api_errors().first().map(|error| error.data["Body"]["Reason"].clone()).unwrap_or_default();
     say(format!(
@@ -381,25 +383,4 @@ pub async fn run(base_url: &str, say: &mut dyn FnMut(String)) -> Result<(Middlew
         say(format!("   {line}"));
     }
     Ok((middleware, Journey { refused_code, totals, submitted, points }))
-}
-
-/// Resets the simulator and seeds the marketplace, over its control routes.
-async fn seed(client: &ApiClient) -> Result<(), String> {
-    client
-        .request_unversioned(Method::POST, "/_simulator/reset")
-        .send_empty()
-        .await
-        .map_err(step("reset the simulator"))?;
-    let seed: Value =
-        serde_json::from_str(MARKETPLACE).map_err(|error| format!("checkout_marketplace.json: {error}"))?;
-    client
-        .request_unversioned(Method::POST, "/_simulator/seed")
-        .json(&seed)
-        .send_empty()
-        .await
-        .map_err(step("seed the simulator"))
-}
-
-fn step(what: &'static str) -> impl Fn(Error) -> String {
-    move |error| format!("could not {what}: {error}")
 }

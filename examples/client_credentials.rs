@@ -4,7 +4,7 @@
 //! [ORDERCLOUD_BASE_URL=...] cargo run --example client_credentials
 
 use ordercloud_auth::{Session, TokenRequest};
-use ordercloud_examples::{client_from_env, client_id_from_env, masked, optional, required, run_example};
+use ordercloud_examples::{client_from_env, client_id_from_env, masked, optional, required, run_example, validity};
 
 fn main() -> std::process::ExitCode {
     run_example(run())
@@ -21,17 +21,14 @@ async fn run() -> Result<(), String> {
     session.sign_in().await.map_err(|error| error.to_string())?;
     let claims = session.claims().unwrap_or_default();
     let snapshot = session.snapshot();
-    let validity = match snapshot.expires_at().and_then(|at| at.duration_since(std::time::SystemTime::now()).ok()) {
-        Some(left) => format!("{} minutes", left.as_secs() / 60),
-        None => "until it is refused (no expires_in)".to_owned(),
-    };
+    let left = snapshot.expires_at().and_then(|at| at.duration_since(std::time::SystemTime::now()).ok());
     println!(
         "Access token {} for {} ({}), roles: {}, valid for {}",
         masked(snapshot.access_token()),
         claims.usr.as_deref().unwrap_or("?"),
         claims.usrtype.as_deref().unwrap_or("?"),
         claims.role.join(" "),
-        validity
+        validity(left)
     );
     // From here, session.client() is an ApiClient whose calls carry the token, renewed as
     // it runs out.

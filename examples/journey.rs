@@ -33,10 +33,12 @@ use ordercloud::password_reset::PasswordResetApi;
 use ordercloud::security::ApiClientsApi;
 use ordercloud::security::models::PartialApiClient;
 use ordercloud::transport::http::Method;
-use ordercloud::{ApiClient, Error, Filter, ListOptions};
+use ordercloud::{ApiClient, Filter, ListOptions};
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
+
+use crate::{reset_and_seed, step};
 
 /// The seed the journey starts from: the storefront's API client (anonymous shopping into
 /// the buyer `retail`), the storefront's own back-office client, the catalog `summer`
@@ -82,7 +84,7 @@ pub async fn run(base_url: &str, say: &mut dyn FnMut(String)) -> Result<Journey,
         .application_name("storefront-journey")
         .build()
         .map_err(|error| error.to_string())?;
-    seed(&client).await?;
+    reset_and_seed(&client, MARKETPLACE, "marketplace.json").await?;
     let checkout = Checkout::start().await?;
     checkout.register(&client).await?;
     say(format!("seeded {base_url}: the buyer retail, the catalog summer, 4 products and a checkout integration"));
@@ -319,24 +321,6 @@ async fn answer(request: Request<Incoming>) -> Response<Full<Bytes>> {
     response
 }
 
-/// Back to the simulator's start, then the marketplace: through its control routes, which
-/// OrderCloud does not have.
-async fn seed(client: &ApiClient) -> Result<(), String> {
-    let marketplace: Value =
-        serde_json::from_str(MARKETPLACE).map_err(|error| format!("marketplace.json is not JSON: {error}"))?;
-    client
-        .request_unversioned(Method::POST, "/_simulator/reset")
-        .send_empty()
-        .await
-        .map_err(step("reset the simulator"))?;
-    client
-        .request_unversioned(Method::POST, "/_simulator/seed")
-        .json(&marketplace)
-        .send_empty()
-        .await
-        .map_err(step("seed the marketplace"))
-}
-
 /// The token in the link of the newest reset email, from the simulator's outbox.
 async fn reset_link_token(client: &ApiClient) -> Result<String, String> {
     let outbox: Vec<Value> = client
@@ -351,9 +335,4 @@ async fn reset_link_token(client: &ApiClient) -> Result<String, String> {
         .find_map(|message| message["payload"]["EventBody"]["PasswordRenewalAccessToken"].as_str())
         .map(str::to_owned)
         .ok_or_else(|| "no reset email in the outbox".to_owned())
-}
-
-/// What failed, with the error: `register: ...`.
-fn step(what: &'static str) -> impl Fn(Error) -> String {
-    move |error| format!("{what}: {error}")
 }

@@ -33,7 +33,7 @@ async fn run() -> Result<(), String> {
         masked(token.access_token()),
         claims.usr.as_deref().unwrap_or("?"),
         claims.role.join(" "),
-        validity(&token),
+        validity(token.expires_in()),
         if token.refresh_token().is_some() { ", with a refresh token" } else { "" }
     );
     let me = Session::from_login(client, login.client_id(), token).map_err(|error| error.to_string())?.client();

@@ -86,7 +86,7 @@ async fn on_the_simulator() -> Result<(), String> {
         "   -> 200: an access token for {} with roles {} (valid for {})",
         claims.usr.unwrap_or_default(),
         claims.role.join(" "),
-        validity(&token)
+        validity(token.expires_in())
     );
     let me = Session::from_login(client.clone(), login.client_id(), token).map_err(|error| error.to_string())?.client();
     let user: serde_json::Value =

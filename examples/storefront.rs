@@ -223,7 +223,11 @@ impl Storefront {
 
     async fn add_to_cart(&self, headers: &HeaderMap, body: &Value) -> Result<Reply, Reply> {
         let cart = CartApi::new(self.session(headers)?.client());
-        let quantity = body["quantity"].as_i64().and_then(|quantity| i32::try_from(quantity).ok()).unwrap_or(1);
+        // One when left out; a quantity that is no whole number is refused, not taken as one.
+        let quantity = match &body["quantity"] {
+            Value::Null => 1,
+            quantity => quantity.as_i64().and_then(|quantity| i32::try_from(quantity).ok()).ok_or_else(invalid)?,
+        };
         let line = LineItem::new().with_product_id(field(body, "product")?).with_quantity(quantity);
         cart.create_line_item(&line).send().await?; // OrderCloud starts the cart if there is none
         Ok(Reply::json(StatusCode::OK, cart_summary(&cart).await?))
@@ -315,7 +319,12 @@ fn money(amount: Option<ordercloud_models::Decimal>) -> String {
 
 /// A string field of the JSON body, or a 400.
 fn field<'a>(body: &'a Value, name: &str) -> Result<&'a str, Reply> {
-    body[name].as_str().ok_or_else(|| Reply::refused(StatusCode::BAD_REQUEST, ErrorCategory::Validation.as_str()))
+    body[name].as_str().ok_or_else(invalid)
+}
+
+/// The answer to a body the backend cannot use: a 400.
+fn invalid() -> Reply {
+    Reply::refused(StatusCode::BAD_REQUEST, ErrorCategory::Validation.as_str())
 }
 
 /// The `sid` cookie.

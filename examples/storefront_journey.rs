@@ -15,22 +15,14 @@
 //! simulator and seeds `examples/marketplace.json` first; it never calls a real OrderCloud.
 
 use ordercloud_examples::journey;
-use ordercloud_examples::{optional, run_example};
-use ordercloud_simulator::Simulator;
+use ordercloud_examples::{base_url_or_simulator, run_example};
 
 fn main() -> std::process::ExitCode {
     run_example(run())
 }
 
 async fn run() -> Result<(), String> {
-    let (base_url, _simulator) = match optional("ORDERCLOUD_BASE_URL") {
-        Some(base_url) => (base_url, None),
-        None => {
-            let simulator =
-                Simulator::start().await.map_err(|error| format!("could not start the simulator: {error}"))?;
-            (simulator.base_url(), Some(simulator))
-        }
-    };
+    let (base_url, _simulator) = base_url_or_simulator().await?;
     journey::run(&base_url, &mut |line| println!("{line}")).await?;
     Ok(())
 }

@@ -16,7 +16,10 @@ pub mod storefront;
 pub struct ReadmeSnippets;
 
 use ordercloud_password_reset::{Error, ErrorExt};
+use ordercloud_simulator::Simulator;
 use ordercloud_transport::ApiClient;
+use ordercloud_transport::http::Method;
+use serde_json::Value;
 use tracing_subscriber::fmt::format::FmtSpan;
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
@@ -112,10 +115,47 @@ pub fn run_example(body: impl std::future::Future<Output = Result<(), String>>) 
     }
 }
 
-/// How long `token` is valid, for a person: `600 minutes`, or why it is not known.
-pub fn validity(token: &ordercloud_auth::AccessToken) -> String {
-    match token.expires_in() {
-        Some(lifetime) => format!("{} minutes", lifetime.as_secs() / 60),
+/// How long a token is valid, from what is `left` of its lifetime, for a person:
+/// `600 minutes`, or why it is not known.
+pub fn validity(left: Option<std::time::Duration>) -> String {
+    match left {
+        Some(left) => format!("{} minutes", left.as_secs() / 60),
         None => "until it is refused (no expires_in)".to_owned(),
     }
+}
+
+/// The OrderCloud an example plays against: `ORDERCLOUD_BASE_URL` when set, else a
+/// simulator started here (kept running while the second value lives).
+pub async fn base_url_or_simulator() -> Result<(String, Option<Simulator>), String> {
+    match optional("ORDERCLOUD_BASE_URL") {
+        Some(base_url) => Ok((base_url, None)),
+        None => {
+            let simulator =
+                Simulator::start().await.map_err(|error| format!("could not start the simulator: {error}"))?;
+            Ok((simulator.base_url(), Some(simulator)))
+        }
+    }
+}
+
+/// Resets the simulator behind `client` and seeds it with `marketplace`, the JSON of the
+/// file `file`, over its control routes (OrderCloud has none).
+pub async fn reset_and_seed(client: &ApiClient, marketplace: &str, file: &str) -> Result<(), String> {
+    let marketplace: Value =
+        serde_json::from_str(marketplace).map_err(|error| format!("{file} is not JSON: {error}"))?;
+    client
+        .request_unversioned(Method::POST, "/_simulator/reset")
+        .send_empty()
+        .await
+        .map_err(step("reset the simulator"))?;
+    client
+        .request_unversioned(Method::POST, "/_simulator/seed")
+        .json(&marketplace)
+        .send_empty()
+        .await
+        .map_err(step("seed the simulator"))
+}
+
+/// What failed, with the error: `could not register: ...`.
+pub fn step(what: &'static str) -> impl Fn(Error) -> String {
+    move |error| format!("could not {what}: {error}")
 }

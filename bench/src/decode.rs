@@ -12,7 +12,6 @@
 //! decodes the page `pages` times in a child process (the one callgrind counts).
 
 use std::hint::black_box;
-use std::process::Command;
 use std::time::Instant;
 
 use ordercloud_models::ListPageWithFacets;
@@ -20,6 +19,7 @@ use ordercloud_models::resources::Product;
 use serde::Deserialize;
 use serde_json::Value;
 
+use crate::measure::median;
 use crate::server::product_page;
 
 /// The page, with the unknown fields added to every product.
@@ -135,7 +135,7 @@ pub(crate) fn run() -> Result<(), String> {
         (Which::Plain, "plain derive: unknown fields dropped, decimals f64"),
         (Which::Generated, "generated `Product`: unknown fields kept, exact decimals"),
     ];
-    if Command::new("valgrind").arg("--version").output().is_ok_and(|out| out.status.success()) {
+    if crate::callgrind::present() {
         println!("| decoded into | instructions per page (callgrind) | / plain |");
         println!("|---|---:|---:|");
         let mut plain = 0.0;
@@ -152,7 +152,7 @@ pub(crate) fn run() -> Result<(), String> {
         println!("|---|---:|---:|");
         let mut plain = 0.0;
         for (which, label) in rows {
-            let mut rounds: Vec<f64> = (0..15)
+            let rounds: Vec<f64> = (0..15)
                 .map(|_| {
                     let start = Instant::now();
                     for _ in 0..200 {
@@ -161,8 +161,7 @@ pub(crate) fn run() -> Result<(), String> {
                     Ok(start.elapsed().as_secs_f64() / 200.0)
                 })
                 .collect::<Result<_, String>>()?;
-            rounds.sort_by(f64::total_cmp);
-            let per_page = rounds[rounds.len() / 2];
+            let per_page = median(rounds);
             if matches!(which, Which::Plain) {
                 plain = per_page;
             }
@@ -180,10 +179,7 @@ fn instructions_per_page(which: Which) -> Result<f64, String> {
         Which::Generated => "generated",
     };
     let count = |pages: u32| -> Result<f64, String> {
-        let exe = std::env::current_exe().map_err(|e| e.to_string())?;
-        let out = Command::new("valgrind")
-            .args(["--tool=callgrind", "--callgrind-out-file=/dev/null"])
-            .arg(exe)
+        let out = crate::callgrind::command()?
             .args(["decode-run", name, &pages.to_string()])
             .output()
             .map_err(|e| format!("could not run valgrind: {e}"))?;
@@ -191,11 +187,7 @@ fn instructions_per_page(which: Which) -> Result<f64, String> {
         if !out.status.success() {
             return Err(format!("decode-run under callgrind failed: {stderr}"));
         }
-        stderr
-            .lines()
-            .find_map(|line| line.split("Collected :").nth(1))
-            .and_then(|n| n.trim().parse::<f64>().ok())
-            .ok_or_else(|| "callgrind printed no instruction count".to_owned())
+        crate::callgrind::collected(&stderr)
     };
     Ok((count(21)? - count(1)?) / 20.0)
 }

@@ -26,6 +26,7 @@
 //! `ordercloud-bench simulator [--quick]` prints how many product GETs a second the
 //! simulator answers over 8 connections.
 
+mod callgrind;
 mod decode;
 mod measure;
 mod server;
@@ -57,27 +58,53 @@ fn main() -> ExitCode {
     }
 }
 
-/// The server child: started with `serve`, prints its port, and stops when our stdin closes.
+/// A serving child of this program (`serve`, `simulator-serve`): it prints its port, and
+/// stops when our stdin closes ([`exit_when_stdin_closes`]).
 pub(crate) struct ServerProcess {
     child: std::process::Child,
     pub(crate) port: u16,
 }
 
 impl ServerProcess {
+    /// The loopback server (`serve`).
     pub(crate) fn start() -> Result<Self, String> {
         let exe = std::env::current_exe().map_err(|e| e.to_string())?;
-        let mut child = Command::new(exe)
-            .arg("serve")
+        Self::spawn(Command::new(exe).arg("serve"), "the server")
+    }
+
+    /// Runs `command`, a serving subcommand of this program that `what` names in errors,
+    /// and reads the port it prints.
+    pub(crate) fn spawn(command: &mut Command, what: &str) -> Result<Self, String> {
+        let mut child = command
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .spawn()
-            .map_err(|e| format!("could not start the server: {e}"))?;
+            .map_err(|e| format!("could not start {what}: {e}"))?;
         let mut line = String::new();
-        let stdout = child.stdout.take().ok_or("no server stdout")?;
+        let stdout = child.stdout.take().ok_or_else(|| format!("no stdout from {what}"))?;
         std::io::BufRead::read_line(&mut std::io::BufReader::new(stdout), &mut line).map_err(|e| e.to_string())?;
-        let port = line.trim().parse().map_err(|_| format!("the server printed {line:?}, not a port"))?;
+        let port = line.trim().parse().map_err(|_| format!("{what} printed {line:?}, not a port"))?;
         Ok(Self { child, port })
     }
+
+    /// Stops the child and returns what it wrote to stderr, when that was piped.
+    pub(crate) fn stop(mut self) -> Result<String, String> {
+        drop(self.child.stdin.take());
+        let mut stderr = String::new();
+        if let Some(mut pipe) = self.child.stderr.take() {
+            std::io::Read::read_to_string(&mut pipe, &mut stderr).map_err(|e| e.to_string())?;
+        }
+        let _ = self.child.wait();
+        Ok(stderr)
+    }
+}
+
+/// In a serving child: exits the process when the parent closes our stdin (or dies).
+pub(crate) fn exit_when_stdin_closes() {
+    std::thread::spawn(|| {
+        let _ = std::io::Read::read_to_end(&mut std::io::stdin(), &mut Vec::new());
+        std::process::exit(0);
+    });
 }
 
 impl Drop for ServerProcess {

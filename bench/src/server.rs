@@ -20,11 +20,7 @@ use tokio::net::TcpListener;
 const PRODUCTS: &str = "/v1/products";
 
 pub(crate) fn serve() -> Result<(), String> {
-    // Exit when the parent closes our stdin (or dies).
-    std::thread::spawn(|| {
-        let _ = std::io::Read::read_to_end(&mut std::io::stdin(), &mut Vec::new());
-        std::process::exit(0);
-    });
+    crate::exit_when_stdin_closes();
     let page = product_page()?;
     let catalog = Arc::new(SlowCatalog::new()?);
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| e.to_string())?;

@@ -10,7 +10,6 @@
 //! (1,000 and 5,000 requests), which the machine's load does not move.
 
 use std::cell::{Cell, RefCell};
-use std::io::BufRead;
 use std::process::{Command, Stdio};
 use std::rc::Rc;
 use std::time::Instant;
@@ -24,6 +23,8 @@ use hyper_util::rt::TokioExecutor;
 use ordercloud_simulator::{SimApiClient, Simulator};
 use serde_json::json;
 
+use crate::ServerProcess;
+
 /// The connections, each with one request in flight.
 const CONNECTIONS: usize = 8;
 /// The products the simulator holds; the requests go round them.
@@ -34,7 +35,7 @@ const SECRET: &str = "bench-secret";
 /// Runs the rounds against a simulator child and prints one table row.
 pub(crate) fn run(quick: bool) -> Result<(), String> {
     let (rounds, requests) = if quick { (3, 5_000) } else { (7, 40_000) };
-    let child = Child::start(false)?;
+    let child = start(false)?;
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| e.to_string())?;
     let (mut rates, mut latencies) = runtime.block_on(async {
         let client = connect(child.port).await?;
@@ -66,7 +67,7 @@ pub(crate) fn run(quick: bool) -> Result<(), String> {
         percentile(0.50),
         percentile(0.99),
     );
-    if Command::new("valgrind").arg("--version").output().is_ok_and(|out| out.status.success()) {
+    if crate::callgrind::present() {
         let per_request = (instructions(&runtime, 5_000)? - instructions(&runtime, 1_000)?) / 4_000.0;
         println!(
             "\nThe simulator's instructions per request (callgrind, the difference between 1,000 and 5,000 requests): {per_request:.0}"
@@ -78,12 +79,12 @@ pub(crate) fn run(quick: bool) -> Result<(), String> {
 /// The instructions a simulator child under callgrind executed in all, having answered a
 /// token request and `requests` product GETs.
 fn instructions(runtime: &tokio::runtime::Runtime, requests: usize) -> Result<f64, String> {
-    let child = Child::start(true)?;
+    let child = start(true)?;
     runtime.block_on(async {
         let client = connect(child.port).await?;
         round(&client, requests).await.map(drop)
     })?;
-    child.finish()
+    crate::callgrind::collected(&child.stop()?)
 }
 
 /// A client of the simulator on `port`, with a token.
@@ -158,10 +159,7 @@ async fn round(client: &Shared, requests: usize) -> Result<(f64, Vec<u32>), Stri
 /// The child: a simulator with an integration client and [`PRODUCTS`] products, on a
 /// current-thread runtime; prints its port, and stops when our stdin closes.
 pub(crate) fn serve() -> Result<(), String> {
-    std::thread::spawn(|| {
-        let _ = std::io::Read::read_to_end(&mut std::io::stdin(), &mut Vec::new());
-        std::process::exit(0);
-    });
+    crate::exit_when_stdin_closes();
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| e.to_string())?;
     runtime.block_on(async {
         let mut builder = Simulator::builder()
@@ -187,57 +185,14 @@ pub(crate) fn serve() -> Result<(), String> {
     })
 }
 
-/// The simulator child process.
-struct Child {
-    child: std::process::Child,
-    port: u16,
-}
-
-impl Child {
-    /// Starts the child, under callgrind if asked.
-    fn start(callgrind: bool) -> Result<Self, String> {
-        let exe = std::env::current_exe().map_err(|e| e.to_string())?;
-        let mut command = if callgrind {
-            let mut command = Command::new("valgrind");
-            command.args(["--tool=callgrind", "--callgrind-out-file=/dev/null"]).arg(exe).stderr(Stdio::piped());
-            command
-        } else {
-            Command::new(exe)
-        };
-        let mut child = command
-            .arg("simulator-serve")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .map_err(|e| format!("could not start the simulator: {e}"))?;
-        let stdout = child.stdout.take().ok_or("no simulator stdout")?;
-        let mut line = String::new();
-        std::io::BufReader::new(stdout).read_line(&mut line).map_err(|e| e.to_string())?;
-        let port = line.trim().parse().map_err(|_| format!("the simulator printed {line:?}, not a port"))?;
-        Ok(Self { child, port })
-    }
-}
-
-impl Child {
-    /// Stops the child and reads how many instructions callgrind counted.
-    fn finish(mut self) -> Result<f64, String> {
-        drop(self.child.stdin.take());
-        let mut stderr = String::new();
-        if let Some(mut pipe) = self.child.stderr.take() {
-            std::io::Read::read_to_string(&mut pipe, &mut stderr).map_err(|e| e.to_string())?;
-        }
-        let _ = self.child.wait();
-        stderr
-            .lines()
-            .find_map(|line| line.split("Collected :").nth(1))
-            .and_then(|n| n.trim().parse::<f64>().ok())
-            .ok_or_else(|| format!("callgrind printed no instruction count: {stderr}"))
-    }
-}
-
-impl Drop for Child {
-    fn drop(&mut self) {
-        drop(self.child.stdin.take());
-        let _ = self.child.wait();
-    }
+/// The simulator child (`simulator-serve`), under callgrind if asked.
+fn start(callgrind: bool) -> Result<ServerProcess, String> {
+    let mut command = if callgrind {
+        let mut command = crate::callgrind::command()?;
+        command.stderr(Stdio::piped());
+        command
+    } else {
+        Command::new(std::env::current_exe().map_err(|e| e.to_string())?)
+    };
+    ServerProcess::spawn(command.arg("simulator-serve"), "the simulator")
 }

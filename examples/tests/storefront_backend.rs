@@ -106,6 +106,9 @@ async fn a_shopper_resets_logs_in_is_renewed_survives_a_restart_and_logs_out() {
     let three = json!({"product": "bottle", "quantity": 3});
     let (status, cart) = call(&mut browser, Method::POST, "/api/cart/items", three).await;
     assert_eq!((status, cart["total"].as_str()), (StatusCode::OK, Some("59.97")), "{cart}");
+    let words = json!({"product": "bottle", "quantity": "three"});
+    let (status, refused) = call(&mut browser, Method::POST, "/api/cart/items", words).await;
+    assert_eq!((status, refused["error"].as_str()), (StatusCode::BAD_REQUEST, Some("validation")));
     let unknown = json!({"product": "tent", "quantity": 1});
     let (status, refused) = call(&mut browser, Method::POST, "/api/cart/items", unknown).await;
     assert_eq!((status, refused["error"].as_str()), (StatusCode::NOT_FOUND, Some("not_found")));

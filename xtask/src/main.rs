@@ -1,8 +1,8 @@
 //! `cargo xtask ci` runs every check CI runs; `cargo xtask bench` measures throughput and
 //! memory; `cargo xtask codegen` generates the API crates; `cargo xtask readme` checks the
 //! README against the examples; `cargo xtask spec` reconstructs today's API description
-//! from the official SDKs (a maintainer's step, never CI's). Its only dependencies are serde and serde_json, so it
-//! builds in seconds on any machine.
+//! from the official SDKs (a maintainer's step, never CI's). Its only dependencies are
+//! serde and serde_json, so it builds in seconds on any machine.
 
 use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};

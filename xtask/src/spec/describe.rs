@@ -8,7 +8,8 @@ use super::dotnet::{DotnetOperation, DotnetSdk};
 use super::js::{JsAnswer, JsOperation, JsParam, JsSdk};
 use super::report::{OperationLine, Report};
 use super::roles::Roles;
-use super::schemas::{Models, reference_schema, shape, union};
+use super::schemas::{Models, float, int32, reference_schema, shape, sorted, union};
+use super::text::quoted_union;
 use super::{array, object, text};
 use crate::json::Json;
 
@@ -147,8 +148,7 @@ pub(crate) fn describe(inputs: &Inputs<'_>) -> Result<(Json, Report), String> {
     let mut roots = BTreeSet::new();
     let mut built: Vec<(String, String, String, Json)> = Vec::new();
     for (op, old, dotnet) in &chosen {
-        let builder =
-            Builder { op, dotnet: *dotnet, old: *old, models: &models, roles: inputs.roles, inputs, known: &known };
+        let builder = Builder { op, dotnet: *dotnet, old: *old, models: &models, inputs, known: &known };
         let tag = tags.tag_of(&op.class).to_owned();
         let operation = builder.operation(&tag, &mut report).map_err(|error| format!("{}: {error}", op.id()))?;
         if let Some(body) = &op.body {
@@ -243,13 +243,10 @@ impl Tags {
         let mut old_tag_of: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
         for (op, old_op) in chosen {
             let slug = op.slug.as_deref().ok_or_else(|| format!("{}: no doc slug, so no section", op.id()))?;
-            let first = slug.split('/').next().unwrap_or("");
-            let (_, id, _) = SECTIONS
-                .iter()
-                .find(|(slug, _, _)| *slug == first)
-                .ok_or_else(|| format!("{}: the doc slug {slug} names an unknown section", op.id()))?;
+            let id =
+                section_id(slug).ok_or_else(|| format!("{}: the doc slug {slug} names an unknown section", op.id()))?;
             match section_of.get(&op.class) {
-                Some(section) if section != id => {
+                Some(section) if *section != id => {
                     return Err(format!("{}: the class {} spans sections {section} and {id}", op.id(), op.class));
                 }
                 Some(_) => {}
@@ -348,7 +345,6 @@ struct Builder<'a> {
     dotnet: Option<&'a DotnetOperation>,
     old: Option<&'a OldOperation<'a>>,
     models: &'a Models<'a>,
-    roles: &'a Roles,
     inputs: &'a Inputs<'a>,
     /// Summaries an unsplit text may start with.
     known: &'a BTreeSet<String>,
@@ -414,7 +410,7 @@ impl Builder<'_> {
         ));
         report.operations.push(OperationLine {
             resource: op.class.clone(),
-            section: section_title(op.slug.as_deref()),
+            section: op.slug.as_deref().and_then(section_id).unwrap_or(""),
             new: self.old.is_none(),
             roles_from,
         });
@@ -447,7 +443,8 @@ impl Builder<'_> {
     fn roles(&self, report: &mut Report) -> (Vec<String>, &'static str) {
         let id = self.op.id();
         let old = self.old.map(OldOperation::roles);
-        if let Some((roles, _)) = self.roles.operations.get(&id) {
+        let table = self.inputs.roles;
+        if let Some((roles, _)) = table.operations.get(&id) {
             if let Some(old) = old.filter(|old| sorted(old) != sorted(roles)) {
                 report.roles_changed.push(format!("{id}: 2022 {}; the API reference {}", list(&old), list(roles)));
             }
@@ -456,7 +453,7 @@ impl Builder<'_> {
         match old {
             Some(old) => (old, "2022"),
             None => {
-                let unlisted = self.roles.present && !self.roles.not_found.contains(&id);
+                let unlisted = table.present && !table.not_found.contains(&id);
                 report.roles_unknown.push(if unlisted { format!("{id} (not in the roles table)") } else { id });
                 (Vec::new(), "unknown")
             }
@@ -526,8 +523,6 @@ impl Builder<'_> {
             }
             if self.old.is_some() && old.is_none() {
                 missing.push("2022");
-            }
-            if self.old.is_some() && old.is_none() {
                 report.note("Query parameters new since 2022", format!("{id}: {name}"));
             }
             if js.is_none() || (self.dotnet.is_some() && dotnet.is_none()) {
@@ -574,7 +569,7 @@ impl Builder<'_> {
                     }
                 },
             };
-            if let Some(values) = js.and_then(|js| union_values(&js.ty)) {
+            if let Some(values) = js.and_then(|js| quoted_union(&js.ty)) {
                 extra.push(("x-enum-subset".to_owned(), array(values.iter().map(|v| text(v)))));
             }
             if let (Some(js), Some(arg)) = (js, dotnet) {
@@ -633,9 +628,7 @@ impl Builder<'_> {
         match (map.get(&id), old_values) {
             (Some(Some(values)), old) => {
                 if let Some(old) = old.filter(|old| sorted(old) != sorted(values)) {
-                    let added: Vec<&String> = values.iter().filter(|v| !old.contains(v)).collect();
-                    let gone: Vec<&String> = old.iter().filter(|v| !values.contains(v)).collect();
-                    report.list_values_changed.push(format!("{id} {name}: {}", changes(&added, &gone)));
+                    report.list_values_changed.push(format!("{id} {name}: {}", changes(values, &old)));
                 }
                 (values.clone(), Some("js"))
             }
@@ -657,16 +650,14 @@ impl Builder<'_> {
 
     /// The schema of a path or query parameter from its JS type (and its C# type).
     fn parameter_type(&self, param: &JsParam, dotnet: Option<&str>) -> Result<Json, String> {
-        if union_values(&param.ty).is_some() {
+        if quoted_union(&param.ty).is_some() {
             let ty = dotnet.map(|ty| ty.trim_end_matches('?')).filter(|ty| self.models.is_enum(ty));
             let ty = ty.ok_or_else(|| format!("{}: values {} that .NET does not name", param.name, param.ty))?;
             return Ok(reference_schema(ty));
         }
         let schema = match param.ty.as_str() {
-            "number" if dotnet.map(|ty| ty.trim_end_matches('?')) != Some("decimal") => {
-                object(vec![("type", text("integer")), ("format", text("int32"))])
-            }
-            "number" => object(vec![("type", text("number")), ("format", text("float"))]),
+            "number" if dotnet.map(|ty| ty.trim_end_matches('?')) != Some("decimal") => int32(),
+            "number" => float(),
             _ => self.models.js_type(&param.ty, dotnet)?,
         };
         Ok(schema)
@@ -737,9 +728,7 @@ impl Builder<'_> {
             }
         };
         if let Some(old) = old_required.filter(|old| !partial && sorted(old) != sorted(&required)) {
-            let added: Vec<&String> = required.iter().filter(|f| !old.contains(f)).collect();
-            let gone: Vec<&String> = old.iter().filter(|f| !required.contains(f)).collect();
-            report.required_changed.push(format!("{id}: {}", changes(&added, &gone)));
+            report.required_changed.push(format!("{id}: {}", changes(&required, &old)));
         }
         for field in &required {
             if !self.models.has_field(&model, field) {
@@ -867,13 +856,6 @@ fn known_summaries(chosen: &[(&JsOperation, Option<&OldOperation<'_>>, Option<&D
     known
 }
 
-/// The values of a string union type: `'Group' | 'Company'`.
-fn union_values(ty: &str) -> Option<Vec<String>> {
-    ty.split(" | ")
-        .map(|item| item.strip_prefix('\'').and_then(|item| item.strip_suffix('\'')).map(str::to_owned))
-        .collect()
-}
-
 /// The operations in paths: 2022's paths in 2022's order, each with its methods in 2022's
 /// order, then the new ones in the JS SDK's order.
 fn paths(built: Vec<(String, String, String, Json)>, old: &[OldOperation<'_>]) -> Result<Json, String> {
@@ -946,30 +928,28 @@ fn scopes(old: &Json, js: &JsSdk, paths: &Json) -> Vec<String> {
     out
 }
 
-fn section_title(slug: Option<&str>) -> &'static str {
-    let first = slug.and_then(|slug| slug.split('/').next()).unwrap_or("");
-    SECTIONS.iter().find(|(slug, _, _)| *slug == first).map_or("", |(_, id, _)| id)
-}
-
-fn sorted(values: &[String]) -> Vec<String> {
-    let mut values = values.to_vec();
-    values.sort();
-    values
+/// The `x-id` of the section a doc slug's first part names.
+fn section_id(slug: &str) -> Option<&'static str> {
+    let first = slug.split('/').next().unwrap_or("");
+    SECTIONS.iter().find(|(slug, _, _)| *slug == first).map(|(_, id, _)| *id)
 }
 
 fn list(values: &[String]) -> String {
     if values.is_empty() { "none".to_owned() } else { values.join(", ") }
 }
 
-/// `added A, B; gone C`.
-fn changes(added: &[&String], gone: &[&String]) -> String {
-    let join = |values: &[&String]| values.iter().map(|value| value.as_str()).collect::<Vec<_>>().join(", ");
+/// What `now` has that `before` lacks and the reverse: `added A, B; gone C`.
+fn changes(now: &[String], before: &[String]) -> String {
+    let missing_from = |values: &[String], other: &[String]| {
+        values.iter().filter(|value| !other.contains(value)).map(String::as_str).collect::<Vec<_>>().join(", ")
+    };
+    let (added, gone) = (missing_from(now, before), missing_from(before, now));
     let mut parts = Vec::new();
     if !added.is_empty() {
-        parts.push(format!("added {}", join(added)));
+        parts.push(format!("added {added}"));
     }
     if !gone.is_empty() {
-        parts.push(format!("gone {}", join(gone)));
+        parts.push(format!("gone {gone}"));
     }
     parts.join("; ")
 }
@@ -1024,7 +1004,5 @@ mod tests {
         assert_eq!(route("oauth/certs/{ID}"), "/oauth/certs/{}");
         assert_eq!(route("/buyers/{buyerID}/users/{userID}"), route("/buyers/{id}/users/{ID}"));
         assert_eq!(path_names("/orders/{direction}/{orderID}"), ["direction", "orderID"]);
-        assert_eq!(union_values("'Group' | 'Company'"), Some(vec!["Group".to_owned(), "Company".to_owned()]));
-        assert_eq!(union_values("string"), None);
     }
 }

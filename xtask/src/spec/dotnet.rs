@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use super::text::{closing, split_top, xml_element};
+use super::text::{closing, normalized, resolve, split_top, xml_element};
 
 /// How .NET's docs mark what is in beta.
 pub(crate) const BETA: &str = "Features in beta are subject to change and are not available in production.";
@@ -98,8 +98,7 @@ impl DotnetField {
 
 /// Reads `Resources.cs` and `Models.cs` (their text, line ends as they come).
 pub(crate) fn read(resources: &str, models: &str) -> Result<DotnetSdk, String> {
-    let resources = resources.trim_start_matches('\u{feff}').replace("\r\n", "\n");
-    let models = models.trim_start_matches('\u{feff}').replace("\r\n", "\n");
+    let (resources, models) = (normalized(resources), normalized(models));
     let operations = operations(&resources).map_err(|error| format!("Resources.cs: {error}"))?;
     let (models, enums) = models_and_enums(&models).map_err(|error| format!("Models.cs: {error}"))?;
     Ok(DotnetSdk { operations, models, enums })
@@ -262,23 +261,6 @@ fn operation(class: &str, line: &str) -> Result<DotnetOperation, String> {
         summary: String::new(),
         beta: false,
     })
-}
-
-/// `ty` with the type parameters in `bounds` replaced by their bounds.
-fn resolve(ty: &str, bounds: &BTreeMap<String, String>) -> String {
-    let mut out = String::new();
-    let mut word = String::new();
-    for character in ty.chars().chain(std::iter::once(' ')) {
-        if character.is_ascii_alphanumeric() || character == '_' {
-            word.push(character);
-            continue;
-        }
-        out.push_str(bounds.get(&word).map_or(word.as_str(), String::as_str));
-        word.clear();
-        out.push(character);
-    }
-    out.pop();
-    out
 }
 
 /// The models (the partial and generic subclasses left out) and enums of `Models.cs`.

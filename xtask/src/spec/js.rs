@@ -7,7 +7,10 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use super::text::{closing, is_identifier, split_top, strip_block_comments, unwrap, without_arguments};
+use super::text::{
+    closing, is_identifier, normalized, quoted_union, resolve, split_top, strip_block_comments, unwrap,
+    without_arguments,
+};
 
 /// Classes of the package written by hand, not generated from OrderCloud's description:
 /// token flows (`Auth`), token storage (`Tokens`), `Certs` and `UserInfo`.
@@ -141,8 +144,7 @@ pub(crate) fn read(root: &Path) -> Result<JsSdk, String> {
 
 fn read_text(path: &Path) -> Result<String, String> {
     let text = std::fs::read_to_string(path).map_err(|error| format!("could not read {}: {error}", path.display()))?;
-    // The package is built on Windows: CRLF line ends.
-    Ok(text.replace("\r\n", "\n"))
+    Ok(normalized(&text))
 }
 
 fn sorted_files(directory: &Path) -> Result<Vec<String>, String> {
@@ -510,23 +512,6 @@ fn operation(call: Call, declared: Declared) -> Result<JsOperation, String> {
     })
 }
 
-/// `ty` with its type parameters replaced by their bounds.
-fn resolve(ty: &str, generics: &BTreeMap<String, String>) -> String {
-    let mut out = String::new();
-    let mut word = String::new();
-    for character in ty.chars().chain(std::iter::once(' ')) {
-        if character.is_ascii_alphanumeric() || character == '_' {
-            word.push(character);
-            continue;
-        }
-        out.push_str(generics.get(&word).map_or(word.as_str(), String::as_str));
-        word.clear();
-        out.push(character);
-    }
-    out.pop();
-    out
-}
-
 /// The answer of a method from its return type: `Promise<RequiredDeep<ListPage<TUser>>>`.
 pub(crate) fn answer(returns: &str, generics: &BTreeMap<String, String>) -> Result<JsAnswer, String> {
     let ty = unwrap(returns, "Promise").ok_or_else(|| format!("a method that returns {returns}"))?;
@@ -584,11 +569,7 @@ fn declaration(text: &str) -> Result<Declaration, String> {
         let rest = &text[start + "export declare type ".len()..];
         let (name, value) = rest.split_once(" = ").ok_or("a type without a value")?;
         let value = value.split(';').next().unwrap_or("").trim();
-        let values: Option<Vec<String>> = value
-            .split(" | ")
-            .map(|item| item.strip_prefix('\'').and_then(|item| item.strip_suffix('\'')).map(str::to_owned))
-            .collect();
-        return Ok(match values {
+        return Ok(match quoted_union(value) {
             Some(values) if is_identifier(name) => Declaration::Enum(name.to_owned(), values),
             _ => Declaration::Other,
         });
@@ -611,11 +592,7 @@ fn value_map(text: &str, map: &str) -> Result<BTreeMap<String, Option<Vec<String
         } else {
             let inner =
                 value.strip_prefix('(').and_then(|v| v.strip_suffix(")[]")).ok_or_else(|| format!("{key}: {value}"))?;
-            let values: Option<Vec<String>> = inner
-                .split(" | ")
-                .map(|item| item.strip_prefix('\'').and_then(|item| item.strip_suffix('\'')).map(str::to_owned))
-                .collect();
-            Some(values.ok_or_else(|| format!("{key}: {value}"))?)
+            Some(quoted_union(inner).ok_or_else(|| format!("{key}: {value}"))?)
         };
         out.insert(key, values);
     }

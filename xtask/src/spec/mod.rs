@@ -135,7 +135,7 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
         DOTNET_LICENSE,
         &format!(
             "Licence of the OrderCloud .NET SDK ({DOTNET_REPOSITORY}, commit {DOTNET_COMMIT},\nversion {DOTNET_VERSION}), which spec/ordercloud-today.json is partly derived from. The repository's\nLICENSE file reads:\n\n{}",
-            dotnet_license.replace("\r\n", "\n").trim_start_matches('\u{feff}').trim_end().to_owned() + "\n"
+            text::normalized(&dotnet_license).trim_end().to_owned() + "\n"
         ),
     )?;
     let readme = std::fs::read_to_string(README).map_err(|error| format!("could not read {README}: {error}"))?;
@@ -167,7 +167,7 @@ fn unpack(package: &Path) -> Result<(PathBuf, String), String> {
     let root = scratch.join("package");
     let license =
         std::fs::read_to_string(root.join("LICENSE")).map_err(|error| format!("the package's LICENSE: {error}"))?;
-    Ok((root, license.replace("\r\n", "\n")))
+    Ok((root, text::normalized(&license)))
 }
 
 /// The file `path` of the .NET SDK at the pinned commit.

@@ -383,10 +383,8 @@ impl<'a> Models<'a> {
             "string" => object(vec![("type", text("string"))]),
             "boolean" => object(vec![("type", text("boolean"))]),
             "number" => match dotnet {
-                Some("int" | "long") => object(vec![("type", text("integer")), ("format", text("int32"))]),
-                Some("decimal" | "double" | "float") => {
-                    object(vec![("type", text("number")), ("format", text("float"))])
-                }
+                Some("int" | "long") => int32(),
+                Some("decimal" | "double" | "float") => float(),
                 // No C# type says which number: left open.
                 None => object(vec![("type", text("number"))]),
                 Some(other) => return Err(format!("a number that .NET types {other}")),
@@ -421,8 +419,8 @@ impl<'a> Models<'a> {
         Ok(match ty.trim_end_matches('?') {
             "string" => object(vec![("type", text("string"))]),
             "bool" => object(vec![("type", text("boolean"))]),
-            "int" | "long" => object(vec![("type", text("integer")), ("format", text("int32"))]),
-            "decimal" | "double" | "float" => object(vec![("type", text("number")), ("format", text("float"))]),
+            "int" | "long" => int32(),
+            "decimal" | "double" | "float" => float(),
             "DateTimeOffset" => string_format("date-time"),
             "dynamic" | "object" => object(vec![("type", text("object"))]),
             name if is_type_parameter(name) => object(vec![("type", text("object"))]),
@@ -473,12 +471,25 @@ fn list_item(ty: &str) -> Option<String> {
     inner.strip_suffix('>').map(str::to_owned)
 }
 
+/// OpenAPI's 32-bit integer: what the generator makes an `i32`.
+pub(crate) fn int32() -> Json {
+    object(vec![("type", text("integer")), ("format", text("int32"))])
+}
+
+/// OpenAPI's `number` of format `float`: what the generator makes a `Decimal`.
+pub(crate) fn float() -> Json {
+    object(vec![("type", text("number")), ("format", text("float"))])
+}
+
 fn string_format(format: &str) -> Json {
     object(vec![("type", text("string")), ("format", text(format))])
 }
 
+/// Where a `$ref` to a schema points.
+const SCHEMAS: &str = "#/components/schemas/";
+
 pub(crate) fn reference_schema(name: &str) -> Json {
-    object(vec![("$ref", text(&format!("#/components/schemas/{name}")))])
+    object(vec![("$ref", text(&format!("{SCHEMAS}{name}")))])
 }
 
 /// A property that refers to a schema and says more (read-only, a description) refers
@@ -498,23 +509,21 @@ fn wrap_reference(property: Json) -> Json {
 
 /// The schema name of `{"$ref": ..}` or `{"allOf": [{"$ref": ..}]}`, or of an array's items.
 pub(crate) fn reference(schema: &Json) -> Option<&str> {
-    let direct = schema.get("$ref").and_then(Json::as_str);
-    let wrapped = || schema.get("allOf")?.as_array().first()?.get("$ref")?.as_str();
     let items = || reference(schema.get("items")?);
-    direct.or_else(wrapped).and_then(|path| path.strip_prefix("#/components/schemas/")).or_else(items)
+    own_reference(schema).and_then(|path| path.strip_prefix(SCHEMAS)).or_else(items)
+}
+
+/// The `$ref` of `{"$ref": ..}` or `{"allOf": [{"$ref": ..}]}`, as written.
+fn own_reference(schema: &Json) -> Option<&str> {
+    let wrapped = || schema.get("allOf")?.as_array().first()?.get("$ref")?.as_str();
+    schema.get("$ref").and_then(Json::as_str).or_else(wrapped)
 }
 
 /// A schema's shape, to compare sources: `string`, `integer`, `array<ref Address>`.
 /// `format: password` is text, as the SDKs type it.
 pub(crate) fn shape(schema: &Json) -> String {
-    if let Some(name) = schema.get("$ref").and_then(Json::as_str).or_else(|| {
-        schema
-            .get("allOf")
-            .and_then(|all| all.as_array().first())
-            .and_then(|first| first.get("$ref"))
-            .and_then(Json::as_str)
-    }) {
-        return format!("ref {}", name.trim_start_matches("#/components/schemas/"));
+    if let Some(name) = own_reference(schema) {
+        return format!("ref {}", name.trim_start_matches(SCHEMAS));
     }
     match (schema.text("type"), schema.text("format")) {
         ("array", _) => format!("array<{}>", schema.get("items").map(shape).unwrap_or_default()),
@@ -599,7 +608,8 @@ fn union_appended(lists: &[Vec<String>]) -> Vec<String> {
     out
 }
 
-fn sorted(values: &[String]) -> Vec<String> {
+/// `values` in order, to compare two lists as sets.
+pub(crate) fn sorted(values: &[String]) -> Vec<String> {
     let mut values = values.to_vec();
     values.sort();
     values

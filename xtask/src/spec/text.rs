@@ -1,6 +1,14 @@
 //! Scanning of source text: brackets, top-level splits, comments. The SDK files are
 //! generated from templates, so a few bracket-aware scans read them exactly.
 
+use std::collections::BTreeMap;
+
+/// `text` as the scans read it: without a byte-order mark, with `\n` line ends (the SDKs
+/// are built on Windows).
+pub(crate) fn normalized(text: &str) -> String {
+    text.trim_start_matches('\u{feff}').replace("\r\n", "\n")
+}
+
 /// The index of the bracket closing the one at `open` (`(`, `[`, `{` or `<`), counting
 /// every kind of bracket; `None` when it is not closed. Quoted text is skipped.
 pub(crate) fn closing(text: &str, open: usize) -> Option<usize> {
@@ -104,6 +112,32 @@ pub(crate) fn unwrap<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
     (closing(text, prefix.len()) == Some(text.len() - 1)).then_some(inner.trim())
 }
 
+/// `ty` with each type parameter in `bounds` replaced by its bound: `ListPage<TUser>` is
+/// `ListPage<User>` when `TUser` is bounded by `User`.
+pub(crate) fn resolve(ty: &str, bounds: &BTreeMap<String, String>) -> String {
+    let mut out = String::new();
+    let mut word = String::new();
+    for character in ty.chars().chain(std::iter::once(' ')) {
+        if character.is_ascii_alphanumeric() || character == '_' {
+            word.push(character);
+            continue;
+        }
+        out.push_str(bounds.get(&word).map_or(word.as_str(), String::as_str));
+        word.clear();
+        out.push(character);
+    }
+    out.pop();
+    out
+}
+
+/// The values of a union of quoted strings, `'Group' | 'Company'`; `None` when any member
+/// is not quoted.
+pub(crate) fn quoted_union(ty: &str) -> Option<Vec<String>> {
+    ty.split(" | ")
+        .map(|item| item.strip_prefix('\'').and_then(|item| item.strip_suffix('\'')).map(str::to_owned))
+        .collect()
+}
+
 /// Whether `name` is an identifier (`[A-Za-z_$][A-Za-z0-9_$]*`).
 pub(crate) fn is_identifier(name: &str) -> bool {
     let mut characters = name.chars();
@@ -149,6 +183,8 @@ mod tests {
         assert_eq!(unwrap("Promise<A> | Promise<B>", "Promise"), None);
         assert_eq!(unwrap("PartialDeep<Order>", "Promise"), None);
         assert!(is_identifier("orderID") && !is_identifier("9a") && !is_identifier("a-b"));
+        assert_eq!(quoted_union("'Group' | 'Company'"), Some(vec!["Group".to_owned(), "Company".to_owned()]));
+        assert_eq!(quoted_union("string"), None);
         assert_eq!(
             xml_element("/// <summary>A &amp; B &lt;br/&gt;</summary>", "summary").as_deref(),
             Some("A & B <br/>")
