@@ -34,6 +34,7 @@ use ordercloud::security::ApiClientsApi;
 use ordercloud::security::models::PartialApiClient;
 use ordercloud::transport::http::Method;
 use ordercloud::{ApiClient, Filter, ListOptions};
+use ordercloud_middleware::OrderCalculatePayload;
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
@@ -295,17 +296,16 @@ impl Drop for Checkout {
 async fn answer(request: Request<Incoming>) -> Response<Full<Bytes>> {
     let path = request.uri().path().to_owned();
     let body = request.into_body().collect().await.map(|body| body.to_bytes()).unwrap_or_default();
-    let payload: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
-    let order = &payload["OrderWorksheet"]["Order"];
-    let amount =
-        |field: &str| order[field].as_f64().and_then(|amount| Decimal::try_from(amount).ok()).unwrap_or_default();
+    // Read as a typed payload, so its amounts are the exact decimals OrderCloud sent.
+    let payload = serde_json::from_slice::<OrderCalculatePayload>(&body).unwrap_or_default();
+    let amount = |field: fn(&Order) -> Option<Decimal>| payload.order().and_then(field).unwrap_or_default();
     let answer = match path.rsplit('/').next().unwrap_or_default() {
         "shippingrates" => json!({"ShipEstimates": [{"ID": "parcel", "ShipEstimateItems": [], "ShipMethods": [
             {"ID": "ground", "Name": "Ground", "Cost": 9.5, "EstimatedTransitDays": 5},
             {"ID": "express", "Name": "Express", "Cost": 24.0, "EstimatedTransitDays": 1}]}]}),
         "ordercalculate" => {
-            let tax = (amount("Subtotal") * decimal!(0.08)).round_dp(2);
-            json!({"ShippingTotal": amount("ShippingCost"), "TaxTotal": tax})
+            let tax = (amount(|order| order.subtotal) * decimal!(0.08)).round_dp(2);
+            json!({"ShippingTotal": amount(|order| order.shipping_cost), "TaxTotal": tax})
         }
         "ordersubmit" => json!({}),
         _ => {
