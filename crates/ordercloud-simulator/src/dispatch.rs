@@ -145,7 +145,7 @@ impl Plan {
             let mut locked = lock(state);
             for hook in &self.post_hooks {
                 let outgoing = hook.call(&report, reply.body.as_ref());
-                let number = locked.record_callout(self.record(CalloutKind::PostHook, &hook.id, &outgoing));
+                let number = locked.callouts.push(self.record(CalloutKind::PostHook, &hook.id, &outgoing));
                 locked.pending_callouts.push(PendingCallout { number, call: outgoing, timeout });
             }
         }
@@ -250,9 +250,9 @@ impl Plan {
         outgoing: &Outgoing,
         timeout: std::time::Duration,
     ) -> Result<Answer, String> {
-        let number = lock(state).record_callout(self.record(kind, id, outgoing));
+        let number = lock(state).callouts.push(self.record(kind, id, outgoing));
         let answer = callout::call(outgoing, timeout).await;
-        if let Some(record) = lock(state).callout_entry(number) {
+        if let Some(record) = lock(state).callouts.get_mut(number) {
             record.outcome = callout::outcome(&answer);
         }
         answer

@@ -104,6 +104,7 @@ mod hooks;
 mod incoming;
 mod integration_events;
 mod keys;
+mod recent;
 mod reply;
 mod resources;
 mod routes;
