@@ -11,7 +11,7 @@ use crate::callout::{self, Answer, Callout, CalloutKind, Outgoing, PendingCallou
 use crate::clock::Clock;
 use crate::hooks::{self, Report, Webhook};
 use crate::incoming::Incoming;
-use crate::integration_events::{self, Event, Step, order_of};
+use crate::integration_events::{self, Event, Step};
 use crate::reply::Reply;
 use crate::resources::{self, Call, Route};
 use crate::routes;
@@ -82,7 +82,7 @@ fn plan(state: &mut State, request: &Incoming<'_>) -> Option<Plan> {
             let caller = routes::caller(state, holder.clone());
             (resources::operation(index), resources::active_cart(&state.store, &caller))
         }
-        None => (call.op, order_of(&call.params)),
+        None => (call.op, call.param("{orderID}").map(str::to_owned)),
     };
     // Who may see the order: an order the caller may not see is answered as any other
     // request (404), never handed to a middleware or changed by its answer.

@@ -37,8 +37,9 @@ use crate::clock::Clock;
 use crate::reply::Reply;
 pub(crate) use crate::reply::{invalid_token, not_found};
 pub(crate) use cart::active_cart;
-pub(crate) use orders::recompute_order;
 pub(crate) use orders::transfer_orders;
+pub(crate) use orders::{line_items, recompute_order};
+pub(crate) use promotions::applied_of;
 use query::{ListQuery, without};
 use store::Store;
 

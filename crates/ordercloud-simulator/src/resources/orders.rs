@@ -88,7 +88,7 @@ pub(crate) fn serve(store: &mut Store, request: &Request<'_>, clock: &mut Clock)
             }
         }
         "Orders.Patch" => {
-            let existing = store.get("orders", &order_id).cloned().ok_or_else(|| not_found("Order", &order_id))?;
+            let existing = order_of(store, &order_id)?;
             let body = body_object(request)?;
             let shipping = body.get("ShippingAddressID").and_then(Value::as_str).map(str::to_owned);
             let billing = body.get("BillingAddressID").and_then(Value::as_str).map(str::to_owned);
@@ -114,7 +114,7 @@ pub(crate) fn serve(store: &mut Store, request: &Request<'_>, clock: &mut Clock)
             Reply::no_content()
         }
         "Orders.Approve" | "Orders.Decline" => {
-            let mut order = store.get("orders", &order_id).cloned().ok_or_else(|| not_found("Order", &order_id))?;
+            let mut order = order_of(store, &order_id)?;
             let info = body_object(request)?;
             let approve = op.id == "Orders.Approve";
             let now = clock.now_text();
@@ -159,7 +159,7 @@ pub(crate) fn serve(store: &mut Store, request: &Request<'_>, clock: &mut Clock)
             Reply::ok(order_of(store, &order_id)?)
         }
         "Orders.SetBillingAddress" | "Orders.PatchBillingAddress" => {
-            let mut order = store.get("orders", &order_id).cloned().ok_or_else(|| not_found("Order", &order_id))?;
+            let mut order = order_of(store, &order_id)?;
             let body = body_object(request)?;
             if op.id == "Orders.SetBillingAddress" {
                 required(op, &body)?;
@@ -181,7 +181,7 @@ pub(crate) fn serve(store: &mut Store, request: &Request<'_>, clock: &mut Clock)
             Reply::ok(order)
         }
         "Orders.PatchFromUser" => {
-            let mut order = store.get("orders", &order_id).cloned().ok_or_else(|| not_found("Order", &order_id))?;
+            let mut order = order_of(store, &order_id)?;
             let body = body_object(request)?;
             // Only these can change: the guest's name and address.
             let changes: Map<String, Value> = body
@@ -197,7 +197,7 @@ pub(crate) fn serve(store: &mut Store, request: &Request<'_>, clock: &mut Clock)
             Reply::ok(order)
         }
         "LineItems.Create" => {
-            let order = store.get("orders", &order_id).cloned().ok_or_else(|| not_found("Order", &order_id))?;
+            let order = order_of(store, &order_id)?;
             unsubmitted(&order)?;
             let body = body_object(request)?;
             required(op, &body)?;
@@ -217,7 +217,7 @@ pub(crate) fn serve(store: &mut Store, request: &Request<'_>, clock: &mut Clock)
             Reply::created(line_of(store, &order_id, &id)?)
         }
         "LineItems.Save" | "LineItems.Patch" => {
-            let order = store.get("orders", &order_id).cloned().ok_or_else(|| not_found("Order", &order_id))?;
+            let order = order_of(store, &order_id)?;
             unsubmitted(&order)?;
             let line_id = request.path_value("{lineItemID}");
             let place = Place::of(request)?;
@@ -363,7 +363,7 @@ fn given_to_user(store: &mut Store, order_id: &str, existing: &Value, order: &Va
 /// Submits the order: `Open`, or `AwaitingApproval` when an approval rule of its buyer
 /// holds for it; refused when it is not unsubmitted or has no line items.
 pub(crate) fn submit(store: &mut Store, order_id: &str, clock: &Clock) -> Result<Value, Reply> {
-    let mut order = store.get("orders", order_id).cloned().ok_or_else(|| not_found("Order", order_id))?;
+    let mut order = order_of(store, order_id)?;
     if order["Status"].as_str() != Some("Unsubmitted") {
         return Err(Reply::bad_request(
             "Order.CannotSubmitBadStatus",
@@ -486,7 +486,8 @@ pub(crate) fn line_items(order_id: &str) -> String {
     format!("orders/{}/lineitems", order_id.to_lowercase())
 }
 
-fn order_of(store: &Store, order_id: &str) -> Result<Value, Reply> {
+/// The order `order_id`, or `404 NotFound` for it.
+pub(crate) fn order_of(store: &Store, order_id: &str) -> Result<Value, Reply> {
     store.get("orders", order_id).cloned().ok_or_else(|| not_found("Order", order_id))
 }
 
