@@ -149,11 +149,7 @@ pub(crate) fn serve(store: &mut Store, request: &Request<'_>, clock: &mut Clock)
                 if order.get("ShippingAddressID").is_some_and(|id| !id.is_null()) {
                     return Err(saved_address_set("ShippingAddressID"));
                 }
-                let mut current = shipping_address(store, &order_id).unwrap_or_else(|| json!({}));
-                if let Value::Object(fields) = &mut current {
-                    super::store::merge(fields, body);
-                }
-                current
+                merged(shipping_address(store, &order_id).as_ref(), body)
             };
             ship_to(store, &order_id, None, address);
             Reply::ok(order_of(store, &order_id)?)
@@ -168,11 +164,7 @@ pub(crate) fn serve(store: &mut Store, request: &Request<'_>, clock: &mut Clock)
                 if order.get("BillingAddressID").is_some_and(|id| !id.is_null()) {
                     return Err(saved_address_set("BillingAddressID"));
                 }
-                let mut current = order.get("BillingAddress").cloned().filter(Value::is_object).unwrap_or(json!({}));
-                if let Value::Object(fields) = &mut current {
-                    super::store::merge(fields, body);
-                }
-                order["BillingAddress"] = current;
+                order["BillingAddress"] = merged(order.get("BillingAddress"), body);
             }
             if let Value::Object(fields) = &mut order {
                 fields.remove("BillingAddressID");
@@ -188,11 +180,7 @@ pub(crate) fn serve(store: &mut Store, request: &Request<'_>, clock: &mut Clock)
                 .into_iter()
                 .filter(|(key, _)| ["FirstName", "LastName", "Email"].iter().any(|name| name.eq_ignore_ascii_case(key)))
                 .collect();
-            let mut from = order.get("FromUser").cloned().filter(Value::is_object).unwrap_or(json!({}));
-            if let Value::Object(fields) = &mut from {
-                super::store::merge(fields, changes);
-            }
-            order["FromUser"] = from;
+            order["FromUser"] = merged(order.get("FromUser"), changes);
             store.put("orders", &order_id, order.clone());
             Reply::ok(order)
         }
@@ -253,11 +241,7 @@ pub(crate) fn serve(store: &mut Store, request: &Request<'_>, clock: &mut Clock)
                 required(op, &body)?;
                 line["ShippingAddress"] = Value::Object(body);
             } else {
-                let mut current = line.get("ShippingAddress").cloned().filter(Value::is_object).unwrap_or(json!({}));
-                if let Value::Object(fields) = &mut current {
-                    super::store::merge(fields, body);
-                }
-                line["ShippingAddress"] = current;
+                line["ShippingAddress"] = merged(line.get("ShippingAddress"), body);
             }
             store.put(&line_items(&order_id), &line_id, line.clone());
             Reply::ok(output(line))
@@ -413,6 +397,14 @@ pub(crate) fn expression_not_simulated(expression: &str, what: &str) -> Reply {
         &format!("The expression {expression:?} uses what the simulator does not evaluate: {what}"),
         json!({"Expression": expression}),
     )
+}
+
+/// `current` (an empty object when it is none, or no object) with `changes` merged in as
+/// PATCH merges them: a partial address or from-user applied.
+fn merged(current: Option<&Value>, changes: Map<String, Value>) -> Value {
+    let mut fields = current.and_then(Value::as_object).cloned().unwrap_or_default();
+    super::store::merge(&mut fields, changes);
+    Value::Object(fields)
 }
 
 fn unsubmitted(order: &Value) -> Result<(), Reply> {
@@ -591,4 +583,19 @@ pub(crate) fn price_schedule(store: &Store, product: &Value, buyer: Option<&str>
         .find_map(|assignment| assignment.body["PriceScheduleID"].as_str().map(str::to_owned));
     let id = assigned.or_else(|| product["DefaultPriceScheduleID"].as_str().map(str::to_owned))?;
     store.get("priceschedules", &id).cloned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_partial_address_merges_into_the_one_set_or_into_none() {
+        let changes = |value: Value| value.as_object().cloned().unwrap();
+        let set = json!({"Street1": "1 Main St", "City": "Town", "xp": {"Gate": "B"}});
+        let patched = merged(Some(&set), changes(json!({"city": "City", "xp": {"Floor": 2}})));
+        assert_eq!(patched, json!({"Street1": "1 Main St", "City": "City", "xp": {"Gate": "B", "Floor": 2}}));
+        assert_eq!(merged(None, changes(json!({"City": "Town"}))), json!({"City": "Town"}));
+        assert_eq!(merged(Some(&Value::Null), changes(json!({"City": "Town"}))), json!({"City": "Town"}));
+    }
 }
