@@ -8,7 +8,6 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use crate::auth::Holder;
 use crate::callout::{self, Answer, Callout, CalloutKind, Outgoing, PendingCallout};
-use crate::clock::Clock;
 use crate::hooks::{self, Report, Webhook};
 use crate::incoming::Incoming;
 use crate::integration_events::{self, Event, Step};
@@ -178,10 +177,8 @@ impl Plan {
                 if let Some(outgoing) = outgoing {
                     let answer =
                         self.call_out(state, CalloutKind::IntegrationEvent, &event.id, &outgoing, timeout).await;
-                    let mut locked = lock(state);
-                    with_store(&mut locked, |store, clock| {
-                        integration_events::apply(store, clock, &order_id, Step::Submit, &answer);
-                    });
+                    let locked = &mut *lock(state);
+                    integration_events::apply(&mut locked.store, &mut locked.clock, &order_id, Step::Submit, &answer);
                 }
                 reply
             }
@@ -194,11 +191,9 @@ impl Plan {
                 // No such order: answered as any other request.
                 let Some(outgoing) = outgoing else { return routes::handle(&mut lock(state), request) };
                 let answer = self.call_out(state, CalloutKind::IntegrationEvent, &event.id, &outgoing, timeout).await;
-                let mut locked = lock(state);
-                let reply = with_store(&mut locked, |store, clock| {
-                    integration_events::apply(store, clock, &order_id, step, &answer)
-                });
-                self.counted(&mut locked, request, reply)
+                let locked = &mut *lock(state);
+                let reply = integration_events::apply(&mut locked.store, &mut locked.clock, &order_id, step, &answer);
+                self.counted(locked, request, reply)
             }
             Need::AddToCart => {
                 // The Cart's line item may start the cart: no order is needed before.
@@ -270,14 +265,9 @@ impl Plan {
 
     /// `reply`, counted in the request log under the operation's route.
     fn counted(&self, state: &mut State, request: &Incoming<'_>, reply: Reply) -> Reply {
-        state.count(request.method, routes::label(&self.call), None, reply.status);
+        state.count(request.method, self.call.op.label, None, reply.status);
         reply
     }
-}
-
-/// Runs `work` on the store with the simulator's clock, as the resources are served.
-fn with_store<T>(state: &mut State, work: impl FnOnce(&mut resources::store::Store, &mut Clock) -> T) -> T {
-    work(&mut state.store, &mut state.clock)
 }
 
 /// A log ID, as OrderCloud gives each call one: a GUID.

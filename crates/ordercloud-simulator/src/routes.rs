@@ -91,16 +91,11 @@ fn api(state: &mut State, request: &Incoming<'_>, path: &str) -> (&'static str, 
             },
         ),
         _ => match resources::route(request.method, path) {
-            Route::Found(call) => (label(&call), answer(described(state, request, &call))),
+            Route::Found(call) => (call.op.label, answer(described(state, request, &call))),
             Route::WrongMethod(allowed) => (OTHER_ROUTE, wrong_method(request.path, &allowed)),
             Route::Unknown => (OTHER_ROUTE, unknown_route(request.path)),
         },
     }
-}
-
-/// `/v1` and the operation's path template, as the request log counts it.
-pub(crate) fn label(call: &Call) -> &'static str {
-    call.op.label
 }
 
 /// An operation of the description: the token's roles checked, then served from the
