@@ -74,7 +74,7 @@ fn plan(state: &mut State, request: &Incoming<'_>) -> Option<Plan> {
     let Route::Found(call) = resources::route(request.method, rest) else { return None };
     let token = request.bearer()?;
     let holder = routes::authorized(state, request, &call)?;
-    let (pre_hooks, post_hooks) = hooks::matching(&state.store, call.op.method, call.op.path, &holder.client_id);
+    let (pre_hooks, post_hooks) = hooks::matching(&state.store, call.op.method, call.op.path(), &holder.client_id);
     // A Cart operation calls what the order operation it stands for calls, on the cart.
     let (target, order_id) = match call.op.cart {
         Some(index) => {
@@ -120,7 +120,7 @@ impl Plan {
         };
         let query = request.query_pairs();
         let report = Report {
-            route: format!("v1{}", self.call.op.path),
+            route: self.call.op.label.trim_start_matches('/').to_owned(),
             route_params: &self.call.params,
             query: &query,
             verb: self.call.op.method,

@@ -125,7 +125,7 @@ pub(crate) fn approvals_of(order_id: &str) -> String {
 /// the order exists and the caller may not do what the operation does with it.
 pub(crate) fn check_order(store: &Store, request: &Request<'_>) -> Result<(), Reply> {
     let op = request.call.op;
-    let Some(order_id) = request.call.param("{orderID}").filter(|_| op.path.starts_with("/orders/")) else {
+    let Some(order_id) = request.call.param("{orderID}").filter(|_| op.path().starts_with("/orders/")) else {
         return Ok(());
     };
     let Some(order) = store.get("orders", order_id) else { return Ok(()) };

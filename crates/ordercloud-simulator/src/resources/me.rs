@@ -25,7 +25,7 @@ pub(crate) fn serve(
     let caller = request.caller;
     let op = request.call.op;
     let buyer = caller.buyer_id.as_deref();
-    if op.path.starts_with("/me/subscriptions") {
+    if op.path().starts_with("/me/subscriptions") {
         return subscriptions(store, request, clock, effects).map(Some);
     }
     Ok(Some(match op.id {
@@ -170,7 +170,7 @@ fn subscriptions(
         }
     }
     // The same call at `/subscriptions...`, with the values of the caller's path.
-    let mut path = request.call.op.path.trim_start_matches("/me").to_owned();
+    let mut path = request.call.op.path().trim_start_matches("/me").to_owned();
     for (name, value) in &request.call.params {
         path = path.replace(name, &ordercloud_transport::encode::encode(value));
     }

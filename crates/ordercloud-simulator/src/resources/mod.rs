@@ -48,9 +48,8 @@ pub(crate) struct Described {
     /// `Products.List`.
     pub(crate) id: &'static str,
     pub(crate) method: &'static str,
-    /// The path after `/v1`, `{name}` for each parameter.
-    pub(crate) path: &'static str,
-    /// `/v1` and the path: the route the request log counts it under.
+    /// `/v1` and the path after it (see [`Described::path`]): the route the request log
+    /// counts it under.
     pub(crate) label: &'static str,
     /// The roles any one of which grants it; none for an anonymous operation, or for one
     /// whose roles are not known.
@@ -85,6 +84,13 @@ pub(crate) struct Described {
     pub(crate) parents: &'static [Parent],
     /// For an operation of the Cart, the index of the order operation it stands for.
     pub(crate) cart: Option<usize>,
+}
+
+impl Described {
+    /// The path after `/v1`, `{name}` for each parameter.
+    pub(crate) fn path(&self) -> &'static str {
+        self.label.strip_prefix("/v1").unwrap_or(self.label)
+    }
 }
 
 /// Where an operation's roles come from.
@@ -622,7 +628,7 @@ impl Place {
     /// own collection.
     pub(crate) fn of(request: &Request<'_>) -> Result<Self, Reply> {
         let op = request.call.op;
-        let parts: Vec<&str> = op.path.trim_matches('/').split('/').filter(|part| *part != DIRECTION).collect();
+        let parts: Vec<&str> = op.path().trim_matches('/').split('/').filter(|part| *part != DIRECTION).collect();
         let mut collection = String::new();
         if parts.first() == Some(&"me") {
             let owner = request.caller.own_key().ok_or_else(invalid_token)?;
@@ -904,7 +910,7 @@ pub(crate) fn not_simulated(op: &Described) -> Reply {
     Reply::error_with(
         StatusCode::NOT_IMPLEMENTED,
         "Simulator.NotSimulated",
-        &format!("{} ({} /v1{}) is described by OrderCloud's API but not simulated", op.id, op.method, op.path),
+        &format!("{} ({} {}) is described by OrderCloud's API but not simulated", op.id, op.method, op.label),
         json!({"Operation": op.id}),
     )
 }
@@ -950,7 +956,7 @@ mod tests {
 
     /// The path of `op` with each parameter given a value that is no literal anywhere.
     fn concrete(op: &Described) -> String {
-        op.path.split('/').map(|part| if part.starts_with('{') { "x-1" } else { part }).collect::<Vec<_>>().join("/")
+        op.path().split('/').map(|part| if part.starts_with('{') { "x-1" } else { part }).collect::<Vec<_>>().join("/")
     }
 
     #[test]
