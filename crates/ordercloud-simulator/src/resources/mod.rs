@@ -374,7 +374,6 @@ pub(crate) enum Effect {
     UserDeleted { company: Company, user_id: String },
 }
 
-/// A request to serve.
 /// Whether `caller` may make `call` on the order it names, if it names one (`access`'s rule,
 /// for a request that is handled outside `serve`: the integration events).
 pub(crate) fn may_call_on_order(store: &Store, call: &Call, caller: &Caller) -> bool {
@@ -382,6 +381,7 @@ pub(crate) fn may_call_on_order(store: &Store, call: &Call, caller: &Caller) -> 
     access::check_order(store, &request).is_ok()
 }
 
+/// A request to serve.
 pub(crate) struct Request<'a> {
     pub(crate) call: &'a Call,
     pub(crate) query: &'a [(String, String)],
@@ -544,7 +544,7 @@ fn singleton(store: &mut Store, request: &Request<'_>, place: &Place, clock: &Cl
     /// The key the one object is kept under.
     const ONE: &str = "configuration";
     let op = request.call.op;
-    let absent = || not_found(op.answer.or(op.body).unwrap_or("Object"), "");
+    let absent = || missing(op, "");
     parents_exist(store, place)?;
     match op.method {
         "GET" => store.get(&place.collection, ONE).cloned().map(|object| Reply::ok(output(object))).ok_or_else(absent),
@@ -686,6 +686,7 @@ impl Place {
     }
 }
 
+/// `404 NotFound` for the first parent `place`'s path names that is not stored.
 pub(crate) fn parents_exist(store: &Store, place: &Place) -> Result<(), Reply> {
     for (collection, id, schema) in &place.parents {
         // What a personal collection holds is the user's own, with no stored parent.
@@ -901,6 +902,7 @@ fn assignment(store: &mut Store, request: &Request<'_>, schema: &str) -> Result<
     }
 }
 
+/// 404 `NotFound` for the object `id` of the schema `op` answers (or takes).
 pub(crate) fn missing(op: &Described, id: &str) -> Reply {
     not_found(op.answer.or(op.body).unwrap_or("Object"), id)
 }
