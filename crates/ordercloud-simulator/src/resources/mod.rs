@@ -731,8 +731,14 @@ fn products_in_catalog(store: &Store, request: &Request<'_>) -> Option<std::coll
 
 /// The list options of `request`, its operation's own parameters aside.
 pub(crate) fn list_query(request: &Request<'_>) -> Result<ListQuery, Reply> {
-    ListQuery::parse(request.query, request.call.op.query)
-        .map_err(|error| Reply::bad_request(error.code, &error.message))
+    Ok(ListQuery::parse(request.query, request.call.op.query)?)
+}
+
+impl From<query::ListError> for Reply {
+    /// 400 with the list error's code and message.
+    fn from(error: query::ListError) -> Self {
+        Reply::bad_request(error.code, &error.message)
+    }
 }
 
 /// Creates `body` in `place`'s collection: its ID given or generated, its read-only fields the
@@ -887,9 +893,7 @@ fn assignment(store: &mut Store, request: &Request<'_>, schema: &str) -> Result<
                 .filter(|(name, _)| matches!(name.as_str(), "page" | "pageSize"))
                 .cloned()
                 .collect();
-            let query =
-                ListQuery::parse(&paging, &[]).map_err(|error| Reply::bad_request(error.code, &error.message))?;
-            Ok(Reply::ok(query.answer(items, false)))
+            Ok(Reply::ok(ListQuery::parse(&paging, &[])?.answer(items, false)))
         }
         "DELETE" => {
             conditions.extend(
