@@ -13,8 +13,9 @@
 //!   read-only fields the server's; lists with `page`, `pageSize` (20, at most 100),
 //!   `search` and `searchOn`, `sortBy` (`!` descending) and filters on any property and
 //!   `xp` (text compared without regard to letter case, so `sortBy=ID` with `ID=>{last}`
-//!   pages by Last ID); `Products.List` by `catalogID`; assignments; the roles of OrderCloud's API reference, or of the simulator's
-//!   documented rules where the reference gives none (403 `Auth.InsufficientRoles`).
+//!   pages by Last ID); `Products.List` by `catalogID`; assignments; the roles of
+//!   OrderCloud's API reference, or of the simulator's documented rules where the
+//!   reference gives none (403 `Auth.InsufficientRoles`).
 //! - **The storefront**: the Cart as OrderCloud documents it (each operation standing for
 //!   the order operation of the user's active cart: an empty cart with a null ID, line items
 //!   starting it, `SetActiveCart`, a submit starting the next); what the signed-in user sees
@@ -44,9 +45,9 @@
 //!   changing nothing), a post-hook after it succeeded; the `OrderCheckout` integration
 //!   event of the shopper's API client (`OrderCheckoutIntegrationEventID`, settable with
 //!   `ApiClients.Patch`) on `IntegrationEvents.EstimateShipping`, `.Calculate` and
-//!   `Orders.Submit` (and the Cart's), with its answers put where OrderCloud puts them (the worksheet, the
-//!   order's costs, the line items' prices; `.GetWorksheet` and `.SelectShipmethods` work
-//!   on them), and the `AddToCart` event (`AddToCartIntegrationEventID`) before a line item
+//!   `Orders.Submit` (and the Cart's), with its answers put where OrderCloud puts them
+//!   (the worksheet, the order's costs, the line items' prices; `.GetWorksheet` and
+//!   `.SelectShipmethods` work on them), and the `AddToCart` event (`AddToCartIntegrationEventID`) before a line item
 //!   is added. Each call has a [timeout](SimulatorBuilder::callout_timeout) and is recorded
 //!   ([`callouts`](Simulator::callouts), `GET /_simulator/callouts`).
 //! - **Forgotten credentials** as OrderCloud does them: `POST /v1/password/reset` (a
