@@ -167,12 +167,12 @@ impl Plan {
                 let (reply, outgoing) = {
                     let mut locked = lock(state);
                     let reply = routes::handle(&mut locked, request);
-                    let outgoing = reply
-                        .status
-                        .is_success()
-                        .then(|| event.checkout_call(&mut locked, &self.holder, &order_id, Step::Submit))
-                        .flatten();
-                    (reply, outgoing)
+                    let outgoing = reply.status.is_success().then(|| {
+                        locked.answering(request.api_url(), |state| {
+                            event.checkout_call(state, &self.holder, &order_id, Step::Submit)
+                        })
+                    });
+                    (reply, outgoing.flatten())
                 };
                 if let Some(outgoing) = outgoing {
                     let answer =
@@ -184,9 +184,8 @@ impl Plan {
             }
             Need::Checkout(step) => {
                 let outgoing = {
-                    let mut locked = lock(state);
-                    locked.request_api_url = request.api_url();
-                    event.checkout_call(&mut locked, &self.holder, &order_id, step)
+                    lock(state)
+                        .answering(request.api_url(), |state| event.checkout_call(state, &self.holder, &order_id, step))
                 };
                 // No such order: answered as any other request.
                 let Some(outgoing) = outgoing else { return routes::handle(&mut lock(state), request) };
@@ -199,11 +198,11 @@ impl Plan {
                 // The Cart's line item may start the cart: no order is needed before.
                 let cart = self.call.op.cart.is_some();
                 let outgoing = {
-                    let mut locked = lock(state);
-                    locked.request_api_url = request.api_url();
                     let line = request.json_value().ok().flatten();
-                    line.filter(|_| cart || locked.store.contains("orders", &order_id))
-                        .and_then(|line| event.add_to_cart_call(&mut locked, &self.holder, &line))
+                    lock(state).answering(request.api_url(), |state| {
+                        line.filter(|_| cart || state.store.contains("orders", &order_id))
+                            .and_then(|line| event.add_to_cart_call(state, &self.holder, &line))
+                    })
                 };
                 // No such order, or no product named: refused as any other request.
                 let Some(outgoing) = outgoing else { return routes::handle(&mut lock(state), request) };

@@ -82,7 +82,8 @@ pub(crate) struct State {
     /// The simulator's API URL, `http://127.0.0.1:<port>`: the issuer and audience of its
     /// tokens when a request names no host.
     pub(crate) api_url: String,
-    /// The API URL as the request being answered reached it (`http://` and its `Host`).
+    /// The API URL as the request being answered reached it (`http://` and its `Host`), set
+    /// only while it is answered ([`State::answering`]).
     pub(crate) request_api_url: Option<String>,
     /// How many requests each route answered, by method, grant type and status; bounded,
     /// since every part of the key comes from a fixed set.
@@ -256,6 +257,16 @@ impl State {
     /// carry as issuer and audience, as OrderCloud's carry its API's URL.
     pub(crate) fn token_audience(&self) -> String {
         self.request_api_url.clone().unwrap_or_else(|| self.api_url.clone())
+    }
+
+    /// Runs `work` for a request that reached the API at `api_url` (see
+    /// [`Incoming::api_url`](crate::incoming::Incoming::api_url)): the tokens it issues name
+    /// that URL; after it, a token issued outside a request names the simulator's own.
+    pub(crate) fn answering<T>(&mut self, api_url: Option<String>, work: impl FnOnce(&mut Self) -> T) -> T {
+        self.request_api_url = api_url;
+        let result = work(self);
+        self.request_api_url = None;
+        result
     }
 
     /// Adds a user (and its client, if new) while serving.

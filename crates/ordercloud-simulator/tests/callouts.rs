@@ -181,6 +181,19 @@ async fn tokens_are_rs256_with_the_key_served_at_oauth_certs() {
 }
 
 #[tokio::test]
+async fn a_token_issued_outside_a_request_names_the_simulators_own_url() {
+    let simulator = marketplace(Duration::from_secs(5)).await;
+    let shopper = shopper_token(&simulator).await;
+    let elsewhere = format!(
+        "GET /v1/me HTTP/1.1\r\nHost: shop.test:8080\r\nAuthorization: Bearer {shopper}\r\nConnection: close\r\n\r\n"
+    );
+    assert_eq!(wire::send(&simulator, &elsewhere).await.0, 200);
+    let claims = decode(&simulator.portal_token(SHOP, "jdoe").unwrap()).1;
+    let own = simulator.base_url();
+    assert_eq!((claims["iss"].as_str(), claims["aud"].as_str()), (Some(own.as_str()), Some(own.as_str())));
+}
+
+#[tokio::test]
 async fn a_post_hook_hears_of_each_write_through_the_clients_listed() {
     let simulator = marketplace(Duration::from_secs(5)).await;
     let (url, calls) = receiver(Arc::new(|_, _| Some((204, String::new())))).await;
