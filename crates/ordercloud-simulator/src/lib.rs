@@ -458,6 +458,9 @@ pub struct SimApiClient {
     pub buyer_id: Option<String>,
 }
 
+/// OrderCloud's default access token lifetime: 600 minutes.
+pub(crate) const DEFAULT_TOKEN_LIFETIME: Duration = Duration::from_secs(600 * 60);
+
 impl SimApiClient {
     /// A client with no secret, the shopper roles, no refresh tokens, anonymous shopping,
     /// and OrderCloud's default 600-minute tokens.
@@ -468,7 +471,7 @@ impl SimApiClient {
             roles: ["Shopper", "MeAdmin", "MeAddressAdmin", "MeXpAdmin", "PasswordReset"].map(str::to_owned).to_vec(),
             refresh_tokens: false,
             anonymous_shopping: true,
-            token_lifetime: Duration::from_secs(600 * 60),
+            token_lifetime: DEFAULT_TOKEN_LIFETIME,
             buyer_id: None,
         }
     }
