@@ -943,6 +943,11 @@ pub(crate) fn operation(index: usize) -> &'static Described {
     &described::OPERATIONS[index]
 }
 
+/// The operation `id` (`Orders.Create`) of the table.
+pub(crate) fn operation_named(id: &str) -> Option<&'static Described> {
+    described::OPERATIONS.iter().find(|op| op.id == id)
+}
+
 /// Every operation of the description.
 #[cfg(test)]
 pub(crate) fn operations() -> impl Iterator<Item = &'static Described> {
@@ -1036,7 +1041,7 @@ mod tests {
 
     #[test]
     fn roles_the_reference_does_not_give_come_from_the_rules() {
-        let op = |id: &str| operations().find(|op| op.id == id).unwrap();
+        let op = |id: &str| operation_named(id).unwrap();
         assert_eq!(
             (op("Cart.Submit").roles, op("Cart.Submit").roles_from),
             (&["FullAccess", "Shopper"][..], RolesFrom::Rule)

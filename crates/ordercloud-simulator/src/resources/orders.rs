@@ -270,7 +270,8 @@ pub(crate) fn create_order(
         body.insert("FromUserID".to_owned(), json!(caller.user_id));
         body.insert("FromCompanyID".to_owned(), json!(caller.buyer_id));
     }
-    let orders_op = &super::described::OPERATIONS[orders_create_index()];
+    // A new order follows the body rules of `Orders.Create`, however it was asked for.
+    let orders_op = super::operation_named("Orders.Create").ok_or_else(|| not_simulated(request.call.op))?;
     let place = Place { collection: "orders".to_owned(), item: None, parents: Vec::new() };
     let mut order = create(store, &place, orders_op, body, clock)?;
     let totals = json!({"Status": "Unsubmitted", "IsSubmitted": false, "LineItemCount": 0, "Subtotal": 0,
@@ -310,12 +311,6 @@ pub(crate) fn transfer_orders(store: &mut Store, anonymous: &Caller, user: &Call
         access::mark_anonymous(store, &id, false);
     }
     cart::hand_over(store, anonymous, user);
-}
-
-/// The index of `Orders.Create` in the table.
-fn orders_create_index() -> usize {
-    static INDEX: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
-    *INDEX.get_or_init(|| super::described::OPERATIONS.iter().position(|op| op.id == "Orders.Create").unwrap_or(0))
 }
 
 /// For a caller who is no admin, the owner of `existing` stays the owner of `order`.
