@@ -170,7 +170,7 @@ pub(crate) fn integration_token(state: &mut State, holder: &Holder, elevated_rol
         }
     }
     let lifetime =
-        state.client(&holder.client_id).map_or(Duration::from_secs(600 * 60), |client| client.token_lifetime);
+        state.client(&holder.client_id).map_or(crate::DEFAULT_TOKEN_LIFETIME, |client| client.token_lifetime);
     access_token(state, &holder.client_id, &holder.username, facts, lifetime, true)
 }
 

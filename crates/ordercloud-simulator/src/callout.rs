@@ -134,7 +134,7 @@ pub(crate) fn outcome(answer: &Result<Answer, String>) -> DeliveryOutcome {
 pub(crate) async fn finish(state: Arc<Mutex<State>>, pending: PendingCallout) {
     let answer = call(&pending.call, pending.timeout).await;
     let mut state = state.lock().unwrap_or_else(PoisonError::into_inner);
-    if let Some(record) = state.callout_entry(pending.number) {
+    if let Some(record) = state.callouts.get_mut(pending.number) {
         record.outcome = outcome(&answer);
     }
 }

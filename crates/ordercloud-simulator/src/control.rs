@@ -13,9 +13,10 @@ use crate::reply::Reply;
 use crate::seed::{SeedFile, SeedUser};
 use crate::state::State;
 
-/// `GET outbox`, `GET callouts` (the calls to webhooks and integration events), `GET requests`, `POST advance?seconds=N`, `POST reset`, `POST users`,
-/// `POST seed` (a seed file's users, API clients, message senders and resources, until the
-/// next reset), `GET resources`; `None` for any other route (a 404 like the rest).
+/// `GET outbox`, `GET callouts` (the calls to webhooks and integration events), `GET
+/// requests`, `POST advance?seconds=N`, `POST reset`, `POST users`, `POST seed` (a seed
+/// file's users, API clients, message senders and resources, until the next reset), `GET
+/// resources`; `None` for any other route (a 404 like the rest).
 pub(crate) fn handle(state: &mut State, request: &Incoming<'_>, route: &[&str]) -> Option<Reply> {
     Some(match (request.method, route) {
         (&Method::GET, ["outbox"]) => {

@@ -15,7 +15,7 @@ pub(crate) async fn deliver(state: Arc<Mutex<State>>, delivery: PendingDelivery)
     let call = Outgoing { url: sender.url.clone(), body: delivery.body, hash_key: sender.shared_key.clone() };
     let outcome = callout::outcome(&callout::call(&call, sender.timeout).await);
     let mut state = state.lock().unwrap_or_else(PoisonError::into_inner);
-    if let Some(record) = state.outbox_entry(delivery.number).and_then(|message| message.delivery.as_mut()) {
+    if let Some(record) = state.outbox.get_mut(delivery.number).and_then(|message| message.delivery.as_mut()) {
         record.outcome = outcome;
     }
 }

@@ -8,10 +8,9 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use crate::auth::Holder;
 use crate::callout::{self, Answer, Callout, CalloutKind, Outgoing, PendingCallout};
-use crate::clock::Clock;
 use crate::hooks::{self, Report, Webhook};
 use crate::incoming::Incoming;
-use crate::integration_events::{self, Event, Step, order_of};
+use crate::integration_events::{self, Event, Step};
 use crate::reply::Reply;
 use crate::resources::{self, Call, Route};
 use crate::routes;
@@ -75,14 +74,14 @@ fn plan(state: &mut State, request: &Incoming<'_>) -> Option<Plan> {
     let Route::Found(call) = resources::route(request.method, rest) else { return None };
     let token = request.bearer()?;
     let holder = routes::authorized(state, request, &call)?;
-    let (pre_hooks, post_hooks) = hooks::matching(&state.store, call.op.method, call.op.path, &holder.client_id);
+    let (pre_hooks, post_hooks) = hooks::matching(&state.store, call.op.method, call.op.path(), &holder.client_id);
     // A Cart operation calls what the order operation it stands for calls, on the cart.
     let (target, order_id) = match call.op.cart {
         Some(index) => {
             let caller = routes::caller(state, holder.clone());
             (resources::operation(index), resources::active_cart(&state.store, &caller))
         }
-        None => (call.op, order_of(&call.params)),
+        None => (call.op, call.param("{orderID}").map(str::to_owned)),
     };
     // Who may see the order: an order the caller may not see is answered as any other
     // request (404), never handed to a middleware or changed by its answer.
@@ -121,7 +120,7 @@ impl Plan {
         };
         let query = request.query_pairs();
         let report = Report {
-            route: format!("v1{}", self.call.op.path),
+            route: self.call.op.label.trim_start_matches('/').to_owned(),
             route_params: &self.call.params,
             query: &query,
             verb: self.call.op.method,
@@ -145,7 +144,7 @@ impl Plan {
             let mut locked = lock(state);
             for hook in &self.post_hooks {
                 let outgoing = hook.call(&report, reply.body.as_ref());
-                let number = locked.record_callout(self.record(CalloutKind::PostHook, &hook.id, &outgoing));
+                let number = locked.callouts.push(self.record(CalloutKind::PostHook, &hook.id, &outgoing));
                 locked.pending_callouts.push(PendingCallout { number, call: outgoing, timeout });
             }
         }
@@ -168,47 +167,42 @@ impl Plan {
                 let (reply, outgoing) = {
                     let mut locked = lock(state);
                     let reply = routes::handle(&mut locked, request);
-                    let outgoing = reply
-                        .status
-                        .is_success()
-                        .then(|| event.checkout_call(&mut locked, &self.holder, &order_id, Step::Submit))
-                        .flatten();
-                    (reply, outgoing)
+                    let outgoing = reply.status.is_success().then(|| {
+                        locked.answering(request.api_url(), |state| {
+                            event.checkout_call(state, &self.holder, &order_id, Step::Submit)
+                        })
+                    });
+                    (reply, outgoing.flatten())
                 };
                 if let Some(outgoing) = outgoing {
                     let answer =
                         self.call_out(state, CalloutKind::IntegrationEvent, &event.id, &outgoing, timeout).await;
-                    let mut locked = lock(state);
-                    with_store(&mut locked, |store, clock| {
-                        integration_events::apply(store, clock, &order_id, Step::Submit, &answer);
-                    });
+                    let locked = &mut *lock(state);
+                    integration_events::apply(&mut locked.store, &mut locked.clock, &order_id, Step::Submit, &answer);
                 }
                 reply
             }
             Need::Checkout(step) => {
                 let outgoing = {
-                    let mut locked = lock(state);
-                    locked.request_api_url = request.api_url();
-                    event.checkout_call(&mut locked, &self.holder, &order_id, step)
+                    lock(state)
+                        .answering(request.api_url(), |state| event.checkout_call(state, &self.holder, &order_id, step))
                 };
                 // No such order: answered as any other request.
                 let Some(outgoing) = outgoing else { return routes::handle(&mut lock(state), request) };
                 let answer = self.call_out(state, CalloutKind::IntegrationEvent, &event.id, &outgoing, timeout).await;
-                let mut locked = lock(state);
-                let reply = with_store(&mut locked, |store, clock| {
-                    integration_events::apply(store, clock, &order_id, step, &answer)
-                });
-                self.counted(&mut locked, request, reply)
+                let locked = &mut *lock(state);
+                let reply = integration_events::apply(&mut locked.store, &mut locked.clock, &order_id, step, &answer);
+                self.counted(locked, request, reply)
             }
             Need::AddToCart => {
                 // The Cart's line item may start the cart: no order is needed before.
                 let cart = self.call.op.cart.is_some();
                 let outgoing = {
-                    let mut locked = lock(state);
-                    locked.request_api_url = request.api_url();
                     let line = request.json_value().ok().flatten();
-                    line.filter(|_| cart || locked.store.contains("orders", &order_id))
-                        .and_then(|line| event.add_to_cart_call(&mut locked, &self.holder, &line))
+                    lock(state).answering(request.api_url(), |state| {
+                        line.filter(|_| cart || state.store.contains("orders", &order_id))
+                            .and_then(|line| event.add_to_cart_call(state, &self.holder, &line))
+                    })
                 };
                 // No such order, or no product named: refused as any other request.
                 let Some(outgoing) = outgoing else { return routes::handle(&mut lock(state), request) };
@@ -250,9 +244,9 @@ impl Plan {
         outgoing: &Outgoing,
         timeout: std::time::Duration,
     ) -> Result<Answer, String> {
-        let number = lock(state).record_callout(self.record(kind, id, outgoing));
+        let number = lock(state).callouts.push(self.record(kind, id, outgoing));
         let answer = callout::call(outgoing, timeout).await;
-        if let Some(record) = lock(state).callout_entry(number) {
+        if let Some(record) = lock(state).callouts.get_mut(number) {
             record.outcome = callout::outcome(&answer);
         }
         answer
@@ -270,14 +264,9 @@ impl Plan {
 
     /// `reply`, counted in the request log under the operation's route.
     fn counted(&self, state: &mut State, request: &Incoming<'_>, reply: Reply) -> Reply {
-        state.count(request.method, routes::label(&self.call), None, reply.status);
+        state.count(request.method, self.call.op.label, None, reply.status);
         reply
     }
-}
-
-/// Runs `work` on the store with the simulator's clock, as the resources are served.
-fn with_store<T>(state: &mut State, work: impl FnOnce(&mut resources::store::Store, &mut Clock) -> T) -> T {
-    work(&mut state.store, &mut state.clock)
 }
 
 /// A log ID, as OrderCloud gives each call one: a GUID.

@@ -23,7 +23,7 @@ use crate::callout::{Answer, Outgoing};
 use crate::clock::Clock;
 use crate::reply::Reply;
 use crate::resources::store::Store;
-use crate::resources::{self, Request, money, not_found};
+use crate::resources::{self, Request, applied_of, line_items, money, not_found};
 use crate::state::State;
 
 /// The environment the simulator says it is.
@@ -131,8 +131,7 @@ impl Event {
 pub(crate) fn worksheet(store: &Store, order_id: &str) -> Option<Value> {
     let order = store.get("orders", order_id)?.clone();
     let lines: Vec<Value> = store.list(&line_items(order_id)).cloned().map(resources::output).collect();
-    let promotions: Vec<Value> =
-        store.list(&format!("orders/{}/promotions", order_id.to_lowercase())).cloned().collect();
+    let promotions: Vec<Value> = store.list(&applied_of(order_id)).cloned().collect();
     let mut worksheet = json!({"Order": resources::output(order), "LineItems": lines, "OrderPromotions": promotions});
     if let Some(Value::Object(answers)) = store.get(&answers_of(order_id), "worksheet") {
         for (field, answer) in answers {
@@ -140,10 +139,6 @@ pub(crate) fn worksheet(store: &Store, order_id: &str) -> Option<Value> {
         }
     }
     Some(worksheet)
-}
-
-fn line_items(order_id: &str) -> String {
-    format!("orders/{}/lineitems", order_id.to_lowercase())
 }
 
 /// Where the answers of an order's checkout event are kept: a collection under the order,
@@ -313,7 +308,7 @@ fn worksheet_reply(store: &Store, order_id: &str) -> Reply {
 /// `IntegrationEvents.GetWorksheet`, `.SelectShipmethods`, and `.EstimateShipping` and
 /// `.Calculate` when no event is assigned (with one, the request never comes here).
 pub(crate) fn serve(store: &mut Store, request: &Request<'_>) -> Option<Result<Reply, Reply>> {
-    let order_id = order_of(&request.call.params)?;
+    let order_id = request.call.param("{orderID}")?.to_owned();
     Some(match request.call.op.id {
         "IntegrationEvents.GetWorksheet" => Ok(worksheet_reply(store, &order_id)),
         "IntegrationEvents.SelectShipmethods" => select_ship_methods(store, &order_id, request.body.as_ref()),
@@ -365,9 +360,4 @@ fn select_ship_methods(store: &mut Store, order_id: &str, body: Option<&Value>) 
     keep_answer(store, order_id, "ShipEstimateResponse", response);
     set_order(store, order_id, &[("ShippingCost", cost)])?;
     Ok(worksheet_reply(store, order_id))
-}
-
-/// The order a call's path names (`{orderID}`).
-pub(crate) fn order_of(params: &[(&'static str, String)]) -> Option<String> {
-    params.iter().find(|(name, _)| *name == "{orderID}").map(|(_, id)| id.clone())
 }

@@ -13,8 +13,9 @@
 //!   read-only fields the server's; lists with `page`, `pageSize` (20, at most 100),
 //!   `search` and `searchOn`, `sortBy` (`!` descending) and filters on any property and
 //!   `xp` (text compared without regard to letter case, so `sortBy=ID` with `ID=>{last}`
-//!   pages by Last ID); `Products.List` by `catalogID`; assignments; the roles of OrderCloud's API reference, or of the simulator's
-//!   documented rules where the reference gives none (403 `Auth.InsufficientRoles`).
+//!   pages by Last ID); `Products.List` by `catalogID`; assignments; the roles of
+//!   OrderCloud's API reference, or of the simulator's documented rules where the
+//!   reference gives none (403 `Auth.InsufficientRoles`).
 //! - **The storefront**: the Cart as OrderCloud documents it (each operation standing for
 //!   the order operation of the user's active cart: an empty cart with a null ID, line items
 //!   starting it, `SetActiveCart`, a submit starting the next); what the signed-in user sees
@@ -44,9 +45,9 @@
 //!   changing nothing), a post-hook after it succeeded; the `OrderCheckout` integration
 //!   event of the shopper's API client (`OrderCheckoutIntegrationEventID`, settable with
 //!   `ApiClients.Patch`) on `IntegrationEvents.EstimateShipping`, `.Calculate` and
-//!   `Orders.Submit` (and the Cart's), with its answers put where OrderCloud puts them (the worksheet, the
-//!   order's costs, the line items' prices; `.GetWorksheet` and `.SelectShipmethods` work
-//!   on them), and the `AddToCart` event (`AddToCartIntegrationEventID`) before a line item
+//!   `Orders.Submit` (and the Cart's), with its answers put where OrderCloud puts them
+//!   (the worksheet, the order's costs, the line items' prices; `.GetWorksheet` and
+//!   `.SelectShipmethods` work on them), and the `AddToCart` event (`AddToCartIntegrationEventID`) before a line item
 //!   is added. Each call has a [timeout](SimulatorBuilder::callout_timeout) and is recorded
 //!   ([`callouts`](Simulator::callouts), `GET /_simulator/callouts`).
 //! - **Forgotten credentials** as OrderCloud does them: `POST /v1/password/reset` (a
@@ -104,6 +105,7 @@ mod hooks;
 mod incoming;
 mod integration_events;
 mod keys;
+mod recent;
 mod reply;
 mod resources;
 mod routes;
@@ -456,6 +458,9 @@ pub struct SimApiClient {
     pub buyer_id: Option<String>,
 }
 
+/// OrderCloud's default access token lifetime: 600 minutes.
+pub(crate) const DEFAULT_TOKEN_LIFETIME: Duration = Duration::from_secs(600 * 60);
+
 impl SimApiClient {
     /// A client with no secret, the shopper roles, no refresh tokens, anonymous shopping,
     /// and OrderCloud's default 600-minute tokens.
@@ -466,7 +471,7 @@ impl SimApiClient {
             roles: ["Shopper", "MeAdmin", "MeAddressAdmin", "MeXpAdmin", "PasswordReset"].map(str::to_owned).to_vec(),
             refresh_tokens: false,
             anonymous_shopping: true,
-            token_lifetime: Duration::from_secs(600 * 60),
+            token_lifetime: DEFAULT_TOKEN_LIFETIME,
             buyer_id: None,
         }
     }

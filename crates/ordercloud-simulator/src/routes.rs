@@ -22,15 +22,14 @@ pub(crate) fn handle(state: &mut State, request: &Incoming<'_>) -> Reply {
         let route: Vec<&str> = route.split('/').collect();
         return crate::control::handle(state, request, &route).unwrap_or_else(|| unknown_route(request.path));
     }
-    state.request_api_url = request.api_url();
-    let (route, reply) = match (request.method, request.path) {
+    let (route, reply) = state.answering(request.api_url(), |state| match (request.method, request.path) {
         (&Method::POST, "/oauth/token") => ("/oauth/token", auth::token(state, request)),
         (&Method::GET, path) if path.starts_with("/oauth/certs/") => ("/oauth/certs/{ID}", certs(path)),
         (_, path) => match path.strip_prefix("/v1").filter(|rest| rest.is_empty() || rest.starts_with('/')) {
             Some(rest) => api(state, request, rest),
             None => (OTHER_ROUTE, unknown_route(path)),
         },
-    };
+    });
     let grant_type = (route == "/oauth/token").then(|| auth::grant_type(request.body));
     state.count(request.method, route, grant_type, reply.status);
     reply
@@ -91,16 +90,11 @@ fn api(state: &mut State, request: &Incoming<'_>, path: &str) -> (&'static str, 
             },
         ),
         _ => match resources::route(request.method, path) {
-            Route::Found(call) => (label(&call), answer(described(state, request, &call))),
+            Route::Found(call) => (call.op.label, answer(described(state, request, &call))),
             Route::WrongMethod(allowed) => (OTHER_ROUTE, wrong_method(request.path, &allowed)),
             Route::Unknown => (OTHER_ROUTE, unknown_route(request.path)),
         },
     }
-}
-
-/// `/v1` and the operation's path template, as the request log counts it.
-pub(crate) fn label(call: &Call) -> &'static str {
-    call.op.label
 }
 
 /// An operation of the description: the token's roles checked, then served from the

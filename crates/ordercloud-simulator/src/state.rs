@@ -2,7 +2,7 @@
 //! outbox and the request log. Every lookup is by key, and what expires is pruned as the
 //! simulator goes, so a long session's memory stays flat.
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -12,6 +12,7 @@ use serde_json::Value;
 
 use crate::callout::{Callout, PendingCallout};
 use crate::clock::Clock;
+use crate::recent::Recent;
 use crate::resources::store::Store;
 use crate::resources::{self, Company, Effect};
 use crate::{Delivery, DeliveryOutcome, OutboxMessage, SimApiClient, SimMessageSender, SimUser};
@@ -67,16 +68,13 @@ pub(crate) struct State {
     by_number: BTreeMap<u64, Arc<str>>,
     issued: u64,
     pub(crate) store: Store,
-    /// The newest messages; `first` numbers the oldest kept.
-    pub(crate) outbox: VecDeque<OutboxMessage>,
-    outbox_first: u64,
+    /// The newest [`OUTBOX_LIMIT`] messages.
+    pub(crate) outbox: Recent<OutboxMessage>,
     pub(crate) senders: Vec<SimMessageSender>,
     /// Deliveries for the server to start once it has released the state.
     pub(crate) pending: Vec<PendingDelivery>,
-    /// The calls made to webhooks and integration events, newest last; `callouts_first`
-    /// numbers the oldest kept.
-    pub(crate) callouts: VecDeque<Callout>,
-    callouts_first: u64,
+    /// The newest [`CALLOUT_LIMIT`] calls made to webhooks and integration events.
+    pub(crate) callouts: Recent<Callout>,
     /// Post-hooks for the server to call once it has released the state.
     pub(crate) pending_callouts: Vec<PendingCallout>,
     /// How long a webhook or an integration event may take to answer.
@@ -84,7 +82,8 @@ pub(crate) struct State {
     /// The simulator's API URL, `http://127.0.0.1:<port>`: the issuer and audience of its
     /// tokens when a request names no host.
     pub(crate) api_url: String,
-    /// The API URL as the request being answered reached it (`http://` and its `Host`).
+    /// The API URL as the request being answered reached it (`http://` and its `Host`), set
+    /// only while it is answered ([`State::answering`]).
     pub(crate) request_api_url: Option<String>,
     /// How many requests each route answered, by method, grant type and status; bounded,
     /// since every part of the key comes from a fixed set.
@@ -210,13 +209,11 @@ impl State {
             by_number: BTreeMap::new(),
             issued: 0,
             store: Store::default(),
-            outbox: VecDeque::new(),
-            outbox_first: 0,
+            outbox: Recent::new(OUTBOX_LIMIT),
             senders: seed.senders.clone(),
             on_message,
             pending: Vec::new(),
-            callouts: VecDeque::new(),
-            callouts_first: 0,
+            callouts: Recent::new(CALLOUT_LIMIT),
             pending_callouts: Vec::new(),
             callout_timeout: CALLOUT_TIMEOUT,
             api_url: "http://127.0.0.1".to_owned(),
@@ -260,6 +257,16 @@ impl State {
     /// carry as issuer and audience, as OrderCloud's carry its API's URL.
     pub(crate) fn token_audience(&self) -> String {
         self.request_api_url.clone().unwrap_or_else(|| self.api_url.clone())
+    }
+
+    /// Runs `work` for a request that reached the API at `api_url` (see
+    /// [`Incoming::api_url`](crate::incoming::Incoming::api_url)): the tokens it issues name
+    /// that URL; after it, a token issued outside a request names the simulator's own.
+    pub(crate) fn answering<T>(&mut self, api_url: Option<String>, work: impl FnOnce(&mut Self) -> T) -> T {
+        self.request_api_url = api_url;
+        let result = work(self);
+        self.request_api_url = None;
+        result
     }
 
     /// Adds a user (and its client, if new) while serving.
@@ -525,7 +532,7 @@ impl State {
             payload.message_type.as_ref().is_some_and(|kind| sender.message_types.contains(kind))
         };
         let sender = self.senders.iter().find(handles).cloned();
-        let number = self.outbox_first + self.outbox.len() as u64;
+        let number = self.outbox.next_number();
         let delivery = match (&sender, serde_json::to_vec(&payload)) {
             (Some(sender), Ok(body)) => {
                 self.pending.push(PendingDelivery { number, sender: sender.clone(), body: body.into() });
@@ -533,38 +540,10 @@ impl State {
             }
             _ => None,
         };
-        self.outbox.push_back(OutboxMessage { to: to.to_owned(), payload, delivery });
-        if self.outbox.len() > OUTBOX_LIMIT {
-            self.outbox.pop_front();
-            self.outbox_first += 1;
-        }
-        if let (Some(hook), Some(message)) = (&self.on_message, self.outbox.back()) {
+        self.outbox.push(OutboxMessage { to: to.to_owned(), payload, delivery });
+        if let (Some(hook), Some(message)) = (&self.on_message, self.outbox.last()) {
             hook(message);
         }
-    }
-
-    /// Records a call to a webhook or an integration event; its number, for
-    /// [`callout_entry`](Self::callout_entry). The newest [`CALLOUT_LIMIT`] are kept.
-    pub(crate) fn record_callout(&mut self, callout: Callout) -> u64 {
-        let number = self.callouts_first + self.callouts.len() as u64;
-        self.callouts.push_back(callout);
-        if self.callouts.len() > CALLOUT_LIMIT {
-            self.callouts.pop_front();
-            self.callouts_first += 1;
-        }
-        number
-    }
-
-    /// The callout numbered `number`, if still kept.
-    pub(crate) fn callout_entry(&mut self, number: u64) -> Option<&mut Callout> {
-        let index = number.checked_sub(self.callouts_first)?;
-        self.callouts.get_mut(usize::try_from(index).ok()?)
-    }
-
-    /// The outbox entry numbered `number`, if still kept.
-    pub(crate) fn outbox_entry(&mut self, number: u64) -> Option<&mut OutboxMessage> {
-        let index = number.checked_sub(self.outbox_first)?;
-        self.outbox.get_mut(usize::try_from(index).ok()?)
     }
 
     /// Counts a request answered with `status`.

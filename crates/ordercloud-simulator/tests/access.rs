@@ -5,26 +5,14 @@
 
 use ordercloud_simulator::{SimApiClient, Simulator};
 use serde_json::{Value, json};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
+
+mod wire;
 
 const PASSWORD: &str = "Summer-Ride-2027";
 
-/// One request: the status and the JSON answered (`null` for none).
+/// One request with the bearer `token`: the status and the JSON answered (`null` for none).
 async fn call(simulator: &Simulator, method: &str, path: &str, token: &str, body: Option<Value>) -> (u16, Value) {
-    let mut stream = TcpStream::connect(simulator.address()).await.unwrap();
-    let body = body.map(|body| body.to_string()).unwrap_or_default();
-    let request = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        simulator.address(),
-        body.len()
-    );
-    stream.write_all(request.as_bytes()).await.unwrap();
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer).await.unwrap();
-    let status = answer[9..12].parse().unwrap();
-    let json = answer.split_once("\r\n\r\n").and_then(|(_, body)| serde_json::from_str(body).ok());
-    (status, json.unwrap_or(Value::Null))
+    wire::call(simulator, method, path, Some(token), body).await
 }
 
 /// A token of the user `username` through the API client `client` (its roles), or of the
@@ -34,21 +22,7 @@ async fn token(simulator: &Simulator, client: &str, username: Option<&str>) -> S
         Some(username) => format!("grant_type=password&client_id={client}&username={username}&password={PASSWORD}"),
         None => format!("grant_type=client_credentials&client_id={client}&client_secret=secret"),
     };
-    token_for(simulator, &form).await
-}
-
-/// The access token the token endpoint answers `form` with.
-async fn token_for(simulator: &Simulator, form: &str) -> String {
-    let mut stream = TcpStream::connect(simulator.address()).await.unwrap();
-    let request = format!(
-        "POST /oauth/token HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{form}",
-        form.len()
-    );
-    stream.write_all(request.as_bytes()).await.unwrap();
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer).await.unwrap();
-    let body: Value = serde_json::from_str(answer.split_once("\r\n\r\n").unwrap().1).unwrap();
-    body["access_token"].as_str().unwrap_or_else(|| panic!("no token for {form}: {answer}")).to_owned()
+    wire::token(simulator, &form).await
 }
 
 fn user(id: &str) -> Value {
@@ -246,7 +220,7 @@ async fn a_rule_the_simulator_does_not_evaluate_says_so() {
 
 /// An anonymous shopper's token through `anonymous-b1`, with the ID `anonymous_id`.
 async fn anonymous(simulator: &Simulator, anonymous_id: &str) -> String {
-    token_for(simulator, &format!("grant_type=client_credentials&client_id=anonymous-b1&anonuserid={anonymous_id}"))
+    wire::token(simulator, &format!("grant_type=client_credentials&client_id=anonymous-b1&anonuserid={anonymous_id}"))
         .await
 }
 

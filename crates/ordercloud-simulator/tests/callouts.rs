@@ -14,6 +14,10 @@ use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
+mod wire;
+
+use wire::{call, token};
+
 const ADMIN: &str = "admin";
 const SECRET: &str = "admin-secret";
 const SHOP: &str = "shop";
@@ -90,46 +94,6 @@ async fn read_call(mut stream: TcpStream) -> (TcpStream, String, Option<String>,
         assert!(read > 0, "the connection closed before the whole call arrived");
         buffer.extend_from_slice(&chunk[..read]);
     }
-}
-
-/// One request to the simulator: the status and the JSON answered (`null` for none).
-async fn call(
-    simulator: &Simulator,
-    method: &str,
-    path: &str,
-    token: Option<&str>,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let mut stream = TcpStream::connect(simulator.address()).await.unwrap();
-    let body = body.map(|body| body.to_string()).unwrap_or_default();
-    let authorization = token.map(|token| format!("Authorization: Bearer {token}\r\n")).unwrap_or_default();
-    let request = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {}\r\n{authorization}Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        simulator.address(),
-        body.len()
-    );
-    stream.write_all(request.as_bytes()).await.unwrap();
-    let mut answer = Vec::new();
-    stream.read_to_end(&mut answer).await.unwrap();
-    let text = String::from_utf8(answer).unwrap();
-    let status = text[9..12].parse().unwrap();
-    let json =
-        text.split_once("\r\n\r\n").map_or(Value::Null, |(_, body)| serde_json::from_str(body).unwrap_or(Value::Null));
-    (status, json)
-}
-
-async fn token(simulator: &Simulator, form: &str) -> String {
-    let mut stream = TcpStream::connect(simulator.address()).await.unwrap();
-    let request = format!(
-        "POST /oauth/token HTTP/1.1\r\nHost: {}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{form}",
-        simulator.address(),
-        form.len()
-    );
-    stream.write_all(request.as_bytes()).await.unwrap();
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer).await.unwrap();
-    let body: Value = serde_json::from_str(answer.split_once("\r\n\r\n").unwrap().1).unwrap();
-    body["access_token"].as_str().unwrap_or_else(|| panic!("no token: {answer}")).to_owned()
 }
 
 async fn admin_token(simulator: &Simulator) -> String {
@@ -214,6 +178,19 @@ async fn tokens_are_rs256_with_the_key_served_at_oauth_certs() {
     let (status, me) = call(&simulator, "GET", "/v1/me", Some(&portal), None).await;
     assert_eq!((status, me["Username"].as_str()), (200, Some("jdoe")));
     assert!(simulator.portal_token(SHOP, "nobody").is_none());
+}
+
+#[tokio::test]
+async fn a_token_issued_outside_a_request_names_the_simulators_own_url() {
+    let simulator = marketplace(Duration::from_secs(5)).await;
+    let shopper = shopper_token(&simulator).await;
+    let elsewhere = format!(
+        "GET /v1/me HTTP/1.1\r\nHost: shop.test:8080\r\nAuthorization: Bearer {shopper}\r\nConnection: close\r\n\r\n"
+    );
+    assert_eq!(wire::send(&simulator, &elsewhere).await.0, 200);
+    let claims = decode(&simulator.portal_token(SHOP, "jdoe").unwrap()).1;
+    let own = simulator.base_url();
+    assert_eq!((claims["iss"].as_str(), claims["aud"].as_str()), (Some(own.as_str()), Some(own.as_str())));
 }
 
 #[tokio::test]

@@ -4,19 +4,11 @@
 use std::time::Duration;
 
 use ordercloud_simulator::{SimUser, Simulator};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-async fn raw(simulator: &Simulator, request: String) -> (u16, serde_json::Value) {
-    let mut stream = TcpStream::connect(simulator.address()).await.unwrap();
-    stream.write_all(request.as_bytes()).await.unwrap();
-    let mut response = Vec::new();
-    stream.read_to_end(&mut response).await.unwrap();
-    let text = String::from_utf8(response).unwrap();
-    let status = text[9..12].parse().unwrap();
-    let body = text.split_once("\r\n\r\n").map(|(_, body)| body).unwrap_or("");
-    (status, serde_json::from_str(body).unwrap_or(serde_json::Value::Null))
-}
+mod wire;
+
+use wire::send;
 
 fn request(method: &str, target: &str, content_type: &str, body: &str) -> String {
     format!(
@@ -63,7 +55,7 @@ async fn malformed_requests_get_ordercloud_errors() {
         (request("POST", "/v1/me/password", "application/json", r#"{"NewPassword":"x"}"#), 401, "InvalidToken"),
     ];
     for (raw_request, status, code) in cases {
-        let (got_status, body) = raw(&simulator, raw_request.clone()).await;
+        let (got_status, body) = send(&simulator, &raw_request).await;
         assert_eq!(got_status, status, "{raw_request}");
         assert_eq!(body["Errors"][0]["ErrorCode"], code, "{raw_request}");
         assert!(body["Errors"][0]["Message"].as_str().is_some_and(|m| !m.is_empty()));
@@ -73,12 +65,12 @@ async fn malformed_requests_get_ordercloud_errors() {
         }
     }
     let oversized = "x".repeat(100 * 1024);
-    let (status, body) = raw(&simulator, request("POST", "/v1/password/reset", "application/json", &oversized)).await;
+    let (status, body) = send(&simulator, &request("POST", "/v1/password/reset", "application/json", &oversized)).await;
     assert_eq!((status, body["Errors"][0]["ErrorCode"].as_str()), (400, Some("Request.InvalidRequestBody")));
     // The simulator is still serving after all of that.
-    let (status, _) = raw(
+    let (status, _) = send(
         &simulator,
-        request("POST", "/v1/password/reset", "application/json", r#"{"ClientID":"c","Username":"jdoe"}"#),
+        &request("POST", "/v1/password/reset", "application/json", r#"{"ClientID":"c","Username":"jdoe"}"#),
     )
     .await;
     assert_eq!(status, 204);
@@ -113,7 +105,7 @@ async fn the_clock_saturates_instead_of_breaking_the_server() {
     simulator.advance(Duration::MAX);
     for _ in 0..2 {
         let body = r#"{"ClientID":"client","Username":"jdoe"}"#;
-        let (status, _) = raw(&simulator, request("POST", "/v1/password/reset", "application/json", body)).await;
+        let (status, _) = send(&simulator, &request("POST", "/v1/password/reset", "application/json", body)).await;
         assert_eq!(status, 204, "the simulator still answers after the clock saturated");
     }
     assert_eq!(simulator.outbox().len(), 2);

@@ -3,21 +3,15 @@
 //! counted; cleared by reset.
 
 use ordercloud_simulator::{SimUser, Simulator};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
+
+mod wire;
 
 async fn raw(simulator: &Simulator, method: &str, target: &str, headers: &str, body: &str) -> (u16, String) {
-    let mut stream = TcpStream::connect(simulator.address()).await.unwrap();
     let request = format!(
         "{method} {target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n{headers}Content-Length: {}\r\n\r\n{body}",
         body.len()
     );
-    stream.write_all(request.as_bytes()).await.unwrap();
-    let mut response = Vec::new();
-    stream.read_to_end(&mut response).await.unwrap();
-    let text = String::from_utf8(response).unwrap();
-    let status = text[9..12].parse().unwrap();
-    (status, text.split_once("\r\n\r\n").map(|(_, body)| body.to_owned()).unwrap_or_default())
+    wire::send_raw(simulator, &request).await
 }
 
 const FORM: &str = "Content-Type: application/x-www-form-urlencoded\r\n";

@@ -237,10 +237,9 @@ pub(crate) fn write(spec: &Spec, files: &mut Files) -> Result<(), String> {
         let cart = cart_equivalent(op, &all)?.map_or("None".to_owned(), |index| format!("Some({index})"));
         writeln!(
             out,
-            "    // {index}\n    Described {{ id: \"{}\", method: \"{}\", path: \"{}\", label: \"/v1{}\", roles: &[{}], roles_from: RolesFrom::{from}, body: {body}, fields: {fields}, read_only: {read_only}, required: &[{}], answer: {answer}, status: {}, list: {list}, facets: {facets}, assignment: {assignment}, stored: {stored}, params: &[{}], query: &[{}], parents: &[{}], cart: {cart} }},",
+            "    // {index}\n    Described {{ id: \"{}\", method: \"{}\", label: \"/v1{}\", roles: &[{}], roles_from: RolesFrom::{from}, body: {body}, fields: {fields}, read_only: {read_only}, required: &[{}], answer: {answer}, status: {}, list: {list}, facets: {facets}, assignment: {assignment}, stored: {stored}, params: &[{}], query: &[{}], parents: &[{}], cart: {cart} }},",
             op.id,
             op.method,
-            op.path,
             op.path,
             roles.join(", "),
             required.join(", "),

@@ -5,8 +5,9 @@
 //! - A buyer user sees their own orders, outgoing: a buyer has no incoming orders. Their own
 //!   are those whose `FromUserID` is their ID and `FromCompanyID` their buyer (a user ID is
 //!   unique only within its buyer), and that an anonymous shopper started if and only if
-//!   the caller is one: an anonymous shopper given a user's ID is not that user. With `OrderReader` (or `OrderAdmin`, `FullAccess`) they also read every order
-//!   of their buyer (`FromCompanyID`), and with `OrderAdmin` (or `FullAccess`) change them.
+//!   the caller is one: an anonymous shopper given a user's ID is not that user. With
+//!   `OrderReader` (or `OrderAdmin`, `FullAccess`) they also read every order of their
+//!   buyer (`FromCompanyID`), and with `OrderAdmin` (or `FullAccess`) change them.
 //!   As an approver (a member of the user group an approval rule of the order names) they
 //!   read an order awaiting approval, and approve or decline it.
 //! - A supplier user sees the orders to their supplier as incoming (`ToCompanyID`), and
@@ -125,7 +126,7 @@ pub(crate) fn approvals_of(order_id: &str) -> String {
 /// the order exists and the caller may not do what the operation does with it.
 pub(crate) fn check_order(store: &Store, request: &Request<'_>) -> Result<(), Reply> {
     let op = request.call.op;
-    let Some(order_id) = request.call.param("{orderID}").filter(|_| op.path.starts_with("/orders/")) else {
+    let Some(order_id) = request.call.param("{orderID}").filter(|_| op.path().starts_with("/orders/")) else {
         return Ok(());
     };
     let Some(order) = store.get("orders", order_id) else { return Ok(()) };

@@ -705,7 +705,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Certs.GetPublicKey",
         method: "GET",
-        path: "/oauth/certs/{ID}",
         label: "/v1/oauth/certs/{ID}",
         roles: &[],
         roles_from: RolesFrom::Reference,
@@ -728,7 +727,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "AdminAddresses.List",
         method: "GET",
-        path: "/addresses",
         label: "/v1/addresses",
         roles: &["FullAccess", "AdminAddressAdmin", "AdminAddressReader"],
         roles_from: RolesFrom::Reference,
@@ -751,7 +749,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "AdminAddresses.Create",
         method: "POST",
-        path: "/addresses",
         label: "/v1/addresses",
         roles: &["FullAccess", "AdminAddressAdmin"],
         roles_from: RolesFrom::Reference,
@@ -774,7 +771,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "AdminAddresses.Get",
         method: "GET",
-        path: "/addresses/{addressID}",
         label: "/v1/addresses/{addressID}",
         roles: &["FullAccess", "AdminAddressAdmin", "AdminAddressReader"],
         roles_from: RolesFrom::Reference,
@@ -797,7 +793,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "AdminAddresses.Save",
         method: "PUT",
-        path: "/addresses/{addressID}",
         label: "/v1/addresses/{addressID}",
         roles: &["FullAccess", "AdminAddressAdmin"],
         roles_from: RolesFrom::Reference,
@@ -820,7 +815,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "AdminAddresses.Delete",
         method: "DELETE",
-        path: "/addresses/{addressID}",
         label: "/v1/addresses/{addressID}",
         roles: &["FullAccess", "AdminAddressAdmin"],
         roles_from: RolesFrom::Reference,
@@ -843,7 +837,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "AdminAddresses.Patch",
         method: "PATCH",
-        path: "/addresses/{addressID}",
         label: "/v1/addresses/{addressID}",
         roles: &["FullAccess", "AdminAddressAdmin"],
         roles_from: RolesFrom::Reference,
@@ -866,7 +859,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "AdminUsers.List",
         method: "GET",
-        path: "/adminusers",
         label: "/v1/adminusers",
         roles: &["FullAccess", "AdminUserAdmin", "AdminUserReader"],
         roles_from: RolesFrom::Reference,
@@ -889,7 +881,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "AdminUsers.Create",
         method: "POST",
-        path: "/adminusers",
         label: "/v1/adminusers",
         roles: &["FullAccess", "AdminUserAdmin"],
         roles_from: RolesFrom::Reference,
@@ -912,7 +903,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "AdminUsers.Get",
         method: "GET",
-        path: "/adminusers/{userID}",
         label: "/v1/adminusers/{userID}",
         roles: &["FullAccess", "AdminUserAdmin", "AdminUserReader"],
         roles_from: RolesFrom::Reference,
@@ -935,7 +925,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "AdminUsers.Save",
         method: "PUT",
-        path: "/adminusers/{userID}",
         label: "/v1/adminusers/{userID}",
         roles: &["FullAccess", "AdminUserAdmin"],
         roles_from: RolesFrom::Reference,
@@ -958,7 +947,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "AdminUsers.Delete",
         method: "DELETE",
-        path: "/adminusers/{userID}",
         label: "/v1/adminusers/{userID}",
         roles: &["FullAccess", "AdminUserAdmin"],
         roles_from: RolesFrom::Reference,
@@ -981,7 +969,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "AdminUsers.Patch",
         method: "PATCH",
-        path: "/adminusers/{userID}",
         label: "/v1/adminusers/{userID}",
         roles: &["FullAccess", "AdminUserAdmin"],
         roles_from: RolesFrom::Reference,
@@ -1004,7 +991,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "ApiClients.List",
         method: "GET",
-        path: "/apiclients",
         label: "/v1/apiclients",
         roles: &["FullAccess", "ApiClientAdmin", "ApiClientReader"],
         roles_from: RolesFrom::Reference,
@@ -1027,7 +1013,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "ApiClients.Create",
         method: "POST",
-        path: "/apiclients",
         label: "/v1/apiclients",
         roles: &["FullAccess", "ApiClientAdmin"],
         roles_from: RolesFrom::Reference,
@@ -1050,7 +1035,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "ApiClients.Get",
         method: "GET",
-        path: "/apiclients/{apiClientID}",
         label: "/v1/apiclients/{apiClientID}",
         roles: &["FullAccess", "ApiClientAdmin", "ApiClientReader"],
         roles_from: RolesFrom::Reference,
@@ -1073,7 +1057,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "ApiClients.Save",
         method: "PUT",
-        path: "/apiclients/{apiClientID}",
         label: "/v1/apiclients/{apiClientID}",
         roles: &["FullAccess", "ApiClientAdmin"],
         roles_from: RolesFrom::Reference,
@@ -1096,7 +1079,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "ApiClients.Delete",
         method: "DELETE",
-        path: "/apiclients/{apiClientID}",
         label: "/v1/apiclients/{apiClientID}",
         roles: &["FullAccess", "ApiClientAdmin"],
         roles_from: RolesFrom::Reference,
@@ -1119,7 +1101,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "ApiClients.Patch",
         method: "PATCH",
-        path: "/apiclients/{apiClientID}",
         label: "/v1/apiclients/{apiClientID}",
         roles: &["FullAccess", "ApiClientAdmin"],
         roles_from: RolesFrom::Reference,
@@ -1142,7 +1123,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "ApiClients.ListAssignments",
         method: "GET",
-        path: "/apiclients/assignments",
         label: "/v1/apiclients/assignments",
         roles: &["FullAccess", "ApiClientAdmin", "ApiClientReader"],
         roles_from: RolesFrom::Reference,
@@ -1165,7 +1145,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "ApiClients.SaveAssignment",
         method: "POST",
-        path: "/apiclients/assignments",
         label: "/v1/apiclients/assignments",
         roles: &["FullAccess", "ApiClientAdmin"],
         roles_from: RolesFrom::Reference,
@@ -1188,7 +1167,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "SellerApprovalRules.List",
         method: "GET",
-        path: "/approvalrules",
         label: "/v1/approvalrules",
         roles: &["FullAccess", "OrderAdmin", "ApprovalRuleReader"],
         roles_from: RolesFrom::Reference,
@@ -1211,7 +1189,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "SellerApprovalRules.Create",
         method: "POST",
-        path: "/approvalrules",
         label: "/v1/approvalrules",
         roles: &["FullAccess", "OrderAdmin"],
         roles_from: RolesFrom::Reference,
@@ -1234,7 +1211,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "SellerApprovalRules.Get",
         method: "GET",
-        path: "/approvalrules/{approvalRuleID}",
         label: "/v1/approvalrules/{approvalRuleID}",
         roles: &["FullAccess", "OrderAdmin", "ApprovalRuleReader"],
         roles_from: RolesFrom::Reference,
@@ -1257,7 +1233,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "SellerApprovalRules.Save",
         method: "PUT",
-        path: "/approvalrules/{approvalRuleID}",
         label: "/v1/approvalrules/{approvalRuleID}",
         roles: &["FullAccess", "OrderAdmin"],
         roles_from: RolesFrom::Reference,
@@ -1280,7 +1255,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "SellerApprovalRules.Delete",
         method: "DELETE",
-        path: "/approvalrules/{approvalRuleID}",
         label: "/v1/approvalrules/{approvalRuleID}",
         roles: &["FullAccess", "OrderAdmin"],
         roles_from: RolesFrom::Reference,
@@ -1303,7 +1277,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "SellerApprovalRules.Patch",
         method: "PATCH",
-        path: "/approvalrules/{approvalRuleID}",
         label: "/v1/approvalrules/{approvalRuleID}",
         roles: &["FullAccess", "OrderAdmin"],
         roles_from: RolesFrom::Reference,
@@ -1326,7 +1299,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Buyers.List",
         method: "GET",
-        path: "/buyers",
         label: "/v1/buyers",
         roles: &["FullAccess", "BuyerAdmin", "BuyerReader"],
         roles_from: RolesFrom::Reference,
@@ -1349,7 +1321,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Buyers.Create",
         method: "POST",
-        path: "/buyers",
         label: "/v1/buyers",
         roles: &["FullAccess", "BuyerAdmin"],
         roles_from: RolesFrom::Reference,
@@ -1372,7 +1343,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Buyers.Get",
         method: "GET",
-        path: "/buyers/{buyerID}",
         label: "/v1/buyers/{buyerID}",
         roles: &["FullAccess", "BuyerAdmin", "BuyerReader"],
         roles_from: RolesFrom::Reference,
@@ -1395,7 +1365,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Buyers.Save",
         method: "PUT",
-        path: "/buyers/{buyerID}",
         label: "/v1/buyers/{buyerID}",
         roles: &["FullAccess", "BuyerAdmin"],
         roles_from: RolesFrom::Reference,
@@ -1418,7 +1387,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Buyers.Delete",
         method: "DELETE",
-        path: "/buyers/{buyerID}",
         label: "/v1/buyers/{buyerID}",
         roles: &["FullAccess", "BuyerAdmin"],
         roles_from: RolesFrom::Reference,
@@ -1441,7 +1409,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Buyers.Patch",
         method: "PATCH",
-        path: "/buyers/{buyerID}",
         label: "/v1/buyers/{buyerID}",
         roles: &["FullAccess", "BuyerAdmin"],
         roles_from: RolesFrom::Reference,
@@ -1464,7 +1431,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Addresses.List",
         method: "GET",
-        path: "/buyers/{buyerID}/addresses",
         label: "/v1/buyers/{buyerID}/addresses",
         roles: &["FullAccess", "AddressAdmin", "AddressReader"],
         roles_from: RolesFrom::Reference,
@@ -1487,7 +1453,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Addresses.Create",
         method: "POST",
-        path: "/buyers/{buyerID}/addresses",
         label: "/v1/buyers/{buyerID}/addresses",
         roles: &["FullAccess", "AddressAdmin"],
         roles_from: RolesFrom::Reference,
@@ -1510,7 +1475,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Addresses.Get",
         method: "GET",
-        path: "/buyers/{buyerID}/addresses/{addressID}",
         label: "/v1/buyers/{buyerID}/addresses/{addressID}",
         roles: &["FullAccess", "AddressAdmin", "AddressReader"],
         roles_from: RolesFrom::Reference,
@@ -1533,7 +1497,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Addresses.Save",
         method: "PUT",
-        path: "/buyers/{buyerID}/addresses/{addressID}",
         label: "/v1/buyers/{buyerID}/addresses/{addressID}",
         roles: &["FullAccess", "AddressAdmin"],
         roles_from: RolesFrom::Reference,
@@ -1556,7 +1519,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Addresses.Delete",
         method: "DELETE",
-        path: "/buyers/{buyerID}/addresses/{addressID}",
         label: "/v1/buyers/{buyerID}/addresses/{addressID}",
         roles: &["FullAccess", "AddressAdmin"],
         roles_from: RolesFrom::Reference,
@@ -1579,7 +1541,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Addresses.Patch",
         method: "PATCH",
-        path: "/buyers/{buyerID}/addresses/{addressID}",
         label: "/v1/buyers/{buyerID}/addresses/{addressID}",
         roles: &["FullAccess", "AddressAdmin"],
         roles_from: RolesFrom::Reference,
@@ -1602,7 +1563,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Addresses.DeleteAssignment",
         method: "DELETE",
-        path: "/buyers/{buyerID}/addresses/{addressID}/assignments",
         label: "/v1/buyers/{buyerID}/addresses/{addressID}/assignments",
         roles: &["FullAccess", "AddressAdmin"],
         roles_from: RolesFrom::Reference,
@@ -1625,7 +1585,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Addresses.ListAssignments",
         method: "GET",
-        path: "/buyers/{buyerID}/addresses/assignments",
         label: "/v1/buyers/{buyerID}/addresses/assignments",
         roles: &["FullAccess", "AddressAdmin", "AddressReader"],
         roles_from: RolesFrom::Reference,
@@ -1648,7 +1607,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Addresses.SaveAssignment",
         method: "POST",
-        path: "/buyers/{buyerID}/addresses/assignments",
         label: "/v1/buyers/{buyerID}/addresses/assignments",
         roles: &["FullAccess", "AddressAdmin"],
         roles_from: RolesFrom::Reference,
@@ -1671,7 +1629,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "ApiClients.DeleteBuyerAssignment",
         method: "DELETE",
-        path: "/buyers/{buyerID}/ApiClients/Assignments/{apiClientID}",
         label: "/v1/buyers/{buyerID}/ApiClients/Assignments/{apiClientID}",
         roles: &["FullAccess", "ApiClientAdmin"],
         roles_from: RolesFrom::Reference,
@@ -1694,7 +1651,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "ApprovalRules.List",
         method: "GET",
-        path: "/buyers/{buyerID}/approvalrules",
         label: "/v1/buyers/{buyerID}/approvalrules",
         roles: &["FullAccess", "ApprovalRuleAdmin", "ApprovalRuleReader"],
         roles_from: RolesFrom::Reference,
@@ -1717,7 +1673,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "ApprovalRules.Create",
         method: "POST",
-        path: "/buyers/{buyerID}/approvalrules",
         label: "/v1/buyers/{buyerID}/approvalrules",
         roles: &["FullAccess", "ApprovalRuleAdmin"],
         roles_from: RolesFrom::Reference,
@@ -1740,7 +1695,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "ApprovalRules.Get",
         method: "GET",
-        path: "/buyers/{buyerID}/approvalrules/{approvalRuleID}",
         label: "/v1/buyers/{buyerID}/approvalrules/{approvalRuleID}",
         roles: &["FullAccess", "ApprovalRuleAdmin", "ApprovalRuleReader"],
         roles_from: RolesFrom::Reference,
@@ -1763,7 +1717,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "ApprovalRules.Save",
         method: "PUT",
-        path: "/buyers/{buyerID}/approvalrules/{approvalRuleID}",
         label: "/v1/buyers/{buyerID}/approvalrules/{approvalRuleID}",
         roles: &["FullAccess", "ApprovalRuleAdmin"],
         roles_from: RolesFrom::Reference,
@@ -1786,7 +1739,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "ApprovalRules.Delete",
         method: "DELETE",
-        path: "/buyers/{buyerID}/approvalrules/{approvalRuleID}",
         label: "/v1/buyers/{buyerID}/approvalrules/{approvalRuleID}",
         roles: &["FullAccess", "ApprovalRuleAdmin"],
         roles_from: RolesFrom::Reference,
@@ -1809,7 +1761,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "ApprovalRules.Patch",
         method: "PATCH",
-        path: "/buyers/{buyerID}/approvalrules/{approvalRuleID}",
         label: "/v1/buyers/{buyerID}/approvalrules/{approvalRuleID}",
         roles: &["FullAccess", "ApprovalRuleAdmin"],
         roles_from: RolesFrom::Reference,
@@ -1832,7 +1783,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "CostCenters.List",
         method: "GET",
-        path: "/buyers/{buyerID}/costcenters",
         label: "/v1/buyers/{buyerID}/costcenters",
         roles: &["FullAccess", "CostCenterAdmin", "CostCenterReader"],
         roles_from: RolesFrom::Reference,
@@ -1855,7 +1805,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "CostCenters.Create",
         method: "POST",
-        path: "/buyers/{buyerID}/costcenters",
         label: "/v1/buyers/{buyerID}/costcenters",
         roles: &["FullAccess", "CostCenterAdmin"],
         roles_from: RolesFrom::Reference,
@@ -1878,7 +1827,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "CostCenters.Get",
         method: "GET",
-        path: "/buyers/{buyerID}/costcenters/{costCenterID}",
         label: "/v1/buyers/{buyerID}/costcenters/{costCenterID}",
         roles: &["FullAccess", "CostCenterAdmin", "CostCenterReader"],
         roles_from: RolesFrom::Reference,
@@ -1901,7 +1849,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "CostCenters.Save",
         method: "PUT",
-        path: "/buyers/{buyerID}/costcenters/{costCenterID}",
         label: "/v1/buyers/{buyerID}/costcenters/{costCenterID}",
         roles: &["FullAccess", "CostCenterAdmin"],
         roles_from: RolesFrom::Reference,
@@ -1924,7 +1871,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "CostCenters.Delete",
         method: "DELETE",
-        path: "/buyers/{buyerID}/costcenters/{costCenterID}",
         label: "/v1/buyers/{buyerID}/costcenters/{costCenterID}",
         roles: &["FullAccess", "CostCenterAdmin"],
         roles_from: RolesFrom::Reference,
@@ -1947,7 +1893,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "CostCenters.Patch",
         method: "PATCH",
-        path: "/buyers/{buyerID}/costcenters/{costCenterID}",
         label: "/v1/buyers/{buyerID}/costcenters/{costCenterID}",
         roles: &["FullAccess", "CostCenterAdmin"],
         roles_from: RolesFrom::Reference,
@@ -1970,7 +1915,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "CostCenters.DeleteAssignment",
         method: "DELETE",
-        path: "/buyers/{buyerID}/costcenters/{costCenterID}/assignments",
         label: "/v1/buyers/{buyerID}/costcenters/{costCenterID}/assignments",
         roles: &["FullAccess", "CostCenterAdmin"],
         roles_from: RolesFrom::Reference,
@@ -1996,7 +1940,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "CostCenters.ListAssignments",
         method: "GET",
-        path: "/buyers/{buyerID}/costcenters/assignments",
         label: "/v1/buyers/{buyerID}/costcenters/assignments",
         roles: &["FullAccess", "CostCenterAdmin", "CostCenterReader"],
         roles_from: RolesFrom::Reference,
@@ -2019,7 +1962,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "CostCenters.SaveAssignment",
         method: "POST",
-        path: "/buyers/{buyerID}/costcenters/assignments",
         label: "/v1/buyers/{buyerID}/costcenters/assignments",
         roles: &["FullAccess", "CostCenterAdmin"],
         roles_from: RolesFrom::Reference,
@@ -2042,7 +1984,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "CreditCards.List",
         method: "GET",
-        path: "/buyers/{buyerID}/creditcards",
         label: "/v1/buyers/{buyerID}/creditcards",
         roles: &["FullAccess", "CreditCardAdmin", "CreditCardReader"],
         roles_from: RolesFrom::Reference,
@@ -2065,7 +2006,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "CreditCards.Create",
         method: "POST",
-        path: "/buyers/{buyerID}/creditcards",
         label: "/v1/buyers/{buyerID}/creditcards",
         roles: &["FullAccess", "CreditCardAdmin"],
         roles_from: RolesFrom::Reference,
@@ -2088,7 +2028,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "CreditCards.Get",
         method: "GET",
-        path: "/buyers/{buyerID}/creditcards/{creditCardID}",
         label: "/v1/buyers/{buyerID}/creditcards/{creditCardID}",
         roles: &["FullAccess", "CreditCardAdmin", "CreditCardReader"],
         roles_from: RolesFrom::Reference,
@@ -2111,7 +2050,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "CreditCards.Save",
         method: "PUT",
-        path: "/buyers/{buyerID}/creditcards/{creditCardID}",
         label: "/v1/buyers/{buyerID}/creditcards/{creditCardID}",
         roles: &["FullAccess", "CreditCardAdmin"],
         roles_from: RolesFrom::Reference,
@@ -2134,7 +2072,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "CreditCards.Delete",
         method: "DELETE",
-        path: "/buyers/{buyerID}/creditcards/{creditCardID}",
         label: "/v1/buyers/{buyerID}/creditcards/{creditCardID}",
         roles: &["FullAccess", "CreditCardAdmin"],
         roles_from: RolesFrom::Reference,
@@ -2157,7 +2094,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "CreditCards.Patch",
         method: "PATCH",
-        path: "/buyers/{buyerID}/creditcards/{creditCardID}",
         label: "/v1/buyers/{buyerID}/creditcards/{creditCardID}",
         roles: &["FullAccess", "CreditCardAdmin"],
         roles_from: RolesFrom::Reference,
@@ -2180,7 +2116,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "CreditCards.DeleteAssignment",
         method: "DELETE",
-        path: "/buyers/{buyerID}/creditcards/{creditCardID}/assignments",
         label: "/v1/buyers/{buyerID}/creditcards/{creditCardID}/assignments",
         roles: &["FullAccess", "CreditCardAdmin"],
         roles_from: RolesFrom::Reference,
@@ -2206,7 +2141,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "CreditCards.ListAssignments",
         method: "GET",
-        path: "/buyers/{buyerID}/creditcards/assignments",
         label: "/v1/buyers/{buyerID}/creditcards/assignments",
         roles: &["FullAccess", "CreditCardAdmin", "CreditCardReader"],
         roles_from: RolesFrom::Reference,
@@ -2229,7 +2163,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "CreditCards.SaveAssignment",
         method: "POST",
-        path: "/buyers/{buyerID}/creditcards/assignments",
         label: "/v1/buyers/{buyerID}/creditcards/assignments",
         roles: &["FullAccess", "CreditCardAdmin"],
         roles_from: RolesFrom::Reference,
@@ -2252,7 +2185,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Buyers.ListBuyerSellers",
         method: "GET",
-        path: "/buyers/{buyerID}/sellers",
         label: "/v1/buyers/{buyerID}/sellers",
         roles: &["FullAccess", "BuyerAdmin", "BuyerReader"],
         roles_from: RolesFrom::Reference,
@@ -2275,7 +2207,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "SpendingAccounts.List",
         method: "GET",
-        path: "/buyers/{buyerID}/spendingaccounts",
         label: "/v1/buyers/{buyerID}/spendingaccounts",
         roles: &["FullAccess", "SpendingAccountAdmin", "SpendingAccountReader"],
         roles_from: RolesFrom::Reference,
@@ -2298,7 +2229,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "SpendingAccounts.Create",
         method: "POST",
-        path: "/buyers/{buyerID}/spendingaccounts",
         label: "/v1/buyers/{buyerID}/spendingaccounts",
         roles: &["FullAccess", "SpendingAccountAdmin"],
         roles_from: RolesFrom::Reference,
@@ -2321,7 +2251,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "SpendingAccounts.Get",
         method: "GET",
-        path: "/buyers/{buyerID}/spendingaccounts/{spendingAccountID}",
         label: "/v1/buyers/{buyerID}/spendingaccounts/{spendingAccountID}",
         roles: &["FullAccess", "SpendingAccountAdmin", "SpendingAccountReader"],
         roles_from: RolesFrom::Reference,
@@ -2344,7 +2273,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "SpendingAccounts.Save",
         method: "PUT",
-        path: "/buyers/{buyerID}/spendingaccounts/{spendingAccountID}",
         label: "/v1/buyers/{buyerID}/spendingaccounts/{spendingAccountID}",
         roles: &["FullAccess", "SpendingAccountAdmin"],
         roles_from: RolesFrom::Reference,
@@ -2367,7 +2295,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "SpendingAccounts.Delete",
         method: "DELETE",
-        path: "/buyers/{buyerID}/spendingaccounts/{spendingAccountID}",
         label: "/v1/buyers/{buyerID}/spendingaccounts/{spendingAccountID}",
         roles: &["FullAccess", "SpendingAccountAdmin"],
         roles_from: RolesFrom::Reference,
@@ -2390,7 +2317,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "SpendingAccounts.Patch",
         method: "PATCH",
-        path: "/buyers/{buyerID}/spendingaccounts/{spendingAccountID}",
         label: "/v1/buyers/{buyerID}/spendingaccounts/{spendingAccountID}",
         roles: &["FullAccess", "SpendingAccountAdmin"],
         roles_from: RolesFrom::Reference,
@@ -2413,7 +2339,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "SpendingAccounts.DeleteAssignment",
         method: "DELETE",
-        path: "/buyers/{buyerID}/spendingaccounts/{spendingAccountID}/assignments",
         label: "/v1/buyers/{buyerID}/spendingaccounts/{spendingAccountID}/assignments",
         roles: &["FullAccess", "SpendingAccountAdmin"],
         roles_from: RolesFrom::Reference,
@@ -2439,7 +2364,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "SpendingAccounts.ListAssignments",
         method: "GET",
-        path: "/buyers/{buyerID}/spendingaccounts/assignments",
         label: "/v1/buyers/{buyerID}/spendingaccounts/assignments",
         roles: &["FullAccess", "SpendingAccountAdmin", "SpendingAccountReader"],
         roles_from: RolesFrom::Reference,
@@ -2462,7 +2386,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "SpendingAccounts.SaveAssignment",
         method: "POST",
-        path: "/buyers/{buyerID}/spendingaccounts/assignments",
         label: "/v1/buyers/{buyerID}/spendingaccounts/assignments",
         roles: &["FullAccess", "SpendingAccountAdmin"],
         roles_from: RolesFrom::Reference,
@@ -2485,7 +2408,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "UserGroups.List",
         method: "GET",
-        path: "/buyers/{buyerID}/usergroups",
         label: "/v1/buyers/{buyerID}/usergroups",
         roles: &["FullAccess", "UserGroupAdmin", "UserGroupReader"],
         roles_from: RolesFrom::Reference,
@@ -2508,7 +2430,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "UserGroups.Create",
         method: "POST",
-        path: "/buyers/{buyerID}/usergroups",
         label: "/v1/buyers/{buyerID}/usergroups",
         roles: &["FullAccess", "UserGroupAdmin"],
         roles_from: RolesFrom::Reference,
@@ -2531,7 +2452,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "UserGroups.Get",
         method: "GET",
-        path: "/buyers/{buyerID}/usergroups/{userGroupID}",
         label: "/v1/buyers/{buyerID}/usergroups/{userGroupID}",
         roles: &["FullAccess", "UserGroupAdmin", "UserGroupReader"],
         roles_from: RolesFrom::Reference,
@@ -2554,7 +2474,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "UserGroups.Save",
         method: "PUT",
-        path: "/buyers/{buyerID}/usergroups/{userGroupID}",
         label: "/v1/buyers/{buyerID}/usergroups/{userGroupID}",
         roles: &["FullAccess", "UserGroupAdmin"],
         roles_from: RolesFrom::Reference,
@@ -2577,7 +2496,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "UserGroups.Delete",
         method: "DELETE",
-        path: "/buyers/{buyerID}/usergroups/{userGroupID}",
         label: "/v1/buyers/{buyerID}/usergroups/{userGroupID}",
         roles: &["FullAccess", "UserGroupAdmin"],
         roles_from: RolesFrom::Reference,
@@ -2600,7 +2518,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "UserGroups.Patch",
         method: "PATCH",
-        path: "/buyers/{buyerID}/usergroups/{userGroupID}",
         label: "/v1/buyers/{buyerID}/usergroups/{userGroupID}",
         roles: &["FullAccess", "UserGroupAdmin"],
         roles_from: RolesFrom::Reference,
@@ -2623,7 +2540,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "UserGroups.DeleteUserAssignment",
         method: "DELETE",
-        path: "/buyers/{buyerID}/usergroups/{userGroupID}/assignments/{userID}",
         label: "/v1/buyers/{buyerID}/usergroups/{userGroupID}/assignments/{userID}",
         roles: &["FullAccess", "UserGroupAdmin"],
         roles_from: RolesFrom::Reference,
@@ -2649,7 +2565,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "UserGroups.ListUserAssignments",
         method: "GET",
-        path: "/buyers/{buyerID}/usergroups/assignments",
         label: "/v1/buyers/{buyerID}/usergroups/assignments",
         roles: &["FullAccess", "UserGroupAdmin", "UserGroupReader"],
         roles_from: RolesFrom::Reference,
@@ -2672,7 +2587,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "UserGroups.SaveUserAssignment",
         method: "POST",
-        path: "/buyers/{buyerID}/usergroups/assignments",
         label: "/v1/buyers/{buyerID}/usergroups/assignments",
         roles: &["FullAccess", "UserGroupAdmin"],
         roles_from: RolesFrom::Reference,
@@ -2695,7 +2609,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Users.List",
         method: "GET",
-        path: "/buyers/{buyerID}/users",
         label: "/v1/buyers/{buyerID}/users",
         roles: &["FullAccess", "BuyerUserAdmin", "BuyerUserReader"],
         roles_from: RolesFrom::Reference,
@@ -2718,7 +2631,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Users.Create",
         method: "POST",
-        path: "/buyers/{buyerID}/users",
         label: "/v1/buyers/{buyerID}/users",
         roles: &["FullAccess", "BuyerUserAdmin"],
         roles_from: RolesFrom::Reference,
@@ -2741,7 +2653,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Users.Get",
         method: "GET",
-        path: "/buyers/{buyerID}/users/{userID}",
         label: "/v1/buyers/{buyerID}/users/{userID}",
         roles: &["FullAccess", "BuyerUserAdmin", "BuyerUserReader"],
         roles_from: RolesFrom::Reference,
@@ -2764,7 +2675,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Users.Save",
         method: "PUT",
-        path: "/buyers/{buyerID}/users/{userID}",
         label: "/v1/buyers/{buyerID}/users/{userID}",
         roles: &["FullAccess", "BuyerUserAdmin"],
         roles_from: RolesFrom::Reference,
@@ -2787,7 +2697,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Users.Delete",
         method: "DELETE",
-        path: "/buyers/{buyerID}/users/{userID}",
         label: "/v1/buyers/{buyerID}/users/{userID}",
         roles: &["FullAccess", "BuyerUserAdmin"],
         roles_from: RolesFrom::Reference,
@@ -2810,7 +2719,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Users.Patch",
         method: "PATCH",
-        path: "/buyers/{buyerID}/users/{userID}",
         label: "/v1/buyers/{buyerID}/users/{userID}",
         roles: &["FullAccess", "BuyerUserAdmin"],
         roles_from: RolesFrom::Reference,
@@ -2833,7 +2741,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Users.GetAccessToken",
         method: "POST",
-        path: "/buyers/{buyerID}/users/{userID}/accesstoken",
         label: "/v1/buyers/{buyerID}/users/{userID}/accesstoken",
         roles: &["FullAccess", "BuyerImpersonation"],
         roles_from: RolesFrom::Reference,
@@ -2856,7 +2763,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Users.Move",
         method: "POST",
-        path: "/buyers/{buyerID}/users/{userID}/moveto/{newBuyerID}",
         label: "/v1/buyers/{buyerID}/users/{userID}/moveto/{newBuyerID}",
         roles: &["FullAccess", "BuyerUserAdmin"],
         roles_from: RolesFrom::Reference,
@@ -2883,7 +2789,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Catalogs.List",
         method: "GET",
-        path: "/catalogs",
         label: "/v1/catalogs",
         roles: &["FullAccess", "CatalogAdmin", "CatalogReader"],
         roles_from: RolesFrom::Reference,
@@ -2906,7 +2811,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Catalogs.Create",
         method: "POST",
-        path: "/catalogs",
         label: "/v1/catalogs",
         roles: &["FullAccess", "CatalogAdmin"],
         roles_from: RolesFrom::Reference,
@@ -2929,7 +2833,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Catalogs.Get",
         method: "GET",
-        path: "/catalogs/{catalogID}",
         label: "/v1/catalogs/{catalogID}",
         roles: &["FullAccess", "CatalogAdmin", "CatalogReader"],
         roles_from: RolesFrom::Reference,
@@ -2952,7 +2855,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Catalogs.Save",
         method: "PUT",
-        path: "/catalogs/{catalogID}",
         label: "/v1/catalogs/{catalogID}",
         roles: &["FullAccess", "CatalogAdmin"],
         roles_from: RolesFrom::Reference,
@@ -2975,7 +2877,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Catalogs.Delete",
         method: "DELETE",
-        path: "/catalogs/{catalogID}",
         label: "/v1/catalogs/{catalogID}",
         roles: &["FullAccess", "CatalogAdmin"],
         roles_from: RolesFrom::Reference,
@@ -2998,7 +2899,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Catalogs.Patch",
         method: "PATCH",
-        path: "/catalogs/{catalogID}",
         label: "/v1/catalogs/{catalogID}",
         roles: &["FullAccess", "CatalogAdmin"],
         roles_from: RolesFrom::Reference,
@@ -3021,7 +2921,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Catalogs.DeleteAssignment",
         method: "DELETE",
-        path: "/catalogs/{catalogID}/assignments",
         label: "/v1/catalogs/{catalogID}/assignments",
         roles: &["FullAccess", "CatalogAdmin"],
         roles_from: RolesFrom::Reference,
@@ -3044,7 +2943,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Categories.List",
         method: "GET",
-        path: "/catalogs/{catalogID}/categories",
         label: "/v1/catalogs/{catalogID}/categories",
         roles: &["FullAccess", "CategoryAdmin", "CategoryReader"],
         roles_from: RolesFrom::Reference,
@@ -3067,7 +2965,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Categories.Create",
         method: "POST",
-        path: "/catalogs/{catalogID}/categories",
         label: "/v1/catalogs/{catalogID}/categories",
         roles: &["FullAccess", "CategoryAdmin"],
         roles_from: RolesFrom::Reference,
@@ -3090,7 +2987,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Categories.Get",
         method: "GET",
-        path: "/catalogs/{catalogID}/categories/{categoryID}",
         label: "/v1/catalogs/{catalogID}/categories/{categoryID}",
         roles: &["FullAccess", "CategoryAdmin", "CategoryReader"],
         roles_from: RolesFrom::Reference,
@@ -3113,7 +3009,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Categories.Save",
         method: "PUT",
-        path: "/catalogs/{catalogID}/categories/{categoryID}",
         label: "/v1/catalogs/{catalogID}/categories/{categoryID}",
         roles: &["FullAccess", "CategoryAdmin"],
         roles_from: RolesFrom::Reference,
@@ -3136,7 +3031,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Categories.Delete",
         method: "DELETE",
-        path: "/catalogs/{catalogID}/categories/{categoryID}",
         label: "/v1/catalogs/{catalogID}/categories/{categoryID}",
         roles: &["FullAccess", "CategoryAdmin"],
         roles_from: RolesFrom::Reference,
@@ -3159,7 +3053,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Categories.Patch",
         method: "PATCH",
-        path: "/catalogs/{catalogID}/categories/{categoryID}",
         label: "/v1/catalogs/{catalogID}/categories/{categoryID}",
         roles: &["FullAccess", "CategoryAdmin"],
         roles_from: RolesFrom::Reference,
@@ -3182,7 +3075,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Categories.DeleteAssignment",
         method: "DELETE",
-        path: "/catalogs/{catalogID}/categories/{categoryID}/assignments",
         label: "/v1/catalogs/{catalogID}/categories/{categoryID}/assignments",
         roles: &["FullAccess", "CategoryAdmin"],
         roles_from: RolesFrom::Reference,
@@ -3208,7 +3100,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Categories.DeleteProductAssignment",
         method: "DELETE",
-        path: "/catalogs/{catalogID}/categories/{categoryID}/productassignments/{productID}",
         label: "/v1/catalogs/{catalogID}/categories/{categoryID}/productassignments/{productID}",
         roles: &["FullAccess", "CategoryAdmin"],
         roles_from: RolesFrom::Reference,
@@ -3234,7 +3125,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Categories.ListAssignments",
         method: "GET",
-        path: "/catalogs/{catalogID}/categories/assignments",
         label: "/v1/catalogs/{catalogID}/categories/assignments",
         roles: &["FullAccess", "CategoryAdmin", "CategoryReader"],
         roles_from: RolesFrom::Reference,
@@ -3257,7 +3147,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Categories.SaveAssignment",
         method: "POST",
-        path: "/catalogs/{catalogID}/categories/assignments",
         label: "/v1/catalogs/{catalogID}/categories/assignments",
         roles: &["FullAccess", "CategoryAdmin"],
         roles_from: RolesFrom::Reference,
@@ -3280,7 +3169,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Categories.ListProductAssignments",
         method: "GET",
-        path: "/catalogs/{catalogID}/categories/productassignments",
         label: "/v1/catalogs/{catalogID}/categories/productassignments",
         roles: &["FullAccess", "CategoryAdmin", "CategoryReader"],
         roles_from: RolesFrom::Reference,
@@ -3303,7 +3191,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Categories.SaveProductAssignment",
         method: "POST",
-        path: "/catalogs/{catalogID}/categories/productassignments",
         label: "/v1/catalogs/{catalogID}/categories/productassignments",
         roles: &["FullAccess", "CategoryAdmin"],
         roles_from: RolesFrom::Reference,
@@ -3326,7 +3213,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Catalogs.DeleteProductAssignment",
         method: "DELETE",
-        path: "/catalogs/{catalogID}/productassignments/{productID}",
         label: "/v1/catalogs/{catalogID}/productassignments/{productID}",
         roles: &["FullAccess", "CatalogAdmin"],
         roles_from: RolesFrom::Reference,
@@ -3349,7 +3235,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Catalogs.ListAssignments",
         method: "GET",
-        path: "/catalogs/assignments",
         label: "/v1/catalogs/assignments",
         roles: &["FullAccess", "CatalogAdmin", "CatalogReader"],
         roles_from: RolesFrom::Reference,
@@ -3372,7 +3257,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Catalogs.SaveAssignment",
         method: "POST",
-        path: "/catalogs/assignments",
         label: "/v1/catalogs/assignments",
         roles: &["FullAccess", "CatalogAdmin"],
         roles_from: RolesFrom::Reference,
@@ -3395,7 +3279,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Catalogs.ListProductAssignments",
         method: "GET",
-        path: "/catalogs/productassignments",
         label: "/v1/catalogs/productassignments",
         roles: &["FullAccess", "CatalogAdmin", "CatalogReader"],
         roles_from: RolesFrom::Reference,
@@ -3418,7 +3301,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Catalogs.SaveProductAssignment",
         method: "POST",
-        path: "/catalogs/productassignments",
         label: "/v1/catalogs/productassignments",
         roles: &["FullAccess", "CatalogAdmin"],
         roles_from: RolesFrom::Reference,
@@ -3441,7 +3323,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "ImpersonationConfigs.List",
         method: "GET",
-        path: "/impersonationconfig",
         label: "/v1/impersonationconfig",
         roles: &["FullAccess", "SetSecurityProfile"],
         roles_from: RolesFrom::Reference,
@@ -3464,7 +3345,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "ImpersonationConfigs.Create",
         method: "POST",
-        path: "/impersonationconfig",
         label: "/v1/impersonationconfig",
         roles: &["FullAccess", "SetSecurityProfile"],
         roles_from: RolesFrom::Reference,
@@ -3487,7 +3367,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "ImpersonationConfigs.Get",
         method: "GET",
-        path: "/impersonationconfig/{impersonationConfigID}",
         label: "/v1/impersonationconfig/{impersonationConfigID}",
         roles: &["FullAccess", "SetSecurityProfile"],
         roles_from: RolesFrom::Reference,
@@ -3510,7 +3389,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "ImpersonationConfigs.Save",
         method: "PUT",
-        path: "/impersonationconfig/{impersonationConfigID}",
         label: "/v1/impersonationconfig/{impersonationConfigID}",
         roles: &["FullAccess", "SetSecurityProfile"],
         roles_from: RolesFrom::Reference,
@@ -3533,7 +3411,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "ImpersonationConfigs.Delete",
         method: "DELETE",
-        path: "/impersonationconfig/{impersonationConfigID}",
         label: "/v1/impersonationconfig/{impersonationConfigID}",
         roles: &["FullAccess", "SetSecurityProfile"],
         roles_from: RolesFrom::Reference,
@@ -3556,7 +3433,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "ImpersonationConfigs.Patch",
         method: "PATCH",
-        path: "/impersonationconfig/{impersonationConfigID}",
         label: "/v1/impersonationconfig/{impersonationConfigID}",
         roles: &["FullAccess", "SetSecurityProfile"],
         roles_from: RolesFrom::Reference,
@@ -3579,7 +3455,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Incrementors.List",
         method: "GET",
-        path: "/incrementors",
         label: "/v1/incrementors",
         roles: &["FullAccess", "IncrementorAdmin", "IncrementorReader"],
         roles_from: RolesFrom::Reference,
@@ -3602,7 +3477,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Incrementors.Create",
         method: "POST",
-        path: "/incrementors",
         label: "/v1/incrementors",
         roles: &["FullAccess", "IncrementorAdmin"],
         roles_from: RolesFrom::Reference,
@@ -3625,7 +3499,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Incrementors.Get",
         method: "GET",
-        path: "/incrementors/{incrementorID}",
         label: "/v1/incrementors/{incrementorID}",
         roles: &["FullAccess", "IncrementorAdmin", "IncrementorReader"],
         roles_from: RolesFrom::Reference,
@@ -3648,7 +3521,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Incrementors.Save",
         method: "PUT",
-        path: "/incrementors/{incrementorID}",
         label: "/v1/incrementors/{incrementorID}",
         roles: &["FullAccess", "IncrementorAdmin"],
         roles_from: RolesFrom::Reference,
@@ -3671,7 +3543,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Incrementors.Delete",
         method: "DELETE",
-        path: "/incrementors/{incrementorID}",
         label: "/v1/incrementors/{incrementorID}",
         roles: &["FullAccess", "IncrementorAdmin"],
         roles_from: RolesFrom::Reference,
@@ -3694,7 +3565,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Incrementors.Patch",
         method: "PATCH",
-        path: "/incrementors/{incrementorID}",
         label: "/v1/incrementors/{incrementorID}",
         roles: &["FullAccess", "IncrementorAdmin"],
         roles_from: RolesFrom::Reference,
@@ -3717,7 +3587,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "IntegrationEvents.List",
         method: "GET",
-        path: "/integrationEvents",
         label: "/v1/integrationEvents",
         roles: &["FullAccess", "IntegrationEventAdmin", "IntegrationEventReader"],
         roles_from: RolesFrom::Reference,
@@ -3740,7 +3609,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "IntegrationEvents.Create",
         method: "POST",
-        path: "/integrationEvents",
         label: "/v1/integrationEvents",
         roles: &["FullAccess", "IntegrationEventAdmin"],
         roles_from: RolesFrom::Reference,
@@ -3763,7 +3631,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "IntegrationEvents.Get",
         method: "GET",
-        path: "/integrationEvents/{integrationEventID}",
         label: "/v1/integrationEvents/{integrationEventID}",
         roles: &["FullAccess", "IntegrationEventAdmin", "IntegrationEventReader"],
         roles_from: RolesFrom::Reference,
@@ -3786,7 +3653,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "IntegrationEvents.Save",
         method: "PUT",
-        path: "/integrationEvents/{integrationEventID}",
         label: "/v1/integrationEvents/{integrationEventID}",
         roles: &["FullAccess", "IntegrationEventAdmin"],
         roles_from: RolesFrom::Reference,
@@ -3809,7 +3675,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "IntegrationEvents.Delete",
         method: "DELETE",
-        path: "/integrationEvents/{integrationEventID}",
         label: "/v1/integrationEvents/{integrationEventID}",
         roles: &["FullAccess", "IntegrationEventAdmin"],
         roles_from: RolesFrom::Reference,
@@ -3832,7 +3697,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "IntegrationEvents.Patch",
         method: "PATCH",
-        path: "/integrationEvents/{integrationEventID}",
         label: "/v1/integrationEvents/{integrationEventID}",
         roles: &["FullAccess", "IntegrationEventAdmin"],
         roles_from: RolesFrom::Reference,
@@ -3855,7 +3719,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "LineItems.ListAcrossOrders",
         method: "GET",
-        path: "/lineitems/{direction}",
         label: "/v1/lineitems/{direction}",
         roles: &["FullAccess", "OrderAdmin", "OrderReader"],
         roles_from: RolesFrom::Reference,
@@ -3878,7 +3741,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Locales.List",
         method: "GET",
-        path: "/locales",
         label: "/v1/locales",
         roles: &["FullAccess", "LocaleAdmin", "LocaleReader"],
         roles_from: RolesFrom::Reference,
@@ -3901,7 +3763,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Locales.Create",
         method: "POST",
-        path: "/locales",
         label: "/v1/locales",
         roles: &["FullAccess", "LocaleAdmin"],
         roles_from: RolesFrom::Reference,
@@ -3924,7 +3785,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Locales.Get",
         method: "GET",
-        path: "/locales/{localeID}",
         label: "/v1/locales/{localeID}",
         roles: &["FullAccess", "LocaleAdmin", "LocaleReader"],
         roles_from: RolesFrom::Reference,
@@ -3947,7 +3807,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Locales.Save",
         method: "PUT",
-        path: "/locales/{localeID}",
         label: "/v1/locales/{localeID}",
         roles: &["FullAccess", "LocaleAdmin"],
         roles_from: RolesFrom::Reference,
@@ -3970,7 +3829,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Locales.Delete",
         method: "DELETE",
-        path: "/locales/{localeID}",
         label: "/v1/locales/{localeID}",
         roles: &["FullAccess", "LocaleAdmin"],
         roles_from: RolesFrom::Reference,
@@ -3993,7 +3851,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Locales.Patch",
         method: "PATCH",
-        path: "/locales/{localeID}",
         label: "/v1/locales/{localeID}",
         roles: &["FullAccess", "LocaleAdmin"],
         roles_from: RolesFrom::Reference,
@@ -4016,7 +3873,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Locales.DeleteAssignment",
         method: "DELETE",
-        path: "/locales/{localeID}/assignments",
         label: "/v1/locales/{localeID}/assignments",
         roles: &["FullAccess", "LocaleAdmin", "PromotionAdmin"],
         roles_from: RolesFrom::Reference,
@@ -4039,7 +3895,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Locales.ListAssignments",
         method: "GET",
-        path: "/locales/assignments",
         label: "/v1/locales/assignments",
         roles: &["FullAccess", "LocaleAdmin", "LocaleReader"],
         roles_from: RolesFrom::Reference,
@@ -4062,7 +3917,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Locales.SaveAssignment",
         method: "POST",
-        path: "/locales/assignments",
         label: "/v1/locales/assignments",
         roles: &["FullAccess", "LocaleAdmin"],
         roles_from: RolesFrom::Reference,
@@ -4085,7 +3939,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Me.Get",
         method: "GET",
-        path: "/me",
         label: "/v1/me",
         roles: &[],
         roles_from: RolesFrom::Reference,
@@ -4108,7 +3961,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Me.Save",
         method: "PUT",
-        path: "/me",
         label: "/v1/me",
         roles: &["FullAccess", "MeAdmin"],
         roles_from: RolesFrom::Reference,
@@ -4131,7 +3983,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Me.Patch",
         method: "PATCH",
-        path: "/me",
         label: "/v1/me",
         roles: &["FullAccess", "MeAdmin"],
         roles_from: RolesFrom::Reference,
@@ -4154,7 +4005,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Me.ListAddresses",
         method: "GET",
-        path: "/me/addresses",
         label: "/v1/me/addresses",
         roles: &["FullAccess", "MeAddressAdmin", "Shopper"],
         roles_from: RolesFrom::Reference,
@@ -4177,7 +4027,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Me.CreateAddress",
         method: "POST",
-        path: "/me/addresses",
         label: "/v1/me/addresses",
         roles: &["FullAccess", "MeAddressAdmin"],
         roles_from: RolesFrom::Reference,
@@ -4200,7 +4049,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Me.GetAddress",
         method: "GET",
-        path: "/me/addresses/{addressID}",
         label: "/v1/me/addresses/{addressID}",
         roles: &["FullAccess", "MeAddressAdmin", "Shopper"],
         roles_from: RolesFrom::Reference,
@@ -4223,7 +4071,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Me.SaveAddress",
         method: "PUT",
-        path: "/me/addresses/{addressID}",
         label: "/v1/me/addresses/{addressID}",
         roles: &["FullAccess", "MeAddressAdmin"],
         roles_from: RolesFrom::Reference,
@@ -4246,7 +4093,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Me.DeleteAddress",
         method: "DELETE",
-        path: "/me/addresses/{addressID}",
         label: "/v1/me/addresses/{addressID}",
         roles: &["FullAccess", "MeAddressAdmin"],
         roles_from: RolesFrom::Reference,
@@ -4269,7 +4115,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Me.PatchAddress",
         method: "PATCH",
-        path: "/me/addresses/{addressID}",
         label: "/v1/me/addresses/{addressID}",
         roles: &["FullAccess", "MeAddressAdmin"],
         roles_from: RolesFrom::Reference,
@@ -4292,7 +4137,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Me.ListCatalogs",
         method: "GET",
-        path: "/me/catalogs",
         label: "/v1/me/catalogs",
         roles: &["FullAccess", "Shopper"],
         roles_from: RolesFrom::Reference,
@@ -4315,7 +4159,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Me.GetCatalog",
         method: "GET",
-        path: "/me/catalogs/{catalogID}",
         label: "/v1/me/catalogs/{catalogID}",
         roles: &["FullAccess", "Shopper"],
         roles_from: RolesFrom::Reference,
@@ -4338,7 +4181,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Me.ListCategories",
         method: "GET",
-        path: "/me/categories",
         label: "/v1/me/categories",
         roles: &["FullAccess", "Shopper"],
         roles_from: RolesFrom::Reference,
@@ -4361,7 +4203,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Me.GetCategory",
         method: "GET",
-        path: "/me/categories/{categoryID}",
         label: "/v1/me/categories/{categoryID}",
         roles: &["FullAccess", "Shopper"],
         roles_from: RolesFrom::Reference,
@@ -4384,7 +4225,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Me.ListCostCenters",
         method: "GET",
-        path: "/me/costcenters",
         label: "/v1/me/costcenters",
         roles: &["FullAccess", "Shopper"],
         roles_from: RolesFrom::Reference,
@@ -4407,7 +4247,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Me.ListCreditCards",
         method: "GET",
-        path: "/me/creditcards",
         label: "/v1/me/creditcards",
         roles: &["FullAccess", "MeCreditCardAdmin", "Shopper"],
         roles_from: RolesFrom::Reference,
@@ -4430,7 +4269,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Me.CreateCreditCard",
         method: "POST",
-        path: "/me/creditcards",
         label: "/v1/me/creditcards",
         roles: &["FullAccess", "MeCreditCardAdmin"],
         roles_from: RolesFrom::Reference,
@@ -4453,7 +4291,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Me.GetCreditCard",
         method: "GET",
-        path: "/me/creditcards/{creditcardID}",
         label: "/v1/me/creditcards/{creditcardID}",
         roles: &["FullAccess", "MeCreditCardAdmin", "Shopper"],
         roles_from: RolesFrom::Reference,
@@ -4476,7 +4313,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Me.SaveCreditCard",
         method: "PUT",
-        path: "/me/creditcards/{creditcardID}",
         label: "/v1/me/creditcards/{creditcardID}",
         roles: &["FullAccess", "MeCreditCardAdmin"],
         roles_from: RolesFrom::Reference,
@@ -4499,7 +4335,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Me.DeleteCreditCard",
         method: "DELETE",
-        path: "/me/creditcards/{creditcardID}",
         label: "/v1/me/creditcards/{creditcardID}",
         roles: &["FullAccess", "MeCreditCardAdmin"],
         roles_from: RolesFrom::Reference,
@@ -4522,7 +4357,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Me.PatchCreditCard",
         method: "PATCH",
-        path: "/me/creditcards/{creditcardID}",
         label: "/v1/me/creditcards/{creditcardID}",
         roles: &["FullAccess", "MeCreditCardAdmin"],
         roles_from: RolesFrom::Reference,
@@ -4545,7 +4379,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Me.ListOrders",
         method: "GET",
-        path: "/me/orders",
         label: "/v1/me/orders",
         roles: &["FullAccess", "Shopper"],
         roles_from: RolesFrom::Reference,
@@ -4568,7 +4401,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Me.TransferAnonUserOrder",
         method: "PUT",
-        path: "/me/orders",
         label: "/v1/me/orders",
         roles: &["FullAccess", "Shopper"],
         roles_from: RolesFrom::Reference,
@@ -4591,7 +4423,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Me.ListApprovableOrders",
         method: "GET",
-        path: "/me/orders/approvable",
         label: "/v1/me/orders/approvable",
         roles: &["FullAccess", "Shopper"],
         roles_from: RolesFrom::Reference,
@@ -4614,7 +4445,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Me.ResetPasswordByToken",
         method: "POST",
-        path: "/me/password",
         label: "/v1/me/password",
         roles: &["FullAccess", "PasswordReset"],
         roles_from: RolesFrom::Reference,
@@ -4637,7 +4467,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Me.ListProducts",
         method: "GET",
-        path: "/me/products",
         label: "/v1/me/products",
         roles: &["FullAccess", "Shopper"],
         roles_from: RolesFrom::Reference,
@@ -4660,7 +4489,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Me.GetProduct",
         method: "GET",
-        path: "/me/products/{productID}",
         label: "/v1/me/products/{productID}",
         roles: &["FullAccess", "Shopper"],
         roles_from: RolesFrom::Reference,
@@ -4683,7 +4511,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Me.ListSpecs",
         method: "GET",
-        path: "/me/products/{productID}/specs",
         label: "/v1/me/products/{productID}/specs",
         roles: &["FullAccess", "Shopper"],
         roles_from: RolesFrom::Reference,
@@ -4706,7 +4533,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Me.GetSpec",
         method: "GET",
-        path: "/me/products/{productID}/specs/{specID}",
         label: "/v1/me/products/{productID}/specs/{specID}",
         roles: &["FullAccess", "Shopper"],
         roles_from: RolesFrom::Reference,
@@ -4729,7 +4555,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Me.ListVariants",
         method: "GET",
-        path: "/me/products/{productID}/variants",
         label: "/v1/me/products/{productID}/variants",
         roles: &["FullAccess", "Shopper"],
         roles_from: RolesFrom::Reference,
@@ -4752,7 +4577,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Me.GetVariant",
         method: "GET",
-        path: "/me/products/{productID}/variants/{variantID}",
         label: "/v1/me/products/{productID}/variants/{variantID}",
         roles: &["FullAccess", "Shopper"],
         roles_from: RolesFrom::Reference,
@@ -4775,7 +4599,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Me.ListPromotions",
         method: "GET",
-        path: "/me/promotions",
         label: "/v1/me/promotions",
         roles: &["FullAccess", "Shopper"],
         roles_from: RolesFrom::Reference,
@@ -4798,7 +4621,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Me.GetPromotion",
         method: "GET",
-        path: "/me/promotions/{promotionID}",
         label: "/v1/me/promotions/{promotionID}",
         roles: &["FullAccess", "Shopper"],
         roles_from: RolesFrom::Reference,
@@ -4821,7 +4643,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Me.Register",
         method: "PUT",
-        path: "/me/register",
         label: "/v1/me/register",
         roles: &["FullAccess", "Shopper"],
         roles_from: RolesFrom::Reference,
@@ -4844,7 +4665,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Me.ListBuyerSellers",
         method: "GET",
-        path: "/me/sellers",
         label: "/v1/me/sellers",
         roles: &["FullAccess", "Shopper"],
         roles_from: RolesFrom::Reference,
@@ -4867,7 +4687,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Me.ListShipments",
         method: "GET",
-        path: "/me/shipments",
         label: "/v1/me/shipments",
         roles: &["FullAccess", "Shopper"],
         roles_from: RolesFrom::Reference,
@@ -4890,7 +4709,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Me.GetShipment",
         method: "GET",
-        path: "/me/shipments/{shipmentID}",
         label: "/v1/me/shipments/{shipmentID}",
         roles: &["FullAccess", "Shopper"],
         roles_from: RolesFrom::Reference,
@@ -4913,7 +4731,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Me.ListShipmentItems",
         method: "GET",
-        path: "/me/shipments/{shipmentID}/items",
         label: "/v1/me/shipments/{shipmentID}/items",
         roles: &["FullAccess", "Shopper"],
         roles_from: RolesFrom::Reference,
@@ -4936,7 +4753,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Me.ListSpendingAccounts",
         method: "GET",
-        path: "/me/spendingAccounts",
         label: "/v1/me/spendingAccounts",
         roles: &["FullAccess", "Shopper"],
         roles_from: RolesFrom::Reference,
@@ -4959,7 +4775,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Me.GetSpendingAccount",
         method: "GET",
-        path: "/me/spendingaccounts/{spendingAccountID}",
         label: "/v1/me/spendingaccounts/{spendingAccountID}",
         roles: &["FullAccess", "Shopper"],
         roles_from: RolesFrom::Reference,
@@ -4982,7 +4797,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Me.ListUserGroups",
         method: "GET",
-        path: "/me/usergroups",
         label: "/v1/me/usergroups",
         roles: &[],
         roles_from: RolesFrom::Reference,
@@ -5005,7 +4819,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "MessageSenders.List",
         method: "GET",
-        path: "/messagesenders",
         label: "/v1/messagesenders",
         roles: &["FullAccess", "MessageSenderAdmin", "MessageSenderReader"],
         roles_from: RolesFrom::Reference,
@@ -5028,7 +4841,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "MessageSenders.Create",
         method: "POST",
-        path: "/messagesenders",
         label: "/v1/messagesenders",
         roles: &["FullAccess", "MessageSenderAdmin"],
         roles_from: RolesFrom::Reference,
@@ -5051,7 +4863,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "MessageSenders.Get",
         method: "GET",
-        path: "/messagesenders/{messageSenderID}",
         label: "/v1/messagesenders/{messageSenderID}",
         roles: &["FullAccess", "MessageSenderAdmin", "MessageSenderReader"],
         roles_from: RolesFrom::Reference,
@@ -5074,7 +4885,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "MessageSenders.Save",
         method: "PUT",
-        path: "/messagesenders/{messageSenderID}",
         label: "/v1/messagesenders/{messageSenderID}",
         roles: &["FullAccess", "MessageSenderAdmin"],
         roles_from: RolesFrom::Reference,
@@ -5097,7 +4907,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "MessageSenders.Delete",
         method: "DELETE",
-        path: "/messagesenders/{messageSenderID}",
         label: "/v1/messagesenders/{messageSenderID}",
         roles: &["FullAccess", "MessageSenderAdmin"],
         roles_from: RolesFrom::Reference,
@@ -5120,7 +4929,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "MessageSenders.Patch",
         method: "PATCH",
-        path: "/messagesenders/{messageSenderID}",
         label: "/v1/messagesenders/{messageSenderID}",
         roles: &["FullAccess", "MessageSenderAdmin"],
         roles_from: RolesFrom::Reference,
@@ -5143,7 +4951,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "MessageSenders.DeleteAssignment",
         method: "DELETE",
-        path: "/messagesenders/{messageSenderID}/assignments",
         label: "/v1/messagesenders/{messageSenderID}/assignments",
         roles: &["FullAccess", "MessageConfigAssignmentAdmin", "MessageSenderAdmin"],
         roles_from: RolesFrom::Reference,
@@ -5166,7 +4973,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "MessageSenders.ListAssignments",
         method: "GET",
-        path: "/messagesenders/assignments",
         label: "/v1/messagesenders/assignments",
         roles: &["FullAccess", "MessageConfigAssignmentAdmin", "MessageSenderAdmin"],
         roles_from: RolesFrom::Reference,
@@ -5189,7 +4995,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "MessageSenders.SaveAssignment",
         method: "POST",
-        path: "/messagesenders/assignments",
         label: "/v1/messagesenders/assignments",
         roles: &["FullAccess", "MessageConfigAssignmentAdmin", "MessageSenderAdmin"],
         roles_from: RolesFrom::Reference,
@@ -5212,7 +5017,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "MessageSenders.ListCCListenerAssignments",
         method: "GET",
-        path: "/messagesenders/CCListenerAssignments",
         label: "/v1/messagesenders/CCListenerAssignments",
         roles: &["FullAccess", "MessageConfigAssignmentAdmin", "MessageSenderAdmin"],
         roles_from: RolesFrom::Reference,
@@ -5235,7 +5039,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "MessageSenders.SaveCCListenerAssignment",
         method: "POST",
-        path: "/messagesenders/CCListenerAssignments",
         label: "/v1/messagesenders/CCListenerAssignments",
         roles: &["FullAccess", "MessageConfigAssignmentAdmin", "MessageSenderAdmin"],
         roles_from: RolesFrom::Reference,
@@ -5258,7 +5061,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "OpenIdConnects.List",
         method: "GET",
-        path: "/openidconnects",
         label: "/v1/openidconnects",
         roles: &["FullAccess", "OpenIDConnectAdmin", "OpenIDConnectReader"],
         roles_from: RolesFrom::Reference,
@@ -5281,7 +5083,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "OpenIdConnects.Create",
         method: "POST",
-        path: "/openidconnects",
         label: "/v1/openidconnects",
         roles: &["FullAccess", "OpenIDConnectAdmin"],
         roles_from: RolesFrom::Reference,
@@ -5311,7 +5112,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "OpenIdConnects.Get",
         method: "GET",
-        path: "/openidconnects/{openidconnectID}",
         label: "/v1/openidconnects/{openidconnectID}",
         roles: &["FullAccess", "OpenIDConnectAdmin", "OpenIDConnectReader"],
         roles_from: RolesFrom::Reference,
@@ -5334,7 +5134,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "OpenIdConnects.Save",
         method: "PUT",
-        path: "/openidconnects/{openidconnectID}",
         label: "/v1/openidconnects/{openidconnectID}",
         roles: &["FullAccess", "OpenIDConnectAdmin"],
         roles_from: RolesFrom::Reference,
@@ -5364,7 +5163,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "OpenIdConnects.Delete",
         method: "DELETE",
-        path: "/openidconnects/{openidconnectID}",
         label: "/v1/openidconnects/{openidconnectID}",
         roles: &["FullAccess", "OpenIDConnectAdmin"],
         roles_from: RolesFrom::Reference,
@@ -5387,7 +5185,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "OpenIdConnects.Patch",
         method: "PATCH",
-        path: "/openidconnects/{openidconnectID}",
         label: "/v1/openidconnects/{openidconnectID}",
         roles: &["FullAccess", "OpenIDConnectAdmin"],
         roles_from: RolesFrom::Reference,
@@ -5410,7 +5207,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "OrderReturns.List",
         method: "GET",
-        path: "/orderreturns",
         label: "/v1/orderreturns",
         roles: &["FullAccess", "OrderAdmin", "Shopper", "OrderReader"],
         roles_from: RolesFrom::Reference,
@@ -5433,7 +5229,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "OrderReturns.Create",
         method: "POST",
-        path: "/orderreturns",
         label: "/v1/orderreturns",
         roles: &["FullAccess", "OrderAdmin", "Shopper"],
         roles_from: RolesFrom::Reference,
@@ -5456,7 +5251,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "OrderReturns.Get",
         method: "GET",
-        path: "/orderreturns/{returnID}",
         label: "/v1/orderreturns/{returnID}",
         roles: &["FullAccess", "OrderAdmin", "Shopper", "OrderReader"],
         roles_from: RolesFrom::Reference,
@@ -5479,7 +5273,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "OrderReturns.Save",
         method: "PUT",
-        path: "/orderreturns/{returnID}",
         label: "/v1/orderreturns/{returnID}",
         roles: &["FullAccess", "OrderAdmin", "Shopper"],
         roles_from: RolesFrom::Reference,
@@ -5502,7 +5295,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "OrderReturns.Delete",
         method: "DELETE",
-        path: "/orderreturns/{returnID}",
         label: "/v1/orderreturns/{returnID}",
         roles: &["FullAccess", "OrderAdmin", "Shopper"],
         roles_from: RolesFrom::Reference,
@@ -5525,7 +5317,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "OrderReturns.Patch",
         method: "PATCH",
-        path: "/orderreturns/{returnID}",
         label: "/v1/orderreturns/{returnID}",
         roles: &["FullAccess", "OrderAdmin", "Shopper"],
         roles_from: RolesFrom::Reference,
@@ -5548,7 +5339,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "OrderReturns.ListApprovals",
         method: "GET",
-        path: "/orderreturns/{returnID}/approvals",
         label: "/v1/orderreturns/{returnID}/approvals",
         roles: &["FullAccess", "OrderAdmin", "Shopper", "OrderReader"],
         roles_from: RolesFrom::Reference,
@@ -5571,7 +5361,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "OrderReturns.Approve",
         method: "POST",
-        path: "/orderreturns/{returnID}/approve",
         label: "/v1/orderreturns/{returnID}/approve",
         roles: &["FullAccess", "OrderAdmin"],
         roles_from: RolesFrom::Reference,
@@ -5594,7 +5383,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "OrderReturns.Cancel",
         method: "POST",
-        path: "/orderreturns/{returnID}/cancel",
         label: "/v1/orderreturns/{returnID}/cancel",
         roles: &["FullAccess", "OrderAdmin", "Shopper"],
         roles_from: RolesFrom::Reference,
@@ -5617,7 +5405,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "OrderReturns.Complete",
         method: "POST",
-        path: "/orderreturns/{returnID}/complete",
         label: "/v1/orderreturns/{returnID}/complete",
         roles: &["FullAccess", "OrderAdmin"],
         roles_from: RolesFrom::Reference,
@@ -5640,7 +5427,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "OrderReturns.Decline",
         method: "POST",
-        path: "/orderreturns/{returnID}/decline",
         label: "/v1/orderreturns/{returnID}/decline",
         roles: &["FullAccess", "OrderAdmin"],
         roles_from: RolesFrom::Reference,
@@ -5663,7 +5449,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "OrderReturns.ListEligibleApprovers",
         method: "GET",
-        path: "/orderreturns/{returnID}/eligibleapprovers",
         label: "/v1/orderreturns/{returnID}/eligibleapprovers",
         roles: &["FullAccess", "OrderAdmin", "OrderReader"],
         roles_from: RolesFrom::Reference,
@@ -5686,7 +5471,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "OrderReturns.DeleteItem",
         method: "DELETE",
-        path: "/orderreturns/{returnID}/items/{lineItemID}",
         label: "/v1/orderreturns/{returnID}/items/{lineItemID}",
         roles: &["FullAccess", "OrderAdmin", "Shopper"],
         roles_from: RolesFrom::Reference,
@@ -5709,7 +5493,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "OrderReturns.Submit",
         method: "POST",
-        path: "/orderreturns/{returnID}/submit",
         label: "/v1/orderreturns/{returnID}/submit",
         roles: &["FullAccess", "OrderAdmin", "Shopper"],
         roles_from: RolesFrom::Reference,
@@ -5732,7 +5515,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Orders.List",
         method: "GET",
-        path: "/orders/{direction}",
         label: "/v1/orders/{direction}",
         roles: &["FullAccess", "OrderAdmin", "OrderReader"],
         roles_from: RolesFrom::Reference,
@@ -5755,7 +5537,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Orders.Create",
         method: "POST",
-        path: "/orders/{direction}",
         label: "/v1/orders/{direction}",
         roles: &["FullAccess", "OrderAdmin", "Shopper"],
         roles_from: RolesFrom::Reference,
@@ -5778,7 +5559,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Orders.Get",
         method: "GET",
-        path: "/orders/{direction}/{orderID}",
         label: "/v1/orders/{direction}/{orderID}",
         roles: &["FullAccess", "OrderAdmin", "Shopper", "OrderReader"],
         roles_from: RolesFrom::Reference,
@@ -5801,7 +5581,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Orders.Save",
         method: "PUT",
-        path: "/orders/{direction}/{orderID}",
         label: "/v1/orders/{direction}/{orderID}",
         roles: &["FullAccess", "OrderAdmin", "Shopper"],
         roles_from: RolesFrom::Reference,
@@ -5824,7 +5603,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Orders.Delete",
         method: "DELETE",
-        path: "/orders/{direction}/{orderID}",
         label: "/v1/orders/{direction}/{orderID}",
         roles: &["FullAccess", "OrderAdmin", "Shopper"],
         roles_from: RolesFrom::Reference,
@@ -5847,7 +5625,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Orders.Patch",
         method: "PATCH",
-        path: "/orders/{direction}/{orderID}",
         label: "/v1/orders/{direction}/{orderID}",
         roles: &["FullAccess", "OrderAdmin", "Shopper"],
         roles_from: RolesFrom::Reference,
@@ -5870,7 +5647,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Orders.ListApprovals",
         method: "GET",
-        path: "/orders/{direction}/{orderID}/approvals",
         label: "/v1/orders/{direction}/{orderID}/approvals",
         roles: &["FullAccess", "OrderAdmin", "Shopper", "OrderReader"],
         roles_from: RolesFrom::Reference,
@@ -5893,7 +5669,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Orders.Approve",
         method: "POST",
-        path: "/orders/{direction}/{orderID}/approve",
         label: "/v1/orders/{direction}/{orderID}/approve",
         roles: &["FullAccess", "OrderAdmin", "Shopper"],
         roles_from: RolesFrom::Reference,
@@ -5916,7 +5691,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Orders.SetBillingAddress",
         method: "PUT",
-        path: "/orders/{direction}/{orderID}/billto",
         label: "/v1/orders/{direction}/{orderID}/billto",
         roles: &["FullAccess", "OrderAdmin", "Shopper"],
         roles_from: RolesFrom::Reference,
@@ -5939,7 +5713,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Orders.PatchBillingAddress",
         method: "PATCH",
-        path: "/orders/{direction}/{orderID}/billto",
         label: "/v1/orders/{direction}/{orderID}/billto",
         roles: &["FullAccess", "OrderAdmin", "Shopper"],
         roles_from: RolesFrom::Reference,
@@ -5962,7 +5735,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "IntegrationEvents.Calculate",
         method: "POST",
-        path: "/orders/{direction}/{orderID}/calculate",
         label: "/v1/orders/{direction}/{orderID}/calculate",
         roles: &["FullAccess", "IntegrationEventAdmin", "OrderAdmin", "Shopper"],
         roles_from: RolesFrom::Reference,
@@ -5985,7 +5757,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Orders.Cancel",
         method: "POST",
-        path: "/orders/{direction}/{orderID}/cancel",
         label: "/v1/orders/{direction}/{orderID}/cancel",
         roles: &["FullAccess", "OrderAdmin", "Shopper"],
         roles_from: RolesFrom::Reference,
@@ -6008,7 +5779,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Orders.Complete",
         method: "POST",
-        path: "/orders/{direction}/{orderID}/complete",
         label: "/v1/orders/{direction}/{orderID}/complete",
         roles: &["FullAccess", "OrderAdmin"],
         roles_from: RolesFrom::Reference,
@@ -6031,7 +5801,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Orders.Decline",
         method: "POST",
-        path: "/orders/{direction}/{orderID}/decline",
         label: "/v1/orders/{direction}/{orderID}/decline",
         roles: &["FullAccess", "OrderAdmin", "Shopper"],
         roles_from: RolesFrom::Reference,
@@ -6054,7 +5823,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Orders.ListEligibleApprovers",
         method: "GET",
-        path: "/orders/{direction}/{orderID}/eligibleapprovers",
         label: "/v1/orders/{direction}/{orderID}/eligibleapprovers",
         roles: &["FullAccess", "OrderAdmin", "Shopper", "OrderReader"],
         roles_from: RolesFrom::Reference,
@@ -6077,7 +5845,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "IntegrationEvents.EstimateShipping",
         method: "POST",
-        path: "/orders/{direction}/{orderID}/estimateshipping",
         label: "/v1/orders/{direction}/{orderID}/estimateshipping",
         roles: &["FullAccess", "IntegrationEventAdmin", "OrderAdmin", "Shopper"],
         roles_from: RolesFrom::Reference,
@@ -6100,7 +5867,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Orders.Forward",
         method: "POST",
-        path: "/orders/{direction}/{orderID}/forward",
         label: "/v1/orders/{direction}/{orderID}/forward",
         roles: &["FullAccess", "OrderAdmin"],
         roles_from: RolesFrom::Reference,
@@ -6123,7 +5889,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Orders.PatchFromUser",
         method: "PATCH",
-        path: "/orders/{direction}/{orderID}/fromuser",
         label: "/v1/orders/{direction}/{orderID}/fromuser",
         roles: &["FullAccess", "OrderAdmin", "Shopper"],
         roles_from: RolesFrom::Reference,
@@ -6146,7 +5911,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "LineItems.List",
         method: "GET",
-        path: "/orders/{direction}/{orderID}/lineitems",
         label: "/v1/orders/{direction}/{orderID}/lineitems",
         roles: &["FullAccess", "OrderAdmin", "Shopper", "OrderReader"],
         roles_from: RolesFrom::Reference,
@@ -6169,7 +5933,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "LineItems.Create",
         method: "POST",
-        path: "/orders/{direction}/{orderID}/lineitems",
         label: "/v1/orders/{direction}/{orderID}/lineitems",
         roles: &["FullAccess", "OrderAdmin", "Shopper"],
         roles_from: RolesFrom::Reference,
@@ -6192,7 +5955,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "LineItems.Get",
         method: "GET",
-        path: "/orders/{direction}/{orderID}/lineitems/{lineItemID}",
         label: "/v1/orders/{direction}/{orderID}/lineitems/{lineItemID}",
         roles: &["FullAccess", "OrderAdmin", "Shopper", "OrderReader"],
         roles_from: RolesFrom::Reference,
@@ -6215,7 +5977,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "LineItems.Save",
         method: "PUT",
-        path: "/orders/{direction}/{orderID}/lineitems/{lineItemID}",
         label: "/v1/orders/{direction}/{orderID}/lineitems/{lineItemID}",
         roles: &["FullAccess", "OrderAdmin", "Shopper"],
         roles_from: RolesFrom::Reference,
@@ -6238,7 +5999,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "LineItems.Delete",
         method: "DELETE",
-        path: "/orders/{direction}/{orderID}/lineitems/{lineItemID}",
         label: "/v1/orders/{direction}/{orderID}/lineitems/{lineItemID}",
         roles: &["FullAccess", "OrderAdmin", "Shopper"],
         roles_from: RolesFrom::Reference,
@@ -6261,7 +6021,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "LineItems.Patch",
         method: "PATCH",
-        path: "/orders/{direction}/{orderID}/lineitems/{lineItemID}",
         label: "/v1/orders/{direction}/{orderID}/lineitems/{lineItemID}",
         roles: &["FullAccess", "OrderAdmin", "Shopper"],
         roles_from: RolesFrom::Reference,
@@ -6284,7 +6043,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "LineItems.SetShippingAddress",
         method: "PUT",
-        path: "/orders/{direction}/{orderID}/lineitems/{lineItemID}/shipto",
         label: "/v1/orders/{direction}/{orderID}/lineitems/{lineItemID}/shipto",
         roles: &["FullAccess", "OrderAdmin", "Shopper"],
         roles_from: RolesFrom::Reference,
@@ -6310,7 +6068,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "LineItems.PatchShippingAddress",
         method: "PATCH",
-        path: "/orders/{direction}/{orderID}/lineitems/{lineItemID}/shipto",
         label: "/v1/orders/{direction}/{orderID}/lineitems/{lineItemID}/shipto",
         roles: &["FullAccess", "OrderAdmin", "Shopper"],
         roles_from: RolesFrom::Reference,
@@ -6336,7 +6093,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Payments.List",
         method: "GET",
-        path: "/orders/{direction}/{orderID}/payments",
         label: "/v1/orders/{direction}/{orderID}/payments",
         roles: &["FullAccess", "OrderAdmin", "Shopper", "OrderReader"],
         roles_from: RolesFrom::Reference,
@@ -6359,7 +6115,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Payments.Create",
         method: "POST",
-        path: "/orders/{direction}/{orderID}/payments",
         label: "/v1/orders/{direction}/{orderID}/payments",
         roles: &["FullAccess", "OrderAdmin", "Shopper"],
         roles_from: RolesFrom::Reference,
@@ -6382,7 +6137,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Payments.Get",
         method: "GET",
-        path: "/orders/{direction}/{orderID}/payments/{paymentID}",
         label: "/v1/orders/{direction}/{orderID}/payments/{paymentID}",
         roles: &["FullAccess", "OrderAdmin", "Shopper", "OrderReader"],
         roles_from: RolesFrom::Reference,
@@ -6405,7 +6159,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Payments.Delete",
         method: "DELETE",
-        path: "/orders/{direction}/{orderID}/payments/{paymentID}",
         label: "/v1/orders/{direction}/{orderID}/payments/{paymentID}",
         roles: &["FullAccess", "OrderAdmin", "Shopper"],
         roles_from: RolesFrom::Reference,
@@ -6428,7 +6181,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Payments.Patch",
         method: "PATCH",
-        path: "/orders/{direction}/{orderID}/payments/{paymentID}",
         label: "/v1/orders/{direction}/{orderID}/payments/{paymentID}",
         roles: &["FullAccess", "OrderAdmin", "Shopper"],
         roles_from: RolesFrom::Reference,
@@ -6451,7 +6203,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Payments.CreateTransaction",
         method: "POST",
-        path: "/orders/{direction}/{orderID}/payments/{paymentID}/transactions",
         label: "/v1/orders/{direction}/{orderID}/payments/{paymentID}/transactions",
         roles: &["FullAccess", "OrderAdmin"],
         roles_from: RolesFrom::Reference,
@@ -6474,7 +6225,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Payments.DeleteTransaction",
         method: "DELETE",
-        path: "/orders/{direction}/{orderID}/payments/{paymentID}/transactions/{transactionID}",
         label: "/v1/orders/{direction}/{orderID}/payments/{paymentID}/transactions/{transactionID}",
         roles: &["FullAccess", "OrderAdmin"],
         roles_from: RolesFrom::Reference,
@@ -6497,7 +6247,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Orders.ListPromotions",
         method: "GET",
-        path: "/orders/{direction}/{orderID}/promotions",
         label: "/v1/orders/{direction}/{orderID}/promotions",
         roles: &["FullAccess", "OrderAdmin", "Shopper", "OrderReader"],
         roles_from: RolesFrom::Reference,
@@ -6520,7 +6269,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Orders.AddPromotion",
         method: "POST",
-        path: "/orders/{direction}/{orderID}/promotions/{promoCode}",
         label: "/v1/orders/{direction}/{orderID}/promotions/{promoCode}",
         roles: &["FullAccess", "OrderAdmin", "Shopper"],
         roles_from: RolesFrom::Reference,
@@ -6543,7 +6291,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Orders.RemovePromotion",
         method: "DELETE",
-        path: "/orders/{direction}/{orderID}/promotions/{promoCode}",
         label: "/v1/orders/{direction}/{orderID}/promotions/{promoCode}",
         roles: &["FullAccess", "OrderAdmin", "Shopper"],
         roles_from: RolesFrom::Reference,
@@ -6566,7 +6313,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Orders.Ship",
         method: "POST",
-        path: "/orders/{direction}/{orderID}/ship",
         label: "/v1/orders/{direction}/{orderID}/ship",
         roles: &["FullAccess", "OrderAdmin", "ShipmentAdmin"],
         roles_from: RolesFrom::Reference,
@@ -6589,7 +6335,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Orders.ListShipments",
         method: "GET",
-        path: "/orders/{direction}/{orderID}/shipments",
         label: "/v1/orders/{direction}/{orderID}/shipments",
         roles: &["FullAccess", "OrderAdmin", "ShipmentReader"],
         roles_from: RolesFrom::Reference,
@@ -6612,7 +6357,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "IntegrationEvents.SelectShipmethods",
         method: "POST",
-        path: "/orders/{direction}/{orderID}/shipmethods",
         label: "/v1/orders/{direction}/{orderID}/shipmethods",
         roles: &["FullAccess", "IntegrationEventAdmin", "OrderAdmin", "Shopper"],
         roles_from: RolesFrom::Reference,
@@ -6635,7 +6379,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Orders.SetShippingAddress",
         method: "PUT",
-        path: "/orders/{direction}/{orderID}/shipto",
         label: "/v1/orders/{direction}/{orderID}/shipto",
         roles: &["FullAccess", "OrderAdmin", "Shopper"],
         roles_from: RolesFrom::Reference,
@@ -6658,7 +6401,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Orders.PatchShippingAddress",
         method: "PATCH",
-        path: "/orders/{direction}/{orderID}/shipto",
         label: "/v1/orders/{direction}/{orderID}/shipto",
         roles: &["FullAccess", "OrderAdmin", "Shopper"],
         roles_from: RolesFrom::Reference,
@@ -6681,7 +6423,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Orders.Split",
         method: "POST",
-        path: "/orders/{direction}/{orderID}/split",
         label: "/v1/orders/{direction}/{orderID}/split",
         roles: &["FullAccess", "OrderAdmin"],
         roles_from: RolesFrom::Reference,
@@ -6704,7 +6445,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Orders.Submit",
         method: "POST",
-        path: "/orders/{direction}/{orderID}/submit",
         label: "/v1/orders/{direction}/{orderID}/submit",
         roles: &["FullAccess", "OrderAdmin", "Shopper"],
         roles_from: RolesFrom::Reference,
@@ -6727,7 +6467,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Orders.Validate",
         method: "POST",
-        path: "/orders/{direction}/{orderID}/validate",
         label: "/v1/orders/{direction}/{orderID}/validate",
         roles: &["FullAccess", "OrderAdmin", "Shopper", "OrderReader"],
         roles_from: RolesFrom::Reference,
@@ -6750,7 +6489,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "IntegrationEvents.GetWorksheet",
         method: "GET",
-        path: "/orders/{direction}/{orderID}/worksheet",
         label: "/v1/orders/{direction}/{orderID}/worksheet",
         roles: &["FullAccess", "IntegrationEventAdmin", "OrderAdmin", "Shopper", "OrderReader"],
         roles_from: RolesFrom::Reference,
@@ -6773,7 +6511,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "ForgottenCredentials.SendVerificationCode",
         method: "POST",
-        path: "/password/reset",
         label: "/v1/password/reset",
         roles: &[],
         roles_from: RolesFrom::Reference,
@@ -6796,7 +6533,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "ForgottenCredentials.ResetPasswordByVerificationCode",
         method: "PUT",
-        path: "/password/reset/{verificationCode}",
         label: "/v1/password/reset/{verificationCode}",
         roles: &[],
         roles_from: RolesFrom::Reference,
@@ -6819,7 +6555,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "PriceSchedules.List",
         method: "GET",
-        path: "/priceschedules",
         label: "/v1/priceschedules",
         roles: &["FullAccess", "PriceScheduleAdmin", "PriceScheduleReader"],
         roles_from: RolesFrom::Reference,
@@ -6842,7 +6577,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "PriceSchedules.Create",
         method: "POST",
-        path: "/priceschedules",
         label: "/v1/priceschedules",
         roles: &["FullAccess", "PriceScheduleAdmin"],
         roles_from: RolesFrom::Reference,
@@ -6865,7 +6599,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "PriceSchedules.Get",
         method: "GET",
-        path: "/priceschedules/{priceScheduleID}",
         label: "/v1/priceschedules/{priceScheduleID}",
         roles: &["FullAccess", "PriceScheduleAdmin", "PriceScheduleReader"],
         roles_from: RolesFrom::Reference,
@@ -6888,7 +6621,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "PriceSchedules.Save",
         method: "PUT",
-        path: "/priceschedules/{priceScheduleID}",
         label: "/v1/priceschedules/{priceScheduleID}",
         roles: &["FullAccess", "PriceScheduleAdmin"],
         roles_from: RolesFrom::Reference,
@@ -6911,7 +6643,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "PriceSchedules.Delete",
         method: "DELETE",
-        path: "/priceschedules/{priceScheduleID}",
         label: "/v1/priceschedules/{priceScheduleID}",
         roles: &["FullAccess", "PriceScheduleAdmin"],
         roles_from: RolesFrom::Reference,
@@ -6934,7 +6665,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "PriceSchedules.Patch",
         method: "PATCH",
-        path: "/priceschedules/{priceScheduleID}",
         label: "/v1/priceschedules/{priceScheduleID}",
         roles: &["FullAccess", "PriceScheduleAdmin"],
         roles_from: RolesFrom::Reference,
@@ -6957,7 +6687,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "PriceSchedules.SavePriceBreak",
         method: "POST",
-        path: "/priceschedules/{priceScheduleID}/PriceBreaks",
         label: "/v1/priceschedules/{priceScheduleID}/PriceBreaks",
         roles: &["FullAccess", "PriceScheduleAdmin"],
         roles_from: RolesFrom::Reference,
@@ -6980,7 +6709,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "PriceSchedules.DeletePriceBreak",
         method: "DELETE",
-        path: "/priceschedules/{priceScheduleID}/PriceBreaks",
         label: "/v1/priceschedules/{priceScheduleID}/PriceBreaks",
         roles: &["FullAccess", "PriceScheduleAdmin"],
         roles_from: RolesFrom::Reference,
@@ -7003,7 +6731,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "ProductFacets.List",
         method: "GET",
-        path: "/productfacets",
         label: "/v1/productfacets",
         roles: &["FullAccess", "ProductFacetAdmin", "ProductFacetReader"],
         roles_from: RolesFrom::Reference,
@@ -7026,7 +6753,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "ProductFacets.Create",
         method: "POST",
-        path: "/productfacets",
         label: "/v1/productfacets",
         roles: &["FullAccess", "ProductFacetAdmin"],
         roles_from: RolesFrom::Reference,
@@ -7049,7 +6775,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "ProductFacets.Get",
         method: "GET",
-        path: "/productfacets/{productFacetID}",
         label: "/v1/productfacets/{productFacetID}",
         roles: &["FullAccess", "ProductFacetAdmin", "ProductFacetReader"],
         roles_from: RolesFrom::Reference,
@@ -7072,7 +6797,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "ProductFacets.Save",
         method: "PUT",
-        path: "/productfacets/{productFacetID}",
         label: "/v1/productfacets/{productFacetID}",
         roles: &["FullAccess", "ProductFacetAdmin"],
         roles_from: RolesFrom::Reference,
@@ -7095,7 +6819,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "ProductFacets.Delete",
         method: "DELETE",
-        path: "/productfacets/{productFacetID}",
         label: "/v1/productfacets/{productFacetID}",
         roles: &["FullAccess", "ProductFacetAdmin"],
         roles_from: RolesFrom::Reference,
@@ -7118,7 +6841,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "ProductFacets.Patch",
         method: "PATCH",
-        path: "/productfacets/{productFacetID}",
         label: "/v1/productfacets/{productFacetID}",
         roles: &["FullAccess", "ProductFacetAdmin"],
         roles_from: RolesFrom::Reference,
@@ -7141,7 +6863,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Products.List",
         method: "GET",
-        path: "/products",
         label: "/v1/products",
         roles: &["FullAccess", "ProductAdmin", "ProductReader"],
         roles_from: RolesFrom::Reference,
@@ -7164,7 +6885,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Products.Create",
         method: "POST",
-        path: "/products",
         label: "/v1/products",
         roles: &["FullAccess", "ProductAdmin"],
         roles_from: RolesFrom::Reference,
@@ -7187,7 +6907,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Products.Get",
         method: "GET",
-        path: "/products/{productID}",
         label: "/v1/products/{productID}",
         roles: &["FullAccess", "ProductAdmin", "ProductReader"],
         roles_from: RolesFrom::Reference,
@@ -7210,7 +6929,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Products.Save",
         method: "PUT",
-        path: "/products/{productID}",
         label: "/v1/products/{productID}",
         roles: &["FullAccess", "ProductAdmin"],
         roles_from: RolesFrom::Reference,
@@ -7233,7 +6951,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Products.Delete",
         method: "DELETE",
-        path: "/products/{productID}",
         label: "/v1/products/{productID}",
         roles: &["FullAccess", "ProductAdmin"],
         roles_from: RolesFrom::Reference,
@@ -7256,7 +6973,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Products.Patch",
         method: "PATCH",
-        path: "/products/{productID}",
         label: "/v1/products/{productID}",
         roles: &["FullAccess", "ProductAdmin"],
         roles_from: RolesFrom::Reference,
@@ -7279,7 +6995,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Products.DeleteAssignment",
         method: "DELETE",
-        path: "/products/{productID}/assignments/{buyerID}",
         label: "/v1/products/{productID}/assignments/{buyerID}",
         roles: &["FullAccess", "ProductAdmin", "ProductAssignmentAdmin"],
         roles_from: RolesFrom::Reference,
@@ -7302,7 +7017,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "InventoryRecords.List",
         method: "GET",
-        path: "/products/{productID}/inventoryrecords",
         label: "/v1/products/{productID}/inventoryrecords",
         roles: &["FullAccess", "ProductAdmin", "ProductReader"],
         roles_from: RolesFrom::Reference,
@@ -7325,7 +7039,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "InventoryRecords.Create",
         method: "POST",
-        path: "/products/{productID}/inventoryrecords",
         label: "/v1/products/{productID}/inventoryrecords",
         roles: &["FullAccess", "ProductAdmin"],
         roles_from: RolesFrom::Reference,
@@ -7348,7 +7061,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "InventoryRecords.Get",
         method: "GET",
-        path: "/products/{productID}/inventoryrecords/{inventoryRecordID}",
         label: "/v1/products/{productID}/inventoryrecords/{inventoryRecordID}",
         roles: &["FullAccess", "ProductAdmin", "ProductReader"],
         roles_from: RolesFrom::Reference,
@@ -7371,7 +7083,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "InventoryRecords.Save",
         method: "PUT",
-        path: "/products/{productID}/inventoryrecords/{inventoryRecordID}",
         label: "/v1/products/{productID}/inventoryrecords/{inventoryRecordID}",
         roles: &["FullAccess", "ProductAdmin"],
         roles_from: RolesFrom::Reference,
@@ -7394,7 +7105,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "InventoryRecords.Delete",
         method: "DELETE",
-        path: "/products/{productID}/inventoryrecords/{inventoryRecordID}",
         label: "/v1/products/{productID}/inventoryrecords/{inventoryRecordID}",
         roles: &["FullAccess", "ProductAdmin"],
         roles_from: RolesFrom::Reference,
@@ -7417,7 +7127,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "InventoryRecords.Patch",
         method: "PATCH",
-        path: "/products/{productID}/inventoryrecords/{inventoryRecordID}",
         label: "/v1/products/{productID}/inventoryrecords/{inventoryRecordID}",
         roles: &["FullAccess", "ProductAdmin"],
         roles_from: RolesFrom::Reference,
@@ -7440,7 +7149,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Products.ListSpecs",
         method: "GET",
-        path: "/products/{productID}/specs",
         label: "/v1/products/{productID}/specs",
         roles: &["FullAccess", "ProductAdmin", "ProductReader"],
         roles_from: RolesFrom::Reference,
@@ -7463,7 +7171,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Products.ListSuppliers",
         method: "GET",
-        path: "/products/{productID}/suppliers",
         label: "/v1/products/{productID}/suppliers",
         roles: &["FullAccess", "ProductAdmin", "ProductReader"],
         roles_from: RolesFrom::Reference,
@@ -7486,7 +7193,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Products.SaveSupplier",
         method: "PUT",
-        path: "/products/{productID}/suppliers/{supplierID}",
         label: "/v1/products/{productID}/suppliers/{supplierID}",
         roles: &["FullAccess", "ProductAdmin"],
         roles_from: RolesFrom::Reference,
@@ -7509,7 +7215,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Products.RemoveSupplier",
         method: "DELETE",
-        path: "/products/{productID}/suppliers/{supplierID}",
         label: "/v1/products/{productID}/suppliers/{supplierID}",
         roles: &["FullAccess", "ProductAdmin"],
         roles_from: RolesFrom::Reference,
@@ -7532,7 +7237,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Products.ListVariants",
         method: "GET",
-        path: "/products/{productID}/variants",
         label: "/v1/products/{productID}/variants",
         roles: &["FullAccess", "ProductAdmin", "ProductReader"],
         roles_from: RolesFrom::Reference,
@@ -7555,7 +7259,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Products.GetVariant",
         method: "GET",
-        path: "/products/{productID}/variants/{variantID}",
         label: "/v1/products/{productID}/variants/{variantID}",
         roles: &["FullAccess", "ProductAdmin", "ProductReader"],
         roles_from: RolesFrom::Reference,
@@ -7578,7 +7281,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Products.SaveVariant",
         method: "PUT",
-        path: "/products/{productID}/variants/{variantID}",
         label: "/v1/products/{productID}/variants/{variantID}",
         roles: &["FullAccess", "ProductAdmin"],
         roles_from: RolesFrom::Reference,
@@ -7601,7 +7303,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Products.PatchVariant",
         method: "PATCH",
-        path: "/products/{productID}/variants/{variantID}",
         label: "/v1/products/{productID}/variants/{variantID}",
         roles: &["FullAccess", "ProductAdmin"],
         roles_from: RolesFrom::Reference,
@@ -7624,7 +7325,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "InventoryRecords.ListVariant",
         method: "GET",
-        path: "/products/{productID}/variants/{variantID}/inventoryrecords",
         label: "/v1/products/{productID}/variants/{variantID}/inventoryrecords",
         roles: &["FullAccess", "ProductAdmin", "ProductReader"],
         roles_from: RolesFrom::Reference,
@@ -7650,7 +7350,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "InventoryRecords.CreateVariant",
         method: "POST",
-        path: "/products/{productID}/variants/{variantID}/inventoryrecords",
         label: "/v1/products/{productID}/variants/{variantID}/inventoryrecords",
         roles: &["FullAccess", "ProductAdmin"],
         roles_from: RolesFrom::Reference,
@@ -7676,7 +7375,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "InventoryRecords.GetVariant",
         method: "GET",
-        path: "/products/{productID}/variants/{variantID}/inventoryrecords/{inventoryRecordID}",
         label: "/v1/products/{productID}/variants/{variantID}/inventoryrecords/{inventoryRecordID}",
         roles: &["FullAccess", "ProductAdmin", "ProductReader"],
         roles_from: RolesFrom::Reference,
@@ -7702,7 +7400,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "InventoryRecords.SaveVariant",
         method: "PUT",
-        path: "/products/{productID}/variants/{variantID}/inventoryrecords/{inventoryRecordID}",
         label: "/v1/products/{productID}/variants/{variantID}/inventoryrecords/{inventoryRecordID}",
         roles: &["FullAccess", "ProductAdmin"],
         roles_from: RolesFrom::Reference,
@@ -7728,7 +7425,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "InventoryRecords.DeleteVariant",
         method: "DELETE",
-        path: "/products/{productID}/variants/{variantID}/inventoryrecords/{inventoryRecordID}",
         label: "/v1/products/{productID}/variants/{variantID}/inventoryrecords/{inventoryRecordID}",
         roles: &["FullAccess", "ProductAdmin"],
         roles_from: RolesFrom::Reference,
@@ -7754,7 +7450,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "InventoryRecords.PatchVariant",
         method: "PATCH",
-        path: "/products/{productID}/variants/{variantID}/inventoryrecords/{inventoryRecordID}",
         label: "/v1/products/{productID}/variants/{variantID}/inventoryrecords/{inventoryRecordID}",
         roles: &["FullAccess", "ProductAdmin"],
         roles_from: RolesFrom::Reference,
@@ -7780,7 +7475,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Products.GenerateVariants",
         method: "POST",
-        path: "/products/{productID}/variants/generate",
         label: "/v1/products/{productID}/variants/generate",
         roles: &["FullAccess", "ProductAdmin"],
         roles_from: RolesFrom::Reference,
@@ -7803,7 +7497,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Products.ListAssignments",
         method: "GET",
-        path: "/products/assignments",
         label: "/v1/products/assignments",
         roles: &["FullAccess", "ProductAdmin", "ProductAssignmentAdmin", "ProductReader"],
         roles_from: RolesFrom::Reference,
@@ -7826,7 +7519,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Products.SaveAssignment",
         method: "POST",
-        path: "/products/assignments",
         label: "/v1/products/assignments",
         roles: &["FullAccess", "ProductAdmin", "ProductAssignmentAdmin"],
         roles_from: RolesFrom::Reference,
@@ -7849,7 +7541,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Promotions.List",
         method: "GET",
-        path: "/promotions",
         label: "/v1/promotions",
         roles: &["FullAccess", "PromotionAdmin", "PromotionReader"],
         roles_from: RolesFrom::Reference,
@@ -7872,7 +7563,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Promotions.Create",
         method: "POST",
-        path: "/promotions",
         label: "/v1/promotions",
         roles: &["FullAccess", "PromotionAdmin"],
         roles_from: RolesFrom::Reference,
@@ -7895,7 +7585,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Promotions.Get",
         method: "GET",
-        path: "/promotions/{promotionID}",
         label: "/v1/promotions/{promotionID}",
         roles: &["FullAccess", "PromotionAdmin", "PromotionReader"],
         roles_from: RolesFrom::Reference,
@@ -7918,7 +7607,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Promotions.Save",
         method: "PUT",
-        path: "/promotions/{promotionID}",
         label: "/v1/promotions/{promotionID}",
         roles: &["FullAccess", "PromotionAdmin"],
         roles_from: RolesFrom::Reference,
@@ -7941,7 +7629,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Promotions.Delete",
         method: "DELETE",
-        path: "/promotions/{promotionID}",
         label: "/v1/promotions/{promotionID}",
         roles: &["FullAccess", "PromotionAdmin"],
         roles_from: RolesFrom::Reference,
@@ -7964,7 +7651,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Promotions.Patch",
         method: "PATCH",
-        path: "/promotions/{promotionID}",
         label: "/v1/promotions/{promotionID}",
         roles: &["FullAccess", "PromotionAdmin"],
         roles_from: RolesFrom::Reference,
@@ -7987,7 +7673,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Promotions.DeleteAssignment",
         method: "DELETE",
-        path: "/promotions/{promotionID}/assignments",
         label: "/v1/promotions/{promotionID}/assignments",
         roles: &["FullAccess", "PromotionAdmin"],
         roles_from: RolesFrom::Reference,
@@ -8010,7 +7695,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Promotions.ListAssignments",
         method: "GET",
-        path: "/promotions/assignments",
         label: "/v1/promotions/assignments",
         roles: &["FullAccess", "PromotionAdmin", "PromotionReader"],
         roles_from: RolesFrom::Reference,
@@ -8033,7 +7717,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Promotions.SaveAssignment",
         method: "POST",
-        path: "/promotions/assignments",
         label: "/v1/promotions/assignments",
         roles: &["FullAccess", "PromotionAdmin"],
         roles_from: RolesFrom::Reference,
@@ -8056,7 +7739,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "SecurityProfiles.List",
         method: "GET",
-        path: "/securityprofiles",
         label: "/v1/securityprofiles",
         roles: &["FullAccess", "SecurityProfileAdmin", "SetSecurityProfile", "SecurityProfileReader"],
         roles_from: RolesFrom::Reference,
@@ -8079,7 +7761,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "SecurityProfiles.Create",
         method: "POST",
-        path: "/securityprofiles",
         label: "/v1/securityprofiles",
         roles: &["FullAccess", "SecurityProfileAdmin", "SetSecurityProfile"],
         roles_from: RolesFrom::Reference,
@@ -8102,7 +7783,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "SecurityProfiles.Get",
         method: "GET",
-        path: "/securityprofiles/{securityProfileID}",
         label: "/v1/securityprofiles/{securityProfileID}",
         roles: &["FullAccess", "SecurityProfileAdmin", "SetSecurityProfile", "SecurityProfileReader"],
         roles_from: RolesFrom::Reference,
@@ -8125,7 +7805,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "SecurityProfiles.Save",
         method: "PUT",
-        path: "/securityprofiles/{securityProfileID}",
         label: "/v1/securityprofiles/{securityProfileID}",
         roles: &["FullAccess", "SecurityProfileAdmin", "SetSecurityProfile"],
         roles_from: RolesFrom::Reference,
@@ -8148,7 +7827,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "SecurityProfiles.Delete",
         method: "DELETE",
-        path: "/securityprofiles/{securityProfileID}",
         label: "/v1/securityprofiles/{securityProfileID}",
         roles: &["FullAccess", "SecurityProfileAdmin", "SetSecurityProfile"],
         roles_from: RolesFrom::Reference,
@@ -8171,7 +7849,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "SecurityProfiles.Patch",
         method: "PATCH",
-        path: "/securityprofiles/{securityProfileID}",
         label: "/v1/securityprofiles/{securityProfileID}",
         roles: &["FullAccess", "SecurityProfileAdmin", "SetSecurityProfile"],
         roles_from: RolesFrom::Reference,
@@ -8194,7 +7871,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "SecurityProfiles.DeleteAssignment",
         method: "DELETE",
-        path: "/securityprofiles/{securityProfileID}/assignments",
         label: "/v1/securityprofiles/{securityProfileID}/assignments",
         roles: &["FullAccess", "SecurityProfileAdmin", "SetSecurityProfile"],
         roles_from: RolesFrom::Reference,
@@ -8217,7 +7893,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "SecurityProfiles.ListAssignments",
         method: "GET",
-        path: "/securityprofiles/assignments",
         label: "/v1/securityprofiles/assignments",
         roles: &["FullAccess", "SecurityProfileAdmin", "SetSecurityProfile"],
         roles_from: RolesFrom::Reference,
@@ -8240,7 +7915,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "SecurityProfiles.SaveAssignment",
         method: "POST",
-        path: "/securityprofiles/assignments",
         label: "/v1/securityprofiles/assignments",
         roles: &["FullAccess", "SecurityProfileAdmin", "SetSecurityProfile"],
         roles_from: RolesFrom::Reference,
@@ -8263,7 +7937,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Shipments.List",
         method: "GET",
-        path: "/shipments",
         label: "/v1/shipments",
         roles: &["FullAccess", "ShipmentAdmin", "ShipmentReader"],
         roles_from: RolesFrom::Reference,
@@ -8286,7 +7959,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Shipments.Create",
         method: "POST",
-        path: "/shipments",
         label: "/v1/shipments",
         roles: &["FullAccess", "ShipmentAdmin"],
         roles_from: RolesFrom::Reference,
@@ -8309,7 +7981,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Shipments.Get",
         method: "GET",
-        path: "/shipments/{shipmentID}",
         label: "/v1/shipments/{shipmentID}",
         roles: &["FullAccess", "ShipmentAdmin", "ShipmentReader"],
         roles_from: RolesFrom::Reference,
@@ -8332,7 +8003,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Shipments.Save",
         method: "PUT",
-        path: "/shipments/{shipmentID}",
         label: "/v1/shipments/{shipmentID}",
         roles: &["FullAccess", "ShipmentAdmin"],
         roles_from: RolesFrom::Reference,
@@ -8355,7 +8025,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Shipments.Delete",
         method: "DELETE",
-        path: "/shipments/{shipmentID}",
         label: "/v1/shipments/{shipmentID}",
         roles: &["FullAccess", "ShipmentAdmin"],
         roles_from: RolesFrom::Reference,
@@ -8378,7 +8047,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Shipments.Patch",
         method: "PATCH",
-        path: "/shipments/{shipmentID}",
         label: "/v1/shipments/{shipmentID}",
         roles: &["FullAccess", "ShipmentAdmin"],
         roles_from: RolesFrom::Reference,
@@ -8401,7 +8069,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Shipments.ListItems",
         method: "GET",
-        path: "/shipments/{shipmentID}/items",
         label: "/v1/shipments/{shipmentID}/items",
         roles: &["FullAccess", "ShipmentAdmin", "ShipmentReader"],
         roles_from: RolesFrom::Reference,
@@ -8424,7 +8091,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Shipments.SaveItem",
         method: "POST",
-        path: "/shipments/{shipmentID}/items",
         label: "/v1/shipments/{shipmentID}/items",
         roles: &["FullAccess", "ShipmentAdmin"],
         roles_from: RolesFrom::Reference,
@@ -8447,7 +8113,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Shipments.GetItem",
         method: "GET",
-        path: "/shipments/{shipmentID}/items/{orderID}/{lineItemID}",
         label: "/v1/shipments/{shipmentID}/items/{orderID}/{lineItemID}",
         roles: &["FullAccess", "ShipmentAdmin", "ShipmentReader"],
         roles_from: RolesFrom::Reference,
@@ -8473,7 +8138,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Shipments.DeleteItem",
         method: "DELETE",
-        path: "/shipments/{shipmentID}/items/{orderID}/{lineItemID}",
         label: "/v1/shipments/{shipmentID}/items/{orderID}/{lineItemID}",
         roles: &["FullAccess", "ShipmentAdmin"],
         roles_from: RolesFrom::Reference,
@@ -8499,7 +8163,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Shipments.SetShipFromAddress",
         method: "PUT",
-        path: "/shipments/{shipmentID}/shipfrom",
         label: "/v1/shipments/{shipmentID}/shipfrom",
         roles: &["FullAccess", "ShipmentAdmin"],
         roles_from: RolesFrom::Reference,
@@ -8522,7 +8185,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Shipments.SetShipToAddress",
         method: "PUT",
-        path: "/shipments/{shipmentID}/shipto",
         label: "/v1/shipments/{shipmentID}/shipto",
         roles: &["FullAccess", "ShipmentAdmin"],
         roles_from: RolesFrom::Reference,
@@ -8545,7 +8207,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Specs.List",
         method: "GET",
-        path: "/specs",
         label: "/v1/specs",
         roles: &["FullAccess", "ProductAdmin", "ProductReader"],
         roles_from: RolesFrom::Reference,
@@ -8568,7 +8229,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Specs.Create",
         method: "POST",
-        path: "/specs",
         label: "/v1/specs",
         roles: &["FullAccess", "ProductAdmin"],
         roles_from: RolesFrom::Reference,
@@ -8591,7 +8251,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Specs.Get",
         method: "GET",
-        path: "/specs/{specID}",
         label: "/v1/specs/{specID}",
         roles: &["FullAccess", "ProductAdmin", "ProductReader"],
         roles_from: RolesFrom::Reference,
@@ -8614,7 +8273,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Specs.Save",
         method: "PUT",
-        path: "/specs/{specID}",
         label: "/v1/specs/{specID}",
         roles: &["FullAccess", "ProductAdmin"],
         roles_from: RolesFrom::Reference,
@@ -8637,7 +8295,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Specs.Delete",
         method: "DELETE",
-        path: "/specs/{specID}",
         label: "/v1/specs/{specID}",
         roles: &["FullAccess", "ProductAdmin"],
         roles_from: RolesFrom::Reference,
@@ -8660,7 +8317,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Specs.Patch",
         method: "PATCH",
-        path: "/specs/{specID}",
         label: "/v1/specs/{specID}",
         roles: &["FullAccess", "ProductAdmin"],
         roles_from: RolesFrom::Reference,
@@ -8683,7 +8339,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Specs.ListOptions",
         method: "GET",
-        path: "/specs/{specID}/options",
         label: "/v1/specs/{specID}/options",
         roles: &["FullAccess", "ProductAdmin", "ProductReader"],
         roles_from: RolesFrom::Reference,
@@ -8706,7 +8361,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Specs.CreateOption",
         method: "POST",
-        path: "/specs/{specID}/options",
         label: "/v1/specs/{specID}/options",
         roles: &["FullAccess", "ProductAdmin"],
         roles_from: RolesFrom::Reference,
@@ -8729,7 +8383,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Specs.GetOption",
         method: "GET",
-        path: "/specs/{specID}/options/{optionID}",
         label: "/v1/specs/{specID}/options/{optionID}",
         roles: &["FullAccess", "ProductAdmin", "ProductReader"],
         roles_from: RolesFrom::Reference,
@@ -8752,7 +8405,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Specs.SaveOption",
         method: "PUT",
-        path: "/specs/{specID}/options/{optionID}",
         label: "/v1/specs/{specID}/options/{optionID}",
         roles: &["FullAccess", "ProductAdmin"],
         roles_from: RolesFrom::Reference,
@@ -8775,7 +8427,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Specs.DeleteOption",
         method: "DELETE",
-        path: "/specs/{specID}/options/{optionID}",
         label: "/v1/specs/{specID}/options/{optionID}",
         roles: &["FullAccess", "ProductAdmin"],
         roles_from: RolesFrom::Reference,
@@ -8798,7 +8449,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Specs.PatchOption",
         method: "PATCH",
-        path: "/specs/{specID}/options/{optionID}",
         label: "/v1/specs/{specID}/options/{optionID}",
         roles: &["FullAccess", "ProductAdmin"],
         roles_from: RolesFrom::Reference,
@@ -8821,7 +8471,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Specs.DeleteProductAssignment",
         method: "DELETE",
-        path: "/specs/{specID}/productassignments/{productID}",
         label: "/v1/specs/{specID}/productassignments/{productID}",
         roles: &["FullAccess", "ProductAdmin"],
         roles_from: RolesFrom::Reference,
@@ -8844,7 +8493,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Specs.ListProductAssignments",
         method: "GET",
-        path: "/specs/productassignments",
         label: "/v1/specs/productassignments",
         roles: &["FullAccess", "ProductAdmin", "ProductReader"],
         roles_from: RolesFrom::Reference,
@@ -8867,7 +8515,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Specs.SaveProductAssignment",
         method: "POST",
-        path: "/specs/productassignments",
         label: "/v1/specs/productassignments",
         roles: &["FullAccess", "ProductAdmin"],
         roles_from: RolesFrom::Reference,
@@ -8890,7 +8537,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Suppliers.List",
         method: "GET",
-        path: "/suppliers",
         label: "/v1/suppliers",
         roles: &["FullAccess", "SupplierAdmin", "SupplierReader"],
         roles_from: RolesFrom::Reference,
@@ -8913,7 +8559,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Suppliers.Create",
         method: "POST",
-        path: "/suppliers",
         label: "/v1/suppliers",
         roles: &["FullAccess", "SupplierAdmin"],
         roles_from: RolesFrom::Reference,
@@ -8936,7 +8581,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Suppliers.Get",
         method: "GET",
-        path: "/suppliers/{supplierID}",
         label: "/v1/suppliers/{supplierID}",
         roles: &["FullAccess", "SupplierAdmin", "SupplierReader"],
         roles_from: RolesFrom::Reference,
@@ -8959,7 +8603,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Suppliers.Save",
         method: "PUT",
-        path: "/suppliers/{supplierID}",
         label: "/v1/suppliers/{supplierID}",
         roles: &["FullAccess", "SupplierAdmin"],
         roles_from: RolesFrom::Reference,
@@ -8982,7 +8625,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Suppliers.Delete",
         method: "DELETE",
-        path: "/suppliers/{supplierID}",
         label: "/v1/suppliers/{supplierID}",
         roles: &["FullAccess", "SupplierAdmin"],
         roles_from: RolesFrom::Reference,
@@ -9005,7 +8647,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Suppliers.Patch",
         method: "PATCH",
-        path: "/suppliers/{supplierID}",
         label: "/v1/suppliers/{supplierID}",
         roles: &["FullAccess", "SupplierAdmin"],
         roles_from: RolesFrom::Reference,
@@ -9028,7 +8669,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "SupplierAddresses.List",
         method: "GET",
-        path: "/suppliers/{supplierID}/addresses",
         label: "/v1/suppliers/{supplierID}/addresses",
         roles: &["FullAccess", "SupplierAddressAdmin", "SupplierAddressReader"],
         roles_from: RolesFrom::Reference,
@@ -9051,7 +8691,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "SupplierAddresses.Create",
         method: "POST",
-        path: "/suppliers/{supplierID}/addresses",
         label: "/v1/suppliers/{supplierID}/addresses",
         roles: &["FullAccess", "SupplierAddressAdmin"],
         roles_from: RolesFrom::Reference,
@@ -9074,7 +8713,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "SupplierAddresses.Get",
         method: "GET",
-        path: "/suppliers/{supplierID}/addresses/{addressID}",
         label: "/v1/suppliers/{supplierID}/addresses/{addressID}",
         roles: &["FullAccess", "SupplierAddressAdmin", "SupplierAddressReader"],
         roles_from: RolesFrom::Reference,
@@ -9097,7 +8735,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "SupplierAddresses.Save",
         method: "PUT",
-        path: "/suppliers/{supplierID}/addresses/{addressID}",
         label: "/v1/suppliers/{supplierID}/addresses/{addressID}",
         roles: &["FullAccess", "SupplierAddressAdmin"],
         roles_from: RolesFrom::Reference,
@@ -9120,7 +8757,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "SupplierAddresses.Delete",
         method: "DELETE",
-        path: "/suppliers/{supplierID}/addresses/{addressID}",
         label: "/v1/suppliers/{supplierID}/addresses/{addressID}",
         roles: &["FullAccess", "SupplierAddressAdmin"],
         roles_from: RolesFrom::Reference,
@@ -9143,7 +8779,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "SupplierAddresses.Patch",
         method: "PATCH",
-        path: "/suppliers/{supplierID}/addresses/{addressID}",
         label: "/v1/suppliers/{supplierID}/addresses/{addressID}",
         roles: &["FullAccess", "SupplierAddressAdmin"],
         roles_from: RolesFrom::Reference,
@@ -9166,7 +8801,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "ApiClients.DeleteSupplierAssignment",
         method: "DELETE",
-        path: "/suppliers/{supplierID}/ApiClients/Assignments/{apiClientID}",
         label: "/v1/suppliers/{supplierID}/ApiClients/Assignments/{apiClientID}",
         roles: &["FullAccess", "ApiClientAdmin"],
         roles_from: RolesFrom::Reference,
@@ -9189,7 +8823,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Suppliers.ListBuyers",
         method: "GET",
-        path: "/suppliers/{supplierID}/buyers",
         label: "/v1/suppliers/{supplierID}/buyers",
         roles: &["FullAccess", "SupplierAdmin", "SupplierReader"],
         roles_from: RolesFrom::Reference,
@@ -9212,7 +8845,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Suppliers.SaveBuyer",
         method: "PUT",
-        path: "/suppliers/{supplierID}/buyers/{buyerID}",
         label: "/v1/suppliers/{supplierID}/buyers/{buyerID}",
         roles: &["FullAccess", "SupplierAdmin"],
         roles_from: RolesFrom::Reference,
@@ -9235,7 +8867,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Suppliers.DeleteBuyer",
         method: "DELETE",
-        path: "/suppliers/{supplierID}/buyers/{buyerID}",
         label: "/v1/suppliers/{supplierID}/buyers/{buyerID}",
         roles: &["FullAccess", "SupplierAdmin"],
         roles_from: RolesFrom::Reference,
@@ -9258,7 +8889,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "SupplierUserGroups.List",
         method: "GET",
-        path: "/suppliers/{supplierID}/usergroups",
         label: "/v1/suppliers/{supplierID}/usergroups",
         roles: &["FullAccess", "SupplierUserGroupAdmin", "SupplierUserGroupReader"],
         roles_from: RolesFrom::Reference,
@@ -9281,7 +8911,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "SupplierUserGroups.Create",
         method: "POST",
-        path: "/suppliers/{supplierID}/usergroups",
         label: "/v1/suppliers/{supplierID}/usergroups",
         roles: &["FullAccess", "SupplierUserGroupAdmin"],
         roles_from: RolesFrom::Reference,
@@ -9304,7 +8933,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "SupplierUserGroups.Get",
         method: "GET",
-        path: "/suppliers/{supplierID}/usergroups/{userGroupID}",
         label: "/v1/suppliers/{supplierID}/usergroups/{userGroupID}",
         roles: &["FullAccess", "SupplierUserGroupAdmin", "SupplierUserGroupReader"],
         roles_from: RolesFrom::Reference,
@@ -9327,7 +8955,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "SupplierUserGroups.Save",
         method: "PUT",
-        path: "/suppliers/{supplierID}/usergroups/{userGroupID}",
         label: "/v1/suppliers/{supplierID}/usergroups/{userGroupID}",
         roles: &["FullAccess", "SupplierUserGroupAdmin"],
         roles_from: RolesFrom::Reference,
@@ -9350,7 +8977,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "SupplierUserGroups.Delete",
         method: "DELETE",
-        path: "/suppliers/{supplierID}/usergroups/{userGroupID}",
         label: "/v1/suppliers/{supplierID}/usergroups/{userGroupID}",
         roles: &["FullAccess", "SupplierUserGroupAdmin"],
         roles_from: RolesFrom::Reference,
@@ -9373,7 +8999,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "SupplierUserGroups.Patch",
         method: "PATCH",
-        path: "/suppliers/{supplierID}/usergroups/{userGroupID}",
         label: "/v1/suppliers/{supplierID}/usergroups/{userGroupID}",
         roles: &["FullAccess", "SupplierUserGroupAdmin"],
         roles_from: RolesFrom::Reference,
@@ -9396,7 +9021,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "SupplierUserGroups.DeleteUserAssignment",
         method: "DELETE",
-        path: "/suppliers/{supplierID}/usergroups/{userGroupID}/assignments/{userID}",
         label: "/v1/suppliers/{supplierID}/usergroups/{userGroupID}/assignments/{userID}",
         roles: &["FullAccess", "SupplierUserGroupAdmin"],
         roles_from: RolesFrom::Reference,
@@ -9422,7 +9046,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "SupplierUserGroups.ListUserAssignments",
         method: "GET",
-        path: "/suppliers/{supplierID}/usergroups/assignments",
         label: "/v1/suppliers/{supplierID}/usergroups/assignments",
         roles: &["FullAccess", "SupplierUserGroupAdmin", "SupplierUserGroupReader"],
         roles_from: RolesFrom::Reference,
@@ -9445,7 +9068,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "SupplierUserGroups.SaveUserAssignment",
         method: "POST",
-        path: "/suppliers/{supplierID}/usergroups/assignments",
         label: "/v1/suppliers/{supplierID}/usergroups/assignments",
         roles: &["FullAccess", "SupplierUserGroupAdmin"],
         roles_from: RolesFrom::Reference,
@@ -9468,7 +9090,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "SupplierUsers.List",
         method: "GET",
-        path: "/suppliers/{supplierID}/users",
         label: "/v1/suppliers/{supplierID}/users",
         roles: &["FullAccess", "SupplierUserAdmin", "SupplierUserReader"],
         roles_from: RolesFrom::Reference,
@@ -9491,7 +9112,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "SupplierUsers.Create",
         method: "POST",
-        path: "/suppliers/{supplierID}/users",
         label: "/v1/suppliers/{supplierID}/users",
         roles: &["FullAccess", "SupplierUserAdmin"],
         roles_from: RolesFrom::Reference,
@@ -9514,7 +9134,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "SupplierUsers.Get",
         method: "GET",
-        path: "/suppliers/{supplierID}/users/{userID}",
         label: "/v1/suppliers/{supplierID}/users/{userID}",
         roles: &["FullAccess", "SupplierUserAdmin", "SupplierUserReader"],
         roles_from: RolesFrom::Reference,
@@ -9537,7 +9156,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "SupplierUsers.Save",
         method: "PUT",
-        path: "/suppliers/{supplierID}/users/{userID}",
         label: "/v1/suppliers/{supplierID}/users/{userID}",
         roles: &["FullAccess", "SupplierUserAdmin"],
         roles_from: RolesFrom::Reference,
@@ -9560,7 +9178,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "SupplierUsers.Delete",
         method: "DELETE",
-        path: "/suppliers/{supplierID}/users/{userID}",
         label: "/v1/suppliers/{supplierID}/users/{userID}",
         roles: &["FullAccess", "SupplierUserAdmin"],
         roles_from: RolesFrom::Reference,
@@ -9583,7 +9200,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "SupplierUsers.Patch",
         method: "PATCH",
-        path: "/suppliers/{supplierID}/users/{userID}",
         label: "/v1/suppliers/{supplierID}/users/{userID}",
         roles: &["FullAccess", "SupplierUserAdmin"],
         roles_from: RolesFrom::Reference,
@@ -9606,7 +9222,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "AdminUserGroups.List",
         method: "GET",
-        path: "/usergroups",
         label: "/v1/usergroups",
         roles: &["FullAccess", "AdminUserGroupAdmin", "AdminUserGroupReader"],
         roles_from: RolesFrom::Reference,
@@ -9629,7 +9244,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "AdminUserGroups.Create",
         method: "POST",
-        path: "/usergroups",
         label: "/v1/usergroups",
         roles: &["FullAccess", "AdminUserGroupAdmin"],
         roles_from: RolesFrom::Reference,
@@ -9652,7 +9266,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "AdminUserGroups.Get",
         method: "GET",
-        path: "/usergroups/{userGroupID}",
         label: "/v1/usergroups/{userGroupID}",
         roles: &["FullAccess", "AdminUserGroupAdmin", "AdminUserGroupReader"],
         roles_from: RolesFrom::Reference,
@@ -9675,7 +9288,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "AdminUserGroups.Save",
         method: "PUT",
-        path: "/usergroups/{userGroupID}",
         label: "/v1/usergroups/{userGroupID}",
         roles: &["FullAccess", "AdminUserGroupAdmin"],
         roles_from: RolesFrom::Reference,
@@ -9698,7 +9310,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "AdminUserGroups.Delete",
         method: "DELETE",
-        path: "/usergroups/{userGroupID}",
         label: "/v1/usergroups/{userGroupID}",
         roles: &["FullAccess", "AdminUserGroupAdmin"],
         roles_from: RolesFrom::Reference,
@@ -9721,7 +9332,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "AdminUserGroups.Patch",
         method: "PATCH",
-        path: "/usergroups/{userGroupID}",
         label: "/v1/usergroups/{userGroupID}",
         roles: &["FullAccess", "AdminUserGroupAdmin"],
         roles_from: RolesFrom::Reference,
@@ -9744,7 +9354,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "AdminUserGroups.DeleteUserAssignment",
         method: "DELETE",
-        path: "/usergroups/{userGroupID}/assignments/{userID}",
         label: "/v1/usergroups/{userGroupID}/assignments/{userID}",
         roles: &["FullAccess", "AdminUserGroupAdmin"],
         roles_from: RolesFrom::Reference,
@@ -9767,7 +9376,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "AdminUserGroups.ListUserAssignments",
         method: "GET",
-        path: "/usergroups/assignments",
         label: "/v1/usergroups/assignments",
         roles: &["FullAccess", "AdminUserGroupAdmin", "AdminUserGroupReader"],
         roles_from: RolesFrom::Reference,
@@ -9790,7 +9398,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "AdminUserGroups.SaveUserAssignment",
         method: "POST",
-        path: "/usergroups/assignments",
         label: "/v1/usergroups/assignments",
         roles: &["FullAccess", "AdminUserGroupAdmin"],
         roles_from: RolesFrom::Reference,
@@ -9813,7 +9420,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Webhooks.List",
         method: "GET",
-        path: "/webhooks",
         label: "/v1/webhooks",
         roles: &["FullAccess", "WebhookAdmin", "WebhookReader"],
         roles_from: RolesFrom::Reference,
@@ -9836,7 +9442,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Webhooks.Create",
         method: "POST",
-        path: "/webhooks",
         label: "/v1/webhooks",
         roles: &["FullAccess", "WebhookAdmin"],
         roles_from: RolesFrom::Reference,
@@ -9859,7 +9464,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Webhooks.Get",
         method: "GET",
-        path: "/webhooks/{webhookID}",
         label: "/v1/webhooks/{webhookID}",
         roles: &["FullAccess", "WebhookAdmin", "WebhookReader"],
         roles_from: RolesFrom::Reference,
@@ -9882,7 +9486,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Webhooks.Save",
         method: "PUT",
-        path: "/webhooks/{webhookID}",
         label: "/v1/webhooks/{webhookID}",
         roles: &["FullAccess", "WebhookAdmin"],
         roles_from: RolesFrom::Reference,
@@ -9905,7 +9508,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Webhooks.Delete",
         method: "DELETE",
-        path: "/webhooks/{webhookID}",
         label: "/v1/webhooks/{webhookID}",
         roles: &["FullAccess", "WebhookAdmin"],
         roles_from: RolesFrom::Reference,
@@ -9928,7 +9530,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Webhooks.Patch",
         method: "PATCH",
-        path: "/webhooks/{webhookID}",
         label: "/v1/webhooks/{webhookID}",
         roles: &["FullAccess", "WebhookAdmin"],
         roles_from: RolesFrom::Reference,
@@ -9951,7 +9552,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "XpIndices.List",
         method: "GET",
-        path: "/xpindices",
         label: "/v1/xpindices",
         roles: &["FullAccess", "XpIndexAdmin"],
         roles_from: RolesFrom::Reference,
@@ -9974,7 +9574,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "XpIndices.Put",
         method: "PUT",
-        path: "/xpindices",
         label: "/v1/xpindices",
         roles: &["FullAccess", "XpIndexAdmin"],
         roles_from: RolesFrom::Reference,
@@ -9997,7 +9596,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "XpIndices.Delete",
         method: "DELETE",
-        path: "/xpindices/{thingType}/{key}",
         label: "/v1/xpindices/{thingType}/{key}",
         roles: &["FullAccess", "XpIndexAdmin"],
         roles_from: RolesFrom::Reference,
@@ -10020,7 +9618,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "ApiClients.ListSecrets",
         method: "GET",
-        path: "/apiclients/{apiClientID}/secrets",
         label: "/v1/apiclients/{apiClientID}/secrets",
         roles: &["FullAccess", "ApiClientAdmin"],
         roles_from: RolesFrom::Rule,
@@ -10043,7 +9640,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "ApiClients.CreateSecret",
         method: "POST",
-        path: "/apiclients/{apiClientID}/secrets",
         label: "/v1/apiclients/{apiClientID}/secrets",
         roles: &["FullAccess", "ApiClientAdmin"],
         roles_from: RolesFrom::Reference,
@@ -10066,7 +9662,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "ApiClients.GetSecret",
         method: "GET",
-        path: "/apiclients/{apiClientID}/secrets/{apiClientSecretID}",
         label: "/v1/apiclients/{apiClientID}/secrets/{apiClientSecretID}",
         roles: &["FullAccess", "ApiClientAdmin"],
         roles_from: RolesFrom::Rule,
@@ -10089,7 +9684,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "ApiClients.DeleteSecret",
         method: "DELETE",
-        path: "/apiclients/{apiClientID}/secrets/{apiClientSecretID}",
         label: "/v1/apiclients/{apiClientID}/secrets/{apiClientSecretID}",
         roles: &["FullAccess", "ApiClientAdmin"],
         roles_from: RolesFrom::Rule,
@@ -10112,7 +9706,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "ApiClients.PatchSecret",
         method: "PATCH",
-        path: "/apiclients/{apiClientID}/secrets/{apiClientSecretID}",
         label: "/v1/apiclients/{apiClientID}/secrets/{apiClientSecretID}",
         roles: &["FullAccess", "ApiClientAdmin"],
         roles_from: RolesFrom::Reference,
@@ -10135,7 +9728,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "ForgottenCredentials.SendOneTimePassword",
         method: "POST",
-        path: "/password/onetimepassword",
         label: "/v1/password/onetimepassword",
         roles: &[],
         roles_from: RolesFrom::Rule,
@@ -10158,7 +9750,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "ForgottenCredentials.RetrieveUsername",
         method: "POST",
-        path: "/username/retrieve",
         label: "/v1/username/retrieve",
         roles: &[],
         roles_from: RolesFrom::Rule,
@@ -10181,7 +9772,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "AdminUsers.RevokeUserTokens",
         method: "DELETE",
-        path: "/adminusers/{userID}/tokens",
         label: "/v1/adminusers/{userID}/tokens",
         roles: &["FullAccess", "AdminUserAdmin"],
         roles_from: RolesFrom::Rule,
@@ -10204,7 +9794,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "AdminUsers.UnlockUserAccount",
         method: "POST",
-        path: "/adminusers/{userID}/unlock",
         label: "/v1/adminusers/{userID}/unlock",
         roles: &["FullAccess", "AdminUserAdmin"],
         roles_from: RolesFrom::Rule,
@@ -10227,7 +9816,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Users.RevokeUserTokens",
         method: "DELETE",
-        path: "/buyers/{buyerID}/users/{userID}/tokens",
         label: "/v1/buyers/{buyerID}/users/{userID}/tokens",
         roles: &["FullAccess", "BuyerUserAdmin"],
         roles_from: RolesFrom::Rule,
@@ -10250,7 +9838,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Users.UnlockUserAccount",
         method: "POST",
-        path: "/buyers/{buyerID}/users/{userID}/unlock",
         label: "/v1/buyers/{buyerID}/users/{userID}/unlock",
         roles: &["FullAccess", "BuyerUserAdmin"],
         roles_from: RolesFrom::Rule,
@@ -10273,7 +9860,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Users.ListAcrossBuyers",
         method: "GET",
-        path: "/buyerusers",
         label: "/v1/buyerusers",
         roles: &["FullAccess", "BuyerUserReader"],
         roles_from: RolesFrom::Reference,
@@ -10296,7 +9882,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "ProductCollections.List",
         method: "GET",
-        path: "/buyers/{buyerID}/productcollections",
         label: "/v1/buyers/{buyerID}/productcollections",
         roles: &["FullAccess", "ProductCollectionReader"],
         roles_from: RolesFrom::Rule,
@@ -10319,7 +9904,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "ProductCollections.Get",
         method: "GET",
-        path: "/buyers/{buyerID}/productcollections/{productCollectionID}",
         label: "/v1/buyers/{buyerID}/productcollections/{productCollectionID}",
         roles: &["FullAccess", "ProductCollectionReader"],
         roles_from: RolesFrom::Rule,
@@ -10342,7 +9926,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "ProductCollections.ListEntries",
         method: "GET",
-        path: "/buyers/{buyerID}/productcollections/{productCollectionID}/products",
         label: "/v1/buyers/{buyerID}/productcollections/{productCollectionID}/products",
         roles: &["FullAccess", "ProductCollectionReader"],
         roles_from: RolesFrom::Rule,
@@ -10368,7 +9951,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "SupplierUsers.RevokeUserTokens",
         method: "DELETE",
-        path: "/suppliers/{supplierID}/users/{userID}/tokens",
         label: "/v1/suppliers/{supplierID}/users/{userID}/tokens",
         roles: &["FullAccess", "SupplierUserAdmin"],
         roles_from: RolesFrom::Rule,
@@ -10391,7 +9973,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "SupplierUsers.UnlockUserAccount",
         method: "POST",
-        path: "/suppliers/{supplierID}/users/{userID}/unlock",
         label: "/v1/suppliers/{supplierID}/users/{userID}/unlock",
         roles: &["FullAccess", "SupplierUserAdmin"],
         roles_from: RolesFrom::Rule,
@@ -10414,7 +9995,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Catalogs.DeleteBundleAssignment",
         method: "DELETE",
-        path: "/catalogs/{catalogID}/bundleassignments/{bundleID}",
         label: "/v1/catalogs/{catalogID}/bundleassignments/{bundleID}",
         roles: &["FullAccess", "CatalogAdmin"],
         roles_from: RolesFrom::Rule,
@@ -10437,7 +10017,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Catalogs.ListBundleAssignments",
         method: "GET",
-        path: "/catalogs/bundleassignments",
         label: "/v1/catalogs/bundleassignments",
         roles: &["FullAccess", "CatalogAdmin", "CatalogReader"],
         roles_from: RolesFrom::Rule,
@@ -10460,7 +10039,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Catalogs.SaveBundleAssignment",
         method: "POST",
-        path: "/catalogs/bundleassignments",
         label: "/v1/catalogs/bundleassignments",
         roles: &["FullAccess", "CatalogAdmin"],
         roles_from: RolesFrom::Rule,
@@ -10483,7 +10061,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Categories.DeleteBundleAssignment",
         method: "DELETE",
-        path: "/catalogs/{catalogID}/categories/{categoryID}/bundleassignments/{bundleID}",
         label: "/v1/catalogs/{catalogID}/categories/{categoryID}/bundleassignments/{bundleID}",
         roles: &["FullAccess", "CategoryAdmin"],
         roles_from: RolesFrom::Rule,
@@ -10509,7 +10086,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Categories.ListBundleAssignments",
         method: "GET",
-        path: "/catalogs/{catalogID}/categories/bundleassignments",
         label: "/v1/catalogs/{catalogID}/categories/bundleassignments",
         roles: &["FullAccess", "CategoryAdmin", "CategoryReader"],
         roles_from: RolesFrom::Rule,
@@ -10532,7 +10108,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Categories.SaveBundleAssignment",
         method: "POST",
-        path: "/catalogs/{catalogID}/categories/bundleassignments",
         label: "/v1/catalogs/{catalogID}/categories/bundleassignments",
         roles: &["FullAccess", "CategoryAdmin"],
         roles_from: RolesFrom::Rule,
@@ -10555,7 +10130,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "InventoryRecords.DeleteAssignment",
         method: "DELETE",
-        path: "/products/{productID}/inventoryrecords/{inventoryRecordID}/assignments",
         label: "/v1/products/{productID}/inventoryrecords/{inventoryRecordID}/assignments",
         roles: &["FullAccess", "ProductAdmin"],
         roles_from: RolesFrom::Rule,
@@ -10581,7 +10155,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "InventoryRecords.ListAssignments",
         method: "GET",
-        path: "/products/{productID}/inventoryrecords/assignments",
         label: "/v1/products/{productID}/inventoryrecords/assignments",
         roles: &["FullAccess", "ProductAdmin", "ProductReader"],
         roles_from: RolesFrom::Rule,
@@ -10604,7 +10177,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "InventoryRecords.SaveAssignment",
         method: "POST",
-        path: "/products/{productID}/inventoryrecords/assignments",
         label: "/v1/products/{productID}/inventoryrecords/assignments",
         roles: &["FullAccess", "ProductAdmin"],
         roles_from: RolesFrom::Rule,
@@ -10627,7 +10199,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "InventoryRecords.DeleteVariantAssignment",
         method: "DELETE",
-        path: "/products/{productID}/variants/{variantID}/inventoryrecords/{inventoryRecordID}/assignments",
         label: "/v1/products/{productID}/variants/{variantID}/inventoryrecords/{inventoryRecordID}/assignments",
         roles: &["FullAccess", "ProductAdmin"],
         roles_from: RolesFrom::Rule,
@@ -10654,7 +10225,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "InventoryRecords.ListVariantAssignments",
         method: "GET",
-        path: "/products/{productID}/variants/{variantID}/inventoryrecords/assignments",
         label: "/v1/products/{productID}/variants/{variantID}/inventoryrecords/assignments",
         roles: &["FullAccess", "ProductAdmin", "ProductReader"],
         roles_from: RolesFrom::Rule,
@@ -10680,7 +10250,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "InventoryRecords.SaveVariantAssignment",
         method: "POST",
-        path: "/products/{productID}/variants/{variantID}/inventoryrecords/assignments",
         label: "/v1/products/{productID}/variants/{variantID}/inventoryrecords/assignments",
         roles: &["FullAccess", "ProductAdmin"],
         roles_from: RolesFrom::Rule,
@@ -10706,7 +10275,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Bundles.List",
         method: "GET",
-        path: "/bundles",
         label: "/v1/bundles",
         roles: &["FullAccess", "BundleAdmin", "BundleReader"],
         roles_from: RolesFrom::Rule,
@@ -10729,7 +10297,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Bundles.Create",
         method: "POST",
-        path: "/bundles",
         label: "/v1/bundles",
         roles: &["FullAccess", "BundleAdmin"],
         roles_from: RolesFrom::Rule,
@@ -10752,7 +10319,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Bundles.Get",
         method: "GET",
-        path: "/bundles/{bundleID}",
         label: "/v1/bundles/{bundleID}",
         roles: &["FullAccess", "BundleAdmin", "BundleReader"],
         roles_from: RolesFrom::Rule,
@@ -10775,7 +10341,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Bundles.Save",
         method: "PUT",
-        path: "/bundles/{bundleID}",
         label: "/v1/bundles/{bundleID}",
         roles: &["FullAccess", "BundleAdmin"],
         roles_from: RolesFrom::Rule,
@@ -10798,7 +10363,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Bundles.Delete",
         method: "DELETE",
-        path: "/bundles/{bundleID}",
         label: "/v1/bundles/{bundleID}",
         roles: &["FullAccess", "BundleAdmin"],
         roles_from: RolesFrom::Rule,
@@ -10821,7 +10385,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Bundles.Patch",
         method: "PATCH",
-        path: "/bundles/{bundleID}",
         label: "/v1/bundles/{bundleID}",
         roles: &["FullAccess", "BundleAdmin"],
         roles_from: RolesFrom::Rule,
@@ -10844,7 +10407,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Bundles.DeleteAssignment",
         method: "DELETE",
-        path: "/bundles/{bundleID}/assignments/{buyerID}",
         label: "/v1/bundles/{bundleID}/assignments/{buyerID}",
         roles: &["FullAccess", "BundleAdmin", "BundleAssignmentAdmin"],
         roles_from: RolesFrom::Rule,
@@ -10867,7 +10429,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Bundles.DeleteProductAssignment",
         method: "DELETE",
-        path: "/bundles/{bundleID}/productassignments/{productID}",
         label: "/v1/bundles/{bundleID}/productassignments/{productID}",
         roles: &["FullAccess", "BundleAdmin"],
         roles_from: RolesFrom::Rule,
@@ -10890,7 +10451,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Bundles.ListAssignments",
         method: "GET",
-        path: "/bundles/assignments",
         label: "/v1/bundles/assignments",
         roles: &["FullAccess", "BundleAdmin", "BundleAssignmentAdmin", "BundleReader"],
         roles_from: RolesFrom::Rule,
@@ -10913,7 +10473,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Bundles.SaveAssignment",
         method: "POST",
-        path: "/bundles/assignments",
         label: "/v1/bundles/assignments",
         roles: &["FullAccess", "BundleAdmin", "BundleAssignmentAdmin"],
         roles_from: RolesFrom::Rule,
@@ -10936,7 +10495,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Bundles.ListProductAssignments",
         method: "GET",
-        path: "/bundles/productassignments",
         label: "/v1/bundles/productassignments",
         roles: &["FullAccess", "BundleAdmin", "BundleReader"],
         roles_from: RolesFrom::Rule,
@@ -10959,7 +10517,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Bundles.SaveProductAssignment",
         method: "POST",
-        path: "/bundles/productassignments",
         label: "/v1/bundles/productassignments",
         roles: &["FullAccess", "BundleAdmin"],
         roles_from: RolesFrom::Rule,
@@ -10982,7 +10539,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Orders.ApplyPromotions",
         method: "POST",
-        path: "/orders/{direction}/{orderID}/applypromotions",
         label: "/v1/orders/{direction}/{orderID}/applypromotions",
         roles: &["FullAccess", "OrderAdmin", "Shopper"],
         roles_from: RolesFrom::Rule,
@@ -11005,7 +10561,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Orders.ListEligiblePromotions",
         method: "GET",
-        path: "/orders/{direction}/{orderID}/eligiblepromotions",
         label: "/v1/orders/{direction}/{orderID}/eligiblepromotions",
         roles: &["FullAccess", "OrderAdmin", "Shopper"],
         roles_from: RolesFrom::Reference,
@@ -11028,7 +10583,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Orders.RefreshPromotions",
         method: "POST",
-        path: "/orders/{direction}/{orderID}/refreshpromotions",
         label: "/v1/orders/{direction}/{orderID}/refreshpromotions",
         roles: &["FullAccess", "OrderAdmin", "Shopper"],
         roles_from: RolesFrom::Reference,
@@ -11051,7 +10605,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Cart.Get",
         method: "GET",
-        path: "/cart",
         label: "/v1/cart",
         roles: &["FullAccess", "Shopper"],
         roles_from: RolesFrom::Reference,
@@ -11074,7 +10627,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Cart.Save",
         method: "PUT",
-        path: "/cart",
         label: "/v1/cart",
         roles: &["FullAccess", "Shopper"],
         roles_from: RolesFrom::Reference,
@@ -11097,7 +10649,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Cart.Delete",
         method: "DELETE",
-        path: "/cart",
         label: "/v1/cart",
         roles: &["FullAccess", "Shopper"],
         roles_from: RolesFrom::Rule,
@@ -11120,7 +10671,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Cart.Patch",
         method: "PATCH",
-        path: "/cart",
         label: "/v1/cart",
         roles: &["FullAccess", "Shopper"],
         roles_from: RolesFrom::Rule,
@@ -11143,7 +10693,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Cart.SetActiveCart",
         method: "PUT",
-        path: "/cart/{orderID}",
         label: "/v1/cart/{orderID}",
         roles: &["FullAccess", "Shopper"],
         roles_from: RolesFrom::Rule,
@@ -11166,7 +10715,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Cart.ApplyPromotions",
         method: "POST",
-        path: "/cart/applypromotions",
         label: "/v1/cart/applypromotions",
         roles: &["FullAccess", "Shopper"],
         roles_from: RolesFrom::Reference,
@@ -11189,7 +10737,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Cart.SetBillingAddress",
         method: "PUT",
-        path: "/cart/billto",
         label: "/v1/cart/billto",
         roles: &["FullAccess", "Shopper"],
         roles_from: RolesFrom::Reference,
@@ -11212,7 +10759,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Cart.PatchBillingAddress",
         method: "PATCH",
-        path: "/cart/billto",
         label: "/v1/cart/billto",
         roles: &["FullAccess", "Shopper"],
         roles_from: RolesFrom::Rule,
@@ -11235,7 +10781,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Cart.CreateBundleItem",
         method: "POST",
-        path: "/cart/bundles/{bundleID}",
         label: "/v1/cart/bundles/{bundleID}",
         roles: &["FullAccess", "Shopper"],
         roles_from: RolesFrom::Reference,
@@ -11258,7 +10803,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Cart.DeleteBundleItem",
         method: "DELETE",
-        path: "/cart/bundles/{bundleID}/{bundleItemID}",
         label: "/v1/cart/bundles/{bundleID}/{bundleItemID}",
         roles: &["FullAccess", "Shopper"],
         roles_from: RolesFrom::Rule,
@@ -11281,7 +10825,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Cart.Calculate",
         method: "POST",
-        path: "/cart/calculate",
         label: "/v1/cart/calculate",
         roles: &["FullAccess", "Shopper"],
         roles_from: RolesFrom::Rule,
@@ -11304,7 +10847,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Cart.ListEligiblePromotions",
         method: "GET",
-        path: "/cart/eligiblepromotions",
         label: "/v1/cart/eligiblepromotions",
         roles: &["FullAccess", "Shopper"],
         roles_from: RolesFrom::Rule,
@@ -11327,7 +10869,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Cart.EstimateShipping",
         method: "POST",
-        path: "/cart/estimateshipping",
         label: "/v1/cart/estimateshipping",
         roles: &["FullAccess", "Shopper"],
         roles_from: RolesFrom::Rule,
@@ -11350,7 +10891,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Cart.PatchFromUser",
         method: "PATCH",
-        path: "/cart/fromuser",
         label: "/v1/cart/fromuser",
         roles: &["FullAccess", "Shopper"],
         roles_from: RolesFrom::Rule,
@@ -11373,7 +10913,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Cart.ListLineItems",
         method: "GET",
-        path: "/cart/lineitems",
         label: "/v1/cart/lineitems",
         roles: &["FullAccess", "Shopper"],
         roles_from: RolesFrom::Rule,
@@ -11396,7 +10935,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Cart.CreateLineItem",
         method: "POST",
-        path: "/cart/lineitems",
         label: "/v1/cart/lineitems",
         roles: &["FullAccess", "Shopper"],
         roles_from: RolesFrom::Rule,
@@ -11419,7 +10957,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Cart.GetLineItem",
         method: "GET",
-        path: "/cart/lineitems/{lineItemID}",
         label: "/v1/cart/lineitems/{lineItemID}",
         roles: &["FullAccess", "Shopper"],
         roles_from: RolesFrom::Rule,
@@ -11442,7 +10979,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Cart.SaveLineItem",
         method: "PUT",
-        path: "/cart/lineitems/{lineItemID}",
         label: "/v1/cart/lineitems/{lineItemID}",
         roles: &["FullAccess", "Shopper"],
         roles_from: RolesFrom::Rule,
@@ -11465,7 +11001,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Cart.DeleteLineItem",
         method: "DELETE",
-        path: "/cart/lineitems/{lineItemID}",
         label: "/v1/cart/lineitems/{lineItemID}",
         roles: &["FullAccess", "Shopper"],
         roles_from: RolesFrom::Rule,
@@ -11488,7 +11023,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Cart.PatchLineItem",
         method: "PATCH",
-        path: "/cart/lineitems/{lineItemID}",
         label: "/v1/cart/lineitems/{lineItemID}",
         roles: &["FullAccess", "Shopper"],
         roles_from: RolesFrom::Rule,
@@ -11511,7 +11045,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Cart.ListPayments",
         method: "GET",
-        path: "/cart/payments",
         label: "/v1/cart/payments",
         roles: &["FullAccess", "Shopper"],
         roles_from: RolesFrom::Rule,
@@ -11534,7 +11067,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Cart.CreatePayment",
         method: "POST",
-        path: "/cart/payments",
         label: "/v1/cart/payments",
         roles: &["FullAccess", "Shopper"],
         roles_from: RolesFrom::Rule,
@@ -11557,7 +11089,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Cart.GetPayment",
         method: "GET",
-        path: "/cart/payments/{paymentID}",
         label: "/v1/cart/payments/{paymentID}",
         roles: &["FullAccess", "Shopper"],
         roles_from: RolesFrom::Reference,
@@ -11580,7 +11111,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Cart.DeletePayment",
         method: "DELETE",
-        path: "/cart/payments/{paymentID}",
         label: "/v1/cart/payments/{paymentID}",
         roles: &["FullAccess", "Shopper"],
         roles_from: RolesFrom::Rule,
@@ -11603,7 +11133,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Cart.PatchPayment",
         method: "PATCH",
-        path: "/cart/payments/{paymentID}",
         label: "/v1/cart/payments/{paymentID}",
         roles: &["FullAccess", "Shopper"],
         roles_from: RolesFrom::Reference,
@@ -11626,7 +11155,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Cart.CreatePaymentTransaction",
         method: "POST",
-        path: "/cart/payments/{paymentID}/transactions",
         label: "/v1/cart/payments/{paymentID}/transactions",
         roles: &["FullAccess", "Shopper"],
         roles_from: RolesFrom::Reference,
@@ -11649,7 +11177,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Cart.DeletePaymentTransaction",
         method: "DELETE",
-        path: "/cart/payments/{paymentID}/transactions/{transactionID}",
         label: "/v1/cart/payments/{paymentID}/transactions/{transactionID}",
         roles: &["FullAccess", "Shopper"],
         roles_from: RolesFrom::Rule,
@@ -11672,7 +11199,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Cart.ListPromotions",
         method: "GET",
-        path: "/cart/promotions",
         label: "/v1/cart/promotions",
         roles: &["FullAccess", "Shopper"],
         roles_from: RolesFrom::Rule,
@@ -11695,7 +11221,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Cart.AddPromotion",
         method: "POST",
-        path: "/cart/promotions/{promoCode}",
         label: "/v1/cart/promotions/{promoCode}",
         roles: &["FullAccess", "Shopper"],
         roles_from: RolesFrom::Reference,
@@ -11718,7 +11243,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Cart.DeletePromotion",
         method: "DELETE",
-        path: "/cart/promotions/{promoCode}",
         label: "/v1/cart/promotions/{promoCode}",
         roles: &["FullAccess", "Shopper"],
         roles_from: RolesFrom::Rule,
@@ -11741,7 +11265,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Cart.RefreshPromotions",
         method: "POST",
-        path: "/cart/refreshpromotions",
         label: "/v1/cart/refreshpromotions",
         roles: &["FullAccess", "Shopper"],
         roles_from: RolesFrom::Reference,
@@ -11764,7 +11287,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Cart.SelectShipMethods",
         method: "POST",
-        path: "/cart/shipmethods",
         label: "/v1/cart/shipmethods",
         roles: &["FullAccess", "Shopper"],
         roles_from: RolesFrom::Rule,
@@ -11787,7 +11309,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Cart.SetShippingAddress",
         method: "PUT",
-        path: "/cart/shipto",
         label: "/v1/cart/shipto",
         roles: &["FullAccess", "Shopper"],
         roles_from: RolesFrom::Rule,
@@ -11810,7 +11331,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Cart.PatchShippingAddress",
         method: "PATCH",
-        path: "/cart/shipto",
         label: "/v1/cart/shipto",
         roles: &["FullAccess", "Shopper"],
         roles_from: RolesFrom::Reference,
@@ -11833,7 +11353,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Cart.Submit",
         method: "POST",
-        path: "/cart/submit",
         label: "/v1/cart/submit",
         roles: &["FullAccess", "Shopper"],
         roles_from: RolesFrom::Rule,
@@ -11856,7 +11375,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Cart.Validate",
         method: "POST",
-        path: "/cart/validate",
         label: "/v1/cart/validate",
         roles: &["FullAccess", "Shopper"],
         roles_from: RolesFrom::Rule,
@@ -11879,7 +11397,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Cart.GetOrderWorksheet",
         method: "GET",
-        path: "/cart/worksheet",
         label: "/v1/cart/worksheet",
         roles: &["FullAccess", "Shopper"],
         roles_from: RolesFrom::Rule,
@@ -11902,7 +11419,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "BundleLineItems.Create",
         method: "POST",
-        path: "/orders/{direction}/{orderID}/bundles/{bundleID}",
         label: "/v1/orders/{direction}/{orderID}/bundles/{bundleID}",
         roles: &["FullAccess", "OrderAdmin", "Shopper"],
         roles_from: RolesFrom::Rule,
@@ -11925,7 +11441,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "BundleLineItems.Delete",
         method: "DELETE",
-        path: "/orders/{direction}/{orderID}/bundles/{bundleID}/{bundleItemID}",
         label: "/v1/orders/{direction}/{orderID}/bundles/{bundleID}/{bundleItemID}",
         roles: &["FullAccess", "OrderAdmin", "Shopper"],
         roles_from: RolesFrom::Rule,
@@ -11948,7 +11463,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "BundleSubscriptionItems.Create",
         method: "POST",
-        path: "/subscriptions/{subscriptionID}/bundles/{bundleID}",
         label: "/v1/subscriptions/{subscriptionID}/bundles/{bundleID}",
         roles: &["FullAccess", "SubscriptionAdmin"],
         roles_from: RolesFrom::Rule,
@@ -11974,7 +11488,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "BundleSubscriptionItems.Delete",
         method: "DELETE",
-        path: "/subscriptions/{subscriptionID}/bundles/{bundleID}/{bundleItemID}",
         label: "/v1/subscriptions/{subscriptionID}/bundles/{bundleID}/{bundleItemID}",
         roles: &["FullAccess", "SubscriptionAdmin"],
         roles_from: RolesFrom::Rule,
@@ -12000,7 +11513,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "GroupOrders.GetToken",
         method: "POST",
-        path: "/grouporders/{invitationID}/token",
         label: "/v1/grouporders/{invitationID}/token",
         roles: &[],
         roles_from: RolesFrom::Unknown,
@@ -12023,7 +11535,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "SubscriptionItems.List",
         method: "GET",
-        path: "/subscriptions/{subscriptionID}/items",
         label: "/v1/subscriptions/{subscriptionID}/items",
         roles: &["FullAccess", "SubscriptionAdmin", "SubscriptionReader"],
         roles_from: RolesFrom::Rule,
@@ -12046,7 +11557,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "SubscriptionItems.Create",
         method: "POST",
-        path: "/subscriptions/{subscriptionID}/items",
         label: "/v1/subscriptions/{subscriptionID}/items",
         roles: &["FullAccess", "SubscriptionAdmin"],
         roles_from: RolesFrom::Rule,
@@ -12069,7 +11579,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "SubscriptionItems.Get",
         method: "GET",
-        path: "/subscriptions/{subscriptionID}/items/{subscriptionItemID}",
         label: "/v1/subscriptions/{subscriptionID}/items/{subscriptionItemID}",
         roles: &["FullAccess", "SubscriptionAdmin", "SubscriptionReader"],
         roles_from: RolesFrom::Rule,
@@ -12092,7 +11601,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "SubscriptionItems.Save",
         method: "PUT",
-        path: "/subscriptions/{subscriptionID}/items/{subscriptionItemID}",
         label: "/v1/subscriptions/{subscriptionID}/items/{subscriptionItemID}",
         roles: &["FullAccess", "SubscriptionAdmin"],
         roles_from: RolesFrom::Reference,
@@ -12115,7 +11623,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "SubscriptionItems.Delete",
         method: "DELETE",
-        path: "/subscriptions/{subscriptionID}/items/{subscriptionItemID}",
         label: "/v1/subscriptions/{subscriptionID}/items/{subscriptionItemID}",
         roles: &["FullAccess", "SubscriptionAdmin"],
         roles_from: RolesFrom::Rule,
@@ -12138,7 +11645,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "SubscriptionItems.Patch",
         method: "PATCH",
-        path: "/subscriptions/{subscriptionID}/items/{subscriptionItemID}",
         label: "/v1/subscriptions/{subscriptionID}/items/{subscriptionItemID}",
         roles: &["FullAccess", "SubscriptionAdmin"],
         roles_from: RolesFrom::Rule,
@@ -12161,7 +11667,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Subscriptions.List",
         method: "GET",
-        path: "/subscriptions",
         label: "/v1/subscriptions",
         roles: &["FullAccess", "SubscriptionAdmin", "SubscriptionReader"],
         roles_from: RolesFrom::Rule,
@@ -12184,7 +11689,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Subscriptions.Create",
         method: "POST",
-        path: "/subscriptions",
         label: "/v1/subscriptions",
         roles: &["FullAccess", "SubscriptionAdmin"],
         roles_from: RolesFrom::Reference,
@@ -12207,7 +11711,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Subscriptions.Get",
         method: "GET",
-        path: "/subscriptions/{subscriptionID}",
         label: "/v1/subscriptions/{subscriptionID}",
         roles: &["FullAccess", "SubscriptionAdmin", "SubscriptionReader"],
         roles_from: RolesFrom::Reference,
@@ -12230,7 +11733,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Subscriptions.Save",
         method: "PUT",
-        path: "/subscriptions/{subscriptionID}",
         label: "/v1/subscriptions/{subscriptionID}",
         roles: &["FullAccess", "SubscriptionAdmin"],
         roles_from: RolesFrom::Reference,
@@ -12253,7 +11755,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Subscriptions.Delete",
         method: "DELETE",
-        path: "/subscriptions/{subscriptionID}",
         label: "/v1/subscriptions/{subscriptionID}",
         roles: &["FullAccess", "SubscriptionAdmin"],
         roles_from: RolesFrom::Rule,
@@ -12276,7 +11777,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Subscriptions.Patch",
         method: "PATCH",
-        path: "/subscriptions/{subscriptionID}",
         label: "/v1/subscriptions/{subscriptionID}",
         roles: &["FullAccess", "SubscriptionAdmin"],
         roles_from: RolesFrom::Rule,
@@ -12299,7 +11799,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Me.ListGroupOrderInvitations",
         method: "GET",
-        path: "/me/orderinvitations",
         label: "/v1/me/orderinvitations",
         roles: &["FullAccess", "Shopper"],
         roles_from: RolesFrom::Rule,
@@ -12322,7 +11821,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Me.CreateGroupOrderInvitation",
         method: "POST",
-        path: "/me/orderinvitations",
         label: "/v1/me/orderinvitations",
         roles: &["FullAccess", "Shopper"],
         roles_from: RolesFrom::Reference,
@@ -12345,7 +11843,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Me.GetGroupOrderInvitation",
         method: "GET",
-        path: "/me/orderinvitations/{invitationID}",
         label: "/v1/me/orderinvitations/{invitationID}",
         roles: &["FullAccess", "Shopper"],
         roles_from: RolesFrom::Rule,
@@ -12368,7 +11865,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Me.DeleteGroupOrderInvitation",
         method: "DELETE",
-        path: "/me/orderinvitations/{invitationID}",
         label: "/v1/me/orderinvitations/{invitationID}",
         roles: &["FullAccess", "Shopper"],
         roles_from: RolesFrom::Rule,
@@ -12391,7 +11887,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Me.PatchGroupOrderInvitation",
         method: "PATCH",
-        path: "/me/orderinvitations/{invitationID}",
         label: "/v1/me/orderinvitations/{invitationID}",
         roles: &["FullAccess", "Shopper"],
         roles_from: RolesFrom::Rule,
@@ -12414,7 +11909,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Me.ListProductCollections",
         method: "GET",
-        path: "/me/productcollections",
         label: "/v1/me/productcollections",
         roles: &["FullAccess", "Shopper"],
         roles_from: RolesFrom::Rule,
@@ -12437,7 +11931,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Me.CreateProductCollection",
         method: "POST",
-        path: "/me/productcollections",
         label: "/v1/me/productcollections",
         roles: &["FullAccess", "Shopper"],
         roles_from: RolesFrom::Rule,
@@ -12460,7 +11953,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Me.GetProductCollection",
         method: "GET",
-        path: "/me/productcollections/{productCollectionID}",
         label: "/v1/me/productcollections/{productCollectionID}",
         roles: &["FullAccess", "Shopper"],
         roles_from: RolesFrom::Rule,
@@ -12483,7 +11975,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Me.SaveProductCollection",
         method: "PUT",
-        path: "/me/productcollections/{productCollectionID}",
         label: "/v1/me/productcollections/{productCollectionID}",
         roles: &["FullAccess", "Shopper"],
         roles_from: RolesFrom::Rule,
@@ -12506,7 +11997,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Me.DeleteProductCollection",
         method: "DELETE",
-        path: "/me/productcollections/{productCollectionID}",
         label: "/v1/me/productcollections/{productCollectionID}",
         roles: &["FullAccess", "Shopper"],
         roles_from: RolesFrom::Rule,
@@ -12529,7 +12019,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Me.PatchProductCollection",
         method: "PATCH",
-        path: "/me/productcollections/{productCollectionID}",
         label: "/v1/me/productcollections/{productCollectionID}",
         roles: &["FullAccess", "Shopper"],
         roles_from: RolesFrom::Rule,
@@ -12552,7 +12041,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Me.CreateProductCollectionEntry",
         method: "PUT",
-        path: "/me/productcollections/{productCollectionID}/{productID}",
         label: "/v1/me/productcollections/{productCollectionID}/{productID}",
         roles: &["FullAccess", "Shopper"],
         roles_from: RolesFrom::Rule,
@@ -12575,7 +12063,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Me.DeleteProductCollectionEntry",
         method: "DELETE",
-        path: "/me/productcollections/{productCollectionID}/{productID}",
         label: "/v1/me/productcollections/{productCollectionID}/{productID}",
         roles: &["FullAccess", "Shopper"],
         roles_from: RolesFrom::Rule,
@@ -12598,7 +12085,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Me.ListProductCollectionInvitations",
         method: "GET",
-        path: "/me/productcollections/{productCollectionID}/invitations",
         label: "/v1/me/productcollections/{productCollectionID}/invitations",
         roles: &["FullAccess", "Shopper"],
         roles_from: RolesFrom::Rule,
@@ -12621,7 +12107,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Me.CreateProductCollectionInvitation",
         method: "POST",
-        path: "/me/productcollections/{productCollectionID}/invitations",
         label: "/v1/me/productcollections/{productCollectionID}/invitations",
         roles: &["FullAccess", "Shopper"],
         roles_from: RolesFrom::Reference,
@@ -12644,7 +12129,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Me.GetProductCollectionInvitation",
         method: "GET",
-        path: "/me/productcollections/{productCollectionID}/invitations/{invitationID}",
         label: "/v1/me/productcollections/{productCollectionID}/invitations/{invitationID}",
         roles: &["FullAccess", "Shopper"],
         roles_from: RolesFrom::Rule,
@@ -12667,7 +12151,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Me.DeleteProductCollectionInvitation",
         method: "DELETE",
-        path: "/me/productcollections/{productCollectionID}/invitations/{invitationID}",
         label: "/v1/me/productcollections/{productCollectionID}/invitations/{invitationID}",
         roles: &["FullAccess", "Shopper"],
         roles_from: RolesFrom::Rule,
@@ -12690,7 +12173,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Me.PatchProductCollectionInvitation",
         method: "PATCH",
-        path: "/me/productcollections/{productCollectionID}/invitations/{invitationID}",
         label: "/v1/me/productcollections/{productCollectionID}/invitations/{invitationID}",
         roles: &["FullAccess", "Shopper"],
         roles_from: RolesFrom::Reference,
@@ -12713,7 +12195,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Me.AcceptProductCollectionInvitation",
         method: "POST",
-        path: "/me/productcollections/{productCollectionID}/invitations/accept/{invitationID}",
         label: "/v1/me/productcollections/{productCollectionID}/invitations/accept/{invitationID}",
         roles: &["FullAccess", "Shopper"],
         roles_from: RolesFrom::Rule,
@@ -12739,7 +12220,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Me.DeclineProductCollectionInvitation",
         method: "POST",
-        path: "/me/productcollections/{productCollectionID}/invitations/decline/{invitationID}",
         label: "/v1/me/productcollections/{productCollectionID}/invitations/decline/{invitationID}",
         roles: &["FullAccess", "Shopper"],
         roles_from: RolesFrom::Rule,
@@ -12765,7 +12245,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Me.ListProductCollectionEntries",
         method: "GET",
-        path: "/me/productcollections/{productCollectionID}/products",
         label: "/v1/me/productcollections/{productCollectionID}/products",
         roles: &["FullAccess", "Shopper"],
         roles_from: RolesFrom::Rule,
@@ -12788,7 +12267,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Me.SaveProductCollectionEntry",
         method: "POST",
-        path: "/me/productcollections/{productCollectionID}/products",
         label: "/v1/me/productcollections/{productCollectionID}/products",
         roles: &["FullAccess", "Shopper"],
         roles_from: RolesFrom::Rule,
@@ -12811,7 +12289,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Me.ListProductInventoryRecords",
         method: "GET",
-        path: "/me/products/{productID}/inventoryrecords",
         label: "/v1/me/products/{productID}/inventoryrecords",
         roles: &["FullAccess", "Shopper"],
         roles_from: RolesFrom::Rule,
@@ -12834,7 +12311,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Me.ListProductSellers",
         method: "GET",
-        path: "/me/products/{productID}/sellers",
         label: "/v1/me/products/{productID}/sellers",
         roles: &["FullAccess", "Shopper"],
         roles_from: RolesFrom::Rule,
@@ -12857,7 +12333,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Me.ListVariantInventoryRecords",
         method: "GET",
-        path: "/me/products/{productID}/variants/{variantID}/inventoryrecords",
         label: "/v1/me/products/{productID}/variants/{variantID}/inventoryrecords",
         roles: &["FullAccess", "Shopper"],
         roles_from: RolesFrom::Rule,
@@ -12883,7 +12358,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Me.ListSubscriptions",
         method: "GET",
-        path: "/me/subscriptions",
         label: "/v1/me/subscriptions",
         roles: &["FullAccess", "MeSubscriptionAdmin", "Shopper"],
         roles_from: RolesFrom::Reference,
@@ -12906,7 +12380,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Me.CreateSubscription",
         method: "POST",
-        path: "/me/subscriptions",
         label: "/v1/me/subscriptions",
         roles: &["FullAccess", "MeSubscriptionAdmin"],
         roles_from: RolesFrom::Reference,
@@ -12929,7 +12402,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Me.GetSubscription",
         method: "GET",
-        path: "/me/subscriptions/{subscriptionID}",
         label: "/v1/me/subscriptions/{subscriptionID}",
         roles: &["FullAccess", "MeSubscriptionAdmin", "Shopper"],
         roles_from: RolesFrom::Rule,
@@ -12952,7 +12424,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Me.SaveSubscription",
         method: "PUT",
-        path: "/me/subscriptions/{subscriptionID}",
         label: "/v1/me/subscriptions/{subscriptionID}",
         roles: &["FullAccess", "MeSubscriptionAdmin"],
         roles_from: RolesFrom::Rule,
@@ -12975,7 +12446,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Me.DeleteSubscription",
         method: "DELETE",
-        path: "/me/subscriptions/{subscriptionID}",
         label: "/v1/me/subscriptions/{subscriptionID}",
         roles: &["FullAccess", "MeSubscriptionAdmin"],
         roles_from: RolesFrom::Rule,
@@ -12998,7 +12468,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Me.PatchSubscription",
         method: "PATCH",
-        path: "/me/subscriptions/{subscriptionID}",
         label: "/v1/me/subscriptions/{subscriptionID}",
         roles: &["FullAccess", "MeSubscriptionAdmin"],
         roles_from: RolesFrom::Reference,
@@ -13021,7 +12490,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Me.ListSubscriptionItems",
         method: "GET",
-        path: "/me/subscriptions/{subscriptionID}/items",
         label: "/v1/me/subscriptions/{subscriptionID}/items",
         roles: &["FullAccess", "MeSubscriptionAdmin"],
         roles_from: RolesFrom::Rule,
@@ -13044,7 +12512,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Me.CreateSubscriptionItem",
         method: "POST",
-        path: "/me/subscriptions/{subscriptionID}/items",
         label: "/v1/me/subscriptions/{subscriptionID}/items",
         roles: &["FullAccess", "MeSubscriptionAdmin"],
         roles_from: RolesFrom::Reference,
@@ -13067,7 +12534,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Me.GetSubscriptionItem",
         method: "GET",
-        path: "/me/subscriptions/{subscriptionID}/items/{subscriptionItemID}",
         label: "/v1/me/subscriptions/{subscriptionID}/items/{subscriptionItemID}",
         roles: &["FullAccess", "MeSubscriptionAdmin"],
         roles_from: RolesFrom::Reference,
@@ -13090,7 +12556,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Me.SaveSubscriptionItem",
         method: "PUT",
-        path: "/me/subscriptions/{subscriptionID}/items/{subscriptionItemID}",
         label: "/v1/me/subscriptions/{subscriptionID}/items/{subscriptionItemID}",
         roles: &["FullAccess", "MeSubscriptionAdmin"],
         roles_from: RolesFrom::Rule,
@@ -13113,7 +12578,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Me.DeleteSubscriptionItem",
         method: "DELETE",
-        path: "/me/subscriptions/{subscriptionID}/items/{subscriptionItemID}",
         label: "/v1/me/subscriptions/{subscriptionID}/items/{subscriptionItemID}",
         roles: &["FullAccess", "MeSubscriptionAdmin"],
         roles_from: RolesFrom::Rule,
@@ -13136,7 +12600,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Me.PatchSubscriptionItem",
         method: "PATCH",
-        path: "/me/subscriptions/{subscriptionID}/items/{subscriptionItemID}",
         label: "/v1/me/subscriptions/{subscriptionID}/items/{subscriptionItemID}",
         roles: &["FullAccess", "MeSubscriptionAdmin"],
         roles_from: RolesFrom::Rule,
@@ -13159,7 +12622,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Me.CreateSubscriptionBundleItem",
         method: "POST",
-        path: "/me/subscriptions/{subscriptionID}/items/bundles/{bundleID}",
         label: "/v1/me/subscriptions/{subscriptionID}/items/bundles/{bundleID}",
         roles: &["FullAccess", "MeSubscriptionAdmin"],
         roles_from: RolesFrom::Rule,
@@ -13185,7 +12647,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Me.DeleteSubscriptionBundleItem",
         method: "DELETE",
-        path: "/me/subscriptions/{subscriptionID}/items/bundles/{bundleID}/{bundleItemID}",
         label: "/v1/me/subscriptions/{subscriptionID}/items/bundles/{bundleID}/{bundleItemID}",
         roles: &["FullAccess", "MeSubscriptionAdmin"],
         roles_from: RolesFrom::Rule,
@@ -13211,7 +12672,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "Me.RevokeTokens",
         method: "DELETE",
-        path: "/me/tokens",
         label: "/v1/me/tokens",
         roles: &[],
         roles_from: RolesFrom::Unknown,
@@ -13234,7 +12694,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "TrackingEvents.List",
         method: "GET",
-        path: "/integrations/trackingEvents",
         label: "/v1/integrations/trackingEvents",
         roles: &["FullAccess", "TrackingEventAdmin", "TrackingEventReader"],
         roles_from: RolesFrom::Rule,
@@ -13257,7 +12716,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "TrackingEvents.Create",
         method: "POST",
-        path: "/integrations/trackingEvents",
         label: "/v1/integrations/trackingEvents",
         roles: &["FullAccess", "TrackingEventAdmin"],
         roles_from: RolesFrom::Reference,
@@ -13280,7 +12738,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "TrackingEvents.Get",
         method: "GET",
-        path: "/integrations/trackingEvents/{eventID}",
         label: "/v1/integrations/trackingEvents/{eventID}",
         roles: &["FullAccess", "TrackingEventAdmin", "TrackingEventReader"],
         roles_from: RolesFrom::Rule,
@@ -13303,7 +12760,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "TrackingEvents.Save",
         method: "PUT",
-        path: "/integrations/trackingEvents/{eventID}",
         label: "/v1/integrations/trackingEvents/{eventID}",
         roles: &["FullAccess", "TrackingEventAdmin"],
         roles_from: RolesFrom::Rule,
@@ -13326,7 +12782,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "TrackingEvents.Delete",
         method: "DELETE",
-        path: "/integrations/trackingEvents/{eventID}",
         label: "/v1/integrations/trackingEvents/{eventID}",
         roles: &["FullAccess", "TrackingEventAdmin"],
         roles_from: RolesFrom::Rule,
@@ -13349,7 +12804,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "TrackingEvents.Patch",
         method: "PATCH",
-        path: "/integrations/trackingEvents/{eventID}",
         label: "/v1/integrations/trackingEvents/{eventID}",
         roles: &["FullAccess", "TrackingEventAdmin"],
         roles_from: RolesFrom::Reference,
@@ -13372,7 +12826,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "DeliveryConfigurations.List",
         method: "GET",
-        path: "/integrations/deliveryconfig",
         label: "/v1/integrations/deliveryconfig",
         roles: &["FullAccess", "DeliveryConfigAdmin"],
         roles_from: RolesFrom::Rule,
@@ -13395,7 +12848,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "DeliveryConfigurations.Create",
         method: "POST",
-        path: "/integrations/deliveryconfig",
         label: "/v1/integrations/deliveryconfig",
         roles: &["FullAccess", "DeliveryConfigAdmin"],
         roles_from: RolesFrom::Rule,
@@ -13418,7 +12870,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "DeliveryConfigurations.Get",
         method: "GET",
-        path: "/integrations/deliveryconfig/{deliveryConfigID}",
         label: "/v1/integrations/deliveryconfig/{deliveryConfigID}",
         roles: &["FullAccess", "DeliveryConfigAdmin"],
         roles_from: RolesFrom::Rule,
@@ -13441,7 +12892,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "DeliveryConfigurations.Save",
         method: "PUT",
-        path: "/integrations/deliveryconfig/{deliveryConfigID}",
         label: "/v1/integrations/deliveryconfig/{deliveryConfigID}",
         roles: &["FullAccess", "DeliveryConfigAdmin"],
         roles_from: RolesFrom::Rule,
@@ -13464,7 +12914,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "DeliveryConfigurations.Delete",
         method: "DELETE",
-        path: "/integrations/deliveryconfig/{deliveryConfigID}",
         label: "/v1/integrations/deliveryconfig/{deliveryConfigID}",
         roles: &["FullAccess", "DeliveryConfigAdmin"],
         roles_from: RolesFrom::Rule,
@@ -13487,7 +12936,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "DeliveryConfigurations.Patch",
         method: "PATCH",
-        path: "/integrations/deliveryconfig/{deliveryConfigID}",
         label: "/v1/integrations/deliveryconfig/{deliveryConfigID}",
         roles: &["FullAccess", "DeliveryConfigAdmin"],
         roles_from: RolesFrom::Rule,
@@ -13510,7 +12958,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "EntitySynchronization.GetAdminUsers",
         method: "GET",
-        path: "/integrations/entitysync/adminusers",
         label: "/v1/integrations/entitysync/adminusers",
         roles: &["FullAccess", "EntitySyncConfigAdmin"],
         roles_from: RolesFrom::Rule,
@@ -13533,7 +12980,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "EntitySynchronization.SaveAdminUsers",
         method: "PUT",
-        path: "/integrations/entitysync/adminusers",
         label: "/v1/integrations/entitysync/adminusers",
         roles: &["FullAccess", "EntitySyncConfigAdmin"],
         roles_from: RolesFrom::Rule,
@@ -13556,7 +13002,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "EntitySynchronization.DeleteAdminUsers",
         method: "DELETE",
-        path: "/integrations/entitysync/adminusers",
         label: "/v1/integrations/entitysync/adminusers",
         roles: &["FullAccess", "EntitySyncConfigAdmin"],
         roles_from: RolesFrom::Rule,
@@ -13579,7 +13024,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "EntitySynchronization.PatchAdminUsers",
         method: "PATCH",
-        path: "/integrations/entitysync/adminusers",
         label: "/v1/integrations/entitysync/adminusers",
         roles: &["FullAccess", "EntitySyncConfigAdmin"],
         roles_from: RolesFrom::Rule,
@@ -13602,7 +13046,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "EntitySynchronization.SyncAdminUser",
         method: "POST",
-        path: "/integrations/entitysync/adminusers/sync",
         label: "/v1/integrations/entitysync/adminusers/sync",
         roles: &["FullAccess", "EntitySyncConfigAdmin"],
         roles_from: RolesFrom::Rule,
@@ -13625,7 +13068,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "EntitySynchronization.GetBuyers",
         method: "GET",
-        path: "/integrations/entitysync/buyers",
         label: "/v1/integrations/entitysync/buyers",
         roles: &["FullAccess", "EntitySyncConfigAdmin"],
         roles_from: RolesFrom::Rule,
@@ -13648,7 +13090,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "EntitySynchronization.SaveBuyers",
         method: "PUT",
-        path: "/integrations/entitysync/buyers",
         label: "/v1/integrations/entitysync/buyers",
         roles: &["FullAccess", "EntitySyncConfigAdmin"],
         roles_from: RolesFrom::Rule,
@@ -13671,7 +13112,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "EntitySynchronization.DeleteBuyers",
         method: "DELETE",
-        path: "/integrations/entitysync/buyers",
         label: "/v1/integrations/entitysync/buyers",
         roles: &["FullAccess", "EntitySyncConfigAdmin"],
         roles_from: RolesFrom::Rule,
@@ -13694,7 +13134,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "EntitySynchronization.PatchBuyers",
         method: "PATCH",
-        path: "/integrations/entitysync/buyers",
         label: "/v1/integrations/entitysync/buyers",
         roles: &["FullAccess", "EntitySyncConfigAdmin"],
         roles_from: RolesFrom::Rule,
@@ -13717,7 +13156,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "EntitySynchronization.SyncBuyer",
         method: "POST",
-        path: "/integrations/entitysync/buyers/sync",
         label: "/v1/integrations/entitysync/buyers/sync",
         roles: &["FullAccess", "EntitySyncConfigAdmin"],
         roles_from: RolesFrom::Rule,
@@ -13740,7 +13178,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "EntitySynchronization.GetBuyerUserGroups",
         method: "GET",
-        path: "/integrations/entitysync/buyers/usergroups",
         label: "/v1/integrations/entitysync/buyers/usergroups",
         roles: &["FullAccess", "EntitySyncConfigAdmin"],
         roles_from: RolesFrom::Rule,
@@ -13763,7 +13200,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "EntitySynchronization.SaveUserGroups",
         method: "PUT",
-        path: "/integrations/entitysync/buyers/usergroups",
         label: "/v1/integrations/entitysync/buyers/usergroups",
         roles: &["FullAccess", "EntitySyncConfigAdmin"],
         roles_from: RolesFrom::Rule,
@@ -13786,7 +13222,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "EntitySynchronization.DeleteUserGroups",
         method: "DELETE",
-        path: "/integrations/entitysync/buyers/usergroups",
         label: "/v1/integrations/entitysync/buyers/usergroups",
         roles: &["FullAccess", "EntitySyncConfigAdmin"],
         roles_from: RolesFrom::Rule,
@@ -13809,7 +13244,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "EntitySynchronization.PatchBuyerUserGroups",
         method: "PATCH",
-        path: "/integrations/entitysync/buyers/usergroups",
         label: "/v1/integrations/entitysync/buyers/usergroups",
         roles: &["FullAccess", "EntitySyncConfigAdmin"],
         roles_from: RolesFrom::Rule,
@@ -13832,7 +13266,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "EntitySynchronization.SyncBuyerUserGroup",
         method: "POST",
-        path: "/integrations/entitysync/buyers/usergroups/sync",
         label: "/v1/integrations/entitysync/buyers/usergroups/sync",
         roles: &["FullAccess", "EntitySyncConfigAdmin"],
         roles_from: RolesFrom::Rule,
@@ -13855,7 +13288,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "EntitySynchronization.GetBuyerUsers",
         method: "GET",
-        path: "/integrations/entitysync/buyers/users",
         label: "/v1/integrations/entitysync/buyers/users",
         roles: &["FullAccess", "EntitySyncConfigAdmin"],
         roles_from: RolesFrom::Rule,
@@ -13878,7 +13310,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "EntitySynchronization.SaveBuyerUsers",
         method: "PUT",
-        path: "/integrations/entitysync/buyers/users",
         label: "/v1/integrations/entitysync/buyers/users",
         roles: &["FullAccess", "EntitySyncConfigAdmin"],
         roles_from: RolesFrom::Rule,
@@ -13901,7 +13332,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "EntitySynchronization.DeleteBuyerUsers",
         method: "DELETE",
-        path: "/integrations/entitysync/buyers/users",
         label: "/v1/integrations/entitysync/buyers/users",
         roles: &["FullAccess", "EntitySyncConfigAdmin"],
         roles_from: RolesFrom::Rule,
@@ -13924,7 +13354,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "EntitySynchronization.PatchBuyerUsers",
         method: "PATCH",
-        path: "/integrations/entitysync/buyers/users",
         label: "/v1/integrations/entitysync/buyers/users",
         roles: &["FullAccess", "EntitySyncConfigAdmin"],
         roles_from: RolesFrom::Rule,
@@ -13947,7 +13376,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "EntitySynchronization.SyncBuyerUser",
         method: "POST",
-        path: "/integrations/entitysync/buyers/users/sync",
         label: "/v1/integrations/entitysync/buyers/users/sync",
         roles: &["FullAccess", "EntitySyncConfigAdmin"],
         roles_from: RolesFrom::Rule,
@@ -13970,7 +13398,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "EntitySynchronization.GetCategories",
         method: "GET",
-        path: "/integrations/entitysync/categories",
         label: "/v1/integrations/entitysync/categories",
         roles: &["FullAccess", "EntitySyncConfigAdmin"],
         roles_from: RolesFrom::Rule,
@@ -13993,7 +13420,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "EntitySynchronization.SaveCategories",
         method: "PUT",
-        path: "/integrations/entitysync/categories",
         label: "/v1/integrations/entitysync/categories",
         roles: &["FullAccess", "EntitySyncConfigAdmin"],
         roles_from: RolesFrom::Rule,
@@ -14016,7 +13442,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "EntitySynchronization.DeleteCategories",
         method: "DELETE",
-        path: "/integrations/entitysync/categories",
         label: "/v1/integrations/entitysync/categories",
         roles: &["FullAccess", "EntitySyncConfigAdmin"],
         roles_from: RolesFrom::Rule,
@@ -14039,7 +13464,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "EntitySynchronization.PatchCategories",
         method: "PATCH",
-        path: "/integrations/entitysync/categories",
         label: "/v1/integrations/entitysync/categories",
         roles: &["FullAccess", "EntitySyncConfigAdmin"],
         roles_from: RolesFrom::Rule,
@@ -14062,7 +13486,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "EntitySynchronization.SyncCategory",
         method: "POST",
-        path: "/integrations/entitysync/categories/sync",
         label: "/v1/integrations/entitysync/categories/sync",
         roles: &["FullAccess", "EntitySyncConfigAdmin"],
         roles_from: RolesFrom::Rule,
@@ -14085,7 +13508,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "EntitySynchronization.GetInventoryRecords",
         method: "GET",
-        path: "/integrations/entitysync/products/inventoryrecords",
         label: "/v1/integrations/entitysync/products/inventoryrecords",
         roles: &["FullAccess", "EntitySyncConfigAdmin"],
         roles_from: RolesFrom::Rule,
@@ -14108,7 +13530,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "EntitySynchronization.SaveInventoryRecords",
         method: "PUT",
-        path: "/integrations/entitysync/products/inventoryrecords",
         label: "/v1/integrations/entitysync/products/inventoryrecords",
         roles: &["FullAccess", "EntitySyncConfigAdmin"],
         roles_from: RolesFrom::Rule,
@@ -14131,7 +13552,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "EntitySynchronization.DeleteInventoryRecords",
         method: "DELETE",
-        path: "/integrations/entitysync/products/inventoryrecords",
         label: "/v1/integrations/entitysync/products/inventoryrecords",
         roles: &["FullAccess", "EntitySyncConfigAdmin"],
         roles_from: RolesFrom::Rule,
@@ -14154,7 +13574,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "EntitySynchronization.PatchInventoryRecords",
         method: "PATCH",
-        path: "/integrations/entitysync/products/inventoryrecords",
         label: "/v1/integrations/entitysync/products/inventoryrecords",
         roles: &["FullAccess", "EntitySyncConfigAdmin"],
         roles_from: RolesFrom::Rule,
@@ -14177,7 +13596,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "EntitySynchronization.SyncInventoryRecord",
         method: "POST",
-        path: "/integrations/entitysync/products/inventoryrecords/sync",
         label: "/v1/integrations/entitysync/products/inventoryrecords/sync",
         roles: &["FullAccess", "EntitySyncConfigAdmin"],
         roles_from: RolesFrom::Rule,
@@ -14200,7 +13618,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "EntitySynchronization.SyncSupplier",
         method: "POST",
-        path: "/integrations/entitysync/supplier/sync",
         label: "/v1/integrations/entitysync/supplier/sync",
         roles: &["FullAccess", "EntitySyncConfigAdmin"],
         roles_from: RolesFrom::Rule,
@@ -14223,7 +13640,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "EntitySynchronization.GetSuppliers",
         method: "GET",
-        path: "/integrations/entitysync/suppliers",
         label: "/v1/integrations/entitysync/suppliers",
         roles: &["FullAccess", "EntitySyncConfigAdmin"],
         roles_from: RolesFrom::Rule,
@@ -14246,7 +13662,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "EntitySynchronization.SaveSuppliers",
         method: "PUT",
-        path: "/integrations/entitysync/suppliers",
         label: "/v1/integrations/entitysync/suppliers",
         roles: &["FullAccess", "EntitySyncConfigAdmin"],
         roles_from: RolesFrom::Rule,
@@ -14269,7 +13684,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "EntitySynchronization.DeleteSuppliers",
         method: "DELETE",
-        path: "/integrations/entitysync/suppliers",
         label: "/v1/integrations/entitysync/suppliers",
         roles: &["FullAccess", "EntitySyncConfigAdmin"],
         roles_from: RolesFrom::Rule,
@@ -14292,7 +13706,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "EntitySynchronization.PatchSuppliers",
         method: "PATCH",
-        path: "/integrations/entitysync/suppliers",
         label: "/v1/integrations/entitysync/suppliers",
         roles: &["FullAccess", "EntitySyncConfigAdmin"],
         roles_from: RolesFrom::Rule,
@@ -14315,7 +13728,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "EntitySynchronization.GetSupplierUsers",
         method: "GET",
-        path: "/integrations/entitysync/suppliers/users",
         label: "/v1/integrations/entitysync/suppliers/users",
         roles: &["FullAccess", "EntitySyncConfigAdmin"],
         roles_from: RolesFrom::Rule,
@@ -14338,7 +13750,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "EntitySynchronization.SaveSupplierUsers",
         method: "PUT",
-        path: "/integrations/entitysync/suppliers/users",
         label: "/v1/integrations/entitysync/suppliers/users",
         roles: &["FullAccess", "EntitySyncConfigAdmin"],
         roles_from: RolesFrom::Rule,
@@ -14361,7 +13772,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "EntitySynchronization.DeleteSupplierUsers",
         method: "DELETE",
-        path: "/integrations/entitysync/suppliers/users",
         label: "/v1/integrations/entitysync/suppliers/users",
         roles: &["FullAccess", "EntitySyncConfigAdmin"],
         roles_from: RolesFrom::Rule,
@@ -14384,7 +13794,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "EntitySynchronization.PatchSupplierUsers",
         method: "PATCH",
-        path: "/integrations/entitysync/suppliers/users",
         label: "/v1/integrations/entitysync/suppliers/users",
         roles: &["FullAccess", "EntitySyncConfigAdmin"],
         roles_from: RolesFrom::Rule,
@@ -14407,7 +13816,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "EntitySynchronization.SyncSupplierUser",
         method: "POST",
-        path: "/integrations/entitysync/suppliers/users/sync",
         label: "/v1/integrations/entitysync/suppliers/users/sync",
         roles: &["FullAccess", "EntitySyncConfigAdmin"],
         roles_from: RolesFrom::Rule,
@@ -14430,7 +13838,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "ErrorConfigs.Get",
         method: "GET",
-        path: "/integrations/ErrorConfig",
         label: "/v1/integrations/ErrorConfig",
         roles: &["FullAccess", "ErrorConfigAdmin"],
         roles_from: RolesFrom::Rule,
@@ -14453,7 +13860,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "ErrorConfigs.Save",
         method: "PUT",
-        path: "/integrations/ErrorConfig",
         label: "/v1/integrations/ErrorConfig",
         roles: &["FullAccess", "ErrorConfigAdmin"],
         roles_from: RolesFrom::Rule,
@@ -14476,7 +13882,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "ErrorConfigs.Delete",
         method: "DELETE",
-        path: "/integrations/ErrorConfig",
         label: "/v1/integrations/ErrorConfig",
         roles: &["FullAccess", "ErrorConfigAdmin"],
         roles_from: RolesFrom::Rule,
@@ -14499,7 +13904,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "ErrorConfigs.Patch",
         method: "PATCH",
-        path: "/integrations/ErrorConfig",
         label: "/v1/integrations/ErrorConfig",
         roles: &["FullAccess", "ErrorConfigAdmin"],
         roles_from: RolesFrom::Rule,
@@ -14522,7 +13926,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "ErrorConfigs.Validate",
         method: "POST",
-        path: "/integrations/ErrorConfig/validate",
         label: "/v1/integrations/ErrorConfig/validate",
         roles: &["FullAccess", "ErrorConfigAdmin"],
         roles_from: RolesFrom::Rule,
@@ -14545,7 +13948,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "InventoryIntegrations.Get",
         method: "GET",
-        path: "/integrations/inventory",
         label: "/v1/integrations/inventory",
         roles: &["FullAccess"],
         roles_from: RolesFrom::Rule,
@@ -14568,7 +13970,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "InventoryIntegrations.Save",
         method: "PUT",
-        path: "/integrations/inventory",
         label: "/v1/integrations/inventory",
         roles: &["FullAccess"],
         roles_from: RolesFrom::Rule,
@@ -14591,7 +13992,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "InventoryIntegrations.Delete",
         method: "DELETE",
-        path: "/integrations/inventory",
         label: "/v1/integrations/inventory",
         roles: &["FullAccess"],
         roles_from: RolesFrom::Rule,
@@ -14614,7 +14014,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "InventoryIntegrations.Patch",
         method: "PATCH",
-        path: "/integrations/inventory",
         label: "/v1/integrations/inventory",
         roles: &["FullAccess"],
         roles_from: RolesFrom::Rule,
@@ -14637,7 +14036,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "OrderSynchronization.Get",
         method: "GET",
-        path: "/integrations/OrderSync",
         label: "/v1/integrations/OrderSync",
         roles: &["FullAccess", "OrderSyncConfigAdmin"],
         roles_from: RolesFrom::Rule,
@@ -14660,7 +14058,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "OrderSynchronization.Save",
         method: "PUT",
-        path: "/integrations/OrderSync",
         label: "/v1/integrations/OrderSync",
         roles: &["FullAccess", "OrderSyncConfigAdmin"],
         roles_from: RolesFrom::Rule,
@@ -14683,7 +14080,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "OrderSynchronization.Delete",
         method: "DELETE",
-        path: "/integrations/OrderSync",
         label: "/v1/integrations/OrderSync",
         roles: &["FullAccess", "OrderSyncConfigAdmin"],
         roles_from: RolesFrom::Rule,
@@ -14706,7 +14102,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "OrderSynchronization.Patch",
         method: "PATCH",
-        path: "/integrations/OrderSync",
         label: "/v1/integrations/OrderSync",
         roles: &["FullAccess", "OrderSyncConfigAdmin"],
         roles_from: RolesFrom::Rule,
@@ -14729,7 +14124,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "ProductSynchronization.Get",
         method: "GET",
-        path: "/integrations/productsync",
         label: "/v1/integrations/productsync",
         roles: &["FullAccess", "ProductSyncConfigAdmin"],
         roles_from: RolesFrom::Rule,
@@ -14752,7 +14146,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "ProductSynchronization.Save",
         method: "PUT",
-        path: "/integrations/productsync",
         label: "/v1/integrations/productsync",
         roles: &["FullAccess", "ProductSyncConfigAdmin"],
         roles_from: RolesFrom::Rule,
@@ -14775,7 +14168,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "ProductSynchronization.Delete",
         method: "DELETE",
-        path: "/integrations/productsync",
         label: "/v1/integrations/productsync",
         roles: &["FullAccess", "ProductSyncConfigAdmin"],
         roles_from: RolesFrom::Rule,
@@ -14798,7 +14190,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "ProductSynchronization.Patch",
         method: "PATCH",
-        path: "/integrations/productsync",
         label: "/v1/integrations/productsync",
         roles: &["FullAccess", "ProductSyncConfigAdmin"],
         roles_from: RolesFrom::Rule,
@@ -14821,7 +14212,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "ProductSynchronization.Sync",
         method: "POST",
-        path: "/integrations/productsync/sync",
         label: "/v1/integrations/productsync/sync",
         roles: &["FullAccess", "ProductSyncConfigAdmin"],
         roles_from: RolesFrom::Rule,
@@ -14844,7 +14234,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "PromotionIntegrations.Get",
         method: "GET",
-        path: "/integrations/promotion",
         label: "/v1/integrations/promotion",
         roles: &["FullAccess"],
         roles_from: RolesFrom::Rule,
@@ -14867,7 +14256,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "PromotionIntegrations.Save",
         method: "PUT",
-        path: "/integrations/promotion",
         label: "/v1/integrations/promotion",
         roles: &["FullAccess"],
         roles_from: RolesFrom::Rule,
@@ -14890,7 +14278,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "PromotionIntegrations.Delete",
         method: "DELETE",
-        path: "/integrations/promotion",
         label: "/v1/integrations/promotion",
         roles: &["FullAccess"],
         roles_from: RolesFrom::Rule,
@@ -14913,7 +14300,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "PromotionIntegrations.Patch",
         method: "PATCH",
-        path: "/integrations/promotion",
         label: "/v1/integrations/promotion",
         roles: &["FullAccess"],
         roles_from: RolesFrom::Rule,
@@ -14936,7 +14322,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "SubscriptionIntegrations.Get",
         method: "GET",
-        path: "/integrations/subscription",
         label: "/v1/integrations/subscription",
         roles: &["FullAccess", "SubscriptionAdmin", "SubscriptionReader"],
         roles_from: RolesFrom::Rule,
@@ -14959,7 +14344,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "SubscriptionIntegrations.Save",
         method: "PUT",
-        path: "/integrations/subscription",
         label: "/v1/integrations/subscription",
         roles: &["FullAccess", "SubscriptionAdmin"],
         roles_from: RolesFrom::Reference,
@@ -14982,7 +14366,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "SubscriptionIntegrations.Delete",
         method: "DELETE",
-        path: "/integrations/subscription",
         label: "/v1/integrations/subscription",
         roles: &["FullAccess", "SubscriptionAdmin"],
         roles_from: RolesFrom::Rule,
@@ -15005,7 +14388,6 @@ pub(crate) const OPERATIONS: &[Described] = &[
     Described {
         id: "SubscriptionIntegrations.Patch",
         method: "PATCH",
-        path: "/integrations/subscription",
         label: "/v1/integrations/subscription",
         roles: &["FullAccess", "SubscriptionAdmin"],
         roles_from: RolesFrom::Reference,

@@ -25,7 +25,7 @@ pub(crate) fn serve(
     let caller = request.caller;
     let op = request.call.op;
     let buyer = caller.buyer_id.as_deref();
-    if op.path.starts_with("/me/subscriptions") {
+    if op.path().starts_with("/me/subscriptions") {
         return subscriptions(store, request, clock, effects).map(Some);
     }
     Ok(Some(match op.id {
@@ -91,11 +91,13 @@ pub(crate) fn serve(
         "Me.ListProductCollectionEntries" => {
             let entries = own_collection(store, request)?;
             let query = list_query(request)?;
+            // What the user sees, worked out once for every entry.
+            let visible = visible_products(store, buyer, None, None);
             let products: Vec<Value> = store
                 .list(&entries)
                 .filter_map(|entry| {
                     let id = entry["ProductID"].as_str()?;
-                    let mut product = visible_product(store, buyer, id)?;
+                    let mut product = find_product(&visible, id)?.clone();
                     product["ListOrder"] = entry.get("ListOrder").cloned().unwrap_or(Value::Null);
                     product["DateAdded"] = entry.get("DateAdded").cloned().unwrap_or(Value::Null);
                     Some(product)
@@ -170,7 +172,7 @@ fn subscriptions(
         }
     }
     // The same call at `/subscriptions...`, with the values of the caller's path.
-    let mut path = request.call.op.path.trim_start_matches("/me").to_owned();
+    let mut path = request.call.op.path().trim_start_matches("/me").to_owned();
     for (name, value) in &request.call.params {
         path = path.replace(name, &ordercloud_transport::encode::encode(value));
     }
@@ -206,9 +208,12 @@ fn assigned_catalogs(store: &Store, buyer: Option<&str>) -> Vec<String> {
 
 /// The product `id` as `buyer`'s users see it, if they do.
 fn visible_product(store: &Store, buyer: Option<&str>, id: &str) -> Option<Value> {
-    visible_products(store, buyer, None, None)
-        .into_iter()
-        .find(|product| product["ID"].as_str().is_some_and(|found| found.eq_ignore_ascii_case(id)))
+    find_product(&visible_products(store, buyer, None, None), id).cloned()
+}
+
+/// The product `id` (in any letter case) among `products`.
+fn find_product<'p>(products: &'p [Value], id: &str) -> Option<&'p Value> {
+    products.iter().find(|product| product["ID"].as_str().is_some_and(|found| found.eq_ignore_ascii_case(id)))
 }
 
 /// The active products in the catalogs assigned to `buyer` (only `catalog`, and only those of

@@ -37,8 +37,9 @@ use crate::clock::Clock;
 use crate::reply::Reply;
 pub(crate) use crate::reply::{invalid_token, not_found};
 pub(crate) use cart::active_cart;
-pub(crate) use orders::recompute_order;
 pub(crate) use orders::transfer_orders;
+pub(crate) use orders::{line_items, recompute_order};
+pub(crate) use promotions::applied_of;
 use query::{ListQuery, without};
 use store::Store;
 
@@ -47,9 +48,8 @@ pub(crate) struct Described {
     /// `Products.List`.
     pub(crate) id: &'static str,
     pub(crate) method: &'static str,
-    /// The path after `/v1`, `{name}` for each parameter.
-    pub(crate) path: &'static str,
-    /// `/v1` and the path: the route the request log counts it under.
+    /// `/v1` and the path after it (see [`Described::path`]): the route the request log
+    /// counts it under.
     pub(crate) label: &'static str,
     /// The roles any one of which grants it; none for an anonymous operation, or for one
     /// whose roles are not known.
@@ -84,6 +84,13 @@ pub(crate) struct Described {
     pub(crate) parents: &'static [Parent],
     /// For an operation of the Cart, the index of the order operation it stands for.
     pub(crate) cart: Option<usize>,
+}
+
+impl Described {
+    /// The path after `/v1`, `{name}` for each parameter.
+    pub(crate) fn path(&self) -> &'static str {
+        self.label.strip_prefix("/v1").unwrap_or(self.label)
+    }
 }
 
 /// Where an operation's roles come from.
@@ -367,7 +374,6 @@ pub(crate) enum Effect {
     UserDeleted { company: Company, user_id: String },
 }
 
-/// A request to serve.
 /// Whether `caller` may make `call` on the order it names, if it names one (`access`'s rule,
 /// for a request that is handled outside `serve`: the integration events).
 pub(crate) fn may_call_on_order(store: &Store, call: &Call, caller: &Caller) -> bool {
@@ -375,6 +381,7 @@ pub(crate) fn may_call_on_order(store: &Store, call: &Call, caller: &Caller) -> 
     access::check_order(store, &request).is_ok()
 }
 
+/// A request to serve.
 pub(crate) struct Request<'a> {
     pub(crate) call: &'a Call,
     pub(crate) query: &'a [(String, String)],
@@ -537,7 +544,7 @@ fn singleton(store: &mut Store, request: &Request<'_>, place: &Place, clock: &Cl
     /// The key the one object is kept under.
     const ONE: &str = "configuration";
     let op = request.call.op;
-    let absent = || not_found(op.answer.or(op.body).unwrap_or("Object"), "");
+    let absent = || missing(op, "");
     parents_exist(store, place)?;
     match op.method {
         "GET" => store.get(&place.collection, ONE).cloned().map(|object| Reply::ok(output(object))).ok_or_else(absent),
@@ -621,7 +628,7 @@ impl Place {
     /// own collection.
     pub(crate) fn of(request: &Request<'_>) -> Result<Self, Reply> {
         let op = request.call.op;
-        let parts: Vec<&str> = op.path.trim_matches('/').split('/').filter(|part| *part != DIRECTION).collect();
+        let parts: Vec<&str> = op.path().trim_matches('/').split('/').filter(|part| *part != DIRECTION).collect();
         let mut collection = String::new();
         if parts.first() == Some(&"me") {
             let owner = request.caller.own_key().ok_or_else(invalid_token)?;
@@ -679,6 +686,7 @@ impl Place {
     }
 }
 
+/// `404 NotFound` for the first parent `place`'s path names that is not stored.
 pub(crate) fn parents_exist(store: &Store, place: &Place) -> Result<(), Reply> {
     for (collection, id, schema) in &place.parents {
         // What a personal collection holds is the user's own, with no stored parent.
@@ -723,8 +731,14 @@ fn products_in_catalog(store: &Store, request: &Request<'_>) -> Option<std::coll
 
 /// The list options of `request`, its operation's own parameters aside.
 pub(crate) fn list_query(request: &Request<'_>) -> Result<ListQuery, Reply> {
-    ListQuery::parse(request.query, request.call.op.query)
-        .map_err(|error| Reply::bad_request(error.code, &error.message))
+    Ok(ListQuery::parse(request.query, request.call.op.query)?)
+}
+
+impl From<query::ListError> for Reply {
+    /// 400 with the list error's code and message.
+    fn from(error: query::ListError) -> Self {
+        Reply::bad_request(error.code, &error.message)
+    }
 }
 
 /// Creates `body` in `place`'s collection: its ID given or generated, its read-only fields the
@@ -879,9 +893,7 @@ fn assignment(store: &mut Store, request: &Request<'_>, schema: &str) -> Result<
                 .filter(|(name, _)| matches!(name.as_str(), "page" | "pageSize"))
                 .cloned()
                 .collect();
-            let query =
-                ListQuery::parse(&paging, &[]).map_err(|error| Reply::bad_request(error.code, &error.message))?;
-            Ok(Reply::ok(query.answer(items, false)))
+            Ok(Reply::ok(ListQuery::parse(&paging, &[])?.answer(items, false)))
         }
         "DELETE" => {
             conditions.extend(
@@ -894,6 +906,7 @@ fn assignment(store: &mut Store, request: &Request<'_>, schema: &str) -> Result<
     }
 }
 
+/// 404 `NotFound` for the object `id` of the schema `op` answers (or takes).
 pub(crate) fn missing(op: &Described, id: &str) -> Reply {
     not_found(op.answer.or(op.body).unwrap_or("Object"), id)
 }
@@ -903,7 +916,7 @@ pub(crate) fn not_simulated(op: &Described) -> Reply {
     Reply::error_with(
         StatusCode::NOT_IMPLEMENTED,
         "Simulator.NotSimulated",
-        &format!("{} ({} /v1{}) is described by OrderCloud's API but not simulated", op.id, op.method, op.path),
+        &format!("{} ({} {}) is described by OrderCloud's API but not simulated", op.id, op.method, op.label),
         json!({"Operation": op.id}),
     )
 }
@@ -930,6 +943,11 @@ pub(crate) fn operation(index: usize) -> &'static Described {
     &described::OPERATIONS[index]
 }
 
+/// The operation `id` (`Orders.Create`) of the table.
+pub(crate) fn operation_named(id: &str) -> Option<&'static Described> {
+    described::OPERATIONS.iter().find(|op| op.id == id)
+}
+
 /// Every operation of the description.
 #[cfg(test)]
 pub(crate) fn operations() -> impl Iterator<Item = &'static Described> {
@@ -949,7 +967,7 @@ mod tests {
 
     /// The path of `op` with each parameter given a value that is no literal anywhere.
     fn concrete(op: &Described) -> String {
-        op.path.split('/').map(|part| if part.starts_with('{') { "x-1" } else { part }).collect::<Vec<_>>().join("/")
+        op.path().split('/').map(|part| if part.starts_with('{') { "x-1" } else { part }).collect::<Vec<_>>().join("/")
     }
 
     #[test]
@@ -1023,7 +1041,7 @@ mod tests {
 
     #[test]
     fn roles_the_reference_does_not_give_come_from_the_rules() {
-        let op = |id: &str| operations().find(|op| op.id == id).unwrap();
+        let op = |id: &str| operation_named(id).unwrap();
         assert_eq!(
             (op("Cart.Submit").roles, op("Cart.Submit").roles_from),
             (&["FullAccess", "Shopper"][..], RolesFrom::Rule)

@@ -88,7 +88,7 @@ pub(crate) fn serve(store: &mut Store, request: &Request<'_>, clock: &mut Clock)
             }
         }
         "Orders.Patch" => {
-            let existing = store.get("orders", &order_id).cloned().ok_or_else(|| not_found("Order", &order_id))?;
+            let existing = order_of(store, &order_id)?;
             let body = body_object(request)?;
             let shipping = body.get("ShippingAddressID").and_then(Value::as_str).map(str::to_owned);
             let billing = body.get("BillingAddressID").and_then(Value::as_str).map(str::to_owned);
@@ -114,7 +114,7 @@ pub(crate) fn serve(store: &mut Store, request: &Request<'_>, clock: &mut Clock)
             Reply::no_content()
         }
         "Orders.Approve" | "Orders.Decline" => {
-            let mut order = store.get("orders", &order_id).cloned().ok_or_else(|| not_found("Order", &order_id))?;
+            let mut order = order_of(store, &order_id)?;
             let info = body_object(request)?;
             let approve = op.id == "Orders.Approve";
             let now = clock.now_text();
@@ -149,17 +149,13 @@ pub(crate) fn serve(store: &mut Store, request: &Request<'_>, clock: &mut Clock)
                 if order.get("ShippingAddressID").is_some_and(|id| !id.is_null()) {
                     return Err(saved_address_set("ShippingAddressID"));
                 }
-                let mut current = shipping_address(store, &order_id).unwrap_or_else(|| json!({}));
-                if let Value::Object(fields) = &mut current {
-                    super::store::merge(fields, body);
-                }
-                current
+                merged(shipping_address(store, &order_id).as_ref(), body)
             };
             ship_to(store, &order_id, None, address);
             Reply::ok(order_of(store, &order_id)?)
         }
         "Orders.SetBillingAddress" | "Orders.PatchBillingAddress" => {
-            let mut order = store.get("orders", &order_id).cloned().ok_or_else(|| not_found("Order", &order_id))?;
+            let mut order = order_of(store, &order_id)?;
             let body = body_object(request)?;
             if op.id == "Orders.SetBillingAddress" {
                 required(op, &body)?;
@@ -168,11 +164,7 @@ pub(crate) fn serve(store: &mut Store, request: &Request<'_>, clock: &mut Clock)
                 if order.get("BillingAddressID").is_some_and(|id| !id.is_null()) {
                     return Err(saved_address_set("BillingAddressID"));
                 }
-                let mut current = order.get("BillingAddress").cloned().filter(Value::is_object).unwrap_or(json!({}));
-                if let Value::Object(fields) = &mut current {
-                    super::store::merge(fields, body);
-                }
-                order["BillingAddress"] = current;
+                order["BillingAddress"] = merged(order.get("BillingAddress"), body);
             }
             if let Value::Object(fields) = &mut order {
                 fields.remove("BillingAddressID");
@@ -181,23 +173,19 @@ pub(crate) fn serve(store: &mut Store, request: &Request<'_>, clock: &mut Clock)
             Reply::ok(order)
         }
         "Orders.PatchFromUser" => {
-            let mut order = store.get("orders", &order_id).cloned().ok_or_else(|| not_found("Order", &order_id))?;
+            let mut order = order_of(store, &order_id)?;
             let body = body_object(request)?;
             // Only these can change: the guest's name and address.
             let changes: Map<String, Value> = body
                 .into_iter()
                 .filter(|(key, _)| ["FirstName", "LastName", "Email"].iter().any(|name| name.eq_ignore_ascii_case(key)))
                 .collect();
-            let mut from = order.get("FromUser").cloned().filter(Value::is_object).unwrap_or(json!({}));
-            if let Value::Object(fields) = &mut from {
-                super::store::merge(fields, changes);
-            }
-            order["FromUser"] = from;
+            order["FromUser"] = merged(order.get("FromUser"), changes);
             store.put("orders", &order_id, order.clone());
             Reply::ok(order)
         }
         "LineItems.Create" => {
-            let order = store.get("orders", &order_id).cloned().ok_or_else(|| not_found("Order", &order_id))?;
+            let order = order_of(store, &order_id)?;
             unsubmitted(&order)?;
             let body = body_object(request)?;
             required(op, &body)?;
@@ -217,7 +205,7 @@ pub(crate) fn serve(store: &mut Store, request: &Request<'_>, clock: &mut Clock)
             Reply::created(line_of(store, &order_id, &id)?)
         }
         "LineItems.Save" | "LineItems.Patch" => {
-            let order = store.get("orders", &order_id).cloned().ok_or_else(|| not_found("Order", &order_id))?;
+            let order = order_of(store, &order_id)?;
             unsubmitted(&order)?;
             let line_id = request.path_value("{lineItemID}");
             let place = Place::of(request)?;
@@ -253,11 +241,7 @@ pub(crate) fn serve(store: &mut Store, request: &Request<'_>, clock: &mut Clock)
                 required(op, &body)?;
                 line["ShippingAddress"] = Value::Object(body);
             } else {
-                let mut current = line.get("ShippingAddress").cloned().filter(Value::is_object).unwrap_or(json!({}));
-                if let Value::Object(fields) = &mut current {
-                    super::store::merge(fields, body);
-                }
-                line["ShippingAddress"] = current;
+                line["ShippingAddress"] = merged(line.get("ShippingAddress"), body);
             }
             store.put(&line_items(&order_id), &line_id, line.clone());
             Reply::ok(output(line))
@@ -286,7 +270,8 @@ pub(crate) fn create_order(
         body.insert("FromUserID".to_owned(), json!(caller.user_id));
         body.insert("FromCompanyID".to_owned(), json!(caller.buyer_id));
     }
-    let orders_op = &super::described::OPERATIONS[orders_create_index()];
+    // A new order follows the body rules of `Orders.Create`, however it was asked for.
+    let orders_op = super::operation_named("Orders.Create").ok_or_else(|| not_simulated(request.call.op))?;
     let place = Place { collection: "orders".to_owned(), item: None, parents: Vec::new() };
     let mut order = create(store, &place, orders_op, body, clock)?;
     let totals = json!({"Status": "Unsubmitted", "IsSubmitted": false, "LineItemCount": 0, "Subtotal": 0,
@@ -328,12 +313,6 @@ pub(crate) fn transfer_orders(store: &mut Store, anonymous: &Caller, user: &Call
     cart::hand_over(store, anonymous, user);
 }
 
-/// The index of `Orders.Create` in the table.
-fn orders_create_index() -> usize {
-    static INDEX: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
-    *INDEX.get_or_init(|| super::described::OPERATIONS.iter().position(|op| op.id == "Orders.Create").unwrap_or(0))
-}
-
 /// For a caller who is no admin, the owner of `existing` stays the owner of `order`.
 fn keep_owner(order: &mut Value, existing: &Value, caller: &Caller) {
     if caller.is_admin() {
@@ -363,7 +342,7 @@ fn given_to_user(store: &mut Store, order_id: &str, existing: &Value, order: &Va
 /// Submits the order: `Open`, or `AwaitingApproval` when an approval rule of its buyer
 /// holds for it; refused when it is not unsubmitted or has no line items.
 pub(crate) fn submit(store: &mut Store, order_id: &str, clock: &Clock) -> Result<Value, Reply> {
-    let mut order = store.get("orders", order_id).cloned().ok_or_else(|| not_found("Order", order_id))?;
+    let mut order = order_of(store, order_id)?;
     if order["Status"].as_str() != Some("Unsubmitted") {
         return Err(Reply::bad_request(
             "Order.CannotSubmitBadStatus",
@@ -413,6 +392,14 @@ pub(crate) fn expression_not_simulated(expression: &str, what: &str) -> Reply {
         &format!("The expression {expression:?} uses what the simulator does not evaluate: {what}"),
         json!({"Expression": expression}),
     )
+}
+
+/// `current` (an empty object when it is none, or no object) with `changes` merged in as
+/// PATCH merges them: a partial address or from-user applied.
+fn merged(current: Option<&Value>, changes: Map<String, Value>) -> Value {
+    let mut fields = current.and_then(Value::as_object).cloned().unwrap_or_default();
+    super::store::merge(&mut fields, changes);
+    Value::Object(fields)
 }
 
 fn unsubmitted(order: &Value) -> Result<(), Reply> {
@@ -486,7 +473,8 @@ pub(crate) fn line_items(order_id: &str) -> String {
     format!("orders/{}/lineitems", order_id.to_lowercase())
 }
 
-fn order_of(store: &Store, order_id: &str) -> Result<Value, Reply> {
+/// The order `order_id`, or `404 NotFound` for it.
+pub(crate) fn order_of(store: &Store, order_id: &str) -> Result<Value, Reply> {
     store.get("orders", order_id).cloned().ok_or_else(|| not_found("Order", order_id))
 }
 
@@ -590,4 +578,19 @@ pub(crate) fn price_schedule(store: &Store, product: &Value, buyer: Option<&str>
         .find_map(|assignment| assignment.body["PriceScheduleID"].as_str().map(str::to_owned));
     let id = assigned.or_else(|| product["DefaultPriceScheduleID"].as_str().map(str::to_owned))?;
     store.get("priceschedules", &id).cloned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_partial_address_merges_into_the_one_set_or_into_none() {
+        let changes = |value: Value| value.as_object().cloned().unwrap();
+        let set = json!({"Street1": "1 Main St", "City": "Town", "xp": {"Gate": "B"}});
+        let patched = merged(Some(&set), changes(json!({"city": "City", "xp": {"Floor": 2}})));
+        assert_eq!(patched, json!({"Street1": "1 Main St", "City": "City", "xp": {"Gate": "B", "Floor": 2}}));
+        assert_eq!(merged(None, changes(json!({"City": "Town"}))), json!({"City": "Town"}));
+        assert_eq!(merged(Some(&Value::Null), changes(json!({"City": "Town"}))), json!({"City": "Town"}));
+    }
 }

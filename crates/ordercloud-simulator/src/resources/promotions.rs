@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use ordercloud_models::Decimal;
 
 use super::expression::{self, Scope};
-use super::orders::{expression_not_simulated, line_items, recompute_order};
+use super::orders::{expression_not_simulated, line_items, order_of, recompute_order};
 use super::store::Store;
 use super::{Caller, Request, list_query, money, not_found};
 use crate::clock::Clock;
@@ -50,12 +50,12 @@ pub(crate) fn serve(store: &mut Store, request: &Request<'_>, clock: &mut Clock)
                 .ok_or_else(|| not_found("Promotion", &id))?
         }
         "Orders.ListPromotions" => {
-            order(store, &order_id)?;
+            order_of(store, &order_id)?;
             let query = list_query(request)?;
             Reply::ok(query.answer(store.list(&applied_of(&order_id)).cloned(), false))
         }
         "Orders.ListEligiblePromotions" => {
-            let order = order(store, &order_id)?;
+            let order = order_of(store, &order_id)?;
             let query = list_query(request)?;
             let mut eligible = Vec::new();
             for promotion in available(store, caller, &now) {
@@ -68,7 +68,7 @@ pub(crate) fn serve(store: &mut Store, request: &Request<'_>, clock: &mut Clock)
             Reply::ok(query.answer(eligible, false))
         }
         "Orders.AddPromotion" => {
-            let order = order(store, &order_id)?;
+            let order = order_of(store, &order_id)?;
             let code = request.path_value("{promoCode}");
             let promotion = available(store, caller, &now)
                 .into_iter()
@@ -80,7 +80,7 @@ pub(crate) fn serve(store: &mut Store, request: &Request<'_>, clock: &mut Clock)
             Reply::created(store.get(&applied_of(&order_id), &id).cloned().unwrap_or(applied))
         }
         "Orders.RemovePromotion" => {
-            order(store, &order_id)?;
+            order_of(store, &order_id)?;
             let code = request.path_value("{promoCode}");
             let found = store
                 .list(&applied_of(&order_id))
@@ -89,11 +89,11 @@ pub(crate) fn serve(store: &mut Store, request: &Request<'_>, clock: &mut Clock)
                 .ok_or_else(|| not_found("Promotion", &code))?;
             store.remove(&applied_of(&order_id), &found);
             recompute_order(store, &order_id)?;
-            Reply::ok(self::order(store, &order_id)?)
+            Reply::ok(order_of(store, &order_id)?)
         }
         "Orders.ApplyPromotions" => {
             auto_apply(store, caller, &order_id, &now)?;
-            Reply::ok(order(store, &order_id)?)
+            Reply::ok(order_of(store, &order_id)?)
         }
         "Orders.RefreshPromotions" => {
             let removed = remove_ineligible(store, &order_id)?;
@@ -104,12 +104,8 @@ pub(crate) fn serve(store: &mut Store, request: &Request<'_>, clock: &mut Clock)
     }))
 }
 
-fn order(store: &Store, order_id: &str) -> Result<Value, Reply> {
-    store.get("orders", order_id).cloned().ok_or_else(|| not_found("Order", order_id))
-}
-
 /// Where an order's applied promotions are kept, by promotion ID.
-fn applied_of(order_id: &str) -> String {
+pub(crate) fn applied_of(order_id: &str) -> String {
     format!("orders/{}/promotions", order_id.to_lowercase())
 }
 
@@ -247,7 +243,7 @@ fn auto_apply(store: &mut Store, caller: &Caller, order_id: &str, now: &str) -> 
     candidates.sort_by_key(|promotion| promotion["Priority"].as_i64().unwrap_or(i64::MAX));
     let mut added = Vec::new();
     for promotion in candidates {
-        let order = order(store, order_id)?;
+        let order = order_of(store, order_id)?;
         let code = promotion["Code"].clone();
         if apply(store, &order, promotion, now).is_ok() {
             recompute_order(store, order_id)?;
@@ -259,7 +255,7 @@ fn auto_apply(store: &mut Store, caller: &Caller, order_id: &str, now: &str) -> 
 
 /// Removes the applied promotions that no longer hold; the codes removed.
 fn remove_ineligible(store: &mut Store, order_id: &str) -> Result<Vec<Value>, Reply> {
-    let order = order(store, order_id)?;
+    let order = order_of(store, order_id)?;
     let mut removed = Vec::new();
     let applied: Vec<Value> = store.list(&applied_of(order_id)).cloned().collect();
     for promotion in applied {
@@ -275,7 +271,7 @@ fn remove_ineligible(store: &mut Store, order_id: &str) -> Result<Vec<Value>, Re
 /// The amounts of the promotions applied to the order, again: each promotion's `Amount`,
 /// each line item's `PromotionDiscount` and `LineTotal`. The order's whole discount.
 pub(crate) fn refresh_amounts(store: &mut Store, order_id: &str) -> Result<Decimal, Reply> {
-    let order = order(store, order_id)?;
+    let order = order_of(store, order_id)?;
     let applied: Vec<Value> = store.list(&applied_of(order_id)).cloned().collect();
     let mut shares: Vec<(String, Decimal)> = Vec::new();
     let mut total = Decimal::ZERO;
@@ -303,7 +299,7 @@ pub(crate) fn refresh_amounts(store: &mut Store, order_id: &str) -> Result<Decim
 
 /// Refuses to submit an order with a promotion applied that no longer holds.
 pub(crate) fn check_still_eligible(store: &Store, order_id: &str) -> Result<(), Reply> {
-    let order = order(store, order_id)?;
+    let order = order_of(store, order_id)?;
     for promotion in store.list(&applied_of(order_id)) {
         if amount_for(store, &order, promotion)?.is_none() {
             let code = promotion["Code"].as_str().unwrap_or_default();
