@@ -12,6 +12,7 @@
 //! integration event (the `checkout_middleware` example shows one that verifies what it is
 //! sent, with `ordercloud-middleware`).
 
+use std::collections::HashMap;
 use std::convert::Infallible;
 
 use http_body_util::{BodyExt, Full};
@@ -24,22 +25,20 @@ use ordercloud::integrations::IntegrationEventsApi;
 use ordercloud::integrations::models::{IntegrationEvent, IntegrationEventType};
 use ordercloud::me::MeApi;
 use ordercloud::me::models::MeUser;
-use ordercloud::models::{Decimal, PasswordResetRequest, TokenPasswordReset, decimal};
+use ordercloud::models::{PasswordResetRequest, RawJson, TokenPasswordReset, decimal};
 use ordercloud::orders::CartApi;
 use ordercloud::orders::models::{
-    Address, LineItem, Order, OrderShipMethodSelection, OrderStatus, PartialLineItem, ShipMethodSelection,
+    Address, LineItem, Order, OrderShipMethodSelection, OrderStatus, OrderWorksheet, PartialLineItem,
+    ShipMethodSelection,
 };
 use ordercloud::password_reset::PasswordResetApi;
 use ordercloud::security::ApiClientsApi;
 use ordercloud::security::models::PartialApiClient;
 use ordercloud::transport::http::Method;
-use ordercloud::{ApiClient, Filter, ListOptions};
-use ordercloud_middleware::OrderCalculatePayload;
+use ordercloud::{ApiClient, Error, Filter, ListOptions};
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
-
-use crate::{reset_and_seed, step};
 
 /// The seed the journey starts from: the storefront's API client (anonymous shopping into
 /// the buyer `retail`), the storefront's own back-office client, the catalog `summer`
@@ -296,16 +295,18 @@ impl Drop for Checkout {
 async fn answer(request: Request<Incoming>) -> Response<Full<Bytes>> {
     let path = request.uri().path().to_owned();
     let body = request.into_body().collect().await.map(|body| body.to_bytes()).unwrap_or_default();
-    // Read as a typed payload, so its amounts are the exact decimals OrderCloud sent.
-    let payload = serde_json::from_slice::<OrderCalculatePayload>(&body).unwrap_or_default();
-    let amount = |field: fn(&Order) -> Option<Decimal>| payload.order().and_then(field).unwrap_or_default();
+    // The worksheet's order read as the model, its amounts the exact decimals OrderCloud sent
+    // (a `serde_json::Value` would hold them as `f64`).
+    let payload = serde_json::from_slice::<HashMap<String, RawJson>>(&body).unwrap_or_default();
+    let worksheet = payload.get("OrderWorksheet").and_then(|worksheet| worksheet.get::<OrderWorksheet>().ok());
+    let order = worksheet.and_then(|worksheet| worksheet.order).unwrap_or_default();
     let answer = match path.rsplit('/').next().unwrap_or_default() {
         "shippingrates" => json!({"ShipEstimates": [{"ID": "parcel", "ShipEstimateItems": [], "ShipMethods": [
             {"ID": "ground", "Name": "Ground", "Cost": 9.5, "EstimatedTransitDays": 5},
             {"ID": "express", "Name": "Express", "Cost": 24.0, "EstimatedTransitDays": 1}]}]}),
         "ordercalculate" => {
-            let tax = (amount(|order| order.subtotal) * decimal!(0.08)).round_dp(2);
-            json!({"ShippingTotal": amount(|order| order.shipping_cost), "TaxTotal": tax})
+            let tax = (order.subtotal.unwrap_or_default() * decimal!(0.08)).round_dp(2);
+            json!({"ShippingTotal": order.shipping_cost.unwrap_or_default(), "TaxTotal": tax})
         }
         "ordersubmit" => json!({}),
         _ => {
@@ -335,4 +336,27 @@ async fn reset_link_token(client: &ApiClient) -> Result<String, String> {
         .find_map(|message| message["payload"]["EventBody"]["PasswordRenewalAccessToken"].as_str())
         .map(str::to_owned)
         .ok_or_else(|| "no reset email in the outbox".to_owned())
+}
+
+/// Resets the simulator behind `client` and seeds it with `marketplace`, the JSON of the
+/// file `file`, over its control routes (OrderCloud has none).
+pub async fn reset_and_seed(client: &ApiClient, marketplace: &str, file: &str) -> Result<(), String> {
+    let marketplace: Value =
+        serde_json::from_str(marketplace).map_err(|error| format!("{file} is not JSON: {error}"))?;
+    client
+        .request_unversioned(Method::POST, "/_simulator/reset")
+        .send_empty()
+        .await
+        .map_err(step("reset the simulator"))?;
+    client
+        .request_unversioned(Method::POST, "/_simulator/seed")
+        .json(&marketplace)
+        .send_empty()
+        .await
+        .map_err(step("seed the simulator"))
+}
+
+/// What failed, with the error: `could not register: ...`.
+pub fn step(what: &'static str) -> impl Fn(Error) -> String {
+    move |error| format!("could not {what}: {error}")
 }

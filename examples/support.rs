@@ -9,6 +9,8 @@ pub mod checkout;
 pub mod journey;
 pub mod storefront;
 
+pub use journey::{reset_and_seed, step};
+
 /// The README's Rust snippets, compiled (and those not marked `no_run`, run) by `cargo test`
 /// as doc tests of this crate, so none can drift from the API.
 #[doc = include_str!("../README.md")]
@@ -18,8 +20,6 @@ pub struct ReadmeSnippets;
 use ordercloud_password_reset::{Error, ErrorExt};
 use ordercloud_simulator::Simulator;
 use ordercloud_transport::ApiClient;
-use ordercloud_transport::http::Method;
-use serde_json::Value;
 use tracing_subscriber::fmt::format::FmtSpan;
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
@@ -135,27 +135,4 @@ pub async fn base_url_or_simulator() -> Result<(String, Option<Simulator>), Stri
             Ok((simulator.base_url(), Some(simulator)))
         }
     }
-}
-
-/// Resets the simulator behind `client` and seeds it with `marketplace`, the JSON of the
-/// file `file`, over its control routes (OrderCloud has none).
-pub async fn reset_and_seed(client: &ApiClient, marketplace: &str, file: &str) -> Result<(), String> {
-    let marketplace: Value =
-        serde_json::from_str(marketplace).map_err(|error| format!("{file} is not JSON: {error}"))?;
-    client
-        .request_unversioned(Method::POST, "/_simulator/reset")
-        .send_empty()
-        .await
-        .map_err(step("reset the simulator"))?;
-    client
-        .request_unversioned(Method::POST, "/_simulator/seed")
-        .json(&marketplace)
-        .send_empty()
-        .await
-        .map_err(step("seed the simulator"))
-}
-
-/// What failed, with the error: `could not register: ...`.
-pub fn step(what: &'static str) -> impl Fn(Error) -> String {
-    move |error| format!("could not {what}: {error}")
 }
